@@ -1,0 +1,648 @@
+//! Expressions: name resolution and the type rules.
+//!
+//! The rules, in short (the reference has the full tables):
+//! - `int ± int` is int; int and number mix to number; `a / b` is a number.
+//! - percents add to percents; a number compares with a percent as a fraction
+//!   (`29 / 50 >= 58%`); a count (int) never compares with a percent.
+//! - dates compare with dates, shift by durations, and `d within 12 months`
+//!   looks back from the assessment date.
+//! - a bare name that is no input, definition or variable is an enum value,
+//!   resolved against the enum it is compared with.
+
+use std::sync::Arc;
+
+use super::Checker;
+use crate::calendar::{Date, Duration, DurationUnit};
+use crate::diagnostic::{did_you_mean, Code, Diagnostic};
+use crate::ir::{AggFn, Arith, Cmp, Const, FieldKind, Func, Node, NodeKind, ScalarTy, Ty};
+use crate::number::Num;
+use crate::source::Span;
+use crate::syntax::ast::{self, BinOp, ExprKind, Quant, UnaryOp};
+
+const FUNCTIONS: [&str; 12] =
+    ["ceil", "floor", "round", "abs", "len", "present", "days_between", "min", "max", "sum", "mean", "count"];
+
+pub(super) fn cmp_of(op: BinOp) -> Cmp {
+    match op {
+        BinOp::Ne => Cmp::Ne,
+        BinOp::Lt => Cmp::Lt,
+        BinOp::Le => Cmp::Le,
+        BinOp::Gt => Cmp::Gt,
+        BinOp::Ge => Cmp::Ge,
+        _ => Cmp::Eq,
+    }
+}
+
+fn node(kind: NodeKind, span: Span, ty: Ty) -> Node {
+    Node { kind, span, ty }
+}
+
+fn error_node(span: Span) -> Node {
+    node(NodeKind::Error, span, Ty::Error)
+}
+
+impl Checker<'_> {
+    /// Checks an expression that must be true/false.
+    pub(super) fn condition(&mut self, n: Node, what: &str) -> Node {
+        let n = self.value(n);
+        match n.ty {
+            Ty::Bool | Ty::Error => n,
+            ref other => {
+                let desc = other.describe(&self.schema);
+                self.error(
+                    Diagnostic::error(Code::NotBoolean, format!("{what} must be a condition, but this is a {desc}"))
+                        .at(n.span)
+                        .with_label(format!("this is a {desc}"))
+                        .with_help("compare it with something, e.g. `>= 1`"),
+                );
+                error_node(n.span)
+            }
+        }
+    }
+
+    /// Rejects a bare name that was never resolved to an enum value.
+    pub(super) fn value(&mut self, n: Node) -> Node {
+        if let Ty::EnumName(name, span) = &n.ty {
+            self.unknown_name(name, *span);
+            return error_node(n.span);
+        }
+        n
+    }
+
+    fn unknown_name(&mut self, name: &str, span: Span) {
+        let mut candidates: Vec<String> = self.scope.iter().map(|(n, _)| n.clone()).collect();
+        candidates.extend(self.let_index.keys().cloned());
+        if let Some(root) = self.schema.records.first() {
+            candidates.extend(root.fields.iter().map(|f| f.name.clone()));
+        }
+        candidates.sort();
+        let help = did_you_mean(name, candidates.iter().map(String::as_str));
+        self.error(
+            Diagnostic::error(Code::UnknownName, format!("unknown name `{name}`"))
+                .at(span)
+                .with_label("not an input, definition or variable")
+                .with_help_opt(help),
+        );
+    }
+
+    /// Checks and compiles an expression.
+    pub(super) fn expr(&mut self, e: &ast::Expr) -> Node {
+        let span = e.span;
+        match &e.kind {
+            ExprKind::Error => error_node(span),
+            ExprKind::Bool(b) => node(NodeKind::Const(Const::Bool(*b)), span, Ty::Bool),
+            ExprKind::Number(t) => match Num::parse_decimal(t) {
+                Some(n) => {
+                    let ty = if t.contains('.') { Ty::Number } else { Ty::Int };
+                    node(NodeKind::Const(Const::Num(n)), span, ty)
+                }
+                None => self.bad_literal(span, format!("`{t}` is too large to hold exactly")),
+            },
+            ExprKind::Percent(t) => match Num::parse_decimal(t).and_then(|n| n.div(Num::int(100)).ok()) {
+                Some(n) => node(NodeKind::Const(Const::Num(n)), span, Ty::Percent),
+                None => self.bad_literal(span, format!("`{t}%` is not a valid percent")),
+            },
+            ExprKind::Date(t) => match Date::parse(t) {
+                Some(d) => node(NodeKind::Const(Const::Date(d)), span, Ty::Date),
+                None => self.bad_literal(span, format!("`{t}` is not a date that exists")),
+            },
+            ExprKind::Duration(n, u) => match (n.parse::<u32>().ok(), DurationUnit::parse(u)) {
+                (Some(count), Some(unit)) => node(NodeKind::Const(Const::Duration(Duration { count, unit })), span, Ty::Duration),
+                _ => self.bad_literal(span, format!("`{n} {u}` is not a valid duration")),
+            },
+            ExprKind::Str(s) => node(NodeKind::Const(Const::Text(Arc::from(s.as_str()))), span, Ty::Text),
+            ExprKind::AssessmentDate => {
+                self.uses_assessment_date = true;
+                node(NodeKind::AssessmentDate, span, Ty::Date)
+            }
+            ExprKind::Name(id) => self.name(id),
+            ExprKind::Field(base, field) => self.field(base, field, span),
+            ExprKind::List(items) => {
+                let mut nodes: Vec<Node> = items.iter().map(|i| self.expr(i)).collect();
+                let mut elem = Ty::Error;
+                for n in &nodes {
+                    if !matches!(n.ty, Ty::EnumName(..) | Ty::Error) {
+                        elem = n.ty.clone();
+                        break;
+                    }
+                }
+                if matches!(elem, Ty::Error) {
+                    // all bare names: resolved later against an enum
+                    return node(NodeKind::Values(nodes), span, Ty::Values(Box::new(Ty::Error)));
+                }
+                for n in &mut nodes {
+                    let t = std::mem::replace(n, error_node(span));
+                    *n = self.value(t);
+                }
+                node(NodeKind::Values(nodes), span, Ty::Values(Box::new(elem)))
+            }
+            ExprKind::Unary(UnaryOp::Not, x) => {
+                let x = self.expr(x);
+                let x = self.condition(x, "the operand of `not`");
+                node(NodeKind::Not(Box::new(x)), span, Ty::Bool)
+            }
+            ExprKind::Unary(UnaryOp::Neg, x) => {
+                let x = self.expr(x);
+                let x = self.value(x);
+                if !x.ty.is_numeric() {
+                    return self.mismatch(span, format!("cannot negate a {}", x.ty.describe(&self.schema)), None);
+                }
+                let ty = x.ty.clone();
+                node(NodeKind::Neg(Box::new(x)), span, ty)
+            }
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b, span),
+            ExprKind::If(c, a, b) => {
+                let c = self.expr(c);
+                let c = self.condition(c, "the condition of `if`");
+                let a = self.expr(a);
+                let b = self.expr(b);
+                let (a, b) = self.resolve_pair(a, b);
+                let Some(ty) = unify(&a.ty, &b.ty) else {
+                    let (ta, tb) = (a.ty.describe(&self.schema), b.ty.describe(&self.schema));
+                    return self.mismatch(span, format!("the branches of `if` differ: {ta} and {tb}"), None);
+                };
+                node(NodeKind::If(Box::new(c), Box::new(a), Box::new(b)), span, ty)
+            }
+            ExprKind::Quantifier { quant, var, list, body } => {
+                let list = self.expr(list);
+                let Some(elem) = self.list_elem(&list) else { return error_node(span) };
+                self.scope.push((var.name.clone(), elem));
+                let body = self.expr(body);
+                let what = if *quant == Quant::All { "the body of `all`" } else { "the body of `any`" };
+                let body = self.condition(body, what);
+                self.scope.pop();
+                node(NodeKind::Quantifier(*quant, Box::new(list), Box::new(body)), span, Ty::Bool)
+            }
+            ExprKind::Count { var, list, filter } => {
+                let list = self.expr(list);
+                let Some(elem) = self.list_elem(&list) else { return error_node(span) };
+                self.scope.push((var.name.clone(), elem));
+                let filter = filter.as_ref().map(|f| {
+                    let f = self.expr(f);
+                    Box::new(self.condition(f, "a `where` filter"))
+                });
+                self.scope.pop();
+                node(NodeKind::Count(Box::new(list), filter), span, Ty::Int)
+            }
+            ExprKind::Aggregate { func, body, var, list, filter } => self.aggregate(func, body, var, list, filter.as_deref(), span),
+            ExprKind::Call(func, args) => self.call(func, args, span),
+        }
+    }
+
+    fn bad_literal(&mut self, span: Span, msg: String) -> Node {
+        self.error(Diagnostic::error(Code::InvalidLiteral, msg).at(span));
+        error_node(span)
+    }
+
+    fn mismatch(&mut self, span: Span, msg: String, help: Option<String>) -> Node {
+        self.error(Diagnostic::error(Code::TypeMismatch, msg).at(span).with_help_opt(help));
+        error_node(span)
+    }
+
+    fn name(&mut self, id: &ast::Ident) -> Node {
+        let span = id.span;
+        if let Some(pos) = self.scope.iter().rposition(|(n, _)| *n == id.name) {
+            let depth = self.scope.len() - 1 - pos;
+            let ty = self.scope.get(pos).map_or(Ty::Error, |(_, t)| t.clone());
+            return node(NodeKind::Var(depth), span, ty);
+        }
+        if let Some(&i) = self.let_index.get(&id.name) {
+            let ty = self.check_let(i);
+            return node(NodeKind::Let(i), span, ty);
+        }
+        if let Some(slot) = self.root_field(&id.name) {
+            let ty = self.field_ty(0, slot);
+            return node(NodeKind::Input(slot), span, ty);
+        }
+        node(NodeKind::Error, span, Ty::EnumName(id.name.clone(), span))
+    }
+
+    fn field_ty(&self, rec: usize, slot: usize) -> Ty {
+        let Some(f) = self.schema.records.get(rec).and_then(|r| r.fields.get(slot)) else { return Ty::Error };
+        match &f.kind {
+            FieldKind::Scalar { ty, .. } => match ty {
+                ScalarTy::Bool => Ty::Bool,
+                ScalarTy::Int => Ty::Int,
+                ScalarTy::Number => Ty::Number,
+                ScalarTy::Percent => Ty::Percent,
+                ScalarTy::Date => Ty::Date,
+                ScalarTy::Text => Ty::Text,
+                ScalarTy::Enum(e) => Ty::Enum(*e),
+            },
+            FieldKind::List { record, .. } => Ty::List(*record),
+            FieldKind::Group { record } => Ty::Record(*record),
+        }
+    }
+
+    fn field(&mut self, base: &ast::Expr, field: &ast::Ident, span: Span) -> Node {
+        let b = self.expr(base);
+        let b = self.value(b);
+        match b.ty {
+            Ty::Record(rec) => match self.field_index(rec, &field.name) {
+                Some(slot) => {
+                    let ty = self.field_ty(rec, slot);
+                    node(NodeKind::Field(Box::new(b), slot), span, ty)
+                }
+                None => {
+                    let names: Vec<String> = self
+                        .schema
+                        .records
+                        .get(rec)
+                        .map(|r| r.fields.iter().map(|f| f.name.clone()).collect())
+                        .unwrap_or_default();
+                    let base_text = self.map.slice(base.span).to_string();
+                    self.error(
+                        Diagnostic::error(Code::UnknownField, format!("`{base_text}` has no field `{}`", field.name))
+                            .at(field.span)
+                            .with_label("unknown field")
+                            .with_help_opt(did_you_mean(&field.name, names.iter().map(String::as_str)))
+                            .with_note(format!("fields: {}", names.join(", "))),
+                    );
+                    error_node(span)
+                }
+            },
+            Ty::Error => error_node(span),
+            other => {
+                let d = other.describe(&self.schema);
+                let hint = matches!(other, Ty::List(_))
+                    .then(|| format!("a list has no fields; use `all x in {}: x.{}`", self.map.slice(base.span), field.name));
+                self.mismatch(span, format!("cannot read field `{}` of a {d}", field.name), hint)
+            }
+        }
+    }
+
+    /// The element type of a list expression, reporting when it is not a list.
+    fn list_elem(&mut self, list: &Node) -> Option<Ty> {
+        match &list.ty {
+            Ty::List(r) => Some(Ty::Record(*r)),
+            Ty::Values(t) => Some((**t).clone()),
+            Ty::Error => None,
+            Ty::EnumName(n, s) => {
+                let (n, s) = (n.clone(), *s);
+                self.unknown_name(&n, s);
+                None
+            }
+            other => {
+                let d = other.describe(&self.schema);
+                self.error(
+                    Diagnostic::error(Code::NotAList, format!("expected a list, found a {d}"))
+                        .at(list.span)
+                        .with_label("not a list"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Resolves enum names on either side against the other side's enum.
+    fn resolve_pair(&mut self, a: Node, b: Node) -> (Node, Node) {
+        match (&a.ty, &b.ty) {
+            (Ty::Enum(e), Ty::EnumName(..)) => {
+                let e = *e;
+                let b = self.enum_value(b, e);
+                (a, b)
+            }
+            (Ty::EnumName(..), Ty::Enum(e)) => {
+                let e = *e;
+                let a = self.enum_value(a, e);
+                (a, b)
+            }
+            _ => {
+                let a = self.value(a);
+                let b = self.value(b);
+                (a, b)
+            }
+        }
+    }
+
+    fn enum_value(&mut self, n: Node, e: usize) -> Node {
+        let Ty::EnumName(name, span) = &n.ty else { return n };
+        let variants = self.schema.enums.get(e).map(|d| d.variants.clone()).unwrap_or_default();
+        match variants.iter().position(|v| v == name) {
+            Some(i) => node(NodeKind::Const(Const::Enum(u32::try_from(i).unwrap_or(0))), *span, Ty::Enum(e)),
+            None => {
+                let span = *span;
+                let name = name.clone();
+                self.error(
+                    Diagnostic::error(Code::UnknownEnumValue, format!("`{name}` is not one of the values"))
+                        .at(span)
+                        .with_label("unknown value")
+                        .with_help_opt(did_you_mean(&name, variants.iter().map(String::as_str)))
+                        .with_note(format!("values: {}", variants.join(", "))),
+                );
+                error_node(span)
+            }
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr, span: Span) -> Node {
+        let a = self.expr(a);
+        let b = self.expr(b);
+        match op {
+            BinOp::And | BinOp::Or | BinOp::Implies => {
+                let a = self.condition(a, &format!("the left of `{}`", op.as_str()));
+                let b = self.condition(b, &format!("the right of `{}`", op.as_str()));
+                let kind = match op {
+                    BinOp::And => NodeKind::And(Box::new(a), Box::new(b)),
+                    BinOp::Or => NodeKind::Or(Box::new(a), Box::new(b)),
+                    _ => NodeKind::Implies(Box::new(a), Box::new(b)),
+                };
+                node(kind, span, Ty::Bool)
+            }
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => self.compare(op, a, b, span),
+            BinOp::In | BinOp::NotIn => self.membership(op == BinOp::NotIn, a, b, span),
+            BinOp::Within => {
+                let a = self.value(a);
+                let b = self.value(b);
+                match (&a.ty, &b.ty) {
+                    (Ty::Date | Ty::Error, Ty::Duration | Ty::Error) => {
+                        self.uses_assessment_date = true;
+                        node(NodeKind::Within(Box::new(a), Box::new(b)), span, Ty::Bool)
+                    }
+                    (ta, tb) => {
+                        let msg = format!(
+                            "`within` needs a date and a duration, found {} and {}",
+                            ta.describe(&self.schema),
+                            tb.describe(&self.schema)
+                        );
+                        self.mismatch(span, msg, Some("write `review_date within 12 months`".into()))
+                    }
+                }
+            }
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                let a = self.value(a);
+                let b = self.value(b);
+                self.arith(op, a, b, span)
+            }
+        }
+    }
+
+    fn arith(&mut self, op: BinOp, a: Node, b: Node, span: Span) -> Node {
+        use Ty::*;
+        let aop = match op {
+            BinOp::Add => Arith::Add,
+            BinOp::Sub => Arith::Sub,
+            BinOp::Mul => Arith::Mul,
+            _ => Arith::Div,
+        };
+        // dates
+        match (&a.ty, &b.ty, op) {
+            (Date, Duration, BinOp::Add | BinOp::Sub) => {
+                return node(NodeKind::DateShift(op == BinOp::Sub, Box::new(a), Box::new(b)), span, Date)
+            }
+            (Duration, Date, BinOp::Add) => return node(NodeKind::DateShift(false, Box::new(b), Box::new(a)), span, Date),
+            (Date, Date, BinOp::Sub) => return node(NodeKind::DateDiff(Box::new(a), Box::new(b)), span, Int),
+            _ => {}
+        }
+        let ty = match (&a.ty, &b.ty, aop) {
+            (Error, _, _) | (_, Error, _) => Some(Error),
+            (Int, Int, Arith::Add | Arith::Sub | Arith::Mul) => Some(Int),
+            (Int | Number, Int | Number, Arith::Div) => Some(Number),
+            (Int | Number, Int | Number, _) => Some(Number),
+            (Percent, Percent, Arith::Add | Arith::Sub | Arith::Mul) => Some(Percent),
+            (Percent, Percent, Arith::Div) => Some(Number),
+            (Percent, Int | Number, Arith::Mul | Arith::Div) => Some(Percent),
+            (Int | Number, Percent, Arith::Mul) => Some(Number),
+            _ => None,
+        };
+        match ty {
+            Some(ty) => node(NodeKind::Arith(aop, Box::new(a), Box::new(b)), span, ty),
+            None => {
+                let (ta, tb) = (a.ty.describe(&self.schema), b.ty.describe(&self.schema));
+                let help = match (&a.ty, &b.ty) {
+                    (Int | Number, Percent) | (Percent, Int | Number) => {
+                        Some("a percent can be added only to a percent; multiply to scale (`beds * 50%`)".to_string())
+                    }
+                    (Date, Int | Number) | (Int | Number, Date) => Some("add a duration: `review_date + 12 months`".to_string()),
+                    _ => None,
+                };
+                self.mismatch(span, format!("cannot apply `{}` to {ta} and {tb}", op.as_str()), help)
+            }
+        }
+    }
+
+    fn compare(&mut self, op: BinOp, a: Node, b: Node, span: Span) -> Node {
+        use Ty::*;
+        let (a, b) = self.resolve_pair(a, b);
+        let cmp = cmp_of(op);
+        let ordered = !matches!(cmp, Cmp::Eq | Cmp::Ne);
+        let ok = match (&a.ty, &b.ty) {
+            (Error, _) | (_, Error) => true,
+            (Int | Number, Int | Number) => true,
+            (Percent, Percent | Number) | (Number, Percent) => true,
+            (Date, Date) => true,
+            (Text, Text) | (Bool, Bool) => !ordered,
+            (Enum(x), Enum(y)) => x == y && !ordered,
+            _ => false,
+        };
+        if !ok {
+            let (ta, tb) = (a.ty.describe(&self.schema), b.ty.describe(&self.schema));
+            let help = match (&a.ty, &b.ty) {
+                (Int, Percent) | (Percent, Int) => Some(
+                    "a count is not a percent: compare a rate such as `numerator / denominator >= 90%`".to_string(),
+                ),
+                (Text | Bool | Enum(_), _) if ordered => Some(format!("{ta} values can only be compared with == and !=")),
+                (Date, Int | Number) | (Int | Number, Date) => {
+                    Some("compare with a date, e.g. `review_date >= assessment_date - 12 months`".to_string())
+                }
+                _ => None,
+            };
+            return self.mismatch(span, format!("cannot compare {ta} with {tb} using `{}`", op.as_str()), help);
+        }
+        node(NodeKind::Compare(cmp, Box::new(a), Box::new(b)), span, Bool)
+    }
+
+    fn membership(&mut self, negated: bool, a: Node, b: Node, span: Span) -> Node {
+        let a = if matches!(a.ty, Ty::EnumName(..)) { self.value(a) } else { a };
+        let NodeKind::Values(items) = b.kind else {
+            if !matches!(b.ty, Ty::Error) {
+                let d = b.ty.describe(&self.schema);
+                self.error(
+                    Diagnostic::error(Code::NotAList, format!("`in` needs a list of values in brackets, found a {d}"))
+                        .at(b.span)
+                        .with_help("write `provider.role in [level3_unit, level2_unit]`"),
+                );
+            }
+            return error_node(span);
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let (_, item) = match &a.ty {
+                Ty::Enum(_) => {
+                    let (x, y) = self.resolve_pair(a.clone(), item);
+                    (x, y)
+                }
+                _ => {
+                    let y = self.value(item);
+                    (a.clone(), y)
+                }
+            };
+            let ok = match (&a.ty, &item.ty) {
+                (Ty::Error, _) | (_, Ty::Error) => true,
+                (Ty::Int | Ty::Number, Ty::Int | Ty::Number) => true,
+                (Ty::Percent, Ty::Percent | Ty::Number) => true,
+                (x, y) => x == y,
+            };
+            if !ok {
+                let (ta, tb) = (a.ty.describe(&self.schema), item.ty.describe(&self.schema));
+                self.error(Diagnostic::error(Code::TypeMismatch, format!("a {tb} in a list compared with a {ta}")).at(item.span));
+            }
+            out.push(item);
+        }
+        node(NodeKind::In(negated, Box::new(a), out), span, Ty::Bool)
+    }
+
+    fn aggregate(
+        &mut self,
+        func: &ast::Ident,
+        body: &ast::Expr,
+        var: &ast::Ident,
+        list: &ast::Expr,
+        filter: Option<&ast::Expr>,
+        span: Span,
+    ) -> Node {
+        let agg = match func.name.as_str() {
+            "sum" => AggFn::Sum,
+            "mean" => AggFn::Mean,
+            "min" => AggFn::Min,
+            "max" => AggFn::Max,
+            other => {
+                self.error(
+                    Diagnostic::error(Code::UnknownFunction, format!("`{other}` is not an aggregate"))
+                        .at(func.span)
+                        .with_help_opt(did_you_mean(other, ["sum", "mean", "min", "max", "count"]))
+                        .with_note("aggregates are sum, mean, min, max (`sum(e for x in list)`) and count"),
+                );
+                return error_node(span);
+            }
+        };
+        let list = self.expr(list);
+        let Some(elem) = self.list_elem(&list) else { return error_node(span) };
+        self.scope.push((var.name.clone(), elem));
+        let b = self.expr(body);
+        let b = self.value(b);
+        let f = filter.map(|f| {
+            let f = self.expr(f);
+            Box::new(self.condition(f, "a `where` filter"))
+        });
+        self.scope.pop();
+        let ty = match (agg, &b.ty) {
+            (_, Ty::Error) => Ty::Error,
+            (AggFn::Sum, Ty::Int | Ty::Number | Ty::Percent) => b.ty.clone(),
+            (AggFn::Mean, Ty::Int | Ty::Number) => Ty::Number,
+            (AggFn::Mean, Ty::Percent) => Ty::Percent,
+            (AggFn::Min | AggFn::Max, Ty::Int | Ty::Number | Ty::Percent | Ty::Date) => b.ty.clone(),
+            (_, other) => {
+                let d = other.describe(&self.schema);
+                return self.mismatch(b.span, format!("cannot take the {} of {d} values", func.name), None);
+            }
+        };
+        node(NodeKind::Aggregate(agg, Box::new(list), Box::new(b), f), span, ty)
+    }
+
+    fn call(&mut self, func: &ast::Ident, args: &[ast::Expr], span: Span) -> Node {
+        let name = func.name.as_str();
+        let arity = |n: usize| args.len() == n;
+        let f = match name {
+            "ceil" if arity(1) => Func::Ceil,
+            "floor" if arity(1) => Func::Floor,
+            "round" if arity(1) => Func::Round,
+            "abs" if arity(1) => Func::Abs,
+            "len" if arity(1) => Func::Len,
+            "days_between" if arity(2) => Func::DaysBetween,
+            "min" if args.len() >= 2 => Func::Min,
+            "max" if args.len() >= 2 => Func::Max,
+            "present" if arity(1) => {
+                let x = args.first().map(|a| self.expr(a));
+                let Some(x) = x else { return error_node(span) };
+                let x = self.value(x);
+                if !is_input_read(&x) && !matches!(x.ty, Ty::Error) {
+                    self.error(
+                        Diagnostic::error(Code::PresentNeedsInput, "`present` needs an input, such as `present(units)` or `present(u.beds)`")
+                            .at(x.span),
+                    );
+                    return error_node(span);
+                }
+                return node(NodeKind::Present(Box::new(x)), span, Ty::Bool);
+            }
+            _ => {
+                let (msg, help) = if FUNCTIONS.contains(&name) {
+                    let usage = match name {
+                        "sum" | "mean" => format!("write `{name}(u.value for u in list)`"),
+                        "count" => "write `count(u in list where condition)`".to_string(),
+                        "min" | "max" => format!("write `{name}(a, b)` or `{name}(u.value for u in list)`"),
+                        "days_between" => "write `days_between(from_date, to_date)`".to_string(),
+                        _ => format!("`{name}` takes one argument"),
+                    };
+                    (format!("wrong arguments for `{name}`"), Some(usage))
+                } else {
+                    (format!("unknown function `{name}`"), did_you_mean(name, FUNCTIONS))
+                };
+                self.error(
+                    Diagnostic::error(Code::UnknownFunction, msg)
+                        .at(func.span)
+                        .with_help_opt(help)
+                        .with_note(format!("functions: {}", FUNCTIONS.join(", "))),
+                );
+                return error_node(span);
+            }
+        };
+        let mut nodes: Vec<Node> = args.iter().map(|a| self.expr(a)).collect();
+        if let Func::Min | Func::Max = f {
+            nodes = nodes.into_iter().map(|n| self.value(n)).collect();
+            let mut ty = Ty::Error;
+            for n in &nodes {
+                match unify(&ty, &n.ty) {
+                    Some(t) if !matches!(n.ty, Ty::Bool | Ty::Text | Ty::Enum(_) | Ty::Record(_) | Ty::List(_)) => ty = t,
+                    _ => {
+                        let d = n.ty.describe(&self.schema);
+                        return self.mismatch(n.span, format!("`{name}` cannot mix in a {d}"), None);
+                    }
+                }
+            }
+            return node(NodeKind::Call(f, nodes), span, ty);
+        }
+        let nodes: Vec<Node> = nodes.into_iter().map(|n| self.value(n)).collect();
+        let first_ty = nodes.first().map_or(Ty::Error, |n| n.ty.clone());
+        let ty = match (f, &first_ty) {
+            (_, Ty::Error) => Ty::Error,
+            (Func::Ceil | Func::Floor | Func::Round, Ty::Int | Ty::Number) => Ty::Int,
+            (Func::Abs, Ty::Int | Ty::Number | Ty::Percent) => first_ty.clone(),
+            (Func::Len, Ty::List(_) | Ty::Values(_)) => Ty::Int,
+            (Func::DaysBetween, Ty::Date) => {
+                let second = nodes.get(1).map_or(Ty::Error, |n| n.ty.clone());
+                if !matches!(second, Ty::Date | Ty::Error) {
+                    let d = second.describe(&self.schema);
+                    return self.mismatch(span, format!("`days_between` needs two dates, found a date and a {d}"), None);
+                }
+                Ty::Int
+            }
+            (_, other) => {
+                let d = other.describe(&self.schema);
+                let help = matches!(f, Func::Ceil | Func::Floor | Func::Round)
+                    .then(|| "rounding applies to int and number values".to_string());
+                return self.mismatch(span, format!("`{name}` cannot take a {d}"), help);
+            }
+        };
+        node(NodeKind::Call(f, nodes), span, ty)
+    }
+}
+
+/// Is the node a read of an input (possibly through fields)?
+fn is_input_read(n: &Node) -> bool {
+    match &n.kind {
+        NodeKind::Input(_) => true,
+        NodeKind::Field(base, _) => matches!(base.kind, NodeKind::Input(_) | NodeKind::Var(_) | NodeKind::Field(..)),
+        _ => false,
+    }
+}
+
+/// The common type of two branches.
+fn unify(a: &Ty, b: &Ty) -> Option<Ty> {
+    match (a, b) {
+        (Ty::Error, t) | (t, Ty::Error) => Some(t.clone()),
+        (Ty::Int, Ty::Number) | (Ty::Number, Ty::Int) => Some(Ty::Number),
+        (x, y) if x == y => Some(x.clone()),
+        _ => None,
+    }
+}

@@ -1,0 +1,301 @@
+//! Input declarations → record schemas.
+//!
+//! `inputs` blocks (from every file) become record 0, the submission root.
+//! Lists and groups get records of their own. Dotted names
+//! (`provider.role: …`) declare a field inside a group, creating the group
+//! when needed.
+
+use super::Checker;
+use crate::calendar::Date;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ir::{Bound, EnumDef, FieldDef, FieldKind, RecordId, RecordSchema, ScalarTy};
+use crate::number::Num;
+use crate::syntax::ast::{self, ScalarKind, TypeKind};
+
+/// Names a submission uses for itself.
+pub const RESERVED_KEYS: [&str; 2] = ["assessed_on", "evidence"];
+
+impl Checker<'_> {
+    pub(super) fn build_schema(&mut self, blocks: &[&ast::InputsBlock]) {
+        self.schema.records.push(RecordSchema::default());
+        for b in blocks {
+            let section = b.title.as_ref().map(|t| t.value.clone());
+            for d in &b.decls {
+                self.declare(0, "", d, section.as_deref());
+            }
+        }
+        for r in &mut self.schema.records {
+            r.label_slot = r.fields.iter().position(|f| matches!(f.kind, FieldKind::Scalar { ty: ScalarTy::Text, .. }));
+        }
+    }
+
+    /// Slot of a root input by name.
+    pub(crate) fn root_field(&self, name: &str) -> Option<usize> {
+        self.schema.records.first()?.fields.iter().position(|f| f.name == name)
+    }
+
+    fn declare(&mut self, record: RecordId, pointer: &str, d: &ast::InputDecl, section: Option<&str>) {
+        let Some((last, groups)) = d.path.split_last() else { return };
+        // walk or create the groups named by a dotted path
+        let mut rec = record;
+        let mut ptr = pointer.to_string();
+        for g in groups {
+            if record == 0 && ptr.is_empty() && RESERVED_KEYS.contains(&g.name.as_str()) {
+                self.reserved(g);
+                return;
+            }
+            let existing = self.field_index(rec, &g.name);
+            ptr = format!("{ptr}/{}", g.name);
+            rec = match existing {
+                Some(i) => match self.schema.records.get(rec).and_then(|r| r.fields.get(i)).map(|f| f.kind.clone()) {
+                    Some(FieldKind::Group { record }) => record,
+                    _ => {
+                        self.error(
+                            Diagnostic::error(Code::DuplicateInput, format!("`{}` is already an input that is not a group", g.name))
+                                .at(g.span),
+                        );
+                        return;
+                    }
+                },
+                None => {
+                    let new = self.new_record();
+                    self.push_field(
+                        rec,
+                        FieldDef {
+                            name: g.name.clone(),
+                            question: humanize(&g.name),
+                            help: None,
+                            unit: None,
+                            section: section.map(str::to_string),
+                            kind: FieldKind::Group { record: new },
+                            pointer: ptr.clone(),
+                            span: g.span,
+                        },
+                    );
+                    new
+                }
+            };
+        }
+        if rec == 0 && RESERVED_KEYS.contains(&last.name.as_str()) {
+            self.reserved(last);
+            return;
+        }
+        let field_ptr = format!("{ptr}/{}", last.name);
+        let ty = &d.ty;
+        let existing = self.field_index(rec, &last.name);
+        // an explicit group may extend a group created by a dotted path
+        if let (Some(i), TypeKind::Group(fields)) = (existing, &ty.kind) {
+            let target = self.schema.records.get(rec).and_then(|r| r.fields.get(i)).map(|f| f.kind.clone());
+            if let Some(FieldKind::Group { record: g }) = target {
+                if let Some(f) = self.schema.records.get_mut(rec).and_then(|r| r.fields.get_mut(i)) {
+                    f.question = ty.question.value.clone();
+                    f.help = ty.help.as_ref().map(|h| h.value.clone());
+                }
+                for fd in fields {
+                    self.declare(g, &field_ptr, fd, section);
+                }
+                return;
+            }
+        }
+        if existing.is_some() {
+            self.error(
+                Diagnostic::error(Code::DuplicateInput, format!("input `{}` is declared twice", last.name)).at(last.span),
+            );
+            return;
+        }
+        let kind = match &ty.kind {
+            TypeKind::Scalar(k) => {
+                let sty = match k {
+                    ScalarKind::Bool => ScalarTy::Bool,
+                    ScalarKind::Int => ScalarTy::Int,
+                    ScalarKind::Number => ScalarTy::Number,
+                    ScalarKind::Percent => ScalarTy::Percent,
+                    ScalarKind::Date => ScalarTy::Date,
+                    ScalarKind::Text => ScalarTy::Text,
+                    ScalarKind::Enum(vals) => {
+                        let mut variants: Vec<String> = Vec::new();
+                        for v in vals {
+                            if variants.contains(&v.name) {
+                                self.error(
+                                    Diagnostic::error(Code::DuplicateInput, format!("enum value `{}` listed twice", v.name))
+                                        .at(v.span),
+                                );
+                            } else {
+                                variants.push(v.name.clone());
+                            }
+                        }
+                        self.schema.enums.push(EnumDef { variants });
+                        ScalarTy::Enum(self.schema.enums.len() - 1)
+                    }
+                };
+                let (min, max) = self.scalar_bounds(sty, &ty.constraints);
+                FieldKind::Scalar { ty: sty, min, max }
+            }
+            TypeKind::List(fields) => {
+                let (min_len, max_len) = self.length_bounds(&ty.constraints);
+                let new = self.new_record();
+                let elem_ptr = format!("{field_ptr}/*");
+                for fd in fields {
+                    self.declare(new, &elem_ptr, fd, section);
+                }
+                if fields.is_empty() {
+                    self.error(
+                        Diagnostic::error(Code::InvalidConstraint, format!("list `{}` declares no fields", last.name))
+                            .at(last.span),
+                    );
+                }
+                FieldKind::List { record: new, min_len, max_len }
+            }
+            TypeKind::Group(fields) => {
+                for c in &ty.constraints {
+                    self.error(Diagnostic::error(Code::InvalidConstraint, "a group takes no min/max").at(c.span));
+                }
+                let new = self.new_record();
+                for fd in fields {
+                    self.declare(new, &field_ptr, fd, section);
+                }
+                FieldKind::Group { record: new }
+            }
+        };
+        self.push_field(
+            rec,
+            FieldDef {
+                name: last.name.clone(),
+                question: ty.question.value.clone(),
+                help: ty.help.as_ref().map(|h| h.value.clone()),
+                unit: ty.unit.as_ref().map(|u| u.value.clone()),
+                section: section.map(str::to_string),
+                kind,
+                pointer: field_ptr,
+                span: last.span,
+            },
+        );
+    }
+
+    fn reserved(&mut self, id: &ast::Ident) {
+        self.error(
+            Diagnostic::error(Code::ReservedName, format!("`{}` is a reserved submission key", id.name))
+                .at(id.span)
+                .with_help("choose another input name"),
+        );
+    }
+
+    fn new_record(&mut self) -> RecordId {
+        self.schema.records.push(RecordSchema::default());
+        self.schema.records.len() - 1
+    }
+
+    fn push_field(&mut self, rec: RecordId, f: FieldDef) {
+        if let Some(r) = self.schema.records.get_mut(rec) {
+            r.fields.push(f);
+        }
+    }
+
+    pub(crate) fn field_index(&self, rec: RecordId, name: &str) -> Option<usize> {
+        self.schema.records.get(rec)?.fields.iter().position(|f| f.name == name)
+    }
+
+    fn scalar_bounds(&mut self, ty: ScalarTy, cs: &[ast::Constraint]) -> (Option<Bound>, Option<Bound>) {
+        let mut min = None;
+        let mut max = None;
+        for c in cs {
+            let b = match ty {
+                ScalarTy::Int | ScalarTy::Number | ScalarTy::Percent => {
+                    let text = c.value.trim_end_matches('%');
+                    if c.value.ends_with('%') && ty != ScalarTy::Percent {
+                        self.error(
+                            Diagnostic::error(Code::InvalidConstraint, "a percent bound on an input that is not a percent")
+                                .at(c.span),
+                        );
+                        continue;
+                    }
+                    match Num::parse_decimal(text) {
+                        Some(n) if ty == ScalarTy::Percent => match n.div(Num::int(100)) {
+                            Ok(f) => Bound::Num(f),
+                            Err(_) => continue,
+                        },
+                        Some(n) => {
+                            if ty == ScalarTy::Int && !n.is_integer() {
+                                self.error(
+                                    Diagnostic::error(Code::InvalidConstraint, "an int bound must be a whole number").at(c.span),
+                                );
+                            }
+                            Bound::Num(n)
+                        }
+                        None => {
+                            self.error(
+                                Diagnostic::error(Code::InvalidConstraint, format!("`{}` is not a number", c.value)).at(c.span),
+                            );
+                            continue;
+                        }
+                    }
+                }
+                ScalarTy::Date => match Date::parse(&c.value) {
+                    Some(d) => Bound::Date(d),
+                    None => {
+                        self.error(
+                            Diagnostic::error(Code::InvalidConstraint, format!("`{}` is not a date (YYYY-MM-DD)", c.value))
+                                .at(c.span),
+                        );
+                        continue;
+                    }
+                },
+                _ => {
+                    self.error(
+                        Diagnostic::error(Code::InvalidConstraint, "min/max only apply to int, number, percent and date inputs")
+                            .at(c.span),
+                    );
+                    continue;
+                }
+            };
+            if c.is_max {
+                max = Some(b);
+            } else {
+                min = Some(b);
+            }
+        }
+        let inverted = match (min, max) {
+            (Some(Bound::Num(a)), Some(Bound::Num(b))) => a > b,
+            (Some(Bound::Date(a)), Some(Bound::Date(b))) => a > b,
+            _ => false,
+        };
+        if inverted {
+            if let Some(c) = cs.last() {
+                self.error(Diagnostic::error(Code::InvalidConstraint, "`min` is greater than `max`").at(c.span));
+            }
+        }
+        (min, max)
+    }
+
+    fn length_bounds(&mut self, cs: &[ast::Constraint]) -> (Option<usize>, Option<usize>) {
+        let mut min = None;
+        let mut max = None;
+        for c in cs {
+            match c.value.parse::<usize>() {
+                Ok(n) if c.is_max => max = Some(n),
+                Ok(n) => min = Some(n),
+                Err(_) => self.error(
+                    Diagnostic::error(Code::InvalidConstraint, "a list length bound must be a whole number").at(c.span),
+                ),
+            }
+        }
+        if let (Some(a), Some(b)) = (min, max) {
+            if a > b {
+                if let Some(c) = cs.last() {
+                    self.error(Diagnostic::error(Code::InvalidConstraint, "`min` is greater than `max`").at(c.span));
+                }
+            }
+        }
+        (min, max)
+    }
+}
+
+/// `service_delivery` → `Service delivery`.
+pub fn humanize(name: &str) -> String {
+    let s = name.replace('_', " ");
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => s,
+    }
+}

@@ -1,0 +1,646 @@
+//! Stage 2: resolve names, check types, and compile.
+//!
+//! [`compile_sources`] loads the root file and every file it `use`s (through
+//! the caller's [`Sources`], never the file system), parses them, and lowers
+//! the syntax trees to the compiled form in [`crate::ir`]. It reports every
+//! independent error it finds in one run: unknown names (with "did you
+//! mean"), type mismatches, duplicate ids, invalid literals and so on.
+
+mod expr;
+mod inputs;
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::calendar::Date;
+use crate::diagnostic::{did_you_mean, Code, Diagnostic};
+use crate::ir::{self, Expectation, Rating, RatingExpr, RatingRule, Schema, AREAS};
+use crate::source::{resolve_relative, FileId, SourceMap, Sources, Span};
+use crate::syntax::ast::{self, Clause, Item, TestClause};
+use crate::syntax::parse_file;
+
+/// Facts about the spec from its header.
+#[derive(Debug, Clone, Default)]
+pub struct SpecInfo {
+    /// Spec id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// `version` attribute.
+    pub version: Option<String>,
+    /// `source` attribute.
+    pub source: Option<String>,
+}
+
+/// Everything the checker produced for a spec that compiled.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// Header facts.
+    pub info: SpecInfo,
+    /// Inputs.
+    pub schema: Schema,
+    /// Definitions.
+    pub lets: Vec<ir::LetDef>,
+    /// Requirements in report order.
+    pub requirements: Vec<ir::Requirement>,
+    /// Rating rules (the default when the spec has none).
+    pub rating: Vec<RatingRule>,
+    /// Whether the spec declared its own rating block.
+    pub custom_rating: bool,
+    /// Tests.
+    pub tests: Vec<ir::TestCase>,
+    /// Whether any rule reads the assessment date.
+    pub uses_assessment_date: bool,
+}
+
+/// Result of a compilation: the compiled spec if there were no errors, the
+/// files read, and every diagnostic (warnings too).
+pub struct Compiled {
+    /// Present when there were no errors.
+    pub checked: Option<Checked>,
+    /// The files loaded.
+    pub map: SourceMap,
+    /// Errors and warnings, located.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads, parses and checks `root` and everything it uses.
+pub fn compile_sources(root: &str, sources: &Sources) -> Compiled {
+    let mut loader = Loader { sources, map: SourceMap::default(), files: Vec::new(), diags: Vec::new(), stack: Vec::new() };
+    let root_name = crate::source::normalize_path(root);
+    loader.load(&root_name, None);
+    let Loader { map, files, mut diags, .. } = loader;
+    let checked = if diags.iter().any(Diagnostic::is_error) {
+        None
+    } else {
+        let mut cx = Checker::new(&map, sources);
+        let checked = cx.run(&files);
+        diags.extend(cx.diags);
+        if diags.iter().any(Diagnostic::is_error) {
+            None
+        } else {
+            Some(checked)
+        }
+    };
+    for d in &mut diags {
+        d.locate(&map);
+    }
+    Compiled { checked, map, diagnostics: diags }
+}
+
+struct Loader<'s> {
+    sources: &'s Sources,
+    map: SourceMap,
+    /// Files in `use`-expanded order: (file, its syntax tree, is root).
+    files: Vec<(FileId, ast::File)>,
+    diags: Vec<Diagnostic>,
+    stack: Vec<String>,
+}
+
+impl Loader<'_> {
+    fn load(&mut self, name: &str, used_at: Option<Span>) {
+        if self.stack.iter().any(|n| n == name) {
+            let chain = format!("{} -> {name}", self.stack.join(" -> "));
+            let mut d = Diagnostic::error(Code::UseCycle, format!("`{name}` uses itself through {chain}"));
+            if let Some(s) = used_at {
+                d = d.at(s);
+            }
+            self.diags.push(d);
+            return;
+        }
+        if self.map.find(name).is_some() {
+            return; // already loaded: a file is included once
+        }
+        let Some(text) = self.sources.get(name).cloned() else {
+            let mut d = Diagnostic::error(Code::UseNotFound, format!("file `{name}` not found"));
+            if let Some(s) = used_at {
+                let avail: Vec<&str> = self.sources.names().collect();
+                d = d.at(s).with_help_opt(did_you_mean(name, avail));
+            }
+            self.diags.push(d);
+            return;
+        };
+        let id = self.map.add(name.to_string(), text.clone());
+        match parse_file(&text, id) {
+            Ok(file) => {
+                self.stack.push(name.to_string());
+                let uses: Vec<(String, Span)> = file
+                    .items
+                    .iter()
+                    .filter_map(|i| match i {
+                        Item::Use(s) => Some((resolve_relative(name, &s.value), s.span)),
+                        _ => None,
+                    })
+                    .collect();
+                let index = self.files.len();
+                self.files.push((id, file));
+                // used files come after the file that uses them; requirement order
+                // within an area follows this order
+                let _ = index;
+                for (u, span) in uses {
+                    self.load(&u, Some(span));
+                }
+                self.stack.pop();
+            }
+            Err(errs) => self.diags.extend(errs),
+        }
+    }
+}
+
+/// Name resolution and type checking state.
+pub(crate) struct Checker<'a> {
+    pub(crate) map: &'a SourceMap,
+    sources: &'a Sources,
+    pub(crate) schema: Schema,
+    pub(crate) diags: Vec<Diagnostic>,
+    /// Sections of declared inputs for the root, by name -> slot.
+    pub(crate) lets: Vec<LetSlot<'a>>,
+    pub(crate) let_index: HashMap<String, usize>,
+    /// Bound variables, innermost last: (name, type).
+    pub(crate) scope: Vec<(String, ir::Ty)>,
+    pub(crate) uses_assessment_date: bool,
+}
+
+pub(crate) enum LetSlot<'a> {
+    Pending(&'a ast::LetDecl),
+    InProgress(&'a ast::LetDecl),
+    Done(ir::Node, String),
+}
+
+impl<'a> Checker<'a> {
+    fn new(map: &'a SourceMap, sources: &'a Sources) -> Self {
+        Checker {
+            map,
+            sources,
+            schema: Schema::default(),
+            diags: Vec::new(),
+            lets: Vec::new(),
+            let_index: HashMap::new(),
+            scope: Vec::new(),
+            uses_assessment_date: false,
+        }
+    }
+
+    pub(crate) fn error(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn run(&mut self, files: &'a [(FileId, ast::File)]) -> Checked {
+        let info = self.header(files);
+        // inputs first: every rule may read any input
+        let blocks: Vec<&ast::InputsBlock> = files
+            .iter()
+            .flat_map(|(_, f)| f.items.iter())
+            .filter_map(|i| match i {
+                Item::Inputs(b) => Some(b),
+                _ => None,
+            })
+            .collect();
+        self.build_schema(&blocks);
+
+        // definitions: registered now, checked on first use (any order)
+        for (_, f) in files {
+            for item in &f.items {
+                if let Item::Let(l) = item {
+                    self.register_let(l);
+                }
+            }
+        }
+
+        let mut requirements = Vec::new();
+        let mut seen_ids: BTreeMap<String, Span> = BTreeMap::new();
+        for (_, f) in files {
+            for item in &f.items {
+                if let Item::Area(a) = item {
+                    self.area(a, &mut requirements, &mut seen_ids);
+                }
+            }
+        }
+        // stable sort: canonical area order, then declaration order
+        requirements.sort_by_key(|r: &ir::Requirement| r.area);
+
+        for i in 0..self.lets.len() {
+            self.check_let(i);
+        }
+        let lets = self
+            .lets
+            .iter()
+            .map(|l| match l {
+                LetSlot::Done(n, name) => ir::LetDef { name: name.clone(), value: n.clone() },
+                LetSlot::Pending(d) | LetSlot::InProgress(d) => ir::LetDef {
+                    name: d.name.name.clone(),
+                    value: ir::Node { kind: ir::NodeKind::Error, span: d.span, ty: ir::Ty::Error },
+                },
+            })
+            .collect();
+
+        let (rating, custom_rating) = self.rating(files);
+        let ids: Vec<String> = requirements.iter().map(|r| r.id.clone()).collect();
+        let mut tests = Vec::new();
+        for (fid, f) in files {
+            for item in &f.items {
+                if let Item::Test(t) = item {
+                    if let Some(tc) = self.test(*fid, t, &ids) {
+                        tests.push(tc);
+                    }
+                }
+            }
+        }
+        Checked {
+            info,
+            schema: std::mem::take(&mut self.schema),
+            lets,
+            requirements,
+            rating,
+            custom_rating,
+            tests,
+            uses_assessment_date: self.uses_assessment_date,
+        }
+    }
+
+    fn header(&mut self, files: &[(FileId, ast::File)]) -> SpecInfo {
+        let mut info = SpecInfo::default();
+        let mut found = false;
+        for (i, (_, f)) in files.iter().enumerate() {
+            for item in &f.items {
+                let Item::Spec(h) = item else { continue };
+                if i != 0 {
+                    self.error(
+                        Diagnostic::error(Code::SpecHeader, "a used file cannot have a `spec` header")
+                            .at(h.span)
+                            .with_help("shared files hold inputs, definitions, areas and tests only"),
+                    );
+                    continue;
+                }
+                if found {
+                    self.error(Diagnostic::error(Code::SpecHeader, "a second `spec` header").at(h.span));
+                    continue;
+                }
+                found = true;
+                info.id = h.id.name.clone();
+                info.title = h.title.value.clone();
+                for (k, v) in &h.attrs {
+                    match k.name.as_str() {
+                        "version" => info.version = Some(v.value.clone()),
+                        "source" => info.source = Some(v.value.clone()),
+                        other => self.error(
+                            Diagnostic::error(Code::SpecHeader, format!("unknown spec attribute `{other}`"))
+                                .at(k.span)
+                                .with_help_opt(did_you_mean(other, ["version", "source"]))
+                                .with_note("the header takes `version \"…\"` and `source \"…\"`"),
+                        ),
+                    }
+                }
+            }
+        }
+        if !found {
+            if let Some((fid, _)) = files.first() {
+                self.error(
+                    Diagnostic::error(Code::SpecHeader, "missing `spec` header")
+                        .at(Span::new(*fid, 0, 0))
+                        .with_help("start the file with `spec my_spec \"Title\" { version \"1\" }`"),
+                );
+            }
+        }
+        info
+    }
+
+    fn register_let(&mut self, l: &'a ast::LetDecl) {
+        let name = &l.name.name;
+        if self.let_index.contains_key(name) {
+            self.error(
+                Diagnostic::error(Code::DuplicateDefinition, format!("`{name}` is defined twice")).at(l.name.span),
+            );
+            return;
+        }
+        if self.root_field(name).is_some() {
+            self.error(
+                Diagnostic::error(Code::DuplicateDefinition, format!("`{name}` is already an input"))
+                    .at(l.name.span)
+                    .with_help("give the definition another name"),
+            );
+            return;
+        }
+        self.let_index.insert(name.clone(), self.lets.len());
+        self.lets.push(LetSlot::Pending(l));
+    }
+
+    /// Checks a `let` (once) and returns its type.
+    pub(crate) fn check_let(&mut self, i: usize) -> ir::Ty {
+        let decl = match self.lets.get(i) {
+            Some(LetSlot::Done(n, _)) => return n.ty.clone(),
+            Some(LetSlot::InProgress(d)) => {
+                let d = *d;
+                self.error(
+                    Diagnostic::error(Code::DuplicateDefinition, format!("`{}` depends on itself", d.name.name))
+                        .at(d.name.span),
+                );
+                return ir::Ty::Error;
+            }
+            Some(LetSlot::Pending(d)) => *d,
+            None => return ir::Ty::Error,
+        };
+        if let Some(slot) = self.lets.get_mut(i) {
+            *slot = LetSlot::InProgress(decl);
+        }
+        let saved = std::mem::take(&mut self.scope);
+        let node = self.expr(&decl.value);
+        let node = self.value(node);
+        self.scope = saved;
+        let ty = node.ty.clone();
+        if let Some(slot) = self.lets.get_mut(i) {
+            *slot = LetSlot::Done(node, decl.name.name.clone());
+        }
+        ty
+    }
+
+    fn area(
+        &mut self,
+        a: &'a ast::AreaBlock,
+        out: &mut Vec<ir::Requirement>,
+        seen: &mut BTreeMap<String, Span>,
+    ) {
+        let Some(area) = AREAS.iter().position(|(k, _)| *k == a.name.name) else {
+            self.error(
+                Diagnostic::error(Code::UnknownArea, format!("unknown area `{}`", a.name.name))
+                    .at(a.name.span)
+                    .with_help_opt(did_you_mean(&a.name.name, AREAS.iter().map(|(k, _)| *k)))
+                    .with_note("the areas are service_delivery, resources, workforce, quality, collaboration, transformation, population_health"),
+            );
+            return;
+        };
+        for r in &a.requirements {
+            if let Some(prev) = seen.get(&r.id.name) {
+                let prev_loc = self.map.locate(*prev).map(|l| format!("{}:{}:{}", l.file, l.line, l.column));
+                self.error(
+                    Diagnostic::error(Code::DuplicateRequirement, format!("requirement `{}` is defined twice", r.id.name))
+                        .at(r.id.span)
+                        .with_note(format!("first defined at {}", prev_loc.unwrap_or_default())),
+                );
+                continue;
+            }
+            seen.insert(r.id.name.clone(), r.id.span);
+            if let Some(req) = self.requirement(r, area) {
+                out.push(req);
+            }
+        }
+    }
+
+    fn requirement(&mut self, r: &'a ast::Requirement, area: usize) -> Option<ir::Requirement> {
+        let mut rule = None;
+        let mut applies = None;
+        let mut evidence = Vec::new();
+        let mut reference = None;
+        let mut help = None;
+        let mut rules = 0;
+        for c in &r.clauses {
+            match c {
+                Clause::Rule(e) => {
+                    rules += 1;
+                    if rules == 2 {
+                        self.error(
+                            Diagnostic::error(Code::RuleCount, format!("requirement `{}` has more than one rule", r.id.name))
+                                .at(e.span)
+                                .with_help("join the conditions with `and`"),
+                        );
+                    }
+                    let n = self.expr(e);
+                    rule = Some(self.condition(n, "a requirement's rule"));
+                }
+                Clause::Applies(e) => {
+                    let n = self.expr(e);
+                    applies = Some(self.condition(n, "`applies when`"));
+                }
+                Clause::Evidence(k, d) => {
+                    if evidence.iter().any(|e: &ir::EvidenceDecl| e.key == k.name) {
+                        self.error(
+                            Diagnostic::error(Code::DuplicateDefinition, format!("evidence `{}` declared twice", k.name)).at(k.span),
+                        );
+                    }
+                    evidence.push(ir::EvidenceDecl { key: k.name.clone(), description: d.value.clone() });
+                }
+                Clause::Ref(s) => reference = Some(s.value.clone()),
+                Clause::Help(s) => help = Some(s.value.clone()),
+            }
+        }
+        let Some(rule) = rule else {
+            self.error(
+                Diagnostic::error(Code::RuleCount, format!("requirement `{}` has no rule", r.id.name))
+                    .at(r.id.span)
+                    .with_help("add a condition such as `count_a / count_b >= 90%`"),
+            );
+            return None;
+        };
+        Some(ir::Requirement {
+            id: r.id.name.clone(),
+            area,
+            level: r.level,
+            title: r.title.value.clone(),
+            reference,
+            help,
+            applies,
+            rule,
+            evidence,
+            span: r.span,
+        })
+    }
+
+    fn rating(&mut self, files: &[(FileId, ast::File)]) -> (Vec<RatingRule>, bool) {
+        let mut blocks = Vec::new();
+        for (i, (_, f)) in files.iter().enumerate() {
+            for item in &f.items {
+                if let Item::Rating(b) = item {
+                    if i != 0 {
+                        self.error(
+                            Diagnostic::error(Code::RatingBlock, "a used file cannot set the rating").at(b.span),
+                        );
+                    } else {
+                        blocks.push(b);
+                    }
+                }
+            }
+        }
+        let Some(block) = blocks.first() else {
+            return (default_rating(), false);
+        };
+        for extra in blocks.iter().skip(1) {
+            self.error(Diagnostic::error(Code::RatingBlock, "a second `rating` block").at(extra.span));
+        }
+        let mut rules = Vec::new();
+        for (i, r) in block.rules.iter().enumerate() {
+            let Some(rating) = Rating::parse(&r.rating.name) else {
+                self.error(
+                    Diagnostic::error(Code::RatingBlock, format!("unknown rating `{}`", r.rating.name))
+                        .at(r.rating.span)
+                        .with_help_opt(did_you_mean(&r.rating.name, ["green", "amber", "red", "incomplete"]))
+                        .with_note("ratings are green, amber, red and incomplete"),
+                );
+                continue;
+            };
+            let last = i + 1 == block.rules.len();
+            if r.cond.is_none() && !last {
+                self.error(
+                    Diagnostic::error(Code::RatingBlock, "`otherwise` must be the last rule")
+                        .at(r.span)
+                        .with_help("rules are tried in order, so rules after `otherwise` never apply"),
+                );
+            }
+            if r.cond.is_some() && last {
+                self.error(
+                    Diagnostic::error(Code::RatingBlock, "the last rating rule must be `otherwise`")
+                        .at(r.span)
+                        .with_help("add `red otherwise` (or another rating) as the last rule"),
+                );
+            }
+            rules.push(RatingRule { rating, cond: r.cond.as_ref().map(rating_expr) });
+        }
+        if block.rules.is_empty() {
+            self.error(
+                Diagnostic::error(Code::RatingBlock, "empty `rating` block")
+                    .at(block.span)
+                    .with_help("remove it to use the default rating, or add rules ending in `otherwise`"),
+            );
+        }
+        (rules, true)
+    }
+
+    fn test(&mut self, fid: FileId, t: &ast::TestBlock, ids: &[String]) -> Option<ir::TestCase> {
+        let mut given = None;
+        let mut assessed_on = None;
+        let mut expect = Vec::new();
+        for c in &t.clauses {
+            match c {
+                TestClause::GivenJson(text, span) => match serde_json::from_str::<serde_json::Value>(text) {
+                    Ok(v) => given = Some((v, *span)),
+                    Err(e) => self.error(
+                        Diagnostic::error(Code::InvalidTestSubmission, format!("invalid JSON: {e}")).at(*span),
+                    ),
+                },
+                TestClause::GivenFile(path) => {
+                    let from = self.map.file(fid).map_or(String::new(), |f| f.name.clone());
+                    let name = resolve_relative(&from, &path.value);
+                    match self.sources.get(&name) {
+                        Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
+                            Ok(v) => given = Some((v, path.span)),
+                            Err(e) => self.error(
+                                Diagnostic::error(Code::InvalidTestSubmission, format!("`{name}` is not valid JSON: {e}"))
+                                    .at(path.span),
+                            ),
+                        },
+                        None => self.error(
+                            Diagnostic::error(Code::InvalidTestSubmission, format!("test file `{name}` not found"))
+                                .at(path.span)
+                                .with_note("paths are relative to the spec file"),
+                        ),
+                    }
+                }
+                TestClause::AssessedOn(text, span) => match Date::parse(text) {
+                    Some(d) => assessed_on = Some(d),
+                    None => self.error(
+                        Diagnostic::error(Code::InvalidLiteral, format!("`{text}` is not a valid date")).at(*span),
+                    ),
+                },
+                TestClause::ExpectOverall(r) => match Rating::parse(&r.name) {
+                    Some(rating) => expect.push(Expectation::Overall(rating)),
+                    None => self.error(
+                        Diagnostic::error(Code::UnknownTestArea, format!("unknown rating `{}`", r.name))
+                            .at(r.span)
+                            .with_help_opt(did_you_mean(&r.name, ["green", "amber", "red", "incomplete"])),
+                    ),
+                },
+                TestClause::ExpectArea(a, r) => {
+                    let area = AREAS.iter().position(|(k, _)| *k == a.name);
+                    let rating = Rating::parse(&r.name);
+                    match (area, rating) {
+                        (Some(area), Some(rating)) => expect.push(Expectation::Area(area, rating)),
+                        (None, _) => self.error(
+                            Diagnostic::error(Code::UnknownTestArea, format!("unknown area `{}`", a.name))
+                                .at(a.span)
+                                .with_help_opt(did_you_mean(&a.name, AREAS.iter().map(|(k, _)| *k))),
+                        ),
+                        (_, None) => self.error(
+                            Diagnostic::error(Code::UnknownTestArea, format!("unknown rating `{}`", r.name))
+                                .at(r.span)
+                                .with_help_opt(did_you_mean(&r.name, ["green", "amber", "red", "incomplete"])),
+                        ),
+                    }
+                }
+                TestClause::ExpectRequirement(id, outcome, _) => {
+                    if ids.iter().any(|i| *i == id.name) {
+                        expect.push(Expectation::Requirement(id.name.clone(), *outcome));
+                    } else {
+                        self.error(
+                            Diagnostic::error(Code::UnknownRequirement, format!("no requirement `{}`", id.name))
+                                .at(id.span)
+                                .with_help_opt(did_you_mean(&id.name, ids.iter().map(String::as_str))),
+                        );
+                    }
+                }
+            }
+        }
+        let Some((given, gspan)) = given else {
+            self.error(
+                Diagnostic::error(Code::InvalidTestSubmission, format!("test \"{}\" has no `given` submission", t.name.value))
+                    .at(t.name.span),
+            );
+            return None;
+        };
+        match crate::submission::ingest(&self.schema, &given) {
+            Ok(ing) => {
+                for w in ing.warnings {
+                    let msg = format!("test submission: {}", w.message);
+                    let mut d = Diagnostic::warning(w.code, msg).at(gspan);
+                    d.path = w.path;
+                    d.help = w.help;
+                    self.diags.push(d);
+                }
+            }
+            Err(errs) => {
+                for e in errs {
+                    let mut d = Diagnostic::error(Code::InvalidTestSubmission, format!("test submission: {}", e.message))
+                        .at(gspan)
+                        .with_note(format!("{} {}", e.code, e.code.title()));
+                    d.path = e.path;
+                    d.help = e.help;
+                    self.diags.push(d);
+                }
+            }
+        }
+        Some(ir::TestCase { name: t.name.value.clone(), given, assessed_on, expect, span: t.span })
+    }
+}
+
+fn rating_expr(c: &ast::RatingCond) -> RatingExpr {
+    match c {
+        ast::RatingCond::And(xs) => RatingExpr::And(xs.iter().map(rating_expr).collect()),
+        ast::RatingCond::Or(xs) => RatingExpr::Or(xs.iter().map(rating_expr).collect()),
+        ast::RatingCond::Not(x) => RatingExpr::Not(Box::new(rating_expr(x))),
+        ast::RatingCond::Quant(q, l, o) => RatingExpr::Quant(*q, *l, *o),
+        ast::RatingCond::Count(l, o, op, n) => RatingExpr::Count(*l, *o, expr::cmp_of(*op), *n),
+    }
+}
+
+/// The rating used when a spec has no `rating` block:
+///
+/// ```text
+/// rating {
+///   red when any must not_met
+///   incomplete when any must incomplete or any should incomplete
+///   amber when any should not_met
+///   green otherwise
+/// }
+/// ```
+pub fn default_rating() -> Vec<RatingRule> {
+    use ast::{LevelSet as L, OutcomeName as O, RatingQuant as Q};
+    vec![
+        RatingRule { rating: Rating::Red, cond: Some(RatingExpr::Quant(Q::Any, L::Must, O::NotMet)) },
+        RatingRule {
+            rating: Rating::Incomplete,
+            cond: Some(RatingExpr::Or(vec![
+                RatingExpr::Quant(Q::Any, L::Must, O::Incomplete),
+                RatingExpr::Quant(Q::Any, L::Should, O::Incomplete),
+            ])),
+        },
+        RatingRule { rating: Rating::Amber, cond: Some(RatingExpr::Quant(Q::Any, L::Should, O::NotMet)) },
+        RatingRule { rating: Rating::Green, cond: None },
+    ]
+}

@@ -1,0 +1,333 @@
+//! Diagnostics: stable codes, messages, locations and their rendering.
+//!
+//! Every problem the engine reports to a person is a [`Diagnostic`] with a
+//! [`Code`] that never changes meaning, a one-line message, a location (a span
+//! in a spec file, or a JSON pointer into a submission) and optional help.
+//! [`render`] draws them rustc-style with the source line and a caret.
+
+use std::fmt;
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+use serde::Serialize;
+
+use crate::source::{Location, SourceMap, Span};
+
+macro_rules! codes {
+    ($( $variant:ident = $code:literal, $title:literal, $explain:literal; )*) => {
+        /// A stable diagnostic code. The text form (`NS0002`) never changes meaning.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Code { $( #[doc = $title] $variant, )* }
+
+        impl Code {
+            /// Every code, in order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            /// The text form, e.g. `NS0002`.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $code, )* }
+            }
+
+            /// A short title.
+            pub fn title(self) -> &'static str {
+                match self { $( Code::$variant => $title, )* }
+            }
+
+            /// A longer explanation with an example.
+            pub fn explanation(self) -> &'static str {
+                match self { $( Code::$variant => $explain, )* }
+            }
+
+            /// Looks a code up by its text form (case-insensitive).
+            pub fn parse(text: &str) -> Option<Code> {
+                let t = text.trim().to_ascii_uppercase();
+                Code::ALL.iter().copied().find(|c| c.as_str() == t)
+            }
+        }
+    };
+}
+
+codes! {
+    Syntax = "NS0001", "syntax error",
+        "The text does not follow the grammar. The message names what was expected at the caret.\nExample: `let x = ` with nothing after `=`.";
+    UnknownName = "NS0002", "unknown name",
+        "An expression names an input, definition or variable that does not exist.\nExample: `units_count > 0` when no input or `let` is called `units_count`.";
+    TypeMismatch = "NS0003", "type mismatch",
+        "An operator or function got operands of types it does not accept, such as a count compared with a percent or a date added to a number.\nExample: `u.beds >= 50%` (int vs percent). Compare a rate instead: `u.occupied / u.beds >= 50%`.";
+    DuplicateRequirement = "NS0004", "duplicate requirement id",
+        "Two requirements share an id. Ids are unique across the spec and every file it uses.";
+    DuplicateInput = "NS0005", "duplicate input",
+        "Two inputs (or two fields of one list or group) have the same name.";
+    UnknownEnumValue = "NS0006", "unknown enum value",
+        "A name compared with an enum input is not one of that input's values.\nExample: `provider.role == level_3` when the values are `level3_unit, level2_unit`.";
+    UnknownFunction = "NS0007", "unknown function or wrong arguments",
+        "A call names a function the language does not have, or passes the wrong number of arguments.";
+    UseNotFound = "NS0008", "used file not found",
+        "A `use` names a file that was not supplied. Paths are relative to the file that has the `use`.";
+    UseCycle = "NS0009", "use cycle",
+        "Files `use` each other in a cycle.";
+    InvalidLiteral = "NS0010", "invalid literal",
+        "A date, number or duration literal is not valid: a day that does not exist (2025-02-30), or a number too large to hold exactly.";
+    NotBoolean = "NS0011", "rule is not a condition",
+        "A requirement's rule, an `applies when`, a quantifier body or a `where` filter must be true/false.\nExample: `requirement X must \"t\" { u.beds }` - compare it with something.";
+    DuplicateDefinition = "NS0012", "duplicate or circular definition",
+        "A `let` is defined twice, shadows an input, or depends on itself.";
+    UnknownArea = "NS0013", "unknown area",
+        "Areas are the seven functional areas: service_delivery, resources, workforce, quality, collaboration, transformation, population_health.";
+    SpecHeader = "NS0014", "missing or repeated spec header",
+        "The compiled file must start with exactly one `spec id \"title\" { version \"...\" }`; used files have none.";
+    RuleCount = "NS0015", "requirement without exactly one rule",
+        "A requirement body holds exactly one rule expression besides its clauses.";
+    NotAList = "NS0016", "not a list",
+        "A quantifier, aggregate, count or `len` needs a list input (or a list literal).";
+    UnknownField = "NS0017", "unknown field",
+        "A field is read from a record or group that does not declare it.\nExample: `u.beds` when the list `units` declares `l3_beds` and `l2_beds`.";
+    InvalidConstraint = "NS0018", "invalid input constraint",
+        "`min`/`max` only apply to numbers, percents, dates and list lengths, and `min` must not exceed `max`.";
+    UnknownRequirement = "NS0019", "test names an unknown requirement",
+        "An `expect` names a requirement id the spec does not have.";
+    InvalidTestSubmission = "NS0020", "invalid test submission",
+        "A test's `given` submission is not valid against the spec's inputs, or its file is missing.";
+    ReservedName = "NS0021", "reserved name",
+        "`assessed_on` and `evidence` are submission keys and cannot name inputs.";
+    PresentNeedsInput = "NS0023", "present() needs an input",
+        "`present(x)` asks whether a question was answered, so `x` must be an input or a field of a list element.";
+    RatingBlock = "NS0024", "invalid rating block",
+        "Ratings are green, amber, red and incomplete; the last rule must be `otherwise`; a spec has at most one rating block.";
+    AmbiguousName = "NS0025", "name needs a context",
+        "A bare name that is not an input or definition is read as an enum value, which only makes sense compared with an enum input.";
+    TooDeep = "NS0026", "too deeply nested",
+        "An expression or bracket nesting exceeds the engine's depth limit.";
+    UnknownTestArea = "NS0027", "test names an unknown area or rating",
+        "`expect area NAME RATING` needs one of the seven areas and a rating name.";
+    SubmissionType = "NS0201", "wrong type in submission",
+        "A submission value has the wrong JSON type for its input, e.g. a string where a number is expected.";
+    SubmissionRange = "NS0202", "value out of range",
+        "A number, percent, date or list length is outside the input's min/max, or an int has a fraction.";
+    SubmissionDate = "NS0203", "malformed date",
+        "Dates are written YYYY-MM-DD and must exist (2025-02-30 does not).";
+    SubmissionEnum = "NS0204", "not one of the allowed values",
+        "An enum input was answered with a value it does not list. Values are case-sensitive.";
+    SubmissionUnknownField = "NS0205", "unknown field in submission",
+        "The submission has a field the spec does not declare. It is ignored; check for a misspelling.";
+    SubmissionNotObject = "NS0206", "submission is not a JSON object",
+        "A submission is one JSON object whose keys are the spec's inputs.";
+    SubmissionJson = "NS0207", "submission is not valid JSON",
+        "The submission text could not be parsed as JSON.";
+    AssessmentDate = "NS0208", "no valid assessment date",
+        "Rules that use dates are judged on an assessment date: give `assessed_on` in the submission or pass one (`--as-of`). It is never taken from the clock.";
+    SubmissionEvidence = "NS0209", "malformed evidence",
+        "`evidence` maps requirement ids to objects of evidence key -> reference text.";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Stops compilation or evaluation.
+    Error,
+    /// Worth a look; nothing stops.
+    Warning,
+}
+
+/// One problem found in a spec or a submission.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// Stable code.
+    pub code: Code,
+    /// Error or warning.
+    pub severity: Severity,
+    /// One line, lower-case start, no trailing period.
+    pub message: String,
+    /// Where in a spec file, once resolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// JSON pointer into the submission, for submission diagnostics.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Short text shown under the caret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// A suggestion, e.g. "did you mean `rn_per_shift`?".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Extra notes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    #[serde(skip)]
+    pub(crate) span: Option<Span>,
+}
+
+impl Diagnostic {
+    /// An error with a message.
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            path: None,
+            label: None,
+            help: None,
+            notes: Vec::new(),
+            span: None,
+        }
+    }
+
+    /// A warning with a message.
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    /// Attaches a source span.
+    #[must_use]
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    /// Attaches a JSON pointer.
+    #[must_use]
+    pub fn at_path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// Adds a label shown under the caret.
+    #[must_use]
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds help.
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds help only when there is some.
+    #[must_use]
+    pub fn with_help_opt(self, help: Option<String>) -> Self {
+        match help {
+            Some(h) => self.with_help(h),
+            None => self,
+        }
+    }
+
+    /// Adds a note.
+    #[must_use]
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Is this an error?
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Fills `location` from the span.
+    pub(crate) fn locate(&mut self, map: &SourceMap) {
+        if let Some(span) = self.span {
+            self.location = map.locate(span);
+        }
+    }
+
+    /// The span in the compilation's source map, if any.
+    pub fn span(&self) -> Option<Span> {
+        self.span
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{sev}[{}]: {}", self.code, self.message)?;
+        if let Some(loc) = &self.location {
+            write!(f, " at {}:{}:{}", loc.file, loc.line, loc.column)?;
+        }
+        if let Some(p) = &self.path {
+            write!(f, " at {p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Renders diagnostics rustc-style against the files they point into.
+///
+/// Diagnostics without a span (submission problems) are drawn with their JSON
+/// pointer in place of the source line.
+pub fn render(diagnostics: &[Diagnostic], map: &SourceMap) -> String {
+    let mut files = SimpleFiles::new();
+    for f in map.files() {
+        files.add(f.name.clone(), f.text.to_string());
+    }
+    let config = term::Config::default();
+    let mut out = String::new();
+    for d in diagnostics {
+        let mut cd = match d.severity {
+            Severity::Error => cs::Diagnostic::error(),
+            Severity::Warning => cs::Diagnostic::warning(),
+        }
+        .with_code(d.code.as_str())
+        .with_message(d.message.clone());
+        if let Some(span) = d.span {
+            let mut label = cs::Label::primary(span.file.0 as usize, span.range());
+            if let Some(l) = &d.label {
+                label = label.with_message(l.clone());
+            }
+            cd = cd.with_labels(vec![label]);
+        }
+        let mut notes = Vec::new();
+        if let Some(p) = &d.path {
+            notes.push(format!("at {p}"));
+        }
+        if let Some(h) = &d.help {
+            notes.push(format!("help: {h}"));
+        }
+        notes.extend(d.notes.iter().cloned());
+        cd = cd.with_notes(notes);
+        if term::emit_to_string(&mut out, &config, &files, &cd).is_err() {
+            out.push_str(&d.to_string());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The closest of `candidates` to `name`, if close enough to suggest.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        if c == name {
+            continue;
+        }
+        let score = strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase());
+        if score > 0.8 && best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| format!("did you mean `{c}`?"))
+}

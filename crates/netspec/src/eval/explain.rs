@@ -1,0 +1,365 @@
+//! Explanations: which checks made a rule come out as it did.
+//!
+//! [`explain`] walks a rule towards the value it actually had and collects
+//! the leaf checks responsible: for `a and b` that failed, the conjuncts that
+//! failed; for `all u in units: …` that failed, every failing unit; for a
+//! failing comparison, both values and the numeric gap.
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use super::{Ctx, V};
+use crate::ir::{Cmp, Const, Node, NodeKind, RecordId, Ty};
+use crate::number::Num;
+use crate::submission::{Record, Stored};
+use crate::syntax::ast::Quant;
+
+/// Most checks listed for one requirement.
+const MAX_CHECKS: usize = 50;
+
+/// One check behind an outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    /// The list element it concerns, e.g. `units[1] (B)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element: Option<String>,
+    /// The condition as written in the spec.
+    pub check: String,
+    /// Whether the check held.
+    pub held: bool,
+    /// Left-hand value (percents in percent points).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left: Option<Json>,
+    /// Right-hand value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub right: Option<Json>,
+    /// How far the left value is from passing (percent points for percents, days for dates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gap: Option<Json>,
+    /// The check in words.
+    pub message: String,
+}
+
+/// Explains why `node` evaluated to `target`.
+pub fn explain<'a>(cx: &mut Ctx<'a>, node: &'a Node, target: bool) -> Vec<Check> {
+    let mut out = Vec::new();
+    walk(cx, node, target, None, &mut out);
+    let extra = out.len().saturating_sub(MAX_CHECKS);
+    if extra > 0 {
+        out.truncate(MAX_CHECKS);
+        out.push(Check {
+            element: None,
+            check: String::new(),
+            held: target,
+            left: None,
+            right: None,
+            gap: None,
+            message: format!("… and {extra} more"),
+        });
+    }
+    out
+}
+
+fn is(v: &V<'_>, target: bool) -> bool {
+    *v == V::Bool(target)
+}
+
+fn walk<'a>(cx: &mut Ctx<'a>, n: &'a Node, target: bool, element: Option<&str>, out: &mut Vec<Check>) {
+    if out.len() > MAX_CHECKS {
+        return;
+    }
+    match &n.kind {
+        NodeKind::Not(x) => walk(cx, x, !target, element, out),
+        NodeKind::And(a, b) | NodeKind::Or(a, b) => {
+            let conj = matches!(n.kind, NodeKind::And(..));
+            // and→true / or→false: every side counts; otherwise the first decisive side
+            let every = conj == target;
+            let mut done = false;
+            for side in [a, b] {
+                let v = cx.eval(side);
+                if is(&v, target) && (every || !done) {
+                    walk(cx, side, target, element, out);
+                    done = true;
+                }
+            }
+        }
+        NodeKind::Implies(a, b) => {
+            let va = cx.eval(a);
+            if target {
+                if is(&va, false) {
+                    walk(cx, a, false, element, out);
+                } else {
+                    walk(cx, b, true, element, out);
+                }
+            } else {
+                walk(cx, a, true, element, out);
+                walk(cx, b, false, element, out);
+            }
+        }
+        NodeKind::If(c, a, b) => match cx.eval(c) {
+            V::Bool(true) => walk(cx, a, target, element, out),
+            V::Bool(false) => walk(cx, b, target, element, out),
+            _ => {}
+        },
+        NodeKind::Let(i) => {
+            if let Some(def) = cx.spec.lets.get(*i) {
+                walk(cx, &def.value, target, element, out);
+            }
+        }
+        NodeKind::Quantifier(q, list, body) => {
+            let Ok(elems) = cx.elements(list) else { return };
+            let rid = match list.ty {
+                Ty::List(r) => Some(r),
+                _ => None,
+            };
+            // all→false and any→true are decided by single elements; the others by all
+            let single = (*q == Quant::All) != target;
+            for e in elems {
+                let label = element_label(cx, &e, rid, element);
+                cx.push(e);
+                let v = cx.eval(body);
+                if is(&v, target) {
+                    walk(cx, body, target, label.as_deref(), out);
+                    if single && *q == Quant::Any {
+                        cx.pop();
+                        break;
+                    }
+                }
+                cx.pop();
+                if out.len() > MAX_CHECKS {
+                    break;
+                }
+            }
+        }
+        NodeKind::Compare(op, a, b) => {
+            let (va, vb) = (cx.eval(a), cx.eval(b));
+            out.push(comparison(cx, *op, a, b, &va, &vb, target, element));
+        }
+        _ => {
+            let v = cx.eval(n);
+            let text = cx.text(n).to_string();
+            let shown = show(&v, &n.ty, cx, None);
+            let message = match &n.kind {
+                NodeKind::Present(_) if target => format!("{text}: answered"),
+                NodeKind::Present(_) => format!("{text}: not answered"),
+                NodeKind::Within(d, dur) => within_message(cx, d, dur, target),
+                NodeKind::In(neg, x, _) => {
+                    let vx = cx.eval(x);
+                    let sx = show(&vx, &x.ty, cx, None);
+                    let verb = if target != *neg { "is" } else { "is not" };
+                    format!("{} is {sx}, which {verb} in the list", cx.text(x))
+                }
+                _ => match (&n.ty, &v) {
+                    (Ty::Bool, V::Bool(b)) => format!("{text} is {}", if *b { "yes" } else { "no" }),
+                    _ => format!("{text} is {shown}"),
+                },
+            };
+            out.push(Check {
+                element: element.map(str::to_string),
+                check: text,
+                held: target,
+                left: json_of(&v, &n.ty, cx),
+                right: None,
+                gap: None,
+                message,
+            });
+        }
+    }
+}
+
+fn within_message<'a>(cx: &mut Ctx<'a>, d: &'a Node, dur: &'a Node, target: bool) -> String {
+    let vd = cx.eval(d);
+    let vdur = cx.eval(dur);
+    let date = show(&vd, &d.ty, cx, None);
+    let (V::Dur(duration), Some(today)) = (vdur, cx.date) else {
+        return format!("{} is {date}", cx.text(d));
+    };
+    let start = today.minus(duration).map(|s| s.to_string()).unwrap_or_default();
+    if target {
+        format!("{} is {date}, within {duration} of {today}", cx.text(d))
+    } else {
+        format!("{} is {date}, not within {duration} of {today} (from {start})", cx.text(d))
+    }
+}
+
+/// Describes the element a quantifier is at, e.g. `units[1] (B)`.
+fn element_label(cx: &Ctx<'_>, e: &V<'_>, rid: Option<RecordId>, outer: Option<&str>) -> Option<String> {
+    match e {
+        V::Rec(r) => Some(record_label(cx, r, rid)),
+        V::Unknown(_) => outer.map(str::to_string),
+        other => {
+            let s = show(other, &Ty::Error, cx, None);
+            Some(match outer {
+                Some(o) => format!("{o}, {s}"),
+                None => s,
+            })
+        }
+    }
+}
+
+/// `/units/1/beds/0` → `units[1].beds[0]`, with the record's name field.
+pub fn record_label(cx: &Ctx<'_>, r: &Record, rid: Option<RecordId>) -> String {
+    let mut label = String::new();
+    for seg in r.pointer.split('/').filter(|s| !s.is_empty()) {
+        if seg.bytes().all(|b| b.is_ascii_digit()) {
+            label.push_str(&format!("[{seg}]"));
+        } else {
+            if !label.is_empty() {
+                label.push('.');
+            }
+            label.push_str(&seg.replace("~1", "/").replace("~0", "~"));
+        }
+    }
+    let slot = rid.and_then(|id| cx.spec.schema.records.get(id)).and_then(|rs| rs.label_slot);
+    let name = match slot.and_then(|s| r.slots.get(s)) {
+        Some(Some(Stored::Text(t))) => Some(t),
+        _ => None,
+    };
+    match name {
+        Some(n) => format!("{label} ({n})"),
+        None => label,
+    }
+}
+
+fn is_percent(t: &Ty) -> bool {
+    matches!(t, Ty::Percent)
+}
+
+/// A value for people; percents (or numbers compared with percents) as `85%`.
+fn show(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, as_percent: Option<bool>) -> String {
+    let pct = as_percent.unwrap_or(is_percent(ty));
+    match v {
+        V::Bool(b) => b.to_string(),
+        V::Num(n) if pct => format!("{}%", n.mul(Num::int(100)).map(|x| x.display(2)).unwrap_or_default()),
+        V::Num(n) => n.display(2),
+        V::Date(d) => d.to_string(),
+        V::Dur(d) => d.to_string(),
+        V::Text(t) => format!("\"{t}\""),
+        V::Enum(i) => enum_name(ty, *i, cx),
+        V::Rec(r) => record_label(cx, r, None),
+        V::List(l) => format!("{} entries", l.len()),
+        V::Values(vs) => format!("[{}]", vs.iter().map(|x| show(x, &Ty::Error, cx, None)).collect::<Vec<_>>().join(", ")),
+        V::Unknown(_) => "not answered".to_string(),
+    }
+}
+
+fn enum_name(ty: &Ty, i: u32, cx: &Ctx<'_>) -> String {
+    match ty {
+        Ty::Enum(e) => cx
+            .spec
+            .schema
+            .enums
+            .get(*e)
+            .and_then(|d| d.variants.get(i as usize))
+            .cloned()
+            .unwrap_or_else(|| i.to_string()),
+        _ => i.to_string(),
+    }
+}
+
+fn num_json(n: Num) -> Json {
+    if let Some(i) = n.to_integer().and_then(|i| i64::try_from(i).ok()) {
+        return Json::from(i);
+    }
+    serde_json::Number::from_f64(n.to_f64()).map_or(Json::Null, Json::Number)
+}
+
+fn json_of(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>) -> Option<Json> {
+    json_as(v, ty, cx, is_percent(ty))
+}
+
+fn json_as(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, pct: bool) -> Option<Json> {
+    Some(match v {
+        V::Bool(b) => Json::Bool(*b),
+        V::Num(n) if pct => num_json(n.mul(Num::int(100)).ok()?),
+        V::Num(n) => num_json(*n),
+        V::Date(d) => Json::String(d.to_string()),
+        V::Dur(d) => Json::String(d.to_string()),
+        V::Text(t) => Json::String((*t).to_string()),
+        V::Enum(i) => Json::String(enum_name(ty, *i, cx)),
+        V::Unknown(_) => return None,
+        _ => return None,
+    })
+}
+
+fn is_literal(n: &Node) -> bool {
+    matches!(n.kind, NodeKind::Const(Const::Num(_) | Const::Date(_) | Const::Bool(_) | Const::Text(_) | Const::Enum(_)))
+}
+
+#[allow(clippy::too_many_arguments, reason = "one call site; the pieces of a comparison")]
+fn comparison<'a>(
+    cx: &Ctx<'a>,
+    op: Cmp,
+    a: &'a Node,
+    b: &'a Node,
+    va: &V<'a>,
+    vb: &V<'a>,
+    held: bool,
+    element: Option<&str>,
+) -> Check {
+    let pct = is_percent(&a.ty) || is_percent(&b.ty);
+    let ty = if matches!(a.ty, Ty::Enum(_)) { &a.ty } else { &b.ty };
+    let left_s = show(va, ty, cx, Some(pct));
+    let right_s = show(vb, ty, cx, Some(pct));
+    let right_text = if is_literal(b) { right_s.clone() } else { format!("{right_s} ({})", cx.text(b)) };
+    let lhs = cx.text(a);
+    // the distance to passing, for ordered numeric and date checks
+    let (gap, gap_text) = match (va, vb) {
+        (V::Num(x), V::Num(y)) if !held => {
+            let d = match op {
+                Cmp::Ge | Cmp::Gt => y.sub(*x).ok(),
+                Cmp::Le | Cmp::Lt => x.sub(*y).ok(),
+                Cmp::Eq => x.sub(*y).ok().and_then(|d| d.abs().ok()),
+                Cmp::Ne => None,
+            };
+            match d {
+                Some(d) => {
+                    let shown = if pct {
+                        format!("{} percentage points", d.mul(Num::int(100)).map(|x| x.display(2)).unwrap_or_default())
+                    } else {
+                        d.display(2)
+                    };
+                    (if pct { d.mul(Num::int(100)).ok().map(num_json) } else { Some(num_json(d)) }, Some(shown))
+                }
+                None => (None, None),
+            }
+        }
+        (V::Date(x), V::Date(y)) if !held => {
+            let days = x.days_until(*y).abs();
+            (Some(Json::from(days)), Some(format!("{days} days")))
+        }
+        _ => (None, None),
+    };
+    let phrase = match (op, held) {
+        (Cmp::Ge, false) => format!("needs at least {right_text}"),
+        (Cmp::Gt, false) => format!("needs more than {right_text}"),
+        (Cmp::Le, false) => format!("must be at most {right_text}"),
+        (Cmp::Lt, false) => format!("must be below {right_text}"),
+        (Cmp::Eq, false) => format!("expected {right_text}"),
+        (Cmp::Ne, false) => format!("must not be {right_text}"),
+        (Cmp::Ge, true) => format!("at least {right_text}"),
+        (Cmp::Gt, true) => format!("more than {right_text}"),
+        (Cmp::Le, true) => format!("at most {right_text}"),
+        (Cmp::Lt, true) => format!("below {right_text}"),
+        (Cmp::Eq, true) => format!("as expected ({right_text})"),
+        (Cmp::Ne, true) => format!("not {right_text}"),
+    };
+    let dated = matches!(va, V::Date(_));
+    let gap_phrase = match (op, gap_text) {
+        (Cmp::Ge | Cmp::Gt, Some(g)) if dated => format!(": {g} too early"),
+        (Cmp::Le | Cmp::Lt, Some(g)) if dated => format!(": {g} too late"),
+        (Cmp::Ge | Cmp::Gt, Some(g)) => format!(": short by {g}"),
+        (Cmp::Le | Cmp::Lt, Some(g)) => format!(": over by {g}"),
+        (Cmp::Eq, Some(g)) => format!(": off by {g}"),
+        _ => String::new(),
+    };
+    Check {
+        element: element.map(str::to_string),
+        check: format!("{lhs} {} {}", op.as_str(), cx.text(b)),
+        held,
+        left: json_as(va, ty, cx, pct),
+        right: json_as(vb, ty, cx, pct),
+        gap,
+        message: format!("{lhs} is {left_s}, {phrase}{gap_phrase}"),
+    }
+}

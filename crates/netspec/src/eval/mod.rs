@@ -1,0 +1,537 @@
+//! Stage 4b: evaluate compiled rules against a submission.
+//!
+//! Logic is three-valued (Kleene): a value is known or [`Unknown`], and an
+//! unknown carries the inputs that would decide it (JSON pointers) and any
+//! runtime problem (division by zero, the mean of an empty list) that kept
+//! it from being computed. `false and unknown` is false, `true or unknown` is
+//! true, `all` is false as soon as one element is false, comparisons with an
+//! unknown are unknown. Nothing here reads a clock, a file or the
+//! environment; the assessment date is passed in.
+
+mod explain;
+
+use crate::calendar::{Date, Duration};
+use crate::check::Checked;
+use crate::ir::{AggFn, Arith, Cmp, Const, Func, Node, NodeKind, RecordId, Ty};
+use crate::number::{ArithError, Num};
+use crate::source::SourceMap;
+use crate::submission::{Record, Stored, Submission};
+use crate::syntax::ast::Quant;
+
+pub use explain::{explain, Check};
+
+/// An input that was not answered.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Missing {
+    /// JSON pointer, e.g. `/units/1/rn_per_shift`.
+    pub pointer: String,
+    /// Record schema of the field.
+    pub record: RecordId,
+    /// Slot of the field.
+    pub slot: usize,
+}
+
+/// Why a value is not known.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Unknown {
+    /// Unanswered inputs that would decide it.
+    pub missing: Vec<Missing>,
+    /// Runtime problems met on the way.
+    pub problems: Vec<String>,
+}
+
+impl Unknown {
+    fn merge(mut self, other: Unknown) -> Unknown {
+        for m in other.missing {
+            if !self.missing.contains(&m) {
+                self.missing.push(m);
+            }
+        }
+        for p in other.problems {
+            if !self.problems.contains(&p) {
+                self.problems.push(p);
+            }
+        }
+        self
+    }
+}
+
+/// A runtime value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum V<'a> {
+    /// bool
+    Bool(bool),
+    /// int/number/percent
+    Num(Num),
+    /// date
+    Date(Date),
+    /// duration
+    Dur(Duration),
+    /// text
+    Text(&'a str),
+    /// enum index
+    Enum(u32),
+    /// a record (group or element)
+    Rec(&'a Record),
+    /// a list input
+    List(&'a [Record]),
+    /// a list literal
+    Values(Vec<V<'a>>),
+    /// not known
+    Unknown(Box<Unknown>),
+}
+
+impl V<'_> {
+    fn unknown(u: Unknown) -> Self {
+        V::Unknown(Box::new(u))
+    }
+    fn problem(msg: String) -> Self {
+        V::unknown(Unknown { missing: Vec::new(), problems: vec![msg] })
+    }
+}
+
+/// Evaluation state for one submission.
+pub struct Ctx<'a> {
+    pub(crate) spec: &'a Checked,
+    pub(crate) map: &'a SourceMap,
+    pub(crate) sub: &'a Submission,
+    pub(crate) date: Option<Date>,
+    env: Vec<V<'a>>,
+    lets: Vec<Option<V<'a>>>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A fresh context.
+    pub fn new(spec: &'a Checked, map: &'a SourceMap, sub: &'a Submission, date: Option<Date>) -> Self {
+        Ctx { spec, map, sub, date, env: Vec::new(), lets: vec![None; spec.lets.len()] }
+    }
+
+    pub(crate) fn text(&self, n: &Node) -> &'a str {
+        self.map.slice(n.span)
+    }
+
+    fn read(&self, rec: &'a Record, rid: RecordId, slot: usize) -> V<'a> {
+        match rec.slots.get(slot) {
+            Some(Some(s)) => match s {
+                Stored::Bool(b) => V::Bool(*b),
+                Stored::Num(n) => V::Num(*n),
+                Stored::Date(d) => V::Date(*d),
+                Stored::Text(t) => V::Text(t),
+                Stored::Enum(e) => V::Enum(*e),
+                Stored::Group(r) => V::Rec(r),
+                Stored::List(l) => V::List(l),
+            },
+            _ => {
+                let name = self
+                    .spec
+                    .schema
+                    .records
+                    .get(rid)
+                    .and_then(|r| r.fields.get(slot))
+                    .map_or("?", |f| f.name.as_str());
+                let pointer = format!("{}/{}", rec.pointer, name);
+                V::unknown(Unknown { missing: vec![Missing { pointer, record: rid, slot }], problems: Vec::new() })
+            }
+        }
+    }
+
+    pub(crate) fn push(&mut self, v: V<'a>) {
+        self.env.push(v);
+    }
+
+    pub(crate) fn pop(&mut self) {
+        self.env.pop();
+    }
+
+    /// The elements a list expression yields.
+    pub(crate) fn elements(&mut self, list: &'a Node) -> Result<Vec<V<'a>>, Unknown> {
+        match self.eval(list) {
+            V::List(recs) => Ok(recs.iter().map(V::Rec).collect()),
+            V::Values(vs) => Ok(vs),
+            V::Unknown(u) => Err(*u),
+            _ => Err(Unknown { missing: Vec::new(), problems: vec!["not a list".into()] }),
+        }
+    }
+
+    /// Evaluates one node.
+    pub fn eval(&mut self, n: &'a Node) -> V<'a> {
+        match &n.kind {
+            NodeKind::Const(c) => match c {
+                Const::Bool(b) => V::Bool(*b),
+                Const::Num(x) => V::Num(*x),
+                Const::Date(d) => V::Date(*d),
+                Const::Duration(d) => V::Dur(*d),
+                Const::Text(t) => V::Text(t),
+                Const::Enum(e) => V::Enum(*e),
+            },
+            NodeKind::AssessmentDate => match self.date {
+                Some(d) => V::Date(d),
+                None => V::problem("no assessment date was given".into()),
+            },
+            NodeKind::Input(slot) => self.read(&self.sub.root, 0, *slot),
+            NodeKind::Var(depth) => {
+                let i = self.env.len().checked_sub(1 + depth);
+                i.and_then(|i| self.env.get(i)).cloned().unwrap_or_else(|| V::problem("unbound variable".into()))
+            }
+            NodeKind::Let(i) => {
+                if let Some(Some(v)) = self.lets.get(*i) {
+                    return v.clone();
+                }
+                let Some(def) = self.spec.lets.get(*i) else { return V::problem("unknown definition".into()) };
+                // definitions never see bound variables
+                let saved = std::mem::take(&mut self.env);
+                let v = self.eval(&def.value);
+                self.env = saved;
+                if let Some(slot) = self.lets.get_mut(*i) {
+                    *slot = Some(v.clone());
+                }
+                v
+            }
+            NodeKind::Field(base, slot) => {
+                let rid = match base.ty {
+                    Ty::Record(r) => r,
+                    _ => return V::problem("not a record".into()),
+                };
+                match self.eval(base) {
+                    V::Rec(r) => self.read(r, rid, *slot),
+                    V::Unknown(u) => V::Unknown(u),
+                    _ => V::problem("not a record".into()),
+                }
+            }
+            NodeKind::Values(items) => V::Values(items.iter().map(|i| self.eval(i)).collect()),
+            NodeKind::Not(x) => match self.eval(x) {
+                V::Bool(b) => V::Bool(!b),
+                other => other,
+            },
+            NodeKind::Neg(x) => match self.eval(x) {
+                V::Num(v) => self.num(v.neg(), n),
+                other => other,
+            },
+            NodeKind::And(a, b) => {
+                let va = self.eval(a);
+                if va == V::Bool(false) {
+                    return va;
+                }
+                let vb = self.eval(b);
+                and(va, vb)
+            }
+            NodeKind::Or(a, b) => {
+                let va = self.eval(a);
+                if va == V::Bool(true) {
+                    return va;
+                }
+                let vb = self.eval(b);
+                or(va, vb)
+            }
+            NodeKind::Implies(a, b) => {
+                let va = self.eval(a);
+                if va == V::Bool(false) {
+                    return V::Bool(true);
+                }
+                let vb = self.eval(b);
+                let na = match va {
+                    V::Bool(x) => V::Bool(!x),
+                    other => other,
+                };
+                or(na, vb)
+            }
+            NodeKind::Arith(op, a, b) => {
+                let (va, vb) = (self.eval(a), self.eval(b));
+                match (va, vb) {
+                    (V::Num(x), V::Num(y)) => {
+                        let r = match op {
+                            Arith::Add => x.add(y),
+                            Arith::Sub => x.sub(y),
+                            Arith::Mul => x.mul(y),
+                            Arith::Div => x.div(y),
+                        };
+                        self.num(r, n)
+                    }
+                    (va, vb) => unknown_of(va, vb),
+                }
+            }
+            NodeKind::DateShift(minus, d, dur) => match (self.eval(d), self.eval(dur)) {
+                (V::Date(x), V::Dur(y)) => {
+                    let r = if *minus { x.minus(y) } else { x.plus(y) };
+                    r.map_or_else(|| V::problem(format!("`{}` is outside the calendar", self.text(n))), V::Date)
+                }
+                (va, vb) => unknown_of(va, vb),
+            },
+            NodeKind::DateDiff(a, b) => match (self.eval(a), self.eval(b)) {
+                (V::Date(x), V::Date(y)) => V::Num(Num::int(y.days_until(x).into())),
+                (va, vb) => unknown_of(va, vb),
+            },
+            NodeKind::Compare(op, a, b) => {
+                let (va, vb) = (self.eval(a), self.eval(b));
+                match compare(*op, &va, &vb) {
+                    Some(r) => V::Bool(r),
+                    None => unknown_of(va, vb),
+                }
+            }
+            NodeKind::In(negated, x, items) => {
+                let vx = self.eval(x);
+                if let V::Unknown(u) = vx {
+                    return V::Unknown(u);
+                }
+                let mut unknown: Option<Unknown> = None;
+                let mut found = false;
+                for i in items {
+                    let vi = self.eval(i);
+                    match compare(Cmp::Eq, &vx, &vi) {
+                        Some(true) => {
+                            found = true;
+                            break;
+                        }
+                        Some(false) => {}
+                        None => {
+                            if let V::Unknown(u) = vi {
+                                unknown = Some(unknown.unwrap_or_default().merge(*u));
+                            }
+                        }
+                    }
+                }
+                match (found, unknown) {
+                    (true, _) => V::Bool(!negated),
+                    (false, Some(u)) => V::unknown(u),
+                    (false, None) => V::Bool(*negated),
+                }
+            }
+            NodeKind::Within(d, dur) => match (self.eval(d), self.eval(dur), self.date) {
+                (V::Date(x), V::Dur(y), Some(today)) => match today.minus(y) {
+                    Some(start) => V::Bool(x >= start && x <= today),
+                    None => V::problem("the period reaches outside the calendar".into()),
+                },
+                (V::Unknown(u), _, _) => V::Unknown(u),
+                (_, _, None) => V::problem("no assessment date was given".into()),
+                _ => V::problem("not a date".into()),
+            },
+            NodeKind::If(c, a, b) => match self.eval(c) {
+                V::Bool(true) => self.eval(a),
+                V::Bool(false) => self.eval(b),
+                V::Unknown(u) => {
+                    let (va, vb) = (self.eval(a), self.eval(b));
+                    if va == vb {
+                        return va;
+                    }
+                    let mut u = *u;
+                    for v in [va, vb] {
+                        if let V::Unknown(x) = v {
+                            u = u.merge(*x);
+                        }
+                    }
+                    V::unknown(u)
+                }
+                other => other,
+            },
+            NodeKind::Quantifier(q, list, body) => {
+                let elems = match self.elements(list) {
+                    Ok(e) => e,
+                    Err(u) => return V::unknown(u),
+                };
+                let decisive = *q == Quant::Any; // `any` stops at true, `all` at false
+                let mut unknown: Option<Unknown> = None;
+                for e in elems {
+                    self.push(e);
+                    let v = self.eval(body);
+                    self.pop();
+                    match v {
+                        V::Bool(b) if b == decisive => return V::Bool(decisive),
+                        V::Unknown(u) => unknown = Some(unknown.unwrap_or_default().merge(*u)),
+                        _ => {}
+                    }
+                }
+                match unknown {
+                    Some(u) => V::unknown(u),
+                    None => V::Bool(!decisive),
+                }
+            }
+            NodeKind::Count(list, filter) => {
+                let elems = match self.elements(list) {
+                    Ok(e) => e,
+                    Err(u) => return V::unknown(u),
+                };
+                let Some(filter) = filter else { return V::Num(Num::int(elems.len() as i128)) };
+                let mut count: i128 = 0;
+                let mut unknown: Option<Unknown> = None;
+                for e in elems {
+                    self.push(e);
+                    let v = self.eval(filter);
+                    self.pop();
+                    match v {
+                        V::Bool(true) => count += 1,
+                        V::Unknown(u) => unknown = Some(unknown.unwrap_or_default().merge(*u)),
+                        _ => {}
+                    }
+                }
+                match unknown {
+                    Some(u) => V::unknown(u),
+                    None => V::Num(Num::int(count)),
+                }
+            }
+            NodeKind::Aggregate(f, list, body, filter) => self.aggregate(*f, list, body, filter.as_deref(), n),
+            NodeKind::Call(f, args) => self.call(*f, args, n),
+            NodeKind::Present(x) => match self.eval(x) {
+                V::Unknown(u) => V::Bool(!u.problems.is_empty() || u.missing.is_empty()),
+                _ => V::Bool(true),
+            },
+            NodeKind::Error => V::problem("the spec has an error here".into()),
+        }
+    }
+
+    fn num(&self, r: Result<Num, ArithError>, n: &Node) -> V<'a> {
+        match r {
+            Ok(v) => V::Num(v),
+            Err(e) => V::problem(format!("{e} in `{}`", self.text(n))),
+        }
+    }
+
+    fn aggregate(&mut self, f: AggFn, list: &'a Node, body: &'a Node, filter: Option<&'a Node>, n: &'a Node) -> V<'a> {
+        let elems = match self.elements(list) {
+            Ok(e) => e,
+            Err(u) => return V::unknown(u),
+        };
+        let mut unknown: Option<Unknown> = None;
+        let mut values: Vec<V<'a>> = Vec::with_capacity(elems.len());
+        for e in elems {
+            self.push(e);
+            let keep = match filter.map(|f| self.eval(f)) {
+                None | Some(V::Bool(true)) => true,
+                Some(V::Unknown(u)) => {
+                    unknown = Some(unknown.unwrap_or_default().merge(*u));
+                    false
+                }
+                Some(_) => false,
+            };
+            if keep {
+                match self.eval(body) {
+                    V::Unknown(u) => unknown = Some(unknown.unwrap_or_default().merge(*u)),
+                    v => values.push(v),
+                }
+            }
+            self.pop();
+        }
+        if let Some(u) = unknown {
+            return V::unknown(u);
+        }
+        let name = match f {
+            AggFn::Sum => "sum",
+            AggFn::Mean => "mean",
+            AggFn::Min => "min",
+            AggFn::Max => "max",
+        };
+        match f {
+            AggFn::Sum | AggFn::Mean => {
+                let mut total = Num::ZERO;
+                for v in &values {
+                    if let V::Num(x) = v {
+                        match total.add(*x) {
+                            Ok(t) => total = t,
+                            Err(e) => return V::problem(format!("{e} in `{}`", self.text(n))),
+                        }
+                    }
+                }
+                if f == AggFn::Sum {
+                    return V::Num(total);
+                }
+                if values.is_empty() {
+                    return V::problem(format!("`{}` is the mean of an empty list", self.text(n)));
+                }
+                self.num(total.div(Num::int(values.len() as i128)), n)
+            }
+            AggFn::Min | AggFn::Max => {
+                let best = values.into_iter().reduce(|a, b| {
+                    let pick_b = match compare(Cmp::Lt, &b, &a) {
+                        Some(lt) => lt == (f == AggFn::Min),
+                        None => false,
+                    };
+                    if pick_b {
+                        b
+                    } else {
+                        a
+                    }
+                });
+                best.unwrap_or_else(|| V::problem(format!("`{}` is the {name} of an empty list", self.text(n))))
+            }
+        }
+    }
+
+    fn call(&mut self, f: Func, args: &'a [Node], n: &'a Node) -> V<'a> {
+        let vals: Vec<V<'a>> = args.iter().map(|a| self.eval(a)).collect();
+        let mut unknown: Option<Unknown> = None;
+        for v in &vals {
+            if let V::Unknown(u) = v {
+                unknown = Some(unknown.unwrap_or_default().merge((**u).clone()));
+            }
+        }
+        if let Some(u) = unknown {
+            return V::unknown(u);
+        }
+        let first = vals.first().cloned();
+        match (f, first) {
+            (Func::Ceil, Some(V::Num(x))) => V::Num(x.ceil()),
+            (Func::Floor, Some(V::Num(x))) => V::Num(x.floor()),
+            (Func::Round, Some(V::Num(x))) => V::Num(x.round()),
+            (Func::Abs, Some(V::Num(x))) => self.num(x.abs(), n),
+            (Func::Len, Some(V::List(l))) => V::Num(Num::int(l.len() as i128)),
+            (Func::Len, Some(V::Values(l))) => V::Num(Num::int(l.len() as i128)),
+            (Func::DaysBetween, Some(V::Date(a))) => match vals.get(1) {
+                Some(V::Date(b)) => V::Num(Num::int(a.days_until(*b).into())),
+                _ => V::problem("not a date".into()),
+            },
+            (Func::Min | Func::Max, Some(_)) => {
+                let want_min = f == Func::Min;
+                vals.into_iter()
+                    .reduce(|a, b| if compare(Cmp::Lt, &b, &a) == Some(want_min) { b } else { a })
+                    .unwrap_or_else(|| V::problem("no arguments".into()))
+            }
+            _ => V::problem(format!("cannot evaluate `{}`", self.text(n))),
+        }
+    }
+}
+
+fn unknown_of<'a>(a: V<'a>, b: V<'a>) -> V<'a> {
+    match (a, b) {
+        (V::Unknown(x), V::Unknown(y)) => V::unknown(x.merge(*y)),
+        (V::Unknown(x), _) | (_, V::Unknown(x)) => V::Unknown(x),
+        _ => V::problem("operands of the wrong kind".into()),
+    }
+}
+
+/// Kleene conjunction.
+pub fn and<'a>(a: V<'a>, b: V<'a>) -> V<'a> {
+    match (a, b) {
+        (V::Bool(false), _) | (_, V::Bool(false)) => V::Bool(false),
+        (V::Bool(true), V::Bool(true)) => V::Bool(true),
+        (a, b) => unknown_of(a, b),
+    }
+}
+
+/// Kleene disjunction.
+pub fn or<'a>(a: V<'a>, b: V<'a>) -> V<'a> {
+    match (a, b) {
+        (V::Bool(true), _) | (_, V::Bool(true)) => V::Bool(true),
+        (V::Bool(false), V::Bool(false)) => V::Bool(false),
+        (a, b) => unknown_of(a, b),
+    }
+}
+
+/// Compares two known values; `None` when either is unknown or they differ in kind.
+pub fn compare(op: Cmp, a: &V<'_>, b: &V<'_>) -> Option<bool> {
+    use std::cmp::Ordering;
+    let ord: Ordering = match (a, b) {
+        (V::Num(x), V::Num(y)) => x.compare(*y),
+        (V::Date(x), V::Date(y)) => x.cmp(y),
+        (V::Text(x), V::Text(y)) => x.cmp(y),
+        (V::Bool(x), V::Bool(y)) => x.cmp(y),
+        (V::Enum(x), V::Enum(y)) => x.cmp(y),
+        _ => return None,
+    };
+    Some(match op {
+        Cmp::Eq => ord == Ordering::Equal,
+        Cmp::Ne => ord != Ordering::Equal,
+        Cmp::Lt => ord == Ordering::Less,
+        Cmp::Le => ord != Ordering::Greater,
+        Cmp::Gt => ord == Ordering::Greater,
+        Cmp::Ge => ord != Ordering::Less,
+    })
+}

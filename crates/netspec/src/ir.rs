@@ -1,0 +1,482 @@
+//! Stage 3 output: the checked, compiled form of a spec.
+//!
+//! Names are gone: every input read is a slot index in a record schema, every
+//! definition a `let` index, every bound variable a position on the
+//! evaluator's element stack, and every operator carries the operand kind
+//! the checker inferred, so the evaluator never looks anything up by name.
+
+use std::sync::Arc;
+
+use crate::calendar::{Date, Duration};
+use crate::number::Num;
+use crate::source::Span;
+use crate::syntax::ast::{Level, LevelSet, OutcomeName, Quant, RatingQuant};
+
+/// The seven functional areas, in report order.
+pub const AREAS: [(&str, &str); 7] = [
+    ("service_delivery", "Service delivery"),
+    ("resources", "Resources"),
+    ("workforce", "Workforce"),
+    ("quality", "Quality"),
+    ("collaboration", "Collaboration"),
+    ("transformation", "Transformation"),
+    ("population_health", "Population health"),
+];
+
+/// Index of a record schema; 0 is the submission root.
+pub type RecordId = usize;
+/// Index of an enum definition.
+pub type EnumId = usize;
+
+/// The static type of an expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    /// true / false / unknown
+    Bool,
+    /// Whole number (a count).
+    Int,
+    /// Any exact number (a rate, a mean).
+    Number,
+    /// A percent; held as a fraction (85% = 0.85).
+    Percent,
+    /// A calendar date.
+    Date,
+    /// A length of time.
+    Duration,
+    /// Free text.
+    Text,
+    /// A value of an enum input.
+    Enum(EnumId),
+    /// A group or list element.
+    Record(RecordId),
+    /// A list input.
+    List(RecordId),
+    /// A list literal of scalars.
+    Values(Box<Ty>),
+    /// A bare name not yet resolved: an enum value if compared with an enum.
+    EnumName(String, Span),
+    /// After an error; accepted everywhere so one mistake reports once.
+    Error,
+}
+
+impl Ty {
+    /// How the type is named in messages.
+    pub fn describe(&self, schema: &Schema) -> String {
+        match self {
+            Ty::Bool => "bool".into(),
+            Ty::Int => "int".into(),
+            Ty::Number => "number".into(),
+            Ty::Percent => "percent".into(),
+            Ty::Date => "date".into(),
+            Ty::Duration => "duration".into(),
+            Ty::Text => "text".into(),
+            Ty::Enum(e) => schema
+                .enums
+                .get(*e)
+                .map_or("enum".into(), |d| format!("enum({})", d.variants.join(", "))),
+            Ty::Record(_) => "record".into(),
+            Ty::List(_) => "list".into(),
+            Ty::Values(t) => format!("list of {}", t.describe(schema)),
+            Ty::EnumName(n, _) => format!("name `{n}`"),
+            Ty::Error => "error".into(),
+        }
+    }
+
+    /// Int, number or percent.
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Ty::Int | Ty::Number | Ty::Percent | Ty::Error)
+    }
+}
+
+/// An enum's values.
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    /// Values in declaration order.
+    pub variants: Vec<String>,
+}
+
+/// The declared inputs, as records of fields.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    /// Record 0 is the root.
+    pub records: Vec<RecordSchema>,
+    /// Enum definitions.
+    pub enums: Vec<EnumDef>,
+}
+
+/// The fields of one record (root, group or list element).
+#[derive(Debug, Clone, Default)]
+pub struct RecordSchema {
+    /// Fields in declaration order; a field's index is its slot.
+    pub fields: Vec<FieldDef>,
+    /// For display of list elements: the slot of the first text field.
+    pub label_slot: Option<usize>,
+}
+
+/// Scalar input types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarTy {
+    /// bool
+    Bool,
+    /// int
+    Int,
+    /// number
+    Number,
+    /// percent (0–100 in JSON)
+    Percent,
+    /// date
+    Date,
+    /// text
+    Text,
+    /// enum
+    Enum(EnumId),
+}
+
+/// A bound on an input.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    /// Numeric bound (percents as fractions).
+    Num(Num),
+    /// Date bound.
+    Date(Date),
+}
+
+/// What a field holds.
+#[derive(Debug, Clone)]
+pub enum FieldKind {
+    /// One value.
+    Scalar {
+        /// Type.
+        ty: ScalarTy,
+        /// Inclusive lower bound.
+        min: Option<Bound>,
+        /// Inclusive upper bound.
+        max: Option<Bound>,
+    },
+    /// A list of records.
+    List {
+        /// Element schema.
+        record: RecordId,
+        /// Fewest elements.
+        min_len: Option<usize>,
+        /// Most elements.
+        max_len: Option<usize>,
+    },
+    /// A nested group.
+    Group {
+        /// Group schema.
+        record: RecordId,
+    },
+}
+
+/// One declared input.
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    /// JSON key.
+    pub name: String,
+    /// The question asked.
+    pub question: String,
+    /// Guidance.
+    pub help: Option<String>,
+    /// Unit for display.
+    pub unit: Option<String>,
+    /// The `inputs` block title it was declared in.
+    pub section: Option<String>,
+    /// Type and constraints.
+    pub kind: FieldKind,
+    /// JSON pointer with `*` for list indices, e.g. `/units/*/l3_beds`.
+    pub pointer: String,
+    /// Declaration.
+    pub span: Span,
+}
+
+/// A literal value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Const {
+    /// Bool.
+    Bool(bool),
+    /// Number (int, number or percent).
+    Num(Num),
+    /// Date.
+    Date(Date),
+    /// Duration.
+    Duration(Duration),
+    /// Text.
+    Text(Arc<str>),
+    /// Enum value index.
+    Enum(u32),
+}
+
+/// A compiled expression with its source span.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// The operation.
+    pub kind: NodeKind,
+    /// Where it came from (for explanations).
+    pub span: Span,
+    /// Its static type.
+    pub ty: Ty,
+}
+
+/// Arithmetic operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arith {
+    /// +
+    Add,
+    /// -
+    Sub,
+    /// *
+    Mul,
+    /// /
+    Div,
+}
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    /// ==
+    Eq,
+    /// !=
+    Ne,
+    /// <
+    Lt,
+    /// <=
+    Le,
+    /// >
+    Gt,
+    /// >=
+    Ge,
+}
+
+impl Cmp {
+    /// Operator text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cmp::Eq => "==",
+            Cmp::Ne => "!=",
+            Cmp::Lt => "<",
+            Cmp::Le => "<=",
+            Cmp::Gt => ">",
+            Cmp::Ge => ">=",
+        }
+    }
+}
+
+/// Aggregate functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggFn {
+    /// sum
+    Sum,
+    /// mean
+    Mean,
+    /// min
+    Min,
+    /// max
+    Max,
+}
+
+/// Built-in functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Func {
+    /// ceil
+    Ceil,
+    /// floor
+    Floor,
+    /// round
+    Round,
+    /// abs
+    Abs,
+    /// len
+    Len,
+    /// days_between(a, b)
+    DaysBetween,
+    /// min(a, b, …)
+    Min,
+    /// max(a, b, …)
+    Max,
+}
+
+/// Compiled operations.
+#[derive(Debug, Clone)]
+pub enum NodeKind {
+    /// A literal.
+    Const(Const),
+    /// The assessment date.
+    AssessmentDate,
+    /// A field of the submission root.
+    Input(usize),
+    /// The element bound `depth` quantifiers out (0 = innermost).
+    Var(usize),
+    /// A `let` definition.
+    Let(usize),
+    /// `record.field`
+    Field(Box<Node>, usize),
+    /// A list literal `[a, b]`.
+    Values(Vec<Node>),
+    /// `not`
+    Not(Box<Node>),
+    /// unary minus
+    Neg(Box<Node>),
+    /// `and`
+    And(Box<Node>, Box<Node>),
+    /// `or`
+    Or(Box<Node>, Box<Node>),
+    /// `implies`
+    Implies(Box<Node>, Box<Node>),
+    /// Numeric arithmetic.
+    Arith(Arith, Box<Node>, Box<Node>),
+    /// date ± duration
+    DateShift(bool, Box<Node>, Box<Node>),
+    /// date - date (days)
+    DateDiff(Box<Node>, Box<Node>),
+    /// A comparison.
+    Compare(Cmp, Box<Node>, Box<Node>),
+    /// `x in [..]` (negated for `not in`).
+    In(bool, Box<Node>, Vec<Node>),
+    /// `date within duration`
+    Within(Box<Node>, Box<Node>),
+    /// `if c then a else b`
+    If(Box<Node>, Box<Node>, Box<Node>),
+    /// `all`/`any`
+    Quantifier(Quant, Box<Node>, Box<Node>),
+    /// sum/mean/min/max over a list.
+    Aggregate(AggFn, Box<Node>, Box<Node>, Option<Box<Node>>),
+    /// count of elements.
+    Count(Box<Node>, Option<Box<Node>>),
+    /// A function call.
+    Call(Func, Vec<Node>),
+    /// `present(path)`
+    Present(Box<Node>),
+    /// Left after an error; never evaluated in a spec that compiled.
+    Error,
+}
+
+/// A declared piece of evidence.
+#[derive(Debug, Clone)]
+pub struct EvidenceDecl {
+    /// Key used in submissions.
+    pub key: String,
+    /// What is expected.
+    pub description: String,
+}
+
+/// A compiled requirement.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    /// Id.
+    pub id: String,
+    /// Area index into [`AREAS`].
+    pub area: usize,
+    /// Level.
+    pub level: Level,
+    /// Title.
+    pub title: String,
+    /// Source reference.
+    pub reference: Option<String>,
+    /// Guidance text.
+    pub help: Option<String>,
+    /// Applicability.
+    pub applies: Option<Node>,
+    /// The rule.
+    pub rule: Node,
+    /// Evidence declared.
+    pub evidence: Vec<EvidenceDecl>,
+    /// Declaration span.
+    pub span: Span,
+}
+
+/// A compiled rating rule.
+#[derive(Debug, Clone)]
+pub struct RatingRule {
+    /// Rating name.
+    pub rating: Rating,
+    /// `None` means otherwise.
+    pub cond: Option<RatingExpr>,
+}
+
+/// Rating conditions, compiled.
+#[derive(Debug, Clone)]
+pub enum RatingExpr {
+    /// all
+    And(Vec<RatingExpr>),
+    /// any
+    Or(Vec<RatingExpr>),
+    /// not
+    Not(Box<RatingExpr>),
+    /// `all must met`
+    Quant(RatingQuant, LevelSet, OutcomeName),
+    /// `count(should not_met) <= 2`
+    Count(LevelSet, OutcomeName, Cmp, u64),
+}
+
+/// The ratings an area or the whole spec can get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rating {
+    /// Everything expected is met.
+    Green,
+    /// Core met; some expectations not.
+    Amber,
+    /// A core standard is not met.
+    Red,
+    /// Not enough answers to rate.
+    Incomplete,
+}
+
+impl Rating {
+    /// Name as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rating::Green => "green",
+            Rating::Amber => "amber",
+            Rating::Red => "red",
+            Rating::Incomplete => "incomplete",
+        }
+    }
+
+    /// Parses a rating name.
+    pub fn parse(s: &str) -> Option<Rating> {
+        match s {
+            "green" => Some(Rating::Green),
+            "amber" => Some(Rating::Amber),
+            "red" => Some(Rating::Red),
+            "incomplete" => Some(Rating::Incomplete),
+            _ => None,
+        }
+    }
+}
+
+/// A compiled `let`.
+#[derive(Debug, Clone)]
+pub struct LetDef {
+    /// Name.
+    pub name: String,
+    /// Value.
+    pub value: Node,
+}
+
+/// A test's expectation.
+#[derive(Debug, Clone)]
+pub enum Expectation {
+    /// Requirement outcome.
+    Requirement(String, OutcomeName),
+    /// Area rating.
+    Area(usize, Rating),
+    /// Overall rating.
+    Overall(Rating),
+}
+
+/// A compiled test.
+#[derive(Debug, Clone)]
+pub struct TestCase {
+    /// Name.
+    pub name: String,
+    /// The submission.
+    pub given: serde_json::Value,
+    /// Assessment date override.
+    pub assessed_on: Option<Date>,
+    /// Expectations in order.
+    pub expect: Vec<Expectation>,
+    /// Declaration.
+    pub span: Span,
+}

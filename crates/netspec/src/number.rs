@@ -1,0 +1,297 @@
+//! Exact numbers.
+//!
+//! Counts, rates and percents are rationals over `i128` (numerator and
+//! denominator each up to about 1.7 × 10³⁸), so `29 / 50 * 100 >= 58` and
+//! `0.1 + 0.2 == 0.3` hold exactly. Every operation is checked: overflow and
+//! division by zero are reported, never wrapped, rounded or turned into NaN.
+//! Decimal text (`3.25`, `1e3`, `85%`) converts exactly.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use num_integer::Integer;
+use num_rational::Ratio;
+use num_traits::{CheckedAdd, CheckedDiv, CheckedMul, CheckedSub, Signed, ToPrimitive, Zero};
+
+/// An exact rational number.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Num(Ratio<i128>);
+
+/// Why an arithmetic operation has no result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArithError {
+    /// Division by zero.
+    DivisionByZero,
+    /// The exact result does not fit.
+    Overflow,
+}
+
+impl fmt::Display for ArithError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ArithError::DivisionByZero => f.write_str("division by zero"),
+            ArithError::Overflow => f.write_str("number too large to compute exactly"),
+        }
+    }
+}
+
+impl Num {
+    /// Zero.
+    pub const ZERO: Num = Num(Ratio::new_raw(0, 1));
+    /// One.
+    pub const ONE: Num = Num(Ratio::new_raw(1, 1));
+
+    /// An integer.
+    pub fn int(i: i128) -> Num {
+        Num(Ratio::from_integer(i))
+    }
+
+    /// `n / d` in lowest terms; `None` when `d` is zero.
+    pub fn ratio(n: i128, d: i128) -> Option<Num> {
+        if d == 0 {
+            return None;
+        }
+        // Ratio::new reduces and normalises the sign; guard i128::MIN negation.
+        if n == i128::MIN || d == i128::MIN {
+            return None;
+        }
+        Some(Num(Ratio::new(n, d)))
+    }
+
+    /// Numerator (sign carrier).
+    pub fn numer(self) -> i128 {
+        *self.0.numer()
+    }
+
+    /// Denominator (always positive).
+    pub fn denom(self) -> i128 {
+        *self.0.denom()
+    }
+
+    /// Is it a whole number?
+    pub fn is_integer(self) -> bool {
+        self.0.is_integer()
+    }
+
+    /// The value as an `i128`, if whole.
+    pub fn to_integer(self) -> Option<i128> {
+        self.is_integer().then(|| self.numer())
+    }
+
+    /// Checked sum.
+    pub fn add(self, o: Num) -> Result<Num, ArithError> {
+        self.0.checked_add(&o.0).map(Num).ok_or(ArithError::Overflow)
+    }
+
+    /// Checked difference.
+    pub fn sub(self, o: Num) -> Result<Num, ArithError> {
+        self.0.checked_sub(&o.0).map(Num).ok_or(ArithError::Overflow)
+    }
+
+    /// Checked product.
+    pub fn mul(self, o: Num) -> Result<Num, ArithError> {
+        self.0.checked_mul(&o.0).map(Num).ok_or(ArithError::Overflow)
+    }
+
+    /// Checked quotient.
+    pub fn div(self, o: Num) -> Result<Num, ArithError> {
+        if o.0.is_zero() {
+            return Err(ArithError::DivisionByZero);
+        }
+        self.0.checked_div(&o.0).map(Num).ok_or(ArithError::Overflow)
+    }
+
+    /// Negation.
+    pub fn neg(self) -> Result<Num, ArithError> {
+        if self.numer() == i128::MIN {
+            return Err(ArithError::Overflow);
+        }
+        Ok(Num(-self.0))
+    }
+
+    /// Absolute value.
+    pub fn abs(self) -> Result<Num, ArithError> {
+        if self.numer() == i128::MIN {
+            return Err(ArithError::Overflow);
+        }
+        Ok(Num(self.0.abs()))
+    }
+
+    /// Smallest integer not below.
+    pub fn ceil(self) -> Num {
+        Num(self.0.ceil())
+    }
+
+    /// Largest integer not above.
+    pub fn floor(self) -> Num {
+        Num(self.0.floor())
+    }
+
+    /// Nearest integer, halves away from zero.
+    pub fn round(self) -> Num {
+        Num(self.0.round())
+    }
+
+    /// Is it below zero?
+    pub fn is_negative(self) -> bool {
+        self.0.is_negative()
+    }
+
+    /// Total order.
+    pub fn compare(self, o: Num) -> Ordering {
+        self.0.cmp(&o.0)
+    }
+
+    /// Nearest `f64`, for JSON output only (never for decisions).
+    pub fn to_f64(self) -> f64 {
+        if let Some(i) = self.to_integer() {
+            return i.to_f64().unwrap_or(f64::NAN);
+        }
+        let n = self.numer().to_f64().unwrap_or(f64::NAN);
+        let d = self.denom().to_f64().unwrap_or(f64::NAN);
+        n / d
+    }
+
+    /// Parses decimal text: `12`, `-3.25`, `1e3`, `2.5E-2`. Exact; `None` if
+    /// malformed or too large to hold.
+    pub fn parse_decimal(text: &str) -> Option<Num> {
+        let t = text.trim();
+        let (mantissa, exp) = match t.find(['e', 'E']) {
+            Some(i) => (&t[..i], t[i + 1..].parse::<i32>().ok()?),
+            None => (t, 0),
+        };
+        let (neg, digits) = match mantissa.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, mantissa.strip_prefix('+').unwrap_or(mantissa)),
+        };
+        let (int_part, frac_part) = match digits.split_once('.') {
+            Some((a, b)) => (a, b),
+            None => (digits, ""),
+        };
+        if int_part.is_empty() && frac_part.is_empty() {
+            return None;
+        }
+        if !int_part.bytes().chain(frac_part.bytes()).all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let all_digits = format!("{int_part}{frac_part}");
+        let trimmed = all_digits.trim_start_matches('0');
+        let mut n: i128 = if trimmed.is_empty() { 0 } else { trimmed.parse().ok()? };
+        let scale = i32::try_from(frac_part.len()).ok()?.checked_sub(exp)?;
+        let mut d: i128 = 1;
+        if n != 0 {
+            if scale >= 0 {
+                d = pow10(scale)?;
+            } else {
+                n = n.checked_mul(pow10(scale.checked_neg()?)?)?;
+            }
+        }
+        if neg {
+            n = n.checked_neg()?;
+        }
+        Num::ratio(n, d)
+    }
+
+    /// Decimal text for people: exact when the expansion ends within
+    /// `max_places` digits, otherwise rounded half away from zero to `places`
+    /// digits with trailing zeros removed.
+    pub fn display(self, places: u32) -> String {
+        if let Some(i) = self.to_integer() {
+            return i.to_string();
+        }
+        let exact = (0..=6u32).find(|&p| pow10_i(p).is_some_and(|m| (self.denom() != 0) && (m % self.denom() == 0)));
+        let p = exact.unwrap_or(places);
+        let Some(m) = pow10_i(p) else {
+            return format!("{}/{}", self.numer(), self.denom());
+        };
+        let Ok(scaled) = self.mul(Num::int(m)) else {
+            return format!("{}/{}", self.numer(), self.denom());
+        };
+        let r = scaled.round().numer();
+        let neg = r < 0;
+        let digits = r.unsigned_abs().to_string();
+        let p = p as usize;
+        let (int_s, frac_s) = if digits.len() > p {
+            (digits[..digits.len() - p].to_string(), digits[digits.len() - p..].to_string())
+        } else {
+            ("0".to_string(), format!("{}{}", "0".repeat(p - digits.len()), digits))
+        };
+        let frac_s = frac_s.trim_end_matches('0');
+        let sign = if neg { "-" } else { "" };
+        if frac_s.is_empty() {
+            format!("{sign}{int_s}")
+        } else {
+            format!("{sign}{int_s}.{frac_s}")
+        }
+    }
+}
+
+fn pow10(p: i32) -> Option<i128> {
+    pow10_i(u32::try_from(p).ok()?)
+}
+
+fn pow10_i(p: u32) -> Option<i128> {
+    10i128.checked_pow(p)
+}
+
+impl fmt::Debug for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_integer() {
+            write!(f, "{}", self.numer())
+        } else {
+            write!(f, "{}/{}", self.numer(), self.denom())
+        }
+    }
+}
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display(2))
+    }
+}
+
+/// Integer division helper used by the checker for constant folding.
+pub fn gcd(a: i128, b: i128) -> i128 {
+    a.gcd(&b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> Num {
+        Num::parse_decimal(s).unwrap_or_else(|| Num::int(i128::MAX))
+    }
+
+    #[test]
+    fn decimal_text_is_exact() {
+        assert_eq!(n("0.1").add(n("0.2")), Ok(n("0.3")));
+        assert_eq!(n("1e3"), Num::int(1000));
+        assert_eq!(n("2.5E-2"), Num::ratio(1, 40).unwrap_or(Num::ZERO));
+        assert_eq!(n("-3.50"), Num::ratio(-7, 2).unwrap_or(Num::ZERO));
+        assert_eq!(Num::parse_decimal("1e400"), None);
+        assert_eq!(Num::parse_decimal("abc"), None);
+        assert_eq!(Num::parse_decimal("."), None);
+    }
+
+    #[test]
+    fn rates_from_counts_compare_exactly() {
+        let rate = Num::int(29).div(Num::int(50)).and_then(|r| r.mul(Num::int(100)));
+        assert_eq!(rate.map(|r| r.compare(Num::int(58))), Ok(Ordering::Equal));
+    }
+
+    #[test]
+    fn overflow_and_zero_division_are_errors() {
+        assert_eq!(Num::int(1).div(Num::ZERO), Err(ArithError::DivisionByZero));
+        assert_eq!(Num::int(i128::MAX).add(Num::ONE), Err(ArithError::Overflow));
+    }
+
+    #[test]
+    fn display_is_exact_or_rounded() {
+        assert_eq!(n("0.58").display(2), "0.58");
+        assert_eq!(Num::ratio(1, 3).map(|x| x.display(2)), Some("0.33".to_string()));
+        assert_eq!(Num::ratio(-2, 3).map(|x| x.display(2)), Some("-0.67".to_string()));
+        assert_eq!(n("12.5").display(2), "12.5");
+        assert_eq!(n("0.125").display(2), "0.125");
+    }
+}

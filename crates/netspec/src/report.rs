@@ -1,0 +1,456 @@
+//! Stage 5: outcomes, ratings and the report.
+//!
+//! [`assess`] decides every requirement (`met`, `not_met`, `not_applicable`,
+//! `incomplete`), rates each area and the whole spec with the spec's rating
+//! rules, and returns a [`Report`]. The report serialises to JSON with the
+//! stable field names documented in `grammar/README.md`; [`Report::to_text`]
+//! renders it for a terminal.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::calendar::Date;
+use crate::check::Checked;
+use crate::diagnostic::Diagnostic;
+use crate::eval::{explain, Check, Ctx, Missing, V};
+use crate::ir::{Cmp, Rating, RatingExpr, RatingRule, AREAS};
+use crate::source::SourceMap;
+use crate::submission::Submission;
+use crate::syntax::ast::{Level, LevelSet, OutcomeName, RatingQuant};
+
+/// The outcome of one requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The rule holds.
+    Met,
+    /// The rule fails.
+    NotMet,
+    /// `applies when` is false.
+    NotApplicable,
+    /// Unanswered inputs (or a runtime problem) leave it undecided.
+    Incomplete,
+}
+
+impl Outcome {
+    /// Name as written in tests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Met => "met",
+            Outcome::NotMet => "not_met",
+            Outcome::NotApplicable => "not_applicable",
+            Outcome::Incomplete => "incomplete",
+        }
+    }
+
+    fn matches(self, o: OutcomeName) -> bool {
+        matches!(
+            (self, o),
+            (Outcome::Met, OutcomeName::Met)
+                | (Outcome::NotMet, OutcomeName::NotMet)
+                | (Outcome::NotApplicable, OutcomeName::NotApplicable)
+                | (Outcome::Incomplete, OutcomeName::Incomplete)
+        )
+    }
+
+    /// From the language's outcome name.
+    pub fn from_name(o: OutcomeName) -> Outcome {
+        match o {
+            OutcomeName::Met => Outcome::Met,
+            OutcomeName::NotMet => Outcome::NotMet,
+            OutcomeName::NotApplicable => Outcome::NotApplicable,
+            OutcomeName::Incomplete => Outcome::Incomplete,
+        }
+    }
+}
+
+/// How many requirements had each outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// met
+    pub met: u32,
+    /// not met
+    pub not_met: u32,
+    /// not applicable
+    pub not_applicable: u32,
+    /// incomplete
+    pub incomplete: u32,
+}
+
+impl Counts {
+    fn add(&mut self, o: Outcome) {
+        match o {
+            Outcome::Met => self.met += 1,
+            Outcome::NotMet => self.not_met += 1,
+            Outcome::NotApplicable => self.not_applicable += 1,
+            Outcome::Incomplete => self.incomplete += 1,
+        }
+    }
+}
+
+/// Which spec a report is for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpecSummary {
+    /// Spec id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Version, if declared.
+    pub version: Option<String>,
+}
+
+/// Rating and counts for the whole spec.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// Rating.
+    pub rating: Rating,
+    /// Outcome counts.
+    pub counts: Counts,
+}
+
+/// Rating and counts for one area.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AreaSummary {
+    /// Area keyword.
+    pub area: &'static str,
+    /// Area title.
+    pub title: &'static str,
+    /// Rating.
+    pub rating: Rating,
+    /// Outcome counts.
+    pub counts: Counts,
+}
+
+/// An unanswered question that would decide a requirement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MissingInput {
+    /// JSON pointer in the submission.
+    pub path: String,
+    /// The question, as declared.
+    pub question: String,
+}
+
+/// Declared evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeclaredEvidence {
+    /// Key a submission uses.
+    pub key: String,
+    /// What is expected.
+    pub description: String,
+}
+
+/// Evidence a submission gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GivenEvidence {
+    /// Key.
+    pub key: String,
+    /// The reference given (file name, link, …).
+    pub reference: String,
+}
+
+/// Evidence for one requirement.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EvidenceStatus {
+    /// Declared by the spec.
+    pub declared: Vec<DeclaredEvidence>,
+    /// Given by the submission.
+    pub given: Vec<GivenEvidence>,
+    /// Declared keys not given.
+    pub missing: Vec<String>,
+}
+
+/// The result for one requirement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequirementResult {
+    /// Id.
+    pub id: String,
+    /// Area keyword.
+    pub area: &'static str,
+    /// must/should/may.
+    pub level: Level,
+    /// Title.
+    pub title: String,
+    /// Source reference.
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+    /// Outcome.
+    pub outcome: Outcome,
+    /// Checks behind the outcome.
+    pub explanation: Vec<Check>,
+    /// For `incomplete`: the questions that would decide it.
+    pub missing: Vec<MissingInput>,
+    /// Runtime problems (division by zero, empty mean).
+    pub problems: Vec<String>,
+    /// Evidence declared, given and missing.
+    pub evidence: EvidenceStatus,
+}
+
+/// The report for one submission.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Which spec.
+    pub spec: SpecSummary,
+    /// The assessment date used (`YYYY-MM-DD`), if any.
+    pub assessed_on: Option<Date>,
+    /// Overall rating and counts.
+    pub overall: Summary,
+    /// One entry per area, in the canonical order.
+    pub areas: Vec<AreaSummary>,
+    /// One entry per requirement, by area then declaration order.
+    pub requirements: Vec<RequirementResult>,
+    /// Warnings about the submission (unknown fields, unknown evidence).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Evaluates every requirement and builds the report.
+pub fn assess(spec: &Checked, map: &SourceMap, sub: &Submission, date: Option<Date>, explanations: bool) -> Report {
+    let mut cx = Ctx::new(spec, map, sub, date);
+    let mut results = Vec::with_capacity(spec.requirements.len());
+    for r in &spec.requirements {
+        let mut missing: Vec<Missing> = Vec::new();
+        let mut problems: Vec<String> = Vec::new();
+        let mut explanation = Vec::new();
+        let applies = r.applies.as_ref().map(|a| (a, cx.eval(a)));
+        let outcome = match applies {
+            Some((a, V::Bool(false))) => {
+                if explanations {
+                    explanation = explain(&mut cx, a, false);
+                }
+                Outcome::NotApplicable
+            }
+            Some((_, V::Unknown(u))) => {
+                missing.extend(u.missing);
+                problems.extend(u.problems);
+                Outcome::Incomplete
+            }
+            _ => match cx.eval(&r.rule) {
+                V::Bool(b) => {
+                    if explanations {
+                        explanation = explain(&mut cx, &r.rule, b);
+                    }
+                    if b {
+                        Outcome::Met
+                    } else {
+                        Outcome::NotMet
+                    }
+                }
+                V::Unknown(u) => {
+                    missing.extend(u.missing);
+                    problems.extend(u.problems);
+                    Outcome::Incomplete
+                }
+                _ => {
+                    problems.push("the rule did not give true or false".into());
+                    Outcome::Incomplete
+                }
+            },
+        };
+        missing.sort();
+        missing.dedup();
+        let missing = missing
+            .into_iter()
+            .map(|m| MissingInput {
+                question: spec
+                    .schema
+                    .records
+                    .get(m.record)
+                    .and_then(|rs| rs.fields.get(m.slot))
+                    .map(|f| f.question.clone())
+                    .unwrap_or_default(),
+                path: m.pointer,
+            })
+            .collect();
+        let given_map = sub.evidence.get(&r.id);
+        let given: Vec<GivenEvidence> = given_map
+            .map(|m| m.iter().map(|(k, v)| GivenEvidence { key: k.clone(), reference: v.clone() }).collect())
+            .unwrap_or_default();
+        let evidence = EvidenceStatus {
+            declared: r
+                .evidence
+                .iter()
+                .map(|e| DeclaredEvidence { key: e.key.clone(), description: e.description.clone() })
+                .collect(),
+            missing: r
+                .evidence
+                .iter()
+                .filter(|e| !given.iter().any(|g| g.key == e.key))
+                .map(|e| e.key.clone())
+                .collect(),
+            given,
+        };
+        results.push(RequirementResult {
+            id: r.id.clone(),
+            area: AREAS.get(r.area).map_or("", |(k, _)| k),
+            level: r.level,
+            title: r.title.clone(),
+            reference: r.reference.clone(),
+            outcome,
+            explanation,
+            missing,
+            problems,
+            evidence,
+        });
+    }
+
+    let mut warnings = sub.warnings.clone();
+    for (id, given) in &sub.evidence {
+        match spec.requirements.iter().find(|r| r.id == *id) {
+            None => warnings.push(
+                Diagnostic::warning(crate::diagnostic::Code::SubmissionEvidence, format!("evidence for unknown requirement `{id}`"))
+                    .at_path(format!("/evidence/{id}"))
+                    .with_help_opt(crate::diagnostic::did_you_mean(id, spec.requirements.iter().map(|r| r.id.as_str()))),
+            ),
+            Some(r) => {
+                for k in given.keys() {
+                    if !r.evidence.iter().any(|e| e.key == *k) {
+                        warnings.push(
+                            Diagnostic::warning(
+                                crate::diagnostic::Code::SubmissionEvidence,
+                                format!("`{id}` declares no evidence `{k}`"),
+                            )
+                            .at_path(format!("/evidence/{id}/{k}"))
+                            .with_help_opt(crate::diagnostic::did_you_mean(k, r.evidence.iter().map(|e| e.key.as_str()))),
+                        )
+                    }
+                }
+            }
+        }
+    }
+
+    let areas = AREAS
+        .iter()
+        .map(|(key, title)| {
+            let subset: Vec<&RequirementResult> = results.iter().filter(|r| r.area == *key).collect();
+            AreaSummary { area: key, title, rating: rate(&spec.rating, &subset), counts: count(&subset) }
+        })
+        .collect();
+    let all: Vec<&RequirementResult> = results.iter().collect();
+    let overall = Summary { rating: rate(&spec.rating, &all), counts: count(&all) };
+    Report {
+        spec: SpecSummary { id: spec.info.id.clone(), title: spec.info.title.clone(), version: spec.info.version.clone() },
+        assessed_on: date,
+        overall,
+        areas,
+        requirements: results,
+        warnings,
+    }
+}
+
+fn count(rs: &[&RequirementResult]) -> Counts {
+    let mut c = Counts::default();
+    for r in rs {
+        c.add(r.outcome);
+    }
+    c
+}
+
+/// Applies rating rules to a set of results: the first rule whose condition holds.
+pub fn rate(rules: &[RatingRule], rs: &[&RequirementResult]) -> Rating {
+    for rule in rules {
+        match &rule.cond {
+            None => return rule.rating,
+            Some(c) if holds(c, rs) => return rule.rating,
+            Some(_) => {}
+        }
+    }
+    Rating::Incomplete
+}
+
+fn in_set(l: Level, s: LevelSet) -> bool {
+    matches!(
+        (l, s),
+        (_, LevelSet::All) | (Level::Must, LevelSet::Must) | (Level::Should, LevelSet::Should) | (Level::May, LevelSet::May)
+    )
+}
+
+fn holds(c: &RatingExpr, rs: &[&RequirementResult]) -> bool {
+    match c {
+        RatingExpr::And(xs) => xs.iter().all(|x| holds(x, rs)),
+        RatingExpr::Or(xs) => xs.iter().any(|x| holds(x, rs)),
+        RatingExpr::Not(x) => !holds(x, rs),
+        RatingExpr::Quant(q, set, o) => {
+            let mut relevant = rs.iter().filter(|r| in_set(r.level, *set));
+            match q {
+                // `all must met` counts applicable requirements only
+                RatingQuant::All => relevant
+                    .filter(|r| *o == OutcomeName::NotApplicable || r.outcome != Outcome::NotApplicable)
+                    .all(|r| r.outcome.matches(*o)),
+                RatingQuant::Any => relevant.any(|r| r.outcome.matches(*o)),
+                RatingQuant::No => !relevant.any(|r| r.outcome.matches(*o)),
+            }
+        }
+        RatingExpr::Count(set, o, op, n) => {
+            let k = rs.iter().filter(|r| in_set(r.level, *set) && r.outcome.matches(*o)).count() as u64;
+            match op {
+                Cmp::Eq => k == *n,
+                Cmp::Ne => k != *n,
+                Cmp::Lt => k < *n,
+                Cmp::Le => k <= *n,
+                Cmp::Gt => k > *n,
+                Cmp::Ge => k >= *n,
+            }
+        }
+    }
+}
+
+impl Report {
+    /// Renders the report for a terminal.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let version = self.spec.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
+        let _ = writeln!(s, "{}{version}: {}", self.spec.id, self.spec.title);
+        if let Some(d) = self.assessed_on {
+            let _ = writeln!(s, "assessed on {d}");
+        }
+        let _ = writeln!(s, "overall: {}  ({})", self.overall.rating.as_str().to_uppercase(), counts_text(&self.overall.counts));
+        for a in &self.areas {
+            let rs: Vec<&RequirementResult> = self.requirements.iter().filter(|r| r.area == a.area).collect();
+            if rs.is_empty() {
+                continue;
+            }
+            let _ = writeln!(s, "\n{}: {}  ({})", a.title, a.rating.as_str().to_uppercase(), counts_text(&a.counts));
+            for r in rs {
+                let mark = match r.outcome {
+                    Outcome::Met => "met           ",
+                    Outcome::NotMet => "NOT MET       ",
+                    Outcome::NotApplicable => "n/a           ",
+                    Outcome::Incomplete => "incomplete    ",
+                };
+                let _ = writeln!(s, "  {mark}{} ({}) {}", r.id, r.level.as_str(), r.title);
+                if r.outcome == Outcome::NotMet || r.outcome == Outcome::NotApplicable {
+                    for c in &r.explanation {
+                        match &c.element {
+                            Some(e) => {
+                                let _ = writeln!(s, "                  {e}: {}", c.message);
+                            }
+                            None => {
+                                let _ = writeln!(s, "                  {}", c.message);
+                            }
+                        }
+                    }
+                }
+                for m in &r.missing {
+                    let _ = writeln!(s, "                  needs an answer: {} ({})", m.question, m.path);
+                }
+                for p in &r.problems {
+                    let _ = writeln!(s, "                  cannot decide: {p}");
+                }
+                if !r.evidence.missing.is_empty() && r.outcome != Outcome::NotApplicable {
+                    let _ = writeln!(s, "                  evidence missing: {}", r.evidence.missing.join(", "));
+                }
+            }
+        }
+        for w in &self.warnings {
+            let _ = writeln!(s, "\n{w}");
+        }
+        s
+    }
+}
+
+fn counts_text(c: &Counts) -> String {
+    format!(
+        "met {}, not met {}, not applicable {}, incomplete {}",
+        c.met, c.not_met, c.not_applicable, c.incomplete
+    )
+}

@@ -1,0 +1,393 @@
+//! Stage 4a: a JSON submission → typed records.
+//!
+//! The submission is read once, against the spec's inputs: every value is
+//! checked for type, range, date validity and enum membership, and stored in
+//! the slot the compiled rules read. Problems are errors naming the JSON
+//! pointer (`/units/1/l3_beds`) and what was expected; unknown keys are
+//! warnings. An absent key, or `null`, is an unanswered question — unknown,
+//! never an error and never false.
+//!
+//! Besides the inputs, a submission may hold `assessed_on` (`YYYY-MM-DD`) and
+//! `evidence`: `{ "REQ-ID": { "evidence_key": "reference", … }, … }`.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value as Json;
+
+use crate::calendar::Date;
+use crate::diagnostic::{did_you_mean, Code, Diagnostic};
+use crate::ir::{Bound, FieldKind, RecordId, ScalarTy, Schema};
+use crate::number::Num;
+
+/// One answered record: the root, a group, or a list element.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// JSON pointer of the record (`""` for the root, `/units/1` for an element).
+    pub pointer: Box<str>,
+    /// One slot per declared field; `None` when unanswered.
+    pub slots: Vec<Option<Stored>>,
+}
+
+/// A stored answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stored {
+    /// bool
+    Bool(bool),
+    /// int, number or percent (percents as fractions)
+    Num(Num),
+    /// date
+    Date(Date),
+    /// text
+    Text(Box<str>),
+    /// enum value index
+    Enum(u32),
+    /// group
+    Group(Record),
+    /// list
+    List(Vec<Record>),
+}
+
+/// A validated submission.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// The answers.
+    pub root: Record,
+    /// `assessed_on`, if given.
+    pub assessed_on: Option<Date>,
+    /// Evidence given, per requirement id: key → reference.
+    pub evidence: BTreeMap<String, BTreeMap<String, String>>,
+    /// Warnings (unknown fields).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Parses JSON text; a syntax error is a `NS0207` diagnostic with line and column.
+pub fn parse_json(text: &str) -> Result<Json, Diagnostic> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    serde_json::from_str(text).map_err(|e| {
+        Diagnostic::error(Code::SubmissionJson, format!("not valid JSON: {e}"))
+            .with_note(format!("at line {}, column {}", e.line(), e.column()))
+    })
+}
+
+/// Validates a JSON value against the inputs. Collects every error.
+pub fn ingest(schema: &Schema, value: &Json) -> Result<Submission, Vec<Diagnostic>> {
+    let mut cx = Ingest { schema, errors: Vec::new(), warnings: Vec::new() };
+    let Json::Object(map) = value else {
+        return Err(vec![Diagnostic::error(
+            Code::SubmissionNotObject,
+            format!("a submission must be a JSON object, found {}", kind_of(value)),
+        )
+        .at_path("")]);
+    };
+    let mut assessed_on = None;
+    let mut evidence = BTreeMap::new();
+    if let Some(v) = map.get("assessed_on") {
+        match v {
+            Json::Null => {}
+            Json::String(s) => match Date::parse(s) {
+                Some(d) => assessed_on = Some(d),
+                None => cx.errors.push(
+                    Diagnostic::error(Code::SubmissionDate, format!("`{s}` is not a valid date"))
+                        .at_path("/assessed_on")
+                        .with_help("write dates as YYYY-MM-DD, e.g. 2025-06-30"),
+                ),
+            },
+            other => cx.errors.push(
+                Diagnostic::error(Code::SubmissionType, format!("expected a date string, found {}", kind_of(other)))
+                    .at_path("/assessed_on"),
+            ),
+        }
+    }
+    if let Some(v) = map.get("evidence") {
+        evidence = cx.evidence(v);
+    }
+    let root = cx.record(0, "", map, true);
+    if cx.errors.is_empty() {
+        Ok(Submission { root, assessed_on, evidence, warnings: cx.warnings })
+    } else {
+        Err(cx.errors)
+    }
+}
+
+struct Ingest<'s> {
+    schema: &'s Schema,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+fn kind_of(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
+    }
+}
+
+/// Escapes a key for a JSON pointer.
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+impl Ingest<'_> {
+    fn record(&mut self, rec: RecordId, pointer: &str, map: &serde_json::Map<String, Json>, root: bool) -> Record {
+        let Some(schema) = self.schema.records.get(rec) else {
+            return Record { pointer: pointer.into(), slots: Vec::new() };
+        };
+        let mut slots = vec![None; schema.fields.len()];
+        for (key, value) in map {
+            if root && (key == "assessed_on" || key == "evidence") {
+                continue;
+            }
+            let path = format!("{pointer}/{}", escape(key));
+            let Some(slot) = schema.fields.iter().position(|f| f.name == *key) else {
+                let names = schema.fields.iter().map(|f| f.name.as_str());
+                self.warnings.push(
+                    Diagnostic::warning(Code::SubmissionUnknownField, format!("unknown field `{key}` is ignored"))
+                        .at_path(path)
+                        .with_help_opt(did_you_mean(key, names)),
+                );
+                continue;
+            };
+            if value.is_null() {
+                continue;
+            }
+            let Some(field) = schema.fields.get(slot) else { continue };
+            let stored = match &field.kind {
+                FieldKind::Scalar { ty, min, max } => self.scalar(*ty, *min, *max, value, &path),
+                FieldKind::Group { record } => match value {
+                    Json::Object(m) => Some(Stored::Group(self.record(*record, &path, m, false))),
+                    other => self.type_error(&path, "an object", other),
+                },
+                FieldKind::List { record, min_len, max_len } => match value {
+                    Json::Array(items) => {
+                        if let Some(lo) = min_len.filter(|lo| items.len() < *lo) {
+                            self.errors.push(
+                                Diagnostic::error(Code::SubmissionRange, format!("at least {lo} entries expected, found {}", items.len()))
+                                    .at_path(path.clone()),
+                            );
+                        }
+                        if let Some(hi) = max_len.filter(|hi| items.len() > *hi) {
+                            self.errors.push(
+                                Diagnostic::error(Code::SubmissionRange, format!("at most {hi} entries expected, found {}", items.len()))
+                                    .at_path(path.clone()),
+                            );
+                        }
+                        let mut out = Vec::with_capacity(items.len());
+                        for (i, item) in items.iter().enumerate() {
+                            let ipath = format!("{path}/{i}");
+                            match item {
+                                Json::Object(m) => out.push(self.record(*record, &ipath, m, false)),
+                                other => {
+                                    self.type_error::<()>(&ipath, "an object", other);
+                                }
+                            }
+                        }
+                        Some(Stored::List(out))
+                    }
+                    other => self.type_error(&path, "an array", other),
+                },
+            };
+            if let (Some(s), Some(dst)) = (stored, slots.get_mut(slot)) {
+                *dst = Some(s);
+            }
+        }
+        Record { pointer: pointer.into(), slots }
+    }
+
+    fn type_error<T>(&mut self, path: &str, expected: &str, found: &Json) -> Option<T> {
+        let shown = match found {
+            Json::String(s) => format!("{} \"{}\"", kind_of(found), truncate(s)),
+            Json::Number(n) => format!("{} {n}", kind_of(found)),
+            Json::Bool(b) => format!("{} {b}", kind_of(found)),
+            other => kind_of(other).to_string(),
+        };
+        self.errors.push(
+            Diagnostic::error(Code::SubmissionType, format!("expected {expected}, found {shown}")).at_path(path.to_string()),
+        );
+        None
+    }
+
+    fn scalar(&mut self, ty: ScalarTy, min: Option<Bound>, max: Option<Bound>, v: &Json, path: &str) -> Option<Stored> {
+        match ty {
+            ScalarTy::Bool => match v {
+                Json::Bool(b) => Some(Stored::Bool(*b)),
+                other => self.type_error(path, "true or false", other),
+            },
+            ScalarTy::Text => match v {
+                Json::String(s) => Some(Stored::Text(s.as_str().into())),
+                other => self.type_error(path, "a string", other),
+            },
+            ScalarTy::Enum(e) => {
+                let variants = self.schema.enums.get(e).map(|d| d.variants.as_slice()).unwrap_or_default();
+                match v {
+                    Json::String(s) => match variants.iter().position(|x| x == s) {
+                        Some(i) => Some(Stored::Enum(u32::try_from(i).unwrap_or(0))),
+                        None => {
+                            let help = variants
+                                .iter()
+                                .find(|x| x.eq_ignore_ascii_case(s))
+                                .map(|x| format!("values are case-sensitive: did you mean `{x}`?"))
+                                .or_else(|| did_you_mean(s, variants.iter().map(String::as_str)));
+                            self.errors.push(
+                                Diagnostic::error(
+                                    Code::SubmissionEnum,
+                                    format!("\"{}\" is not one of: {}", truncate(s), variants.join(", ")),
+                                )
+                                .at_path(path.to_string())
+                                .with_help_opt(help),
+                            );
+                            None
+                        }
+                    },
+                    other => self.type_error(path, &format!("one of: {}", variants.join(", ")), other),
+                }
+            }
+            ScalarTy::Date => match v {
+                Json::String(s) => match Date::parse(s) {
+                    Some(d) => {
+                        self.check_bounds(path, Bound::Date(d), min, max, ty);
+                        Some(Stored::Date(d))
+                    }
+                    None => {
+                        self.errors.push(
+                            Diagnostic::error(Code::SubmissionDate, format!("\"{}\" is not a valid date", truncate(s)))
+                                .at_path(path.to_string())
+                                .with_help("write dates as YYYY-MM-DD, and the day must exist (2025-02-30 does not)"),
+                        );
+                        None
+                    }
+                },
+                other => self.type_error(path, "a date string YYYY-MM-DD", other),
+            },
+            ScalarTy::Int | ScalarTy::Number | ScalarTy::Percent => {
+                let Json::Number(n) = v else {
+                    let what = match ty {
+                        ScalarTy::Int => "a whole number",
+                        ScalarTy::Percent => "a percent as a number from 0 to 100",
+                        _ => "a number",
+                    };
+                    return self.type_error(path, what, v);
+                };
+                let Some(num) = json_number(n) else {
+                    self.errors.push(
+                        Diagnostic::error(Code::SubmissionRange, format!("{n} cannot be held exactly"))
+                            .at_path(path.to_string())
+                            .with_note("numbers are exact rationals within about ±1.7e38"),
+                    );
+                    return None;
+                };
+                if ty == ScalarTy::Int && !num.is_integer() {
+                    self.errors.push(
+                        Diagnostic::error(Code::SubmissionRange, format!("expected a whole number, found {n}")).at_path(path.to_string()),
+                    );
+                    return None;
+                }
+                let value = if ty == ScalarTy::Percent { num.div(Num::int(100)).ok()? } else { num };
+                let (min, max) = if ty == ScalarTy::Percent {
+                    (min.or(Some(Bound::Num(Num::ZERO))), max.or(Some(Bound::Num(Num::ONE))))
+                } else {
+                    (min, max)
+                };
+                self.check_bounds(path, Bound::Num(value), min, max, ty);
+                Some(Stored::Num(value))
+            }
+        }
+    }
+
+    fn check_bounds(&mut self, path: &str, v: Bound, min: Option<Bound>, max: Option<Bound>, ty: ScalarTy) {
+        let show = |b: Bound| match b {
+            Bound::Num(n) if ty == ScalarTy::Percent => format!("{}%", n.mul(Num::int(100)).map(|x| x.display(4)).unwrap_or_default()),
+            Bound::Num(n) => n.display(4),
+            Bound::Date(d) => d.to_string(),
+        };
+        let below = match (v, min) {
+            (Bound::Num(a), Some(Bound::Num(b))) => a < b,
+            (Bound::Date(a), Some(Bound::Date(b))) => a < b,
+            _ => false,
+        };
+        let above = match (v, max) {
+            (Bound::Num(a), Some(Bound::Num(b))) => a > b,
+            (Bound::Date(a), Some(Bound::Date(b))) => a > b,
+            _ => false,
+        };
+        if below {
+            if let Some(m) = min {
+                self.errors.push(
+                    Diagnostic::error(Code::SubmissionRange, format!("{} is below the minimum {}", show(v), show(m)))
+                        .at_path(path.to_string()),
+                );
+            }
+        }
+        if above {
+            if let Some(m) = max {
+                self.errors.push(
+                    Diagnostic::error(Code::SubmissionRange, format!("{} is above the maximum {}", show(v), show(m)))
+                        .at_path(path.to_string()),
+                );
+            }
+        }
+    }
+
+    fn evidence(&mut self, v: &Json) -> BTreeMap<String, BTreeMap<String, String>> {
+        let mut out = BTreeMap::new();
+        let Json::Object(reqs) = v else {
+            self.type_error::<()>("/evidence", "an object of requirement ids", v);
+            return out;
+        };
+        for (id, given) in reqs {
+            let path = format!("/evidence/{}", escape(id));
+            let Json::Object(items) = given else {
+                self.errors.push(
+                    Diagnostic::error(Code::SubmissionEvidence, format!("expected an object of evidence key -> reference, found {}", kind_of(given)))
+                        .at_path(path),
+                );
+                continue;
+            };
+            let mut m = BTreeMap::new();
+            for (k, r) in items {
+                match r {
+                    Json::String(s) => {
+                        m.insert(k.clone(), s.clone());
+                    }
+                    Json::Null => {}
+                    other => {
+                        self.errors.push(
+                            Diagnostic::error(Code::SubmissionEvidence, format!("expected a reference string, found {}", kind_of(other)))
+                                .at_path(format!("{path}/{}", escape(k))),
+                        );
+                    }
+                }
+            }
+            out.insert(id.clone(), m);
+        }
+        out
+    }
+}
+
+/// A JSON number as an exact rational.
+pub fn json_number(n: &serde_json::Number) -> Option<Num> {
+    if let Some(i) = n.as_i64() {
+        return Some(Num::int(i.into()));
+    }
+    if let Some(u) = n.as_u64() {
+        return Some(Num::int(u.into()));
+    }
+    let f = n.as_f64()?;
+    if !f.is_finite() {
+        return None;
+    }
+    // Display gives the shortest text that round-trips, so 0.1 reads as 1/10
+    Num::parse_decimal(&format!("{f}"))
+}
+
+fn truncate(s: &str) -> String {
+    if s.chars().count() > 40 {
+        let head: String = s.chars().take(40).collect();
+        format!("{head}…")
+    } else {
+        s.to_string()
+    }
+}

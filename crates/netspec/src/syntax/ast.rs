@@ -1,0 +1,481 @@
+//! The syntax tree: what the author wrote, with a span on every node.
+//!
+//! Nothing here is resolved or typed; literals keep their source text. The
+//! checker (`crate::check`) turns this into the compiled form.
+
+use crate::source::Span;
+
+/// A name with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ident {
+    /// The text.
+    pub name: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A string literal, unescaped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Str {
+    /// The value with escapes resolved.
+    pub value: String,
+    /// Where it was written (including quotes).
+    pub span: Span,
+}
+
+/// A whole file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct File {
+    /// Items in source order.
+    pub items: Vec<Item>,
+    /// Line comments with their spans, kept for tools that rewrite files.
+    pub comments: Vec<(Span, String)>,
+}
+
+/// A top-level item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// `spec id "title" { version "…" }`
+    Spec(SpecHeader),
+    /// `use "path"`
+    Use(Str),
+    /// `inputs "section" { … }`
+    Inputs(InputsBlock),
+    /// `let name = expr`
+    Let(LetDecl),
+    /// `area name { requirement … }`
+    Area(AreaBlock),
+    /// `rating { … }`
+    Rating(RatingBlock),
+    /// `test "name" { … }`
+    Test(TestBlock),
+}
+
+/// The spec header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecHeader {
+    /// Spec id.
+    pub id: Ident,
+    /// Title.
+    pub title: Str,
+    /// `version`, `source` and other attributes.
+    pub attrs: Vec<(Ident, Str)>,
+    /// Whole header.
+    pub span: Span,
+}
+
+/// A block of input declarations; its title names a form section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputsBlock {
+    /// Section title.
+    pub title: Option<Str>,
+    /// Declarations.
+    pub decls: Vec<InputDecl>,
+    /// Whole block.
+    pub span: Span,
+}
+
+/// `path: type …`
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputDecl {
+    /// Dotted name; `provider.role` declares `role` inside group `provider`.
+    pub path: Vec<Ident>,
+    /// The type and question.
+    pub ty: InputType,
+    /// Whole declaration.
+    pub span: Span,
+}
+
+/// The shape of an input.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// A single value.
+    Scalar(ScalarKind),
+    /// A repeated record.
+    List(Vec<InputDecl>),
+    /// A nested group of inputs.
+    Group(Vec<InputDecl>),
+}
+
+/// The scalar types.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScalarKind {
+    /// `bool`
+    Bool,
+    /// `int`
+    Int,
+    /// `number`
+    Number,
+    /// `percent`
+    Percent,
+    /// `date`
+    Date,
+    /// `text`
+    Text,
+    /// `enum(a, b)`
+    Enum(Vec<Ident>),
+}
+
+/// `min`/`max` on an input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Constraint {
+    /// `true` for `max`.
+    pub is_max: bool,
+    /// Literal text (number, percent or date).
+    pub value: String,
+    /// Where.
+    pub span: Span,
+}
+
+/// A type with its question and attributes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputType {
+    /// Scalar, list or group.
+    pub kind: TypeKind,
+    /// `min`/`max`.
+    pub constraints: Vec<Constraint>,
+    /// The question a person is asked.
+    pub question: Str,
+    /// `help "…"`.
+    pub help: Option<Str>,
+    /// `unit "…"`.
+    pub unit: Option<Str>,
+    /// Whole type.
+    pub span: Span,
+}
+
+/// `let name = value`
+#[derive(Debug, Clone, PartialEq)]
+pub struct LetDecl {
+    /// Name.
+    pub name: Ident,
+    /// Definition.
+    pub value: Expr,
+    /// Whole item.
+    pub span: Span,
+}
+
+/// `area name { … }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaBlock {
+    /// Area keyword.
+    pub name: Ident,
+    /// Requirements.
+    pub requirements: Vec<Requirement>,
+    /// Whole block.
+    pub span: Span,
+}
+
+/// Requirement strength.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Core standard.
+    Must,
+    /// Expected unless there is a reason.
+    Should,
+    /// Developmental.
+    May,
+}
+
+impl Level {
+    /// Keyword text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Must => "must",
+            Level::Should => "should",
+            Level::May => "may",
+        }
+    }
+}
+
+/// A requirement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Requirement {
+    /// Id such as `ACC-WF-01`.
+    pub id: Ident,
+    /// Level.
+    pub level: Level,
+    /// Title.
+    pub title: Str,
+    /// Body clauses in source order.
+    pub clauses: Vec<Clause>,
+    /// Whole requirement.
+    pub span: Span,
+}
+
+/// One clause of a requirement body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Clause {
+    /// `applies when expr`
+    Applies(Expr),
+    /// The rule itself.
+    Rule(Expr),
+    /// `evidence key "description"`
+    Evidence(Ident, Str),
+    /// `ref "source"`
+    Ref(Str),
+    /// `help "guidance"`
+    Help(Str),
+}
+
+/// An expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// Where.
+    pub span: Span,
+}
+
+/// Unary operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `-x`
+    Neg,
+    /// `not x`
+    Not,
+}
+
+/// Binary operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    /// `implies`
+    Implies,
+    /// `or`
+    Or,
+    /// `and`
+    And,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `in`
+    In,
+    /// `not in`
+    NotIn,
+    /// `within`
+    Within,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+impl BinOp {
+    /// Operator text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BinOp::Implies => "implies",
+            BinOp::Or => "or",
+            BinOp::And => "and",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::In => "in",
+            BinOp::NotIn => "not in",
+            BinOp::Within => "within",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+        }
+    }
+
+    /// Is it `== != < <= > >=`?
+    pub fn is_comparison(self) -> bool {
+        matches!(self, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
+    }
+}
+
+/// Quantifier kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quant {
+    /// `all`
+    All,
+    /// `any`
+    Any,
+}
+
+/// Expression forms.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// `true` / `false`
+    Bool(bool),
+    /// `42`, `3.5`
+    Number(String),
+    /// `85%` (text without the sign)
+    Percent(String),
+    /// `2025-04-01`
+    Date(String),
+    /// `12 months`
+    Duration(String, String),
+    /// `"text"`
+    Str(String),
+    /// `assessment_date`
+    AssessmentDate,
+    /// A bare name: input, definition, variable or enum value.
+    Name(Ident),
+    /// `e.field`
+    Field(Box<Expr>, Ident),
+    /// `[a, b]`
+    List(Vec<Expr>),
+    /// `-e`, `not e`
+    Unary(UnaryOp, Box<Expr>),
+    /// `a op b`
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `if c then a else b`
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `all x in xs: p`
+    Quantifier {
+        /// all/any
+        quant: Quant,
+        /// Bound variable.
+        var: Ident,
+        /// The list.
+        list: Box<Expr>,
+        /// The condition.
+        body: Box<Expr>,
+    },
+    /// `sum(e for x in xs where p)`
+    Aggregate {
+        /// Function name.
+        func: Ident,
+        /// Value per element.
+        body: Box<Expr>,
+        /// Bound variable.
+        var: Ident,
+        /// The list.
+        list: Box<Expr>,
+        /// Optional filter.
+        filter: Option<Box<Expr>>,
+    },
+    /// `count(x in xs where p)`
+    Count {
+        /// Bound variable.
+        var: Ident,
+        /// The list.
+        list: Box<Expr>,
+        /// Optional filter.
+        filter: Option<Box<Expr>>,
+    },
+    /// `f(a, b)`
+    Call(Ident, Vec<Expr>),
+    /// A placeholder left where parsing gave up on a subexpression.
+    Error,
+}
+
+/// `rating { … }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct RatingBlock {
+    /// Rules, first match wins.
+    pub rules: Vec<RatingRule>,
+    /// Whole block.
+    pub span: Span,
+}
+
+/// `green when …` / `red otherwise`
+#[derive(Debug, Clone, PartialEq)]
+pub struct RatingRule {
+    /// Rating name.
+    pub rating: Ident,
+    /// `None` for `otherwise`.
+    pub cond: Option<RatingCond>,
+    /// Whole rule.
+    pub span: Span,
+}
+
+/// Which requirements a rating condition counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LevelSet {
+    /// `must`
+    Must,
+    /// `should`
+    Should,
+    /// `may`
+    May,
+    /// `requirements` (every level)
+    All,
+}
+
+/// Outcome names as written in rating conditions and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutcomeName {
+    /// `met`
+    Met,
+    /// `not_met`
+    NotMet,
+    /// `not_applicable`
+    NotApplicable,
+    /// `incomplete`
+    Incomplete,
+}
+
+/// A rating condition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RatingCond {
+    /// All must hold.
+    And(Vec<RatingCond>),
+    /// Any must hold.
+    Or(Vec<RatingCond>),
+    /// Negation.
+    Not(Box<RatingCond>),
+    /// `all must met` (every applicable one), `any should not_met`, `no must incomplete`.
+    Quant(RatingQuant, LevelSet, OutcomeName),
+    /// `count(should not_met) <= 2`
+    Count(LevelSet, OutcomeName, BinOp, u64),
+}
+
+/// Quantifier in a rating condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RatingQuant {
+    /// every applicable requirement has the outcome
+    All,
+    /// at least one has it
+    Any,
+    /// none has it
+    No,
+}
+
+/// `test "name" { … }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestBlock {
+    /// Name.
+    pub name: Str,
+    /// Clauses in order.
+    pub clauses: Vec<TestClause>,
+    /// Whole block.
+    pub span: Span,
+}
+
+/// One clause of a test.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TestClause {
+    /// Inline JSON submission (source text).
+    GivenJson(String, Span),
+    /// Submission in a file, relative to the spec.
+    GivenFile(Str),
+    /// `assessed_on 2025-06-30`
+    AssessedOn(String, Span),
+    /// `expect overall green`
+    ExpectOverall(Ident),
+    /// `expect area workforce red`
+    ExpectArea(Ident, Ident),
+    /// `expect ACC-WF-01 not_met`
+    ExpectRequirement(Ident, OutcomeName, Span),
+}

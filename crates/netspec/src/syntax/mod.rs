@@ -1,0 +1,9 @@
+//! Stage 1: source text → syntax tree with spans.
+//!
+//! [`parse_file`] runs the pest grammar (`grammar/netspec.pest`) and builds
+//! the [`ast`] tree. Nothing is resolved here.
+
+pub mod ast;
+mod parser;
+
+pub use parser::{outcome_name, parse_expr, parse_file, MAX_DEPTH};

@@ -1,0 +1,850 @@
+//! From text to syntax tree, with pest.
+//!
+//! `Rule` and `Pair` never leave this module: every grammar rule has one
+//! `build_*` function that turns its pairs into [`ast`](super::ast) nodes.
+//! Binary operators go through one Pratt parser whose table is the
+//! precedence ladder documented in `grammar/README.md`.
+
+use std::sync::LazyLock;
+
+use pest::iterators::Pair;
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::Parser as _;
+
+use super::ast::*;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../../grammar/netspec.pest"]
+struct Grammar;
+
+/// Deepest bracket or expression nesting accepted.
+pub const MAX_DEPTH: usize = 128;
+
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::op_implies, Assoc::Right))
+        .op(Op::infix(Rule::op_or, Assoc::Left))
+        .op(Op::infix(Rule::op_and, Assoc::Left))
+        .op(Op::prefix(Rule::op_not))
+        .op(Op::infix(Rule::op_eq, Assoc::Left)
+            | Op::infix(Rule::op_ne, Assoc::Left)
+            | Op::infix(Rule::op_lt, Assoc::Left)
+            | Op::infix(Rule::op_le, Assoc::Left)
+            | Op::infix(Rule::op_gt, Assoc::Left)
+            | Op::infix(Rule::op_ge, Assoc::Left)
+            | Op::infix(Rule::op_in, Assoc::Left)
+            | Op::infix(Rule::op_not_in, Assoc::Left)
+            | Op::infix(Rule::op_within, Assoc::Left))
+        .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
+        .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
+        .op(Op::prefix(Rule::op_neg))
+        .op(Op::postfix(Rule::field))
+});
+
+/// Parses one file. On a syntax error the result holds the one error pest
+/// found (pest stops at the first).
+pub fn parse_file(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
+    if let Some(d) = check_nesting(text, file) {
+        return Err(vec![d]);
+    }
+    let pairs = Grammar::parse(Rule::file, text).map_err(|e| vec![syntax_error(e, file)])?;
+    let mut b = Builder { file, errors: Vec::new() };
+    let mut items = Vec::new();
+    for pair in pairs.flatten().take(1) {
+        for item in pair.into_inner() {
+            if item.as_rule() == Rule::EOI {
+                continue;
+            }
+            if let Some(i) = b.item(item) {
+                items.push(i);
+            }
+        }
+    }
+    if b.errors.is_empty() {
+        Ok(File { items, comments: scan_comments(text, file) })
+    } else {
+        Err(b.errors)
+    }
+}
+
+/// Parses a standalone expression (used by tools and tests).
+pub fn parse_expr(text: &str, file: FileId) -> Result<Expr, Vec<Diagnostic>> {
+    const PREFIX: &str = "let __expr = ";
+    let by = u32::try_from(PREFIX.len()).unwrap_or(0);
+    let wrapped = format!("{PREFIX}{text}");
+    let shift = |mut d: Diagnostic| {
+        if let Some(s) = d.span {
+            d.span = Some(Span { file: s.file, start: s.start.saturating_sub(by), end: s.end.saturating_sub(by) });
+        }
+        d
+    };
+    let parsed = parse_file(&wrapped, file).map_err(|errs| errs.into_iter().map(shift).collect::<Vec<_>>())?;
+    let mut items = parsed.items.into_iter();
+    match (items.next(), items.next()) {
+        (Some(Item::Let(l)), None) => Ok(shift_expr(l.value, by)),
+        _ => Err(vec![Diagnostic::error(Code::Syntax, "expected one expression").at(Span::new(file, 0, text.len()))]),
+    }
+}
+
+fn shift_expr(mut e: Expr, by: u32) -> Expr {
+    fn fix(s: &mut Span, by: u32) {
+        s.start = s.start.saturating_sub(by);
+        s.end = s.end.saturating_sub(by);
+    }
+    fn walk(e: &mut Expr, by: u32) {
+        fix(&mut e.span, by);
+        match &mut e.kind {
+            ExprKind::Name(i) => fix(&mut i.span, by),
+            ExprKind::Field(x, i) => {
+                walk(x, by);
+                fix(&mut i.span, by);
+            }
+            ExprKind::List(xs) | ExprKind::Call(_, xs) => xs.iter_mut().for_each(|x| walk(x, by)),
+            ExprKind::Unary(_, x) => walk(x, by),
+            ExprKind::Binary(_, a, b) => {
+                walk(a, by);
+                walk(b, by);
+            }
+            ExprKind::If(a, b, c) => {
+                walk(a, by);
+                walk(b, by);
+                walk(c, by);
+            }
+            ExprKind::Quantifier { var, list, body, .. } => {
+                fix(&mut var.span, by);
+                walk(list, by);
+                walk(body, by);
+            }
+            ExprKind::Aggregate { func, body, var, list, filter } => {
+                fix(&mut func.span, by);
+                fix(&mut var.span, by);
+                walk(body, by);
+                walk(list, by);
+                if let Some(f) = filter {
+                    walk(f, by);
+                }
+            }
+            ExprKind::Count { var, list, filter } => {
+                fix(&mut var.span, by);
+                walk(list, by);
+                if let Some(f) = filter {
+                    walk(f, by);
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(&mut e, by);
+    e
+}
+
+/// Rejects bracket nesting deeper than [`MAX_DEPTH`] before pest recurses into it.
+fn check_nesting(text: &str, file: FileId) -> Option<Diagnostic> {
+    let mut depth = 0usize;
+    let mut in_str = false;
+    let mut escaped = false;
+    let mut in_comment = false;
+    let bytes = text.as_bytes();
+    for (i, &c) in bytes.iter().enumerate() {
+        if in_comment {
+            if c == b'\n' {
+                in_comment = false;
+            }
+            continue;
+        }
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if c == b'\\' {
+                escaped = true;
+            } else if c == b'"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_str = true,
+            b'/' if bytes.get(i + 1) == Some(&b'/') => in_comment = true,
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(
+                        Diagnostic::error(Code::TooDeep, format!("brackets nested more than {MAX_DEPTH} deep"))
+                            .at(Span::new(file, i, i + 1))
+                            .with_label("too deep here"),
+                    );
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Finds `//` comments outside strings.
+fn scan_comments(text: &str, file: FileId) -> Vec<(Span, String)> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut in_str = false;
+    while i < bytes.len() {
+        let c = bytes.get(i).copied().unwrap_or(0);
+        if in_str {
+            if c == b'\\' {
+                i += 2;
+                continue;
+            }
+            if c == b'"' {
+                in_str = false;
+            }
+            i += 1;
+            continue;
+        }
+        if c == b'"' {
+            in_str = true;
+        } else if c == b'/' && bytes.get(i + 1) == Some(&b'/') {
+            let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+            out.push((Span::new(file, i, end), text[i..end].trim_end().to_string()));
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+fn rule_name(rule: &Rule) -> String {
+    let s = match rule {
+        Rule::EOI => "end of file",
+        Rule::ident => "a name",
+        Rule::req_id => "a requirement id",
+        Rule::string => "a string in double quotes",
+        Rule::number | Rule::signed_number => "a number",
+        Rule::date => "a date (YYYY-MM-DD)",
+        Rule::expr | Rule::rule_clause => "an expression",
+        Rule::level => "`must`, `should` or `may`",
+        Rule::outcome => "an outcome (met, not_met, not_applicable, incomplete)",
+        Rule::level_set => "`must`, `should`, `may` or `requirements`",
+        Rule::base_type => "a type (bool, int, number, percent, date, text, enum, list, group)",
+        Rule::input_decl | Rule::input_path => "an input declaration `name: type \"question\"`",
+        Rule::spec_header => "`spec`",
+        Rule::use_decl => "`use`",
+        Rule::inputs_block => "`inputs`",
+        Rule::let_decl => "`let`",
+        Rule::area_block => "`area`",
+        Rule::rating_block => "`rating`",
+        Rule::test_block => "`test`",
+        Rule::requirement => "`requirement`",
+        Rule::json_object => "a JSON object",
+        Rule::applies_clause => "`applies when`",
+        Rule::evidence_clause => "`evidence`",
+        Rule::ref_clause => "`ref`",
+        Rule::help_clause => "`help`",
+        Rule::constraint => "`min`/`max`",
+        Rule::input_attr => "`help`/`unit`",
+        Rule::field => "`.field`",
+        Rule::op_implies
+        | Rule::op_or
+        | Rule::op_and
+        | Rule::op_eq
+        | Rule::op_ne
+        | Rule::op_le
+        | Rule::op_ge
+        | Rule::op_lt
+        | Rule::op_gt
+        | Rule::op_not_in
+        | Rule::op_in
+        | Rule::op_within
+        | Rule::op_add
+        | Rule::op_sub
+        | Rule::op_mul
+        | Rule::op_div => "an operator",
+        Rule::comprehension => "`for`",
+        Rule::count_filter => "`where`",
+        Rule::given_json | Rule::given_file => "`given`",
+        Rule::test_date => "`assessed_on`",
+        Rule::expect => "`expect`",
+        Rule::rating_rule => "a rating rule (`green when …`)",
+        other => {
+            let dbg = format!("{other:?}");
+            return match dbg.strip_prefix("kw_") {
+                Some(k) => format!("`{k}`"),
+                None => dbg.replace('_', " "),
+            };
+        }
+    };
+    s.to_string()
+}
+
+fn syntax_error(e: pest::error::Error<Rule>, file: FileId) -> Diagnostic {
+    use pest::error::{ErrorVariant, InputLocation};
+    let (start, end) = match e.location {
+        InputLocation::Pos(p) => (p, p),
+        InputLocation::Span((s, t)) => (s, t),
+    };
+    let message = match &e.variant {
+        ErrorVariant::ParsingError { positives, negatives } => {
+            let mut names: Vec<String> = positives.iter().map(rule_name).collect();
+            names.sort();
+            names.dedup();
+            if names.is_empty() && !negatives.is_empty() {
+                let mut neg: Vec<String> = negatives.iter().map(rule_name).collect();
+                neg.sort();
+                neg.dedup();
+                format!("unexpected {}", neg.join(", "))
+            } else if names.is_empty() {
+                "unexpected text".to_string()
+            } else {
+                format!("expected {}", join_or(&names))
+            }
+        }
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let mut d = Diagnostic::error(Code::Syntax, message).at(Span::new(file, start, end.max(start)));
+    if let ErrorVariant::ParsingError { positives, .. } = &e.variant {
+        if positives.contains(&Rule::ident) {
+            d = d.with_note(
+                "words such as `and`, `or`, `not`, `in`, `all`, `any`, `if` and `within` are reserved and cannot name inputs",
+            );
+        }
+    }
+    d.with_label("here")
+}
+
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [a] => a.clone(),
+        [rest @ .., last] => format!("{} or {}", rest.join(", "), last),
+    }
+}
+
+struct Builder {
+    file: FileId,
+    errors: Vec<Diagnostic>,
+}
+
+impl Builder {
+    fn span(&self, p: &Pair<'_, Rule>) -> Span {
+        let s = p.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    fn ident(&self, p: Pair<'_, Rule>) -> Ident {
+        Ident { name: p.as_str().to_string(), span: self.span(&p) }
+    }
+
+    fn string(&mut self, p: Pair<'_, Rule>) -> Str {
+        let span = self.span(&p);
+        let raw = p.into_inner().next().map_or("", |i| i.as_str());
+        Str { value: unescape(raw), span }
+    }
+
+    fn item(&mut self, p: Pair<'_, Rule>) -> Option<Item> {
+        let span = self.span(&p);
+        match p.as_rule() {
+            Rule::spec_header => {
+                let mut it = p.into_inner().skip(1);
+                let id = self.ident(it.next()?);
+                let title = self.string(it.next()?);
+                let mut attrs = Vec::new();
+                for a in it {
+                    let mut ai = a.into_inner();
+                    let k = self.ident(ai.next()?);
+                    let v = self.string(ai.next()?);
+                    attrs.push((k, v));
+                }
+                Some(Item::Spec(SpecHeader { id, title, attrs, span }))
+            }
+            Rule::use_decl => {
+                let s = p.into_inner().nth(1)?;
+                Some(Item::Use(self.string(s)))
+            }
+            Rule::inputs_block => {
+                let mut title = None;
+                let mut decls = Vec::new();
+                for c in p.into_inner().skip(1) {
+                    match c.as_rule() {
+                        Rule::string => title = Some(self.string(c)),
+                        Rule::input_decl => decls.extend(self.input_decl(c)),
+                        _ => {}
+                    }
+                }
+                Some(Item::Inputs(InputsBlock { title, decls, span }))
+            }
+            Rule::let_decl => {
+                let mut it = p.into_inner().skip(1);
+                let name = self.ident(it.next()?);
+                let value = self.expr(it.next()?);
+                Some(Item::Let(LetDecl { name, value, span }))
+            }
+            Rule::area_block => {
+                let mut it = p.into_inner().skip(1);
+                let name = self.ident(it.next()?);
+                let requirements = it.filter_map(|r| self.requirement(r)).collect();
+                Some(Item::Area(AreaBlock { name, requirements, span }))
+            }
+            Rule::rating_block => {
+                let rules = p
+                    .into_inner()
+                    .skip(1)
+                    .filter_map(|r| {
+                        let rspan = self.span(&r);
+                        let mut it = r.into_inner();
+                        let rating = self.ident(it.next()?);
+                        let next = it.next()?;
+                        let cond = match next.as_rule() {
+                            Rule::kw_when => Some(self.rating_cond(it.next()?)),
+                            _ => None,
+                        };
+                        Some(RatingRule { rating, cond, span: rspan })
+                    })
+                    .collect();
+                Some(Item::Rating(RatingBlock { rules, span }))
+            }
+            Rule::test_block => {
+                let mut it = p.into_inner().skip(1);
+                let name = self.string(it.next()?);
+                let clauses = it.filter_map(|c| self.test_clause(c)).collect();
+                Some(Item::Test(TestBlock { name, clauses, span }))
+            }
+            _ => None,
+        }
+    }
+
+    fn input_decl(&mut self, p: Pair<'_, Rule>) -> Option<InputDecl> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let path = it.next()?.into_inner().map(|i| self.ident(i)).collect();
+        let ty = self.input_type(it.next()?)?;
+        Some(InputDecl { path, ty, span })
+    }
+
+    fn input_type(&mut self, p: Pair<'_, Rule>) -> Option<InputType> {
+        let span = self.span(&p);
+        let rule = p.as_rule();
+        let mut kind = None;
+        let mut constraints = Vec::new();
+        let mut question = None;
+        let mut help = None;
+        let mut unit = None;
+        let mut fields = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::base_type => {
+                    kind = Some(match c.as_str() {
+                        "bool" => ScalarKind::Bool,
+                        "int" => ScalarKind::Int,
+                        "number" => ScalarKind::Number,
+                        "percent" => ScalarKind::Percent,
+                        "date" => ScalarKind::Date,
+                        _ => ScalarKind::Text,
+                    })
+                }
+                Rule::enum_type => {
+                    let vals = c.into_inner().skip(1).map(|i| self.ident(i)).collect();
+                    kind = Some(ScalarKind::Enum(vals));
+                }
+                Rule::constraint => {
+                    let cspan = self.span(&c);
+                    let mut ci = c.into_inner();
+                    let is_max = ci.next().is_some_and(|k| k.as_rule() == Rule::kw_max);
+                    let value = ci.next().map_or(String::new(), |v| v.as_str().to_string());
+                    constraints.push(Constraint { is_max, value, span: cspan });
+                }
+                Rule::string => question = Some(self.string(c)),
+                Rule::input_attr => {
+                    let mut ai = c.into_inner();
+                    let is_help = ai.next().is_some_and(|k| k.as_rule() == Rule::kw_help);
+                    let s = ai.next().map(|s| self.string(s));
+                    if is_help {
+                        help = s;
+                    } else {
+                        unit = s;
+                    }
+                }
+                Rule::input_decl => fields.extend(self.input_decl(c)),
+                _ => {}
+            }
+        }
+        let kind = match rule {
+            Rule::list_type => TypeKind::List(fields),
+            Rule::group_type => TypeKind::Group(fields),
+            _ => TypeKind::Scalar(kind?),
+        };
+        Some(InputType { kind, constraints, question: question?, help, unit, span })
+    }
+
+    fn requirement(&mut self, p: Pair<'_, Rule>) -> Option<Requirement> {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let id = self.ident(it.next()?);
+        let level = match it.next()?.as_str() {
+            "must" => Level::Must,
+            "should" => Level::Should,
+            _ => Level::May,
+        };
+        let title = self.string(it.next()?);
+        let mut clauses = Vec::new();
+        for c in it {
+            let clause = match c.as_rule() {
+                Rule::applies_clause => Clause::Applies(self.expr(c.into_inner().nth(2)?)),
+                Rule::rule_clause => Clause::Rule(self.expr(c.into_inner().next()?)),
+                Rule::evidence_clause => {
+                    let mut ci = c.into_inner().skip(1);
+                    let key = self.ident(ci.next()?);
+                    let desc = self.string(ci.next()?);
+                    Clause::Evidence(key, desc)
+                }
+                Rule::ref_clause => Clause::Ref(self.string(c.into_inner().nth(1)?)),
+                Rule::help_clause => Clause::Help(self.string(c.into_inner().nth(1)?)),
+                _ => continue,
+            };
+            clauses.push(clause);
+        }
+        Some(Requirement { id, level, title, clauses, span })
+    }
+
+    fn rating_cond(&mut self, p: Pair<'_, Rule>) -> RatingCond {
+        match p.as_rule() {
+            Rule::rating_or => {
+                let mut parts: Vec<RatingCond> = p
+                    .into_inner()
+                    .filter(|c| c.as_rule() != Rule::op_or)
+                    .map(|c| self.rating_cond(c))
+                    .collect();
+                if parts.len() == 1 {
+                    parts.pop().unwrap_or(RatingCond::And(Vec::new()))
+                } else {
+                    RatingCond::Or(parts)
+                }
+            }
+            Rule::rating_and => {
+                let mut parts: Vec<RatingCond> = p
+                    .into_inner()
+                    .filter(|c| c.as_rule() != Rule::op_and)
+                    .map(|c| self.rating_cond(c))
+                    .collect();
+                if parts.len() == 1 {
+                    parts.pop().unwrap_or(RatingCond::And(Vec::new()))
+                } else {
+                    RatingCond::And(parts)
+                }
+            }
+            Rule::rating_not => {
+                let inner = p.into_inner().nth(1);
+                let c = inner.map_or(RatingCond::And(Vec::new()), |c| self.rating_cond(c));
+                RatingCond::Not(Box::new(c))
+            }
+            Rule::rating_quant => {
+                let mut it = p.into_inner();
+                let q = match it.next().map(|k| k.as_rule()) {
+                    Some(Rule::kw_all) => RatingQuant::All,
+                    Some(Rule::kw_any) => RatingQuant::Any,
+                    _ => RatingQuant::No,
+                };
+                let levels = level_set(it.next().map_or("", |x| x.as_str()));
+                let outcome = outcome_name(it.next().map_or("", |x| x.as_str()));
+                RatingCond::Quant(q, levels, outcome)
+            }
+            Rule::rating_count => {
+                let mut it = p.into_inner().skip(1);
+                let levels = level_set(it.next().map_or("", |x| x.as_str()));
+                let outcome = outcome_name(it.next().map_or("", |x| x.as_str()));
+                let op = it.next().map_or(BinOp::Eq, |o| binop(o.as_rule()));
+                let n = it.next().and_then(|n| n.as_str().parse().ok()).unwrap_or(0);
+                RatingCond::Count(levels, outcome, op, n)
+            }
+            _ => RatingCond::And(Vec::new()),
+        }
+    }
+
+    fn test_clause(&mut self, p: Pair<'_, Rule>) -> Option<TestClause> {
+        let span = self.span(&p);
+        match p.as_rule() {
+            Rule::given_json => {
+                let j = p.into_inner().nth(1)?;
+                let jspan = self.span(&j);
+                Some(TestClause::GivenJson(j.as_str().to_string(), jspan))
+            }
+            Rule::given_file => Some(TestClause::GivenFile(self.string(p.into_inner().nth(2)?))),
+            Rule::test_date => {
+                let d = p.into_inner().nth(1)?;
+                let dspan = self.span(&d);
+                Some(TestClause::AssessedOn(d.as_str().to_string(), dspan))
+            }
+            Rule::expect => {
+                let inner = p.into_inner().nth(1)?;
+                match inner.as_rule() {
+                    Rule::expect_overall => Some(TestClause::ExpectOverall(self.ident(inner.into_inner().nth(1)?))),
+                    Rule::expect_area => {
+                        let mut it = inner.into_inner().skip(1);
+                        let a = self.ident(it.next()?);
+                        let r = self.ident(it.next()?);
+                        Some(TestClause::ExpectArea(a, r))
+                    }
+                    Rule::expect_req => {
+                        let mut it = inner.into_inner();
+                        let id = self.ident(it.next()?);
+                        let o = outcome_name(it.next()?.as_str());
+                        Some(TestClause::ExpectRequirement(id, o, span))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn expr(&mut self, p: Pair<'_, Rule>) -> Expr {
+        let span = self.span(&p);
+        match p.as_rule() {
+            Rule::expr | Rule::rule_clause => {
+                let file = self.file;
+                let res = PRATT
+                    .map_primary(|prim| Ok::<(Expr, usize), ()>((self_primary(self, prim), 1)))
+                    .map_prefix(|op, rhs| {
+                        let (rhs, d) = rhs?;
+                        let ospan = Span::new(file, op.as_span().start(), op.as_span().end());
+                        let uop = if op.as_rule() == Rule::op_neg { UnaryOp::Neg } else { UnaryOp::Not };
+                        let span = ospan.to(rhs.span);
+                        Ok((Expr { kind: ExprKind::Unary(uop, Box::new(rhs)), span }, d + 1))
+                    })
+                    .map_postfix(|lhs, op| {
+                        let (lhs, d) = lhs?;
+                        let name = op.into_inner().next().map(|i| Ident {
+                            name: i.as_str().to_string(),
+                            span: Span::new(file, i.as_span().start(), i.as_span().end()),
+                        });
+                        let Some(name) = name else { return Ok((lhs, d)) };
+                        let span = lhs.span.to(name.span);
+                        Ok((Expr { kind: ExprKind::Field(Box::new(lhs), name), span }, d + 1))
+                    })
+                    .map_infix(|lhs, op, rhs| {
+                        let ((lhs, dl), (rhs, dr)) = (lhs?, rhs?);
+                        let span = lhs.span.to(rhs.span);
+                        let bop = binop(op.as_rule());
+                        let depth = dl.max(dr) + 1;
+                        if depth > MAX_DEPTH * 4 {
+                            return Err(());
+                        }
+                        Ok((Expr { kind: ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs)), span }, depth))
+                    })
+                    .parse(p.into_inner());
+                match res {
+                    Ok((e, _)) => e,
+                    Err(()) => {
+                        self.errors.push(
+                            Diagnostic::error(Code::TooDeep, "expression nested too deeply")
+                                .at(span)
+                                .with_help("split it into `let` definitions"),
+                        );
+                        Expr { kind: ExprKind::Error, span }
+                    }
+                }
+            }
+            _ => self_primary(self, p),
+        }
+    }
+
+    fn primary(&mut self, p: Pair<'_, Rule>) -> Expr {
+        let span = self.span(&p);
+        let kind = match p.as_rule() {
+            Rule::bool_lit => ExprKind::Bool(p.as_str() == "true"),
+            Rule::number => ExprKind::Number(p.as_str().to_string()),
+            Rule::percent => ExprKind::Percent(p.as_str().trim_end_matches('%').to_string()),
+            Rule::date => ExprKind::Date(p.as_str().to_string()),
+            Rule::duration => {
+                let mut it = p.into_inner();
+                let n = it.next().map_or("", |x| x.as_str()).to_string();
+                let u = it.next().map_or("", |x| x.as_str()).to_string();
+                ExprKind::Duration(n, u)
+            }
+            Rule::string => ExprKind::Str(self.string(p).value),
+            Rule::assessment_date => ExprKind::AssessmentDate,
+            Rule::ident => ExprKind::Name(self.ident(p)),
+            Rule::list_lit => ExprKind::List(p.into_inner().map(|e| self.expr(e)).collect()),
+            Rule::expr => return self.expr(p),
+            Rule::if_expr => {
+                let mut es = p.into_inner().filter(|x| x.as_rule() == Rule::expr).map(|e| self.expr(e));
+                let (Some(c), Some(a), Some(b)) = (es.next(), es.next(), es.next()) else {
+                    return Expr { kind: ExprKind::Error, span };
+                };
+                ExprKind::If(Box::new(c), Box::new(a), Box::new(b))
+            }
+            Rule::quantifier => {
+                let mut it = p.into_inner();
+                let quant = match it.next().map(|k| k.as_rule()) {
+                    Some(Rule::kw_all) => Quant::All,
+                    _ => Quant::Any,
+                };
+                let (Some(var), Some(_), Some(list), Some(body)) = (it.next(), it.next(), it.next(), it.next()) else {
+                    return Expr { kind: ExprKind::Error, span };
+                };
+                ExprKind::Quantifier {
+                    quant,
+                    var: self.ident(var),
+                    list: Box::new(self.expr(list)),
+                    body: Box::new(self.expr(body)),
+                }
+            }
+            Rule::call => return self.call(p),
+            _ => ExprKind::Error,
+        };
+        Expr { kind, span }
+    }
+
+    fn call(&mut self, p: Pair<'_, Rule>) -> Expr {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let Some(func) = it.next().map(|f| self.ident(f)) else {
+            return Expr { kind: ExprKind::Error, span };
+        };
+        let Some(first) = it.next() else {
+            return Expr { kind: ExprKind::Call(func, Vec::new()), span };
+        };
+        let first = self.expr(first);
+        let tail = it.next();
+        let kind = match tail {
+            Some(t) if t.as_rule() == Rule::comprehension => {
+                let mut ti = t.into_inner().skip(1);
+                let (Some(var), Some(_), Some(list)) = (ti.next(), ti.next(), ti.next()) else {
+                    return Expr { kind: ExprKind::Error, span };
+                };
+                let var = self.ident(var);
+                let list = self.expr(list);
+                let filter = ti.nth(1).map(|f| Box::new(self.expr(f)));
+                if func.name == "count" {
+                    // count(e for x in xs where p) counts elements; e is ignored unless
+                    // it is the bound variable itself
+                    ExprKind::Count { var, list: Box::new(list), filter }
+                } else {
+                    ExprKind::Aggregate { func, body: Box::new(first), var, list: Box::new(list), filter }
+                }
+            }
+            Some(t) if t.as_rule() == Rule::count_filter => {
+                let filter = t.into_inner().nth(1).map(|f| Box::new(self.expr(f)));
+                match count_shape(first) {
+                    Ok((var, list)) if func.name == "count" => ExprKind::Count { var, list: Box::new(list), filter },
+                    _ => {
+                        self.errors.push(
+                            Diagnostic::error(Code::Syntax, "`where` needs the form `count(x in list where condition)`")
+                                .at(span),
+                        );
+                        ExprKind::Error
+                    }
+                }
+            }
+            rest => {
+                if func.name == "count" {
+                    match count_shape(first) {
+                        Ok((var, list)) => {
+                            return Expr { kind: ExprKind::Count { var, list: Box::new(list), filter: None }, span };
+                        }
+                        Err(first) => {
+                            let mut args = vec![first];
+                            if let Some(r) = rest {
+                                args.extend(r.into_inner().map(|e| self.expr(e)));
+                            }
+                            ExprKind::Call(func, args)
+                        }
+                    }
+                } else {
+                    let mut args = vec![first];
+                    if let Some(r) = rest {
+                        args.extend(r.into_inner().map(|e| self.expr(e)));
+                    }
+                    ExprKind::Call(func, args)
+                }
+            }
+        };
+        Expr { kind, span }
+    }
+}
+
+fn self_primary(b: &mut Builder, p: Pair<'_, Rule>) -> Expr {
+    b.primary(p)
+}
+
+/// `x in xs` as the argument of `count`.
+fn count_shape(e: Expr) -> Result<(Ident, Expr), Expr> {
+    match e.kind {
+        ExprKind::Binary(BinOp::In, lhs, rhs) => match lhs.kind {
+            ExprKind::Name(var) => Ok((var, *rhs)),
+            k => Err(Expr {
+                kind: ExprKind::Binary(BinOp::In, Box::new(Expr { kind: k, span: lhs.span }), rhs),
+                span: e.span,
+            }),
+        },
+        k => Err(Expr { kind: k, span: e.span }),
+    }
+}
+
+fn binop(r: Rule) -> BinOp {
+    match r {
+        Rule::op_implies => BinOp::Implies,
+        Rule::op_or => BinOp::Or,
+        Rule::op_and => BinOp::And,
+        Rule::op_eq => BinOp::Eq,
+        Rule::op_ne => BinOp::Ne,
+        Rule::op_lt => BinOp::Lt,
+        Rule::op_le => BinOp::Le,
+        Rule::op_gt => BinOp::Gt,
+        Rule::op_ge => BinOp::Ge,
+        Rule::op_in => BinOp::In,
+        Rule::op_not_in => BinOp::NotIn,
+        Rule::op_within => BinOp::Within,
+        Rule::op_add => BinOp::Add,
+        Rule::op_sub => BinOp::Sub,
+        Rule::op_mul => BinOp::Mul,
+        _ => BinOp::Div,
+    }
+}
+
+fn level_set(s: &str) -> LevelSet {
+    match s {
+        "must" => LevelSet::Must,
+        "should" => LevelSet::Should,
+        "may" => LevelSet::May,
+        _ => LevelSet::All,
+    }
+}
+
+/// Parses an outcome name as written in the language.
+pub fn outcome_name(s: &str) -> OutcomeName {
+    match s {
+        "met" => OutcomeName::Met,
+        "not_met" => OutcomeName::NotMet,
+        "not_applicable" => OutcomeName::NotApplicable,
+        _ => OutcomeName::Incomplete,
+    }
+}
+
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('u') => {
+                let hex: String = chars.by_ref().skip(1).take_while(|c| *c != '}').collect();
+                if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    out.push(ch);
+                }
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+

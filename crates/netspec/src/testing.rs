@@ -1,0 +1,132 @@
+//! Running a spec's `test` blocks.
+//!
+//! Each test evaluates its `given` submission and compares the expected
+//! outcomes and ratings with the report. A failure lists every mismatch with
+//! the explanation of the actual outcome.
+
+use serde::Serialize;
+
+use crate::ir::{Expectation, Rating, AREAS};
+use crate::report::{Outcome, Report};
+use crate::source::Location;
+use crate::Spec;
+
+/// One expectation that did not hold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mismatch {
+    /// What was checked: a requirement id, `area workforce` or `overall`.
+    pub subject: String,
+    /// Expected outcome or rating.
+    pub expected: String,
+    /// What the report says.
+    pub actual: String,
+    /// Why, from the report (explanation, missing inputs, problems).
+    pub detail: Vec<String>,
+}
+
+/// The result of one test.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestResult {
+    /// Test name.
+    pub name: String,
+    /// Where the test is.
+    pub location: Option<Location>,
+    /// Did every expectation hold?
+    pub passed: bool,
+    /// Expectations checked.
+    pub checked: usize,
+    /// Mismatches, when it failed.
+    pub mismatches: Vec<Mismatch>,
+    /// Every requirement's outcome in this test's report (for coverage).
+    pub outcomes: Vec<(String, Outcome)>,
+    /// A submission or date problem that stopped the test.
+    pub error: Option<String>,
+}
+
+/// Runs every test of the spec.
+pub fn run_tests(spec: &Spec) -> Vec<TestResult> {
+    spec.checked()
+        .tests
+        .iter()
+        .map(|t| {
+            let location = spec.source_map().locate(t.span);
+            let opts = crate::EvalOptions { as_of: t.assessed_on, explanations: true };
+            match spec.evaluate(&t.given, &opts) {
+                Ok(report) => compare(&t.name, location, &t.expect, &report),
+                Err(e) => TestResult {
+                    name: t.name.clone(),
+                    location,
+                    passed: false,
+                    checked: 0,
+                    mismatches: Vec::new(),
+                    outcomes: Vec::new(),
+                    error: Some(e.to_string()),
+                },
+            }
+        })
+        .collect()
+}
+
+fn compare(name: &str, location: Option<Location>, expect: &[Expectation], report: &Report) -> TestResult {
+    let mut mismatches = Vec::new();
+    for e in expect {
+        match e {
+            Expectation::Requirement(id, o) => {
+                let want = Outcome::from_name(*o);
+                if let Some(r) = report.requirements.iter().find(|r| r.id == *id) {
+                    if r.outcome != want {
+                        let mut detail: Vec<String> = r
+                            .explanation
+                            .iter()
+                            .map(|c| match &c.element {
+                                Some(el) => format!("{el}: {}", c.message),
+                                None => c.message.clone(),
+                            })
+                            .collect();
+                        detail.extend(r.missing.iter().map(|m| format!("needs an answer: {} ({})", m.question, m.path)));
+                        detail.extend(r.problems.iter().map(|p| format!("cannot decide: {p}")));
+                        mismatches.push(Mismatch {
+                            subject: id.clone(),
+                            expected: want.as_str().into(),
+                            actual: r.outcome.as_str().into(),
+                            detail,
+                        });
+                    }
+                }
+            }
+            Expectation::Area(i, rating) => {
+                let key = AREAS.get(*i).map_or("", |(k, _)| *k);
+                if let Some(a) = report.areas.iter().find(|a| a.area == key) {
+                    if a.rating != *rating {
+                        mismatches.push(rating_mismatch(format!("area {key}"), *rating, a.rating, report, Some(key)));
+                    }
+                }
+            }
+            Expectation::Overall(rating) => {
+                if report.overall.rating != *rating {
+                    mismatches.push(rating_mismatch("overall".into(), *rating, report.overall.rating, report, None));
+                }
+            }
+        }
+    }
+    TestResult {
+        name: name.to_string(),
+        location,
+        passed: mismatches.is_empty(),
+        checked: expect.len(),
+        mismatches,
+        outcomes: report.requirements.iter().map(|r| (r.id.clone(), r.outcome)).collect(),
+        error: None,
+    }
+}
+
+fn rating_mismatch(subject: String, want: Rating, got: Rating, report: &Report, area: Option<&str>) -> Mismatch {
+    let detail = report
+        .requirements
+        .iter()
+        .filter(|r| area.is_none_or(|a| r.area == a))
+        .filter(|r| matches!(r.outcome, Outcome::NotMet | Outcome::Incomplete))
+        .map(|r| format!("{} ({}) is {}", r.id, r.level.as_str(), r.outcome.as_str()))
+        .collect();
+    Mismatch { subject, expected: want.as_str().into(), actual: got.as_str().into(), detail }
+}

@@ -1,0 +1,1 @@
+//! Shared helpers for the conformance corpus and end-to-end tests.
