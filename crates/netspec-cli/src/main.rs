@@ -1,1 +1,379 @@
-fn main() {}
+//! `netspec`: check specs, evaluate submissions, run spec tests.
+//!
+//! Exit codes: 0 success; 1 the spec has errors, the submission is invalid,
+//! a test failed, or `--fail-on` was triggered; 2 usage error or a file that
+//! cannot be read.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use netspec::{Code, Diagnostic, EvalError, EvalOptions, Outcome, Spec};
+
+/// Rules engine for NHS England specialised-services clinical network specifications.
+#[derive(Parser)]
+#[command(name = "netspec", version, about, long_about = None)]
+#[command(
+    after_help = "Exit codes: 0 ok; 1 spec errors, invalid submission, failed tests or --fail-on triggered; 2 usage error or unreadable input."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check specs for errors and warnings.
+    Check {
+        /// Spec files (.netspec).
+        #[arg(required = true)]
+        specs: Vec<PathBuf>,
+        /// Output format for diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Evaluate a submission against a spec and print the report.
+    Eval {
+        /// The spec (.netspec).
+        spec: PathBuf,
+        /// The submission (JSON).
+        submission: PathBuf,
+        /// Assessment date (YYYY-MM-DD); overrides the submission's `assessed_on`.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Exit with status 1 when the report shows this.
+        #[arg(long, value_enum, value_name = "WHEN")]
+        fail_on: Option<FailOn>,
+        /// Leave explanations out (faster).
+        #[arg(long)]
+        no_explanations: bool,
+    },
+    /// Run the `test` blocks of specs (files or folders).
+    Test {
+        /// Spec files or folders searched for .netspec files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Only tests whose name contains this text.
+        #[arg(long)]
+        filter: Option<String>,
+    },
+    /// Explain a diagnostic code, e.g. `netspec explain NS0002`.
+    Explain {
+        /// The code.
+        code: String,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// Any requirement not met.
+    NotMet,
+    /// Any requirement incomplete.
+    Incomplete,
+    /// The overall rating is red.
+    Red,
+    /// The overall rating is amber or red.
+    Amber,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let code = match cli.command {
+        Command::Check { specs, format } => check(&specs, format),
+        Command::Eval {
+            spec,
+            submission,
+            as_of,
+            format,
+            fail_on,
+            no_explanations,
+        } => eval(
+            &spec,
+            &submission,
+            as_of.as_deref(),
+            format,
+            fail_on,
+            !no_explanations,
+        ),
+        Command::Test { paths, filter } => test(&paths, filter.as_deref()),
+        Command::Explain { code } => explain(&code),
+    };
+    ExitCode::from(code)
+}
+
+fn read_file(name: &str) -> Option<String> {
+    std::fs::read_to_string(name).ok()
+}
+
+/// Compiles a spec from disk; on failure prints diagnostics and returns the exit code.
+fn load(path: &Path, format: Format) -> Result<Spec, u8> {
+    let name = path.to_string_lossy().to_string();
+    if let Err(e) = std::fs::read_to_string(path) {
+        eprintln!("error: cannot read `{name}`: {e}");
+        return Err(2);
+    }
+    let sources = netspec::gather_sources(&name, read_file);
+    Spec::compile(&name, &sources).map_err(|e| {
+        match format {
+            Format::Text => eprint!("{}", e.render()),
+            Format::Json => {
+                print_json(&serde_json::json!({ "file": name, "diagnostics": e.diagnostics }))
+            }
+        }
+        1
+    })
+}
+
+fn print_json(v: &serde_json::Value) {
+    let mut out = std::io::stdout().lock();
+    let _ = serde_json::to_writer_pretty(&mut out, v);
+    let _ = writeln!(out);
+}
+
+fn check(specs: &[PathBuf], format: Format) -> u8 {
+    let mut worst = 0;
+    let mut all = Vec::new();
+    for path in specs {
+        match load(path, Format::Text.min_if(format)) {
+            Ok(spec) => {
+                if !spec.warnings().is_empty() {
+                    match format {
+                        Format::Text => eprint!("{}", spec.render(spec.warnings())),
+                        Format::Json => all.push(serde_json::json!({
+                            "file": path.to_string_lossy(), "diagnostics": spec.warnings()
+                        })),
+                    }
+                }
+            }
+            Err(code) => worst = worst.max(code),
+        }
+    }
+    if format == Format::Json && !all.is_empty() {
+        print_json(&serde_json::Value::Array(all));
+    }
+    worst
+}
+
+impl Format {
+    /// JSON output for errors stays JSON; text stays text.
+    fn min_if(self, f: Format) -> Format {
+        if f == Format::Json {
+            Format::Json
+        } else {
+            self
+        }
+    }
+}
+
+fn eval(
+    spec_path: &Path,
+    sub_path: &Path,
+    as_of: Option<&str>,
+    format: Format,
+    fail_on: Option<FailOn>,
+    explanations: bool,
+) -> u8 {
+    let as_of = match as_of.map(|d| (d, netspec::Date::parse(d))) {
+        None => None,
+        Some((_, Some(d))) => Some(d),
+        Some((text, None)) => {
+            eprintln!("error: `--as-of {text}` is not a valid date (YYYY-MM-DD)");
+            return 2;
+        }
+    };
+    let spec = match load(spec_path, format) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let text = match std::fs::read_to_string(sub_path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read `{}`: {e}", sub_path.display());
+            return 2;
+        }
+    };
+    let opts = EvalOptions {
+        as_of,
+        explanations,
+    };
+    let report = match spec.evaluate_str(&text, &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            let code = if matches!(e, EvalError::Json(_)) {
+                2
+            } else {
+                1
+            };
+            let diags = e.diagnostics();
+            match format {
+                Format::Text => {
+                    eprintln!("{}:", sub_path.display());
+                    eprint!("{}", spec.render(&diags));
+                    let n = diags.iter().filter(|d| d.is_error()).count();
+                    eprintln!("error: the submission has {n} error(s); no report was made");
+                }
+                Format::Json => print_json(
+                    &serde_json::json!({ "file": sub_path.to_string_lossy(), "diagnostics": diags }),
+                ),
+            }
+            return code;
+        }
+    };
+    match format {
+        Format::Text => print!("{}", report.to_text()),
+        Format::Json => match serde_json::to_value(&report) {
+            Ok(v) => print_json(&v),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        },
+    }
+    let triggered = match fail_on {
+        None => false,
+        Some(FailOn::NotMet) => report
+            .requirements
+            .iter()
+            .any(|r| r.outcome == Outcome::NotMet),
+        Some(FailOn::Incomplete) => report
+            .requirements
+            .iter()
+            .any(|r| r.outcome == Outcome::Incomplete),
+        Some(FailOn::Red) => report.overall.rating == netspec::ir::Rating::Red,
+        Some(FailOn::Amber) => matches!(
+            report.overall.rating,
+            netspec::ir::Rating::Red | netspec::ir::Rating::Amber
+        ),
+    };
+    u8::from(triggered)
+}
+
+fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, u8> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            collect_dir(p, &mut found);
+            found.sort();
+            out.extend(found);
+        } else if p.is_file() {
+            out.push(p.clone());
+        } else {
+            eprintln!("error: `{}` does not exist", p.display());
+            return Err(2);
+        }
+    }
+    Ok(out)
+}
+
+fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect_dir(&p, out);
+        } else if p.extension().is_some_and(|x| x == "netspec") {
+            out.push(p);
+        }
+    }
+}
+
+fn test(paths: &[PathBuf], filter: Option<&str>) -> u8 {
+    let files = match spec_files(paths) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let (mut passed, mut failed) = (0usize, 0usize);
+    let mut broken = 0;
+    for f in files {
+        // shared files (no `spec` header) are tested through the specs that use them
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        if !is_spec_file(&text) {
+            continue;
+        }
+        let spec = match load(&f, Format::Text) {
+            Ok(s) => s,
+            Err(_) => {
+                broken += 1;
+                continue;
+            }
+        };
+        for r in spec.run_tests() {
+            if filter.is_some_and(|flt| !r.name.contains(flt)) {
+                continue;
+            }
+            if r.passed {
+                passed += 1;
+                println!("test {} :: {} ... ok", spec.id(), r.name);
+            } else {
+                failed += 1;
+                println!("test {} :: {} ... FAILED", spec.id(), r.name);
+                if let Some(loc) = &r.location {
+                    println!("    at {}:{}:{}", loc.file, loc.line, loc.column);
+                }
+                if let Some(e) = &r.error {
+                    println!("    {e}");
+                }
+                for m in &r.mismatches {
+                    println!(
+                        "    {}: expected {}, got {}",
+                        m.subject, m.expected, m.actual
+                    );
+                    for d in &m.detail {
+                        println!("        {d}");
+                    }
+                }
+            }
+        }
+    }
+    println!();
+    println!("{passed} passed, {failed} failed");
+    if broken > 0 {
+        eprintln!("error: {broken} spec(s) did not compile");
+    }
+    u8::from(failed > 0 || broken > 0)
+}
+
+fn is_spec_file(text: &str) -> bool {
+    text.lines().any(|l| l.trim_start().starts_with("spec "))
+}
+
+fn explain(code: &str) -> u8 {
+    match Code::parse(code) {
+        Some(c) => {
+            println!("{}: {}\n\n{}", c.as_str(), c.title(), c.explanation());
+            0
+        }
+        None => {
+            let d = Diagnostic::error(Code::Syntax, format!("unknown code `{code}`"));
+            eprintln!("error: {}", d.message);
+            eprintln!(
+                "codes: {}",
+                Code::ALL
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            2
+        }
+    }
+}

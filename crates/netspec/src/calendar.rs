@@ -69,7 +69,9 @@ impl Date {
             DurationUnit::Days => self.0.checked_add_days(Days::new(d.count.into())),
             DurationUnit::Weeks => self.0.checked_add_days(Days::new(u64::from(d.count) * 7)),
             DurationUnit::Months => self.0.checked_add_months(Months::new(d.count)),
-            DurationUnit::Years => self.0.checked_add_months(Months::new(d.count.checked_mul(12)?)),
+            DurationUnit::Years => self
+                .0
+                .checked_add_months(Months::new(d.count.checked_mul(12)?)),
         }
         .map(Date)
     }
@@ -80,7 +82,9 @@ impl Date {
             DurationUnit::Days => self.0.checked_sub_days(Days::new(d.count.into())),
             DurationUnit::Weeks => self.0.checked_sub_days(Days::new(u64::from(d.count) * 7)),
             DurationUnit::Months => self.0.checked_sub_months(Months::new(d.count)),
-            DurationUnit::Years => self.0.checked_sub_months(Months::new(d.count.checked_mul(12)?)),
+            DurationUnit::Years => self
+                .0
+                .checked_sub_months(Months::new(d.count.checked_mul(12)?)),
         }
         .map(Date)
     }
@@ -98,7 +102,13 @@ impl Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.0.year(), self.0.month(), self.0.day())
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.0.year(),
+            self.0.month(),
+            self.0.day()
+        )
     }
 }
 
@@ -151,7 +161,10 @@ mod tests {
         Date::parse(s).unwrap_or_else(|| Date::from_ymd(1, 1, 1).unwrap_or(Date(NaiveDate::MIN)))
     }
     fn months(n: u32) -> Duration {
-        Duration { count: n, unit: DurationUnit::Months }
+        Duration {
+            count: n,
+            unit: DurationUnit::Months,
+        }
     }
 
     #[test]
@@ -169,7 +182,10 @@ mod tests {
         assert_eq!(d("2024-01-31").plus(months(1)), Some(d("2024-02-29")));
         assert_eq!(d("2024-03-31").minus(months(1)), Some(d("2024-02-29")));
         assert_eq!(
-            d("2024-02-29").plus(Duration { count: 1, unit: DurationUnit::Years }),
+            d("2024-02-29").plus(Duration {
+                count: 1,
+                unit: DurationUnit::Years
+            }),
             Some(d("2025-02-28"))
         );
         assert_eq!(d("2025-06-30").minus(months(12)), Some(d("2024-06-30")));

@@ -284,7 +284,10 @@ pub fn render(diagnostics: &[Diagnostic], map: &SourceMap) -> String {
     for f in map.files() {
         files.add(f.name.clone(), f.text.to_string());
     }
-    let config = term::Config::default();
+    let config = term::Config {
+        chars: term::Chars::ascii(),
+        ..term::Config::default()
+    };
     let mut out = String::new();
     for d in diagnostics {
         let mut cd = match d.severity {
@@ -318,7 +321,10 @@ pub fn render(diagnostics: &[Diagnostic], map: &SourceMap) -> String {
 }
 
 /// The closest of `candidates` to `name`, if close enough to suggest.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         if c == name {

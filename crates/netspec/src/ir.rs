@@ -70,10 +70,9 @@ impl Ty {
             Ty::Date => "date".into(),
             Ty::Duration => "duration".into(),
             Ty::Text => "text".into(),
-            Ty::Enum(e) => schema
-                .enums
-                .get(*e)
-                .map_or("enum".into(), |d| format!("enum({})", d.variants.join(", "))),
+            Ty::Enum(e) => schema.enums.get(*e).map_or("enum".into(), |d| {
+                format!("enum({})", d.variants.join(", "))
+            }),
             Ty::Record(_) => "record".into(),
             Ty::List(_) => "list".into(),
             Ty::Values(t) => format!("list of {}", t.describe(schema)),

@@ -79,7 +79,9 @@ pub struct Spec {
 
 impl std::fmt::Debug for Spec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Spec").field("id", &self.checked.info.id).finish_non_exhaustive()
+        f.debug_struct("Spec")
+            .field("id", &self.checked.info.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -97,7 +99,11 @@ impl CompileError {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
     fn first(&self) -> String {
-        self.diagnostics.iter().find(|d| d.is_error()).map(ToString::to_string).unwrap_or_default()
+        self.diagnostics
+            .iter()
+            .find(|d| d.is_error())
+            .map(ToString::to_string)
+            .unwrap_or_default()
     }
     /// Renders the diagnostics rustc-style.
     pub fn render(&self) -> String {
@@ -126,7 +132,9 @@ impl EvalError {
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
             EvalError::Json(d) => vec![d.clone()],
-            EvalError::Invalid { errors, warnings } => errors.iter().chain(warnings).cloned().collect(),
+            EvalError::Invalid { errors, warnings } => {
+                errors.iter().chain(warnings).cloned().collect()
+            }
         }
     }
 }
@@ -142,7 +150,10 @@ pub struct EvalOptions {
 
 impl Default for EvalOptions {
     fn default() -> Self {
-        EvalOptions { as_of: None, explanations: true }
+        EvalOptions {
+            as_of: None,
+            explanations: true,
+        }
     }
 }
 
@@ -152,8 +163,15 @@ impl Spec {
         let compiled = check::compile_sources(root, sources);
         let map = Arc::new(compiled.map);
         match compiled.checked {
-            Some(checked) => Ok(Spec { checked: Arc::new(checked), map, warnings: compiled.diagnostics.into() }),
-            None => Err(CompileError { diagnostics: compiled.diagnostics, map }),
+            Some(checked) => Ok(Spec {
+                checked: Arc::new(checked),
+                map,
+                warnings: compiled.diagnostics.into(),
+            }),
+            None => Err(CompileError {
+                diagnostics: compiled.diagnostics,
+                map,
+            }),
         }
     }
 
@@ -199,9 +217,16 @@ impl Spec {
     }
 
     /// Evaluates a submission given as a JSON value.
-    pub fn evaluate(&self, value: &serde_json::Value, opts: &EvalOptions) -> Result<Report, EvalError> {
-        let sub = submission::ingest(&self.checked.schema, value)
-            .map_err(|errors| EvalError::Invalid { errors, warnings: Vec::new() })?;
+    pub fn evaluate(
+        &self,
+        value: &serde_json::Value,
+        opts: &EvalOptions,
+    ) -> Result<Report, EvalError> {
+        let sub =
+            submission::ingest(&self.checked.schema, value).map_err(|r| EvalError::Invalid {
+                errors: r.errors,
+                warnings: r.warnings,
+            })?;
         let date = opts.as_of.or(sub.assessed_on);
         if date.is_none() && self.checked.uses_assessment_date {
             return Err(EvalError::Invalid {
@@ -210,17 +235,62 @@ impl Spec {
                     "this spec has date rules, so it needs an assessment date",
                 )
                 .at_path("/assessed_on")
-                .with_help("add \"assessed_on\": \"YYYY-MM-DD\" to the submission, or pass --as-of")],
+                .with_help(
+                    "add \"assessed_on\": \"YYYY-MM-DD\" to the submission, or pass --as-of",
+                )],
                 warnings: sub.warnings,
             });
         }
-        Ok(report::assess(&self.checked, &self.map, &sub, date, opts.explanations))
+        Ok(report::assess(
+            &self.checked,
+            &self.map,
+            &sub,
+            date,
+            opts.explanations,
+        ))
     }
 
     /// Runs the spec's `test` blocks.
     pub fn run_tests(&self) -> Vec<TestResult> {
         testing::run_tests(self)
     }
+}
+
+/// Collects a spec and every file it needs (`use`d files, `given file`
+/// submissions) through `read`, which the caller implements (from disk, a
+/// bundle, a map). Files `read` cannot supply are left out; compiling then
+/// reports them.
+pub fn gather_sources(root: &str, mut read: impl FnMut(&str) -> Option<String>) -> Sources {
+    let mut sources = Sources::new();
+    let mut queue = vec![source::normalize_path(root)];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(name) = queue.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let Some(text) = read(&name) else { continue };
+        if name.ends_with(".netspec") {
+            if let Ok(file) = syntax::parse_file(&text, source::FileId(0)) {
+                for item in &file.items {
+                    match item {
+                        syntax::ast::Item::Use(u) => {
+                            queue.push(source::resolve_relative(&name, &u.value))
+                        }
+                        syntax::ast::Item::Test(t) => {
+                            for c in &t.clauses {
+                                if let syntax::ast::TestClause::GivenFile(f) = c {
+                                    queue.push(source::resolve_relative(&name, &f.value));
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        sources.insert(name, text);
+    }
+    sources
 }
 
 #[cfg(test)]

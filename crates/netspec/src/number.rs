@@ -80,17 +80,26 @@ impl Num {
 
     /// Checked sum.
     pub fn add(self, o: Num) -> Result<Num, ArithError> {
-        self.0.checked_add(&o.0).map(Num).ok_or(ArithError::Overflow)
+        self.0
+            .checked_add(&o.0)
+            .map(Num)
+            .ok_or(ArithError::Overflow)
     }
 
     /// Checked difference.
     pub fn sub(self, o: Num) -> Result<Num, ArithError> {
-        self.0.checked_sub(&o.0).map(Num).ok_or(ArithError::Overflow)
+        self.0
+            .checked_sub(&o.0)
+            .map(Num)
+            .ok_or(ArithError::Overflow)
     }
 
     /// Checked product.
     pub fn mul(self, o: Num) -> Result<Num, ArithError> {
-        self.0.checked_mul(&o.0).map(Num).ok_or(ArithError::Overflow)
+        self.0
+            .checked_mul(&o.0)
+            .map(Num)
+            .ok_or(ArithError::Overflow)
     }
 
     /// Checked quotient.
@@ -98,7 +107,10 @@ impl Num {
         if o.0.is_zero() {
             return Err(ArithError::DivisionByZero);
         }
-        self.0.checked_div(&o.0).map(Num).ok_or(ArithError::Overflow)
+        self.0
+            .checked_div(&o.0)
+            .map(Num)
+            .ok_or(ArithError::Overflow)
     }
 
     /// Negation.
@@ -171,12 +183,20 @@ impl Num {
         if int_part.is_empty() && frac_part.is_empty() {
             return None;
         }
-        if !int_part.bytes().chain(frac_part.bytes()).all(|b| b.is_ascii_digit()) {
+        if !int_part
+            .bytes()
+            .chain(frac_part.bytes())
+            .all(|b| b.is_ascii_digit())
+        {
             return None;
         }
         let all_digits = format!("{int_part}{frac_part}");
         let trimmed = all_digits.trim_start_matches('0');
-        let mut n: i128 = if trimmed.is_empty() { 0 } else { trimmed.parse().ok()? };
+        let mut n: i128 = if trimmed.is_empty() {
+            0
+        } else {
+            trimmed.parse().ok()?
+        };
         let scale = i32::try_from(frac_part.len()).ok()?.checked_sub(exp)?;
         let mut d: i128 = 1;
         if n != 0 {
@@ -199,7 +219,8 @@ impl Num {
         if let Some(i) = self.to_integer() {
             return i.to_string();
         }
-        let exact = (0..=6u32).find(|&p| pow10_i(p).is_some_and(|m| (self.denom() != 0) && (m % self.denom() == 0)));
+        let exact = (0..=6u32)
+            .find(|&p| pow10_i(p).is_some_and(|m| (self.denom() != 0) && (m % self.denom() == 0)));
         let p = exact.unwrap_or(places);
         let Some(m) = pow10_i(p) else {
             return format!("{}/{}", self.numer(), self.denom());
@@ -212,9 +233,15 @@ impl Num {
         let digits = r.unsigned_abs().to_string();
         let p = p as usize;
         let (int_s, frac_s) = if digits.len() > p {
-            (digits[..digits.len() - p].to_string(), digits[digits.len() - p..].to_string())
+            (
+                digits[..digits.len() - p].to_string(),
+                digits[digits.len() - p..].to_string(),
+            )
         } else {
-            ("0".to_string(), format!("{}{}", "0".repeat(p - digits.len()), digits))
+            (
+                "0".to_string(),
+                format!("{}{}", "0".repeat(p - digits.len()), digits),
+            )
         };
         let frac_s = frac_s.trim_end_matches('0');
         let sign = if neg { "-" } else { "" };
@@ -276,7 +303,9 @@ mod tests {
 
     #[test]
     fn rates_from_counts_compare_exactly() {
-        let rate = Num::int(29).div(Num::int(50)).and_then(|r| r.mul(Num::int(100)));
+        let rate = Num::int(29)
+            .div(Num::int(50))
+            .and_then(|r| r.mul(Num::int(100)));
         assert_eq!(rate.map(|r| r.compare(Num::int(58))), Ok(Ordering::Equal));
     }
 
@@ -289,8 +318,14 @@ mod tests {
     #[test]
     fn display_is_exact_or_rounded() {
         assert_eq!(n("0.58").display(2), "0.58");
-        assert_eq!(Num::ratio(1, 3).map(|x| x.display(2)), Some("0.33".to_string()));
-        assert_eq!(Num::ratio(-2, 3).map(|x| x.display(2)), Some("-0.67".to_string()));
+        assert_eq!(
+            Num::ratio(1, 3).map(|x| x.display(2)),
+            Some("0.33".to_string())
+        );
+        assert_eq!(
+            Num::ratio(-2, 3).map(|x| x.display(2)),
+            Some("-0.67".to_string())
+        );
         assert_eq!(n("12.5").display(2), "12.5");
         assert_eq!(n("0.125").display(2), "0.125");
     }

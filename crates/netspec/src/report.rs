@@ -204,7 +204,13 @@ pub struct Report {
 }
 
 /// Evaluates every requirement and builds the report.
-pub fn assess(spec: &Checked, map: &SourceMap, sub: &Submission, date: Option<Date>, explanations: bool) -> Report {
+pub fn assess(
+    spec: &Checked,
+    map: &SourceMap,
+    sub: &Submission,
+    date: Option<Date>,
+    explanations: bool,
+) -> Report {
     let mut cx = Ctx::new(spec, map, sub, date);
     let mut results = Vec::with_capacity(spec.requirements.len());
     for r in &spec.requirements {
@@ -263,13 +269,23 @@ pub fn assess(spec: &Checked, map: &SourceMap, sub: &Submission, date: Option<Da
             .collect();
         let given_map = sub.evidence.get(&r.id);
         let given: Vec<GivenEvidence> = given_map
-            .map(|m| m.iter().map(|(k, v)| GivenEvidence { key: k.clone(), reference: v.clone() }).collect())
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| GivenEvidence {
+                        key: k.clone(),
+                        reference: v.clone(),
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
         let evidence = EvidenceStatus {
             declared: r
                 .evidence
                 .iter()
-                .map(|e| DeclaredEvidence { key: e.key.clone(), description: e.description.clone() })
+                .map(|e| DeclaredEvidence {
+                    key: e.key.clone(),
+                    description: e.description.clone(),
+                })
                 .collect(),
             missing: r
                 .evidence
@@ -297,9 +313,15 @@ pub fn assess(spec: &Checked, map: &SourceMap, sub: &Submission, date: Option<Da
     for (id, given) in &sub.evidence {
         match spec.requirements.iter().find(|r| r.id == *id) {
             None => warnings.push(
-                Diagnostic::warning(crate::diagnostic::Code::SubmissionEvidence, format!("evidence for unknown requirement `{id}`"))
-                    .at_path(format!("/evidence/{id}"))
-                    .with_help_opt(crate::diagnostic::did_you_mean(id, spec.requirements.iter().map(|r| r.id.as_str()))),
+                Diagnostic::warning(
+                    crate::diagnostic::Code::SubmissionEvidence,
+                    format!("evidence for unknown requirement `{id}`"),
+                )
+                .at_path(format!("/evidence/{id}"))
+                .with_help_opt(crate::diagnostic::did_you_mean(
+                    id,
+                    spec.requirements.iter().map(|r| r.id.as_str()),
+                )),
             ),
             Some(r) => {
                 for k in given.keys() {
@@ -310,7 +332,12 @@ pub fn assess(spec: &Checked, map: &SourceMap, sub: &Submission, date: Option<Da
                                 format!("`{id}` declares no evidence `{k}`"),
                             )
                             .at_path(format!("/evidence/{id}/{k}"))
-                            .with_help_opt(crate::diagnostic::did_you_mean(k, r.evidence.iter().map(|e| e.key.as_str()))),
+                            .with_help_opt(
+                                crate::diagnostic::did_you_mean(
+                                    k,
+                                    r.evidence.iter().map(|e| e.key.as_str()),
+                                ),
+                            ),
                         )
                     }
                 }
@@ -321,14 +348,27 @@ pub fn assess(spec: &Checked, map: &SourceMap, sub: &Submission, date: Option<Da
     let areas = AREAS
         .iter()
         .map(|(key, title)| {
-            let subset: Vec<&RequirementResult> = results.iter().filter(|r| r.area == *key).collect();
-            AreaSummary { area: key, title, rating: rate(&spec.rating, &subset), counts: count(&subset) }
+            let subset: Vec<&RequirementResult> =
+                results.iter().filter(|r| r.area == *key).collect();
+            AreaSummary {
+                area: key,
+                title,
+                rating: rate(&spec.rating, &subset),
+                counts: count(&subset),
+            }
         })
         .collect();
     let all: Vec<&RequirementResult> = results.iter().collect();
-    let overall = Summary { rating: rate(&spec.rating, &all), counts: count(&all) };
+    let overall = Summary {
+        rating: rate(&spec.rating, &all),
+        counts: count(&all),
+    };
     Report {
-        spec: SpecSummary { id: spec.info.id.clone(), title: spec.info.title.clone(), version: spec.info.version.clone() },
+        spec: SpecSummary {
+            id: spec.info.id.clone(),
+            title: spec.info.title.clone(),
+            version: spec.info.version.clone(),
+        },
         assessed_on: date,
         overall,
         areas,
@@ -360,7 +400,10 @@ pub fn rate(rules: &[RatingRule], rs: &[&RequirementResult]) -> Rating {
 fn in_set(l: Level, s: LevelSet) -> bool {
     matches!(
         (l, s),
-        (_, LevelSet::All) | (Level::Must, LevelSet::Must) | (Level::Should, LevelSet::Should) | (Level::May, LevelSet::May)
+        (_, LevelSet::All)
+            | (Level::Must, LevelSet::Must)
+            | (Level::Should, LevelSet::Should)
+            | (Level::May, LevelSet::May)
     )
 }
 
@@ -374,14 +417,19 @@ fn holds(c: &RatingExpr, rs: &[&RequirementResult]) -> bool {
             match q {
                 // `all must met` counts applicable requirements only
                 RatingQuant::All => relevant
-                    .filter(|r| *o == OutcomeName::NotApplicable || r.outcome != Outcome::NotApplicable)
+                    .filter(|r| {
+                        *o == OutcomeName::NotApplicable || r.outcome != Outcome::NotApplicable
+                    })
                     .all(|r| r.outcome.matches(*o)),
                 RatingQuant::Any => relevant.any(|r| r.outcome.matches(*o)),
                 RatingQuant::No => !relevant.any(|r| r.outcome.matches(*o)),
             }
         }
         RatingExpr::Count(set, o, op, n) => {
-            let k = rs.iter().filter(|r| in_set(r.level, *set) && r.outcome.matches(*o)).count() as u64;
+            let k = rs
+                .iter()
+                .filter(|r| in_set(r.level, *set) && r.outcome.matches(*o))
+                .count() as u64;
             match op {
                 Cmp::Eq => k == *n,
                 Cmp::Ne => k != *n,
@@ -398,18 +446,38 @@ impl Report {
     /// Renders the report for a terminal.
     pub fn to_text(&self) -> String {
         let mut s = String::new();
-        let version = self.spec.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
+        let version = self
+            .spec
+            .version
+            .as_deref()
+            .map(|v| format!(" {v}"))
+            .unwrap_or_default();
         let _ = writeln!(s, "{}{version}: {}", self.spec.id, self.spec.title);
         if let Some(d) = self.assessed_on {
             let _ = writeln!(s, "assessed on {d}");
         }
-        let _ = writeln!(s, "overall: {}  ({})", self.overall.rating.as_str().to_uppercase(), counts_text(&self.overall.counts));
+        let _ = writeln!(
+            s,
+            "overall: {}  ({})",
+            self.overall.rating.as_str().to_uppercase(),
+            counts_text(&self.overall.counts)
+        );
         for a in &self.areas {
-            let rs: Vec<&RequirementResult> = self.requirements.iter().filter(|r| r.area == a.area).collect();
+            let rs: Vec<&RequirementResult> = self
+                .requirements
+                .iter()
+                .filter(|r| r.area == a.area)
+                .collect();
             if rs.is_empty() {
                 continue;
             }
-            let _ = writeln!(s, "\n{}: {}  ({})", a.title, a.rating.as_str().to_uppercase(), counts_text(&a.counts));
+            let _ = writeln!(
+                s,
+                "\n{}: {}  ({})",
+                a.title,
+                a.rating.as_str().to_uppercase(),
+                counts_text(&a.counts)
+            );
             for r in rs {
                 let mark = match r.outcome {
                     Outcome::Met => "met           ",
@@ -431,13 +499,21 @@ impl Report {
                     }
                 }
                 for m in &r.missing {
-                    let _ = writeln!(s, "                  needs an answer: {} ({})", m.question, m.path);
+                    let _ = writeln!(
+                        s,
+                        "                  needs an answer: {} ({})",
+                        m.question, m.path
+                    );
                 }
                 for p in &r.problems {
                     let _ = writeln!(s, "                  cannot decide: {p}");
                 }
                 if !r.evidence.missing.is_empty() && r.outcome != Outcome::NotApplicable {
-                    let _ = writeln!(s, "                  evidence missing: {}", r.evidence.missing.join(", "));
+                    let _ = writeln!(
+                        s,
+                        "                  evidence missing: {}",
+                        r.evidence.missing.join(", ")
+                    );
                 }
             }
         }

@@ -261,7 +261,10 @@ mod tests {
     #[test]
     fn relative_paths_resolve_against_the_using_file() {
         assert_eq!(resolve_relative("a/b.netspec", "c.netspec"), "a/c.netspec");
-        assert_eq!(resolve_relative("b.netspec", "common/c.netspec"), "common/c.netspec");
+        assert_eq!(
+            resolve_relative("b.netspec", "common/c.netspec"),
+            "common/c.netspec"
+        );
         assert_eq!(resolve_relative("a/b.netspec", "../c.netspec"), "c.netspec");
         assert_eq!(normalize_path("./x//y/./z"), "x/y/z");
     }

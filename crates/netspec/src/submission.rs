@@ -64,20 +64,42 @@ pub struct Submission {
 pub fn parse_json(text: &str) -> Result<Json, Diagnostic> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     serde_json::from_str(text).map_err(|e| {
-        Diagnostic::error(Code::SubmissionJson, format!("not valid JSON: {e}"))
-            .with_note(format!("at line {}, column {}", e.line(), e.column()))
+        Diagnostic::error(Code::SubmissionJson, format!("not valid JSON: {e}")).with_note(format!(
+            "at line {}, column {}",
+            e.line(),
+            e.column()
+        ))
     })
 }
 
+/// A submission that failed validation: every error, and the warnings found on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejected {
+    /// Errors, each with a JSON pointer.
+    pub errors: Vec<Diagnostic>,
+    /// Warnings (unknown fields).
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// Validates a JSON value against the inputs. Collects every error.
-pub fn ingest(schema: &Schema, value: &Json) -> Result<Submission, Vec<Diagnostic>> {
-    let mut cx = Ingest { schema, errors: Vec::new(), warnings: Vec::new() };
+pub fn ingest(schema: &Schema, value: &Json) -> Result<Submission, Rejected> {
+    let mut cx = Ingest {
+        schema,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
     let Json::Object(map) = value else {
-        return Err(vec![Diagnostic::error(
-            Code::SubmissionNotObject,
-            format!("a submission must be a JSON object, found {}", kind_of(value)),
-        )
-        .at_path("")]);
+        return Err(Rejected {
+            errors: vec![Diagnostic::error(
+                Code::SubmissionNotObject,
+                format!(
+                    "a submission must be a JSON object, found {}",
+                    kind_of(value)
+                ),
+            )
+            .at_path("")],
+            warnings: Vec::new(),
+        });
     };
     let mut assessed_on = None;
     let mut evidence = BTreeMap::new();
@@ -93,8 +115,11 @@ pub fn ingest(schema: &Schema, value: &Json) -> Result<Submission, Vec<Diagnosti
                 ),
             },
             other => cx.errors.push(
-                Diagnostic::error(Code::SubmissionType, format!("expected a date string, found {}", kind_of(other)))
-                    .at_path("/assessed_on"),
+                Diagnostic::error(
+                    Code::SubmissionType,
+                    format!("expected a date string, found {}", kind_of(other)),
+                )
+                .at_path("/assessed_on"),
             ),
         }
     }
@@ -103,9 +128,17 @@ pub fn ingest(schema: &Schema, value: &Json) -> Result<Submission, Vec<Diagnosti
     }
     let root = cx.record(0, "", map, true);
     if cx.errors.is_empty() {
-        Ok(Submission { root, assessed_on, evidence, warnings: cx.warnings })
+        Ok(Submission {
+            root,
+            assessed_on,
+            evidence,
+            warnings: cx.warnings,
+        })
     } else {
-        Err(cx.errors)
+        Err(Rejected {
+            errors: cx.errors,
+            warnings: cx.warnings,
+        })
     }
 }
 
@@ -132,9 +165,18 @@ fn escape(key: &str) -> String {
 }
 
 impl Ingest<'_> {
-    fn record(&mut self, rec: RecordId, pointer: &str, map: &serde_json::Map<String, Json>, root: bool) -> Record {
+    fn record(
+        &mut self,
+        rec: RecordId,
+        pointer: &str,
+        map: &serde_json::Map<String, Json>,
+        root: bool,
+    ) -> Record {
         let Some(schema) = self.schema.records.get(rec) else {
-            return Record { pointer: pointer.into(), slots: Vec::new() };
+            return Record {
+                pointer: pointer.into(),
+                slots: Vec::new(),
+            };
         };
         let mut slots = vec![None; schema.fields.len()];
         for (key, value) in map {
@@ -145,34 +187,52 @@ impl Ingest<'_> {
             let Some(slot) = schema.fields.iter().position(|f| f.name == *key) else {
                 let names = schema.fields.iter().map(|f| f.name.as_str());
                 self.warnings.push(
-                    Diagnostic::warning(Code::SubmissionUnknownField, format!("unknown field `{key}` is ignored"))
-                        .at_path(path)
-                        .with_help_opt(did_you_mean(key, names)),
+                    Diagnostic::warning(
+                        Code::SubmissionUnknownField,
+                        format!("unknown field `{key}` is ignored"),
+                    )
+                    .at_path(path)
+                    .with_help_opt(did_you_mean(key, names)),
                 );
                 continue;
             };
             if value.is_null() {
                 continue;
             }
-            let Some(field) = schema.fields.get(slot) else { continue };
+            let Some(field) = schema.fields.get(slot) else {
+                continue;
+            };
             let stored = match &field.kind {
                 FieldKind::Scalar { ty, min, max } => self.scalar(*ty, *min, *max, value, &path),
                 FieldKind::Group { record } => match value {
                     Json::Object(m) => Some(Stored::Group(self.record(*record, &path, m, false))),
                     other => self.type_error(&path, "an object", other),
                 },
-                FieldKind::List { record, min_len, max_len } => match value {
+                FieldKind::List {
+                    record,
+                    min_len,
+                    max_len,
+                } => match value {
                     Json::Array(items) => {
                         if let Some(lo) = min_len.filter(|lo| items.len() < *lo) {
                             self.errors.push(
-                                Diagnostic::error(Code::SubmissionRange, format!("at least {lo} entries expected, found {}", items.len()))
-                                    .at_path(path.clone()),
+                                Diagnostic::error(
+                                    Code::SubmissionRange,
+                                    format!(
+                                        "at least {lo} entries expected, found {}",
+                                        items.len()
+                                    ),
+                                )
+                                .at_path(path.clone()),
                             );
                         }
                         if let Some(hi) = max_len.filter(|hi| items.len() > *hi) {
                             self.errors.push(
-                                Diagnostic::error(Code::SubmissionRange, format!("at most {hi} entries expected, found {}", items.len()))
-                                    .at_path(path.clone()),
+                                Diagnostic::error(
+                                    Code::SubmissionRange,
+                                    format!("at most {hi} entries expected, found {}", items.len()),
+                                )
+                                .at_path(path.clone()),
                             );
                         }
                         let mut out = Vec::with_capacity(items.len());
@@ -194,7 +254,10 @@ impl Ingest<'_> {
                 *dst = Some(s);
             }
         }
-        Record { pointer: pointer.into(), slots }
+        Record {
+            pointer: pointer.into(),
+            slots,
+        }
     }
 
     fn type_error<T>(&mut self, path: &str, expected: &str, found: &Json) -> Option<T> {
@@ -205,12 +268,23 @@ impl Ingest<'_> {
             other => kind_of(other).to_string(),
         };
         self.errors.push(
-            Diagnostic::error(Code::SubmissionType, format!("expected {expected}, found {shown}")).at_path(path.to_string()),
+            Diagnostic::error(
+                Code::SubmissionType,
+                format!("expected {expected}, found {shown}"),
+            )
+            .at_path(path.to_string()),
         );
         None
     }
 
-    fn scalar(&mut self, ty: ScalarTy, min: Option<Bound>, max: Option<Bound>, v: &Json, path: &str) -> Option<Stored> {
+    fn scalar(
+        &mut self,
+        ty: ScalarTy,
+        min: Option<Bound>,
+        max: Option<Bound>,
+        v: &Json,
+        path: &str,
+    ) -> Option<Stored> {
         match ty {
             ScalarTy::Bool => match v {
                 Json::Bool(b) => Some(Stored::Bool(*b)),
@@ -221,7 +295,12 @@ impl Ingest<'_> {
                 other => self.type_error(path, "a string", other),
             },
             ScalarTy::Enum(e) => {
-                let variants = self.schema.enums.get(e).map(|d| d.variants.as_slice()).unwrap_or_default();
+                let variants = self
+                    .schema
+                    .enums
+                    .get(e)
+                    .map(|d| d.variants.as_slice())
+                    .unwrap_or_default();
                 match v {
                     Json::String(s) => match variants.iter().position(|x| x == s) {
                         Some(i) => Some(Stored::Enum(u32::try_from(i).unwrap_or(0))),
@@ -234,7 +313,11 @@ impl Ingest<'_> {
                             self.errors.push(
                                 Diagnostic::error(
                                     Code::SubmissionEnum,
-                                    format!("\"{}\" is not one of: {}", truncate(s), variants.join(", ")),
+                                    format!(
+                                        "\"{}\" is not one of: {}",
+                                        truncate(s),
+                                        variants.join(", ")
+                                    ),
                                 )
                                 .at_path(path.to_string())
                                 .with_help_opt(help),
@@ -242,7 +325,9 @@ impl Ingest<'_> {
                             None
                         }
                     },
-                    other => self.type_error(path, &format!("one of: {}", variants.join(", ")), other),
+                    other => {
+                        self.type_error(path, &format!("one of: {}", variants.join(", ")), other)
+                    }
                 }
             }
             ScalarTy::Date => match v {
@@ -273,21 +358,35 @@ impl Ingest<'_> {
                 };
                 let Some(num) = json_number(n) else {
                     self.errors.push(
-                        Diagnostic::error(Code::SubmissionRange, format!("{n} cannot be held exactly"))
-                            .at_path(path.to_string())
-                            .with_note("numbers are exact rationals within about ±1.7e38"),
+                        Diagnostic::error(
+                            Code::SubmissionRange,
+                            format!("{n} cannot be held exactly"),
+                        )
+                        .at_path(path.to_string())
+                        .with_note("numbers are exact rationals within about ±1.7e38"),
                     );
                     return None;
                 };
                 if ty == ScalarTy::Int && !num.is_integer() {
                     self.errors.push(
-                        Diagnostic::error(Code::SubmissionRange, format!("expected a whole number, found {n}")).at_path(path.to_string()),
+                        Diagnostic::error(
+                            Code::SubmissionRange,
+                            format!("expected a whole number, found {n}"),
+                        )
+                        .at_path(path.to_string()),
                     );
                     return None;
                 }
-                let value = if ty == ScalarTy::Percent { num.div(Num::int(100)).ok()? } else { num };
+                let value = if ty == ScalarTy::Percent {
+                    num.div(Num::int(100)).ok()?
+                } else {
+                    num
+                };
                 let (min, max) = if ty == ScalarTy::Percent {
-                    (min.or(Some(Bound::Num(Num::ZERO))), max.or(Some(Bound::Num(Num::ONE))))
+                    (
+                        min.or(Some(Bound::Num(Num::ZERO))),
+                        max.or(Some(Bound::Num(Num::ONE))),
+                    )
                 } else {
                     (min, max)
                 };
@@ -297,9 +396,21 @@ impl Ingest<'_> {
         }
     }
 
-    fn check_bounds(&mut self, path: &str, v: Bound, min: Option<Bound>, max: Option<Bound>, ty: ScalarTy) {
+    fn check_bounds(
+        &mut self,
+        path: &str,
+        v: Bound,
+        min: Option<Bound>,
+        max: Option<Bound>,
+        ty: ScalarTy,
+    ) {
         let show = |b: Bound| match b {
-            Bound::Num(n) if ty == ScalarTy::Percent => format!("{}%", n.mul(Num::int(100)).map(|x| x.display(4)).unwrap_or_default()),
+            Bound::Num(n) if ty == ScalarTy::Percent => format!(
+                "{}%",
+                n.mul(Num::int(100))
+                    .map(|x| x.display(4))
+                    .unwrap_or_default()
+            ),
             Bound::Num(n) => n.display(4),
             Bound::Date(d) => d.to_string(),
         };
@@ -316,16 +427,22 @@ impl Ingest<'_> {
         if below {
             if let Some(m) = min {
                 self.errors.push(
-                    Diagnostic::error(Code::SubmissionRange, format!("{} is below the minimum {}", show(v), show(m)))
-                        .at_path(path.to_string()),
+                    Diagnostic::error(
+                        Code::SubmissionRange,
+                        format!("{} is below the minimum {}", show(v), show(m)),
+                    )
+                    .at_path(path.to_string()),
                 );
             }
         }
         if above {
             if let Some(m) = max {
                 self.errors.push(
-                    Diagnostic::error(Code::SubmissionRange, format!("{} is above the maximum {}", show(v), show(m)))
-                        .at_path(path.to_string()),
+                    Diagnostic::error(
+                        Code::SubmissionRange,
+                        format!("{} is above the maximum {}", show(v), show(m)),
+                    )
+                    .at_path(path.to_string()),
                 );
             }
         }
@@ -341,8 +458,14 @@ impl Ingest<'_> {
             let path = format!("/evidence/{}", escape(id));
             let Json::Object(items) = given else {
                 self.errors.push(
-                    Diagnostic::error(Code::SubmissionEvidence, format!("expected an object of evidence key -> reference, found {}", kind_of(given)))
-                        .at_path(path),
+                    Diagnostic::error(
+                        Code::SubmissionEvidence,
+                        format!(
+                            "expected an object of evidence key -> reference, found {}",
+                            kind_of(given)
+                        ),
+                    )
+                    .at_path(path),
                 );
                 continue;
             };
@@ -355,8 +478,11 @@ impl Ingest<'_> {
                     Json::Null => {}
                     other => {
                         self.errors.push(
-                            Diagnostic::error(Code::SubmissionEvidence, format!("expected a reference string, found {}", kind_of(other)))
-                                .at_path(format!("{path}/{}", escape(k))),
+                            Diagnostic::error(
+                                Code::SubmissionEvidence,
+                                format!("expected a reference string, found {}", kind_of(other)),
+                            )
+                            .at_path(format!("{path}/{}", escape(k))),
                         );
                     }
                 }

@@ -50,7 +50,10 @@ pub fn run_tests(spec: &Spec) -> Vec<TestResult> {
         .iter()
         .map(|t| {
             let location = spec.source_map().locate(t.span);
-            let opts = crate::EvalOptions { as_of: t.assessed_on, explanations: true };
+            let opts = crate::EvalOptions {
+                as_of: t.assessed_on,
+                explanations: true,
+            };
             match spec.evaluate(&t.given, &opts) {
                 Ok(report) => compare(&t.name, location, &t.expect, &report),
                 Err(e) => TestResult {
@@ -67,7 +70,12 @@ pub fn run_tests(spec: &Spec) -> Vec<TestResult> {
         .collect()
 }
 
-fn compare(name: &str, location: Option<Location>, expect: &[Expectation], report: &Report) -> TestResult {
+fn compare(
+    name: &str,
+    location: Option<Location>,
+    expect: &[Expectation],
+    report: &Report,
+) -> TestResult {
     let mut mismatches = Vec::new();
     for e in expect {
         match e {
@@ -83,7 +91,11 @@ fn compare(name: &str, location: Option<Location>, expect: &[Expectation], repor
                                 None => c.message.clone(),
                             })
                             .collect();
-                        detail.extend(r.missing.iter().map(|m| format!("needs an answer: {} ({})", m.question, m.path)));
+                        detail.extend(
+                            r.missing
+                                .iter()
+                                .map(|m| format!("needs an answer: {} ({})", m.question, m.path)),
+                        );
                         detail.extend(r.problems.iter().map(|p| format!("cannot decide: {p}")));
                         mismatches.push(Mismatch {
                             subject: id.clone(),
@@ -98,13 +110,25 @@ fn compare(name: &str, location: Option<Location>, expect: &[Expectation], repor
                 let key = AREAS.get(*i).map_or("", |(k, _)| *k);
                 if let Some(a) = report.areas.iter().find(|a| a.area == key) {
                     if a.rating != *rating {
-                        mismatches.push(rating_mismatch(format!("area {key}"), *rating, a.rating, report, Some(key)));
+                        mismatches.push(rating_mismatch(
+                            format!("area {key}"),
+                            *rating,
+                            a.rating,
+                            report,
+                            Some(key),
+                        ));
                     }
                 }
             }
             Expectation::Overall(rating) => {
                 if report.overall.rating != *rating {
-                    mismatches.push(rating_mismatch("overall".into(), *rating, report.overall.rating, report, None));
+                    mismatches.push(rating_mismatch(
+                        "overall".into(),
+                        *rating,
+                        report.overall.rating,
+                        report,
+                        None,
+                    ));
                 }
             }
         }
@@ -115,12 +139,22 @@ fn compare(name: &str, location: Option<Location>, expect: &[Expectation], repor
         passed: mismatches.is_empty(),
         checked: expect.len(),
         mismatches,
-        outcomes: report.requirements.iter().map(|r| (r.id.clone(), r.outcome)).collect(),
+        outcomes: report
+            .requirements
+            .iter()
+            .map(|r| (r.id.clone(), r.outcome))
+            .collect(),
         error: None,
     }
 }
 
-fn rating_mismatch(subject: String, want: Rating, got: Rating, report: &Report, area: Option<&str>) -> Mismatch {
+fn rating_mismatch(
+    subject: String,
+    want: Rating,
+    got: Rating,
+    report: &Report,
+    area: Option<&str>,
+) -> Mismatch {
     let detail = report
         .requirements
         .iter()
@@ -128,5 +162,10 @@ fn rating_mismatch(subject: String, want: Rating, got: Rating, report: &Report, 
         .filter(|r| matches!(r.outcome, Outcome::NotMet | Outcome::Incomplete))
         .map(|r| format!("{} ({}) is {}", r.id, r.level.as_str(), r.outcome.as_str()))
         .collect();
-    Mismatch { subject, expected: want.as_str().into(), actual: got.as_str().into(), detail }
+    Mismatch {
+        subject,
+        expected: want.as_str().into(),
+        actual: got.as_str().into(),
+        detail,
+    }
 }

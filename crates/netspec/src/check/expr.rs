@@ -19,8 +19,20 @@ use crate::number::Num;
 use crate::source::Span;
 use crate::syntax::ast::{self, BinOp, ExprKind, Quant, UnaryOp};
 
-const FUNCTIONS: [&str; 12] =
-    ["ceil", "floor", "round", "abs", "len", "present", "days_between", "min", "max", "sum", "mean", "count"];
+const FUNCTIONS: [&str; 12] = [
+    "ceil",
+    "floor",
+    "round",
+    "abs",
+    "len",
+    "present",
+    "days_between",
+    "min",
+    "max",
+    "sum",
+    "mean",
+    "count",
+];
 
 pub(super) fn cmp_of(op: BinOp) -> Cmp {
     match op {
@@ -50,10 +62,13 @@ impl Checker<'_> {
             ref other => {
                 let desc = other.describe(&self.schema);
                 self.error(
-                    Diagnostic::error(Code::NotBoolean, format!("{what} must be a condition, but this is a {desc}"))
-                        .at(n.span)
-                        .with_label(format!("this is a {desc}"))
-                        .with_help("compare it with something, e.g. `>= 1`"),
+                    Diagnostic::error(
+                        Code::NotBoolean,
+                        format!("{what} must be a condition, but this is a {desc}"),
+                    )
+                    .at(n.span)
+                    .with_label(format!("this is a {desc}"))
+                    .with_help("compare it with something, e.g. `>= 1`"),
                 );
                 error_node(n.span)
             }
@@ -98,19 +113,29 @@ impl Checker<'_> {
                 }
                 None => self.bad_literal(span, format!("`{t}` is too large to hold exactly")),
             },
-            ExprKind::Percent(t) => match Num::parse_decimal(t).and_then(|n| n.div(Num::int(100)).ok()) {
-                Some(n) => node(NodeKind::Const(Const::Num(n)), span, Ty::Percent),
-                None => self.bad_literal(span, format!("`{t}%` is not a valid percent")),
-            },
+            ExprKind::Percent(t) => {
+                match Num::parse_decimal(t).and_then(|n| n.div(Num::int(100)).ok()) {
+                    Some(n) => node(NodeKind::Const(Const::Num(n)), span, Ty::Percent),
+                    None => self.bad_literal(span, format!("`{t}%` is not a valid percent")),
+                }
+            }
             ExprKind::Date(t) => match Date::parse(t) {
                 Some(d) => node(NodeKind::Const(Const::Date(d)), span, Ty::Date),
                 None => self.bad_literal(span, format!("`{t}` is not a date that exists")),
             },
             ExprKind::Duration(n, u) => match (n.parse::<u32>().ok(), DurationUnit::parse(u)) {
-                (Some(count), Some(unit)) => node(NodeKind::Const(Const::Duration(Duration { count, unit })), span, Ty::Duration),
+                (Some(count), Some(unit)) => node(
+                    NodeKind::Const(Const::Duration(Duration { count, unit })),
+                    span,
+                    Ty::Duration,
+                ),
                 _ => self.bad_literal(span, format!("`{n} {u}` is not a valid duration")),
             },
-            ExprKind::Str(s) => node(NodeKind::Const(Const::Text(Arc::from(s.as_str()))), span, Ty::Text),
+            ExprKind::Str(s) => node(
+                NodeKind::Const(Const::Text(Arc::from(s.as_str()))),
+                span,
+                Ty::Text,
+            ),
             ExprKind::AssessmentDate => {
                 self.uses_assessment_date = true;
                 node(NodeKind::AssessmentDate, span, Ty::Date)
@@ -128,7 +153,11 @@ impl Checker<'_> {
                 }
                 if matches!(elem, Ty::Error) {
                     // all bare names: resolved later against an enum
-                    return node(NodeKind::Values(nodes), span, Ty::Values(Box::new(Ty::Error)));
+                    return node(
+                        NodeKind::Values(nodes),
+                        span,
+                        Ty::Values(Box::new(Ty::Error)),
+                    );
                 }
                 for n in &mut nodes {
                     let t = std::mem::replace(n, error_node(span));
@@ -145,7 +174,11 @@ impl Checker<'_> {
                 let x = self.expr(x);
                 let x = self.value(x);
                 if !x.ty.is_numeric() {
-                    return self.mismatch(span, format!("cannot negate a {}", x.ty.describe(&self.schema)), None);
+                    return self.mismatch(
+                        span,
+                        format!("cannot negate a {}", x.ty.describe(&self.schema)),
+                        None,
+                    );
                 }
                 let ty = x.ty.clone();
                 node(NodeKind::Neg(Box::new(x)), span, ty)
@@ -159,23 +192,48 @@ impl Checker<'_> {
                 let (a, b) = self.resolve_pair(a, b);
                 let Some(ty) = unify(&a.ty, &b.ty) else {
                     let (ta, tb) = (a.ty.describe(&self.schema), b.ty.describe(&self.schema));
-                    return self.mismatch(span, format!("the branches of `if` differ: {ta} and {tb}"), None);
+                    return self.mismatch(
+                        span,
+                        format!("the branches of `if` differ: {ta} and {tb}"),
+                        None,
+                    );
                 };
-                node(NodeKind::If(Box::new(c), Box::new(a), Box::new(b)), span, ty)
+                node(
+                    NodeKind::If(Box::new(c), Box::new(a), Box::new(b)),
+                    span,
+                    ty,
+                )
             }
-            ExprKind::Quantifier { quant, var, list, body } => {
+            ExprKind::Quantifier {
+                quant,
+                var,
+                list,
+                body,
+            } => {
                 let list = self.expr(list);
-                let Some(elem) = self.list_elem(&list) else { return error_node(span) };
+                let Some(elem) = self.list_elem(&list) else {
+                    return error_node(span);
+                };
                 self.scope.push((var.name.clone(), elem));
                 let body = self.expr(body);
-                let what = if *quant == Quant::All { "the body of `all`" } else { "the body of `any`" };
+                let what = if *quant == Quant::All {
+                    "the body of `all`"
+                } else {
+                    "the body of `any`"
+                };
                 let body = self.condition(body, what);
                 self.scope.pop();
-                node(NodeKind::Quantifier(*quant, Box::new(list), Box::new(body)), span, Ty::Bool)
+                node(
+                    NodeKind::Quantifier(*quant, Box::new(list), Box::new(body)),
+                    span,
+                    Ty::Bool,
+                )
             }
             ExprKind::Count { var, list, filter } => {
                 let list = self.expr(list);
-                let Some(elem) = self.list_elem(&list) else { return error_node(span) };
+                let Some(elem) = self.list_elem(&list) else {
+                    return error_node(span);
+                };
                 self.scope.push((var.name.clone(), elem));
                 let filter = filter.as_ref().map(|f| {
                     let f = self.expr(f);
@@ -184,7 +242,13 @@ impl Checker<'_> {
                 self.scope.pop();
                 node(NodeKind::Count(Box::new(list), filter), span, Ty::Int)
             }
-            ExprKind::Aggregate { func, body, var, list, filter } => self.aggregate(func, body, var, list, filter.as_deref(), span),
+            ExprKind::Aggregate {
+                func,
+                body,
+                var,
+                list,
+                filter,
+            } => self.aggregate(func, body, var, list, filter.as_deref(), span),
             ExprKind::Call(func, args) => self.call(func, args, span),
         }
     }
@@ -195,7 +259,11 @@ impl Checker<'_> {
     }
 
     fn mismatch(&mut self, span: Span, msg: String, help: Option<String>) -> Node {
-        self.error(Diagnostic::error(Code::TypeMismatch, msg).at(span).with_help_opt(help));
+        self.error(
+            Diagnostic::error(Code::TypeMismatch, msg)
+                .at(span)
+                .with_help_opt(help),
+        );
         error_node(span)
     }
 
@@ -218,7 +286,14 @@ impl Checker<'_> {
     }
 
     fn field_ty(&self, rec: usize, slot: usize) -> Ty {
-        let Some(f) = self.schema.records.get(rec).and_then(|r| r.fields.get(slot)) else { return Ty::Error };
+        let Some(f) = self
+            .schema
+            .records
+            .get(rec)
+            .and_then(|r| r.fields.get(slot))
+        else {
+            return Ty::Error;
+        };
         match &f.kind {
             FieldKind::Scalar { ty, .. } => match ty {
                 ScalarTy::Bool => Ty::Bool,
@@ -252,11 +327,14 @@ impl Checker<'_> {
                         .unwrap_or_default();
                     let base_text = self.map.slice(base.span).to_string();
                     self.error(
-                        Diagnostic::error(Code::UnknownField, format!("`{base_text}` has no field `{}`", field.name))
-                            .at(field.span)
-                            .with_label("unknown field")
-                            .with_help_opt(did_you_mean(&field.name, names.iter().map(String::as_str)))
-                            .with_note(format!("fields: {}", names.join(", "))),
+                        Diagnostic::error(
+                            Code::UnknownField,
+                            format!("`{base_text}` has no field `{}`", field.name),
+                        )
+                        .at(field.span)
+                        .with_label("unknown field")
+                        .with_help_opt(did_you_mean(&field.name, names.iter().map(String::as_str)))
+                        .with_note(format!("fields: {}", names.join(", "))),
                     );
                     error_node(span)
                 }
@@ -264,9 +342,18 @@ impl Checker<'_> {
             Ty::Error => error_node(span),
             other => {
                 let d = other.describe(&self.schema);
-                let hint = matches!(other, Ty::List(_))
-                    .then(|| format!("a list has no fields; use `all x in {}: x.{}`", self.map.slice(base.span), field.name));
-                self.mismatch(span, format!("cannot read field `{}` of a {d}", field.name), hint)
+                let hint = matches!(other, Ty::List(_)).then(|| {
+                    format!(
+                        "a list has no fields; use `all x in {}: x.{}`",
+                        self.map.slice(base.span),
+                        field.name
+                    )
+                });
+                self.mismatch(
+                    span,
+                    format!("cannot read field `{}` of a {d}", field.name),
+                    hint,
+                )
             }
         }
     }
@@ -316,19 +403,33 @@ impl Checker<'_> {
     }
 
     fn enum_value(&mut self, n: Node, e: usize) -> Node {
-        let Ty::EnumName(name, span) = &n.ty else { return n };
-        let variants = self.schema.enums.get(e).map(|d| d.variants.clone()).unwrap_or_default();
+        let Ty::EnumName(name, span) = &n.ty else {
+            return n;
+        };
+        let variants = self
+            .schema
+            .enums
+            .get(e)
+            .map(|d| d.variants.clone())
+            .unwrap_or_default();
         match variants.iter().position(|v| v == name) {
-            Some(i) => node(NodeKind::Const(Const::Enum(u32::try_from(i).unwrap_or(0))), *span, Ty::Enum(e)),
+            Some(i) => node(
+                NodeKind::Const(Const::Enum(u32::try_from(i).unwrap_or(0))),
+                *span,
+                Ty::Enum(e),
+            ),
             None => {
                 let span = *span;
                 let name = name.clone();
                 self.error(
-                    Diagnostic::error(Code::UnknownEnumValue, format!("`{name}` is not one of the values"))
-                        .at(span)
-                        .with_label("unknown value")
-                        .with_help_opt(did_you_mean(&name, variants.iter().map(String::as_str)))
-                        .with_note(format!("values: {}", variants.join(", "))),
+                    Diagnostic::error(
+                        Code::UnknownEnumValue,
+                        format!("`{name}` is not one of the values"),
+                    )
+                    .at(span)
+                    .with_label("unknown value")
+                    .with_help_opt(did_you_mean(&name, variants.iter().map(String::as_str)))
+                    .with_note(format!("values: {}", variants.join(", "))),
                 );
                 error_node(span)
             }
@@ -349,7 +450,9 @@ impl Checker<'_> {
                 };
                 node(kind, span, Ty::Bool)
             }
-            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => self.compare(op, a, b, span),
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                self.compare(op, a, b, span)
+            }
             BinOp::In | BinOp::NotIn => self.membership(op == BinOp::NotIn, a, b, span),
             BinOp::Within => {
                 let a = self.value(a);
@@ -365,7 +468,11 @@ impl Checker<'_> {
                             ta.describe(&self.schema),
                             tb.describe(&self.schema)
                         );
-                        self.mismatch(span, msg, Some("write `review_date within 12 months`".into()))
+                        self.mismatch(
+                            span,
+                            msg,
+                            Some("write `review_date within 12 months`".into()),
+                        )
                     }
                 }
             }
@@ -388,10 +495,22 @@ impl Checker<'_> {
         // dates
         match (&a.ty, &b.ty, op) {
             (Date, Duration, BinOp::Add | BinOp::Sub) => {
-                return node(NodeKind::DateShift(op == BinOp::Sub, Box::new(a), Box::new(b)), span, Date)
+                return node(
+                    NodeKind::DateShift(op == BinOp::Sub, Box::new(a), Box::new(b)),
+                    span,
+                    Date,
+                )
             }
-            (Duration, Date, BinOp::Add) => return node(NodeKind::DateShift(false, Box::new(b), Box::new(a)), span, Date),
-            (Date, Date, BinOp::Sub) => return node(NodeKind::DateDiff(Box::new(a), Box::new(b)), span, Int),
+            (Duration, Date, BinOp::Add) => {
+                return node(
+                    NodeKind::DateShift(false, Box::new(b), Box::new(a)),
+                    span,
+                    Date,
+                )
+            }
+            (Date, Date, BinOp::Sub) => {
+                return node(NodeKind::DateDiff(Box::new(a), Box::new(b)), span, Int)
+            }
             _ => {}
         }
         let ty = match (&a.ty, &b.ty, aop) {
@@ -416,7 +535,11 @@ impl Checker<'_> {
                     (Date, Int | Number) | (Int | Number, Date) => Some("add a duration: `review_date + 12 months`".to_string()),
                     _ => None,
                 };
-                self.mismatch(span, format!("cannot apply `{}` to {ta} and {tb}", op.as_str()), help)
+                self.mismatch(
+                    span,
+                    format!("cannot apply `{}` to {ta} and {tb}", op.as_str()),
+                    help,
+                )
             }
         }
     }
@@ -447,20 +570,31 @@ impl Checker<'_> {
                 }
                 _ => None,
             };
-            return self.mismatch(span, format!("cannot compare {ta} with {tb} using `{}`", op.as_str()), help);
+            return self.mismatch(
+                span,
+                format!("cannot compare {ta} with {tb} using `{}`", op.as_str()),
+                help,
+            );
         }
         node(NodeKind::Compare(cmp, Box::new(a), Box::new(b)), span, Bool)
     }
 
     fn membership(&mut self, negated: bool, a: Node, b: Node, span: Span) -> Node {
-        let a = if matches!(a.ty, Ty::EnumName(..)) { self.value(a) } else { a };
+        let a = if matches!(a.ty, Ty::EnumName(..)) {
+            self.value(a)
+        } else {
+            a
+        };
         let NodeKind::Values(items) = b.kind else {
             if !matches!(b.ty, Ty::Error) {
                 let d = b.ty.describe(&self.schema);
                 self.error(
-                    Diagnostic::error(Code::NotAList, format!("`in` needs a list of values in brackets, found a {d}"))
-                        .at(b.span)
-                        .with_help("write `provider.role in [level3_unit, level2_unit]`"),
+                    Diagnostic::error(
+                        Code::NotAList,
+                        format!("`in` needs a list of values in brackets, found a {d}"),
+                    )
+                    .at(b.span)
+                    .with_help("write `provider.role in [level3_unit, level2_unit]`"),
                 );
             }
             return error_node(span);
@@ -485,7 +619,13 @@ impl Checker<'_> {
             };
             if !ok {
                 let (ta, tb) = (a.ty.describe(&self.schema), item.ty.describe(&self.schema));
-                self.error(Diagnostic::error(Code::TypeMismatch, format!("a {tb} in a list compared with a {ta}")).at(item.span));
+                self.error(
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!("a {tb} in a list compared with a {ta}"),
+                    )
+                    .at(item.span),
+                );
             }
             out.push(item);
         }
@@ -508,16 +648,23 @@ impl Checker<'_> {
             "max" => AggFn::Max,
             other => {
                 self.error(
-                    Diagnostic::error(Code::UnknownFunction, format!("`{other}` is not an aggregate"))
-                        .at(func.span)
-                        .with_help_opt(did_you_mean(other, ["sum", "mean", "min", "max", "count"]))
-                        .with_note("aggregates are sum, mean, min, max (`sum(e for x in list)`) and count"),
+                    Diagnostic::error(
+                        Code::UnknownFunction,
+                        format!("`{other}` is not an aggregate"),
+                    )
+                    .at(func.span)
+                    .with_help_opt(did_you_mean(other, ["sum", "mean", "min", "max", "count"]))
+                    .with_note(
+                        "aggregates are sum, mean, min, max (`sum(e for x in list)`) and count",
+                    ),
                 );
                 return error_node(span);
             }
         };
         let list = self.expr(list);
-        let Some(elem) = self.list_elem(&list) else { return error_node(span) };
+        let Some(elem) = self.list_elem(&list) else {
+            return error_node(span);
+        };
         self.scope.push((var.name.clone(), elem));
         let b = self.expr(body);
         let b = self.value(b);
@@ -531,13 +678,23 @@ impl Checker<'_> {
             (AggFn::Sum, Ty::Int | Ty::Number | Ty::Percent) => b.ty.clone(),
             (AggFn::Mean, Ty::Int | Ty::Number) => Ty::Number,
             (AggFn::Mean, Ty::Percent) => Ty::Percent,
-            (AggFn::Min | AggFn::Max, Ty::Int | Ty::Number | Ty::Percent | Ty::Date) => b.ty.clone(),
+            (AggFn::Min | AggFn::Max, Ty::Int | Ty::Number | Ty::Percent | Ty::Date) => {
+                b.ty.clone()
+            }
             (_, other) => {
                 let d = other.describe(&self.schema);
-                return self.mismatch(b.span, format!("cannot take the {} of {d} values", func.name), None);
+                return self.mismatch(
+                    b.span,
+                    format!("cannot take the {} of {d} values", func.name),
+                    None,
+                );
             }
         };
-        node(NodeKind::Aggregate(agg, Box::new(list), Box::new(b), f), span, ty)
+        node(
+            NodeKind::Aggregate(agg, Box::new(list), Box::new(b), f),
+            span,
+            ty,
+        )
     }
 
     fn call(&mut self, func: &ast::Ident, args: &[ast::Expr], span: Span) -> Node {
@@ -570,13 +727,18 @@ impl Checker<'_> {
                     let usage = match name {
                         "sum" | "mean" => format!("write `{name}(u.value for u in list)`"),
                         "count" => "write `count(u in list where condition)`".to_string(),
-                        "min" | "max" => format!("write `{name}(a, b)` or `{name}(u.value for u in list)`"),
+                        "min" | "max" => {
+                            format!("write `{name}(a, b)` or `{name}(u.value for u in list)`")
+                        }
                         "days_between" => "write `days_between(from_date, to_date)`".to_string(),
                         _ => format!("`{name}` takes one argument"),
                     };
                     (format!("wrong arguments for `{name}`"), Some(usage))
                 } else {
-                    (format!("unknown function `{name}`"), did_you_mean(name, FUNCTIONS))
+                    (
+                        format!("unknown function `{name}`"),
+                        did_you_mean(name, FUNCTIONS),
+                    )
                 };
                 self.error(
                     Diagnostic::error(Code::UnknownFunction, msg)
@@ -593,10 +755,21 @@ impl Checker<'_> {
             let mut ty = Ty::Error;
             for n in &nodes {
                 match unify(&ty, &n.ty) {
-                    Some(t) if !matches!(n.ty, Ty::Bool | Ty::Text | Ty::Enum(_) | Ty::Record(_) | Ty::List(_)) => ty = t,
+                    Some(t)
+                        if !matches!(
+                            n.ty,
+                            Ty::Bool | Ty::Text | Ty::Enum(_) | Ty::Record(_) | Ty::List(_)
+                        ) =>
+                    {
+                        ty = t
+                    }
                     _ => {
                         let d = n.ty.describe(&self.schema);
-                        return self.mismatch(n.span, format!("`{name}` cannot mix in a {d}"), None);
+                        return self.mismatch(
+                            n.span,
+                            format!("`{name}` cannot mix in a {d}"),
+                            None,
+                        );
                     }
                 }
             }
@@ -613,7 +786,11 @@ impl Checker<'_> {
                 let second = nodes.get(1).map_or(Ty::Error, |n| n.ty.clone());
                 if !matches!(second, Ty::Date | Ty::Error) {
                     let d = second.describe(&self.schema);
-                    return self.mismatch(span, format!("`days_between` needs two dates, found a date and a {d}"), None);
+                    return self.mismatch(
+                        span,
+                        format!("`days_between` needs two dates, found a date and a {d}"),
+                        None,
+                    );
                 }
                 Ty::Int
             }
@@ -632,7 +809,10 @@ impl Checker<'_> {
 fn is_input_read(n: &Node) -> bool {
     match &n.kind {
         NodeKind::Input(_) => true,
-        NodeKind::Field(base, _) => matches!(base.kind, NodeKind::Input(_) | NodeKind::Var(_) | NodeKind::Field(..)),
+        NodeKind::Field(base, _) => matches!(
+            base.kind,
+            NodeKind::Input(_) | NodeKind::Var(_) | NodeKind::Field(..)
+        ),
         _ => false,
     }
 }

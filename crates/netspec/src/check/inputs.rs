@@ -25,17 +25,38 @@ impl Checker<'_> {
             }
         }
         for r in &mut self.schema.records {
-            r.label_slot = r.fields.iter().position(|f| matches!(f.kind, FieldKind::Scalar { ty: ScalarTy::Text, .. }));
+            r.label_slot = r.fields.iter().position(|f| {
+                matches!(
+                    f.kind,
+                    FieldKind::Scalar {
+                        ty: ScalarTy::Text,
+                        ..
+                    }
+                )
+            });
         }
     }
 
     /// Slot of a root input by name.
     pub(crate) fn root_field(&self, name: &str) -> Option<usize> {
-        self.schema.records.first()?.fields.iter().position(|f| f.name == name)
+        self.schema
+            .records
+            .first()?
+            .fields
+            .iter()
+            .position(|f| f.name == name)
     }
 
-    fn declare(&mut self, record: RecordId, pointer: &str, d: &ast::InputDecl, section: Option<&str>) {
-        let Some((last, groups)) = d.path.split_last() else { return };
+    fn declare(
+        &mut self,
+        record: RecordId,
+        pointer: &str,
+        d: &ast::InputDecl,
+        section: Option<&str>,
+    ) {
+        let Some((last, groups)) = d.path.split_last() else {
+            return;
+        };
         // walk or create the groups named by a dotted path
         let mut rec = record;
         let mut ptr = pointer.to_string();
@@ -47,12 +68,21 @@ impl Checker<'_> {
             let existing = self.field_index(rec, &g.name);
             ptr = format!("{ptr}/{}", g.name);
             rec = match existing {
-                Some(i) => match self.schema.records.get(rec).and_then(|r| r.fields.get(i)).map(|f| f.kind.clone()) {
+                Some(i) => match self
+                    .schema
+                    .records
+                    .get(rec)
+                    .and_then(|r| r.fields.get(i))
+                    .map(|f| f.kind.clone())
+                {
                     Some(FieldKind::Group { record }) => record,
                     _ => {
                         self.error(
-                            Diagnostic::error(Code::DuplicateInput, format!("`{}` is already an input that is not a group", g.name))
-                                .at(g.span),
+                            Diagnostic::error(
+                                Code::DuplicateInput,
+                                format!("`{}` is already an input that is not a group", g.name),
+                            )
+                            .at(g.span),
                         );
                         return;
                     }
@@ -85,9 +115,19 @@ impl Checker<'_> {
         let existing = self.field_index(rec, &last.name);
         // an explicit group may extend a group created by a dotted path
         if let (Some(i), TypeKind::Group(fields)) = (existing, &ty.kind) {
-            let target = self.schema.records.get(rec).and_then(|r| r.fields.get(i)).map(|f| f.kind.clone());
+            let target = self
+                .schema
+                .records
+                .get(rec)
+                .and_then(|r| r.fields.get(i))
+                .map(|f| f.kind.clone());
             if let Some(FieldKind::Group { record: g }) = target {
-                if let Some(f) = self.schema.records.get_mut(rec).and_then(|r| r.fields.get_mut(i)) {
+                if let Some(f) = self
+                    .schema
+                    .records
+                    .get_mut(rec)
+                    .and_then(|r| r.fields.get_mut(i))
+                {
                     f.question = ty.question.value.clone();
                     f.help = ty.help.as_ref().map(|h| h.value.clone());
                 }
@@ -99,7 +139,11 @@ impl Checker<'_> {
         }
         if existing.is_some() {
             self.error(
-                Diagnostic::error(Code::DuplicateInput, format!("input `{}` is declared twice", last.name)).at(last.span),
+                Diagnostic::error(
+                    Code::DuplicateInput,
+                    format!("input `{}` is declared twice", last.name),
+                )
+                .at(last.span),
             );
             return;
         }
@@ -117,8 +161,11 @@ impl Checker<'_> {
                         for v in vals {
                             if variants.contains(&v.name) {
                                 self.error(
-                                    Diagnostic::error(Code::DuplicateInput, format!("enum value `{}` listed twice", v.name))
-                                        .at(v.span),
+                                    Diagnostic::error(
+                                        Code::DuplicateInput,
+                                        format!("enum value `{}` listed twice", v.name),
+                                    )
+                                    .at(v.span),
                                 );
                             } else {
                                 variants.push(v.name.clone());
@@ -140,15 +187,25 @@ impl Checker<'_> {
                 }
                 if fields.is_empty() {
                     self.error(
-                        Diagnostic::error(Code::InvalidConstraint, format!("list `{}` declares no fields", last.name))
-                            .at(last.span),
+                        Diagnostic::error(
+                            Code::InvalidConstraint,
+                            format!("list `{}` declares no fields", last.name),
+                        )
+                        .at(last.span),
                     );
                 }
-                FieldKind::List { record: new, min_len, max_len }
+                FieldKind::List {
+                    record: new,
+                    min_len,
+                    max_len,
+                }
             }
             TypeKind::Group(fields) => {
                 for c in &ty.constraints {
-                    self.error(Diagnostic::error(Code::InvalidConstraint, "a group takes no min/max").at(c.span));
+                    self.error(
+                        Diagnostic::error(Code::InvalidConstraint, "a group takes no min/max")
+                            .at(c.span),
+                    );
                 }
                 let new = self.new_record();
                 for fd in fields {
@@ -174,9 +231,12 @@ impl Checker<'_> {
 
     fn reserved(&mut self, id: &ast::Ident) {
         self.error(
-            Diagnostic::error(Code::ReservedName, format!("`{}` is a reserved submission key", id.name))
-                .at(id.span)
-                .with_help("choose another input name"),
+            Diagnostic::error(
+                Code::ReservedName,
+                format!("`{}` is a reserved submission key", id.name),
+            )
+            .at(id.span)
+            .with_help("choose another input name"),
         );
     }
 
@@ -192,10 +252,19 @@ impl Checker<'_> {
     }
 
     pub(crate) fn field_index(&self, rec: RecordId, name: &str) -> Option<usize> {
-        self.schema.records.get(rec)?.fields.iter().position(|f| f.name == name)
+        self.schema
+            .records
+            .get(rec)?
+            .fields
+            .iter()
+            .position(|f| f.name == name)
     }
 
-    fn scalar_bounds(&mut self, ty: ScalarTy, cs: &[ast::Constraint]) -> (Option<Bound>, Option<Bound>) {
+    fn scalar_bounds(
+        &mut self,
+        ty: ScalarTy,
+        cs: &[ast::Constraint],
+    ) -> (Option<Bound>, Option<Bound>) {
         let mut min = None;
         let mut max = None;
         for c in cs {
@@ -204,8 +273,11 @@ impl Checker<'_> {
                     let text = c.value.trim_end_matches('%');
                     if c.value.ends_with('%') && ty != ScalarTy::Percent {
                         self.error(
-                            Diagnostic::error(Code::InvalidConstraint, "a percent bound on an input that is not a percent")
-                                .at(c.span),
+                            Diagnostic::error(
+                                Code::InvalidConstraint,
+                                "a percent bound on an input that is not a percent",
+                            )
+                            .at(c.span),
                         );
                         continue;
                     }
@@ -217,14 +289,22 @@ impl Checker<'_> {
                         Some(n) => {
                             if ty == ScalarTy::Int && !n.is_integer() {
                                 self.error(
-                                    Diagnostic::error(Code::InvalidConstraint, "an int bound must be a whole number").at(c.span),
+                                    Diagnostic::error(
+                                        Code::InvalidConstraint,
+                                        "an int bound must be a whole number",
+                                    )
+                                    .at(c.span),
                                 );
                             }
                             Bound::Num(n)
                         }
                         None => {
                             self.error(
-                                Diagnostic::error(Code::InvalidConstraint, format!("`{}` is not a number", c.value)).at(c.span),
+                                Diagnostic::error(
+                                    Code::InvalidConstraint,
+                                    format!("`{}` is not a number", c.value),
+                                )
+                                .at(c.span),
                             );
                             continue;
                         }
@@ -234,16 +314,22 @@ impl Checker<'_> {
                     Some(d) => Bound::Date(d),
                     None => {
                         self.error(
-                            Diagnostic::error(Code::InvalidConstraint, format!("`{}` is not a date (YYYY-MM-DD)", c.value))
-                                .at(c.span),
+                            Diagnostic::error(
+                                Code::InvalidConstraint,
+                                format!("`{}` is not a date (YYYY-MM-DD)", c.value),
+                            )
+                            .at(c.span),
                         );
                         continue;
                     }
                 },
                 _ => {
                     self.error(
-                        Diagnostic::error(Code::InvalidConstraint, "min/max only apply to int, number, percent and date inputs")
-                            .at(c.span),
+                        Diagnostic::error(
+                            Code::InvalidConstraint,
+                            "min/max only apply to int, number, percent and date inputs",
+                        )
+                        .at(c.span),
                     );
                     continue;
                 }
@@ -261,7 +347,10 @@ impl Checker<'_> {
         };
         if inverted {
             if let Some(c) = cs.last() {
-                self.error(Diagnostic::error(Code::InvalidConstraint, "`min` is greater than `max`").at(c.span));
+                self.error(
+                    Diagnostic::error(Code::InvalidConstraint, "`min` is greater than `max`")
+                        .at(c.span),
+                );
             }
         }
         (min, max)
@@ -275,14 +364,21 @@ impl Checker<'_> {
                 Ok(n) if c.is_max => max = Some(n),
                 Ok(n) => min = Some(n),
                 Err(_) => self.error(
-                    Diagnostic::error(Code::InvalidConstraint, "a list length bound must be a whole number").at(c.span),
+                    Diagnostic::error(
+                        Code::InvalidConstraint,
+                        "a list length bound must be a whole number",
+                    )
+                    .at(c.span),
                 ),
             }
         }
         if let (Some(a), Some(b)) = (min, max) {
             if a > b {
                 if let Some(c) = cs.last() {
-                    self.error(Diagnostic::error(Code::InvalidConstraint, "`min` is greater than `max`").at(c.span));
+                    self.error(
+                        Diagnostic::error(Code::InvalidConstraint, "`min` is greater than `max`")
+                            .at(c.span),
+                    );
                 }
             }
         }

@@ -65,10 +65,21 @@ pub struct Compiled {
 
 /// Loads, parses and checks `root` and everything it uses.
 pub fn compile_sources(root: &str, sources: &Sources) -> Compiled {
-    let mut loader = Loader { sources, map: SourceMap::default(), files: Vec::new(), diags: Vec::new(), stack: Vec::new() };
+    let mut loader = Loader {
+        sources,
+        map: SourceMap::default(),
+        files: Vec::new(),
+        diags: Vec::new(),
+        stack: Vec::new(),
+    };
     let root_name = crate::source::normalize_path(root);
     loader.load(&root_name, None);
-    let Loader { map, files, mut diags, .. } = loader;
+    let Loader {
+        map,
+        files,
+        mut diags,
+        ..
+    } = loader;
     let checked = if diags.iter().any(Diagnostic::is_error) {
         None
     } else {
@@ -84,7 +95,11 @@ pub fn compile_sources(root: &str, sources: &Sources) -> Compiled {
     for d in &mut diags {
         d.locate(&map);
     }
-    Compiled { checked, map, diagnostics: diags }
+    Compiled {
+        checked,
+        map,
+        diagnostics: diags,
+    }
 }
 
 struct Loader<'s> {
@@ -100,7 +115,10 @@ impl Loader<'_> {
     fn load(&mut self, name: &str, used_at: Option<Span>) {
         if self.stack.iter().any(|n| n == name) {
             let chain = format!("{} -> {name}", self.stack.join(" -> "));
-            let mut d = Diagnostic::error(Code::UseCycle, format!("`{name}` uses itself through {chain}"));
+            let mut d = Diagnostic::error(
+                Code::UseCycle,
+                format!("`{name}` uses itself through {chain}"),
+            );
             if let Some(s) = used_at {
                 d = d.at(s);
             }
@@ -225,10 +243,17 @@ impl<'a> Checker<'a> {
             .lets
             .iter()
             .map(|l| match l {
-                LetSlot::Done(n, name) => ir::LetDef { name: name.clone(), value: n.clone() },
+                LetSlot::Done(n, name) => ir::LetDef {
+                    name: name.clone(),
+                    value: n.clone(),
+                },
                 LetSlot::Pending(d) | LetSlot::InProgress(d) => ir::LetDef {
                     name: d.name.name.clone(),
-                    value: ir::Node { kind: ir::NodeKind::Error, span: d.span, ty: ir::Ty::Error },
+                    value: ir::Node {
+                        kind: ir::NodeKind::Error,
+                        span: d.span,
+                        ty: ir::Ty::Error,
+                    },
                 },
             })
             .collect();
@@ -265,14 +290,19 @@ impl<'a> Checker<'a> {
                 let Item::Spec(h) = item else { continue };
                 if i != 0 {
                     self.error(
-                        Diagnostic::error(Code::SpecHeader, "a used file cannot have a `spec` header")
-                            .at(h.span)
-                            .with_help("shared files hold inputs, definitions, areas and tests only"),
+                        Diagnostic::error(
+                            Code::SpecHeader,
+                            "a used file cannot have a `spec` header",
+                        )
+                        .at(h.span)
+                        .with_help("shared files hold inputs, definitions, areas and tests only"),
                     );
                     continue;
                 }
                 if found {
-                    self.error(Diagnostic::error(Code::SpecHeader, "a second `spec` header").at(h.span));
+                    self.error(
+                        Diagnostic::error(Code::SpecHeader, "a second `spec` header").at(h.span),
+                    );
                     continue;
                 }
                 found = true;
@@ -283,10 +313,13 @@ impl<'a> Checker<'a> {
                         "version" => info.version = Some(v.value.clone()),
                         "source" => info.source = Some(v.value.clone()),
                         other => self.error(
-                            Diagnostic::error(Code::SpecHeader, format!("unknown spec attribute `{other}`"))
-                                .at(k.span)
-                                .with_help_opt(did_you_mean(other, ["version", "source"]))
-                                .with_note("the header takes `version \"…\"` and `source \"…\"`"),
+                            Diagnostic::error(
+                                Code::SpecHeader,
+                                format!("unknown spec attribute `{other}`"),
+                            )
+                            .at(k.span)
+                            .with_help_opt(did_you_mean(other, ["version", "source"]))
+                            .with_note("the header takes `version \"…\"` and `source \"…\"`"),
                         ),
                     }
                 }
@@ -297,7 +330,9 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(Code::SpecHeader, "missing `spec` header")
                         .at(Span::new(*fid, 0, 0))
-                        .with_help("start the file with `spec my_spec \"Title\" { version \"1\" }`"),
+                        .with_help(
+                            "start the file with `spec my_spec \"Title\" { version \"1\" }`",
+                        ),
                 );
             }
         }
@@ -308,15 +343,22 @@ impl<'a> Checker<'a> {
         let name = &l.name.name;
         if self.let_index.contains_key(name) {
             self.error(
-                Diagnostic::error(Code::DuplicateDefinition, format!("`{name}` is defined twice")).at(l.name.span),
+                Diagnostic::error(
+                    Code::DuplicateDefinition,
+                    format!("`{name}` is defined twice"),
+                )
+                .at(l.name.span),
             );
             return;
         }
         if self.root_field(name).is_some() {
             self.error(
-                Diagnostic::error(Code::DuplicateDefinition, format!("`{name}` is already an input"))
-                    .at(l.name.span)
-                    .with_help("give the definition another name"),
+                Diagnostic::error(
+                    Code::DuplicateDefinition,
+                    format!("`{name}` is already an input"),
+                )
+                .at(l.name.span)
+                .with_help("give the definition another name"),
             );
             return;
         }
@@ -331,8 +373,11 @@ impl<'a> Checker<'a> {
             Some(LetSlot::InProgress(d)) => {
                 let d = *d;
                 self.error(
-                    Diagnostic::error(Code::DuplicateDefinition, format!("`{}` depends on itself", d.name.name))
-                        .at(d.name.span),
+                    Diagnostic::error(
+                        Code::DuplicateDefinition,
+                        format!("`{}` depends on itself", d.name.name),
+                    )
+                    .at(d.name.span),
                 );
                 return ir::Ty::Error;
             }
@@ -370,11 +415,17 @@ impl<'a> Checker<'a> {
         };
         for r in &a.requirements {
             if let Some(prev) = seen.get(&r.id.name) {
-                let prev_loc = self.map.locate(*prev).map(|l| format!("{}:{}:{}", l.file, l.line, l.column));
+                let prev_loc = self
+                    .map
+                    .locate(*prev)
+                    .map(|l| format!("{}:{}:{}", l.file, l.line, l.column));
                 self.error(
-                    Diagnostic::error(Code::DuplicateRequirement, format!("requirement `{}` is defined twice", r.id.name))
-                        .at(r.id.span)
-                        .with_note(format!("first defined at {}", prev_loc.unwrap_or_default())),
+                    Diagnostic::error(
+                        Code::DuplicateRequirement,
+                        format!("requirement `{}` is defined twice", r.id.name),
+                    )
+                    .at(r.id.span)
+                    .with_note(format!("first defined at {}", prev_loc.unwrap_or_default())),
                 );
                 continue;
             }
@@ -398,9 +449,12 @@ impl<'a> Checker<'a> {
                     rules += 1;
                     if rules == 2 {
                         self.error(
-                            Diagnostic::error(Code::RuleCount, format!("requirement `{}` has more than one rule", r.id.name))
-                                .at(e.span)
-                                .with_help("join the conditions with `and`"),
+                            Diagnostic::error(
+                                Code::RuleCount,
+                                format!("requirement `{}` has more than one rule", r.id.name),
+                            )
+                            .at(e.span)
+                            .with_help("join the conditions with `and`"),
                         );
                     }
                     let n = self.expr(e);
@@ -413,10 +467,17 @@ impl<'a> Checker<'a> {
                 Clause::Evidence(k, d) => {
                     if evidence.iter().any(|e: &ir::EvidenceDecl| e.key == k.name) {
                         self.error(
-                            Diagnostic::error(Code::DuplicateDefinition, format!("evidence `{}` declared twice", k.name)).at(k.span),
+                            Diagnostic::error(
+                                Code::DuplicateDefinition,
+                                format!("evidence `{}` declared twice", k.name),
+                            )
+                            .at(k.span),
                         );
                     }
-                    evidence.push(ir::EvidenceDecl { key: k.name.clone(), description: d.value.clone() });
+                    evidence.push(ir::EvidenceDecl {
+                        key: k.name.clone(),
+                        description: d.value.clone(),
+                    });
                 }
                 Clause::Ref(s) => reference = Some(s.value.clone()),
                 Clause::Help(s) => help = Some(s.value.clone()),
@@ -424,9 +485,12 @@ impl<'a> Checker<'a> {
         }
         let Some(rule) = rule else {
             self.error(
-                Diagnostic::error(Code::RuleCount, format!("requirement `{}` has no rule", r.id.name))
-                    .at(r.id.span)
-                    .with_help("add a condition such as `count_a / count_b >= 90%`"),
+                Diagnostic::error(
+                    Code::RuleCount,
+                    format!("requirement `{}` has no rule", r.id.name),
+                )
+                .at(r.id.span)
+                .with_help("add a condition such as `count_a / count_b >= 90%`"),
             );
             return None;
         };
@@ -451,7 +515,11 @@ impl<'a> Checker<'a> {
                 if let Item::Rating(b) = item {
                     if i != 0 {
                         self.error(
-                            Diagnostic::error(Code::RatingBlock, "a used file cannot set the rating").at(b.span),
+                            Diagnostic::error(
+                                Code::RatingBlock,
+                                "a used file cannot set the rating",
+                            )
+                            .at(b.span),
                         );
                     } else {
                         blocks.push(b);
@@ -463,16 +531,24 @@ impl<'a> Checker<'a> {
             return (default_rating(), false);
         };
         for extra in blocks.iter().skip(1) {
-            self.error(Diagnostic::error(Code::RatingBlock, "a second `rating` block").at(extra.span));
+            self.error(
+                Diagnostic::error(Code::RatingBlock, "a second `rating` block").at(extra.span),
+            );
         }
         let mut rules = Vec::new();
         for (i, r) in block.rules.iter().enumerate() {
             let Some(rating) = Rating::parse(&r.rating.name) else {
                 self.error(
-                    Diagnostic::error(Code::RatingBlock, format!("unknown rating `{}`", r.rating.name))
-                        .at(r.rating.span)
-                        .with_help_opt(did_you_mean(&r.rating.name, ["green", "amber", "red", "incomplete"]))
-                        .with_note("ratings are green, amber, red and incomplete"),
+                    Diagnostic::error(
+                        Code::RatingBlock,
+                        format!("unknown rating `{}`", r.rating.name),
+                    )
+                    .at(r.rating.span)
+                    .with_help_opt(did_you_mean(
+                        &r.rating.name,
+                        ["green", "amber", "red", "incomplete"],
+                    ))
+                    .with_note("ratings are green, amber, red and incomplete"),
                 );
                 continue;
             };
@@ -481,23 +557,33 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(Code::RatingBlock, "`otherwise` must be the last rule")
                         .at(r.span)
-                        .with_help("rules are tried in order, so rules after `otherwise` never apply"),
+                        .with_help(
+                            "rules are tried in order, so rules after `otherwise` never apply",
+                        ),
                 );
             }
             if r.cond.is_some() && last {
                 self.error(
-                    Diagnostic::error(Code::RatingBlock, "the last rating rule must be `otherwise`")
-                        .at(r.span)
-                        .with_help("add `red otherwise` (or another rating) as the last rule"),
+                    Diagnostic::error(
+                        Code::RatingBlock,
+                        "the last rating rule must be `otherwise`",
+                    )
+                    .at(r.span)
+                    .with_help("add `red otherwise` (or another rating) as the last rule"),
                 );
             }
-            rules.push(RatingRule { rating, cond: r.cond.as_ref().map(rating_expr) });
+            rules.push(RatingRule {
+                rating,
+                cond: r.cond.as_ref().map(rating_expr),
+            });
         }
         if block.rules.is_empty() {
             self.error(
                 Diagnostic::error(Code::RatingBlock, "empty `rating` block")
                     .at(block.span)
-                    .with_help("remove it to use the default rating, or add rules ending in `otherwise`"),
+                    .with_help(
+                        "remove it to use the default rating, or add rules ending in `otherwise`",
+                    ),
             );
         }
         (rules, true)
@@ -509,12 +595,18 @@ impl<'a> Checker<'a> {
         let mut expect = Vec::new();
         for c in &t.clauses {
             match c {
-                TestClause::GivenJson(text, span) => match serde_json::from_str::<serde_json::Value>(text) {
-                    Ok(v) => given = Some((v, *span)),
-                    Err(e) => self.error(
-                        Diagnostic::error(Code::InvalidTestSubmission, format!("invalid JSON: {e}")).at(*span),
-                    ),
-                },
+                TestClause::GivenJson(text, span) => {
+                    match serde_json::from_str::<serde_json::Value>(text) {
+                        Ok(v) => given = Some((v, *span)),
+                        Err(e) => self.error(
+                            Diagnostic::error(
+                                Code::InvalidTestSubmission,
+                                format!("invalid JSON: {e}"),
+                            )
+                            .at(*span),
+                        ),
+                    }
+                }
                 TestClause::GivenFile(path) => {
                     let from = self.map.file(fid).map_or(String::new(), |f| f.name.clone());
                     let name = resolve_relative(&from, &path.value);
@@ -522,29 +614,45 @@ impl<'a> Checker<'a> {
                         Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
                             Ok(v) => given = Some((v, path.span)),
                             Err(e) => self.error(
-                                Diagnostic::error(Code::InvalidTestSubmission, format!("`{name}` is not valid JSON: {e}"))
-                                    .at(path.span),
+                                Diagnostic::error(
+                                    Code::InvalidTestSubmission,
+                                    format!("`{name}` is not valid JSON: {e}"),
+                                )
+                                .at(path.span),
                             ),
                         },
                         None => self.error(
-                            Diagnostic::error(Code::InvalidTestSubmission, format!("test file `{name}` not found"))
-                                .at(path.span)
-                                .with_note("paths are relative to the spec file"),
+                            Diagnostic::error(
+                                Code::InvalidTestSubmission,
+                                format!("test file `{name}` not found"),
+                            )
+                            .at(path.span)
+                            .with_note("paths are relative to the spec file"),
                         ),
                     }
                 }
                 TestClause::AssessedOn(text, span) => match Date::parse(text) {
                     Some(d) => assessed_on = Some(d),
                     None => self.error(
-                        Diagnostic::error(Code::InvalidLiteral, format!("`{text}` is not a valid date")).at(*span),
+                        Diagnostic::error(
+                            Code::InvalidLiteral,
+                            format!("`{text}` is not a valid date"),
+                        )
+                        .at(*span),
                     ),
                 },
                 TestClause::ExpectOverall(r) => match Rating::parse(&r.name) {
                     Some(rating) => expect.push(Expectation::Overall(rating)),
                     None => self.error(
-                        Diagnostic::error(Code::UnknownTestArea, format!("unknown rating `{}`", r.name))
-                            .at(r.span)
-                            .with_help_opt(did_you_mean(&r.name, ["green", "amber", "red", "incomplete"])),
+                        Diagnostic::error(
+                            Code::UnknownTestArea,
+                            format!("unknown rating `{}`", r.name),
+                        )
+                        .at(r.span)
+                        .with_help_opt(did_you_mean(
+                            &r.name,
+                            ["green", "amber", "red", "incomplete"],
+                        )),
                     ),
                 },
                 TestClause::ExpectArea(a, r) => {
@@ -553,14 +661,23 @@ impl<'a> Checker<'a> {
                     match (area, rating) {
                         (Some(area), Some(rating)) => expect.push(Expectation::Area(area, rating)),
                         (None, _) => self.error(
-                            Diagnostic::error(Code::UnknownTestArea, format!("unknown area `{}`", a.name))
-                                .at(a.span)
-                                .with_help_opt(did_you_mean(&a.name, AREAS.iter().map(|(k, _)| *k))),
+                            Diagnostic::error(
+                                Code::UnknownTestArea,
+                                format!("unknown area `{}`", a.name),
+                            )
+                            .at(a.span)
+                            .with_help_opt(did_you_mean(&a.name, AREAS.iter().map(|(k, _)| *k))),
                         ),
                         (_, None) => self.error(
-                            Diagnostic::error(Code::UnknownTestArea, format!("unknown rating `{}`", r.name))
-                                .at(r.span)
-                                .with_help_opt(did_you_mean(&r.name, ["green", "amber", "red", "incomplete"])),
+                            Diagnostic::error(
+                                Code::UnknownTestArea,
+                                format!("unknown rating `{}`", r.name),
+                            )
+                            .at(r.span)
+                            .with_help_opt(did_you_mean(
+                                &r.name,
+                                ["green", "amber", "red", "incomplete"],
+                            )),
                         ),
                     }
                 }
@@ -569,9 +686,12 @@ impl<'a> Checker<'a> {
                         expect.push(Expectation::Requirement(id.name.clone(), *outcome));
                     } else {
                         self.error(
-                            Diagnostic::error(Code::UnknownRequirement, format!("no requirement `{}`", id.name))
-                                .at(id.span)
-                                .with_help_opt(did_you_mean(&id.name, ids.iter().map(String::as_str))),
+                            Diagnostic::error(
+                                Code::UnknownRequirement,
+                                format!("no requirement `{}`", id.name),
+                            )
+                            .at(id.span)
+                            .with_help_opt(did_you_mean(&id.name, ids.iter().map(String::as_str))),
                         );
                     }
                 }
@@ -579,8 +699,11 @@ impl<'a> Checker<'a> {
         }
         let Some((given, gspan)) = given else {
             self.error(
-                Diagnostic::error(Code::InvalidTestSubmission, format!("test \"{}\" has no `given` submission", t.name.value))
-                    .at(t.name.span),
+                Diagnostic::error(
+                    Code::InvalidTestSubmission,
+                    format!("test \"{}\" has no `given` submission", t.name.value),
+                )
+                .at(t.name.span),
             );
             return None;
         };
@@ -594,18 +717,27 @@ impl<'a> Checker<'a> {
                     self.diags.push(d);
                 }
             }
-            Err(errs) => {
-                for e in errs {
-                    let mut d = Diagnostic::error(Code::InvalidTestSubmission, format!("test submission: {}", e.message))
-                        .at(gspan)
-                        .with_note(format!("{} {}", e.code, e.code.title()));
+            Err(rejected) => {
+                for e in rejected.errors {
+                    let mut d = Diagnostic::error(
+                        Code::InvalidTestSubmission,
+                        format!("test submission: {}", e.message),
+                    )
+                    .at(gspan)
+                    .with_note(format!("{} {}", e.code, e.code.title()));
                     d.path = e.path;
                     d.help = e.help;
                     self.diags.push(d);
                 }
             }
         }
-        Some(ir::TestCase { name: t.name.value.clone(), given, assessed_on, expect, span: t.span })
+        Some(ir::TestCase {
+            name: t.name.value.clone(),
+            given,
+            assessed_on,
+            expect,
+            span: t.span,
+        })
     }
 }
 
@@ -632,7 +764,10 @@ fn rating_expr(c: &ast::RatingCond) -> RatingExpr {
 pub fn default_rating() -> Vec<RatingRule> {
     use ast::{LevelSet as L, OutcomeName as O, RatingQuant as Q};
     vec![
-        RatingRule { rating: Rating::Red, cond: Some(RatingExpr::Quant(Q::Any, L::Must, O::NotMet)) },
+        RatingRule {
+            rating: Rating::Red,
+            cond: Some(RatingExpr::Quant(Q::Any, L::Must, O::NotMet)),
+        },
         RatingRule {
             rating: Rating::Incomplete,
             cond: Some(RatingExpr::Or(vec![
@@ -640,7 +775,13 @@ pub fn default_rating() -> Vec<RatingRule> {
                 RatingExpr::Quant(Q::Any, L::Should, O::Incomplete),
             ])),
         },
-        RatingRule { rating: Rating::Amber, cond: Some(RatingExpr::Quant(Q::Any, L::Should, O::NotMet)) },
-        RatingRule { rating: Rating::Green, cond: None },
+        RatingRule {
+            rating: Rating::Amber,
+            cond: Some(RatingExpr::Quant(Q::Any, L::Should, O::NotMet)),
+        },
+        RatingRule {
+            rating: Rating::Green,
+            cond: None,
+        },
     ]
 }

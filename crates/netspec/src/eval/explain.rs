@@ -64,7 +64,13 @@ fn is(v: &V<'_>, target: bool) -> bool {
     *v == V::Bool(target)
 }
 
-fn walk<'a>(cx: &mut Ctx<'a>, n: &'a Node, target: bool, element: Option<&str>, out: &mut Vec<Check>) {
+fn walk<'a>(
+    cx: &mut Ctx<'a>,
+    n: &'a Node,
+    target: bool,
+    element: Option<&str>,
+    out: &mut Vec<Check>,
+) {
     if out.len() > MAX_CHECKS {
         return;
     }
@@ -150,7 +156,9 @@ fn walk<'a>(cx: &mut Ctx<'a>, n: &'a Node, target: bool, element: Option<&str>, 
                     format!("{} is {sx}, which {verb} in the list", cx.text(x))
                 }
                 _ => match (&n.ty, &v) {
-                    (Ty::Bool, V::Bool(b)) => format!("{text} is {}", if *b { "yes" } else { "no" }),
+                    (Ty::Bool, V::Bool(b)) => {
+                        format!("{text} is {}", if *b { "yes" } else { "no" })
+                    }
                     _ => format!("{text} is {shown}"),
                 },
             };
@@ -174,16 +182,27 @@ fn within_message<'a>(cx: &mut Ctx<'a>, d: &'a Node, dur: &'a Node, target: bool
     let (V::Dur(duration), Some(today)) = (vdur, cx.date) else {
         return format!("{} is {date}", cx.text(d));
     };
-    let start = today.minus(duration).map(|s| s.to_string()).unwrap_or_default();
+    let start = today
+        .minus(duration)
+        .map(|s| s.to_string())
+        .unwrap_or_default();
     if target {
         format!("{} is {date}, within {duration} of {today}", cx.text(d))
     } else {
-        format!("{} is {date}, not within {duration} of {today} (from {start})", cx.text(d))
+        format!(
+            "{} is {date}, not within {duration} of {today} (from {start})",
+            cx.text(d)
+        )
     }
 }
 
 /// Describes the element a quantifier is at, e.g. `units[1] (B)`.
-fn element_label(cx: &Ctx<'_>, e: &V<'_>, rid: Option<RecordId>, outer: Option<&str>) -> Option<String> {
+fn element_label(
+    cx: &Ctx<'_>,
+    e: &V<'_>,
+    rid: Option<RecordId>,
+    outer: Option<&str>,
+) -> Option<String> {
     match e {
         V::Rec(r) => Some(record_label(cx, r, rid)),
         V::Unknown(_) => outer.map(str::to_string),
@@ -210,7 +229,9 @@ pub fn record_label(cx: &Ctx<'_>, r: &Record, rid: Option<RecordId>) -> String {
             label.push_str(&seg.replace("~1", "/").replace("~0", "~"));
         }
     }
-    let slot = rid.and_then(|id| cx.spec.schema.records.get(id)).and_then(|rs| rs.label_slot);
+    let slot = rid
+        .and_then(|id| cx.spec.schema.records.get(id))
+        .and_then(|rs| rs.label_slot);
     let name = match slot.and_then(|s| r.slots.get(s)) {
         Some(Some(Stored::Text(t))) => Some(t),
         _ => None,
@@ -230,7 +251,12 @@ fn show(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, as_percent: Option<bool>) -> String {
     let pct = as_percent.unwrap_or(is_percent(ty));
     match v {
         V::Bool(b) => b.to_string(),
-        V::Num(n) if pct => format!("{}%", n.mul(Num::int(100)).map(|x| x.display(2)).unwrap_or_default()),
+        V::Num(n) if pct => format!(
+            "{}%",
+            n.mul(Num::int(100))
+                .map(|x| x.display(2))
+                .unwrap_or_default()
+        ),
         V::Num(n) => n.display(2),
         V::Date(d) => d.to_string(),
         V::Dur(d) => d.to_string(),
@@ -238,7 +264,13 @@ fn show(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, as_percent: Option<bool>) -> String {
         V::Enum(i) => enum_name(ty, *i, cx),
         V::Rec(r) => record_label(cx, r, None),
         V::List(l) => format!("{} entries", l.len()),
-        V::Values(vs) => format!("[{}]", vs.iter().map(|x| show(x, &Ty::Error, cx, None)).collect::<Vec<_>>().join(", ")),
+        V::Values(vs) => format!(
+            "[{}]",
+            vs.iter()
+                .map(|x| show(x, &Ty::Error, cx, None))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         V::Unknown(_) => "not answered".to_string(),
     }
 }
@@ -283,10 +315,18 @@ fn json_as(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, pct: bool) -> Option<Json> {
 }
 
 fn is_literal(n: &Node) -> bool {
-    matches!(n.kind, NodeKind::Const(Const::Num(_) | Const::Date(_) | Const::Bool(_) | Const::Text(_) | Const::Enum(_)))
+    matches!(
+        n.kind,
+        NodeKind::Const(
+            Const::Num(_) | Const::Date(_) | Const::Bool(_) | Const::Text(_) | Const::Enum(_)
+        )
+    )
 }
 
-#[allow(clippy::too_many_arguments, reason = "one call site; the pieces of a comparison")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site; the pieces of a comparison"
+)]
 fn comparison<'a>(
     cx: &Ctx<'a>,
     op: Cmp,
@@ -298,10 +338,18 @@ fn comparison<'a>(
     element: Option<&str>,
 ) -> Check {
     let pct = is_percent(&a.ty) || is_percent(&b.ty);
-    let ty = if matches!(a.ty, Ty::Enum(_)) { &a.ty } else { &b.ty };
+    let ty = if matches!(a.ty, Ty::Enum(_)) {
+        &a.ty
+    } else {
+        &b.ty
+    };
     let left_s = show(va, ty, cx, Some(pct));
     let right_s = show(vb, ty, cx, Some(pct));
-    let right_text = if is_literal(b) { right_s.clone() } else { format!("{right_s} ({})", cx.text(b)) };
+    let right_text = if is_literal(b) {
+        right_s.clone()
+    } else {
+        format!("{right_s} ({})", cx.text(b))
+    };
     let lhs = cx.text(a);
     // the distance to passing, for ordered numeric and date checks
     let (gap, gap_text) = match (va, vb) {
@@ -315,11 +363,23 @@ fn comparison<'a>(
             match d {
                 Some(d) => {
                     let shown = if pct {
-                        format!("{} percentage points", d.mul(Num::int(100)).map(|x| x.display(2)).unwrap_or_default())
+                        format!(
+                            "{} percentage points",
+                            d.mul(Num::int(100))
+                                .map(|x| x.display(2))
+                                .unwrap_or_default()
+                        )
                     } else {
                         d.display(2)
                     };
-                    (if pct { d.mul(Num::int(100)).ok().map(num_json) } else { Some(num_json(d)) }, Some(shown))
+                    (
+                        if pct {
+                            d.mul(Num::int(100)).ok().map(num_json)
+                        } else {
+                            Some(num_json(d))
+                        },
+                        Some(shown),
+                    )
                 }
                 None => (None, None),
             }

@@ -86,7 +86,10 @@ impl V<'_> {
         V::Unknown(Box::new(u))
     }
     fn problem(msg: String) -> Self {
-        V::unknown(Unknown { missing: Vec::new(), problems: vec![msg] })
+        V::unknown(Unknown {
+            missing: Vec::new(),
+            problems: vec![msg],
+        })
     }
 }
 
@@ -102,8 +105,20 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     /// A fresh context.
-    pub fn new(spec: &'a Checked, map: &'a SourceMap, sub: &'a Submission, date: Option<Date>) -> Self {
-        Ctx { spec, map, sub, date, env: Vec::new(), lets: vec![None; spec.lets.len()] }
+    pub fn new(
+        spec: &'a Checked,
+        map: &'a SourceMap,
+        sub: &'a Submission,
+        date: Option<Date>,
+    ) -> Self {
+        Ctx {
+            spec,
+            map,
+            sub,
+            date,
+            env: Vec::new(),
+            lets: vec![None; spec.lets.len()],
+        }
     }
 
     pub(crate) fn text(&self, n: &Node) -> &'a str {
@@ -130,7 +145,14 @@ impl<'a> Ctx<'a> {
                     .and_then(|r| r.fields.get(slot))
                     .map_or("?", |f| f.name.as_str());
                 let pointer = format!("{}/{}", rec.pointer, name);
-                V::unknown(Unknown { missing: vec![Missing { pointer, record: rid, slot }], problems: Vec::new() })
+                V::unknown(Unknown {
+                    missing: vec![Missing {
+                        pointer,
+                        record: rid,
+                        slot,
+                    }],
+                    problems: Vec::new(),
+                })
             }
         }
     }
@@ -149,7 +171,10 @@ impl<'a> Ctx<'a> {
             V::List(recs) => Ok(recs.iter().map(V::Rec).collect()),
             V::Values(vs) => Ok(vs),
             V::Unknown(u) => Err(*u),
-            _ => Err(Unknown { missing: Vec::new(), problems: vec!["not a list".into()] }),
+            _ => Err(Unknown {
+                missing: Vec::new(),
+                problems: vec!["not a list".into()],
+            }),
         }
     }
 
@@ -171,13 +196,17 @@ impl<'a> Ctx<'a> {
             NodeKind::Input(slot) => self.read(&self.sub.root, 0, *slot),
             NodeKind::Var(depth) => {
                 let i = self.env.len().checked_sub(1 + depth);
-                i.and_then(|i| self.env.get(i)).cloned().unwrap_or_else(|| V::problem("unbound variable".into()))
+                i.and_then(|i| self.env.get(i))
+                    .cloned()
+                    .unwrap_or_else(|| V::problem("unbound variable".into()))
             }
             NodeKind::Let(i) => {
                 if let Some(Some(v)) = self.lets.get(*i) {
                     return v.clone();
                 }
-                let Some(def) = self.spec.lets.get(*i) else { return V::problem("unknown definition".into()) };
+                let Some(def) = self.spec.lets.get(*i) else {
+                    return V::problem("unknown definition".into());
+                };
                 // definitions never see bound variables
                 let saved = std::mem::take(&mut self.env);
                 let v = self.eval(&def.value);
@@ -253,7 +282,10 @@ impl<'a> Ctx<'a> {
             NodeKind::DateShift(minus, d, dur) => match (self.eval(d), self.eval(dur)) {
                 (V::Date(x), V::Dur(y)) => {
                     let r = if *minus { x.minus(y) } else { x.plus(y) };
-                    r.map_or_else(|| V::problem(format!("`{}` is outside the calendar", self.text(n))), V::Date)
+                    r.map_or_else(
+                        || V::problem(format!("`{}` is outside the calendar", self.text(n))),
+                        V::Date,
+                    )
                 }
                 (va, vb) => unknown_of(va, vb),
             },
@@ -350,7 +382,9 @@ impl<'a> Ctx<'a> {
                     Ok(e) => e,
                     Err(u) => return V::unknown(u),
                 };
-                let Some(filter) = filter else { return V::Num(Num::int(elems.len() as i128)) };
+                let Some(filter) = filter else {
+                    return V::Num(Num::int(elems.len() as i128));
+                };
                 let mut count: i128 = 0;
                 let mut unknown: Option<Unknown> = None;
                 for e in elems {
@@ -368,7 +402,9 @@ impl<'a> Ctx<'a> {
                     None => V::Num(Num::int(count)),
                 }
             }
-            NodeKind::Aggregate(f, list, body, filter) => self.aggregate(*f, list, body, filter.as_deref(), n),
+            NodeKind::Aggregate(f, list, body, filter) => {
+                self.aggregate(*f, list, body, filter.as_deref(), n)
+            }
             NodeKind::Call(f, args) => self.call(*f, args, n),
             NodeKind::Present(x) => match self.eval(x) {
                 V::Unknown(u) => V::Bool(!u.problems.is_empty() || u.missing.is_empty()),
@@ -385,7 +421,14 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn aggregate(&mut self, f: AggFn, list: &'a Node, body: &'a Node, filter: Option<&'a Node>, n: &'a Node) -> V<'a> {
+    fn aggregate(
+        &mut self,
+        f: AggFn,
+        list: &'a Node,
+        body: &'a Node,
+        filter: Option<&'a Node>,
+        n: &'a Node,
+    ) -> V<'a> {
         let elems = match self.elements(list) {
             Ok(e) => e,
             Err(u) => return V::unknown(u),
@@ -450,7 +493,9 @@ impl<'a> Ctx<'a> {
                         a
                     }
                 });
-                best.unwrap_or_else(|| V::problem(format!("`{}` is the {name} of an empty list", self.text(n))))
+                best.unwrap_or_else(|| {
+                    V::problem(format!("`{}` is the {name} of an empty list", self.text(n)))
+                })
             }
         }
     }
@@ -481,7 +526,13 @@ impl<'a> Ctx<'a> {
             (Func::Min | Func::Max, Some(_)) => {
                 let want_min = f == Func::Min;
                 vals.into_iter()
-                    .reduce(|a, b| if compare(Cmp::Lt, &b, &a) == Some(want_min) { b } else { a })
+                    .reduce(|a, b| {
+                        if compare(Cmp::Lt, &b, &a) == Some(want_min) {
+                            b
+                        } else {
+                            a
+                        }
+                    })
                     .unwrap_or_else(|| V::problem("no arguments".into()))
             }
             _ => V::problem(format!("cannot evaluate `{}`", self.text(n))),

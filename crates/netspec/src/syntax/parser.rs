@@ -50,7 +50,10 @@ pub fn parse_file(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
         return Err(vec![d]);
     }
     let pairs = Grammar::parse(Rule::file, text).map_err(|e| vec![syntax_error(e, file)])?;
-    let mut b = Builder { file, errors: Vec::new() };
+    let mut b = Builder {
+        file,
+        errors: Vec::new(),
+    };
     let mut items = Vec::new();
     for pair in pairs.flatten().take(1) {
         for item in pair.into_inner() {
@@ -63,7 +66,10 @@ pub fn parse_file(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
         }
     }
     if b.errors.is_empty() {
-        Ok(File { items, comments: scan_comments(text, file) })
+        Ok(File {
+            items,
+            comments: scan_comments(text, file),
+        })
     } else {
         Err(b.errors)
     }
@@ -76,15 +82,24 @@ pub fn parse_expr(text: &str, file: FileId) -> Result<Expr, Vec<Diagnostic>> {
     let wrapped = format!("{PREFIX}{text}");
     let shift = |mut d: Diagnostic| {
         if let Some(s) = d.span {
-            d.span = Some(Span { file: s.file, start: s.start.saturating_sub(by), end: s.end.saturating_sub(by) });
+            d.span = Some(Span {
+                file: s.file,
+                start: s.start.saturating_sub(by),
+                end: s.end.saturating_sub(by),
+            });
         }
         d
     };
-    let parsed = parse_file(&wrapped, file).map_err(|errs| errs.into_iter().map(shift).collect::<Vec<_>>())?;
+    let parsed = parse_file(&wrapped, file)
+        .map_err(|errs| errs.into_iter().map(shift).collect::<Vec<_>>())?;
     let mut items = parsed.items.into_iter();
     match (items.next(), items.next()) {
         (Some(Item::Let(l)), None) => Ok(shift_expr(l.value, by)),
-        _ => Err(vec![Diagnostic::error(Code::Syntax, "expected one expression").at(Span::new(file, 0, text.len()))]),
+        _ => Err(vec![Diagnostic::error(
+            Code::Syntax,
+            "expected one expression",
+        )
+        .at(Span::new(file, 0, text.len()))]),
     }
 }
 
@@ -112,12 +127,20 @@ fn shift_expr(mut e: Expr, by: u32) -> Expr {
                 walk(b, by);
                 walk(c, by);
             }
-            ExprKind::Quantifier { var, list, body, .. } => {
+            ExprKind::Quantifier {
+                var, list, body, ..
+            } => {
                 fix(&mut var.span, by);
                 walk(list, by);
                 walk(body, by);
             }
-            ExprKind::Aggregate { func, body, var, list, filter } => {
+            ExprKind::Aggregate {
+                func,
+                body,
+                var,
+                list,
+                filter,
+            } => {
                 fix(&mut func.span, by);
                 fix(&mut var.span, by);
                 walk(body, by);
@@ -171,9 +194,12 @@ fn check_nesting(text: &str, file: FileId) -> Option<Diagnostic> {
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return Some(
-                        Diagnostic::error(Code::TooDeep, format!("brackets nested more than {MAX_DEPTH} deep"))
-                            .at(Span::new(file, i, i + 1))
-                            .with_label("too deep here"),
+                        Diagnostic::error(
+                            Code::TooDeep,
+                            format!("brackets nested more than {MAX_DEPTH} deep"),
+                        )
+                        .at(Span::new(file, i, i + 1))
+                        .with_label("too deep here"),
                     );
                 }
             }
@@ -286,7 +312,10 @@ fn syntax_error(e: pest::error::Error<Rule>, file: FileId) -> Diagnostic {
         InputLocation::Span((s, t)) => (s, t),
     };
     let message = match &e.variant {
-        ErrorVariant::ParsingError { positives, negatives } => {
+        ErrorVariant::ParsingError {
+            positives,
+            negatives,
+        } => {
             let mut names: Vec<String> = positives.iter().map(rule_name).collect();
             names.sort();
             names.dedup();
@@ -334,13 +363,19 @@ impl Builder {
     }
 
     fn ident(&self, p: Pair<'_, Rule>) -> Ident {
-        Ident { name: p.as_str().to_string(), span: self.span(&p) }
+        Ident {
+            name: p.as_str().to_string(),
+            span: self.span(&p),
+        }
     }
 
     fn string(&mut self, p: Pair<'_, Rule>) -> Str {
         let span = self.span(&p);
         let raw = p.into_inner().next().map_or("", |i| i.as_str());
-        Str { value: unescape(raw), span }
+        Str {
+            value: unescape(raw),
+            span,
+        }
     }
 
     fn item(&mut self, p: Pair<'_, Rule>) -> Option<Item> {
@@ -357,7 +392,12 @@ impl Builder {
                     let v = self.string(ai.next()?);
                     attrs.push((k, v));
                 }
-                Some(Item::Spec(SpecHeader { id, title, attrs, span }))
+                Some(Item::Spec(SpecHeader {
+                    id,
+                    title,
+                    attrs,
+                    span,
+                }))
             }
             Rule::use_decl => {
                 let s = p.into_inner().nth(1)?;
@@ -385,7 +425,11 @@ impl Builder {
                 let mut it = p.into_inner().skip(1);
                 let name = self.ident(it.next()?);
                 let requirements = it.filter_map(|r| self.requirement(r)).collect();
-                Some(Item::Area(AreaBlock { name, requirements, span }))
+                Some(Item::Area(AreaBlock {
+                    name,
+                    requirements,
+                    span,
+                }))
             }
             Rule::rating_block => {
                 let rules = p
@@ -400,7 +444,11 @@ impl Builder {
                             Rule::kw_when => Some(self.rating_cond(it.next()?)),
                             _ => None,
                         };
-                        Some(RatingRule { rating, cond, span: rspan })
+                        Some(RatingRule {
+                            rating,
+                            cond,
+                            span: rspan,
+                        })
                     })
                     .collect();
                 Some(Item::Rating(RatingBlock { rules, span }))
@@ -409,7 +457,11 @@ impl Builder {
                 let mut it = p.into_inner().skip(1);
                 let name = self.string(it.next()?);
                 let clauses = it.filter_map(|c| self.test_clause(c)).collect();
-                Some(Item::Test(TestBlock { name, clauses, span }))
+                Some(Item::Test(TestBlock {
+                    name,
+                    clauses,
+                    span,
+                }))
             }
             _ => None,
         }
@@ -453,7 +505,11 @@ impl Builder {
                     let mut ci = c.into_inner();
                     let is_max = ci.next().is_some_and(|k| k.as_rule() == Rule::kw_max);
                     let value = ci.next().map_or(String::new(), |v| v.as_str().to_string());
-                    constraints.push(Constraint { is_max, value, span: cspan });
+                    constraints.push(Constraint {
+                        is_max,
+                        value,
+                        span: cspan,
+                    });
                 }
                 Rule::string => question = Some(self.string(c)),
                 Rule::input_attr => {
@@ -475,7 +531,14 @@ impl Builder {
             Rule::group_type => TypeKind::Group(fields),
             _ => TypeKind::Scalar(kind?),
         };
-        Some(InputType { kind, constraints, question: question?, help, unit, span })
+        Some(InputType {
+            kind,
+            constraints,
+            question: question?,
+            help,
+            unit,
+            span,
+        })
     }
 
     fn requirement(&mut self, p: Pair<'_, Rule>) -> Option<Requirement> {
@@ -505,7 +568,13 @@ impl Builder {
             };
             clauses.push(clause);
         }
-        Some(Requirement { id, level, title, clauses, span })
+        Some(Requirement {
+            id,
+            level,
+            title,
+            clauses,
+            span,
+        })
     }
 
     fn rating_cond(&mut self, p: Pair<'_, Rule>) -> RatingCond {
@@ -579,7 +648,9 @@ impl Builder {
             Rule::expect => {
                 let inner = p.into_inner().nth(1)?;
                 match inner.as_rule() {
-                    Rule::expect_overall => Some(TestClause::ExpectOverall(self.ident(inner.into_inner().nth(1)?))),
+                    Rule::expect_overall => Some(TestClause::ExpectOverall(
+                        self.ident(inner.into_inner().nth(1)?),
+                    )),
                     Rule::expect_area => {
                         let mut it = inner.into_inner().skip(1);
                         let a = self.ident(it.next()?);
@@ -609,9 +680,19 @@ impl Builder {
                     .map_prefix(|op, rhs| {
                         let (rhs, d) = rhs?;
                         let ospan = Span::new(file, op.as_span().start(), op.as_span().end());
-                        let uop = if op.as_rule() == Rule::op_neg { UnaryOp::Neg } else { UnaryOp::Not };
+                        let uop = if op.as_rule() == Rule::op_neg {
+                            UnaryOp::Neg
+                        } else {
+                            UnaryOp::Not
+                        };
                         let span = ospan.to(rhs.span);
-                        Ok((Expr { kind: ExprKind::Unary(uop, Box::new(rhs)), span }, d + 1))
+                        Ok((
+                            Expr {
+                                kind: ExprKind::Unary(uop, Box::new(rhs)),
+                                span,
+                            },
+                            d + 1,
+                        ))
                     })
                     .map_postfix(|lhs, op| {
                         let (lhs, d) = lhs?;
@@ -619,9 +700,17 @@ impl Builder {
                             name: i.as_str().to_string(),
                             span: Span::new(file, i.as_span().start(), i.as_span().end()),
                         });
-                        let Some(name) = name else { return Ok((lhs, d)) };
+                        let Some(name) = name else {
+                            return Ok((lhs, d));
+                        };
                         let span = lhs.span.to(name.span);
-                        Ok((Expr { kind: ExprKind::Field(Box::new(lhs), name), span }, d + 1))
+                        Ok((
+                            Expr {
+                                kind: ExprKind::Field(Box::new(lhs), name),
+                                span,
+                            },
+                            d + 1,
+                        ))
                     })
                     .map_infix(|lhs, op, rhs| {
                         let ((lhs, dl), (rhs, dr)) = (lhs?, rhs?);
@@ -631,7 +720,13 @@ impl Builder {
                         if depth > MAX_DEPTH * 4 {
                             return Err(());
                         }
-                        Ok((Expr { kind: ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs)), span }, depth))
+                        Ok((
+                            Expr {
+                                kind: ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs)),
+                                span,
+                            },
+                            depth,
+                        ))
                     })
                     .parse(p.into_inner());
                 match res {
@@ -642,7 +737,10 @@ impl Builder {
                                 .at(span)
                                 .with_help("split it into `let` definitions"),
                         );
-                        Expr { kind: ExprKind::Error, span }
+                        Expr {
+                            kind: ExprKind::Error,
+                            span,
+                        }
                     }
                 }
             }
@@ -669,9 +767,15 @@ impl Builder {
             Rule::list_lit => ExprKind::List(p.into_inner().map(|e| self.expr(e)).collect()),
             Rule::expr => return self.expr(p),
             Rule::if_expr => {
-                let mut es = p.into_inner().filter(|x| x.as_rule() == Rule::expr).map(|e| self.expr(e));
+                let mut es = p
+                    .into_inner()
+                    .filter(|x| x.as_rule() == Rule::expr)
+                    .map(|e| self.expr(e));
                 let (Some(c), Some(a), Some(b)) = (es.next(), es.next(), es.next()) else {
-                    return Expr { kind: ExprKind::Error, span };
+                    return Expr {
+                        kind: ExprKind::Error,
+                        span,
+                    };
                 };
                 ExprKind::If(Box::new(c), Box::new(a), Box::new(b))
             }
@@ -681,8 +785,13 @@ impl Builder {
                     Some(Rule::kw_all) => Quant::All,
                     _ => Quant::Any,
                 };
-                let (Some(var), Some(_), Some(list), Some(body)) = (it.next(), it.next(), it.next(), it.next()) else {
-                    return Expr { kind: ExprKind::Error, span };
+                let (Some(var), Some(_), Some(list), Some(body)) =
+                    (it.next(), it.next(), it.next(), it.next())
+                else {
+                    return Expr {
+                        kind: ExprKind::Error,
+                        span,
+                    };
                 };
                 ExprKind::Quantifier {
                     quant,
@@ -701,10 +810,16 @@ impl Builder {
         let span = self.span(&p);
         let mut it = p.into_inner();
         let Some(func) = it.next().map(|f| self.ident(f)) else {
-            return Expr { kind: ExprKind::Error, span };
+            return Expr {
+                kind: ExprKind::Error,
+                span,
+            };
         };
         let Some(first) = it.next() else {
-            return Expr { kind: ExprKind::Call(func, Vec::new()), span };
+            return Expr {
+                kind: ExprKind::Call(func, Vec::new()),
+                span,
+            };
         };
         let first = self.expr(first);
         let tail = it.next();
@@ -712,7 +827,10 @@ impl Builder {
             Some(t) if t.as_rule() == Rule::comprehension => {
                 let mut ti = t.into_inner().skip(1);
                 let (Some(var), Some(_), Some(list)) = (ti.next(), ti.next(), ti.next()) else {
-                    return Expr { kind: ExprKind::Error, span };
+                    return Expr {
+                        kind: ExprKind::Error,
+                        span,
+                    };
                 };
                 let var = self.ident(var);
                 let list = self.expr(list);
@@ -720,19 +838,36 @@ impl Builder {
                 if func.name == "count" {
                     // count(e for x in xs where p) counts elements; e is ignored unless
                     // it is the bound variable itself
-                    ExprKind::Count { var, list: Box::new(list), filter }
+                    ExprKind::Count {
+                        var,
+                        list: Box::new(list),
+                        filter,
+                    }
                 } else {
-                    ExprKind::Aggregate { func, body: Box::new(first), var, list: Box::new(list), filter }
+                    ExprKind::Aggregate {
+                        func,
+                        body: Box::new(first),
+                        var,
+                        list: Box::new(list),
+                        filter,
+                    }
                 }
             }
             Some(t) if t.as_rule() == Rule::count_filter => {
                 let filter = t.into_inner().nth(1).map(|f| Box::new(self.expr(f)));
                 match count_shape(first) {
-                    Ok((var, list)) if func.name == "count" => ExprKind::Count { var, list: Box::new(list), filter },
+                    Ok((var, list)) if func.name == "count" => ExprKind::Count {
+                        var,
+                        list: Box::new(list),
+                        filter,
+                    },
                     _ => {
                         self.errors.push(
-                            Diagnostic::error(Code::Syntax, "`where` needs the form `count(x in list where condition)`")
-                                .at(span),
+                            Diagnostic::error(
+                                Code::Syntax,
+                                "`where` needs the form `count(x in list where condition)`",
+                            )
+                            .at(span),
                         );
                         ExprKind::Error
                     }
@@ -742,7 +877,14 @@ impl Builder {
                 if func.name == "count" {
                     match count_shape(first) {
                         Ok((var, list)) => {
-                            return Expr { kind: ExprKind::Count { var, list: Box::new(list), filter: None }, span };
+                            return Expr {
+                                kind: ExprKind::Count {
+                                    var,
+                                    list: Box::new(list),
+                                    filter: None,
+                                },
+                                span,
+                            };
                         }
                         Err(first) => {
                             let mut args = vec![first];
@@ -775,11 +917,21 @@ fn count_shape(e: Expr) -> Result<(Ident, Expr), Expr> {
         ExprKind::Binary(BinOp::In, lhs, rhs) => match lhs.kind {
             ExprKind::Name(var) => Ok((var, *rhs)),
             k => Err(Expr {
-                kind: ExprKind::Binary(BinOp::In, Box::new(Expr { kind: k, span: lhs.span }), rhs),
+                kind: ExprKind::Binary(
+                    BinOp::In,
+                    Box::new(Expr {
+                        kind: k,
+                        span: lhs.span,
+                    }),
+                    rhs,
+                ),
                 span: e.span,
             }),
         },
-        k => Err(Expr { kind: k, span: e.span }),
+        k => Err(Expr {
+            kind: k,
+            span: e.span,
+        }),
     }
 }
 
@@ -847,4 +999,3 @@ fn unescape(raw: &str) -> String {
     }
     out
 }
-
