@@ -116,7 +116,7 @@ impl CompileError {
 pub enum EvalError {
     /// Not JSON.
     #[error("{0}")]
-    Json(Diagnostic),
+    Json(Box<Diagnostic>),
     /// JSON, but not valid against the spec's inputs.
     #[error("the submission has {} error(s); first: {}", .errors.len(), .errors.first().map(ToString::to_string).unwrap_or_default())]
     Invalid {
@@ -131,7 +131,7 @@ impl EvalError {
     /// Every diagnostic.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
-            EvalError::Json(d) => vec![d.clone()],
+            EvalError::Json(d) => vec![(**d).clone()],
             EvalError::Invalid { errors, warnings } => {
                 errors.iter().chain(warnings).cloned().collect()
             }

@@ -9,7 +9,6 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use num_integer::Integer;
 use num_rational::Ratio;
 use num_traits::{CheckedAdd, CheckedDiv, CheckedMul, CheckedSub, Signed, ToPrimitive, Zero};
 
@@ -79,7 +78,7 @@ impl Num {
     }
 
     /// Checked sum.
-    pub fn add(self, o: Num) -> Result<Num, ArithError> {
+    pub fn plus(self, o: Num) -> Result<Num, ArithError> {
         self.0
             .checked_add(&o.0)
             .map(Num)
@@ -87,7 +86,7 @@ impl Num {
     }
 
     /// Checked difference.
-    pub fn sub(self, o: Num) -> Result<Num, ArithError> {
+    pub fn minus(self, o: Num) -> Result<Num, ArithError> {
         self.0
             .checked_sub(&o.0)
             .map(Num)
@@ -95,7 +94,7 @@ impl Num {
     }
 
     /// Checked product.
-    pub fn mul(self, o: Num) -> Result<Num, ArithError> {
+    pub fn times(self, o: Num) -> Result<Num, ArithError> {
         self.0
             .checked_mul(&o.0)
             .map(Num)
@@ -103,7 +102,7 @@ impl Num {
     }
 
     /// Checked quotient.
-    pub fn div(self, o: Num) -> Result<Num, ArithError> {
+    pub fn over(self, o: Num) -> Result<Num, ArithError> {
         if o.0.is_zero() {
             return Err(ArithError::DivisionByZero);
         }
@@ -114,7 +113,7 @@ impl Num {
     }
 
     /// Negation.
-    pub fn neg(self) -> Result<Num, ArithError> {
+    pub fn negate(self) -> Result<Num, ArithError> {
         if self.numer() == i128::MIN {
             return Err(ArithError::Overflow);
         }
@@ -225,7 +224,7 @@ impl Num {
         let Some(m) = pow10_i(p) else {
             return format!("{}/{}", self.numer(), self.denom());
         };
-        let Ok(scaled) = self.mul(Num::int(m)) else {
+        let Ok(scaled) = self.times(Num::int(m)) else {
             return format!("{}/{}", self.numer(), self.denom());
         };
         let r = scaled.round().numer();
@@ -277,11 +276,6 @@ impl fmt::Display for Num {
     }
 }
 
-/// Integer division helper used by the checker for constant folding.
-pub fn gcd(a: i128, b: i128) -> i128 {
-    a.gcd(&b)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,7 +286,7 @@ mod tests {
 
     #[test]
     fn decimal_text_is_exact() {
-        assert_eq!(n("0.1").add(n("0.2")), Ok(n("0.3")));
+        assert_eq!(n("0.1").plus(n("0.2")), Ok(n("0.3")));
         assert_eq!(n("1e3"), Num::int(1000));
         assert_eq!(n("2.5E-2"), Num::ratio(1, 40).unwrap_or(Num::ZERO));
         assert_eq!(n("-3.50"), Num::ratio(-7, 2).unwrap_or(Num::ZERO));
@@ -304,15 +298,18 @@ mod tests {
     #[test]
     fn rates_from_counts_compare_exactly() {
         let rate = Num::int(29)
-            .div(Num::int(50))
-            .and_then(|r| r.mul(Num::int(100)));
+            .over(Num::int(50))
+            .and_then(|r| r.times(Num::int(100)));
         assert_eq!(rate.map(|r| r.compare(Num::int(58))), Ok(Ordering::Equal));
     }
 
     #[test]
     fn overflow_and_zero_division_are_errors() {
-        assert_eq!(Num::int(1).div(Num::ZERO), Err(ArithError::DivisionByZero));
-        assert_eq!(Num::int(i128::MAX).add(Num::ONE), Err(ArithError::Overflow));
+        assert_eq!(Num::int(1).over(Num::ZERO), Err(ArithError::DivisionByZero));
+        assert_eq!(
+            Num::int(i128::MAX).plus(Num::ONE),
+            Err(ArithError::Overflow)
+        );
     }
 
     #[test]

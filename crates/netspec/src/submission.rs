@@ -61,14 +61,13 @@ pub struct Submission {
 }
 
 /// Parses JSON text; a syntax error is a `NS0207` diagnostic with line and column.
-pub fn parse_json(text: &str) -> Result<Json, Diagnostic> {
+pub fn parse_json(text: &str) -> Result<Json, Box<Diagnostic>> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     serde_json::from_str(text).map_err(|e| {
-        Diagnostic::error(Code::SubmissionJson, format!("not valid JSON: {e}")).with_note(format!(
-            "at line {}, column {}",
-            e.line(),
-            e.column()
-        ))
+        let at = format!("at line {}, column {}", e.line(), e.column());
+        Box::new(
+            Diagnostic::error(Code::SubmissionJson, format!("not valid JSON: {e}")).with_note(at),
+        )
     })
 }
 
@@ -378,7 +377,7 @@ impl Ingest<'_> {
                     return None;
                 }
                 let value = if ty == ScalarTy::Percent {
-                    num.div(Num::int(100)).ok()?
+                    num.over(Num::int(100)).ok()?
                 } else {
                     num
                 };
@@ -407,7 +406,7 @@ impl Ingest<'_> {
         let show = |b: Bound| match b {
             Bound::Num(n) if ty == ScalarTy::Percent => format!(
                 "{}%",
-                n.mul(Num::int(100))
+                n.times(Num::int(100))
                     .map(|x| x.display(4))
                     .unwrap_or_default()
             ),

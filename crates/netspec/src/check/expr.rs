@@ -114,7 +114,7 @@ impl Checker<'_> {
                 None => self.bad_literal(span, format!("`{t}` is too large to hold exactly")),
             },
             ExprKind::Percent(t) => {
-                match Num::parse_decimal(t).and_then(|n| n.div(Num::int(100)).ok()) {
+                match Num::parse_decimal(t).and_then(|n| n.over(Num::int(100)).ok()) {
                     Some(n) => node(NodeKind::Const(Const::Num(n)), span, Ty::Percent),
                     None => self.bad_literal(span, format!("`{t}%` is not a valid percent")),
                 }

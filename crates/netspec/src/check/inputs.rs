@@ -282,7 +282,7 @@ impl Checker<'_> {
                         continue;
                     }
                     match Num::parse_decimal(text) {
-                        Some(n) if ty == ScalarTy::Percent => match n.div(Num::int(100)) {
+                        Some(n) if ty == ScalarTy::Percent => match n.over(Num::int(100)) {
                             Ok(f) => Bound::Num(f),
                             Err(_) => continue,
                         },

@@ -682,7 +682,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 TestClause::ExpectRequirement(id, outcome, _) => {
-                    if ids.iter().any(|i| *i == id.name) {
+                    if ids.contains(&id.name) {
                         expect.push(Expectation::Requirement(id.name.clone(), *outcome));
                     } else {
                         self.error(

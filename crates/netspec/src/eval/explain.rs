@@ -253,7 +253,7 @@ fn show(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, as_percent: Option<bool>) -> String {
         V::Bool(b) => b.to_string(),
         V::Num(n) if pct => format!(
             "{}%",
-            n.mul(Num::int(100))
+            n.times(Num::int(100))
                 .map(|x| x.display(2))
                 .unwrap_or_default()
         ),
@@ -303,7 +303,7 @@ fn json_of(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>) -> Option<Json> {
 fn json_as(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, pct: bool) -> Option<Json> {
     Some(match v {
         V::Bool(b) => Json::Bool(*b),
-        V::Num(n) if pct => num_json(n.mul(Num::int(100)).ok()?),
+        V::Num(n) if pct => num_json(n.times(Num::int(100)).ok()?),
         V::Num(n) => num_json(*n),
         V::Date(d) => Json::String(d.to_string()),
         V::Dur(d) => Json::String(d.to_string()),
@@ -355,9 +355,9 @@ fn comparison<'a>(
     let (gap, gap_text) = match (va, vb) {
         (V::Num(x), V::Num(y)) if !held => {
             let d = match op {
-                Cmp::Ge | Cmp::Gt => y.sub(*x).ok(),
-                Cmp::Le | Cmp::Lt => x.sub(*y).ok(),
-                Cmp::Eq => x.sub(*y).ok().and_then(|d| d.abs().ok()),
+                Cmp::Ge | Cmp::Gt => y.minus(*x).ok(),
+                Cmp::Le | Cmp::Lt => x.minus(*y).ok(),
+                Cmp::Eq => x.minus(*y).ok().and_then(|d| d.abs().ok()),
                 Cmp::Ne => None,
             };
             match d {
@@ -365,7 +365,7 @@ fn comparison<'a>(
                     let shown = if pct {
                         format!(
                             "{} percentage points",
-                            d.mul(Num::int(100))
+                            d.times(Num::int(100))
                                 .map(|x| x.display(2))
                                 .unwrap_or_default()
                         )
@@ -374,7 +374,7 @@ fn comparison<'a>(
                     };
                     (
                         if pct {
-                            d.mul(Num::int(100)).ok().map(num_json)
+                            d.times(Num::int(100)).ok().map(num_json)
                         } else {
                             Some(num_json(d))
                         },

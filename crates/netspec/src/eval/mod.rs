@@ -233,7 +233,7 @@ impl<'a> Ctx<'a> {
                 other => other,
             },
             NodeKind::Neg(x) => match self.eval(x) {
-                V::Num(v) => self.num(v.neg(), n),
+                V::Num(v) => self.num(v.negate(), n),
                 other => other,
             },
             NodeKind::And(a, b) => {
@@ -269,10 +269,10 @@ impl<'a> Ctx<'a> {
                 match (va, vb) {
                     (V::Num(x), V::Num(y)) => {
                         let r = match op {
-                            Arith::Add => x.add(y),
-                            Arith::Sub => x.sub(y),
-                            Arith::Mul => x.mul(y),
-                            Arith::Div => x.div(y),
+                            Arith::Add => x.plus(y),
+                            Arith::Sub => x.minus(y),
+                            Arith::Mul => x.times(y),
+                            Arith::Div => x.over(y),
                         };
                         self.num(r, n)
                     }
@@ -467,7 +467,7 @@ impl<'a> Ctx<'a> {
                 let mut total = Num::ZERO;
                 for v in &values {
                     if let V::Num(x) = v {
-                        match total.add(*x) {
+                        match total.plus(*x) {
                             Ok(t) => total = t,
                             Err(e) => return V::problem(format!("{e} in `{}`", self.text(n))),
                         }
@@ -479,7 +479,7 @@ impl<'a> Ctx<'a> {
                 if values.is_empty() {
                     return V::problem(format!("`{}` is the mean of an empty list", self.text(n)));
                 }
-                self.num(total.div(Num::int(values.len() as i128)), n)
+                self.num(total.over(Num::int(values.len() as i128)), n)
             }
             AggFn::Min | AggFn::Max => {
                 let best = values.into_iter().reduce(|a, b| {
