@@ -96,8 +96,6 @@ codes! {
         "`present(x)` asks whether a question was answered, so `x` must be an input or a field of a list element.";
     RatingBlock = "NS0024", "invalid rating block",
         "Ratings are green, amber, red and incomplete; the last rule must be `otherwise`; a spec has at most one rating block.";
-    AmbiguousName = "NS0025", "name needs a context",
-        "A bare name that is not an input or definition is read as an enum value, which only makes sense compared with an enum input.";
     TooDeep = "NS0026", "too deeply nested",
         "An expression or bracket nesting exceeds the engine's depth limit.";
     UnknownTestArea = "NS0027", "test names an unknown area or rating",

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test of the repository: formatting, lints, the Rust test suites
+# (unit, conformance corpus, property, snapshot and CLI end-to-end tests), and
+# the spec tests through the CLI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== cargo test"
+cargo test --workspace --locked
+
+echo "== netspec check + test on the bundled specs"
+cargo build --locked -q -p netspec-cli
+./target/debug/netspec check specs/*.netspec
+./target/debug/netspec test specs/
