@@ -163,49 +163,114 @@ fn shift_expr(mut e: Expr, by: u32) -> Expr {
     e
 }
 
-/// Rejects bracket nesting deeper than [`MAX_DEPTH`] before pest recurses into it.
+/// Most prefix operators in a row (`not not … x`, `- - … x`).
+const MAX_PREFIX_RUN: usize = 64;
+/// Most `if`/`all`/`any` in one expression (each nests without brackets).
+const MAX_NESTING_KEYWORDS: usize = 256;
+
+/// Rejects input that would nest deeper than the parser can follow, before
+/// pest recurses into it: brackets deeper than [`MAX_DEPTH`], long runs of
+/// prefix operators, and expressions with very many nesting keywords.
 fn check_nesting(text: &str, file: FileId) -> Option<Diagnostic> {
+    let too_deep = |i: usize, len: usize, msg: String| {
+        Some(
+            Diagnostic::error(Code::TooDeep, msg)
+                .at(Span::new(file, i, i + len))
+                .with_label("too deep here")
+                .with_help("split the expression into `let` definitions"),
+        )
+    };
     let mut depth = 0usize;
-    let mut in_str = false;
-    let mut escaped = false;
-    let mut in_comment = false;
+    let mut prefix_run = 0usize;
+    let mut keywords = 0usize;
     let bytes = text.as_bytes();
-    for (i, &c) in bytes.iter().enumerate() {
-        if in_comment {
-            if c == b'\n' {
-                in_comment = false;
-            }
-            continue;
-        }
-        if in_str {
-            if escaped {
-                escaped = false;
-            } else if c == b'\\' {
-                escaped = true;
-            } else if c == b'"' {
-                in_str = false;
-            }
-            continue;
-        }
+    let mut i = 0;
+    while let Some(&c) = bytes.get(i) {
         match c {
-            b'"' => in_str = true,
-            b'/' if bytes.get(i + 1) == Some(&b'/') => in_comment = true,
+            b'"' => {
+                // skip a string
+                i += 1;
+                while let Some(&d) = bytes.get(i) {
+                    i += if d == b'\\' { 2 } else { 1 };
+                    if d == b'"' {
+                        break;
+                    }
+                }
+                prefix_run = 0;
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while bytes.get(i).is_some_and(|&d| d != b'\n') {
+                    i += 1;
+                }
+                continue;
+            }
+            b' ' | b'\t' | b'\r' | b'\n' => {}
             b'(' | b'[' | b'{' => {
                 depth += 1;
+                prefix_run = 0;
                 if depth > MAX_DEPTH {
-                    return Some(
-                        Diagnostic::error(
-                            Code::TooDeep,
-                            format!("brackets nested more than {MAX_DEPTH} deep"),
-                        )
-                        .at(Span::new(file, i, i + 1))
-                        .with_label("too deep here"),
+                    return too_deep(i, 1, format!("brackets nested more than {MAX_DEPTH} deep"));
+                }
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                prefix_run = 0;
+                if c == b'}' {
+                    keywords = 0;
+                }
+            }
+            b'-' => {
+                prefix_run += 1;
+                if prefix_run > MAX_PREFIX_RUN {
+                    return too_deep(
+                        i,
+                        1,
+                        format!("more than {MAX_PREFIX_RUN} prefix operators in a row"),
                     );
                 }
             }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while bytes
+                    .get(i)
+                    .is_some_and(|d| d.is_ascii_alphanumeric() || *d == b'_')
+                {
+                    i += 1;
+                }
+                match text.get(start..i).unwrap_or("") {
+                    "not" => {
+                        prefix_run += 1;
+                        if prefix_run > MAX_PREFIX_RUN {
+                            return too_deep(
+                                start,
+                                3,
+                                format!("more than {MAX_PREFIX_RUN} prefix operators in a row"),
+                            );
+                        }
+                    }
+                    w @ ("if" | "all" | "any") => {
+                        prefix_run = 0;
+                        keywords += 1;
+                        if keywords > MAX_NESTING_KEYWORDS {
+                            return too_deep(
+                                start,
+                                w.len(),
+                                format!("more than {MAX_NESTING_KEYWORDS} `if`/`all`/`any` in one expression"),
+                            );
+                        }
+                    }
+                    "requirement" | "let" | "applies" | "test" => {
+                        prefix_run = 0;
+                        keywords = 0;
+                    }
+                    _ => prefix_run = 0,
+                }
+                continue;
+            }
+            _ => prefix_run = 0,
         }
+        i += 1;
     }
     None
 }
@@ -691,7 +756,7 @@ impl Builder {
                                 kind: ExprKind::Unary(uop, Box::new(rhs)),
                                 span,
                             },
-                            d + 1,
+                            deeper(d)?,
                         ))
                     })
                     .map_postfix(|lhs, op| {
@@ -709,7 +774,7 @@ impl Builder {
                                 kind: ExprKind::Field(Box::new(lhs), name),
                                 span,
                             },
-                            d + 1,
+                            deeper(d)?,
                         ))
                     })
                     .map_infix(|lhs, op, rhs| {
@@ -904,6 +969,15 @@ impl Builder {
             }
         };
         Expr { kind, span }
+    }
+}
+
+/// One level deeper, or an error past the expression depth limit.
+fn deeper(d: usize) -> Result<usize, ()> {
+    if d >= MAX_DEPTH * 4 {
+        Err(())
+    } else {
+        Ok(d + 1)
     }
 }
 
