@@ -60,6 +60,15 @@ enum Command {
         /// Only tests whose name contains this text.
         #[arg(long)]
         filter: Option<String>,
+        /// Report which outcomes the tests produced for each requirement.
+        #[arg(long)]
+        coverage: bool,
+        /// Fail (exit 1) when a spec's coverage is below this percentage (implies --coverage).
+        #[arg(long, value_name = "PERCENT")]
+        min_coverage: Option<f64>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Explain a diagnostic code, e.g. `netspec explain NS0002`.
     Explain {
@@ -111,7 +120,19 @@ fn main() -> ExitCode {
             fail_on,
             !no_explanations,
         ),
-        Command::Test { paths, filter } => test(&paths, filter.as_deref()),
+        Command::Test {
+            paths,
+            filter,
+            coverage,
+            min_coverage,
+            format,
+        } => test(
+            &paths,
+            filter.as_deref(),
+            coverage || min_coverage.is_some(),
+            min_coverage,
+            format,
+        ),
         Command::Explain { code } => explain(&code),
     };
     ExitCode::from(code)
@@ -296,13 +317,22 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn test(paths: &[PathBuf], filter: Option<&str>) -> u8 {
+fn test(
+    paths: &[PathBuf],
+    filter: Option<&str>,
+    show_coverage: bool,
+    min_coverage: Option<f64>,
+    format: Format,
+) -> u8 {
     let files = match spec_files(paths) {
         Ok(f) => f,
         Err(code) => return code,
     };
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut broken = 0;
+    let mut below = Vec::new();
+    let mut json_specs = Vec::new();
+    let text_out = format == Format::Text;
     for f in files {
         // shared files (no `spec` header) are tested through the specs that use them
         let text = std::fs::read_to_string(&f).unwrap_or_default();
@@ -316,40 +346,112 @@ fn test(paths: &[PathBuf], filter: Option<&str>) -> u8 {
                 continue;
             }
         };
-        for r in spec.run_tests() {
-            if filter.is_some_and(|flt| !r.name.contains(flt)) {
-                continue;
-            }
+        let results: Vec<netspec::TestResult> = spec
+            .run_tests()
+            .into_iter()
+            .filter(|r| filter.is_none_or(|flt| r.name.contains(flt)))
+            .collect();
+        for r in &results {
             if r.passed {
                 passed += 1;
-                println!("test {} :: {} ... ok", spec.id(), r.name);
             } else {
                 failed += 1;
-                println!("test {} :: {} ... FAILED", spec.id(), r.name);
-                if let Some(loc) = &r.location {
-                    println!("    at {}:{}:{}", loc.file, loc.line, loc.column);
-                }
-                if let Some(e) = &r.error {
-                    println!("    {e}");
-                }
-                for m in &r.mismatches {
-                    println!(
-                        "    {}: expected {}, got {}",
-                        m.subject, m.expected, m.actual
-                    );
-                    for d in &m.detail {
-                        println!("        {d}");
-                    }
-                }
+            }
+            if text_out {
+                print_test_result(spec.id(), r);
             }
         }
+        let cov = netspec::testing::coverage(&spec, &results);
+        if show_coverage && text_out {
+            print_coverage(&cov);
+        }
+        if let Some(min) = min_coverage {
+            if cov.percent < min {
+                below.push(format!("{}: {:.1}% < {min}%", cov.spec, cov.percent));
+            }
+        }
+        if !text_out {
+            json_specs.push(serde_json::json!({
+                "spec": spec.id(),
+                "file": f.to_string_lossy(),
+                "tests": results,
+                "coverage": if show_coverage { serde_json::to_value(&cov).unwrap_or_default() } else { serde_json::Value::Null },
+            }));
+        }
     }
-    println!();
-    println!("{passed} passed, {failed} failed");
+    if text_out {
+        println!();
+        println!("{passed} passed, {failed} failed");
+    } else {
+        print_json(&serde_json::json!({ "specs": json_specs, "passed": passed, "failed": failed }));
+    }
     if broken > 0 {
         eprintln!("error: {broken} spec(s) did not compile");
     }
-    u8::from(failed > 0 || broken > 0)
+    for b in &below {
+        eprintln!("error: coverage below the minimum: {b}");
+    }
+    u8::from(failed > 0 || broken > 0 || !below.is_empty())
+}
+
+fn print_test_result(spec: &str, r: &netspec::TestResult) {
+    if r.passed {
+        println!("test {spec} :: {} ... ok", r.name);
+        return;
+    }
+    println!("test {spec} :: {} ... FAILED", r.name);
+    if let Some(loc) = &r.location {
+        println!("    at {}:{}:{}", loc.file, loc.line, loc.column);
+    }
+    if let Some(e) = &r.error {
+        println!("    {e}");
+    }
+    for m in &r.mismatches {
+        println!(
+            "    {}: expected {}, got {}",
+            m.subject, m.expected, m.actual
+        );
+        for d in &m.detail {
+            println!("        {d}");
+        }
+    }
+}
+
+fn print_coverage(cov: &netspec::testing::Coverage) {
+    println!(
+        "coverage {}: {}/{} requirements seen met and not met (and not applicable where they can be): {:.1}%",
+        cov.spec, cov.covered, cov.total, cov.percent
+    );
+    for a in cov.areas.iter().filter(|a| a.total > 0) {
+        println!("    {:<18} {}/{}", a.area, a.covered, a.total);
+    }
+    for r in cov.requirements.iter().filter(|r| !r.covered()) {
+        let mut seen = Vec::new();
+        let mut never = Vec::new();
+        let flags = [
+            ("met", r.met, true),
+            ("not_met", r.not_met, true),
+            ("not_applicable", r.not_applicable, r.has_applies),
+            ("incomplete", r.incomplete, false),
+        ];
+        for (name, was, needed) in flags {
+            if was {
+                seen.push(name);
+            } else if needed {
+                never.push(name);
+            }
+        }
+        let seen = if seen.is_empty() {
+            "nothing".to_string()
+        } else {
+            seen.join(", ")
+        };
+        println!(
+            "    not covered: {} (seen {seen}; never {})",
+            r.id,
+            never.join(", ")
+        );
+    }
 }
 
 fn is_spec_file(text: &str) -> bool {

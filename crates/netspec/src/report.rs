@@ -226,8 +226,13 @@ pub fn assess(
                 Outcome::NotApplicable
             }
             Some((_, V::Unknown(u))) => {
+                // list what decides applicability and, should it apply, the rule
                 missing.extend(u.missing);
                 problems.extend(u.problems);
+                if let V::Unknown(r) = cx.eval(&r.rule) {
+                    missing.extend(r.missing);
+                    problems.extend(r.problems);
+                }
                 Outcome::Incomplete
             }
             _ => match cx.eval(&r.rule) {

@@ -169,3 +169,111 @@ fn rating_mismatch(
         detail,
     }
 }
+
+/// Which outcomes the tests produced for one requirement.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RequirementCoverage {
+    /// Requirement id.
+    pub id: String,
+    /// Area keyword.
+    pub area: String,
+    /// Seen met.
+    pub met: bool,
+    /// Seen not met.
+    pub not_met: bool,
+    /// Seen not applicable.
+    pub not_applicable: bool,
+    /// Seen incomplete.
+    pub incomplete: bool,
+    /// Whether the requirement has an `applies when`.
+    pub has_applies: bool,
+}
+
+impl RequirementCoverage {
+    /// Seen both met and not met (and not applicable, when it can be).
+    pub fn covered(&self) -> bool {
+        self.met && self.not_met && (!self.has_applies || self.not_applicable)
+    }
+}
+
+/// Coverage of a spec's requirements by its tests.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Coverage {
+    /// Spec id.
+    pub spec: String,
+    /// Per requirement, in report order.
+    pub requirements: Vec<RequirementCoverage>,
+    /// Per area: (area, covered, total).
+    pub areas: Vec<AreaCoverage>,
+    /// Covered requirements.
+    pub covered: usize,
+    /// All requirements.
+    pub total: usize,
+    /// covered / total × 100 (100 for a spec with no requirements).
+    pub percent: f64,
+}
+
+/// Coverage of one area.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AreaCoverage {
+    /// Area keyword.
+    pub area: String,
+    /// Covered requirements.
+    pub covered: usize,
+    /// All requirements.
+    pub total: usize,
+}
+
+/// Works out coverage from test results. Only tests that ran (passed or
+/// failed on expectations) count.
+pub fn coverage(spec: &Spec, results: &[TestResult]) -> Coverage {
+    let mut reqs: Vec<RequirementCoverage> = spec
+        .checked()
+        .requirements
+        .iter()
+        .map(|r| RequirementCoverage {
+            id: r.id.clone(),
+            area: AREAS.get(r.area).map_or("", |(k, _)| *k).to_string(),
+            has_applies: r.applies.is_some(),
+            ..RequirementCoverage::default()
+        })
+        .collect();
+    for t in results {
+        for (id, o) in &t.outcomes {
+            if let Some(c) = reqs.iter_mut().find(|c| c.id == *id) {
+                match o {
+                    Outcome::Met => c.met = true,
+                    Outcome::NotMet => c.not_met = true,
+                    Outcome::NotApplicable => c.not_applicable = true,
+                    Outcome::Incomplete => c.incomplete = true,
+                }
+            }
+        }
+    }
+    let areas = AREAS
+        .iter()
+        .map(|(k, _)| {
+            let in_area: Vec<&RequirementCoverage> = reqs.iter().filter(|r| r.area == *k).collect();
+            AreaCoverage {
+                area: (*k).to_string(),
+                covered: in_area.iter().filter(|r| r.covered()).count(),
+                total: in_area.len(),
+            }
+        })
+        .collect();
+    let covered = reqs.iter().filter(|r| r.covered()).count();
+    let total = reqs.len();
+    let percent = if total == 0 {
+        100.0
+    } else {
+        covered as f64 * 100.0 / total as f64
+    };
+    Coverage {
+        spec: spec.id().to_string(),
+        requirements: std::mem::take(&mut reqs),
+        areas,
+        covered,
+        total,
+        percent,
+    }
+}
