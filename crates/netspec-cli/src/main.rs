@@ -70,6 +70,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Print the JSON Schema (draft 2020-12) of a valid submission.
+    Schema {
+        /// The spec (.netspec).
+        spec: PathBuf,
+    },
+    /// List the questions a provider answers, grouped as the form shows them.
+    Inputs {
+        /// The spec (.netspec).
+        spec: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Explain a diagnostic code, e.g. `netspec explain NS0002`.
     Explain {
         /// The code.
@@ -133,6 +146,26 @@ fn main() -> ExitCode {
             min_coverage,
             format,
         ),
+        Command::Schema { spec } => match load(&spec, Format::Text) {
+            Ok(s) => {
+                print_json(&s.json_schema());
+                0
+            }
+            Err(code) => code,
+        },
+        Command::Inputs { spec, format } => match load(&spec, Format::Text) {
+            Ok(s) => {
+                let sections = s.inputs();
+                match format {
+                    Format::Json => {
+                        print_json(&serde_json::to_value(&sections).unwrap_or_default())
+                    }
+                    Format::Text => print!("{}", inputs_text(&sections)),
+                }
+                0
+            }
+            Err(code) => code,
+        },
         Command::Explain { code } => explain(&code),
     };
     ExitCode::from(code)
@@ -452,6 +485,52 @@ fn print_coverage(cov: &netspec::testing::Coverage) {
             never.join(", ")
         );
     }
+}
+
+fn inputs_text(sections: &[netspec::inputs::Section]) -> String {
+    fn one(out: &mut String, q: &netspec::inputs::Question, indent: usize) {
+        let pad = "  ".repeat(indent);
+        let mut ty = q.kind.to_string();
+        if !q.values.is_empty() {
+            ty = format!("enum({})", q.values.join(", "));
+        }
+        let mut facts = vec![ty];
+        if let Some(m) = &q.min {
+            facts.push(format!("min {m}"));
+        }
+        if let Some(m) = &q.max {
+            facts.push(format!("max {m}"));
+        }
+        if let Some(u) = &q.unit {
+            facts.push(format!("unit {u}"));
+        }
+        out.push_str(&format!(
+            "{pad}{}: {}  \"{}\"",
+            q.name,
+            facts.join(", "),
+            q.question
+        ));
+        if q.read_by.is_empty() {
+            out.push_str("  [read by no requirement]\n");
+        } else {
+            out.push_str(&format!("  [read by {}]\n", q.read_by.join(", ")));
+        }
+        if let Some(h) = &q.help {
+            out.push_str(&format!("{pad}    help: {h}\n"));
+        }
+        for f in &q.fields {
+            one(out, f, indent + 1);
+        }
+    }
+    let mut out = String::new();
+    for s in sections {
+        out.push_str(&format!("== {}\n", s.title.as_deref().unwrap_or("Inputs")));
+        for q in &s.questions {
+            one(&mut out, q, 0);
+        }
+        out.push('\n');
+    }
+    out
 }
 
 fn is_spec_file(text: &str) -> bool {

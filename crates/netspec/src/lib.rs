@@ -50,6 +50,7 @@ pub mod calendar;
 pub mod check;
 pub mod diagnostic;
 pub mod eval;
+pub mod inputs;
 pub mod ir;
 pub mod number;
 pub mod report;
@@ -248,6 +249,16 @@ impl Spec {
             date,
             opts.explanations,
         ))
+    }
+
+    /// The questions a provider answers, grouped as the form shows them.
+    pub fn inputs(&self) -> Vec<inputs::Section> {
+        inputs::form(&self.checked)
+    }
+
+    /// The JSON Schema (draft 2020-12) of a valid submission.
+    pub fn json_schema(&self) -> serde_json::Value {
+        inputs::json_schema(&self.checked)
     }
 
     /// Runs the spec's `test` blocks.

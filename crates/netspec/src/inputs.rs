@@ -1,0 +1,458 @@
+//! What a provider is asked: the form model and the JSON Schema.
+//!
+//! Both come from the spec's declared inputs alone. [`form`] groups the
+//! questions as the `inputs` blocks do, with types, bounds, units and the
+//! requirements that read each one; [`json_schema`] describes a valid
+//! submission in JSON Schema draft 2020-12.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::{json, Map, Value as Json};
+
+use crate::check::Checked;
+use crate::ir::{Bound, FieldDef, FieldKind, Node, NodeKind, RecordId, ScalarTy, Ty};
+use crate::number::Num;
+
+/// One question (or list/group of questions) in the form.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Question {
+    /// JSON key.
+    pub name: String,
+    /// JSON pointer, with `*` standing for list positions.
+    pub path: String,
+    /// `bool`, `int`, `number`, `percent`, `date`, `text`, `enum`, `list` or `group`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The question text.
+    pub question: String,
+    /// Guidance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Unit for display.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Lower bound (percent in percent points; dates as text; list length).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<Json>,
+    /// Upper bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<Json>,
+    /// Allowed values of an enum.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+    /// Fields of a list element or group.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Question>,
+    /// Requirements whose rules read this input.
+    pub read_by: Vec<String>,
+}
+
+/// A titled group of questions (one `inputs` block title).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    /// The block title (`null` when untitled).
+    pub title: Option<String>,
+    /// Its questions.
+    pub questions: Vec<Question>,
+}
+
+/// Every question of a spec, grouped into sections in declaration order.
+pub fn form(spec: &Checked) -> Vec<Section> {
+    let readers = readers(spec);
+    let mut sections: Vec<Section> = Vec::new();
+    let Some(root) = spec.schema.records.first() else {
+        return sections;
+    };
+    for (slot, f) in root.fields.iter().enumerate() {
+        let q = question(spec, 0, slot, f, &readers);
+        match sections.iter_mut().find(|s| s.title == f.section) {
+            Some(s) => s.questions.push(q),
+            None => sections.push(Section {
+                title: f.section.clone(),
+                questions: vec![q],
+            }),
+        }
+    }
+    sections
+}
+
+fn bound_json(b: Bound, percent: bool) -> Json {
+    match b {
+        Bound::Num(n) => {
+            let n = if percent {
+                n.times(Num::int(100)).unwrap_or(n)
+            } else {
+                n
+            };
+            number_json(n)
+        }
+        Bound::Date(d) => Json::String(d.to_string()),
+    }
+}
+
+fn number_json(n: Num) -> Json {
+    if let Some(i) = n.to_integer().and_then(|i| i64::try_from(i).ok()) {
+        return Json::from(i);
+    }
+    serde_json::Number::from_f64(n.to_f64()).map_or(Json::Null, Json::Number)
+}
+
+fn question(
+    spec: &Checked,
+    rec: RecordId,
+    slot: usize,
+    f: &FieldDef,
+    readers: &BTreeMap<(RecordId, usize), BTreeSet<String>>,
+) -> Question {
+    let mut q = Question {
+        name: f.name.clone(),
+        path: f.pointer.clone(),
+        kind: "text",
+        question: f.question.clone(),
+        help: f.help.clone(),
+        unit: f.unit.clone(),
+        min: None,
+        max: None,
+        values: Vec::new(),
+        fields: Vec::new(),
+        read_by: readers
+            .get(&(rec, slot))
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default(),
+    };
+    match &f.kind {
+        FieldKind::Scalar { ty, min, max } => {
+            let pct = *ty == ScalarTy::Percent;
+            q.kind = match ty {
+                ScalarTy::Bool => "bool",
+                ScalarTy::Int => "int",
+                ScalarTy::Number => "number",
+                ScalarTy::Percent => "percent",
+                ScalarTy::Date => "date",
+                ScalarTy::Text => "text",
+                ScalarTy::Enum(_) => "enum",
+            };
+            q.min = min
+                .map(|b| bound_json(b, pct))
+                .or(pct.then(|| Json::from(0)));
+            q.max = max
+                .map(|b| bound_json(b, pct))
+                .or(pct.then(|| Json::from(100)));
+            if let ScalarTy::Enum(e) = ty {
+                q.values = spec
+                    .schema
+                    .enums
+                    .get(*e)
+                    .map(|d| d.variants.clone())
+                    .unwrap_or_default();
+            }
+        }
+        FieldKind::List {
+            record,
+            min_len,
+            max_len,
+        } => {
+            q.kind = "list";
+            q.min = min_len.map(Json::from);
+            q.max = max_len.map(Json::from);
+            q.fields = sub_questions(spec, *record, readers);
+        }
+        FieldKind::Group { record } => {
+            q.kind = "group";
+            q.fields = sub_questions(spec, *record, readers);
+        }
+    }
+    q
+}
+
+fn sub_questions(
+    spec: &Checked,
+    rec: RecordId,
+    readers: &BTreeMap<(RecordId, usize), BTreeSet<String>>,
+) -> Vec<Question> {
+    spec.schema
+        .records
+        .get(rec)
+        .map(|r| {
+            r.fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| question(spec, rec, i, f, readers))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// For every input (record, slot): the requirements that read it, directly
+/// or through definitions. A list or group counts as read when any of its
+/// fields is.
+pub fn readers(spec: &Checked) -> BTreeMap<(RecordId, usize), BTreeSet<String>> {
+    let mut let_reads: Vec<Option<BTreeSet<(RecordId, usize)>>> = vec![None; spec.lets.len()];
+    let mut out: BTreeMap<(RecordId, usize), BTreeSet<String>> = BTreeMap::new();
+    for r in &spec.requirements {
+        let mut reads = BTreeSet::new();
+        if let Some(a) = &r.applies {
+            collect(spec, a, &mut reads, &mut let_reads, 0);
+        }
+        collect(spec, &r.rule, &mut reads, &mut let_reads, 0);
+        for key in reads {
+            out.entry(key).or_default().insert(r.id.clone());
+        }
+    }
+    // parents of read fields are read too
+    let parents = parents(spec);
+    let keys: Vec<((RecordId, usize), BTreeSet<String>)> =
+        out.iter().map(|(k, v)| (*k, v.clone())).collect();
+    for ((rec, _), ids) in keys {
+        let mut r = rec;
+        while let Some(&(prec, pslot)) = parents.get(&r) {
+            out.entry((prec, pslot))
+                .or_default()
+                .extend(ids.iter().cloned());
+            r = prec;
+        }
+    }
+    out
+}
+
+/// record id → (parent record, slot of the list/group field).
+fn parents(spec: &Checked) -> BTreeMap<RecordId, (RecordId, usize)> {
+    let mut p = BTreeMap::new();
+    for (rid, r) in spec.schema.records.iter().enumerate() {
+        for (slot, f) in r.fields.iter().enumerate() {
+            match f.kind {
+                FieldKind::List { record, .. } | FieldKind::Group { record } => {
+                    p.insert(record, (rid, slot));
+                }
+                FieldKind::Scalar { .. } => {}
+            }
+        }
+    }
+    p
+}
+
+fn collect(
+    spec: &Checked,
+    n: &Node,
+    reads: &mut BTreeSet<(RecordId, usize)>,
+    let_reads: &mut Vec<Option<BTreeSet<(RecordId, usize)>>>,
+    depth: usize,
+) {
+    if depth > 1024 {
+        return;
+    }
+    let mut go = |x: &Node, reads: &mut BTreeSet<(RecordId, usize)>| {
+        collect(spec, x, reads, let_reads, depth + 1)
+    };
+    match &n.kind {
+        NodeKind::Input(slot) => {
+            reads.insert((0, *slot));
+        }
+        NodeKind::Field(base, slot) => {
+            if let Ty::Record(r) = base.ty {
+                reads.insert((r, *slot));
+            }
+            go(base, reads);
+        }
+        NodeKind::Let(i) => {
+            let cached = let_reads.get(*i).cloned().flatten();
+            let set = match cached {
+                Some(s) => s,
+                None => {
+                    let mut s = BTreeSet::new();
+                    if let Some(def) = spec.lets.get(*i) {
+                        collect(spec, &def.value, &mut s, let_reads, depth + 1);
+                    }
+                    if let Some(slot) = let_reads.get_mut(*i) {
+                        *slot = Some(s.clone());
+                    }
+                    s
+                }
+            };
+            reads.extend(set);
+        }
+        NodeKind::Values(xs) | NodeKind::Call(_, xs) => xs.iter().for_each(|x| go(x, reads)),
+        NodeKind::Not(x) | NodeKind::Neg(x) | NodeKind::Present(x) => go(x, reads),
+        NodeKind::And(a, b)
+        | NodeKind::Or(a, b)
+        | NodeKind::Implies(a, b)
+        | NodeKind::Arith(_, a, b)
+        | NodeKind::DateShift(_, a, b)
+        | NodeKind::DateDiff(a, b)
+        | NodeKind::Compare(_, a, b)
+        | NodeKind::Within(a, b)
+        | NodeKind::Quantifier(_, a, b) => {
+            go(a, reads);
+            go(b, reads);
+        }
+        NodeKind::In(_, x, items) => {
+            go(x, reads);
+            items.iter().for_each(|i| go(i, reads));
+        }
+        NodeKind::If(c, a, b) => {
+            go(c, reads);
+            go(a, reads);
+            go(b, reads);
+        }
+        NodeKind::Aggregate(_, l, b, f) => {
+            go(l, reads);
+            go(b, reads);
+            if let Some(f) = f {
+                go(f, reads);
+            }
+        }
+        NodeKind::Count(l, f) => {
+            go(l, reads);
+            if let Some(f) = f {
+                go(f, reads);
+            }
+        }
+        NodeKind::Const(_) | NodeKind::AssessmentDate | NodeKind::Var(_) | NodeKind::Error => {}
+    }
+}
+
+/// The JSON Schema (draft 2020-12) of a valid submission.
+///
+/// Unknown keys are allowed (the engine warns about them); `null` is
+/// allowed everywhere and means "not answered".
+pub fn json_schema(spec: &Checked) -> Json {
+    let mut props = record_properties(spec, 0);
+    props.insert(
+        "assessed_on".into(),
+        json!({"title": "Assessment date", "description": "The date the submission is assessed on (YYYY-MM-DD).",
+               "type": ["string", "null"], "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}),
+    );
+    let mut evidence = Map::new();
+    for r in &spec.requirements {
+        if r.evidence.is_empty() {
+            continue;
+        }
+        let mut keys = Map::new();
+        for e in &r.evidence {
+            keys.insert(
+                e.key.clone(),
+                json!({"description": e.description, "type": ["string", "null"]}),
+            );
+        }
+        evidence.insert(
+            r.id.clone(),
+            json!({"title": r.title, "type": "object", "properties": keys}),
+        );
+    }
+    props.insert(
+        "evidence".into(),
+        json!({"title": "Evidence given per requirement",
+               "type": "object", "properties": evidence,
+               "additionalProperties": {"type": "object", "additionalProperties": {"type": ["string", "null"]}}}),
+    );
+    let mut schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": spec.info.title,
+        "description": format!("A submission for the {} specification", spec.info.id),
+        "type": "object",
+        "properties": props,
+    });
+    if let (Some(v), Some(obj)) = (&spec.info.version, schema.as_object_mut()) {
+        obj.insert(
+            "$comment".into(),
+            Json::String(format!("spec {} version {v}", spec.info.id)),
+        );
+    }
+    schema
+}
+
+fn record_properties(spec: &Checked, rec: RecordId) -> Map<String, Json> {
+    let mut props = Map::new();
+    let Some(r) = spec.schema.records.get(rec) else {
+        return props;
+    };
+    for f in &r.fields {
+        props.insert(f.name.clone(), field_schema(spec, f));
+    }
+    props
+}
+
+fn field_schema(spec: &Checked, f: &FieldDef) -> Json {
+    let mut s = Map::new();
+    s.insert("title".into(), Json::String(f.question.clone()));
+    if let Some(h) = &f.help {
+        s.insert("description".into(), Json::String(h.clone()));
+    }
+    match &f.kind {
+        FieldKind::Scalar { ty, min, max } => {
+            let pct = *ty == ScalarTy::Percent;
+            match ty {
+                ScalarTy::Bool => {
+                    s.insert("type".into(), json!(["boolean", "null"]));
+                }
+                ScalarTy::Int => {
+                    s.insert("type".into(), json!(["integer", "null"]));
+                }
+                ScalarTy::Number | ScalarTy::Percent => {
+                    s.insert("type".into(), json!(["number", "null"]));
+                }
+                ScalarTy::Date => {
+                    s.insert("type".into(), json!(["string", "null"]));
+                    s.insert("format".into(), json!("date"));
+                    s.insert("pattern".into(), json!("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"));
+                }
+                ScalarTy::Text => {
+                    s.insert("type".into(), json!(["string", "null"]));
+                }
+                ScalarTy::Enum(e) => {
+                    let mut vals: Vec<Json> = spec
+                        .schema
+                        .enums
+                        .get(*e)
+                        .map(|d| d.variants.iter().map(|v| Json::String(v.clone())).collect())
+                        .unwrap_or_default();
+                    vals.push(Json::Null);
+                    s.insert("enum".into(), Json::Array(vals));
+                }
+            }
+            let lo = min
+                .map(|b| bound_json(b, pct))
+                .or(pct.then(|| Json::from(0)));
+            let hi = max
+                .map(|b| bound_json(b, pct))
+                .or(pct.then(|| Json::from(100)));
+            if *ty != ScalarTy::Date {
+                if let Some(lo) = lo {
+                    s.insert("minimum".into(), lo);
+                }
+                if let Some(hi) = hi {
+                    s.insert("maximum".into(), hi);
+                }
+            }
+            if let Some(u) = &f.unit {
+                s.insert("x-unit".into(), Json::String(u.clone()));
+            }
+        }
+        FieldKind::List {
+            record,
+            min_len,
+            max_len,
+        } => {
+            s.insert("type".into(), json!(["array", "null"]));
+            s.insert(
+                "items".into(),
+                json!({"type": "object", "properties": record_properties(spec, *record)}),
+            );
+            if let Some(n) = min_len {
+                s.insert("minItems".into(), json!(n));
+            }
+            if let Some(n) = max_len {
+                s.insert("maxItems".into(), json!(n));
+            }
+        }
+        FieldKind::Group { record } => {
+            s.insert("type".into(), json!(["object", "null"]));
+            s.insert(
+                "properties".into(),
+                Json::Object(record_properties(spec, *record)),
+            );
+        }
+    }
+    Json::Object(s)
+}
