@@ -70,6 +70,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Format spec files in the canonical layout (in place, or check with --check).
+    Fmt {
+        /// Spec files or folders (default: the current folder).
+        paths: Vec<PathBuf>,
+        /// Do not write; list files that are not formatted and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print the JSON Schema (draft 2020-12) of a valid submission.
     Schema {
         /// The spec (.netspec).
@@ -146,6 +154,7 @@ fn main() -> ExitCode {
             min_coverage,
             format,
         ),
+        Command::Fmt { paths, check } => fmt(&paths, check),
         Command::Schema { spec } => match load(&spec, Format::Text) {
             Ok(s) => {
                 print_json(&s.json_schema());
@@ -485,6 +494,62 @@ fn print_coverage(cov: &netspec::testing::Coverage) {
             never.join(", ")
         );
     }
+}
+
+fn fmt(paths: &[PathBuf], check: bool) -> u8 {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let files = match spec_files(&paths) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let mut unformatted = 0;
+    let mut worst = 0;
+    for f in files {
+        let name = f.to_string_lossy().to_string();
+        let text = match std::fs::read_to_string(&f) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: cannot read `{name}`: {e}");
+                worst = 2;
+                continue;
+            }
+        };
+        let formatted = match netspec::format::format_source(&text) {
+            Ok(t) => t,
+            Err(diags) => {
+                let mut map = netspec::source::SourceMap::default();
+                map.add(name.clone(), text.into());
+                let diags: Vec<Diagnostic> = diags
+                    .into_iter()
+                    .map(|mut d| {
+                        d.location = d.span().and_then(|s| map.locate(s));
+                        d
+                    })
+                    .collect();
+                eprint!("{}", netspec::render(&diags, &map));
+                worst = worst.max(1);
+                continue;
+            }
+        };
+        if formatted == text {
+            continue;
+        }
+        unformatted += 1;
+        if check {
+            println!("{name}: not formatted");
+        } else if let Err(e) = std::fs::write(&f, formatted) {
+            eprintln!("error: cannot write `{name}`: {e}");
+            worst = 2;
+        }
+    }
+    if check && unformatted > 0 {
+        worst = worst.max(1);
+    }
+    worst
 }
 
 fn inputs_text(sections: &[netspec::inputs::Section]) -> String {

@@ -50,6 +50,7 @@ pub mod calendar;
 pub mod check;
 pub mod diagnostic;
 pub mod eval;
+pub mod format;
 pub mod inputs;
 pub mod ir;
 pub mod number;

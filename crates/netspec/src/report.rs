@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::calendar::Date;
 use crate::check::Checked;
 use crate::diagnostic::Diagnostic;
-use crate::eval::{explain, Check, Ctx, Missing, V};
+use crate::eval::{explain, explain_applicability, Check, Ctx, Missing, V};
 use crate::ir::{Cmp, Rating, RatingExpr, RatingRule, AREAS};
 use crate::source::SourceMap;
 use crate::submission::Submission;
@@ -221,7 +221,7 @@ pub fn assess(
         let outcome = match applies {
             Some((a, V::Bool(false))) => {
                 if explanations {
-                    explanation = explain(&mut cx, a, false);
+                    explanation = explain_applicability(&mut cx, a);
                 }
                 Outcome::NotApplicable
             }

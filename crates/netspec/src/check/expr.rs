@@ -143,25 +143,28 @@ impl Checker<'_> {
             ExprKind::Name(id) => self.name(id),
             ExprKind::Field(base, field) => self.field(base, field, span),
             ExprKind::List(items) => {
-                let mut nodes: Vec<Node> = items.iter().map(|i| self.expr(i)).collect();
-                let mut elem = Ty::Error;
-                for n in &nodes {
-                    if !matches!(n.ty, Ty::EnumName(..) | Ty::Error) {
-                        elem = n.ty.clone();
-                        break;
-                    }
-                }
-                if matches!(elem, Ty::Error) {
-                    // all bare names: resolved later against an enum
+                let nodes: Vec<Node> = items.iter().map(|i| self.expr(i)).collect();
+                if nodes.iter().any(|n| matches!(n.ty, Ty::EnumName(..))) {
+                    // bare names: resolved later against the enum the list is compared with
                     return node(
                         NodeKind::Values(nodes),
                         span,
                         Ty::Values(Box::new(Ty::Error)),
                     );
                 }
-                for n in &mut nodes {
-                    let t = std::mem::replace(n, error_node(span));
-                    *n = self.value(t);
+                let mut elem = Ty::Error;
+                for n in &nodes {
+                    match unify(&elem, &n.ty) {
+                        Some(t) => elem = t,
+                        None => {
+                            let (a, b) = (elem.describe(&self.schema), n.ty.describe(&self.schema));
+                            return self.mismatch(
+                                n.span,
+                                format!("a list cannot mix {a} and {b} values"),
+                                None,
+                            );
+                        }
+                    }
                 }
                 node(NodeKind::Values(nodes), span, Ty::Values(Box::new(elem)))
             }
@@ -381,8 +384,50 @@ impl Checker<'_> {
         }
     }
 
+    /// Reads a bare name that also names an input or definition as the enum
+    /// value, when it stands opposite an enum that has such a value and the
+    /// input reading would not type-check (`c.category == network` where
+    /// `network` is both a value and a group of inputs).
+    fn prefer_variant(&self, n: Node, e: usize) -> Node {
+        let bare = matches!(
+            n.kind,
+            NodeKind::Input(_) | NodeKind::Let(_) | NodeKind::Var(_)
+        );
+        if !bare || matches!(n.ty, Ty::Enum(x) if x == e) {
+            return n;
+        }
+        let text = self.map.slice(n.span);
+        let variants = self
+            .schema
+            .enums
+            .get(e)
+            .map(|d| d.variants.as_slice())
+            .unwrap_or_default();
+        match variants.iter().position(|v| v == text) {
+            Some(i) => node(
+                NodeKind::Const(Const::Enum(u32::try_from(i).unwrap_or(0))),
+                n.span,
+                Ty::Enum(e),
+            ),
+            None => n,
+        }
+    }
+
     /// Resolves enum names on either side against the other side's enum.
     fn resolve_pair(&mut self, a: Node, b: Node) -> (Node, Node) {
+        let (a, b) = match (&a.ty, &b.ty) {
+            (Ty::Enum(e), _) => {
+                let e = *e;
+                let b = self.prefer_variant(b, e);
+                (a, b)
+            }
+            (_, Ty::Enum(e)) => {
+                let e = *e;
+                let a = self.prefer_variant(a, e);
+                (a, b)
+            }
+            _ => (a, b),
+        };
         match (&a.ty, &b.ty) {
             (Ty::Enum(e), Ty::EnumName(..)) => {
                 let e = *e;

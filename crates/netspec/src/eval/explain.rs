@@ -42,8 +42,25 @@ pub struct Check {
 
 /// Explains why `node` evaluated to `target`.
 pub fn explain<'a>(cx: &mut Ctx<'a>, node: &'a Node, target: bool) -> Vec<Check> {
+    explain_as(cx, node, target, Mode::Rule)
+}
+
+/// Explains why an `applies when` condition was false: the same checks in
+/// neutral words, with no gap (nothing is "short" of applying).
+pub fn explain_applicability<'a>(cx: &mut Ctx<'a>, node: &'a Node) -> Vec<Check> {
+    explain_as(cx, node, false, Mode::Applicability)
+}
+
+/// What an explanation is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Rule,
+    Applicability,
+}
+
+fn explain_as<'a>(cx: &mut Ctx<'a>, node: &'a Node, target: bool, mode: Mode) -> Vec<Check> {
     let mut out = Vec::new();
-    walk(cx, node, target, None, &mut out);
+    walk(cx, node, target, None, mode, &mut out);
     let extra = out.len().saturating_sub(MAX_CHECKS);
     if extra > 0 {
         out.truncate(MAX_CHECKS);
@@ -69,13 +86,14 @@ fn walk<'a>(
     n: &'a Node,
     target: bool,
     element: Option<&str>,
+    mode: Mode,
     out: &mut Vec<Check>,
 ) {
     if out.len() > MAX_CHECKS {
         return;
     }
     match &n.kind {
-        NodeKind::Not(x) => walk(cx, x, !target, element, out),
+        NodeKind::Not(x) => walk(cx, x, !target, element, mode, out),
         NodeKind::And(a, b) | NodeKind::Or(a, b) => {
             let conj = matches!(n.kind, NodeKind::And(..));
             // and→true / or→false: every side counts; otherwise the first decisive side
@@ -84,7 +102,7 @@ fn walk<'a>(
             for side in [a, b] {
                 let v = cx.eval(side);
                 if is(&v, target) && (every || !done) {
-                    walk(cx, side, target, element, out);
+                    walk(cx, side, target, element, mode, out);
                     done = true;
                 }
             }
@@ -93,23 +111,23 @@ fn walk<'a>(
             let va = cx.eval(a);
             if target {
                 if is(&va, false) {
-                    walk(cx, a, false, element, out);
+                    walk(cx, a, false, element, mode, out);
                 } else {
-                    walk(cx, b, true, element, out);
+                    walk(cx, b, true, element, mode, out);
                 }
             } else {
-                walk(cx, a, true, element, out);
-                walk(cx, b, false, element, out);
+                walk(cx, a, true, element, mode, out);
+                walk(cx, b, false, element, mode, out);
             }
         }
         NodeKind::If(c, a, b) => match cx.eval(c) {
-            V::Bool(true) => walk(cx, a, target, element, out),
-            V::Bool(false) => walk(cx, b, target, element, out),
+            V::Bool(true) => walk(cx, a, target, element, mode, out),
+            V::Bool(false) => walk(cx, b, target, element, mode, out),
             _ => {}
         },
         NodeKind::Let(i) => {
             if let Some(def) = cx.spec.lets.get(*i) {
-                walk(cx, &def.value, target, element, out);
+                walk(cx, &def.value, target, element, mode, out);
             }
         }
         NodeKind::Quantifier(q, list, body) => {
@@ -125,7 +143,7 @@ fn walk<'a>(
                 cx.push(e);
                 let v = cx.eval(body);
                 if is(&v, target) {
-                    walk(cx, body, target, label.as_deref(), out);
+                    walk(cx, body, target, label.as_deref(), mode, out);
                     if single && *q == Quant::Any {
                         cx.pop();
                         break;
@@ -139,7 +157,7 @@ fn walk<'a>(
         }
         NodeKind::Compare(op, a, b) => {
             let (va, vb) = (cx.eval(a), cx.eval(b));
-            out.push(comparison(cx, *op, a, b, &va, &vb, target, element));
+            out.push(comparison(cx, *op, a, b, &va, &vb, target, element, mode));
         }
         _ => {
             let v = cx.eval(n);
@@ -336,6 +354,7 @@ fn comparison<'a>(
     vb: &V<'a>,
     held: bool,
     element: Option<&str>,
+    mode: Mode,
 ) -> Check {
     let pct = is_percent(&a.ty) || is_percent(&b.ty);
     let ty = if matches!(a.ty, Ty::Enum(_)) {
@@ -352,14 +371,23 @@ fn comparison<'a>(
     };
     let lhs = cx.text(a);
     // the distance to passing, for ordered numeric and date checks
+    // whole numbers must pass a strict bound by at least one
+    let whole = matches!(a.ty, Ty::Int) && matches!(b.ty, Ty::Int);
+    let step = if whole && matches!(op, Cmp::Gt | Cmp::Lt) {
+        Num::ONE
+    } else {
+        Num::ZERO
+    };
     let (gap, gap_text) = match (va, vb) {
-        (V::Num(x), V::Num(y)) if !held => {
+        (V::Num(x), V::Num(y)) if !held && mode == Mode::Rule => {
             let d = match op {
-                Cmp::Ge | Cmp::Gt => y.minus(*x).ok(),
-                Cmp::Le | Cmp::Lt => x.minus(*y).ok(),
+                Cmp::Ge | Cmp::Gt => y.minus(*x).and_then(|d| d.plus(step)).ok(),
+                Cmp::Le | Cmp::Lt => x.minus(*y).and_then(|d| d.plus(step)).ok(),
                 Cmp::Eq => x.minus(*y).ok().and_then(|d| d.abs().ok()),
                 Cmp::Ne => None,
             };
+            // a non-whole value exactly at a strict bound has no meaningful gap
+            let d = d.filter(|d| *d != Num::ZERO);
             match d {
                 Some(d) => {
                     let shown = if pct {
@@ -384,13 +412,19 @@ fn comparison<'a>(
                 None => (None, None),
             }
         }
-        (V::Date(x), V::Date(y)) if !held => {
+        (V::Date(x), V::Date(y)) if !held && mode == Mode::Rule => {
             let days = x.days_until(*y).abs();
             (Some(Json::from(days)), Some(format!("{days} days")))
         }
         _ => (None, None),
     };
     let phrase = match (op, held) {
+        (Cmp::Ge, false) if mode == Mode::Applicability => format!("not at least {right_text}"),
+        (Cmp::Gt, false) if mode == Mode::Applicability => format!("not more than {right_text}"),
+        (Cmp::Le, false) if mode == Mode::Applicability => format!("not at most {right_text}"),
+        (Cmp::Lt, false) if mode == Mode::Applicability => format!("not below {right_text}"),
+        (Cmp::Eq, false) if mode == Mode::Applicability => format!("not {right_text}"),
+        (Cmp::Ne, false) if mode == Mode::Applicability => format!("equal to {right_text}"),
         (Cmp::Ge, false) => format!("needs at least {right_text}"),
         (Cmp::Gt, false) => format!("needs more than {right_text}"),
         (Cmp::Le, false) => format!("must be at most {right_text}"),

@@ -18,7 +18,7 @@ use crate::source::SourceMap;
 use crate::submission::{Record, Stored, Submission};
 use crate::syntax::ast::Quant;
 
-pub use explain::{explain, Check};
+pub use explain::{explain, explain_applicability, Check};
 
 /// An input that was not answered.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -223,7 +223,30 @@ impl<'a> Ctx<'a> {
                 };
                 match self.eval(base) {
                     V::Rec(r) => self.read(r, rid, *slot),
-                    V::Unknown(u) => V::Unknown(u),
+                    V::Unknown(u) => {
+                        // an unanswered group: the question still to answer is the field in it
+                        match (&base.kind, u.missing.as_slice(), u.problems.is_empty()) {
+                            (NodeKind::Input(_) | NodeKind::Field(..), [m], true) => {
+                                let name = self
+                                    .spec
+                                    .schema
+                                    .records
+                                    .get(rid)
+                                    .and_then(|r| r.fields.get(*slot))
+                                    .map_or("?", |f| f.name.as_str());
+                                let pointer = format!("{}/{name}", m.pointer);
+                                V::unknown(Unknown {
+                                    missing: vec![Missing {
+                                        pointer,
+                                        record: rid,
+                                        slot: *slot,
+                                    }],
+                                    problems: Vec::new(),
+                                })
+                            }
+                            _ => V::Unknown(u),
+                        }
+                    }
                     _ => V::problem("not a record".into()),
                 }
             }

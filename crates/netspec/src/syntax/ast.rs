@@ -482,3 +482,193 @@ pub enum TestClause {
     /// `expect ACC-WF-01 not_met`
     ExpectRequirement(Ident, OutcomeName, Span),
 }
+
+/// A copy of a tree with every span zeroed and comments dropped, for
+/// comparing trees by meaning (the formatter's round trip).
+pub fn without_spans(f: &File) -> File {
+    let z = Span::default();
+    let id = |i: &Ident| Ident {
+        name: i.name.clone(),
+        span: z,
+    };
+    let st = |s: &Str| Str {
+        value: s.value.clone(),
+        span: z,
+    };
+    fn decl(d: &InputDecl) -> InputDecl {
+        let z = Span::default();
+        let id = |i: &Ident| Ident {
+            name: i.name.clone(),
+            span: z,
+        };
+        let st = |s: &Str| Str {
+            value: s.value.clone(),
+            span: z,
+        };
+        InputDecl {
+            path: d.path.iter().map(id).collect(),
+            ty: InputType {
+                kind: match &d.ty.kind {
+                    TypeKind::Scalar(ScalarKind::Enum(vs)) => {
+                        TypeKind::Scalar(ScalarKind::Enum(vs.iter().map(id).collect()))
+                    }
+                    TypeKind::Scalar(k) => TypeKind::Scalar(k.clone()),
+                    TypeKind::List(fs) => TypeKind::List(fs.iter().map(decl).collect()),
+                    TypeKind::Group(fs) => TypeKind::Group(fs.iter().map(decl).collect()),
+                },
+                constraints: d
+                    .ty
+                    .constraints
+                    .iter()
+                    .map(|c| Constraint {
+                        is_max: c.is_max,
+                        value: c.value.clone(),
+                        span: z,
+                    })
+                    .collect(),
+                question: st(&d.ty.question),
+                help: d.ty.help.as_ref().map(st),
+                unit: d.ty.unit.as_ref().map(st),
+                span: z,
+            },
+            span: z,
+        }
+    }
+    let items = f
+        .items
+        .iter()
+        .map(|item| match item {
+            Item::Spec(h) => Item::Spec(SpecHeader {
+                id: id(&h.id),
+                title: st(&h.title),
+                attrs: h.attrs.iter().map(|(k, v)| (id(k), st(v))).collect(),
+                span: z,
+            }),
+            Item::Use(s) => Item::Use(st(s)),
+            Item::Inputs(b) => Item::Inputs(InputsBlock {
+                title: b.title.as_ref().map(st),
+                decls: b.decls.iter().map(decl).collect(),
+                span: z,
+            }),
+            Item::Let(l) => Item::Let(LetDecl {
+                name: id(&l.name),
+                value: expr_without_spans(&l.value),
+                span: z,
+            }),
+            Item::Area(a) => Item::Area(AreaBlock {
+                name: id(&a.name),
+                requirements: a
+                    .requirements
+                    .iter()
+                    .map(|r| Requirement {
+                        id: id(&r.id),
+                        level: r.level,
+                        title: st(&r.title),
+                        clauses: r
+                            .clauses
+                            .iter()
+                            .map(|c| match c {
+                                Clause::Applies(e) => Clause::Applies(expr_without_spans(e)),
+                                Clause::Rule(e) => Clause::Rule(expr_without_spans(e)),
+                                Clause::Evidence(k, d) => Clause::Evidence(id(k), st(d)),
+                                Clause::Ref(s) => Clause::Ref(st(s)),
+                                Clause::Help(s) => Clause::Help(st(s)),
+                            })
+                            .collect(),
+                        span: z,
+                    })
+                    .collect(),
+                span: z,
+            }),
+            Item::Rating(b) => Item::Rating(RatingBlock {
+                rules: b
+                    .rules
+                    .iter()
+                    .map(|r| RatingRule {
+                        rating: id(&r.rating),
+                        cond: r.cond.clone(),
+                        span: z,
+                    })
+                    .collect(),
+                span: z,
+            }),
+            Item::Test(t) => Item::Test(TestBlock {
+                name: st(&t.name),
+                clauses: t
+                    .clauses
+                    .iter()
+                    .map(|c| match c {
+                        // inline JSON compares by value, not layout
+                        TestClause::GivenJson(j, _) => TestClause::GivenJson(
+                            serde_json::from_str::<serde_json::Value>(j)
+                                .map_or_else(|_| j.clone(), |v| v.to_string()),
+                            z,
+                        ),
+                        TestClause::GivenFile(s) => TestClause::GivenFile(st(s)),
+                        TestClause::AssessedOn(d, _) => TestClause::AssessedOn(d.clone(), z),
+                        TestClause::ExpectOverall(r) => TestClause::ExpectOverall(id(r)),
+                        TestClause::ExpectArea(a, r) => TestClause::ExpectArea(id(a), id(r)),
+                        TestClause::ExpectRequirement(i, o, _) => {
+                            TestClause::ExpectRequirement(id(i), *o, z)
+                        }
+                    })
+                    .collect(),
+                span: z,
+            }),
+        })
+        .collect();
+    File {
+        items,
+        comments: Vec::new(),
+    }
+}
+
+/// An expression with every span zeroed.
+pub fn expr_without_spans(e: &Expr) -> Expr {
+    let z = Span::default();
+    let id = |i: &Ident| Ident {
+        name: i.name.clone(),
+        span: z,
+    };
+    let b = |x: &Expr| Box::new(expr_without_spans(x));
+    let kind = match &e.kind {
+        ExprKind::Name(i) => ExprKind::Name(id(i)),
+        ExprKind::Field(x, f) => ExprKind::Field(b(x), id(f)),
+        ExprKind::List(xs) => ExprKind::List(xs.iter().map(expr_without_spans).collect()),
+        ExprKind::Unary(op, x) => ExprKind::Unary(*op, b(x)),
+        ExprKind::Binary(op, x, y) => ExprKind::Binary(*op, b(x), b(y)),
+        ExprKind::If(c, x, y) => ExprKind::If(b(c), b(x), b(y)),
+        ExprKind::Quantifier {
+            quant,
+            var,
+            list,
+            body,
+        } => ExprKind::Quantifier {
+            quant: *quant,
+            var: id(var),
+            list: b(list),
+            body: b(body),
+        },
+        ExprKind::Aggregate {
+            func,
+            body,
+            var,
+            list,
+            filter,
+        } => ExprKind::Aggregate {
+            func: id(func),
+            body: b(body),
+            var: id(var),
+            list: b(list),
+            filter: filter.as_ref().map(|f| b(f)),
+        },
+        ExprKind::Count { var, list, filter } => ExprKind::Count {
+            var: id(var),
+            list: b(list),
+            filter: filter.as_ref().map(|f| b(f)),
+        },
+        ExprKind::Call(f, xs) => ExprKind::Call(id(f), xs.iter().map(expr_without_spans).collect()),
+        other => other.clone(),
+    };
+    Expr { kind, span: z }
+}

@@ -1,0 +1,789 @@
+//! The canonical layout of a spec file.
+//!
+//! [`format_source`] parses a file and prints it back in one layout: two
+//! spaces of indentation, one declaration or clause per line, `help`/`unit`
+//! on continuation lines, minimal parentheses, long `and`/`or`/`implies`
+//! chains broken before the operator. Comments are kept where they were
+//! (before the declaration or clause that follows them, or at the end of its
+//! line), as are single blank lines between declarations. Formatting is
+//! idempotent and never changes what a spec means: the syntax tree of the
+//! output equals that of the input apart from spans.
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+use crate::syntax::ast::*;
+use crate::syntax::parse_file;
+
+/// Lines longer than this are broken where the layout allows.
+const WIDTH: usize = 100;
+const INDENT: &str = "  ";
+
+/// Formats a file's text; syntax errors are returned instead.
+pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
+    let file = parse_file(text, FileId(0))?;
+    Ok(Printer::new(text, &file).file(&file))
+}
+
+struct Printer<'a> {
+    text: &'a str,
+    comments: Vec<(Span, String)>,
+    next_comment: usize,
+    out: String,
+}
+
+impl<'a> Printer<'a> {
+    fn new(text: &'a str, file: &File) -> Self {
+        Printer {
+            text,
+            comments: file.comments.clone(),
+            next_comment: 0,
+            out: String::new(),
+        }
+    }
+
+    fn line_of(&self, offset: u32) -> usize {
+        let end = (offset as usize).min(self.text.len());
+        self.text.get(..end).map_or(0, |s| s.matches('\n').count())
+    }
+
+    /// Where a node's text really ends: pest spans take in the layout (and
+    /// comments) that follow them, so step back over both.
+    fn content_end(&self, end: u32) -> u32 {
+        let mut e = (end as usize).min(self.text.len());
+        loop {
+            let trimmed = self.text.get(..e).map_or(e, |t| t.trim_end().len());
+            match self
+                .comments
+                .iter()
+                .find(|(c, _)| (c.start as usize) < trimmed && trimmed <= c.end as usize)
+            {
+                Some((c, _)) => e = c.start as usize,
+                None => return u32::try_from(trimmed).unwrap_or(end),
+            }
+        }
+    }
+
+    /// Was there a blank line in the source between two offsets (outside comments)?
+    fn blank_between(&self, from: u32, to: u32) -> bool {
+        let from = self.content_end(from);
+        let (a, b) = (from as usize, (to as usize).min(self.text.len()));
+        if a >= b {
+            return false;
+        }
+        let gap = self.text.get(a..b).unwrap_or("");
+        let segments: Vec<&str> = gap.split('\n').collect();
+        // a whitespace-only line strictly between the two positions
+        segments.len() > 2
+            && segments[1..segments.len() - 1]
+                .iter()
+                .any(|l| l.trim().is_empty())
+    }
+
+    /// Emits comments that start before `pos`, each on its own line.
+    fn leading_comments(&mut self, pos: u32, indent: usize, prev_end: Option<u32>) {
+        let mut last_end = prev_end;
+        while let Some((span, text)) = self.comments.get(self.next_comment).cloned() {
+            if span.start >= pos {
+                break;
+            }
+            if let Some(e) = last_end {
+                if self.blank_between(e, span.start)
+                    && !self.out.ends_with("{\n")
+                    && !self.out.is_empty()
+                {
+                    self.blank_line();
+                }
+            }
+            self.line(indent, &text);
+            last_end = Some(span.end);
+            self.next_comment += 1;
+        }
+        if let Some(e) = last_end {
+            if prev_end != last_end && self.blank_between(e, pos) {
+                self.blank_line();
+            }
+        }
+    }
+
+    /// Appends a comment that sits on the same source line as `end`.
+    fn trailing_comment(&mut self, end: u32) {
+        let end = self.content_end(end);
+        let line = self.line_of(end);
+        if let Some((span, text)) = self.comments.get(self.next_comment).cloned() {
+            if span.start >= end && self.line_of(span.start) == line {
+                if self.out.ends_with('\n') {
+                    self.out.pop();
+                }
+                self.out.push(' ');
+                self.out.push_str(&text);
+                self.out.push('\n');
+                self.next_comment += 1;
+            }
+        }
+    }
+
+    fn line(&mut self, indent: usize, s: &str) {
+        for _ in 0..indent {
+            self.out.push_str(INDENT);
+        }
+        self.out.push_str(s);
+        self.out.push('\n');
+    }
+
+    fn blank_line(&mut self) {
+        if !self.out.is_empty() && !self.out.ends_with("\n\n") {
+            self.out.push('\n');
+        }
+    }
+
+    /// Separates sibling statements: a blank line if the source had one.
+    fn separate(&mut self, prev_end: Option<u32>, next_start: u32, force: bool) {
+        let Some(prev) = prev_end else { return };
+        let first = self
+            .comments
+            .get(self.next_comment)
+            .filter(|(s, _)| s.start < next_start)
+            .map(|(s, _)| s.start);
+        if force || self.blank_between(prev, first.unwrap_or(next_start)) {
+            self.blank_line();
+        }
+    }
+
+    fn file(mut self, f: &File) -> String {
+        let mut prev: Option<(u32, bool)> = None;
+        for item in &f.items {
+            let span = item_span(item);
+            let block = !matches!(item, Item::Use(_) | Item::Let(_));
+            if let Some((end, was_block)) = prev {
+                self.separate(Some(end), span.start, block || was_block);
+            }
+            self.leading_comments(span.start, 0, prev.map(|p| p.0));
+            self.item(item);
+            self.trailing_comment(span.end);
+            prev = Some((span.end, block));
+        }
+        // comments after the last item
+        if self.next_comment < self.comments.len() {
+            if let Some((end, _)) = prev {
+                self.separate(Some(end), u32::MAX, false);
+            }
+            self.leading_comments(u32::MAX, 0, prev.map(|p| p.0));
+        }
+        let mut out = self.out;
+        while out.ends_with("\n\n") {
+            out.pop();
+        }
+        out
+    }
+
+    /// Closes a block: remaining comments inside it, then `}`.
+    fn close(&mut self, indent: usize, end: u32, prev_end: Option<u32>) {
+        self.leading_comments(end.saturating_sub(1), indent + 1, prev_end);
+        self.line(indent, "}");
+    }
+
+    fn item(&mut self, item: &Item) {
+        match item {
+            Item::Spec(h) => {
+                let head = format!("spec {} {}", h.id.name, quote(&h.title.value));
+                if h.attrs.is_empty() {
+                    self.line(0, &head);
+                    return;
+                }
+                self.line(0, &format!("{head} {{"));
+                let mut prev = None;
+                for (k, v) in &h.attrs {
+                    self.leading_comments(k.span.start, 1, prev);
+                    self.line(1, &format!("{} {}", k.name, quote(&v.value)));
+                    self.trailing_comment(v.span.end);
+                    prev = Some(v.span.end);
+                }
+                self.close(0, h.span.end, prev);
+            }
+            Item::Use(s) => self.line(0, &format!("use {}", quote(&s.value))),
+            Item::Inputs(b) => {
+                let head = match &b.title {
+                    Some(t) => format!("inputs {} {{", quote(&t.value)),
+                    None => "inputs {".to_string(),
+                };
+                self.line(0, &head);
+                self.decls(&b.decls, 1);
+                self.close(0, b.span.end, b.decls.last().map(|d| d.span.end));
+            }
+            Item::Let(l) => {
+                let prefix = format!("let {} = ", l.name.name);
+                let e = self.expr_block(&l.value, 0, prefix.len());
+                self.line(0, &format!("{prefix}{e}"));
+            }
+            Item::Area(a) => {
+                self.line(0, &format!("area {} {{", a.name.name));
+                let mut prev: Option<u32> = None;
+                for r in &a.requirements {
+                    self.separate(prev, r.span.start, true);
+                    self.leading_comments(r.span.start, 1, prev);
+                    self.requirement(r);
+                    self.trailing_comment(r.span.end);
+                    prev = Some(r.span.end);
+                }
+                self.close(0, a.span.end, prev);
+            }
+            Item::Rating(b) => {
+                self.line(0, "rating {");
+                let mut prev = None;
+                for r in &b.rules {
+                    self.leading_comments(r.span.start, 1, prev);
+                    let text = match &r.cond {
+                        Some(c) => format!("{} when {}", r.rating.name, rating_cond(c, 0)),
+                        None => format!("{} otherwise", r.rating.name),
+                    };
+                    self.line(1, &text);
+                    self.trailing_comment(r.span.end);
+                    prev = Some(r.span.end);
+                }
+                self.close(0, b.span.end, prev);
+            }
+            Item::Test(t) => {
+                self.line(0, &format!("test {} {{", quote(&t.name.value)));
+                let mut prev = None;
+                for c in &t.clauses {
+                    let span = test_clause_span(c);
+                    self.separate(prev, span.start, false);
+                    self.leading_comments(span.start, 1, prev);
+                    match c {
+                        TestClause::GivenJson(json, _) => {
+                            let mut lines = json.lines();
+                            let first = lines.next().unwrap_or("{}");
+                            self.line(1, &format!("given {first}"));
+                            for l in lines {
+                                // inline JSON keeps its own layout
+                                self.out.push_str(l);
+                                self.out.push('\n');
+                            }
+                        }
+                        TestClause::GivenFile(f) => {
+                            self.line(1, &format!("given file {}", quote(&f.value)))
+                        }
+                        TestClause::AssessedOn(d, _) => self.line(1, &format!("assessed_on {d}")),
+                        TestClause::ExpectOverall(r) => {
+                            self.line(1, &format!("expect overall {}", r.name))
+                        }
+                        TestClause::ExpectArea(a, r) => {
+                            self.line(1, &format!("expect area {} {}", a.name, r.name))
+                        }
+                        TestClause::ExpectRequirement(id, o, _) => {
+                            self.line(1, &format!("expect {} {}", id.name, outcome_text(*o)))
+                        }
+                    }
+                    self.trailing_comment(span.end);
+                    prev = Some(span.end);
+                }
+                self.close(0, t.span.end, prev);
+            }
+        }
+    }
+
+    fn decls(&mut self, decls: &[InputDecl], indent: usize) {
+        let mut prev: Option<u32> = None;
+        for d in decls {
+            self.separate(prev, d.span.start, false);
+            self.leading_comments(d.span.start, indent, prev);
+            self.decl(d, indent);
+            prev = Some(d.span.end);
+        }
+    }
+
+    fn decl(&mut self, d: &InputDecl, indent: usize) {
+        let name: Vec<&str> = d.path.iter().map(|i| i.name.as_str()).collect();
+        let ty = &d.ty;
+        let mut head = format!("{}: ", name.join("."));
+        let fields = match &ty.kind {
+            TypeKind::Scalar(k) => {
+                head.push_str(&scalar_text(k));
+                None
+            }
+            TypeKind::List(f) => {
+                head.push_str("list");
+                Some(f)
+            }
+            TypeKind::Group(f) => {
+                head.push_str("group");
+                Some(f)
+            }
+        };
+        for c in &ty.constraints {
+            head.push_str(if c.is_max { " max " } else { " min " });
+            head.push_str(&c.value);
+        }
+        head.push(' ');
+        head.push_str(&quote(&ty.question.value));
+        let attrs: Vec<String> = [("help", &ty.help), ("unit", &ty.unit)]
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|s| format!("{k} {}", quote(&s.value))))
+            .collect();
+        match fields {
+            None => {
+                self.line(indent, &head);
+                for a in &attrs {
+                    self.line(indent + 1, a);
+                }
+                self.trailing_comment(d.span.end);
+            }
+            Some(fields) => {
+                if attrs.is_empty() {
+                    self.line(indent, &format!("{head} {{"));
+                } else {
+                    self.line(indent, &head);
+                    for a in &attrs {
+                        self.line(indent + 1, a);
+                    }
+                    self.line(indent, "{");
+                }
+                self.decls(fields, indent + 1);
+                self.close(indent, d.span.end, fields.last().map(|f| f.span.end));
+            }
+        }
+    }
+
+    fn requirement(&mut self, r: &Requirement) {
+        self.line(
+            1,
+            &format!(
+                "requirement {} {} {} {{",
+                r.id.name,
+                r.level.as_str(),
+                quote(&r.title.value)
+            ),
+        );
+        let mut prev: Option<u32> = None;
+        for c in &r.clauses {
+            let span = clause_span(c);
+            self.separate(prev, span.start, false);
+            self.leading_comments(span.start, 2, prev);
+            match c {
+                Clause::Applies(e) => {
+                    let prefix = "applies when ";
+                    let text = self.expr_block(e, 2, prefix.len());
+                    self.line(2, &format!("{prefix}{text}"));
+                }
+                Clause::Rule(e) => {
+                    let text = self.expr_block(e, 2, 0);
+                    self.line(2, &text);
+                }
+                Clause::Evidence(k, d) => {
+                    self.line(2, &format!("evidence {} {}", k.name, quote(&d.value)))
+                }
+                Clause::Ref(s) => self.line(2, &format!("ref {}", quote(&s.value))),
+                Clause::Help(s) => self.line(2, &format!("help {}", quote(&s.value))),
+            }
+            self.trailing_comment(span.end);
+            prev = Some(span.end);
+        }
+        self.close(1, r.span.end, prev);
+    }
+
+    /// An expression laid out at `indent`, the first line already holding `used` characters.
+    fn expr_block(&self, e: &Expr, indent: usize, used: usize) -> String {
+        layout(e, indent, indent * INDENT.len() + used)
+    }
+}
+
+/// Lays an expression out, breaking long logical chains before their operators.
+fn layout(e: &Expr, indent: usize, used: usize) -> String {
+    let flat = expr_text(e);
+    if used + flat.len() <= WIDTH {
+        return flat;
+    }
+    match &e.kind {
+        ExprKind::Binary(op @ (BinOp::And | BinOp::Or | BinOp::Implies), _, _) => {
+            let operands = chain(e, *op);
+            let prec = binop_prec(*op);
+            let cont = format!("\n{}", INDENT.repeat(indent + 1));
+            let mut s = String::new();
+            for (i, x) in operands.iter().enumerate() {
+                let needs = needs_parens(x, prec, i == 0, i + 1 == operands.len(), *op);
+                if i == 0 {
+                    let body = layout_operand(x, needs, indent, used);
+                    s.push_str(&body);
+                } else {
+                    let lead = format!("{} ", op.as_str());
+                    let col = (indent + 1) * INDENT.len() + lead.len();
+                    s.push_str(&cont);
+                    s.push_str(&lead);
+                    s.push_str(&layout_operand(x, needs, indent + 1, col));
+                }
+            }
+            s
+        }
+        ExprKind::Quantifier {
+            quant,
+            var,
+            list,
+            body,
+        } => {
+            let head = format!(
+                "{} {} in {}: ",
+                quant_text(*quant),
+                var.name,
+                expr_text(list)
+            );
+            let rest = layout(body, indent, used + head.len());
+            format!("{head}{rest}")
+        }
+        _ => flat,
+    }
+}
+
+fn layout_operand(x: &Expr, parens: bool, indent: usize, used: usize) -> String {
+    if parens {
+        format!("({})", layout(x, indent, used + 1))
+    } else {
+        layout(x, indent, used)
+    }
+}
+
+/// Operands of a chain of one associative operator, left to right.
+fn chain(e: &Expr, op: BinOp) -> Vec<&Expr> {
+    let mut out = Vec::new();
+    fn go<'e>(e: &'e Expr, op: BinOp, out: &mut Vec<&'e Expr>) {
+        match &e.kind {
+            ExprKind::Binary(o, a, b) if *o == op => {
+                if op == BinOp::Implies {
+                    // right-associative: a implies (b implies c)
+                    out.push(a);
+                    go(b, op, out);
+                } else {
+                    go(a, op, out);
+                    out.push(b);
+                }
+            }
+            _ => out.push(e),
+        }
+    }
+    go(e, op, &mut out);
+    out
+}
+
+/// Binding strength of an expression's top operator (higher binds tighter).
+fn prec(e: &Expr) -> u8 {
+    match &e.kind {
+        ExprKind::If(..) | ExprKind::Quantifier { .. } => 1,
+        ExprKind::Binary(op, _, _) => binop_prec(*op),
+        ExprKind::Unary(UnaryOp::Not, _) => 5,
+        ExprKind::Unary(UnaryOp::Neg, _) => 9,
+        ExprKind::Field(..) => 10,
+        _ => 11,
+    }
+}
+
+fn binop_prec(op: BinOp) -> u8 {
+    match op {
+        BinOp::Implies => 2,
+        BinOp::Or => 3,
+        BinOp::And => 4,
+        BinOp::Eq
+        | BinOp::Ne
+        | BinOp::Lt
+        | BinOp::Le
+        | BinOp::Gt
+        | BinOp::Ge
+        | BinOp::In
+        | BinOp::NotIn
+        | BinOp::Within => 6,
+        BinOp::Add | BinOp::Sub => 7,
+        BinOp::Mul | BinOp::Div => 8,
+    }
+}
+
+/// Does operand `x` of a binary operator need parentheses?
+fn needs_parens(x: &Expr, op_prec: u8, is_left: bool, is_last: bool, op: BinOp) -> bool {
+    let p = prec(x);
+    if p == 1 {
+        // `if` and quantifiers extend to the right: only safe as the last operand
+        return !is_last;
+    }
+    if p < op_prec {
+        return true;
+    }
+    if p == op_prec {
+        return match op {
+            BinOp::Implies => is_left,
+            o if binop_prec(o) == 6 => true,
+            _ => !is_left,
+        };
+    }
+    false
+}
+
+/// An expression on one line, with the fewest parentheses that keep its meaning.
+pub fn expr_text(e: &Expr) -> String {
+    match &e.kind {
+        ExprKind::Bool(b) => b.to_string(),
+        ExprKind::Number(t) => t.clone(),
+        ExprKind::Percent(t) => format!("{t}%"),
+        ExprKind::Date(t) => t.clone(),
+        ExprKind::Duration(n, u) => format!("{n} {u}"),
+        ExprKind::Str(s) => quote(s),
+        ExprKind::AssessmentDate => "assessment_date".into(),
+        ExprKind::Name(i) => i.name.clone(),
+        ExprKind::Field(base, f) => {
+            let b = if prec(base) < 10 {
+                format!("({})", expr_text(base))
+            } else {
+                expr_text(base)
+            };
+            format!("{b}.{}", f.name)
+        }
+        ExprKind::List(xs) => format!(
+            "[{}]",
+            xs.iter().map(expr_text).collect::<Vec<_>>().join(", ")
+        ),
+        ExprKind::Unary(op, x) => {
+            let (kw, min) = match op {
+                UnaryOp::Not => ("not ", 5),
+                UnaryOp::Neg => ("-", 9),
+            };
+            let inner = expr_text(x);
+            // `- -x` must not print as `--x`; a prefix operand of not/neg is fine bare
+            if prec(x) < min || prec(x) == 1 {
+                format!("{kw}({inner})")
+            } else if *op == UnaryOp::Neg && inner.starts_with('-') {
+                format!("- {inner}")
+            } else {
+                format!("{kw}{inner}")
+            }
+        }
+        ExprKind::Binary(op, a, b) => {
+            let p = binop_prec(*op);
+            let left = expr_text(a);
+            let right = expr_text(b);
+            let left = if needs_parens(a, p, true, false, *op) {
+                format!("({left})")
+            } else {
+                left
+            };
+            let right = if needs_parens(b, p, false, true, *op) {
+                format!("({right})")
+            } else {
+                right
+            };
+            format!("{left} {} {right}", op.as_str())
+        }
+        ExprKind::If(c, a, b) => {
+            let cond = expr_text(c);
+            let then = expr_text(a);
+            // an `if` or quantifier in the condition or `then` part would swallow the keywords
+            let wrap = |x: &Expr, s: String| if prec(x) == 1 { format!("({s})") } else { s };
+            format!(
+                "if {} then {} else {}",
+                wrap(c, cond),
+                wrap(a, then),
+                expr_text(b)
+            )
+        }
+        ExprKind::Quantifier {
+            quant,
+            var,
+            list,
+            body,
+        } => {
+            let l = expr_text(list);
+            let l = if prec(list) == 1 { format!("({l})") } else { l };
+            format!(
+                "{} {} in {l}: {}",
+                quant_text(*quant),
+                var.name,
+                expr_text(body)
+            )
+        }
+        ExprKind::Aggregate {
+            func,
+            body,
+            var,
+            list,
+            filter,
+        } => {
+            let mut s = format!(
+                "{}({} for {} in {}",
+                func.name,
+                wrap_low(body),
+                var.name,
+                wrap_low(list)
+            );
+            if let Some(f) = filter {
+                s.push_str(&format!(" where {}", expr_text(f)));
+            }
+            s.push(')');
+            s
+        }
+        ExprKind::Count { var, list, filter } => {
+            let mut s = format!("count({} in {}", var.name, wrap_in_operand(list));
+            if let Some(f) = filter {
+                s.push_str(&format!(" where {}", expr_text(f)));
+            }
+            s.push(')');
+            s
+        }
+        ExprKind::Call(f, args) => format!(
+            "{}({})",
+            f.name,
+            args.iter().map(expr_text).collect::<Vec<_>>().join(", ")
+        ),
+        ExprKind::Error => "(error)".into(),
+    }
+}
+
+/// Parenthesises expressions that would run into a following keyword.
+fn wrap_low(e: &Expr) -> String {
+    if prec(e) == 1 {
+        format!("({})", expr_text(e))
+    } else {
+        expr_text(e)
+    }
+}
+
+/// The list of `count(x in LIST …)` is parsed as the right side of `in`.
+fn wrap_in_operand(e: &Expr) -> String {
+    if prec(e) <= 6 {
+        format!("({})", expr_text(e))
+    } else {
+        expr_text(e)
+    }
+}
+
+fn quant_text(q: Quant) -> &'static str {
+    match q {
+        Quant::All => "all",
+        Quant::Any => "any",
+    }
+}
+
+fn scalar_text(k: &ScalarKind) -> String {
+    match k {
+        ScalarKind::Bool => "bool".into(),
+        ScalarKind::Int => "int".into(),
+        ScalarKind::Number => "number".into(),
+        ScalarKind::Percent => "percent".into(),
+        ScalarKind::Date => "date".into(),
+        ScalarKind::Text => "text".into(),
+        ScalarKind::Enum(vs) => format!(
+            "enum({})",
+            vs.iter()
+                .map(|v| v.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn outcome_text(o: OutcomeName) -> &'static str {
+    match o {
+        OutcomeName::Met => "met",
+        OutcomeName::NotMet => "not_met",
+        OutcomeName::NotApplicable => "not_applicable",
+        OutcomeName::Incomplete => "incomplete",
+    }
+}
+
+fn level_set_text(l: LevelSet) -> &'static str {
+    match l {
+        LevelSet::Must => "must",
+        LevelSet::Should => "should",
+        LevelSet::May => "may",
+        LevelSet::All => "requirements",
+    }
+}
+
+/// Rating conditions: `and` binds tighter than `or`.
+fn rating_cond(c: &RatingCond, ctx: u8) -> String {
+    match c {
+        RatingCond::Or(xs) => {
+            let s = xs
+                .iter()
+                .map(|x| rating_cond(x, 1))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            if ctx > 1 {
+                format!("({s})")
+            } else {
+                s
+            }
+        }
+        RatingCond::And(xs) => {
+            let s = xs
+                .iter()
+                .map(|x| rating_cond(x, 2))
+                .collect::<Vec<_>>()
+                .join(" and ");
+            if ctx > 2 {
+                format!("({s})")
+            } else {
+                s
+            }
+        }
+        RatingCond::Not(x) => format!("not {}", rating_cond(x, 3)),
+        RatingCond::Quant(q, l, o) => {
+            let q = match q {
+                RatingQuant::All => "all",
+                RatingQuant::Any => "any",
+                RatingQuant::No => "no",
+            };
+            format!("{q} {} {}", level_set_text(*l), outcome_text(*o))
+        }
+        RatingCond::Count(l, o, op, n) => format!(
+            "count({} {}) {} {n}",
+            level_set_text(*l),
+            outcome_text(*o),
+            op.as_str()
+        ),
+    }
+}
+
+/// A string literal with escapes.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn item_span(i: &Item) -> Span {
+    match i {
+        Item::Spec(h) => h.span,
+        Item::Use(s) => s.span,
+        Item::Inputs(b) => b.span,
+        Item::Let(l) => l.span,
+        Item::Area(a) => a.span,
+        Item::Rating(r) => r.span,
+        Item::Test(t) => t.span,
+    }
+}
+
+fn clause_span(c: &Clause) -> Span {
+    match c {
+        Clause::Applies(e) | Clause::Rule(e) => e.span,
+        Clause::Evidence(k, d) => k.span.to(d.span),
+        Clause::Ref(s) | Clause::Help(s) => s.span,
+    }
+}
+
+fn test_clause_span(c: &TestClause) -> Span {
+    match c {
+        TestClause::GivenJson(_, s)
+        | TestClause::AssessedOn(_, s)
+        | TestClause::ExpectRequirement(_, _, s) => *s,
+        TestClause::GivenFile(f) => f.span,
+        TestClause::ExpectOverall(r) => r.span,
+        TestClause::ExpectArea(a, r) => a.span.to(r.span),
+    }
+}
