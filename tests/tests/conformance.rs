@@ -1,0 +1,37 @@
+//! Runs the conformance corpus in `tests/conformance` (see its README).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+/// The corpus must never pass vacuously.
+const MIN_CASES: usize = 80;
+
+#[test]
+fn conformance_corpus() {
+    let root = netspec_tests::conformance_dir();
+    let cases = match netspec_tests::discover(&root) {
+        Ok(c) => c,
+        Err(errors) => panic!(
+            "the conformance corpus in {} is malformed:\n  {}",
+            root.display(),
+            errors.join("\n  ")
+        ),
+    };
+    let (results, summary) = netspec_tests::run_all(&cases);
+    println!("{summary}");
+    assert!(
+        cases.len() >= MIN_CASES,
+        "only {} conformance cases found in {} (at least {MIN_CASES} expected)",
+        cases.len(),
+        root.display()
+    );
+    let failed: Vec<&str> = results
+        .iter()
+        .filter(|r| r.known_bug.is_none() && !r.passed())
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} conformance case(s) failed: {}\n{summary}",
+        failed.len(),
+        failed.join(", ")
+    );
+}
