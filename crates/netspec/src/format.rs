@@ -65,7 +65,11 @@ impl<'a> Printer<'a> {
 
     /// Was there a blank line in the source between two offsets (outside comments)?
     fn blank_between(&self, from: u32, to: u32) -> bool {
-        let from = self.content_end(from);
+        self.blank_between_raw(self.content_end(from), to)
+    }
+
+    /// Like [`Printer::blank_between`], from an exact offset (a comment's end).
+    fn blank_between_raw(&self, from: u32, to: u32) -> bool {
         let (a, b) = (from as usize, (to as usize).min(self.text.len()));
         if a >= b {
             return false;
@@ -87,10 +91,13 @@ impl<'a> Printer<'a> {
                 break;
             }
             if let Some(e) = last_end {
-                if self.blank_between(e, span.start)
-                    && !self.out.ends_with("{\n")
-                    && !self.out.is_empty()
-                {
+                // from a node, skip what its span swallowed; from a comment, start at its end
+                let blank = if Some(e) == prev_end {
+                    self.blank_between(e, span.start)
+                } else {
+                    self.blank_between_raw(e, span.start)
+                };
+                if blank && !self.out.ends_with("{\n") && !self.out.is_empty() {
                     self.blank_line();
                 }
             }
@@ -99,7 +106,7 @@ impl<'a> Printer<'a> {
             self.next_comment += 1;
         }
         if let Some(e) = last_end {
-            if prev_end != last_end && self.blank_between(e, pos) {
+            if prev_end != last_end && self.blank_between_raw(e, pos) {
                 self.blank_line();
             }
         }
@@ -785,5 +792,270 @@ fn test_clause_span(c: &TestClause) -> Span {
         TestClause::GivenFile(f) => f.span,
         TestClause::ExpectOverall(r) => r.span,
         TestClause::ExpectArea(a, r) => a.span.to(r.span),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use std::path::{Path, PathBuf};
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::syntax::ast::{expr_without_spans, without_spans};
+    use crate::syntax::parse_expr;
+
+    fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                files_under(&p, out);
+            } else if p.extension().is_some_and(|x| x == "netspec") {
+                out.push(p);
+            }
+        }
+    }
+
+    fn repo_specs() -> Vec<PathBuf> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut out = Vec::new();
+        files_under(&root.join("specs"), &mut out);
+        files_under(&root.join("tests"), &mut out);
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn formatting_every_repository_file_is_idempotent_and_keeps_the_tree() {
+        let files = repo_specs();
+        assert!(!files.is_empty(), "no .netspec files found");
+        let mut checked = 0;
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            // files that do not parse are diagnostics cases; nothing to format
+            let Ok(before) = parse_file(&text, FileId(0)) else {
+                continue;
+            };
+            let once = format_source(&text).unwrap();
+            let twice = format_source(&once).unwrap();
+            assert_eq!(once, twice, "formatting {} is not idempotent", f.display());
+            let after = parse_file(&once, FileId(0)).unwrap();
+            assert_eq!(
+                without_spans(&before),
+                without_spans(&after),
+                "formatting {} changed its tree",
+                f.display()
+            );
+            assert_eq!(
+                before.comments.len(),
+                after.comments.len(),
+                "formatting {} lost comments",
+                f.display()
+            );
+            checked += 1;
+        }
+        assert!(checked > 0);
+    }
+
+    #[test]
+    fn formatting_changes_no_test_result() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
+        let mut files = Vec::new();
+        files_under(&root, &mut files);
+        for f in files.iter().filter(|f| {
+            std::fs::read_to_string(f).unwrap().contains("\nspec ")
+                || std::fs::read_to_string(f).unwrap().starts_with("spec ")
+        }) {
+            let name = f.to_string_lossy().to_string();
+            let read = |n: &str| std::fs::read_to_string(n).ok();
+            let original = crate::gather_sources(&name, read);
+            let formatted_read = |n: &str| {
+                let t = std::fs::read_to_string(n).ok()?;
+                if n.ends_with(".netspec") {
+                    format_source(&t).ok()
+                } else {
+                    Some(t)
+                }
+            };
+            let formatted = crate::gather_sources(&name, formatted_read);
+            let a = crate::Spec::compile(&name, &original).unwrap();
+            let b = crate::Spec::compile(&name, &formatted).unwrap();
+            let ra: Vec<_> = a
+                .run_tests()
+                .into_iter()
+                .map(|t| (t.name, t.outcomes))
+                .collect();
+            let rb: Vec<_> = b
+                .run_tests()
+                .into_iter()
+                .map(|t| (t.name, t.outcomes))
+                .collect();
+            assert_eq!(ra, rb, "formatting {name} changed test outcomes");
+        }
+    }
+
+    #[test]
+    fn comments_and_blank_lines_survive() {
+        let src = "// head\nspec x \"X\" { version \"1\" } // trailing\n\n// inputs\ninputs \"I\" {\n  a: int \"A\" // why\n\n  b: int \"B\"\n  // last\n}\nlet y = a+b // sum\n";
+        let out = format_source(src).unwrap();
+        assert_eq!(
+            out,
+            "// head\nspec x \"X\" {\n  version \"1\" // trailing\n}\n\n// inputs\ninputs \"I\" {\n  a: int \"A\" // why\n\n  b: int \"B\"\n  // last\n}\n\nlet y = a + b // sum\n"
+        );
+        assert_eq!(format_source(&out).unwrap(), out);
+    }
+
+    #[test]
+    fn long_chains_break_before_the_operator() {
+        let src = "spec x \"X\"\narea quality {\n  requirement Q-1 must \"t\" {\n    aaaaaaaaaaaaaaaaaaaa >= 1 and bbbbbbbbbbbbbbbbbbbbbbbbb >= 2 and ccccccccccccccccccccccccc >= 3 and d >= 4\n  }\n}\n";
+        let out = format_source(src).unwrap();
+        assert!(out.contains("    aaaaaaaaaaaaaaaaaaaa >= 1\n      and bbbbbbbbbbbbbbbbbbbbbbbbb >= 2\n      and ccccccccccccccccccccccccc >= 3\n      and d >= 4\n"), "{out}");
+    }
+
+    const NAMES: [&str; 5] = ["a", "b", "units", "beds", "x_1"];
+
+    fn ident(name: &str) -> Ident {
+        Ident {
+            name: name.to_string(),
+            span: Span::default(),
+        }
+    }
+
+    fn e(kind: ExprKind) -> Expr {
+        Expr {
+            kind,
+            span: Span::default(),
+        }
+    }
+
+    fn leaf() -> impl Strategy<Value = Expr> {
+        prop_oneof![
+            any::<bool>().prop_map(|b| e(ExprKind::Bool(b))),
+            (0u32..1000).prop_map(|n| e(ExprKind::Number(n.to_string()))),
+            (0u32..100, 1u32..99).prop_map(|(a, b)| e(ExprKind::Number(format!("{a}.{b}")))),
+            (0u32..100).prop_map(|n| e(ExprKind::Percent(n.to_string()))),
+            Just(e(ExprKind::Date("2024-02-29".into()))),
+            (
+                1u32..24,
+                prop_oneof![Just("days"), Just("months"), Just("year")]
+            )
+                .prop_map(|(n, u)| e(ExprKind::Duration(n.to_string(), u.to_string()))),
+            "[a-z \"\\\\]{0,6}".prop_map(|s| e(ExprKind::Str(s))),
+            Just(e(ExprKind::AssessmentDate)),
+            proptest::sample::select(&NAMES[..]).prop_map(|n| e(ExprKind::Name(ident(n)))),
+        ]
+    }
+
+    fn binop() -> impl Strategy<Value = BinOp> {
+        proptest::sample::select(vec![
+            BinOp::Implies,
+            BinOp::Or,
+            BinOp::And,
+            BinOp::Eq,
+            BinOp::Ne,
+            BinOp::Lt,
+            BinOp::Le,
+            BinOp::Gt,
+            BinOp::Ge,
+            BinOp::In,
+            BinOp::NotIn,
+            BinOp::Within,
+            BinOp::Add,
+            BinOp::Sub,
+            BinOp::Mul,
+            BinOp::Div,
+        ])
+    }
+
+    fn expr() -> impl Strategy<Value = Expr> {
+        leaf().prop_recursive(5, 48, 4, |inner| {
+            let name = proptest::sample::select(&NAMES[..]);
+            prop_oneof![
+                (binop(), inner.clone(), inner.clone()).prop_map(|(op, a, b)| e(ExprKind::Binary(
+                    op,
+                    Box::new(a),
+                    Box::new(b)
+                ))),
+                (
+                    prop_oneof![Just(UnaryOp::Not), Just(UnaryOp::Neg)],
+                    inner.clone()
+                )
+                    .prop_map(|(op, a)| e(ExprKind::Unary(op, Box::new(a)))),
+                (inner.clone(), name.clone())
+                    .prop_map(|(a, f)| e(ExprKind::Field(Box::new(a), ident(f)))),
+                (inner.clone(), inner.clone(), inner.clone())
+                    .prop_map(|(c, a, b)| e(ExprKind::If(Box::new(c), Box::new(a), Box::new(b)))),
+                (any::<bool>(), name.clone(), inner.clone(), inner.clone()).prop_map(
+                    |(all, v, l, b)| e(ExprKind::Quantifier {
+                        quant: if all { Quant::All } else { Quant::Any },
+                        var: ident(v),
+                        list: Box::new(l),
+                        body: Box::new(b)
+                    })
+                ),
+                (
+                    proptest::sample::select(vec!["sum", "mean", "min", "max"]),
+                    inner.clone(),
+                    name.clone(),
+                    inner.clone(),
+                    proptest::option::of(inner.clone())
+                )
+                    .prop_map(|(f, b, v, l, w)| e(ExprKind::Aggregate {
+                        func: ident(f),
+                        body: Box::new(b),
+                        var: ident(v),
+                        list: Box::new(l),
+                        filter: w.map(Box::new)
+                    })),
+                (
+                    name.clone(),
+                    inner.clone(),
+                    proptest::option::of(inner.clone())
+                )
+                    .prop_map(|(v, l, w)| e(ExprKind::Count {
+                        var: ident(v),
+                        list: Box::new(l),
+                        filter: w.map(Box::new)
+                    })),
+                (
+                    proptest::sample::select(vec!["ceil", "abs", "days_between"]),
+                    proptest::collection::vec(inner.clone(), 1..3)
+                )
+                    .prop_map(|(f, args)| e(ExprKind::Call(ident(f), args))),
+                proptest::collection::vec(inner, 0..3).prop_map(|xs| e(ExprKind::List(xs))),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn printing_then_parsing_gives_the_same_tree(t in expr()) {
+            let text = expr_text(&t);
+            let parsed = parse_expr(&text, FileId(0));
+            prop_assert!(parsed.is_ok(), "printed form does not parse: {text}");
+            let parsed = parsed.unwrap();
+            prop_assert_eq!(expr_without_spans(&parsed), expr_without_spans(&t), "{}", text);
+        }
+
+        #[test]
+        fn formatting_a_spec_around_generated_rules_round_trips(t in expr(), a in expr()) {
+            let src = format!(
+                "spec g \"G\"\narea quality {{\n  requirement Q-1 must \"t\" {{\n    applies when {}\n    {}\n  }}\n}}\n",
+                expr_text(&a),
+                expr_text(&t)
+            );
+            let before = parse_file(&src, FileId(0)).unwrap();
+            let once = format_source(&src).unwrap();
+            prop_assert_eq!(&format_source(&once).unwrap(), &once);
+            let after = parse_file(&once, FileId(0)).unwrap();
+            prop_assert_eq!(without_spans(&before), without_spans(&after));
+        }
     }
 }
