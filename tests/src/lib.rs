@@ -276,7 +276,11 @@ pub fn validate(c: &CaseFile) -> Result<(), String> {
             return Err(format!("`{o}` (for {id}) is not an outcome"));
         }
     }
-    for r in e.overall.iter().chain(e.areas.iter().flat_map(|m| m.values())) {
+    for r in e
+        .overall
+        .iter()
+        .chain(e.areas.iter().flat_map(|m| m.values()))
+    {
         if !RATINGS.contains(&r.as_str()) {
             return Err(format!("`{r}` is not a rating"));
         }
@@ -471,8 +475,7 @@ fn diagnostic_matches(x: &ExpectedDiagnostic, d: &Json, root: &str) -> bool {
         && str_at(d, "/location/file") == Some(file)
         && d.pointer("/location/line").and_then(Json::as_u64) == Some(x.line as u64)
         && d.pointer("/location/column").and_then(Json::as_u64) == Some(x.column as u64)
-        && x
-            .message
+        && x.message
             .as_ref()
             .is_none_or(|t| str_at(d, "/message").is_some_and(|msg| msg.contains(t.as_str())))
 }
@@ -486,10 +489,9 @@ fn compare_diagnostics(
 ) {
     let mut used = vec![false; actual.len()];
     for x in expected {
-        let found = actual
-            .iter()
-            .enumerate()
-            .find(|(i, d)| !used.get(*i).copied().unwrap_or(true) && diagnostic_matches(x, d, root));
+        let found = actual.iter().enumerate().find(|(i, d)| {
+            !used.get(*i).copied().unwrap_or(true) && diagnostic_matches(x, d, root)
+        });
         match found {
             Some((i, _)) => {
                 if let Some(u) = used.get_mut(i) {
@@ -553,7 +555,10 @@ fn compare_path_diagnostics(
     }
     for (d, u) in actual.iter().zip(&used) {
         if !u {
-            m.push(format!("unexpected submission {kind} {}", describe_diagnostic(d)));
+            m.push(format!(
+                "unexpected submission {kind} {}",
+                describe_diagnostic(d)
+            ));
         }
     }
 }
@@ -614,7 +619,9 @@ fn compare_report(e: &Expect, report: &Json, m: &mut Vec<String>) {
     if let Some(missing) = &e.missing {
         for id in missing.keys() {
             if !by_id.contains_key(id.as_str()) {
-                m.push(format!("{id}: `missing` names no requirement of the report"));
+                m.push(format!(
+                    "{id}: `missing` names no requirement of the report"
+                ));
             }
         }
         for (id, r) in &by_id {
@@ -637,7 +644,9 @@ fn compare_report(e: &Expect, report: &Json, m: &mut Vec<String>) {
     if let Some(problems) = &e.problems {
         for id in problems.keys() {
             if !by_id.contains_key(id.as_str()) {
-                m.push(format!("{id}: `problems` names no requirement of the report"));
+                m.push(format!(
+                    "{id}: `problems` names no requirement of the report"
+                ));
             }
         }
         for (id, r) in &by_id {
@@ -647,7 +656,11 @@ fn compare_report(e: &Expect, report: &Json, m: &mut Vec<String>) {
             if want != got {
                 m.push(format!(
                     "{id}: expected {}, got problems {:?}",
-                    if want { "a runtime problem" } else { "no runtime problem" },
+                    if want {
+                        "a runtime problem"
+                    } else {
+                        "no runtime problem"
+                    },
                     list.cloned().unwrap_or_default()
                 ));
             }

@@ -115,18 +115,29 @@ fn submission_errors_must_match_exactly() {
 #[test]
 fn malformed_corpora_are_rejected() {
     // asserts nothing
-    let root = corpus("empty-expect", &[("c", SPEC, r#"{"description": "d", "expect": {}}"#)]);
+    let root = corpus(
+        "empty-expect",
+        &[("c", SPEC, r#"{"description": "d", "expect": {}}"#)],
+    );
     assert!(discover(&root).is_err());
     // unknown key (a typo in the case format)
     let root = corpus(
         "typo",
-        &[("c", SPEC, r#"{"description": "d", "expect": {"outcome": {"R1": "met"}}}"#)],
+        &[(
+            "c",
+            SPEC,
+            r#"{"description": "d", "expect": {"outcome": {"R1": "met"}}}"#,
+        )],
     );
     assert!(discover(&root).is_err());
     // not an outcome
     let root = corpus(
         "bad-outcome",
-        &[("c", SPEC, r#"{"description": "d", "expect": {"outcomes": {"R1": "passed"}}}"#)],
+        &[(
+            "c",
+            SPEC,
+            r#"{"description": "d", "expect": {"outcomes": {"R1": "passed"}}}"#,
+        )],
     );
     assert!(discover(&root).is_err());
     // a spec without its case file
