@@ -365,11 +365,12 @@ fn run_into(case: &Case, m: &mut Vec<String>) {
     if let Some(d) = &case.file.as_of {
         opts.as_of = netspec::Date::parse(d);
     }
-    let result = match (&case.file.submission_text, &case.file.submission) {
+    let evaluate = || match (&case.file.submission_text, &case.file.submission) {
         (Some(text), _) => spec.evaluate_str(text, &opts),
         (None, Some(v)) => spec.evaluate(v, &opts),
         (None, None) => spec.evaluate(&Json::Object(serde_json::Map::new()), &opts),
     };
+    let result = evaluate();
     let report = match result {
         Err(err) => {
             let all = to_json_list(&err.diagnostics());
@@ -404,6 +405,11 @@ fn run_into(case: &Case, m: &mut Vec<String>) {
             return;
         }
     };
+    // determinism: the same spec, submission and date give the same report
+    let again = evaluate().ok().and_then(|r| serde_json::to_value(&r).ok());
+    if again.as_ref() != Some(&report) {
+        m.push("evaluating the same submission twice gave different reports".into());
+    }
     if let Some(expected) = &e.submission_errors {
         if !expected.is_empty() {
             m.push(format!(
