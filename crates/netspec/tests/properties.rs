@@ -1,0 +1,1430 @@
+//! Property tests: the parser, the checker and the evaluator never panic;
+//! three-valued logic obeys the Kleene laws; threshold arithmetic is exact;
+//! evaluation is deterministic.
+//!
+//! Deep-nesting robustness (stack use) lives in `nesting.rs`: a stack
+//! overflow aborts the whole test process, so it is kept apart from these.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use netspec::ir::{FieldKind, RecordSchema, ScalarTy, Schema};
+use netspec::source::FileId;
+use netspec::{Date, EvalOptions, Outcome, Sources, Spec};
+use proptest::prelude::*;
+use proptest::sample::Index;
+use serde_json::{json, Map, Value};
+
+// ------------------------------------------------------------------ fixtures
+
+/// A realistic spec (the adult critical care sample) and the shared file it uses.
+const ACC_NAME: &str = "acc.netspec";
+const GOV_NAME: &str = "common/gov.netspec";
+
+const ACC: &str = r#"spec adult_critical_care "Adult critical care ODN" {
+  version "2025.1"
+  source "GPICS v2.1"
+}
+use "common/gov.netspec"
+
+inputs "Units" {
+  provider.role: enum(level3_unit, level2_unit, non_designated) "Designation of this provider"
+  units: list "Critical care units" {
+    name: text "Unit name"
+    l3_beds: int min 0 "Funded level 3 beds"
+    l2_beds: int min 0 "Funded level 2 beds"
+    rn_per_shift: int min 0 "Registered nurses rostered on a day shift"
+    cc_qualified: percent "Registered nurses with a critical care award"
+    occupancy: percent "Mean bed occupancy"
+  }
+  ct_within_60: int min 0 "CT within 60 minutes"
+  ct_indicated: int min 0 "CT indicated"
+}
+
+let beds = sum(u.l3_beds + u.l2_beds for u in units)
+
+area workforce {
+  requirement ACC-WF-01 must "Nurse staffing meets 1:1 for level 3 and 1:2 for level 2" {
+    applies when provider.role != non_designated
+    all u in units: u.rn_per_shift >= u.l3_beds + ceil(u.l2_beds / 2)
+    evidence rosters "Rosters for the last three months"
+    ref "GPICS v2.1, nursing"
+  }
+  requirement ACC-WF-03 should "At least half of nurses hold a critical care award" {
+    all u in units: u.cc_qualified >= 50%
+  }
+}
+area service_delivery {
+  requirement ACC-SD-01 should "Mean occupancy at or below 85%" {
+    mean(u.occupancy for u in units) <= 85%
+  }
+  requirement ACC-SD-02 must "CT rate" {
+    ct_within_60 / ct_indicated >= 90%
+  }
+  requirement ACC-SD-03 may "Beds" { beds >= 10 }
+}
+test "an understaffed level 3 unit fails ACC-WF-01" {
+  given { "provider": {"role": "level3_unit"},
+          "units": [{"name": "A", "l3_beds": 10, "l2_beds": 6, "rn_per_shift": 11}] }
+  assessed_on 2025-06-30
+  expect ACC-WF-01 not_met
+  expect area workforce red
+}
+"#;
+
+const GOV: &str = r#"inputs "Governance" {
+  governance.board_tor_signed: bool "Has the board signed terms of reference?"
+  governance.annual_report_date: date "Date of the latest annual report"
+}
+area collaboration {
+  requirement GOV-CO-01 must "Board has signed terms of reference" {
+    governance.board_tor_signed == true
+    ref "Network spec, governance"
+  }
+  requirement GOV-CO-02 should "Annual report in the last 12 months" {
+    governance.annual_report_date within 12 months
+    ref "Network spec"
+  }
+}
+"#;
+
+/// A submission that answers every question of the sample.
+const ACC_SUBMISSION: &str = r#"{"assessed_on": "2025-06-30", "provider": {"role": "level3_unit"},
+ "units": [{"name": "A", "l3_beds": 6, "l2_beds": 4, "rn_per_shift": 8, "cc_qualified": 60, "occupancy": 80},
+           {"name": "B", "l3_beds": 8, "l2_beds": 6, "rn_per_shift": 9, "cc_qualified": 45, "occupancy": 95}],
+ "ct_within_60": 29, "ct_indicated": 33,
+ "governance": {"board_tor_signed": true, "annual_report_date": "2024-03-01"},
+ "evidence": {"ACC-WF-01": {"rosters": "rosters-q1.pdf"}}, "extra": 1}"#;
+
+fn acc_sources(acc: &str, gov: &str) -> Sources {
+    Sources::new().with(ACC_NAME, acc).with(GOV_NAME, gov)
+}
+
+static ACC_SPEC: LazyLock<Spec> = LazyLock::new(|| {
+    Spec::compile(ACC_NAME, &acc_sources(ACC, GOV))
+        .unwrap_or_else(|e| panic!("the sample spec must compile:\n{}", e.render()))
+});
+
+/// The real adult critical care spec and the governance file it uses.
+const REAL_NAME: &str = "adult_critical_care.netspec";
+const REAL_ACC: &str = include_str!("../../../specs/adult_critical_care.netspec");
+const REAL_GOV_NAME: &str = "common/network_governance.netspec";
+const REAL_GOV: &str = include_str!("../../../specs/common/network_governance.netspec");
+
+/// Its example submissions (its `test` blocks read them too).
+const REAL_EXAMPLE_FILES: &[(&str, &str)] = &[
+    (
+        "examples/adult_critical_care/compliant.json",
+        include_str!("../../../specs/examples/adult_critical_care/compliant.json"),
+    ),
+    (
+        "examples/adult_critical_care/half_filled.json",
+        include_str!("../../../specs/examples/adult_critical_care/half_filled.json"),
+    ),
+    (
+        "examples/adult_critical_care/non_compliant.json",
+        include_str!("../../../specs/examples/adult_critical_care/non_compliant.json"),
+    ),
+    (
+        "examples/adult_critical_care/partly_compliant.json",
+        include_str!("../../../specs/examples/adult_critical_care/partly_compliant.json"),
+    ),
+];
+
+static REAL_EXAMPLES: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| REAL_EXAMPLE_FILES.iter().map(|(_, t)| *t).collect());
+
+fn real_sources() -> Sources {
+    let mut s = Sources::new()
+        .with(REAL_NAME, REAL_ACC)
+        .with(REAL_GOV_NAME, REAL_GOV);
+    for (name, text) in REAL_EXAMPLE_FILES {
+        s.insert(*name, *text);
+    }
+    s
+}
+
+static REAL_SPEC: LazyLock<Spec> = LazyLock::new(|| {
+    Spec::compile(REAL_NAME, &real_sources())
+        .unwrap_or_else(|e| panic!("the adult critical care spec must compile:\n{}", e.render()))
+});
+
+/// A second, independent compilation of the same spec.
+static REAL_SPEC_AGAIN: LazyLock<Spec> =
+    LazyLock::new(|| Spec::compile(REAL_NAME, &real_sources()).unwrap());
+
+/// Every key a spec knows: input and field names, requirement ids, evidence
+/// keys, and the submission's own keys.
+fn spec_keys(spec: &Spec) -> Vec<String> {
+    let checked = spec.checked();
+    let mut keys: Vec<String> = ["assessed_on", "evidence", "extra", ""]
+        .map(String::from)
+        .to_vec();
+    for rec in &checked.schema.records {
+        keys.extend(rec.fields.iter().map(|f| f.name.clone()));
+    }
+    for r in &checked.requirements {
+        keys.push(r.id.clone());
+        keys.extend(r.evidence.iter().map(|e| e.key.clone()));
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The keys of both specs, for arbitrary objects.
+static KEYS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let mut keys = spec_keys(&ACC_SPEC);
+    keys.extend(spec_keys(&REAL_SPEC));
+    keys.sort();
+    keys.dedup();
+    keys
+});
+
+/// Strings worth trying wherever a string may go.
+const STRINGS: &[&str] = &[
+    "level3_unit",
+    "level2_unit",
+    "non_designated",
+    "Level3_unit",
+    "2025-06-30",
+    "2024-02-29",
+    "2025-02-29",
+    "2025-02-30",
+    "0000-01-01",
+    "9999-12-31",
+    "+2025-06-30",
+    "2025-6-30",
+    "2025-06-30T00:00:00Z",
+    "",
+    " ",
+    "NaN",
+    "Infinity",
+    "-1",
+    "1e400",
+    "50%",
+    "true",
+    "null",
+    "A",
+    "units[1] (B)",
+    "\u{0}",
+    "é€😀",
+    "rosters-q1.pdf",
+];
+
+fn parse(text: &str) {
+    let _ = netspec::syntax::parse_file(text, FileId(0));
+}
+
+// ------------------------------------------------------------------ text generators
+
+/// Tokens of the language (and a few that are not), to build text that gets
+/// further into the grammar than random characters do.
+const TOKENS: &[&str] = &[
+    "spec",
+    "use",
+    "inputs",
+    "let",
+    "area",
+    "requirement",
+    "applies",
+    "when",
+    "evidence",
+    "ref",
+    "help",
+    "unit",
+    "rating",
+    "otherwise",
+    "test",
+    "given",
+    "file",
+    "expect",
+    "overall",
+    "assessed_on",
+    "list",
+    "group",
+    "enum",
+    "min",
+    "max",
+    "count",
+    "no",
+    "if",
+    "then",
+    "else",
+    "all",
+    "any",
+    "for",
+    "in",
+    "where",
+    "within",
+    "not",
+    "and",
+    "or",
+    "implies",
+    "true",
+    "false",
+    "must",
+    "should",
+    "may",
+    "met",
+    "not_met",
+    "not_applicable",
+    "incomplete",
+    "green",
+    "amber",
+    "red",
+    "bool",
+    "int",
+    "number",
+    "percent",
+    "date",
+    "text",
+    "workforce",
+    "quality",
+    "assessment_date",
+    "sum",
+    "mean",
+    "ceil",
+    "floor",
+    "round",
+    "abs",
+    "len",
+    "present",
+    "days_between",
+    "units",
+    "u",
+    "u.l3_beds",
+    "provider.role",
+    "beds",
+    "x",
+    "ACC-WF-01",
+    "A-1",
+    "0",
+    "1",
+    "42",
+    "3.5",
+    "-7",
+    "99999999999999999999999999999999999999999",
+    "85%",
+    "0.5%",
+    "2025-06-30",
+    "2025-02-30",
+    "12 months",
+    "1 day",
+    "3 weeks",
+    "\"t\"",
+    "\"\"",
+    "\"unterminated",
+    "\"\\u{1F600}\"",
+    "\"\\q\"",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    ":",
+    ".",
+    "=",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "//",
+    "// c\n",
+    "\n",
+    " ",
+    "\t",
+    "\u{FEFF}",
+    "é",
+    "{ \"a\": [1, {\"b\": null}] }",
+];
+
+fn token_soup() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(TOKENS), 0..60).prop_map(|ts| ts.join(" "))
+}
+
+#[derive(Debug, Clone)]
+enum Edit {
+    Delete(Index, usize),
+    InsertChar(Index, char),
+    InsertToken(Index, &'static str),
+    Duplicate(Index, usize),
+    Move(Index, Index, usize),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        3 => (any::<Index>(), 1usize..24).prop_map(|(i, n)| Edit::Delete(i, n)),
+        2 => (any::<Index>(), any::<char>()).prop_map(|(i, c)| Edit::InsertChar(i, c)),
+        2 => (any::<Index>(), prop::sample::select("{}()[]\":.,%-=<>/\n ".chars().collect::<Vec<_>>()))
+            .prop_map(|(i, c)| Edit::InsertChar(i, c)),
+        3 => (any::<Index>(), prop::sample::select(TOKENS)).prop_map(|(i, t)| Edit::InsertToken(i, t)),
+        1 => (any::<Index>(), 1usize..80).prop_map(|(i, n)| Edit::Duplicate(i, n)),
+        1 => (any::<Index>(), any::<Index>(), 1usize..40).prop_map(|(a, b, n)| Edit::Move(a, b, n)),
+    ]
+}
+
+/// Applies edits to a text, character-wise (never splitting a UTF-8 sequence).
+fn mutate(text: &str, edits: &[Edit]) -> String {
+    let mut cs: Vec<char> = text.chars().collect();
+    for e in edits {
+        let len = cs.len();
+        match e {
+            Edit::Delete(i, n) => {
+                if len > 0 {
+                    let at = i.index(len);
+                    let end = (at + n).min(len);
+                    cs.drain(at..end);
+                }
+            }
+            Edit::InsertChar(i, c) => cs.insert(i.index(len + 1), *c),
+            Edit::InsertToken(i, t) => {
+                let at = i.index(len + 1);
+                let tok: Vec<char> = format!(" {t} ").chars().collect();
+                cs.splice(at..at, tok);
+            }
+            Edit::Duplicate(i, n) => {
+                if len > 0 {
+                    let at = i.index(len);
+                    let end = (at + n).min(len);
+                    let piece: Vec<char> = cs[at..end].to_vec();
+                    cs.splice(end..end, piece);
+                }
+            }
+            Edit::Move(from, to, n) => {
+                if len > 0 {
+                    let at = from.index(len);
+                    let end = (at + n).min(len);
+                    let piece: Vec<char> = cs.drain(at..end).collect();
+                    let dest = to.index(cs.len() + 1);
+                    cs.splice(dest..dest, piece);
+                }
+            }
+        }
+    }
+    cs.into_iter().collect()
+}
+
+/// Compiles, and when that works evaluates the sample submission and runs the tests.
+fn compile_and_use(sources: &Sources) {
+    match Spec::compile(ACC_NAME, sources) {
+        Ok(spec) => {
+            let _ = spec.render(spec.warnings());
+            let _ = spec.evaluate_str(ACC_SUBMISSION, &EvalOptions::default());
+            let _ = spec.evaluate_str("{}", &EvalOptions::default());
+            let _ = spec.run_tests();
+        }
+        Err(e) => {
+            assert!(
+                e.diagnostics.iter().any(|d| d.is_error()),
+                "a failed compilation must carry at least one error"
+            );
+            let _ = e.render();
+            let _ = e.to_string();
+        }
+    }
+}
+
+// ------------------------------------------------------------------ parser and checker never panic
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parser_never_panics_on_arbitrary_text(s in any::<String>()) {
+        parse(&s);
+    }
+
+    #[test]
+    fn parser_never_panics_on_token_soup(s in token_soup()) {
+        parse(&s);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parser_never_panics_on_mutated_spec(edits in prop::collection::vec(edit(), 1..8)) {
+        parse(&mutate(ACC, &edits));
+    }
+
+    #[test]
+    fn compile_never_panics_on_arbitrary_text(s in any::<String>()) {
+        compile_and_use(&acc_sources(&s, GOV));
+        compile_and_use(&Sources::single(ACC_NAME, s.as_str()));
+    }
+
+    #[test]
+    fn compile_never_panics_on_token_soup(s in token_soup()) {
+        compile_and_use(&acc_sources(&s, GOV));
+        // with a spec header in front, the soup reaches the checker more often
+        let text = format!("spec s \"S\" {{ version \"1\" }}\n{s}");
+        compile_and_use(&acc_sources(&text, GOV));
+    }
+
+    #[test]
+    fn compile_never_panics_on_mutated_spec(
+        edits in prop::collection::vec(edit(), 1..6),
+        gov_edits in prop::collection::vec(edit(), 0..3),
+    ) {
+        let acc = mutate(ACC, &edits);
+        let gov = mutate(GOV, &gov_edits);
+        compile_and_use(&acc_sources(&acc, &gov));
+        // gathering sources parses too, and follows whatever `use` survived
+        let _ = netspec::gather_sources(ACC_NAME, |name| match name {
+            ACC_NAME => Some(acc.clone()),
+            GOV_NAME => Some(gov.clone()),
+            _ => None,
+        });
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// The same on the real adult critical care spec: most edits give syntax
+    /// errors, some reach the checker; whatever compiles is evaluated and
+    /// its tests are run.
+    #[test]
+    fn compile_never_panics_on_mutated_real_spec(edits in prop::collection::vec(edit(), 1..4)) {
+        let acc = mutate(REAL_ACC, &edits);
+        let mut sources = real_sources();
+        sources.insert(REAL_NAME, acc.as_str());
+        match Spec::compile(REAL_NAME, &sources) {
+            Ok(spec) => {
+                for sub in REAL_EXAMPLES.iter() {
+                    let _ = spec.evaluate_str(sub, &EvalOptions::default());
+                }
+                let _ = spec.run_tests();
+            }
+            Err(e) => {
+                prop_assert!(e.diagnostics.iter().any(|d| d.is_error()));
+                let _ = e.render();
+            }
+        }
+    }
+}
+
+/// Requirement-body snippets that are valid in the sample spec, to mutate
+/// around: these reach the type checker and the evaluator.
+const RULES: &[&str] = &[
+    "all u in units: u.rn_per_shift >= u.l3_beds + ceil(u.l2_beds / 2)",
+    "mean(u.occupancy for u in units) <= 85%",
+    "ct_within_60 / ct_indicated >= 90%",
+    "count(u in units where u.occupancy > 90%) == 0",
+    "sum(u.l3_beds for u in units where u.cc_qualified >= 50%) >= 1",
+    "min(u.occupancy for u in units) >= 10% and max(u.occupancy for u in units) <= 100%",
+    "provider.role in [level3_unit, level2_unit]",
+    "provider.role not in [non_designated]",
+    "if provider.role == level3_unit then beds >= 10 else beds >= 0",
+    "governance.annual_report_date within 12 months",
+    "governance.annual_report_date >= assessment_date - 1 year",
+    "days_between(governance.annual_report_date, assessment_date) <= 365",
+    "present(governance.board_tor_signed) implies governance.board_tor_signed",
+    "any u in units: len(units) > 1 and abs(u.l3_beds - u.l2_beds) < round(2.5)",
+    "not (floor(beds / 3) > 4) or -ct_indicated < 0",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn checker_and_evaluator_never_panic_on_mutated_rules(
+        rule in prop::sample::select(RULES),
+        edits in prop::collection::vec(edit(), 0..4),
+        sub in arbitrary_submission(),
+    ) {
+        let rule = mutate(rule, &edits);
+        let text = ACC.replace("ct_within_60 / ct_indicated >= 90%", &rule);
+        if let Ok(spec) = Spec::compile(ACC_NAME, &acc_sources(&text, GOV)) {
+            let date = Date::parse("2025-06-30");
+            let _ = spec.evaluate(&sub, &EvalOptions { as_of: date, explanations: true });
+            let _ = spec.evaluate(&sub, &EvalOptions { as_of: None, explanations: false });
+            let _ = spec.evaluate_str(ACC_SUBMISSION, &EvalOptions::default());
+        }
+    }
+}
+
+// ------------------------------------------------------------------ arbitrary submissions
+
+fn number_leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        (-5i64..200).prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        prop::sample::select(vec![
+            i64::MIN,
+            i64::MAX,
+            -1,
+            0,
+            1,
+            100,
+            101,
+            1 << 53,
+            (1 << 53) + 1
+        ])
+        .prop_map(Value::from),
+        prop::sample::select(vec![u64::MAX, u64::MAX - 1, 1 << 63]).prop_map(Value::from),
+        any::<f64>().prop_filter_map("finite", |f| serde_json::Number::from_f64(f)
+            .map(Value::Number)),
+        prop::sample::select(vec![
+            0.1,
+            0.2,
+            0.5,
+            2.5,
+            -0.5,
+            -0.0,
+            99.999_999_999,
+            100.000_000_1,
+            1e-300,
+            5e-324,
+            f64::MIN_POSITIVE,
+            1e15,
+            1e20,
+            1e38,
+            1.7e38,
+            3.4e38,
+            1e39,
+            1e300,
+            1.797e308,
+            -1e308,
+        ])
+        .prop_map(|f| json!(f)),
+    ]
+}
+
+fn leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        1 => Just(Value::Null),
+        1 => any::<bool>().prop_map(Value::Bool),
+        4 => number_leaf(),
+        2 => prop::sample::select(STRINGS).prop_map(Value::from),
+        1 => any::<String>().prop_map(Value::from),
+    ]
+}
+
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => prop::sample::select(KEYS.clone()),
+        1 => "[a-z_]{1,8}",
+        1 => any::<String>(),
+    ]
+}
+
+/// Any JSON value, nested, with keys the spec knows more often than not.
+fn any_json() -> impl Strategy<Value = Value> {
+    leaf().prop_recursive(5, 96, 8, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+            prop::collection::vec((key(), inner), 0..8)
+                .prop_map(|kvs| Value::Object(kvs.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+/// A value for one field of the schema: usually well typed, sometimes not.
+fn field_value(schema: &Schema, kind: &FieldKind, depth: u32) -> BoxedStrategy<Value> {
+    let wrong = prop_oneof![leaf(), any_json()].boxed();
+    let typed: BoxedStrategy<Value> = match kind {
+        FieldKind::Scalar { ty, .. } => match ty {
+            ScalarTy::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
+            ScalarTy::Int => prop_oneof![
+                12 => (0i64..40).prop_map(Value::from),
+                1 => number_leaf(),
+            ]
+            .boxed(),
+            ScalarTy::Number => prop_oneof![
+                (0i64..1000).prop_map(Value::from),
+                (0u32..100_000).prop_map(|n| json!(f64::from(n) / 100.0)),
+                number_leaf(),
+            ]
+            .boxed(),
+            ScalarTy::Percent => prop_oneof![
+                6 => (0i64..=100).prop_map(Value::from),
+                3 => (0u32..=10_000).prop_map(|n| json!(f64::from(n) / 100.0)),
+                1 => number_leaf(),
+            ]
+            .boxed(),
+            ScalarTy::Date => prop_oneof![
+                12 => (2020i32..2027, 1u32..=12, 1u32..=31)
+                    .prop_map(|(y, m, d)| Value::from(format!("{y:04}-{m:02}-{d:02}"))),
+                1 => prop::sample::select(STRINGS).prop_map(Value::from),
+            ]
+            .boxed(),
+            ScalarTy::Text => prop_oneof![
+                "[A-Z][a-z]{0,6}".prop_map(Value::from),
+                prop::sample::select(STRINGS).prop_map(Value::from),
+            ]
+            .boxed(),
+            ScalarTy::Enum(e) => {
+                let mut values: Vec<String> = schema
+                    .enums
+                    .get(*e)
+                    .map(|d| d.variants.clone())
+                    .unwrap_or_default();
+                if values.is_empty() {
+                    values.push("x".into());
+                }
+                prop_oneof![
+                    10 => prop::sample::select(values).prop_map(Value::from),
+                    1 => prop::sample::select(vec!["LEVEL3_UNIT", "other", ""]).prop_map(Value::from),
+                ]
+                .boxed()
+            }
+        },
+        FieldKind::List { record, .. } => {
+            if depth > 4 {
+                Just(Value::Array(Vec::new())).boxed()
+            } else {
+                prop::collection::vec(record_value(schema, *record, depth + 1), 0..6)
+                    .prop_map(Value::Array)
+                    .boxed()
+            }
+        }
+        FieldKind::Group { record } => {
+            if depth > 4 {
+                Just(Value::Object(Map::new())).boxed()
+            } else {
+                record_value(schema, *record, depth + 1)
+            }
+        }
+    };
+    prop_oneof![30 => typed, 1 => wrong].boxed()
+}
+
+/// An object for one record: each field answered, left out or null.
+fn record_value(schema: &Schema, record: usize, depth: u32) -> BoxedStrategy<Value> {
+    let empty = RecordSchema::default();
+    let rec = schema.records.get(record).unwrap_or(&empty);
+    let fields: Vec<BoxedStrategy<Option<(String, Value)>>> = rec
+        .fields
+        .iter()
+        .map(|f| {
+            let name = f.name.clone();
+            let name2 = f.name.clone();
+            prop_oneof![
+                12 => field_value(schema, &f.kind, depth).prop_map(move |v| Some((name.clone(), v))),
+                2 => Just(None),
+                1 => Just(Some((name2, Value::Null))),
+            ]
+            .boxed()
+        })
+        .collect();
+    let extra = prop::option::weighted(0.05, (key(), leaf()));
+    (fields, extra)
+        .prop_map(|(fs, extra)| {
+            let mut m: Map<String, Value> = fs.into_iter().flatten().collect();
+            if let Some((k, v)) = extra {
+                m.entry(k).or_insert(v);
+            }
+            Value::Object(m)
+        })
+        .boxed()
+}
+
+/// A submission shaped by `spec`'s inputs, with `assessed_on` and evidence.
+fn shaped_submission(spec: &Spec) -> BoxedStrategy<Value> {
+    let checked = spec.checked();
+    let body = record_value(&checked.schema, 0, 0);
+    let date = prop::option::weighted(
+        0.8,
+        prop_oneof![
+            20 => (2020i32..2027, 1u32..=12, 1u32..=28)
+                .prop_map(|(y, m, d)| Value::from(format!("{y:04}-{m:02}-{d:02}"))),
+            1 => leaf(),
+        ],
+    );
+    let mut ev_keys: Vec<(String, String)> = Vec::new();
+    for r in &checked.requirements {
+        ev_keys.push((r.id.clone(), "other".into()));
+        for e in &r.evidence {
+            ev_keys.push((r.id.clone(), e.key.clone()));
+        }
+    }
+    ev_keys.push(("NO-SUCH-01".into(), "x".into()));
+    let evidence = prop::option::weighted(
+        0.5,
+        prop::collection::vec(
+            (
+                prop::sample::select(ev_keys),
+                prop_oneof![20 => "[a-z]{1,8}\\.pdf".prop_map(Value::from), 1 => leaf()],
+            ),
+            0..4,
+        ),
+    );
+    (body, date, evidence)
+        .prop_map(|(body, date, evidence)| {
+            let Value::Object(mut m) = body else {
+                return body;
+            };
+            if let Some(d) = date {
+                m.insert("assessed_on".into(), d);
+            }
+            if let Some(ev) = evidence {
+                let mut by_req: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+                for ((id, k), v) in ev {
+                    by_req.entry(id).or_default().insert(k, v);
+                }
+                let ev: Map<String, Value> = by_req
+                    .into_iter()
+                    .map(|(id, m)| (id, Value::Object(m)))
+                    .collect();
+                m.insert("evidence".into(), Value::Object(ev));
+            }
+            Value::Object(m)
+        })
+        .boxed()
+}
+
+/// Any of: arbitrary JSON, an object of arbitrary JSON under the spec's keys,
+/// or a submission shaped by the spec with wrong values mixed in.
+fn arbitrary_submission() -> BoxedStrategy<Value> {
+    prop_oneof![
+        1 => any_json(),
+        2 => prop::collection::vec((key(), any_json()), 0..10)
+            .prop_map(|kvs| Value::Object(kvs.into_iter().collect())),
+        2 => shaped_submission(&ACC_SPEC),
+        6 => shaped_submission(&REAL_SPEC),
+    ]
+    .boxed()
+}
+
+fn as_of() -> impl Strategy<Value = Option<Date>> {
+    prop_oneof![
+        Just(None),
+        (1i32..=9999, 1u32..=12, 1u32..=31).prop_map(|(y, m, d)| Date::from_ymd(y, m, d)),
+        (2023i32..2027, 1u32..=12, 1u32..=28).prop_map(|(y, m, d)| Date::from_ymd(y, m, d)),
+    ]
+}
+
+/// Checks the invariants of a report that any submission must keep.
+fn check_report(spec: &Spec, report: &netspec::Report) {
+    assert_eq!(report.requirements.len(), spec.checked().requirements.len());
+    let json = serde_json::to_value(report).unwrap();
+    let text = serde_json::to_string(&json).unwrap();
+    for bad in ["NaN", "inf", "Infinity"] {
+        for r in &report.requirements {
+            for c in &r.explanation {
+                assert!(
+                    !c.message.contains(bad),
+                    "explanation shows {bad}: {}",
+                    c.message
+                );
+            }
+            for p in &r.problems {
+                assert!(!p.contains(bad), "problem shows {bad}: {p}");
+            }
+        }
+    }
+    // every number in the report is finite (serde_json writes NaN/inf as null,
+    // so look at the explanation values themselves)
+    for r in &report.requirements {
+        for c in &r.explanation {
+            for v in [&c.left, &c.right, &c.gap].into_iter().flatten() {
+                if let Value::Number(n) = v {
+                    assert!(
+                        n.as_f64().is_some_and(f64::is_finite),
+                        "non-finite value in {text}"
+                    );
+                }
+            }
+        }
+        match r.outcome {
+            Outcome::Incomplete => assert!(
+                !r.missing.is_empty() || !r.problems.is_empty(),
+                "an incomplete requirement names what is missing or what went wrong: {}",
+                r.id
+            ),
+            Outcome::Met | Outcome::NotMet | Outcome::NotApplicable => assert!(
+                r.missing.is_empty(),
+                "a decided requirement lists no missing inputs: {}",
+                r.id
+            ),
+        }
+    }
+    let _ = report.to_text();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
+
+    #[test]
+    fn evaluation_never_panics_on_arbitrary_json(
+        sub in arbitrary_submission(),
+        as_of in as_of(),
+        explanations in any::<bool>(),
+    ) {
+        let opts = EvalOptions { as_of, explanations };
+        for spec in [&*REAL_SPEC, &*ACC_SPEC] {
+            match spec.evaluate(&sub, &opts) {
+                Ok(report) => check_report(spec, &report),
+                Err(e) => {
+                    let diags = e.diagnostics();
+                    prop_assert!(diags.iter().any(|d| d.is_error()), "a rejected submission has an error");
+                    for d in &diags {
+                        prop_assert!(d.path.is_some(), "submission diagnostics carry a JSON pointer: {}", d);
+                    }
+                    let _ = spec.render(&diags);
+                    let _ = e.to_string();
+                }
+            }
+            // the same value as text takes the same road
+            let text = serde_json::to_string(&sub).unwrap();
+            let via_text = spec.evaluate_str(&text, &opts);
+            let direct = spec.evaluate(&sub, &opts);
+            prop_assert_eq!(via_text.is_ok(), direct.is_ok());
+        }
+    }
+
+    #[test]
+    fn evaluation_never_panics_on_arbitrary_text(s in any::<String>()) {
+        let _ = ACC_SPEC.evaluate_str(&s, &EvalOptions::default());
+        let _ = REAL_SPEC.evaluate_str(&s, &EvalOptions::default());
+    }
+
+    #[test]
+    fn evaluation_never_panics_on_json_like_text(
+        sub in arbitrary_submission(),
+        edits in prop::collection::vec(edit(), 0..3),
+    ) {
+        let text = mutate(&serde_json::to_string(&sub).unwrap(), &edits);
+        let _ = ACC_SPEC.evaluate_str(&text, &EvalOptions::default());
+        let _ = REAL_SPEC.evaluate_str(&text, &EvalOptions::default());
+    }
+}
+
+/// Big integers written in the text, beyond what i64/u64/f64 hold exactly.
+#[test]
+fn evaluation_survives_extreme_number_literals() {
+    let spec = &*ACC_SPEC;
+    let real = &*REAL_SPEC;
+    for n in [
+        "1e400",
+        "-1e400",
+        "123456789012345678901234567890",
+        "-123456789012345678901234567890",
+        "1e-400",
+        "0.000000000000000000000000000000000000000001",
+        "170141183460469231731687303715884105727",
+        "340282366920938463463374607431768211456",
+        "18446744073709551616",
+        "-0",
+        "1.5",
+    ] {
+        let sub = format!(
+            r#"{{"assessed_on": "2025-06-30", "ct_within_60": {n}, "ct_indicated": {n},
+                "units": [{{"name": "A", "l3_beds": {n}, "l2_beds": 1, "rn_per_shift": {n},
+                            "cc_qualified": {n}, "occupancy": {n}}}]}}"#
+        );
+        match spec.evaluate_str(&sub, &EvalOptions::default()) {
+            Ok(report) => check_report(spec, &report),
+            Err(e) => {
+                let _ = spec.render(&e.diagnostics());
+            }
+        }
+        // every number of each real example replaced by the literal
+        for example in REAL_EXAMPLES.iter() {
+            let mut v: Value = serde_json::from_str(example).unwrap();
+            mark_numbers(&mut v);
+            let sub = serde_json::to_string(&v).unwrap().replace("\"#NUM#\"", n);
+            match real.evaluate_str(&sub, &EvalOptions::default()) {
+                Ok(report) => check_report(real, &report),
+                Err(e) => {
+                    let _ = real.render(&e.diagnostics());
+                }
+            }
+        }
+    }
+}
+
+/// Replaces every number in `v` by the string `#NUM#`.
+fn mark_numbers(v: &mut Value) {
+    match v {
+        Value::Number(_) => *v = Value::from("#NUM#"),
+        Value::Array(xs) => xs.iter_mut().for_each(mark_numbers),
+        Value::Object(m) => m.values_mut().for_each(mark_numbers),
+        _ => {}
+    }
+}
+
+// ------------------------------------------------------------------ Kleene laws
+
+/// A boolean expression over the inputs `a`, `b`, `c`.
+#[derive(Debug, Clone)]
+enum B {
+    Var(usize),
+    Lit(bool),
+    Not(Box<B>),
+    And(Box<B>, Box<B>),
+    Or(Box<B>, Box<B>),
+    Implies(Box<B>, Box<B>),
+}
+
+use B::{And, Implies, Lit, Not, Or, Var};
+
+fn not(x: &B) -> B {
+    Not(Box::new(x.clone()))
+}
+fn and(x: &B, y: &B) -> B {
+    And(Box::new(x.clone()), Box::new(y.clone()))
+}
+fn or(x: &B, y: &B) -> B {
+    Or(Box::new(x.clone()), Box::new(y.clone()))
+}
+fn implies(x: &B, y: &B) -> B {
+    Implies(Box::new(x.clone()), Box::new(y.clone()))
+}
+
+const VARS: [&str; 3] = ["a", "b", "c"];
+
+fn arb_b() -> impl Strategy<Value = B> {
+    let leaf = prop_oneof![5 => (0usize..3).prop_map(Var), 1 => any::<bool>().prop_map(Lit)];
+    leaf.prop_recursive(5, 24, 2, |inner| {
+        prop_oneof![
+            inner.clone().prop_map(|x| Not(Box::new(x))),
+            (inner.clone(), inner.clone()).prop_map(|(x, y)| And(Box::new(x), Box::new(y))),
+            (inner.clone(), inner.clone()).prop_map(|(x, y)| Or(Box::new(x), Box::new(y))),
+            (inner.clone(), inner).prop_map(|(x, y)| Implies(Box::new(x), Box::new(y))),
+        ]
+    })
+}
+
+/// Every operator in parentheses.
+fn full(e: &B) -> String {
+    match e {
+        Var(i) => VARS[*i].to_string(),
+        Lit(b) => b.to_string(),
+        Not(x) => format!("(not {})", full(x)),
+        And(x, y) => format!("({} and {})", full(x), full(y)),
+        Or(x, y) => format!("({} or {})", full(x), full(y)),
+        Implies(x, y) => format!("({} implies {})", full(x), full(y)),
+    }
+}
+
+fn prec(e: &B) -> u8 {
+    match e {
+        Implies(..) => 1,
+        Or(..) => 2,
+        And(..) => 3,
+        Not(_) => 4,
+        Var(_) | Lit(_) => 5,
+    }
+}
+
+/// Only the parentheses the documented precedence needs: `implies` (lowest,
+/// right-associative) < `or` < `and` (left-associative) < `not`.
+fn minimal(e: &B) -> String {
+    fn go(e: &B, need: u8) -> String {
+        let s = match e {
+            Var(_) | Lit(_) => full(e),
+            Not(x) => format!("not {}", go(x, 4)),
+            And(x, y) => format!("{} and {}", go(x, 3), go(y, 4)),
+            Or(x, y) => format!("{} or {}", go(x, 2), go(y, 3)),
+            Implies(x, y) => format!("{} implies {}", go(x, 2), go(y, 1)),
+        };
+        if prec(e) < need {
+            format!("({s})")
+        } else {
+            s
+        }
+    }
+    go(e, 0)
+}
+
+/// The reference: Kleene's strong three-valued logic, `None` = unknown.
+fn kleene(e: &B, env: &[Option<bool>; 3]) -> Option<bool> {
+    match e {
+        Var(i) => env[*i],
+        Lit(b) => Some(*b),
+        Not(x) => kleene(x, env).map(|v| !v),
+        And(x, y) => match (kleene(x, env), kleene(y, env)) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        },
+        Or(x, y) => match (kleene(x, env), kleene(y, env)) {
+            (Some(true), _) | (_, Some(true)) => Some(true),
+            (Some(false), Some(false)) => Some(false),
+            _ => None,
+        },
+        Implies(x, y) => kleene(&or(&not(x), y), env),
+    }
+}
+
+fn uses_var(e: &B, i: usize) -> bool {
+    match e {
+        Var(j) => *j == i,
+        Lit(_) => false,
+        Not(x) => uses_var(x, i),
+        And(x, y) | Or(x, y) | Implies(x, y) => uses_var(x, i) || uses_var(y, i),
+    }
+}
+
+fn outcome_of(v: Option<bool>) -> Outcome {
+    match v {
+        Some(true) => Outcome::Met,
+        Some(false) => Outcome::NotMet,
+        None => Outcome::Incomplete,
+    }
+}
+
+/// Compiles a spec with one requirement per expression (`K-000`, …).
+fn bool_spec(rules: &[String]) -> Spec {
+    let mut text = String::from(
+        "spec kleene \"Kleene\" { version \"1\" }\n\
+         inputs \"Flags\" {\n  a: bool \"A?\"\n  b: bool \"B?\"\n  c: bool \"C?\"\n}\n\
+         area quality {\n",
+    );
+    for (i, r) in rules.iter().enumerate() {
+        text.push_str(&format!(
+            "  requirement K-{i:03} must \"rule {i}\" {{ {r} }}\n"
+        ));
+    }
+    text.push_str("}\n");
+    Spec::compile(
+        "kleene.netspec",
+        &Sources::single("kleene.netspec", text.as_str()),
+    )
+    .unwrap_or_else(|e| panic!("spec did not compile:\n{}\n{text}", e.render()))
+}
+
+/// Every assignment of true / false / absent to a, b, c; absent is written
+/// both as a missing key and as `null`.
+fn assignments() -> Vec<([Option<bool>; 3], Value, Value)> {
+    let vals = [Some(true), Some(false), None];
+    let mut out = Vec::new();
+    for x in vals {
+        for y in vals {
+            for z in vals {
+                let env = [x, y, z];
+                let mut omitted = Map::new();
+                let mut nulls = Map::new();
+                for (i, v) in env.iter().enumerate() {
+                    match v {
+                        Some(b) => {
+                            omitted.insert(VARS[i].into(), Value::Bool(*b));
+                            nulls.insert(VARS[i].into(), Value::Bool(*b));
+                        }
+                        None => {
+                            nulls.insert(VARS[i].into(), Value::Null);
+                        }
+                    }
+                }
+                out.push((env, Value::Object(omitted), Value::Object(nulls)));
+            }
+        }
+    }
+    out
+}
+
+/// Evaluates each expression (fully parenthesised and minimally
+/// parenthesised) under every assignment; checks every outcome against the
+/// reference and each law's two sides against each other.
+fn check_laws(laws: &[(&str, B, B)]) -> Result<(), TestCaseError> {
+    let mut exprs: Vec<&B> = Vec::new();
+    let mut rules = Vec::new();
+    for (_, l, r) in laws {
+        for e in [l, r] {
+            exprs.push(e);
+            rules.push(full(e));
+            exprs.push(e);
+            rules.push(minimal(e));
+        }
+    }
+    let spec = bool_spec(&rules);
+    for (env, omitted, nulls) in assignments() {
+        for sub in [&omitted, &nulls] {
+            let report = spec
+                .evaluate(sub, &EvalOptions::default())
+                .map_err(|e| TestCaseError::fail(format!("{sub}: {e}")))?;
+            let got: Vec<Outcome> = report.requirements.iter().map(|r| r.outcome).collect();
+            prop_assert_eq!(got.len(), rules.len());
+            for (i, e) in exprs.iter().enumerate() {
+                let want = outcome_of(kleene(e, &env));
+                prop_assert_eq!(
+                    got[i],
+                    want,
+                    "`{}` under {} gave {:?}, Kleene logic says {:?}",
+                    rules[i],
+                    sub,
+                    got[i],
+                    want
+                );
+                let r = &report.requirements[i];
+                if got[i] == Outcome::Incomplete {
+                    prop_assert!(
+                        !r.missing.is_empty(),
+                        "`{}` under {}: incomplete without missing inputs",
+                        rules[i],
+                        sub
+                    );
+                }
+                for m in &r.missing {
+                    let var = VARS.iter().position(|v| m.path == format!("/{v}"));
+                    prop_assert!(
+                        var.is_some_and(|v| env[v].is_none() && uses_var(e, v)),
+                        "`{}` under {}: {} listed as missing",
+                        rules[i],
+                        sub,
+                        m.path
+                    );
+                }
+            }
+            for (k, (name, _, _)) in laws.iter().enumerate() {
+                let lhs = got[4 * k];
+                let rhs = got[4 * k + 2];
+                prop_assert_eq!(
+                    lhs,
+                    rhs,
+                    "{}: `{}` vs `{}` under {}",
+                    name,
+                    rules[4 * k],
+                    rules[4 * k + 2],
+                    sub
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    #[test]
+    fn kleene_laws_hold(x in arb_b(), y in arb_b(), z in arb_b()) {
+        let laws = vec![
+            ("De Morgan (and)", not(&and(&x, &y)), or(&not(&x), &not(&y))),
+            ("De Morgan (or)", not(&or(&x, &y)), and(&not(&x), &not(&y))),
+            ("commutativity (and)", and(&x, &y), and(&y, &x)),
+            ("commutativity (or)", or(&x, &y), or(&y, &x)),
+            ("associativity (and)", and(&and(&x, &y), &z), and(&x, &and(&y, &z))),
+            ("associativity (or)", or(&or(&x, &y), &z), or(&x, &or(&y, &z))),
+            ("absorption (and)", and(&x, &or(&x, &y)), x.clone()),
+            ("absorption (or)", or(&x, &and(&x, &y)), x.clone()),
+            ("distributivity", and(&x, &or(&y, &z)), or(&and(&x, &y), &and(&x, &z))),
+            ("double negation", not(&not(&x)), x.clone()),
+            ("implication", implies(&x, &y), or(&not(&x), &y)),
+            ("contraposition", implies(&x, &y), implies(&not(&y), &not(&x))),
+            ("implies is right-associative", implies(&x, &implies(&y, &z)), implies(&x, &implies(&y, &z))),
+            ("idempotence", and(&x, &x), or(&x, &x)),
+        ];
+        check_laws(&laws)?;
+    }
+}
+
+/// The laws that do *not* hold in Kleene logic really do fail: missing is not false.
+#[test]
+fn excluded_middle_does_not_hold_for_unknowns() {
+    let spec = bool_spec(&[
+        "a or not a".into(),
+        "a and not a".into(),
+        "a implies a".into(),
+    ]);
+    let report = spec.evaluate(&json!({}), &EvalOptions::default()).unwrap();
+    let got: Vec<Outcome> = report.requirements.iter().map(|r| r.outcome).collect();
+    assert_eq!(got, [Outcome::Incomplete; 3]);
+    let report = spec
+        .evaluate(&json!({"a": false}), &EvalOptions::default())
+        .unwrap();
+    let got: Vec<Outcome> = report.requirements.iter().map(|r| r.outcome).collect();
+    assert_eq!(got, [Outcome::Met, Outcome::NotMet, Outcome::Met]);
+}
+
+// ------------------------------------------------------------------ quantifiers over unknowns
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// `all` is false if any element is false, true if all are true, unknown
+    /// otherwise; `any` is the dual; `not all` is `any not`.
+    #[test]
+    fn quantifiers_follow_kleene(items in prop::option::of(prop::collection::vec(prop::option::of(any::<bool>()), 0..6))) {
+        let spec_text = "spec q \"Q\" { version \"1\" }\n\
+            inputs \"I\" {\n  items: list \"Items\" {\n    label: text \"Label\"\n    ok: bool \"OK?\"\n  }\n}\n\
+            area quality {\n\
+              requirement Q-ALL must \"all\" { all u in items: u.ok }\n\
+              requirement Q-ANY must \"any\" { any u in items: u.ok }\n\
+              requirement Q-NALL must \"not all\" { not (all u in items: u.ok) }\n\
+              requirement Q-ANYN must \"any not\" { any u in items: not u.ok }\n\
+            }\n";
+        let spec = Spec::compile("q.netspec", &Sources::single("q.netspec", spec_text)).unwrap();
+        let sub = match &items {
+            None => json!({}),
+            Some(xs) => json!({"items": xs.iter().enumerate().map(|(i, x)| match x {
+                Some(b) => json!({"label": format!("L{i}"), "ok": b}),
+                None => json!({"label": format!("L{i}")}),
+            }).collect::<Vec<_>>()}),
+        };
+        let report = spec.evaluate(&sub, &EvalOptions::default()).unwrap();
+        let got: Vec<Outcome> = report.requirements.iter().map(|r| r.outcome).collect();
+        let (all, any) = match &items {
+            None => (None, None),
+            Some(xs) => {
+                let all = if xs.contains(&Some(false)) { Some(false) }
+                    else if xs.iter().all(|x| *x == Some(true)) { Some(true) } else { None };
+                let any = if xs.contains(&Some(true)) { Some(true) }
+                    else if xs.iter().all(|x| *x == Some(false)) { Some(false) } else { None };
+                (all, any)
+            }
+        };
+        let want = [all, any, all.map(|v| !v), all.map(|v| !v)].map(outcome_of);
+        prop_assert_eq!(&got[..], &want[..], "items {:?}", items);
+        // when `all` fails, the explanation names a failing element
+        if got[0] == Outcome::NotMet {
+            let r = &report.requirements[0];
+            prop_assert!(r.explanation.iter().any(|c| !c.held && c.element.is_some()),
+                "explanation names the element: {:?}", r.explanation);
+        }
+    }
+}
+
+// ------------------------------------------------------------------ exact arithmetic at thresholds
+
+const RATE_SPEC: &str = "spec rate \"Rate\" { version \"1\" }\n\
+    inputs \"Counts\" {\n  n: int min 0 \"Numerator\"\n  d: int min 0 \"Denominator\"\n  p: percent \"Observed rate\"\n}\n\
+    area quality {\n\
+      requirement R-01 must \"rate\" { n / d >= THRESHOLD }\n\
+      requirement R-02 must \"round trip\" { n / d * d == n }\n\
+      requirement R-03 must \"percent as given\" { p >= THRESHOLD }\n\
+      requirement R-04 must \"percent arithmetic\" { n * 100 / d == n / d * 100 }\n\
+    }\n";
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// `n / d >= P%` holds exactly when 100·n ≥ P·d, with no floating-point
+    /// slop at the boundary; a zero denominator is incomplete with a reason.
+    #[test]
+    fn rate_thresholds_are_exact(
+        n in 0u64..5000,
+        d in 0u64..5000,
+        p_h in 0u64..=10_000,
+        on_boundary in any::<bool>(),
+    ) {
+        // the threshold in hundredths of a percent: 0.00% ..= 100.00%
+        let (whole, hundredths) = (p_h / 100, p_h % 100);
+        let threshold = format!("{whole}.{hundredths:02}%");
+        let spec_text = RATE_SPEC.replace("THRESHOLD", &threshold);
+        let spec = Spec::compile("rate.netspec", &Sources::single("rate.netspec", spec_text.as_str())).unwrap();
+        // pick n on the boundary when asked and possible: n = P·d / 100
+        let n = if on_boundary && d > 0 && (p_h * d) % 10_000 == 0 { p_h * d / 10_000 } else { n };
+        // the observed rate as a decimal percent with two places
+        let p_text = format!("{whole}.{hundredths:02}");
+        let sub = format!(r#"{{"n": {n}, "d": {d}, "p": {p_text}}}"#);
+        let report = spec.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+        let o: Vec<Outcome> = report.requirements.iter().map(|r| r.outcome).collect();
+        if d == 0 {
+            prop_assert_eq!(o[0], Outcome::Incomplete);
+            prop_assert!(!report.requirements[0].problems.is_empty(), "division by zero gives a reason");
+            prop_assert_eq!(o[1], Outcome::Incomplete);
+        } else {
+            let want = u128::from(n) * 10_000 >= u128::from(p_h) * u128::from(d);
+            prop_assert_eq!(o[0], outcome_of(Some(want)), "{} / {} >= {}", n, d, threshold);
+            prop_assert_eq!(o[1], Outcome::Met, "{} / {} * {} == {}", n, d, d, n);
+            prop_assert_eq!(o[3], Outcome::Met);
+        }
+        // a percent answered exactly at the threshold meets it
+        prop_assert_eq!(o[2], Outcome::Met, "p = {} >= {}", p_text, threshold);
+    }
+}
+
+#[test]
+fn decimal_arithmetic_is_exact() {
+    let text = "spec x \"X\" { version \"1\" }\n\
+        inputs \"I\" { n: number \"N\" }\n\
+        area quality {\n\
+          requirement X-01 must \"a\" { 0.1 + 0.2 == 0.3 }\n\
+          requirement X-02 must \"b\" { 29 / 50 * 100 >= 58 }\n\
+          requirement X-03 must \"c\" { n * 3 == 1 }\n\
+          requirement X-04 must \"d\" { 1 / 3 + 1 / 3 + 1 / 3 == 1 }\n\
+        }\n";
+    let spec = Spec::compile("x.netspec", &Sources::single("x.netspec", text)).unwrap();
+    let report = spec
+        .evaluate_str(r#"{"n": 0.3333333333333333}"#, &EvalOptions::default())
+        .unwrap();
+    let o: Vec<Outcome> = report.requirements.iter().map(|r| r.outcome).collect();
+    // 0.3333333333333333 is a decimal, not 1/3: three of it is not 1
+    assert_eq!(
+        o,
+        [Outcome::Met, Outcome::Met, Outcome::NotMet, Outcome::Met]
+    );
+}
+
+// ------------------------------------------------------------------ determinism
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn evaluation_is_deterministic(sub in arbitrary_submission(), as_of in as_of()) {
+        let opts = EvalOptions { as_of, explanations: true };
+        let first = REAL_SPEC.evaluate(&sub, &opts);
+        let second = REAL_SPEC.evaluate(&sub, &opts);
+        // a second compilation gives the same too
+        let fresh = &*REAL_SPEC_AGAIN;
+        let third = fresh.evaluate(&sub, &opts);
+        match (first, second, third) {
+            (Ok(a), Ok(b), Ok(c)) => {
+                let ja = serde_json::to_string_pretty(&a).unwrap();
+                let jb = serde_json::to_string_pretty(&b).unwrap();
+                let jc = serde_json::to_string_pretty(&c).unwrap();
+                prop_assert_eq!(&ja, &jb);
+                prop_assert_eq!(&ja, &jc);
+                prop_assert_eq!(a.to_text(), b.to_text());
+            }
+            (Err(a), Err(b), Err(c)) => {
+                let (da, db, dc) = (a.diagnostics(), b.diagnostics(), c.diagnostics());
+                prop_assert_eq!(
+                    serde_json::to_string(&da).unwrap(),
+                    serde_json::to_string(&db).unwrap()
+                );
+                prop_assert_eq!(
+                    serde_json::to_string(&da).unwrap(),
+                    serde_json::to_string(&dc).unwrap()
+                );
+                prop_assert_eq!(REAL_SPEC.render(&da), fresh.render(&dc));
+            }
+            (a, b, c) => prop_assert!(false, "runs disagree: {:?} / {:?} / {:?}", a.is_ok(), b.is_ok(), c.is_ok()),
+        }
+    }
+}
+
+/// The example submissions give byte-identical reports across compilations,
+/// threads and runs.
+#[test]
+fn example_reports_are_byte_identical_across_runs() {
+    let run = || -> Vec<String> {
+        let spec = Spec::compile(REAL_NAME, &real_sources()).unwrap();
+        let mut out: Vec<String> = REAL_EXAMPLES
+            .iter()
+            .map(|sub| {
+                let report = spec.evaluate_str(sub, &EvalOptions::default()).unwrap();
+                serde_json::to_string_pretty(&report).unwrap() + &report.to_text()
+            })
+            .collect();
+        let sample = Spec::compile(ACC_NAME, &acc_sources(ACC, GOV)).unwrap();
+        let report = sample
+            .evaluate_str(ACC_SUBMISSION, &EvalOptions::default())
+            .unwrap();
+        out.push(serde_json::to_string_pretty(&report).unwrap());
+        out
+    };
+    let here = run();
+    let there = std::thread::spawn(run).join().unwrap();
+    let again = run();
+    assert_eq!(here, there);
+    assert_eq!(here, again);
+}
