@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# Builds the npm package `netspec` (bindings/wasm): Rust -> wasm32-unknown-unknown
+# -> wasm-bindgen (pkg/node for node, pkg/web for browsers) -> wasm-opt -Oz, and
+# prints the .wasm size raw and gzipped. Installs what is missing; idempotent.
+#
+# The toolchain: the rustup wasm32 target when `rustup target list --installed`
+# lists it; otherwise Debian's rustc-web toolchain (apt-get), which builds std
+# for wasm32 from source (-Zbuild-std). wasm-bindgen-cli is installed at exactly
+# the version in Cargo.lock into $NETSPEC_TOOLS (reused by later runs); wasm-opt
+# comes from the npm package `binaryen` (a devDependency).
+#
+# Environment knobs:
+#   NETSPEC_TOOLS      install root for wasm-bindgen-cli (default ~/.cache/netspec-tools)
+#   WASM_ROUTE         auto | rustup | debian (default auto)
+#   WASM_TARGET_DIR    cargo target dir for the wasm build (default <repo>/target-wasm/<route>)
+#   WASM_BUDGET_GZ     fail when the gzipped .wasm is larger (default 307200 bytes = 300 KiB)
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+TOOLS=${NETSPEC_TOOLS:-$HOME/.cache/netspec-tools}
+WASM_ROUTE=${WASM_ROUTE:-auto}
+BUDGET=${WASM_BUDGET_GZ:-307200}
+CRATE=netspec-wasm
+ARTIFACT=netspec_wasm
+T_ALL=$SECONDS
+
+log() { printf '\n=== %s\n' "$*"; }
+timed() {
+  local name=$1 t0=$SECONDS rc=0
+  shift
+  "$@" || rc=$?
+  echo "[time] $name: $((SECONDS - t0))s"
+  return $rc
+}
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+APT_UPDATED=0
+need_apt() { # installs the Debian packages that are not installed yet
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ $APT_UPDATED = 0 ]; then
+    $SUDO apt-get update -qq
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# ------------------------------------------------------------------ toolchain
+log "wasm32 toolchain (WASM_ROUTE=$WASM_ROUTE)"
+ROUTE=""
+if [ "$WASM_ROUTE" != debian ] && command -v rustup >/dev/null 2>&1 &&
+  rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  ROUTE=rustup
+fi
+if [ -z "$ROUTE" ]; then
+  if [ "$WASM_ROUTE" = rustup ]; then
+    echo "error: the rustup toolchain has no wasm32-unknown-unknown target" >&2
+    exit 1
+  fi
+  # Debian's rustc-web: rustc/cargo 1.96 with the std source; rust-web-llvm points
+  # /usr/bin/rust-lld at lld-22 without depending on it, so lld-22 is named here.
+  timed "apt rustc-web toolchain" need_apt rustc-web cargo-web rust-web-src rust-web-llvm lld-22
+  if [ ! -e /usr/bin/rust-lld ] || [ ! -d /usr/lib/rustlib/src/rust/library/std ]; then
+    echo "error: Debian's rust-web toolchain is incomplete" >&2
+    exit 1
+  fi
+  ROUTE=debian
+fi
+echo "route: $ROUTE"
+
+if [ $ROUTE = rustup ]; then
+  wcargo() { cargo "$@"; }
+  BUILD_STD=()
+else
+  # RUSTC_BOOTSTRAP=1 unlocks -Zbuild-std on this stable compiler; std must list
+  # panic_abort too. Debian's cargo is called by full path so rustup's stays the default.
+  wcargo() { RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 /usr/bin/cargo "$@"; }
+  BUILD_STD=(-Zbuild-std=std,panic_abort)
+fi
+# host tools are built with rustup's cargo when there is one
+if command -v rustup >/dev/null 2>&1; then
+  hcargo() { env -u RUSTC -u RUSTDOC -u RUSTC_BOOTSTRAP cargo "$@"; }
+else
+  hcargo() { RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc /usr/bin/cargo "$@"; }
+fi
+
+# ------------------------------------------------------------------ node + npm tools
+log "node and the npm devDependencies (binaryen, typescript)"
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  timed "apt nodejs npm" need_apt nodejs npm
+fi
+node --version
+cd "$HERE"
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/tsc ] ||
+  [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  timed "npm ci" npm ci --no-audit --no-fund
+fi
+WASM_OPT=$HERE/node_modules/.bin/wasm-opt
+"$WASM_OPT" --version
+
+# ------------------------------------------------------------------ wasm-bindgen-cli
+log "wasm-bindgen-cli"
+WB_VER=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$REPO/Cargo.lock")
+if [ -z "$WB_VER" ]; then
+  echo "error: no wasm-bindgen in $REPO/Cargo.lock" >&2
+  exit 1
+fi
+echo "wasm-bindgen in Cargo.lock: $WB_VER; tools in $TOOLS"
+WASM_BINDGEN=$TOOLS/bin/wasm-bindgen
+if [ "$("$WASM_BINDGEN" --version 2>/dev/null)" != "wasm-bindgen $WB_VER" ]; then
+  # not --locked: a dependency locked by wasm-bindgen-cli 0.2.130 has been yanked
+  timed "cargo install wasm-bindgen-cli $WB_VER" \
+    hcargo install wasm-bindgen-cli --version "=$WB_VER" --root "$TOOLS" --force
+fi
+"$WASM_BINDGEN" --version
+
+# ------------------------------------------------------------------ build
+log "cargo build ($ROUTE route)"
+export CARGO_TARGET_DIR=${WASM_TARGET_DIR:-$REPO/target-wasm/$ROUTE}
+# Size settings. The workspace root owns [profile.release]; these variables
+# override it for this build only (cargo honours CARGO_PROFILE_<name>_<key>).
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
+export CARGO_PROFILE_RELEASE_LTO=true
+export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
+export CARGO_PROFILE_RELEASE_PANIC=abort
+export CARGO_PROFILE_RELEASE_DEBUG=false
+export CARGO_PROFILE_RELEASE_STRIP=false
+cd "$REPO"
+timed "cargo build --release wasm32" \
+  wcargo build --locked --release --target wasm32-unknown-unknown "${BUILD_STD[@]}" -p "$CRATE" --lib
+WASM=$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/$ARTIFACT.wasm
+
+# ------------------------------------------------------------------ bindgen + opt
+log "wasm-bindgen + wasm-opt"
+cd "$HERE"
+PKG=$HERE/pkg
+rm -rf "$PKG/node" "$PKG/web"
+mkdir -p "$PKG"
+for target in nodejs web; do
+  dir=$PKG/${target%js}
+  # --experimental-reset-state-function: the wrapper re-instantiates the module after a trap
+  "$WASM_BINDGEN" --target "$target" --no-typescript --experimental-reset-state-function \
+    --out-dir "$dir" "$WASM"
+done
+cmp -s "$PKG/node/${ARTIFACT}_bg.wasm" "$PKG/web/${ARTIFACT}_bg.wasm" || {
+  echo "error: wasm-bindgen made different .wasm files for node and web" >&2
+  exit 1
+}
+BG=$PKG/node/${ARTIFACT}_bg.wasm
+RAW_SIZE=$(stat -c %s "$BG")
+# wasm-opt takes ~30 s: reuse the last result when its input has not changed
+SUM=$(sha256sum "$BG" | cut -d' ' -f1)
+CACHE=$CARGO_TARGET_DIR/wasm-opt-cache
+if [ -f "$CACHE/$SUM.wasm" ]; then
+  echo "wasm-opt: input unchanged, reusing $CACHE/$SUM.wasm"
+  cp "$CACHE/$SUM.wasm" "$BG.opt"
+else
+  timed "wasm-opt -Oz" "$WASM_OPT" -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-multivalue --enable-reference-types --enable-sign-ext \
+    --enable-nontrapping-float-to-int --enable-mutable-globals \
+    "$BG" -o "$BG.opt"
+  rm -rf "$CACHE"
+  mkdir -p "$CACHE"
+  cp "$BG.opt" "$CACHE/$SUM.wasm"
+fi
+mv "$BG.opt" "$BG"
+cp "$BG" "$PKG/web/${ARTIFACT}_bg.wasm"
+
+# the shared wrapper in both module systems
+{
+  cat "$HERE/js/core.js"
+  printf '\nmodule.exports = { createApi, NetspecError, Spec };\n'
+} >"$PKG/core.cjs"
+{
+  sed "/^'use strict';$/d" "$HERE/js/core.js"
+  printf '\nexport { createApi, NetspecError, Spec };\n'
+} >"$PKG/core.mjs"
+
+OPT_SIZE=$(stat -c %s "$BG")
+GZ_SIZE=$(gzip -9c "$BG" | wc -c)
+log "sizes"
+echo "wasm after wasm-bindgen:         $RAW_SIZE bytes"
+echo "wasm after wasm-opt -Oz (raw):   $OPT_SIZE bytes  (pkg/web/${ARTIFACT}_bg.wasm)"
+echo "wasm gzipped (gzip -9c | wc -c): $GZ_SIZE bytes  (budget $BUDGET)"
+echo "[time] build.sh total: $((SECONDS - T_ALL))s (route $ROUTE)"
+if [ "$GZ_SIZE" -gt "$BUDGET" ]; then
+  echo "error: the gzipped .wasm ($GZ_SIZE bytes) is over the budget ($BUDGET bytes)" >&2
+  exit 1
+fi

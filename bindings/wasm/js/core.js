@@ -1,0 +1,358 @@
+// The netspec JavaScript API over the raw wasm-bindgen exports.
+//
+// Shared by the node entry point (index.js) and the browser one (web.js):
+// build.sh copies this file to pkg/core.cjs (CommonJS) and pkg/core.mjs
+// (ES module), adding the one export line each needs. The types are in
+// types.d.ts.
+//
+// Everything structured crosses the boundary as JSON text written by
+// serde_json in Rust, so a report is exactly what the native engine makes.
+// A failure inside Rust is thrown as a JSON string and becomes a
+// NetspecError here. Anything else thrown from inside the module (a trap:
+// a panic, a stack overflow, running out of memory) also becomes a
+// NetspecError, and the module is re-instantiated so that later calls work;
+// compiled specs recompile from their source on their next use.
+
+'use strict';
+
+const SPEC_TOKEN = Symbol('netspec.Spec');
+const DEFAULT_NAME = 'spec.netspec';
+
+class NetspecError extends Error {
+  constructor(message, init) {
+    const opts = init || {};
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'NetspecError';
+    this.kind = opts.kind || 'usage';
+    this.diagnostics = opts.diagnostics || [];
+    const first = this.diagnostics.find((d) => d.severity === 'error') || this.diagnostics[0];
+    this.code = first ? first.code : undefined;
+    this.rendered = opts.rendered || '';
+  }
+}
+
+function usage(message) {
+  return new NetspecError(message, { kind: 'usage' });
+}
+
+// Adds the flat fields (file, line, column, endLine, endColumn, span) next to
+// the serde form of a diagnostic, and makes `notes` always an array.
+function flatten(d) {
+  const out = Object.assign({}, d);
+  out.notes = Array.isArray(d.notes) ? d.notes : [];
+  const loc = d.location;
+  if (loc) {
+    out.file = loc.file;
+    out.line = loc.line;
+    out.column = loc.column;
+    out.endLine = loc.end_line;
+    out.endColumn = loc.end_column;
+    out.span = { start: loc.start, end: loc.end };
+  }
+  return out;
+}
+
+function fromBody(text) {
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch (_) {
+    return new NetspecError(String(text), { kind: 'internal' });
+  }
+  const diagnostics = (body.diagnostics || []).map(flatten);
+  const at = body.json_position;
+  if (at) {
+    // a submission that is not JSON: where the JSON text goes wrong
+    for (const d of diagnostics) {
+      if (d.code === 'NS0207' && d.line === undefined) {
+        d.line = at.line;
+        d.column = at.column;
+      }
+    }
+  }
+  return new NetspecError(body.message, { kind: body.kind, diagnostics, rendered: body.rendered });
+}
+
+function describe(v) {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `${typeof v}`;
+}
+
+function pointerSegment(key) {
+  return String(key).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function submissionDiagnostic(message, path, help) {
+  const d = { code: 'NS0207', severity: 'error', message };
+  if (path !== undefined) d.path = path;
+  if (help !== undefined) d.help = help;
+  d.notes = [];
+  return d;
+}
+
+function submissionError(message, path, help, cause) {
+  const d = submissionDiagnostic(message, path, help);
+  return new NetspecError(`error[NS0207]: ${message}${path !== undefined ? ` at ${path || '/'}` : ''}`, {
+    kind: 'submission',
+    diagnostics: [d],
+    cause,
+  });
+}
+
+// A submission object as JSON text. Values JSON cannot hold are errors with
+// a JSON pointer, never silently turned into null.
+function submissionText(submission, where) {
+  if (typeof submission === 'string') return submission;
+  if (submission === undefined) {
+    throw usage(`${where}: a submission is required (an object, or JSON text)`);
+  }
+  if (typeof submission === 'function' || typeof submission === 'symbol') {
+    throw usage(`${where}: the submission must be an object or JSON text, got ${typeof submission}`);
+  }
+  const paths = new WeakMap();
+  let root = true;
+  let problem;
+  function replacer(key, value) {
+    let path;
+    if (root) {
+      root = false;
+      path = '';
+    } else {
+      path = `${paths.get(this) || ''}/${pointerSegment(key)}`;
+    }
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      problem = submissionError(`${value} is not a JSON number`, path,
+        'give a finite number, or leave the question out (or null) when it is not answered');
+      throw problem;
+    }
+    if (typeof value === 'bigint') {
+      const n = Number(value);
+      if (Number.isSafeInteger(n)) return n;
+      problem = submissionError(`the BigInt ${value} is too large to pass as a number`, path,
+        'pass the submission as JSON text to keep a large number exact');
+      throw problem;
+    }
+    if (value !== null && typeof value === 'object') paths.set(value, path);
+    return value;
+  }
+  try {
+    const text = JSON.stringify(submission, replacer);
+    return text === undefined ? 'null' : text;
+  } catch (e) {
+    if (problem !== undefined && e === problem) throw problem;
+    if (e instanceof RangeError) {
+      throw submissionError('the submission is nested too deeply to write as JSON', undefined,
+        'a submission is a JSON object of answers; lists and groups nest a few levels at most', e);
+    }
+    throw submissionError(`the submission cannot be written as JSON: ${e && e.message ? e.message : e}`,
+      undefined, undefined, e);
+  }
+}
+
+function checkOptions(options, where, allowed) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw usage(`${where}: options must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw usage(`${where}: unknown option \`${key}\` (options are ${allowed.map((k) => `\`${k}\``).join(', ')})`);
+    }
+  }
+  return options;
+}
+
+function evalOptions(options, where, allowed) {
+  const o = checkOptions(options, where, allowed);
+  let asOf = o.asOf;
+  if (asOf === undefined || asOf === null) {
+    asOf = undefined;
+  } else if (typeof asOf !== 'string') {
+    throw usage(`${where}: \`asOf\` must be a date written YYYY-MM-DD, got ${describe(asOf)}`);
+  }
+  const explanations = o.explanations === undefined ? true : o.explanations;
+  if (typeof explanations !== 'boolean') {
+    throw usage(`${where}: \`explanations\` must be true or false, got ${describe(explanations)}`);
+  }
+  const pretty = o.pretty === undefined ? false : o.pretty;
+  if (typeof pretty !== 'boolean') {
+    throw usage(`${where}: \`pretty\` must be true or false, got ${describe(pretty)}`);
+  }
+  return { asOf, explanations, pretty };
+}
+
+function compileRecipe(source, options) {
+  if (typeof source !== 'string') {
+    throw usage(`compile: the spec source must be a string, got ${describe(source)}`);
+  }
+  const o = checkOptions(options, 'compile', ['name', 'files', 'tests']);
+  const tests = o.tests === undefined ? true : o.tests;
+  if (typeof tests !== 'boolean') {
+    throw usage(`compile: \`tests\` must be true or false, got ${describe(tests)}`);
+  }
+  let name = DEFAULT_NAME;
+  if (o.name !== undefined && o.name !== null) {
+    if (typeof o.name !== 'string' || o.name.trim() === '') {
+      throw usage(`compile: \`name\` must be a non-empty string, got ${describe(o.name)}`);
+    }
+    name = o.name;
+  }
+  const files = {};
+  if (o.files !== undefined && o.files !== null) {
+    const entries = o.files instanceof Map ? Array.from(o.files.entries())
+      : typeof o.files === 'object' && !Array.isArray(o.files) ? Object.entries(o.files)
+        : undefined;
+    if (entries === undefined) {
+      throw usage(`compile: \`files\` must map file names to their text, got ${describe(o.files)}`);
+    }
+    for (const [file, text] of entries) {
+      if (typeof file !== 'string' || typeof text !== 'string') {
+        throw usage(`compile: \`files\` must map file names to their text; \`${String(file)}\` maps to ${describe(text)}`);
+      }
+      files[file] = text;
+    }
+  }
+  return [name, source, JSON.stringify(files), tests];
+}
+
+// The engine: one wasm instance, replaced after a trap.
+class Engine {
+  constructor(raw) {
+    this.raw = raw;
+    this.generation = 0;
+  }
+
+  // Runs `fn` against the module, turning every failure into a NetspecError.
+  call(fn) {
+    try {
+      return fn(this.raw);
+    } catch (e) {
+      if (typeof e === 'string') throw fromBody(e);
+      if (e instanceof NetspecError) throw e;
+      let panic;
+      try {
+        panic = this.raw.takePanicMessage();
+      } catch (_) {
+        panic = undefined;
+      }
+      this.reset();
+      const why = panic || (e && e.message) || String(e);
+      throw new NetspecError(
+        `internal error in the netspec engine: ${why} (the engine was restarted; please report this with the spec and submission)`,
+        { kind: 'internal', cause: e },
+      );
+    }
+  }
+
+  reset() {
+    this.generation += 1;
+    if (typeof this.raw.__wbg_reset_state === 'function') {
+      this.raw.__wbg_reset_state();
+    }
+  }
+}
+
+class Spec {
+  #engine;
+  #recipe;
+  #handle;
+  #generation;
+
+  constructor(token, engine, recipe, handle) {
+    if (token !== SPEC_TOKEN) throw usage('use compile() to make a Spec');
+    this.#engine = engine;
+    this.#recipe = recipe;
+    this.#handle = handle;
+    this.#generation = engine.generation;
+    const info = engine.call(() => ({
+      id: handle.id,
+      title: handle.title,
+      version: handle.version === undefined ? null : handle.version,
+      warnings: JSON.parse(handle.warnings()),
+    }));
+    this.id = info.id;
+    this.title = info.title;
+    this.version = info.version;
+    this.warnings = Object.freeze(info.warnings.map(flatten));
+    Object.freeze(this);
+  }
+
+  // The raw handle, recompiled when the engine was restarted since.
+  #raw(where) {
+    if (this.#recipe === null) throw usage(`${where}: this Spec was freed`);
+    if (this.#generation !== this.#engine.generation || this.#handle === null) {
+      const recipe = this.#recipe;
+      this.#handle = this.#engine.call((raw) => raw.compileRaw(recipe[0], recipe[1], recipe[2], recipe[3]));
+      this.#generation = this.#engine.generation;
+    }
+    return this.#handle;
+  }
+
+  #evaluate(submission, options, where, allowed) {
+    const text = submissionText(submission, where);
+    const o = evalOptions(options, where, allowed);
+    return this.#engine.call(() => this.#raw(where).evaluate(text, o.asOf, o.explanations, o.pretty));
+  }
+
+  evaluate(submission, options) {
+    return JSON.parse(this.#evaluate(submission, options, 'evaluate', ['asOf', 'explanations']));
+  }
+
+  evaluateJson(submission, options) {
+    return this.#evaluate(submission, options, 'evaluateJson', ['asOf', 'explanations', 'pretty']);
+  }
+
+  inputs() {
+    return JSON.parse(this.#engine.call(() => this.#raw('inputs').inputs()));
+  }
+
+  jsonSchema() {
+    return JSON.parse(this.#engine.call(() => this.#raw('jsonSchema').jsonSchema()));
+  }
+
+  runTests() {
+    return JSON.parse(this.#engine.call(() => this.#raw('runTests').runTests()));
+  }
+
+  free() {
+    const h = this.#handle;
+    this.#handle = null;
+    this.#recipe = null;
+    if (h !== null && this.#generation === this.#engine.generation) {
+      try {
+        h.free();
+      } catch (_) {
+        // from a replaced instance: nothing to release
+      }
+    }
+  }
+}
+if (typeof Symbol.dispose === 'symbol') Spec.prototype[Symbol.dispose] = Spec.prototype.free;
+
+function createApi(raw) {
+  const engine = new Engine(raw);
+  const codeList = engine.call((r) => JSON.parse(r.allCodes()));
+  return {
+    version: engine.call((r) => r.version()),
+    NetspecError,
+    Spec,
+    compile(source, options) {
+      const recipe = compileRecipe(source, options);
+      const handle = engine.call((r) => r.compileRaw(recipe[0], recipe[1], recipe[2], recipe[3]));
+      return new Spec(SPEC_TOKEN, engine, recipe, handle);
+    },
+    explain(code) {
+      if (typeof code !== 'string') throw usage(`explain: the code must be a string like "NS0002", got ${describe(code)}`);
+      const text = engine.call((r) => r.explainCode(code));
+      return text === undefined || text === null ? undefined : JSON.parse(text);
+    },
+    codes() {
+      return codeList.map((c) => Object.assign({}, c));
+    },
+    // For the package's own tests: panics inside the module on purpose.
+    __panicForTests(message) {
+      engine.call((r) => r.__panicForTests(String(message)));
+    },
+  };
+}

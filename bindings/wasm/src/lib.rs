@@ -1,0 +1,486 @@
+//! WebAssembly bindings of the netspec engine.
+//!
+//! This crate is the Rust half of the npm package `netspec`: the
+//! `#[wasm_bindgen]` exports here are raw and string-based, and the thin
+//! JavaScript wrapper (`js/core.js`, `index.js`, `web.js`) turns them into the
+//! public API described by `index.d.ts`.
+//!
+//! Every structured value crosses the boundary as JSON text made by
+//! `serde_json`, the same way the CLI's `--format json` makes it, so a report
+//! is byte-for-byte what the native engine gives. A failure is thrown as a
+//! JSON string ([`ErrorBody`]) that the wrapper turns into a `NetspecError`.
+//! Nothing here panics on any input; should the engine ever panic, the panic
+//! hook keeps the message so the wrapper can report it and reset the module.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use netspec::testing::{coverage, Coverage};
+use netspec::{Code, Date, Diagnostic, EvalError, EvalOptions, Sources, Spec, TestResult};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// The version of this package (the crate version).
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+thread_local! {
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Keeps the message of any panic for [`take_panic_message`]. Runs when the
+/// module is instantiated.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let text = info.to_string();
+        let _ = LAST_PANIC.try_with(|p| {
+            if let Ok(mut slot) = p.try_borrow_mut() {
+                *slot = Some(text);
+            }
+        });
+    }));
+}
+
+/// The message of the last panic, if one happened since the last call.
+#[wasm_bindgen(js_name = takePanicMessage)]
+pub fn take_panic_message() -> Option<String> {
+    LAST_PANIC
+        .try_with(|p| p.try_borrow_mut().ok().and_then(|mut s| s.take()))
+        .ok()
+        .flatten()
+}
+
+/// Test hook: panics on purpose, so the JavaScript tests can check that the
+/// wrapper recovers from a trap. Not part of the public API.
+#[wasm_bindgen(js_name = __panicForTests)]
+#[allow(clippy::panic)]
+pub fn panic_for_tests(message: &str) {
+    panic!("{message}");
+}
+
+/// What a failure looks like when it crosses the boundary (as JSON text).
+#[derive(Debug, Serialize)]
+pub struct ErrorBody {
+    /// `compile`, `submission` or `usage`.
+    pub kind: &'static str,
+    /// One line for people.
+    pub message: String,
+    /// Every diagnostic (errors first, then warnings).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The diagnostics drawn rustc-style against the spec's files.
+    pub rendered: String,
+    /// For a submission that is not JSON: the 1-based line and column of the
+    /// JSON syntax error in the submission text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json_position: Option<JsonPosition>,
+}
+
+/// A position in JSON text.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct JsonPosition {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+impl ErrorBody {
+    fn usage(message: String) -> Self {
+        ErrorBody {
+            kind: "usage",
+            message,
+            diagnostics: Vec::new(),
+            rendered: String::new(),
+            json_position: None,
+        }
+    }
+
+    /// The error as the JSON text thrown to JavaScript.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| {
+            format!(
+                "{{\"kind\":\"usage\",\"message\":{},\"diagnostics\":[],\"rendered\":\"\"}}",
+                serde_json::Value::String(format!("cannot serialise an error: {e}"))
+            )
+        })
+    }
+}
+
+fn thrown(e: ErrorBody) -> JsValue {
+    JsValue::from_str(&e.to_json())
+}
+
+/// Serialises like the CLI: through `serde_json::Value` (keys sorted), compact or pretty.
+pub fn to_json<T: Serialize>(value: &T, pretty: bool) -> Result<String, ErrorBody> {
+    let v = serde_json::to_value(value)
+        .map_err(|e| ErrorBody::usage(format!("cannot serialise the result: {e}")))?;
+    let text = if pretty {
+        serde_json::to_string_pretty(&v)
+    } else {
+        serde_json::to_string(&v)
+    };
+    text.map_err(|e| ErrorBody::usage(format!("cannot serialise the result: {e}")))
+}
+
+/// A compiled spec, with the test files that were stood in for.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The spec.
+    pub spec: Spec,
+    /// `given file` submissions of test blocks that were not supplied and
+    /// were compiled as `{}` (only when compiled with `tests = false`).
+    pub missing_test_files: Vec<String>,
+}
+
+/// Compiles `root` (named `name`) with the other files in `files_json`, a JSON
+/// object mapping file names (relative to the root's folder) to their text.
+///
+/// With `tests = false` the `given file` submissions of the spec's tests need
+/// not be supplied: each missing one compiles as `{}` and is listed in
+/// [`Compiled::missing_test_files`] (running the tests is then refused).
+pub fn compile_native(
+    name: &str,
+    root: &str,
+    files_json: &str,
+    tests: bool,
+) -> Result<Compiled, ErrorBody> {
+    let files: BTreeMap<String, String> = if files_json.trim().is_empty() {
+        BTreeMap::new()
+    } else {
+        serde_json::from_str(files_json).map_err(|e| {
+            ErrorBody::usage(format!("`files` must map file names to their text: {e}"))
+        })?
+    };
+    let name = if name.trim().is_empty() {
+        "spec.netspec"
+    } else {
+        name
+    };
+    let mut sources = Sources::new();
+    for (n, text) in files {
+        sources.insert(n, text);
+    }
+    sources.insert(name, root);
+    let root_name = netspec::source::normalize_path(name);
+    let mut missing_test_files = Vec::new();
+    if !tests {
+        // the files the spec needs that were not supplied: `use`d specs stay
+        // missing (an error), test submissions become `{}`
+        let _ = netspec::gather_sources(&root_name, |n| {
+            let text = sources.get(n).map(|t| t.to_string());
+            if text.is_none() && !n.ends_with(".netspec") {
+                missing_test_files.push(n.to_string());
+            }
+            text
+        });
+        missing_test_files.sort();
+        missing_test_files.dedup();
+        for n in &missing_test_files {
+            sources.insert(n.clone(), "{}");
+        }
+    }
+    match Spec::compile(&root_name, &sources) {
+        Ok(spec) => Ok(Compiled {
+            spec,
+            missing_test_files,
+        }),
+        Err(e) => {
+            let mut diagnostics = e.diagnostics.clone();
+            diagnostics.sort_by_key(|d| !d.is_error());
+            Err(ErrorBody {
+                kind: "compile",
+                message: e.to_string(),
+                rendered: e.render(),
+                diagnostics,
+                json_position: None,
+            })
+        }
+    }
+}
+
+/// Parses an `asOf` option.
+pub fn parse_as_of(as_of: Option<&str>) -> Result<Option<Date>, ErrorBody> {
+    match as_of {
+        None => Ok(None),
+        Some(text) => match Date::parse(text) {
+            Some(d) => Ok(Some(d)),
+            None => {
+                let d = Diagnostic::error(
+                    Code::AssessmentDate,
+                    format!("`asOf` \"{text}\" is not a valid date"),
+                )
+                .with_help("write the assessment date as YYYY-MM-DD, e.g. 2025-06-30");
+                Err(ErrorBody {
+                    kind: "submission",
+                    message: d.to_string(),
+                    rendered: String::new(),
+                    diagnostics: vec![d],
+                    json_position: None,
+                })
+            }
+        },
+    }
+}
+
+/// Evaluates a submission (JSON text) and returns the report as JSON text,
+/// exactly as `netspec eval --format json` prints it when `pretty`.
+pub fn evaluate_native(
+    spec: &Spec,
+    submission: &str,
+    as_of: Option<&str>,
+    explanations: bool,
+    pretty: bool,
+) -> Result<String, ErrorBody> {
+    let opts = EvalOptions {
+        as_of: parse_as_of(as_of)?,
+        explanations,
+    };
+    match spec.evaluate_str(submission, &opts) {
+        Ok(report) => to_json(&report, pretty),
+        Err(e) => {
+            let mut diagnostics = e.diagnostics();
+            diagnostics.sort_by_key(|d| !d.is_error());
+            let (message, json_position) = match &e {
+                EvalError::Json(d) => (d.to_string(), json_error_position(submission)),
+                EvalError::Invalid { .. } => (e.to_string(), None),
+            };
+            Err(ErrorBody {
+                kind: "submission",
+                message,
+                rendered: spec.render(&diagnostics),
+                diagnostics,
+                json_position,
+            })
+        }
+    }
+}
+
+/// Where JSON text stops being JSON (as the engine reads it: a leading BOM is skipped).
+fn json_error_position(text: &str) -> Option<JsonPosition> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    serde_json::from_str::<serde::de::IgnoredAny>(text)
+        .err()
+        .map(|e| JsonPosition {
+            line: e.line(),
+            column: e.column(),
+        })
+}
+
+/// The result of running a spec's tests.
+#[derive(Debug, Serialize)]
+pub struct TestRun {
+    /// One result per `test` block.
+    pub results: Vec<TestResult>,
+    /// Which outcomes the tests produced for each requirement.
+    pub coverage: Coverage,
+    /// Tests whose expectations all held.
+    pub passed: usize,
+    /// The others.
+    pub failed: usize,
+}
+
+/// Runs the spec's `test` blocks.
+pub fn run_tests_native(spec: &Spec) -> TestRun {
+    let results = spec.run_tests();
+    let coverage = coverage(spec, &results);
+    let passed = results.iter().filter(|r| r.passed).count();
+    TestRun {
+        failed: results.len() - passed,
+        passed,
+        results,
+        coverage,
+    }
+}
+
+/// One diagnostic code, for `explain`.
+#[derive(Debug, Serialize)]
+pub struct CodeInfo {
+    /// `NS0002`.
+    pub code: &'static str,
+    /// Short title.
+    pub title: &'static str,
+    /// Longer explanation with an example.
+    pub explanation: &'static str,
+}
+
+fn code_info(c: Code) -> CodeInfo {
+    CodeInfo {
+        code: c.as_str(),
+        title: c.title(),
+        explanation: c.explanation(),
+    }
+}
+
+/// The explanation of a diagnostic code (`NS0002`, case-insensitive) as JSON, if it exists.
+#[wasm_bindgen(js_name = explainCode)]
+pub fn explain_code(code: &str) -> Option<String> {
+    Code::parse(code).and_then(|c| to_json(&code_info(c), false).ok())
+}
+
+/// Every diagnostic code with its title and explanation, as a JSON array.
+#[wasm_bindgen(js_name = allCodes)]
+pub fn all_codes() -> String {
+    let all: Vec<CodeInfo> = Code::ALL.iter().copied().map(code_info).collect();
+    to_json(&all, false).unwrap_or_else(|_| "[]".into())
+}
+
+/// A compiled spec (the raw handle the JavaScript `Spec` wraps).
+#[wasm_bindgen(js_name = RawSpec)]
+pub struct RawSpec {
+    spec: Spec,
+    missing_test_files: Vec<String>,
+}
+
+/// Compiles a spec. Throws an [`ErrorBody`] JSON string on failure.
+#[wasm_bindgen(js_name = compileRaw)]
+pub fn compile_raw(
+    name: &str,
+    root: &str,
+    files_json: &str,
+    tests: bool,
+) -> Result<RawSpec, JsValue> {
+    compile_native(name, root, files_json, tests)
+        .map(|c| RawSpec {
+            spec: c.spec,
+            missing_test_files: c.missing_test_files,
+        })
+        .map_err(thrown)
+}
+
+#[wasm_bindgen(js_class = RawSpec)]
+impl RawSpec {
+    /// Spec id.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.spec.id().to_string()
+    }
+
+    /// Spec title.
+    #[wasm_bindgen(getter)]
+    pub fn title(&self) -> String {
+        self.spec.title().to_string()
+    }
+
+    /// Spec version, if declared.
+    #[wasm_bindgen(getter)]
+    pub fn version(&self) -> Option<String> {
+        self.spec.version().map(str::to_string)
+    }
+
+    /// Compilation warnings, as a JSON array of diagnostics.
+    pub fn warnings(&self) -> Result<String, JsValue> {
+        to_json(&self.spec.warnings(), false).map_err(thrown)
+    }
+
+    /// Evaluates a submission given as JSON text; returns the report as JSON text.
+    pub fn evaluate(
+        &self,
+        submission: &str,
+        as_of: Option<String>,
+        explanations: bool,
+        pretty: bool,
+    ) -> Result<String, JsValue> {
+        evaluate_native(
+            &self.spec,
+            submission,
+            as_of.as_deref(),
+            explanations,
+            pretty,
+        )
+        .map_err(thrown)
+    }
+
+    /// The form model (sections of questions), as JSON text.
+    pub fn inputs(&self) -> Result<String, JsValue> {
+        to_json(&self.spec.inputs(), false).map_err(thrown)
+    }
+
+    /// The JSON Schema of a valid submission, as JSON text.
+    #[wasm_bindgen(js_name = jsonSchema)]
+    pub fn json_schema(&self) -> Result<String, JsValue> {
+        to_json(&self.spec.json_schema(), false).map_err(thrown)
+    }
+
+    /// Runs the spec's tests; returns results and coverage as JSON text.
+    #[wasm_bindgen(js_name = runTests)]
+    pub fn run_tests(&self) -> Result<String, JsValue> {
+        if !self.missing_test_files.is_empty() {
+            return Err(thrown(ErrorBody::usage(format!(
+                "runTests: the spec was compiled with `tests: false` and without its test files ({}); \
+                 compile it with them in `files` to run its tests",
+                self.missing_test_files.join(", ")
+            ))));
+        }
+        to_json(&run_tests_native(&self.spec), false).map_err(thrown)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compile_and_evaluate_natively() {
+        let text = "spec demo \"Demo\" { version \"1\" }\n\
+                    inputs { beds: int min 0 \"Beds\" }\n\
+                    area resources { requirement R-1 must \"Some beds\" { beds > 0 } }\n";
+        let spec = compile_native("demo.netspec", text, "{}", true).map_err(|e| e.message);
+        assert!(spec.is_ok());
+        if let Ok(spec) = spec {
+            let spec = spec.spec;
+            let report = evaluate_native(&spec, r#"{"beds": 2}"#, None, true, false);
+            assert!(report.is_ok_and(|r| r.contains("\"outcome\":\"met\"")));
+            let bad = evaluate_native(&spec, r#"{"beds": "x"}"#, None, true, false);
+            assert!(bad.is_err_and(|e| e.kind == "submission" && !e.diagnostics.is_empty()));
+            let date = evaluate_native(&spec, "{}", Some("2025-02-30"), true, false);
+            assert!(date.is_err_and(|e| e.diagnostics[0].code == Code::AssessmentDate));
+        }
+    }
+
+    #[test]
+    fn compile_errors_carry_diagnostics() {
+        let e = compile_native("x.netspec", "spec x", "", true);
+        assert!(e
+            .is_err_and(|e| e.kind == "compile"
+                && e.diagnostics.first().is_some_and(|d| d.location.is_some())));
+        let e = compile_native("x.netspec", "", "[1]", true);
+        assert!(e.is_err_and(|e| e.kind == "usage"));
+    }
+
+    #[test]
+    fn test_files_can_be_left_out() {
+        let text = "spec demo \"Demo\" { version \"1\" }\n\
+                    inputs { beds: int min 0 \"Beds\" }\n\
+                    area resources { requirement R-1 must \"Some beds\" { beds > 0 } }\n\
+                    test \"t\" { given file \"ex/a.json\" expect R-1 met }\n";
+        assert!(compile_native("demo.netspec", text, "{}", true).is_err());
+        let c = compile_native("demo.netspec", text, "{}", false);
+        assert!(c.is_ok_and(|c| c.missing_test_files == ["ex/a.json"]));
+        let c = compile_native(
+            "demo.netspec",
+            text,
+            r#"{"ex/a.json": "{\"beds\": 1}"}"#,
+            false,
+        );
+        assert!(c.is_ok_and(
+            |c| c.missing_test_files.is_empty() && run_tests_native(&c.spec).passed == 1
+        ));
+    }
+
+    #[test]
+    fn json_errors_have_a_position() {
+        assert!(json_error_position("{\n  \"a\": 1,,\n}")
+            .is_some_and(|p| p.line == 2 && p.column == 10));
+        assert!(json_error_position("{}").is_none());
+    }
+
+    #[test]
+    fn codes_are_explained() {
+        assert!(explain_code("ns0002").is_some_and(|t| t.contains("unknown name")));
+        assert!(explain_code("NS9999").is_none());
+        assert!(all_codes().contains("NS0209"));
+    }
+}
