@@ -100,6 +100,16 @@ codes! {
         "An expression or bracket nesting exceeds the engine's depth limit.";
     UnknownTestArea = "NS0027", "test names an unknown area or rating",
         "`expect area NAME RATING` needs one of the seven areas and a rating name.";
+    EmptyArea = "NS0101", "area with no requirements",
+        "(warning) An `area` block holds no requirements. Every functional area should be assessed; remove the block or add requirements.";
+    UnreadInput = "NS0102", "input no rule reads",
+        "(warning) An input is declared but no requirement reads it, directly or through a `let`. Providers would answer a question that decides nothing. (Text fields of list elements are exempt: they name elements in explanations.)";
+    ConstantRule = "NS0103", "rule does not depend on any answer",
+        "(warning) A requirement's rule reads no input and no date, so every submission gets the same outcome.";
+    NeverNotMet = "NS0104", "requirement can never be not met",
+        "(warning) Whatever the answers, the rule cannot be false (e.g. `x >= 1 or true`), so the requirement is never not_met and never lowers a rating.";
+    DuplicateTitle = "NS0105", "duplicate requirement title",
+        "(warning) Two requirements share a title; readers of a report cannot tell them apart.";
     SubmissionType = "NS0201", "wrong type in submission",
         "A submission value has the wrong JSON type for its input, e.g. a string where a number is expected.";
     SubmissionRange = "NS0202", "value out of range",

@@ -382,6 +382,10 @@ pub struct Requirement {
     pub evidence: Vec<EvidenceDecl>,
     /// Declaration span.
     pub span: Span,
+    /// Span of the id.
+    pub id_span: Span,
+    /// Span of the title.
+    pub title_span: Span,
 }
 
 /// A compiled rating rule.

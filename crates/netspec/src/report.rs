@@ -492,7 +492,12 @@ impl Report {
                 };
                 let _ = writeln!(s, "  {mark}{} ({}) {}", r.id, r.level.as_str(), r.title);
                 if r.outcome == Outcome::NotMet || r.outcome == Outcome::NotApplicable {
-                    for c in &r.explanation {
+                    // conditions that held (the `if` side of an `implies`) are in the JSON report
+                    for c in r
+                        .explanation
+                        .iter()
+                        .filter(|c| !c.held || r.outcome == Outcome::NotApplicable)
+                    {
                         match &c.element {
                             Some(e) => {
                                 let _ = writeln!(s, "                  {e}: {}", c.message);

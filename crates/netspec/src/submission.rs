@@ -492,20 +492,13 @@ impl Ingest<'_> {
     }
 }
 
-/// A JSON number as an exact rational.
+/// A JSON number as an exact rational, read from its decimal text (serde_json
+/// keeps the text: `arbitrary_precision`), so no digit is lost to floating point.
 pub fn json_number(n: &serde_json::Number) -> Option<Num> {
     if let Some(i) = n.as_i64() {
         return Some(Num::int(i.into()));
     }
-    if let Some(u) = n.as_u64() {
-        return Some(Num::int(u.into()));
-    }
-    let f = n.as_f64()?;
-    if !f.is_finite() {
-        return None;
-    }
-    // Display gives the shortest text that round-trips, so 0.1 reads as 1/10
-    Num::parse_decimal(&format!("{f}"))
+    Num::parse_decimal(&n.to_string())
 }
 
 fn truncate(s: &str) -> String {

@@ -144,6 +144,18 @@ impl Checker<'_> {
             ExprKind::Field(base, field) => self.field(base, field, span),
             ExprKind::List(items) => {
                 let nodes: Vec<Node> = items.iter().map(|i| self.expr(i)).collect();
+                if !nodes.is_empty() && nodes.iter().all(|n| matches!(n.ty, Ty::EnumName(..))) {
+                    // a list of bare names: the values of the one enum that has them all
+                    if let Some(e) = self.enum_with_all(&nodes) {
+                        let nodes: Vec<Node> =
+                            nodes.into_iter().map(|n| self.enum_value(n, e)).collect();
+                        return node(
+                            NodeKind::Values(nodes),
+                            span,
+                            Ty::Values(Box::new(Ty::Enum(e))),
+                        );
+                    }
+                }
                 if nodes.iter().any(|n| matches!(n.ty, Ty::EnumName(..))) {
                     // bare names: resolved later against the enum the list is compared with
                     return node(
@@ -361,8 +373,67 @@ impl Checker<'_> {
         }
     }
 
+    /// The enum whose values include every name in `nodes`, when exactly one does.
+    fn enum_with_all(&self, nodes: &[Node]) -> Option<usize> {
+        let names: Vec<&str> = nodes
+            .iter()
+            .filter_map(|n| match &n.ty {
+                Ty::EnumName(name, _) => Some(name.as_str()),
+                _ => None,
+            })
+            .collect();
+        let mut found: Option<usize> = None;
+        for (i, e) in self.schema.enums.iter().enumerate() {
+            if names.iter().all(|n| e.variants.iter().any(|v| v == n)) {
+                match found {
+                    // two enums with the same values are interchangeable for a literal list
+                    Some(j)
+                        if self.schema.enums.get(j).map(|d| &d.variants) == Some(&e.variants) => {}
+                    Some(_) => return None,
+                    None => found = Some(i),
+                }
+            }
+        }
+        found
+    }
+
     /// The element type of a list expression, reporting when it is not a list.
     fn list_elem(&mut self, list: &Node) -> Option<Ty> {
+        if let (NodeKind::Values(items), Ty::Values(t)) = (&list.kind, &list.ty) {
+            if matches!(**t, Ty::Error) {
+                // names no single enum has: say which
+                let name = items.iter().find_map(|n| match &n.ty {
+                    Ty::EnumName(name, span) => Some((name.clone(), *span)),
+                    _ => None,
+                });
+                if let Some((name, span)) = name {
+                    let holders: Vec<String> = self
+                        .schema
+                        .enums
+                        .iter()
+                        .filter(|e| e.variants.contains(&name))
+                        .map(|e| e.variants.join(", "))
+                        .collect();
+                    let note = if holders.is_empty() {
+                        "no enum input has this value".to_string()
+                    } else {
+                        format!("more than one enum could be meant: {}", holders.join(" / "))
+                    };
+                    self.error(
+                        Diagnostic::error(
+                            Code::UnknownName,
+                            format!("cannot tell what `{name}` is in this list"),
+                        )
+                        .at(span)
+                        .with_label(
+                            "not an input, definition, variable or value of exactly one enum",
+                        )
+                        .with_note(note),
+                    );
+                    return None;
+                }
+            }
+        }
         match &list.ty {
             Ty::List(r) => Some(Ty::Record(*r)),
             Ty::Values(t) => Some((**t).clone()),
@@ -659,7 +730,7 @@ impl Checker<'_> {
             let ok = match (&a.ty, &item.ty) {
                 (Ty::Error, _) | (_, Ty::Error) => true,
                 (Ty::Int | Ty::Number, Ty::Int | Ty::Number) => true,
-                (Ty::Percent, Ty::Percent | Ty::Number) => true,
+                (Ty::Percent, Ty::Percent | Ty::Number) | (Ty::Number, Ty::Percent) => true,
                 (x, y) => x == y,
             };
             if !ok {

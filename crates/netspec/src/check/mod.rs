@@ -8,6 +8,7 @@
 
 mod expr;
 mod inputs;
+mod lints;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -258,6 +259,22 @@ impl<'a> Checker<'a> {
             })
             .collect();
 
+        for (_, f) in files {
+            for item in &f.items {
+                if let Item::Area(a) = item {
+                    if a.requirements.is_empty() {
+                        self.diags.push(
+                            Diagnostic::warning(
+                                Code::EmptyArea,
+                                format!("area `{}` has no requirements", a.name.name),
+                            )
+                            .at(a.name.span)
+                            .with_help("add requirements or remove the empty block"),
+                        );
+                    }
+                }
+            }
+        }
         let (rating, custom_rating) = self.rating(files);
         let ids: Vec<String> = requirements.iter().map(|r| r.id.clone()).collect();
         let mut tests = Vec::new();
@@ -270,7 +287,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        Checked {
+        let mut checked = Checked {
             info,
             schema: std::mem::take(&mut self.schema),
             lets,
@@ -279,7 +296,12 @@ impl<'a> Checker<'a> {
             custom_rating,
             tests,
             uses_assessment_date: self.uses_assessment_date,
+        };
+        if !self.diags.iter().any(Diagnostic::is_error) {
+            self.diags.extend(lints::lint(&checked));
         }
+        checked.schema.records.shrink_to_fit();
+        checked
     }
 
     fn header(&mut self, files: &[(FileId, ast::File)]) -> SpecInfo {
@@ -505,6 +527,8 @@ impl<'a> Checker<'a> {
             rule,
             evidence,
             span: r.span,
+            id_span: r.id.span,
+            title_span: r.title.span,
         })
     }
 

@@ -96,8 +96,9 @@ fn walk<'a>(
         NodeKind::Not(x) => walk(cx, x, !target, element, mode, out),
         NodeKind::And(a, b) | NodeKind::Or(a, b) => {
             let conj = matches!(n.kind, NodeKind::And(..));
-            // and→true / or→false: every side counts; otherwise the first decisive side
-            let every = conj == target;
+            // `and` lists every side that had its value (all that failed, or all
+            // that held); `or` that held needs only the first side that held
+            let every = conj || !target;
             let mut done = false;
             for side in [a, b] {
                 let v = cx.eval(side);
@@ -136,10 +137,27 @@ fn walk<'a>(
                 Ty::List(r) => Some(r),
                 _ => None,
             };
+            let elem_ty = match &list.ty {
+                Ty::Values(t) => (**t).clone(),
+                _ => Ty::Error,
+            };
             // all→false and any→true are decided by single elements; the others by all
             let single = (*q == Quant::All) != target;
+            if elems.is_empty() {
+                let text = cx.text(list).to_string();
+                out.push(Check {
+                    element: element.map(str::to_string),
+                    check: cx.text(n).to_string(),
+                    held: target,
+                    left: Some(Json::from(0)),
+                    right: None,
+                    gap: None,
+                    message: format!("{text} has no entries"),
+                });
+                return;
+            }
             for e in elems {
-                let label = element_label(cx, &e, rid, element);
+                let label = element_label(cx, &e, rid, &elem_ty, element);
                 cx.push(e);
                 let v = cx.eval(body);
                 if is(&v, target) {
@@ -180,12 +198,38 @@ fn walk<'a>(
                     _ => format!("{text} is {shown}"),
                 },
             };
+            // for `in` and `within` the value tested is the interesting one
+            let (left, right) = match &n.kind {
+                NodeKind::In(_, x, items) => {
+                    let vx = cx.eval(x);
+                    let vals: Vec<Json> = items
+                        .iter()
+                        .filter_map(|i| {
+                            let vi = cx.eval(i);
+                            json_of(&vi, &x.ty, cx)
+                        })
+                        .collect();
+                    (json_of(&vx, &x.ty, cx), Some(Json::Array(vals)))
+                }
+                NodeKind::Within(d, dur) => {
+                    let vd = cx.eval(d);
+                    let vdur = cx.eval(dur);
+                    let start = match (vdur, cx.date) {
+                        (V::Dur(du), Some(today)) => {
+                            today.minus(du).map(|s| Json::String(s.to_string()))
+                        }
+                        _ => None,
+                    };
+                    (json_of(&vd, &d.ty, cx), start)
+                }
+                _ => (json_of(&v, &n.ty, cx), None),
+            };
             out.push(Check {
                 element: element.map(str::to_string),
                 check: text,
                 held: target,
-                left: json_of(&v, &n.ty, cx),
-                right: None,
+                left,
+                right,
                 gap: None,
                 message,
             });
@@ -219,13 +263,29 @@ fn element_label(
     cx: &Ctx<'_>,
     e: &V<'_>,
     rid: Option<RecordId>,
+    ty: &Ty,
     outer: Option<&str>,
 ) -> Option<String> {
     match e {
-        V::Rec(r) => Some(record_label(cx, r, rid)),
+        V::Rec(r) => {
+            let own = record_label(cx, r, rid);
+            Some(match outer {
+                // `units[0] (A)` then `units[0].audits[1] (X)` → `units[0] (A) › audits[1] (X)`
+                Some(o) => {
+                    let last = own.rsplit_once('.').map_or(own.as_str(), |(_, l)| l);
+                    let last = if own.contains(" (") && !last.contains(" (") {
+                        own.as_str()
+                    } else {
+                        last
+                    };
+                    format!("{o} › {last}")
+                }
+                None => own,
+            })
+        }
         V::Unknown(_) => outer.map(str::to_string),
         other => {
-            let s = show(other, &Ty::Error, cx, None);
+            let s = show(other, ty, cx, None);
             Some(match outer {
                 Some(o) => format!("{o}, {s}"),
                 None => s,
@@ -304,6 +364,16 @@ fn enum_name(ty: &Ty, i: u32, cx: &Ctx<'_>) -> String {
             .cloned()
             .unwrap_or_else(|| i.to_string()),
         _ => i.to_string(),
+    }
+}
+
+/// A gap for people: two decimals, more when that would show a non-zero gap as 0.
+fn fine(n: Num) -> String {
+    let s = n.display(2);
+    if (s == "0" || s == "-0") && n != Num::ZERO {
+        n.display(6)
+    } else {
+        s
     }
 }
 
@@ -391,14 +461,15 @@ fn comparison<'a>(
             match d {
                 Some(d) => {
                     let shown = if pct {
-                        format!(
-                            "{} percentage points",
-                            d.times(Num::int(100))
-                                .map(|x| x.display(2))
-                                .unwrap_or_default()
-                        )
+                        let p = d.times(Num::int(100)).map(|x| fine(x)).unwrap_or_default();
+                        let unit = if p == "1" {
+                            "percentage point"
+                        } else {
+                            "percentage points"
+                        };
+                        format!("{p} {unit}")
                     } else {
-                        d.display(2)
+                        fine(d)
                     };
                     (
                         if pct {
@@ -414,7 +485,14 @@ fn comparison<'a>(
         }
         (V::Date(x), V::Date(y)) if !held && mode == Mode::Rule => {
             let days = x.days_until(*y).abs();
-            (Some(Json::from(days)), Some(format!("{days} days")))
+            (
+                Some(Json::from(days)),
+                Some(if days == 1 {
+                    "1 day".to_string()
+                } else {
+                    format!("{days} days")
+                }),
+            )
         }
         _ => (None, None),
     };
@@ -440,8 +518,8 @@ fn comparison<'a>(
     };
     let dated = matches!(va, V::Date(_));
     let gap_phrase = match (op, gap_text) {
-        (Cmp::Ge | Cmp::Gt, Some(g)) if dated => format!(": {g} too early"),
-        (Cmp::Le | Cmp::Lt, Some(g)) if dated => format!(": {g} too late"),
+        (Cmp::Ge | Cmp::Gt, Some(g)) if dated => format!(": {g} earlier than needed"),
+        (Cmp::Le | Cmp::Lt, Some(g)) if dated => format!(": {g} later than allowed"),
         (Cmp::Ge | Cmp::Gt, Some(g)) => format!(": short by {g}"),
         (Cmp::Le | Cmp::Lt, Some(g)) => format!(": over by {g}"),
         (Cmp::Eq, Some(g)) => format!(": off by {g}"),

@@ -49,7 +49,8 @@ pub fn parse_file(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
     if let Some(d) = check_nesting(text, file) {
         return Err(vec![d]);
     }
-    let pairs = Grammar::parse(Rule::file, text).map_err(|e| vec![syntax_error(e, file)])?;
+    let pairs = Grammar::parse(Rule::file, text)
+        .map_err(|e| recover(text, file, syntax_error(e, file, text)))?;
     let mut b = Builder {
         file,
         errors: Vec::new(),
@@ -73,6 +74,50 @@ pub fn parse_file(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
     } else {
         Err(b.errors)
     }
+}
+
+/// After a syntax error, parses each top-level item on its own (items start
+/// at the beginning of a line with an item keyword) so that one run reports
+/// the first error of every broken item, not just the first of the file.
+fn recover(text: &str, file: FileId, first: Diagnostic) -> Vec<Diagnostic> {
+    const STARTS: [&str; 7] = [
+        "spec ", "use ", "inputs ", "let ", "area ", "rating ", "test ",
+    ];
+    let mut cuts = vec![0usize];
+    let mut offset = 0usize;
+    for line in text.split_inclusive('\n') {
+        if offset > 0 && STARTS.iter().any(|k| line.starts_with(k)) {
+            cuts.push(offset);
+        }
+        offset += line.len();
+    }
+    cuts.push(text.len());
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let Some(chunk) = text.get(a..b) else {
+            continue;
+        };
+        if let Err(e) = Grammar::parse(Rule::file, chunk) {
+            let mut d = syntax_error(e, file, chunk);
+            if let Some(sp) = d.span {
+                let shift = |x: u32| x.saturating_add(u32::try_from(a).unwrap_or(0));
+                d.span = Some(Span {
+                    file: sp.file,
+                    start: shift(sp.start),
+                    end: shift(sp.end),
+                });
+            }
+            if !errors.iter().any(|x| x.span == d.span) {
+                errors.push(d);
+            }
+        }
+    }
+    if errors.is_empty() {
+        errors.push(first);
+    }
+    errors.sort_by_key(|d| d.span.map(|s| s.start));
+    errors
 }
 
 /// Parses a standalone expression (used by tools and tests).
@@ -359,6 +404,16 @@ fn rule_name(rule: &Rule) -> String {
         Rule::test_date => "`assessed_on`",
         Rule::expect => "`expect`",
         Rule::rating_rule => "a rating rule (`green when …`)",
+        Rule::assessment_date => "`assessment_date`",
+        Rule::bool_lit => "`true` or `false`",
+        Rule::duration | Rule::duration_count => "a duration (`12 months`)",
+        Rule::list_lit => "a list `[…]`",
+        Rule::op_neg => "`-`",
+        Rule::op_not => "`not`",
+        Rule::percent => "a percent",
+        Rule::quantifier => "`all` or `any`",
+        Rule::if_expr => "`if`",
+        Rule::call => "a function call",
         other => {
             let dbg = format!("{other:?}");
             return match dbg.strip_prefix("kw_") {
@@ -370,7 +425,46 @@ fn rule_name(rule: &Rule) -> String {
     s.to_string()
 }
 
-fn syntax_error(e: pest::error::Error<Rule>, file: FileId) -> Diagnostic {
+/// Rules that can start an expression: reported together as "an expression".
+const EXPRESSION_STARTS: [Rule; 16] = [
+    Rule::kw_if,
+    Rule::kw_all,
+    Rule::kw_any,
+    Rule::quantifier,
+    Rule::if_expr,
+    Rule::call,
+    Rule::duration,
+    Rule::duration_count,
+    Rule::date,
+    Rule::percent,
+    Rule::number,
+    Rule::string,
+    Rule::bool_lit,
+    Rule::assessment_date,
+    Rule::list_lit,
+    Rule::ident,
+];
+
+const RESERVED: [&str; 16] = [
+    "true",
+    "false",
+    "and",
+    "or",
+    "not",
+    "implies",
+    "if",
+    "then",
+    "else",
+    "in",
+    "all",
+    "any",
+    "for",
+    "where",
+    "within",
+    "assessment_date",
+];
+
+fn syntax_error(e: pest::error::Error<Rule>, file: FileId, text: &str) -> Diagnostic {
     use pest::error::{ErrorVariant, InputLocation};
     let (start, end) = match e.location {
         InputLocation::Pos(p) => (p, p),
@@ -381,7 +475,19 @@ fn syntax_error(e: pest::error::Error<Rule>, file: FileId) -> Diagnostic {
             positives,
             negatives,
         } => {
-            let mut names: Vec<String> = positives.iter().map(rule_name).collect();
+            let starts_expr = positives.contains(&Rule::number) && positives.contains(&Rule::ident);
+            let mut names: Vec<String> = positives
+                .iter()
+                .filter(|r| {
+                    !(starts_expr
+                        && (EXPRESSION_STARTS.contains(r)
+                            || matches!(r, Rule::op_neg | Rule::op_not)))
+                })
+                .map(rule_name)
+                .collect();
+            if starts_expr {
+                names.push("an expression".to_string());
+            }
             names.sort();
             names.dedup();
             if names.is_empty() && !negatives.is_empty() {
@@ -397,13 +503,17 @@ fn syntax_error(e: pest::error::Error<Rule>, file: FileId) -> Diagnostic {
         }
         ErrorVariant::CustomError { message } => message.clone(),
     };
+    let word: String = text
+        .get(start..)
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
     let mut d = Diagnostic::error(Code::Syntax, message).at(Span::new(file, start, end.max(start)));
-    if let ErrorVariant::ParsingError { positives, .. } = &e.variant {
-        if positives.contains(&Rule::ident) {
-            d = d.with_note(
-                "words such as `and`, `or`, `not`, `in`, `all`, `any`, `if` and `within` are reserved and cannot name inputs",
-            );
-        }
+    if RESERVED.contains(&word.as_str()) {
+        d = d.with_note(format!(
+            "`{word}` is a reserved word; words such as `and`, `or`, `not`, `in`, `all`, `any`, `if` and `within` cannot name inputs"
+        ));
     }
     d.with_label("here")
 }
@@ -831,6 +941,17 @@ impl Builder {
             Rule::ident => ExprKind::Name(self.ident(p)),
             Rule::list_lit => ExprKind::List(p.into_inner().map(|e| self.expr(e)).collect()),
             Rule::expr => return self.expr(p),
+            Rule::paren => {
+                let Some(inner) = p.into_inner().next() else {
+                    return Expr {
+                        kind: ExprKind::Error,
+                        span,
+                    };
+                };
+                let mut e = self.expr(inner);
+                e.span = span;
+                return e;
+            }
             Rule::if_expr => {
                 let mut es = p
                     .into_inner()
