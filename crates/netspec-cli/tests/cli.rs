@@ -1,0 +1,921 @@
+//! End-to-end tests of the `netspec` binary: each test writes specs and
+//! submissions to its own temporary folder and runs the real executable.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+// ------------------------------------------------------------------ harness
+
+/// A temporary folder, removed on drop.
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(name: &str) -> Dir {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNT.fetch_add(1, Ordering::SeqCst);
+        let p = std::env::temp_dir().join(format!(
+            "netspec-cli-test-{}-{name}-{n}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        Dir(p)
+    }
+
+    /// Writes `text` to `rel` (making folders) and returns the full path.
+    fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.0.join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What a run printed and how it ended.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs `netspec ARGS` in `cwd`.
+fn netspec_in(cwd: &Path, args: &[&str]) -> Run {
+    let out: Output = Command::new(env!("CARGO_BIN_EXE_netspec"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("run netspec");
+    let run = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    };
+    // whatever the input, the tool never panics
+    assert!(
+        !run.stderr.contains("panicked") && run.code.is_some(),
+        "netspec {args:?} crashed: {run:?}"
+    );
+    run
+}
+
+fn netspec(dir: &Dir, args: &[&str]) -> Run {
+    netspec_in(dir.path(), args)
+}
+
+#[track_caller]
+fn assert_exit(run: &Run, code: i32) {
+    assert_eq!(run.code, Some(code), "{run:?}");
+}
+
+// ------------------------------------------------------------------ fixtures
+
+const GOOD_SPEC: &str = r#"spec demo "Demo network" {
+  version "2025.1"
+}
+
+inputs "Units" {
+  provider.role: enum(level3_unit, level2_unit, non_designated) "Designation of this provider"
+  units: list "Critical care units" {
+    name: text "Unit name"
+    l3_beds: int min 0 "Funded level 3 beds"
+    l2_beds: int min 0 "Funded level 2 beds"
+    rn_per_shift: int min 0 "Registered nurses rostered on a day shift"
+    cc_qualified: percent "Registered nurses with a critical care award"
+  }
+  ct_within_60: int min 0 "CT scans within 60 minutes"
+  ct_indicated: int min 0 "CT scans indicated"
+  policy_reviewed_on: date "When was the staffing policy last reviewed?"
+}
+
+area workforce {
+  requirement WF-01 must "Nurse staffing meets 1:1 for level 3 and 1:2 for level 2" {
+    applies when provider.role != non_designated
+    all u in units: u.rn_per_shift >= u.l3_beds + ceil(u.l2_beds / 2)
+    evidence rosters "Rosters for the last three months"
+    ref "GPICS v2.1, nursing"
+  }
+  requirement WF-02 should "At least half of nurses hold a critical care award" {
+    all u in units: u.cc_qualified >= 50%
+  }
+}
+
+area service_delivery {
+  requirement SD-01 must "CT within 60 minutes for 90%" {
+    ct_within_60 / ct_indicated >= 90%
+  }
+}
+
+area quality {
+  requirement QU-01 should "Staffing policy reviewed in the last 12 months" {
+    policy_reviewed_on within 12 months
+  }
+}
+"#;
+
+/// Unit B is short of nurses and of qualified nurses; CT is 29/33.
+const SUBMISSION: &str = r#"{
+  "assessed_on": "2025-06-30",
+  "provider": {"role": "level3_unit"},
+  "units": [
+    {"name": "A", "l3_beds": 6, "l2_beds": 4, "rn_per_shift": 8, "cc_qualified": 60},
+    {"name": "B", "l3_beds": 8, "l2_beds": 6, "rn_per_shift": 9, "cc_qualified": 45}
+  ],
+  "ct_within_60": 29,
+  "ct_indicated": 33,
+  "policy_reviewed_on": "2024-09-01",
+  "evidence": {"WF-01": {"rosters": "rosters-q1.pdf"}}
+}"#;
+
+/// Every requirement met.
+const GOOD_SUBMISSION: &str = r#"{
+  "assessed_on": "2025-06-30",
+  "provider": {"role": "level3_unit"},
+  "units": [{"name": "A", "l3_beds": 6, "l2_beds": 4, "rn_per_shift": 8, "cc_qualified": 60}],
+  "ct_within_60": 30,
+  "ct_indicated": 33,
+  "policy_reviewed_on": "2025-01-15"
+}"#;
+
+fn requirement<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no requirement {id} in {report:#}"))
+}
+
+fn area<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["area"] == name)
+        .unwrap_or_else(|| panic!("no area {name} in {report:#}"))
+}
+
+// ------------------------------------------------------------------ check
+
+#[test]
+fn check_good_spec_is_silent() {
+    let d = Dir::new("check-good");
+    d.write("demo.netspec", GOOD_SPEC);
+    let run = netspec(&d, &["check", "demo.netspec"]);
+    assert_exit(&run, 0);
+    assert_eq!(run.stdout, "", "{run:?}");
+    assert_eq!(run.stderr, "", "{run:?}");
+}
+
+#[test]
+fn check_misspelt_input_points_at_it() {
+    let d = Dir::new("check-misspelt");
+    let bad = GOOD_SPEC.replace(
+        "ct_within_60 / ct_indicated >= 90%",
+        "ct_witin_60 / ct_indicated >= 90%",
+    );
+    d.write("demo.netspec", &bad);
+    let run = netspec(&d, &["check", "demo.netspec"]);
+    assert_exit(&run, 1);
+    assert_eq!(run.stdout, "", "{run:?}");
+    let err = &run.stderr;
+    assert!(err.contains("error[NS0002]"), "{run:?}");
+    assert!(err.contains("unknown name `ct_witin_60`"), "{run:?}");
+    // file:line:col of the misspelling
+    let (line_no, line) = bad
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("ct_witin_60"))
+        .unwrap();
+    let col = line.find("ct_witin_60").unwrap();
+    assert!(
+        err.contains(&format!("demo.netspec:{}:{}", line_no + 1, col + 1)),
+        "{run:?}"
+    );
+    // the source line, then a caret line whose carets sit under the misspelling
+    let lines: Vec<&str> = err.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.ends_with(line.trim_end()) && l.contains('|'))
+        .unwrap_or_else(|| panic!("no source line in {run:?}"));
+    let src = lines[at];
+    let carets = lines[at + 1];
+    let offset = src.find(line.trim_end()).unwrap();
+    let first_caret = carets.find('^').expect("caret line");
+    assert_eq!(
+        first_caret,
+        offset + col,
+        "caret not under the name: {run:?}"
+    );
+    let caret_count = carets[first_caret..]
+        .chars()
+        .take_while(|c| *c == '^')
+        .count();
+    assert_eq!(caret_count, "ct_witin_60".len(), "{run:?}");
+    assert!(err.contains("did you mean `ct_within_60`?"), "{run:?}");
+}
+
+#[test]
+fn check_reports_every_file_and_json_format() {
+    let d = Dir::new("check-json");
+    d.write("good.netspec", GOOD_SPEC);
+    d.write(
+        "bad.netspec",
+        &GOOD_SPEC.replace("area quality", "area qualty"),
+    );
+    let run = netspec(&d, &["check", "good.netspec", "bad.netspec"]);
+    assert_exit(&run, 1);
+    assert!(run.stderr.contains("error[NS0013]"), "{run:?}");
+    assert!(run.stderr.contains("did you mean `quality`?"), "{run:?}");
+
+    let run = netspec(&d, &["check", "--format", "json", "bad.netspec"]);
+    assert_exit(&run, 1);
+    let v = run.json();
+    let diags = v["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diags.len(), 1, "{v:#}");
+    assert_eq!(diags[0]["code"], "NS0013");
+    assert_eq!(diags[0]["severity"], "error");
+    assert_eq!(diags[0]["location"]["file"], "bad.netspec");
+    assert!(diags[0]["location"]["line"].as_u64().unwrap() > 1);
+}
+
+// ------------------------------------------------------------------ eval
+
+#[test]
+fn eval_text_report() {
+    let d = Dir::new("eval-text");
+    d.write("demo.netspec", GOOD_SPEC);
+    d.write("sub.json", SUBMISSION);
+    let run = netspec(&d, &["eval", "demo.netspec", "sub.json"]);
+    assert_exit(&run, 0);
+    let out = &run.stdout;
+    for needle in [
+        "Demo network",
+        "2025-06-30",
+        "WF-01",
+        "WF-02",
+        "SD-01",
+        "QU-01",
+        "units[1] (B)",
+        "short by 2",
+        "Workforce",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in {run:?}");
+    }
+    // the overall rating is red (two musts not met)
+    assert!(
+        out.lines()
+            .any(|l| l.to_lowercase().starts_with("overall") && l.contains("RED")),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn eval_json_report() {
+    let d = Dir::new("eval-json");
+    d.write("demo.netspec", GOOD_SPEC);
+    d.write("sub.json", SUBMISSION);
+    let run = netspec(
+        &d,
+        &["eval", "demo.netspec", "sub.json", "--format", "json"],
+    );
+    assert_exit(&run, 0);
+    let r = run.json();
+    assert_eq!(r["spec"]["id"], "demo");
+    assert_eq!(r["spec"]["version"], "2025.1");
+    assert_eq!(r["assessed_on"], "2025-06-30");
+    assert_eq!(r["overall"]["rating"], "red");
+    assert_eq!(r["overall"]["counts"]["met"], 1);
+    assert_eq!(r["overall"]["counts"]["not_met"], 3);
+    assert_eq!(area(&r, "workforce")["rating"], "red");
+    assert_eq!(area(&r, "quality")["rating"], "green");
+    assert_eq!(area(&r, "service_delivery")["rating"], "red");
+
+    let wf1 = requirement(&r, "WF-01");
+    assert_eq!(wf1["outcome"], "not_met");
+    assert_eq!(wf1["level"], "must");
+    assert_eq!(wf1["ref"], "GPICS v2.1, nursing");
+    let e = &wf1["explanation"][0];
+    assert_eq!(e["element"], "units[1] (B)");
+    assert_eq!(e["left"], 9);
+    assert_eq!(e["right"], 11);
+    assert_eq!(e["gap"], 2);
+    assert_eq!(e["held"], false);
+    assert_eq!(wf1["evidence"]["given"][0]["reference"], "rosters-q1.pdf");
+    assert_eq!(wf1["evidence"]["missing"], serde_json::json!([]));
+
+    let wf2 = requirement(&r, "WF-02");
+    assert_eq!(wf2["outcome"], "not_met");
+    assert_eq!(wf2["explanation"][0]["left"], 45);
+    assert_eq!(wf2["explanation"][0]["right"], 50);
+
+    let sd1 = requirement(&r, "SD-01");
+    assert_eq!(sd1["outcome"], "not_met");
+    let left = sd1["explanation"][0]["left"].as_f64().unwrap();
+    assert!((left - 87.878_787).abs() < 1e-3, "{sd1:#}");
+
+    assert_eq!(requirement(&r, "QU-01")["outcome"], "met");
+
+    // --no-explanations leaves them out but keeps the outcomes
+    let run = netspec(
+        &d,
+        &[
+            "eval",
+            "demo.netspec",
+            "sub.json",
+            "--format",
+            "json",
+            "--no-explanations",
+        ],
+    );
+    assert_exit(&run, 0);
+    let r2 = run.json();
+    assert_eq!(requirement(&r2, "WF-01")["outcome"], "not_met");
+    assert_eq!(
+        requirement(&r2, "WF-01")["explanation"],
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn eval_is_byte_identical_across_runs() {
+    let d = Dir::new("eval-determinism");
+    d.write("demo.netspec", GOOD_SPEC);
+    d.write("sub.json", SUBMISSION);
+    for format in ["json", "text"] {
+        let a = netspec(
+            &d,
+            &["eval", "demo.netspec", "sub.json", "--format", format],
+        );
+        let b = netspec(
+            &d,
+            &["eval", "demo.netspec", "sub.json", "--format", format],
+        );
+        assert_eq!(a.stdout, b.stdout);
+        assert!(!a.stdout.is_empty());
+    }
+}
+
+#[test]
+fn eval_missing_answers_are_incomplete() {
+    let d = Dir::new("eval-incomplete");
+    d.write("demo.netspec", GOOD_SPEC);
+    d.write(
+        "sub.json",
+        r#"{"assessed_on": "2025-06-30", "provider": {"role": "level3_unit"}, "ct_within_60": 30}"#,
+    );
+    let run = netspec(
+        &d,
+        &["eval", "demo.netspec", "sub.json", "--format", "json"],
+    );
+    assert_exit(&run, 0);
+    let r = run.json();
+    let sd1 = requirement(&r, "SD-01");
+    assert_eq!(sd1["outcome"], "incomplete");
+    assert_eq!(sd1["missing"][0]["path"], "/ct_indicated");
+    assert_eq!(sd1["missing"][0]["question"], "CT scans indicated");
+    let run = netspec(
+        &d,
+        &[
+            "eval",
+            "demo.netspec",
+            "sub.json",
+            "--fail-on",
+            "incomplete",
+        ],
+    );
+    assert_exit(&run, 1);
+}
+
+#[test]
+fn eval_as_of_overrides_the_submission_date() {
+    let d = Dir::new("eval-as-of");
+    d.write("demo.netspec", GOOD_SPEC);
+    d.write("sub.json", SUBMISSION);
+    // reviewed 2024-09-01: within 12 months of 2025-06-30, not of 2025-10-01
+    let run = netspec(
+        &d,
+        &["eval", "demo.netspec", "sub.json", "--format", "json"],
+    );
+    assert_eq!(requirement(&run.json(), "QU-01")["outcome"], "met");
+    let run = netspec(
+        &d,
+        &[
+            "eval",
+            "demo.netspec",
+            "sub.json",
+            "--format",
+            "json",
+            "--as-of",
+            "2025-10-01",
+        ],
+    );
+    assert_exit(&run, 0);
+    let r = run.json();
+    assert_eq!(r["assessed_on"], "2025-10-01");
+    assert_eq!(requirement(&r, "QU-01")["outcome"], "not_met");
+    // a submission without a date needs --as-of
+    let undated = SUBMISSION.replace("\"assessed_on\": \"2025-06-30\",", "");
+    d.write("undated.json", &undated);
+    let run = netspec(&d, &["eval", "demo.netspec", "undated.json"]);
+    assert_exit(&run, 1);
+    assert!(run.stderr.contains("NS0208"), "{run:?}");
+    let run = netspec(
+        &d,
+        &[
+            "eval",
+            "demo.netspec",
+            "undated.json",
+            "--format",
+            "json",
+            "--as-of",
+            "2025-06-30",
+        ],
+    );
+    assert_exit(&run, 0);
+    assert_eq!(run.json()["assessed_on"], "2025-06-30");
+}
+
+#[test]
+fn eval_fail_on() {
+    let d = Dir::new("eval-fail-on");
+    d.write("demo.netspec", GOOD_SPEC);
+    d.write("sub.json", SUBMISSION);
+    d.write("good.json", GOOD_SUBMISSION);
+    let run = netspec(
+        &d,
+        &["eval", "demo.netspec", "sub.json", "--fail-on", "not-met"],
+    );
+    assert_exit(&run, 1);
+    assert!(
+        run.stdout.contains("WF-01"),
+        "the report is still printed: {run:?}"
+    );
+    let run = netspec(
+        &d,
+        &["eval", "demo.netspec", "sub.json", "--fail-on", "red"],
+    );
+    assert_exit(&run, 1);
+    let run = netspec(
+        &d,
+        &[
+            "eval",
+            "demo.netspec",
+            "sub.json",
+            "--fail-on",
+            "incomplete",
+        ],
+    );
+    assert_exit(&run, 0);
+    for when in ["not-met", "red", "amber", "incomplete"] {
+        let run = netspec(
+            &d,
+            &["eval", "demo.netspec", "good.json", "--fail-on", when],
+        );
+        assert_exit(&run, 0);
+    }
+    let run = netspec(
+        &d,
+        &["eval", "demo.netspec", "good.json", "--format", "json"],
+    );
+    assert_eq!(run.json()["overall"]["rating"], "green");
+}
+
+#[test]
+fn eval_invalid_submission_lists_errors_and_warnings() {
+    let d = Dir::new("eval-invalid");
+    d.write("demo.netspec", GOOD_SPEC);
+    d.write(
+        "bad.json",
+        r#"{"assessed_on": "2025-06-30",
+            "units": [{"name": "A", "l3_beds": "six", "l2_beds": 4, "rn_per_shift": 8}],
+            "policy_reviewed_on": "2025-02-30",
+            "ct_indicatd": 33}"#,
+    );
+    let run = netspec(&d, &["eval", "demo.netspec", "bad.json"]);
+    assert_exit(&run, 1);
+    assert_eq!(
+        run.stdout, "",
+        "no report for an invalid submission: {run:?}"
+    );
+    let err = &run.stderr;
+    let errors = err.lines().filter(|l| l.starts_with("error[")).count();
+    let warnings = err.lines().filter(|l| l.starts_with("warning[")).count();
+    assert_eq!((errors, warnings), (2, 1), "{run:?}");
+    assert!(err.contains("error[NS0201]"), "{run:?}");
+    assert!(err.contains("/units/0/l3_beds"), "{run:?}");
+    assert!(err.contains("error[NS0203]"), "{run:?}");
+    assert!(err.contains("/policy_reviewed_on"), "{run:?}");
+    assert!(err.contains("warning[NS0205]"), "{run:?}");
+    assert!(err.contains("/ct_indicatd"), "{run:?}");
+    assert!(err.contains("did you mean `ct_indicated`?"), "{run:?}");
+    assert!(
+        err.contains("bad.json"),
+        "names the submission file: {run:?}"
+    );
+
+    let run = netspec(
+        &d,
+        &["eval", "demo.netspec", "bad.json", "--format", "json"],
+    );
+    assert_exit(&run, 1);
+    let v = run.json();
+    let diags = v["diagnostics"].as_array().unwrap();
+    let got: Vec<(String, String, String)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["severity"].as_str().unwrap().to_string(),
+                d["code"].as_str().unwrap().to_string(),
+                d["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String, String)> = [
+        ("error", "NS0201", "/units/0/l3_beds"),
+        ("error", "NS0203", "/policy_reviewed_on"),
+        ("warning", "NS0205", "/ct_indicatd"),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    let mut got_sorted = got.clone();
+    got_sorted.sort();
+    let mut want_sorted = want;
+    want_sorted.sort();
+    assert_eq!(got_sorted, want_sorted, "{v:#}");
+}
+
+#[test]
+fn eval_warnings_do_not_stop_the_report() {
+    let d = Dir::new("eval-warnings");
+    d.write("demo.netspec", GOOD_SPEC);
+    let sub = GOOD_SUBMISSION.replace("\"ct_within_60\"", "\"extra\": 1, \"ct_within_60\"");
+    d.write("sub.json", &sub);
+    let run = netspec(
+        &d,
+        &["eval", "demo.netspec", "sub.json", "--format", "json"],
+    );
+    assert_exit(&run, 0);
+    let r = run.json();
+    assert_eq!(r["warnings"][0]["code"], "NS0205");
+    assert_eq!(r["warnings"][0]["path"], "/extra");
+}
+
+#[test]
+fn unreadable_files_exit_2() {
+    let d = Dir::new("unreadable");
+    d.write("demo.netspec", GOOD_SPEC);
+    d.write("sub.json", SUBMISSION);
+    std::fs::create_dir_all(d.path().join("folder.netspec")).unwrap();
+    for args in [
+        &["check", "missing.netspec"][..],
+        &["eval", "missing.netspec", "sub.json"],
+        &["eval", "demo.netspec", "missing.json"],
+        &["eval", "demo.netspec", "folder.netspec"],
+        &["check", "folder.netspec"],
+        &["test", "missing.netspec"],
+    ] {
+        let run = netspec(&d, args);
+        assert_exit(&run, 2);
+        assert!(
+            run.stderr.contains("missing") || run.stderr.contains("folder"),
+            "{args:?}: {run:?}"
+        );
+    }
+}
+
+#[test]
+fn submission_that_is_not_json_exits_2() {
+    let d = Dir::new("not-json");
+    d.write("demo.netspec", GOOD_SPEC);
+    for (name, text) in [
+        ("trailing.json", "{\"units\": [},"),
+        ("empty.json", ""),
+        ("yaml.json", "units:\n  - name: A\n"),
+    ] {
+        d.write(name, text);
+        let run = netspec(&d, &["eval", "demo.netspec", name]);
+        assert_exit(&run, 2);
+        assert!(run.stderr.contains("NS0207"), "{name}: {run:?}");
+        let run = netspec(&d, &["eval", "demo.netspec", name, "--format", "json"]);
+        assert_exit(&run, 2);
+        assert_eq!(run.json()["diagnostics"][0]["code"], "NS0207");
+    }
+    // JSON, but not an object: an invalid submission, not unreadable
+    d.write("array.json", "[1, 2]");
+    let run = netspec(&d, &["eval", "demo.netspec", "array.json"]);
+    assert_exit(&run, 1);
+    assert!(run.stderr.contains("NS0206"), "{run:?}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let d = Dir::new("usage");
+    d.write("demo.netspec", GOOD_SPEC);
+    d.write("sub.json", SUBMISSION);
+    for args in [
+        &[][..],
+        &["frobnicate"],
+        &["check"],
+        &["eval", "demo.netspec"],
+        &["eval", "demo.netspec", "sub.json", "--format", "xml"],
+        &["eval", "demo.netspec", "sub.json", "--fail-on", "sometimes"],
+        &["eval", "demo.netspec", "sub.json", "--as-of", "2025-13-01"],
+        &["eval", "demo.netspec", "sub.json", "--as-of", "yesterday"],
+        &["eval", "demo.netspec", "sub.json", "--no-such-flag"],
+        &["test"],
+        &["explain"],
+    ] {
+        let run = netspec(&d, args);
+        assert_exit(&run, 2);
+        assert_eq!(
+            run.stdout, "",
+            "{args:?}: usage errors go to stderr: {run:?}"
+        );
+        assert!(!run.stderr.is_empty(), "{args:?}");
+    }
+}
+
+/// The subcommands `netspec --help` lists (so new ones are covered too).
+fn subcommands(d: &Dir) -> Vec<String> {
+    let run = netspec(d, &["--help"]);
+    assert_exit(&run, 0);
+    let mut out = Vec::new();
+    let mut in_commands = false;
+    for line in run.stdout.lines() {
+        if line.starts_with("Commands:") {
+            in_commands = true;
+            continue;
+        }
+        if in_commands {
+            let Some(rest) = line.strip_prefix("  ") else {
+                break;
+            };
+            if let Some(word) = rest.split_whitespace().next() {
+                if !rest.starts_with(' ') && word != "help" {
+                    out.push(word.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn help_for_every_subcommand() {
+    let d = Dir::new("help");
+    let commands = subcommands(&d);
+    for expected in ["check", "eval", "test", "explain"] {
+        assert!(commands.iter().any(|c| c == expected), "{commands:?}");
+    }
+    for c in &commands {
+        for args in [
+            vec![c.as_str(), "--help"],
+            vec!["help", c.as_str()],
+            vec![c.as_str(), "-h"],
+        ] {
+            let run = netspec(&d, &args);
+            assert_exit(&run, 0);
+            assert!(run.stdout.contains("Usage: netspec"), "{args:?}: {run:?}");
+        }
+    }
+    for args in [&["--help"][..], &["-h"], &["help"], &["--version"], &["-V"]] {
+        let run = netspec(&d, args);
+        assert_exit(&run, 0);
+        assert!(!run.stdout.is_empty(), "{args:?}");
+    }
+    let run = netspec(&d, &["--version"]);
+    assert!(run.stdout.starts_with("netspec "), "{run:?}");
+}
+
+// ------------------------------------------------------------------ test
+
+const TESTED_SPEC: &str = r#"spec demo "Demo network" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+  nurses: int min 0 "Registered nurses on a day shift"
+}
+area workforce {
+  requirement WF-01 must "One nurse per bed" {
+    nurses >= beds
+  }
+}
+test "enough nurses" {
+  given { "beds": 4, "nurses": 4 }
+  expect WF-01 met
+  expect area workforce green
+  expect overall green
+}
+test "short of nurses" {
+  given file "examples/short.json"
+  expect WF-01 not_met
+  expect overall red
+}
+test "wrongly expects not met" {
+  given { "beds": 4, "nurses": 5 }
+  expect WF-01 not_met
+  expect area workforce red
+}
+"#;
+
+#[test]
+fn test_command_counts_and_explains_failures() {
+    let d = Dir::new("test-cmd");
+    d.write("specs/demo.netspec", TESTED_SPEC);
+    d.write("specs/examples/short.json", r#"{"beds": 4, "nurses": 3}"#);
+    let run = netspec(&d, &["test", "specs/demo.netspec"]);
+    assert_exit(&run, 1);
+    let out = &run.stdout;
+    assert!(out.contains("2 passed, 1 failed"), "{run:?}");
+    assert!(out.contains("enough nurses ... ok"), "{run:?}");
+    assert!(out.contains("short of nurses ... ok"), "{run:?}");
+    assert!(
+        out.contains("wrongly expects not met ... FAILED"),
+        "{run:?}"
+    );
+    // the failure shows expected against actual, with the explanation
+    assert!(out.contains("WF-01: expected not_met, got met"), "{run:?}");
+    assert!(
+        out.contains("area workforce: expected red, got green"),
+        "{run:?}"
+    );
+    assert!(out.contains("nurses is 5"), "{run:?}");
+    let test_line = TESTED_SPEC
+        .lines()
+        .position(|l| l.starts_with("test \"wrongly"))
+        .unwrap();
+    assert!(
+        out.contains(&format!("demo.netspec:{}:", test_line + 1)),
+        "the failure names its place: {run:?}"
+    );
+
+    // only some tests
+    let run = netspec(&d, &["test", "specs/demo.netspec", "--filter", "nurses"]);
+    assert_exit(&run, 0);
+    assert!(run.stdout.contains("2 passed, 0 failed"), "{run:?}");
+    let run = netspec(&d, &["test", "specs/demo.netspec", "--filter", "wrongly"]);
+    assert_exit(&run, 1);
+    assert!(run.stdout.contains("0 passed, 1 failed"), "{run:?}");
+    let run = netspec(&d, &["test", "specs", "--filter", "enough"]);
+    assert_exit(&run, 0);
+    assert!(run.stdout.contains("1 passed, 0 failed"), "{run:?}");
+}
+
+#[test]
+fn test_command_all_passing_and_folders() {
+    let d = Dir::new("test-pass");
+    let passing = TESTED_SPEC.replace(
+        "  expect WF-01 not_met\n  expect area workforce red\n",
+        "  expect WF-01 met\n  expect area workforce green\n",
+    );
+    d.write("specs/demo.netspec", &passing);
+    d.write("specs/examples/short.json", r#"{"beds": 4, "nurses": 3}"#);
+    // a shared file (no header) in the folder is not a spec of its own
+    d.write("specs/common/shared.netspec", "let unused_total = 1\n");
+    let run = netspec(&d, &["test", "specs"]);
+    assert_exit(&run, 0);
+    assert!(run.stdout.contains("3 passed, 0 failed"), "{run:?}");
+    // a spec that does not compile is a failure
+    d.write(
+        "specs/broken.netspec",
+        "spec broken \"Broken\" { version \"1\" }\narea nowhere {}\n",
+    );
+    let run = netspec(&d, &["test", "specs"]);
+    assert_exit(&run, 1);
+    assert!(run.stderr.contains("NS0013"), "{run:?}");
+}
+
+// ------------------------------------------------------------------ explain
+
+#[test]
+fn explain_codes() {
+    let d = Dir::new("explain");
+    let run = netspec(&d, &["explain", "NS0002"]);
+    assert_exit(&run, 0);
+    assert!(run.stdout.starts_with("NS0002: unknown name"), "{run:?}");
+    assert!(run.stdout.contains("Example"), "{run:?}");
+    let run = netspec(&d, &["explain", "ns0201"]);
+    assert_exit(&run, 0);
+    assert!(run.stdout.starts_with("NS0201"), "{run:?}");
+    for bad in ["NS9999", "E0001", ""] {
+        let run = netspec(&d, &["explain", bad]);
+        assert_exit(&run, 2);
+        assert!(run.stderr.contains("unknown code"), "{run:?}");
+    }
+}
+
+// ------------------------------------------------------------------ use
+
+const SHARED: &str = r#"inputs "Governance" {
+  governance.board_tor_signed: bool "Has the board signed terms of reference?"
+}
+area collaboration {
+  requirement GOV-01 must "Board has signed terms of reference" {
+    governance.board_tor_signed
+  }
+}
+"#;
+
+#[test]
+fn use_of_a_file_in_a_subfolder() {
+    let d = Dir::new("use");
+    let spec = GOOD_SPEC.replace(
+        "inputs \"Units\" {",
+        "use \"common/governance.netspec\"\n\ninputs \"Units\" {",
+    );
+    let spec_path = d.write("specs/demo.netspec", &spec);
+    d.write("specs/common/governance.netspec", SHARED);
+    let sub = GOOD_SUBMISSION.replace(
+        "\"ct_within_60\"",
+        "\"governance\": {\"board_tor_signed\": false}, \"ct_within_60\"",
+    );
+    d.write("sub.json", &sub);
+    // from the folder above, with a relative path
+    let run = netspec(&d, &["check", "specs/demo.netspec"]);
+    assert_exit(&run, 0);
+    let run = netspec(
+        &d,
+        &["eval", "specs/demo.netspec", "sub.json", "--format", "json"],
+    );
+    assert_exit(&run, 0);
+    let r = run.json();
+    assert_eq!(requirement(&r, "GOV-01")["outcome"], "not_met");
+    assert_eq!(area(&r, "collaboration")["rating"], "red");
+    // from the spec's own folder
+    let run = netspec_in(&d.path().join("specs"), &["check", "demo.netspec"]);
+    assert_exit(&run, 0);
+    // from elsewhere, with an absolute path
+    let run = netspec_in(
+        &std::env::temp_dir(),
+        &["check", spec_path.to_str().unwrap()],
+    );
+    assert_exit(&run, 0);
+    // with `..` in the spec's path
+    let run = netspec_in(
+        &d.path().join("specs/common"),
+        &["check", "../demo.netspec"],
+    );
+    assert_exit(&run, 0);
+}
+
+#[test]
+fn use_with_parent_folder_and_errors_in_the_used_file() {
+    let d = Dir::new("use-parent");
+    let spec = GOOD_SPEC.replace(
+        "inputs \"Units\" {",
+        "use \"../common/governance.netspec\"\n\ninputs \"Units\" {",
+    );
+    d.write("specs/acc/demo.netspec", &spec);
+    d.write(
+        "specs/common/governance.netspec",
+        &SHARED.replace(
+            "governance.board_tor_signed\n  }",
+            "governance.board_signed\n  }",
+        ),
+    );
+    let run = netspec(&d, &["check", "specs/acc/demo.netspec"]);
+    assert_exit(&run, 1);
+    // the error is located in the used file
+    assert!(run.stderr.contains("error[NS0017]"), "{run:?}");
+    assert!(run.stderr.contains("governance.netspec:6:"), "{run:?}");
+    // a used file that is missing
+    std::fs::remove_file(d.path().join("specs/common/governance.netspec")).unwrap();
+    let run = netspec(&d, &["check", "specs/acc/demo.netspec"]);
+    assert_exit(&run, 1);
+    assert!(run.stderr.contains("error[NS0008]"), "{run:?}");
+}

@@ -1,0 +1,1220 @@
+//! Snapshot tests of rendered diagnostics: one small spec (or submission)
+//! per diagnostic code, so every code's message, location and caret are
+//! reviewed by a person and kept stable.
+//!
+//! Each case marks the text the caret must point at with `⸢` and `⸣` (the
+//! marks are removed before compiling); the test checks the diagnostic's
+//! span against the marks before comparing the rendering with its snapshot
+//! in `tests/snapshots/`. Submission diagnostics have a JSON pointer
+//! instead of a span, and the case names it.
+//!
+//! `every_code_has_a_case` fails when a code is added to
+//! [`netspec::Code::ALL`] without a case here.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+
+use netspec::{Code, Diagnostic, EvalOptions, Severity, Sources, Spec};
+
+const OPEN: char = '⸢';
+const CLOSE: char = '⸣';
+const ROOT: &str = "spec.netspec";
+
+/// One spec case: the files (the first is the root, `spec.netspec`), the code
+/// expected, and which other codes may come with it.
+struct SpecCase {
+    name: &'static str,
+    code: &'static str,
+    files: &'static [(&'static str, &'static str)],
+    also: &'static [&'static str],
+}
+
+/// Removes the marks from a text; returns the text and the marked byte range.
+fn unmark(text: &str) -> (String, Option<(usize, usize)>) {
+    let mut out = String::with_capacity(text.len());
+    let (mut start, mut end) = (None, None);
+    for c in text.chars() {
+        match c {
+            OPEN => start = Some(out.len()),
+            CLOSE => end = Some(out.len()),
+            _ => out.push(c),
+        }
+    }
+    let range = start.map(|s| (s, end.unwrap_or(s)));
+    (out, range)
+}
+
+/// Compiles a case and returns every diagnostic and their rendering.
+fn compile_case(case: &SpecCase) -> (Vec<Diagnostic>, String, Option<(String, usize, usize)>) {
+    let mut sources = Sources::new();
+    let mut marked = None;
+    for (name, text) in case.files {
+        let (text, range) = unmark(text);
+        if let Some((s, e)) = range {
+            assert!(marked.is_none(), "{}: mark one place only", case.name);
+            marked = Some(((*name).to_string(), s, e));
+        }
+        sources.insert(*name, text);
+    }
+    match Spec::compile(ROOT, &sources) {
+        Ok(spec) => {
+            let diags = spec.warnings().to_vec();
+            let rendered = spec.render(&diags);
+            (diags, rendered, marked)
+        }
+        Err(e) => (e.diagnostics.clone(), e.render(), marked),
+    }
+}
+
+fn check_spec_case(case: &SpecCase) {
+    let (diags, rendered, marked) = compile_case(case);
+    let code =
+        Code::parse(case.code).unwrap_or_else(|| panic!("{}: no code {}", case.name, case.code));
+    let found: Vec<&Diagnostic> = diags.iter().filter(|d| d.code == code).collect();
+    assert!(
+        !found.is_empty(),
+        "{}: expected {}, got:\n{rendered}",
+        case.name,
+        case.code
+    );
+    for d in &diags {
+        assert!(
+            d.code == code || case.also.contains(&d.code.as_str()),
+            "{}: unexpected {} alongside {}:\n{rendered}",
+            case.name,
+            d.code,
+            case.code
+        );
+    }
+    // the caret is where the case says
+    let (file, start, end) = marked.unwrap_or_else(|| panic!("{}: no ⸢ mark", case.name));
+    let d = found[0];
+    let loc = d
+        .location
+        .as_ref()
+        .unwrap_or_else(|| panic!("{}: {} has no location", case.name, case.code));
+    assert_eq!(
+        (loc.file.as_str(), loc.start, loc.end),
+        (file.as_str(), start, end),
+        "{}: {} points at the wrong text:\n{rendered}",
+        case.name,
+        case.code
+    );
+    // the rendering names the code, the message and file:line:col
+    assert!(rendered.contains(&format!("[{}]", case.code)), "{rendered}");
+    assert!(rendered.contains(&d.message), "{rendered}");
+    assert!(
+        rendered.contains(&format!("{}:{}:{}", loc.file, loc.line, loc.column)),
+        "{}: no file:line:col in\n{rendered}",
+        case.name
+    );
+    let sources: Vec<String> = case
+        .files
+        .iter()
+        .map(|(n, t)| format!("--- {n}\n{t}"))
+        .collect();
+    insta::with_settings!({
+        description => sources.join("\n"),
+        omit_expression => true,
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!(case.name, rendered);
+    });
+}
+
+// ------------------------------------------------------------------ spec cases
+
+const SPEC_CASES: &[SpecCase] = &[
+    SpecCase {
+        name: "NS0001_syntax",
+        code: "NS0001",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= ⸢⸣)
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0001_reserved_word",
+        code: "NS0001",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  ⸢⸣all: int min 0 "All beds"
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0002_unknown_name",
+        code: "NS0002",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+  rn_per_shift: int min 0 "Registered nurses on a day shift"
+}
+area workforce {
+  requirement WF-01 must "One nurse per bed" {
+    ⸢rn_per_shfit⸣ >= beds
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0003_type_mismatch",
+        code: "NS0003",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Half the beds" {
+    ⸢beds >= 50%⸣
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0004_duplicate_requirement",
+        code: "NS0004",
+        also: &[],
+        files: &[
+            (
+                ROOT,
+                r#"spec demo "Demo" { version "1" }
+use "common/governance.netspec"
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement GOV-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+"#,
+            ),
+            (
+                "common/governance.netspec",
+                r#"inputs "Governance" {
+  board_signed: bool "Has the board signed its terms of reference?"
+}
+area collaboration {
+  requirement ⸢GOV-01⸣ must "Board signed" {
+    board_signed
+  }
+}
+"#,
+            ),
+        ],
+    },
+    SpecCase {
+        name: "NS0005_duplicate_input",
+        code: "NS0005",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+inputs "More" {
+  ⸢beds⸣: int min 0 "Open beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0006_unknown_enum_value",
+        code: "NS0006",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  provider.role: enum(level3_unit, level2_unit, non_designated) "Designation"
+}
+area workforce {
+  requirement WF-01 must "Designated" {
+    provider.role != ⸢nondesignated⸣
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0007_unknown_function",
+        code: "NS0007",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    ⸢sqrt⸣(beds) >= 2
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0007_wrong_arguments",
+        code: "NS0007",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    ⸢ceil⸣(beds, 2) >= 2
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0008_use_not_found",
+        code: "NS0008",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+use ⸢"common/governance.netspec"⸣
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0008_use_misspelt",
+        code: "NS0008",
+        also: &[],
+        files: &[
+            (
+                ROOT,
+                r#"spec demo "Demo" { version "1" }
+use ⸢"common/governence.netspec"⸣
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+"#,
+            ),
+            (
+                "common/governance.netspec",
+                r#"inputs "Governance" {
+  board_signed: bool "Has the board signed its terms of reference?"
+}
+area collaboration {
+  requirement GOV-01 must "Board signed" {
+    board_signed
+  }
+}
+"#,
+            ),
+        ],
+    },
+    SpecCase {
+        name: "NS0009_use_cycle",
+        code: "NS0009",
+        also: &[],
+        files: &[
+            (
+                ROOT,
+                r#"spec demo "Demo" { version "1" }
+use "common/a.netspec"
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+"#,
+            ),
+            ("common/a.netspec", "use \"b.netspec\"\n"),
+            ("common/b.netspec", "use ⸢\"a.netspec\"⸣\n"),
+        ],
+    },
+    SpecCase {
+        name: "NS0010_invalid_literal",
+        code: "NS0010",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  reviewed_on: date "When was the policy last reviewed?"
+}
+area quality {
+  requirement QU-01 must "Reviewed this year" {
+    reviewed_on >= ⸢2025-02-30⸣
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0011_not_boolean",
+        code: "NS0011",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    ⸢beds⸣
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0012_let_shadows_input",
+        code: "NS0012",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+let ⸢beds⸣ = 3
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0012_circular_definition",
+        code: "NS0012",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+let ⸢total⸣ = spare + beds
+let spare = total - beds
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    total >= 1
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0013_unknown_area",
+        code: "NS0013",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area ⸢workfroce⸣ {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0014_missing_header",
+        code: "NS0014",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"⸢⸣inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0014_header_in_used_file",
+        code: "NS0014",
+        also: &[],
+        files: &[
+            (
+                ROOT,
+                r#"spec demo "Demo" { version "1" }
+use "common/governance.netspec"
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+"#,
+            ),
+            (
+                "common/governance.netspec",
+                "⸢spec governance \"Governance\" { version \"1\" }⸣\n",
+            ),
+        ],
+    },
+    SpecCase {
+        name: "NS0015_no_rule",
+        code: "NS0015",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+  requirement ⸢WF-02⸣ should "Rota published" {
+    ref "Workforce standard 2"
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0015_two_rules",
+        code: "NS0015",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+  nurses: int min 0 "Registered nurses"
+}
+area workforce {
+  requirement WF-01 must "Enough beds and nurses" {
+    beds >= 1
+    ⸢nurses >= beds⸣
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0016_not_a_list",
+        code: "NS0016",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    all b in ⸢beds⸣: b >= 1
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0017_unknown_field",
+        code: "NS0017",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Units" {
+  units: list "Critical care units" {
+    name: text "Unit name"
+    occupancy: percent "Mean bed occupancy"
+  }
+}
+area resources {
+  requirement RE-01 should "Occupancy at or below 85%" {
+    all u in units: u.⸢ocupancy⸣ <= 85%
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0018_invalid_constraint",
+        code: "NS0018",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 5 ⸢max 1⸣ "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0019_unknown_requirement",
+        code: "NS0019",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+test "one bed is enough" {
+  given { "beds": 1 }
+  expect ⸢WF-10⸣ met
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0020_invalid_test_submission",
+        code: "NS0020",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+test "one bed is enough" {
+  given ⸢{ "beds": "one" }⸣
+  expect WF-01 met
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0020_test_file_missing",
+        code: "NS0020",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+test "one bed is enough" {
+  given file ⸢"examples/one_bed.json"⸣
+  expect WF-01 met
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0021_reserved_name",
+        code: "NS0021",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+  ⸢evidence⸣: text "Where is the evidence kept?"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0023_present_needs_input",
+        code: "NS0023",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+let total = beds + 1
+area workforce {
+  requirement WF-01 must "Beds answered" {
+    present(⸢total⸣)
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0024_rating_block",
+        code: "NS0024",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+rating {
+  green when all must met
+  ⸢amber when any should not_met⸣
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0024_unknown_rating",
+        code: "NS0024",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+rating {
+  green when all must met
+  ⸢gren⸣ otherwise
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0026_too_deep",
+        code: "NS0026",
+        also: &[],
+        files: &[(ROOT, DEEP)],
+    },
+    SpecCase {
+        name: "NS0027_unknown_test_area",
+        code: "NS0027",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+test "one bed is enough" {
+  given { "beds": 1 }
+  expect area workforce ⸢orange⸣
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0101_empty_area",
+        code: "NS0101",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+area ⸢quality⸣ {
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0102_unread_input",
+        code: "NS0102",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+  ⸢spare_beds⸣: int min 0 "Beds kept free for surge"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0103_constant_rule",
+        code: "NS0103",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+  requirement WF-02 must "Arithmetic" {
+    ⸢29 / 50 * 100 >= 58⸣
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0104_never_not_met",
+        code: "NS0104",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    ⸢beds >= 1 or true⸣
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0105_duplicate_title",
+        code: "NS0105",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+  nurses: int min 0 "Registered nurses"
+}
+area workforce {
+  requirement WF-01 must "Enough staff" {
+    beds >= 1
+  }
+  requirement WF-02 should ⸢"Enough staff"⸣ {
+    nurses >= beds
+  }
+}
+"#,
+        )],
+    },
+];
+
+/// 130 nested brackets: deeper than the engine accepts.
+const DEEP: &str = concat!(
+    "spec demo \"Demo\" { version \"1\" }\n",
+    "inputs \"Unit\" {\n  beds: int min 0 \"Funded beds\"\n}\n",
+    "area workforce {\n  requirement WF-01 must \"Enough beds\" {\n    ",
+    "((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((",
+    "((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((⸢(⸣",
+    "beds >= 1",
+    "))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))",
+    ")))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))",
+    "\n  }\n}\n",
+);
+
+/// Runs every case, then fails listing each case that failed.
+fn run_all<T>(cases: &[T], name: impl Fn(&T) -> &str, check: impl Fn(&T)) {
+    let mut failed = Vec::new();
+    for case in cases {
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(case)));
+        if r.is_err() {
+            failed.push(name(case).to_string());
+        }
+    }
+    assert!(failed.is_empty(), "failed cases: {failed:?}");
+}
+
+#[test]
+fn spec_diagnostics() {
+    run_all(SPEC_CASES, |c| c.name, check_spec_case);
+}
+
+/// One run reports every independent error, in source order.
+#[test]
+fn spec_with_several_errors() {
+    let text = r#"spec demo "Demo" { version "1" }
+inputs "Units" {
+  provider.role: enum(level3_unit, level2_unit, non_designated) "Designation of this provider"
+  units: list "Critical care units" {
+    name: text "Unit name"
+    l3_beds: int min 0 "Funded level 3 beds"
+    rn_per_shift: int min 0 "Registered nurses rostered on a day shift"
+  }
+  ct_within_60: int min 0 "CT within 60 minutes"
+  ct_indicated: int min 0 "CT indicated"
+}
+area workforce {
+  requirement WF-01 must "Nurse staffing meets 1:1 for level 3" {
+    applies when provider.role != nondesignated
+    all u in units: u.rn_per_shfit >= u.l3_beds
+  }
+}
+area service_delivery {
+  requirement SD-01 must "CT rate" {
+    ct_witin_60 / ct_indicated >= 90%
+  }
+}
+"#;
+    let err = Spec::compile(ROOT, &Sources::single(ROOT, text)).unwrap_err();
+    let got: Vec<(&str, usize)> = err
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.location.as_ref().map_or(0, |l| l.line)))
+        .collect();
+    assert_eq!(got, [("NS0006", 14), ("NS0017", 15), ("NS0002", 20)]);
+    insta::with_settings!({
+        description => text,
+        omit_expression => true,
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!("spec_several_errors", err.render());
+    });
+}
+
+// ------------------------------------------------------------------ submission cases
+
+const SUBMISSION_SPEC: &str = r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  provider.role: enum(level3_unit, level2_unit) "Designation of this provider"
+  beds: int min 0 max 100 "Funded beds"
+  reviewed_on: date "When was the staffing policy last reviewed?"
+  units: list min 1 "Critical care units" {
+    name: text "Unit name"
+    occupancy: percent "Mean bed occupancy"
+  }
+}
+area workforce {
+  requirement WF-01 must "Level 3 providers have beds and a current policy" {
+    provider.role == level3_unit implies beds >= 1 and reviewed_on within 1 year
+    evidence rota "Staffing rota"
+  }
+}
+area resources {
+  requirement RE-01 should "Occupancy at or below 85%" {
+    all u in units: u.occupancy <= 85%
+  }
+}
+"#;
+
+/// One submission case: the JSON text, the code expected and its JSON pointer.
+struct SubCase {
+    name: &'static str,
+    code: &'static str,
+    path: &'static str,
+    json: &'static str,
+    severity: Severity,
+}
+
+const SUB_CASES: &[SubCase] = &[
+    SubCase {
+        name: "NS0201_submission_type",
+        code: "NS0201",
+        path: "/beds",
+        severity: Severity::Error,
+        json: r#"{"assessed_on": "2025-06-30", "beds": "ten"}"#,
+    },
+    SubCase {
+        name: "NS0201_submission_type_in_list",
+        code: "NS0201",
+        path: "/units/1/occupancy",
+        severity: Severity::Error,
+        json: r#"{"assessed_on": "2025-06-30",
+                  "units": [{"name": "A", "occupancy": 80}, {"name": "B", "occupancy": "high"}]}"#,
+    },
+    SubCase {
+        name: "NS0202_submission_range",
+        code: "NS0202",
+        path: "/beds",
+        severity: Severity::Error,
+        json: r#"{"assessed_on": "2025-06-30", "beds": 101}"#,
+    },
+    SubCase {
+        name: "NS0202_not_whole",
+        code: "NS0202",
+        path: "/beds",
+        severity: Severity::Error,
+        json: r#"{"assessed_on": "2025-06-30", "beds": 2.5}"#,
+    },
+    SubCase {
+        name: "NS0202_list_too_short",
+        code: "NS0202",
+        path: "/units",
+        severity: Severity::Error,
+        json: r#"{"assessed_on": "2025-06-30", "units": []}"#,
+    },
+    SubCase {
+        name: "NS0203_submission_date",
+        code: "NS0203",
+        path: "/reviewed_on",
+        severity: Severity::Error,
+        json: r#"{"assessed_on": "2025-06-30", "reviewed_on": "2025-02-30"}"#,
+    },
+    SubCase {
+        name: "NS0204_submission_enum",
+        code: "NS0204",
+        path: "/provider/role",
+        severity: Severity::Error,
+        json: r#"{"assessed_on": "2025-06-30", "provider": {"role": "Level3_unit"}}"#,
+    },
+    SubCase {
+        name: "NS0205_unknown_field",
+        code: "NS0205",
+        path: "/bedz",
+        severity: Severity::Warning,
+        json: r#"{"assessed_on": "2025-06-30", "bedz": 10}"#,
+    },
+    SubCase {
+        name: "NS0206_not_an_object",
+        code: "NS0206",
+        path: "",
+        severity: Severity::Error,
+        json: r#"[{"beds": 10}]"#,
+    },
+    SubCase {
+        name: "NS0207_not_json",
+        code: "NS0207",
+        path: "",
+        severity: Severity::Error,
+        json: "{\"beds\": 10,\n \"units\": [}",
+    },
+    SubCase {
+        name: "NS0208_no_assessment_date",
+        code: "NS0208",
+        path: "/assessed_on",
+        severity: Severity::Error,
+        json: r#"{"beds": 10}"#,
+    },
+    SubCase {
+        name: "NS0209_malformed_evidence",
+        code: "NS0209",
+        path: "/evidence/WF-01",
+        severity: Severity::Error,
+        json: r#"{"assessed_on": "2025-06-30", "evidence": {"WF-01": "rota.pdf"}}"#,
+    },
+    SubCase {
+        name: "NS0209_evidence_for_unknown_requirement",
+        code: "NS0209",
+        path: "/evidence/WF-02",
+        severity: Severity::Warning,
+        json: r#"{"assessed_on": "2025-06-30", "evidence": {"WF-02": {"rota": "rota.pdf"}}}"#,
+    },
+];
+
+fn check_sub_case(spec: &Spec, case: &SubCase) {
+    let code = Code::parse(case.code).unwrap();
+    let diags: Vec<Diagnostic> = match spec.evaluate_str(case.json, &EvalOptions::default()) {
+        Ok(report) => report.warnings.clone(),
+        Err(e) => e.diagnostics(),
+    };
+    let rendered = spec.render(&diags);
+    let d = diags
+        .iter()
+        .find(|d| d.code == code)
+        .unwrap_or_else(|| panic!("{}: expected {}, got:\n{rendered}", case.name, case.code));
+    for other in &diags {
+        assert_eq!(
+            other.code, code,
+            "{}: unexpected {}:\n{rendered}",
+            case.name, other.code
+        );
+    }
+    assert_eq!(d.severity, case.severity, "{}", case.name);
+    if case.code == "NS0207" {
+        // not JSON: the place is a line and column in the text, not a pointer
+        assert!(d.path.is_none(), "{}", case.name);
+    } else {
+        assert_eq!(d.path.as_deref(), Some(case.path), "{}", case.name);
+    }
+    assert!(rendered.contains(&format!("[{}]", case.code)), "{rendered}");
+    assert!(rendered.contains(&d.message), "{rendered}");
+    insta::with_settings!({
+        description => format!("submission:\n{}", case.json),
+        omit_expression => true,
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!(case.name, rendered);
+    });
+}
+
+#[test]
+fn submission_diagnostics() {
+    let spec = Spec::compile(ROOT, &Sources::single(ROOT, SUBMISSION_SPEC))
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    assert!(
+        spec.warnings().is_empty(),
+        "the submission spec is clean:\n{}",
+        spec.render(spec.warnings())
+    );
+    run_all(SUB_CASES, |c| c.name, |c| check_sub_case(&spec, c));
+}
+
+/// Several submission problems at once: every error, then the warnings, each
+/// with its pointer.
+#[test]
+fn submission_with_several_problems() {
+    let spec = Spec::compile(ROOT, &Sources::single(ROOT, SUBMISSION_SPEC)).unwrap();
+    let json = r#"{"assessed_on": "2025-06-30", "beds": "ten", "reviewed_on": "30/06/2025",
+                   "provider": {"role": "level3_unit", "size": "big"},
+                   "units": [{"name": "A", "occupancy": 180}]}"#;
+    let err = spec
+        .evaluate_str(json, &EvalOptions::default())
+        .unwrap_err();
+    let diags = err.diagnostics();
+    let rendered = spec.render(&diags);
+    let got: Vec<(Severity, &str, Option<&str>)> = diags
+        .iter()
+        .map(|d| (d.severity, d.code.as_str(), d.path.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Severity::Error, "NS0201", Some("/beds")),
+            (Severity::Error, "NS0203", Some("/reviewed_on")),
+            (Severity::Error, "NS0202", Some("/units/0/occupancy")),
+            (Severity::Warning, "NS0205", Some("/provider/size")),
+        ],
+        "{rendered}"
+    );
+    insta::with_settings!({
+        description => format!("submission:\n{json}"),
+        omit_expression => true,
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!("submission_several_problems", rendered);
+    });
+}
+
+// ------------------------------------------------------------------ coverage
+
+/// Codes no input can produce, with the reason. Keep this empty if you can.
+const UNPRODUCIBLE: &[(&str, &str)] = &[];
+
+#[test]
+fn every_code_has_a_case() {
+    let covered: BTreeSet<&str> = SPEC_CASES
+        .iter()
+        .map(|c| c.code)
+        .chain(SUB_CASES.iter().map(|c| c.code))
+        .collect();
+    let all: BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    let excused: BTreeSet<&str> = UNPRODUCIBLE.iter().map(|(c, _)| *c).collect();
+    let missing: Vec<&&str> = all
+        .iter()
+        .filter(|c| !covered.contains(*c) && !excused.contains(*c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes without a snapshot case in tests/diagnostics.rs: {missing:?}"
+    );
+    let stale: Vec<&&str> = covered
+        .iter()
+        .chain(excused.iter())
+        .filter(|c| !all.contains(*c))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "cases for codes that no longer exist: {stale:?}"
+    );
+    let both: Vec<&&str> = covered.intersection(&excused).collect();
+    assert!(both.is_empty(), "codes both covered and excused: {both:?}");
+}
+
+/// `netspec explain` text exists for every code.
+#[test]
+fn every_code_is_explained() {
+    for c in Code::ALL {
+        assert!(!c.title().is_empty(), "{c} has no title");
+        assert!(!c.explanation().is_empty(), "{c} has no explanation");
+        assert_eq!(Code::parse(c.as_str()), Some(*c));
+        assert_eq!(Code::parse(&c.as_str().to_lowercase()), Some(*c));
+    }
+}
