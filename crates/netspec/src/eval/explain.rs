@@ -461,7 +461,7 @@ fn comparison<'a>(
             match d {
                 Some(d) => {
                     let shown = if pct {
-                        let p = d.times(Num::int(100)).map(|x| fine(x)).unwrap_or_default();
+                        let p = d.times(Num::int(100)).map(fine).unwrap_or_default();
                         let unit = if p == "1" {
                             "percentage point"
                         } else {
