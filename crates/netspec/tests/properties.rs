@@ -1428,3 +1428,173 @@ fn example_reports_are_byte_identical_across_runs() {
     assert_eq!(here, there);
     assert_eq!(here, again);
 }
+
+// ------------------------------------------------------------------ dates
+
+/// The reference's month arithmetic: keep the day, clamp to the month's end.
+fn add_months(d: chrono::NaiveDate, months: i32) -> Option<chrono::NaiveDate> {
+    use chrono::Datelike;
+    let total = d.year() * 12 + (d.month0() as i32) + months;
+    let (y, m0) = (total.div_euclid(12), total.rem_euclid(12) as u32);
+    let last = (28..=31)
+        .rev()
+        .find(|day| chrono::NaiveDate::from_ymd_opt(y, m0 + 1, *day).is_some())?;
+    chrono::NaiveDate::from_ymd_opt(y, m0 + 1, d.day().min(last))
+}
+
+fn shift(d: chrono::NaiveDate, n: i32, unit: &str) -> Option<chrono::NaiveDate> {
+    match unit {
+        "days" => d.checked_add_signed(chrono::Duration::days(i64::from(n))),
+        "weeks" => d.checked_add_signed(chrono::Duration::days(7 * i64::from(n))),
+        "months" => add_months(d, n),
+        _ => add_months(d, 12 * n),
+    }
+}
+
+fn arb_date(from: i32, to: i32) -> impl Strategy<Value = chrono::NaiveDate> {
+    (from..to, 1u32..=12, 1u32..=31).prop_map(|(y, m, d)| {
+        (1..=d)
+            .rev()
+            .find_map(|day| chrono::NaiveDate::from_ymd_opt(y, m, day))
+            .unwrap()
+    })
+}
+
+/// Month ends and leap days come up often enough to matter.
+fn date_near_edges() -> impl Strategy<Value = chrono::NaiveDate> {
+    prop_oneof![
+        arb_date(1950, 2100),
+        (1990i32..2040, 1u32..=12).prop_map(|(y, m)| add_months(
+            chrono::NaiveDate::from_ymd_opt(y, m, 1).unwrap(),
+            1
+        )
+        .unwrap()
+        .pred_opt()
+        .unwrap()),
+        (1990i32..2040).prop_map(|y| {
+            let y = y - y.rem_euclid(4);
+            chrono::NaiveDate::from_ymd_opt(y, 2, 29)
+                .or_else(|| chrono::NaiveDate::from_ymd_opt(y, 2, 28))
+                .unwrap()
+        }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// `d + N unit`, `d - N unit`, `d within N unit` and `days_between`
+    /// follow the reference: months clamp to the month's end, `within`
+    /// holds for `assessment_date - D <= d <= assessment_date`.
+    #[test]
+    fn date_arithmetic_follows_the_reference(
+        d in date_near_edges(),
+        a in date_near_edges(),
+        near in any::<bool>(),
+        unit in prop::sample::select(vec!["days", "weeks", "months", "years"]),
+        n in 0i32..=60,
+    ) {
+        // half the time, put d close to the assessment date's window edge
+        let d = if near { shift(a, -n, unit).and_then(|x| x.checked_add_signed(chrono::Duration::days(i64::from(n % 3) - 1))).unwrap_or(d) } else { d };
+        let plus = shift(d, n, unit).unwrap();
+        let minus = shift(d, -n, unit).unwrap();
+        let text = format!(
+            "spec dates \"Dates\" {{ version \"1\" }}\n\
+             inputs \"Dates\" {{\n  d: date \"D\"\n  plus: date \"Plus\"\n  minus: date \"Minus\"\n}}\n\
+             area quality {{\n\
+               requirement D-01 must \"within\" {{ d within {n} {unit} }}\n\
+               requirement D-02 must \"plus\" {{ d + {n} {unit} == plus }}\n\
+               requirement D-03 must \"minus\" {{ d - {n} {unit} == minus }}\n\
+               requirement D-04 must \"days\" {{ days_between(d, plus) == {days} }}\n\
+               requirement D-05 must \"window\" {{ d >= assessment_date - {n} {unit} and d <= assessment_date }}\n\
+             }}\n",
+            days = (plus - d).num_days(),
+        );
+        let spec = Spec::compile("dates.netspec", &Sources::single("dates.netspec", text.as_str())).unwrap();
+        let sub = json!({"d": d.to_string(), "plus": plus.to_string(), "minus": minus.to_string()});
+        let opts = EvalOptions { as_of: Date::parse(&a.to_string()), explanations: true };
+        let report = spec.evaluate(&sub, &opts).unwrap();
+        let o: Vec<Outcome> = report.requirements.iter().map(|r| r.outcome).collect();
+        let start = shift(a, -n, unit).unwrap();
+        let within = start <= d && d <= a;
+        prop_assert_eq!(o[0], outcome_of(Some(within)), "{} within {} {} of {} (window from {})", d, n, unit, a, start);
+        prop_assert_eq!(o[1], Outcome::Met, "{} + {} {} == {}", d, n, unit, plus);
+        prop_assert_eq!(o[2], Outcome::Met, "{} - {} {} == {}", d, n, unit, minus);
+        prop_assert_eq!(o[3], Outcome::Met, "days_between({}, {})", d, plus);
+        prop_assert_eq!(o[4], o[0], "`within` agrees with its definition");
+    }
+}
+
+#[test]
+fn month_arithmetic_examples_from_the_reference() {
+    let text = "spec dates \"Dates\" { version \"1\" }\n\
+        inputs \"Dates\" { d: date \"D\" }\n\
+        area quality {\n\
+          requirement D-01 must \"a\" { 2025-01-31 + 1 month == 2025-02-28 }\n\
+          requirement D-02 must \"b\" { 2024-01-31 + 1 month == 2024-02-29 }\n\
+          requirement D-03 must \"c\" { 2024-03-31 - 1 month == 2024-02-29 }\n\
+          requirement D-04 must \"d\" { 2024-02-29 + 1 year == 2025-02-28 }\n\
+          requirement D-05 must \"e\" { 2025-06-30 - 12 months == 2024-06-30 }\n\
+          requirement D-06 must \"f\" { d within 12 months }\n\
+        }\n";
+    let spec = Spec::compile("d.netspec", &Sources::single("d.netspec", text)).unwrap();
+    for (d, want) in [
+        ("2024-06-30", Outcome::Met),
+        ("2025-06-30", Outcome::Met),
+        ("2024-06-29", Outcome::NotMet),
+        ("2025-07-01", Outcome::NotMet),
+    ] {
+        let report = spec
+            .evaluate(
+                &json!({"d": d, "assessed_on": "2025-06-30"}),
+                &EvalOptions::default(),
+            )
+            .unwrap();
+        let o: Vec<Outcome> = report.requirements.iter().map(|r| r.outcome).collect();
+        assert_eq!(o[..5], [Outcome::Met; 5], "{o:?}");
+        assert_eq!(o[5], want, "{d} within 12 months of 2025-06-30");
+    }
+}
+
+// ------------------------------------------------------------------ explanations
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// A failing comparison is explained with both values and the gap.
+    #[test]
+    fn failing_comparisons_show_values_and_gap(
+        a in 0i64..1000,
+        b in 0i64..1000,
+        p in 0i64..=100,
+        q in 0i64..=100,
+    ) {
+        let text = "spec ex \"Ex\" { version \"1\" }\n\
+            inputs \"I\" {\n  a: int \"A\"\n  b: int \"B\"\n  p: percent \"P\"\n  q: percent \"Q\"\n}\n\
+            area quality {\n\
+              requirement E-01 must \"at least\" { a >= b }\n\
+              requirement E-02 must \"at most\" { a <= b }\n\
+              requirement E-03 must \"percent\" { p >= q }\n\
+            }\n";
+        let spec = Spec::compile("ex.netspec", &Sources::single("ex.netspec", text)).unwrap();
+        let report = spec
+            .evaluate(&json!({"a": a, "b": b, "p": p, "q": q}), &EvalOptions::default())
+            .unwrap();
+        let cases = [(a >= b, a, b, b - a), (a <= b, a, b, a - b), (p >= q, p, q, q - p)];
+        for (r, (holds, left, right, gap)) in report.requirements.iter().zip(cases) {
+            prop_assert_eq!(r.outcome, outcome_of(Some(holds)));
+            let c = r.explanation.first();
+            prop_assert!(c.is_some(), "{} has an explanation", r.id);
+            let c = c.unwrap();
+            prop_assert_eq!(c.held, holds);
+            prop_assert_eq!(c.left.clone(), Some(json!(left)), "{}: {:?}", r.id, c);
+            prop_assert_eq!(c.right.clone(), Some(json!(right)), "{}: {:?}", r.id, c);
+            if holds {
+                prop_assert!(c.gap.is_none() || c.gap == Some(json!(0)), "{}: {:?}", r.id, c);
+            } else {
+                prop_assert_eq!(c.gap.clone(), Some(json!(gap)), "{}: {:?}", r.id, c);
+                prop_assert!(c.message.contains(&gap.to_string()), "{}: {}", r.id, c.message);
+            }
+        }
+    }
+}
