@@ -250,6 +250,27 @@ fn check_misspelt_input_points_at_it() {
 }
 
 #[test]
+fn check_warnings_do_not_fail() {
+    let d = Dir::new("check-warnings");
+    let spec = GOOD_SPEC.replace(
+        "  ct_indicated: int min 0 \"CT scans indicated\"\n",
+        "  ct_indicated: int min 0 \"CT scans indicated\"\n  spare_beds: int min 0 \"Beds kept free\"\n",
+    );
+    assert_ne!(spec, GOOD_SPEC);
+    d.write("demo.netspec", &spec);
+    let run = netspec(&d, &["check", "demo.netspec"]);
+    assert_exit(&run, 0);
+    assert!(run.stderr.contains("warning[NS0102]"), "{run:?}");
+    assert!(run.stderr.contains("spare_beds"), "{run:?}");
+    assert!(!run.stderr.contains("error["), "{run:?}");
+    // and evaluation goes ahead
+    d.write("sub.json", GOOD_SUBMISSION);
+    let run = netspec(&d, &["eval", "demo.netspec", "sub.json", "--format", "json"]);
+    assert_exit(&run, 0);
+    assert_eq!(run.json()["overall"]["rating"], "green");
+}
+
+#[test]
 fn check_reports_every_file_and_json_format() {
     let d = Dir::new("check-json");
     d.write("good.netspec", GOOD_SPEC);
