@@ -518,6 +518,12 @@ fn fmt(paths: &[PathBuf], check: bool) -> u8 {
                 continue;
             }
         };
+        if text
+            .lines()
+            .any(|l| l.trim() == netspec::format::SKIP_MARKER)
+        {
+            continue;
+        }
         let formatted = match netspec::format::format_source(&text) {
             Ok(t) => t,
             Err(diags) => {

@@ -14,6 +14,10 @@ use crate::source::{FileId, Span};
 use crate::syntax::ast::*;
 use crate::syntax::parse_file;
 
+/// A line holding only this comment keeps `netspec fmt` away from the file
+/// (for files that must keep a layout, such as deliberately broken examples).
+pub const SKIP_MARKER: &str = "// netspec-fmt: skip";
+
 /// Lines longer than this are broken where the layout allows.
 const WIDTH: usize = 100;
 const INDENT: &str = "  ";
@@ -195,6 +199,22 @@ impl<'a> Printer<'a> {
                 let head = format!("spec {} {}", h.id.name, quote(&h.title.value));
                 if h.attrs.is_empty() {
                     self.line(0, &head);
+                    return;
+                }
+                let one_line = format!(
+                    "{head} {{ {} }}",
+                    h.attrs
+                        .iter()
+                        .map(|(k, v)| format!("{} {}", k.name, quote(&v.value)))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                );
+                let has_comment = self
+                    .comments
+                    .iter()
+                    .any(|(c, _)| c.start > h.span.start && c.start < h.span.end);
+                if one_line.len() <= WIDTH && h.attrs.len() == 1 && !has_comment {
+                    self.line(0, &one_line);
                     return;
                 }
                 self.line(0, &format!("{head} {{"));
@@ -400,23 +420,26 @@ fn layout(e: &Expr, indent: usize, used: usize) -> String {
     if used + flat.len() <= WIDTH {
         return flat;
     }
+    let cont = |extra: usize| format!("\n{}", INDENT.repeat(indent + extra));
     match &e.kind {
-        ExprKind::Binary(op @ (BinOp::And | BinOp::Or | BinOp::Implies), _, _) => {
-            let operands = chain(e, *op);
+        ExprKind::Binary(op, _, _) => {
+            // one line per operand, each after the first led by its operator
+            let links = chain(e, *op);
             let prec = binop_prec(*op);
-            let cont = format!("\n{}", INDENT.repeat(indent + 1));
+            let last = links.len().saturating_sub(1);
             let mut s = String::new();
-            for (i, x) in operands.iter().enumerate() {
-                let needs = needs_parens(x, prec, i == 0, i + 1 == operands.len(), *op);
-                if i == 0 {
-                    let body = layout_operand(x, needs, indent, used);
-                    s.push_str(&body);
-                } else {
-                    let lead = format!("{} ", op.as_str());
-                    let col = (indent + 1) * INDENT.len() + lead.len();
-                    s.push_str(&cont);
-                    s.push_str(&lead);
-                    s.push_str(&layout_operand(x, needs, indent + 1, col));
+            for (i, (link_op, x)) in links.iter().enumerate() {
+                let is_left = i == 0 || (*op == BinOp::Implies && i < last);
+                let needs = needs_parens(x, prec, is_left, i == last, link_op.unwrap_or(*op));
+                match link_op {
+                    None => s.push_str(&layout_operand(x, needs, indent, used)),
+                    Some(o) => {
+                        let lead = format!("{} ", o.as_str());
+                        let col = (indent + 1) * INDENT.len() + lead.len();
+                        s.push_str(&cont(1));
+                        s.push_str(&lead);
+                        s.push_str(&layout_operand(x, needs, indent + 1, col));
+                    }
                 }
             }
             s
@@ -436,6 +459,45 @@ fn layout(e: &Expr, indent: usize, used: usize) -> String {
             let rest = layout(body, indent, used + head.len());
             format!("{head}{rest}")
         }
+        ExprKind::If(c, a, b) => {
+            let wrap = |x: &Expr, ind: usize, col: usize| layout_operand(x, prec(x) == 1, ind, col);
+            let lead = INDENT.len() * (indent + 1);
+            format!(
+                "if {}{}then {}{}else {}",
+                wrap(c, indent, used + 3),
+                cont(1),
+                wrap(a, indent + 1, lead + 5),
+                cont(1),
+                layout(b, indent + 1, lead + 5)
+            )
+        }
+        ExprKind::Count {
+            var,
+            list,
+            filter: Some(f),
+        } => {
+            let head = format!("count({} in {} where ", var.name, wrap_in_operand(list));
+            format!("{head}{})", layout(f, indent, used + head.len()))
+        }
+        ExprKind::Aggregate {
+            func,
+            body,
+            var,
+            list,
+            filter: Some(f),
+        } => {
+            let head = format!(
+                "{}({} for {} in {} where ",
+                func.name,
+                wrap_low(body),
+                var.name,
+                wrap_low(list)
+            );
+            format!("{head}{})", layout(f, indent, used + head.len()))
+        }
+        ExprKind::Unary(UnaryOp::Not, x) if prec(x) < 5 || prec(x) == 1 => {
+            format!("not ({})", layout(x, indent, used + 5))
+        }
         _ => flat,
     }
 }
@@ -448,26 +510,54 @@ fn layout_operand(x: &Expr, parens: bool, indent: usize, used: usize) -> String 
     }
 }
 
-/// Operands of a chain of one associative operator, left to right.
-fn chain(e: &Expr, op: BinOp) -> Vec<&Expr> {
+/// The operands of a run of operators of one precedence, left to right, each
+/// with the operator before it (`None` for the first). `implies` runs to the
+/// right; comparisons do not chain.
+fn chain(e: &Expr, op: BinOp) -> Vec<(Option<BinOp>, &Expr)> {
+    let level = binop_prec(op);
     let mut out = Vec::new();
-    fn go<'e>(e: &'e Expr, op: BinOp, out: &mut Vec<&'e Expr>) {
-        match &e.kind {
-            ExprKind::Binary(o, a, b) if *o == op => {
-                if op == BinOp::Implies {
-                    // right-associative: a implies (b implies c)
-                    out.push(a);
-                    go(b, op, out);
-                } else {
-                    go(a, op, out);
-                    out.push(b);
-                }
+    match &e.kind {
+        ExprKind::Binary(BinOp::Implies, _, _) => {
+            let mut cur = e;
+            let mut lead = None;
+            while let ExprKind::Binary(BinOp::Implies, a, b) = &cur.kind {
+                out.push((lead, a.as_ref()));
+                lead = Some(BinOp::Implies);
+                cur = b;
             }
-            _ => out.push(e),
+            out.push((lead, cur));
+        }
+        ExprKind::Binary(o, a, b) if level == 6 => {
+            out.push((None, a.as_ref()));
+            out.push((Some(*o), b.as_ref()));
+        }
+        _ => {
+            // left-associative: walk down the left spine
+            let mut rights = Vec::new();
+            let mut cur = e;
+            while let ExprKind::Binary(o, a, b) = &cur.kind {
+                if binop_prec(*o) != level {
+                    break;
+                }
+                rights.push((Some(*o), b.as_ref()));
+                cur = a;
+            }
+            out.push((None, cur));
+            out.extend(rights.into_iter().rev());
         }
     }
-    go(e, op, &mut out);
     out
+}
+
+/// Does the printed expression end in an `if` or quantifier, whose last part
+/// would run on into whatever follows it?
+fn ends_open(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::If(..) | ExprKind::Quantifier { .. } => true,
+        ExprKind::Binary(_, _, b) => ends_open(b),
+        ExprKind::Unary(_, x) => ends_open(x),
+        _ => false,
+    }
 }
 
 /// Binding strength of an expression's top operator (higher binds tighter).
@@ -504,9 +594,12 @@ fn binop_prec(op: BinOp) -> u8 {
 /// Does operand `x` of a binary operator need parentheses?
 fn needs_parens(x: &Expr, op_prec: u8, is_left: bool, is_last: bool, op: BinOp) -> bool {
     let p = prec(x);
-    if p == 1 {
+    if !is_last && ends_open(x) {
         // `if` and quantifiers extend to the right: only safe as the last operand
-        return !is_last;
+        return true;
+    }
+    if p == 1 {
+        return false;
     }
     if p < op_prec {
         return true;
@@ -905,7 +998,7 @@ mod tests {
         let out = format_source(src).unwrap();
         assert_eq!(
             out,
-            "// head\nspec x \"X\" {\n  version \"1\" // trailing\n}\n\n// inputs\ninputs \"I\" {\n  a: int \"A\" // why\n\n  b: int \"B\"\n  // last\n}\n\nlet y = a + b // sum\n"
+            "// head\nspec x \"X\" { version \"1\" } // trailing\n\n// inputs\ninputs \"I\" {\n  a: int \"A\" // why\n\n  b: int \"B\"\n  // last\n}\n\nlet y = a + b // sum\n"
         );
         assert_eq!(format_source(&out).unwrap(), out);
     }
