@@ -265,7 +265,10 @@ fn check_warnings_do_not_fail() {
     assert!(!run.stderr.contains("error["), "{run:?}");
     // and evaluation goes ahead
     d.write("sub.json", GOOD_SUBMISSION);
-    let run = netspec(&d, &["eval", "demo.netspec", "sub.json", "--format", "json"]);
+    let run = netspec(
+        &d,
+        &["eval", "demo.netspec", "sub.json", "--format", "json"],
+    );
     assert_exit(&run, 0);
     assert_eq!(run.json()["overall"]["rating"], "green");
 }
