@@ -123,7 +123,7 @@ log "cargo build ($ROUTE route)"
 export CARGO_TARGET_DIR=${WASM_TARGET_DIR:-$REPO/target-wasm/$ROUTE}
 # Size settings. The workspace root owns [profile.release]; these variables
 # override it for this build only (cargo honours CARGO_PROFILE_<name>_<key>).
-export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=${WASM_OPT_LEVEL:-z}
 export CARGO_PROFILE_RELEASE_LTO=true
 export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
 export CARGO_PROFILE_RELEASE_PANIC=abort

@@ -68,7 +68,7 @@ pub struct ErrorBody {
     pub kind: &'static str,
     /// One line for people.
     pub message: String,
-    /// Every diagnostic (errors first, then warnings).
+    /// Every diagnostic, in the engine's order.
     pub diagnostics: Vec<Diagnostic>,
     /// The diagnostics drawn rustc-style against the spec's files.
     pub rendered: String,
@@ -188,8 +188,7 @@ pub fn compile_native(
             missing_test_files,
         }),
         Err(e) => {
-            let mut diagnostics = e.diagnostics.clone();
-            diagnostics.sort_by_key(|d| !d.is_error());
+            let diagnostics = e.diagnostics.clone();
             Err(ErrorBody {
                 kind: "compile",
                 message: e.to_string(),
@@ -241,8 +240,7 @@ pub fn evaluate_native(
     match spec.evaluate_str(submission, &opts) {
         Ok(report) => to_json(&report, pretty),
         Err(e) => {
-            let mut diagnostics = e.diagnostics();
-            diagnostics.sort_by_key(|d| !d.is_error());
+            let diagnostics = e.diagnostics();
             let (message, json_position) = match &e {
                 EvalError::Json(d) => (d.to_string(), json_error_position(submission)),
                 EvalError::Invalid { .. } => (e.to_string(), None),

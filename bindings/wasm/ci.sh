@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# What CI runs for the npm package (bindings/wasm): build.sh (toolchain, npm ci,
+# wasm-bindgen-cli, the .wasm), then the crate's Rust tests, the TypeScript
+# check and the node tests, with the native engine's results for the parity
+# test. Works on a fresh Debian machine: build.sh installs what is missing.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+T_ALL=$SECONDS
+timed() {
+  local name=$1 t0=$SECONDS rc=0
+  shift
+  "$@" || rc=$?
+  echo "[time] $name: $((SECONDS - t0))s"
+  return $rc
+}
+
+timed "build.sh" bash "$HERE/build.sh"
+
+# host builds with rustup's cargo when there is one, else Debian's
+if command -v rustup >/dev/null 2>&1; then
+  hcargo() { env -u RUSTC -u RUSTDOC -u RUSTC_BOOTSTRAP cargo "$@"; }
+else
+  hcargo() { RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc /usr/bin/cargo "$@"; }
+fi
+NATIVE_TARGET=${CARGO_TARGET_DIR:-$REPO/target}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+printf '\n=== native engine: the parity helper and the CLI\n'
+cd "$REPO"
+timed "cargo build (native helper, CLI)" \
+  hcargo build --locked -q -p netspec-wasm --example native_reports -p netspec-cli
+"$NATIVE_TARGET/debug/examples/native_reports" "$REPO/tests/conformance" >"$WORK/native.json"
+
+printf '\n=== cargo test -p netspec-wasm\n'
+timed "cargo test -p netspec-wasm" hcargo test --locked -q -p netspec-wasm
+
+printf '\n=== tsc --noEmit\n'
+cd "$HERE"
+timed "tsc" node_modules/.bin/tsc --noEmit -p tsconfig.json
+
+printf '\n=== node --test\n'
+timed "node --test" env NETSPEC_NATIVE_REPORTS="$WORK/native.json" NETSPEC_CLI="$NATIVE_TARGET/debug/netspec" \
+  node --test test/*.test.js test/*.test.mjs
+
+echo "[time] ci.sh total: $((SECONDS - T_ALL))s"

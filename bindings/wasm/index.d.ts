@@ -1,0 +1,20 @@
+// netspec for node (CommonJS or ESM import): the WebAssembly engine, ready on load.
+import type { CodeInfo, CompileOptions, Spec } from './types';
+
+export * from './types';
+
+/** The version of the package and of the engine inside it. */
+export declare const version: string;
+
+/**
+ * Compiles a spec from its source text. Files it `use`s (and its tests'
+ * `given file` submissions) come through `options.files`.
+ * Throws a NetspecError: kind `compile` with the diagnostics, or `usage`.
+ */
+export declare function compile(source: string, options?: CompileOptions): Spec;
+
+/** What a diagnostic code (e.g. `"NS0002"`, any case) means; undefined for an unknown code. */
+export declare function explain(code: string): CodeInfo | undefined;
+
+/** Every diagnostic code. */
+export declare function codes(): CodeInfo[];

@@ -1,0 +1,360 @@
+// Errors: every diagnostic code reaches JavaScript as a structured NetspecError;
+// malformed input of every kind is a clear error, never a trap; the module
+// keeps working after any error, even after a panic inside it.
+'use strict';
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const ns = require('..');
+const { discover, submissionOf, SMALL_SPEC } = require('./support/corpus');
+
+const { NetspecError } = ns;
+
+function stillWorks() {
+  const spec = ns.compile(SMALL_SPEC);
+  const r = spec.evaluate({ beds: 4, nurses: 3 });
+  assert.equal(r.requirements[0].outcome, 'not_met');
+  assert.equal(r.requirements[0].explanation[0].message, 'nurses is 3, needs at least 4 (beds): short by 1');
+}
+
+// Runs `fn`, which must throw a NetspecError of `kind` (never a trap), and
+// checks the module still works afterwards.
+function throwsNetspec(fn, kind, code) {
+  let err;
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err !== undefined, 'expected an error');
+  assert.ok(err instanceof NetspecError, `not a NetspecError: ${err && err.stack}`);
+  assert.ok(err instanceof Error);
+  assert.equal(err.name, 'NetspecError');
+  assert.equal(err.kind, kind, err.message);
+  if (code !== undefined) assert.equal(err.code, code, err.message);
+  assert.ok(err.message.length > 0);
+  assert.ok(Array.isArray(err.diagnostics));
+  stillWorks();
+  return err;
+}
+
+// ------------------------------------------------------------------ every code
+test('every diagnostic code surfaces as a structured error or warning', () => {
+  const seen = new Map(); // code -> where
+  const cases = discover().filter((c) => !c.file.known_bug);
+  for (const c of cases) {
+    const e = c.file.expect;
+    const errors = (e.diagnostics || []).filter((d) => (d.severity || 'error') === 'error');
+    if (errors.length > 0) {
+      const err = throwsNetspec(() => ns.compile(c.source, { name: c.specName, files: c.files }), 'compile');
+      assert.match(err.message, /error/);
+      assert.ok(err.rendered.includes(`error[${err.code}]`), err.rendered);
+      for (const want of errors) {
+        const file = want.file || c.specName;
+        const got = err.diagnostics.find((d) => d.code === want.code && d.line === want.line
+          && d.column === want.column && d.file === file);
+        assert.ok(got, `${c.id}: no ${want.code} at ${file}:${want.line}:${want.column} in ${JSON.stringify(err.diagnostics)}`);
+        assert.equal(got.severity, 'error');
+        assert.equal(typeof got.message, 'string');
+        assert.ok(got.span.start <= got.span.end);
+        assert.ok(got.endLine >= got.line);
+        assert.deepEqual(got.location, {
+          file: got.file, start: got.span.start, end: got.span.end, line: got.line,
+          column: got.column, end_line: got.endLine, end_column: got.endColumn,
+        });
+        seen.set(want.code, c.id);
+      }
+      continue;
+    }
+    const subErrors = e.submission_errors || [];
+    const warnings = e.warnings || [];
+    if (subErrors.length === 0 && warnings.length === 0) continue;
+    const spec = ns.compile(c.source, { name: c.specName, files: c.files });
+    let diagnostics;
+    if (subErrors.length > 0) {
+      const err = throwsNetspec(() => spec.evaluate(submissionOf(c), { asOf: c.file.as_of }), 'submission');
+      diagnostics = err.diagnostics;
+      assert.equal(err.code, diagnostics.find((d) => d.severity === 'error').code);
+    } else {
+      diagnostics = spec.evaluate(submissionOf(c), { asOf: c.file.as_of }).warnings;
+    }
+    for (const want of [...subErrors, ...warnings]) {
+      const path = want.path === null || want.path === undefined ? undefined : want.path;
+      const got = diagnostics.find((d) => d.code === want.code && d.path === path);
+      assert.ok(got, `${c.id}: no ${want.code} at ${path} in ${JSON.stringify(diagnostics)}`);
+      seen.set(want.code, c.id);
+    }
+    spec.free();
+  }
+  // compile warnings (lints) are structured the same way, in spec.warnings
+  const lintSrc = 'spec w "W" { version "1" }\ninputs { x: int "X"\n  unused: int "Unused" }\n'
+    + 'area resources {\n  requirement R-1 must "Same" { x > 0 }\n  requirement R-2 must "Same" { 1 > 0 }\n'
+    + '  requirement R-3 must "Always" { x >= 1 or true }\n}\narea workforce { }\n';
+  const linted = ns.compile(lintSrc, { name: 'w.netspec' });
+  for (const d of linted.warnings) {
+    assert.equal(d.severity, 'warning');
+    assert.equal(d.file, 'w.netspec');
+    assert.ok(d.line >= 1 && d.column >= 1, JSON.stringify(d));
+    seen.set(d.code, 'lint spec');
+  }
+  for (const c of cases) {
+    const warned = (c.file.expect.diagnostics || []).filter((d) => d.severity === 'warning');
+    if (warned.length === 0 || (c.file.expect.diagnostics || []).some((d) => (d.severity || 'error') === 'error')) continue;
+    const spec = ns.compile(c.source, { name: c.specName, files: c.files });
+    for (const want of warned) {
+      const file = want.file || c.specName;
+      assert.ok(spec.warnings.some((d) => d.code === want.code && d.line === want.line && d.column === want.column && d.file === file),
+        `${c.id}: no warning ${want.code} at ${file}:${want.line}:${want.column}`);
+      seen.set(want.code, c.id);
+    }
+    spec.free();
+  }
+  // and the ones this package raises itself
+  throwsNetspec(() => ns.compile(SMALL_SPEC).evaluate({}, { asOf: '2025-02-30' }), 'submission', 'NS0208');
+  seen.set('NS0208', seen.get('NS0208') || 'asOf');
+  const missing = ns.codes().map((c) => c.code).filter((code) => !seen.has(code));
+  assert.deepEqual(missing, [], `codes no test raised: ${missing.join(', ')}`);
+  console.log(`diagnostic codes: all ${seen.size} raised and checked (code, line/column or path)`);
+});
+
+test('a spec error has code, line, column, span, file, help and a rendering', () => {
+  const src = 'spec s "S" { version "1" }\ninputs { beds: int "Beds" }\narea resources {\n  requirement R-1 must "t" { bedz > 0 }\n}\n';
+  const err = throwsNetspec(() => ns.compile(src, { name: 'dir/s.netspec' }), 'compile', 'NS0002');
+  const d = err.diagnostics[0];
+  assert.equal(d.code, 'NS0002');
+  assert.equal(d.severity, 'error');
+  assert.equal(d.file, 'dir/s.netspec');
+  assert.equal(d.line, 4);
+  assert.equal(d.column, 30);
+  assert.deepEqual(d.span, { start: src.indexOf('bedz'), end: src.indexOf('bedz') + 4 });
+  assert.equal(d.help, 'did you mean `beds`?');
+  assert.deepEqual(d.notes, []);
+  assert.match(err.message, /NS0002/);
+  assert.match(err.rendered, /--> dir\/s.netspec:4:30/);
+});
+
+test('JSON that does not parse: NS0207 with the line and column in the submission text', () => {
+  const spec = ns.compile(SMALL_SPEC);
+  const err = throwsNetspec(() => spec.evaluate('{\n  "beds": 3,,\n}'), 'submission', 'NS0207');
+  assert.equal(err.diagnostics[0].line, 2);
+  assert.equal(err.diagnostics[0].column, 13);
+  assert.match(err.diagnostics[0].message, /not valid JSON/);
+});
+
+test('wrong types in a submission: every error with its JSON pointer', () => {
+  const spec = ns.compile(SMALL_SPEC);
+  const err = throwsNetspec(() => spec.evaluate({ beds: 'four', nurses: -1, extra: 1 }), 'submission', 'NS0201');
+  const byPath = Object.fromEntries(err.diagnostics.map((d) => [d.path, d.code]));
+  assert.deepEqual(byPath, { '/beds': 'NS0201', '/nurses': 'NS0202', '/extra': 'NS0205' });
+  assert.equal(err.diagnostics.find((d) => d.path === '/extra').severity, 'warning');
+  assert.ok(err.rendered.includes('NS0201'));
+});
+
+test('a submission that is not an object', () => {
+  const spec = ns.compile(SMALL_SPEC);
+  for (const sub of [[], [1, 2], 'null', '42', '"text"', null, 42, true]) {
+    throwsNetspec(() => spec.evaluate(sub), 'submission', 'NS0206');
+  }
+});
+
+// ------------------------------------------------------------------ malformed input
+test('not JSON at all', () => {
+  const spec = ns.compile(SMALL_SPEC);
+  for (const text of ['', ' ', 'beds: 3', '{', '}', '{"beds": 3', "{'beds': 3}", '{"beds": NaN}', '\u0000', '\uFEFF', '{"a":1}{"b":2}']) {
+    const err = throwsNetspec(() => spec.evaluate(text), 'submission', 'NS0207');
+    assert.equal(typeof err.diagnostics[0].line, 'number');
+  }
+});
+
+test('huge numbers', () => {
+  const spec = ns.compile(SMALL_SPEC);
+  // as text: the engine decides (a clear submission error or a report), never a trap
+  for (const text of [
+    '{"beds": 1e400, "nurses": 1}',
+    '{"beds": -1e400}',
+    '{"beds": 123456789012345678901234567890, "nurses": 1}',
+    `{"beds": ${'9'.repeat(5000)}}`,
+    '{"beds": 1.5}',
+    '{"beds": 1e-400}',
+    `{"beds": 0.${'0'.repeat(5000)}1}`,
+  ]) {
+    try {
+      const r = spec.evaluate(text);
+      assert.equal(r.requirements.length, 1);
+    } catch (e) {
+      assert.ok(e instanceof NetspecError, String(e));
+      assert.equal(e.kind, 'submission', e.message);
+      assert.match(e.code, /^NS02/);
+    }
+    stillWorks();
+  }
+  // as objects: numbers JSON cannot hold are errors with a pointer
+  let err = throwsNetspec(() => spec.evaluate({ beds: Infinity }), 'submission', 'NS0207');
+  assert.equal(err.diagnostics[0].path, '/beds');
+  err = throwsNetspec(() => spec.evaluate({ beds: 1, nurses: NaN }), 'submission', 'NS0207');
+  assert.equal(err.diagnostics[0].path, '/nurses');
+  err = throwsNetspec(() => spec.evaluate({ list: [1, { 'a/b': -Infinity }] }), 'submission', 'NS0207');
+  assert.equal(err.diagnostics[0].path, '/list/1/a~1b');
+  err = throwsNetspec(() => spec.evaluate({ beds: 2n ** 80n }), 'submission', 'NS0207');
+  assert.equal(err.diagnostics[0].path, '/beds');
+  // a BigInt that fits is a number
+  assert.equal(spec.evaluate({ beds: 3n, nurses: 3n }).requirements[0].outcome, 'met');
+});
+
+test('10,000-deep nested arrays and objects', () => {
+  const spec = ns.compile(SMALL_SPEC);
+  const depth = 10000;
+  const texts = [
+    '['.repeat(depth) + ']'.repeat(depth),
+    `{"beds": ${'['.repeat(depth)}${']'.repeat(depth)}}`,
+    '{"a":'.repeat(depth) + '1' + '}'.repeat(depth),
+    '['.repeat(depth),
+  ];
+  for (const text of texts) {
+    const err = throwsNetspec(() => spec.evaluate(text), 'submission', 'NS0207');
+    assert.match(err.diagnostics[0].message, /recursion limit|EOF/);
+  }
+  let deep = [];
+  for (let i = 0; i < depth; i += 1) deep = [deep];
+  throwsNetspec(() => spec.evaluate(deep), 'submission', 'NS0207');
+  throwsNetspec(() => spec.evaluate({ beds: deep }), 'submission', 'NS0207');
+  let obj = {};
+  for (let i = 0; i < depth; i += 1) obj = { a: obj };
+  throwsNetspec(() => spec.evaluate({ beds: 1, nested: obj }), 'submission', 'NS0207');
+  // far deeper than JSON.stringify can go
+  let deeper = [];
+  for (let i = 0; i < 1000000; i += 1) deeper = [deeper];
+  const err = throwsNetspec(() => spec.evaluate({ beds: deeper }), 'submission', 'NS0207');
+  assert.match(err.message, /nested too deeply/);
+});
+
+test('submissions JSON cannot express', () => {
+  const spec = ns.compile(SMALL_SPEC);
+  const cyclic = { beds: 1 };
+  cyclic.self = cyclic;
+  const err = throwsNetspec(() => spec.evaluate(cyclic), 'submission', 'NS0207');
+  assert.match(err.message, /circular/i);
+  const throwing = { toJSON() { throw new Error('no'); } };
+  throwsNetspec(() => spec.evaluate(throwing), 'submission', 'NS0207');
+  throwsNetspec(() => spec.evaluate(undefined), 'usage');
+  throwsNetspec(() => spec.evaluate(() => 1), 'usage');
+  throwsNetspec(() => spec.evaluate(Symbol('s')), 'usage');
+  // undefined members are left out, as JSON does: unanswered
+  assert.equal(spec.evaluate({ beds: 1, nurses: undefined }).requirements[0].outcome, 'incomplete');
+});
+
+test('big inputs', () => {
+  const spec = ns.compile(SMALL_SPEC);
+  const r = spec.evaluate({ beds: 1, nurses: 1, notes: 'x'.repeat(5_000_000) });
+  assert.equal(r.warnings[0].code, 'NS0205');
+  const many = {};
+  for (let i = 0; i < 50000; i += 1) many[`k${i}`] = i;
+  assert.equal(spec.evaluate(many).warnings.length, 50000);
+  const src = `${SMALL_SPEC}// ${'comment '.repeat(200000)}\n`;
+  assert.equal(ns.compile(src).id, 'small');
+  stillWorks();
+});
+
+test('deep nesting in specs is a diagnostic, not a crash', () => {
+  const head = 'spec d "D" { version "1" }\ninputs { x: int "X" }\n';
+  const req = (rule) => `${head}area resources { requirement R-1 must "t" { ${rule} } }\n`;
+  const specs = {
+    parens: req(`${'('.repeat(10000)}x > 0${')'.repeat(10000)}`),
+    brackets: req(`x in ${'['.repeat(10000)}1${']'.repeat(10000)}`),
+    braces: head + '{'.repeat(10000),
+    unclosed: req('('.repeat(100000)),
+    prefix: req(`${'not '.repeat(10000)}x > 0`),
+    minus: req(`${'-'.repeat(10000)}x > 0`),
+    sum: req(`x${' + x'.repeat(10000)} > 0`),
+    and: req(`x > 0${' and x > 0'.repeat(10000)}`),
+    fields: req(`x${'.a'.repeat(10000)} > 0`),
+    ifs: req(`${'if x > 0 then '.repeat(10000)}true${' else false'.repeat(10000)}`),
+  };
+  for (const [name, src] of Object.entries(specs)) {
+    const err = throwsNetspec(() => ns.compile(src), 'compile');
+    assert.ok(['NS0026', 'NS0001'].includes(err.code), `${name}: ${err.message}`);
+    assert.equal(typeof err.diagnostics[0].line, 'number');
+  }
+  // within the limits the deep specs work
+  assert.equal(ns.compile(req(`${'('.repeat(100)}x > 0${')'.repeat(100)}`)).evaluate({ x: 1 }).requirements[0].outcome, 'met');
+  assert.equal(ns.compile(req(`x${' + x'.repeat(300)} > 0`)).evaluate({ x: 1 }).requirements[0].outcome, 'met');
+});
+
+test('long chains of definitions: an error, and the module keeps working', () => {
+  // The engine resolves `let` chains recursively without a depth limit (see
+  // README, "Known limits"): a few hundred are fine; past that the stack runs
+  // out. The wrapper must turn that into a NetspecError and restart the engine.
+  const head = 'spec d "D" { version "1" }\ninputs { x: int "X" }\n';
+  const chain = (n) => `${head}${Array.from({ length: n }, (_, i) => `let v${i} = ${i ? `v${i - 1}` : 'x'} + 1`).join('\n')}\n`
+    + `area resources { requirement R-1 must "t" { v${n - 1} > 0 } }\n`;
+  assert.equal(ns.compile(chain(100)).evaluate({ x: 1 }).requirements[0].outcome, 'met');
+  const before = ns.compile(SMALL_SPEC);
+  let err;
+  try {
+    ns.compile(chain(5000)).evaluate({ x: 1 });
+  } catch (e) {
+    err = e;
+  }
+  if (err !== undefined) {
+    assert.ok(err instanceof NetspecError, String(err));
+    assert.ok(['compile', 'internal'].includes(err.kind), err.message);
+    if (err.kind === 'internal') console.log(`let chain of 5000: ${err.message.split('\n')[0]}`);
+  }
+  // a spec compiled before the error still works (recompiled if the engine restarted)
+  assert.equal(before.evaluate({ beds: 1, nurses: 1 }).requirements[0].outcome, 'met');
+  stillWorks();
+});
+
+// ------------------------------------------------------------------ bad calls
+test('bad arguments are usage errors', () => {
+  const spec = ns.compile(SMALL_SPEC);
+  throwsNetspec(() => ns.compile(42), 'usage');
+  throwsNetspec(() => ns.compile(), 'usage');
+  throwsNetspec(() => ns.compile(SMALL_SPEC, 'name.netspec'), 'usage');
+  throwsNetspec(() => ns.compile(SMALL_SPEC, { file: {} }), 'usage');
+  throwsNetspec(() => ns.compile(SMALL_SPEC, { name: '' }), 'usage');
+  throwsNetspec(() => ns.compile(SMALL_SPEC, { name: 3 }), 'usage');
+  throwsNetspec(() => ns.compile(SMALL_SPEC, { files: [] }), 'usage');
+  throwsNetspec(() => ns.compile(SMALL_SPEC, { files: { 'a.netspec': 1 } }), 'usage');
+  throwsNetspec(() => ns.compile(SMALL_SPEC, { tests: 'no' }), 'usage');
+  throwsNetspec(() => spec.evaluate({}, { asOf: 20250630 }), 'usage');
+  throwsNetspec(() => spec.evaluate({}, { asOf: new Date() }), 'usage');
+  throwsNetspec(() => spec.evaluate({}, { explanations: 'yes' }), 'usage');
+  throwsNetspec(() => spec.evaluate({}, { pretty: true }), 'usage');
+  throwsNetspec(() => spec.evaluateJson({}, { pretty: 1 }), 'usage');
+  throwsNetspec(() => spec.evaluate({}, 'x'), 'usage');
+  for (const bad of ['2025-02-30', '30/06/2025', '2025-6-30', '', 'today']) {
+    const err = throwsNetspec(() => spec.evaluate({}, { asOf: bad }), 'submission', 'NS0208');
+    assert.equal(err.diagnostics[0].help, 'write the assessment date as YYYY-MM-DD, e.g. 2025-06-30');
+  }
+  throwsNetspec(() => ns.explain(2), 'usage');
+  assert.throws(() => new ns.Spec(), NetspecError);
+  // the source may hold any text
+  for (const src of ['', '\u0000', '\uD800', '\uFEFF', 'spec \u{1F600} "x"', '"'.repeat(10000)]) {
+    throwsNetspec(() => ns.compile(src), 'compile');
+  }
+});
+
+test('a freed spec says so', () => {
+  const spec = ns.compile(SMALL_SPEC);
+  spec.free();
+  spec.free();
+  const err = throwsNetspec(() => spec.evaluate({}), 'usage');
+  assert.match(err.message, /freed/);
+});
+
+// ------------------------------------------------------------------ traps
+test('a panic inside the engine becomes an internal error and the engine restarts', () => {
+  const spec = ns.compile(SMALL_SPEC);
+  assert.equal(spec.evaluate({ beds: 1, nurses: 2 }).requirements[0].outcome, 'met');
+  for (let i = 0; i < 3; i += 1) {
+    const err = throwsNetspec(() => ns.__panicForTests(`boom ${i}`), 'internal');
+    assert.match(err.message, new RegExp(`boom ${i}`));
+    assert.ok(err.cause instanceof Error);
+    assert.deepEqual(err.diagnostics, []);
+  }
+  // the spec compiled before the restart still works: it recompiles from its source
+  assert.equal(spec.evaluate({ beds: 1, nurses: 2 }).requirements[0].outcome, 'met');
+  assert.equal(spec.id, 'small');
+  assert.equal(spec.inputs()[0].questions.length, 2);
+});

@@ -1,0 +1,42 @@
+// The node example in README.md runs as written (from the repository root)
+// and prints what the README says it prints.
+'use strict';
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { PACKAGE_DIR, REPO } = require('./support/corpus');
+
+function block(readme, marker, lang) {
+  const at = readme.indexOf(marker);
+  assert.ok(at >= 0, `README.md has no "${marker}"`);
+  const open = readme.indexOf(`\`\`\`${lang}\n`, at);
+  const close = readme.indexOf('\n```', open + 1);
+  assert.ok(open > at && close > open, `no \`\`\`${lang} block after "${marker}"`);
+  return readme.slice(open + lang.length + 4, close + 1);
+}
+
+test('the README example runs as written', () => {
+  const readme = fs.readFileSync(path.join(PACKAGE_DIR, 'README.md'), 'utf8');
+  const code = block(readme, '<!-- example: node -->', 'js');
+  const shown = block(readme, '<!-- example: output -->', 'text');
+  // inside the package folder, require('netspec') finds the package itself
+  const file = path.join(PACKAGE_DIR, 'test', '.readme-example.js');
+  fs.writeFileSync(file, code);
+  let out;
+  try {
+    out = execFileSync(process.execPath, [file], { cwd: REPO, encoding: 'utf8' });
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+  assert.match(out, /^Adult critical care operational delivery network: RED \(\d+ not met\)\n/);
+  // every line the README shows (it elides some with "...") is in the output, in order
+  let from = 0;
+  for (const line of shown.split('\n').filter((l) => l && l !== '...')) {
+    const i = out.indexOf(`${line}\n`, from);
+    assert.ok(i >= 0, `the README shows a line the example does not print: ${line}`);
+    from = i + line.length;
+  }
+});

@@ -1,0 +1,303 @@
+// Types shared by the node (index.d.ts) and browser (web.d.ts) entry points.
+// Report, Check, Diagnostic and the other result shapes are exactly the JSON
+// the engine writes (`netspec eval --format json`, grammar/README.md §11), so
+// their field names are snake_case.
+
+/** Any JSON value. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** A JSON object. */
+export type JsonObject = { [key: string]: JsonValue };
+
+/** A stable diagnostic code such as `"NS0002"` (`explain(code)` describes it). */
+export type DiagnosticCode = `NS${string}`;
+export type Severity = 'error' | 'warning';
+/** The outcome of one requirement. */
+export type Outcome = 'met' | 'not_met' | 'not_applicable' | 'incomplete';
+/** The rating of an area or of the whole spec. */
+export type Rating = 'green' | 'amber' | 'red' | 'incomplete';
+/** Requirement strength. */
+export type Level = 'must' | 'should' | 'may';
+/** The seven functional areas, in report order. */
+export type Area =
+  | 'service_delivery'
+  | 'resources'
+  | 'workforce'
+  | 'quality'
+  | 'collaboration'
+  | 'transformation'
+  | 'population_health';
+
+/** Where in a spec file: byte range and 1-based line/column (columns count characters). */
+export interface Location {
+  file: string;
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  end_line: number;
+  end_column: number;
+}
+
+/** One problem found in a spec or a submission, as the engine serialises it. */
+export interface Diagnostic {
+  code: DiagnosticCode;
+  severity: Severity;
+  /** One line, lower-case start, no trailing period. */
+  message: string;
+  /** Where in a spec file (spec diagnostics). */
+  location?: Location;
+  /** JSON pointer into the submission (submission diagnostics). */
+  path?: string;
+  /** Short text shown under the caret. */
+  label?: string;
+  /** A suggestion, e.g. "did you mean `rn_per_shift`?". */
+  help?: string;
+  /** Extra notes (left out when there are none). */
+  notes?: string[];
+}
+
+/**
+ * A diagnostic carried by a {@link NetspecError}: the engine's form plus flat
+ * position fields. `file`/`line`/`column`/`endLine`/`endColumn`/`span` come from
+ * `location`; for a submission that is not JSON (NS0207) `line`/`column` give
+ * the position in the submission text.
+ */
+export interface ErrorDiagnostic extends Diagnostic {
+  notes: string[];
+  file?: string;
+  line?: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  /** Byte offsets in `file`. */
+  span?: { start: number; end: number };
+}
+
+/** What went wrong: the spec, the submission (or evaluation options), the call itself, or the engine. */
+export type ErrorKind = 'compile' | 'submission' | 'usage' | 'internal';
+
+/** How many requirements had each outcome. */
+export interface Counts {
+  met: number;
+  not_met: number;
+  not_applicable: number;
+  incomplete: number;
+}
+
+/** One check behind an outcome. */
+export interface Check {
+  /** The list element it concerns, e.g. `units[1] (B)`. */
+  element?: string;
+  /** The condition as written in the spec. */
+  check: string;
+  held: boolean;
+  /** Left-hand value (percents in percent points, dates as `YYYY-MM-DD`, enum values by name). */
+  left?: number | string | boolean | null;
+  right?: number | string | boolean | null;
+  /** How far from passing (percent points for percents, days for dates). */
+  gap?: number | string | boolean | null;
+  /** The check in words. */
+  message: string;
+}
+
+/** An unanswered question that would decide a requirement. */
+export interface MissingInput {
+  /** JSON pointer in the submission. */
+  path: string;
+  question: string;
+}
+
+export interface EvidenceStatus {
+  declared: { key: string; description: string }[];
+  given: { key: string; reference: string }[];
+  /** Declared keys not given. */
+  missing: string[];
+}
+
+/** The result for one requirement. */
+export interface RequirementResult {
+  id: string;
+  area: Area;
+  level: Level;
+  title: string;
+  ref: string | null;
+  outcome: Outcome;
+  explanation: Check[];
+  /** For `incomplete`: the questions that would decide it. */
+  missing: MissingInput[];
+  /** Runtime problems (division by zero, empty mean). */
+  problems: string[];
+  evidence: EvidenceStatus;
+}
+
+export interface AreaSummary {
+  area: Area;
+  title: string;
+  rating: Rating;
+  counts: Counts;
+}
+
+/** The report for one submission: exactly the CLI's `netspec eval --format json`. */
+export interface Report {
+  spec: { id: string; title: string; version: string | null };
+  /** The assessment date used (`YYYY-MM-DD`), or null. */
+  assessed_on: string | null;
+  overall: { rating: Rating; counts: Counts };
+  /** All seven areas, in canonical order. */
+  areas: AreaSummary[];
+  /** By area, then declaration order. */
+  requirements: RequirementResult[];
+  /** Submission warnings (unknown fields, unknown evidence). */
+  warnings: Diagnostic[];
+}
+
+export type QuestionType = 'bool' | 'int' | 'number' | 'percent' | 'date' | 'text' | 'enum' | 'list' | 'group';
+
+/** One question (or list/group of questions) of the form. */
+export interface Question {
+  /** JSON key. */
+  name: string;
+  /** JSON pointer, with `*` standing for list positions. */
+  path: string;
+  type: QuestionType;
+  question: string;
+  help?: string;
+  unit?: string;
+  /** Lower bound (percents in percent points, dates as text, list length). */
+  min?: number | string | null;
+  max?: number | string | null;
+  /** Allowed values of an enum. */
+  values?: string[];
+  /** Fields of a list element or group. */
+  fields?: Question[];
+  /** Requirements whose rules read this input. */
+  read_by: string[];
+}
+
+/** A titled group of questions (one `inputs` block). */
+export interface Section {
+  title: string | null;
+  questions: Question[];
+}
+
+/** One expectation of a test that did not hold. */
+export interface Mismatch {
+  /** A requirement id, `area workforce` or `overall`. */
+  subject: string;
+  expected: string;
+  actual: string;
+  detail: string[];
+}
+
+/** The result of one `test` block. */
+export interface TestResult {
+  name: string;
+  location: Location | null;
+  passed: boolean;
+  /** Expectations checked. */
+  checked: number;
+  mismatches: Mismatch[];
+  /** Every requirement's outcome in this test's report, as [id, outcome]. */
+  outcomes: [string, Outcome][];
+  /** A submission or date problem that stopped the test. */
+  error: string | null;
+}
+
+export interface RequirementCoverage {
+  id: string;
+  area: Area;
+  met: boolean;
+  not_met: boolean;
+  not_applicable: boolean;
+  incomplete: boolean;
+  has_applies: boolean;
+}
+
+export interface Coverage {
+  spec: string;
+  requirements: RequirementCoverage[];
+  areas: { area: Area; covered: number; total: number }[];
+  covered: number;
+  total: number;
+  /** covered / total × 100 (100 for a spec with no requirements). */
+  percent: number;
+}
+
+/** What `Spec.runTests()` returns. */
+export interface TestRun {
+  results: TestResult[];
+  coverage: Coverage;
+  passed: number;
+  failed: number;
+}
+
+/** A diagnostic code and what it means. */
+export interface CodeInfo {
+  code: DiagnosticCode;
+  title: string;
+  explanation: string;
+}
+
+export interface CompileOptions {
+  /** The spec's file name, used in diagnostics and to resolve `use` paths (default `spec.netspec`). */
+  name?: string;
+  /** Every other file the spec needs, by name relative to the spec's folder: `use`d specs and the `given file` submissions of its tests. */
+  files?: Record<string, string> | Map<string, string>;
+  /**
+   * Whether the spec's tests must be complete (default true, as the CLI). With
+   * false, test submission files (`given file`) that are not in `files` are not
+   * needed, and `runTests()` throws a usage error.
+   */
+  tests?: boolean;
+}
+
+export interface EvaluateOptions {
+  /** Assessment date `YYYY-MM-DD`; overrides the submission's `assessed_on`. */
+  asOf?: string | null;
+  /** Build explanations (default true). */
+  explanations?: boolean;
+}
+
+export interface EvaluateJsonOptions extends EvaluateOptions {
+  /** Indent like `netspec eval --format json` (default false: compact). */
+  pretty?: boolean;
+}
+
+/** Everything this package throws is a NetspecError. */
+export declare class NetspecError extends Error {
+  readonly name: 'NetspecError';
+  readonly kind: ErrorKind;
+  /** The code of the first error diagnostic, if any. */
+  readonly code: DiagnosticCode | undefined;
+  /** Every diagnostic (errors and warnings), in the engine's order; empty for usage and internal errors. */
+  readonly diagnostics: ErrorDiagnostic[];
+  /** The diagnostics drawn rustc-style with the source lines ('' when none). */
+  readonly rendered: string;
+  private constructor();
+}
+
+/** A compiled spec: evaluate any number of submissions with it. Made by `compile()`. */
+export declare class Spec {
+  private constructor();
+  readonly id: string;
+  readonly title: string;
+  readonly version: string | null;
+  /** Compilation warnings. */
+  readonly warnings: readonly ErrorDiagnostic[];
+  /**
+   * Evaluates a submission: an object of answers (serialised with JSON rules;
+   * non-finite numbers and unsafe BigInts are errors) or JSON text.
+   * Throws a NetspecError (kind `submission`) when the submission is not valid.
+   */
+  evaluate(submission: object | string, options?: EvaluateOptions): Report;
+  /** Like `evaluate`, but returns the report as JSON text, byte for byte what the native engine writes. */
+  evaluateJson(submission: object | string, options?: EvaluateJsonOptions): string;
+  /** The questions a provider answers, grouped as the form shows them. */
+  inputs(): Section[];
+  /** The JSON Schema (draft 2020-12) of a valid submission. */
+  jsonSchema(): JsonObject;
+  /** Runs the spec's `test` blocks, with coverage. */
+  runTests(): TestRun;
+  /** Releases the compiled spec now (it is also released when garbage collected). */
+  free(): void;
+}
