@@ -313,7 +313,11 @@ pub fn render(diagnostics: &[Diagnostic], map: &SourceMap) -> String {
         }
         let mut notes = Vec::new();
         if let Some(p) = &d.path {
-            notes.push(format!("at {p}"));
+            if p.is_empty() {
+                notes.push("at the top level of the submission".to_string());
+            } else {
+                notes.push(format!("at {p}"));
+            }
         }
         if let Some(h) = &d.help {
             notes.push(format!("help: {h}"));

@@ -64,10 +64,14 @@ pub struct Submission {
 pub fn parse_json(text: &str) -> Result<Json, Box<Diagnostic>> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     serde_json::from_str(text).map_err(|e| {
-        let at = format!("at line {}, column {}", e.line(), e.column());
-        Box::new(
-            Diagnostic::error(Code::SubmissionJson, format!("not valid JSON: {e}")).with_note(at),
-        )
+        let mut d = Diagnostic::error(Code::SubmissionJson, format!("not valid JSON: {e}"));
+        // show the line with a caret under the column serde_json stopped at
+        if let Some(line) = text.lines().nth(e.line().saturating_sub(1)) {
+            let shown: String = line.chars().take(120).collect();
+            let caret = " ".repeat(e.column().saturating_sub(1).min(120));
+            d = d.with_note(format!("{:>4} | {shown}\n     | {caret}^", e.line()));
+        }
+        Box::new(d)
     })
 }
 
@@ -218,7 +222,8 @@ impl Ingest<'_> {
                                 Diagnostic::error(
                                     Code::SubmissionRange,
                                     format!(
-                                        "at least {lo} entries expected, found {}",
+                                        "at least {lo} {} expected, found {}",
+                                        entries(lo),
                                         items.len()
                                     ),
                                 )
@@ -229,7 +234,11 @@ impl Ingest<'_> {
                             self.errors.push(
                                 Diagnostic::error(
                                     Code::SubmissionRange,
-                                    format!("at most {hi} entries expected, found {}", items.len()),
+                                    format!(
+                                        "at most {hi} {} expected, found {}",
+                                        entries(hi),
+                                        items.len()
+                                    ),
                                 )
                                 .at_path(path.clone()),
                             );
@@ -337,9 +346,12 @@ impl Ingest<'_> {
                     }
                     None => {
                         self.errors.push(
-                            Diagnostic::error(Code::SubmissionDate, format!("\"{}\" is not a valid date", truncate(s)))
-                                .at_path(path.to_string())
-                                .with_help("write dates as YYYY-MM-DD, and the day must exist (2025-02-30 does not)"),
+                            Diagnostic::error(
+                                Code::SubmissionDate,
+                                format!("\"{}\" is not a valid date", truncate(s)),
+                            )
+                            .at_path(path.to_string())
+                            .with_help(date_help(s)),
                         );
                         None
                     }
@@ -450,7 +462,17 @@ impl Ingest<'_> {
     fn evidence(&mut self, v: &Json) -> BTreeMap<String, BTreeMap<String, String>> {
         let mut out = BTreeMap::new();
         let Json::Object(reqs) = v else {
-            self.type_error::<()>("/evidence", "an object of requirement ids", v);
+            self.errors.push(
+                Diagnostic::error(
+                    Code::SubmissionEvidence,
+                    format!(
+                        "`evidence` must be an object of requirement ids, found {}",
+                        kind_of(v)
+                    ),
+                )
+                .at_path("/evidence")
+                .with_help("write \"evidence\": {\"REQ-ID\": {\"key\": \"reference\"}}"),
+            );
             return out;
         };
         for (id, given) in reqs {
@@ -499,6 +521,31 @@ pub fn json_number(n: &serde_json::Number) -> Option<Num> {
         return Some(Num::int(i.into()));
     }
     Num::parse_decimal(&n.to_string())
+}
+
+/// Help for a date that did not parse: the format, or the calendar.
+fn date_help(text: &str) -> &'static str {
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if shaped {
+        "that day does not exist (months have 28 to 31 days; 29 February only in leap years)"
+    } else {
+        "write dates as YYYY-MM-DD, e.g. 2025-06-30"
+    }
+}
+
+fn entries(n: usize) -> &'static str {
+    if n == 1 {
+        "entry"
+    } else {
+        "entries"
+    }
 }
 
 fn truncate(s: &str) -> String {

@@ -45,6 +45,15 @@ pub(super) fn cmp_of(op: BinOp) -> Cmp {
     }
 }
 
+/// A type's name with its article: "an int", "a date".
+fn an(desc: &str) -> String {
+    let vowel = desc.chars().next().is_some_and(|c| "aeiou".contains(c));
+    format!("{} {desc}", if vowel { "an" } else { "a" })
+}
+
+/// Most quantifiers and aggregates nested in one another.
+pub const MAX_BINDERS: usize = 4;
+
 fn node(kind: NodeKind, span: Span, ty: Ty) -> Node {
     Node { kind, span, ty }
 }
@@ -54,6 +63,21 @@ fn error_node(span: Span) -> Node {
 }
 
 impl Checker<'_> {
+    /// Binds a quantifier's or aggregate's variable, refusing nesting deeper
+    /// than [`MAX_BINDERS`] (each level multiplies the work by a list's length).
+    fn bind(&mut self, var: &ast::Ident, ty: Ty) -> bool {
+        if self.scope.len() >= MAX_BINDERS {
+            self.error(
+                Diagnostic::error(Code::TooDeep, format!("more than {MAX_BINDERS} quantifiers or aggregates nested in one another"))
+                    .at(var.span)
+                    .with_help("each nested level multiplies the work by the length of a list; use a `let` for an inner result"),
+            );
+            return false;
+        }
+        self.scope.push((var.name.clone(), ty));
+        true
+    }
+
     /// Checks an expression that must be true/false.
     pub(super) fn condition(&mut self, n: Node, what: &str) -> Node {
         let n = self.value(n);
@@ -64,10 +88,10 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         Code::NotBoolean,
-                        format!("{what} must be a condition, but this is a {desc}"),
+                        format!("{what} must be a condition, but this is {}", an(&desc)),
                     )
                     .at(n.span)
-                    .with_label(format!("this is a {desc}"))
+                    .with_label(format!("this is {}", an(&desc)))
                     .with_help("compare it with something, e.g. `>= 1`"),
                 );
                 error_node(n.span)
@@ -229,7 +253,9 @@ impl Checker<'_> {
                 let Some(elem) = self.list_elem(&list) else {
                     return error_node(span);
                 };
-                self.scope.push((var.name.clone(), elem));
+                if !self.bind(var, elem) {
+                    return error_node(span);
+                }
                 let body = self.expr(body);
                 let what = if *quant == Quant::All {
                     "the body of `all`"
@@ -249,7 +275,9 @@ impl Checker<'_> {
                 let Some(elem) = self.list_elem(&list) else {
                     return error_node(span);
                 };
-                self.scope.push((var.name.clone(), elem));
+                if !self.bind(var, elem) {
+                    return error_node(span);
+                }
                 let filter = filter.as_ref().map(|f| {
                     let f = self.expr(f);
                     Box::new(self.condition(f, "a `where` filter"))
@@ -366,7 +394,7 @@ impl Checker<'_> {
                 });
                 self.mismatch(
                     span,
-                    format!("cannot read field `{}` of a {d}", field.name),
+                    format!("cannot read field `{}` of {}", field.name, an(&d)),
                     hint,
                 )
             }
@@ -446,7 +474,7 @@ impl Checker<'_> {
             other => {
                 let d = other.describe(&self.schema);
                 self.error(
-                    Diagnostic::error(Code::NotAList, format!("expected a list, found a {d}"))
+                    Diagnostic::error(Code::NotAList, format!("expected a list, found {}", an(&d)))
                         .at(list.span)
                         .with_label("not a list"),
                 );
@@ -707,7 +735,7 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         Code::NotAList,
-                        format!("`in` needs a list of values in brackets, found a {d}"),
+                        format!("`in` needs a list of values in brackets, found {}", an(&d)),
                     )
                     .at(b.span)
                     .with_help("write `provider.role in [level3_unit, level2_unit]`"),
@@ -738,7 +766,7 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         Code::TypeMismatch,
-                        format!("a {tb} in a list compared with a {ta}"),
+                        format!("{} in a list compared with {}", an(&tb), an(&ta)),
                     )
                     .at(item.span),
                 );
@@ -781,7 +809,9 @@ impl Checker<'_> {
         let Some(elem) = self.list_elem(&list) else {
             return error_node(span);
         };
-        self.scope.push((var.name.clone(), elem));
+        if !self.bind(var, elem) {
+            return error_node(span);
+        }
         let b = self.expr(body);
         let b = self.value(b);
         let f = filter.map(|f| {
@@ -883,7 +913,7 @@ impl Checker<'_> {
                         let d = n.ty.describe(&self.schema);
                         return self.mismatch(
                             n.span,
-                            format!("`{name}` cannot mix in a {d}"),
+                            format!("`{name}` cannot mix in {}", an(&d)),
                             None,
                         );
                     }
@@ -904,7 +934,10 @@ impl Checker<'_> {
                     let d = second.describe(&self.schema);
                     return self.mismatch(
                         span,
-                        format!("`days_between` needs two dates, found a date and a {d}"),
+                        format!(
+                            "`days_between` needs two dates, found a date and {}",
+                            an(&d)
+                        ),
                         None,
                     );
                 }
@@ -914,7 +947,7 @@ impl Checker<'_> {
                 let d = other.describe(&self.schema);
                 let help = matches!(f, Func::Ceil | Func::Floor | Func::Round)
                     .then(|| "rounding applies to int and number values".to_string());
-                return self.mismatch(span, format!("`{name}` cannot take a {d}"), help);
+                return self.mismatch(span, format!("`{name}` cannot take {}", an(&d)), help);
             }
         };
         node(NodeKind::Call(f, nodes), span, ty)

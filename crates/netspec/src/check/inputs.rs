@@ -137,14 +137,23 @@ impl Checker<'_> {
                 return;
             }
         }
-        if existing.is_some() {
-            self.error(
-                Diagnostic::error(
-                    Code::DuplicateInput,
-                    format!("input `{}` is declared twice", last.name),
-                )
-                .at(last.span),
-            );
+        if let Some(i) = existing {
+            let first = self
+                .schema
+                .records
+                .get(rec)
+                .and_then(|r| r.fields.get(i))
+                .and_then(|f| self.map.locate(f.span))
+                .map(|l| format!("first declared at {}:{}:{}", l.file, l.line, l.column));
+            let mut d = Diagnostic::error(
+                Code::DuplicateInput,
+                format!("input `{}` is declared twice", last.name),
+            )
+            .at(last.span);
+            if let Some(n) = first {
+                d = d.with_note(n);
+            }
+            self.error(d);
             return;
         }
         let kind = match &ty.kind {

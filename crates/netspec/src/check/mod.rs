@@ -132,7 +132,12 @@ impl Loader<'_> {
         let Some(text) = self.sources.get(name).cloned() else {
             let mut d = Diagnostic::error(Code::UseNotFound, format!("file `{name}` not found"));
             if let Some(s) = used_at {
-                let avail: Vec<&str> = self.sources.names().collect();
+                // suggest files the spec could use, not those already on the way here
+                let avail: Vec<&str> = self
+                    .sources
+                    .names()
+                    .filter(|n| !self.stack.iter().any(|x| x == n))
+                    .collect();
                 d = d.at(s).with_help_opt(did_you_mean(name, avail));
             }
             self.diags.push(d);
@@ -177,7 +182,12 @@ pub(crate) struct Checker<'a> {
     /// Bound variables, innermost last: (name, type).
     pub(crate) scope: Vec<(String, ir::Ty)>,
     pub(crate) uses_assessment_date: bool,
+    /// How many definitions are being checked inside one another.
+    let_depth: usize,
 }
+
+/// Most definitions that may depend on one another in a chain.
+pub const MAX_LET_DEPTH: usize = 32;
 
 pub(crate) enum LetSlot<'a> {
     Pending(&'a ast::LetDecl),
@@ -196,6 +206,7 @@ impl<'a> Checker<'a> {
             let_index: HashMap::new(),
             scope: Vec::new(),
             uses_assessment_date: false,
+            let_depth: 0,
         }
     }
 
@@ -297,6 +308,10 @@ impl<'a> Checker<'a> {
             tests,
             uses_assessment_date: self.uses_assessment_date,
         };
+        // depth is only meaningful once definitions are known to be acyclic
+        if !self.diags.iter().any(Diagnostic::is_error) {
+            self.check_depth(&checked);
+        }
         if !self.diags.iter().any(Diagnostic::is_error) {
             self.diags.extend(lints::lint(&checked));
         }
@@ -406,11 +421,24 @@ impl<'a> Checker<'a> {
             Some(LetSlot::Pending(d)) => *d,
             None => return ir::Ty::Error,
         };
+        if self.let_depth >= MAX_LET_DEPTH {
+            self.error(
+                Diagnostic::error(
+                    Code::TooDeep,
+                    format!("definitions depend on one another more than {MAX_LET_DEPTH} deep"),
+                )
+                .at(decl.name.span)
+                .with_help("shorten the chain of definitions that use definitions"),
+            );
+            return ir::Ty::Error;
+        }
         if let Some(slot) = self.lets.get_mut(i) {
             *slot = LetSlot::InProgress(decl);
         }
         let saved = std::mem::take(&mut self.scope);
+        self.let_depth += 1;
         let node = self.expr(&decl.value);
+        self.let_depth -= 1;
         let node = self.value(node);
         self.scope = saved;
         let ty = node.ty.clone();
@@ -721,7 +749,15 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        let file_missing = t
+            .clauses
+            .iter()
+            .any(|c| matches!(c, TestClause::GivenFile(_)));
         let Some((given, gspan)) = given else {
+            if file_missing {
+                // the unreadable file has been reported
+                return None;
+            }
             self.error(
                 Diagnostic::error(
                     Code::InvalidTestSubmission,
@@ -762,6 +798,73 @@ impl<'a> Checker<'a> {
             expect,
             span: t.span,
         })
+    }
+}
+
+impl Checker<'_> {
+    /// Rejects rules whose evaluation would nest deeper than the parser's
+    /// limit once definitions are followed: the evaluator recurses through them.
+    fn check_depth(&mut self, checked: &Checked) {
+        let mut memo = vec![None; checked.lets.len()];
+        for r in &checked.requirements {
+            for n in r.applies.iter().chain(std::iter::once(&r.rule)) {
+                let d = depth(n, &checked.lets, &mut memo, 0);
+                if d > crate::syntax::MAX_DEPTH {
+                    self.error(
+                        Diagnostic::error(
+                            Code::TooDeep,
+                            format!(
+                                "`{}` nests {d} levels deep through its definitions (at most {})",
+                                r.id,
+                                crate::syntax::MAX_DEPTH
+                            ),
+                        )
+                        .at(n.span)
+                        .with_help("flatten the definitions this rule uses"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Nesting depth of a compiled expression, following definitions.
+fn depth(n: &ir::Node, lets: &[ir::LetDef], memo: &mut Vec<Option<usize>>, guard: usize) -> usize {
+    use ir::NodeKind as K;
+    if guard > 4 * crate::syntax::MAX_DEPTH {
+        return guard;
+    }
+    let mut go = |x: &ir::Node| depth(x, lets, memo, guard + 1);
+    1 + match &n.kind {
+        K::Let(i) => {
+            if let Some(Some(d)) = memo.get(*i) {
+                *d
+            } else {
+                let d = lets
+                    .get(*i)
+                    .map_or(0, |l| depth(&l.value, lets, memo, guard + 1));
+                if let Some(m) = memo.get_mut(*i) {
+                    *m = Some(d);
+                }
+                d
+            }
+        }
+        K::Field(x, _) | K::Not(x) | K::Neg(x) | K::Present(x) => go(x),
+        K::Values(xs) | K::Call(_, xs) => xs.iter().map(&mut go).max().unwrap_or(0),
+        K::And(a, b)
+        | K::Or(a, b)
+        | K::Implies(a, b)
+        | K::Arith(_, a, b)
+        | K::DateShift(_, a, b)
+        | K::DateDiff(a, b)
+        | K::Compare(_, a, b)
+        | K::Within(a, b)
+        | K::Quantifier(_, a, b) => go(a).max(go(b)),
+        K::In(_, x, items) => items.iter().map(&mut go).max().unwrap_or(0).max(go(x)),
+        K::If(c, a, b) => go(c).max(go(a)).max(go(b)),
+        K::Aggregate(_, l, b, f) => go(l).max(go(b)).max(f.as_ref().map_or(0, |f| go(f))),
+        K::Count(l, f) => go(l).max(f.as_ref().map_or(0, |f| go(f))),
+        K::Const(_) | K::AssessmentDate | K::Input(_) | K::Var(_) | K::Error => 0,
     }
 }
 

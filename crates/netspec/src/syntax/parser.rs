@@ -19,7 +19,8 @@ use crate::source::{FileId, Span};
 #[grammar = "../../grammar/netspec.pest"]
 struct Grammar;
 
-/// Deepest bracket or expression nesting accepted.
+/// Deepest bracket or expression nesting accepted (an operator chain of
+/// `a and b and …` nests one level per operator).
 pub const MAX_DEPTH: usize = 128;
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
@@ -51,9 +52,12 @@ pub fn parse_file(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
     }
     let pairs = Grammar::parse(Rule::file, text)
         .map_err(|e| recover(text, file, syntax_error(e, file, text)))?;
+    let comments = scan_comments(text, file);
     let mut b = Builder {
         file,
         errors: Vec::new(),
+        text,
+        comments: comments.clone(),
     };
     let mut items = Vec::new();
     for pair in pairs.flatten().take(1) {
@@ -67,10 +71,7 @@ pub fn parse_file(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
         }
     }
     if b.errors.is_empty() {
-        Ok(File {
-            items,
-            comments: scan_comments(text, file),
-        })
+        Ok(File { items, comments })
     } else {
         Err(b.errors)
     }
@@ -210,6 +211,8 @@ fn shift_expr(mut e: Expr, by: u32) -> Expr {
 
 /// Most prefix operators in a row (`not not … x`, `- - … x`).
 const MAX_PREFIX_RUN: usize = 64;
+/// Most `implies` in one expression (they nest to the right).
+const MAX_IMPLIES: usize = 64;
 /// Most `if`/`all`/`any` in one expression (each nests without brackets).
 const MAX_NESTING_KEYWORDS: usize = 256;
 
@@ -228,6 +231,7 @@ fn check_nesting(text: &str, file: FileId) -> Option<Diagnostic> {
     let mut depth = 0usize;
     let mut prefix_run = 0usize;
     let mut keywords = 0usize;
+    let mut implies = 0usize;
     let bytes = text.as_bytes();
     let mut i = 0;
     while let Some(&c) = bytes.get(i) {
@@ -263,6 +267,7 @@ fn check_nesting(text: &str, file: FileId) -> Option<Diagnostic> {
                 prefix_run = 0;
                 if c == b'}' {
                     keywords = 0;
+                    implies = 0;
                 }
             }
             b'-' => {
@@ -294,6 +299,18 @@ fn check_nesting(text: &str, file: FileId) -> Option<Diagnostic> {
                             );
                         }
                     }
+                    "implies" => {
+                        // `implies` groups to the right, so a run of them nests
+                        prefix_run = 0;
+                        implies += 1;
+                        if implies > MAX_IMPLIES {
+                            return too_deep(
+                                start,
+                                7,
+                                format!("more than {MAX_IMPLIES} `implies` in one expression"),
+                            );
+                        }
+                    }
                     w @ ("if" | "all" | "any") => {
                         prefix_run = 0;
                         keywords += 1;
@@ -308,6 +325,7 @@ fn check_nesting(text: &str, file: FileId) -> Option<Diagnostic> {
                     "requirement" | "let" | "applies" | "test" => {
                         prefix_run = 0;
                         keywords = 0;
+                        implies = 0;
                     }
                     _ => prefix_run = 0,
                 }
@@ -413,7 +431,8 @@ fn rule_name(rule: &Rule) -> String {
         Rule::percent => "a percent",
         Rule::quantifier => "`all` or `any`",
         Rule::if_expr => "`if`",
-        Rule::call => "a function call",
+        Rule::call | Rule::call_name => "a function call",
+        Rule::paren => "`(`",
         other => {
             let dbg = format!("{other:?}");
             return match dbg.strip_prefix("kw_") {
@@ -426,7 +445,9 @@ fn rule_name(rule: &Rule) -> String {
 }
 
 /// Rules that can start an expression: reported together as "an expression".
-const EXPRESSION_STARTS: [Rule; 16] = [
+const EXPRESSION_STARTS: [Rule; 18] = [
+    Rule::call_name,
+    Rule::paren,
     Rule::kw_if,
     Rule::kw_all,
     Rule::kw_any,
@@ -526,15 +547,37 @@ fn join_or(items: &[String]) -> String {
     }
 }
 
-struct Builder {
+struct Builder<'t> {
     file: FileId,
     errors: Vec<Diagnostic>,
+    text: &'t str,
+    comments: Vec<(Span, String)>,
 }
 
-impl Builder {
+impl Builder<'_> {
+    /// A pair's span, without the layout and comments pest lets a rule take
+    /// in after its last token.
     fn span(&self, p: &Pair<'_, Rule>) -> Span {
         let s = p.as_span();
-        Span::new(self.file, s.start(), s.end())
+        let mut end = s.end();
+        loop {
+            let trimmed = self
+                .text
+                .get(s.start()..end)
+                .map_or(end, |t| s.start() + t.trim_end().len());
+            match self.comments.iter().find(|(c, _)| {
+                (c.start as usize) >= s.start()
+                    && (c.start as usize) < trimmed
+                    && trimmed <= c.end as usize
+            }) {
+                Some((c, _)) => end = c.start as usize,
+                None => {
+                    end = trimmed;
+                    break;
+                }
+            }
+        }
+        Span::new(self.file, s.start(), end)
     }
 
     fn ident(&self, p: Pair<'_, Rule>) -> Ident {
@@ -892,7 +935,7 @@ impl Builder {
                         let span = lhs.span.to(rhs.span);
                         let bop = binop(op.as_rule());
                         let depth = dl.max(dr) + 1;
-                        if depth > MAX_DEPTH * 4 {
+                        if depth > MAX_DEPTH {
                             return Err(());
                         }
                         Ok((
@@ -1095,7 +1138,7 @@ impl Builder {
 
 /// One level deeper, or an error past the expression depth limit.
 fn deeper(d: usize) -> Result<usize, ()> {
-    if d >= MAX_DEPTH * 4 {
+    if d >= MAX_DEPTH {
         Err(())
     } else {
         Ok(d + 1)
