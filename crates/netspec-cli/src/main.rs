@@ -9,6 +9,25 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+/// Writes a line to stdout; a closed pipe (`netspec … | head`) ends the
+/// program quietly instead of panicking.
+macro_rules! outln {
+    ($($t:tt)*) => {
+        if writeln!(std::io::stdout(), $($t)*).is_err() {
+            std::process::exit(0);
+        }
+    };
+}
+
+/// [`outln!`] without the newline.
+macro_rules! outp {
+    ($($t:tt)*) => {
+        if write!(std::io::stdout(), $($t)*).is_err() {
+            std::process::exit(0);
+        }
+    };
+}
 use netspec::{Code, Diagnostic, EvalError, EvalOptions, Outcome, Spec};
 
 /// Rules engine for NHS England specialised-services clinical network specifications.
@@ -169,7 +188,7 @@ fn main() -> ExitCode {
                     Format::Json => {
                         print_json(&serde_json::to_value(&sections).unwrap_or_default())
                     }
-                    Format::Text => print!("{}", inputs_text(&sections)),
+                    Format::Text => outp!("{}", inputs_text(&sections)),
                 }
                 0
             }
@@ -299,7 +318,7 @@ fn eval(
         }
     };
     match format {
-        Format::Text => print!("{}", report.to_text()),
+        Format::Text => outp!("{}", report.to_text()),
         Format::Json => match serde_json::to_value(&report) {
             Ok(v) => print_json(&v),
             Err(e) => {
@@ -422,8 +441,8 @@ fn test(
         }
     }
     if text_out {
-        println!();
-        println!("{passed} passed, {failed} failed");
+        outln!();
+        outln!("{passed} passed, {failed} failed");
     } else {
         print_json(&serde_json::json!({ "specs": json_specs, "passed": passed, "failed": failed }));
     }
@@ -438,34 +457,36 @@ fn test(
 
 fn print_test_result(spec: &str, r: &netspec::TestResult) {
     if r.passed {
-        println!("test {spec} :: {} ... ok", r.name);
+        outln!("test {spec} :: {} ... ok", r.name);
         return;
     }
-    println!("test {spec} :: {} ... FAILED", r.name);
+    outln!("test {spec} :: {} ... FAILED", r.name);
     if let Some(loc) = &r.location {
-        println!("    at {}:{}:{}", loc.file, loc.line, loc.column);
+        outln!("    at {}:{}:{}", loc.file, loc.line, loc.column);
     }
     if let Some(e) = &r.error {
-        println!("    {e}");
+        outln!("    {e}");
     }
     for m in &r.mismatches {
-        println!(
+        outln!(
             "    {}: expected {}, got {}",
-            m.subject, m.expected, m.actual
+            m.subject,
+            m.expected,
+            m.actual
         );
         for d in &m.detail {
-            println!("        {d}");
+            outln!("        {d}");
         }
     }
 }
 
 fn print_coverage(cov: &netspec::testing::Coverage) {
-    println!(
+    outln!(
         "coverage {}: {}/{} requirements seen met and not met (and not applicable where they can be): {:.1}%",
         cov.spec, cov.covered, cov.total, cov.percent
     );
     for a in cov.areas.iter().filter(|a| a.total > 0) {
-        println!("    {:<18} {}/{}", a.area, a.covered, a.total);
+        outln!("    {:<18} {}/{}", a.area, a.covered, a.total);
     }
     for r in cov.requirements.iter().filter(|r| !r.covered()) {
         let mut seen = Vec::new();
@@ -488,7 +509,7 @@ fn print_coverage(cov: &netspec::testing::Coverage) {
         } else {
             seen.join(", ")
         };
-        println!(
+        outln!(
             "    not covered: {} (seen {seen}; never {})",
             r.id,
             never.join(", ")
@@ -546,7 +567,7 @@ fn fmt(paths: &[PathBuf], check: bool) -> u8 {
         }
         unformatted += 1;
         if check {
-            println!("{name}: not formatted");
+            outln!("{name}: not formatted");
         } else if let Err(e) = std::fs::write(&f, formatted) {
             eprintln!("error: cannot write `{name}`: {e}");
             worst = 2;
@@ -611,7 +632,7 @@ fn is_spec_file(text: &str) -> bool {
 fn explain(code: &str) -> u8 {
     match Code::parse(code) {
         Some(c) => {
-            println!("{}: {}\n\n{}", c.as_str(), c.title(), c.explanation());
+            outln!("{}: {}\n\n{}", c.as_str(), c.title(), c.explanation());
             0
         }
         None => {

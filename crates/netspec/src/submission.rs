@@ -114,7 +114,7 @@ pub fn ingest(schema: &Schema, value: &Json) -> Result<Submission, Rejected> {
                 None => cx.errors.push(
                     Diagnostic::error(Code::SubmissionDate, format!("`{s}` is not a valid date"))
                         .at_path("/assessed_on")
-                        .with_help("write dates as YYYY-MM-DD, e.g. 2025-06-30"),
+                        .with_help(date_help(s)),
                 ),
             },
             other => cx.errors.push(
