@@ -121,18 +121,26 @@ fi
 # ------------------------------------------------------------------ build
 log "cargo build ($ROUTE route)"
 export CARGO_TARGET_DIR=${WASM_TARGET_DIR:-$REPO/target-wasm/$ROUTE}
-# Size settings. The workspace root owns [profile.release]; these variables
-# override it for this build only (cargo honours CARGO_PROFILE_<name>_<key>).
-export CARGO_PROFILE_RELEASE_OPT_LEVEL=${WASM_OPT_LEVEL:-z}
-export CARGO_PROFILE_RELEASE_LTO=true
-export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
-export CARGO_PROFILE_RELEASE_PANIC=abort
-export CARGO_PROFILE_RELEASE_DEBUG=false
-export CARGO_PROFILE_RELEASE_STRIP=false
+# Size settings: the workspace root owns the profiles. A `[profile.wasm]` there
+# (inherits = "release", opt-level = "z", lto = true, codegen-units = 1,
+# panic = "abort") is used when present; otherwise the same settings override
+# [profile.release] for this build only (cargo honours CARGO_PROFILE_<NAME>_<KEY>).
+if grep -q '^\[profile\.wasm\]' "$REPO/Cargo.toml"; then
+  PROFILE=wasm
+else
+  PROFILE=release
+  export CARGO_PROFILE_RELEASE_OPT_LEVEL=${WASM_OPT_LEVEL:-z}
+  export CARGO_PROFILE_RELEASE_LTO=true
+  export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
+  export CARGO_PROFILE_RELEASE_PANIC=abort
+  export CARGO_PROFILE_RELEASE_DEBUG=false
+  export CARGO_PROFILE_RELEASE_STRIP=false
+fi
+echo "cargo profile: $PROFILE"
 cd "$REPO"
-timed "cargo build --release wasm32" \
-  wcargo build --locked --release --target wasm32-unknown-unknown "${BUILD_STD[@]}" -p "$CRATE" --lib
-WASM=$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/$ARTIFACT.wasm
+timed "cargo build --profile $PROFILE wasm32" \
+  wcargo build --locked --profile "$PROFILE" --target wasm32-unknown-unknown "${BUILD_STD[@]}" -p "$CRATE" --lib
+WASM=$CARGO_TARGET_DIR/wasm32-unknown-unknown/$PROFILE/$ARTIFACT.wasm
 
 # ------------------------------------------------------------------ bindgen + opt
 log "wasm-bindgen + wasm-opt"

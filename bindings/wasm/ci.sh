@@ -2,7 +2,9 @@
 # What CI runs for the npm package (bindings/wasm): build.sh (toolchain, npm ci,
 # wasm-bindgen-cli, the .wasm), then the crate's Rust tests, the TypeScript
 # check and the node tests, with the native engine's results for the parity
-# test. Works on a fresh Debian machine: build.sh installs what is missing.
+# test. Works on a fresh Debian machine: build.sh installs what is missing, and
+# this script installs Debian's chromium for the browser test (SKIP_BROWSER=1
+# leaves it out; the test then skips).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,6 +19,16 @@ timed() {
 }
 
 timed "build.sh" bash "$HERE/build.sh"
+
+if [ "${SKIP_BROWSER:-0}" != 1 ] && [ ! -x /usr/bin/chromium ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  install_chromium() {
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium
+  }
+  timed "apt chromium" install_chromium
+fi
 
 # host builds with rustup's cargo when there is one, else Debian's
 if command -v rustup >/dev/null 2>&1; then

@@ -3,4 +3,13 @@
 
 const { createApi } = require('./pkg/core.cjs');
 
-module.exports = createApi(require('./pkg/node/netspec_wasm.js'));
+const api = createApi(require('./pkg/node/netspec_wasm.js'));
+
+// one assignment each, so that `import { compile } from 'netspec'` finds them
+exports.version = api.version;
+exports.compile = api.compile;
+exports.explain = api.explain;
+exports.codes = api.codes;
+exports.NetspecError = api.NetspecError;
+exports.Spec = api.Spec;
+Object.defineProperty(exports, '__panicForTests', { value: api.__panicForTests, enumerable: false });
