@@ -17,4 +17,5 @@ cargo test --workspace --locked
 echo "== netspec check + test on the bundled specs"
 cargo build --locked -q -p netspec-cli
 ./target/debug/netspec check specs/*.netspec
-./target/debug/netspec test specs/
+./target/debug/netspec fmt --check specs/ tests/
+./target/debug/netspec test --min-coverage 100 specs/
