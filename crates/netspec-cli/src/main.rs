@@ -232,35 +232,32 @@ fn check(specs: &[PathBuf], format: Format) -> u8 {
     let mut worst = 0;
     let mut all = Vec::new();
     for path in specs {
-        match load(path, Format::Text.min_if(format)) {
-            Ok(spec) => {
-                if !spec.warnings().is_empty() {
-                    match format {
-                        Format::Text => eprint!("{}", spec.render(spec.warnings())),
-                        Format::Json => all.push(serde_json::json!({
-                            "file": path.to_string_lossy(), "diagnostics": spec.warnings()
-                        })),
-                    }
-                }
+        let name = path.to_string_lossy().to_string();
+        if let Err(e) = std::fs::read_to_string(path) {
+            eprintln!("error: cannot read `{name}`: {e}");
+            worst = 2;
+            continue;
+        }
+        let sources = netspec::gather_sources(&name, read_file);
+        let (diagnostics, rendered) = match Spec::compile(&name, &sources) {
+            Ok(spec) => (spec.warnings().to_vec(), spec.render(spec.warnings())),
+            Err(e) => {
+                worst = worst.max(1);
+                (e.diagnostics.clone(), e.render())
             }
-            Err(code) => worst = worst.max(code),
+        };
+        match format {
+            Format::Text => eprint!("{rendered}"),
+            Format::Json if !diagnostics.is_empty() => {
+                all.push(serde_json::json!({ "file": name, "diagnostics": diagnostics }))
+            }
+            Format::Json => {}
         }
     }
-    if format == Format::Json && !all.is_empty() {
+    if format == Format::Json {
         print_json(&serde_json::Value::Array(all));
     }
     worst
-}
-
-impl Format {
-    /// JSON output for errors stays JSON; text stays text.
-    fn min_if(self, f: Format) -> Format {
-        if f == Format::Json {
-            Format::Json
-        } else {
-            self
-        }
-    }
 }
 
 fn eval(

@@ -288,8 +288,11 @@ fn check_reports_every_file_and_json_format() {
 
     let run = netspec(&d, &["check", "--format", "json", "bad.netspec"]);
     assert_exit(&run, 1);
+    // one JSON array per run: an entry per file that has diagnostics
     let v = run.json();
-    let diags = v["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(v.as_array().map(Vec::len), Some(1), "{v:#}");
+    assert_eq!(v[0]["file"], "bad.netspec");
+    let diags = v[0]["diagnostics"].as_array().expect("diagnostics");
     assert_eq!(diags.len(), 1, "{v:#}");
     assert_eq!(diags[0]["code"], "NS0013");
     assert_eq!(diags[0]["severity"], "error");

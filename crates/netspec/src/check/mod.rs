@@ -155,11 +155,9 @@ impl Loader<'_> {
                         _ => None,
                     })
                     .collect();
-                let index = self.files.len();
-                self.files.push((id, file));
                 // used files come after the file that uses them; requirement order
                 // within an area follows this order
-                let _ = index;
+                self.files.push((id, file));
                 for (u, span) in uses {
                     self.load(&u, Some(span));
                 }
