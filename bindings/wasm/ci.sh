@@ -42,8 +42,8 @@ trap 'rm -rf "$WORK"' EXIT
 
 printf '\n=== native engine: the parity helper and the CLI\n'
 cd "$REPO"
-timed "cargo build (native helper, CLI)" \
-  hcargo build --locked -q -p netspec-wasm --example native_reports -p netspec-cli
+timed "cargo build (native helper)" hcargo build --locked -q -p netspec-wasm --example native_reports
+timed "cargo build (CLI)" hcargo build --locked -q -p netspec-cli
 "$NATIVE_TARGET/debug/examples/native_reports" "$REPO/tests/conformance" >"$WORK/native.json"
 
 printf '\n=== cargo test -p netspec-wasm\n'

@@ -75,6 +75,7 @@ test('conformance corpus: wasm and native give identical results', async (t) => 
 // The same reports through the real CLI, when ci.sh says where it is.
 test('reports equal the CLI output of `netspec eval --format json`', { skip: !process.env.NETSPEC_CLI && 'set NETSPEC_CLI to the netspec binary' }, async (t) => {
   const cli = process.env.NETSPEC_CLI;
+  assert.ok(fs.existsSync(cli), `NETSPEC_CLI=${cli} does not exist`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netspec-parity-'));
   let compared = 0;
   try {
