@@ -206,10 +206,7 @@ fn read_file(name: &str) -> Option<String> {
 /// Compiles a spec from disk; on failure prints diagnostics and returns the exit code.
 fn load(path: &Path, format: Format) -> Result<Spec, u8> {
     let name = path.to_string_lossy().to_string();
-    if let Err(e) = std::fs::read_to_string(path) {
-        eprintln!("error: cannot read `{name}`: {e}");
-        return Err(2);
-    }
+    read_text(path, format, 1)?;
     let sources = netspec::gather_sources(&name, read_file);
     Spec::compile(&name, &sources).map_err(|e| {
         match format {
@@ -220,6 +217,31 @@ fn load(path: &Path, format: Format) -> Result<Spec, u8> {
         }
         1
     })
+}
+
+/// Reads a file that must be UTF-8 text. Err(2) when it cannot be read;
+/// Err(`not_utf8`) after printing an NS0309 diagnostic when it is not UTF-8.
+fn read_text(path: &Path, format: Format, not_utf8: u8) -> Result<String, u8> {
+    let name = path.to_string_lossy().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        eprintln!("error: cannot read `{name}`: {e}");
+        2u8
+    })?;
+    match netspec::source::decode_utf8(&bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(d) => {
+            match format {
+                Format::Text => {
+                    let map = netspec::source::SourceMap::default();
+                    eprint!("{name}:\n{}", netspec::render(&[(*d).clone()], &map));
+                }
+                Format::Json => {
+                    print_json(&serde_json::json!({ "file": name, "diagnostics": [d] }))
+                }
+            }
+            Err(not_utf8)
+        }
+    }
 }
 
 fn print_json(v: &serde_json::Value) {
@@ -233,9 +255,8 @@ fn check(specs: &[PathBuf], format: Format) -> u8 {
     let mut all = Vec::new();
     for path in specs {
         let name = path.to_string_lossy().to_string();
-        if let Err(e) = std::fs::read_to_string(path) {
-            eprintln!("error: cannot read `{name}`: {e}");
-            worst = 2;
+        if let Err(code) = read_text(path, format, 1) {
+            worst = worst.max(code);
             continue;
         }
         let sources = netspec::gather_sources(&name, read_file);
@@ -280,12 +301,9 @@ fn eval(
         Ok(s) => s,
         Err(code) => return code,
     };
-    let text = match std::fs::read_to_string(sub_path) {
+    let text = match read_text(sub_path, format, 2) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot read `{}`: {e}", sub_path.display());
-            return 2;
-        }
+        Err(code) => return code,
     };
     let opts = EvalOptions {
         as_of,

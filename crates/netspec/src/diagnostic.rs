@@ -128,6 +128,28 @@ codes! {
         "Rules that use dates are judged on an assessment date: give `assessed_on` in the submission or pass one (`--as-of`). It is never taken from the clock.";
     SubmissionEvidence = "NS0209", "malformed evidence",
         "`evidence` maps requirement ids to objects of evidence key -> reference text.";
+    DuplicateKey = "NS0210", "duplicate key in JSON",
+        "An object in the submission (or a test's `given` JSON) has the same key twice. JSON readers disagree about which value wins (many silently keep the last), so netspec rejects the submission and names the key.\nExample: `{\"beds\": 10, \"beds\": 12}` - keep one of them.";
+    SourceTooLarge = "NS0301", "spec source too large",
+        "The spec text of one compilation (the root file, every file it uses and every test file it names, together) is larger than the limit `max_source_bytes` (default 4 MiB). Real specifications are a few tens of KiB; split a generated file, or raise the limit through `netspec::Limits` if you embed the engine.";
+    TooManyInputs = "NS0302", "too many inputs",
+        "The spec declares more inputs (counting the fields of lists and groups) than the limit `max_inputs` (default 5,000). Inputs after the limit are not checked.";
+    TooManyRequirements = "NS0303", "too many requirements",
+        "The spec has more requirements than the limit `max_requirements` (default 5,000). Requirements after the limit are not checked.";
+    TooManyDefinitions = "NS0304", "too many definitions",
+        "The spec has more `let` definitions than the limit `max_definitions` (default 5,000). Definitions after the limit are not checked.";
+    SubmissionTooLarge = "NS0305", "submission too large",
+        "The submission text is larger than the limit `max_submission_bytes` (default 4 MiB). It is rejected before it is read. A network's self-assessment is a few KiB; check that the right file was sent.";
+    SubmissionTooDeep = "NS0306", "submission nested too deeply",
+        "Arrays and objects in the submission nest deeper than the limit `max_json_depth` (default 64; the JSON reader never goes past 128). A submission nests only as deep as the spec's lists and groups, a handful of levels.";
+    ListTooLong = "NS0307", "list or object too long",
+        "An array or object in the submission has more entries than the limit `max_list_len` (default 10,000). It is rejected as soon as the reader passes the limit, so a huge list costs neither memory nor time. The error names the array's JSON pointer.";
+    BudgetExceeded = "NS0308", "evaluation work budget exceeded",
+        "Evaluating the submission took more steps than the limit `max_eval_steps` (default 10,000,000; each expression evaluated and each list element visited is a step, explanations included). The requirement being evaluated when the budget ran out, and every later one, is `incomplete` with a problem saying so, and the report has this warning. It means very long lists meeting deeply nested quantifiers; the report is otherwise valid.";
+    NotUtf8 = "NS0309", "text is not UTF-8",
+        "A spec file or a submission is not valid UTF-8 text. The message gives the byte offset of the first invalid byte. Save the file as UTF-8.";
+    TooManyDiagnostics = "NS0310", "too many problems",
+        "A compilation found 100 errors, or a submission 100 errors or 100 warnings: the engine stopped looking for more. Fix the ones shown and run again.";
 }
 
 impl fmt::Display for Code {
@@ -248,6 +270,15 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a note only when there is one.
+    #[must_use]
+    pub fn with_note_opt(self, note: Option<String>) -> Self {
+        match note {
+            Some(n) => self.with_note(n),
+            None => self,
+        }
+    }
+
     /// Is this an error?
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -276,8 +307,10 @@ impl fmt::Display for Diagnostic {
         if let Some(loc) = &self.location {
             write!(f, " at {}:{}:{}", loc.file, loc.line, loc.column)?;
         }
-        if let Some(p) = &self.path {
-            write!(f, " at {p}")?;
+        match self.path.as_deref() {
+            Some("") => f.write_str(" at the top level of the submission")?,
+            Some(p) => write!(f, " at {p}")?,
+            None => {}
         }
         Ok(())
     }
@@ -337,9 +370,16 @@ pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
+    // bounded work: long names are never typos of a short one, and a huge
+    // candidate list is cut (input that is not a spec a person wrote)
+    const LONGEST: usize = 64;
+    const MOST: usize = 2_000;
+    if name.len() > LONGEST {
+        return None;
+    }
     let mut best: Option<(f64, &str)> = None;
-    for c in candidates {
-        if c == name {
+    for c in candidates.into_iter().take(MOST) {
+        if c == name || c.len() > LONGEST {
             continue;
         }
         let score = strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase());

@@ -82,8 +82,10 @@ impl<'a> Printer<'a> {
         let segments: Vec<&str> = gap.split('\n').collect();
         // a whitespace-only line strictly between the two positions
         segments.len() > 2
-            && segments[1..segments.len() - 1]
+            && segments
                 .iter()
+                .skip(1)
+                .take(segments.len() - 2)
                 .any(|l| l.trim().is_empty())
     }
 

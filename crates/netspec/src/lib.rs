@@ -42,8 +42,52 @@
 //! | read the submission | [`submission`] | typed records |
 //! | evaluate | [`eval`] | three-valued results, explanations |
 //! | report | [`report`] | [`Report`] (JSON and text) |
+//!
+//! ## Untrusted input
+//!
+//! Specs and submissions may come from anyone. Every input that can make
+//! the engine work harder is bounded by a [`Limits`] (source size, nesting
+//! of expressions and of JSON, counts of inputs, requirements and
+//! definitions, list length, submission size, and an evaluation work budget
+//! that bounds time), each with a safe default; going over one is a
+//! diagnostic with a stable code (NS0026, NS0301–NS0310), never a panic, a
+//! stack overflow or unbounded memory. [`Spec::compile`] uses the defaults;
+//! [`Spec::compile_with`] takes others, which the spec keeps for its
+//! evaluations:
+//!
+//! ```
+//! use netspec::{EvalOptions, Limits, Sources, Spec};
+//!
+//! let text = r#"
+//! spec demo "Demo" { version "1" }
+//! inputs "Units" { units: list "Units" { beds: int min 0 "Beds" } }
+//! area resources {
+//!   requirement RE-01 must "Every unit has beds" {
+//!     all u in units: u.beds > 0
+//!     ref "Demo standard 1"
+//!   }
+//! }
+//! "#;
+//! let mut limits = Limits::default();
+//! limits.max_list_len = 2;
+//! let spec = Spec::compile_with("demo.netspec", &Sources::single("demo.netspec", text), &limits)?;
+//! let err = spec
+//!     .evaluate_str(r#"{"units": [{"beds": 1}, {"beds": 2}, {"beds": 3}]}"#, &EvalOptions::default())
+//!     .unwrap_err();
+//! assert_eq!(err.diagnostics()[0].code.as_str(), "NS0307");
+//! assert_eq!(err.diagnostics()[0].path.as_deref(), Some("/units"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The limits and their defaults are listed in [`limits`] and in
+//! `grammar/README.md` §10. Submissions with the same key twice in an object
+//! are refused (NS0210), and text that is not UTF-8 is NS0309
+//! ([`Spec::evaluate_bytes`], [`source::decode_utf8`]).
 
 #![forbid(unsafe_code)]
+// no panics reachable from input: no indexing or slicing that can go out of
+// bounds (and, through the workspace lints, no unwrap, expect or panic)
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
 #![warn(missing_docs)]
 
 pub mod calendar;
@@ -53,6 +97,7 @@ pub mod eval;
 pub mod format;
 pub mod inputs;
 pub mod ir;
+pub mod limits;
 pub mod number;
 pub mod report;
 pub mod source;
@@ -64,6 +109,7 @@ use std::sync::Arc;
 
 pub use calendar::Date;
 pub use diagnostic::{render, Code, Diagnostic, Severity};
+pub use limits::Limits;
 pub use report::{Outcome, Report};
 pub use source::Sources;
 pub use testing::TestResult;
@@ -77,6 +123,7 @@ pub struct Spec {
     checked: Arc<Checked>,
     map: Arc<SourceMap>,
     warnings: Arc<[Diagnostic]>,
+    limits: Limits,
 }
 
 impl std::fmt::Debug for Spec {
@@ -116,10 +163,11 @@ impl CompileError {
 /// A submission that could not be evaluated.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum EvalError {
-    /// Not JSON.
+    /// Not JSON (NS0207), or not UTF-8 (NS0309).
     #[error("{0}")]
     Json(Box<Diagnostic>),
-    /// JSON, but not valid against the spec's inputs.
+    /// JSON, but refused by the reader (a duplicate key NS0210, or a limit
+    /// NS0305–NS0307) or not valid against the spec's inputs.
     #[error("the submission has {} error(s); first: {}", .errors.len(), .errors.first().map(ToString::to_string).unwrap_or_default())]
     Invalid {
         /// Errors, each with a JSON pointer.
@@ -160,21 +208,46 @@ impl Default for EvalOptions {
 }
 
 impl Spec {
-    /// Compiles `root` from `sources` (which must also hold every file it uses).
+    /// Compiles `root` from `sources` (which must also hold every file it
+    /// uses), within the default [`Limits`].
     pub fn compile(root: &str, sources: &Sources) -> Result<Spec, CompileError> {
-        let compiled = check::compile_sources(root, sources);
+        Spec::compile_with(root, sources, &Limits::default())
+    }
+
+    /// Compiles `root` from `sources` within `limits`; the spec keeps them
+    /// for its evaluations.
+    pub fn compile_with(
+        root: &str,
+        sources: &Sources,
+        limits: &Limits,
+    ) -> Result<Spec, CompileError> {
+        let compiled = check::compile_sources_with(root, sources, limits);
         let map = Arc::new(compiled.map);
         match compiled.checked {
             Some(checked) => Ok(Spec {
                 checked: Arc::new(checked),
                 map,
                 warnings: compiled.diagnostics.into(),
+                limits: *limits,
             }),
             None => Err(CompileError {
                 diagnostics: compiled.diagnostics,
                 map,
             }),
         }
+    }
+
+    /// The limits this spec's evaluations keep to.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// The same spec with other limits for its evaluations (submission size,
+    /// nesting and list length, and the work budget).
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Spec {
+        self.limits = limits;
+        self
     }
 
     /// Spec id.
@@ -214,8 +287,25 @@ impl Spec {
 
     /// Evaluates a submission given as JSON text.
     pub fn evaluate_str(&self, json: &str, opts: &EvalOptions) -> Result<Report, EvalError> {
-        let value = submission::parse_json(json).map_err(EvalError::Json)?;
+        let value = submission::parse_json_with(json, &self.limits).map_err(|d| {
+            if d.code == Code::SubmissionJson {
+                EvalError::Json(d)
+            } else {
+                // JSON, but refused: a duplicate key, or over a limit
+                EvalError::Invalid {
+                    errors: vec![*d],
+                    warnings: Vec::new(),
+                }
+            }
+        })?;
         self.evaluate(&value, opts)
+    }
+
+    /// Evaluates a submission given as bytes: text that is not UTF-8 is an
+    /// NS0309 error ([`EvalError::Json`]) naming the first bad byte.
+    pub fn evaluate_bytes(&self, json: &[u8], opts: &EvalOptions) -> Result<Report, EvalError> {
+        let text = source::decode_utf8(json).map_err(EvalError::Json)?;
+        self.evaluate_str(text, opts)
     }
 
     /// Evaluates a submission given as a JSON value.
@@ -225,9 +315,11 @@ impl Spec {
         opts: &EvalOptions,
     ) -> Result<Report, EvalError> {
         let sub =
-            submission::ingest(&self.checked.schema, value).map_err(|r| EvalError::Invalid {
-                errors: r.errors,
-                warnings: r.warnings,
+            submission::ingest_with(&self.checked.schema, value, &self.limits).map_err(|r| {
+                EvalError::Invalid {
+                    errors: r.errors,
+                    warnings: r.warnings,
+                }
             })?;
         let date = opts.as_of.or(sub.assessed_on);
         if date.is_none() && self.checked.uses_assessment_date {
@@ -243,12 +335,13 @@ impl Spec {
                 warnings: sub.warnings,
             });
         }
-        Ok(report::assess(
+        Ok(report::assess_with(
             &self.checked,
             &self.map,
             &sub,
             date,
             opts.explanations,
+            self.limits.max_eval_steps,
         ))
     }
 

@@ -167,8 +167,8 @@ impl Num {
     /// malformed or too large to hold.
     pub fn parse_decimal(text: &str) -> Option<Num> {
         let t = text.trim();
-        let (mantissa, exp) = match t.find(['e', 'E']) {
-            Some(i) => (&t[..i], t[i + 1..].parse::<i32>().ok()?),
+        let (mantissa, exp) = match t.split_once(['e', 'E']) {
+            Some((m, e)) => (m, e.parse::<i32>().ok()?),
             None => (t, 0),
         };
         let (neg, digits) = match mantissa.strip_prefix('-') {
@@ -232,10 +232,8 @@ impl Num {
         let digits = r.unsigned_abs().to_string();
         let p = p as usize;
         let (int_s, frac_s) = if digits.len() > p {
-            (
-                digits[..digits.len() - p].to_string(),
-                digits[digits.len() - p..].to_string(),
-            )
+            let (a, b) = digits.split_at(digits.len() - p);
+            (a.to_string(), b.to_string())
         } else {
             (
                 "0".to_string(),

@@ -203,7 +203,8 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Evaluates every requirement and builds the report.
+/// Evaluates every requirement and builds the report, within the default
+/// work budget.
 pub fn assess(
     spec: &Checked,
     map: &SourceMap,
@@ -211,14 +212,33 @@ pub fn assess(
     date: Option<Date>,
     explanations: bool,
 ) -> Report {
+    let budget = crate::Limits::default().max_eval_steps;
+    assess_with(spec, map, sub, date, explanations, budget)
+}
+
+/// Evaluates every requirement and builds the report, within a work budget
+/// of `budget` steps ([`crate::Limits::max_eval_steps`]). When the budget
+/// runs out, the requirement being evaluated and every later one are
+/// `incomplete` with a problem saying so, and the report gets an NS0308
+/// warning.
+pub fn assess_with(
+    spec: &Checked,
+    map: &SourceMap,
+    sub: &Submission,
+    date: Option<Date>,
+    explanations: bool,
+    budget: u64,
+) -> Report {
     let mut cx = Ctx::new(spec, map, sub, date);
-    let mut results = Vec::with_capacity(spec.requirements.len());
+    cx.set_budget(budget);
+    let mut results: Vec<RequirementResult> = Vec::with_capacity(spec.requirements.len());
+    let mut stopped = 0usize;
     for r in &spec.requirements {
         let mut missing: Vec<Missing> = Vec::new();
         let mut problems: Vec<String> = Vec::new();
         let mut explanation = Vec::new();
         let applies = r.applies.as_ref().map(|a| (a, cx.eval(a)));
-        let outcome = match applies {
+        let mut outcome = match applies {
             Some((a, V::Bool(false))) => {
                 if explanations {
                     explanation = explain_applicability(&mut cx, a);
@@ -257,6 +277,14 @@ pub fn assess(
                 }
             },
         };
+        if cx.exhausted() {
+            // decided (or not) with part of the work undone: not a verdict
+            stopped += 1;
+            outcome = Outcome::Incomplete;
+            explanation.clear();
+            missing.clear();
+            problems = vec![crate::eval::budget_problem(budget)];
+        }
         missing.sort();
         missing.dedup();
         let missing = missing
@@ -315,7 +343,24 @@ pub fn assess(
     }
 
     let mut warnings = sub.warnings.clone();
+    if stopped > 0 {
+        warnings.push(
+            Diagnostic::warning(
+                crate::diagnostic::Code::BudgetExceeded,
+                format!(
+                    "the evaluation work budget ({budget} steps) was exceeded: {stopped} {} left incomplete",
+                    if stopped == 1 { "requirement" } else { "requirements" }
+                ),
+            )
+            .at_path("")
+            .with_help("a very long list meets nested quantifiers; raise `max_eval_steps` in `netspec::Limits` if this is expected"),
+        );
+    }
+    let evidence_warnings_from = warnings.len();
     for (id, given) in &sub.evidence {
+        if warnings.len() - evidence_warnings_from >= crate::limits::MAX_DIAGNOSTICS {
+            break;
+        }
         match spec.requirements.iter().find(|r| r.id == *id) {
             None => warnings.push(
                 Diagnostic::warning(

@@ -95,15 +95,33 @@ impl Sources {
     }
 }
 
+/// Text from bytes that must be UTF-8 (a spec file, a submission); invalid
+/// UTF-8 is an NS0309 error naming the offset of the first bad byte. A
+/// caller that reads files can pass their bytes here before handing the
+/// text to [`Sources`] or [`crate::Spec::evaluate_str`].
+pub fn decode_utf8(bytes: &[u8]) -> Result<&str, Box<crate::Diagnostic>> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let line = bytes
+            .get(..at)
+            .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
+            + 1;
+        Box::new(
+            crate::Diagnostic::error(
+                crate::Code::NotUtf8,
+                format!("the text is not UTF-8: invalid byte at offset {at} (line {line})"),
+            )
+            .with_help("save the file as UTF-8"),
+        )
+    })
+}
+
 /// Joins a `use` path to the directory of the file that names it.
 pub fn resolve_relative(from: &str, target: &str) -> String {
     if target.starts_with('/') {
         return normalize_path(target);
     }
-    let dir = match from.rfind('/') {
-        Some(i) => &from[..i],
-        None => "",
-    };
+    let dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
     if dir.is_empty() {
         normalize_path(target)
     } else {

@@ -9,6 +9,14 @@
 //!
 //! Besides the inputs, a submission may hold `assessed_on` (`YYYY-MM-DD`) and
 //! `evidence`: `{ "REQ-ID": { "evidence_key": "reference", … }, … }`.
+//!
+//! Reading the text ([`parse_json_with`]) enforces the [`Limits`] on
+//! submissions as it goes: the text's size (NS0305), the nesting of arrays
+//! and objects (NS0306) and the entries of one array or object (NS0307), so
+//! a huge or deeply nested submission is refused before it takes memory. An
+//! object with the same key twice is refused too (NS0210, naming the key):
+//! JSON readers disagree about which value wins, and serde_json would
+//! silently keep the last.
 
 use std::collections::BTreeMap;
 
@@ -17,6 +25,7 @@ use serde_json::Value as Json;
 use crate::calendar::Date;
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
 use crate::ir::{Bound, FieldKind, RecordId, ScalarTy, Schema};
+use crate::limits::{Limits, MAX_DIAGNOSTICS};
 use crate::number::Num;
 
 /// One answered record: the root, a group, or a list element.
@@ -60,19 +69,272 @@ pub struct Submission {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Parses JSON text; a syntax error is a `NS0207` diagnostic with line and column.
+/// Parses JSON text within the default [`Limits`]; see [`parse_json_with`].
 pub fn parse_json(text: &str) -> Result<Json, Box<Diagnostic>> {
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    serde_json::from_str(text).map_err(|e| {
-        let mut d = Diagnostic::error(Code::SubmissionJson, format!("not valid JSON: {e}"));
-        // show the line with a caret under the column serde_json stopped at
-        if let Some(line) = text.lines().nth(e.line().saturating_sub(1)) {
-            let shown: String = line.chars().take(120).collect();
-            let caret = " ".repeat(e.column().saturating_sub(1).min(120));
-            d = d.with_note(format!("{:>4} | {shown}\n     | {caret}^", e.line()));
+    parse_json_with(text, &Limits::default())
+}
+
+/// Parses JSON text within `limits`. A syntax error is an NS0207 diagnostic
+/// with line and column; a duplicate key is NS0210; text over a limit is
+/// NS0305 (size), NS0306 (nesting) or NS0307 (entries of one array or
+/// object), each naming the JSON pointer where it was found. A leading
+/// byte order mark is skipped.
+pub fn parse_json_with(text: &str, limits: &Limits) -> Result<Json, Box<Diagnostic>> {
+    let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    read_json(text, limits).map_err(|e| match e {
+        JsonError::Rejected(d) => d,
+        JsonError::Syntax(e) => {
+            let mut d = Diagnostic::error(Code::SubmissionJson, format!("not valid JSON: {e}"));
+            // show the line with a caret under the column serde_json stopped at
+            if let Some(line) = body.lines().nth(e.line().saturating_sub(1)) {
+                let shown: String = line.chars().take(120).collect();
+                let caret = " ".repeat(e.column().saturating_sub(1).min(120));
+                d = d.with_note(format!("{:>4} | {shown}\n     | {caret}^", e.line()));
+            }
+            Box::new(d)
         }
-        Box::new(d)
     })
+}
+
+/// Why JSON text could not be read.
+#[derive(Debug)]
+pub enum JsonError {
+    /// Not JSON: serde_json's error, with line and column.
+    Syntax(serde_json::Error),
+    /// JSON, but refused: a duplicate key (NS0210) or a limit (NS0305–NS0307).
+    Rejected(Box<Diagnostic>),
+}
+
+/// Reads JSON text into a value, within `limits`, refusing duplicate keys.
+/// A leading byte order mark is skipped.
+pub fn read_json(text: &str, limits: &Limits) -> Result<Json, JsonError> {
+    use serde::de::DeserializeSeed as _;
+    if text.len() > limits.max_submission_bytes {
+        return Err(JsonError::Rejected(Box::new(
+            Diagnostic::error(
+                Code::SubmissionTooLarge,
+                format!(
+                    "the submission is {} bytes, more than the limit of {} bytes",
+                    text.len(),
+                    limits.max_submission_bytes
+                ),
+            )
+            .at_path("")
+            .with_help("check that this is the right file; a self-assessment is a few KiB"),
+        )));
+    }
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let state = std::cell::RefCell::new(ReadState::default());
+    let mut de = serde_json::Deserializer::from_str(text);
+    let read = Reader {
+        limits,
+        state: &state,
+        depth: 0,
+    }
+    .deserialize(&mut de)
+    .and_then(|v| de.end().map(|()| v));
+    match read {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            if let Some(d) = state.borrow_mut().rejected.take() {
+                return Err(JsonError::Rejected(Box::new(d)));
+            }
+            if e.to_string().starts_with("recursion limit exceeded") {
+                // serde_json's own ceiling (128 levels)
+                let pointer = state.borrow().pointer();
+                return Err(JsonError::Rejected(Box::new(too_deep(
+                    pointer,
+                    limits.max_json_depth.min(127),
+                ))));
+            }
+            Err(JsonError::Syntax(e))
+        }
+    }
+}
+
+/// The key serde_json (with `arbitrary_precision`) hands a number's text
+/// under, as a one-entry map; its own `Value` reader treats it the same way.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// One step of a JSON pointer.
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// Where the reader is, and why it stopped, if it refused the text.
+#[derive(Default)]
+struct ReadState {
+    path: Vec<Seg>,
+    rejected: Option<Diagnostic>,
+}
+
+impl ReadState {
+    fn pointer(&self) -> String {
+        let mut out = String::new();
+        for s in &self.path {
+            out.push('/');
+            match s {
+                Seg::Key(k) => out.push_str(&escape(k)),
+                Seg::Index(i) => out.push_str(&i.to_string()),
+            }
+        }
+        out
+    }
+}
+
+fn too_deep(pointer: String, max: usize) -> Diagnostic {
+    Diagnostic::error(
+        Code::SubmissionTooDeep,
+        format!("arrays and objects nest more than {max} deep"),
+    )
+    .at_path(pointer)
+    .with_help("a submission nests only as deep as the spec's lists and groups")
+}
+
+/// Builds a [`Json`] value while checking nesting, entry counts and keys.
+struct Reader<'l> {
+    limits: &'l Limits,
+    state: &'l std::cell::RefCell<ReadState>,
+    depth: usize,
+}
+
+impl Reader<'_> {
+    fn child(&self) -> Self {
+        Reader {
+            limits: self.limits,
+            state: self.state,
+            depth: self.depth + 1,
+        }
+    }
+
+    /// Stops reading with `d` (at the current pointer, or `extra` below it).
+    fn reject<E: serde::de::Error>(&self, d: Diagnostic, extra: Option<&str>) -> E {
+        let mut st = self.state.borrow_mut();
+        let mut pointer = st.pointer();
+        if let Some(k) = extra {
+            pointer.push('/');
+            pointer.push_str(&escape(k));
+        }
+        st.rejected = Some(d.at_path(pointer));
+        E::custom("the submission was refused")
+    }
+
+    fn enter<E: serde::de::Error>(&self) -> Result<(), E> {
+        let max = self.limits.max_json_depth;
+        if self.depth >= max {
+            let pointer = self.state.borrow().pointer();
+            let d = too_deep(pointer.clone(), max);
+            self.state.borrow_mut().rejected = Some(d);
+            return Err(E::custom("the submission was refused"));
+        }
+        Ok(())
+    }
+
+    fn too_long(&self, what: &str) -> Diagnostic {
+        let max = self.limits.max_list_len;
+        Diagnostic::error(
+            Code::ListTooLong,
+            format!("this {what} has more than {max} entries, the limit"),
+        )
+        .with_help("split the submission, or raise `max_list_len` in `netspec::Limits`")
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Reader<'_> {
+    type Value = Json;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Reader<'_> {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
+        Ok(Json::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
+        Ok(Json::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
+        Ok(Json::Number(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Json, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Json::Null, Json::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
+        Ok(Json::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Json, E> {
+        Ok(Json::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_none<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
+        serde::de::DeserializeSeed::deserialize(self, d)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        self.enter()?;
+        let mut out = Vec::new();
+        loop {
+            self.state.borrow_mut().path.push(Seg::Index(out.len()));
+            let next = seq.next_element_seed(self.child());
+            self.state.borrow_mut().path.pop();
+            match next? {
+                None => break,
+                Some(_) if out.len() >= self.limits.max_list_len => {
+                    return Err(self.reject(self.too_long("array"), None));
+                }
+                Some(v) => out.push(v),
+            }
+        }
+        Ok(Json::Array(out))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        use serde::de::Error as _;
+        let mut key: Option<String> = map.next_key()?;
+        if key.as_deref() == Some(NUMBER_TOKEN) {
+            let text: String = map.next_value()?;
+            return text
+                .parse::<serde_json::Number>()
+                .map(Json::Number)
+                .map_err(A::Error::custom);
+        }
+        self.enter()?;
+        let mut out = serde_json::Map::new();
+        while let Some(k) = key {
+            if out.contains_key(&k) {
+                let d = Diagnostic::error(
+                    Code::DuplicateKey,
+                    format!("key `{}` appears twice in one object", truncate(&k)),
+                )
+                .with_help("keep one of them: JSON readers disagree about which one counts");
+                return Err(self.reject(d, Some(&k)));
+            }
+            if out.len() >= self.limits.max_list_len {
+                return Err(self.reject(self.too_long("object"), None));
+            }
+            self.state.borrow_mut().path.push(Seg::Key(k));
+            let value = map.next_value_seed(self.child());
+            let k = match self.state.borrow_mut().path.pop() {
+                Some(Seg::Key(k)) => k,
+                _ => String::new(),
+            };
+            out.insert(k, value?);
+            key = map.next_key()?;
+        }
+        Ok(Json::Object(out))
+    }
 }
 
 /// A submission that failed validation: every error, and the warnings found on the way.
@@ -84,12 +346,22 @@ pub struct Rejected {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Validates a JSON value against the inputs. Collects every error.
+/// Validates a JSON value against the inputs, within the default [`Limits`].
+/// Collects every error (up to [`MAX_DIAGNOSTICS`]).
 pub fn ingest(schema: &Schema, value: &Json) -> Result<Submission, Rejected> {
+    ingest_with(schema, value, &Limits::default())
+}
+
+/// Validates a JSON value against the inputs, refusing lists longer than
+/// [`Limits::max_list_len`] (NS0307). Collects every error, up to
+/// [`MAX_DIAGNOSTICS`] errors and as many warnings (then one NS0310 says the
+/// rest were not looked for).
+pub fn ingest_with(schema: &Schema, value: &Json, limits: &Limits) -> Result<Submission, Rejected> {
     let mut cx = Ingest {
         schema,
         errors: Vec::new(),
         warnings: Vec::new(),
+        max_list_len: limits.max_list_len,
     };
     let Json::Object(map) = value else {
         return Err(Rejected {
@@ -130,6 +402,7 @@ pub fn ingest(schema: &Schema, value: &Json) -> Result<Submission, Rejected> {
         evidence = cx.evidence(v);
     }
     let root = cx.record(0, "", map, true);
+    cx.cap();
     if cx.errors.is_empty() {
         Ok(Submission {
             root,
@@ -149,6 +422,7 @@ struct Ingest<'s> {
     schema: &'s Schema,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
+    max_list_len: usize,
 }
 
 fn kind_of(v: &Json) -> &'static str {
@@ -168,6 +442,32 @@ fn escape(key: &str) -> String {
 }
 
 impl Ingest<'_> {
+    /// Whether enough errors or warnings were found to stop looking.
+    fn full(&self) -> bool {
+        self.errors.len() > MAX_DIAGNOSTICS || self.warnings.len() > MAX_DIAGNOSTICS
+    }
+
+    /// Keeps at most [`MAX_DIAGNOSTICS`] of each, with an NS0310 for the rest.
+    fn cap(&mut self) {
+        for (list, what, error) in [
+            (&mut self.errors, "errors", true),
+            (&mut self.warnings, "warnings", false),
+        ] {
+            if list.len() > MAX_DIAGNOSTICS {
+                list.truncate(MAX_DIAGNOSTICS);
+                let msg = format!(
+                    "more than {MAX_DIAGNOSTICS} {what}; the rest of the submission was not checked"
+                );
+                let d = if error {
+                    Diagnostic::error(Code::TooManyDiagnostics, msg)
+                } else {
+                    Diagnostic::warning(Code::TooManyDiagnostics, msg)
+                };
+                list.push(d.at_path(""));
+            }
+        }
+    }
+
     fn record(
         &mut self,
         rec: RecordId,
@@ -183,6 +483,9 @@ impl Ingest<'_> {
         };
         let mut slots = vec![None; schema.fields.len()];
         for (key, value) in map {
+            if self.full() {
+                break;
+            }
             if root && (key == "assessed_on" || key == "evidence") {
                 continue;
             }
@@ -216,6 +519,23 @@ impl Ingest<'_> {
                     min_len,
                     max_len,
                 } => match value {
+                    Json::Array(items) if items.len() > self.max_list_len => {
+                        self.errors.push(
+                            Diagnostic::error(
+                                Code::ListTooLong,
+                                format!(
+                                    "this list has {} entries, more than the limit of {}",
+                                    items.len(),
+                                    self.max_list_len
+                                ),
+                            )
+                            .at_path(path.clone())
+                            .with_help(
+                                "split the submission, or raise `max_list_len` in `netspec::Limits`",
+                            ),
+                        );
+                        None
+                    }
                     Json::Array(items) => {
                         if let Some(lo) = min_len.filter(|lo| items.len() < *lo) {
                             self.errors.push(
@@ -245,6 +565,9 @@ impl Ingest<'_> {
                         }
                         let mut out = Vec::with_capacity(items.len());
                         for (i, item) in items.iter().enumerate() {
+                            if self.full() {
+                                break;
+                            }
                             let ipath = format!("{path}/{i}");
                             match item {
                                 Json::Object(m) => out.push(self.record(*record, &ipath, m, false)),

@@ -15,7 +15,7 @@
 
 use std::collections::BTreeSet;
 
-use netspec::{Code, Diagnostic, EvalOptions, Severity, Sources, Spec};
+use netspec::{Code, Diagnostic, EvalOptions, Limits, Severity, Sources, Spec};
 
 const OPEN: char = '⸢';
 const CLOSE: char = '⸣';
@@ -45,8 +45,11 @@ fn unmark(text: &str) -> (String, Option<(usize, usize)>) {
     (out, range)
 }
 
-/// Compiles a case and returns every diagnostic and their rendering.
-fn compile_case(case: &SpecCase) -> (Vec<Diagnostic>, String, Option<(String, usize, usize)>) {
+/// Compiles a case within `limits` and returns every diagnostic and their rendering.
+fn compile_case_with(
+    case: &SpecCase,
+    limits: &Limits,
+) -> (Vec<Diagnostic>, String, Option<(String, usize, usize)>) {
     let mut sources = Sources::new();
     let mut marked = None;
     for (name, text) in case.files {
@@ -57,7 +60,7 @@ fn compile_case(case: &SpecCase) -> (Vec<Diagnostic>, String, Option<(String, us
         }
         sources.insert(*name, text);
     }
-    match Spec::compile(ROOT, &sources) {
+    match Spec::compile_with(ROOT, &sources, limits) {
         Ok(spec) => {
             let diags = spec.warnings().to_vec();
             let rendered = spec.render(&diags);
@@ -68,7 +71,11 @@ fn compile_case(case: &SpecCase) -> (Vec<Diagnostic>, String, Option<(String, us
 }
 
 fn check_spec_case(case: &SpecCase) {
-    let (diags, rendered, marked) = compile_case(case);
+    check_spec_case_with(case, &Limits::default());
+}
+
+fn check_spec_case_with(case: &SpecCase, limits: &Limits) {
+    let (diags, rendered, marked) = compile_case_with(case, limits);
     let code =
         Code::parse(case.code).unwrap_or_else(|| panic!("{}: no code {}", case.name, case.code));
     let found: Vec<&Diagnostic> = diags.iter().filter(|d| d.code == code).collect();
@@ -1081,6 +1088,13 @@ const SUB_CASES: &[SubCase] = &[
         json: r#"{"assessed_on": "2025-06-30", "evidence": {"WF-01": "rota.pdf"}}"#,
     },
     SubCase {
+        name: "NS0210_duplicate_key",
+        code: "NS0210",
+        path: "/provider/role",
+        severity: Severity::Error,
+        json: r#"{"assessed_on": "2025-06-30", "provider": {"role": "level3_unit", "role": "level2_unit"}}"#,
+    },
+    SubCase {
         name: "NS0209_evidence_for_unknown_requirement",
         code: "NS0209",
         path: "/evidence/WF-02",
@@ -1173,6 +1187,256 @@ fn submission_with_several_problems() {
     });
 }
 
+// ------------------------------------------------------------------ limits
+
+/// Small limits, so that small texts go over them.
+fn small_limits() -> Limits {
+    let mut l = Limits::default();
+    l.max_source_bytes = 700;
+    l.max_inputs = 2;
+    l.max_requirements = 1;
+    l.max_definitions = 1;
+    l
+}
+
+/// Small limits for submissions only.
+fn small_submission_limits() -> Limits {
+    let mut l = Limits::default();
+    l.max_submission_bytes = 200;
+    l.max_json_depth = 2;
+    l
+}
+
+/// Spec cases compiled within [`small_limits`].
+const LIMIT_SPEC_CASES: &[SpecCase] = &[
+    SpecCase {
+        name: "NS0301_source_too_large",
+        code: "NS0301",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+use ⸢"common/long.netspec"⸣
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area resources {
+  requirement RE-01 must "Beds" {
+    beds >= 1
+  }
+}
+"#,
+        ), ("common/long.netspec", "// a used file that takes the spec over 700 bytes\n// .................................................................................................\n// .................................................................................................\n// .................................................................................................\n// .................................................................................................\n// .................................................................................................\n")],
+    },
+    SpecCase {
+        name: "NS0302_too_many_inputs",
+        code: "NS0302",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+  cots: int min 0 "Funded cots"
+  ⸢nurses: int min 0 "Nurses on a day shift"⸣
+}
+area resources {
+  requirement RE-01 must "Beds" {
+    beds >= 1
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0303_too_many_requirements",
+        code: "NS0303",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area resources {
+  requirement RE-01 must "Beds" {
+    beds >= 1
+  }
+  requirement ⸢RE-02⸣ must "More beds" {
+    beds >= 2
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0304_too_many_definitions",
+        code: "NS0304",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+let enough = beds >= 1
+let ⸢plenty⸣ = beds >= 10
+area resources {
+  requirement RE-01 must "Beds" {
+    enough
+  }
+}
+"#,
+        )],
+    },
+];
+
+#[test]
+fn limit_spec_diagnostics() {
+    run_all(
+        LIMIT_SPEC_CASES,
+        |c| c.name,
+        |c| check_spec_case_with(c, &small_limits()),
+    );
+}
+
+/// A submission case with generated text, its limits and the codes that may
+/// come with the one expected.
+struct LimitSubCase {
+    name: &'static str,
+    code: &'static str,
+    path: Option<&'static str>,
+    severity: Severity,
+    limits: fn() -> Limits,
+    text: fn() -> Vec<u8>,
+    also: &'static [&'static str],
+}
+
+const LIMIT_SUB_CASES: &[LimitSubCase] = &[
+    LimitSubCase {
+        name: "NS0305_submission_too_large",
+        code: "NS0305",
+        path: Some(""),
+        severity: Severity::Error,
+        limits: small_submission_limits,
+        text: || {
+            format!(
+                r#"{{"assessed_on": "2025-06-30", "units": [{}]}}"#,
+                r#"{"name": "A unit with a long name"}, "#.repeat(8)
+            )
+            .into_bytes()
+        },
+        also: &[],
+    },
+    LimitSubCase {
+        name: "NS0306_submission_too_deep",
+        code: "NS0306",
+        path: Some("/units/0"),
+        severity: Severity::Error,
+        limits: small_submission_limits,
+        text: || br#"{"units": [{"name": "A"}]}"#.to_vec(),
+        also: &[],
+    },
+    LimitSubCase {
+        name: "NS0307_list_too_long",
+        code: "NS0307",
+        path: Some("/units"),
+        severity: Severity::Error,
+        limits: || {
+            let mut l = Limits::default();
+            l.max_list_len = 2;
+            l
+        },
+        text: || br#"{"units": [{"name": "A"}, {"name": "B"}, {"name": "C"}]}"#.to_vec(),
+        also: &[],
+    },
+    LimitSubCase {
+        name: "NS0308_budget_exceeded",
+        code: "NS0308",
+        path: Some(""),
+        severity: Severity::Warning,
+        limits: || {
+            let mut l = Limits::default();
+            l.max_eval_steps = 5;
+            l
+        },
+        text: || {
+            br#"{"assessed_on": "2025-06-30", "beds": 10, "provider": {"role": "level3_unit"}, "reviewed_on": "2025-01-01", "units": [{"name": "A", "occupancy": 80}, {"name": "B", "occupancy": 90}]}"#.to_vec()
+        },
+        also: &["NS0209"],
+    },
+    LimitSubCase {
+        name: "NS0309_not_utf8",
+        code: "NS0309",
+        path: None,
+        severity: Severity::Error,
+        limits: Limits::default,
+        text: || b"{\"beds\": 10, \"units\": [{\"name\": \"St Anne\xe2\x80s\"}]}".to_vec(),
+        also: &[],
+    },
+    LimitSubCase {
+        name: "NS0310_too_many_problems",
+        code: "NS0310",
+        path: Some(""),
+        severity: Severity::Error,
+        limits: Limits::default,
+        text: || {
+            let units = vec![r#"{"name": "A", "occupancy": "high"}"#; 120].join(", ");
+            format!(r#"{{"units": [{units}]}}"#).into_bytes()
+        },
+        also: &["NS0201"],
+    },
+];
+
+fn check_limit_sub_case(case: &LimitSubCase) {
+    let spec = Spec::compile_with(
+        ROOT,
+        &Sources::single(ROOT, SUBMISSION_SPEC),
+        &(case.limits)(),
+    )
+    .unwrap_or_else(|e| panic!("{}", e.render()));
+    let code = Code::parse(case.code).unwrap();
+    let text = (case.text)();
+    let diags: Vec<Diagnostic> = match spec.evaluate_bytes(&text, &EvalOptions::default()) {
+        Ok(report) => report.warnings.clone(),
+        Err(e) => e.diagnostics(),
+    };
+    let rendered = spec.render(&diags);
+    let d = diags
+        .iter()
+        .find(|d| d.code == code)
+        .unwrap_or_else(|| panic!("{}: expected {}, got:\n{rendered}", case.name, case.code));
+    for other in &diags {
+        assert!(
+            other.code == code || case.also.contains(&other.code.as_str()),
+            "{}: unexpected {}:\n{rendered}",
+            case.name,
+            other.code
+        );
+    }
+    assert_eq!(d.severity, case.severity, "{}", case.name);
+    assert_eq!(d.path.as_deref(), case.path, "{}", case.name);
+    assert!(rendered.contains(&format!("[{}]", case.code)), "{rendered}");
+    // the same spec reads the next submission as usual
+    assert!(spec
+        .evaluate_str("{}", &EvalOptions::default())
+        .is_err_and(|e| e.diagnostics().iter().all(|d| d.code.as_str() == "NS0208")));
+    let shown = String::from_utf8_lossy(&text);
+    let shown: String = shown.chars().take(300).collect();
+    insta::with_settings!({
+        description => format!("submission (first 300 characters):\n{shown}"),
+        omit_expression => true,
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!(case.name, rendered);
+    });
+}
+
+#[test]
+fn limit_submission_diagnostics() {
+    run_all(LIMIT_SUB_CASES, |c| c.name, check_limit_sub_case);
+}
+
 // ------------------------------------------------------------------ coverage
 
 /// Codes no input can produce, with the reason. Keep this empty if you can.
@@ -1184,6 +1448,8 @@ fn every_code_has_a_case() {
         .iter()
         .map(|c| c.code)
         .chain(SUB_CASES.iter().map(|c| c.code))
+        .chain(LIMIT_SPEC_CASES.iter().map(|c| c.code))
+        .chain(LIMIT_SUB_CASES.iter().map(|c| c.code))
         .collect();
     let all: BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
     let excused: BTreeSet<&str> = UNPRODUCIBLE.iter().map(|(c, _)| *c).collect();

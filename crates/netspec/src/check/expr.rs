@@ -51,7 +51,8 @@ fn an(desc: &str) -> String {
     format!("{} {desc}", if vowel { "an" } else { "a" })
 }
 
-/// Most quantifiers and aggregates nested in one another.
+/// Most quantifiers and aggregates nested in one another, by default: the
+/// default of [`crate::Limits::max_binders`].
 pub const MAX_BINDERS: usize = 4;
 
 fn node(kind: NodeKind, span: Span, ty: Ty) -> Node {
@@ -66,9 +67,10 @@ impl Checker<'_> {
     /// Binds a quantifier's or aggregate's variable, refusing nesting deeper
     /// than [`MAX_BINDERS`] (each level multiplies the work by a list's length).
     fn bind(&mut self, var: &ast::Ident, ty: Ty) -> bool {
-        if self.scope.len() >= MAX_BINDERS {
+        let max_binders = self.limits.max_binders;
+        if self.scope.len() >= max_binders {
             self.error(
-                Diagnostic::error(Code::TooDeep, format!("more than {MAX_BINDERS} quantifiers or aggregates nested in one another"))
+                Diagnostic::error(Code::TooDeep, format!("more than {max_binders} quantifiers or aggregates nested in one another"))
                     .at(var.span)
                     .with_help("each nested level multiplies the work by the length of a list; use a `let` for an inner result"),
             );
@@ -109,6 +111,9 @@ impl Checker<'_> {
     }
 
     fn unknown_name(&mut self, name: &str, span: Span) {
+        if self.too_many_errors() {
+            return;
+        }
         let mut candidates: Vec<String> = self.scope.iter().map(|(n, _)| n.clone()).collect();
         candidates.extend(self.let_index.keys().cloned());
         if let Some(root) = self.schema.records.first() {
@@ -361,6 +366,7 @@ impl Checker<'_> {
                     let ty = self.field_ty(rec, slot);
                     node(NodeKind::Field(Box::new(b), slot), span, ty)
                 }
+                None if self.too_many_errors() => error_node(span),
                 None => {
                     let names: Vec<String> = self
                         .schema
@@ -562,6 +568,7 @@ impl Checker<'_> {
                 *span,
                 Ty::Enum(e),
             ),
+            None if self.too_many_errors() => error_node(*span),
             None => {
                 let span = *span;
                 let name = name.clone();

@@ -54,6 +54,9 @@ impl Checker<'_> {
         d: &ast::InputDecl,
         section: Option<&str>,
     ) {
+        if !self.count_inputs(1, d.span) {
+            return;
+        }
         let Some((last, groups)) = d.path.split_last() else {
             return;
         };
@@ -166,9 +169,13 @@ impl Checker<'_> {
                     ScalarKind::Date => ScalarTy::Date,
                     ScalarKind::Text => ScalarTy::Text,
                     ScalarKind::Enum(vals) => {
+                        if !self.count_inputs(vals.len(), ty.span) {
+                            return;
+                        }
                         let mut variants: Vec<String> = Vec::new();
+                        let mut seen = std::collections::HashSet::new();
                         for v in vals {
-                            if variants.contains(&v.name) {
+                            if !seen.insert(v.name.as_str()) {
                                 self.error(
                                     Diagnostic::error(
                                         Code::DuplicateInput,
@@ -247,6 +254,30 @@ impl Checker<'_> {
             .at(id.span)
             .with_help("choose another input name"),
         );
+    }
+
+    /// Counts `n` more inputs (or enum values) towards [`Limits::max_inputs`];
+    /// false once past it (the first time with an NS0302 error).
+    ///
+    /// [`Limits::max_inputs`]: crate::Limits::max_inputs
+    fn count_inputs(&mut self, n: usize, span: crate::source::Span) -> bool {
+        let before = self.inputs_declared;
+        self.inputs_declared = before.saturating_add(n);
+        let max = self.limits.max_inputs;
+        if self.inputs_declared <= max {
+            return true;
+        }
+        if before <= max {
+            self.error(
+                Diagnostic::error(
+                    Code::TooManyInputs,
+                    format!("more than {max} inputs and enum values; the rest are not checked"),
+                )
+                .at(span)
+                .with_help("raise `max_inputs` in `netspec::Limits` if the spec needs them"),
+            );
+        }
+        false
     }
 
     fn new_record(&mut self) -> RecordId {

@@ -43,8 +43,9 @@ pub fn lint(spec: &Checked) -> Vec<Diagnostic> {
         }
     }
     let mut titles: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut memo = vec![None; spec.lets.len()];
     for r in &spec.requirements {
-        if !reads_anything(spec, &r.rule, 0) {
+        if !reads_anything(spec, &r.rule, 0, &mut memo) {
             out.push(
                 Diagnostic::warning(
                     Code::ConstantRule,
@@ -78,25 +79,39 @@ pub fn lint(spec: &Checked) -> Vec<Diagnostic> {
     out
 }
 
-fn reads_anything(spec: &Checked, n: &Node, depth: usize) -> bool {
+/// Whether a rule reads an answer or the date. Definitions are looked at once
+/// each (`memo`), so a chain of definitions that each use the previous one
+/// twice costs its length, not 2^length.
+fn reads_anything(spec: &Checked, n: &Node, depth: usize, memo: &mut Vec<Option<bool>>) -> bool {
     if depth > 512 {
         return true;
     }
-    let any = |xs: &[&Node]| xs.iter().any(|x| reads_anything(spec, x, depth + 1));
+    fn any(spec: &Checked, xs: &[&Node], depth: usize, memo: &mut Vec<Option<bool>>) -> bool {
+        xs.iter().any(|x| reads_anything(spec, x, depth + 1, memo))
+    }
     match &n.kind {
         NodeKind::Input(_) | NodeKind::Var(_) | NodeKind::AssessmentDate | NodeKind::Within(..) => {
             true
         }
         NodeKind::Const(_) | NodeKind::Error => false,
-        NodeKind::Let(i) => spec
-            .lets
-            .get(*i)
-            .is_some_and(|d| reads_anything(spec, &d.value, depth + 1)),
+        NodeKind::Let(i) => {
+            if let Some(Some(known)) = memo.get(*i) {
+                return *known;
+            }
+            let r = spec
+                .lets
+                .get(*i)
+                .is_some_and(|d| reads_anything(spec, &d.value, depth + 1, memo));
+            if let Some(m) = memo.get_mut(*i) {
+                *m = Some(r);
+            }
+            r
+        }
         NodeKind::Field(b, _) | NodeKind::Not(b) | NodeKind::Neg(b) | NodeKind::Present(b) => {
-            any(&[b])
+            any(spec, &[b], depth, memo)
         }
         NodeKind::Values(xs) | NodeKind::Call(_, xs) => {
-            xs.iter().any(|x| reads_anything(spec, x, depth + 1))
+            xs.iter().any(|x| reads_anything(spec, x, depth + 1, memo))
         }
         NodeKind::And(a, b)
         | NodeKind::Or(a, b)
@@ -105,21 +120,23 @@ fn reads_anything(spec: &Checked, n: &Node, depth: usize) -> bool {
         | NodeKind::DateShift(_, a, b)
         | NodeKind::DateDiff(a, b)
         | NodeKind::Compare(_, a, b)
-        | NodeKind::Quantifier(_, a, b) => any(&[a, b]),
+        | NodeKind::Quantifier(_, a, b) => any(spec, &[a, b], depth, memo),
         NodeKind::In(_, x, items) => {
-            reads_anything(spec, x, depth + 1)
-                || items.iter().any(|i| reads_anything(spec, i, depth + 1))
+            reads_anything(spec, x, depth + 1, memo)
+                || items
+                    .iter()
+                    .any(|i| reads_anything(spec, i, depth + 1, memo))
         }
-        NodeKind::If(c, a, b) => any(&[c, a, b]),
+        NodeKind::If(c, a, b) => any(spec, &[c, a, b], depth, memo),
         NodeKind::Aggregate(_, l, b, f) => {
-            any(&[l, b])
+            any(spec, &[l, b], depth, memo)
                 || f.as_ref()
-                    .is_some_and(|f| reads_anything(spec, f, depth + 1))
+                    .is_some_and(|f| reads_anything(spec, f, depth + 1, memo))
         }
         NodeKind::Count(l, f) => {
-            any(&[l])
+            any(spec, &[l], depth, memo)
                 || f.as_ref()
-                    .is_some_and(|f| reads_anything(spec, f, depth + 1))
+                    .is_some_and(|f| reads_anything(spec, f, depth + 1, memo))
         }
     }
 }

@@ -10,14 +10,17 @@ mod expr;
 mod inputs;
 mod lints;
 
+pub use expr::MAX_BINDERS;
+
 use std::collections::{BTreeMap, HashMap};
 
 use crate::calendar::Date;
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
 use crate::ir::{self, Expectation, Rating, RatingExpr, RatingRule, Schema, AREAS};
+use crate::limits::{Limits, MAX_DIAGNOSTICS};
 use crate::source::{resolve_relative, FileId, SourceMap, Sources, Span};
 use crate::syntax::ast::{self, Clause, Item, TestClause};
-use crate::syntax::parse_file;
+use crate::syntax::parse_file_with;
 
 /// Facts about the spec from its header.
 #[derive(Debug, Clone, Default)]
@@ -64,14 +67,22 @@ pub struct Compiled {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Loads, parses and checks `root` and everything it uses.
+/// Loads, parses and checks `root` and everything it uses, within the
+/// default [`Limits`].
 pub fn compile_sources(root: &str, sources: &Sources) -> Compiled {
+    compile_sources_with(root, sources, &Limits::default())
+}
+
+/// Loads, parses and checks `root` and everything it uses, within `limits`.
+pub fn compile_sources_with(root: &str, sources: &Sources, limits: &Limits) -> Compiled {
     let mut loader = Loader {
         sources,
         map: SourceMap::default(),
         files: Vec::new(),
         diags: Vec::new(),
         stack: Vec::new(),
+        limits,
+        bytes: 0,
     };
     let root_name = crate::source::normalize_path(root);
     loader.load(&root_name, None);
@@ -84,7 +95,7 @@ pub fn compile_sources(root: &str, sources: &Sources) -> Compiled {
     let checked = if diags.iter().any(Diagnostic::is_error) {
         None
     } else {
-        let mut cx = Checker::new(&map, sources);
+        let mut cx = Checker::new(&map, sources, limits);
         let checked = cx.run(&files);
         diags.extend(cx.diags);
         if diags.iter().any(Diagnostic::is_error) {
@@ -110,6 +121,9 @@ struct Loader<'s> {
     files: Vec<(FileId, ast::File)>,
     diags: Vec<Diagnostic>,
     stack: Vec<String>,
+    limits: &'s Limits,
+    /// Bytes of spec text loaded so far.
+    bytes: usize,
 }
 
 impl Loader<'_> {
@@ -143,8 +157,28 @@ impl Loader<'_> {
             self.diags.push(d);
             return;
         };
+        self.bytes = self.bytes.saturating_add(text.len());
+        if self.bytes > self.limits.max_source_bytes {
+            let mut d = Diagnostic::error(
+                Code::SourceTooLarge,
+                format!(
+                    "with `{name}` the spec text is {} bytes, more than the limit of {} bytes",
+                    self.bytes, self.limits.max_source_bytes
+                ),
+            )
+            .with_help("split the spec, or raise `max_source_bytes` in `netspec::Limits`");
+            if let Some(s) = used_at {
+                d = d.at(s);
+            } else {
+                // the root file alone: point at its start
+                let id = self.map.add(name.to_string(), text.clone());
+                d = d.at(Span::new(id, 0, 0));
+            }
+            self.diags.push(d);
+            return;
+        }
         let id = self.map.add(name.to_string(), text.clone());
-        match parse_file(&text, id) {
+        match parse_file_with(&text, id, self.limits) {
             Ok(file) => {
                 self.stack.push(name.to_string());
                 let uses: Vec<(String, Span)> = file
@@ -182,9 +216,15 @@ pub(crate) struct Checker<'a> {
     pub(crate) uses_assessment_date: bool,
     /// How many definitions are being checked inside one another.
     let_depth: usize,
+    pub(crate) limits: &'a Limits,
+    /// Inputs declared so far (for [`Limits::max_inputs`]).
+    pub(crate) inputs_declared: usize,
+    /// Definitions seen so far (for [`Limits::max_definitions`]).
+    lets_seen: usize,
 }
 
-/// Most definitions that may depend on one another in a chain.
+/// Most definitions that may depend on one another in a chain, by default:
+/// the default of [`Limits::max_let_depth`].
 pub const MAX_LET_DEPTH: usize = 32;
 
 pub(crate) enum LetSlot<'a> {
@@ -194,7 +234,7 @@ pub(crate) enum LetSlot<'a> {
 }
 
 impl<'a> Checker<'a> {
-    fn new(map: &'a SourceMap, sources: &'a Sources) -> Self {
+    fn new(map: &'a SourceMap, sources: &'a Sources, limits: &'a Limits) -> Self {
         Checker {
             map,
             sources,
@@ -205,11 +245,33 @@ impl<'a> Checker<'a> {
             scope: Vec::new(),
             uses_assessment_date: false,
             let_depth: 0,
+            limits,
+            inputs_declared: 0,
+            lets_seen: 0,
         }
     }
 
+    /// Records an error; past [`MAX_DIAGNOSTICS`] errors, one NS0310 says
+    /// that checking stopped and the rest are dropped.
     pub(crate) fn error(&mut self, d: Diagnostic) {
-        self.diags.push(d);
+        let errors = self.diags.iter().filter(|d| d.is_error()).count();
+        if errors < MAX_DIAGNOSTICS {
+            self.diags.push(d);
+        } else if errors == MAX_DIAGNOSTICS {
+            let mut stop = Diagnostic::error(
+                Code::TooManyDiagnostics,
+                format!("more than {MAX_DIAGNOSTICS} errors; the rest are not shown"),
+            )
+            .with_help("fix these and check again");
+            stop.span = d.span;
+            self.diags.push(stop);
+        }
+    }
+
+    /// Whether the error limit has been reached (callers skip the work of
+    /// building a diagnostic nobody will see, such as a "did you mean").
+    pub(crate) fn too_many_errors(&self) -> bool {
+        self.diags.iter().filter(|d| d.is_error()).count() >= MAX_DIAGNOSTICS
     }
 
     fn run(&mut self, files: &'a [(FileId, ast::File)]) -> Checked {
@@ -376,6 +438,25 @@ impl<'a> Checker<'a> {
 
     fn register_let(&mut self, l: &'a ast::LetDecl) {
         let name = &l.name.name;
+        self.lets_seen += 1;
+        if self.lets_seen > self.limits.max_definitions {
+            if self.lets_seen == self.limits.max_definitions + 1 {
+                self.error(
+                    Diagnostic::error(
+                        Code::TooManyDefinitions,
+                        format!(
+                            "more than {} definitions; the rest are not checked",
+                            self.limits.max_definitions
+                        ),
+                    )
+                    .at(l.name.span)
+                    .with_help(
+                        "raise `max_definitions` in `netspec::Limits` if the spec needs them",
+                    ),
+                );
+            }
+            return;
+        }
         if self.let_index.contains_key(name) {
             self.error(
                 Diagnostic::error(
@@ -419,11 +500,12 @@ impl<'a> Checker<'a> {
             Some(LetSlot::Pending(d)) => *d,
             None => return ir::Ty::Error,
         };
-        if self.let_depth >= MAX_LET_DEPTH {
+        let max_let_depth = self.limits.max_let_depth;
+        if self.let_depth >= max_let_depth {
             self.error(
                 Diagnostic::error(
                     Code::TooDeep,
-                    format!("definitions depend on one another more than {MAX_LET_DEPTH} deep"),
+                    format!("definitions depend on one another more than {max_let_depth} deep"),
                 )
                 .at(decl.name.span)
                 .with_help("shorten the chain of definitions that use definitions"),
@@ -462,6 +544,26 @@ impl<'a> Checker<'a> {
             return;
         };
         for r in &a.requirements {
+            if seen.len() >= self.limits.max_requirements {
+                if seen.len() == self.limits.max_requirements {
+                    self.error(
+                        Diagnostic::error(
+                            Code::TooManyRequirements,
+                            format!(
+                                "more than {} requirements; the rest are not checked",
+                                self.limits.max_requirements
+                            ),
+                        )
+                        .at(r.id.span)
+                        .with_help(
+                            "raise `max_requirements` in `netspec::Limits` if the spec needs them",
+                        ),
+                    );
+                    // counts past the limit, so this is said once
+                    seen.insert(String::new(), r.id.span);
+                }
+                return;
+            }
             if let Some(prev) = seen.get(&r.id.name) {
                 let prev_loc = self
                     .map
@@ -646,30 +748,22 @@ impl<'a> Checker<'a> {
         for c in &t.clauses {
             match c {
                 TestClause::GivenJson(text, span) => {
-                    match serde_json::from_str::<serde_json::Value>(text) {
+                    match crate::submission::read_json(text, self.limits) {
                         Ok(v) => given = Some((v, *span)),
-                        Err(e) => self.error(
-                            Diagnostic::error(
-                                Code::InvalidTestSubmission,
-                                format!("invalid JSON: {e}"),
-                            )
-                            .at(*span),
-                        ),
+                        Err(e) => self.error(test_json_error(e, "invalid JSON", *span)),
                     }
                 }
                 TestClause::GivenFile(path) => {
                     let from = self.map.file(fid).map_or(String::new(), |f| f.name.clone());
                     let name = resolve_relative(&from, &path.value);
                     match self.sources.get(&name) {
-                        Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
+                        Some(text) => match crate::submission::read_json(text, self.limits) {
                             Ok(v) => given = Some((v, path.span)),
-                            Err(e) => self.error(
-                                Diagnostic::error(
-                                    Code::InvalidTestSubmission,
-                                    format!("`{name}` is not valid JSON: {e}"),
-                                )
-                                .at(path.span),
-                            ),
+                            Err(e) => self.error(test_json_error(
+                                e,
+                                &format!("`{name}` is not valid JSON"),
+                                path.span,
+                            )),
                         },
                         None => self.error(
                             Diagnostic::error(
@@ -765,7 +859,7 @@ impl<'a> Checker<'a> {
             );
             return None;
         };
-        match crate::submission::ingest(&self.schema, &given) {
+        match crate::submission::ingest_with(&self.schema, &given, self.limits) {
             Ok(ing) => {
                 for w in ing.warnings {
                     let msg = format!("test submission: {}", w.message);
@@ -799,22 +893,39 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// A test's `given` JSON that could not be read: NS0020, with the reader's
+/// own code (duplicate key, nesting, length) in a note.
+fn test_json_error(e: crate::submission::JsonError, what: &str, span: Span) -> Diagnostic {
+    match e {
+        crate::submission::JsonError::Syntax(e) => {
+            Diagnostic::error(Code::InvalidTestSubmission, format!("{what}: {e}")).at(span)
+        }
+        crate::submission::JsonError::Rejected(d) => Diagnostic::error(
+            Code::InvalidTestSubmission,
+            format!("test submission: {}", d.message),
+        )
+        .at(span)
+        .with_note(format!("{} {}", d.code, d.code.title()))
+        .with_note_opt(d.path.map(|p| format!("at {p}"))),
+    }
+}
+
 impl Checker<'_> {
     /// Rejects rules whose evaluation would nest deeper than the parser's
     /// limit once definitions are followed: the evaluator recurses through them.
     fn check_depth(&mut self, checked: &Checked) {
+        let max_depth = self.limits.max_depth;
         let mut memo = vec![None; checked.lets.len()];
         for r in &checked.requirements {
             for n in r.applies.iter().chain(std::iter::once(&r.rule)) {
-                let d = depth(n, &checked.lets, &mut memo, 0);
-                if d > crate::syntax::MAX_DEPTH {
+                let d = depth(n, &checked.lets, &mut memo, 0, max_depth);
+                if d > max_depth {
                     self.error(
                         Diagnostic::error(
                             Code::TooDeep,
                             format!(
-                                "`{}` nests {d} levels deep through its definitions (at most {})",
+                                "`{}` nests {d} levels deep through its definitions (at most {max_depth})",
                                 r.id,
-                                crate::syntax::MAX_DEPTH
                             ),
                         )
                         .at(n.span)
@@ -827,12 +938,18 @@ impl Checker<'_> {
 }
 
 /// Nesting depth of a compiled expression, following definitions.
-fn depth(n: &ir::Node, lets: &[ir::LetDef], memo: &mut Vec<Option<usize>>, guard: usize) -> usize {
+fn depth(
+    n: &ir::Node,
+    lets: &[ir::LetDef],
+    memo: &mut Vec<Option<usize>>,
+    guard: usize,
+    max_depth: usize,
+) -> usize {
     use ir::NodeKind as K;
-    if guard > 4 * crate::syntax::MAX_DEPTH {
+    if guard > 4 * max_depth {
         return guard;
     }
-    let mut go = |x: &ir::Node| depth(x, lets, memo, guard + 1);
+    let mut go = |x: &ir::Node| depth(x, lets, memo, guard + 1, max_depth);
     1 + match &n.kind {
         K::Let(i) => {
             if let Some(Some(d)) = memo.get(*i) {
@@ -840,7 +957,7 @@ fn depth(n: &ir::Node, lets: &[ir::LetDef], memo: &mut Vec<Option<usize>>, guard
             } else {
                 let d = lets
                     .get(*i)
-                    .map_or(0, |l| depth(&l.value, lets, memo, guard + 1));
+                    .map_or(0, |l| depth(&l.value, lets, memo, guard + 1, max_depth));
                 if let Some(m) = memo.get_mut(*i) {
                     *m = Some(d);
                 }

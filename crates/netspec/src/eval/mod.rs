@@ -10,6 +10,8 @@
 
 mod explain;
 
+use std::collections::HashSet;
+
 use crate::calendar::{Date, Duration};
 use crate::check::Checked;
 use crate::ir::{AggFn, Arith, Cmp, Const, Func, Node, NodeKind, RecordId, Ty};
@@ -21,7 +23,7 @@ use crate::syntax::ast::Quant;
 pub use explain::{explain, explain_applicability, Check};
 
 /// An input that was not answered.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Missing {
     /// JSON pointer, e.g. `/units/1/rn_per_shift`.
     pub pointer: String,
@@ -40,8 +42,48 @@ pub struct Unknown {
     pub problems: Vec<String>,
 }
 
+/// Gathers the unknowns of many list elements (or arguments) in time linear
+/// in their size: a list of 10,000 unanswered elements must not cost
+/// 10,000² comparisons.
+#[derive(Default)]
+struct Gather {
+    u: Option<Unknown>,
+    seen: HashSet<Missing>,
+    seen_problems: HashSet<String>,
+}
+
+impl Gather {
+    fn add(&mut self, other: Unknown) {
+        let u = self.u.get_or_insert_with(Unknown::default);
+        for m in other.missing {
+            if !self.seen.contains(&m) {
+                self.seen.insert(m.clone());
+                u.missing.push(m);
+            }
+        }
+        for p in other.problems {
+            if !self.seen_problems.contains(&p) {
+                self.seen_problems.insert(p.clone());
+                u.problems.push(p);
+            }
+        }
+    }
+
+    fn finish(self) -> Option<Unknown> {
+        self.u
+    }
+}
+
 impl Unknown {
     fn merge(mut self, other: Unknown) -> Unknown {
+        if self.missing.len().saturating_mul(other.missing.len()) > 64
+            || self.problems.len().saturating_mul(other.problems.len()) > 64
+        {
+            let mut g = Gather::default();
+            g.add(self);
+            g.add(other);
+            return g.finish().unwrap_or_default();
+        }
         for m in other.missing {
             if !self.missing.contains(&m) {
                 self.missing.push(m);
@@ -101,6 +143,15 @@ pub struct Ctx<'a> {
     pub(crate) date: Option<Date>,
     env: Vec<V<'a>>,
     lets: Vec<Option<V<'a>>>,
+    /// Work done so far (see [`crate::Limits::max_eval_steps`]).
+    steps: u64,
+    /// Work allowed.
+    budget: u64,
+}
+
+/// The problem a requirement gets when the work budget runs out.
+pub fn budget_problem(budget: u64) -> String {
+    format!("the evaluation work budget ({budget} steps) was exceeded before this was decided")
 }
 
 impl<'a> Ctx<'a> {
@@ -118,7 +169,26 @@ impl<'a> Ctx<'a> {
             date,
             env: Vec::new(),
             lets: vec![None; spec.lets.len()],
+            steps: 0,
+            budget: crate::Limits::default().max_eval_steps,
         }
+    }
+
+    /// Sets the work budget: once this many steps are done, every further
+    /// evaluation is unknown with [`budget_problem`].
+    pub fn set_budget(&mut self, steps: u64) {
+        self.budget = steps;
+    }
+
+    /// Whether the work budget has run out.
+    pub fn exhausted(&self) -> bool {
+        self.steps > self.budget
+    }
+
+    /// Counts `n` steps of work; false once the budget has run out.
+    fn charge(&mut self, n: u64) -> bool {
+        self.steps = self.steps.saturating_add(n);
+        self.steps <= self.budget
     }
 
     pub(crate) fn text(&self, n: &Node) -> &'a str {
@@ -167,7 +237,20 @@ impl<'a> Ctx<'a> {
 
     /// The elements a list expression yields.
     pub(crate) fn elements(&mut self, list: &'a Node) -> Result<Vec<V<'a>>, Unknown> {
-        match self.eval(list) {
+        let v = self.eval(list);
+        // visiting the elements is work too, even when nothing is evaluated for them
+        let n = match &v {
+            V::List(recs) => recs.len(),
+            V::Values(vs) => vs.len(),
+            _ => 0,
+        };
+        if !self.charge(u64::try_from(n).unwrap_or(u64::MAX)) {
+            return Err(Unknown {
+                missing: Vec::new(),
+                problems: vec![budget_problem(self.budget)],
+            });
+        }
+        match v {
             V::List(recs) => Ok(recs.iter().map(V::Rec).collect()),
             V::Values(vs) => Ok(vs),
             V::Unknown(u) => Err(*u),
@@ -180,6 +263,9 @@ impl<'a> Ctx<'a> {
 
     /// Evaluates one node.
     pub fn eval(&mut self, n: &'a Node) -> V<'a> {
+        if !self.charge(1) {
+            return V::problem(budget_problem(self.budget));
+        }
         match &n.kind {
             NodeKind::Const(c) => match c {
                 Const::Bool(b) => V::Bool(*b),
@@ -328,7 +414,7 @@ impl<'a> Ctx<'a> {
                 if let V::Unknown(u) = vx {
                     return V::Unknown(u);
                 }
-                let mut unknown: Option<Unknown> = None;
+                let mut unknown = Gather::default();
                 let mut found = false;
                 for i in items {
                     let vi = self.eval(i);
@@ -340,12 +426,12 @@ impl<'a> Ctx<'a> {
                         Some(false) => {}
                         None => {
                             if let V::Unknown(u) = vi {
-                                unknown = Some(unknown.unwrap_or_default().merge(*u));
+                                unknown.add(*u);
                             }
                         }
                     }
                 }
-                match (found, unknown) {
+                match (found, unknown.finish()) {
                     (true, _) => V::Bool(!negated),
                     (false, Some(u)) => V::unknown(u),
                     (false, None) => V::Bool(*negated),
@@ -384,18 +470,18 @@ impl<'a> Ctx<'a> {
                     Err(u) => return V::unknown(u),
                 };
                 let decisive = *q == Quant::Any; // `any` stops at true, `all` at false
-                let mut unknown: Option<Unknown> = None;
+                let mut unknown = Gather::default();
                 for e in elems {
                     self.push(e);
                     let v = self.eval(body);
                     self.pop();
                     match v {
                         V::Bool(b) if b == decisive => return V::Bool(decisive),
-                        V::Unknown(u) => unknown = Some(unknown.unwrap_or_default().merge(*u)),
+                        V::Unknown(u) => unknown.add(*u),
                         _ => {}
                     }
                 }
-                match unknown {
+                match unknown.finish() {
                     Some(u) => V::unknown(u),
                     None => V::Bool(!decisive),
                 }
@@ -409,18 +495,18 @@ impl<'a> Ctx<'a> {
                     return V::Num(Num::int(elems.len() as i128));
                 };
                 let mut count: i128 = 0;
-                let mut unknown: Option<Unknown> = None;
+                let mut unknown = Gather::default();
                 for e in elems {
                     self.push(e);
                     let v = self.eval(filter);
                     self.pop();
                     match v {
                         V::Bool(true) => count += 1,
-                        V::Unknown(u) => unknown = Some(unknown.unwrap_or_default().merge(*u)),
+                        V::Unknown(u) => unknown.add(*u),
                         _ => {}
                     }
                 }
-                match unknown {
+                match unknown.finish() {
                     Some(u) => V::unknown(u),
                     None => V::Num(Num::int(count)),
                 }
@@ -456,27 +542,27 @@ impl<'a> Ctx<'a> {
             Ok(e) => e,
             Err(u) => return V::unknown(u),
         };
-        let mut unknown: Option<Unknown> = None;
+        let mut unknown = Gather::default();
         let mut values: Vec<V<'a>> = Vec::with_capacity(elems.len());
         for e in elems {
             self.push(e);
             let keep = match filter.map(|f| self.eval(f)) {
                 None | Some(V::Bool(true)) => true,
                 Some(V::Unknown(u)) => {
-                    unknown = Some(unknown.unwrap_or_default().merge(*u));
+                    unknown.add(*u);
                     false
                 }
                 Some(_) => false,
             };
             if keep {
                 match self.eval(body) {
-                    V::Unknown(u) => unknown = Some(unknown.unwrap_or_default().merge(*u)),
+                    V::Unknown(u) => unknown.add(*u),
                     v => values.push(v),
                 }
             }
             self.pop();
         }
-        if let Some(u) = unknown {
+        if let Some(u) = unknown.finish() {
             return V::unknown(u);
         }
         let name = match f {
@@ -525,13 +611,13 @@ impl<'a> Ctx<'a> {
 
     fn call(&mut self, f: Func, args: &'a [Node], n: &'a Node) -> V<'a> {
         let vals: Vec<V<'a>> = args.iter().map(|a| self.eval(a)).collect();
-        let mut unknown: Option<Unknown> = None;
+        let mut unknown = Gather::default();
         for v in &vals {
             if let V::Unknown(u) = v {
-                unknown = Some(unknown.unwrap_or_default().merge((**u).clone()));
+                unknown.add((**u).clone());
             }
         }
-        if let Some(u) = unknown {
+        if let Some(u) = unknown.finish() {
             return V::unknown(u);
         }
         let first = vals.first().cloned();

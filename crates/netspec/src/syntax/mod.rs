@@ -6,4 +6,4 @@
 pub mod ast;
 mod parser;
 
-pub use parser::{outcome_name, parse_expr, parse_file, MAX_DEPTH};
+pub use parser::{outcome_name, parse_expr, parse_file, parse_file_with, MAX_DEPTH};

@@ -13,14 +13,16 @@ use pest::Parser as _;
 
 use super::ast::*;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::limits::Limits;
 use crate::source::{FileId, Span};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../../grammar/netspec.pest"]
 struct Grammar;
 
-/// Deepest bracket or expression nesting accepted (an operator chain of
-/// `a and b and …` nests one level per operator).
+/// Deepest bracket or expression nesting accepted by default (an operator
+/// chain of `a and b and …` nests one level per operator): the default of
+/// [`Limits::max_depth`].
 pub const MAX_DEPTH: usize = 128;
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
@@ -44,10 +46,18 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
         .op(Op::postfix(Rule::field))
 });
 
-/// Parses one file. On a syntax error the result holds the one error pest
-/// found (pest stops at the first).
+/// Parses one file with the default [`Limits`]. On a syntax error the result
+/// holds the first error of each broken item.
 pub fn parse_file(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
-    if let Some(d) = check_nesting(text, file) {
+    parse_file_with(text, file, &Limits::default())
+}
+
+/// Parses one file within `limits` (source size and nesting).
+pub fn parse_file_with(text: &str, file: FileId, limits: &Limits) -> Result<File, Vec<Diagnostic>> {
+    if text.len() > limits.max_source_bytes {
+        return Err(vec![source_too_large(text.len(), limits, file)]);
+    }
+    if let Some(d) = check_nesting(text, file, limits) {
         return Err(vec![d]);
     }
     let pairs = Grammar::parse(Rule::file, text)
@@ -58,6 +68,7 @@ pub fn parse_file(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
         errors: Vec::new(),
         text,
         comments: comments.clone(),
+        max_depth: limits.max_depth,
     };
     let mut items = Vec::new();
     for pair in pairs.flatten().take(1) {
@@ -94,8 +105,7 @@ fn recover(text: &str, file: FileId, first: Diagnostic) -> Vec<Diagnostic> {
     }
     cuts.push(text.len());
     let mut errors: Vec<Diagnostic> = Vec::new();
-    for w in cuts.windows(2) {
-        let (a, b) = (w[0], w[1]);
+    for (&a, &b) in cuts.iter().zip(cuts.iter().skip(1)) {
         let Some(chunk) = text.get(a..b) else {
             continue;
         };
@@ -209,17 +219,29 @@ fn shift_expr(mut e: Expr, by: u32) -> Expr {
     e
 }
 
-/// Most prefix operators in a row (`not not … x`, `- - … x`).
-const MAX_PREFIX_RUN: usize = 64;
-/// Most `implies` in one expression (they nest to the right).
-const MAX_IMPLIES: usize = 64;
-/// Most `if`/`all`/`any` in one expression (each nests without brackets).
-const MAX_NESTING_KEYWORDS: usize = 256;
+/// The error for a file over [`Limits::max_source_bytes`].
+pub(crate) fn source_too_large(len: usize, limits: &Limits, file: FileId) -> Diagnostic {
+    Diagnostic::error(
+        Code::SourceTooLarge,
+        format!(
+            "the spec text is {len} bytes, more than the limit of {} bytes",
+            limits.max_source_bytes
+        ),
+    )
+    .at(Span::new(file, 0, 0))
+    .with_help("split the spec, or raise `max_source_bytes` in `netspec::Limits`")
+}
 
 /// Rejects input that would nest deeper than the parser can follow, before
-/// pest recurses into it: brackets deeper than [`MAX_DEPTH`], long runs of
-/// prefix operators, and expressions with very many nesting keywords.
-fn check_nesting(text: &str, file: FileId) -> Option<Diagnostic> {
+/// pest recurses into it: brackets deeper than [`Limits::max_depth`], long
+/// runs of prefix operators ([`Limits::max_prefix_run`]), too many `implies`
+/// ([`Limits::max_implies`]) and expressions with very many nesting keywords
+/// ([`Limits::max_nesting_keywords`]).
+fn check_nesting(text: &str, file: FileId, limits: &Limits) -> Option<Diagnostic> {
+    let max_depth = limits.max_depth;
+    let max_prefix_run = limits.max_prefix_run;
+    let max_implies = limits.max_implies;
+    let max_keywords = limits.max_nesting_keywords;
     let too_deep = |i: usize, len: usize, msg: String| {
         Some(
             Diagnostic::error(Code::TooDeep, msg)
@@ -258,8 +280,8 @@ fn check_nesting(text: &str, file: FileId) -> Option<Diagnostic> {
             b'(' | b'[' | b'{' => {
                 depth += 1;
                 prefix_run = 0;
-                if depth > MAX_DEPTH {
-                    return too_deep(i, 1, format!("brackets nested more than {MAX_DEPTH} deep"));
+                if depth > max_depth {
+                    return too_deep(i, 1, format!("brackets nested more than {max_depth} deep"));
                 }
             }
             b')' | b']' | b'}' => {
@@ -272,11 +294,11 @@ fn check_nesting(text: &str, file: FileId) -> Option<Diagnostic> {
             }
             b'-' => {
                 prefix_run += 1;
-                if prefix_run > MAX_PREFIX_RUN {
+                if prefix_run > max_prefix_run {
                     return too_deep(
                         i,
                         1,
-                        format!("more than {MAX_PREFIX_RUN} prefix operators in a row"),
+                        format!("more than {max_prefix_run} prefix operators in a row"),
                     );
                 }
             }
@@ -291,11 +313,11 @@ fn check_nesting(text: &str, file: FileId) -> Option<Diagnostic> {
                 match text.get(start..i).unwrap_or("") {
                     "not" => {
                         prefix_run += 1;
-                        if prefix_run > MAX_PREFIX_RUN {
+                        if prefix_run > max_prefix_run {
                             return too_deep(
                                 start,
                                 3,
-                                format!("more than {MAX_PREFIX_RUN} prefix operators in a row"),
+                                format!("more than {max_prefix_run} prefix operators in a row"),
                             );
                         }
                     }
@@ -303,22 +325,24 @@ fn check_nesting(text: &str, file: FileId) -> Option<Diagnostic> {
                         // `implies` groups to the right, so a run of them nests
                         prefix_run = 0;
                         implies += 1;
-                        if implies > MAX_IMPLIES {
+                        if implies > max_implies {
                             return too_deep(
                                 start,
                                 7,
-                                format!("more than {MAX_IMPLIES} `implies` in one expression"),
+                                format!("more than {max_implies} `implies` in one expression"),
                             );
                         }
                     }
                     w @ ("if" | "all" | "any") => {
                         prefix_run = 0;
                         keywords += 1;
-                        if keywords > MAX_NESTING_KEYWORDS {
+                        if keywords > max_keywords {
                             return too_deep(
                                 start,
                                 w.len(),
-                                format!("more than {MAX_NESTING_KEYWORDS} `if`/`all`/`any` in one expression"),
+                                format!(
+                                    "more than {max_keywords} `if`/`all`/`any` in one expression"
+                                ),
                             );
                         }
                     }
@@ -360,8 +384,10 @@ fn scan_comments(text: &str, file: FileId) -> Vec<(Span, String)> {
         if c == b'"' {
             in_str = true;
         } else if c == b'/' && bytes.get(i + 1) == Some(&b'/') {
-            let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
-            out.push((Span::new(file, i, end), text[i..end].trim_end().to_string()));
+            let rest = text.get(i..).unwrap_or("");
+            let end = rest.find('\n').map_or(text.len(), |n| i + n);
+            let comment = text.get(i..end).unwrap_or("");
+            out.push((Span::new(file, i, end), comment.trim_end().to_string()));
             i = end;
             continue;
         }
@@ -552,6 +578,7 @@ struct Builder<'t> {
     errors: Vec<Diagnostic>,
     text: &'t str,
     comments: Vec<(Span, String)>,
+    max_depth: usize,
 }
 
 impl Builder<'_> {
@@ -893,6 +920,7 @@ impl Builder<'_> {
         match p.as_rule() {
             Rule::expr | Rule::rule_clause => {
                 let file = self.file;
+                let max_depth = self.max_depth;
                 let res = PRATT
                     .map_primary(|prim| Ok::<(Expr, usize), ()>((self_primary(self, prim), 1)))
                     .map_prefix(|op, rhs| {
@@ -909,7 +937,7 @@ impl Builder<'_> {
                                 kind: ExprKind::Unary(uop, Box::new(rhs)),
                                 span,
                             },
-                            deeper(d)?,
+                            deeper(d, max_depth)?,
                         ))
                     })
                     .map_postfix(|lhs, op| {
@@ -927,7 +955,7 @@ impl Builder<'_> {
                                 kind: ExprKind::Field(Box::new(lhs), name),
                                 span,
                             },
-                            deeper(d)?,
+                            deeper(d, max_depth)?,
                         ))
                     })
                     .map_infix(|lhs, op, rhs| {
@@ -935,7 +963,7 @@ impl Builder<'_> {
                         let span = lhs.span.to(rhs.span);
                         let bop = binop(op.as_rule());
                         let depth = dl.max(dr) + 1;
-                        if depth > MAX_DEPTH {
+                        if depth > max_depth {
                             return Err(());
                         }
                         Ok((
@@ -1137,8 +1165,8 @@ impl Builder<'_> {
 }
 
 /// One level deeper, or an error past the expression depth limit.
-fn deeper(d: usize) -> Result<usize, ()> {
-    if d >= MAX_DEPTH {
+fn deeper(d: usize, max_depth: usize) -> Result<usize, ()> {
+    if d >= max_depth {
         Err(())
     } else {
         Ok(d + 1)
