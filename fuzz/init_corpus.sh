@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Seeds the fuzz corpora from the bundled specs and the conformance corpus.
+# Run from anywhere; writes fuzz/corpus/<target>/ (not committed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=fuzz/corpus
+mkdir -p "$root/parse" "$root/compile" "$root/fmt" "$root/eval"
+
+# spec texts: the bundled specs, the shared governance file, every corpus spec
+n=0
+while IFS= read -r -d '' f; do
+  n=$((n + 1))
+  for t in parse compile fmt; do
+    cp "$f" "$root/$t/spec_$n.netspec"
+  done
+done < <(find specs tests/conformance -name '*.netspec' -print0 | sort -z)
+
+# submissions: byte 1 picks the spec (in the order of fuzz_targets/eval.rs),
+# byte 2 the options (bit 0: --as-of 2025-06-30, bit 1: no explanations)
+specs=(adult_critical_care burns cardiac congenital_heart_disease hepatitis_c
+  major_trauma neonatal_critical_care neurosurgery paediatric_critical_care
+  renal spinal_surgery surgery_in_children)
+m=0
+for i in "${!specs[@]}"; do
+  for f in specs/examples/"${specs[$i]}"/*.json; do
+    for flags in 0 1; do
+      m=$((m + 1))
+      { printf "\\x$(printf %02x "$i")\\x0$flags"; cat "$f"; } > "$root/eval/example_$m.json"
+    done
+  done
+done
+# the submissions of the conformance cases (their inputs match no bundled
+# spec: they still exercise the JSON reader and the unknown-field warnings)
+if command -v python3 > /dev/null; then
+  m=$((m + $(python3 - "$root/eval" <<'PY'
+import json, pathlib, sys
+out = pathlib.Path(sys.argv[1])
+n = 0
+for f in sorted(pathlib.Path("tests/conformance").rglob("*.json")):
+    case = json.loads(f.read_text())
+    if not isinstance(case, dict):
+        continue
+    text = case.get("submission_text")
+    if text is None:
+        text = json.dumps(case.get("submission", {}), indent=1)
+    n += 1
+    (out / f"corpus_{n}.json").write_bytes(bytes([n % 12, 1]) + text.encode())
+print(n)
+PY
+)))
+fi
+
+echo "seeded $n spec texts (parse, compile, fmt) and $m submissions (eval) under $root"
