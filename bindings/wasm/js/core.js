@@ -198,7 +198,7 @@ function compileRecipe(source, options) {
     }
     name = o.name;
   }
-  const files = {};
+  const files = Object.create(null); // a file may be called __proto__
   if (o.files !== undefined && o.files !== null) {
     const entries = o.files instanceof Map ? Array.from(o.files.entries())
       : typeof o.files === 'object' && !Array.isArray(o.files) ? Object.entries(o.files)
@@ -247,8 +247,10 @@ class Engine {
 
   reset() {
     this.generation += 1;
-    if (typeof this.raw.__wbg_reset_state === 'function') {
-      this.raw.__wbg_reset_state();
+    try {
+      if (typeof this.raw.__wbg_reset_state === 'function') this.raw.__wbg_reset_state();
+    } catch (_) {
+      // the next call tries again through a fresh instance or fails the same way
     }
   }
 }

@@ -48,7 +48,8 @@ const LIST_SPEC = 'spec l "L" { version "1" }\ninputs { xs: list "Items" { v: in
   + 'area resources { requirement R-1 must "ordered" { all a in xs: all b in xs: a.v <= b.v + 100000 } }\n';
 const lines = (n, f) => Array.from({ length: n }, (_, i) => f(i)).join('\n');
 
-// What each resource-limit code (NS03xx) comes from with the default limits.
+// What each resource-limit code (NS03xx) comes from with the default limits,
+// and other codes the corpus may not raise through JavaScript.
 // Each returns the diagnostics that came back (thrown or in the report).
 function diagnosticsOf(fn) {
   try {
@@ -61,6 +62,8 @@ function diagnosticsOf(fn) {
   }
 }
 const LIMIT_TRIGGERS = {
+  // (not a limit, but only JSON text can have it: JavaScript objects have no duplicate keys)
+  NS0210: () => diagnosticsOf(() => ns.compile(SMALL_SPEC).evaluate('{"beds": 1, "nurses": 2, "beds": 3}')),
   NS0301: () => diagnosticsOf(() => ns.compile(`${SMALL_SPEC}// ${'x'.repeat(4 * 1024 * 1024)}\n`)),
   NS0302: () => diagnosticsOf(() => ns.compile(`spec b "B" { version "1" }\ninputs {\n${lines(5001, (i) => `  i${i}: int "Q${i}"`)}\n}\n`)),
   NS0303: () => diagnosticsOf(() => ns.compile(`spec b "B" { version "1" }\ninputs { x: int "X" }\narea resources {\n${lines(5001, (i) => `  requirement R-${i} must "T${i}" { x > ${i} }`)}\n}\n`)),
@@ -69,7 +72,7 @@ const LIMIT_TRIGGERS = {
   NS0306: () => diagnosticsOf(() => ns.compile(SMALL_SPEC).evaluate(`{"beds": ${'['.repeat(100)}${']'.repeat(100)}}`)),
   NS0307: () => diagnosticsOf(() => ns.compile(LIST_SPEC).evaluate({ xs: Array.from({ length: 10001 }, (_, v) => ({ v })) })),
   NS0308: () => diagnosticsOf(() => ns.compile(LIST_SPEC).evaluate({ xs: Array.from({ length: 5000 }, (_, v) => ({ v })) })),
-  NS0310: () => diagnosticsOf(() => ns.compile(`spec b "B" { version "1" }\ninputs { x: int "X" }\narea resources {\n${lines(150, (i) => `  requirement R-${i} must "T${i}" { y${i} > 0 }`)}\n}\n`)),
+  NS0310: () => diagnosticsOf(() => ns.compile(LIST_SPEC).evaluate({ xs: Array.from({ length: 150 }, () => ({ v: 'no' })) })),
 };
 
 test('every diagnostic code surfaces as a structured error or warning', () => {
@@ -407,6 +410,8 @@ test('bad arguments are usage errors', () => {
   throwsNetspec(() => ns.compile(SMALL_SPEC, { files: [] }), 'usage');
   throwsNetspec(() => ns.compile(SMALL_SPEC, { files: { 'a.netspec': 1 } }), 'usage');
   throwsNetspec(() => ns.compile(SMALL_SPEC, { tests: 'no' }), 'usage');
+  // odd file names are just names
+  assert.equal(ns.compile(SMALL_SPEC, { files: JSON.parse('{"__proto__": "x", "constructor": "y"}') }).id, 'small');
   throwsNetspec(() => spec.evaluate({}, { asOf: 20250630 }), 'usage');
   throwsNetspec(() => spec.evaluate({}, { asOf: new Date() }), 'usage');
   throwsNetspec(() => spec.evaluate({}, { explanations: 'yes' }), 'usage');
