@@ -19,3 +19,6 @@ cargo build --locked -q -p netspec-cli
 ./target/debug/netspec check specs/*.netspec
 ./target/debug/netspec fmt --check specs/ tests/
 ./target/debug/netspec test --min-coverage 100 specs/
+
+echo "== WebAssembly package (build, node tests, parity with the native engine)"
+bash bindings/wasm/ci.sh
