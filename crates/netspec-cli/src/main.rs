@@ -10,6 +10,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod batch;
+
 /// Writes a line to stdout; a closed pipe (`netspec … | head`) ends the
 /// program quietly instead of panicking.
 macro_rules! outln {
@@ -57,7 +59,14 @@ enum Command {
         /// The spec (.netspec).
         spec: PathBuf,
         /// The submission (JSON).
-        submission: PathBuf,
+        #[arg(required_unless_present = "batch")]
+        submission: Option<PathBuf>,
+        /// Evaluate every line of FILE (one JSON submission per line; `-` for
+        /// stdin) on all cores; print one compact JSON report per line, in
+        /// input order. A bad line prints {"line": N, "diagnostics": [...]}
+        /// and the batch goes on; the exit code is then 1.
+        #[arg(long, value_name = "FILE", conflicts_with = "submission")]
+        batch: Option<PathBuf>,
         /// Assessment date (YYYY-MM-DD); overrides the submission's `assessed_on`.
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
@@ -148,18 +157,25 @@ fn main() -> ExitCode {
         Command::Eval {
             spec,
             submission,
+            batch,
             as_of,
             format,
             fail_on,
             no_explanations,
-        } => eval(
-            &spec,
-            &submission,
-            as_of.as_deref(),
-            format,
-            fail_on,
-            !no_explanations,
-        ),
+        } => match (batch, submission) {
+            (Some(lines), _) => {
+                eval_batch(&spec, &lines, as_of.as_deref(), fail_on, !no_explanations)
+            }
+            (None, Some(submission)) => eval(
+                &spec,
+                &submission,
+                as_of.as_deref(),
+                format,
+                fail_on,
+                !no_explanations,
+            ),
+            (None, None) => 2,
+        },
         Command::Test {
             paths,
             filter,
@@ -342,7 +358,55 @@ fn eval(
             }
         },
     }
-    let triggered = match fail_on {
+    u8::from(triggers(fail_on, &report))
+}
+
+/// `eval --batch`: see [`batch`].
+fn eval_batch(
+    spec_path: &Path,
+    lines: &Path,
+    as_of: Option<&str>,
+    fail_on: Option<FailOn>,
+    explanations: bool,
+) -> u8 {
+    let as_of = match as_of.map(|d| (d, netspec::Date::parse(d))) {
+        None => None,
+        Some((_, Some(d))) => Some(d),
+        Some((text, None)) => {
+            eprintln!("error: `--as-of {text}` is not a valid date (YYYY-MM-DD)");
+            return 2;
+        }
+    };
+    let spec = match load(spec_path, Format::Text) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let opts = EvalOptions {
+        as_of,
+        explanations,
+    };
+    let fail = |r: &netspec::Report| triggers(fail_on, r);
+    match batch::run(&spec, lines, &opts, &fail) {
+        Ok(summary) => {
+            if summary.errors > 0 {
+                eprintln!(
+                    "error: {} of {} line(s) were not valid submissions",
+                    summary.errors,
+                    summary.errors + summary.reports
+                );
+            }
+            u8::from(summary.errors > 0 || summary.triggered > 0)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}
+
+/// Whether a report shows what `--fail-on` names.
+fn triggers(fail_on: Option<FailOn>, report: &netspec::Report) -> bool {
+    match fail_on {
         None => false,
         Some(FailOn::NotMet) => report
             .requirements
@@ -357,8 +421,7 @@ fn eval(
             report.overall.rating,
             netspec::ir::Rating::Red | netspec::ir::Rating::Amber
         ),
-    };
-    u8::from(triggered)
+    }
 }
 
 fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, u8> {

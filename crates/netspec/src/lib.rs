@@ -94,6 +94,7 @@ pub mod calendar;
 pub mod check;
 pub mod diagnostic;
 pub mod eval;
+mod fastread;
 pub mod format;
 pub mod inputs;
 pub mod ir;
@@ -287,18 +288,8 @@ impl Spec {
 
     /// Evaluates a submission given as JSON text.
     pub fn evaluate_str(&self, json: &str, opts: &EvalOptions) -> Result<Report, EvalError> {
-        let value = submission::parse_json_with(json, &self.limits).map_err(|d| {
-            if d.code == Code::SubmissionJson {
-                EvalError::Json(d)
-            } else {
-                // JSON, but refused: a duplicate key, or over a limit
-                EvalError::Invalid {
-                    errors: vec![*d],
-                    warnings: Vec::new(),
-                }
-            }
-        })?;
-        self.evaluate(&value, opts)
+        let sub = self.ingest_str(json)?;
+        self.evaluate_submission(&sub, opts)
     }
 
     /// Evaluates a submission given as bytes: text that is not UTF-8 is an
@@ -314,13 +305,107 @@ impl Spec {
         value: &serde_json::Value,
         opts: &EvalOptions,
     ) -> Result<Report, EvalError> {
-        let sub =
-            submission::ingest_with(&self.checked.schema, value, &self.limits).map_err(|r| {
+        let sub = self.ingest(value)?;
+        self.evaluate_submission(&sub, opts)
+    }
+
+    /// Reads a submission given as JSON text and validates it against the
+    /// spec's inputs, once: the result can then be evaluated any number of
+    /// times ([`Spec::evaluate_submission`], [`Spec::outcomes`]), with
+    /// different options. The errors are those of [`Spec::evaluate_str`].
+    ///
+    /// ```
+    /// use netspec::{EvalOptions, Outcome, Sources, Spec};
+    ///
+    /// let text = r#"
+    /// spec demo "Demo" { version "1" }
+    /// inputs "Unit" { beds: int min 0 "Funded beds" }
+    /// area resources { requirement RE-01 must "Two beds" { beds >= 2 } }
+    /// "#;
+    /// let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", text))?;
+    /// let sub = spec.ingest_str(r#"{"beds": 3}"#)?;
+    /// let plain = EvalOptions { explanations: false, ..EvalOptions::default() };
+    /// assert_eq!(spec.outcomes(&sub, &plain)?, vec![Outcome::Met]);
+    /// let report = spec.evaluate_submission(&sub, &EvalOptions::default())?;
+    /// assert_eq!(report.requirements[0].outcome, Outcome::Met);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn ingest_str(&self, json: &str) -> Result<submission::Submission, EvalError> {
+        // a clean submission is read in one pass; anything else (an error,
+        // a warning, a limit) through the full path, which explains it
+        if let Some(sub) = fastread::read(&self.checked.schema, json, &self.limits) {
+            return Ok(sub);
+        }
+        let value = submission::parse_json_with(json, &self.limits).map_err(|d| {
+            if d.code == Code::SubmissionJson {
+                EvalError::Json(d)
+            } else {
+                // JSON, but refused: a duplicate key, or over a limit
                 EvalError::Invalid {
-                    errors: r.errors,
-                    warnings: r.warnings,
+                    errors: vec![*d],
+                    warnings: Vec::new(),
                 }
-            })?;
+            }
+        })?;
+        self.ingest(&value)
+    }
+
+    /// [`Spec::ingest_str`] for a submission given as a JSON value.
+    pub fn ingest(&self, value: &serde_json::Value) -> Result<submission::Submission, EvalError> {
+        submission::ingest_with(&self.checked.schema, value, &self.limits).map_err(|r| {
+            EvalError::Invalid {
+                errors: r.errors,
+                warnings: r.warnings,
+            }
+        })
+    }
+
+    /// Evaluates a submission read by this spec's [`Spec::ingest_str`] or
+    /// [`Spec::ingest`] (one read by another spec gives meaningless
+    /// results). The report equals [`Spec::evaluate_str`]'s.
+    pub fn evaluate_submission(
+        &self,
+        sub: &submission::Submission,
+        opts: &EvalOptions,
+    ) -> Result<Report, EvalError> {
+        let date = self.assessment_date(sub, opts)?;
+        Ok(report::assess_with(
+            &self.checked,
+            &self.map,
+            sub,
+            date,
+            opts.explanations,
+            self.limits.max_eval_steps,
+        ))
+    }
+
+    /// Only the outcome of every requirement, in report order, without
+    /// building the report (no explanations, missing inputs, evidence or
+    /// ratings): the fastest way to decide a submission. The outcomes are
+    /// those of [`Spec::evaluate_submission`]'s report with explanations
+    /// off (`opts.explanations` is not used).
+    pub fn outcomes(
+        &self,
+        sub: &submission::Submission,
+        opts: &EvalOptions,
+    ) -> Result<Vec<Outcome>, EvalError> {
+        let date = self.assessment_date(sub, opts)?;
+        Ok(report::outcomes_with(
+            &self.checked,
+            &self.map,
+            sub,
+            date,
+            self.limits.max_eval_steps,
+        ))
+    }
+
+    /// The assessment date an evaluation uses, or the error when the spec
+    /// needs one and there is none.
+    fn assessment_date(
+        &self,
+        sub: &submission::Submission,
+        opts: &EvalOptions,
+    ) -> Result<Option<Date>, EvalError> {
         let date = opts.as_of.or(sub.assessed_on);
         if date.is_none() && self.checked.uses_assessment_date {
             return Err(EvalError::Invalid {
@@ -332,17 +417,10 @@ impl Spec {
                 .with_help(
                     "add \"assessed_on\": \"YYYY-MM-DD\" to the submission, or pass --as-of",
                 )],
-                warnings: sub.warnings,
+                warnings: sub.warnings.clone(),
             });
         }
-        Ok(report::assess_with(
-            &self.checked,
-            &self.map,
-            &sub,
-            date,
-            opts.explanations,
-            self.limits.max_eval_steps,
-        ))
+        Ok(date)
     }
 
     /// The questions a provider answers, grouped as the form shows them.

@@ -79,6 +79,14 @@ impl Num {
 
     /// Checked sum.
     pub fn plus(self, o: Num) -> Result<Num, ArithError> {
+        // whole numbers (counts) need no common denominator
+        if self.is_integer() && o.is_integer() {
+            return self
+                .numer()
+                .checked_add(o.numer())
+                .map(Num::int)
+                .ok_or(ArithError::Overflow);
+        }
         self.0
             .checked_add(&o.0)
             .map(Num)
@@ -87,6 +95,13 @@ impl Num {
 
     /// Checked difference.
     pub fn minus(self, o: Num) -> Result<Num, ArithError> {
+        if self.is_integer() && o.is_integer() {
+            return self
+                .numer()
+                .checked_sub(o.numer())
+                .map(Num::int)
+                .ok_or(ArithError::Overflow);
+        }
         self.0
             .checked_sub(&o.0)
             .map(Num)
@@ -95,6 +110,13 @@ impl Num {
 
     /// Checked product.
     pub fn times(self, o: Num) -> Result<Num, ArithError> {
+        if self.is_integer() && o.is_integer() {
+            return self
+                .numer()
+                .checked_mul(o.numer())
+                .map(Num::int)
+                .ok_or(ArithError::Overflow);
+        }
         self.0
             .checked_mul(&o.0)
             .map(Num)
@@ -106,10 +128,29 @@ impl Num {
         if o.0.is_zero() {
             return Err(ArithError::DivisionByZero);
         }
+        // a count over a count (a rate): reduce with a 64-bit gcd when both fit
+        if self.is_integer() && o.is_integer() {
+            if let (Ok(n), Ok(d)) = (i64::try_from(self.numer()), i64::try_from(o.numer())) {
+                return Ok(Num::small_ratio(n, d));
+            }
+        }
         self.0
             .checked_div(&o.0)
             .map(Num)
             .ok_or(ArithError::Overflow)
+    }
+
+    /// `n / d` in lowest terms for 64-bit `n` and non-zero `d`.
+    fn small_ratio(n: i64, d: i64) -> Num {
+        let g = gcd_u64(n.unsigned_abs(), d.unsigned_abs()).max(1);
+        let (n, d) = (i128::from(n), i128::from(d));
+        let g = i128::from(g);
+        let (n, d) = (n / g, d / g);
+        if d < 0 {
+            Num(Ratio::new_raw(-n, -d))
+        } else {
+            Num(Ratio::new_raw(n, d))
+        }
     }
 
     /// Negation.
@@ -150,6 +191,20 @@ impl Num {
 
     /// Total order.
     pub fn compare(self, o: Num) -> Ordering {
+        let (a, b, c, d) = (self.numer(), self.denom(), o.numer(), o.denom());
+        if b == d {
+            return a.cmp(&c);
+        }
+        // a/b against c/d (denominators positive): cross-multiply when the
+        // products cannot overflow (every part within 2^63)
+        const SMALL: u128 = 1 << 63;
+        if a.unsigned_abs() < SMALL
+            && b.unsigned_abs() < SMALL
+            && c.unsigned_abs() < SMALL
+            && d.unsigned_abs() < SMALL
+        {
+            return (a * d).cmp(&(c * b));
+        }
         self.0.cmp(&o.0)
     }
 
@@ -246,6 +301,28 @@ impl Num {
             format!("{sign}{int_s}")
         } else {
             format!("{sign}{int_s}.{frac_s}")
+        }
+    }
+}
+
+/// Greatest common divisor (binary); `gcd(0, x) = x`.
+fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
+    if a == 0 {
+        return b;
+    }
+    if b == 0 {
+        return a;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
         }
     }
 }

@@ -203,6 +203,40 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// The outcome of every requirement, in report order, without the report,
+/// within a work budget of `budget` steps: the same outcomes as
+/// [`assess_with`]'s report.
+pub fn outcomes_with(
+    spec: &Checked,
+    map: &SourceMap,
+    sub: &Submission,
+    date: Option<Date>,
+    budget: u64,
+) -> Vec<Outcome> {
+    let mut cx = Ctx::new(spec, map, sub, date);
+    cx.set_budget(budget);
+    spec.requirements
+        .iter()
+        .map(|r| {
+            let applies = r.applies.as_ref().map(|a| cx.eval(a));
+            let outcome = match applies {
+                Some(V::Bool(false)) => Outcome::NotApplicable,
+                Some(V::Unknown(_)) => Outcome::Incomplete,
+                _ => match cx.eval(&r.rule) {
+                    V::Bool(true) => Outcome::Met,
+                    V::Bool(false) => Outcome::NotMet,
+                    _ => Outcome::Incomplete,
+                },
+            };
+            if cx.exhausted() {
+                Outcome::Incomplete
+            } else {
+                outcome
+            }
+        })
+        .collect()
+}
+
 /// Evaluates every requirement and builds the report, within the default
 /// work budget.
 pub fn assess(

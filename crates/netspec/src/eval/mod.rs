@@ -135,6 +135,32 @@ impl V<'_> {
     }
 }
 
+/// The elements of a list, in order.
+enum Elems<'a> {
+    /// The records of a list input.
+    Records(std::slice::Iter<'a, Record>),
+    /// The values of a list literal.
+    Values(std::vec::IntoIter<V<'a>>),
+}
+
+impl<'a> Iterator for Elems<'a> {
+    type Item = V<'a>;
+
+    fn next(&mut self) -> Option<V<'a>> {
+        match self {
+            Elems::Records(it) => it.next().map(V::Rec),
+            Elems::Values(it) => it.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Elems::Records(it) => it.size_hint(),
+            Elems::Values(it) => it.size_hint(),
+        }
+    }
+}
+
 /// Evaluation state for one submission.
 pub struct Ctx<'a> {
     pub(crate) spec: &'a Checked,
@@ -237,6 +263,12 @@ impl<'a> Ctx<'a> {
 
     /// The elements a list expression yields.
     pub(crate) fn elements(&mut self, list: &'a Node) -> Result<Vec<V<'a>>, Unknown> {
+        self.elems(list).map(Iterator::collect)
+    }
+
+    /// The elements a list expression yields, one by one (no list is built
+    /// for a list input).
+    fn elems(&mut self, list: &'a Node) -> Result<Elems<'a>, Unknown> {
         let v = self.eval(list);
         // visiting the elements is work too, even when nothing is evaluated for them
         let n = match &v {
@@ -251,8 +283,8 @@ impl<'a> Ctx<'a> {
             });
         }
         match v {
-            V::List(recs) => Ok(recs.iter().map(V::Rec).collect()),
-            V::Values(vs) => Ok(vs),
+            V::List(recs) => Ok(Elems::Records(recs.iter())),
+            V::Values(vs) => Ok(Elems::Values(vs.into_iter())),
             V::Unknown(u) => Err(*u),
             _ => Err(Unknown {
                 missing: Vec::new(),
@@ -465,7 +497,7 @@ impl<'a> Ctx<'a> {
                 other => other,
             },
             NodeKind::Quantifier(q, list, body) => {
-                let elems = match self.elements(list) {
+                let elems = match self.elems(list) {
                     Ok(e) => e,
                     Err(u) => return V::unknown(u),
                 };
@@ -487,12 +519,12 @@ impl<'a> Ctx<'a> {
                 }
             }
             NodeKind::Count(list, filter) => {
-                let elems = match self.elements(list) {
+                let elems = match self.elems(list) {
                     Ok(e) => e,
                     Err(u) => return V::unknown(u),
                 };
                 let Some(filter) = filter else {
-                    return V::Num(Num::int(elems.len() as i128));
+                    return V::Num(Num::int(elems.count() as i128));
                 };
                 let mut count: i128 = 0;
                 let mut unknown = Gather::default();
@@ -538,12 +570,17 @@ impl<'a> Ctx<'a> {
         filter: Option<&'a Node>,
         n: &'a Node,
     ) -> V<'a> {
-        let elems = match self.elements(list) {
+        let elems = match self.elems(list) {
             Ok(e) => e,
             Err(u) => return V::unknown(u),
         };
+        // one pass, no list of values: the running total (sum, mean) or the
+        // best so far (min, max); an unknown anywhere wins over a problem
         let mut unknown = Gather::default();
-        let mut values: Vec<V<'a>> = Vec::with_capacity(elems.len());
+        let mut total = Num::ZERO;
+        let mut overflow: Option<ArithError> = None;
+        let mut count: i128 = 0;
+        let mut best: Option<V<'a>> = None;
         for e in elems {
             self.push(e);
             let keep = match filter.map(|f| self.eval(f)) {
@@ -557,7 +594,34 @@ impl<'a> Ctx<'a> {
             if keep {
                 match self.eval(body) {
                     V::Unknown(u) => unknown.add(*u),
-                    v => values.push(v),
+                    v => {
+                        count += 1;
+                        match f {
+                            AggFn::Sum | AggFn::Mean => {
+                                if let (V::Num(x), None) = (&v, overflow) {
+                                    match total.plus(*x) {
+                                        Ok(t) => total = t,
+                                        Err(e) => overflow = Some(e),
+                                    }
+                                }
+                            }
+                            AggFn::Min | AggFn::Max => {
+                                best = Some(match best {
+                                    None => v,
+                                    Some(a) => {
+                                        // a later value wins a tie for max, the earlier for min
+                                        let pick_v = compare(Cmp::Lt, &v, &a)
+                                            .is_some_and(|lt| lt == (f == AggFn::Min));
+                                        if pick_v {
+                                            v
+                                        } else {
+                                            a
+                                        }
+                                    }
+                                });
+                            }
+                        }
+                    }
                 }
             }
             self.pop();
@@ -573,39 +637,20 @@ impl<'a> Ctx<'a> {
         };
         match f {
             AggFn::Sum | AggFn::Mean => {
-                let mut total = Num::ZERO;
-                for v in &values {
-                    if let V::Num(x) = v {
-                        match total.plus(*x) {
-                            Ok(t) => total = t,
-                            Err(e) => return V::problem(format!("{e} in `{}`", self.text(n))),
-                        }
-                    }
+                if let Some(e) = overflow {
+                    return V::problem(format!("{e} in `{}`", self.text(n)));
                 }
                 if f == AggFn::Sum {
                     return V::Num(total);
                 }
-                if values.is_empty() {
+                if count == 0 {
                     return V::problem(format!("`{}` is the mean of an empty list", self.text(n)));
                 }
-                self.num(total.over(Num::int(values.len() as i128)), n)
+                self.num(total.over(Num::int(count)), n)
             }
-            AggFn::Min | AggFn::Max => {
-                let best = values.into_iter().reduce(|a, b| {
-                    let pick_b = match compare(Cmp::Lt, &b, &a) {
-                        Some(lt) => lt == (f == AggFn::Min),
-                        None => false,
-                    };
-                    if pick_b {
-                        b
-                    } else {
-                        a
-                    }
-                });
-                best.unwrap_or_else(|| {
-                    V::problem(format!("`{}` is the {name} of an empty list", self.text(n)))
-                })
-            }
+            AggFn::Min | AggFn::Max => best.unwrap_or_else(|| {
+                V::problem(format!("`{}` is the {name} of an empty list", self.text(n)))
+            }),
         }
     }
 

@@ -1,0 +1,351 @@
+//! `cargo bench -p netspec-bench`: netspec against datalogic-rs,
+//! zen-expression and hand-written Rust on the 34 adult critical care
+//! requirements, then netspec's own compile, explanation and scaling
+//! benchmarks, then a table of medians and ratios.
+//!
+//! Every engine's verdicts are checked against every other's on every
+//! submission timed before anything is timed; a disagreement stops the run.
+//!
+//! Extra arguments go to criterion (`cargo bench -p netspec-bench -- eval/`).
+//! `NETSPEC_BENCH_QUICK=1` shortens every measurement (for a smoke run).
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::Criterion;
+use netspec::{EvalOptions, Sources, Spec};
+use netspec_bench::{
+    agreement, bundled_specs, example, gen, repo_root, spec_sources, typed, typed_parse, Datalogic,
+    Netspec, Zen, DECIDED_EXAMPLES,
+};
+
+/// The submission the engine comparison times: four units, every rule decided.
+const TIMED: &str = "non_compliant";
+/// List lengths for the scaling benchmark.
+const SIZES: [usize; 4] = [1, 10, 100, 1000];
+
+fn fail(msg: impl std::fmt::Display) -> ! {
+    eprintln!("error: {msg}");
+    std::process::exit(1)
+}
+
+fn ok<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
+    r.unwrap_or_else(|e| fail(e))
+}
+
+fn output_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"))
+        .join("criterion")
+}
+
+fn main() {
+    let quick = std::env::var_os("NETSPEC_BENCH_QUICK").is_some();
+    let (warm, measure) = if quick {
+        (Duration::from_millis(100), Duration::from_millis(300))
+    } else {
+        (Duration::from_millis(800), Duration::from_secs(2))
+    };
+    let dir = output_dir();
+    let mut c = Criterion::default()
+        .output_directory(&dir)
+        .warm_up_time(warm)
+        .measurement_time(measure)
+        .sample_size(if quick { 10 } else { 40 })
+        .configure_from_args();
+
+    // compile once, outside every timed loop
+    let ns = ok(Netspec::new());
+    let dl = ok(Datalogic::new());
+    let zn = ok(Zen::new());
+
+    // the same verdict from every engine, on every rule, for every submission timed
+    for name in DECIDED_EXAMPLES {
+        let text = ok(example(name));
+        match agreement(&ns, &dl, &zn, &text) {
+            Ok(v) => println!(
+                "verdicts agree on {name}: {} rules, {} met, {} not met, {} not applicable",
+                v.len(),
+                v.iter()
+                    .filter(|x| **x == netspec_bench::Verdict::Met)
+                    .count(),
+                v.iter()
+                    .filter(|x| **x == netspec_bench::Verdict::NotMet)
+                    .count(),
+                v.iter()
+                    .filter(|x| **x == netspec_bench::Verdict::NotApplicable)
+                    .count()
+            ),
+            Err(e) => fail(format!("the engines disagree on {name}:\n{e}")),
+        }
+    }
+
+    let text = ok(example(TIMED));
+    let value: serde_json::Value = ok(serde_json::from_str(&text));
+    let spec = &ns.spec;
+    let fast = Netspec::FAST;
+
+    // (a) evaluation of every rule against a pre-loaded submission
+    {
+        let typed_sub = ok(typed_parse(&text));
+        let parsed = ok(Datalogic::parse(&text));
+        let zen_data = ok(Zen::parse(&text));
+        let ingested = ok(spec.ingest_str(&text));
+        let mut g = c.benchmark_group("eval");
+        g.bench_function("typed", |b| {
+            b.iter(|| typed::verdicts(black_box(&typed_sub)))
+        });
+        let mut out = Vec::with_capacity(64);
+        let mut session = dl.engine.session();
+        g.bench_function("datalogic", |b| {
+            b.iter(|| {
+                dl.verdicts(&mut session, black_box(&parsed), &mut out);
+                out.len()
+            })
+        });
+        let mut vm = zen_expression::vm::VM::new();
+        g.bench_function("zen", |b| {
+            b.iter(|| {
+                zn.verdicts(&mut vm, black_box(&zen_data), &mut out);
+                out.len()
+            })
+        });
+        g.bench_function("netspec_outcomes", |b| {
+            b.iter(|| ok(spec.outcomes(black_box(&ingested), &fast)))
+        });
+        g.bench_function("netspec_report", |b| {
+            b.iter(|| ok(spec.evaluate_submission(black_box(&ingested), &fast)))
+        });
+        g.bench_function("netspec_evaluate_value", |b| {
+            b.iter(|| ok(spec.evaluate(black_box(&value), &fast)))
+        });
+        g.finish();
+    }
+
+    // (b) JSON text to verdicts
+    {
+        let mut g = c.benchmark_group("json");
+        g.bench_function("typed", |b| {
+            b.iter(|| typed::verdicts(&ok(typed_parse(black_box(&text)))))
+        });
+        let mut out = Vec::with_capacity(64);
+        let mut session = dl.engine.session();
+        g.bench_function("datalogic", |b| {
+            b.iter(|| {
+                let parsed = ok(Datalogic::parse(black_box(&text)));
+                dl.verdicts(&mut session, &parsed, &mut out);
+                out.len()
+            })
+        });
+        let mut vm = zen_expression::vm::VM::new();
+        g.bench_function("zen", |b| {
+            b.iter(|| {
+                let data = ok(Zen::parse(black_box(&text)));
+                zn.verdicts(&mut vm, &data, &mut out);
+                out.len()
+            })
+        });
+        g.bench_function("netspec_outcomes", |b| {
+            b.iter(|| {
+                let sub = ok(spec.ingest_str(black_box(&text)));
+                ok(spec.outcomes(&sub, &fast))
+            })
+        });
+        g.bench_function("netspec_report", |b| {
+            b.iter(|| ok(spec.evaluate_str(black_box(&text), &fast)))
+        });
+        g.finish();
+    }
+
+    // compile: every bundled spec, and the peers' 34 rules
+    let specs = bundled_specs();
+    {
+        let loaded: Vec<(String, String, Sources)> = specs
+            .iter()
+            .map(|name| {
+                let (path, sources) = spec_sources(name);
+                (name.clone(), path, sources)
+            })
+            .collect();
+        let mut g = c.benchmark_group("compile");
+        for (name, path, sources) in &loaded {
+            g.bench_function(name.as_str(), |b| {
+                b.iter(|| ok(Spec::compile(black_box(path), black_box(sources))))
+            });
+        }
+        g.bench_function("peer_datalogic_34_rules", |b| {
+            b.iter(|| ok(Datalogic::new()))
+        });
+        g.bench_function("peer_zen_34_rules", |b| b.iter(|| ok(Zen::new())));
+        g.finish();
+    }
+
+    // full evaluation (JSON text to report), explanations on and off
+    {
+        let mut g = c.benchmark_group("report");
+        for name in ["non_compliant", "half_filled"] {
+            let text = ok(example(name));
+            for (label, explanations) in [("explained", true), ("plain", false)] {
+                let opts = EvalOptions {
+                    as_of: None,
+                    explanations,
+                };
+                g.bench_function(format!("{name}_{label}"), |b| {
+                    b.iter(|| ok(spec.evaluate_str(black_box(&text), &opts)))
+                });
+            }
+        }
+        g.finish();
+    }
+
+    // lists of 1 to 1,000 units
+    {
+        let base: serde_json::Value = ok(serde_json::from_str(&ok(example("partly_compliant"))));
+        let mut g = c.benchmark_group("units");
+        for n in SIZES {
+            let text = ok(serde_json::to_string(&gen::with_units(&base, n)));
+            let sub = ok(spec.ingest_str(&text));
+            g.bench_function(format!("outcomes_{n:04}"), |b| {
+                b.iter(|| ok(spec.outcomes(black_box(&sub), &fast)))
+            });
+            g.bench_function(format!("json_report_{n:04}"), |b| {
+                b.iter(|| ok(spec.evaluate_str(black_box(&text), &fast)))
+            });
+        }
+        g.finish();
+    }
+
+    c.final_summary();
+    summary(&dir, &specs);
+}
+
+/// Median of one benchmark, in nanoseconds, from criterion's estimates.
+fn median(dir: &std::path::Path, group: &str, id: &str) -> Option<f64> {
+    let p = dir.join(group).join(id).join("new").join("estimates.json");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok()?;
+    v.get("median")?.get("point_estimate")?.as_f64()
+}
+
+fn show(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+fn summary(dir: &std::path::Path, specs: &[String]) {
+    println!("\n== summary: medians (criterion), 34 rules, submission `{TIMED}` (4 units)\n");
+    for (group, title) in [
+        ("eval", "(a) evaluate every rule, submission pre-loaded"),
+        ("json", "(b) JSON text to verdicts"),
+    ] {
+        println!("{title}");
+        let ns_outcomes = median(dir, group, "netspec_outcomes");
+        let ns_report = median(dir, group, "netspec_report");
+        println!(
+            "  {:<26} {:>12}  {:>16}  {:>16}",
+            "engine", "median", "outcomes ÷ this", "report ÷ this"
+        );
+        for id in [
+            "netspec_outcomes",
+            "netspec_report",
+            "netspec_evaluate_value",
+            "datalogic",
+            "zen",
+            "typed",
+        ] {
+            let Some(t) = median(dir, group, id) else {
+                continue;
+            };
+            let ratio = |x: Option<f64>| x.map_or("-".into(), |x| format!("{:.2}", x / t));
+            println!(
+                "  {:<26} {:>12}  {:>16}  {:>16}",
+                id,
+                show(t),
+                ratio(ns_outcomes),
+                ratio(ns_report)
+            );
+        }
+        println!();
+    }
+    println!("compile");
+    let mut largest: Option<(f64, &str)> = None;
+    for name in specs {
+        if let Some(t) = median(dir, "compile", name) {
+            println!("  {name:<26} {:>12}", show(t));
+            let sources = spec_sources(name).1;
+            let bytes = sources
+                .names()
+                .filter_map(|n| sources.get(n))
+                .map(|s| s.len())
+                .sum::<usize>() as f64;
+            if largest.is_none_or(|(b, _)| bytes > b) {
+                largest = Some((bytes, name));
+            }
+        }
+    }
+    for id in ["peer_datalogic_34_rules", "peer_zen_34_rules"] {
+        if let Some(t) = median(dir, "compile", id) {
+            println!("  {id:<26} {:>12}", show(t));
+        }
+    }
+    if let Some((bytes, name)) = largest {
+        if let Some(t) = median(dir, "compile", name) {
+            println!(
+                "  largest spec: {name} ({:.0} KiB with what it uses): {}",
+                bytes / 1024.0,
+                show(t)
+            );
+        }
+    }
+    println!("\nreport (JSON text to report)");
+    for name in ["non_compliant", "half_filled"] {
+        for label in ["explained", "plain"] {
+            let id = format!("{name}_{label}");
+            if let Some(t) = median(dir, "report", &id) {
+                println!("  {id:<26} {:>12}", show(t));
+            }
+        }
+    }
+    println!("\nunits (scaling with the list length)");
+    for kind in ["outcomes", "json_report"] {
+        let points: Vec<(f64, f64)> = SIZES
+            .iter()
+            .filter_map(|&n| Some((n as f64, median(dir, "units", &format!("{kind}_{n:04}"))?)))
+            .collect();
+        for (n, t) in &points {
+            println!(
+                "  {kind:<12} {n:>5} units {:>12}  ({} per unit)",
+                show(*t),
+                show(t / n)
+            );
+        }
+        if points.len() >= 2 {
+            let k = points.len() as f64;
+            let (sx, sy) = points
+                .iter()
+                .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+            let (mx, my) = (sx / k, sy / k);
+            let sxy: f64 = points.iter().map(|(x, y)| (x - mx) * (y - my)).sum();
+            let sxx: f64 = points.iter().map(|(x, _)| (x - mx) * (x - mx)).sum();
+            let slope = sxy / sxx;
+            let intercept = my - slope * mx;
+            let ss_res: f64 = points
+                .iter()
+                .map(|(x, y)| (y - intercept - slope * x).powi(2))
+                .sum();
+            let ss_tot: f64 = points.iter().map(|(_, y)| (y - my).powi(2)).sum();
+            println!(
+                "  {kind}: slope {} per unit, intercept {}, R² = {:.5} (linear fit over 1..1000 units)",
+                show(slope),
+                show(intercept),
+                1.0 - ss_res / ss_tot
+            );
+        }
+    }
+}

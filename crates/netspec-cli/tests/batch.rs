@@ -1,0 +1,185 @@
+//! End-to-end tests of `netspec eval SPEC --batch FILE`: one report per
+//! line, in input order, each equal to the single evaluation of that line;
+//! a bad line reported on its own line without stopping the batch.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn netspec(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_netspec"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let p = std::env::temp_dir().join(format!("netspec-batch-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&p);
+    std::fs::create_dir_all(&p).unwrap();
+    p
+}
+
+const SPEC: &str = "specs/adult_critical_care.netspec";
+
+/// The four adult critical care examples, each on one line, varied so that
+/// no two lines are the same.
+fn submissions(n: usize) -> Vec<String> {
+    let names = [
+        "compliant",
+        "partly_compliant",
+        "non_compliant",
+        "half_filled",
+    ];
+    (0..n)
+        .map(|i| {
+            let name = names[i % names.len()];
+            let text = std::fs::read_to_string(
+                root().join(format!("specs/examples/adult_critical_care/{name}.json")),
+            )
+            .unwrap();
+            let mut v: Value = serde_json::from_str(&text).unwrap();
+            if let Some(units) = v.get_mut("units").and_then(Value::as_array_mut) {
+                if let Some(u) = units.first_mut() {
+                    u["mm_meetings"] = Value::from((i % 14) as i64);
+                    u["name"] = Value::from(format!("Unit of line {}", i + 1));
+                }
+            }
+            serde_json::to_string(&v).unwrap()
+        })
+        .collect()
+}
+
+/// The single evaluation of one submission, as `netspec eval --format json` prints it.
+fn single(dir: &Path, i: usize, text: &str, extra: &[&str]) -> (Value, Option<i32>) {
+    let file = dir.join(format!("single-{i}.json"));
+    std::fs::write(&file, text).unwrap();
+    let mut args = vec!["eval", SPEC, file.to_str().unwrap(), "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = netspec(&args);
+    (
+        serde_json::from_slice(&out.stdout).unwrap(),
+        out.status.code(),
+    )
+}
+
+#[test]
+fn every_line_equals_its_single_evaluation_in_input_order() {
+    let dir = temp_dir("order");
+    let lines = submissions(40);
+    let file = dir.join("subs.jsonl");
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    for extra in [&[][..], &["--no-explanations", "--as-of", "2025-09-30"][..]] {
+        let mut args = vec!["eval", SPEC, "--batch", file.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let out = netspec(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let got: Vec<&str> = stdout.lines().collect();
+        assert_eq!(got.len(), lines.len());
+        for (i, (line, sub)) in got.iter().zip(&lines).enumerate() {
+            // compact JSON, one report per line
+            assert!(!line.contains('\n') && line.starts_with("{\"spec\""));
+            let batch: Value = serde_json::from_str(line).unwrap();
+            let (one, _) = single(&dir, i, sub, extra);
+            assert_eq!(batch, one, "line {}", i + 1);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_bad_line_is_reported_on_its_line_and_the_rest_are_evaluated() {
+    let dir = temp_dir("bad");
+    let mut lines = submissions(6);
+    lines[1] = "{\"units\": [".to_string(); // not JSON
+    lines[3] = r#"{"units": [{"funded_beds": "ten"}], "assessed_on": "2025-06-30"}"#.to_string();
+    // a blank line is skipped, and does not shift the line numbers
+    let text = format!("{}\n\n{}\n", lines[..3].join("\n"), lines[3..].join("\n"));
+    let file = dir.join("subs.jsonl");
+    std::fs::write(&file, text).unwrap();
+    let out = netspec(&["eval", SPEC, "--batch", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("2 of 6 line(s) were not valid submissions"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let got: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got.len(), 6);
+    // input line 2: not JSON
+    assert_eq!(got[1]["line"], 2);
+    assert_eq!(got[1]["diagnostics"][0]["code"], "NS0207");
+    // input line 5 (after the blank line 4): a wrong type, with its pointer
+    assert_eq!(got[3]["line"], 5);
+    assert_eq!(got[3]["diagnostics"][0]["code"], "NS0201");
+    assert_eq!(got[3]["diagnostics"][0]["path"], "/units/0/funded_beds");
+    for i in [0, 2, 4, 5] {
+        let (one, _) = single(&dir, i, &lines[i], &[]);
+        assert_eq!(got[i], one, "line {i}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn batch_reads_stdin_and_fail_on_applies_to_every_report() {
+    let lines = submissions(4);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_netspec"))
+        .args(["eval", SPEC, "--batch", "-", "--fail-on", "red"])
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(lines.join("\n").as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 4);
+    // the non-compliant example is red
+    assert_eq!(out.status.code(), Some(1));
+    // piped: no progress bar on stderr
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn batch_and_a_submission_are_exclusive_and_an_unreadable_file_is_exit_2() {
+    let out = netspec(&[
+        "eval",
+        SPEC,
+        "specs/examples/adult_critical_care/compliant.json",
+        "--batch",
+        "x.jsonl",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = netspec(&["eval", SPEC, "--batch", "no/such/file.jsonl"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+    let out = netspec(&["eval", SPEC]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,562 @@
+//! The fast path of reading a submission: JSON text straight into the typed
+//! records the rules read, in one pass, with no intermediate JSON tree.
+//!
+//! It handles only the common case, a clean submission: well-formed JSON
+//! whose every key is a declared input (or `assessed_on` / `evidence`),
+//! every value of the declared type and within its bounds, no key twice.
+//! Anything else (a syntax error, an unknown key, a wrong type, a value out
+//! of range, a duplicate key, an escape it does not decode, a limit reached)
+//! makes it give up (`None`), and the caller reads the text again through
+//! the full path ([`crate::submission`]), which finds and explains every
+//! problem. So a submission read here is exactly the one the full path
+//! would have produced, and every diagnostic still comes from one place.
+
+use std::collections::BTreeMap;
+
+use crate::calendar::Date;
+use crate::ir::{Bound, FieldKind, RecordId, ScalarTy, Schema};
+use crate::limits::Limits;
+use crate::number::Num;
+use crate::submission::{Record, Stored, Submission};
+
+/// Reads `text` if it is a clean submission within `limits`; `None` means
+/// "use the full path" (which also reports any limit reached).
+pub(crate) fn read(schema: &Schema, text: &str, limits: &Limits) -> Option<Submission> {
+    if text.len() > limits.max_submission_bytes {
+        return None;
+    }
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let mut r = Reader {
+        s: text,
+        b: text.as_bytes(),
+        i: 0,
+        schema,
+        max_list_len: limits.max_list_len,
+        max_depth: limits.max_json_depth,
+        depth: 0,
+        assessed_on: None,
+        evidence: BTreeMap::new(),
+    };
+    r.ws();
+    let root = r.record(0, "", true)?;
+    r.ws();
+    if r.i != r.b.len() {
+        return None;
+    }
+    Some(Submission {
+        root,
+        assessed_on: r.assessed_on,
+        evidence: r.evidence,
+        warnings: Vec::new(),
+    })
+}
+
+struct Reader<'t, 's> {
+    s: &'t str,
+    b: &'t [u8],
+    i: usize,
+    schema: &'s Schema,
+    max_list_len: usize,
+    /// Deepest nesting of objects and arrays allowed, and the current one.
+    max_depth: usize,
+    depth: usize,
+    assessed_on: Option<Date>,
+    evidence: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// A string as read: borrowed from the text when it has no escapes.
+enum Str<'t> {
+    Raw(&'t str),
+    Owned(String),
+}
+
+impl Str<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Str::Raw(s) => s,
+            Str::Owned(s) => s,
+        }
+    }
+}
+
+impl<'t> Reader<'t, '_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> bool {
+        if self.b.get(self.i..self.i + word.len()) == Some(word) {
+            self.i += word.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// `null`, consumed.
+    fn null(&mut self) -> bool {
+        self.literal(b"null")
+    }
+
+    /// The end of a run of plain string characters from `self.i`.
+    fn run_end(&self) -> usize {
+        let rest = self.b.get(self.i..).unwrap_or_default();
+        self.i
+            + rest
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                .unwrap_or(rest.len())
+    }
+
+    fn string(&mut self) -> Option<Str<'t>> {
+        self.eat(b'"')?;
+        let start = self.i;
+        self.i = self.run_end();
+        match self.peek()? {
+            b'"' => {
+                // split at ASCII quotes, so on character boundaries
+                let s = self.s.get(start..self.i)?;
+                self.i += 1;
+                return Some(Str::Raw(s));
+            }
+            b'\\' => {}
+            _ => return None,
+        }
+        // with escapes: decode into an owned string
+        let mut out = String::from(self.s.get(start..self.i)?);
+        loop {
+            let run = self.i;
+            self.i = self.run_end();
+            out.push_str(self.s.get(run..self.i)?);
+            match self.peek()? {
+                b'"' => {
+                    self.i += 1;
+                    return Some(Str::Owned(out));
+                }
+                b'\\' => {
+                    self.i += 1;
+                    let e = self.peek()?;
+                    self.i += 1;
+                    out.push(match e {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let hex = self.s.get(self.i..self.i + 4)?;
+                            let code = u32::from_str_radix(hex, 16).ok()?;
+                            self.i += 4;
+                            // surrogate pairs are left to the full path
+                            char::from_u32(code)?
+                        }
+                        _ => return None,
+                    });
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// The text of a JSON number, checked against the JSON grammar.
+    fn number(&mut self) -> Option<&'t str> {
+        let start = self.i;
+        let _ = self.eat(b'-');
+        match self.peek()? {
+            b'0' => self.i += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.eat(b'.').is_some() {
+            if !self.peek()?.is_ascii_digit() {
+                return None;
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.i += 1;
+            }
+            if !self.peek()?.is_ascii_digit() {
+                return None;
+            }
+            self.digits();
+        }
+        self.s.get(start..self.i)
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    /// After a value in an object or array: `,` (more follow) or the closer.
+    fn next(&mut self, close: u8) -> Option<bool> {
+        self.ws();
+        match self.peek()? {
+            b',' => {
+                self.i += 1;
+                self.ws();
+                Some(true)
+            }
+            c if c == close => {
+                self.i += 1;
+                Some(false)
+            }
+            _ => None,
+        }
+    }
+
+    fn record(&mut self, rec: RecordId, pointer: &str, root: bool) -> Option<Record> {
+        self.depth += 1;
+        let r = self.record_body(rec, pointer, root);
+        self.depth -= 1;
+        r
+    }
+
+    fn record_body(&mut self, rec: RecordId, pointer: &str, root: bool) -> Option<Record> {
+        if self.depth > self.max_depth {
+            return None;
+        }
+        let schema = self.schema.records.get(rec)?;
+        let fields = &schema.fields;
+        let mut slots: Vec<Option<Stored>> = vec![None; fields.len()];
+        let mut seen = Seen::new(fields.len());
+        let (mut seen_date, mut seen_evidence) = (false, false);
+        self.eat(b'{')?;
+        self.ws();
+        if self.eat(b'}').is_some() {
+            return Some(Record {
+                pointer: pointer.into(),
+                slots,
+            });
+        }
+        // keys usually come in declaration order: look from the last one on
+        let mut hint = 0;
+        loop {
+            let key = self.string()?;
+            let key = key.as_str();
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
+            if root && key == "assessed_on" {
+                if std::mem::replace(&mut seen_date, true) {
+                    return None;
+                }
+                if !self.null() {
+                    self.assessed_on = Some(Date::parse(self.string()?.as_str())?);
+                }
+            } else if root && key == "evidence" {
+                if std::mem::replace(&mut seen_evidence, true) {
+                    return None;
+                }
+                self.evidence()?;
+            } else {
+                let slot = (hint..fields.len())
+                    .chain(0..hint)
+                    .find(|&s| fields.get(s).is_some_and(|f| f.name == key))?;
+                hint = slot + 1;
+                if seen.insert(slot) {
+                    return None;
+                }
+                let field = fields.get(slot)?;
+                if !self.null() {
+                    let stored = match &field.kind {
+                        FieldKind::Scalar { ty, min, max } => self.scalar(*ty, *min, *max)?,
+                        FieldKind::Group { record } => {
+                            let path = format!("{pointer}/{}", escape(key));
+                            Stored::Group(self.record(*record, &path, false)?)
+                        }
+                        FieldKind::List {
+                            record,
+                            min_len,
+                            max_len,
+                        } => {
+                            let path = format!("{pointer}/{}", escape(key));
+                            let items = self.list(*record, &path)?;
+                            if min_len.is_some_and(|lo| items.len() < lo)
+                                || max_len.is_some_and(|hi| items.len() > hi)
+                            {
+                                return None;
+                            }
+                            Stored::List(items)
+                        }
+                    };
+                    *slots.get_mut(slot)? = Some(stored);
+                }
+            }
+            if !self.next(b'}')? {
+                break;
+            }
+        }
+        Some(Record {
+            pointer: pointer.into(),
+            slots,
+        })
+    }
+
+    fn list(&mut self, rec: RecordId, path: &str) -> Option<Vec<Record>> {
+        self.depth += 1;
+        let r = self.list_body(rec, path);
+        self.depth -= 1;
+        r
+    }
+
+    fn list_body(&mut self, rec: RecordId, path: &str) -> Option<Vec<Record>> {
+        if self.depth > self.max_depth {
+            return None;
+        }
+        self.eat(b'[')?;
+        self.ws();
+        let mut out = Vec::new();
+        if self.eat(b']').is_some() {
+            return Some(out);
+        }
+        let mut ipath = String::with_capacity(path.len() + 4);
+        loop {
+            if out.len() >= self.max_list_len {
+                return None;
+            }
+            ipath.clear();
+            ipath.push_str(path);
+            ipath.push('/');
+            push_index(&mut ipath, out.len());
+            out.push(self.record(rec, &ipath, false)?);
+            if !self.next(b']')? {
+                return Some(out);
+            }
+        }
+    }
+
+    fn scalar(&mut self, ty: ScalarTy, min: Option<Bound>, max: Option<Bound>) -> Option<Stored> {
+        Some(match ty {
+            ScalarTy::Bool => {
+                if self.literal(b"true") {
+                    Stored::Bool(true)
+                } else if self.literal(b"false") {
+                    Stored::Bool(false)
+                } else {
+                    return None;
+                }
+            }
+            ScalarTy::Text => Stored::Text(match self.string()? {
+                Str::Raw(s) => s.into(),
+                Str::Owned(s) => s.into_boxed_str(),
+            }),
+            ScalarTy::Enum(e) => {
+                let s = self.string()?;
+                let variants = &self.schema.enums.get(e)?.variants;
+                let i = variants.iter().position(|v| v == s.as_str())?;
+                Stored::Enum(u32::try_from(i).ok()?)
+            }
+            ScalarTy::Date => {
+                let d = Date::parse(self.string()?.as_str())?;
+                let below = matches!(min, Some(Bound::Date(m)) if d < m);
+                let above = matches!(max, Some(Bound::Date(m)) if d > m);
+                if below || above {
+                    return None;
+                }
+                Stored::Date(d)
+            }
+            ScalarTy::Int | ScalarTy::Number | ScalarTy::Percent => {
+                let text = self.number()?;
+                let num = number_value(text)?;
+                if ty == ScalarTy::Int && !num.is_integer() {
+                    return None;
+                }
+                let (value, min, max) = if ty == ScalarTy::Percent {
+                    (
+                        num.over(Num::int(100)).ok()?,
+                        min.or(Some(Bound::Num(Num::ZERO))),
+                        max.or(Some(Bound::Num(Num::ONE))),
+                    )
+                } else {
+                    (num, min, max)
+                };
+                let below = matches!(min, Some(Bound::Num(m)) if value.compare(m).is_lt());
+                let above = matches!(max, Some(Bound::Num(m)) if value.compare(m).is_gt());
+                if below || above {
+                    return None;
+                }
+                Stored::Num(value)
+            }
+        })
+    }
+
+    /// `{ "REQ-ID": { "key": "reference" | null, … }, … }`
+    fn evidence(&mut self) -> Option<()> {
+        // `evidence` and its objects nest two levels below the root
+        if self.depth + 2 > self.max_depth {
+            return None;
+        }
+        self.eat(b'{')?;
+        self.ws();
+        if self.eat(b'}').is_some() {
+            return Some(());
+        }
+        loop {
+            let id = self.string()?.as_str().to_string();
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
+            self.eat(b'{')?;
+            self.ws();
+            let mut m = BTreeMap::new();
+            if self.eat(b'}').is_none() {
+                loop {
+                    let k = self.string()?.as_str().to_string();
+                    self.ws();
+                    self.eat(b':')?;
+                    self.ws();
+                    // a null reference (not given) is left to the full path
+                    let r = self.string()?.as_str().to_string();
+                    if m.insert(k, r).is_some() {
+                        return None;
+                    }
+                    if !self.next(b'}')? {
+                        break;
+                    }
+                }
+            }
+            if m.len() > self.max_list_len || self.evidence.insert(id, m).is_some() {
+                return None;
+            }
+            if self.evidence.len() > self.max_list_len {
+                return None;
+            }
+            if !self.next(b'}')? {
+                return Some(());
+            }
+        }
+    }
+}
+
+/// The slots already given in one object (a key given twice is left to the full path).
+enum Seen {
+    Few(u64),
+    Many(Vec<bool>),
+}
+
+impl Seen {
+    fn new(n: usize) -> Seen {
+        if n <= 64 {
+            Seen::Few(0)
+        } else {
+            Seen::Many(vec![false; n])
+        }
+    }
+
+    /// Marks `slot`; true if it was already marked.
+    fn insert(&mut self, slot: usize) -> bool {
+        match self {
+            Seen::Few(bits) => {
+                let bit = 1u64 << (slot % 64);
+                let was = *bits & bit != 0;
+                *bits |= bit;
+                was
+            }
+            Seen::Many(v) => v.get_mut(slot).is_none_or(|b| std::mem::replace(b, true)),
+        }
+    }
+}
+
+/// The exact value of a JSON number's text, as the full path reads it.
+fn number_value(text: &str) -> Option<Num> {
+    let plain = text.len() <= 18 && !text.contains(['.', 'e', 'E']);
+    if plain {
+        if let Ok(i) = text.parse::<i64>() {
+            return Some(Num::int(i.into()));
+        }
+    }
+    Num::parse_decimal(text)
+}
+
+fn push_index(s: &mut String, i: usize) {
+    use std::fmt::Write as _;
+    let _ = write!(s, "{i}");
+}
+
+/// Escapes a key for a JSON pointer (declared names never need it, but the
+/// full path escapes, so this does too).
+fn escape(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.contains(['~', '/']) {
+        key.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        key.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::submission::{ingest, parse_json};
+    use crate::{Sources, Spec};
+
+    fn root() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    fn compile(name: &str) -> Option<Spec> {
+        let path = format!("specs/{name}.netspec");
+        let sources: Sources =
+            crate::gather_sources(&path, |p| std::fs::read_to_string(root().join(p)).ok());
+        Spec::compile(&path, &sources).ok()
+    }
+
+    /// The fast path gives up, or gives exactly what the full path gives.
+    fn same(spec: &Spec, text: &str) -> bool {
+        let schema = &spec.checked().schema;
+        let fast = read(schema, text, &Limits::default());
+        let full = parse_json(text).ok().and_then(|v| ingest(schema, &v).ok());
+        match (&fast, &full) {
+            (None, _) => true,
+            (Some(a), Some(b)) => {
+                a.root == b.root
+                    && a.assessed_on == b.assessed_on
+                    && a.evidence == b.evidence
+                    && a.warnings.is_empty()
+                    && b.warnings.is_empty()
+            }
+            (Some(_), None) => false,
+        }
+    }
+
+    #[test]
+    fn reads_every_bundled_example_as_the_full_path_does() {
+        let mut read_fast = 0;
+        for spec_name in ["adult_critical_care", "burns", "renal", "major_trauma"] {
+            let Some(spec) = compile(spec_name) else {
+                unreachable!("{spec_name} compiles")
+            };
+            let dir = root().join("specs/examples").join(spec_name);
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                assert!(same(&spec, &text), "{}", e.path().display());
+                if read(&spec.checked().schema, &text, &Limits::default()).is_some() {
+                    read_fast += 1;
+                }
+            }
+        }
+        assert_eq!(read_fast, 16, "every bundled example is clean");
+    }
+}

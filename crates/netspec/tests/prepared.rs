@@ -1,0 +1,150 @@
+//! The read-once API: `Spec::ingest_str` / `ingest`, then
+//! `evaluate_submission` and `outcomes`, give exactly what `evaluate_str`
+//! gives, for every bundled spec and example, with and without
+//! explanations and with an `as_of` override.
+
+use std::path::{Path, PathBuf};
+
+use netspec::{Date, EvalError, EvalOptions, Outcome, Sources, Spec};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn compile(name: &str) -> Result<Spec, String> {
+    let path = format!("specs/{name}.netspec");
+    let sources = netspec::gather_sources(&path, |p| std::fs::read_to_string(root().join(p)).ok());
+    Spec::compile(&path, &sources).map_err(|e| e.render())
+}
+
+fn examples(name: &str) -> Vec<(String, String)> {
+    let dir = root().join("specs/examples").join(name);
+    let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| {
+                    let p = e.path();
+                    let text = std::fs::read_to_string(&p).ok()?;
+                    Some((p.display().to_string(), text))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+fn spec_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("specs"))
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| {
+                    let p = e.path();
+                    if p.extension()? != "netspec" {
+                        return None;
+                    }
+                    Some(p.file_stem()?.to_str()?.to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn read_once_evaluations_equal_evaluate_str() -> Result<(), String> {
+    let as_of = Date::parse("2025-09-30");
+    let mut seen = 0;
+    for name in spec_names() {
+        let spec = compile(&name)?;
+        for (file, text) in examples(&name) {
+            let sub = spec.ingest_str(&text).map_err(|e| format!("{file}: {e}"))?;
+            let value: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| format!("{file}: {e}"))?;
+            let sub2 = spec.ingest(&value).map_err(|e| format!("{file}: {e}"))?;
+            for explanations in [true, false] {
+                for as_of in [None, as_of] {
+                    let opts = EvalOptions {
+                        as_of,
+                        explanations,
+                    };
+                    let whole = spec
+                        .evaluate_str(&text, &opts)
+                        .map_err(|e| format!("{file}: {e}"))?;
+                    let read_once = spec
+                        .evaluate_submission(&sub, &opts)
+                        .map_err(|e| format!("{file}: {e}"))?;
+                    assert_eq!(whole, read_once, "{file}");
+                    let from_value = spec
+                        .evaluate_submission(&sub2, &opts)
+                        .map_err(|e| format!("{file}: {e}"))?;
+                    assert_eq!(whole, from_value, "{file}");
+                    let outcomes = spec
+                        .outcomes(&sub, &opts)
+                        .map_err(|e| format!("{file}: {e}"))?;
+                    let expected: Vec<Outcome> =
+                        whole.requirements.iter().map(|r| r.outcome).collect();
+                    assert_eq!(outcomes, expected, "{file}");
+                }
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen >= 48, "only {seen} examples");
+    Ok(())
+}
+
+#[test]
+fn outcomes_need_an_assessment_date_when_the_spec_has_date_rules() -> Result<(), String> {
+    let text = r#"spec demo "Demo" { version "1" }
+inputs "U" { reviewed: date "Reviewed on" }
+area quality { requirement QU-01 must "Reviewed" { reviewed within 12 months } }
+"#;
+    let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", text))
+        .map_err(|e| e.render())?;
+    let sub = spec
+        .ingest_str(r#"{"reviewed": "2025-01-01"}"#)
+        .map_err(|e| e.to_string())?;
+    let plain = EvalOptions {
+        as_of: None,
+        explanations: false,
+    };
+    assert!(matches!(
+        spec.outcomes(&sub, &plain),
+        Err(EvalError::Invalid { .. })
+    ));
+    let dated = EvalOptions {
+        as_of: Date::parse("2025-06-30"),
+        explanations: false,
+    };
+    assert_eq!(
+        spec.outcomes(&sub, &dated).map_err(|e| e.to_string())?,
+        vec![Outcome::Met]
+    );
+    Ok(())
+}
+
+#[test]
+fn ingest_reports_the_same_errors_as_evaluate_str() -> Result<(), String> {
+    let spec = compile("adult_critical_care")?;
+    for bad in [
+        "{",
+        "[]",
+        r#"{"units": [{"funded_beds": "ten"}]}"#,
+        r#"{"assessed_on": "2025-02-30"}"#,
+        r#"{"units": [{"unit_type": "Combined"}], "unit_count": 3}"#,
+    ] {
+        let a = spec
+            .ingest_str(bad)
+            .map(|_| ())
+            .map_err(|e| e.diagnostics());
+        let b = spec
+            .evaluate_str(bad, &EvalOptions::default())
+            .map(|_| ())
+            .map_err(|e| e.diagnostics());
+        assert!(a.is_err(), "{bad}");
+        assert_eq!(a, b, "{bad}");
+    }
+    Ok(())
+}
