@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# What CI runs for the web pages (bindings/web): the self-assessment form and
+# the spec playground, tested end to end in headless Chromium.
+#
+# Run it after the WebAssembly package is built (bindings/wasm/ci.sh or
+# build.sh); on a machine where it is not built yet, this builds it with
+# bindings/wasm/build.sh. Then it installs what the tests need and is
+# missing (Debian's chromium with apt-get, node and npm with apt-get,
+# playwright-core with `npm ci`), bundles the specs, builds the CLI (the
+# export test compares the page's report with `netspec eval`), and runs
+# every test: unit, end-to-end and the performance budget.
+#
+# Environment: CHROMIUM (default /usr/bin/chromium), NETSPEC_CLI (default
+# <repo>/target/debug/netspec, built here), CARGO_TARGET_DIR.
+# Screenshots and other artifacts: bindings/web/test-artifacts/.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+T_ALL=$SECONDS
+timed() {
+  local name=$1 t0=$SECONDS rc=0
+  shift
+  "$@" || rc=$?
+  echo "[time] $name: $((SECONDS - t0))s"
+  return $rc
+}
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+APT_UPDATED=0
+need_apt() { # installs the Debian packages that are not installed yet
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ $APT_UPDATED = 0 ]; then
+    $SUDO apt-get update -qq
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+printf '\n=== the WebAssembly package (bindings/wasm)\n'
+WASM_PKG=$REPO/bindings/wasm/pkg
+if [ -f "$WASM_PKG/web/netspec_wasm_bg.wasm" ] && [ -f "$WASM_PKG/web/netspec_wasm.js" ] && [ -f "$WASM_PKG/core.mjs" ]; then
+  echo "built: $WASM_PKG/web"
+else
+  echo "not built yet: running bindings/wasm/build.sh"
+  timed "bindings/wasm/build.sh" bash "$REPO/bindings/wasm/build.sh"
+fi
+
+printf '\n=== node, npm and Chromium\n'
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  timed "apt nodejs npm" need_apt nodejs npm
+fi
+node --version
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+if [ ! -x "$CHROMIUM" ]; then
+  timed "apt chromium" need_apt chromium
+fi
+"$CHROMIUM" --version 2>/dev/null || true
+export CHROMIUM
+
+printf '\n=== npm ci (playwright-core: drives the system Chromium, downloads no browser)\n'
+cd "$HERE"
+if [ ! -f node_modules/playwright-core/package.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  timed "npm ci" npm ci --no-audit --no-fund
+fi
+
+printf '\n=== spec bundle\n'
+timed "bundle specs" node scripts/bundle-specs.mjs
+
+printf '\n=== the CLI (for the export test)\n'
+# host builds with rustup's cargo when there is one, else Debian's
+if command -v rustup >/dev/null 2>&1; then
+  hcargo() { env -u RUSTC -u RUSTDOC -u RUSTC_BOOTSTRAP cargo "$@"; }
+else
+  hcargo() { RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc /usr/bin/cargo "$@"; }
+fi
+if [ -z "${NETSPEC_CLI:-}" ]; then
+  (cd "$REPO" && timed "cargo build -p netspec-cli" hcargo build --locked -q -p netspec-cli)
+  NETSPEC_CLI=${CARGO_TARGET_DIR:-$REPO/target}/debug/netspec
+fi
+export NETSPEC_CLI
+echo "CLI: $NETSPEC_CLI"
+
+printf '\n=== node --test (unit, end-to-end in headless Chromium, performance budget)\n'
+rm -rf test-artifacts
+timed "node --test" node --test --test-concurrency=1 test/*.test.mjs
+echo "artifacts (screenshots, exported submission, printed summary, bench.json): $HERE/test-artifacts"
+echo "[time] bindings/web/ci.sh total: $((SECONDS - T_ALL))s"

@@ -1,0 +1,48 @@
+// The engine (bindings/wasm, served under /wasm/) and the bundled specs
+// (generated/specs.js, built by scripts/bundle-specs.mjs).
+import init, { compile, explain, NetspecError, version } from '../wasm/web.js';
+
+export { explain, NetspecError };
+
+/** Every bundled file by name relative to specs/, and the spec menu: set by loadEngine(). */
+export let bundledFiles = {};
+export let bundledSpecs = [];
+
+let ready;
+/**
+ * Loads the WebAssembly engine and the bundled specs, once, side by side:
+ * the engine starts while the (large) bundle is still arriving.
+ */
+export function loadEngine() {
+  if (!ready) {
+    ready = Promise.all([init(), import('../generated/specs.js')]).then(([, bundle]) => {
+      bundledFiles = bundle.files;
+      bundledSpecs = bundle.specs;
+    });
+  }
+  return ready;
+}
+
+export const engineVersion = () => version;
+
+/**
+ * Compiles spec source. `name` is its file name (relative paths in `use` and
+ * `given file` resolve from it); every bundled file but the spec itself is
+ * offered as a used file, so `use "common/network_governance.netspec"` and
+ * the examples the bundled tests read are found.
+ */
+export function compileSpec(source, { name = 'spec.netspec', tests = false } = {}) {
+  const files = {};
+  for (const [f, text] of Object.entries(bundledFiles)) if (f !== name) files[f] = text;
+  return compile(source, { name, files, tests });
+}
+
+/** The bundled spec entry for a file name, or undefined. */
+export const bundledSpec = (file) => bundledSpecs.find((s) => s.file === file);
+
+/** Today as YYYY-MM-DD in the local time zone. */
+export function today() {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
