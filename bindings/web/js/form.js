@@ -420,6 +420,7 @@ function updateRowLegend(path) {
   const legend = document.getElementById(`q${m[1]}/${m[2]}-legend`);
   const label = rowLabel(list.q, m[1], Number(m[2]));
   if (legend) legend.querySelector('.row-name').textContent = label ? `: ${label}` : '';
+  state.lastReport = ''; // the report names entries by this field: draw it again
 }
 
 function onClick(e) {
@@ -544,7 +545,7 @@ function showReport(result) {
   if (json === state.lastReport) return;
   state.lastReport = json;
   const report = result.report;
-  renderReport(panel, report, { jump: focusPath, canJump, idPrefix: 'r' });
+  renderReport(panel, report, { jump: focusPath, canJump, idPrefix: 'r', pathLabel });
   fill(
     bar,
     h('span', { class: 'status-label' }, 'Overall'),
@@ -584,6 +585,25 @@ function nearestControl(path) {
 }
 
 const canJump = (path) => nearestControl(path) !== null;
+
+/** `units[1] (South site ICU)` for a pointer inside a list entry, as the engine names entries; null outside lists. */
+function pathLabel(path) {
+  const segs = ptr.parse(path);
+  const parts = [];
+  let base = '';
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i];
+    if (/^\d+$/.test(s)) {
+      const list = state.controls.get(base);
+      if (list && list.kind === 'list' && i < segs.length - 1) {
+        const label = rowLabel(list.q, base, Number(s));
+        parts.push(`${list.q.name}[${s}]${label ? ` (${label})` : ''}`);
+      }
+    }
+    base = ptr.join(base, s);
+  }
+  return parts.length ? parts.join(' › ') : null;
+}
 
 function focusPath(path) {
   const c = nearestControl(path);

@@ -37,7 +37,7 @@ export function elementPointer(element) {
  * options.idPrefix: prefix for element ids (several reports on one page).
  */
 export function renderReport(container, report, options = {}) {
-  const { jump, canJump = () => !!jump, idPrefix = 'r', hrefFor = (p) => `#q${p}` } = options;
+  const { jump, canJump = () => !!jump, idPrefix = 'r', hrefFor = (p) => `#q${p}`, pathLabel = () => null } = options;
   // keep the <details> the reader opened
   const open = new Set([...container.querySelectorAll('details[open][data-key]')].map((d) => d.dataset.key));
 
@@ -77,6 +77,9 @@ export function renderReport(container, report, options = {}) {
   );
 
   const summary = h(
+    'div',
+    { class: 'area-summary-wrap' },
+    h(
     'table',
     { class: 'area-summary' },
     h('caption', { class: 'visually-hidden' }, 'Rating of each area'),
@@ -109,6 +112,7 @@ export function renderReport(container, report, options = {}) {
           h('td', { class: 'num' }, a.counts.incomplete),
         ),
       ),
+    ),
     ),
   );
 
@@ -175,7 +179,17 @@ export function renderReport(container, report, options = {}) {
           h(
             'ul',
             { class: 'missing' },
-            r.missing.map((m) => h('li', null, link(m.path, m.question, 'question'), ' ', h('code', { class: 'path' }, m.path))),
+            r.missing.map((m) => {
+              const where = pathLabel(m.path);
+              return h(
+                'li',
+                null,
+                where ? h('span', { class: 'element' }, `${where}: `) : null,
+                link(m.path, m.question, 'question'),
+                ' ',
+                h('code', { class: 'path' }, m.path),
+              );
+            }),
           ),
         );
       }
@@ -268,7 +282,7 @@ export function renderReport(container, report, options = {}) {
     s.counts.textContent = countsText(a.counts);
   }
   for (const r of report.requirements) {
-    const json = JSON.stringify(r);
+    const json = JSON.stringify(r) + r.missing.map((m) => pathLabel(m.path) || '').join('|');
     const prev = cache.reqs.get(r.id);
     if (prev && prev.json === json) continue;
     const node = requirement(r);

@@ -4,6 +4,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   artifact,
@@ -286,5 +287,120 @@ test('every bundled spec: its compliant example entered through the form gives t
     assert.deepEqual(o.logs, []);
   } finally {
     await o.close();
+  }
+});
+
+test('a .netspec file opened in the form: every control type, nested lists, restored on reload; a broken file is refused', { skip, timeout: 90000 }, async () => {
+  const o = await open();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netspec-web-spec-'));
+  try {
+    const { page } = o;
+    await start(o);
+    const source = `spec demo "Demo network" {
+  version "0.1"
+}
+
+use "common/network_governance.netspec"
+
+inputs "Service" {
+  beds: int min 0 max 50 "How many beds?"
+    unit "beds"
+  share: percent "What share of patients were seen within 4 hours?"
+  kind: enum(day_case, inpatient) "Which kind of service?"
+  reviewed_on: date "When was the service last reviewed?"
+  open_weekends: bool "Is it open at weekends?"
+  staff: list max 2 "Staff" {
+    name: text "Name"
+    wte: number min 0 "Whole-time equivalent"
+    shifts: list "Shifts" {
+      label: text "Shift"
+      covered: bool "Covered?"
+    }
+  }
+}
+
+area workforce {
+  requirement DEMO-WF-01 must "At least 5 beds" {
+    beds >= 5
+    ref "demo"
+  }
+  requirement DEMO-WF-02 should "Every shift covered" {
+    all s in staff: all x in s.shifts: x.covered
+    ref "demo"
+  }
+}
+
+area quality {
+  requirement DEMO-QU-01 should "Seen within 4 hours" {
+    share >= 90%
+    ref "demo"
+  }
+}
+`;
+    const file = path.join(dir, 'demo.netspec');
+    fs.writeFileSync(file, source);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator('#open-spec').click()]);
+    await chooser.setFiles(file);
+    await page.waitForFunction(() => document.getElementById('spec-title').textContent.startsWith('Demo network'));
+    assert.equal(await page.locator('#spec-select').inputValue(), 'file:demo.netspec');
+    const kinds = await page.evaluate(() =>
+      Object.fromEntries(['beds', 'share', 'kind', 'reviewed_on', 'open_weekends'].map((n) => {
+        const el = document.getElementById(`q/${n}`);
+        return [n, `${el.tagName.toLowerCase()} ${el.type || ''} ${el.getAttribute('min') ?? ''}-${el.getAttribute('max') ?? ''}`.trim()];
+      })),
+    );
+    assert.deepEqual(kinds, {
+      beds: 'input number 0-50',
+      share: 'input number 0-100',
+      kind: 'select select-one -',
+      reviewed_on: 'input date -',
+      open_weekends: 'fieldset fieldset -',
+    });
+    assert.equal(await page.locator(sel('q/beds-unit')).textContent(), 'beds');
+    assert.equal(await page.locator(sel('q/share-unit')).textContent(), '%');
+    assert.deepEqual(await page.locator(sel('q/kind')).locator('option').allTextContents(), ['— not answered —', 'day case', 'inpatient']);
+
+    const answers = {
+      assessed_on: '2025-06-30',
+      beds: 3,
+      share: 92.5,
+      kind: 'inpatient',
+      reviewed_on: '2025-01-15',
+      open_weekends: false,
+      staff: [
+        { name: 'Ann', wte: 0.8, shifts: [{ label: 'early', covered: true }, { label: 'late', covered: false }] },
+        { name: 'Bo', wte: 1 },
+      ],
+    };
+    await fillForm(page, answers);
+    assert.equal(await page.locator('[data-add-for="/staff"]').isDisabled(), true, 'max 2 entries');
+    const spec = compileNode('demo.netspec', source);
+    const expected = spec.evaluate(answers);
+    assert.deepEqual(await report(page), expected);
+    assert.equal(expected.overall.rating, 'red');
+    const wf02 = page.locator('#r-req-DEMO-WF-02 .checks li.failed');
+    assert.match(await wf02.textContent(), /staff\[0\] \(Ann\) › shifts\[1\] \(late\)/);
+    // the nested element links to the nested entry
+    await wf02.locator('a.element').click();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'q/staff/0/shifts/1');
+
+    await page.reload();
+    await settled(page);
+    assert.equal(await page.locator('#spec-select').inputValue(), 'file:demo.netspec');
+    assert.deepEqual(await readForm(page, answers), leaves(answers));
+
+    // a file with an error is refused with the engine's diagnostics; the form stays
+    const broken = path.join(dir, 'broken.netspec');
+    fs.writeFileSync(broken, source.replace('beds >= 5', 'bedz >= 5'));
+    const [chooser2] = await Promise.all([page.waitForEvent('filechooser'), page.locator('#open-spec').click()]);
+    await chooser2.setFiles(broken);
+    await page.locator('#load-error').filter({ hasText: 'broken.netspec has errors' }).waitFor();
+    assert.match(await page.locator('#load-error pre').textContent(), /error\[NS0002\]: unknown name `bedz`/);
+    assert.equal(await page.locator('#spec-select').inputValue(), 'file:demo.netspec');
+    assert.match(await page.locator('#spec-title').textContent(), /^Demo network/);
+    assert.deepEqual(o.logs, []);
+  } finally {
+    await o.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
