@@ -19,7 +19,7 @@ use netspec::{EvalOptions, Spec};
 use rayon::prelude::*;
 
 /// Lines evaluated together; the bound on lines (and reports) in flight.
-const WINDOW: usize = 4096;
+const WINDOW: usize = 1024;
 
 /// What a batch did.
 pub struct Summary {
