@@ -12,8 +12,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let sources = Sources::single("fuzz.netspec", text)
-        .with("common/network_governance.netspec", GOVERNANCE);
+    let sources =
+        Sources::single("fuzz.netspec", text).with("common/network_governance.netspec", GOVERNANCE);
     match Spec::compile("fuzz.netspec", &sources) {
         Ok(spec) => {
             let _ = spec.render(spec.warnings());

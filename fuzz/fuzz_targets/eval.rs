@@ -10,33 +10,74 @@ use netspec::{Date, EvalOptions, Sources, Spec};
 
 const GOVERNANCE: &str = include_str!("../../specs/common/network_governance.netspec");
 
+/// A bundled spec: its file name, its text, and the example submissions its
+/// tests name with `given file`.
+type Bundled = (
+    &'static str,
+    &'static str,
+    [(&'static str, &'static str); 4],
+);
+
 macro_rules! specs {
     ($($name:literal),* $(,)?) => {
-        [$(($name, include_str!(concat!("../../specs/", $name)))),*]
+        [$(one!($name)),*]
     };
 }
 
-const SPECS: [(&str, &str); 12] = specs![
-    "adult_critical_care.netspec",
-    "burns.netspec",
-    "cardiac.netspec",
-    "congenital_heart_disease.netspec",
-    "hepatitis_c.netspec",
-    "major_trauma.netspec",
-    "neonatal_critical_care.netspec",
-    "neurosurgery.netspec",
-    "paediatric_critical_care.netspec",
-    "renal.netspec",
-    "spinal_surgery.netspec",
-    "surgery_in_children.netspec",
+macro_rules! one {
+    ($name:literal) => {
+        (
+            concat!($name, ".netspec"),
+            include_str!(concat!("../../specs/", $name, ".netspec")),
+            [
+                example!($name, "compliant"),
+                example!($name, "half_filled"),
+                example!($name, "non_compliant"),
+                example!($name, "partly_compliant"),
+            ],
+        )
+    };
+}
+
+macro_rules! example {
+    ($name:literal, $example:literal) => {
+        (
+            concat!("examples/", $name, "/", $example, ".json"),
+            include_str!(concat!(
+                "../../specs/examples/",
+                $name,
+                "/",
+                $example,
+                ".json"
+            )),
+        )
+    };
+}
+
+const SPECS: [Bundled; 12] = specs![
+    "adult_critical_care",
+    "burns",
+    "cardiac",
+    "congenital_heart_disease",
+    "hepatitis_c",
+    "major_trauma",
+    "neonatal_critical_care",
+    "neurosurgery",
+    "paediatric_critical_care",
+    "renal",
+    "spinal_surgery",
+    "surgery_in_children",
 ];
 
 static COMPILED: LazyLock<Vec<Spec>> = LazyLock::new(|| {
     SPECS
         .iter()
-        .filter_map(|(name, text)| {
-            let sources = Sources::single(*name, *text)
-                .with("common/network_governance.netspec", GOVERNANCE);
+        .filter_map(|(name, text, examples)| {
+            let mut sources =
+                Sources::single(*name, *text).with("common/network_governance.netspec", GOVERNANCE);
+            for (file, json) in examples {
+                sources.insert(*file, *json);
+            }
             Spec::compile(name, &sources).ok()
         })
         .collect()

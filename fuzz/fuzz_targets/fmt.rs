@@ -17,7 +17,10 @@ fuzz_target!(|data: &[u8]| {
         panic!("formatted text does not parse: {e:?}\n--- input\n{text}\n--- formatted\n{once}");
     }
     match format_source(&once) {
-        Ok(twice) => assert_eq!(once, twice, "formatting is not idempotent\n--- input\n{text}"),
+        Ok(twice) => assert_eq!(
+            once, twice,
+            "formatting is not idempotent\n--- input\n{text}"
+        ),
         Err(e) => panic!("formatted text does not format: {e:?}"),
     }
 });

@@ -222,7 +222,7 @@ fn read_file(name: &str) -> Option<String> {
 /// Compiles a spec from disk; on failure prints diagnostics and returns the exit code.
 fn load(path: &Path, format: Format) -> Result<Spec, u8> {
     let name = path.to_string_lossy().to_string();
-    read_text(path, format, 1)?;
+    read_text(path, 1).map_err(|e| e.report(&name, format, None))?;
     let sources = netspec::gather_sources(&name, read_file);
     Spec::compile(&name, &sources).map_err(|e| {
         match format {
@@ -235,28 +235,46 @@ fn load(path: &Path, format: Format) -> Result<Spec, u8> {
     })
 }
 
-/// Reads a file that must be UTF-8 text. Err(2) when it cannot be read;
-/// Err(`not_utf8`) after printing an NS0309 diagnostic when it is not UTF-8.
-fn read_text(path: &Path, format: Format, not_utf8: u8) -> Result<String, u8> {
-    let name = path.to_string_lossy().to_string();
+/// A file that could not be read as text.
+enum Unreadable {
+    /// Not there, or not readable (message printed): exit code 2.
+    Io,
+    /// Not UTF-8: an NS0309 diagnostic, and the exit code to give.
+    NotUtf8(Box<Diagnostic>, u8),
+}
+
+impl Unreadable {
+    /// Prints the NS0309 diagnostic (into `sink` for JSON output that
+    /// collects diagnostics) and returns the exit code.
+    fn report(self, name: &str, format: Format, sink: Option<&mut Vec<serde_json::Value>>) -> u8 {
+        match self {
+            Unreadable::Io => 2,
+            Unreadable::NotUtf8(d, code) => {
+                let entry = serde_json::json!({ "file": name, "diagnostics": [d] });
+                match (format, sink) {
+                    (Format::Text, _) => {
+                        let map = netspec::source::SourceMap::default();
+                        eprint!("{name}:\n{}", netspec::render(&[*d], &map));
+                    }
+                    (Format::Json, Some(all)) => all.push(entry),
+                    (Format::Json, None) => print_json(&entry),
+                }
+                code
+            }
+        }
+    }
+}
+
+/// Reads a file that must be UTF-8 text; `not_utf8` is the exit code for
+/// text that is not.
+fn read_text(path: &Path, not_utf8: u8) -> Result<String, Unreadable> {
     let bytes = std::fs::read(path).map_err(|e| {
-        eprintln!("error: cannot read `{name}`: {e}");
-        2u8
+        eprintln!("error: cannot read `{}`: {e}", path.display());
+        Unreadable::Io
     })?;
     match netspec::source::decode_utf8(&bytes) {
         Ok(text) => Ok(text.to_string()),
-        Err(d) => {
-            match format {
-                Format::Text => {
-                    let map = netspec::source::SourceMap::default();
-                    eprint!("{name}:\n{}", netspec::render(&[(*d).clone()], &map));
-                }
-                Format::Json => {
-                    print_json(&serde_json::json!({ "file": name, "diagnostics": [d] }))
-                }
-            }
-            Err(not_utf8)
-        }
+        Err(d) => Err(Unreadable::NotUtf8(d, not_utf8)),
     }
 }
 
@@ -271,8 +289,8 @@ fn check(specs: &[PathBuf], format: Format) -> u8 {
     let mut all = Vec::new();
     for path in specs {
         let name = path.to_string_lossy().to_string();
-        if let Err(code) = read_text(path, format, 1) {
-            worst = worst.max(code);
+        if let Err(e) = read_text(path, 1) {
+            worst = worst.max(e.report(&name, format, Some(&mut all)));
             continue;
         }
         let sources = netspec::gather_sources(&name, read_file);
@@ -317,9 +335,9 @@ fn eval(
         Ok(s) => s,
         Err(code) => return code,
     };
-    let text = match read_text(sub_path, format, 2) {
+    let text = match read_text(sub_path, 2) {
         Ok(t) => t,
-        Err(code) => return code,
+        Err(e) => return e.report(&sub_path.to_string_lossy(), format, None),
     };
     let opts = EvalOptions {
         as_of,

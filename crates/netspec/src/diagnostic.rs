@@ -316,6 +316,10 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Source lines longer than this (in bytes) are not drawn under a
+/// diagnostic; the note names the place instead.
+const LONGEST_SHOWN_LINE: usize = 1_000;
+
 /// Renders diagnostics rustc-style against the files they point into.
 ///
 /// Diagnostics without a span (submission problems) are drawn with their JSON
@@ -337,14 +341,27 @@ pub fn render(diagnostics: &[Diagnostic], map: &SourceMap) -> String {
         }
         .with_code(d.code.as_str())
         .with_message(d.message.clone());
-        if let Some(span) = d.span {
-            let mut label = cs::Label::primary(span.file.0 as usize, span.range());
-            if let Some(l) = &d.label {
-                label = label.with_message(l.clone());
-            }
-            cd = cd.with_labels(vec![label]);
-        }
         let mut notes = Vec::new();
+        if let Some(span) = d.span {
+            let long = map
+                .file(span.file)
+                .is_some_and(|f| f.line_len(span.start as usize) > LONGEST_SHOWN_LINE);
+            if long {
+                // a generated or minified line: name the place, don't print the line
+                if let Some(loc) = map.locate(span) {
+                    notes.push(format!(
+                        "at {}:{}:{} (the line is too long to show)",
+                        loc.file, loc.line, loc.column
+                    ));
+                }
+            } else {
+                let mut label = cs::Label::primary(span.file.0 as usize, span.range());
+                if let Some(l) = &d.label {
+                    label = label.with_message(l.clone());
+                }
+                cd = cd.with_labels(vec![label]);
+            }
+        }
         if let Some(p) = &d.path {
             if p.is_empty() {
                 notes.push("at the top level of the submission".to_string());

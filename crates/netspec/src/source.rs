@@ -192,6 +192,21 @@ impl SourceFile {
         (line + 1, col + 1)
     }
 
+    /// Length in bytes of the line holding a byte offset.
+    pub fn line_len(&self, offset: usize) -> usize {
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        end.saturating_sub(start)
+    }
+
     /// The text of a span, if it lies on character boundaries.
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.range()).unwrap_or("")

@@ -107,11 +107,25 @@ impl Checker<'_> {
             self.unknown_name(name, *span);
             return error_node(n.span);
         }
+        // a list literal whose bare names were never resolved against an enum
+        if let (NodeKind::Values(items), Ty::Values(elem)) = (&n.kind, &n.ty) {
+            if matches!(**elem, Ty::Error) && items.iter().any(|i| matches!(i.ty, Ty::EnumName(..)))
+            {
+                for i in items {
+                    if let Ty::EnumName(name, span) = &i.ty {
+                        self.unknown_name(name, *span);
+                    }
+                }
+                return error_node(n.span);
+            }
+        }
         n
     }
 
     fn unknown_name(&mut self, name: &str, span: Span) {
         if self.too_many_errors() {
+            // no "did you mean" work for an error nobody will see
+            self.error(Diagnostic::error(Code::UnknownName, "unknown name").at(span));
             return;
         }
         let mut candidates: Vec<String> = self.scope.iter().map(|(n, _)| n.clone()).collect();
@@ -366,7 +380,10 @@ impl Checker<'_> {
                     let ty = self.field_ty(rec, slot);
                     node(NodeKind::Field(Box::new(b), slot), span, ty)
                 }
-                None if self.too_many_errors() => error_node(span),
+                None if self.too_many_errors() => {
+                    self.error(Diagnostic::error(Code::UnknownField, "unknown field").at(span));
+                    error_node(span)
+                }
                 None => {
                     let names: Vec<String> = self
                         .schema
@@ -568,7 +585,10 @@ impl Checker<'_> {
                 *span,
                 Ty::Enum(e),
             ),
-            None if self.too_many_errors() => error_node(*span),
+            None if self.too_many_errors() => {
+                self.error(Diagnostic::error(Code::UnknownEnumValue, "unknown value").at(*span));
+                error_node(*span)
+            }
             None => {
                 let span = *span;
                 let name = name.clone();

@@ -841,13 +841,13 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let file_missing = t
+        let has_given = t
             .clauses
             .iter()
-            .any(|c| matches!(c, TestClause::GivenFile(_)));
+            .any(|c| matches!(c, TestClause::GivenFile(_) | TestClause::GivenJson(..)));
         let Some((given, gspan)) = given else {
-            if file_missing {
-                // the unreadable file has been reported
+            if has_given {
+                // the unreadable file or JSON has been reported
                 return None;
             }
             self.error(

@@ -1,0 +1,261 @@
+//! The bad-input catalogue (`tests/bad_input/catalogue.json`) through the
+//! library: every case gives the documented code at the documented place
+//! (or no error), quickly, on the default 2 MiB test thread stack, and the
+//! next compilation and evaluation in the same process still work.
+//!
+//! The same catalogue runs through the `netspec` binary in
+//! `crates/netspec-cli/tests/bad_input.rs`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use netspec::{Diagnostic, EvalError, EvalOptions, Report, Severity, Sources, Spec};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Catalogue {
+    #[allow(dead_code)]
+    description: String,
+    submission_spec: String,
+    cases: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    name: String,
+    kind: Kind,
+    description: String,
+    file: Option<String>,
+    generate: Option<Generate>,
+    expect: Expect,
+}
+
+#[derive(Deserialize, PartialEq, Eq, Clone, Copy, Debug)]
+#[serde(rename_all = "lowercase")]
+enum Kind {
+    Spec,
+    Submission,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Generate {
+    prefix: String,
+    repeat: String,
+    times: usize,
+    suffix: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    code: Option<String>,
+    severity: Option<String>,
+    #[serde(default)]
+    line: Option<usize>,
+    #[serde(default)]
+    column: Option<usize>,
+    #[serde(default)]
+    path: Option<String>,
+    exit: u8,
+}
+
+/// Longest a case may take (a debug build on a busy 2-core machine): far
+/// more than any case needs, far less than a hang.
+const SLOW: Duration = Duration::from_secs(60);
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("bad_input")
+}
+
+fn catalogue() -> Catalogue {
+    let text = std::fs::read_to_string(dir().join("catalogue.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The case's bytes: its file, or prefix + repeat × times + suffix, with
+/// `{n}` in `repeat` replaced by the 0-based repetition number.
+fn input(case: &Case) -> Vec<u8> {
+    match (&case.file, &case.generate) {
+        (Some(f), None) => std::fs::read(dir().join(f)).unwrap(),
+        (None, Some(g)) => {
+            let mut out = g.prefix.clone();
+            if g.repeat.contains("{n}") {
+                for i in 0..g.times {
+                    out.push_str(&g.repeat.replace("{n}", &i.to_string()));
+                }
+            } else {
+                out.push_str(&g.repeat.repeat(g.times));
+            }
+            out.push_str(&g.suffix);
+            out.into_bytes()
+        }
+        _ => panic!("{}: give exactly one of file and generate", case.name),
+    }
+}
+
+/// What one run gave: the diagnostics and the exit code the CLI would give.
+struct Outcome {
+    diagnostics: Vec<Diagnostic>,
+    exit: u8,
+}
+
+fn run_spec(name: &str, bytes: &[u8]) -> Outcome {
+    let text = match netspec::source::decode_utf8(bytes) {
+        Ok(t) => t,
+        Err(d) => {
+            return Outcome {
+                diagnostics: vec![*d],
+                exit: 1,
+            }
+        }
+    };
+    match Spec::compile(name, &Sources::single(name, text)) {
+        Ok(spec) => Outcome {
+            diagnostics: spec.warnings().to_vec(),
+            exit: 0,
+        },
+        Err(e) => Outcome {
+            diagnostics: e.diagnostics,
+            exit: 1,
+        },
+    }
+}
+
+fn run_submission(spec: &Spec, bytes: &[u8]) -> Outcome {
+    match spec.evaluate_bytes(bytes, &EvalOptions::default()) {
+        Ok(report) => Outcome {
+            diagnostics: report.warnings,
+            exit: 0,
+        },
+        Err(e @ EvalError::Json(_)) => Outcome {
+            diagnostics: e.diagnostics(),
+            exit: 2,
+        },
+        Err(e) => Outcome {
+            diagnostics: e.diagnostics(),
+            exit: 1,
+        },
+    }
+}
+
+fn check(case: &Case, got: &Outcome) -> Result<(), String> {
+    let shown: Vec<String> = got.diagnostics.iter().map(ToString::to_string).collect();
+    let shown = shown.join("\n");
+    if got.exit != case.expect.exit {
+        return Err(format!(
+            "exit {} expected, the CLI would give {}:\n{shown}",
+            case.expect.exit, got.exit
+        ));
+    }
+    let Some(code) = &case.expect.code else {
+        if got.diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(format!("no error expected:\n{shown}"));
+        }
+        return Ok(());
+    };
+    let Some(d) = got.diagnostics.iter().find(|d| d.code.as_str() == code) else {
+        return Err(format!("{code} expected:\n{shown}"));
+    };
+    let severity = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    if case.expect.severity.as_deref() != Some(severity) {
+        return Err(format!(
+            "{code} is a {severity}, expected {:?}",
+            case.expect.severity
+        ));
+    }
+    match case.kind {
+        Kind::Spec => {
+            let at = d.location.as_ref().map(|l| (l.line, l.column));
+            let want = case.expect.line.zip(case.expect.column);
+            if want.is_some() && at != want {
+                return Err(format!("{code} at {at:?}, expected at {want:?}:\n{shown}"));
+            }
+        }
+        Kind::Submission => {
+            if d.path != case.expect.path {
+                return Err(format!(
+                    "{code} at {:?}, expected at {:?}:\n{shown}",
+                    d.path, case.expect.path
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn catalogue_through_the_library() {
+    let cat = catalogue();
+    let spec_text = std::fs::read_to_string(dir().join(&cat.submission_spec)).unwrap();
+    let sources = Sources::single("submission_spec.netspec", spec_text.as_str());
+    let spec = Spec::compile("submission_spec.netspec", &sources).unwrap();
+    let good = r#"{"beds": 3, "occupancy": 80, "role": "level2_unit", "units": [{"name": "A", "beds": 3}]}"#;
+    let baseline: Report = spec.evaluate_str(good, &EvalOptions::default()).unwrap();
+
+    let mut names = std::collections::BTreeSet::new();
+    let mut failed = Vec::new();
+    for case in &cat.cases {
+        assert!(
+            names.insert(case.name.clone()),
+            "{}: name used twice",
+            case.name
+        );
+        assert!(
+            !case.description.is_empty(),
+            "{}: no description",
+            case.name
+        );
+        let bytes = input(case);
+        let started = Instant::now();
+        let got = match case.kind {
+            Kind::Spec => run_spec(case.file.as_deref().unwrap_or("generated.netspec"), &bytes),
+            Kind::Submission => run_submission(&spec, &bytes),
+        };
+        let took = started.elapsed();
+        if let Err(e) = check(case, &got) {
+            failed.push(format!("{}: {e}", case.name));
+        }
+        if took > SLOW {
+            failed.push(format!("{}: took {took:?}", case.name));
+        }
+        // the same process goes on as before
+        let again = spec.evaluate_str(good, &EvalOptions::default()).unwrap();
+        assert_eq!(
+            again, baseline,
+            "{}: the next evaluation differs",
+            case.name
+        );
+        assert!(Spec::compile("submission_spec.netspec", &sources).is_ok());
+    }
+    assert!(
+        failed.is_empty(),
+        "{} case(s) failed:\n{}",
+        failed.len(),
+        failed.join("\n\n")
+    );
+}
+
+/// Every data file in the folder is used by a case.
+#[test]
+fn every_file_has_a_case() {
+    let cat = catalogue();
+    let used: std::collections::BTreeSet<String> =
+        cat.cases.iter().filter_map(|c| c.file.clone()).collect();
+    for sub in ["specs", "submissions"] {
+        for entry in std::fs::read_dir(dir().join(sub)).unwrap() {
+            let name = format!("{sub}/{}", entry.unwrap().file_name().to_string_lossy());
+            assert!(
+                used.contains(&name),
+                "{name} is in no case of catalogue.json"
+            );
+        }
+    }
+}
