@@ -14,6 +14,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
 
+echo "== fuzz targets type-check (building and running them needs cargo-fuzz: fuzz/README.md)"
+cargo check -q --manifest-path fuzz/Cargo.toml
+
 echo "== netspec check + test on the bundled specs"
 cargo build --locked -q -p netspec-cli
 ./target/debug/netspec check specs/*.netspec
@@ -22,3 +25,6 @@ cargo build --locked -q -p netspec-cli
 
 echo "== WebAssembly package (build, node tests, parity with the native engine)"
 bash bindings/wasm/ci.sh
+
+echo "== web pages: self-assessment form and playground (headless Chromium)"
+bash bindings/web/ci.sh
