@@ -259,3 +259,111 @@ fn every_file_has_a_case() {
         }
     }
 }
+
+/// 10,000 list elements that each leave a question unanswered: the
+/// unknowns are gathered in linear time (they used to be compared pairwise,
+/// 10,000² comparisons per rule), and every question is listed.
+#[test]
+fn many_unanswered_elements_stay_linear() {
+    let text = r#"spec many "Many" { version "1" }
+inputs "Units" {
+  units: list "Units" {
+    name: text "Name"
+    x: int min 0 "X"
+    y: int min 0 "Y"
+  }
+}
+area resources {
+  requirement RE-01 must "Both" {
+    (all u in units: u.x > 0) and (all u in units: u.y > 0)
+    ref "r"
+  }
+  requirement RE-02 must "Sum" {
+    sum(u.x for u in units) > count(u in units where u.y > 0)
+    ref "r"
+  }
+}
+"#;
+    let spec = Spec::compile("many.netspec", &Sources::single("many.netspec", text)).unwrap();
+    let units: Vec<String> = (0..10_000)
+        .map(|i| format!(r#"{{"name": "U{i}"}}"#))
+        .collect();
+    let sub = format!(r#"{{"units": [{}]}}"#, units.join(", "));
+    let started = Instant::now();
+    let report = spec.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+    for r in &report.requirements {
+        assert_eq!(r.outcome, netspec::Outcome::Incomplete, "{}", r.id);
+        assert_eq!(r.missing.len(), 20_000, "{}", r.id);
+    }
+    assert!(report.warnings.is_empty());
+}
+
+/// The work budget is counted, not timed: the same submission stops at the
+/// same requirement every time, and a larger budget decides it.
+#[test]
+fn the_work_budget_is_deterministic() {
+    let cat = catalogue();
+    let spec_text = std::fs::read_to_string(dir().join(&cat.submission_spec)).unwrap();
+    let sources = Sources::single("submission_spec.netspec", spec_text.as_str());
+    let case = cat
+        .cases
+        .iter()
+        .find(|c| c.name == "submission_budget")
+        .unwrap();
+    let bytes = input(case);
+    let spec = Spec::compile("submission_spec.netspec", &sources).unwrap();
+    let a = spec
+        .evaluate_bytes(&bytes, &EvalOptions::default())
+        .unwrap();
+    let b = spec
+        .evaluate_bytes(&bytes, &EvalOptions::default())
+        .unwrap();
+    assert_eq!(a, b);
+    let outcomes: Vec<_> = a
+        .requirements
+        .iter()
+        .map(|r| (r.id.as_str(), r.outcome))
+        .collect();
+    use netspec::Outcome::*;
+    assert_eq!(
+        outcomes,
+        [
+            ("RE-01", Met),
+            ("RE-02", Met),
+            ("RE-03", Incomplete),
+            ("RE-04", Incomplete)
+        ]
+    );
+    let mut limits = netspec::Limits::default();
+    limits.max_eval_steps = 200_000_000;
+    let bigger = spec.with_limits(limits);
+    let c = bigger
+        .evaluate_bytes(&bytes, &EvalOptions::default())
+        .unwrap();
+    assert_eq!(c.requirements.last().map(|r| r.outcome), Some(Met));
+    assert!(c.warnings.is_empty());
+}
+
+/// The formatter on a large spec with a comment on every line: line numbers
+/// and comments are looked up by binary search (they used to be counted
+/// from the start of the file for every node, minutes for a few MB).
+#[test]
+fn formatting_a_large_spec_is_linear() {
+    let mut text = String::from(
+        "spec big \"Generated\" { version \"1\" }\ninputs \"I\" {\n  x: int \"X\"\n}\narea resources {\n",
+    );
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "  requirement R-{i} must \"T\" {{ // c\n    x > {i} // d\n  }}\n"
+        ));
+    }
+    text.push_str("}\n");
+    let started = Instant::now();
+    let once = netspec::format::format_source(&text).unwrap();
+    let twice = netspec::format::format_source(&once).unwrap();
+    let took = started.elapsed();
+    assert_eq!(once, twice);
+    assert!(took < SLOW, "took {took:?}");
+}

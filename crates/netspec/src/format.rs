@@ -30,6 +30,8 @@ pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
 
 struct Printer<'a> {
     text: &'a str,
+    /// Byte offsets of the newlines, for line numbers in `log n`.
+    newlines: Vec<usize>,
     comments: Vec<(Span, String)>,
     next_comment: usize,
     out: String,
@@ -39,15 +41,17 @@ impl<'a> Printer<'a> {
     fn new(text: &'a str, file: &File) -> Self {
         Printer {
             text,
+            newlines: text.match_indices('\n').map(|(i, _)| i).collect(),
             comments: file.comments.clone(),
             next_comment: 0,
             out: String::new(),
         }
     }
 
+    /// How many newlines come before `offset` (the 0-based line number).
     fn line_of(&self, offset: u32) -> usize {
         let end = (offset as usize).min(self.text.len());
-        self.text.get(..end).map_or(0, |s| s.matches('\n').count())
+        self.newlines.partition_point(|&n| n < end)
     }
 
     /// Where a node's text really ends: pest spans take in the layout (and
@@ -56,11 +60,7 @@ impl<'a> Printer<'a> {
         let mut e = (end as usize).min(self.text.len());
         loop {
             let trimmed = self.text.get(..e).map_or(e, |t| t.trim_end().len());
-            match self
-                .comments
-                .iter()
-                .find(|(c, _)| (c.start as usize) < trimmed && trimmed <= c.end as usize)
-            {
+            match crate::syntax::comment_around(&self.comments, trimmed) {
                 Some((c, _)) => e = c.start as usize,
                 None => return u32::try_from(trimmed).unwrap_or(end),
             }

@@ -6,4 +6,5 @@
 pub mod ast;
 mod parser;
 
+pub(crate) use parser::comment_around;
 pub use parser::{outcome_name, parse_expr, parse_file, parse_file_with, MAX_DEPTH};

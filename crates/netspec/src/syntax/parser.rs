@@ -106,6 +106,20 @@ fn recover(text: &str, file: FileId, first: Diagnostic) -> Vec<Diagnostic> {
     cuts.push(text.len());
     let mut errors: Vec<Diagnostic> = Vec::new();
     for (&a, &b) in cuts.iter().zip(cuts.iter().skip(1)) {
+        if errors.len() >= crate::limits::MAX_DIAGNOSTICS {
+            errors.push(
+                Diagnostic::error(
+                    Code::TooManyDiagnostics,
+                    format!(
+                        "more than {} syntax errors; the rest of the file is not checked",
+                        crate::limits::MAX_DIAGNOSTICS
+                    ),
+                )
+                .at(Span::new(file, a, a))
+                .with_help("fix these and check again"),
+            );
+            break;
+        }
         let Some(chunk) = text.get(a..b) else {
             continue;
         };
@@ -362,6 +376,15 @@ fn check_nesting(text: &str, file: FileId, limits: &Limits) -> Option<Diagnostic
     None
 }
 
+/// The comment (of `comments`, in source order) that starts before `pos`
+/// and reaches at least to it: a binary search, so that spans in a file
+/// with many comments cost `log n` each.
+pub(crate) fn comment_around(comments: &[(Span, String)], pos: usize) -> Option<&(Span, String)> {
+    let after = comments.partition_point(|(c, _)| (c.start as usize) < pos);
+    let c = comments.get(after.checked_sub(1)?)?;
+    (pos <= c.0.end as usize).then_some(c)
+}
+
 /// Finds `//` comments outside strings.
 fn scan_comments(text: &str, file: FileId) -> Vec<(Span, String)> {
     let mut out = Vec::new();
@@ -592,11 +615,9 @@ impl Builder<'_> {
                 .text
                 .get(s.start()..end)
                 .map_or(end, |t| s.start() + t.trim_end().len());
-            match self.comments.iter().find(|(c, _)| {
-                (c.start as usize) >= s.start()
-                    && (c.start as usize) < trimmed
-                    && trimmed <= c.end as usize
-            }) {
+            match comment_around(&self.comments, trimmed)
+                .filter(|(c, _)| (c.start as usize) >= s.start())
+            {
                 Some((c, _)) => end = c.start as usize,
                 None => {
                     end = trimmed;
