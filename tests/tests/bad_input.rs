@@ -367,3 +367,31 @@ fn formatting_a_large_spec_is_linear() {
     assert_eq!(once, twice);
     assert!(took < SLOW, "took {took:?}");
 }
+
+/// A spec's tests share one work budget: once it is used up, the tests left
+/// are not run (and fail, saying why), so a spec with a great many tests
+/// cannot make `netspec test` run for ever.
+#[test]
+fn tests_share_one_work_budget() {
+    let mut text = String::from(
+        "spec many \"Many tests\" { version \"1\" }\ninputs \"I\" {\n  x: int \"X\"\n}\narea resources {\n  requirement R-1 must \"T\" {\n    x > 0\n    ref \"r\"\n  }\n}\n",
+    );
+    for i in 0..3 {
+        text.push_str(&format!(
+            "test \"t{i}\" {{\n  given {{ \"x\": 1 }}\n  expect R-1 met\n}}\n"
+        ));
+    }
+    let sources = Sources::single("many.netspec", text.as_str());
+    let spec = Spec::compile("many.netspec", &sources).unwrap();
+    assert!(spec.run_tests().iter().all(|t| t.passed));
+    let mut limits = netspec::Limits::default();
+    limits.max_eval_steps = 2;
+    let small = Spec::compile_with("many.netspec", &sources, &limits).unwrap();
+    let results = small.run_tests();
+    assert_eq!(results.len(), 3);
+    assert!(results.iter().all(|t| !t.passed));
+    for t in &results[1..] {
+        let error = t.error.as_deref().unwrap_or_default();
+        assert!(error.contains("used up the work budget"), "{error}");
+    }
+}

@@ -399,6 +399,33 @@ impl Spec {
         ))
     }
 
+    /// [`Spec::evaluate`] within a work budget of `budget` steps, also
+    /// giving the steps done (for test runs that share one budget).
+    pub(crate) fn evaluate_within(
+        &self,
+        value: &serde_json::Value,
+        opts: &EvalOptions,
+        budget: u64,
+    ) -> (Result<Report, EvalError>, u64) {
+        let sub = match self.ingest(value) {
+            Ok(s) => s,
+            Err(e) => return (Err(e), 0),
+        };
+        let date = match self.assessment_date(&sub, opts) {
+            Ok(d) => d,
+            Err(e) => return (Err(e), 0),
+        };
+        let (report, steps) = report::assess_counted(
+            &self.checked,
+            &self.map,
+            &sub,
+            date,
+            opts.explanations,
+            budget,
+        );
+        (Ok(report), steps)
+    }
+
     /// The assessment date an evaluation uses, or the error when the spec
     /// needs one and there is none.
     fn assessment_date(

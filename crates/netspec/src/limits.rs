@@ -91,7 +91,8 @@ pub struct Limits {
     /// aggregate visits is one more. When the budget runs out, the
     /// requirement being evaluated and every later one are `incomplete` with
     /// the problem "the evaluation work budget … was exceeded", and the
-    /// report carries an NS0308 warning (NS0308).
+    /// report carries an NS0308 warning (NS0308). A spec's tests
+    /// ([`Spec::run_tests`](crate::Spec::run_tests)) share one such budget.
     pub max_eval_steps: u64,
 }
 

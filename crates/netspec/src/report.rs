@@ -263,6 +263,18 @@ pub fn assess_with(
     explanations: bool,
     budget: u64,
 ) -> Report {
+    assess_counted(spec, map, sub, date, explanations, budget).0
+}
+
+/// [`assess_with`], also giving the steps of work done.
+pub(crate) fn assess_counted(
+    spec: &Checked,
+    map: &SourceMap,
+    sub: &Submission,
+    date: Option<Date>,
+    explanations: bool,
+    budget: u64,
+) -> (Report, u64) {
     let mut cx = Ctx::new(spec, map, sub, date);
     cx.set_budget(budget);
     let mut results: Vec<RequirementResult> = Vec::with_capacity(spec.requirements.len());
@@ -447,7 +459,7 @@ pub fn assess_with(
         rating: rate(&spec.rating, &all),
         counts: count(&all),
     };
-    Report {
+    let report = Report {
         spec: SpecSummary {
             id: spec.info.id.clone(),
             title: spec.info.title.clone(),
@@ -458,7 +470,8 @@ pub fn assess_with(
         areas,
         requirements: results,
         warnings,
-    }
+    };
+    (report, cx.steps())
 }
 
 fn count(rs: &[&RequirementResult]) -> Counts {

@@ -43,8 +43,13 @@ pub struct TestResult {
     pub error: Option<String>,
 }
 
-/// Runs every test of the spec.
+/// Runs every test of the spec. The tests share one work budget,
+/// [`crate::Limits::max_eval_steps`], so that a spec with very many tests
+/// (or tests on very long lists) cannot make a test run take unbounded
+/// time; tests left when it is used up fail with an error saying so.
 pub fn run_tests(spec: &Spec) -> Vec<TestResult> {
+    let budget = spec.limits().max_eval_steps;
+    let mut left = budget;
     spec.checked()
         .tests
         .iter()
@@ -54,7 +59,22 @@ pub fn run_tests(spec: &Spec) -> Vec<TestResult> {
                 as_of: t.assessed_on,
                 explanations: true,
             };
-            match spec.evaluate(&t.given, &opts) {
+            if left == 0 {
+                return TestResult {
+                    name: t.name.clone(),
+                    location,
+                    passed: false,
+                    checked: 0,
+                    mismatches: Vec::new(),
+                    outcomes: Vec::new(),
+                    error: Some(format!(
+                        "not run: the spec's tests used up the work budget ({budget} steps, NS0308)"
+                    )),
+                };
+            }
+            let (result, used) = spec.evaluate_within(&t.given, &opts, left);
+            left = left.saturating_sub(used);
+            match result {
                 Ok(report) => compare(&t.name, location, &t.expect, &report),
                 Err(e) => TestResult {
                     name: t.name.clone(),

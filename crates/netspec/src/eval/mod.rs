@@ -206,6 +206,11 @@ impl<'a> Ctx<'a> {
         self.budget = steps;
     }
 
+    /// Steps of work done so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
     /// Whether the work budget has run out.
     pub fn exhausted(&self) -> bool {
         self.steps > self.budget
