@@ -395,3 +395,45 @@ fn tests_share_one_work_budget() {
         assert!(error.contains("used up the work budget"), "{error}");
     }
 }
+
+/// Every requirement reads every input through a tree of definitions: the
+/// unread-input lint walks each definition once (it used to copy each
+/// definition's inputs at every use, minutes and gigabytes for a 450 KB
+/// spec), and the form lists at most 100 requirements per question.
+#[test]
+fn every_requirement_reading_every_input_stays_bounded() {
+    let n = 1_600;
+    let mut text = String::from("spec big \"Generated\" { version \"1\" }\ninputs \"I\" {\n");
+    for i in 0..n {
+        text.push_str(&format!("  x{i}: int \"X\"\n"));
+    }
+    text.push_str("}\n");
+    let mut leaves = Vec::new();
+    for j in 0..n / 32 {
+        let terms: Vec<String> = (j * 32..(j + 1) * 32).map(|i| format!("x{i}")).collect();
+        text.push_str(&format!("let l{j} = {}\n", terms.join(" + ")));
+        leaves.push(format!("l{j}"));
+    }
+    text.push_str(&format!("let total = {}\n", leaves.join(" + ")));
+    text.push_str("area resources {\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "  requirement R-{i} must \"T{i}\" {{ total + total + total > {i} }}\n"
+        ));
+    }
+    text.push_str("}\n");
+    let started = Instant::now();
+    let spec = Spec::compile(
+        "big.netspec",
+        &Sources::single("big.netspec", text.as_str()),
+    )
+    .unwrap();
+    let form = spec.inputs();
+    let took = started.elapsed();
+    assert!(took < SLOW, "took {took:?}");
+    let questions: Vec<_> = form.iter().flat_map(|s| s.questions.iter()).collect();
+    assert_eq!(questions.len(), n);
+    for q in questions {
+        assert_eq!(q.read_by.len(), netspec::inputs::MAX_READ_BY);
+    }
+}

@@ -44,7 +44,7 @@ pub struct Question {
     /// Fields of a list element or group.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<Question>,
-    /// Requirements whose rules read this input.
+    /// Requirements whose rules read this input (at most [`MAX_READ_BY`]).
     pub read_by: Vec<String>,
 }
 
@@ -184,20 +184,30 @@ fn sub_questions(
         .unwrap_or_default()
 }
 
+/// Most requirements listed as reading one input (the first in report
+/// order): a spec where every requirement reads every input would
+/// otherwise give a list as long as inputs × requirements.
+pub const MAX_READ_BY: usize = 100;
+
 /// For every input (record, slot): the requirements that read it, directly
-/// or through definitions. A list or group counts as read when any of its
-/// fields is.
+/// or through definitions (at most [`MAX_READ_BY`] each). A list or group
+/// counts as read when any of its fields is.
 pub fn readers(spec: &Checked) -> BTreeMap<(RecordId, usize), BTreeSet<String>> {
     let mut let_reads: Vec<Option<BTreeSet<(RecordId, usize)>>> = vec![None; spec.lets.len()];
     let mut out: BTreeMap<(RecordId, usize), BTreeSet<String>> = BTreeMap::new();
     for r in &spec.requirements {
         let mut reads = BTreeSet::new();
+        // each definition merged once per requirement, however often it is named
+        let mut merged = BTreeSet::new();
         if let Some(a) = &r.applies {
-            collect(spec, a, &mut reads, &mut let_reads, 0);
+            collect(spec, a, &mut reads, &mut let_reads, &mut merged, 0);
         }
-        collect(spec, &r.rule, &mut reads, &mut let_reads, 0);
+        collect(spec, &r.rule, &mut reads, &mut let_reads, &mut merged, 0);
         for key in reads {
-            out.entry(key).or_default().insert(r.id.clone());
+            let ids = out.entry(key).or_default();
+            if ids.len() < MAX_READ_BY {
+                ids.insert(r.id.clone());
+            }
         }
     }
     // parents of read fields are read too
@@ -207,9 +217,13 @@ pub fn readers(spec: &Checked) -> BTreeMap<(RecordId, usize), BTreeSet<String>> 
     for ((rec, _), ids) in keys {
         let mut r = rec;
         while let Some(&(prec, pslot)) = parents.get(&r) {
-            out.entry((prec, pslot))
-                .or_default()
-                .extend(ids.iter().cloned());
+            let parent = out.entry((prec, pslot)).or_default();
+            for id in &ids {
+                if parent.len() >= MAX_READ_BY {
+                    break;
+                }
+                parent.insert(id.clone());
+            }
             r = prec;
         }
     }
@@ -232,18 +246,99 @@ fn parents(spec: &Checked) -> BTreeMap<RecordId, (RecordId, usize)> {
     p
 }
 
+/// Every input (or list/group field) some requirement reads, directly or
+/// through definitions, with the lists and groups that hold them: what the
+/// unread-input lint needs. A walk that visits each definition once, so
+/// its time is linear in the size of the spec (unlike [`readers`], whose
+/// answer, per requirement, can be as large as inputs × requirements).
+pub(crate) fn read_anywhere(spec: &Checked) -> BTreeSet<(RecordId, usize)> {
+    let mut reads = BTreeSet::new();
+    let mut seen = vec![false; spec.lets.len()];
+    let mut stack: Vec<&Node> = Vec::new();
+    for r in &spec.requirements {
+        stack.extend(r.applies.iter());
+        stack.push(&r.rule);
+    }
+    while let Some(n) = stack.pop() {
+        match &n.kind {
+            NodeKind::Input(slot) => {
+                reads.insert((0, *slot));
+            }
+            NodeKind::Field(base, slot) => {
+                if let Ty::Record(r) = base.ty {
+                    reads.insert((r, *slot));
+                }
+                stack.push(base);
+            }
+            NodeKind::Let(i) => {
+                if let (Some(false), Some(def)) = (seen.get(*i).copied(), spec.lets.get(*i)) {
+                    if let Some(s) = seen.get_mut(*i) {
+                        *s = true;
+                    }
+                    stack.push(&def.value);
+                }
+            }
+            NodeKind::Values(xs) | NodeKind::Call(_, xs) => stack.extend(xs.iter()),
+            NodeKind::Not(x) | NodeKind::Neg(x) | NodeKind::Present(x) => stack.push(x),
+            NodeKind::And(a, b)
+            | NodeKind::Or(a, b)
+            | NodeKind::Implies(a, b)
+            | NodeKind::Arith(_, a, b)
+            | NodeKind::DateShift(_, a, b)
+            | NodeKind::DateDiff(a, b)
+            | NodeKind::Compare(_, a, b)
+            | NodeKind::Within(a, b)
+            | NodeKind::Quantifier(_, a, b) => {
+                stack.push(a);
+                stack.push(b);
+            }
+            NodeKind::In(_, x, items) => {
+                stack.push(x);
+                stack.extend(items.iter());
+            }
+            NodeKind::If(c, a, b) => {
+                stack.push(c);
+                stack.push(a);
+                stack.push(b);
+            }
+            NodeKind::Aggregate(_, l, b, f) => {
+                stack.push(l);
+                stack.push(b);
+                stack.extend(f.as_deref());
+            }
+            NodeKind::Count(l, f) => {
+                stack.push(l);
+                stack.extend(f.as_deref());
+            }
+            NodeKind::Const(_) | NodeKind::AssessmentDate | NodeKind::Var(_) | NodeKind::Error => {}
+        }
+    }
+    // parents of read fields are read too
+    let parents = parents(spec);
+    let fields: Vec<(RecordId, usize)> = reads.iter().copied().collect();
+    for (rec, _) in fields {
+        let mut r = rec;
+        while let Some(&(prec, pslot)) = parents.get(&r) {
+            reads.insert((prec, pslot));
+            r = prec;
+        }
+    }
+    reads
+}
+
 fn collect(
     spec: &Checked,
     n: &Node,
     reads: &mut BTreeSet<(RecordId, usize)>,
     let_reads: &mut Vec<Option<BTreeSet<(RecordId, usize)>>>,
+    merged: &mut BTreeSet<usize>,
     depth: usize,
 ) {
     if depth > 1024 {
         return;
     }
     let mut go = |x: &Node, reads: &mut BTreeSet<(RecordId, usize)>| {
-        collect(spec, x, reads, let_reads, depth + 1)
+        collect(spec, x, reads, let_reads, merged, depth + 1)
     };
     match &n.kind {
         NodeKind::Input(slot) => {
@@ -256,21 +351,28 @@ fn collect(
             go(base, reads);
         }
         NodeKind::Let(i) => {
-            let cached = let_reads.get(*i).cloned().flatten();
-            let set = match cached {
-                Some(s) => s,
-                None => {
-                    let mut s = BTreeSet::new();
-                    if let Some(def) = spec.lets.get(*i) {
-                        collect(spec, &def.value, &mut s, let_reads, depth + 1);
-                    }
-                    if let Some(slot) = let_reads.get_mut(*i) {
-                        *slot = Some(s.clone());
-                    }
-                    s
+            if !merged.insert(*i) {
+                return; // already in `reads`
+            }
+            if let Some(None) = let_reads.get(*i) {
+                let mut s = BTreeSet::new();
+                if let Some(def) = spec.lets.get(*i) {
+                    collect(
+                        spec,
+                        &def.value,
+                        &mut s,
+                        let_reads,
+                        &mut BTreeSet::new(),
+                        depth + 1,
+                    );
                 }
-            };
-            reads.extend(set);
+                if let Some(slot) = let_reads.get_mut(*i) {
+                    *slot = Some(s);
+                }
+            }
+            if let Some(Some(set)) = let_reads.get(*i) {
+                reads.extend(set.iter().copied());
+            }
         }
         NodeKind::Values(xs) | NodeKind::Call(_, xs) => xs.iter().for_each(|x| go(x, reads)),
         NodeKind::Not(x) | NodeKind::Neg(x) | NodeKind::Present(x) => go(x, reads),

@@ -8,14 +8,14 @@ use std::collections::BTreeMap;
 
 use super::Checked;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::inputs::readers;
+use crate::inputs::read_anywhere;
 use crate::ir::{Const, FieldKind, Node, NodeKind, ScalarTy};
 use crate::syntax::ast::Quant;
 
 /// Every warning for a compiled spec.
 pub fn lint(spec: &Checked) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let read = readers(spec);
+    let read = read_anywhere(spec);
     for (rid, rec) in spec.schema.records.iter().enumerate() {
         for (slot, f) in rec.fields.iter().enumerate() {
             let label = rid != 0
@@ -26,7 +26,7 @@ pub fn lint(spec: &Checked) -> Vec<Diagnostic> {
                         ..
                     }
                 );
-            if label || read.contains_key(&(rid, slot)) {
+            if label || read.contains(&(rid, slot)) {
                 continue;
             }
             out.push(
