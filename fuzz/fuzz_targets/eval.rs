@@ -103,13 +103,27 @@ fuzz_target!(|data: &[u8]| {
         },
         explanations: flags & 2 == 0,
     };
-    match spec.evaluate_str(json, &opts) {
+    let via_text = spec.evaluate_str(json, &opts);
+    match &via_text {
         Ok(report) => {
             let _ = report.to_text();
-            let _ = serde_json::to_string(&report).expect("a report serialises");
+            let _ = serde_json::to_string(report).expect("a report serialises");
         }
         Err(e) => {
             let _ = spec.render(&e.diagnostics());
+        }
+    }
+    // text read in one pass (the fast path for clean submissions) and the
+    // same text read into a value first come to the same result
+    if let Ok(value) = netspec::submission::read_json(json, spec.limits()) {
+        match (&via_text, spec.evaluate(&value, &opts)) {
+            (Ok(a), Ok(b)) => assert_eq!(a, &b, "text and value give different reports"),
+            (Err(a), Err(b)) => assert_eq!(
+                a.diagnostics(),
+                b.diagnostics(),
+                "text and value give different errors"
+            ),
+            (a, b) => panic!("text and value disagree: {a:?} / {b:?}"),
         }
     }
 });
