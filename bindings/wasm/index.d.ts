@@ -1,5 +1,5 @@
 // netspec for node (CommonJS or ESM import): the WebAssembly engine, ready on load.
-import type { CodeInfo, CompileOptions, Spec } from './types';
+import type { CodeInfo, CompileOptions, SourceText, Spec } from './types';
 
 export * from './types';
 
@@ -7,11 +7,11 @@ export * from './types';
 export declare const version: string;
 
 /**
- * Compiles a spec from its source text. Files it `use`s (and its tests'
+ * Compiles a spec from its source text (a string, or bytes read as UTF-8). Files it `use`s (and its tests'
  * `given file` submissions) come through `options.files`.
  * Throws a NetspecError: kind `compile` with the diagnostics, or `usage`.
  */
-export declare function compile(source: string, options?: CompileOptions): Spec;
+export declare function compile(source: SourceText, options?: CompileOptions): Spec;
 
 /** What a diagnostic code (e.g. `"NS0002"`, any case) means; undefined for an unknown code. */
 export declare function explain(code: string): CodeInfo | undefined;

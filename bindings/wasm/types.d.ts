@@ -238,11 +238,19 @@ export interface CodeInfo {
   explanation: string;
 }
 
+/**
+ * Text given as a string, or as bytes (a `Uint8Array`, another typed array,
+ * a `DataView` or an `ArrayBuffer`, such as a file's contents) that the
+ * engine reads as UTF-8, as the CLI reads a file: bytes that are not UTF-8
+ * are an NS0309 error naming the first bad byte.
+ */
+export type SourceText = string | ArrayBufferView | ArrayBuffer;
+
 export interface CompileOptions {
   /** The spec's file name, used in diagnostics and to resolve `use` paths (default `spec.netspec`). */
   name?: string;
   /** Every other file the spec needs, by name relative to the spec's folder: `use`d specs and the `given file` submissions of its tests. */
-  files?: Record<string, string> | Map<string, string>;
+  files?: Record<string, SourceText> | Map<string, SourceText>;
   /**
    * Whether the spec's tests must be complete (default true, as the CLI). With
    * false, test submission files (`given file`) that are not in `files` are not
@@ -286,12 +294,13 @@ export declare class Spec {
   readonly warnings: readonly ErrorDiagnostic[];
   /**
    * Evaluates a submission: an object of answers (serialised with JSON rules;
-   * non-finite numbers and unsafe BigInts are errors) or JSON text.
+   * non-finite numbers and unsafe BigInts are errors), JSON text, or JSON
+   * text as bytes (read as UTF-8; bytes that are not UTF-8 are NS0309).
    * Throws a NetspecError (kind `submission`) when the submission is not valid.
    */
-  evaluate(submission: object | string, options?: EvaluateOptions): Report;
+  evaluate(submission: object | SourceText, options?: EvaluateOptions): Report;
   /** Like `evaluate`, but returns the report as JSON text, byte for byte what the native engine writes. */
-  evaluateJson(submission: object | string, options?: EvaluateJsonOptions): string;
+  evaluateJson(submission: object | SourceText, options?: EvaluateJsonOptions): string;
   /** The questions a provider answers, grouped as the form shows them. */
   inputs(): Section[];
   /** The JSON Schema (draft 2020-12) of a valid submission. */

@@ -1,5 +1,5 @@
 // netspec for browsers (ES module): call `await init()` once before anything else.
-import type { CodeInfo, CompileOptions, Spec } from './types';
+import type { CodeInfo, CompileOptions, SourceText, Spec } from './types';
 
 export * from './types';
 
@@ -19,12 +19,12 @@ export declare function initSync(module: BufferSource | WebAssembly.Module): voi
 export declare let version: string;
 
 /**
- * Compiles a spec from its source text. Files it `use`s (and its tests'
+ * Compiles a spec from its source text (a string, or bytes read as UTF-8). Files it `use`s (and its tests'
  * `given file` submissions) come through `options.files`.
  * Throws a NetspecError: kind `compile` with the diagnostics, or `usage`
  * (also when init() has not run).
  */
-export declare function compile(source: string, options?: CompileOptions): Spec;
+export declare function compile(source: SourceText, options?: CompileOptions): Spec;
 
 /** What a diagnostic code (e.g. `"NS0002"`, any case) means; undefined for an unknown code. */
 export declare function explain(code: string): CodeInfo | undefined;

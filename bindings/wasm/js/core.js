@@ -79,6 +79,25 @@ function describe(v) {
   return typeof v === 'object' ? 'an object' : `${typeof v}`;
 }
 
+// Bytes (a Uint8Array, another typed array or DataView, or an ArrayBuffer)
+// as a Uint8Array over the same memory; anything else as undefined.
+function bytesOf(v) {
+  if (v instanceof Uint8Array) return v;
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  return undefined;
+}
+
+// Text given as a string or as bytes. Bytes are read as UTF-8 by the engine,
+// as the CLI reads a file: bytes that are not UTF-8 are an NS0309 error of
+// `kind`, naming the first bad byte.
+function textOf(engine, value, kind, what) {
+  if (typeof value === 'string') return value;
+  const bytes = bytesOf(value);
+  if (bytes === undefined) return undefined;
+  return engine.call((r) => r.decodeUtf8(bytes, kind, what));
+}
+
 function pointerSegment(key) {
   return String(key).replace(/~/g, '~0').replace(/\//g, '~1');
 }
@@ -102,8 +121,9 @@ function submissionError(message, path, help, cause) {
 
 // A submission object as JSON text. Values JSON cannot hold are errors with
 // a JSON pointer, never silently turned into null.
-function submissionText(submission, where) {
-  if (typeof submission === 'string') return submission;
+function submissionText(engine, submission, where) {
+  const text = textOf(engine, submission, 'submission', 'the submission');
+  if (text !== undefined) return text;
   if (submission === undefined) {
     throw usage(`${where}: a submission is required (an object, or JSON text)`);
   }
@@ -182,9 +202,9 @@ function evalOptions(options, where, allowed) {
   return { asOf, explanations, pretty };
 }
 
-function compileRecipe(source, options) {
-  if (typeof source !== 'string') {
-    throw usage(`compile: the spec source must be a string, got ${describe(source)}`);
+function compileRecipe(engine, source, options) {
+  if (typeof source !== 'string' && bytesOf(source) === undefined) {
+    throw usage(`compile: the spec source must be a string or a Uint8Array, got ${describe(source)}`);
   }
   const o = checkOptions(options, 'compile', ['name', 'files', 'tests']);
   const tests = o.tests === undefined ? true : o.tests;
@@ -207,13 +227,13 @@ function compileRecipe(source, options) {
       throw usage(`compile: \`files\` must map file names to their text, got ${describe(o.files)}`);
     }
     for (const [file, text] of entries) {
-      if (typeof file !== 'string' || typeof text !== 'string') {
-        throw usage(`compile: \`files\` must map file names to their text; \`${String(file)}\` maps to ${describe(text)}`);
+      if (typeof file !== 'string' || (typeof text !== 'string' && bytesOf(text) === undefined)) {
+        throw usage(`compile: \`files\` must map file names to their text (a string or a Uint8Array); \`${String(file)}\` maps to ${describe(text)}`);
       }
-      files[file] = text;
+      files[file] = textOf(engine, text, 'compile', file);
     }
   }
-  return [name, source, JSON.stringify(files), tests];
+  return [name, textOf(engine, source, 'compile', name), JSON.stringify(files), tests];
 }
 
 // The engine: one wasm instance, replaced after a trap.
@@ -292,7 +312,7 @@ class Spec {
   }
 
   #evaluate(submission, options, where, allowed) {
-    const text = submissionText(submission, where);
+    const text = submissionText(this.#engine, submission, where);
     const o = evalOptions(options, where, allowed);
     return this.#engine.call(() => this.#raw(where).evaluate(text, o.asOf, o.explanations, o.pretty));
   }
@@ -340,7 +360,7 @@ function createApi(raw) {
     NetspecError,
     Spec,
     compile(source, options) {
-      const recipe = compileRecipe(source, options);
+      const recipe = compileRecipe(engine, source, options);
       const handle = engine.call((r) => r.compileRaw(recipe[0], recipe[1], recipe[2], recipe[3]));
       return new Spec(SPEC_TOKEN, engine, recipe, handle);
     },

@@ -200,6 +200,37 @@ pub fn compile_native(
     }
 }
 
+/// Reads bytes given from JavaScript (a `Uint8Array`) as UTF-8 text, as the
+/// CLI reads a file: text that is not UTF-8 is an NS0309 error naming the
+/// first bad byte. `kind` is the error's kind (`compile` for a spec or a file
+/// it uses, `submission` for a submission); `what` names the input in the
+/// message.
+pub fn decode_native(bytes: &[u8], kind: &str, what: &str) -> Result<String, ErrorBody> {
+    match netspec::source::decode_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(d) => {
+            let kind = if kind == "compile" {
+                "compile"
+            } else {
+                "submission"
+            };
+            Err(ErrorBody {
+                kind,
+                message: format!("{what}: {d}"),
+                rendered: format!("{what}:\n{d}"),
+                diagnostics: vec![*d],
+                json_position: None,
+            })
+        }
+    }
+}
+
+/// [`decode_native`] for JavaScript: the text, or a thrown [`ErrorBody`].
+#[wasm_bindgen(js_name = decodeUtf8)]
+pub fn decode_utf8(bytes: &[u8], kind: &str, what: &str) -> Result<String, JsValue> {
+    decode_native(bytes, kind, what).map_err(thrown)
+}
+
 /// Parses an `asOf` option.
 pub fn parse_as_of(as_of: Option<&str>) -> Result<Option<Date>, ErrorBody> {
     match as_of {
@@ -473,6 +504,21 @@ mod tests {
         assert!(json_error_position("{\n  \"a\": 1,,\n}")
             .is_some_and(|p| p.line == 2 && p.column == 10));
         assert!(json_error_position("{}").is_none());
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_ns0309() {
+        assert!(decode_native("spec \u{e9}".as_bytes(), "compile", "x")
+            .is_ok_and(|t| t == "spec \u{e9}"));
+        let e = decode_native(b"{\"a\": \"\xff\"}", "submission", "the submission");
+        assert!(e.is_err_and(|e| e.kind == "submission"
+            && e.diagnostics
+                .first()
+                .is_some_and(|d| d.code == Code::NotUtf8)
+            && e.message.starts_with("the submission: ")
+            && e.message.contains("offset 7")));
+        let e = decode_native(b"\xfe", "compile", "spec.netspec");
+        assert!(e.is_err_and(|e| e.kind == "compile"));
     }
 
     #[test]

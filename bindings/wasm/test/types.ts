@@ -17,6 +17,7 @@ import {
   type Outcome,
   type JsonObject,
   type CodeInfo,
+  type SourceText,
 } from 'netspec';
 import init, { initSync, compile as compileInBrowser, version as webVersion } from 'netspec/web';
 
@@ -32,6 +33,9 @@ interface MySubmission {
 const mine: MySubmission = { beds: 3, units: [{ name: 'A', open: true }] };
 const report: Report = spec.evaluate(mine, { asOf: '2025-06-30', explanations: true });
 const fromText: Report = spec.evaluate('{"beds": 3}');
+const fromBytes: Report = spec.evaluate(new TextEncoder().encode('{"beds": 3}'));
+const specBytes: SourceText = new TextEncoder().encode('spec b "B" { version "1" }');
+const fromByteSource: Spec = compile(specBytes, { files: { 'x.json': new ArrayBuffer(2) } });
 const text: string = spec.evaluateJson(mine, { pretty: true });
 
 function notMet(r: Report): RequirementResult[] {
@@ -71,4 +75,4 @@ async function browser(bytes: Uint8Array): Promise<string> {
 }
 
 spec.free();
-console.log(id, specVersion, text, messages, outcome, gap, date, kind, schema, percent, firstOutcome, info, all, v, browser);
+console.log(id, specVersion, text, messages, outcome, gap, date, kind, schema, percent, firstOutcome, info, all, v, browser, fromBytes, fromByteSource);
