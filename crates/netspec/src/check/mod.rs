@@ -85,7 +85,7 @@ pub fn compile_sources_with(root: &str, sources: &Sources, limits: &Limits) -> C
         bytes: 0,
     };
     let root_name = crate::source::normalize_path(root);
-    loader.load(&root_name, None);
+    loader.load_all(&root_name);
     let Loader {
         map,
         files,
@@ -127,7 +127,31 @@ struct Loader<'s> {
 }
 
 impl Loader<'_> {
-    fn load(&mut self, name: &str, used_at: Option<Span>) {
+    /// Loads `root` and, depth first, every file it uses. The walk keeps its
+    /// own stack: a chain of thousands of `use`s must not exhaust the native one.
+    fn load_all(&mut self, root: &str) {
+        let mut pending: Vec<std::vec::IntoIter<(String, Span)>> = Vec::new();
+        if let Some(uses) = self.load(root, None) {
+            pending.push(uses.into_iter());
+        }
+        while let Some(top) = pending.last_mut() {
+            match top.next() {
+                Some((name, span)) => {
+                    if let Some(uses) = self.load(&name, Some(span)) {
+                        pending.push(uses.into_iter());
+                    }
+                }
+                None => {
+                    pending.pop();
+                    self.stack.pop();
+                }
+            }
+        }
+    }
+
+    /// Loads one file. When it is new and parses, it goes on the `use` stack
+    /// and its `use`s are returned, to be loaded before it comes off again.
+    fn load(&mut self, name: &str, used_at: Option<Span>) -> Option<Vec<(String, Span)>> {
         if self.stack.iter().any(|n| n == name) {
             let chain = format!("{} -> {name}", self.stack.join(" -> "));
             let mut d = Diagnostic::error(
@@ -138,10 +162,10 @@ impl Loader<'_> {
                 d = d.at(s);
             }
             self.diags.push(d);
-            return;
+            return None;
         }
         if self.map.find(name).is_some() {
-            return; // already loaded: a file is included once
+            return None; // already loaded: a file is included once
         }
         let Some(text) = self.sources.get(name).cloned() else {
             let mut d = Diagnostic::error(Code::UseNotFound, format!("file `{name}` not found"));
@@ -155,7 +179,7 @@ impl Loader<'_> {
                 d = d.at(s).with_help_opt(did_you_mean(name, avail));
             }
             self.diags.push(d);
-            return;
+            return None;
         };
         self.bytes = self.bytes.saturating_add(text.len());
         if self.bytes > self.limits.max_source_bytes {
@@ -175,7 +199,7 @@ impl Loader<'_> {
                 d = d.at(Span::new(id, 0, 0));
             }
             self.diags.push(d);
-            return;
+            return None;
         }
         let id = self.map.add(name.to_string(), text.clone());
         match parse_file_with(&text, id, self.limits) {
@@ -192,12 +216,12 @@ impl Loader<'_> {
                 // used files come after the file that uses them; requirement order
                 // within an area follows this order
                 self.files.push((id, file));
-                for (u, span) in uses {
-                    self.load(&u, Some(span));
-                }
-                self.stack.pop();
+                Some(uses)
             }
-            Err(errs) => self.diags.extend(errs),
+            Err(errs) => {
+                self.diags.extend(errs);
+                None
+            }
         }
     }
 }
