@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::Criterion;
-use netspec::{EvalOptions, Sources, Spec};
+use netspec::{CompileOptions, EvalOptions, Sources, Spec};
 use netspec_bench::{
     agreement, bundled_specs, example, gen, repo_root, spec_sources, typed, typed_parse, Datalogic,
     Netspec, Zen, DECIDED_EXAMPLES,
@@ -175,6 +175,19 @@ fn main() {
                 b.iter(|| ok(Spec::compile(black_box(path), black_box(sources))))
             });
         }
+        // compiled for evaluation only: test blocks stepped over unread
+        let evaluation_only = CompileOptions::evaluation_only();
+        for (name, path, sources) in &loaded {
+            g.bench_function(format!("eval_only_{name}"), |b| {
+                b.iter(|| {
+                    ok(Spec::compile_with_options(
+                        black_box(path),
+                        black_box(sources),
+                        &evaluation_only,
+                    ))
+                })
+            });
+        }
         g.bench_function("peer_datalogic_34_rules", |b| {
             b.iter(|| ok(Datalogic::new()))
         });
@@ -273,11 +286,16 @@ fn summary(dir: &std::path::Path, specs: &[String]) {
         }
         println!();
     }
-    println!("compile");
+    println!("compile (with tests / for evaluation only)");
     let mut largest: Option<(f64, &str)> = None;
     for name in specs {
         if let Some(t) = median(dir, "compile", name) {
-            println!("  {name:<26} {:>12}", show(t));
+            let eval_only = median(dir, "compile", &format!("eval_only_{name}"));
+            println!(
+                "  {name:<26} {:>12}  {:>12}",
+                show(t),
+                eval_only.map_or("-".into(), show)
+            );
             let sources = spec_sources(name).1;
             let bytes = sources
                 .names()
@@ -296,10 +314,12 @@ fn summary(dir: &std::path::Path, specs: &[String]) {
     }
     if let Some((bytes, name)) = largest {
         if let Some(t) = median(dir, "compile", name) {
+            let eval_only = median(dir, "compile", &format!("eval_only_{name}"));
             println!(
-                "  largest spec: {name} ({:.0} KiB with what it uses): {}",
+                "  largest spec: {name} ({:.0} KiB with what it uses): {} with tests, {} for evaluation only",
                 bytes / 1024.0,
-                show(t)
+                show(t),
+                eval_only.map_or("-".into(), show)
             );
         }
     }

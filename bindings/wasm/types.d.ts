@@ -252,9 +252,11 @@ export interface CompileOptions {
   /** Every other file the spec needs, by name relative to the spec's folder: `use`d specs and the `given file` submissions of its tests. */
   files?: Record<string, SourceText> | Map<string, SourceText>;
   /**
-   * Whether the spec's tests must be complete (default true, as the CLI). With
-   * false, test submission files (`given file`) that are not in `files` are not
-   * needed, and `runTests()` throws a usage error.
+   * Whether to read and check the spec's tests (default true, as the CLI's
+   * `netspec check`). With false the spec is compiled for evaluation only, in
+   * about half the time: test blocks are not read, the test submission files
+   * (`given file`) need not be in `files`, and `runTests()` compiles the tests
+   * then (a usage error naming any file still missing).
    */
   tests?: boolean;
 }

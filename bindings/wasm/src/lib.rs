@@ -16,7 +16,9 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use netspec::testing::{coverage, Coverage};
-use netspec::{Code, Date, Diagnostic, EvalError, EvalOptions, Sources, Spec, TestResult};
+use netspec::{
+    Code, CompileOptions, Date, Diagnostic, EvalError, EvalOptions, Sources, Spec, TestResult,
+};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -125,22 +127,75 @@ pub fn to_json<T: Serialize>(value: &T, pretty: bool) -> Result<String, ErrorBod
     text.map_err(|e| ErrorBody::usage(format!("cannot serialise the result: {e}")))
 }
 
-/// A compiled spec, with the test files that were stood in for.
+/// A compiled spec, and what it was compiled from.
 #[derive(Debug)]
 pub struct Compiled {
     /// The spec.
     pub spec: Spec,
-    /// `given file` submissions of test blocks that were not supplied and
-    /// were compiled as `{}` (only when compiled with `tests = false`).
-    pub missing_test_files: Vec<String>,
+    /// The spec's normalised file name.
+    pub root: String,
+    /// Every file given (the spec and `files`), for compiling the tests
+    /// when they are run of a spec compiled without them.
+    pub sources: Sources,
+}
+
+impl Compiled {
+    /// The `given file` submissions of the spec's tests that were not
+    /// supplied (none for a spec compiled with its tests).
+    pub fn missing_test_files(&self) -> Vec<String> {
+        if self.spec.compiled_with_tests() {
+            return Vec::new();
+        }
+        let mut missing = Vec::new();
+        let _ = netspec::gather_sources(&self.root, |n| {
+            let text = self.sources.get(n).map(|t| t.to_string());
+            if text.is_none() && !n.ends_with(".netspec") {
+                missing.push(n.to_string());
+            }
+            text
+        });
+        missing.sort();
+        missing.dedup();
+        missing
+    }
+
+    /// The spec with its tests: itself when compiled with them, else
+    /// compiled again from the same files, tests included.
+    pub fn with_tests(&self) -> Result<std::borrow::Cow<'_, Spec>, ErrorBody> {
+        if self.spec.compiled_with_tests() {
+            return Ok(std::borrow::Cow::Borrowed(&self.spec));
+        }
+        let missing = self.missing_test_files();
+        if !missing.is_empty() {
+            return Err(ErrorBody::usage(format!(
+                "runTests: the spec was compiled with `tests: false` and without its test files ({}); \
+                 compile it with them in `files` to run its tests",
+                missing.join(", ")
+            )));
+        }
+        Spec::compile(&self.root, &self.sources)
+            .map(std::borrow::Cow::Owned)
+            .map_err(compile_error)
+    }
+}
+
+fn compile_error(e: netspec::CompileError) -> ErrorBody {
+    ErrorBody {
+        kind: "compile",
+        message: e.to_string(),
+        rendered: e.render(),
+        diagnostics: e.diagnostics.clone(),
+        json_position: None,
+    }
 }
 
 /// Compiles `root` (named `name`) with the other files in `files_json`, a JSON
 /// object mapping file names (relative to the root's folder) to their text.
 ///
-/// With `tests = false` the `given file` submissions of the spec's tests need
-/// not be supplied: each missing one compiles as `{}` and is listed in
-/// [`Compiled::missing_test_files`] (running the tests is then refused).
+/// With `tests = false` the spec is compiled for evaluation only
+/// ([`CompileOptions::evaluation_only`]): its `test` blocks are not read, so
+/// the `given file` submissions they name need not be supplied; running the
+/// tests then compiles them from the same files ([`Compiled::with_tests`]).
 pub fn compile_native(
     name: &str,
     root: &str,
@@ -165,38 +220,18 @@ pub fn compile_native(
     }
     sources.insert(name, root);
     let root_name = netspec::source::normalize_path(name);
-    let mut missing_test_files = Vec::new();
-    if !tests {
-        // the files the spec needs that were not supplied: `use`d specs stay
-        // missing (an error), test submissions become `{}`
-        let _ = netspec::gather_sources(&root_name, |n| {
-            let text = sources.get(n).map(|t| t.to_string());
-            if text.is_none() && !n.ends_with(".netspec") {
-                missing_test_files.push(n.to_string());
-            }
-            text
-        });
-        missing_test_files.sort();
-        missing_test_files.dedup();
-        for n in &missing_test_files {
-            sources.insert(n.clone(), "{}");
-        }
-    }
-    match Spec::compile(&root_name, &sources) {
+    let options = if tests {
+        CompileOptions::default()
+    } else {
+        CompileOptions::evaluation_only()
+    };
+    match Spec::compile_with_options(&root_name, &sources, &options) {
         Ok(spec) => Ok(Compiled {
             spec,
-            missing_test_files,
+            root: root_name,
+            sources,
         }),
-        Err(e) => {
-            let diagnostics = e.diagnostics.clone();
-            Err(ErrorBody {
-                kind: "compile",
-                message: e.to_string(),
-                rendered: e.render(),
-                diagnostics,
-                json_position: None,
-            })
-        }
+        Err(e) => Err(compile_error(e)),
     }
 }
 
@@ -359,8 +394,7 @@ pub fn all_codes() -> String {
 /// A compiled spec (the raw handle the JavaScript `Spec` wraps).
 #[wasm_bindgen(js_name = RawSpec)]
 pub struct RawSpec {
-    spec: Spec,
-    missing_test_files: Vec<String>,
+    compiled: Compiled,
 }
 
 /// Compiles a spec. Throws an [`ErrorBody`] JSON string on failure.
@@ -372,10 +406,7 @@ pub fn compile_raw(
     tests: bool,
 ) -> Result<RawSpec, JsValue> {
     compile_native(name, root, files_json, tests)
-        .map(|c| RawSpec {
-            spec: c.spec,
-            missing_test_files: c.missing_test_files,
-        })
+        .map(|compiled| RawSpec { compiled })
         .map_err(thrown)
 }
 
@@ -384,24 +415,24 @@ impl RawSpec {
     /// Spec id.
     #[wasm_bindgen(getter)]
     pub fn id(&self) -> String {
-        self.spec.id().to_string()
+        self.compiled.spec.id().to_string()
     }
 
     /// Spec title.
     #[wasm_bindgen(getter)]
     pub fn title(&self) -> String {
-        self.spec.title().to_string()
+        self.compiled.spec.title().to_string()
     }
 
     /// Spec version, if declared.
     #[wasm_bindgen(getter)]
     pub fn version(&self) -> Option<String> {
-        self.spec.version().map(str::to_string)
+        self.compiled.spec.version().map(str::to_string)
     }
 
     /// Compilation warnings, as a JSON array of diagnostics.
     pub fn warnings(&self) -> Result<String, JsValue> {
-        to_json(&self.spec.warnings(), false).map_err(thrown)
+        to_json(&self.compiled.spec.warnings(), false).map_err(thrown)
     }
 
     /// Evaluates a submission given as JSON text; returns the report as JSON text.
@@ -413,7 +444,7 @@ impl RawSpec {
         pretty: bool,
     ) -> Result<String, JsValue> {
         evaluate_native(
-            &self.spec,
+            &self.compiled.spec,
             submission,
             as_of.as_deref(),
             explanations,
@@ -424,26 +455,20 @@ impl RawSpec {
 
     /// The form model (sections of questions), as JSON text.
     pub fn inputs(&self) -> Result<String, JsValue> {
-        to_json(&self.spec.inputs(), false).map_err(thrown)
+        to_json(&self.compiled.spec.inputs(), false).map_err(thrown)
     }
 
     /// The JSON Schema of a valid submission, as JSON text.
     #[wasm_bindgen(js_name = jsonSchema)]
     pub fn json_schema(&self) -> Result<String, JsValue> {
-        to_json(&self.spec.json_schema(), false).map_err(thrown)
+        to_json(&self.compiled.spec.json_schema(), false).map_err(thrown)
     }
 
     /// Runs the spec's tests; returns results and coverage as JSON text.
     #[wasm_bindgen(js_name = runTests)]
     pub fn run_tests(&self) -> Result<String, JsValue> {
-        if !self.missing_test_files.is_empty() {
-            return Err(thrown(ErrorBody::usage(format!(
-                "runTests: the spec was compiled with `tests: false` and without its test files ({}); \
-                 compile it with them in `files` to run its tests",
-                self.missing_test_files.join(", ")
-            ))));
-        }
-        to_json(&run_tests_native(&self.spec), false).map_err(thrown)
+        let spec = self.compiled.with_tests().map_err(thrown)?;
+        to_json(&run_tests_native(&spec), false).map_err(thrown)
     }
 }
 
@@ -487,16 +512,23 @@ mod tests {
                     test \"t\" { given file \"ex/a.json\" expect R-1 met }\n";
         assert!(compile_native("demo.netspec", text, "{}", true).is_err());
         let c = compile_native("demo.netspec", text, "{}", false);
-        assert!(c.is_ok_and(|c| c.missing_test_files == ["ex/a.json"]));
+        assert!(c.is_ok_and(|c| c.missing_test_files() == ["ex/a.json"]
+            && c.with_tests()
+                .is_err_and(|e| e.kind == "usage" && e.message.contains("ex/a.json"))));
         let c = compile_native(
             "demo.netspec",
             text,
             r#"{"ex/a.json": "{\"beds\": 1}"}"#,
             false,
         );
-        assert!(c.is_ok_and(
-            |c| c.missing_test_files.is_empty() && run_tests_native(&c.spec).passed == 1
-        ));
+        assert!(c.is_ok_and(|c| !c.spec.compiled_with_tests()
+            && c.missing_test_files().is_empty()
+            && c.with_tests()
+                .is_ok_and(|s| run_tests_native(&s).passed == 1)));
+        // a test that does not check is not read for evaluation, and is an error when run
+        let broken = text.replace("expect R-1 met", "expect R-1 sometimes");
+        let c = compile_native("demo.netspec", &broken, r#"{"ex/a.json": "{}"}"#, false);
+        assert!(c.is_ok_and(|c| c.with_tests().is_err_and(|e| e.kind == "compile")));
     }
 
     #[test]

@@ -141,6 +141,16 @@ test('runTests(): results and coverage, with the test files supplied', () => {
   assert.equal(run.coverage.spec, 'adult_critical_care');
   assert.equal(run.coverage.total, run.coverage.requirements.length);
   assert.ok(run.coverage.percent >= 0 && run.coverage.percent <= 100);
+  // compiled for evaluation only with the same files, it compiles its tests when they are run
+  const evalOnly = ns.compile(read('adult_critical_care.netspec'), { name: 'adult_critical_care.netspec', files, tests: false });
+  assert.deepEqual(evalOnly.runTests(), run);
+  // a test block that does not check is not read by a compile with tests: false
+  const brokenTest = read('adult_critical_care.netspec').replace(/expect ACC-WF-03 \w+/, 'expect ACC-WF-03 maybe');
+  assert.notEqual(brokenTest, read('adult_critical_care.netspec'));
+  assert.throws(() => ns.compile(brokenTest, { name: 'adult_critical_care.netspec', files }), (e) => e.kind === 'compile');
+  const lenient = ns.compile(brokenTest, { name: 'adult_critical_care.netspec', files, tests: false });
+  assert.deepEqual(lenient.evaluate(example('compliant.json')), spec.evaluate(example('compliant.json')));
+  assert.throws(() => lenient.runTests(), (e) => e.kind === 'compile');
   // without the test files the spec still compiles with tests: false, and says why it cannot run them
   assert.throws(() => accSpec().runTests(), (e) => e.kind === 'usage' && /examples\/adult_critical_care\/compliant\.json/.test(e.message));
   // and does not compile with the default (tests: true), as `netspec check` would not

@@ -176,6 +176,8 @@ test('playground: the share link and a reload give back the same spec and submis
     await page.locator('#submission-source').fill('{"assessed_on": "2025-06-30"}');
     await page.waitForFunction(() => document.querySelector('#report .overall'));
     await page.locator('#pg-share').click();
+    // the link is made asynchronously (compressed with CompressionStream)
+    await page.waitForFunction(() => document.getElementById('pg-share-url').value !== '');
     const url = await page.locator('#pg-share-url').inputValue();
     assert.match(url, /\/playground#state=z[A-Za-z0-9_-]+$/);
     assert.ok(url.length < spec.length, `the link is compressed (${url.length} characters for ${spec.length})`);

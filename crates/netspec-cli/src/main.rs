@@ -30,7 +30,7 @@ macro_rules! outp {
         }
     };
 }
-use netspec::{Code, Diagnostic, EvalError, EvalOptions, Outcome, Spec};
+use netspec::{Code, CompileOptions, Diagnostic, EvalError, EvalOptions, Outcome, Spec};
 
 /// Rules engine for NHS England specialised-services clinical network specifications.
 #[derive(Parser)]
@@ -190,14 +190,14 @@ fn main() -> ExitCode {
             format,
         ),
         Command::Fmt { paths, check } => fmt(&paths, check),
-        Command::Schema { spec } => match load(&spec, Format::Text) {
+        Command::Schema { spec } => match load(&spec, Format::Text, false) {
             Ok(s) => {
                 print_json(&s.json_schema());
                 0
             }
             Err(code) => code,
         },
-        Command::Inputs { spec, format } => match load(&spec, Format::Text) {
+        Command::Inputs { spec, format } => match load(&spec, Format::Text, false) {
             Ok(s) => {
                 let sections = s.inputs();
                 match format {
@@ -219,12 +219,18 @@ fn read_file(name: &str) -> Option<String> {
     std::fs::read_to_string(name).ok()
 }
 
-/// Compiles a spec from disk; on failure prints diagnostics and returns the exit code.
-fn load(path: &Path, format: Format) -> Result<Spec, u8> {
+/// Compiles a spec from disk (with its `test` blocks when `tests`, else
+/// for evaluation only); on failure prints diagnostics and returns the exit code.
+fn load(path: &Path, format: Format, tests: bool) -> Result<Spec, u8> {
     let name = path.to_string_lossy().to_string();
     read_text(path, 1).map_err(|e| e.report(&name, format, None))?;
-    let sources = netspec::gather_sources(&name, read_file);
-    Spec::compile(&name, &sources).map_err(|e| {
+    let options = if tests {
+        CompileOptions::default()
+    } else {
+        CompileOptions::evaluation_only()
+    };
+    let sources = netspec::gather_sources_with(&name, &options, read_file);
+    Spec::compile_with_options(&name, &sources, &options).map_err(|e| {
         match format {
             Format::Text => eprint!("{}", e.render()),
             Format::Json => {
@@ -331,7 +337,7 @@ fn eval(
             return 2;
         }
     };
-    let spec = match load(spec_path, format) {
+    let spec = match load(spec_path, format, false) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -395,7 +401,7 @@ fn eval_batch(
             return 2;
         }
     };
-    let spec = match load(spec_path, Format::Text) {
+    let spec = match load(spec_path, Format::Text, false) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -496,7 +502,7 @@ fn test(
         if !is_spec_file(&text) {
             continue;
         }
-        let spec = match load(&f, Format::Text) {
+        let spec = match load(&f, Format::Text, true) {
             Ok(s) => s,
             Err(_) => {
                 broken += 1;

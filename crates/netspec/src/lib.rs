@@ -190,6 +190,40 @@ impl EvalError {
     }
 }
 
+/// How to compile ([`Spec::compile_with_options`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompileOptions {
+    /// Limits on the spec and on the submissions it evaluates.
+    pub limits: Limits,
+    /// Read and check the spec's `test` blocks (the default, as
+    /// `netspec check` and `netspec test` do). Off, the blocks are stepped
+    /// over unread: compiling takes about half the time for a spec with many
+    /// tests, the files their `given file` clauses name need not be
+    /// supplied, nothing in them is checked, and the spec has no tests to
+    /// run ([`Spec::compiled_with_tests`] is false). Evaluations are the same.
+    pub tests: bool,
+}
+
+impl Default for CompileOptions {
+    fn default() -> Self {
+        CompileOptions {
+            limits: Limits::default(),
+            tests: true,
+        }
+    }
+}
+
+impl CompileOptions {
+    /// The options for a spec that is only evaluated: default limits, test
+    /// blocks not read.
+    pub fn evaluation_only() -> Self {
+        CompileOptions {
+            tests: false,
+            ..CompileOptions::default()
+        }
+    }
+}
+
 /// How to evaluate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EvalOptions {
@@ -222,7 +256,44 @@ impl Spec {
         sources: &Sources,
         limits: &Limits,
     ) -> Result<Spec, CompileError> {
-        let compiled = check::compile_sources_with(root, sources, limits);
+        Spec::compile_with_options(
+            root,
+            sources,
+            &CompileOptions {
+                limits: *limits,
+                ..CompileOptions::default()
+            },
+        )
+    }
+
+    /// Compiles `root` from `sources` with `options`: limits, and whether to
+    /// read the `test` blocks.
+    ///
+    /// ```
+    /// use netspec::{CompileOptions, EvalOptions, Sources, Spec};
+    ///
+    /// let text = r#"
+    /// spec demo "Demo" { version "1" }
+    /// inputs "Unit" { beds: int min 0 "Funded beds" }
+    /// area resources { requirement RE-01 must "Two beds" { beds >= 2 } }
+    /// test "the example" { given file "examples/full.json" expect RE-01 met }
+    /// "#;
+    /// // the example file is not needed when the tests are not read
+    /// let sources = Sources::single("demo.netspec", text);
+    /// assert!(Spec::compile("demo.netspec", &sources).is_err());
+    /// let spec = Spec::compile_with_options("demo.netspec", &sources, &CompileOptions::evaluation_only())?;
+    /// assert!(!spec.compiled_with_tests());
+    /// let report = spec.evaluate_str(r#"{"beds": 3}"#, &EvalOptions::default())?;
+    /// assert_eq!(report.requirements[0].outcome, netspec::Outcome::Met);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn compile_with_options(
+        root: &str,
+        sources: &Sources,
+        options: &CompileOptions,
+    ) -> Result<Spec, CompileError> {
+        let limits = &options.limits;
+        let compiled = check::compile_sources_for(root, sources, limits, options.tests);
         let map = Arc::new(compiled.map);
         match compiled.checked {
             Some(checked) => Ok(Spec {
@@ -236,6 +307,12 @@ impl Spec {
                 map,
             }),
         }
+    }
+
+    /// Whether the spec's `test` blocks were read and checked (see
+    /// [`CompileOptions::tests`]); when not, [`Spec::run_tests`] has nothing to run.
+    pub fn compiled_with_tests(&self) -> bool {
+        self.checked.tests_read
     }
 
     /// The limits this spec's evaluations keep to.
@@ -460,7 +537,8 @@ impl Spec {
         inputs::json_schema(&self.checked)
     }
 
-    /// Runs the spec's `test` blocks.
+    /// Runs the spec's `test` blocks (none when it was compiled without
+    /// them: [`Spec::compiled_with_tests`]).
     pub fn run_tests(&self) -> Vec<TestResult> {
         testing::run_tests(self)
     }
@@ -470,7 +548,18 @@ impl Spec {
 /// submissions) through `read`, which the caller implements (from disk, a
 /// bundle, a map). Files `read` cannot supply are left out; compiling then
 /// reports them.
-pub fn gather_sources(root: &str, mut read: impl FnMut(&str) -> Option<String>) -> Sources {
+pub fn gather_sources(root: &str, read: impl FnMut(&str) -> Option<String>) -> Sources {
+    gather_sources_with(root, &CompileOptions::default(), read)
+}
+
+/// [`gather_sources`] for a compilation with `options`: without tests
+/// ([`CompileOptions::tests`] off) only the `use`d files are read, not the
+/// test submissions.
+pub fn gather_sources_with(
+    root: &str,
+    options: &CompileOptions,
+    mut read: impl FnMut(&str) -> Option<String>,
+) -> Sources {
     let mut sources = Sources::new();
     let mut queue = vec![source::normalize_path(root)];
     let mut seen = std::collections::BTreeSet::new();
@@ -480,7 +569,12 @@ pub fn gather_sources(root: &str, mut read: impl FnMut(&str) -> Option<String>) 
         }
         let Some(text) = read(&name) else { continue };
         if name.ends_with(".netspec") {
-            if let Ok(file) = syntax::parse_file(&text, source::FileId(0)) {
+            let parsed = if options.tests {
+                syntax::parse_file_with(&text, source::FileId(0), &options.limits)
+            } else {
+                syntax::parse_file_without_tests(&text, source::FileId(0), &options.limits)
+            };
+            if let Ok(file) = parsed {
                 for item in &file.items {
                     match item {
                         syntax::ast::Item::Use(u) => {

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::LazyLock;
 
 use netspec::ir::{FieldKind, RecordSchema, ScalarTy, Schema};
@@ -488,6 +489,94 @@ proptest! {
             GOV_NAME => Some(gov.clone()),
             _ => None,
         });
+    }
+}
+
+/// Reading a file without its tests gives the same items as reading it
+/// whole, less the tests, and fails where reading it whole fails outside a
+/// test block; a spec that compiles whole compiles for evaluation only, to
+/// the same reports.
+fn without_tests_agrees(acc: &str, gov: &str) {
+    use netspec::syntax::ast::Item;
+    let whole = netspec::syntax::parse_file(acc, FileId(0));
+    let skipped =
+        netspec::syntax::parse_file_without_tests(acc, FileId(0), &netspec::Limits::default());
+    if let Ok(whole) = &whole {
+        let kept: Vec<&Item> = whole
+            .items
+            .iter()
+            .filter(|i| !matches!(i, Item::Test(_)))
+            .collect();
+        match &skipped {
+            Ok(skipped) => {
+                let skipped: Vec<&Item> = skipped.items.iter().collect();
+                assert_eq!(kept, skipped, "the items differ without tests");
+                assert_eq!(
+                    whole.comments,
+                    netspec::syntax::parse_file_without_tests(
+                        acc,
+                        FileId(0),
+                        &netspec::Limits::default()
+                    )
+                    .map(|f| f.comments)
+                    .unwrap_or_default()
+                );
+            }
+            Err(e) => panic!("parses whole but not without tests: {e:?}"),
+        }
+    }
+    let sources = acc_sources(acc, gov);
+    if let Ok(spec) = Spec::compile(ACC_NAME, &sources) {
+        let fast = Spec::compile_with_options(
+            ACC_NAME,
+            &sources,
+            &netspec::CompileOptions::evaluation_only(),
+        );
+        let fast = fast.unwrap_or_else(|e| panic!("compiles whole but not for evaluation: {e}"));
+        assert!(spec.compiled_with_tests() && !fast.compiled_with_tests());
+        assert!(fast.run_tests().is_empty());
+        for text in [ACC_SUBMISSION, "{}"] {
+            let a = spec.evaluate_str(text, &EvalOptions::default());
+            let b = fast.evaluate_str(text, &EvalOptions::default());
+            assert_eq!(a.map_err(|e| e.to_string()), b.map_err(|e| e.to_string()));
+        }
+    }
+}
+
+#[test]
+fn without_tests_agrees_on_every_repository_spec() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut seen = 0;
+    for dir in ["specs", "specs/common", "tests/conformance"] {
+        let mut stack = vec![root.join(dir)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() && dir == "tests/conformance" {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "netspec") {
+                    let text = std::fs::read_to_string(&p).unwrap();
+                    without_tests_agrees(&text, GOV);
+                    seen += 1;
+                }
+            }
+        }
+    }
+    assert!(seen > 100, "only {seen} spec files found");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn without_tests_agrees_on_mutated_specs(edits in prop::collection::vec(edit(), 1..6)) {
+        without_tests_agrees(&mutate(ACC, &edits), GOV);
+    }
+
+    #[test]
+    fn without_tests_never_panics_on_token_soup(s in token_soup()) {
+        let _ = netspec::syntax::parse_file_without_tests(&s, FileId(0), &netspec::Limits::default());
+        without_tests_agrees(&format!("spec s \"S\" {{ version \"1\" }}\n{s}"), GOV);
     }
 }
 

@@ -52,6 +52,9 @@ pub struct Checked {
     pub custom_rating: bool,
     /// Tests.
     pub tests: Vec<ir::TestCase>,
+    /// Whether the `test` blocks were read (false when compiled without
+    /// them: then [`Checked::tests`] is empty whatever the files hold).
+    pub tests_read: bool,
     /// Whether any rule reads the assessment date.
     pub uses_assessment_date: bool,
 }
@@ -75,6 +78,18 @@ pub fn compile_sources(root: &str, sources: &Sources) -> Compiled {
 
 /// Loads, parses and checks `root` and everything it uses, within `limits`.
 pub fn compile_sources_with(root: &str, sources: &Sources, limits: &Limits) -> Compiled {
+    compile_sources_for(root, sources, limits, true)
+}
+
+/// [`compile_sources_with`]; with `tests` false, the `test` blocks are
+/// stepped over unread ([`crate::syntax::parse_file_without_tests`]): the
+/// spec has no tests, and nothing in them is checked.
+pub fn compile_sources_for(
+    root: &str,
+    sources: &Sources,
+    limits: &Limits,
+    tests: bool,
+) -> Compiled {
     let mut loader = Loader {
         sources,
         map: SourceMap::default(),
@@ -83,6 +98,7 @@ pub fn compile_sources_with(root: &str, sources: &Sources, limits: &Limits) -> C
         stack: Vec::new(),
         limits,
         bytes: 0,
+        tests,
     };
     let root_name = crate::source::normalize_path(root);
     loader.load_all(&root_name);
@@ -96,6 +112,7 @@ pub fn compile_sources_with(root: &str, sources: &Sources, limits: &Limits) -> C
         None
     } else {
         let mut cx = Checker::new(&map, sources, limits);
+        cx.tests_read = tests;
         let checked = cx.run(&files);
         diags.extend(cx.diags);
         if diags.iter().any(Diagnostic::is_error) {
@@ -124,6 +141,8 @@ struct Loader<'s> {
     limits: &'s Limits,
     /// Bytes of spec text loaded so far.
     bytes: usize,
+    /// Whether `test` blocks are read.
+    tests: bool,
 }
 
 impl Loader<'_> {
@@ -202,7 +221,12 @@ impl Loader<'_> {
             return None;
         }
         let id = self.map.add(name.to_string(), text.clone());
-        match parse_file_with(&text, id, self.limits) {
+        let parsed = if self.tests {
+            parse_file_with(&text, id, self.limits)
+        } else {
+            crate::syntax::parse_file_without_tests(&text, id, self.limits)
+        };
+        match parsed {
             Ok(file) => {
                 self.stack.push(name.to_string());
                 let uses: Vec<(String, Span)> = file
@@ -245,6 +269,8 @@ pub(crate) struct Checker<'a> {
     pub(crate) inputs_declared: usize,
     /// Definitions seen so far (for [`Limits::max_definitions`]).
     lets_seen: usize,
+    /// Whether the files were parsed with their `test` blocks.
+    tests_read: bool,
 }
 
 /// Most definitions that may depend on one another in a chain, by default:
@@ -272,6 +298,7 @@ impl<'a> Checker<'a> {
             limits,
             inputs_declared: 0,
             lets_seen: 0,
+            tests_read: true,
         }
     }
 
@@ -390,6 +417,7 @@ impl<'a> Checker<'a> {
             rating,
             custom_rating,
             tests,
+            tests_read: self.tests_read,
             uses_assessment_date: self.uses_assessment_date,
         };
         // depth is only meaningful once definitions are known to be acyclic

@@ -54,14 +54,34 @@ pub fn parse_file(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
 
 /// Parses one file within `limits` (source size and nesting).
 pub fn parse_file_with(text: &str, file: FileId, limits: &Limits) -> Result<File, Vec<Diagnostic>> {
+    parse_file_as(Rule::file, text, file, limits)
+}
+
+/// Parses one file for evaluation only: `test` blocks are stepped over
+/// unread (the file has no [`Item::Test`]s and nothing in them is checked),
+/// which takes about half the time for a spec with many tests.
+pub fn parse_file_without_tests(
+    text: &str,
+    file: FileId,
+    limits: &Limits,
+) -> Result<File, Vec<Diagnostic>> {
+    parse_file_as(Rule::file_without_tests, text, file, limits)
+}
+
+fn parse_file_as(
+    entry: Rule,
+    text: &str,
+    file: FileId,
+    limits: &Limits,
+) -> Result<File, Vec<Diagnostic>> {
     if text.len() > limits.max_source_bytes {
         return Err(vec![source_too_large(text.len(), limits, file)]);
     }
     if let Some(d) = check_nesting(text, file, limits) {
         return Err(vec![d]);
     }
-    let pairs = Grammar::parse(Rule::file, text)
-        .map_err(|e| recover(text, file, syntax_error(e, file, text)))?;
+    let pairs = Grammar::parse(entry, text)
+        .map_err(|e| recover(entry, text, file, syntax_error(e, file, text)))?;
     let comments = scan_comments(text, file);
     let mut b = Builder {
         file,
@@ -73,7 +93,7 @@ pub fn parse_file_with(text: &str, file: FileId, limits: &Limits) -> Result<File
     let mut items = Vec::new();
     for pair in pairs.flatten().take(1) {
         for item in pair.into_inner() {
-            if item.as_rule() == Rule::EOI {
+            if matches!(item.as_rule(), Rule::EOI | Rule::skipped_test) {
                 continue;
             }
             if let Some(i) = b.item(item) {
@@ -91,7 +111,7 @@ pub fn parse_file_with(text: &str, file: FileId, limits: &Limits) -> Result<File
 /// After a syntax error, parses each top-level item on its own (items start
 /// at the beginning of a line with an item keyword) so that one run reports
 /// the first error of every broken item, not just the first of the file.
-fn recover(text: &str, file: FileId, first: Diagnostic) -> Vec<Diagnostic> {
+fn recover(entry: Rule, text: &str, file: FileId, first: Diagnostic) -> Vec<Diagnostic> {
     const STARTS: [&str; 7] = [
         "spec ", "use ", "inputs ", "let ", "area ", "rating ", "test ",
     ];
@@ -123,7 +143,7 @@ fn recover(text: &str, file: FileId, first: Diagnostic) -> Vec<Diagnostic> {
         let Some(chunk) = text.get(a..b) else {
             continue;
         };
-        if let Err(e) = Grammar::parse(Rule::file, chunk) {
+        if let Err(e) = Grammar::parse(entry, chunk) {
             let mut d = syntax_error(e, file, chunk);
             if let Some(sp) = d.span {
                 let shift = |x: u32| x.saturating_add(u32::try_from(a).unwrap_or(0));
@@ -273,21 +293,12 @@ fn check_nesting(text: &str, file: FileId, limits: &Limits) -> Option<Diagnostic
     while let Some(&c) = bytes.get(i) {
         match c {
             b'"' => {
-                // skip a string
-                i += 1;
-                while let Some(&d) = bytes.get(i) {
-                    i += if d == b'\\' { 2 } else { 1 };
-                    if d == b'"' {
-                        break;
-                    }
-                }
+                i = skip_string(bytes, i + 1);
                 prefix_run = 0;
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while bytes.get(i).is_some_and(|&d| d != b'\n') {
-                    i += 1;
-                }
+                i = line_end(bytes, i);
                 continue;
             }
             b' ' | b'\t' | b'\r' | b'\n' => {}
@@ -390,33 +401,48 @@ fn scan_comments(text: &str, file: FileId) -> Vec<(Span, String)> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
-    let mut in_str = false;
-    while i < bytes.len() {
-        let c = bytes.get(i).copied().unwrap_or(0);
-        if in_str {
-            if c == b'\\' {
-                i += 2;
-                continue;
-            }
-            if c == b'"' {
-                in_str = false;
-            }
-            i += 1;
-            continue;
-        }
-        if c == b'"' {
-            in_str = true;
-        } else if c == b'/' && bytes.get(i + 1) == Some(&b'/') {
-            let rest = text.get(i..).unwrap_or("");
-            let end = rest.find('\n').map_or(text.len(), |n| i + n);
-            let comment = text.get(i..end).unwrap_or("");
-            out.push((Span::new(file, i, end), comment.trim_end().to_string()));
+    while let Some(k) = bytes
+        .get(i..)
+        .and_then(|rest| memchr::memchr2(b'"', b'/', rest))
+    {
+        let at = i + k;
+        if bytes.get(at) == Some(&b'"') {
+            i = skip_string(bytes, at + 1);
+        } else if bytes.get(at + 1) == Some(&b'/') {
+            let end = line_end(bytes, at);
+            let comment = text.get(at..end).unwrap_or("");
+            out.push((Span::new(file, at, end), comment.trim_end().to_string()));
             i = end;
-            continue;
+        } else {
+            i = at + 1;
         }
-        i += 1;
     }
     out
+}
+
+/// Where a string whose text starts at `i` ends: just past its closing
+/// quote, or the end of the text when it is not closed (`\` escapes the
+/// next byte).
+fn skip_string(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(k) = bytes
+        .get(i..)
+        .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+    {
+        let at = i + k;
+        if bytes.get(at) == Some(&b'"') {
+            return at + 1;
+        }
+        i = at + 2;
+    }
+    bytes.len()
+}
+
+/// The index of the line feed that ends the line holding `i`, or the end of the text.
+fn line_end(bytes: &[u8], i: usize) -> usize {
+    bytes
+        .get(i..)
+        .and_then(|rest| memchr::memchr(b'\n', rest))
+        .map_or(bytes.len(), |n| i + n)
 }
 
 fn rule_name(rule: &Rule) -> String {
@@ -439,7 +465,8 @@ fn rule_name(rule: &Rule) -> String {
         Rule::let_decl => "`let`",
         Rule::area_block => "`area`",
         Rule::rating_block => "`rating`",
-        Rule::test_block => "`test`",
+        Rule::test_block | Rule::skipped_test => "`test`",
+        Rule::skipped_block => "a `{ … }` block",
         Rule::requirement => "`requirement`",
         Rule::json_object => "a JSON object",
         Rule::applies_clause => "`applies when`",
@@ -1285,4 +1312,72 @@ fn unescape(raw: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "spec s \"S\" { version \"1\" }\ninputs { x: int \"X\" }\n";
+
+    fn items_without_tests(text: &str) -> Result<usize, Vec<Diagnostic>> {
+        parse_file_without_tests(text, FileId(0), &Limits::default()).map(|f| f.items.len())
+    }
+
+    #[test]
+    fn test_blocks_are_stepped_over_with_their_strings_and_comments() {
+        let test = r#"test "a } \" brace" {
+  // a comment with } and { and "
+  given { "x": 1, "s": "}{\"", "n": { "m": [{}] } }
+  given file "a/b}.json"
+  expect R-1 met
+}
+"#;
+        let area = "area resources { requirement R-1 must \"T\" { x > 0 } }\n";
+        let text = [HEAD, test, area].concat();
+        let whole = parse_file(&text, FileId(0)).map(|f| f.items.len());
+        assert_eq!(whole.as_ref().ok(), Some(&4), "{whole:?}");
+        assert_eq!(items_without_tests(&text).ok(), Some(3));
+    }
+
+    #[test]
+    fn whatever_is_in_a_test_block_is_not_read() {
+        // not a valid test, but balanced: an evaluation does not need it
+        let text = [HEAD, "test \"t\" { expect nothing here 42 % { } }\n"].concat();
+        assert!(parse_file(&text, FileId(0)).is_err());
+        assert_eq!(items_without_tests(&text).ok(), Some(2));
+    }
+
+    #[test]
+    fn an_unclosed_test_block_is_still_an_error() {
+        for tail in [
+            "test \"t\" { given { \"x\": 1 }\n",
+            "test \"t\" { given { \"x\": \"}\" \n",
+            "test \"t\" { // }\n",
+            "test { }\n",
+        ] {
+            let text = [HEAD, tail].concat();
+            let e = items_without_tests(&text);
+            assert!(
+                e.as_ref()
+                    .is_err_and(|d| d.iter().any(|d| d.code == Code::Syntax)),
+                "{tail}: {e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn errors_outside_tests_are_found_without_tests() {
+        let text = [
+            HEAD,
+            "test \"t\" { }\narea resources { requirement R-1 must { x > 0 } }\n",
+        ]
+        .concat();
+        let e = items_without_tests(&text);
+        assert!(
+            e.is_err_and(|d| d.iter().any(|d| d.span.is_some_and(|s| text
+                .get(s.start as usize..)
+                .is_some_and(|t| t.starts_with('{')))))
+        );
+    }
 }
