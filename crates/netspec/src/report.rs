@@ -217,7 +217,14 @@ pub fn outcomes_with(
     cx.set_budget(budget);
     spec.requirements
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(k, r)| {
+            match fast_outcome(&mut cx, spec, k) {
+                Some(None) => return Outcome::NotApplicable,
+                Some(Some(true)) => return Outcome::Met,
+                Some(Some(false)) => return Outcome::NotMet,
+                None => {}
+            }
             let applies = r.applies.as_ref().map(|a| cx.eval(a));
             let outcome = match applies {
                 Some(V::Bool(false)) => Outcome::NotApplicable,
@@ -235,6 +242,25 @@ pub fn outcomes_with(
             }
         })
         .collect()
+}
+
+/// Requirement `k` decided by the fast evaluator ([`crate::eval::fast`]):
+/// `Some(None)` not applicable, `Some(Some(rule))` applicable; `None` when
+/// it cannot decide it (an unanswered input, a problem, the budget), with
+/// the context as it was before the attempt, for [`Ctx::eval`] to decide.
+fn fast_outcome<'a>(cx: &mut Ctx<'a>, spec: &'a Checked, k: usize) -> Option<Option<bool>> {
+    if cx.exhausted() {
+        return None;
+    }
+    let f = spec.fast.requirements.get(k)?.as_ref()?;
+    let start = cx.steps();
+    match cx.fast_requirement(f) {
+        Ok(v) => Some(v),
+        Err(_) => {
+            cx.fast_rollback(start);
+            None
+        }
+    }
 }
 
 /// Evaluates every requirement and builds the report, within the default
@@ -279,11 +305,20 @@ pub(crate) fn assess_counted(
     cx.set_budget(budget);
     let mut results: Vec<RequirementResult> = Vec::with_capacity(spec.requirements.len());
     let mut stopped = 0usize;
-    for r in &spec.requirements {
+    for (k, r) in spec.requirements.iter().enumerate() {
         let mut missing: Vec<Missing> = Vec::new();
         let mut problems: Vec<String> = Vec::new();
         let mut explanation = Vec::new();
-        let applies = r.applies.as_ref().map(|a| (a, cx.eval(a)));
+        let decided = fast_outcome(&mut cx, spec, k).map(|v| match v {
+            None => (r.applies.as_ref(), V::Bool(false), None),
+            Some(b) => (r.applies.as_ref(), V::Bool(true), Some(V::Bool(b))),
+        });
+        // the fast evaluator's verdict, or the full evaluator's values
+        let applies = match &decided {
+            Some((a, v, _)) => a.map(|a| (a, v.clone())),
+            None => r.applies.as_ref().map(|a| (a, cx.eval(a))),
+        };
+        let rule_value = decided.and_then(|(_, _, rule)| rule);
         let mut outcome = match applies {
             Some((a, V::Bool(false))) => {
                 if explanations {
@@ -301,7 +336,7 @@ pub(crate) fn assess_counted(
                 }
                 Outcome::Incomplete
             }
-            _ => match cx.eval(&r.rule) {
+            _ => match rule_value.unwrap_or_else(|| cx.eval(&r.rule)) {
                 V::Bool(b) => {
                     if explanations {
                         explanation = explain(&mut cx, &r.rule, b);

@@ -1687,3 +1687,108 @@ proptest! {
         }
     }
 }
+
+// ------------------------------------------------------------------ the fast evaluator agrees with the full one
+
+/// Every bundled spec, compiled for evaluation from the repository's files.
+static BUNDLED: LazyLock<Vec<Spec>> = LazyLock::new(|| {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut names: Vec<String> = std::fs::read_dir(root.join("specs"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "netspec"))
+        .map(|p| format!("specs/{}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 12);
+    names
+        .iter()
+        .map(|n| {
+            let sources =
+                netspec::gather_sources(n, |p| std::fs::read_to_string(root.join(p)).ok());
+            Spec::compile(n, &sources).unwrap_or_else(|e| panic!("{n}: {}", e.render()))
+        })
+        .collect()
+});
+
+/// The same spec without its fast form: every requirement is decided by the
+/// full evaluator.
+fn full_only(spec: &Spec) -> netspec::check::Checked {
+    let mut c = spec.checked().clone();
+    c.fast = Default::default();
+    c
+}
+
+/// The report (with and without explanations) and the outcomes are the same
+/// whether or not the fast evaluator decides what it can, within `budget`
+/// steps: so it decides as the full evaluator does and counts the same work.
+fn fast_agrees(
+    spec: &Spec,
+    full: &netspec::check::Checked,
+    sub: &Value,
+    as_of: Option<Date>,
+    budget: u64,
+) {
+    let Ok(sub) = spec.ingest(sub) else { return };
+    let date = as_of.or(sub.assessed_on);
+    let map = spec.source_map();
+    for explanations in [false, true] {
+        let fast =
+            netspec::report::assess_with(spec.checked(), map, &sub, date, explanations, budget);
+        let slow = netspec::report::assess_with(full, map, &sub, date, explanations, budget);
+        assert_eq!(
+            fast, slow,
+            "the reports differ (explanations {explanations}, budget {budget})"
+        );
+    }
+    let fast = netspec::report::outcomes_with(spec.checked(), map, &sub, date, budget);
+    let slow = netspec::report::outcomes_with(full, map, &sub, date, budget);
+    assert_eq!(fast, slow, "the outcomes differ (budget {budget})");
+}
+
+fn budget() -> impl Strategy<Value = u64> {
+    prop_oneof![
+        3 => Just(netspec::Limits::default().max_eval_steps),
+        2 => 0u64..1_500,
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn fast_evaluator_agrees_on_every_bundled_spec(
+        (k, sub) in (0usize..12).prop_flat_map(|k| (Just(k), shaped_submission(&BUNDLED[k]))),
+        as_of in as_of(),
+        budget in budget(),
+    ) {
+        let spec = &BUNDLED[k];
+        fast_agrees(spec, &full_only(spec), &sub, as_of, budget);
+    }
+
+    #[test]
+    fn fast_evaluator_agrees_on_the_sample_spec(sub in shaped_submission(&ACC_SPEC), as_of in as_of(), budget in budget()) {
+        fast_agrees(&ACC_SPEC, &full_only(&ACC_SPEC), &sub, as_of, budget);
+    }
+}
+
+/// Every example of every bundled spec, at every budget up to what it needs.
+#[test]
+fn fast_evaluator_agrees_on_every_example_at_every_budget() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut seen = 0;
+    for spec in BUNDLED.iter() {
+        let full = full_only(spec);
+        let dir = root.join("specs/examples").join(spec.id());
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            let sub: Value = serde_json::from_str(&text).unwrap();
+            for budget in (0..1_200).step_by(7).chain([u64::MAX]) {
+                fast_agrees(spec, &full, &sub, None, budget);
+            }
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 48);
+}

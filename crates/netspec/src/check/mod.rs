@@ -57,6 +57,8 @@ pub struct Checked {
     pub tests_read: bool,
     /// Whether any rule reads the assessment date.
     pub uses_assessment_date: bool,
+    /// The rules compiled for the fast evaluator.
+    pub fast: crate::eval::fast::FastSpec,
 }
 
 /// Result of a compilation: the compiled spec if there were no errors, the
@@ -419,6 +421,7 @@ impl<'a> Checker<'a> {
             tests,
             tests_read: self.tests_read,
             uses_assessment_date: self.uses_assessment_date,
+            fast: crate::eval::fast::FastSpec::default(),
         };
         // depth is only meaningful once definitions are known to be acyclic
         if !self.diags.iter().any(Diagnostic::is_error) {
@@ -426,6 +429,7 @@ impl<'a> Checker<'a> {
         }
         if !self.diags.iter().any(Diagnostic::is_error) {
             self.diags.extend(lints::lint(&checked));
+            checked.fast = crate::eval::fast::compile(&checked.requirements, &checked.lets);
         }
         checked.schema.records.shrink_to_fit();
         checked

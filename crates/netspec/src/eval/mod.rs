@@ -9,6 +9,7 @@
 //! environment; the assessment date is passed in.
 
 mod explain;
+pub mod fast;
 
 use std::collections::HashSet;
 
@@ -173,6 +174,12 @@ pub struct Ctx<'a> {
     steps: u64,
     /// Work allowed.
     budget: u64,
+    /// The fast evaluator's bound elements ([`fast`]).
+    fenv: Vec<&'a Record>,
+    /// Definitions the current fast attempt worked out (forgotten if it gives up).
+    fast_lets_set: Vec<usize>,
+    /// `assessment date - duration` for the durations of `within` met so far.
+    periods: Vec<(Duration, Option<Date>)>,
 }
 
 /// The problem a requirement gets when the work budget runs out.
@@ -197,6 +204,9 @@ impl<'a> Ctx<'a> {
             lets: vec![None; spec.lets.len()],
             steps: 0,
             budget: crate::Limits::default().max_eval_steps,
+            fenv: Vec::new(),
+            fast_lets_set: Vec::new(),
+            periods: Vec::new(),
         }
     }
 

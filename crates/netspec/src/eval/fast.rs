@@ -1,0 +1,1335 @@
+//! Stage 4a: the fast evaluator, for submissions that answer what a rule reads.
+//!
+//! The checked rules ([`crate::ir`]) are compiled once more, by static type:
+//! a rule is a tree of [`B`] (bool) nodes over [`I`] (whole numbers, as
+//! `i128`), [`N`] (exact rationals), [`D`] (dates), [`T`] (text), [`E`]
+//! (enum values), [`R`] (records) and [`L`] (lists) nodes. Evaluating one
+//! never looks at a value's kind, builds nothing on the heap and carries no
+//! record of why a value is unknown; and a rate compared with a constant
+//! (`a / b >= 90%`) is compared by cross-multiplying, without reducing the
+//! fraction.
+//!
+//! It decides a requirement only when everything the rule reads is answered
+//! and nothing goes wrong on the way. At the first unanswered input, runtime
+//! problem (division by zero, overflow, the mean of an empty list), budget
+//! overrun or construct it does not compile, it gives up on the requirement
+//! ([`Bail`]), and the full evaluator ([`super::Ctx::eval`]) decides it
+//! instead, listing the missing inputs and problems. When it does decide, it
+//! gives the outcome the full evaluator would give and counts the same
+//! steps of work (one per expression node, one per list element visited),
+//! so the work budget stops at the same place whichever evaluator ran.
+
+use std::sync::Arc;
+
+use super::{compare, Ctx, V};
+use crate::calendar::{Date, Duration};
+use crate::ir::{AggFn, Arith, Cmp, Const, Func, Node, NodeKind, Ty};
+use crate::number::Num;
+use crate::submission::{Record, Stored};
+use crate::syntax::ast::Quant;
+
+/// Why the fast evaluator gave up on a requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bail {
+    /// An input it reads is not answered.
+    Missing,
+    /// Anything else: a runtime problem, the budget, an unexpected value.
+    Other,
+}
+
+type Res<T> = Result<T, Bail>;
+
+/// The fast form of a spec: one entry per requirement (in report order) and
+/// per definition; `None` where a rule uses something this evaluator does
+/// not compile (then the full evaluator always decides it).
+#[derive(Debug, Clone, Default)]
+pub struct FastSpec {
+    /// Per requirement.
+    pub requirements: Vec<Option<FastRequirement>>,
+    /// Per definition.
+    pub lets: Vec<Option<Any>>,
+}
+
+/// A requirement's applicability and rule.
+#[derive(Debug, Clone)]
+pub struct FastRequirement {
+    /// `applies when`.
+    pub applies: Option<B>,
+    /// The rule.
+    pub rule: B,
+}
+
+/// Where an input is read from: a field of the submission root
+/// (`Input(slot)`: one step) or of a record (`Field(base, slot)`: one step
+/// and the base's).
+#[derive(Debug, Clone)]
+pub enum Src {
+    /// `NodeKind::Input(slot)`.
+    Root(usize),
+    /// `NodeKind::Field(NodeKind::Var(depth), slot)`: a field of a bound
+    /// element (two steps), the commonest read of all.
+    Var(usize, usize),
+    /// `NodeKind::Field(base, slot)`.
+    Field(Box<R>, usize),
+}
+
+/// Records: groups and list elements.
+#[derive(Debug, Clone)]
+pub enum R {
+    /// A group input.
+    Read(Src),
+    /// The element bound `depth` quantifiers out.
+    Var(usize),
+    /// A definition.
+    Let(usize),
+}
+
+/// Lists of records (list inputs).
+#[derive(Debug, Clone)]
+pub enum L {
+    /// A list input.
+    Read(Src),
+    /// A definition.
+    Let(usize),
+}
+
+/// Bool expressions.
+#[derive(Debug, Clone)]
+pub enum B {
+    /// A literal.
+    Const(bool),
+    /// A bool input.
+    Read(Src),
+    /// A definition.
+    Let(usize),
+    /// `not`
+    Not(Box<B>),
+    /// `and`
+    And(Box<B>, Box<B>),
+    /// `or`
+    Or(Box<B>, Box<B>),
+    /// `implies`
+    Implies(Box<B>, Box<B>),
+    /// `if c then a else b`
+    If(Box<B>, Box<B>, Box<B>),
+    /// Whole numbers compared.
+    CmpI(Cmp, Box<I>, Box<I>),
+    /// Numbers compared.
+    CmpN(Cmp, Box<N>, Box<N>),
+    /// `a / b <op> c` for whole numbers `a`, `b` and a literal `c`.
+    CmpRate(Cmp, Box<I>, Box<I>, Num),
+    /// Dates compared.
+    CmpD(Cmp, Box<D>, Box<D>),
+    /// Text compared.
+    CmpT(Cmp, Box<T>, Box<T>),
+    /// Enum values compared.
+    CmpE(Cmp, Box<E>, Box<E>),
+    /// Bools compared.
+    CmpB(Cmp, Box<B>, Box<B>),
+    /// `x in [literals]` (negated for `not in`).
+    In(bool, Box<Any>, Vec<Const>),
+    /// `date within duration`.
+    Within(Box<D>, Duration),
+    /// `all`/`any`
+    Quant(Quant, Box<L>, Box<B>),
+    /// `present(path)`
+    Present(Box<Any>),
+}
+
+/// Whole-number expressions (counts), in `i64`: a value or a step that does
+/// not fit gives up, and the full evaluator works it out exactly (in `i128`).
+#[derive(Debug, Clone)]
+pub enum I {
+    /// A literal.
+    Const(i64),
+    /// An int input.
+    Read(Src),
+    /// A definition.
+    Let(usize),
+    /// Unary minus.
+    Neg(Box<I>),
+    /// `+`, `-`, `*`.
+    Arith(Arith, Box<I>, Box<I>),
+    /// `count(x in list where f)`.
+    Count(Box<L>, Option<Box<B>>),
+    /// `sum(e for x in list where f)`.
+    Sum(Box<L>, Box<I>, Option<Box<B>>),
+    /// `min`/`max` (true for min) of a list.
+    Best(bool, Box<L>, Box<I>, Option<Box<B>>),
+    /// `min(a, b, …)`/`max(…)` (true for min).
+    BestOf(bool, Vec<I>),
+    /// `date - date`, in days.
+    DateDiff(Box<D>, Box<D>),
+    /// `days_between(a, b)`.
+    DaysBetween(Box<D>, Box<D>),
+    /// `len(list)`.
+    Len(Box<L>),
+    /// `ceil`, `floor`, `round` of a number.
+    Rounded(Func, Box<N>),
+    /// `abs`.
+    Abs(Box<I>),
+    /// `if c then a else b`.
+    If(Box<B>, Box<I>, Box<I>),
+}
+
+/// Exact rational expressions (rates, percents as fractions).
+#[derive(Debug, Clone)]
+pub enum N {
+    /// A literal.
+    Const(Num),
+    /// A number or percent input.
+    Read(Src),
+    /// A definition.
+    Let(usize),
+    /// A whole number used as a number (no node of its own).
+    FromI(Box<I>),
+    /// Unary minus.
+    Neg(Box<N>),
+    /// Arithmetic.
+    Arith(Arith, Box<N>, Box<N>),
+    /// `sum`/`mean` (true for mean) of a list.
+    Total(bool, Box<L>, Box<N>, Option<Box<B>>),
+    /// `min`/`max` (true for min) of a list.
+    Best(bool, Box<L>, Box<N>, Option<Box<B>>),
+    /// `min(a, b, …)`/`max(…)` (true for min).
+    BestOf(bool, Vec<N>),
+    /// `abs`.
+    Abs(Box<N>),
+    /// `if c then a else b`.
+    If(Box<B>, Box<N>, Box<N>),
+}
+
+/// Date expressions.
+#[derive(Debug, Clone)]
+pub enum D {
+    /// A literal.
+    Const(Date),
+    /// The assessment date.
+    Today,
+    /// A date input.
+    Read(Src),
+    /// A definition.
+    Let(usize),
+    /// `date ± duration literal` (true for minus).
+    Shift(bool, Box<D>, Duration),
+    /// `min`/`max` (true for min) of a list.
+    Best(bool, Box<L>, Box<D>, Option<Box<B>>),
+    /// `min(a, b, …)`/`max(…)` (true for min).
+    BestOf(bool, Vec<D>),
+    /// `if c then a else b`.
+    If(Box<B>, Box<D>, Box<D>),
+}
+
+/// Text expressions.
+#[derive(Debug, Clone)]
+pub enum T {
+    /// A literal.
+    Const(Arc<str>),
+    /// A text input.
+    Read(Src),
+    /// A definition.
+    Let(usize),
+    /// `if c then a else b`.
+    If(Box<B>, Box<T>, Box<T>),
+}
+
+/// Enum expressions.
+#[derive(Debug, Clone)]
+pub enum E {
+    /// A literal.
+    Const(u32),
+    /// An enum input.
+    Read(Src),
+    /// A definition.
+    Let(usize),
+    /// `if c then a else b`.
+    If(Box<B>, Box<E>, Box<E>),
+}
+
+/// An expression of any type.
+#[derive(Debug, Clone)]
+pub enum Any {
+    /// bool
+    B(B),
+    /// int
+    I(I),
+    /// number or percent
+    N(N),
+    /// date
+    D(D),
+    /// text
+    T(T),
+    /// enum
+    E(E),
+    /// record
+    R(R),
+    /// list
+    L(L),
+}
+
+// ------------------------------------------------------------------ compiling
+
+/// Compiles every requirement and definition that this evaluator can.
+pub fn compile(requirements: &[crate::ir::Requirement], lets: &[crate::ir::LetDef]) -> FastSpec {
+    FastSpec {
+        requirements: requirements
+            .iter()
+            .map(|r| {
+                let applies = match &r.applies {
+                    Some(a) => Some(b(a)?),
+                    None => None,
+                };
+                Some(FastRequirement {
+                    applies,
+                    rule: b(&r.rule)?,
+                })
+            })
+            .collect(),
+        lets: lets.iter().map(|l| any(&l.value)).collect(),
+    }
+}
+
+fn bx<T>(x: Option<T>) -> Option<Box<T>> {
+    x.map(Box::new)
+}
+
+fn any(n: &Node) -> Option<Any> {
+    Some(match &n.ty {
+        Ty::Bool => Any::B(b(n)?),
+        Ty::Int => Any::I(i(n)?),
+        Ty::Number | Ty::Percent => Any::N(num(n)?),
+        Ty::Date => Any::D(d(n)?),
+        Ty::Text => Any::T(t(n)?),
+        Ty::Enum(_) => Any::E(e(n)?),
+        Ty::Record(_) => Any::R(r(n)?),
+        Ty::List(_) => Any::L(l(n)?),
+        _ => return None,
+    })
+}
+
+fn src(n: &Node) -> Option<Src> {
+    match &n.kind {
+        NodeKind::Input(slot) => Some(Src::Root(*slot)),
+        NodeKind::Field(base, slot) => match base.kind {
+            NodeKind::Var(depth) => Some(Src::Var(depth, *slot)),
+            _ => Some(Src::Field(Box::new(r(base)?), *slot)),
+        },
+        _ => None,
+    }
+}
+
+fn r(n: &Node) -> Option<R> {
+    match &n.kind {
+        NodeKind::Var(depth) => Some(R::Var(*depth)),
+        NodeKind::Let(k) => Some(R::Let(*k)),
+        _ => src(n).map(R::Read),
+    }
+}
+
+fn l(n: &Node) -> Option<L> {
+    if !matches!(n.ty, Ty::List(_)) {
+        return None; // list literals are left to the full evaluator
+    }
+    match &n.kind {
+        NodeKind::Let(k) => Some(L::Let(*k)),
+        _ => src(n).map(L::Read),
+    }
+}
+
+fn is_const(n: &Node) -> Option<&Const> {
+    match &n.kind {
+        NodeKind::Const(c) => Some(c),
+        _ => None,
+    }
+}
+
+fn b(n: &Node) -> Option<B> {
+    if n.ty != Ty::Bool {
+        return None;
+    }
+    Some(match &n.kind {
+        NodeKind::Const(Const::Bool(v)) => B::Const(*v),
+        NodeKind::Input(_) | NodeKind::Field(..) => B::Read(src(n)?),
+        NodeKind::Let(k) => B::Let(*k),
+        NodeKind::Not(x) => B::Not(bx(b(x))?),
+        NodeKind::And(x, y) => B::And(bx(b(x))?, bx(b(y))?),
+        NodeKind::Or(x, y) => B::Or(bx(b(x))?, bx(b(y))?),
+        NodeKind::Implies(x, y) => B::Implies(bx(b(x))?, bx(b(y))?),
+        NodeKind::If(c, x, y) => B::If(bx(b(c))?, bx(b(x))?, bx(b(y))?),
+        NodeKind::Compare(op, x, y) => comparison(*op, x, y)?,
+        NodeKind::In(negated, x, items) => {
+            let consts: Option<Vec<Const>> = items.iter().map(|i| is_const(i).cloned()).collect();
+            let consts = consts?;
+            // only literals of the operand's own kind (the checker's rule)
+            let x = any(x)?;
+            B::In(*negated, Box::new(x), consts)
+        }
+        NodeKind::Within(x, dur) => match is_const(dur)? {
+            Const::Duration(dur) => B::Within(bx(d(x))?, *dur),
+            _ => return None,
+        },
+        NodeKind::Quantifier(q, list, body) => B::Quant(*q, bx(l(list))?, bx(b(body))?),
+        NodeKind::Present(x) => {
+            if !is_path(x) {
+                return None;
+            }
+            B::Present(bx(any(x))?)
+        }
+        _ => return None,
+    })
+}
+
+/// An input read through fields of inputs and bound elements only.
+fn is_path(n: &Node) -> bool {
+    match &n.kind {
+        NodeKind::Input(_) | NodeKind::Var(_) => true,
+        NodeKind::Field(base, _) => is_path(base),
+        _ => false,
+    }
+}
+
+fn comparison(op: Cmp, x: &Node, y: &Node) -> Option<B> {
+    Some(match (&x.ty, &y.ty) {
+        (Ty::Int, Ty::Int) => B::CmpI(op, bx(i(x))?, bx(i(y))?),
+        (Ty::Int | Ty::Number | Ty::Percent, Ty::Int | Ty::Number | Ty::Percent) => {
+            // a rate of two counts against a literal
+            if let (NodeKind::Arith(Arith::Div, a, b), Some(Const::Num(c))) = (&x.kind, is_const(y))
+            {
+                if a.ty == Ty::Int && b.ty == Ty::Int {
+                    return Some(B::CmpRate(op, bx(i(a))?, bx(i(b))?, *c));
+                }
+            }
+            B::CmpN(op, bx(num(x))?, bx(num(y))?)
+        }
+        (Ty::Date, Ty::Date) => B::CmpD(op, bx(d(x))?, bx(d(y))?),
+        (Ty::Text, Ty::Text) => B::CmpT(op, bx(t(x))?, bx(t(y))?),
+        (Ty::Enum(_), Ty::Enum(_)) => B::CmpE(op, bx(e(x))?, bx(e(y))?),
+        (Ty::Bool, Ty::Bool) => B::CmpB(op, bx(b(x))?, bx(b(y))?),
+        _ => return None,
+    })
+}
+
+/// The list, body and filter of an aggregate.
+type Over<X> = (Box<L>, Box<X>, Option<Box<B>>);
+
+fn over<X>(
+    list: &Node,
+    body: &Node,
+    filter: &Option<Box<Node>>,
+    lower: fn(&Node) -> Option<X>,
+) -> Option<Over<X>> {
+    let filter = match filter {
+        Some(f) => Some(bx(b(f))?),
+        None => None,
+    };
+    Some((bx(l(list))?, bx(lower(body))?, filter))
+}
+
+fn i(n: &Node) -> Option<I> {
+    if n.ty != Ty::Int {
+        return None;
+    }
+    Some(match &n.kind {
+        NodeKind::Const(Const::Num(v)) => I::Const(i64::try_from(v.to_integer()?).ok()?),
+        NodeKind::Input(_) | NodeKind::Field(..) => I::Read(src(n)?),
+        NodeKind::Let(k) => I::Let(*k),
+        NodeKind::Neg(x) => I::Neg(bx(i(x))?),
+        NodeKind::Arith(op @ (Arith::Add | Arith::Sub | Arith::Mul), x, y) => {
+            I::Arith(*op, bx(i(x))?, bx(i(y))?)
+        }
+        NodeKind::Count(list, filter) => {
+            let filter = match filter {
+                Some(f) => Some(bx(b(f))?),
+                None => None,
+            };
+            I::Count(bx(l(list))?, filter)
+        }
+        NodeKind::Aggregate(AggFn::Sum, list, body, filter) => {
+            let (list, body, filter) = over(list, body, filter, i)?;
+            I::Sum(list, body, filter)
+        }
+        NodeKind::Aggregate(f @ (AggFn::Min | AggFn::Max), list, body, filter) => {
+            let (list, body, filter) = over(list, body, filter, i)?;
+            I::Best(*f == AggFn::Min, list, body, filter)
+        }
+        NodeKind::DateDiff(x, y) => I::DateDiff(bx(d(x))?, bx(d(y))?),
+        NodeKind::Call(f, args) => match (f, args.as_slice()) {
+            (Func::DaysBetween, [x, y]) => I::DaysBetween(bx(d(x))?, bx(d(y))?),
+            (Func::Len, [x]) => I::Len(bx(l(x))?),
+            (Func::Ceil | Func::Floor | Func::Round, [x]) => I::Rounded(*f, bx(num(x))?),
+            (Func::Abs, [x]) => I::Abs(bx(i(x))?),
+            (Func::Min | Func::Max, args) if !args.is_empty() => {
+                let args: Option<Vec<I>> = args.iter().map(i).collect();
+                I::BestOf(*f == Func::Min, args?)
+            }
+            _ => return None,
+        },
+        NodeKind::If(c, x, y) => I::If(bx(b(c))?, bx(i(x))?, bx(i(y))?),
+        _ => return None,
+    })
+}
+
+fn num(n: &Node) -> Option<N> {
+    match n.ty {
+        Ty::Int => return Some(N::FromI(bx(i(n))?)),
+        Ty::Number | Ty::Percent => {}
+        _ => return None,
+    }
+    Some(match &n.kind {
+        NodeKind::Const(Const::Num(v)) => N::Const(*v),
+        NodeKind::Input(_) | NodeKind::Field(..) => N::Read(src(n)?),
+        NodeKind::Let(k) => N::Let(*k),
+        NodeKind::Neg(x) => N::Neg(bx(num(x))?),
+        NodeKind::Arith(op, x, y) => N::Arith(*op, bx(num(x))?, bx(num(y))?),
+        NodeKind::Aggregate(f, list, body, filter) => {
+            let (list, body, filter) = over(list, body, filter, num)?;
+            match f {
+                AggFn::Sum | AggFn::Mean => N::Total(*f == AggFn::Mean, list, body, filter),
+                AggFn::Min | AggFn::Max => N::Best(*f == AggFn::Min, list, body, filter),
+            }
+        }
+        NodeKind::Call(f, args) => match (f, args.as_slice()) {
+            (Func::Abs, [x]) => N::Abs(bx(num(x))?),
+            (Func::Min | Func::Max, args) if !args.is_empty() => {
+                let args: Option<Vec<N>> = args.iter().map(num).collect();
+                N::BestOf(*f == Func::Min, args?)
+            }
+            _ => return None,
+        },
+        NodeKind::If(c, x, y) => N::If(bx(b(c))?, bx(num(x))?, bx(num(y))?),
+        _ => return None,
+    })
+}
+
+fn d(n: &Node) -> Option<D> {
+    if n.ty != Ty::Date {
+        return None;
+    }
+    Some(match &n.kind {
+        NodeKind::Const(Const::Date(v)) => D::Const(*v),
+        NodeKind::AssessmentDate => D::Today,
+        NodeKind::Input(_) | NodeKind::Field(..) => D::Read(src(n)?),
+        NodeKind::Let(k) => D::Let(*k),
+        NodeKind::DateShift(minus, x, dur) => match is_const(dur)? {
+            Const::Duration(dur) => D::Shift(*minus, bx(d(x))?, *dur),
+            _ => return None,
+        },
+        NodeKind::Aggregate(f @ (AggFn::Min | AggFn::Max), list, body, filter) => {
+            let (list, body, filter) = over(list, body, filter, d)?;
+            D::Best(*f == AggFn::Min, list, body, filter)
+        }
+        NodeKind::Call(f @ (Func::Min | Func::Max), args) if !args.is_empty() => {
+            let args: Option<Vec<D>> = args.iter().map(d).collect();
+            D::BestOf(*f == Func::Min, args?)
+        }
+        NodeKind::If(c, x, y) => D::If(bx(b(c))?, bx(d(x))?, bx(d(y))?),
+        _ => return None,
+    })
+}
+
+fn t(n: &Node) -> Option<T> {
+    if n.ty != Ty::Text {
+        return None;
+    }
+    Some(match &n.kind {
+        NodeKind::Const(Const::Text(v)) => T::Const(v.clone()),
+        NodeKind::Input(_) | NodeKind::Field(..) => T::Read(src(n)?),
+        NodeKind::Let(k) => T::Let(*k),
+        NodeKind::If(c, x, y) => T::If(bx(b(c))?, bx(t(x))?, bx(t(y))?),
+        _ => return None,
+    })
+}
+
+fn e(n: &Node) -> Option<E> {
+    if !matches!(n.ty, Ty::Enum(_)) {
+        return None;
+    }
+    Some(match &n.kind {
+        NodeKind::Const(Const::Enum(v)) => E::Const(*v),
+        NodeKind::Input(_) | NodeKind::Field(..) => E::Read(src(n)?),
+        NodeKind::Let(k) => E::Let(*k),
+        NodeKind::If(c, x, y) => E::If(bx(b(c))?, bx(e(x))?, bx(e(y))?),
+        _ => return None,
+    })
+}
+
+// ------------------------------------------------------------------ evaluating
+
+/// A definition's value, as the full evaluator keeps it.
+fn as_int(v: &V<'_>) -> Res<i64> {
+    match v {
+        V::Num(n) => small(*n),
+        _ => Err(Bail::Other),
+    }
+}
+
+/// `a <op> b` from an ordering.
+fn holds(op: Cmp, ord: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering::*;
+    match op {
+        Cmp::Eq => ord == Equal,
+        Cmp::Ne => ord != Equal,
+        Cmp::Lt => ord == Less,
+        Cmp::Le => ord != Greater,
+        Cmp::Gt => ord == Greater,
+        Cmp::Ge => ord != Less,
+    }
+}
+
+/// The first of `a`, `b` the full evaluator keeps for min (`want_min`) or
+/// max: `b` replaces `a` only when strictly better.
+fn better<X: Ord>(want_min: bool, a: X, b: X) -> X {
+    let b_wins = if want_min { b < a } else { b > a };
+    if b_wins {
+        b
+    } else {
+        a
+    }
+}
+
+impl<'a> Ctx<'a> {
+    /// One step per node, as [`Ctx::eval`] counts them.
+    #[inline]
+    fn step(&mut self, n: u64) {
+        self.steps = self.steps.saturating_add(n);
+    }
+
+    /// Steps for visiting `n` list elements; gives up once over the budget.
+    #[inline]
+    fn visit(&mut self, n: usize) -> Res<()> {
+        self.step(u64::try_from(n).unwrap_or(u64::MAX));
+        if self.steps > self.budget {
+            Err(Bail::Other)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Decides one requirement with the fast evaluator: `Ok(None)` when
+    /// `applies when` is false, `Ok(Some(rule))` otherwise. On `Err` the
+    /// caller resets the steps ([`Ctx::fast_rollback`]) and asks
+    /// [`Ctx::eval`] instead.
+    pub(crate) fn fast_requirement(&mut self, r: &'a FastRequirement) -> Res<Option<bool>> {
+        self.fast_lets_set.clear();
+        let applies = match &r.applies {
+            Some(a) => self.fb(a)?,
+            None => true,
+        };
+        let v = if applies {
+            Some(self.fb(&r.rule)?)
+        } else {
+            None
+        };
+        if self.steps > self.budget {
+            // over the budget: the full evaluator says where it stopped
+            return Err(Bail::Other);
+        }
+        Ok(v)
+    }
+
+    /// Undoes a fast attempt that gave up: back to `steps`, and the
+    /// definitions it worked out forgotten (the full evaluator counts their
+    /// steps again, as it would have without the attempt).
+    pub(crate) fn fast_rollback(&mut self, steps: u64) {
+        self.steps = steps;
+        for k in std::mem::take(&mut self.fast_lets_set) {
+            if let Some(slot) = self.lets.get_mut(k) {
+                *slot = None;
+            }
+        }
+        self.fenv.clear();
+    }
+
+    #[inline]
+    fn stored(&mut self, s: &'a Src) -> Res<&'a Stored> {
+        let (rec, slot) = match s {
+            Src::Root(k) => {
+                self.step(1);
+                (&self.sub.root, *k)
+            }
+            Src::Var(depth, k) => {
+                self.step(2);
+                (self.bound(*depth)?, *k)
+            }
+            Src::Field(base, k) => {
+                self.step(1);
+                (self.fr(base)?, *k)
+            }
+        };
+        match rec.slots.get(slot) {
+            Some(Some(v)) => Ok(v),
+            _ => Err(Bail::Missing),
+        }
+    }
+
+    /// `today - dur`, worked out once per duration per evaluation.
+    fn period_start(&mut self, today: Date, dur: Duration) -> Res<Date> {
+        if let Some((_, start)) = self.periods.iter().find(|(d, _)| *d == dur) {
+            return start.ok_or(Bail::Other);
+        }
+        let start = today.minus(dur);
+        self.periods.push((dur, start));
+        start.ok_or(Bail::Other)
+    }
+
+    /// The element bound `depth` quantifiers out.
+    #[inline]
+    fn bound(&self, depth: usize) -> Res<&'a Record> {
+        let k = self.fenv.len().checked_sub(1 + depth).ok_or(Bail::Other)?;
+        self.fenv.get(k).copied().ok_or(Bail::Other)
+    }
+
+    /// A definition: one step, then the value kept from its first use, or
+    /// worked out now (without bound variables) and kept.
+    fn flet(&mut self, k: usize) -> Res<V<'a>> {
+        self.step(1);
+        if let Some(Some(v)) = self.lets.get(k) {
+            return match v {
+                V::Unknown(_) => Err(Bail::Other),
+                v => Ok(v.clone()),
+            };
+        }
+        let spec: &'a crate::check::Checked = self.spec;
+        let Some(Some(body)) = spec.fast.lets.get(k) else {
+            return Err(Bail::Other);
+        };
+        let saved = std::mem::take(&mut self.fenv);
+        let v = self.fany(body);
+        self.fenv = saved;
+        let v = v?;
+        if let Some(slot) = self.lets.get_mut(k) {
+            *slot = Some(v.clone());
+            self.fast_lets_set.push(k);
+        }
+        Ok(v)
+    }
+
+    fn fany(&mut self, x: &'a Any) -> Res<V<'a>> {
+        Ok(match x {
+            Any::B(x) => V::Bool(self.fb(x)?),
+            Any::I(x) => V::Num(Num::int(self.fi(x)?.into())),
+            Any::N(x) => V::Num(self.fnum(x)?),
+            Any::D(x) => V::Date(self.fd(x)?),
+            Any::T(x) => V::Text(self.ft(x)?),
+            Any::E(x) => V::Enum(self.fe(x)?),
+            Any::R(x) => V::Rec(self.fr(x)?),
+            Any::L(x) => V::List(self.fl(x)?),
+        })
+    }
+
+    fn fr(&mut self, x: &'a R) -> Res<&'a Record> {
+        match x {
+            R::Read(s) => match self.stored(s)? {
+                Stored::Group(r) => Ok(r),
+                _ => Err(Bail::Other),
+            },
+            R::Var(depth) => {
+                self.step(1);
+                self.bound(*depth)
+            }
+            R::Let(k) => match self.flet(*k)? {
+                V::Rec(r) => Ok(r),
+                _ => Err(Bail::Other),
+            },
+        }
+    }
+
+    fn fl(&mut self, x: &'a L) -> Res<&'a [Record]> {
+        match x {
+            L::Read(s) => match self.stored(s)? {
+                Stored::List(l) => Ok(l),
+                _ => Err(Bail::Other),
+            },
+            L::Let(k) => match self.flet(*k)? {
+                V::List(l) => Ok(l),
+                _ => Err(Bail::Other),
+            },
+        }
+    }
+
+    /// The elements of a list, counted as the full evaluator counts them.
+    fn felements(&mut self, list: &'a L) -> Res<&'a [Record]> {
+        let l = self.fl(list)?;
+        self.visit(l.len())?;
+        Ok(l)
+    }
+
+    fn with<X>(&mut self, e: &'a Record, f: impl FnOnce(&mut Self) -> Res<X>) -> Res<X> {
+        self.fenv.push(e);
+        let r = f(self);
+        self.fenv.pop();
+        r
+    }
+
+    /// Whether a filter keeps an element (no filter keeps every one).
+    fn keeps(&mut self, e: &'a Record, filter: &'a Option<Box<B>>) -> Res<bool> {
+        match filter {
+            None => Ok(true),
+            Some(f) => self.with(e, |cx| cx.fb(f)),
+        }
+    }
+
+    /// Evaluates a bool expression.
+    pub(crate) fn fb(&mut self, x: &'a B) -> Res<bool> {
+        match x {
+            B::Const(v) => {
+                self.step(1);
+                Ok(*v)
+            }
+            B::Read(s) => match self.stored(s)? {
+                Stored::Bool(v) => Ok(*v),
+                _ => Err(Bail::Other),
+            },
+            B::Let(k) => match self.flet(*k)? {
+                V::Bool(v) => Ok(v),
+                _ => Err(Bail::Other),
+            },
+            B::Not(a) => {
+                self.step(1);
+                Ok(!self.fb(a)?)
+            }
+            B::And(a, b) => {
+                self.step(1);
+                Ok(self.fb(a)? && self.fb(b)?)
+            }
+            B::Or(a, b) => {
+                self.step(1);
+                Ok(self.fb(a)? || self.fb(b)?)
+            }
+            B::Implies(a, b) => {
+                self.step(1);
+                Ok(!self.fb(a)? || self.fb(b)?)
+            }
+            B::CmpI(op, a, b) => {
+                self.step(1);
+                let (a, b) = (self.fi_leaf(a)?, self.fi_leaf(b)?);
+                Ok(holds(*op, a.cmp(&b)))
+            }
+            B::CmpN(op, a, b) => {
+                self.step(1);
+                let (a, b) = (self.fnum(a)?, self.fnum(b)?);
+                Ok(holds(*op, a.compare(b)))
+            }
+            B::CmpRate(op, a, b, c) => {
+                // the comparison, the division and the literal
+                self.step(3);
+                let (a, b) = (self.fi_leaf(a)?, self.fi_leaf(b)?);
+                if b == 0 {
+                    return Err(Bail::Other); // division by zero: a problem to report
+                }
+                Ok(holds(*op, rate_cmp(a, b, *c)?))
+            }
+            B::CmpE(op, a, b) => {
+                self.step(1);
+                let (a, b) = (self.fe(a)?, self.fe(b)?);
+                Ok(holds(*op, a.cmp(&b)))
+            }
+            _ => self.fb_more(x),
+        }
+    }
+
+    /// The rarer cases of [`Ctx::fb`], out of line so that the common ones stay small.
+    #[inline(never)]
+    fn fb_more(&mut self, x: &'a B) -> Res<bool> {
+        match x {
+            B::In(negated, x, items) => {
+                self.step(1);
+                let v = self.fany(x)?;
+                for c in items {
+                    self.step(1);
+                    let item = const_value(c);
+                    match compare(Cmp::Eq, &v, &item) {
+                        Some(true) => return Ok(!negated),
+                        Some(false) => {}
+                        None => return Err(Bail::Other),
+                    }
+                }
+                Ok(*negated)
+            }
+            B::Quant(q, list, body) => {
+                self.step(1);
+                let decisive = *q == Quant::Any;
+                for e in self.felements(list)? {
+                    if self.with(e, |cx| cx.fb(body))? == decisive {
+                        return Ok(decisive);
+                    }
+                }
+                Ok(!decisive)
+            }
+            B::If(c, a, b) => {
+                self.step(1);
+                if self.fb(c)? {
+                    self.fb(a)
+                } else {
+                    self.fb(b)
+                }
+            }
+            B::CmpD(op, a, b) => {
+                self.step(1);
+                let (a, b) = (self.fd(a)?, self.fd(b)?);
+                Ok(holds(*op, a.cmp(&b)))
+            }
+            B::CmpT(op, a, b) => {
+                self.step(1);
+                let (a, b) = (self.ft(a)?, self.ft(b)?);
+                Ok(holds(*op, a.cmp(b)))
+            }
+            B::CmpB(op, a, b) => {
+                self.step(1);
+                let (a, b) = (self.fb(a)?, self.fb(b)?);
+                Ok(holds(*op, a.cmp(&b)))
+            }
+            B::Within(date, dur) => {
+                // the node, the date and the duration literal
+                self.step(1);
+                let x = self.fd(date)?;
+                self.step(1);
+                let today = self.date.ok_or(Bail::Other)?;
+                let start = self.period_start(today, *dur)?;
+                Ok(x >= start && x <= today)
+            }
+            B::Present(x) => {
+                self.step(1);
+                match self.fany(x) {
+                    Ok(_) => Ok(true),
+                    Err(Bail::Missing) => Ok(false),
+                    Err(e) => Err(e),
+                }
+            }
+            _ => Err(Bail::Other),
+        }
+    }
+
+    /// [`Ctx::fi`] with the commonest operands, literals and inputs, worked
+    /// out in place.
+    #[inline(always)]
+    fn fi_leaf(&mut self, x: &'a I) -> Res<i64> {
+        match x {
+            I::Const(v) => {
+                self.step(1);
+                Ok(*v)
+            }
+            I::Read(s) => match self.stored(s)? {
+                Stored::Num(n) => small(*n),
+                _ => Err(Bail::Other),
+            },
+            _ => self.fi(x),
+        }
+    }
+
+    /// Evaluates a whole-number expression.
+    fn fi(&mut self, x: &'a I) -> Res<i64> {
+        match x {
+            I::Const(v) => {
+                self.step(1);
+                Ok(*v)
+            }
+            I::Read(s) => match self.stored(s)? {
+                Stored::Num(n) => small(*n),
+                _ => Err(Bail::Other),
+            },
+            I::Let(k) => as_int(&self.flet(*k)?),
+            I::Arith(op, a, b) => {
+                self.step(1);
+                let (a, b) = (self.fi(a)?, self.fi(b)?);
+                match op {
+                    Arith::Add => a.checked_add(b),
+                    Arith::Sub => a.checked_sub(b),
+                    Arith::Mul => a.checked_mul(b),
+                    Arith::Div => None,
+                }
+                .ok_or(Bail::Other)
+            }
+            _ => self.fi_more(x),
+        }
+    }
+
+    /// The rarer cases of [`Ctx::fi`], out of line so that the common ones stay small.
+    #[inline(never)]
+    fn fi_more(&mut self, x: &'a I) -> Res<i64> {
+        match x {
+            I::Count(list, filter) => {
+                self.step(1);
+                let elems = self.felements(list)?;
+                let Some(f) = filter else {
+                    return i64::try_from(elems.len()).map_err(|_| Bail::Other);
+                };
+                let mut n: i64 = 0;
+                for e in elems {
+                    if self.with(e, |cx| cx.fb(f))? {
+                        n += 1;
+                    }
+                }
+                Ok(n)
+            }
+            I::Sum(list, body, filter) => {
+                self.step(1);
+                let mut total: i64 = 0;
+                for e in self.felements(list)? {
+                    if self.keeps(e, filter)? {
+                        let v = self.with(e, |cx| cx.fi(body))?;
+                        total = total.checked_add(v).ok_or(Bail::Other)?;
+                    }
+                }
+                Ok(total)
+            }
+            I::Neg(a) => {
+                self.step(1);
+                self.fi(a)?.checked_neg().ok_or(Bail::Other)
+            }
+            I::Best(want_min, list, body, filter) => {
+                self.step(1);
+                let mut best: Option<i64> = None;
+                for e in self.felements(list)? {
+                    if self.keeps(e, filter)? {
+                        let v = self.with(e, |cx| cx.fi(body))?;
+                        best = Some(best.map_or(v, |a| better(*want_min, a, v)));
+                    }
+                }
+                best.ok_or(Bail::Other)
+            }
+            I::BestOf(want_min, args) => {
+                self.step(1);
+                let mut best: Option<i64> = None;
+                for a in args {
+                    let v = self.fi(a)?;
+                    best = Some(best.map_or(v, |b| better(*want_min, b, v)));
+                }
+                best.ok_or(Bail::Other)
+            }
+            I::DateDiff(a, b) => {
+                self.step(1);
+                let (a, b) = (self.fd(a)?, self.fd(b)?);
+                Ok(b.days_until(a))
+            }
+            I::DaysBetween(a, b) => {
+                self.step(1);
+                let (a, b) = (self.fd(a)?, self.fd(b)?);
+                Ok(a.days_until(b))
+            }
+            I::Len(list) => {
+                self.step(1);
+                i64::try_from(self.fl(list)?.len()).map_err(|_| Bail::Other)
+            }
+            I::Rounded(f, a) => {
+                self.step(1);
+                let v = self.fnum(a)?;
+                let r = match f {
+                    Func::Ceil => v.ceil(),
+                    Func::Floor => v.floor(),
+                    _ => v.round(),
+                };
+                small(r)
+            }
+            I::Abs(a) => {
+                self.step(1);
+                self.fi(a)?.checked_abs().ok_or(Bail::Other)
+            }
+            I::If(c, a, b) => {
+                self.step(1);
+                if self.fb(c)? {
+                    self.fi(a)
+                } else {
+                    self.fi(b)
+                }
+            }
+            _ => Err(Bail::Other),
+        }
+    }
+
+    /// Evaluates a rational expression.
+    fn fnum(&mut self, x: &'a N) -> Res<Num> {
+        match x {
+            N::Const(v) => {
+                self.step(1);
+                Ok(*v)
+            }
+            N::Read(s) => match self.stored(s)? {
+                Stored::Num(n) => Ok(*n),
+                _ => Err(Bail::Other),
+            },
+            N::Let(k) => match self.flet(*k)? {
+                V::Num(n) => Ok(n),
+                _ => Err(Bail::Other),
+            },
+            N::FromI(a) => self.fi(a).map(|v| Num::int(v.into())),
+            N::Neg(a) => {
+                self.step(1);
+                self.fnum(a)?.negate().map_err(|_| Bail::Other)
+            }
+            N::Arith(op, a, b) => {
+                self.step(1);
+                let (a, b) = (self.fnum(a)?, self.fnum(b)?);
+                match op {
+                    Arith::Add => a.plus(b),
+                    Arith::Sub => a.minus(b),
+                    Arith::Mul => a.times(b),
+                    Arith::Div => a.over(b),
+                }
+                .map_err(|_| Bail::Other)
+            }
+            N::Total(mean, list, body, filter) => {
+                self.step(1);
+                let mut total = Num::ZERO;
+                let mut count: i128 = 0;
+                for e in self.felements(list)? {
+                    if self.keeps(e, filter)? {
+                        let v = self.with(e, |cx| cx.fnum(body))?;
+                        total = total.plus(v).map_err(|_| Bail::Other)?;
+                        count += 1;
+                    }
+                }
+                if !mean {
+                    return Ok(total);
+                }
+                if count == 0 {
+                    return Err(Bail::Other); // the mean of an empty list
+                }
+                total.over(Num::int(count)).map_err(|_| Bail::Other)
+            }
+            N::Best(want_min, list, body, filter) => {
+                self.step(1);
+                let mut best: Option<Num> = None;
+                for e in self.felements(list)? {
+                    if self.keeps(e, filter)? {
+                        let v = self.with(e, |cx| cx.fnum(body))?;
+                        best = Some(best.map_or(v, |a| better_num(*want_min, a, v)));
+                    }
+                }
+                best.ok_or(Bail::Other)
+            }
+            N::BestOf(want_min, args) => {
+                self.step(1);
+                let mut best: Option<Num> = None;
+                for a in args {
+                    let v = self.fnum(a)?;
+                    best = Some(best.map_or(v, |b| better_num(*want_min, b, v)));
+                }
+                best.ok_or(Bail::Other)
+            }
+            N::Abs(a) => {
+                self.step(1);
+                self.fnum(a)?.abs().map_err(|_| Bail::Other)
+            }
+            N::If(c, a, b) => {
+                self.step(1);
+                if self.fb(c)? {
+                    self.fnum(a)
+                } else {
+                    self.fnum(b)
+                }
+            }
+        }
+    }
+
+    /// Evaluates a date expression.
+    fn fd(&mut self, x: &'a D) -> Res<Date> {
+        match x {
+            D::Const(v) => {
+                self.step(1);
+                Ok(*v)
+            }
+            D::Today => {
+                self.step(1);
+                self.date.ok_or(Bail::Other)
+            }
+            D::Read(s) => match self.stored(s)? {
+                Stored::Date(v) => Ok(*v),
+                _ => Err(Bail::Other),
+            },
+            D::Let(k) => match self.flet(*k)? {
+                V::Date(v) => Ok(v),
+                _ => Err(Bail::Other),
+            },
+            D::Shift(minus, a, dur) => {
+                // the node, the date and the duration literal
+                self.step(1);
+                let v = self.fd(a)?;
+                self.step(1);
+                if *minus { v.minus(*dur) } else { v.plus(*dur) }.ok_or(Bail::Other)
+            }
+            D::Best(want_min, list, body, filter) => {
+                self.step(1);
+                let mut best: Option<Date> = None;
+                for e in self.felements(list)? {
+                    if self.keeps(e, filter)? {
+                        let v = self.with(e, |cx| cx.fd(body))?;
+                        best = Some(best.map_or(v, |a| better(*want_min, a, v)));
+                    }
+                }
+                best.ok_or(Bail::Other)
+            }
+            D::BestOf(want_min, args) => {
+                self.step(1);
+                let mut best: Option<Date> = None;
+                for a in args {
+                    let v = self.fd(a)?;
+                    best = Some(best.map_or(v, |b| better(*want_min, b, v)));
+                }
+                best.ok_or(Bail::Other)
+            }
+            D::If(c, a, b) => {
+                self.step(1);
+                if self.fb(c)? {
+                    self.fd(a)
+                } else {
+                    self.fd(b)
+                }
+            }
+        }
+    }
+
+    /// Evaluates a text expression.
+    fn ft(&mut self, x: &'a T) -> Res<&'a str> {
+        match x {
+            T::Const(v) => {
+                self.step(1);
+                Ok(v)
+            }
+            T::Read(s) => match self.stored(s)? {
+                Stored::Text(v) => Ok(v),
+                _ => Err(Bail::Other),
+            },
+            T::Let(k) => match self.flet(*k)? {
+                V::Text(v) => Ok(v),
+                _ => Err(Bail::Other),
+            },
+            T::If(c, a, b) => {
+                self.step(1);
+                if self.fb(c)? {
+                    self.ft(a)
+                } else {
+                    self.ft(b)
+                }
+            }
+        }
+    }
+
+    /// Evaluates an enum expression.
+    fn fe(&mut self, x: &'a E) -> Res<u32> {
+        match x {
+            E::Const(v) => {
+                self.step(1);
+                Ok(*v)
+            }
+            E::Read(s) => match self.stored(s)? {
+                Stored::Enum(v) => Ok(*v),
+                _ => Err(Bail::Other),
+            },
+            E::Let(k) => match self.flet(*k)? {
+                V::Enum(v) => Ok(v),
+                _ => Err(Bail::Other),
+            },
+            E::If(c, a, b) => {
+                self.step(1);
+                if self.fb(c)? {
+                    self.fe(a)
+                } else {
+                    self.fe(b)
+                }
+            }
+        }
+    }
+}
+
+/// [`better`] for numbers, which order by [`Num::compare`].
+fn better_num(want_min: bool, a: Num, b: Num) -> Num {
+    let ord = b.compare(a);
+    let b_wins = if want_min {
+        ord == std::cmp::Ordering::Less
+    } else {
+        ord == std::cmp::Ordering::Greater
+    };
+    if b_wins {
+        b
+    } else {
+        a
+    }
+}
+
+/// `a / b` (with `b` not zero) against `c`, by cross-multiplying when the
+/// products fit, else through the exact quotient.
+fn rate_cmp(a: i64, b: i64, c: Num) -> Res<std::cmp::Ordering> {
+    const SMALL: u128 = 1 << 63;
+    let (n, d) = (c.numer(), c.denom());
+    if n.unsigned_abs() < SMALL && d.unsigned_abs() < SMALL {
+        // a/b against n/d with d > 0: a*d against n*b, reversed when b < 0
+        let (a, b) = (i128::from(a), i128::from(b));
+        let ord = (a * d).cmp(&(n * b));
+        return Ok(if b < 0 { ord.reverse() } else { ord });
+    }
+    let q = Num::int(a.into())
+        .over(Num::int(b.into()))
+        .map_err(|_| Bail::Other)?;
+    Ok(q.compare(c))
+}
+
+/// A whole number that fits in an `i64`.
+#[inline]
+fn small(n: Num) -> Res<i64> {
+    n.to_integer()
+        .and_then(|v| i64::try_from(v).ok())
+        .ok_or(Bail::Other)
+}
+
+/// A literal as the full evaluator's value.
+fn const_value(c: &Const) -> V<'_> {
+    match c {
+        Const::Bool(b) => V::Bool(*b),
+        Const::Num(x) => V::Num(*x),
+        Const::Date(d) => V::Date(*d),
+        Const::Duration(d) => V::Dur(*d),
+        Const::Text(t) => V::Text(t),
+        Const::Enum(e) => V::Enum(*e),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::Spec;
+
+    /// The fully answered examples of every bundled spec are decided by the
+    /// fast evaluator alone, every requirement of them.
+    #[test]
+    fn decides_every_requirement_of_the_fully_answered_examples() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut specs = 0;
+        for entry in std::fs::read_dir(root.join("specs"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let path = entry.path();
+            if path.extension().is_none_or(|x| x != "netspec") {
+                continue;
+            }
+            let name = format!("specs/{}", entry.file_name().to_string_lossy());
+            let sources =
+                crate::gather_sources(&name, |p| std::fs::read_to_string(root.join(p)).ok());
+            let Ok(spec) = Spec::compile(&name, &sources) else {
+                panic!("{name} does not compile");
+            };
+            let checked = spec.checked();
+            assert!(
+                checked.fast.requirements.iter().all(Option::is_some),
+                "{name}"
+            );
+            for example in ["compliant", "partly_compliant", "non_compliant"] {
+                let file = root.join(format!("specs/examples/{}/{example}.json", spec.id()));
+                let text = std::fs::read_to_string(&file).unwrap_or_default();
+                let Ok(sub) = spec.ingest_str(&text) else {
+                    panic!("{}: not a valid submission", file.display());
+                };
+                let mut cx = Ctx::new(checked, spec.source_map(), &sub, sub.assessed_on);
+                for (r, f) in checked.requirements.iter().zip(&checked.fast.requirements) {
+                    let Some(f) = f else { continue };
+                    assert!(cx.fast_requirement(f).is_ok(), "{name} {example}: {}", r.id);
+                }
+            }
+            specs += 1;
+        }
+        assert_eq!(specs, 12);
+    }
+}
