@@ -321,11 +321,7 @@ fn the_work_budget_is_deterministic() {
         .evaluate_bytes(&bytes, &EvalOptions::default())
         .unwrap();
     assert_eq!(a, b);
-    let outcomes: Vec<_> = a
-        .requirements
-        .iter()
-        .map(|r| (r.id.as_str(), r.outcome))
-        .collect();
+    let outcomes: Vec<_> = a.requirements.iter().map(|r| (&*r.id, r.outcome)).collect();
     use netspec::Outcome::*;
     assert_eq!(
         outcomes,

@@ -51,13 +51,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let spec = spec.clone();
             let text = text.to_string();
             thread::spawn(move || {
-                spec.evaluate_str(
-                    &text,
-                    &EvalOptions {
-                        as_of,
-                        explanations: true,
-                    },
-                )
+                let opts = EvalOptions {
+                    as_of,
+                    explanations: true,
+                };
+                // a report borrows the spec's texts; `into_owned` lets it
+                // outlive this thread's handle on the spec
+                spec.evaluate_str(&text, &opts)
+                    .map(netspec::Report::into_owned)
             })
         })
         .collect();

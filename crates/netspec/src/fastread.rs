@@ -17,7 +17,7 @@ use crate::calendar::Date;
 use crate::ir::{Bound, FieldKind, RecordId, ScalarTy, Schema};
 use crate::limits::Limits;
 use crate::number::Num;
-use crate::submission::{Record, Stored, Submission};
+use crate::submission::{Record, Store, Stored, Submission};
 
 /// Reads `text` if it is a clean submission within `limits`; `None` means
 /// "use the full path" (which also reports any limit reached).
@@ -36,19 +36,15 @@ pub(crate) fn read(schema: &Schema, text: &str, limits: &Limits) -> Option<Submi
         depth: 0,
         assessed_on: None,
         evidence: BTreeMap::new(),
+        store: Store::with_capacity_for(text.len()),
     };
     r.ws();
-    let root = r.record(0, "", true)?;
+    let root = r.record(0, (0, 0), true)?;
     r.ws();
     if r.i != r.b.len() {
         return None;
     }
-    Some(Submission {
-        root,
-        assessed_on: r.assessed_on,
-        evidence: r.evidence,
-        warnings: Vec::new(),
-    })
+    Some(r.store.finish(root, r.assessed_on, r.evidence, Vec::new()))
 }
 
 struct Reader<'t, 's> {
@@ -62,6 +58,8 @@ struct Reader<'t, 's> {
     depth: usize,
     assessed_on: Option<Date>,
     evidence: BTreeMap<String, BTreeMap<String, String>>,
+    /// Where the records go.
+    store: Store,
 }
 
 /// A string as read: borrowed from the text when it has no escapes.
@@ -114,12 +112,13 @@ impl<'t> Reader<'t, '_> {
     }
 
     /// The end of a run of plain string characters from `self.i`.
+    #[inline]
     fn run_end(&self) -> usize {
         let rest = self.b.get(self.i..).unwrap_or_default();
         self.i
             + rest
                 .iter()
-                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                .position(|&c| STOPS_STRING[usize::from(c)])
                 .unwrap_or(rest.len())
     }
 
@@ -227,29 +226,31 @@ impl<'t> Reader<'t, '_> {
         }
     }
 
-    fn record(&mut self, rec: RecordId, pointer: &str, root: bool) -> Option<Record> {
+    fn record(&mut self, rec: RecordId, pointer: (usize, usize), root: bool) -> Option<Record> {
         self.depth += 1;
         let r = self.record_body(rec, pointer, root);
         self.depth -= 1;
         r
     }
 
-    fn record_body(&mut self, rec: RecordId, pointer: &str, root: bool) -> Option<Record> {
+    fn record_body(
+        &mut self,
+        rec: RecordId,
+        pointer: (usize, usize),
+        root: bool,
+    ) -> Option<Record> {
         if self.depth > self.max_depth {
             return None;
         }
         let schema = self.schema.records.get(rec)?;
         let fields = &schema.fields;
-        let mut slots: Vec<Option<Stored>> = vec![None; fields.len()];
+        self.eat(b'{')?;
+        let record = self.store.open(fields.len(), pointer);
         let mut seen = Seen::new(fields.len());
         let (mut seen_date, mut seen_evidence) = (false, false);
-        self.eat(b'{')?;
         self.ws();
         if self.eat(b'}').is_some() {
-            return Some(Record {
-                pointer: pointer.into(),
-                slots,
-            });
+            return Some(record);
         }
         // keys usually come in declaration order: look from the last one on
         let mut hint = 0;
@@ -274,7 +275,7 @@ impl<'t> Reader<'t, '_> {
             } else {
                 let slot = (hint..fields.len())
                     .chain(0..hint)
-                    .find(|&s| fields.get(s).is_some_and(|f| f.name == key))?;
+                    .find(|&s| fields.get(s).is_some_and(|f| same_key(&f.name, key)))?;
                 hint = slot + 1;
                 if seen.insert(slot) {
                     return None;
@@ -284,16 +285,16 @@ impl<'t> Reader<'t, '_> {
                     let stored = match &field.kind {
                         FieldKind::Scalar { ty, min, max } => self.scalar(*ty, *min, *max)?,
                         FieldKind::Group { record } => {
-                            let path = format!("{pointer}/{}", escape(key));
-                            Stored::Group(self.record(*record, &path, false)?)
+                            let path = self.store.child_pointer(pointer, key);
+                            Stored::Group(self.record(*record, path, false)?)
                         }
                         FieldKind::List {
                             record,
                             min_len,
                             max_len,
                         } => {
-                            let path = format!("{pointer}/{}", escape(key));
-                            let items = self.list(*record, &path)?;
+                            let path = self.store.child_pointer(pointer, key);
+                            let items = self.list(*record, path)?;
                             if min_len.is_some_and(|lo| items.len() < lo)
                                 || max_len.is_some_and(|hi| items.len() > hi)
                             {
@@ -302,27 +303,24 @@ impl<'t> Reader<'t, '_> {
                             Stored::List(items)
                         }
                     };
-                    *slots.get_mut(slot)? = Some(stored);
+                    self.store.set(&record, slot, stored);
                 }
             }
             if !self.next(b'}')? {
                 break;
             }
         }
-        Some(Record {
-            pointer: pointer.into(),
-            slots,
-        })
+        Some(record)
     }
 
-    fn list(&mut self, rec: RecordId, path: &str) -> Option<Vec<Record>> {
+    fn list(&mut self, rec: RecordId, path: (usize, usize)) -> Option<Vec<Record>> {
         self.depth += 1;
         let r = self.list_body(rec, path);
         self.depth -= 1;
         r
     }
 
-    fn list_body(&mut self, rec: RecordId, path: &str) -> Option<Vec<Record>> {
+    fn list_body(&mut self, rec: RecordId, path: (usize, usize)) -> Option<Vec<Record>> {
         if self.depth > self.max_depth {
             return None;
         }
@@ -332,16 +330,12 @@ impl<'t> Reader<'t, '_> {
         if self.eat(b']').is_some() {
             return Some(out);
         }
-        let mut ipath = String::with_capacity(path.len() + 4);
         loop {
             if out.len() >= self.max_list_len {
                 return None;
             }
-            ipath.clear();
-            ipath.push_str(path);
-            ipath.push('/');
-            push_index(&mut ipath, out.len());
-            out.push(self.record(rec, &ipath, false)?);
+            let ipath = self.store.index_pointer(path, out.len());
+            out.push(self.record(rec, ipath, false)?);
             if !self.next(b']')? {
                 return Some(out);
             }
@@ -451,6 +445,47 @@ impl<'t> Reader<'t, '_> {
     }
 }
 
+/// The bytes that end a run of plain characters in a JSON string: the
+/// closing quote, an escape, and the control characters JSON forbids there.
+const STOPS_STRING: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = true;
+        c += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// `a == b` for the short strings keys are: eight bytes at a time (the
+/// last word overlapping the one before), without a call to `memcmp`.
+#[inline]
+fn same_key(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n < 8 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    let word = |s: &[u8], at: usize| {
+        s.get(at..at + 8)
+            .and_then(|c| <[u8; 8]>::try_from(c).ok())
+            .map_or(0, u64::from_ne_bytes)
+    };
+    let mut at = 0;
+    while at + 8 < n {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
+}
+
 /// The slots already given in one object (a key given twice is left to the full path).
 enum Seen {
     Few(u64),
@@ -491,21 +526,6 @@ fn number_value(text: &str) -> Option<Num> {
     Num::parse_decimal(text)
 }
 
-fn push_index(s: &mut String, i: usize) {
-    use std::fmt::Write as _;
-    let _ = write!(s, "{i}");
-}
-
-/// Escapes a key for a JSON pointer (declared names never need it, but the
-/// full path escapes, so this does too).
-fn escape(key: &str) -> std::borrow::Cow<'_, str> {
-    if key.contains(['~', '/']) {
-        key.replace('~', "~0").replace('/', "~1").into()
-    } else {
-        key.into()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -530,13 +550,7 @@ mod tests {
         let full = parse_json(text).ok().and_then(|v| ingest(schema, &v).ok());
         match (&fast, &full) {
             (None, _) => true,
-            (Some(a), Some(b)) => {
-                a.root == b.root
-                    && a.assessed_on == b.assessed_on
-                    && a.evidence == b.evidence
-                    && a.warnings.is_empty()
-                    && b.warnings.is_empty()
-            }
+            (Some(a), Some(b)) => a == b && a.warnings.is_empty(),
             (Some(_), None) => false,
         }
     }

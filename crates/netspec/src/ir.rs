@@ -350,8 +350,8 @@ pub enum NodeKind {
     Error,
 }
 
-/// A declared piece of evidence.
-#[derive(Debug, Clone)]
+/// A declared piece of evidence (in reports as it is here).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct EvidenceDecl {
     /// Key used in submissions.
     pub key: String,
@@ -380,6 +380,9 @@ pub struct Requirement {
     pub rule: Node,
     /// Evidence declared.
     pub evidence: Vec<EvidenceDecl>,
+    /// The keys of the evidence declared, in order (what a report lists as
+    /// missing when none is given).
+    pub evidence_keys: Vec<String>,
     /// Declaration span.
     pub span: Span,
     /// Span of the id.

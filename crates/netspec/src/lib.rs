@@ -364,14 +364,14 @@ impl Spec {
     }
 
     /// Evaluates a submission given as JSON text.
-    pub fn evaluate_str(&self, json: &str, opts: &EvalOptions) -> Result<Report, EvalError> {
+    pub fn evaluate_str(&self, json: &str, opts: &EvalOptions) -> Result<Report<'_>, EvalError> {
         let sub = self.ingest_str(json)?;
         self.evaluate_submission(&sub, opts)
     }
 
     /// Evaluates a submission given as bytes: text that is not UTF-8 is an
     /// NS0309 error ([`EvalError::Json`]) naming the first bad byte.
-    pub fn evaluate_bytes(&self, json: &[u8], opts: &EvalOptions) -> Result<Report, EvalError> {
+    pub fn evaluate_bytes(&self, json: &[u8], opts: &EvalOptions) -> Result<Report<'_>, EvalError> {
         let text = source::decode_utf8(json).map_err(EvalError::Json)?;
         self.evaluate_str(text, opts)
     }
@@ -381,7 +381,7 @@ impl Spec {
         &self,
         value: &serde_json::Value,
         opts: &EvalOptions,
-    ) -> Result<Report, EvalError> {
+    ) -> Result<Report<'_>, EvalError> {
         let sub = self.ingest(value)?;
         self.evaluate_submission(&sub, opts)
     }
@@ -444,7 +444,7 @@ impl Spec {
         &self,
         sub: &submission::Submission,
         opts: &EvalOptions,
-    ) -> Result<Report, EvalError> {
+    ) -> Result<Report<'_>, EvalError> {
         let date = self.assessment_date(sub, opts)?;
         Ok(report::assess_with(
             &self.checked,
@@ -483,7 +483,7 @@ impl Spec {
         value: &serde_json::Value,
         opts: &EvalOptions,
         budget: u64,
-    ) -> (Result<Report, EvalError>, u64) {
+    ) -> (Result<Report<'_>, EvalError>, u64) {
         let sub = match self.ingest(value) {
             Ok(s) => s,
             Err(e) => return (Err(e), 0),

@@ -5,7 +5,14 @@
 //! rules, and returns a [`Report`]. The report serialises to JSON with the
 //! stable field names documented in `grammar/README.md`; [`Report::to_text`]
 //! renders it for a terminal.
+//!
+//! A report borrows what the spec says (ids, titles, references, questions,
+//! declared evidence) from the compiled spec instead of copying it, so
+//! making one costs little more than deciding the requirements.
+//! [`Report::into_owned`] copies them, for a report that outlives its spec.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -91,13 +98,13 @@ impl Counts {
 
 /// Which spec a report is for.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SpecSummary {
+pub struct SpecSummary<'s> {
     /// Spec id.
-    pub id: String,
+    pub id: Cow<'s, str>,
     /// Title.
-    pub title: String,
+    pub title: Cow<'s, str>,
     /// Version, if declared.
-    pub version: Option<String>,
+    pub version: Option<Cow<'s, str>>,
 }
 
 /// Rating and counts for the whole spec.
@@ -124,21 +131,15 @@ pub struct AreaSummary {
 
 /// An unanswered question that would decide a requirement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MissingInput {
+pub struct MissingInput<'s> {
     /// JSON pointer in the submission.
     pub path: String,
     /// The question, as declared.
-    pub question: String,
+    pub question: Cow<'s, str>,
 }
 
-/// Declared evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DeclaredEvidence {
-    /// Key a submission uses.
-    pub key: String,
-    /// What is expected.
-    pub description: String,
-}
+/// Declared evidence: what the spec asks for.
+pub use crate::ir::EvidenceDecl as DeclaredEvidence;
 
 /// Evidence a submission gave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -151,46 +152,48 @@ pub struct GivenEvidence {
 
 /// Evidence for one requirement.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct EvidenceStatus {
+pub struct EvidenceStatus<'s> {
     /// Declared by the spec.
-    pub declared: Vec<DeclaredEvidence>,
+    pub declared: Cow<'s, [DeclaredEvidence]>,
     /// Given by the submission.
     pub given: Vec<GivenEvidence>,
     /// Declared keys not given.
-    pub missing: Vec<String>,
+    pub missing: Cow<'s, [String]>,
 }
 
 /// The result for one requirement.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RequirementResult {
+pub struct RequirementResult<'s> {
     /// Id.
-    pub id: String,
+    pub id: Cow<'s, str>,
     /// Area keyword.
     pub area: &'static str,
     /// must/should/may.
     pub level: Level,
     /// Title.
-    pub title: String,
+    pub title: Cow<'s, str>,
     /// Source reference.
     #[serde(rename = "ref")]
-    pub reference: Option<String>,
+    pub reference: Option<Cow<'s, str>>,
     /// Outcome.
     pub outcome: Outcome,
     /// Checks behind the outcome.
     pub explanation: Vec<Check>,
     /// For `incomplete`: the questions that would decide it.
-    pub missing: Vec<MissingInput>,
+    pub missing: Vec<MissingInput<'s>>,
     /// Runtime problems (division by zero, empty mean).
     pub problems: Vec<String>,
     /// Evidence declared, given and missing.
-    pub evidence: EvidenceStatus,
+    pub evidence: EvidenceStatus<'s>,
 }
 
-/// The report for one submission.
+/// The report for one submission. It borrows the spec's texts (`'s` is the
+/// life of the [`crate::Spec`] that made it); [`Report::into_owned`] makes
+/// one that does not.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Report {
+pub struct Report<'s> {
     /// Which spec.
-    pub spec: SpecSummary,
+    pub spec: SpecSummary<'s>,
     /// The assessment date used (`YYYY-MM-DD`), if any.
     pub assessed_on: Option<Date>,
     /// Overall rating and counts.
@@ -198,7 +201,7 @@ pub struct Report {
     /// One entry per area, in the canonical order.
     pub areas: Vec<AreaSummary>,
     /// One entry per requirement, by area then declaration order.
-    pub requirements: Vec<RequirementResult>,
+    pub requirements: Vec<RequirementResult<'s>>,
     /// Warnings about the submission (unknown fields, unknown evidence).
     pub warnings: Vec<Diagnostic>,
 }
@@ -265,13 +268,13 @@ fn fast_outcome<'a>(cx: &mut Ctx<'a>, spec: &'a Checked, k: usize) -> Option<Opt
 
 /// Evaluates every requirement and builds the report, within the default
 /// work budget.
-pub fn assess(
-    spec: &Checked,
+pub fn assess<'s>(
+    spec: &'s Checked,
     map: &SourceMap,
     sub: &Submission,
     date: Option<Date>,
     explanations: bool,
-) -> Report {
+) -> Report<'s> {
     let budget = crate::Limits::default().max_eval_steps;
     assess_with(spec, map, sub, date, explanations, budget)
 }
@@ -281,29 +284,43 @@ pub fn assess(
 /// runs out, the requirement being evaluated and every later one are
 /// `incomplete` with a problem saying so, and the report gets an NS0308
 /// warning.
-pub fn assess_with(
-    spec: &Checked,
+pub fn assess_with<'s>(
+    spec: &'s Checked,
     map: &SourceMap,
     sub: &Submission,
     date: Option<Date>,
     explanations: bool,
     budget: u64,
-) -> Report {
+) -> Report<'s> {
     assess_counted(spec, map, sub, date, explanations, budget).0
 }
 
 /// [`assess_with`], also giving the steps of work done.
-pub(crate) fn assess_counted(
-    spec: &Checked,
+pub(crate) fn assess_counted<'s>(
+    spec: &'s Checked,
     map: &SourceMap,
     sub: &Submission,
     date: Option<Date>,
     explanations: bool,
     budget: u64,
-) -> (Report, u64) {
+) -> (Report<'s>, u64) {
     let mut cx = Ctx::new(spec, map, sub, date);
     cx.set_budget(budget);
     let mut results: Vec<RequirementResult> = Vec::with_capacity(spec.requirements.len());
+    // the evidence given, by requirement (found once, not looked up per requirement)
+    let mut given_by_requirement: Vec<Option<&BTreeMap<String, String>>> = Vec::new();
+    if !sub.evidence.is_empty() {
+        given_by_requirement.resize(spec.requirements.len(), None);
+        for (id, given) in &sub.evidence {
+            if let Some(slot) = spec
+                .requirement_index
+                .get(id.as_str())
+                .and_then(|&k| given_by_requirement.get_mut(k))
+            {
+                *slot = Some(given);
+            }
+        }
+    }
     let mut stopped = 0usize;
     for (k, r) in spec.requirements.iter().enumerate() {
         let mut missing: Vec<Missing> = Vec::new();
@@ -376,13 +393,14 @@ pub(crate) fn assess_counted(
                     .records
                     .get(m.record)
                     .and_then(|rs| rs.fields.get(m.slot))
-                    .map(|f| f.question.clone())
-                    .unwrap_or_default(),
+                    .map_or(Cow::Borrowed(""), |f| Cow::Borrowed(f.question.as_str())),
                 path: m.pointer,
             })
             .collect();
-        let given_map = sub.evidence.get(&r.id);
-        let given: Vec<GivenEvidence> = given_map
+        let given: Vec<GivenEvidence> = given_by_requirement
+            .get(k)
+            .copied()
+            .flatten()
             .map(|m| {
                 m.iter()
                     .map(|(k, v)| GivenEvidence {
@@ -393,28 +411,26 @@ pub(crate) fn assess_counted(
             })
             .unwrap_or_default();
         let evidence = EvidenceStatus {
-            declared: r
-                .evidence
-                .iter()
-                .map(|e| DeclaredEvidence {
-                    key: e.key.clone(),
-                    description: e.description.clone(),
-                })
-                .collect(),
-            missing: r
-                .evidence
-                .iter()
-                .filter(|e| !given.iter().any(|g| g.key == e.key))
-                .map(|e| e.key.clone())
-                .collect(),
+            declared: Cow::Borrowed(&r.evidence),
+            missing: if given.is_empty() {
+                Cow::Borrowed(&r.evidence_keys)
+            } else {
+                Cow::Owned(
+                    r.evidence_keys
+                        .iter()
+                        .filter(|k| !given.iter().any(|g| g.key == **k))
+                        .cloned()
+                        .collect(),
+                )
+            },
             given,
         };
         results.push(RequirementResult {
-            id: r.id.clone(),
+            id: Cow::Borrowed(&r.id),
             area: AREAS.get(r.area).map_or("", |(k, _)| k),
             level: r.level,
-            title: r.title.clone(),
-            reference: r.reference.clone(),
+            title: Cow::Borrowed(&r.title),
+            reference: r.reference.as_deref().map(Cow::Borrowed),
             outcome,
             explanation,
             missing,
@@ -442,7 +458,11 @@ pub(crate) fn assess_counted(
         if warnings.len() - evidence_warnings_from >= crate::limits::MAX_DIAGNOSTICS {
             break;
         }
-        match spec.requirements.iter().find(|r| r.id == *id) {
+        match spec
+            .requirement_index
+            .get(id.as_str())
+            .and_then(|&k| spec.requirements.get(k))
+        {
             None => warnings.push(
                 Diagnostic::warning(
                     crate::diagnostic::Code::SubmissionEvidence,
@@ -476,29 +496,36 @@ pub(crate) fn assess_counted(
         }
     }
 
+    // requirements come in area order (the checker sorts them): each area's
+    // results are one run of the list
+    let mut from = 0;
     let areas = AREAS
         .iter()
-        .map(|(key, title)| {
-            let subset: Vec<&RequirementResult> =
-                results.iter().filter(|r| r.area == *key).collect();
+        .enumerate()
+        .map(|(a, (key, title))| {
+            let n = spec
+                .requirements
+                .get(from..)
+                .map_or(0, |rest| rest.iter().take_while(|r| r.area == a).count());
+            let subset = results.get(from..from + n).unwrap_or_default();
+            from += n;
             AreaSummary {
                 area: key,
                 title,
-                rating: rate(&spec.rating, &subset),
-                counts: count(&subset),
+                rating: rate_results(&spec.rating, subset),
+                counts: counts(subset),
             }
         })
         .collect();
-    let all: Vec<&RequirementResult> = results.iter().collect();
     let overall = Summary {
-        rating: rate(&spec.rating, &all),
-        counts: count(&all),
+        rating: rate_results(&spec.rating, &results),
+        counts: counts(&results),
     };
     let report = Report {
         spec: SpecSummary {
-            id: spec.info.id.clone(),
-            title: spec.info.title.clone(),
-            version: spec.info.version.clone(),
+            id: Cow::Borrowed(&spec.info.id),
+            title: Cow::Borrowed(&spec.info.title),
+            version: spec.info.version.as_deref().map(Cow::Borrowed),
         },
         assessed_on: date,
         overall,
@@ -509,7 +536,7 @@ pub(crate) fn assess_counted(
     (report, cx.steps())
 }
 
-fn count(rs: &[&RequirementResult]) -> Counts {
+fn counts(rs: &[RequirementResult<'_>]) -> Counts {
     let mut c = Counts::default();
     for r in rs {
         c.add(r.outcome);
@@ -518,11 +545,19 @@ fn count(rs: &[&RequirementResult]) -> Counts {
 }
 
 /// Applies rating rules to a set of results: the first rule whose condition holds.
-pub fn rate(rules: &[RatingRule], rs: &[&RequirementResult]) -> Rating {
+pub fn rate(rules: &[RatingRule], rs: &[&RequirementResult<'_>]) -> Rating {
+    first_rating(rules, |c| holds(c, || rs.iter().copied()))
+}
+
+fn rate_results(rules: &[RatingRule], rs: &[RequirementResult<'_>]) -> Rating {
+    first_rating(rules, |c| holds(c, || rs.iter()))
+}
+
+fn first_rating(rules: &[RatingRule], mut holds: impl FnMut(&RatingExpr) -> bool) -> Rating {
     for rule in rules {
         match &rule.cond {
             None => return rule.rating,
-            Some(c) if holds(c, rs) => return rule.rating,
+            Some(c) if holds(c) => return rule.rating,
             Some(_) => {}
         }
     }
@@ -539,13 +574,16 @@ fn in_set(l: Level, s: LevelSet) -> bool {
     )
 }
 
-fn holds(c: &RatingExpr, rs: &[&RequirementResult]) -> bool {
+fn holds<'r, 's: 'r, I>(c: &RatingExpr, rs: impl Fn() -> I + Copy) -> bool
+where
+    I: Iterator<Item = &'r RequirementResult<'s>>,
+{
     match c {
         RatingExpr::And(xs) => xs.iter().all(|x| holds(x, rs)),
         RatingExpr::Or(xs) => xs.iter().any(|x| holds(x, rs)),
         RatingExpr::Not(x) => !holds(x, rs),
         RatingExpr::Quant(q, set, o) => {
-            let mut relevant = rs.iter().filter(|r| in_set(r.level, *set));
+            let mut relevant = rs().filter(|r| in_set(r.level, *set));
             match q {
                 // `all must met` counts applicable requirements only
                 RatingQuant::All => relevant
@@ -558,8 +596,7 @@ fn holds(c: &RatingExpr, rs: &[&RequirementResult]) -> bool {
             }
         }
         RatingExpr::Count(set, o, op, n) => {
-            let k = rs
-                .iter()
+            let k = rs()
                 .filter(|r| in_set(r.level, *set) && r.outcome.matches(*o))
                 .count() as u64;
             match op {
@@ -574,7 +611,54 @@ fn holds(c: &RatingExpr, rs: &[&RequirementResult]) -> bool {
     }
 }
 
-impl Report {
+fn owned(s: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(s.into_owned())
+}
+
+impl Report<'_> {
+    /// The same report with its own copies of the spec's texts, to keep or
+    /// send anywhere without the spec.
+    pub fn into_owned(self) -> Report<'static> {
+        Report {
+            spec: SpecSummary {
+                id: owned(self.spec.id),
+                title: owned(self.spec.title),
+                version: self.spec.version.map(owned),
+            },
+            assessed_on: self.assessed_on,
+            overall: self.overall,
+            areas: self.areas,
+            requirements: self
+                .requirements
+                .into_iter()
+                .map(|r| RequirementResult {
+                    id: owned(r.id),
+                    area: r.area,
+                    level: r.level,
+                    title: owned(r.title),
+                    reference: r.reference.map(owned),
+                    outcome: r.outcome,
+                    explanation: r.explanation,
+                    missing: r
+                        .missing
+                        .into_iter()
+                        .map(|m| MissingInput {
+                            path: m.path,
+                            question: owned(m.question),
+                        })
+                        .collect(),
+                    problems: r.problems,
+                    evidence: EvidenceStatus {
+                        declared: Cow::Owned(r.evidence.declared.into_owned()),
+                        given: r.evidence.given,
+                        missing: Cow::Owned(r.evidence.missing.into_owned()),
+                    },
+                })
+                .collect(),
+            warnings: self.warnings,
+        }
+    }
+
     /// Renders the report for a terminal.
     pub fn to_text(&self) -> String {
         let mut s = String::new();

@@ -28,13 +28,20 @@ use crate::ir::{Bound, FieldKind, RecordId, ScalarTy, Schema};
 use crate::limits::{Limits, MAX_DIAGNOSTICS};
 use crate::number::Num;
 
-/// One answered record: the root, a group, or a list element.
-#[derive(Debug, Clone, PartialEq)]
+/// One answered record: the root, a group, or a list element. Its answers
+/// and its JSON pointer are kept by the [`Submission`] it belongs to
+/// ([`Submission::answer`], [`Submission::pointer`]), all records' in one
+/// place, so reading a submission allocates little. Records compare by
+/// place: equal records are the same record of one submission (compare
+/// answers across submissions with [`Submission::same_record`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Record {
-    /// JSON pointer of the record (`""` for the root, `/units/1` for an element).
-    pub pointer: Box<str>,
-    /// One slot per declared field; `None` when unanswered.
-    pub slots: Vec<Option<Stored>>,
+    /// Where its slots start in the submission's slots.
+    first: usize,
+    /// One slot per declared field.
+    len: usize,
+    /// Its pointer in the submission's pointer text.
+    pointer: (usize, usize),
 }
 
 /// A stored answer.
@@ -59,7 +66,7 @@ pub enum Stored {
 /// A validated submission.
 #[derive(Debug, Clone)]
 pub struct Submission {
-    /// The answers.
+    /// The answers at the top level.
     pub root: Record,
     /// `assessed_on`, if given.
     pub assessed_on: Option<Date>,
@@ -67,6 +74,171 @@ pub struct Submission {
     pub evidence: BTreeMap<String, BTreeMap<String, String>>,
     /// Warnings (unknown fields).
     pub warnings: Vec<Diagnostic>,
+    /// Every record's slots, one run per record.
+    slots: Vec<Option<Stored>>,
+    /// Every record's JSON pointer, one after another.
+    pointers: String,
+}
+
+impl Submission {
+    /// The answer in `slot` of `rec`, if it was given.
+    #[inline]
+    pub fn answer(&self, rec: &Record, slot: usize) -> Option<&Stored> {
+        if slot >= rec.len {
+            return None;
+        }
+        self.slots.get(rec.first + slot)?.as_ref()
+    }
+
+    /// The JSON pointer of `rec`: `""` for the root, `/units/1` for an element.
+    pub fn pointer(&self, rec: &Record) -> &str {
+        self.pointers
+            .get(rec.pointer.0..rec.pointer.1)
+            .unwrap_or_default()
+    }
+
+    /// Whether `a` (of this submission) and `b` (of `other`) hold the same
+    /// answers at the same pointers, all the way down.
+    pub fn same_record(&self, a: &Record, other: &Submission, b: &Record) -> bool {
+        if a.len != b.len || self.pointer(a) != other.pointer(b) {
+            return false;
+        }
+        (0..a.len).all(|k| match (self.answer(a, k), other.answer(b, k)) {
+            (None, None) => true,
+            (Some(Stored::Group(x)), Some(Stored::Group(y))) => self.same_record(x, other, y),
+            (Some(Stored::List(xs)), Some(Stored::List(ys))) => {
+                xs.len() == ys.len()
+                    && xs
+                        .iter()
+                        .zip(ys)
+                        .all(|(x, y)| self.same_record(x, other, y))
+            }
+            (Some(Stored::Group(_) | Stored::List(_)), _)
+            | (_, Some(Stored::Group(_) | Stored::List(_))) => false,
+            (x, y) => x == y,
+        })
+    }
+}
+
+/// Equal when they hold the same answers at the same pointers, the same
+/// date, evidence and warnings, however the records are laid out.
+impl PartialEq for Submission {
+    fn eq(&self, other: &Submission) -> bool {
+        self.same_record(&self.root, other, &other.root)
+            && self.assessed_on == other.assessed_on
+            && self.evidence == other.evidence
+            && self.warnings == other.warnings
+    }
+}
+
+/// Where records are put while a submission is read.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    slots: Vec<Option<Stored>>,
+    pointers: String,
+}
+
+impl Store {
+    /// A store for a submission of about `bytes` bytes of JSON.
+    pub(crate) fn with_capacity_for(bytes: usize) -> Store {
+        Store {
+            slots: Vec::with_capacity(bytes / 24),
+            pointers: String::with_capacity(bytes / 16),
+        }
+    }
+
+    /// A new record of `fields` empty slots at `pointer`.
+    pub(crate) fn record(&mut self, fields: usize, pointer: &str) -> Record {
+        let start = self.pointers.len();
+        self.pointers.push_str(pointer);
+        self.open(fields, (start, self.pointers.len()))
+    }
+
+    /// A pointer: the one at `parent` then `/segment` (escaped as JSON
+    /// pointers are: `~` as `~0`, `/` as `~1`).
+    pub(crate) fn child_pointer(
+        &mut self,
+        parent: (usize, usize),
+        segment: &str,
+    ) -> (usize, usize) {
+        let start = self.pointers.len();
+        self.pointers.extend_from_within(parent.0..parent.1);
+        self.pointers.push('/');
+        if segment.contains(['~', '/']) {
+            self.pointers
+                .push_str(&segment.replace('~', "~0").replace('/', "~1"));
+        } else {
+            self.pointers.push_str(segment);
+        }
+        (start, self.pointers.len())
+    }
+
+    /// A pointer: the one at `parent` then `/index`.
+    pub(crate) fn index_pointer(&mut self, parent: (usize, usize), index: usize) -> (usize, usize) {
+        let start = self.pointers.len();
+        self.pointers.extend_from_within(parent.0..parent.1);
+        self.pointers.push('/');
+        push_decimal(&mut self.pointers, index);
+        (start, self.pointers.len())
+    }
+
+    /// A new record of `fields` empty slots at the pointer `pointer`.
+    pub(crate) fn open(&mut self, fields: usize, pointer: (usize, usize)) -> Record {
+        let first = self.slots.len();
+        self.slots.resize(first + fields, None);
+        Record {
+            first,
+            len: fields,
+            pointer,
+        }
+    }
+
+    /// Puts an answer in an empty slot of `rec`.
+    pub(crate) fn set(&mut self, rec: &Record, slot: usize, value: Stored) {
+        if slot < rec.len {
+            if let Some(dst) = self.slots.get_mut(rec.first + slot) {
+                // the slot was empty: nothing to drop
+                std::mem::forget(std::mem::replace(dst, Some(value)));
+            }
+        }
+    }
+
+    /// The submission these records make.
+    pub(crate) fn finish(
+        self,
+        root: Record,
+        assessed_on: Option<Date>,
+        evidence: BTreeMap<String, BTreeMap<String, String>>,
+        warnings: Vec<Diagnostic>,
+    ) -> Submission {
+        Submission {
+            root,
+            assessed_on,
+            evidence,
+            warnings,
+            slots: self.slots,
+            pointers: self.pointers,
+        }
+    }
+}
+
+/// Appends the decimal digits of `i`.
+pub(crate) fn push_decimal(s: &mut String, mut i: usize) {
+    let mut digits = [0u8; 20];
+    let mut n = digits.len();
+    loop {
+        n -= 1;
+        if let Some(d) = digits.get_mut(n) {
+            *d = b'0' + (i % 10) as u8;
+        }
+        i /= 10;
+        if i == 0 || n == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(n..).unwrap_or_default() {
+        s.push(char::from(d));
+    }
 }
 
 /// Parses JSON text within the default [`Limits`]; see [`parse_json_with`].
@@ -362,6 +534,7 @@ pub fn ingest_with(schema: &Schema, value: &Json, limits: &Limits) -> Result<Sub
         errors: Vec::new(),
         warnings: Vec::new(),
         max_list_len: limits.max_list_len,
+        store: Store::default(),
     };
     let Json::Object(map) = value else {
         return Err(Rejected {
@@ -404,12 +577,7 @@ pub fn ingest_with(schema: &Schema, value: &Json, limits: &Limits) -> Result<Sub
     let root = cx.record(0, "", map, true);
     cx.cap();
     if cx.errors.is_empty() {
-        Ok(Submission {
-            root,
-            assessed_on,
-            evidence,
-            warnings: cx.warnings,
-        })
+        Ok(cx.store.finish(root, assessed_on, evidence, cx.warnings))
     } else {
         Err(Rejected {
             errors: cx.errors,
@@ -423,6 +591,7 @@ struct Ingest<'s> {
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     max_list_len: usize,
+    store: Store,
 }
 
 fn kind_of(v: &Json) -> &'static str {
@@ -476,12 +645,9 @@ impl Ingest<'_> {
         root: bool,
     ) -> Record {
         let Some(schema) = self.schema.records.get(rec) else {
-            return Record {
-                pointer: pointer.into(),
-                slots: Vec::new(),
-            };
+            return self.store.record(0, pointer);
         };
-        let mut slots = vec![None; schema.fields.len()];
+        let record = self.store.record(schema.fields.len(), pointer);
         for (key, value) in map {
             if self.full() {
                 break;
@@ -581,14 +747,11 @@ impl Ingest<'_> {
                     other => self.type_error(&path, "an array", other),
                 },
             };
-            if let (Some(s), Some(dst)) = (stored, slots.get_mut(slot)) {
-                *dst = Some(s);
+            if let Some(s) = stored {
+                self.store.set(&record, slot, s);
             }
         }
-        Record {
-            pointer: pointer.into(),
-            slots,
-        }
+        record
     }
 
     fn type_error<T>(&mut self, path: &str, expected: &str, found: &Json) -> Option<T> {

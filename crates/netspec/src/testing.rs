@@ -162,7 +162,7 @@ fn compare(
         outcomes: report
             .requirements
             .iter()
-            .map(|r| (r.id.clone(), r.outcome))
+            .map(|r| (r.id.to_string(), r.outcome))
             .collect(),
         error: None,
     }

@@ -59,6 +59,8 @@ pub struct Checked {
     pub uses_assessment_date: bool,
     /// The rules compiled for the fast evaluator.
     pub fast: crate::eval::fast::FastSpec,
+    /// Each requirement's place in [`Checked::requirements`], by id.
+    pub requirement_index: HashMap<String, usize>,
 }
 
 /// Result of a compilation: the compiled spec if there were no errors, the
@@ -422,7 +424,14 @@ impl<'a> Checker<'a> {
             tests_read: self.tests_read,
             uses_assessment_date: self.uses_assessment_date,
             fast: crate::eval::fast::FastSpec::default(),
+            requirement_index: HashMap::new(),
         };
+        checked.requirement_index = checked
+            .requirements
+            .iter()
+            .enumerate()
+            .map(|(k, r)| (r.id.clone(), k))
+            .collect();
         // depth is only meaningful once definitions are known to be acyclic
         if !self.diags.iter().any(Diagnostic::is_error) {
             self.check_depth(&checked);
@@ -709,6 +718,7 @@ impl<'a> Checker<'a> {
             help,
             applies,
             rule,
+            evidence_keys: evidence.iter().map(|e| e.key.clone()).collect(),
             evidence,
             span: r.span,
             id_span: r.id.span,

@@ -297,7 +297,7 @@ fn element_label(
 /// `/units/1/beds/0` → `units[1].beds[0]`, with the record's name field.
 pub fn record_label(cx: &Ctx<'_>, r: &Record, rid: Option<RecordId>) -> String {
     let mut label = String::new();
-    for seg in r.pointer.split('/').filter(|s| !s.is_empty()) {
+    for seg in cx.sub.pointer(r).split('/').filter(|s| !s.is_empty()) {
         if seg.bytes().all(|b| b.is_ascii_digit()) {
             label.push_str(&format!("[{seg}]"));
         } else {
@@ -310,8 +310,8 @@ pub fn record_label(cx: &Ctx<'_>, r: &Record, rid: Option<RecordId>) -> String {
     let slot = rid
         .and_then(|id| cx.spec.schema.records.get(id))
         .and_then(|rs| rs.label_slot);
-    let name = match slot.and_then(|s| r.slots.get(s)) {
-        Some(Some(Stored::Text(t))) => Some(t),
+    let name = match slot.and_then(|s| cx.sub.answer(r, s)) {
+        Some(Stored::Text(t)) => Some(t),
         _ => None,
     };
     match name {

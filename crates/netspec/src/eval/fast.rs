@@ -638,6 +638,7 @@ impl<'a> Ctx<'a> {
             }
         }
         self.fenv.clear();
+        self.fenv_base = 0;
     }
 
     #[inline]
@@ -656,19 +657,26 @@ impl<'a> Ctx<'a> {
                 (self.fr(base)?, *k)
             }
         };
-        match rec.slots.get(slot) {
-            Some(Some(v)) => Ok(v),
-            _ => Err(Bail::Missing),
-        }
+        self.sub.answer(rec, slot).ok_or(Bail::Missing)
     }
 
     /// `today - dur`, worked out once per duration per evaluation.
     fn period_start(&mut self, today: Date, dur: Duration) -> Res<Date> {
-        if let Some((_, start)) = self.periods.iter().find(|(d, _)| *d == dur) {
-            return start.ok_or(Bail::Other);
+        let mut free = None;
+        for (k, p) in self.periods.iter().enumerate() {
+            match p {
+                Some((d, start)) if *d == dur => return start.ok_or(Bail::Other),
+                None => {
+                    free = Some(k);
+                    break;
+                }
+                Some(_) => {}
+            }
         }
         let start = today.minus(dur);
-        self.periods.push((dur, start));
+        if let Some(p) = free.and_then(|k| self.periods.get_mut(k)) {
+            *p = Some((dur, start));
+        }
         start.ok_or(Bail::Other)
     }
 
@@ -676,6 +684,9 @@ impl<'a> Ctx<'a> {
     #[inline]
     fn bound(&self, depth: usize) -> Res<&'a Record> {
         let k = self.fenv.len().checked_sub(1 + depth).ok_or(Bail::Other)?;
+        if k < self.fenv_base {
+            return Err(Bail::Other); // a definition sees no bound elements
+        }
         self.fenv.get(k).copied().ok_or(Bail::Other)
     }
 
@@ -693,9 +704,10 @@ impl<'a> Ctx<'a> {
         let Some(Some(body)) = spec.fast.lets.get(k) else {
             return Err(Bail::Other);
         };
-        let saved = std::mem::take(&mut self.fenv);
+        // definitions see no bound elements: hide those bound so far
+        let saved = std::mem::replace(&mut self.fenv_base, self.fenv.len());
         let v = self.fany(body);
-        self.fenv = saved;
+        self.fenv_base = saved;
         let v = v?;
         if let Some(slot) = self.lets.get_mut(k) {
             *slot = Some(v.clone());

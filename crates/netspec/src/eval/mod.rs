@@ -176,10 +176,12 @@ pub struct Ctx<'a> {
     budget: u64,
     /// The fast evaluator's bound elements ([`fast`]).
     fenv: Vec<&'a Record>,
+    /// Where the elements a definition's body may see start in `fenv`.
+    fenv_base: usize,
     /// Definitions the current fast attempt worked out (forgotten if it gives up).
     fast_lets_set: Vec<usize>,
     /// `assessment date - duration` for the durations of `within` met so far.
-    periods: Vec<(Duration, Option<Date>)>,
+    periods: [Option<(Duration, Option<Date>)>; 4],
 }
 
 /// The problem a requirement gets when the work budget runs out.
@@ -205,8 +207,9 @@ impl<'a> Ctx<'a> {
             steps: 0,
             budget: crate::Limits::default().max_eval_steps,
             fenv: Vec::new(),
+            fenv_base: 0,
             fast_lets_set: Vec::new(),
-            periods: Vec::new(),
+            periods: [None; 4],
         }
     }
 
@@ -237,8 +240,8 @@ impl<'a> Ctx<'a> {
     }
 
     fn read(&self, rec: &'a Record, rid: RecordId, slot: usize) -> V<'a> {
-        match rec.slots.get(slot) {
-            Some(Some(s)) => match s {
+        match self.sub.answer(rec, slot) {
+            Some(s) => match s {
                 Stored::Bool(b) => V::Bool(*b),
                 Stored::Num(n) => V::Num(*n),
                 Stored::Date(d) => V::Date(*d),
@@ -255,7 +258,7 @@ impl<'a> Ctx<'a> {
                     .get(rid)
                     .and_then(|r| r.fields.get(slot))
                     .map_or("?", |f| f.name.as_str());
-                let pointer = format!("{}/{}", rec.pointer, name);
+                let pointer = format!("{}/{}", self.sub.pointer(rec), name);
                 V::unknown(Unknown {
                     missing: vec![Missing {
                         pointer,
