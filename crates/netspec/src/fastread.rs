@@ -118,7 +118,7 @@ impl<'t> Reader<'t, '_> {
         self.i
             + rest
                 .iter()
-                .position(|&c| STOPS_STRING[usize::from(c)])
+                .position(|&c| STOPS_STRING.get(usize::from(c)).copied().unwrap_or(true))
                 .unwrap_or(rest.len())
     }
 
@@ -447,6 +447,7 @@ impl<'t> Reader<'t, '_> {
 
 /// The bytes that end a run of plain characters in a JSON string: the
 /// closing quote, an escape, and the control characters JSON forbids there.
+#[allow(clippy::indexing_slicing)] // every index is below 256
 const STOPS_STRING: [bool; 256] = {
     let mut t = [false; 256];
     let mut c = 0;

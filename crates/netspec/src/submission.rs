@@ -76,8 +76,8 @@ pub struct Submission {
     pub warnings: Vec<Diagnostic>,
     /// Every record's slots, one run per record.
     slots: Vec<Option<Stored>>,
-    /// Every record's JSON pointer, one after another.
-    pointers: String,
+    /// Every record's JSON pointer, one after another (UTF-8).
+    pointers: Vec<u8>,
 }
 
 impl Submission {
@@ -94,6 +94,7 @@ impl Submission {
     pub fn pointer(&self, rec: &Record) -> &str {
         self.pointers
             .get(rec.pointer.0..rec.pointer.1)
+            .and_then(|b| std::str::from_utf8(b).ok())
             .unwrap_or_default()
     }
 
@@ -135,7 +136,8 @@ impl PartialEq for Submission {
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     slots: Vec<Option<Stored>>,
-    pointers: String,
+    /// Only ever extended with whole `&str`s, so always UTF-8.
+    pointers: Vec<u8>,
 }
 
 impl Store {
@@ -143,14 +145,14 @@ impl Store {
     pub(crate) fn with_capacity_for(bytes: usize) -> Store {
         Store {
             slots: Vec::with_capacity(bytes / 24),
-            pointers: String::with_capacity(bytes / 16),
+            pointers: Vec::with_capacity(bytes / 16),
         }
     }
 
     /// A new record of `fields` empty slots at `pointer`.
     pub(crate) fn record(&mut self, fields: usize, pointer: &str) -> Record {
         let start = self.pointers.len();
-        self.pointers.push_str(pointer);
+        self.pointers.extend_from_slice(pointer.as_bytes());
         self.open(fields, (start, self.pointers.len()))
     }
 
@@ -162,13 +164,13 @@ impl Store {
         segment: &str,
     ) -> (usize, usize) {
         let start = self.pointers.len();
-        self.pointers.extend_from_within(parent.0..parent.1);
-        self.pointers.push('/');
+        self.copy_pointer(parent);
+        self.pointers.push(b'/');
         if segment.contains(['~', '/']) {
-            self.pointers
-                .push_str(&segment.replace('~', "~0").replace('/', "~1"));
+            let escaped = segment.replace('~', "~0").replace('/', "~1");
+            self.pointers.extend_from_slice(escaped.as_bytes());
         } else {
-            self.pointers.push_str(segment);
+            self.pointers.extend_from_slice(segment.as_bytes());
         }
         (start, self.pointers.len())
     }
@@ -176,10 +178,17 @@ impl Store {
     /// A pointer: the one at `parent` then `/index`.
     pub(crate) fn index_pointer(&mut self, parent: (usize, usize), index: usize) -> (usize, usize) {
         let start = self.pointers.len();
-        self.pointers.extend_from_within(parent.0..parent.1);
-        self.pointers.push('/');
+        self.copy_pointer(parent);
+        self.pointers.push(b'/');
         push_decimal(&mut self.pointers, index);
         (start, self.pointers.len())
+    }
+
+    /// Appends a copy of the pointer at `at`.
+    fn copy_pointer(&mut self, at: (usize, usize)) {
+        if at.0 <= at.1 && at.1 <= self.pointers.len() {
+            self.pointers.extend_from_within(at.0..at.1);
+        }
     }
 
     /// A new record of `fields` empty slots at the pointer `pointer`.
@@ -198,7 +207,7 @@ impl Store {
         if slot < rec.len {
             if let Some(dst) = self.slots.get_mut(rec.first + slot) {
                 // the slot was empty: nothing to drop
-                std::mem::forget(std::mem::replace(dst, Some(value)));
+                std::mem::forget(dst.replace(value));
             }
         }
     }
@@ -223,7 +232,7 @@ impl Store {
 }
 
 /// Appends the decimal digits of `i`.
-pub(crate) fn push_decimal(s: &mut String, mut i: usize) {
+fn push_decimal(s: &mut Vec<u8>, mut i: usize) {
     let mut digits = [0u8; 20];
     let mut n = digits.len();
     loop {
@@ -236,9 +245,7 @@ pub(crate) fn push_decimal(s: &mut String, mut i: usize) {
             break;
         }
     }
-    for &d in digits.get(n..).unwrap_or_default() {
-        s.push(char::from(d));
-    }
+    s.extend_from_slice(digits.get(n..).unwrap_or_default());
 }
 
 /// Parses JSON text within the default [`Limits`]; see [`parse_json_with`].
