@@ -366,7 +366,7 @@ impl Spec {
     /// Evaluates a submission given as JSON text.
     pub fn evaluate_str(&self, json: &str, opts: &EvalOptions) -> Result<Report<'_>, EvalError> {
         let sub = self.ingest_str(json)?;
-        self.evaluate_submission(&sub, opts)
+        self.evaluate_owned(sub, opts)
     }
 
     /// Evaluates a submission given as bytes: text that is not UTF-8 is an
@@ -383,7 +383,28 @@ impl Spec {
         opts: &EvalOptions,
     ) -> Result<Report<'_>, EvalError> {
         let sub = self.ingest(value)?;
-        self.evaluate_submission(&sub, opts)
+        self.evaluate_owned(sub, opts)
+    }
+
+    /// [`Spec::evaluate_submission`] of a submission not needed afterwards:
+    /// the evidence it gives moves into the report instead of being copied.
+    fn evaluate_owned(
+        &self,
+        mut sub: submission::Submission,
+        opts: &EvalOptions,
+    ) -> Result<Report<'_>, EvalError> {
+        let date = self.assessment_date(&sub, opts)?;
+        let evidence = std::mem::take(&mut sub.evidence);
+        Ok(report::assess_given(
+            &self.checked,
+            &self.map,
+            &sub,
+            report::Given::Owned(evidence),
+            date,
+            opts.explanations,
+            self.limits.max_eval_steps,
+        )
+        .0)
     }
 
     /// Reads a submission given as JSON text and validates it against the

@@ -41,6 +41,7 @@ impl Num {
     pub const ONE: Num = Num(Ratio::new_raw(1, 1));
 
     /// An integer.
+    #[inline]
     pub fn int(i: i128) -> Num {
         Num(Ratio::from_integer(i))
     }
@@ -58,21 +59,25 @@ impl Num {
     }
 
     /// Numerator (sign carrier).
+    #[inline]
     pub fn numer(self) -> i128 {
         *self.0.numer()
     }
 
     /// Denominator (always positive).
+    #[inline]
     pub fn denom(self) -> i128 {
         *self.0.denom()
     }
 
     /// Is it a whole number?
+    #[inline]
     pub fn is_integer(self) -> bool {
         self.0.is_integer()
     }
 
     /// The value as an `i128`, if whole.
+    #[inline]
     pub fn to_integer(self) -> Option<i128> {
         self.is_integer().then(|| self.numer())
     }
@@ -190,6 +195,7 @@ impl Num {
     }
 
     /// Total order.
+    #[inline]
     pub fn compare(self, o: Num) -> Ordering {
         let (a, b, c, d) = (self.numer(), self.denom(), o.numer(), o.denom());
         if b == d {

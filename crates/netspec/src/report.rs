@@ -304,23 +304,47 @@ pub(crate) fn assess_counted<'s>(
     explanations: bool,
     budget: u64,
 ) -> (Report<'s>, u64) {
+    assess_given(
+        spec,
+        map,
+        sub,
+        Given::Borrowed(&sub.evidence),
+        date,
+        explanations,
+        budget,
+    )
+}
+
+/// The evidence a submission gave: borrowed, or taken from a submission
+/// that is not needed afterwards (its texts then move into the report).
+pub(crate) enum Given<'e> {
+    /// Copied from the submission.
+    Borrowed(&'e Evidence),
+    /// Moved out of the submission.
+    Owned(Evidence),
+}
+
+/// Evidence given, per requirement id: key → reference.
+type Evidence = BTreeMap<String, BTreeMap<String, String>>;
+
+/// [`assess_counted`] with the submission's evidence given apart.
+pub(crate) fn assess_given<'s>(
+    spec: &'s Checked,
+    map: &SourceMap,
+    sub: &Submission,
+    given: Given<'_>,
+    date: Option<Date>,
+    explanations: bool,
+    budget: u64,
+) -> (Report<'s>, u64) {
     let mut cx = Ctx::new(spec, map, sub, date);
     cx.set_budget(budget);
     let mut results: Vec<RequirementResult> = Vec::with_capacity(spec.requirements.len());
-    // the evidence given, by requirement (found once, not looked up per requirement)
-    let mut given_by_requirement: Vec<Option<&BTreeMap<String, String>>> = Vec::new();
-    if !sub.evidence.is_empty() {
-        given_by_requirement.resize(spec.requirements.len(), None);
-        for (id, given) in &sub.evidence {
-            if let Some(slot) = spec
-                .requirement_index
-                .get(id.as_str())
-                .and_then(|&k| given_by_requirement.get_mut(k))
-            {
-                *slot = Some(given);
-            }
-        }
-    }
+    let evidence_warnings = match &given {
+        Given::Borrowed(e) => evidence_warnings(spec, e),
+        Given::Owned(e) => evidence_warnings(spec, e),
+    };
+    let mut given_by_requirement = given_by_requirement(spec, given);
     let mut stopped = 0usize;
     for (k, r) in spec.requirements.iter().enumerate() {
         let mut missing: Vec<Missing> = Vec::new();
@@ -398,17 +422,8 @@ pub(crate) fn assess_counted<'s>(
             })
             .collect();
         let given: Vec<GivenEvidence> = given_by_requirement
-            .get(k)
-            .copied()
-            .flatten()
-            .map(|m| {
-                m.iter()
-                    .map(|(k, v)| GivenEvidence {
-                        key: k.clone(),
-                        reference: v.clone(),
-                    })
-                    .collect()
-            })
+            .get_mut(k)
+            .map(std::mem::take)
             .unwrap_or_default();
         let evidence = EvidenceStatus {
             declared: Cow::Borrowed(&r.evidence),
@@ -453,48 +468,7 @@ pub(crate) fn assess_counted<'s>(
             .with_help("a very long list meets nested quantifiers; raise `max_eval_steps` in `netspec::Limits` if this is expected"),
         );
     }
-    let evidence_warnings_from = warnings.len();
-    for (id, given) in &sub.evidence {
-        if warnings.len() - evidence_warnings_from >= crate::limits::MAX_DIAGNOSTICS {
-            break;
-        }
-        match spec
-            .requirement_index
-            .get(id.as_str())
-            .and_then(|&k| spec.requirements.get(k))
-        {
-            None => warnings.push(
-                Diagnostic::warning(
-                    crate::diagnostic::Code::SubmissionEvidence,
-                    format!("evidence for unknown requirement `{id}`"),
-                )
-                .at_path(format!("/evidence/{id}"))
-                .with_help_opt(crate::diagnostic::did_you_mean(
-                    id,
-                    spec.requirements.iter().map(|r| r.id.as_str()),
-                )),
-            ),
-            Some(r) => {
-                for k in given.keys() {
-                    if !r.evidence.iter().any(|e| e.key == *k) {
-                        warnings.push(
-                            Diagnostic::warning(
-                                crate::diagnostic::Code::SubmissionEvidence,
-                                format!("`{id}` declares no evidence `{k}`"),
-                            )
-                            .at_path(format!("/evidence/{id}/{k}"))
-                            .with_help_opt(
-                                crate::diagnostic::did_you_mean(
-                                    k,
-                                    r.evidence.iter().map(|e| e.key.as_str()),
-                                ),
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-    }
+    warnings.extend(evidence_warnings);
 
     // requirements come in area order (the checker sorts them): each area's
     // results are one run of the list
@@ -542,6 +516,99 @@ fn counts(rs: &[RequirementResult<'_>]) -> Counts {
         c.add(r.outcome);
     }
     c
+}
+
+/// Warnings about evidence for requirements the spec does not have, or
+/// under keys a requirement does not declare.
+fn evidence_warnings(spec: &Checked, evidence: &Evidence) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for (id, given) in evidence {
+        if warnings.len() >= crate::limits::MAX_DIAGNOSTICS {
+            break;
+        }
+        match spec
+            .requirement_index
+            .get(id.as_str())
+            .and_then(|&k| spec.requirements.get(k))
+        {
+            None => warnings.push(
+                Diagnostic::warning(
+                    crate::diagnostic::Code::SubmissionEvidence,
+                    format!("evidence for unknown requirement `{id}`"),
+                )
+                .at_path(format!("/evidence/{id}"))
+                .with_help_opt(crate::diagnostic::did_you_mean(
+                    id,
+                    spec.requirements.iter().map(|r| r.id.as_str()),
+                )),
+            ),
+            Some(r) => {
+                for k in given.keys() {
+                    if !r.evidence.iter().any(|e| e.key == *k) {
+                        warnings.push(
+                            Diagnostic::warning(
+                                crate::diagnostic::Code::SubmissionEvidence,
+                                format!("`{id}` declares no evidence `{k}`"),
+                            )
+                            .at_path(format!("/evidence/{id}/{k}"))
+                            .with_help_opt(
+                                crate::diagnostic::did_you_mean(
+                                    k,
+                                    r.evidence.iter().map(|e| e.key.as_str()),
+                                ),
+                            ),
+                        )
+                    }
+                }
+            }
+        }
+    }
+    warnings
+}
+
+/// The evidence given for each requirement, in report order.
+fn given_by_requirement(spec: &Checked, given: Given<'_>) -> Vec<Vec<GivenEvidence>> {
+    let mut out: Vec<Vec<GivenEvidence>> = Vec::new();
+    let empty = match &given {
+        Given::Borrowed(e) => e.is_empty(),
+        Given::Owned(e) => e.is_empty(),
+    };
+    if empty {
+        return out;
+    }
+    out.resize_with(spec.requirements.len(), Vec::new);
+    let slot = |out: &mut Vec<Vec<GivenEvidence>>, id: &str| -> Option<usize> {
+        spec.requirement_index
+            .get(id)
+            .copied()
+            .filter(|&k| k < out.len())
+    };
+    match given {
+        Given::Borrowed(e) => {
+            for (id, m) in e {
+                if let Some(list) = slot(&mut out, id).and_then(|k| out.get_mut(k)) {
+                    *list = m
+                        .iter()
+                        .map(|(key, reference)| GivenEvidence {
+                            key: key.clone(),
+                            reference: reference.clone(),
+                        })
+                        .collect();
+                }
+            }
+        }
+        Given::Owned(e) => {
+            for (id, m) in e {
+                if let Some(list) = slot(&mut out, &id).and_then(|k| out.get_mut(k)) {
+                    *list = m
+                        .into_iter()
+                        .map(|(key, reference)| GivenEvidence { key, reference })
+                        .collect();
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Applies rating rules to a set of results: the first rule whose condition holds.
