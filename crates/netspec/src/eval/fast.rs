@@ -128,6 +128,8 @@ pub enum B {
     CmpB(Cmp, Box<B>, Box<B>),
     /// `x in [literals]` (negated for `not in`).
     In(bool, Box<Any>, Vec<Const>),
+    /// `x in [enum literals]` (negated for `not in`).
+    InEnum(bool, Box<E>, Vec<u32>),
     /// `date within duration`.
     Within(Box<D>, Duration),
     /// `all`/`any`
@@ -360,6 +362,17 @@ fn b(n: &Node) -> Option<B> {
         NodeKind::In(negated, x, items) => {
             let consts: Option<Vec<Const>> = items.iter().map(|i| is_const(i).cloned()).collect();
             let consts = consts?;
+            // an enum among enum literals, the commonest, compares indices
+            let values: Option<Vec<u32>> = consts
+                .iter()
+                .map(|c| match c {
+                    Const::Enum(v) => Some(*v),
+                    _ => None,
+                })
+                .collect();
+            if let (Some(values), Ty::Enum(_)) = (values, &x.ty) {
+                return Some(B::InEnum(*negated, bx(e(x))?, values));
+            }
             // only literals of the operand's own kind (the checker's rule)
             let x = any(x)?;
             B::In(*negated, Box::new(x), consts)
@@ -844,6 +857,21 @@ impl<'a> Ctx<'a> {
     #[inline(never)]
     fn fb_more(&mut self, x: &'a B) -> Res<bool> {
         match x {
+            B::InEnum(negated, x, items) => {
+                self.step(1);
+                let v = self.fe(x)?;
+                // one step per literal looked at, as the full evaluator counts
+                match items.iter().position(|i| *i == v) {
+                    Some(k) => {
+                        self.step(k as u64 + 1);
+                        Ok(!negated)
+                    }
+                    None => {
+                        self.step(items.len() as u64);
+                        Ok(*negated)
+                    }
+                }
+            }
             B::In(negated, x, items) => {
                 self.step(1);
                 let v = self.fany(x)?;
