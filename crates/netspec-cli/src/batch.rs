@@ -1,25 +1,31 @@
 //! `netspec eval SPEC --batch FILE`: one JSON submission per line in, one
 //! compact JSON report per line out, in input order.
 //!
-//! Lines are read in windows of [`WINDOW`] lines; each window is evaluated
-//! on every core (rayon) while the previous window's reports are written by
-//! a writer thread, so memory stays flat however many lines there are (at
-//! most about three windows of lines and reports are held at once). A line
-//! that is not a valid submission gives, on its own output line, a JSON
-//! object with its line number and the diagnostics
-//! (`{"line": 3, "diagnostics": [...]}`), and the batch goes on. Blank lines
-//! are skipped. A progress bar is drawn on stderr when stderr is a terminal.
+//! Lines are read in windows of [`WINDOW`] lines into one buffer. While a
+//! window is evaluated on every core (rayon, [`CHUNK`] lines to a task, each
+//! task writing its lines' reports into one output buffer), the next window
+//! is read, and a writer thread writes the previous window's buffers, which
+//! then go back to a pool to be filled again. So memory stays flat however
+//! many lines there are (about three windows of lines and reports are held
+//! at once, in buffers that are reused), and no core waits for the reading
+//! or the writing. A line that is not a valid submission gives, on its own
+//! output line, a JSON object with its line number and the diagnostics
+//! (`{"line": 3, "diagnostics": [...]}`), and the batch goes on. Blank
+//! lines are skipped. A progress bar is drawn on stderr when stderr is a
+//! terminal.
 
 use std::io::{BufRead, BufReader, IsTerminal as _, Read, Write};
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use netspec::{EvalOptions, Spec};
 use rayon::prelude::*;
 
 /// Lines evaluated together; the bound on lines (and reports) in flight.
-const WINDOW: usize = 1024;
+const WINDOW: usize = 512;
+/// Lines one task evaluates, into one output buffer.
+const CHUNK: usize = 8;
 
 /// What a batch did.
 pub struct Summary {
@@ -29,6 +35,22 @@ pub struct Summary {
     pub errors: u64,
     /// Reports that triggered `--fail-on`.
     pub triggered: u64,
+}
+
+/// A window of input lines: their text, one after another, and where each
+/// non-blank line is (its 1-based number, start and end in `text`).
+#[derive(Default)]
+struct Window {
+    text: Vec<u8>,
+    lines: Vec<(u64, usize, usize)>,
+}
+
+/// What one task made: its lines' output, and what they were.
+struct Done {
+    out: Vec<u8>,
+    reports: u64,
+    errors: u64,
+    triggered: u64,
 }
 
 /// Evaluates every line of `input` (`-` for stdin) against `spec`; writes to stdout.
@@ -42,28 +64,18 @@ pub fn run(
 ) -> Result<Summary, String> {
     let stdin = input.as_os_str() == "-";
     let name = input.display().to_string();
-    let reader: Box<dyn Read> = if stdin {
-        Box::new(std::io::stdin().lock())
+    let reader: Box<dyn Read + Send> = if stdin {
+        Box::new(std::io::stdin())
     } else {
         Box::new(std::fs::File::open(input).map_err(|e| format!("cannot read `{name}`: {e}"))?)
     };
     let total = if stdin { None } else { count_lines(input) };
     let bar = progress(total);
-    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let mut reader = BufReader::with_capacity(1 << 20, reader);
 
-    // the writer thread: windows of output lines, in order, at most two waiting
+    // output buffers, reused: the writer gives them back once written
+    let pool: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
     let (tx, rx) = mpsc::sync_channel::<Vec<Vec<u8>>>(1);
-    let writer = std::thread::spawn(move || -> std::io::Result<()> {
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-        for window in rx {
-            for line in window {
-                out.write_all(&line)?;
-            }
-        }
-        out.flush()
-    });
-
     let mut summary = Summary {
         reports: 0,
         errors: 0,
@@ -71,59 +83,77 @@ pub fn run(
     };
     let mut line_no: u64 = 0;
     let mut failed_write = false;
-    loop {
-        // read a window: (line number, bytes) of non-blank lines
-        let mut lines: Vec<(u64, Vec<u8>)> = Vec::with_capacity(WINDOW);
-        let mut eof = false;
-        while lines.len() < WINDOW {
-            let mut buf = Vec::new();
-            match reader.read_until(b'\n', &mut buf) {
-                Ok(0) => {
-                    eof = true;
-                    break;
-                }
-                Ok(_) => {
-                    line_no += 1;
-                    if !buf.iter().all(u8::is_ascii_whitespace) {
-                        lines.push((line_no, buf));
+    let mut read_error: Option<String> = None;
+
+    let written = std::thread::scope(|scope| {
+        let pool = &pool;
+        let writer = scope.spawn(move || -> std::io::Result<()> {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            for window in rx {
+                for mut buf in window {
+                    out.write_all(&buf)?;
+                    buf.clear();
+                    if let Ok(mut p) = pool.lock() {
+                        p.push(buf);
                     }
                 }
+            }
+            out.flush()
+        });
+
+        let mut current = Window::default();
+        let mut next = Window::default();
+        let mut eof = match read_window(&mut reader, &mut current, &mut line_no) {
+            Ok(eof) => eof,
+            Err(e) => {
+                read_error = Some(format!("cannot read `{name}` at line {}: {e}", line_no + 1));
+                true
+            }
+        };
+        while read_error.is_none() && !current.lines.is_empty() {
+            // evaluate this window while the next one is read
+            let (done, read) = rayon::join(
+                || evaluate_window(spec, opts, fail, &current, pool),
+                || {
+                    if eof {
+                        // nothing more to read: the next window is empty
+                        next.text.clear();
+                        next.lines.clear();
+                        Ok(true)
+                    } else {
+                        read_window(&mut reader, &mut next, &mut line_no)
+                    }
+                },
+            );
+            let mut buffers = Vec::with_capacity(done.len());
+            for d in done {
+                summary.reports += d.reports;
+                summary.errors += d.errors;
+                summary.triggered += d.triggered;
+                buffers.push(d.out);
+            }
+            bar.inc(current.lines.len() as u64);
+            if tx.send(buffers).is_err() {
+                // the writer stopped: stdout is closed
+                failed_write = true;
+                break;
+            }
+            match read {
+                Ok(e) => eof = e,
                 Err(e) => {
-                    drop(tx);
-                    let _ = writer.join();
-                    bar.finish_and_clear();
-                    return Err(format!("cannot read `{name}` at line {}: {e}", line_no + 1));
+                    read_error = Some(format!("cannot read `{name}` at line {}: {e}", line_no + 1));
                 }
             }
+            std::mem::swap(&mut current, &mut next);
         }
-        let results: Vec<(Vec<u8>, Line)> = lines
-            .par_iter()
-            .map(|(n, bytes)| evaluate_line(spec, opts, fail, *n, bytes))
-            .collect();
-        let mut window = Vec::with_capacity(results.len());
-        for (bytes, kind) in results {
-            match kind {
-                Line::Report { triggered } => {
-                    summary.reports += 1;
-                    summary.triggered += u64::from(triggered);
-                }
-                Line::Error => summary.errors += 1,
-            }
-            window.push(bytes);
-        }
-        bar.inc(lines.len() as u64);
-        if !window.is_empty() && tx.send(window).is_err() {
-            // the writer stopped: stdout is closed
-            failed_write = true;
-            break;
-        }
-        if eof {
-            break;
-        }
-    }
-    drop(tx);
-    let written = writer.join();
+        drop(tx);
+        writer.join()
+    });
     bar.finish_and_clear();
+    if let Some(e) = read_error {
+        return Err(e);
+    }
     if failed_write || !matches!(written, Ok(Ok(()))) {
         // a closed pipe (`netspec … | head`) ends the batch quietly
         std::process::exit(0);
@@ -131,41 +161,102 @@ pub fn run(
     Ok(summary)
 }
 
+/// Reads up to [`WINDOW`] non-blank lines into `w` (emptied first); true at
+/// the end of the input.
+fn read_window(
+    reader: &mut impl BufRead,
+    w: &mut Window,
+    line_no: &mut u64,
+) -> std::io::Result<bool> {
+    w.text.clear();
+    w.lines.clear();
+    while w.lines.len() < WINDOW {
+        let start = w.text.len();
+        if reader.read_until(b'\n', &mut w.text)? == 0 {
+            return Ok(true);
+        }
+        *line_no += 1;
+        let line = w.text.get(start..).unwrap_or_default();
+        if line.iter().all(u8::is_ascii_whitespace) {
+            w.text.truncate(start);
+        } else {
+            w.lines.push((*line_no, start, w.text.len()));
+        }
+    }
+    Ok(false)
+}
+
+/// Evaluates a window on every core, in order: one [`Done`] per [`CHUNK`] lines.
+fn evaluate_window(
+    spec: &Spec,
+    opts: &EvalOptions,
+    fail: &(dyn Fn(&netspec::Report) -> bool + Sync),
+    w: &Window,
+    pool: &Mutex<Vec<Vec<u8>>>,
+) -> Vec<Done> {
+    w.lines
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut out = pool
+                .lock()
+                .ok()
+                .and_then(|mut p| p.pop())
+                .unwrap_or_default();
+            let mut done = Done {
+                out: Vec::new(),
+                reports: 0,
+                errors: 0,
+                triggered: 0,
+            };
+            for &(n, start, end) in chunk {
+                let bytes = w.text.get(start..end).unwrap_or_default();
+                match evaluate_line(spec, opts, fail, n, bytes, &mut out) {
+                    Line::Report { triggered } => {
+                        done.reports += 1;
+                        done.triggered += u64::from(triggered);
+                    }
+                    Line::Error => done.errors += 1,
+                }
+            }
+            done.out = out;
+            done
+        })
+        .collect()
+}
+
 enum Line {
     Report { triggered: bool },
     Error,
 }
 
-/// One output line (with its newline) for one input line.
+/// Appends the output line (with its newline) for one input line.
 fn evaluate_line(
     spec: &Spec,
     opts: &EvalOptions,
     fail: &(dyn Fn(&netspec::Report) -> bool + Sync),
     line: u64,
     bytes: &[u8],
-) -> (Vec<u8>, Line) {
+    out: &mut Vec<u8>,
+) -> Line {
     let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-    let result = spec.evaluate_bytes(bytes, opts);
-    let mut out = Vec::with_capacity(4096);
-    let kind = match result {
+    let kind = match spec.evaluate_bytes(bytes, opts) {
         Ok(report) => {
             let triggered = fail(&report);
-            if serde_json::to_writer(&mut out, &report).is_err() {
-                out.clear();
-            }
+            spec.write_report_json(&report, out);
             Line::Report { triggered }
         }
         Err(e) => {
             let v = serde_json::json!({ "line": line, "diagnostics": e.diagnostics() });
-            if serde_json::to_writer(&mut out, &v).is_err() {
-                out.clear();
+            let at = out.len();
+            if serde_json::to_writer(&mut *out, &v).is_err() {
+                out.truncate(at);
             }
             Line::Error
         }
     };
     out.push(b'\n');
-    (out, kind)
+    kind
 }
 
 /// Lines in a file (for the progress bar's length), counted in one quick pass.

@@ -101,6 +101,59 @@ fn every_line_equals_its_single_evaluation_in_input_order() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Thousands of lines, over several windows of lines read and evaluated
+/// together (the last one part full), with blank and bad lines among them:
+/// every line, once, in order, equal to the library's evaluation of it.
+#[test]
+fn many_windows_of_lines_give_every_report_once_in_order() {
+    let dir = temp_dir("windows");
+    let mut lines = submissions(2_345);
+    lines[700] = String::new();
+    lines[1_500] = "{\"units\": 3}".to_string();
+    let file = dir.join("subs.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap(); // no newline after the last line
+    let out = netspec(&[
+        "eval",
+        SPEC,
+        "--batch",
+        file.to_str().unwrap(),
+        "--no-explanations",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let got: Vec<&str> = stdout.lines().collect();
+    let wanted: Vec<(usize, &String)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty())
+        .collect();
+    assert_eq!(got.len(), wanted.len());
+    let sources = netspec::gather_sources(SPEC, |p| std::fs::read_to_string(root().join(p)).ok());
+    let spec = netspec::Spec::compile(SPEC, &sources).unwrap();
+    let opts = netspec::EvalOptions {
+        as_of: None,
+        explanations: false,
+    };
+    for (line, (i, sub)) in got.iter().zip(wanted) {
+        let batch: Value = serde_json::from_str(line).unwrap();
+        match spec.evaluate_str(sub, &opts) {
+            Ok(report) => assert_eq!(
+                batch,
+                serde_json::to_value(&report).unwrap(),
+                "line {}",
+                i + 1
+            ),
+            Err(_) => assert_eq!(batch["line"], Value::from(i + 1), "line {}", i + 1),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn a_bad_line_is_reported_on_its_line_and_the_rest_are_evaluated() {
     let dir = temp_dir("bad");

@@ -125,6 +125,8 @@ pub struct Spec {
     map: Arc<SourceMap>,
     warnings: Arc<[Diagnostic]>,
     limits: Limits,
+    /// Its texts as JSON, made the first time a report is written.
+    json: Arc<std::sync::OnceLock<report::json::Pieces>>,
 }
 
 impl std::fmt::Debug for Spec {
@@ -301,6 +303,7 @@ impl Spec {
                 map,
                 warnings: compiled.diagnostics.into(),
                 limits: *limits,
+                json: Arc::default(),
             }),
             None => Err(CompileError {
                 diagnostics: compiled.diagnostics,
@@ -475,6 +478,33 @@ impl Spec {
             opts.explanations,
             self.limits.max_eval_steps,
         ))
+    }
+
+    /// Appends `report` (made by this spec) to `out` as compact JSON: byte
+    /// for byte what `serde_json::to_writer(out, report)` writes, in a
+    /// fraction of the time, since the spec's own texts (most of a report)
+    /// are escaped once, not for every report.
+    ///
+    /// ```
+    /// use netspec::{EvalOptions, Sources, Spec};
+    ///
+    /// let text = r#"
+    /// spec demo "Demo" { version "1" }
+    /// inputs "Unit" { beds: int min 0 "Funded beds" }
+    /// area resources { requirement RE-01 must "Two \"funded\" beds" { beds >= 2 } }
+    /// "#;
+    /// let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", text))?;
+    /// let report = spec.evaluate_str(r#"{"beds": 3}"#, &EvalOptions::default())?;
+    /// let mut out = Vec::new();
+    /// spec.write_report_json(&report, &mut out);
+    /// assert_eq!(out, serde_json::to_vec(&report)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_report_json(&self, report: &Report<'_>, out: &mut Vec<u8>) {
+        let pieces = self
+            .json
+            .get_or_init(|| report::json::Pieces::of(&self.checked));
+        report::json::write(pieces, &self.checked, report, out);
     }
 
     /// Only the outcome of every requirement, in report order, without

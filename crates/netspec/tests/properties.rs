@@ -1792,3 +1792,68 @@ fn fast_evaluator_agrees_on_every_example_at_every_budget() {
     }
     assert_eq!(seen, 48);
 }
+
+// ------------------------------------------------------------------ the fast JSON writer writes what serde_json writes
+
+fn same_json(spec: &Spec, report: &netspec::Report<'_>) {
+    let mut fast = Vec::new();
+    spec.write_report_json(report, &mut fast);
+    let slow = serde_json::to_vec(report).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&fast),
+        String::from_utf8_lossy(&slow),
+        "write_report_json differs from serde_json"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn report_json_is_serde_json_on_every_bundled_spec(
+        (k, sub) in (0usize..12).prop_flat_map(|k| (Just(k), shaped_submission(&BUNDLED[k]))),
+        as_of in as_of(),
+        explanations in any::<bool>(),
+    ) {
+        let spec = &BUNDLED[k];
+        let opts = EvalOptions { as_of, explanations };
+        if let Ok(report) = spec.evaluate(&sub, &opts) {
+            same_json(spec, &report);
+        }
+    }
+}
+
+#[test]
+fn report_json_is_serde_json_for_examples_and_for_changed_reports() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    for spec in BUNDLED.iter() {
+        let dir = root.join("specs/examples").join(spec.id());
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            for explanations in [false, true] {
+                let opts = EvalOptions {
+                    as_of: None,
+                    explanations,
+                };
+                let report = spec.evaluate_str(&text, &opts).unwrap();
+                same_json(spec, &report);
+                // owned copies, and results changed after the fact, are written as they are
+                let mut changed = report.clone().into_owned();
+                same_json(spec, &changed);
+                changed.spec.title = "Another \"title\"".into();
+                changed.areas[2].title = "Staff";
+                if let Some(r) = changed.requirements.first_mut() {
+                    r.title = "Changed \u{1}".into();
+                    r.reference = None;
+                }
+                if let Some(r) = changed.requirements.get_mut(3) {
+                    r.evidence.missing = vec!["x".to_string()].into();
+                    r.evidence.declared = Vec::new().into();
+                }
+                changed.requirements.swap(1, 2);
+                changed.requirements.pop();
+                same_json(spec, &changed);
+            }
+        }
+    }
+}

@@ -11,6 +11,8 @@
 //! making one costs little more than deciding the requirements.
 //! [`Report::into_owned`] copies them, for a report that outlives its spec.
 
+pub(crate) mod json;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

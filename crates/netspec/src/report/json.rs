@@ -1,0 +1,229 @@
+//! A report as compact JSON, fast: byte for byte what `serde_json` writes
+//! for a [`Report`], with the spec's own texts (ids, titles, references,
+//! declared evidence, area names) escaped once per spec instead of once per
+//! report. Most of a report's JSON is those texts, so a batch of reports is
+//! written in a fraction of the time.
+//!
+//! The pieces are made from the compiled spec the first time they are
+//! needed ([`Pieces::of`]). A requirement's pieces are used only when its
+//! result still says what the spec says (a result changed after it was
+//! made is written field by field), so the output is always exactly
+//! `serde_json::to_vec(report)`.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use super::{AreaSummary, Counts, Outcome, Report, RequirementResult, Summary};
+use crate::check::Checked;
+use crate::ir::{Requirement, AREAS};
+
+/// A requirement's texts, as JSON.
+#[derive(Debug, Clone)]
+struct RequirementPieces {
+    /// `{"id":…,"area":…,"level":…,"title":…,"ref":…,"outcome":`
+    head: String,
+    /// `"declared":[…]`
+    declared: String,
+    /// The missing list when no evidence is given: every declared key.
+    all_missing: String,
+}
+
+/// A spec's texts, as JSON.
+#[derive(Debug, Clone)]
+pub(crate) struct Pieces {
+    /// `{"spec":{…},"assessed_on":`
+    head: String,
+    /// Per area: `{"area":…,"title":…,"rating":`
+    areas: Vec<String>,
+    requirements: Vec<RequirementPieces>,
+}
+
+/// `value` as compact JSON (never fails for these types).
+fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+impl Pieces {
+    /// The pieces of a compiled spec's reports.
+    pub(crate) fn of(spec: &Checked) -> Pieces {
+        let summary = super::SpecSummary {
+            id: Cow::Borrowed(spec.info.id.as_str()),
+            title: Cow::Borrowed(spec.info.title.as_str()),
+            version: spec.info.version.as_deref().map(Cow::Borrowed),
+        };
+        Pieces {
+            head: format!("{{\"spec\":{},\"assessed_on\":", json(&summary)),
+            areas: AREAS
+                .iter()
+                .map(|(key, title)| {
+                    format!(
+                        "{{\"area\":{},\"title\":{},\"rating\":",
+                        json(key),
+                        json(title)
+                    )
+                })
+                .collect(),
+            requirements: spec.requirements.iter().map(requirement_pieces).collect(),
+        }
+    }
+}
+
+fn requirement_pieces(r: &Requirement) -> RequirementPieces {
+    let area = AREAS.get(r.area).map_or("", |(k, _)| k);
+    RequirementPieces {
+        head: format!(
+            "{{\"id\":{},\"area\":{},\"level\":{},\"title\":{},\"ref\":{},\"outcome\":",
+            json(&r.id),
+            json(area),
+            json(&r.level),
+            json(&r.title),
+            json(&r.reference),
+        ),
+        declared: format!("\"declared\":{}", json(&r.evidence)),
+        all_missing: json(&r.evidence_keys),
+    }
+}
+
+/// Appends `value` as compact JSON.
+fn put<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    // writing to a Vec cannot fail, and these values always serialise
+    let _ = serde_json::to_writer(&mut *out, value);
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn outcome_json(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Met => "\"met\"",
+        Outcome::NotMet => "\"not_met\"",
+        Outcome::NotApplicable => "\"not_applicable\"",
+        Outcome::Incomplete => "\"incomplete\"",
+    }
+}
+
+fn rating_json(r: crate::ir::Rating) -> &'static str {
+    match r {
+        crate::ir::Rating::Green => "\"green\"",
+        crate::ir::Rating::Amber => "\"amber\"",
+        crate::ir::Rating::Red => "\"red\"",
+        crate::ir::Rating::Incomplete => "\"incomplete\"",
+    }
+}
+
+fn put_counts(out: &mut Vec<u8>, c: &Counts) {
+    use std::io::Write as _;
+    let _ = write!(
+        out,
+        "{{\"met\":{},\"not_met\":{},\"not_applicable\":{},\"incomplete\":{}}}",
+        c.met, c.not_met, c.not_applicable, c.incomplete
+    );
+}
+
+fn put_summary(out: &mut Vec<u8>, s: &Summary) {
+    put_str(out, "{\"rating\":");
+    put_str(out, rating_json(s.rating));
+    put_str(out, ",\"counts\":");
+    put_counts(out, &s.counts);
+    out.push(b'}');
+}
+
+/// Appends `report`, which `spec` made, as compact JSON: exactly what
+/// `serde_json::to_writer(out, report)` appends.
+pub(crate) fn write(pieces: &Pieces, spec: &Checked, report: &Report<'_>, out: &mut Vec<u8>) {
+    let same_spec = report.spec.id == spec.info.id
+        && report.spec.title == spec.info.title
+        && report.spec.version.as_deref() == spec.info.version.as_deref();
+    if same_spec {
+        put_str(out, &pieces.head);
+    } else {
+        put_str(out, "{\"spec\":");
+        put(out, &report.spec);
+        put_str(out, ",\"assessed_on\":");
+    }
+    put(out, &report.assessed_on);
+    put_str(out, ",\"overall\":");
+    put_summary(out, &report.overall);
+    put_str(out, ",\"areas\":[");
+    for (i, a) in report.areas.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        put_area(out, pieces, i, a);
+    }
+    put_str(out, "],\"requirements\":[");
+    for (i, r) in report.requirements.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let own = pieces
+            .requirements
+            .get(i)
+            .zip(spec.requirements.get(i))
+            .filter(|(_, req)| says_what_the_spec_says(r, req));
+        match own {
+            Some((p, req)) => put_requirement(out, p, req, r),
+            None => put(out, r),
+        }
+    }
+    put_str(out, "],\"warnings\":");
+    put(out, &report.warnings);
+    out.push(b'}');
+}
+
+fn put_area(out: &mut Vec<u8>, pieces: &Pieces, i: usize, a: &AreaSummary) {
+    match (pieces.areas.get(i), AREAS.get(i)) {
+        (Some(head), Some((key, title))) if a.area == *key && a.title == *title => {
+            put_str(out, head);
+            put_str(out, rating_json(a.rating));
+            put_str(out, ",\"counts\":");
+            put_counts(out, &a.counts);
+            out.push(b'}');
+        }
+        _ => put(out, a),
+    }
+}
+
+/// Whether a result's texts are still those of the requirement it is for.
+fn says_what_the_spec_says(r: &RequirementResult<'_>, req: &Requirement) -> bool {
+    r.id == req.id
+        && r.title == req.title
+        && r.reference.as_deref() == req.reference.as_deref()
+        && r.level == req.level
+        && AREAS.get(req.area).is_some_and(|(k, _)| r.area == *k)
+        && same_slice(&r.evidence.declared, &req.evidence)
+}
+
+/// Slice equality, by place first (a report's slices are usually the spec's own).
+fn same_slice<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    (a.len() == b.len() && std::ptr::eq(a.as_ptr(), b.as_ptr())) || a == b
+}
+
+fn put_requirement(
+    out: &mut Vec<u8>,
+    p: &RequirementPieces,
+    req: &Requirement,
+    r: &RequirementResult<'_>,
+) {
+    put_str(out, &p.head);
+    put_str(out, outcome_json(r.outcome));
+    put_str(out, ",\"explanation\":");
+    put(out, &r.explanation);
+    put_str(out, ",\"missing\":");
+    put(out, &r.missing);
+    put_str(out, ",\"problems\":");
+    put(out, &r.problems);
+    put_str(out, ",\"evidence\":{");
+    put_str(out, &p.declared);
+    put_str(out, ",\"given\":");
+    put(out, &r.evidence.given);
+    put_str(out, ",\"missing\":");
+    if same_slice(&r.evidence.missing, &req.evidence_keys) {
+        put_str(out, &p.all_missing);
+    } else {
+        put(out, &r.evidence.missing);
+    }
+    put_str(out, "}}");
+}
