@@ -230,8 +230,62 @@ fn main() {
         g.finish();
     }
 
+    // what `netspec eval --batch` does per line, on every core: JSON text
+    // to a report written as JSON, eight lines to a task, buffers reused
+    {
+        let examples: Vec<serde_json::Value> = DECIDED_EXAMPLES
+            .iter()
+            .filter_map(|name| example(name).ok())
+            .filter_map(|t| serde_json::from_str(&t).ok())
+            .collect();
+        let lines: Vec<String> = (0..BATCH as u64)
+            .map(|i| ok(serde_json::to_string(&gen::varied(&examples, i))))
+            .collect();
+        let mut g = c.benchmark_group("batch");
+        g.throughput(criterion::Throughput::Elements(BATCH as u64));
+        g.sample_size(10);
+        for (label, explanations) in [("plain", false), ("explained", true)] {
+            let opts = EvalOptions {
+                as_of: None,
+                explanations,
+            };
+            g.bench_function(label, |b| {
+                b.iter_custom(|iters| {
+                    let start = std::time::Instant::now();
+                    for _ in 0..iters {
+                        black_box(batch(spec, &opts, &lines));
+                    }
+                    start.elapsed()
+                })
+            });
+        }
+        g.finish();
+    }
+
     c.final_summary();
     summary(&dir, &specs);
+}
+
+/// Submissions in the batch benchmark.
+const BATCH: usize = 10_000;
+
+/// Evaluates every line on all cores as `eval --batch` does; the bytes written.
+fn batch(spec: &Spec, opts: &EvalOptions, lines: &[String]) -> usize {
+    use rayon::prelude::*;
+    lines
+        .par_chunks(8)
+        .map_init(Vec::new, |out: &mut Vec<u8>, chunk| {
+            out.clear();
+            for line in chunk {
+                match spec.evaluate_str(line, opts) {
+                    Ok(report) => spec.write_report_json(&report, out),
+                    Err(e) => fail(e),
+                }
+                out.push(b'\n');
+            }
+            out.len()
+        })
+        .sum()
 }
 
 /// Median of one benchmark, in nanoseconds, from criterion's estimates.
@@ -330,6 +384,16 @@ fn summary(dir: &std::path::Path, specs: &[String]) {
             if let Some(t) = median(dir, "report", &id) {
                 println!("  {id:<26} {:>12}", show(t));
             }
+        }
+    }
+    println!("\nbatch ({BATCH} generated submissions, JSON text to JSON report, on every core)");
+    for label in ["plain", "explained"] {
+        if let Some(t) = median(dir, "batch", label) {
+            println!(
+                "  {label:<12} {:>12} per batch, {:>9.0} submissions per second",
+                show(t),
+                BATCH as f64 / (t / 1e9)
+            );
         }
     }
     println!("\nunits (scaling with the list length)");

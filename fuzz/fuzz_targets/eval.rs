@@ -1,6 +1,8 @@
 //! Evaluation of arbitrary submission text against each bundled spec: never
 //! panics, never hangs, and every report renders. The first byte picks the
-//! spec, the second the options; the rest is the submission.
+//! spec, the second the options (bit 0: an assessment date, bit 1: no
+//! explanations, bits 2-4: a small work budget for the comparison of the
+//! fast and full evaluators); the rest is the submission.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -83,6 +85,18 @@ static COMPILED: LazyLock<Vec<Spec>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Each spec without its fast form: the full evaluator decides everything.
+static FULL_ONLY: LazyLock<Vec<netspec::check::Checked>> = LazyLock::new(|| {
+    COMPILED
+        .iter()
+        .map(|s| {
+            let mut c = s.checked().clone();
+            c.fast = Default::default();
+            c
+        })
+        .collect()
+});
+
 fuzz_target!(|data: &[u8]| {
     let [which, flags, rest @ ..] = data else {
         return;
@@ -107,11 +121,31 @@ fuzz_target!(|data: &[u8]| {
     match &via_text {
         Ok(report) => {
             let _ = report.to_text();
-            let _ = serde_json::to_string(report).expect("a report serialises");
+            let json = serde_json::to_vec(report).expect("a report serialises");
+            let mut fast = Vec::new();
+            spec.write_report_json(report, &mut fast);
+            assert_eq!(fast, json, "write_report_json differs from serde_json");
         }
         Err(e) => {
             let _ = spec.render(&e.diagnostics());
         }
+    }
+    // the fast evaluator decides as the full one, and counts the same work
+    if let Ok(sub) = spec.ingest_str(json) {
+        let k = usize::from(*which) % specs.len();
+        let full = FULL_ONLY.get(k).expect("one per spec");
+        let date = opts.as_of.or(sub.assessed_on);
+        let budget = match (flags >> 2) & 7 {
+            0 => spec.limits().max_eval_steps,
+            b => u64::from(b) * 97,
+        };
+        let map = spec.source_map();
+        let a = netspec::report::assess_with(spec.checked(), map, &sub, date, opts.explanations, budget);
+        let b = netspec::report::assess_with(full, map, &sub, date, opts.explanations, budget);
+        assert_eq!(a, b, "the fast and full evaluators give different reports");
+        let a = netspec::report::outcomes_with(spec.checked(), map, &sub, date, budget);
+        let b = netspec::report::outcomes_with(full, map, &sub, date, budget);
+        assert_eq!(a, b, "the fast and full evaluators give different outcomes");
     }
     // text read in one pass (the fast path for clean submissions) and the
     // same text read into a value first come to the same result

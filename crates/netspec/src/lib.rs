@@ -43,6 +43,13 @@
 //! | evaluate | [`eval`] | three-valued results, explanations |
 //! | report | [`report`] | [`Report`] (JSON and text) |
 //!
+//! Two stages have a fast path for the common case, with the general one
+//! behind it: a clean submission is read in one pass from its text, and a
+//! requirement whose inputs are all answered is decided by [`eval::fast`],
+//! the rules compiled once more by static type. Each gives up, and the
+//! general path decides, at the first thing it does not handle, so results,
+//! diagnostics and the work counted are the same either way.
+//!
 //! ## Untrusted input
 //!
 //! Specs and submissions may come from anyone. Every input that can make
