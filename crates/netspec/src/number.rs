@@ -115,15 +115,39 @@ impl Num {
 
     /// Checked product.
     pub fn times(self, o: Num) -> Result<Num, ArithError> {
-        if self.is_integer() && o.is_integer() {
-            return self
+        match (self.is_integer(), o.is_integer()) {
+            (true, true) => self
                 .numer()
                 .checked_mul(o.numer())
                 .map(Num::int)
+                .ok_or(ArithError::Overflow),
+            // a whole number times a fraction (a rate scaled, a percent of a count)
+            (true, false) => o.times_whole(self.numer()),
+            (false, true) => self.times_whole(o.numer()),
+            (false, false) => self
+                .0
+                .checked_mul(&o.0)
+                .map(Num)
+                .ok_or(ArithError::Overflow),
+        }
+    }
+
+    /// `self × m` for a whole `m`, in lowest terms with one 64-bit gcd when
+    /// `m` and the denominator fit in 64 bits: with `g = gcd(m, d)`,
+    /// `n·(m/g) / (d/g)` is already reduced, since `n` and `d` share nothing.
+    fn times_whole(self, m: i128) -> Result<Num, ArithError> {
+        let (n, d) = (self.numer(), self.denom());
+        if let (Ok(m64), Ok(d64)) = (i64::try_from(m), u64::try_from(d)) {
+            let g = gcd_u64(m64.unsigned_abs(), d64).max(1);
+            let m = i128::from(m64) / i128::from(g);
+            let d = i128::from(d64 / g);
+            return n
+                .checked_mul(m)
+                .map(|n| Num(Ratio::new_raw(n, d)))
                 .ok_or(ArithError::Overflow);
         }
         self.0
-            .checked_mul(&o.0)
+            .checked_mul(&Ratio::from_integer(m))
             .map(Num)
             .ok_or(ArithError::Overflow)
     }
@@ -279,16 +303,23 @@ impl Num {
         if let Some(i) = self.to_integer() {
             return i.to_string();
         }
-        let exact = (0..=6u32)
-            .find(|&p| pow10_i(p).is_some_and(|m| (self.denom() != 0) && (m % self.denom() == 0)));
-        let p = exact.unwrap_or(places);
+        let p = decimal_places(self.denom())
+            .filter(|&p| p <= 6)
+            .unwrap_or(places);
         let Some(m) = pow10_i(p) else {
             return format!("{}/{}", self.numer(), self.denom());
         };
-        let Ok(scaled) = self.times(Num::int(m)) else {
+        // the value times 10^p, rounded half away from zero
+        let Some(scaled) = self.numer().checked_mul(m) else {
             return format!("{}/{}", self.numer(), self.denom());
         };
-        let r = scaled.round().numer();
+        let d = self.denom();
+        let (q, rem) = (scaled / d, scaled % d);
+        let r = if rem.unsigned_abs() * 2 >= d.unsigned_abs() {
+            q + scaled.signum()
+        } else {
+            q
+        };
         let neg = r < 0;
         let digits = r.unsigned_abs().to_string();
         let p = p as usize;
@@ -309,6 +340,20 @@ impl Num {
             format!("{sign}{int_s}.{frac_s}")
         }
     }
+}
+
+/// The fewest decimal places that show `1/d` exactly (`d` a power of two
+/// times a power of five), or `None` when no number of places does.
+fn decimal_places(d: i128) -> Option<u32> {
+    let mut d = u64::try_from(d).ok().filter(|&d| d > 0)?;
+    let twos = d.trailing_zeros();
+    d >>= twos;
+    let mut fives = 0;
+    while d % 5 == 0 {
+        d /= 5;
+        fives += 1;
+    }
+    (d == 1).then_some(twos.max(fives))
 }
 
 /// Greatest common divisor (binary); `gcd(0, x) = x`.
@@ -391,6 +436,79 @@ mod tests {
             Num::int(i128::MAX).plus(Num::ONE),
             Err(ArithError::Overflow)
         );
+    }
+
+    #[test]
+    fn products_with_whole_numbers_are_in_lowest_terms() {
+        let cases = [
+            (1, 3),
+            (-2, 3),
+            (5, 12),
+            (7, 10),
+            (1, 1_000_000),
+            (-999, 1_000),
+        ];
+        for (n, d) in cases {
+            let x = Num::ratio(n, d).unwrap_or(Num::ZERO);
+            for m in [
+                -100,
+                -3,
+                0,
+                1,
+                2,
+                3,
+                10,
+                12,
+                100,
+                1_000_000,
+                i64::MAX as i128,
+            ] {
+                let fast = x.times(Num::int(m));
+                let slow = x.0.checked_mul(&Ratio::from_integer(m)).map(Num);
+                assert_eq!(fast.ok(), slow, "{x:?} × {m}");
+                assert_eq!(Num::int(m).times(x).ok(), slow, "{m} × {x:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn display_rounds_as_before() {
+        // the old way: scale exactly, then round the rational
+        let old = |x: Num, places: u32| -> String {
+            if let Some(i) = x.to_integer() {
+                return i.to_string();
+            }
+            let exact = (0..=6u32).find(|&p| pow10_i(p).is_some_and(|m| m % x.denom() == 0));
+            let p = exact.unwrap_or(places);
+            let m = pow10_i(p).unwrap_or(1);
+            let r = Num(x.0 * Ratio::from_integer(m)).round().numer();
+            let digits = r.unsigned_abs().to_string();
+            let p = p as usize;
+            let (a, b) = if digits.len() > p {
+                let (a, b) = digits.split_at(digits.len() - p);
+                (a.to_string(), b.to_string())
+            } else {
+                (
+                    "0".to_string(),
+                    format!("{}{digits}", "0".repeat(p - digits.len())),
+                )
+            };
+            let b = b.trim_end_matches('0');
+            let sign = if r < 0 { "-" } else { "" };
+            if b.is_empty() {
+                format!("{sign}{a}")
+            } else {
+                format!("{sign}{a}.{b}")
+            }
+        };
+        for n in -250..250 {
+            for d in [
+                1, 2, 3, 4, 6, 7, 8, 16, 25, 64, 125, 128, 200, 1_000, 3_000, 1_000_000, 2_000_000,
+            ] {
+                let x = Num::ratio(n, d).unwrap_or(Num::ZERO);
+                assert_eq!(x.display(2), old(x, 2), "{n}/{d}");
+            }
+        }
     }
 
     #[test]

@@ -157,10 +157,12 @@ fn walk<'a>(
                 return;
             }
             for e in elems {
-                let label = element_label(cx, &e, rid, &elem_ty, element);
+                let this = e.clone();
                 cx.push(e);
                 let v = cx.eval(body);
                 if is(&v, target) {
+                    // the element's label is made only for the elements explained
+                    let label = element_label(cx, &this, rid, &elem_ty, element);
                     walk(cx, body, target, label.as_deref(), mode, out);
                     if single && *q == Quant::Any {
                         cx.pop();
