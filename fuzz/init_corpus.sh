@@ -16,16 +16,17 @@ while IFS= read -r -d '' f; do
 done < <(find specs tests/conformance -name '*.netspec' -print0 | sort -z)
 
 # submissions: byte 1 picks the spec (in the order of fuzz_targets/eval.rs),
-# byte 2 the options (bit 0: --as-of 2025-06-30, bit 1: no explanations)
+# byte 2 the options (bit 0: --as-of 2025-06-30, bit 1: no explanations,
+# bits 2-4: a small work budget)
 specs=(adult_critical_care burns cardiac congenital_heart_disease hepatitis_c
   major_trauma neonatal_critical_care neurosurgery paediatric_critical_care
   renal spinal_surgery surgery_in_children)
 m=0
 for i in "${!specs[@]}"; do
   for f in specs/examples/"${specs[$i]}"/*.json; do
-    for flags in 0 1; do
+    for flags in 0 1 3 5 29; do
       m=$((m + 1))
-      { printf "\\x$(printf %02x "$i")\\x0$flags"; cat "$f"; } > "$root/eval/example_$m.json"
+      { printf "\\x$(printf %02x "$i")\\x$(printf %02x "$flags")"; cat "$f"; } > "$root/eval/example_$m.json"
     done
   done
 done

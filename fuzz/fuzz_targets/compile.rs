@@ -1,6 +1,7 @@
 //! The checker on arbitrary text (with the shared governance file available
 //! to `use`): compiling never panics; a spec that compiles runs its own
-//! tests, evaluates an empty submission and renders its diagnostics.
+//! tests, evaluates an empty submission and renders its diagnostics, and
+//! compiles for evaluation only too, to the same evaluation.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -18,7 +19,19 @@ fuzz_target!(|data: &[u8]| {
         Ok(spec) => {
             let _ = spec.render(spec.warnings());
             let _ = spec.run_tests();
-            let _ = spec.evaluate_str("{}", &EvalOptions::default());
+            let report = spec.evaluate_str("{}", &EvalOptions::default());
+            let fast = Spec::compile_with_options(
+                "fuzz.netspec",
+                &sources,
+                &netspec::CompileOptions::evaluation_only(),
+            )
+            .expect("a spec that compiles compiles for evaluation only");
+            let again = fast.evaluate_str("{}", &EvalOptions::default());
+            assert_eq!(
+                report.map_err(|e| e.to_string()),
+                again.map_err(|e| e.to_string()),
+                "compiled for evaluation only, the spec evaluates differently"
+            );
             let _ = spec.json_schema();
             let _ = spec.inputs();
         }

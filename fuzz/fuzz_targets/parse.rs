@@ -1,13 +1,30 @@
-//! The parser on arbitrary text: never panics, never overflows the stack.
+//! The parser on arbitrary text: never panics, never overflows the stack;
+//! and reading a file without its tests gives what reading it whole gives,
+//! less the tests (and succeeds whenever reading it whole does).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use netspec::source::FileId;
+use netspec::syntax::ast::Item;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let _ = netspec::syntax::parse_file(text, FileId(0));
+    let whole = netspec::syntax::parse_file(text, FileId(0));
+    let skipped =
+        netspec::syntax::parse_file_without_tests(text, FileId(0), &netspec::Limits::default());
+    if let Ok(whole) = &whole {
+        let Ok(skipped) = &skipped else {
+            panic!("parses whole but not without its tests: {skipped:?}");
+        };
+        let kept: Vec<&Item> = whole
+            .items
+            .iter()
+            .filter(|i| !matches!(i, Item::Test(_)))
+            .collect();
+        let read: Vec<&Item> = skipped.items.iter().collect();
+        assert_eq!(kept, read, "the items differ without tests");
+    }
     let _ = netspec::syntax::parse_expr(text, FileId(0));
 });
