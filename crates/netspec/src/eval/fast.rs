@@ -729,6 +729,20 @@ impl<'a> Ctx<'a> {
         Ok(v)
     }
 
+    /// A definition already worked out, as a number: its step and value
+    /// without a copy of the value kept.
+    #[inline]
+    fn cached_num(&mut self, k: usize) -> Option<Num> {
+        match self.lets.get(k) {
+            Some(Some(V::Num(n))) => {
+                let n = *n;
+                self.step(1);
+                Some(n)
+            }
+            _ => None,
+        }
+    }
+
     fn fany(&mut self, x: &'a Any) -> Res<V<'a>> {
         Ok(match x {
             Any::B(x) => V::Bool(self.fb(x)?),
@@ -779,6 +793,7 @@ impl<'a> Ctx<'a> {
         Ok(l)
     }
 
+    #[inline]
     fn with<X>(&mut self, e: &'a Record, f: impl FnOnce(&mut Self) -> Res<X>) -> Res<X> {
         self.fenv.push(e);
         let r = f(self);
@@ -953,6 +968,10 @@ impl<'a> Ctx<'a> {
                 Stored::Num(n) => small(*n),
                 _ => Err(Bail::Other),
             },
+            I::Let(k) => match self.cached_num(*k) {
+                Some(n) => small(n),
+                None => self.fi(x),
+            },
             _ => self.fi(x),
         }
     }
@@ -968,7 +987,10 @@ impl<'a> Ctx<'a> {
                 Stored::Num(n) => small(*n),
                 _ => Err(Bail::Other),
             },
-            I::Let(k) => as_int(&self.flet(*k)?),
+            I::Let(k) => match self.cached_num(*k) {
+                Some(n) => small(n),
+                None => as_int(&self.flet(*k)?),
+            },
             I::Arith(op, a, b) => {
                 self.step(1);
                 let (a, b) = (self.fi(a)?, self.fi(b)?);
@@ -1088,9 +1110,12 @@ impl<'a> Ctx<'a> {
                 Stored::Num(n) => Ok(*n),
                 _ => Err(Bail::Other),
             },
-            N::Let(k) => match self.flet(*k)? {
-                V::Num(n) => Ok(n),
-                _ => Err(Bail::Other),
+            N::Let(k) => match self.cached_num(*k) {
+                Some(n) => Ok(n),
+                None => match self.flet(*k)? {
+                    V::Num(n) => Ok(n),
+                    _ => Err(Bail::Other),
+                },
             },
             N::FromI(a) => self.fi(a).map(|v| Num::int(v.into())),
             N::Neg(a) => {
