@@ -118,6 +118,12 @@ pub enum B {
     CmpN(Cmp, Box<N>, Box<N>),
     /// `a / b <op> c` for whole numbers `a`, `b` and a literal `c`.
     CmpRate(Cmp, Box<I>, Box<I>, Num),
+    /// `e.field <op> literal` for a whole-number field of the element bound
+    /// `depth` quantifiers out (four steps: comparison, field, element, literal).
+    ElementVsInt(Cmp, usize, usize, i64),
+    /// `e.a / e.b <op> literal` for whole-number fields of one bound element
+    /// (seven steps).
+    ElementRate(Cmp, usize, usize, usize, Num),
     /// Dates compared.
     CmpD(Cmp, Box<D>, Box<D>),
     /// Text compared.
@@ -401,7 +407,33 @@ fn is_path(n: &Node) -> bool {
     }
 }
 
+/// `Field(Var(depth), slot)` of a whole-number field: `(depth, slot)`.
+fn element_int(n: &Node) -> Option<(usize, usize)> {
+    match &n.kind {
+        NodeKind::Field(base, slot) if n.ty == Ty::Int => match base.kind {
+            NodeKind::Var(depth) => Some((depth, *slot)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn comparison(op: Cmp, x: &Node, y: &Node) -> Option<B> {
+    // the commonest comparisons in a quantifier's body, in one node each
+    if let (Some((depth, slot)), Some(Const::Num(c)), Ty::Int) =
+        (element_int(x), is_const(y), &y.ty)
+    {
+        if let Some(c) = c.to_integer().and_then(|c| i64::try_from(c).ok()) {
+            return Some(B::ElementVsInt(op, depth, slot, c));
+        }
+    }
+    if let (NodeKind::Arith(Arith::Div, a, b), Some(Const::Num(c))) = (&x.kind, is_const(y)) {
+        if let (Some((da, sa)), Some((db, sb))) = (element_int(a), element_int(b)) {
+            if da == db {
+                return Some(B::ElementRate(op, da, sa, sb, *c));
+            }
+        }
+    }
     Some(match (&x.ty, &y.ty) {
         (Ty::Int, Ty::Int) => B::CmpI(op, bx(i(x))?, bx(i(y))?),
         (Ty::Int | Ty::Number | Ty::Percent, Ty::Int | Ty::Number | Ty::Percent) => {
@@ -673,6 +705,16 @@ impl<'a> Ctx<'a> {
         self.sub.answer(rec, slot).ok_or(Bail::Missing)
     }
 
+    /// A whole-number field of the element bound `depth` quantifiers out.
+    #[inline]
+    fn element_int(&self, depth: usize, slot: usize) -> Res<i64> {
+        match self.sub.answer(self.bound(depth)?, slot) {
+            Some(Stored::Num(n)) => small(*n),
+            Some(_) => Err(Bail::Other),
+            None => Err(Bail::Missing),
+        }
+    }
+
     /// `today - dur`, worked out once per duration per evaluation.
     fn period_start(&mut self, today: Date, dur: Duration) -> Res<Date> {
         let mut free = None;
@@ -849,6 +891,19 @@ impl<'a> Ctx<'a> {
                 self.step(1);
                 let (a, b) = (self.fnum(a)?, self.fnum(b)?);
                 Ok(holds(*op, a.compare(b)))
+            }
+            B::ElementVsInt(op, depth, slot, c) => {
+                self.step(4);
+                let v = self.element_int(*depth, *slot)?;
+                Ok(holds(*op, v.cmp(c)))
+            }
+            B::ElementRate(op, depth, a, b, c) => {
+                self.step(7);
+                let (a, b) = (self.element_int(*depth, *a)?, self.element_int(*depth, *b)?);
+                if b == 0 {
+                    return Err(Bail::Other); // division by zero: a problem to report
+                }
+                Ok(holds(*op, rate_cmp(a, b, *c)?))
             }
             B::CmpRate(op, a, b, c) => {
                 // the comparison, the division and the literal
