@@ -612,6 +612,20 @@ fn kind_of(v: &Json) -> &'static str {
     }
 }
 
+/// A field's JSON pointer, written out only when a diagnostic needs it:
+/// the record's pointer, then the key.
+#[derive(Clone, Copy)]
+struct At<'p> {
+    parent: &'p str,
+    key: &'p str,
+}
+
+impl std::fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.parent, escape(self.key))
+    }
+}
+
 /// Escapes a key for a JSON pointer.
 fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
@@ -662,7 +676,11 @@ impl Ingest<'_> {
             if root && (key == "assessed_on" || key == "evidence") {
                 continue;
             }
-            let path = format!("{pointer}/{}", escape(key));
+            // the pointer is written out only where it is needed
+            let at = At {
+                parent: pointer,
+                key,
+            };
             let Some(slot) = schema.fields.iter().position(|f| f.name == *key) else {
                 let names = schema.fields.iter().map(|f| f.name.as_str());
                 self.warnings.push(
@@ -670,7 +688,7 @@ impl Ingest<'_> {
                         Code::SubmissionUnknownField,
                         format!("unknown field `{key}` is ignored"),
                     )
-                    .at_path(path)
+                    .at_path(at.to_string())
                     .with_help_opt(did_you_mean(key, names)),
                 );
                 continue;
@@ -682,76 +700,26 @@ impl Ingest<'_> {
                 continue;
             };
             let stored = match &field.kind {
-                FieldKind::Scalar { ty, min, max } => self.scalar(*ty, *min, *max, value, &path),
+                FieldKind::Scalar { ty, min, max } => self.scalar(*ty, *min, *max, value, at),
                 FieldKind::Group { record } => match value {
-                    Json::Object(m) => Some(Stored::Group(self.record(*record, &path, m, false))),
-                    other => self.type_error(&path, "an object", other),
+                    Json::Object(m) => Some(Stored::Group(self.record(
+                        *record,
+                        &at.to_string(),
+                        m,
+                        false,
+                    ))),
+                    other => self.type_error(at, "an object", other),
                 },
                 FieldKind::List {
                     record,
                     min_len,
                     max_len,
                 } => match value {
-                    Json::Array(items) if items.len() > self.max_list_len => {
-                        self.errors.push(
-                            Diagnostic::error(
-                                Code::ListTooLong,
-                                format!(
-                                    "this list has {} entries, more than the limit of {}",
-                                    items.len(),
-                                    self.max_list_len
-                                ),
-                            )
-                            .at_path(path.clone())
-                            .with_help(
-                                "split the submission, or raise `max_list_len` in `netspec::Limits`",
-                            ),
-                        );
-                        None
+                    Json::Array(_) => {
+                        let path = at.to_string();
+                        self.list(*record, *min_len, *max_len, value, &path)
                     }
-                    Json::Array(items) => {
-                        if let Some(lo) = min_len.filter(|lo| items.len() < *lo) {
-                            self.errors.push(
-                                Diagnostic::error(
-                                    Code::SubmissionRange,
-                                    format!(
-                                        "at least {lo} {} expected, found {}",
-                                        entries(lo),
-                                        items.len()
-                                    ),
-                                )
-                                .at_path(path.clone()),
-                            );
-                        }
-                        if let Some(hi) = max_len.filter(|hi| items.len() > *hi) {
-                            self.errors.push(
-                                Diagnostic::error(
-                                    Code::SubmissionRange,
-                                    format!(
-                                        "at most {hi} {} expected, found {}",
-                                        entries(hi),
-                                        items.len()
-                                    ),
-                                )
-                                .at_path(path.clone()),
-                            );
-                        }
-                        let mut out = Vec::with_capacity(items.len());
-                        for (i, item) in items.iter().enumerate() {
-                            if self.full() {
-                                break;
-                            }
-                            let ipath = format!("{path}/{i}");
-                            match item {
-                                Json::Object(m) => out.push(self.record(*record, &ipath, m, false)),
-                                other => {
-                                    self.type_error::<()>(&ipath, "an object", other);
-                                }
-                            }
-                        }
-                        Some(Stored::List(out))
-                    }
-                    other => self.type_error(&path, "an array", other),
+                    other => self.type_error(at, "an array", other),
                 },
             };
             if let Some(s) = stored {
@@ -761,7 +729,84 @@ impl Ingest<'_> {
         record
     }
 
-    fn type_error<T>(&mut self, path: &str, expected: &str, found: &Json) -> Option<T> {
+    fn list(
+        &mut self,
+        record: RecordId,
+        min_len: Option<usize>,
+        max_len: Option<usize>,
+        value: &Json,
+        path: &str,
+    ) -> Option<Stored> {
+        match value {
+            Json::Array(items) if items.len() > self.max_list_len => {
+                self.errors.push(
+                    Diagnostic::error(
+                        Code::ListTooLong,
+                        format!(
+                            "this list has {} entries, more than the limit of {}",
+                            items.len(),
+                            self.max_list_len
+                        ),
+                    )
+                    .at_path(path)
+                    .with_help(
+                        "split the submission, or raise `max_list_len` in `netspec::Limits`",
+                    ),
+                );
+                None
+            }
+            Json::Array(items) => {
+                if let Some(lo) = min_len.filter(|lo| items.len() < *lo) {
+                    self.errors.push(
+                        Diagnostic::error(
+                            Code::SubmissionRange,
+                            format!(
+                                "at least {lo} {} expected, found {}",
+                                entries(lo),
+                                items.len()
+                            ),
+                        )
+                        .at_path(path),
+                    );
+                }
+                if let Some(hi) = max_len.filter(|hi| items.len() > *hi) {
+                    self.errors.push(
+                        Diagnostic::error(
+                            Code::SubmissionRange,
+                            format!(
+                                "at most {hi} {} expected, found {}",
+                                entries(hi),
+                                items.len()
+                            ),
+                        )
+                        .at_path(path),
+                    );
+                }
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    if self.full() {
+                        break;
+                    }
+                    let ipath = format!("{path}/{i}");
+                    match item {
+                        Json::Object(m) => out.push(self.record(record, &ipath, m, false)),
+                        other => {
+                            self.type_error::<()>(&ipath, "an object", other);
+                        }
+                    }
+                }
+                Some(Stored::List(out))
+            }
+            other => self.type_error(path, "an array", other),
+        }
+    }
+
+    fn type_error<T>(
+        &mut self,
+        path: impl std::fmt::Display,
+        expected: &str,
+        found: &Json,
+    ) -> Option<T> {
         let shown = match found {
             Json::String(s) => format!("{} \"{}\"", kind_of(found), truncate(s)),
             Json::Number(n) => format!("{} {n}", kind_of(found)),
@@ -784,7 +829,7 @@ impl Ingest<'_> {
         min: Option<Bound>,
         max: Option<Bound>,
         v: &Json,
-        path: &str,
+        path: At<'_>,
     ) -> Option<Stored> {
         match ty {
             ScalarTy::Bool => match v {
@@ -902,7 +947,7 @@ impl Ingest<'_> {
 
     fn check_bounds(
         &mut self,
-        path: &str,
+        path: At<'_>,
         v: Bound,
         min: Option<Bound>,
         max: Option<Bound>,
