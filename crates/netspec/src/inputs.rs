@@ -278,39 +278,7 @@ pub(crate) fn read_anywhere(spec: &Checked) -> BTreeSet<(RecordId, usize)> {
                     stack.push(&def.value);
                 }
             }
-            NodeKind::Values(xs) | NodeKind::Call(_, xs) => stack.extend(xs.iter()),
-            NodeKind::Not(x) | NodeKind::Neg(x) | NodeKind::Present(x) => stack.push(x),
-            NodeKind::And(a, b)
-            | NodeKind::Or(a, b)
-            | NodeKind::Implies(a, b)
-            | NodeKind::Arith(_, a, b)
-            | NodeKind::DateShift(_, a, b)
-            | NodeKind::DateDiff(a, b)
-            | NodeKind::Compare(_, a, b)
-            | NodeKind::Within(a, b)
-            | NodeKind::Quantifier(_, a, b) => {
-                stack.push(a);
-                stack.push(b);
-            }
-            NodeKind::In(_, x, items) => {
-                stack.push(x);
-                stack.extend(items.iter());
-            }
-            NodeKind::If(c, a, b) => {
-                stack.push(c);
-                stack.push(a);
-                stack.push(b);
-            }
-            NodeKind::Aggregate(_, l, b, f) => {
-                stack.push(l);
-                stack.push(b);
-                stack.extend(f.as_deref());
-            }
-            NodeKind::Count(l, f) => {
-                stack.push(l);
-                stack.extend(f.as_deref());
-            }
-            NodeKind::Const(_) | NodeKind::AssessmentDate | NodeKind::Var(_) | NodeKind::Error => {}
+            _ => stack.extend(n.children()),
         }
     }
     // parents of read fields are read too
@@ -374,43 +342,7 @@ fn collect(
                 reads.extend(set.iter().copied());
             }
         }
-        NodeKind::Values(xs) | NodeKind::Call(_, xs) => xs.iter().for_each(|x| go(x, reads)),
-        NodeKind::Not(x) | NodeKind::Neg(x) | NodeKind::Present(x) => go(x, reads),
-        NodeKind::And(a, b)
-        | NodeKind::Or(a, b)
-        | NodeKind::Implies(a, b)
-        | NodeKind::Arith(_, a, b)
-        | NodeKind::DateShift(_, a, b)
-        | NodeKind::DateDiff(a, b)
-        | NodeKind::Compare(_, a, b)
-        | NodeKind::Within(a, b)
-        | NodeKind::Quantifier(_, a, b) => {
-            go(a, reads);
-            go(b, reads);
-        }
-        NodeKind::In(_, x, items) => {
-            go(x, reads);
-            items.iter().for_each(|i| go(i, reads));
-        }
-        NodeKind::If(c, a, b) => {
-            go(c, reads);
-            go(a, reads);
-            go(b, reads);
-        }
-        NodeKind::Aggregate(_, l, b, f) => {
-            go(l, reads);
-            go(b, reads);
-            if let Some(f) = f {
-                go(f, reads);
-            }
-        }
-        NodeKind::Count(l, f) => {
-            go(l, reads);
-            if let Some(f) = f {
-                go(f, reads);
-            }
-        }
-        NodeKind::Const(_) | NodeKind::AssessmentDate | NodeKind::Var(_) | NodeKind::Error => {}
+        _ => n.children().for_each(|x| go(x, reads)),
     }
 }
 

@@ -217,6 +217,61 @@ pub struct Node {
     pub ty: Ty,
 }
 
+impl Node {
+    /// The operations this one applies to, in source order (a definition's
+    /// value is not among them: that is [`Checked::lets`](crate::check::Checked::lets)).
+    pub fn children(&self) -> Children<'_> {
+        use NodeKind as K;
+        let none: &[Node] = &[];
+        let (fixed, rest) = match &self.kind {
+            K::Const(_) | K::AssessmentDate | K::Input(_) | K::Var(_) | K::Let(_) | K::Error => {
+                ([None, None, None], none)
+            }
+            K::Field(x, _) | K::Not(x) | K::Neg(x) | K::Present(x) => {
+                ([Some(&**x), None, None], none)
+            }
+            K::And(a, b)
+            | K::Or(a, b)
+            | K::Implies(a, b)
+            | K::Arith(_, a, b)
+            | K::DateShift(_, a, b)
+            | K::DateDiff(a, b)
+            | K::Compare(_, a, b)
+            | K::Within(a, b)
+            | K::Quantifier(_, a, b) => ([Some(&**a), Some(&**b), None], none),
+            K::If(c, a, b) => ([Some(&**c), Some(&**a), Some(&**b)], none),
+            K::Values(xs) | K::Call(_, xs) => ([None, None, None], xs.as_slice()),
+            K::In(_, x, items) => ([Some(&**x), None, None], items.as_slice()),
+            K::Aggregate(_, l, b, f) => ([Some(&**l), Some(&**b), f.as_deref()], none),
+            K::Count(l, f) => ([Some(&**l), f.as_deref(), None], none),
+        };
+        Children {
+            fixed: fixed.into_iter(),
+            rest: rest.iter(),
+        }
+    }
+}
+
+/// The operations a [`Node`] applies to ([`Node::children`]).
+#[derive(Debug, Clone)]
+pub struct Children<'a> {
+    fixed: std::array::IntoIter<Option<&'a Node>, 3>,
+    rest: std::slice::Iter<'a, Node>,
+}
+
+impl<'a> Iterator for Children<'a> {
+    type Item = &'a Node;
+
+    fn next(&mut self) -> Option<&'a Node> {
+        for n in self.fixed.by_ref() {
+            if n.is_some() {
+                return n;
+            }
+        }
+        self.rest.next()
+    }
+}
+
 /// Arithmetic operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Arith {

@@ -86,9 +86,6 @@ fn reads_anything(spec: &Checked, n: &Node, depth: usize, memo: &mut Vec<Option<
     if depth > 512 {
         return true;
     }
-    fn any(spec: &Checked, xs: &[&Node], depth: usize, memo: &mut Vec<Option<bool>>) -> bool {
-        xs.iter().any(|x| reads_anything(spec, x, depth + 1, memo))
-    }
     match &n.kind {
         NodeKind::Input(_) | NodeKind::Var(_) | NodeKind::AssessmentDate | NodeKind::Within(..) => {
             true
@@ -107,37 +104,9 @@ fn reads_anything(spec: &Checked, n: &Node, depth: usize, memo: &mut Vec<Option<
             }
             r
         }
-        NodeKind::Field(b, _) | NodeKind::Not(b) | NodeKind::Neg(b) | NodeKind::Present(b) => {
-            any(spec, &[b], depth, memo)
-        }
-        NodeKind::Values(xs) | NodeKind::Call(_, xs) => {
-            xs.iter().any(|x| reads_anything(spec, x, depth + 1, memo))
-        }
-        NodeKind::And(a, b)
-        | NodeKind::Or(a, b)
-        | NodeKind::Implies(a, b)
-        | NodeKind::Arith(_, a, b)
-        | NodeKind::DateShift(_, a, b)
-        | NodeKind::DateDiff(a, b)
-        | NodeKind::Compare(_, a, b)
-        | NodeKind::Quantifier(_, a, b) => any(spec, &[a, b], depth, memo),
-        NodeKind::In(_, x, items) => {
-            reads_anything(spec, x, depth + 1, memo)
-                || items
-                    .iter()
-                    .any(|i| reads_anything(spec, i, depth + 1, memo))
-        }
-        NodeKind::If(c, a, b) => any(spec, &[c, a, b], depth, memo),
-        NodeKind::Aggregate(_, l, b, f) => {
-            any(spec, &[l, b], depth, memo)
-                || f.as_ref()
-                    .is_some_and(|f| reads_anything(spec, f, depth + 1, memo))
-        }
-        NodeKind::Count(l, f) => {
-            any(spec, &[l], depth, memo)
-                || f.as_ref()
-                    .is_some_and(|f| reads_anything(spec, f, depth + 1, memo))
-        }
+        _ => n
+            .children()
+            .any(|x| reads_anything(spec, x, depth + 1, memo)),
     }
 }
 

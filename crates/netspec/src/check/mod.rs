@@ -1030,22 +1030,7 @@ fn depth(
                 d
             }
         }
-        K::Field(x, _) | K::Not(x) | K::Neg(x) | K::Present(x) => go(x),
-        K::Values(xs) | K::Call(_, xs) => xs.iter().map(&mut go).max().unwrap_or(0),
-        K::And(a, b)
-        | K::Or(a, b)
-        | K::Implies(a, b)
-        | K::Arith(_, a, b)
-        | K::DateShift(_, a, b)
-        | K::DateDiff(a, b)
-        | K::Compare(_, a, b)
-        | K::Within(a, b)
-        | K::Quantifier(_, a, b) => go(a).max(go(b)),
-        K::In(_, x, items) => items.iter().map(&mut go).max().unwrap_or(0).max(go(x)),
-        K::If(c, a, b) => go(c).max(go(a)).max(go(b)),
-        K::Aggregate(_, l, b, f) => go(l).max(go(b)).max(f.as_ref().map_or(0, |f| go(f))),
-        K::Count(l, f) => go(l).max(f.as_ref().map_or(0, |f| go(f))),
-        K::Const(_) | K::AssessmentDate | K::Input(_) | K::Var(_) | K::Error => 0,
+        _ => n.children().map(&mut go).max().unwrap_or(0),
     }
 }
 

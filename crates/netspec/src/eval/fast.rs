@@ -21,7 +21,7 @@
 
 use std::sync::Arc;
 
-use super::{compare, Ctx, V};
+use super::{compare, const_value, Ctx, V};
 use crate::calendar::{Date, Duration};
 use crate::ir::{AggFn, Arith, Cmp, Const, Func, Node, NodeKind, Ty};
 use crate::number::Num;
@@ -851,6 +851,61 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// `if c then a else b`: one step, the condition, then one branch.
+    fn choose<X, Y>(
+        &mut self,
+        c: &'a B,
+        a: &'a X,
+        b: &'a X,
+        eval: fn(&mut Self, &'a X) -> Res<Y>,
+    ) -> Res<Y> {
+        self.step(1);
+        if self.fb(c)? {
+            eval(self, a)
+        } else {
+            eval(self, b)
+        }
+    }
+
+    /// `min`/`max` (`want_min` for min) of `body` over the elements of
+    /// `list` that `filter` keeps; of no elements, a problem.
+    fn best_over<X, Y: Copy>(
+        &mut self,
+        want_min: bool,
+        list: &'a L,
+        body: &'a X,
+        filter: &'a Option<Box<B>>,
+        eval: fn(&mut Self, &'a X) -> Res<Y>,
+        pick: fn(bool, Y, Y) -> Y,
+    ) -> Res<Y> {
+        self.step(1);
+        let mut best: Option<Y> = None;
+        for e in self.felements(list)? {
+            if self.keeps(e, filter)? {
+                let v = self.with(e, |cx| eval(cx, body))?;
+                best = Some(best.map_or(v, |a| pick(want_min, a, v)));
+            }
+        }
+        best.ok_or(Bail::Other)
+    }
+
+    /// `min(a, b, …)`/`max(…)` (`want_min` for min).
+    fn best_of<X, Y: Copy>(
+        &mut self,
+        want_min: bool,
+        args: &'a [X],
+        eval: fn(&mut Self, &'a X) -> Res<Y>,
+        pick: fn(bool, Y, Y) -> Y,
+    ) -> Res<Y> {
+        self.step(1);
+        let mut best: Option<Y> = None;
+        for a in args {
+            let v = eval(self, a)?;
+            best = Some(best.map_or(v, |b| pick(want_min, b, v)));
+        }
+        best.ok_or(Bail::Other)
+    }
+
     /// Evaluates a bool expression.
     pub(crate) fn fb(&mut self, x: &'a B) -> Res<bool> {
         match x {
@@ -966,14 +1021,7 @@ impl<'a> Ctx<'a> {
                 }
                 Ok(!decisive)
             }
-            B::If(c, a, b) => {
-                self.step(1);
-                if self.fb(c)? {
-                    self.fb(a)
-                } else {
-                    self.fb(b)
-                }
-            }
+            B::If(c, a, b) => self.choose(c, a.as_ref(), b.as_ref(), Ctx::fb),
             B::CmpD(op, a, b) => {
                 self.step(1);
                 let (a, b) = (self.fd(a)?, self.fd(b)?);
@@ -1095,25 +1143,9 @@ impl<'a> Ctx<'a> {
                 self.fi(a)?.checked_neg().ok_or(Bail::Other)
             }
             I::Best(want_min, list, body, filter) => {
-                self.step(1);
-                let mut best: Option<i64> = None;
-                for e in self.felements(list)? {
-                    if self.keeps(e, filter)? {
-                        let v = self.with(e, |cx| cx.fi(body))?;
-                        best = Some(best.map_or(v, |a| better(*want_min, a, v)));
-                    }
-                }
-                best.ok_or(Bail::Other)
+                self.best_over(*want_min, list, body.as_ref(), filter, Ctx::fi, better)
             }
-            I::BestOf(want_min, args) => {
-                self.step(1);
-                let mut best: Option<i64> = None;
-                for a in args {
-                    let v = self.fi(a)?;
-                    best = Some(best.map_or(v, |b| better(*want_min, b, v)));
-                }
-                best.ok_or(Bail::Other)
-            }
+            I::BestOf(want_min, args) => self.best_of(*want_min, args, Ctx::fi, better),
             I::DateDiff(a, b) => {
                 self.step(1);
                 let (a, b) = (self.fd(a)?, self.fd(b)?);
@@ -1142,14 +1174,7 @@ impl<'a> Ctx<'a> {
                 self.step(1);
                 self.fi(a)?.checked_abs().ok_or(Bail::Other)
             }
-            I::If(c, a, b) => {
-                self.step(1);
-                if self.fb(c)? {
-                    self.fi(a)
-                } else {
-                    self.fi(b)
-                }
-            }
+            I::If(c, a, b) => self.choose(c, a.as_ref(), b.as_ref(), Ctx::fi),
             _ => Err(Bail::Other),
         }
     }
@@ -1207,38 +1232,20 @@ impl<'a> Ctx<'a> {
                 }
                 total.over(Num::int(count)).map_err(|_| Bail::Other)
             }
-            N::Best(want_min, list, body, filter) => {
-                self.step(1);
-                let mut best: Option<Num> = None;
-                for e in self.felements(list)? {
-                    if self.keeps(e, filter)? {
-                        let v = self.with(e, |cx| cx.fnum(body))?;
-                        best = Some(best.map_or(v, |a| better_num(*want_min, a, v)));
-                    }
-                }
-                best.ok_or(Bail::Other)
-            }
-            N::BestOf(want_min, args) => {
-                self.step(1);
-                let mut best: Option<Num> = None;
-                for a in args {
-                    let v = self.fnum(a)?;
-                    best = Some(best.map_or(v, |b| better_num(*want_min, b, v)));
-                }
-                best.ok_or(Bail::Other)
-            }
+            N::Best(want_min, list, body, filter) => self.best_over(
+                *want_min,
+                list,
+                body.as_ref(),
+                filter,
+                Ctx::fnum,
+                better_num,
+            ),
+            N::BestOf(want_min, args) => self.best_of(*want_min, args, Ctx::fnum, better_num),
             N::Abs(a) => {
                 self.step(1);
                 self.fnum(a)?.abs().map_err(|_| Bail::Other)
             }
-            N::If(c, a, b) => {
-                self.step(1);
-                if self.fb(c)? {
-                    self.fnum(a)
-                } else {
-                    self.fnum(b)
-                }
-            }
+            N::If(c, a, b) => self.choose(c, a.as_ref(), b.as_ref(), Ctx::fnum),
         }
     }
 
@@ -1269,33 +1276,10 @@ impl<'a> Ctx<'a> {
                 if *minus { v.minus(*dur) } else { v.plus(*dur) }.ok_or(Bail::Other)
             }
             D::Best(want_min, list, body, filter) => {
-                self.step(1);
-                let mut best: Option<Date> = None;
-                for e in self.felements(list)? {
-                    if self.keeps(e, filter)? {
-                        let v = self.with(e, |cx| cx.fd(body))?;
-                        best = Some(best.map_or(v, |a| better(*want_min, a, v)));
-                    }
-                }
-                best.ok_or(Bail::Other)
+                self.best_over(*want_min, list, body.as_ref(), filter, Ctx::fd, better)
             }
-            D::BestOf(want_min, args) => {
-                self.step(1);
-                let mut best: Option<Date> = None;
-                for a in args {
-                    let v = self.fd(a)?;
-                    best = Some(best.map_or(v, |b| better(*want_min, b, v)));
-                }
-                best.ok_or(Bail::Other)
-            }
-            D::If(c, a, b) => {
-                self.step(1);
-                if self.fb(c)? {
-                    self.fd(a)
-                } else {
-                    self.fd(b)
-                }
-            }
+            D::BestOf(want_min, args) => self.best_of(*want_min, args, Ctx::fd, better),
+            D::If(c, a, b) => self.choose(c, a.as_ref(), b.as_ref(), Ctx::fd),
         }
     }
 
@@ -1314,14 +1298,7 @@ impl<'a> Ctx<'a> {
                 V::Text(v) => Ok(v),
                 _ => Err(Bail::Other),
             },
-            T::If(c, a, b) => {
-                self.step(1);
-                if self.fb(c)? {
-                    self.ft(a)
-                } else {
-                    self.ft(b)
-                }
-            }
+            T::If(c, a, b) => self.choose(c, a.as_ref(), b.as_ref(), Ctx::ft),
         }
     }
 
@@ -1340,14 +1317,7 @@ impl<'a> Ctx<'a> {
                 V::Enum(v) => Ok(v),
                 _ => Err(Bail::Other),
             },
-            E::If(c, a, b) => {
-                self.step(1);
-                if self.fb(c)? {
-                    self.fe(a)
-                } else {
-                    self.fe(b)
-                }
-            }
+            E::If(c, a, b) => self.choose(c, a.as_ref(), b.as_ref(), Ctx::fe),
         }
     }
 }
@@ -1390,18 +1360,6 @@ fn small(n: Num) -> Res<i64> {
     n.to_integer()
         .and_then(|v| i64::try_from(v).ok())
         .ok_or(Bail::Other)
-}
-
-/// A literal as the full evaluator's value.
-fn const_value(c: &Const) -> V<'_> {
-    match c {
-        Const::Bool(b) => V::Bool(*b),
-        Const::Num(x) => V::Num(*x),
-        Const::Date(d) => V::Date(*d),
-        Const::Duration(d) => V::Dur(*d),
-        Const::Text(t) => V::Text(t),
-        Const::Enum(e) => V::Enum(*e),
-    }
 }
 
 #[cfg(test)]

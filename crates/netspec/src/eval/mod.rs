@@ -317,14 +317,7 @@ impl<'a> Ctx<'a> {
             return V::problem(budget_problem(self.budget));
         }
         match &n.kind {
-            NodeKind::Const(c) => match c {
-                Const::Bool(b) => V::Bool(*b),
-                Const::Num(x) => V::Num(*x),
-                Const::Date(d) => V::Date(*d),
-                Const::Duration(d) => V::Dur(*d),
-                Const::Text(t) => V::Text(t),
-                Const::Enum(e) => V::Enum(*e),
-            },
+            NodeKind::Const(c) => const_value(c),
             NodeKind::AssessmentDate => match self.date {
                 Some(d) => V::Date(d),
                 None => V::problem("no assessment date was given".into()),
@@ -709,6 +702,18 @@ impl<'a> Ctx<'a> {
             }
             _ => V::problem(format!("cannot evaluate `{}`", self.text(n))),
         }
+    }
+}
+
+/// A literal's value.
+pub(crate) fn const_value(c: &Const) -> V<'_> {
+    match c {
+        Const::Bool(b) => V::Bool(*b),
+        Const::Num(x) => V::Num(*x),
+        Const::Date(d) => V::Date(*d),
+        Const::Duration(d) => V::Dur(*d),
+        Const::Text(t) => V::Text(t),
+        Const::Enum(e) => V::Enum(*e),
     }
 }
 
