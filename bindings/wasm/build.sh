@@ -26,28 +26,8 @@ ARTIFACT=netspec_wasm
 T_ALL=$SECONDS
 
 log() { printf '\n=== %s\n' "$*"; }
-timed() {
-  local name=$1 t0=$SECONDS rc=0
-  shift
-  "$@" || rc=$?
-  echo "[time] $name: $((SECONDS - t0))s"
-  return $rc
-}
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
-APT_UPDATED=0
-need_apt() { # installs the Debian packages that are not installed yet
-  local missing=() p
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  if [ $APT_UPDATED = 0 ]; then
-    $SUDO apt-get update -qq
-    APT_UPDATED=1
-  fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-}
+# shellcheck source=../../scripts/lib.sh
+. "$REPO/scripts/lib.sh" # timed, need_apt, hcargo
 
 # ------------------------------------------------------------------ toolchain
 log "wasm32 toolchain (WASM_ROUTE=$WASM_ROUTE)"
@@ -80,12 +60,6 @@ else
   # panic_abort too. Debian's cargo is called by full path so rustup's stays the default.
   wcargo() { RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 /usr/bin/cargo "$@"; }
   BUILD_STD=(-Zbuild-std=std,panic_abort)
-fi
-# host tools are built with rustup's cargo when there is one
-if command -v rustup >/dev/null 2>&1; then
-  hcargo() { env -u RUSTC -u RUSTDOC -u RUSTC_BOOTSTRAP cargo "$@"; }
-else
-  hcargo() { RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc /usr/bin/cargo "$@"; }
 fi
 
 # ------------------------------------------------------------------ node + npm tools

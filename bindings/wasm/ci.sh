@@ -10,31 +10,13 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 T_ALL=$SECONDS
-timed() {
-  local name=$1 t0=$SECONDS rc=0
-  shift
-  "$@" || rc=$?
-  echo "[time] $name: $((SECONDS - t0))s"
-  return $rc
-}
+# shellcheck source=../../scripts/lib.sh
+. "$REPO/scripts/lib.sh" # timed, need_apt, hcargo
 
 timed "build.sh" bash "$HERE/build.sh"
 
 if [ "${SKIP_BROWSER:-0}" != 1 ] && [ ! -x /usr/bin/chromium ]; then
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  install_chromium() {
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium
-  }
-  timed "apt chromium" install_chromium
-fi
-
-# host builds with rustup's cargo when there is one, else Debian's
-if command -v rustup >/dev/null 2>&1; then
-  hcargo() { env -u RUSTC -u RUSTDOC -u RUSTC_BOOTSTRAP cargo "$@"; }
-else
-  hcargo() { RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc /usr/bin/cargo "$@"; }
+  timed "apt chromium" need_apt chromium
 fi
 NATIVE_TARGET=${CARGO_TARGET_DIR:-$REPO/target}
 WORK=$(mktemp -d)

@@ -18,28 +18,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 T_ALL=$SECONDS
-timed() {
-  local name=$1 t0=$SECONDS rc=0
-  shift
-  "$@" || rc=$?
-  echo "[time] $name: $((SECONDS - t0))s"
-  return $rc
-}
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
-APT_UPDATED=0
-need_apt() { # installs the Debian packages that are not installed yet
-  local missing=() p
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  if [ $APT_UPDATED = 0 ]; then
-    $SUDO apt-get update -qq
-    APT_UPDATED=1
-  fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-}
+# shellcheck source=../../scripts/lib.sh
+. "$REPO/scripts/lib.sh" # timed, need_apt, hcargo
 
 printf '\n=== the WebAssembly package (bindings/wasm)\n'
 WASM_PKG=$REPO/bindings/wasm/pkg
@@ -72,12 +52,6 @@ printf '\n=== spec bundle\n'
 timed "bundle specs" node scripts/bundle-specs.mjs
 
 printf '\n=== the CLI (for the export test)\n'
-# host builds with rustup's cargo when there is one, else Debian's
-if command -v rustup >/dev/null 2>&1; then
-  hcargo() { env -u RUSTC -u RUSTDOC -u RUSTC_BOOTSTRAP cargo "$@"; }
-else
-  hcargo() { RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc /usr/bin/cargo "$@"; }
-fi
 if [ -z "${NETSPEC_CLI:-}" ]; then
   (cd "$REPO" && timed "cargo build -p netspec-cli" hcargo build --locked -q -p netspec-cli)
   NETSPEC_CLI=${CARGO_TARGET_DIR:-$REPO/target}/debug/netspec
