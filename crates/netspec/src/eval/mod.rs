@@ -45,29 +45,48 @@ pub struct Unknown {
 
 /// Gathers the unknowns of many list elements (or arguments) in time linear
 /// in their size: a list of 10,000 unanswered elements must not cost
-/// 10,000² comparisons.
+/// 10,000² comparisons. A few are compared one by one; past [`Gather::FEW`]
+/// they are looked up in a set.
 #[derive(Default)]
 struct Gather {
     u: Option<Unknown>,
-    seen: HashSet<Missing>,
-    seen_problems: HashSet<String>,
+    seen: Option<HashSet<Missing>>,
+    seen_problems: Option<HashSet<String>>,
+}
+
+/// Appends the items of `new` that `list` does not hold yet, in order.
+fn add_new<T: Clone + Eq + std::hash::Hash>(
+    list: &mut Vec<T>,
+    seen: &mut Option<HashSet<T>>,
+    new: Vec<T>,
+) {
+    for x in new {
+        match seen {
+            Some(set) => {
+                if set.insert(x.clone()) {
+                    list.push(x);
+                }
+            }
+            None => {
+                if !list.contains(&x) {
+                    list.push(x);
+                    if list.len() > Gather::FEW {
+                        *seen = Some(list.iter().cloned().collect());
+                    }
+                }
+            }
+        }
+    }
 }
 
 impl Gather {
+    /// How many are compared one by one.
+    const FEW: usize = 16;
+
     fn add(&mut self, other: Unknown) {
         let u = self.u.get_or_insert_with(Unknown::default);
-        for m in other.missing {
-            if !self.seen.contains(&m) {
-                self.seen.insert(m.clone());
-                u.missing.push(m);
-            }
-        }
-        for p in other.problems {
-            if !self.seen_problems.contains(&p) {
-                self.seen_problems.insert(p.clone());
-                u.problems.push(p);
-            }
-        }
+        add_new(&mut u.missing, &mut self.seen, other.missing);
+        add_new(&mut u.problems, &mut self.seen_problems, other.problems);
     }
 
     fn finish(self) -> Option<Unknown> {
