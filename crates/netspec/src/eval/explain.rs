@@ -436,11 +436,6 @@ fn comparison<'a>(
     };
     let left_s = show(va, ty, cx, Some(pct));
     let right_s = show(vb, ty, cx, Some(pct));
-    let right_text = if is_literal(b) {
-        right_s.clone()
-    } else {
-        format!("{right_s} ({})", cx.text(b))
-    };
     let lhs = cx.text(a);
     // the distance to passing, for ordered numeric and date checks
     // whole numbers must pass a strict bound by at least one
@@ -498,35 +493,59 @@ fn comparison<'a>(
         }
         _ => (None, None),
     };
+    // "<lhs> is <left>, <phrase> <right>[ (<rhs>)][: <gap phrase>]", in one string
+    let applicability = mode == Mode::Applicability;
     let phrase = match (op, held) {
-        (Cmp::Ge, false) if mode == Mode::Applicability => format!("not at least {right_text}"),
-        (Cmp::Gt, false) if mode == Mode::Applicability => format!("not more than {right_text}"),
-        (Cmp::Le, false) if mode == Mode::Applicability => format!("not at most {right_text}"),
-        (Cmp::Lt, false) if mode == Mode::Applicability => format!("not below {right_text}"),
-        (Cmp::Eq, false) if mode == Mode::Applicability => format!("not {right_text}"),
-        (Cmp::Ne, false) if mode == Mode::Applicability => format!("equal to {right_text}"),
-        (Cmp::Ge, false) => format!("needs at least {right_text}"),
-        (Cmp::Gt, false) => format!("needs more than {right_text}"),
-        (Cmp::Le, false) => format!("must be at most {right_text}"),
-        (Cmp::Lt, false) => format!("must be below {right_text}"),
-        (Cmp::Eq, false) => format!("expected {right_text}"),
-        (Cmp::Ne, false) => format!("must not be {right_text}"),
-        (Cmp::Ge, true) => format!("at least {right_text}"),
-        (Cmp::Gt, true) => format!("more than {right_text}"),
-        (Cmp::Le, true) => format!("at most {right_text}"),
-        (Cmp::Lt, true) => format!("below {right_text}"),
-        (Cmp::Eq, true) => format!("as expected ({right_text})"),
-        (Cmp::Ne, true) => format!("not {right_text}"),
+        (Cmp::Ge, false) if applicability => "not at least ",
+        (Cmp::Gt, false) if applicability => "not more than ",
+        (Cmp::Le, false) if applicability => "not at most ",
+        (Cmp::Lt, false) if applicability => "not below ",
+        (Cmp::Eq, false) if applicability => "not ",
+        (Cmp::Ne, false) if applicability => "equal to ",
+        (Cmp::Ge, false) => "needs at least ",
+        (Cmp::Gt, false) => "needs more than ",
+        (Cmp::Le, false) => "must be at most ",
+        (Cmp::Lt, false) => "must be below ",
+        (Cmp::Eq, false) => "expected ",
+        (Cmp::Ne, false) => "must not be ",
+        (Cmp::Ge, true) => "at least ",
+        (Cmp::Gt, true) => "more than ",
+        (Cmp::Le, true) => "at most ",
+        (Cmp::Lt, true) => "below ",
+        (Cmp::Eq, true) => "as expected (",
+        (Cmp::Ne, true) => "not ",
     };
+    let mut message = String::with_capacity(lhs.len() * 2 + 64);
+    message.push_str(lhs);
+    message.push_str(" is ");
+    message.push_str(&left_s);
+    message.push_str(", ");
+    message.push_str(phrase);
+    message.push_str(&right_s);
+    if !is_literal(b) {
+        message.push_str(" (");
+        message.push_str(cx.text(b));
+        message.push(')');
+    }
+    if (op, held) == (Cmp::Eq, true) {
+        message.push(')');
+    }
     let dated = matches!(va, V::Date(_));
-    let gap_phrase = match (op, gap_text) {
-        (Cmp::Ge | Cmp::Gt, Some(g)) if dated => format!(": {g} earlier than needed"),
-        (Cmp::Le | Cmp::Lt, Some(g)) if dated => format!(": {g} later than allowed"),
-        (Cmp::Ge | Cmp::Gt, Some(g)) => format!(": short by {g}"),
-        (Cmp::Le | Cmp::Lt, Some(g)) => format!(": over by {g}"),
-        (Cmp::Eq, Some(g)) => format!(": off by {g}"),
-        _ => String::new(),
-    };
+    if let Some(g) = gap_text {
+        let lead = match op {
+            Cmp::Ge | Cmp::Gt if dated => Some((": ", " earlier than needed")),
+            Cmp::Le | Cmp::Lt if dated => Some((": ", " later than allowed")),
+            Cmp::Ge | Cmp::Gt => Some((": short by ", "")),
+            Cmp::Le | Cmp::Lt => Some((": over by ", "")),
+            Cmp::Eq => Some((": off by ", "")),
+            Cmp::Ne => None,
+        };
+        if let Some((before, after)) = lead {
+            message.push_str(before);
+            message.push_str(&g);
+            message.push_str(after);
+        }
+    }
     Check {
         element: element.map(str::to_string),
         check: format!("{lhs} {} {}", op.as_str(), cx.text(b)),
@@ -534,6 +553,6 @@ fn comparison<'a>(
         left: json_as(va, ty, cx, pct),
         right: json_as(vb, ty, cx, pct),
         gap,
-        message: format!("{lhs} is {left_s}, {phrase}{gap_phrase}"),
+        message,
     }
 }
