@@ -24,6 +24,9 @@ use rayon::prelude::*;
 
 /// Lines evaluated together; the bound on lines (and reports) in flight.
 const WINDOW: usize = 512;
+/// Bytes of input read into one window at most (a window holds fewer lines
+/// when they are long).
+const WINDOW_BYTES: usize = 32 << 20;
 /// Lines one task evaluates, into one output buffer.
 const CHUNK: usize = 8;
 
@@ -38,11 +41,13 @@ pub struct Summary {
 }
 
 /// A window of input lines: their text, one after another, and where each
-/// non-blank line is (its 1-based number, start and end in `text`).
+/// non-blank line is (its 1-based number, start and end in `text`, and its
+/// whole length less the line ending: more than is kept of a line over the
+/// size limit).
 #[derive(Default)]
 struct Window {
     text: Vec<u8>,
-    lines: Vec<(u64, usize, usize)>,
+    lines: Vec<(u64, usize, usize, usize)>,
 }
 
 /// What one task made: its lines' output, and what they were.
@@ -104,7 +109,9 @@ pub fn run(
 
         let mut current = Window::default();
         let mut next = Window::default();
-        let mut eof = match read_window(&mut reader, &mut current, &mut line_no) {
+        // a line is kept up to one byte past the largest submission the spec takes
+        let max_line = spec.limits().max_submission_bytes.saturating_add(2);
+        let mut eof = match read_window(&mut reader, &mut current, &mut line_no, max_line) {
             Ok(eof) => eof,
             Err(e) => {
                 read_error = Some(format!("cannot read `{name}` at line {}: {e}", line_no + 1));
@@ -122,7 +129,7 @@ pub fn run(
                         next.lines.clear();
                         Ok(true)
                     } else {
-                        read_window(&mut reader, &mut next, &mut line_no)
+                        read_window(&mut reader, &mut next, &mut line_no, max_line)
                     }
                 },
             );
@@ -167,23 +174,78 @@ fn read_window(
     reader: &mut impl BufRead,
     w: &mut Window,
     line_no: &mut u64,
+    max_line: usize,
 ) -> std::io::Result<bool> {
     w.text.clear();
     w.lines.clear();
-    while w.lines.len() < WINDOW {
+    while w.lines.len() < WINDOW && w.text.len() < WINDOW_BYTES {
         let start = w.text.len();
-        if reader.read_until(b'\n', &mut w.text)? == 0 {
+        let Some(len) = read_line(reader, &mut w.text, max_line)? else {
             return Ok(true);
-        }
+        };
         *line_no += 1;
         let line = w.text.get(start..).unwrap_or_default();
-        if line.iter().all(u8::is_ascii_whitespace) {
+        if len <= line.len() && line.iter().all(u8::is_ascii_whitespace) {
             w.text.truncate(start);
         } else {
-            w.lines.push((*line_no, start, w.text.len()));
+            w.lines.push((*line_no, start, w.text.len(), len));
         }
     }
     Ok(false)
+}
+
+/// Appends one line (with its line feed) to `text`, keeping at most `max`
+/// bytes of it: a longer line is too large a submission whatever it holds
+/// (NS0305), so the rest is read past, not kept. Gives the length of the
+/// whole line less its line ending (`\n` or `\r\n`), or `None` at the end
+/// of the input.
+fn read_line(
+    reader: &mut impl BufRead,
+    text: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<Option<usize>> {
+    let mut kept = 0usize;
+    let mut len = 0usize;
+    let mut any = false;
+    // the last two bytes of the line, for its ending
+    let mut tail = [0u8; 2];
+    // less a final `\n`, then a `\r` before it (as the line is read)
+    let content = |len: usize, tail: [u8; 2]| {
+        let (mut n, mut last) = (len, tail[1]);
+        if last == b'\n' {
+            n = n.saturating_sub(1);
+            last = if len > 1 { tail[0] } else { 0 };
+        }
+        if last == b'\r' {
+            n = n.saturating_sub(1);
+        }
+        n
+    };
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(any.then(|| content(len, tail)));
+        }
+        any = true;
+        let (part, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (buf.get(..=i).unwrap_or(buf), true),
+            None => (buf, false),
+        };
+        let n = part.len();
+        let keep = part
+            .get(..max.saturating_sub(kept).min(n))
+            .unwrap_or_default();
+        text.extend_from_slice(keep);
+        kept += keep.len();
+        len += n;
+        for &b in part.iter().rev().take(2).rev() {
+            tail = [tail[1], b];
+        }
+        reader.consume(n);
+        if done {
+            return Ok(Some(content(len, tail)));
+        }
+    }
 }
 
 /// Evaluates a window on every core, in order: one [`Done`] per [`CHUNK`] lines.
@@ -208,9 +270,9 @@ fn evaluate_window(
                 errors: 0,
                 triggered: 0,
             };
-            for &(n, start, end) in chunk {
+            for &(n, start, end, len) in chunk {
                 let bytes = w.text.get(start..end).unwrap_or_default();
-                match evaluate_line(spec, opts, fail, n, bytes, &mut out) {
+                match evaluate_line(spec, opts, fail, n, bytes, len, &mut out) {
                     Line::Report { triggered } => {
                         done.reports += 1;
                         done.triggered += u64::from(triggered);
@@ -229,18 +291,26 @@ enum Line {
     Error,
 }
 
-/// Appends the output line (with its newline) for one input line.
+/// Appends the output line (with its newline) for one input line, of which
+/// `bytes` is what was kept and `len` the whole length less the line ending.
 fn evaluate_line(
     spec: &Spec,
     opts: &EvalOptions,
     fail: &(dyn Fn(&netspec::Report) -> bool + Sync),
     line: u64,
     bytes: &[u8],
+    len: usize,
     out: &mut Vec<u8>,
 ) -> Line {
     let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-    let kind = match spec.evaluate_bytes(bytes, opts) {
+    // a line cut short is over the size limit: refused with its whole size
+    let result = if len > bytes.len() {
+        Err(spec.too_large(len))
+    } else {
+        spec.evaluate_bytes(bytes, opts)
+    };
+    let kind = match result {
         Ok(report) => {
             let triggered = fail(&report);
             spec.write_report_json(&report, out);

@@ -154,6 +154,48 @@ fn many_windows_of_lines_give_every_report_once_in_order() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A line over the size limit is refused as its single evaluation is
+/// (NS0305, with its whole size), without being kept, and the batch goes on.
+#[test]
+fn a_line_over_the_size_limit_is_refused_with_its_size() {
+    let dir = temp_dir("huge");
+    let lines = submissions(3);
+    let huge = format!("{{\"notes\": \"{}\"}}", "x".repeat(5 * 1024 * 1024));
+    let text = format!("{}\n{huge}\r\n{}\n", lines[0], lines[2]);
+    let file = dir.join("subs.jsonl");
+    std::fs::write(&file, text).unwrap();
+    let out = netspec(&[
+        "eval",
+        SPEC,
+        "--batch",
+        file.to_str().unwrap(),
+        "--no-explanations",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let got: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got.len(), 3);
+    assert!(got[0]["spec"].is_object() && got[2]["spec"].is_object());
+    assert_eq!(got[1]["line"], Value::from(2));
+    let d = &got[1]["diagnostics"][0];
+    assert_eq!(d["code"], "NS0305");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("is {} bytes", huge.len())),
+        "{d}"
+    );
+    // the same as the single evaluation of that line
+    let (one, code) = single(&dir, 1, &huge, &["--no-explanations"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(one["diagnostics"][0]["message"], d["message"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn a_bad_line_is_reported_on_its_line_and_the_rest_are_evaluated() {
     let dir = temp_dir("bad");

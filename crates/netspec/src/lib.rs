@@ -380,10 +380,23 @@ impl Spec {
     }
 
     /// Evaluates a submission given as bytes: text that is not UTF-8 is an
-    /// NS0309 error ([`EvalError::Json`]) naming the first bad byte.
+    /// NS0309 error ([`EvalError::Json`]) naming the first bad byte. Bytes
+    /// over [`Limits::max_submission_bytes`] are refused first (NS0305),
+    /// unread.
     pub fn evaluate_bytes(&self, json: &[u8], opts: &EvalOptions) -> Result<Report<'_>, EvalError> {
+        if json.len() > self.limits.max_submission_bytes {
+            return Err(self.too_large(json.len()));
+        }
         let text = source::decode_utf8(json).map_err(EvalError::Json)?;
         self.evaluate_str(text, opts)
+    }
+
+    /// The error for a submission of `bytes` bytes, over the size limit (NS0305).
+    pub fn too_large(&self, bytes: usize) -> EvalError {
+        EvalError::Invalid {
+            errors: vec![submission::too_large(bytes, &self.limits)],
+            warnings: Vec::new(),
+        }
     }
 
     /// Evaluates a submission given as a JSON value.

@@ -284,23 +284,26 @@ pub enum JsonError {
     Rejected(Box<Diagnostic>),
 }
 
+/// The NS0305 error for a submission of `bytes` bytes, over
+/// [`Limits::max_submission_bytes`].
+pub fn too_large(bytes: usize, limits: &Limits) -> Diagnostic {
+    Diagnostic::error(
+        Code::SubmissionTooLarge,
+        format!(
+            "the submission is {bytes} bytes, more than the limit of {} bytes",
+            limits.max_submission_bytes
+        ),
+    )
+    .at_path("")
+    .with_help("check that this is the right file; a self-assessment is a few KiB")
+}
+
 /// Reads JSON text into a value, within `limits`, refusing duplicate keys.
 /// A leading byte order mark is skipped.
 pub fn read_json(text: &str, limits: &Limits) -> Result<Json, JsonError> {
     use serde::de::DeserializeSeed as _;
     if text.len() > limits.max_submission_bytes {
-        return Err(JsonError::Rejected(Box::new(
-            Diagnostic::error(
-                Code::SubmissionTooLarge,
-                format!(
-                    "the submission is {} bytes, more than the limit of {} bytes",
-                    text.len(),
-                    limits.max_submission_bytes
-                ),
-            )
-            .at_path("")
-            .with_help("check that this is the right file; a self-assessment is a few KiB"),
-        )));
+        return Err(JsonError::Rejected(Box::new(too_large(text.len(), limits))));
     }
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let state = std::cell::RefCell::new(ReadState::default());
