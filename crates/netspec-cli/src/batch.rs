@@ -227,7 +227,7 @@ fn read_line(
             return Ok(any.then(|| content(len, tail)));
         }
         any = true;
-        let (part, done) = match buf.iter().position(|&b| b == b'\n') {
+        let (part, done) = match memchr::memchr(b'\n', buf) {
             Some(i) => (buf.get(..=i).unwrap_or(buf), true),
             None => (buf, false),
         };
