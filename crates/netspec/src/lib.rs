@@ -376,7 +376,7 @@ impl Spec {
     /// Evaluates a submission given as JSON text.
     pub fn evaluate_str(&self, json: &str, opts: &EvalOptions) -> Result<Report<'_>, EvalError> {
         let sub = self.ingest_str(json)?;
-        self.evaluate_owned(sub, opts)
+        self.evaluate_owned(sub, opts, self.limits.max_eval_steps).0
     }
 
     /// Evaluates a submission given as bytes: text that is not UTF-8 is an
@@ -406,28 +406,33 @@ impl Spec {
         opts: &EvalOptions,
     ) -> Result<Report<'_>, EvalError> {
         let sub = self.ingest(value)?;
-        self.evaluate_owned(sub, opts)
+        self.evaluate_owned(sub, opts, self.limits.max_eval_steps).0
     }
 
-    /// [`Spec::evaluate_submission`] of a submission not needed afterwards:
-    /// the evidence it gives moves into the report instead of being copied.
+    /// [`Spec::evaluate_submission`] of a submission not needed afterwards,
+    /// within `budget` steps, also giving the steps done: the evidence it
+    /// gives moves into the report instead of being copied.
     fn evaluate_owned(
         &self,
         mut sub: submission::Submission,
         opts: &EvalOptions,
-    ) -> Result<Report<'_>, EvalError> {
-        let date = self.assessment_date(&sub, opts)?;
+        budget: u64,
+    ) -> (Result<Report<'_>, EvalError>, u64) {
+        let date = match self.assessment_date(&sub, opts) {
+            Ok(d) => d,
+            Err(e) => return (Err(e), 0),
+        };
         let evidence = std::mem::take(&mut sub.evidence);
-        Ok(report::assess_given(
+        let (report, steps) = report::assess_given(
             &self.checked,
             &self.map,
             &sub,
             report::Given::Owned(evidence),
             date,
             opts.explanations,
-            self.limits.max_eval_steps,
-        )
-        .0)
+            budget,
+        );
+        (Ok(report), steps)
     }
 
     /// Reads a submission given as JSON text and validates it against the
@@ -555,23 +560,10 @@ impl Spec {
         opts: &EvalOptions,
         budget: u64,
     ) -> (Result<Report<'_>, EvalError>, u64) {
-        let sub = match self.ingest(value) {
-            Ok(s) => s,
-            Err(e) => return (Err(e), 0),
-        };
-        let date = match self.assessment_date(&sub, opts) {
-            Ok(d) => d,
-            Err(e) => return (Err(e), 0),
-        };
-        let (report, steps) = report::assess_counted(
-            &self.checked,
-            &self.map,
-            &sub,
-            date,
-            opts.explanations,
-            budget,
-        );
-        (Ok(report), steps)
+        match self.ingest(value) {
+            Ok(sub) => self.evaluate_owned(sub, opts, budget),
+            Err(e) => (Err(e), 0),
+        }
     }
 
     /// The assessment date an evaluation uses, or the error when the spec

@@ -294,27 +294,8 @@ pub fn assess_with<'s>(
     explanations: bool,
     budget: u64,
 ) -> Report<'s> {
-    assess_counted(spec, map, sub, date, explanations, budget).0
-}
-
-/// [`assess_with`], also giving the steps of work done.
-pub(crate) fn assess_counted<'s>(
-    spec: &'s Checked,
-    map: &SourceMap,
-    sub: &Submission,
-    date: Option<Date>,
-    explanations: bool,
-    budget: u64,
-) -> (Report<'s>, u64) {
-    assess_given(
-        spec,
-        map,
-        sub,
-        Given::Borrowed(&sub.evidence),
-        date,
-        explanations,
-        budget,
-    )
+    let given = Given::Borrowed(&sub.evidence);
+    assess_given(spec, map, sub, given, date, explanations, budget).0
 }
 
 /// The evidence a submission gave: borrowed, or taken from a submission
@@ -326,10 +307,20 @@ pub(crate) enum Given<'e> {
     Owned(Evidence),
 }
 
+impl Given<'_> {
+    fn evidence(&self) -> &Evidence {
+        match self {
+            Given::Borrowed(e) => e,
+            Given::Owned(e) => e,
+        }
+    }
+}
+
 /// Evidence given, per requirement id: key → reference.
 type Evidence = BTreeMap<String, BTreeMap<String, String>>;
 
-/// [`assess_counted`] with the submission's evidence given apart.
+/// [`assess_with`] with the submission's evidence given apart, also giving
+/// the steps of work done.
 pub(crate) fn assess_given<'s>(
     spec: &'s Checked,
     map: &SourceMap,
@@ -342,10 +333,7 @@ pub(crate) fn assess_given<'s>(
     let mut cx = Ctx::new(spec, map, sub, date);
     cx.set_budget(budget);
     let mut results: Vec<RequirementResult> = Vec::with_capacity(spec.requirements.len());
-    let evidence_warnings = match &given {
-        Given::Borrowed(e) => evidence_warnings(spec, e),
-        Given::Owned(e) => evidence_warnings(spec, e),
-    };
+    let evidence_warnings = evidence_warnings(spec, given.evidence());
     let mut given_by_requirement = given_by_requirement(spec, given);
     let mut stopped = 0usize;
     for (k, r) in spec.requirements.iter().enumerate() {
@@ -571,11 +559,7 @@ fn evidence_warnings(spec: &Checked, evidence: &Evidence) -> Vec<Diagnostic> {
 /// The evidence given for each requirement, in report order.
 fn given_by_requirement(spec: &Checked, given: Given<'_>) -> Vec<Vec<GivenEvidence>> {
     let mut out: Vec<Vec<GivenEvidence>> = Vec::new();
-    let empty = match &given {
-        Given::Borrowed(e) => e.is_empty(),
-        Given::Owned(e) => e.is_empty(),
-    };
-    if empty {
+    if given.evidence().is_empty() {
         return out;
     }
     out.resize_with(spec.requirements.len(), Vec::new);
