@@ -204,6 +204,7 @@ fn main() {
                 let opts = EvalOptions {
                     as_of: None,
                     explanations,
+                    unattributed: None,
                 };
                 g.bench_function(format!("{name}_{label}"), |b| {
                     b.iter(|| ok(spec.evaluate_str(black_box(&text), &opts)))
@@ -248,6 +249,7 @@ fn main() {
             let opts = EvalOptions {
                 as_of: None,
                 explanations,
+                unattributed: None,
             };
             g.bench_function(label, |b| {
                 b.iter_custom(|iters| {

@@ -143,6 +143,7 @@ impl Netspec {
     pub const FAST: EvalOptions = EvalOptions {
         as_of: None,
         explanations: false,
+        unattributed: None,
     };
 
     /// Verdicts through the full public API (`Spec::evaluate_str`).

@@ -348,6 +348,7 @@ fn eval(
     let opts = EvalOptions {
         as_of,
         explanations,
+        unattributed: None,
     };
     let report = match spec.evaluate_str(&text, &opts) {
         Ok(r) => r,
@@ -408,6 +409,7 @@ fn eval_batch(
     let opts = EvalOptions {
         as_of,
         explanations,
+        unattributed: None,
     };
     let fail = |r: &netspec::Report| triggers(fail_on, r);
     match batch::run(&spec, lines, &opts, &fail) {

@@ -138,6 +138,7 @@ fn many_windows_of_lines_give_every_report_once_in_order() {
     let opts = netspec::EvalOptions {
         as_of: None,
         explanations: false,
+        unattributed: None,
     };
     for (line, (i, sub)) in got.iter().zip(wanted) {
         let batch: Value = serde_json::from_str(line).unwrap();

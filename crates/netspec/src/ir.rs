@@ -168,6 +168,85 @@ pub enum FieldKind {
     },
 }
 
+/// Where a requirement's threshold comes from (`basis` clause).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Taken as written from a named standard.
+    Standard,
+    /// Derived from a standard by a documented calculation or reading.
+    Derived,
+    /// An estimate: no published figure; never a `must`.
+    Estimate,
+}
+
+impl Basis {
+    /// Name as written in specs and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Standard => "standard",
+            Basis::Derived => "derived",
+            Basis::Estimate => "estimate",
+        }
+    }
+}
+
+/// Who answers an input and who is judged by a requirement.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Respondent {
+    /// A provider service: one submission per provider.
+    #[default]
+    Provider,
+    /// The network itself, from its host organisation.
+    Network,
+}
+
+impl Respondent {
+    /// Name as written in specs, submissions and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Respondent::Provider => "provider",
+            Respondent::Network => "network",
+        }
+    }
+}
+
+/// The period an activity count covers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CountPeriod {
+    /// The submission's assessment period (header `period`).
+    Assessment,
+    /// A rolling window ending on the period end (or the caller's date).
+    Rolling(Duration),
+}
+
+/// Which way an answer is bounded by another answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelationOp {
+    /// The answer is at most the other (`max other`).
+    AtMost,
+    /// The answer is at least the other (`min other`).
+    AtLeast,
+}
+
+/// An answer bounded by another answer of the same unit: "of those shifts,
+/// how many …" is at most the shifts. Checked when a submission is read.
+#[derive(Debug, Clone)]
+pub struct Relation {
+    /// Direction.
+    pub op: RelationOp,
+    /// The bound: reads a sibling field, a top-level input or a definition,
+    /// evaluated with the field's record as the innermost element.
+    pub bound: Node,
+    /// The bound as written (`shifts_total`).
+    pub text: String,
+    /// When the bound is one input: its JSON pointer pattern (`/units/*/shifts_total`).
+    pub bound_pointer: Option<String>,
+}
+
 /// One declared input.
 #[derive(Debug, Clone)]
 pub struct FieldDef {
@@ -179,6 +258,16 @@ pub struct FieldDef {
     pub help: Option<String>,
     /// Unit for display.
     pub unit: Option<String>,
+    /// Short label for explanations (`label "…"`); `None`: made from the name.
+    pub label: Option<String>,
+    /// For a list: what one element is called in reports (`item "unit"`).
+    pub item: Option<String>,
+    /// Who answers it.
+    pub respondent: Respondent,
+    /// For a count: the period it covers.
+    pub period: Option<CountPeriod>,
+    /// Answers this one is bounded by (checked when a submission is read).
+    pub relations: Vec<Relation>,
     /// The `inputs` block title it was declared in.
     pub section: Option<String>,
     /// Type and constraints.
@@ -412,6 +501,8 @@ pub struct EvidenceDecl {
     pub key: String,
     /// What is expected.
     pub description: String,
+    /// Whether the requirement counts as met only with this evidence given.
+    pub required: bool,
 }
 
 /// A compiled requirement.
@@ -429,6 +520,10 @@ pub struct Requirement {
     pub reference: Option<String>,
     /// Guidance text.
     pub help: Option<String>,
+    /// Where its threshold comes from; `None` when not declared.
+    pub basis: Option<Basis>,
+    /// Who is judged by it.
+    pub respondent: Respondent,
     /// Applicability.
     pub applies: Option<Node>,
     /// The rule.
@@ -536,6 +631,8 @@ pub struct TestCase {
     pub given: serde_json::Value,
     /// Assessment date override.
     pub assessed_on: Option<Date>,
+    /// Who the test's submission is from (used when its `given` has no header).
+    pub respondent: Respondent,
     /// Expectations in order.
     pub expect: Vec<Expectation>,
     /// Declaration.

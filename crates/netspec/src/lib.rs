@@ -240,6 +240,10 @@ pub struct EvalOptions {
     pub as_of: Option<Date>,
     /// Build explanations (on by default; off is faster).
     pub explanations: bool,
+    /// `None` (the default): a submission must have a `header`. `Some(r)`:
+    /// a submission without one is evaluated as an unattributed submission
+    /// from respondent `r` (spec tests, quick checks); its report says so.
+    pub unattributed: Option<ir::Respondent>,
 }
 
 impl Default for EvalOptions {
@@ -247,6 +251,7 @@ impl Default for EvalOptions {
         EvalOptions {
             as_of: None,
             explanations: true,
+            unattributed: None,
         }
     }
 }

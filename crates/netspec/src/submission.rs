@@ -63,9 +63,58 @@ pub enum Stored {
     List(Vec<Record>),
 }
 
+/// Who a submission is from and which period it covers: its `header`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Header {
+    /// A provider service or the network itself.
+    pub respondent: crate::ir::Respondent,
+    /// The organisation answering (for a network: its host).
+    pub organisation: Organisation,
+    /// The assessment period.
+    pub period: Period,
+    /// Who filled the submission in.
+    pub completed_by: String,
+    /// Who signed it off, and when, if it has been.
+    pub signed_off: Option<SignOff>,
+}
+
+/// An organisation, by ODS code and name.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Organisation {
+    /// ODS code: 3 to 6 upper-case letters and digits (`RRK`, `RRK02`).
+    pub ods_code: String,
+    /// Name.
+    pub name: String,
+}
+
+/// An assessment period: both days included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Period {
+    /// First day.
+    pub start: Date,
+    /// Last day: rolling windows and `within` count back from it.
+    pub end: Date,
+}
+
+/// A sign-off.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct SignOff {
+    /// Who signed the submission off (name and role).
+    pub by: String,
+    /// When.
+    pub on: Date,
+}
+
 /// A validated submission.
 #[derive(Debug, Clone)]
 pub struct Submission {
+    /// Who it is from and for which period; `None` only for a submission
+    /// evaluated with [`EvalOptions::unattributed`](crate::EvalOptions::unattributed).
+    pub header: Option<Header>,
     /// The answers at the top level.
     pub root: Record,
     /// `assessed_on`, if given.
@@ -221,6 +270,7 @@ impl Store {
         warnings: Vec<Diagnostic>,
     ) -> Submission {
         Submission {
+            header: None,
             root,
             assessed_on,
             evidence,

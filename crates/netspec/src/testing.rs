@@ -58,6 +58,7 @@ pub fn run_tests(spec: &Spec) -> Vec<TestResult> {
             let opts = crate::EvalOptions {
                 as_of: t.assessed_on,
                 explanations: true,
+                unattributed: Some(t.respondent),
             };
             if left == 0 {
                 return TestResult {

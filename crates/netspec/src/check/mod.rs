@@ -692,6 +692,7 @@ impl<'a> Checker<'a> {
                     evidence.push(ir::EvidenceDecl {
                         key: k.name.clone(),
                         description: d.value.clone(),
+                        required: false,
                     });
                 }
                 Clause::Ref(s) => reference = Some(s.value.clone()),
@@ -716,6 +717,8 @@ impl<'a> Checker<'a> {
             title: r.title.value.clone(),
             reference,
             help,
+            basis: None,
+            respondent: Default::default(),
             applies,
             rule,
             evidence_keys: evidence.iter().map(|e| e.key.clone()).collect(),
@@ -953,6 +956,7 @@ impl<'a> Checker<'a> {
             name: t.name.value.clone(),
             given,
             assessed_on,
+            respondent: Default::default(),
             expect,
             span: t.span,
         })
