@@ -302,6 +302,7 @@ pub fn evaluate_native(
     let opts = EvalOptions {
         as_of: parse_as_of(as_of)?,
         explanations,
+        unattributed: None,
     };
     match spec.evaluate_str(submission, &opts) {
         Ok(report) => to_json(&report, pretty),
