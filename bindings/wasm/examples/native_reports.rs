@@ -125,6 +125,7 @@ fn run_case(dir: &Path, id: &str, spec_name: &str, case: &Value) -> Result<Value
             .and_then(Value::as_str)
             .and_then(Date::parse),
         explanations: true,
+        unattributed: None,
     };
     let result = match (case.get("submission_text"), case.get("submission")) {
         (Some(Value::String(text)), _) => spec.evaluate_str(text, &opts),
