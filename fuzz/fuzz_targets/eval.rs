@@ -116,6 +116,7 @@ fuzz_target!(|data: &[u8]| {
             None
         },
         explanations: flags & 2 == 0,
+        unattributed: None,
     };
     let via_text = spec.evaluate_str(json, &opts);
     match &via_text {

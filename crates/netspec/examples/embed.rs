@@ -54,6 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let opts = EvalOptions {
                     as_of,
                     explanations: true,
+                    unattributed: None,
                 };
                 // a report borrows the spec's texts; `into_owned` lets it
                 // outlive this thread's handle on the spec

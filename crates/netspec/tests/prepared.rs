@@ -68,6 +68,7 @@ fn read_once_evaluations_equal_evaluate_str() -> Result<(), String> {
                     let opts = EvalOptions {
                         as_of,
                         explanations,
+                        unattributed: None,
                     };
                     let whole = spec
                         .evaluate_str(&text, &opts)
@@ -109,6 +110,7 @@ area quality { requirement QU-01 must "Reviewed" { reviewed within 12 months } }
     let plain = EvalOptions {
         as_of: None,
         explanations: false,
+        unattributed: None,
     };
     assert!(matches!(
         spec.outcomes(&sub, &plain),
@@ -117,6 +119,7 @@ area quality { requirement QU-01 must "Reviewed" { reviewed within 12 months } }
     let dated = EvalOptions {
         as_of: Date::parse("2025-06-30"),
         explanations: false,
+        unattributed: None,
     };
     assert_eq!(
         spec.outcomes(&sub, &dated).map_err(|e| e.to_string())?,

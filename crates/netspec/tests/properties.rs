@@ -639,8 +639,8 @@ proptest! {
         let text = ACC.replace("ct_within_60 / ct_indicated >= 90%", &rule);
         if let Ok(spec) = Spec::compile(ACC_NAME, &acc_sources(&text, GOV)) {
             let date = Date::parse("2025-06-30");
-            let _ = spec.evaluate(&sub, &EvalOptions { as_of: date, explanations: true });
-            let _ = spec.evaluate(&sub, &EvalOptions { as_of: None, explanations: false });
+            let _ = spec.evaluate(&sub, &EvalOptions { as_of: date, explanations: true, unattributed: None });
+            let _ = spec.evaluate(&sub, &EvalOptions { as_of: None, explanations: false, unattributed: None });
             let _ = spec.evaluate_str(ACC_SUBMISSION, &EvalOptions::default());
         }
     }
@@ -955,7 +955,7 @@ proptest! {
         as_of in as_of(),
         explanations in any::<bool>(),
     ) {
-        let opts = EvalOptions { as_of, explanations };
+        let opts = EvalOptions { as_of, explanations, unattributed: None };
         for spec in [&*REAL_SPEC, &*ACC_SPEC] {
             match spec.evaluate(&sub, &opts) {
                 Ok(report) => check_report(spec, &report),
@@ -1459,7 +1459,7 @@ proptest! {
 
     #[test]
     fn evaluation_is_deterministic(sub in arbitrary_submission(), as_of in as_of()) {
-        let opts = EvalOptions { as_of, explanations: true };
+        let opts = EvalOptions { as_of, explanations: true, unattributed: None };
         let first = REAL_SPEC.evaluate(&sub, &opts);
         let second = REAL_SPEC.evaluate(&sub, &opts);
         // a second compilation gives the same too
@@ -1601,7 +1601,7 @@ proptest! {
         );
         let spec = Spec::compile("dates.netspec", &Sources::single("dates.netspec", text.as_str())).unwrap();
         let sub = json!({"d": d.to_string(), "plus": plus.to_string(), "minus": minus.to_string()});
-        let opts = EvalOptions { as_of: Date::parse(&a.to_string()), explanations: true };
+        let opts = EvalOptions { as_of: Date::parse(&a.to_string()), explanations: true, unattributed: None };
         let report = spec.evaluate(&sub, &opts).unwrap();
         let o: Vec<Outcome> = report.requirements.iter().map(|r| r.outcome).collect();
         let start = shift(a, -n, unit).unwrap();
@@ -1816,7 +1816,7 @@ proptest! {
         explanations in any::<bool>(),
     ) {
         let spec = &BUNDLED[k];
-        let opts = EvalOptions { as_of, explanations };
+        let opts = EvalOptions { as_of, explanations, unattributed: None };
         if let Ok(report) = spec.evaluate(&sub, &opts) {
             same_json(spec, &report);
         }
@@ -1834,6 +1834,7 @@ fn report_json_is_serde_json_for_examples_and_for_changed_reports() {
                 let opts = EvalOptions {
                     as_of: None,
                     explanations,
+                    unattributed: None,
                 };
                 let report = spec.evaluate_str(&text, &opts).unwrap();
                 same_json(spec, &report);
