@@ -247,7 +247,8 @@ fn parents(spec: &Checked) -> BTreeMap<RecordId, (RecordId, usize)> {
 }
 
 /// Every input (or list/group field) some requirement reads, directly or
-/// through definitions, with the lists and groups that hold them: what the
+/// through definitions, or that bounds another answer, with the lists and
+/// groups that hold them: what the
 /// unread-input lint needs. A walk that visits each definition once, so
 /// its time is linear in the size of the spec (unlike [`readers`], whose
 /// answer, per requirement, can be as large as inputs × requirements).
@@ -258,6 +259,13 @@ pub(crate) fn read_anywhere(spec: &Checked) -> BTreeSet<(RecordId, usize)> {
     for r in &spec.requirements {
         stack.extend(r.applies.iter());
         stack.push(&r.rule);
+    }
+    // an answer that bounds another (`max shifts_total`) is read when the
+    // submission is, to check the bound
+    for rec in &spec.schema.records {
+        for f in &rec.fields {
+            stack.extend(f.relations.iter().map(|r| &r.bound));
+        }
     }
     while let Some(n) = stack.pop() {
         match &n.kind {
