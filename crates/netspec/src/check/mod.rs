@@ -709,7 +709,9 @@ impl<'a> Checker<'a> {
                                 kind: ast::ExprKind::Name(n),
                                 ..
                             }) => match n.name.as_str() {
-                                "basis" => Some("`basis` takes `standard`, `derived` or `estimate`"),
+                                "basis" => {
+                                    Some("`basis` takes `standard`, `derived` or `estimate`")
+                                }
                                 "respondent" => Some("`respondent` takes `provider` or `network`"),
                                 _ => None,
                             },
