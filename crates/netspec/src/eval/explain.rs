@@ -403,6 +403,7 @@ fn leaf<'a>(cx: &mut Ctx<'a>, n: &'a Node, target: bool, here: &Here, mode: Mode
                 (Ty::Bool, V::Bool(b)) => {
                     let now = yes_no(*b);
                     if mode == Mode::Rule && !target {
+                        to_pass.extend(bool_change(cx, n, *b));
                         format!("{what}: {now}; needs {}", yes_no(!*b))
                     } else {
                         format!("{prefix}{what}: {now}")
@@ -505,6 +506,27 @@ fn within_message<'a>(
     let to = if late { today } else { start };
     let (tp, note) = date_change(cx, n, d, from, to, true);
     (message, tp, note)
+}
+
+/// For a failed yes/no answer: the other answer, when it makes the check hold.
+fn bool_change<'a>(cx: &mut Ctx<'a>, n: &'a Node, now: bool) -> Option<ToPass> {
+    let ans = answer_at(cx, n)?;
+    let rec = ans.rec?;
+    let trial = Trial::Answer(*rec, ans.slot, V::Bool(!now));
+    if !try_passes(cx, n, trial) {
+        return None;
+    }
+    let label = field_label(ans.field);
+    Some(ToPass {
+        path: Some(answer_pointer(cx, rec, ans.field)),
+        question: ans.field.question.clone(),
+        message: format!("{label}: {}", yes_no(!now)),
+        label,
+        from: Json::Bool(now),
+        to: Json::Bool(!now),
+        change: Json::Null,
+        unit: None,
+    })
 }
 
 /// Describes the element a quantifier is at, e.g. `units[1] (B)`.
@@ -702,7 +724,8 @@ fn list_label(cx: &Ctx<'_>, list: &Node) -> String {
 }
 
 /// An expression for people: an answer's label, a total's label, a
-/// definition's name, or failing those the text as written.
+/// definition's name, arithmetic and calls over those (`12 × Daytime
+/// consultants`), or failing those the text as written.
 fn describe(cx: &mut Ctx<'_>, n: &Node) -> String {
     match &n.kind {
         NodeKind::Input(slot) => field_def(cx, 0, *slot).map(field_label),
@@ -721,6 +744,47 @@ fn describe(cx: &mut Ctx<'_>, n: &Node) -> String {
                 ),
             _ => humanise_name(&d.name),
         }),
+        NodeKind::Arith(op, x, y) => {
+            let prec = |o: &Arith| match o {
+                Arith::Add | Arith::Sub => 1,
+                Arith::Mul | Arith::Div => 2,
+            };
+            let p = prec(op);
+            // a side in brackets when it binds more loosely (or as loosely, on the right of - and /)
+            let side = |cx: &mut Ctx<'_>, s: &Node, right: bool| {
+                let w = describe(cx, s);
+                match &s.kind {
+                    NodeKind::Arith(o, ..)
+                        if prec(o) < p
+                            || (right && prec(o) == p && matches!(op, Arith::Sub | Arith::Div)) =>
+                    {
+                        format!("({w})")
+                    }
+                    _ => w,
+                }
+            };
+            let l = side(cx, x, false);
+            let r = side(cx, y, true);
+            let o = match op {
+                Arith::Add => "+",
+                Arith::Sub => "-",
+                Arith::Mul => "×",
+                Arith::Div => "/",
+            };
+            Some(format!("{l} {o} {r}"))
+        }
+        NodeKind::AssessmentDate => Some("the assessment date".to_string()),
+        NodeKind::Call(_, args) if !args.is_empty() => {
+            let name = cx
+                .text(n)
+                .split('(')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            let words: Vec<String> = args.iter().map(|a| describe(cx, a)).collect();
+            Some(format!("{name}({})", words.join(", ")))
+        }
         _ => None,
     }
     .unwrap_or_else(|| cx.text(n).to_string())
