@@ -702,11 +702,11 @@ fn humanise_name(name: &str) -> String {
 }
 
 /// `Shifts with a coordinator` → `shifts with a coordinator`; an acronym
-/// (`ICNARC months`) keeps its capitals.
+/// or code (`ICNARC months`, `L3 beds`) keeps its capitals.
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
     match (c.next(), c.next()) {
-        (Some(_), Some(b)) if b.is_uppercase() => s.to_string(),
+        (Some(_), Some(b)) if b.is_uppercase() || b.is_ascii_digit() => s.to_string(),
         (Some(a), _) if a.is_uppercase() => {
             let rest: String = s.chars().skip(1).collect();
             a.to_lowercase().chain(rest.chars()).collect()
@@ -1621,4 +1621,45 @@ fn total_within_relations<'a>(cx: &mut Ctx<'a>, list: &'a Node, x: &Answer<'a>, 
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_names_made_singular() {
+        for (name, noun) in [
+            ("units", "unit"),
+            ("ibid_quarters", "ibid quarter"),
+            ("facilities", "facility"),
+            ("classes", "class"),
+            ("boxes", "box"),
+            ("churches", "church"),
+            ("dishes", "dish"),
+            ("programmes", "programme"),
+            ("staff", "item"),
+            ("address", "item"),
+            ("s", "item"),
+        ] {
+            assert_eq!(singular(name), noun, "{name}");
+        }
+    }
+
+    #[test]
+    fn labels_start_lower_case_unless_an_acronym() {
+        assert_eq!(
+            lower_first("Shifts with a coordinator"),
+            "shifts with a coordinator"
+        );
+        assert_eq!(lower_first("ICNARC months"), "ICNARC months");
+        assert_eq!(lower_first("L3 beds"), "L3 beds");
+        assert_eq!(lower_first("x"), "x");
+        assert_eq!(lower_first(""), "");
+        assert_eq!(
+            humanise_name("shifts_with_coordinator"),
+            "Shifts with coordinator"
+        );
+        assert_eq!(humanise_name(""), "");
+    }
 }
