@@ -774,6 +774,17 @@ fn describe(cx: &mut Ctx<'_>, n: &Node) -> String {
             Some(format!("{l} {o} {r}"))
         }
         NodeKind::AssessmentDate => Some("the assessment date".to_string()),
+        NodeKind::Aggregate(f @ (AggFn::Mean | AggFn::Min | AggFn::Max), list, body, None) => {
+            let which = match f {
+                AggFn::Mean => "mean",
+                AggFn::Min => "lowest",
+                _ => "highest",
+            };
+            summed_field(cx, list, body).map(|(_, _, fd)| format!("{} ({which})", field_label(fd)))
+        }
+        NodeKind::Count(list, None) => {
+            Some(format!("Number of {}", lower_first(&list_label(cx, list))))
+        }
         NodeKind::Call(_, args) if !args.is_empty() => {
             let name = cx
                 .text(n)
@@ -790,7 +801,8 @@ fn describe(cx: &mut Ctx<'_>, n: &Node) -> String {
     .unwrap_or_else(|| cx.text(n).to_string())
 }
 
-/// For `sum(u.x for u in L)`: the element record, the slot and field of `x`.
+/// For `sum(u.x for u in L)` (or `mean`, `min`, `max`): the element
+/// record, the slot and field of `x`.
 fn summed_field<'s>(
     cx: &Ctx<'s>,
     list: &Node,

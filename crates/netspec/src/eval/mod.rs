@@ -21,7 +21,7 @@ use crate::source::SourceMap;
 use crate::submission::{Record, Stored, Submission};
 use crate::syntax::ast::Quant;
 
-pub use explain::{explain, explain_applicability, Check, ToPass};
+pub use explain::{explain, explain_applicability, field_label, Check, ToPass};
 
 /// An input that was not answered.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
