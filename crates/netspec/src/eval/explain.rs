@@ -513,7 +513,7 @@ fn bool_change<'a>(cx: &mut Ctx<'a>, n: &'a Node, now: bool) -> Option<ToPass> {
     let ans = answer_at(cx, n)?;
     let rec = ans.rec?;
     let trial = Trial::Answer(*rec, ans.slot, V::Bool(!now));
-    if !try_passes(cx, n, trial) {
+    if !try_passes(cx, n, trial, (ans.rid, ans.slot)) {
         return None;
     }
     let label = field_label(ans.field);
@@ -1328,7 +1328,7 @@ fn date_change<'a>(
         }
     }
     let trial = Trial::Answer(*rec, ans.slot, V::Date(to));
-    if !try_passes(cx, n, trial) {
+    if !try_passes(cx, n, trial, (ans.rid, ans.slot)) {
         return (None, String::new());
     }
     let days = from.days_until(to);
@@ -1364,13 +1364,88 @@ fn answer_pointer(cx: &Ctx<'_>, rec: &Record, f: &FieldDef) -> String {
 
 /// Evaluates `n` with `trial` in place (definitions worked out afresh):
 /// whether it holds.
-fn try_passes<'a>(cx: &mut Ctx<'a>, n: &'a Node, trial: Trial<'a>) -> bool {
-    holds_with(cx, n, trial) == Some(true)
+fn try_passes<'a>(
+    cx: &mut Ctx<'a>,
+    n: &'a Node,
+    trial: Trial<'a>,
+    field: (RecordId, usize),
+) -> bool {
+    holds_with(cx, n, trial, field) == Some(true)
+}
+
+/// The definitions' values to evaluate with `trial` in place: those
+/// worked out so far, less every one that reads the changed answer `field`
+/// (record, slot) or the node tried, directly or through another definition.
+fn fresh_lets<'a>(cx: &Ctx<'a>, trial: &Trial<'a>, field: (RecordId, usize)) -> Vec<Option<V<'a>>> {
+    let node = match trial {
+        Trial::Node(n, _) => Some(*n),
+        Trial::Answer(..) => None,
+    };
+    let mut memo: Vec<Option<bool>> = vec![None; cx.spec.lets.len()];
+    let mut fresh = cx.lets.clone();
+    for (i, v) in fresh.iter_mut().enumerate() {
+        if v.is_some() && let_reads(cx, i, field, node, &mut memo) {
+            *v = None;
+        }
+    }
+    fresh
+}
+
+/// Whether definition `i` reads `field` or contains `node`.
+fn let_reads(
+    cx: &Ctx<'_>,
+    i: usize,
+    field: (RecordId, usize),
+    node: Option<&Node>,
+    memo: &mut Vec<Option<bool>>,
+) -> bool {
+    match memo.get(i) {
+        Some(Some(known)) => return *known,
+        Some(None) => {}
+        None => return true,
+    }
+    // a definition met again on the way (never in a checked spec) reads nothing more
+    if let Some(m) = memo.get_mut(i) {
+        *m = Some(false);
+    }
+    let reads = cx
+        .spec
+        .lets
+        .get(i)
+        .is_none_or(|d| node_reads(cx, &d.value, field, node, memo));
+    if let Some(m) = memo.get_mut(i) {
+        *m = Some(reads);
+    }
+    reads
+}
+
+/// Whether `n` reads `field` or contains `node`.
+fn node_reads(
+    cx: &Ctx<'_>,
+    n: &Node,
+    field: (RecordId, usize),
+    node: Option<&Node>,
+    memo: &mut Vec<Option<bool>>,
+) -> bool {
+    if node.is_some_and(|t| std::ptr::eq(t, n)) {
+        return true;
+    }
+    match &n.kind {
+        NodeKind::Input(slot) if field == (0, *slot) => true,
+        NodeKind::Field(base, slot) if base.ty == Ty::Record(field.0) && *slot == field.1 => true,
+        NodeKind::Let(j) => let_reads(cx, *j, field, node, memo),
+        _ => n.children().any(|c| node_reads(cx, c, field, node, memo)),
+    }
 }
 
 /// `n`'s value with `trial` in place; `None` when not known.
-fn holds_with<'a>(cx: &mut Ctx<'a>, n: &'a Node, trial: Trial<'a>) -> Option<bool> {
-    let fresh = vec![None; cx.lets.len()];
+fn holds_with<'a>(
+    cx: &mut Ctx<'a>,
+    n: &'a Node,
+    trial: Trial<'a>,
+    field: (RecordId, usize),
+) -> Option<bool> {
+    let fresh = fresh_lets(cx, &trial, field);
     let saved = std::mem::replace(&mut cx.lets, fresh);
     cx.trial = Some(trial);
     let v = cx.eval(n);
@@ -1388,7 +1463,11 @@ fn relations_hold<'a>(cx: &mut Ctx<'a>, rid: RecordId, rec: &'a Record, trial: &
     let Some(rs) = cx.spec.schema.records.get(rid) else {
         return true;
     };
-    let fresh = vec![None; cx.lets.len()];
+    let field = match trial {
+        Trial::Answer(_, slot, _) => (rid, *slot),
+        Trial::Node(..) => (rid, usize::MAX),
+    };
+    let fresh = fresh_lets(cx, trial, field);
     let saved = std::mem::replace(&mut cx.lets, fresh);
     cx.trial = Some(trial.clone());
     let mut ok = true;
@@ -1539,7 +1618,7 @@ fn number_change<'a>(
         return cannot;
     }
     // tried: the change passes, and one less does not
-    if !try_passes(cx, n, trial) {
+    if !try_passes(cx, n, trial, (x.rid, x.slot)) {
         return none;
     }
     if int {
@@ -1555,7 +1634,7 @@ fn number_change<'a>(
                     (None, Some(r)) => Trial::Answer(*r, x.slot, V::Num(less)),
                     (None, None) => return none,
                 };
-                if holds_with(cx, n, t2) != Some(false) {
+                if holds_with(cx, n, t2, (x.rid, x.slot)) != Some(false) {
                     return none;
                 }
             }
