@@ -29,7 +29,12 @@
 //! let report = spec.evaluate_str(r#"{"beds": 10, "nurses": 8}"#, &EvalOptions::default())?;
 //! let r = &report.requirements[0];
 //! assert_eq!(r.outcome, netspec::Outcome::NotMet);
-//! assert_eq!(r.explanation[0].message, "nurses is 8, needs at least 10 (beds): short by 2");
+//! assert_eq!(
+//!     r.explanation[0].message,
+//!     "Registered nurses on a day shift: 8; needs at least 10 (Funded beds)"
+//! );
+//! // what it would take: 2 more nurses
+//! assert_eq!(r.explanation[0].to_pass[0].message, "2 more registered nurses on a day shift");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
