@@ -143,10 +143,8 @@ fn json_report_has_header_respondent_compliance_and_requirement_fields() {
 #[test]
 fn network_report_lists_network_duties_only() {
     let spec = spec();
-    let text = format!(
-        r#"{{"header": {{"respondent": "network", "organisation": {{"ods_code": "RXY", "name": "Host Trust"}}, "period": {{"start": "2024-07-01", "end": "2025-06-30"}}, "completed_by": "B"}}, "network": {{"workplan_signed": true}}, "beds": 3}}"#
-    );
-    let report = spec.evaluate_str(&text, &EvalOptions::default()).unwrap();
+    let text = r#"{"header": {"respondent": "network", "organisation": {"ods_code": "RXY", "name": "Host Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "B"}, "network": {"workplan_signed": true}, "beds": 3}"#;
+    let report = spec.evaluate_str(text, &EvalOptions::default()).unwrap();
     let ids: Vec<&str> = report.requirements.iter().map(|r| &*r.id).collect();
     assert_eq!(ids, ["CO-01"]);
     assert_eq!(report.requirements[0].outcome, Outcome::Met);
