@@ -945,13 +945,14 @@ impl Report<'_> {
                 match r.outcome {
                     Outcome::NotMet => {
                         // conditions that held (the `if` side of an `implies`) are in the JSON report
-                        for c in r.explanation.iter().filter(|c| !c.held) {
-                            write_check(&mut s, INDENT, "", c);
+                        for c in r.explanation.iter().filter(|c| !c.held && c.in_scope) {
+                            write_check(&mut s, INDENT, c);
                         }
                     }
                     Outcome::NotApplicable => {
+                        // the messages say "Not applicable: …" themselves
                         for c in &r.explanation {
-                            write_check(&mut s, INDENT, "not applicable: ", c);
+                            write_check(&mut s, INDENT, c);
                         }
                     }
                     _ => {}
@@ -987,14 +988,16 @@ impl Report<'_> {
 }
 
 /// One check of an explanation: `element: message` on a line after
-/// `indent` and `prefix` (the element as the explanation names it for
-/// people, when it names one), then what would make it pass, one
-/// "to pass: …" line each.
-fn write_check(s: &mut String, indent: &str, prefix: &str, c: &Check) {
-    let _ = match &c.element {
-        Some(e) => writeln!(s, "{indent}{prefix}{e}: {}", c.message),
-        None => writeln!(s, "{indent}{prefix}{}", c.message),
+/// `indent` (the element as the explanation names it for people, when it
+/// names one), then what would make it pass, one "to pass: …" line each.
+fn write_check(s: &mut String, indent: &str, c: &Check) {
+    let _ = match c.element_name.as_deref().or(c.element.as_deref()) {
+        Some(e) => writeln!(s, "{indent}{e}: {}", c.message),
+        None => writeln!(s, "{indent}{}", c.message),
     };
+    for t in &c.to_pass {
+        let _ = writeln!(s, "{indent}  to pass: {}", t.message);
+    }
 }
 
 /// A requirement's level with the basis of its threshold, in words:
