@@ -110,7 +110,7 @@ const GOOD_SPEC: &str = r#"spec demo "Demo network" {
 
 inputs "Units" {
   provider.role: enum(level3_unit, level2_unit, non_designated) "Designation of this provider"
-  units: list "Critical care units" {
+  units: list min 1 "Critical care units" {
     name: text "Unit name"
     l3_beds: int min 0 "Funded level 3 beds"
     l2_beds: int min 0 "Funded level 2 beds"

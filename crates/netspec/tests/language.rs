@@ -346,6 +346,13 @@ area resources {
         "inputs \"N\" respondent network { c: int max a \"C\" }\nlet half",
     );
     assert!(codes(&cross).contains(&Code::InvalidConstraint));
+    let through_let = base
+        .replace("__DECL__", "b: int max net_total \"B\"")
+        .replace(
+            "let half",
+            "inputs \"N\" respondent network { c: int \"C\" }\nlet net_total = c * 2\nlet half",
+        );
+    assert!(codes(&through_let).contains(&Code::InvalidConstraint));
 }
 
 #[test]

@@ -16,7 +16,9 @@ use std::collections::BTreeMap;
 
 use super::{Checker, PendingRelation};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
-use crate::ir::{FieldKind, Node, NodeKind, RecordId, Relation, RelationOp, ScalarTy, Ty};
+use crate::ir::{
+    FieldKind, Node, NodeKind, RecordId, Relation, RelationOp, Respondent, ScalarTy, Ty,
+};
 use crate::source::Span;
 
 /// Bounds between inputs: bounded input -> (bounding input, where, as written).
@@ -128,6 +130,32 @@ impl Checker<'_> {
                 .with_help("bound a count by a count (int or number) and a percent by a percent"),
             );
             return None;
+        }
+        if resolved.input.is_none() {
+            // a definition: it must not read the other respondent's answers
+            let mut memo = vec![[None, None]; self.lets.len()];
+            if let Some((r, s, _, _)) =
+                self.foreign_read(&resolved.node, field.respondent, &mut memo, 0)
+            {
+                self.error(
+                    Diagnostic::error(
+                        Code::InvalidConstraint,
+                        format!(
+                            "`{}` is answered by the {} but its bound `{}` reads `{}`, which the {} answers: the answers are never in one submission",
+                            field.name,
+                            field.respondent.as_str(),
+                            c.value,
+                            self.field_name(r, s),
+                            match field.respondent {
+                                Respondent::Provider => "network",
+                                Respondent::Network => "provider",
+                            }
+                        ),
+                    )
+                    .at(c.span),
+                );
+                return None;
+            }
         }
         let mut bound_pointer = None;
         if let Some((r, s)) = resolved.input {

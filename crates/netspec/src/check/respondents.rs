@@ -12,7 +12,7 @@ use crate::source::Span;
 
 /// The first input of the other respondent a node reads: (record, slot,
 /// where it is read, the definition it is read through).
-type Found = (RecordId, usize, Span, Option<String>);
+pub(super) type Found = (RecordId, usize, Span, Option<String>);
 
 impl Checker<'_> {
     pub(super) fn check_respondents(&mut self, requirements: &[Requirement]) {
@@ -77,7 +77,7 @@ impl Checker<'_> {
         }
     }
 
-    fn foreign_read(
+    pub(super) fn foreign_read(
         &self,
         n: &Node,
         who: Respondent,
