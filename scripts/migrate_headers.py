@@ -48,7 +48,12 @@ ASSESSED_ON = re.compile(r'"assessed_on"\s*:\s*("[^"]*"|null)')
 
 
 def period(end_text):
-    """The 12 months ending on `end_text` (YYYY-MM-DD), both days included."""
+    """The 12 months ending on `end_text` (YYYY-MM-DD), both days included.
+    A date that does not exist (a case about malformed dates) is kept as the
+    end, after a start on the first of the month a year before."""
+    if not valid(end_text):
+        year, month = end_text[:4], end_text[5:7]
+        return f"{int(year) - 1:04d}-{month}-01", end_text
     end = datetime.date.fromisoformat(end_text)
     try:
         year_before = end.replace(year=end.year - 1)
@@ -127,7 +132,7 @@ def migrate_file(path, provider, check):
     if not isinstance(value, dict) or "header" in value:
         return False
     new, old_date = remove_assessed_on(text)
-    end = old_date if isinstance(old_date, str) and valid(old_date) else DEFAULT_END
+    end = old_date if isinstance(old_date, str) else DEFAULT_END
     at = new.index("{")
     new = insert_header(new, at, header(provider, end))
     json.loads(new.lstrip("\ufeff"))  # still JSON
@@ -144,20 +149,79 @@ def valid(date_text):
         return False
 
 
+def migrate_catalogue(path, check):
+    """The bad-input catalogue: generated submissions start with a header;
+    the malformed `assessed_on` case is now one about the period end."""
+    text = path.read_text(encoding="utf-8")
+    cat = json.loads(text)
+    head = '"header": ' + compact(header(TEST_PROVIDER, DEFAULT_END)) + ", "
+    for case in cat["cases"]:
+        gen = case.get("generate")
+        if case["kind"] == "submission" and gen and gen["prefix"].startswith("{"):
+            if '"header"' not in gen["prefix"]:
+                gen["prefix"] = "{" + head + gen["prefix"][1:]
+        if case["name"] == "submission_assessed_on_invalid":
+            case["description"] = "A period end of 2025-02-29 (2025 is no leap year)."
+            case["expect"]["path"] = "/header/period/end"
+    new = json.dumps(cat, ensure_ascii=False, indent=2) + "\n"
+    if new == text:
+        return False
+    if not check:
+        path.write_text(new, encoding="utf-8")
+    return True
+
+
 def migrate_case(path, check):
-    """A conformance case: a header in its `submission` object."""
+    """A conformance case: a header in its `submission` object (or at the
+    start of its `submission_text`). An `assessed_on` in the submission
+    becomes the period end (an expected error at `/assessed_on` then is at
+    `/header/period/end`); a case with `"assessed_on": null` is left for a
+    person to rewrite."""
     text = path.read_text(encoding="utf-8")
     case = json.loads(text)
     sub = case.get("submission")
-    if not isinstance(sub, dict) or "header" in sub or "assessed_on" in sub:
+    sub_text = case.get("submission_text")
+    if isinstance(sub_text, str):
+        return migrate_case_text(path, text, case, sub_text, check)
+    if not isinstance(sub, dict) or "header" in sub:
         return False
-    m = re.search(r'"submission"\s*:\s*\{', text)
+    old = sub.get("assessed_on", DEFAULT_END)
+    if not isinstance(old, str):
+        return False
+    new = text
+    if "assessed_on" in sub:
+        new, _ = remove_assessed_on(new)
+        new = new.replace('"path": "/assessed_on"', '"path": "/header/period/end"')
+        end = old
+    else:
+        end = case.get("as_of") or DEFAULT_END
+    m = re.search(r'"submission"\s*:\s*\{', new)
     if not m:
         return False
-    end = case.get("as_of") or DEFAULT_END
-    new = insert_header(text, m.end() - 1, header(TEST_PROVIDER, end))
-    if json.loads(new)["submission"] != dict(sub, header=header(TEST_PROVIDER, end)):
+    want = dict(sub, header=header(TEST_PROVIDER, end))
+    want.pop("assessed_on", None)
+    new = insert_header(new, m.end() - 1, header(TEST_PROVIDER, end))
+    if json.loads(new)["submission"] != want:
         raise SystemExit(f"{path}: the submission did not come out as intended")
+    if not check:
+        path.write_text(new, encoding="utf-8")
+    return True
+
+
+def migrate_case_text(path, text, case, sub_text, check):
+    """A case whose submission is given as text: the header goes first."""
+    try:
+        value = json.loads(sub_text)
+    except ValueError:
+        return False
+    if not isinstance(value, dict) or "header" in value:
+        return False
+    encoded = json.dumps(sub_text, ensure_ascii=False)
+    if text.count(encoded) != 1:
+        raise SystemExit(f"{path}: cannot find the submission text")
+    end = case.get("as_of") or DEFAULT_END
+    new_sub = insert_header(sub_text, sub_text.index("{"), header(TEST_PROVIDER, end))
+    new = text.replace(encoded, json.dumps(new_sub, ensure_ascii=False))
     if not check:
         path.write_text(new, encoding="utf-8")
     return True
@@ -172,11 +236,10 @@ def main():
             if migrate_file(f, provider, check):
                 changed.append(f)
     for f in sorted((ROOT / "tests/bad_input/submissions").glob("*.json")):
-        # a case about the date keeps its date: it moves to the header by hand
-        if "assessed_on" in f.name:
-            continue
         if migrate_file(f, TEST_PROVIDER, check):
             changed.append(f)
+    if migrate_catalogue(ROOT / "tests/bad_input/catalogue.json", check):
+        changed.append(ROOT / "tests/bad_input/catalogue.json")
     for f in [ROOT / "tests/bad_input/good.json"]:
         if migrate_file(f, TEST_PROVIDER, check):
             changed.append(f)

@@ -290,19 +290,48 @@ pub fn parse_as_of(as_of: Option<&str>) -> Result<Option<Date>, ErrorBody> {
     }
 }
 
+/// The respondent a submission without a header is evaluated as from
+/// (`"provider"` or `"network"`; `None`: a header is required).
+pub fn parse_unattributed(
+    unattributed: Option<&str>,
+) -> Result<Option<netspec::ir::Respondent>, ErrorBody> {
+    match unattributed {
+        None => Ok(None),
+        Some("provider") => Ok(Some(netspec::ir::Respondent::Provider)),
+        Some("network") => Ok(Some(netspec::ir::Respondent::Network)),
+        Some(text) => {
+            let d = Diagnostic::error(
+                Code::MissingHeader,
+                format!("`unattributed` \"{text}\" is not \"provider\" or \"network\""),
+            )
+            .with_help("leave it out to require a header in every submission");
+            Err(ErrorBody {
+                kind: "usage",
+                message: d.to_string(),
+                rendered: String::new(),
+                diagnostics: vec![d],
+                json_position: None,
+            })
+        }
+    }
+}
+
 /// Evaluates a submission (JSON text) and returns the report as JSON text,
-/// exactly as `netspec eval --format json` prints it when `pretty`.
+/// exactly as `netspec eval --format json` prints it when `pretty`. A
+/// submission without a header is refused (NS0211) unless `unattributed`
+/// names the respondent to evaluate it as from (`--unattributed`).
 pub fn evaluate_native(
     spec: &Spec,
     submission: &str,
     as_of: Option<&str>,
     explanations: bool,
     pretty: bool,
+    unattributed: Option<&str>,
 ) -> Result<String, ErrorBody> {
     let opts = EvalOptions {
         as_of: parse_as_of(as_of)?,
         explanations,
-        unattributed: None,
+        unattributed: parse_unattributed(unattributed)?,
     };
     match spec.evaluate_str(submission, &opts) {
         Ok(report) => to_json(&report, pretty),
@@ -436,13 +465,16 @@ impl RawSpec {
         to_json(&self.compiled.spec.warnings(), false).map_err(thrown)
     }
 
-    /// Evaluates a submission given as JSON text; returns the report as JSON text.
+    /// Evaluates a submission given as JSON text; returns the report as JSON
+    /// text. `unattributed` (`"provider"` or `"network"`, optional): evaluate
+    /// a submission without a header as from that respondent.
     pub fn evaluate(
         &self,
         submission: &str,
         as_of: Option<String>,
         explanations: bool,
         pretty: bool,
+        unattributed: Option<String>,
     ) -> Result<String, JsValue> {
         evaluate_native(
             &self.compiled.spec,
@@ -450,6 +482,7 @@ impl RawSpec {
             as_of.as_deref(),
             explanations,
             pretty,
+            unattributed.as_deref(),
         )
         .map_err(thrown)
     }
@@ -486,11 +519,14 @@ mod tests {
         assert!(spec.is_ok());
         if let Ok(spec) = spec {
             let spec = spec.spec;
-            let report = evaluate_native(&spec, r#"{"beds": 2}"#, None, true, false);
+            let p = Some("provider");
+            let report = evaluate_native(&spec, r#"{"beds": 2}"#, None, true, false, p);
             assert!(report.is_ok_and(|r| r.contains("\"outcome\":\"met\"")));
-            let bad = evaluate_native(&spec, r#"{"beds": "x"}"#, None, true, false);
+            let headless = evaluate_native(&spec, r#"{"beds": 2}"#, None, true, false, None);
+            assert!(headless.is_err_and(|e| e.diagnostics[0].code == Code::MissingHeader));
+            let bad = evaluate_native(&spec, r#"{"beds": "x"}"#, None, true, false, p);
             assert!(bad.is_err_and(|e| e.kind == "submission" && !e.diagnostics.is_empty()));
-            let date = evaluate_native(&spec, "{}", Some("2025-02-30"), true, false);
+            let date = evaluate_native(&spec, "{}", Some("2025-02-30"), true, false, p);
             assert!(date.is_err_and(|e| e.diagnostics[0].code == Code::AssessmentDate));
         }
     }

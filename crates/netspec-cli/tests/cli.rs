@@ -149,7 +149,7 @@ area quality {
 
 /// Unit B is short of nurses and of qualified nurses; CT is 29/33.
 const SUBMISSION: &str = r#"{
-  "assessed_on": "2025-06-30",
+  "header": {"respondent": "provider", "organisation": {"ods_code": "RXA", "name": "Eastmoor Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"},
   "provider": {"role": "level3_unit"},
   "units": [
     {"name": "A", "l3_beds": 6, "l2_beds": 4, "rn_per_shift": 8, "cc_qualified": 60},
@@ -163,7 +163,7 @@ const SUBMISSION: &str = r#"{
 
 /// Every requirement met.
 const GOOD_SUBMISSION: &str = r#"{
-  "assessed_on": "2025-06-30",
+  "header": {"respondent": "provider", "organisation": {"ods_code": "RXA", "name": "Eastmoor Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"},
   "provider": {"role": "level3_unit"},
   "units": [{"name": "A", "l3_beds": 6, "l2_beds": 4, "rn_per_shift": 8, "cc_qualified": 60}],
   "ct_within_60": 30,
@@ -423,7 +423,7 @@ fn eval_missing_answers_are_incomplete() {
     d.write("demo.netspec", GOOD_SPEC);
     d.write(
         "sub.json",
-        r#"{"assessed_on": "2025-06-30", "provider": {"role": "level3_unit"}, "ct_within_60": 30}"#,
+        r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXA", "name": "Eastmoor Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "provider": {"role": "level3_unit"}, "ct_within_60": 30}"#,
     );
     let run = netspec(
         &d,
@@ -475,10 +475,24 @@ fn eval_as_of_overrides_the_submission_date() {
     let r = run.json();
     assert_eq!(r["assessed_on"], "2025-10-01");
     assert_eq!(requirement(&r, "QU-01")["outcome"], "not_met");
-    // a submission without a date needs --as-of
-    let undated = SUBMISSION.replace("\"assessed_on\": \"2025-06-30\",", "");
+    // a submission without a header is refused, unless --unattributed says
+    // who it is from; it then has no date but --as-of
+    let undated = SUBMISSION.replace("\"header\": {\"respondent\": \"provider\", \"organisation\": {\"ods_code\": \"RXA\", \"name\": \"Eastmoor Hospitals NHS Trust\"}, \"period\": {\"start\": \"2024-07-01\", \"end\": \"2025-06-30\"}, \"completed_by\": \"A. Example\"},", "");
+    assert!(!undated.contains("header"));
     d.write("undated.json", &undated);
     let run = netspec(&d, &["eval", "demo.netspec", "undated.json"]);
+    assert_exit(&run, 1);
+    assert!(run.stderr.contains("NS0211"), "{run:?}");
+    let run = netspec(
+        &d,
+        &[
+            "eval",
+            "demo.netspec",
+            "undated.json",
+            "--unattributed",
+            "provider",
+        ],
+    );
     assert_exit(&run, 1);
     assert!(run.stderr.contains("NS0208"), "{run:?}");
     let run = netspec(
@@ -489,12 +503,18 @@ fn eval_as_of_overrides_the_submission_date() {
             "undated.json",
             "--format",
             "json",
+            "--unattributed",
+            "provider",
             "--as-of",
             "2025-06-30",
         ],
     );
     assert_exit(&run, 0);
-    assert_eq!(run.json()["assessed_on"], "2025-06-30");
+    let r = run.json();
+    assert_eq!(r["assessed_on"], "2025-06-30");
+    assert_eq!(r["header"], Value::Null);
+    assert_eq!(r["respondent"], "provider");
+    assert_eq!(r["warnings"][0]["code"], "NS0217");
 }
 
 #[test]
@@ -548,7 +568,7 @@ fn eval_invalid_submission_lists_errors_and_warnings() {
     d.write("demo.netspec", GOOD_SPEC);
     d.write(
         "bad.json",
-        r#"{"assessed_on": "2025-06-30",
+        r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXA", "name": "Eastmoor Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"},
             "units": [{"name": "A", "l3_beds": "six", "l2_beds": 4, "rn_per_shift": 8}],
             "policy_reviewed_on": "2025-02-30",
             "ct_indicatd": 33}"#,

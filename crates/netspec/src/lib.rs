@@ -502,7 +502,7 @@ impl Spec {
             } else {
                 // JSON, but refused: a duplicate key, or over a limit
                 EvalError::Invalid {
-                    errors: vec![*d],
+                    errors: vec![self.with_question(*d)],
                     warnings: Vec::new(),
                 }
             }
@@ -522,8 +522,16 @@ impl Spec {
         need_header: bool,
     ) -> Result<submission::Submission, EvalError> {
         let invalid = |r: submission::Rejected| EvalError::Invalid {
-            errors: r.errors,
-            warnings: r.warnings,
+            errors: r
+                .errors
+                .into_iter()
+                .map(|d| self.with_question(d))
+                .collect(),
+            warnings: r
+                .warnings
+                .into_iter()
+                .map(|d| self.with_question(d))
+                .collect(),
         };
         let mut read =
             submission::read_value(&self.checked.schema, value, &self.limits, need_header)
@@ -533,7 +541,53 @@ impl Spec {
         let room = (limits::MAX_DIAGNOSTICS + 1).saturating_sub(read.errors.len());
         let broken = submission::check_relations(&self.checked, &self.map, &read.sub, room);
         read.errors.extend(broken);
-        submission::conclude(read).map_err(invalid)
+        let mut sub = submission::conclude(read).map_err(invalid)?;
+        sub.warnings = std::mem::take(&mut sub.warnings)
+            .into_iter()
+            .map(|d| self.with_question(d))
+            .collect();
+        Ok(sub)
+    }
+
+    /// `d` with a note giving the question its JSON pointer names, when it
+    /// names a declared input (`/units/1/l3_beds`: "question: Level 3 beds").
+    fn with_question(&self, d: Diagnostic) -> Diagnostic {
+        if matches!(d.code, Code::BrokenRelation | Code::OtherRespondent) {
+            // their messages name the questions already
+            return d;
+        }
+        let Some(path) = d.path.as_deref().filter(|p| !p.is_empty()) else {
+            return d;
+        };
+        let pattern: String = path
+            .split('/')
+            .skip(1)
+            .map(|seg| {
+                if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
+                    "/*"
+                } else {
+                    seg
+                }
+            })
+            .fold(String::new(), |mut acc, seg| {
+                if seg != "/*" {
+                    acc.push('/');
+                }
+                acc.push_str(seg);
+                acc
+            });
+        let question = self
+            .checked
+            .schema
+            .records
+            .iter()
+            .flat_map(|r| &r.fields)
+            .find(|f| f.pointer == pattern)
+            .map(|f| f.question.clone());
+        match question {
+            Some(q) => d.with_note(format!("question: {q}")),
+            None => d,
+        }
     }
 
     /// Evaluates a submission read by this spec's [`Spec::ingest_str`] or
