@@ -411,12 +411,20 @@ fn specs_readme_tables_match_the_specs() {
     let readme = std::fs::read_to_string(repo().join("specs/README.md")).unwrap();
     let (areas, basis) = tables();
     assert_eq!(
-        between(&readme, "<!-- table:areas:start -->\n", "<!-- table:areas:end -->"),
+        between(
+            &readme,
+            "<!-- table:areas:start -->\n",
+            "<!-- table:areas:end -->"
+        ),
         areas,
         "specs/README.md table of areas is out of date; it should read:\n{areas}"
     );
     assert_eq!(
-        between(&readme, "<!-- table:basis:start -->\n", "<!-- table:basis:end -->"),
+        between(
+            &readme,
+            "<!-- table:basis:start -->\n",
+            "<!-- table:basis:end -->"
+        ),
         basis,
         "specs/README.md table of levels and bases is out of date; it should read:\n{basis}"
     );
