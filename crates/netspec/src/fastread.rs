@@ -903,7 +903,7 @@ mod tests {
         let unit = (text, number.clone(), number.clone(), number, ws.clone()).prop_map(
             |(name, beds, a, b, w)| {
                 format!(
-                    "{{{w}\"name\":{w}{name},\"funded_beds\"{w}:{beds},\"admissions\":{a}{w},\"admissions_within_4h\":{b}}}"
+                    "{{{w}\"name\":{w}{name},\"l3_beds\"{w}:{beds},\"admissions\":{a}{w},\"admissions_within_4h\":{b}}}"
                 )
             },
         );
