@@ -270,7 +270,7 @@ fn every_requirement_has_a_basis_and_a_ref_and_no_must_rests_on_an_estimate() {
                 )),
                 Some(_) => {}
             }
-            if !r.reference.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+            if r.reference.as_deref().is_none_or(|s| s.trim().is_empty()) {
                 problems.push(format!("{id}: {} has no ref", r.id));
             }
         }
