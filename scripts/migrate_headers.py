@@ -7,9 +7,12 @@ assessment date is the period's end. This script rewrites, in place:
 - every submission under specs/examples/ (a provider of the network the
   spec is for; the period is the 12 months ending on the old `assessed_on`);
 - the standalone submissions under tests/bad_input/submissions/ that are
-  JSON objects, and the `submission` objects of tests/conformance cases,
-  unless they hold an `assessed_on` (those cases are about the date and are
-  rewritten by hand) or already have a header.
+  JSON objects, the generated submissions of tests/bad_input/catalogue.json,
+  and the `submission` (or `submission_text`) of tests/conformance cases.
+  An `assessed_on` date becomes the period end (a malformed one too, so the
+  case about it now points at /header/period/end). Left alone: submissions
+  that already have a header, cases with `"assessed_on": null` (rewritten by
+  hand) and the cases of the `header` group, which are about the header.
 
 Files are edited as text, so their layout (and the byte-level oddities of
 the bad-input files) stays as it was. Run it again: files with a header are
@@ -244,6 +247,8 @@ def main():
         if migrate_file(f, TEST_PROVIDER, check):
             changed.append(f)
     for f in sorted((ROOT / "tests/conformance").glob("*/*.json")):
+        if f.parent.name == "header":
+            continue  # cases about the header itself
         if migrate_case(f, check):
             changed.append(f)
     for f in changed:

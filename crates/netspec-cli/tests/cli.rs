@@ -966,3 +966,42 @@ fn use_with_parent_folder_and_errors_in_the_used_file() {
     assert_exit(&run, 1);
     assert!(run.stderr.contains("error[NS0008]"), "{run:?}");
 }
+
+#[test]
+fn eval_help_documents_unattributed() {
+    let d = Dir::new("eval-help");
+    let run = netspec(&d, &["eval", "--help"]);
+    assert_exit(&run, 0);
+    assert!(
+        run.stdout.contains("--unattributed <RESPONDENT>"),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("without a header"), "{run:?}");
+    assert!(run.stdout.contains("provider"), "{run:?}");
+    assert!(run.stdout.contains("network"), "{run:?}");
+}
+
+#[test]
+fn eval_text_report_shows_the_header_and_compliance() {
+    let d = Dir::new("eval-header");
+    d.write("demo.netspec", GOOD_SPEC);
+    d.write("sub.json", SUBMISSION);
+    let run = netspec(&d, &["eval", "demo.netspec", "sub.json"]);
+    assert!(
+        run.stdout
+            .contains("Eastmoor Hospitals NHS Trust (RXA), provider submission"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("period 2024-07-01 to 2025-06-30"),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("overall: RED  compliance "), "{run:?}");
+    // a wrong answer names the question beside its pointer
+    let bad = SUBMISSION.replace("\"ct_within_60\": 29", "\"ct_within_60\": \"many\"");
+    d.write("bad.json", &bad);
+    let run = netspec(&d, &["eval", "demo.netspec", "bad.json"]);
+    assert_exit(&run, 1);
+    assert!(run.stderr.contains(" = at /ct_within_60"), "{run:?}");
+    assert!(run.stderr.contains(" = question: "), "{run:?}");
+}

@@ -460,6 +460,10 @@ impl<'t> Reader<'t, '_> {
         }
         let mut seen = 0u32;
         loop {
+            // an object of more entries than a list may have is the full path's to refuse
+            if seen.count_ones() as usize >= self.max_list_len {
+                return None;
+            }
             let key = self.string()?;
             let k = keys.iter().position(|k| *k == key.as_str())?;
             let bit = 1u32 << k;
@@ -928,6 +932,53 @@ mod tests {
             Ok(())
         });
         assert!(result.is_ok(), "{result:?}");
+    }
+
+    /// Headers under tight limits (entries of one object, nesting): the
+    /// fast path gives up wherever the full path refuses the text.
+    #[test]
+    fn reads_headers_within_limits_as_the_full_path_does() {
+        let Some(spec) = compile("adult_critical_care") else {
+            unreachable!("the spec compiles")
+        };
+        let schema = &spec.checked().schema;
+        for header in headers() {
+            let text = format!("{{\"units\": []{header}}}");
+            for (entries, depth) in [
+                (1, 8),
+                (2, 8),
+                (4, 8),
+                (5, 8),
+                (6, 8),
+                (8, 1),
+                (8, 2),
+                (8, 3),
+                (8, 4),
+            ] {
+                let limits = Limits {
+                    max_list_len: entries,
+                    max_json_depth: depth,
+                    ..Limits::default()
+                };
+                for need_header in [false, true] {
+                    let fast = read(schema, &text, &limits, need_header);
+                    let full = crate::submission::parse_json_with(&text, &limits)
+                        .ok()
+                        .and_then(|v| {
+                            read_value(schema, &v, &limits, need_header)
+                                .and_then(conclude)
+                                .ok()
+                        });
+                    if let Some(a) = &fast {
+                        assert!(
+                            full.as_ref()
+                                .is_some_and(|b| a == b && a.warnings.is_empty()),
+                            "{text}: read fast, not so in full ({entries}, {depth})"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

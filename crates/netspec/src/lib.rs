@@ -733,45 +733,64 @@ impl Spec {
         ))
     }
 
-    /// NS0215 warnings for the answered top-level questions asked of the
-    /// other respondent than `respondent` (their answers are not read).
+    /// NS0215 warnings for the answered questions asked of the other
+    /// respondent than `respondent` (their answers are not read): each
+    /// answered input outside groups, each inside a group.
     fn other_respondent(
         &self,
         sub: &submission::Submission,
         respondent: ir::Respondent,
     ) -> Vec<Diagnostic> {
-        let Some(root) = self.checked.schema.records.first() else {
-            return Vec::new();
+        let mut out = Vec::new();
+        self.other_respondent_in(sub, 0, &sub.root, respondent, &mut out);
+        out
+    }
+
+    fn other_respondent_in(
+        &self,
+        sub: &submission::Submission,
+        rid: ir::RecordId,
+        rec: &submission::Record,
+        respondent: ir::Respondent,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let Some(schema) = self.checked.schema.records.get(rid) else {
+            return;
         };
         let from = match respondent {
             ir::Respondent::Provider => "a provider's",
             ir::Respondent::Network => "the network's",
         };
-        root.fields
-            .iter()
-            .enumerate()
-            .filter(|(k, f)| f.respondent != respondent && sub.answer(&sub.root, *k).is_some())
-            .take(limits::MAX_DIAGNOSTICS)
-            .map(|(_, f)| {
-                Diagnostic::warning(
-                    Code::OtherRespondent,
-                    format!(
-                        "`{}` ({}) is asked of the {}, so it is ignored in {from} submission",
-                        f.name,
-                        f.question,
-                        match f.respondent {
-                            ir::Respondent::Provider => "provider",
-                            ir::Respondent::Network => "network",
-                        }
-                    ),
-                )
-                .at_path(f.pointer.clone())
-                .with_help(format!(
-                    "answer it in the {} submission, or leave it out of this one",
-                    f.respondent.as_str()
-                ))
-            })
-            .collect()
+        for (k, f) in schema.fields.iter().enumerate() {
+            if out.len() >= limits::MAX_DIAGNOSTICS {
+                return;
+            }
+            match (sub.answer(rec, k), &f.kind) {
+                (None, _) => {}
+                (Some(submission::Stored::Group(g)), ir::FieldKind::Group { record }) => {
+                    self.other_respondent_in(sub, *record, g, respondent, out);
+                }
+                (Some(_), _) if f.respondent != respondent => {
+                    let path = format!("{}/{}", sub.pointer(rec), f.name);
+                    out.push(
+                        Diagnostic::warning(
+                            Code::OtherRespondent,
+                            format!(
+                                "{path} ({}) is asked of the {}, so it is ignored in {from} submission",
+                                f.question,
+                                f.respondent.as_str()
+                            ),
+                        )
+                        .at_path(path)
+                        .with_help(format!(
+                            "answer it in the {} submission, or leave it out of this one",
+                            f.respondent.as_str()
+                        )),
+                    );
+                }
+                _ => {}
+            }
+        }
     }
 
     /// The questions a provider answers, grouped as the form shows them.

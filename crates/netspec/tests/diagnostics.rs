@@ -1400,6 +1400,60 @@ fn submission_diagnostics() {
     run_all(SUB_CASES, |c| c.name, |c| check_sub_case(&spec, c));
 }
 
+/// A spec with questions for each respondent and answers bounded by others.
+const RESPONDENT_SPEC: &str = r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  units: list min 1 "Critical care units" {
+    name: text "Unit name"
+    shifts_total: int min 0 "How many nursing shifts were there?" unit "shifts"
+    shifts_with_coordinator: int min 0 max shifts_total "Of those shifts, how many had a coordinator?" unit "shifts"
+  }
+}
+inputs "Network governance" respondent network {
+  network.hosting_agreement: bool "Is there a signed hosting agreement?"
+}
+area workforce {
+  requirement WF-01 should "A coordinator on every shift" {
+    all u in units: u.shifts_with_coordinator >= u.shifts_total
+  }
+}
+area collaboration {
+  requirement CO-01 must "Hosted" {
+    respondent network
+    network.hosting_agreement
+  }
+}
+"#;
+
+/// Submission cases against [`RESPONDENT_SPEC`].
+const RESPONDENT_SUB_CASES: &[SubCase] = &[
+    SubCase {
+        name: "NS0215_other_respondent",
+        code: "NS0215",
+        path: "/network/hosting_agreement",
+        severity: Severity::Warning,
+        json: r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "units": [{"name": "A", "shifts_total": 10, "shifts_with_coordinator": 10}], "network": {"hosting_agreement": true}}"#,
+    },
+    SubCase {
+        name: "NS0216_broken_relation",
+        code: "NS0216",
+        path: "/units/1/shifts_with_coordinator",
+        severity: Severity::Error,
+        json: r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "units": [{"name": "A", "shifts_total": 10, "shifts_with_coordinator": 10}, {"name": "B", "shifts_total": 730, "shifts_with_coordinator": 740}]}"#,
+    },
+];
+
+#[test]
+fn respondent_and_relation_diagnostics() {
+    let spec = Spec::compile(ROOT, &Sources::single(ROOT, RESPONDENT_SPEC))
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    run_all(
+        RESPONDENT_SUB_CASES,
+        |c| c.name,
+        |c| check_sub_case(&spec, c),
+    );
+}
+
 /// A spec with date rules and a submission without a header, evaluated as
 /// unattributed without `as_of`: no assessment date (NS0208), with the
 /// unattributed warning (NS0217) beside it.
@@ -1727,20 +1781,10 @@ fn limit_submission_diagnostics() {
 const OPTION_CASES: &[&str] = &["NS0208", "NS0217"];
 
 /// Codes no input can produce, with the reason. Keep this empty if you can.
-const UNPRODUCIBLE: &[(&str, &str)] = &[
-    (
-        "NS0107",
-        "reserved: the bundled specs' tests fail a requirement without basis",
-    ),
-    (
-        "NS0215",
-        "needs `respondent` clauses: snapshot in netspec's submission.rs unit tests for now",
-    ),
-    (
-        "NS0216",
-        "needs input relations: snapshot in netspec's submission.rs unit tests for now",
-    ),
-];
+const UNPRODUCIBLE: &[(&str, &str)] = &[(
+    "NS0107",
+    "reserved: the bundled specs' tests fail a requirement without basis",
+)];
 
 #[test]
 fn every_code_has_a_case() {
@@ -1751,6 +1795,7 @@ fn every_code_has_a_case() {
         .chain(LIMIT_SPEC_CASES.iter().map(|c| c.code))
         .chain(LIMIT_SUB_CASES.iter().map(|c| c.code))
         .chain(OPTION_CASES.iter().copied())
+        .chain(RESPONDENT_SUB_CASES.iter().map(|c| c.code))
         .collect();
     let all: BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
     let excused: BTreeSet<&str> = UNPRODUCIBLE.iter().map(|(c, _)| *c).collect();

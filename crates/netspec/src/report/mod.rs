@@ -946,12 +946,12 @@ impl Report<'_> {
                     Outcome::NotMet => {
                         // conditions that held (the `if` side of an `implies`) are in the JSON report
                         for c in r.explanation.iter().filter(|c| !c.held) {
-                            let _ = writeln!(s, "{INDENT}{}", check_text(c));
+                            write_check(&mut s, INDENT, "", c);
                         }
                     }
                     Outcome::NotApplicable => {
                         for c in &r.explanation {
-                            let _ = writeln!(s, "{INDENT}not applicable: {}", check_text(c));
+                            write_check(&mut s, INDENT, "not applicable: ", c);
                         }
                     }
                     _ => {}
@@ -986,12 +986,15 @@ impl Report<'_> {
     }
 }
 
-/// One check of an explanation as a line: `element: message`.
-fn check_text(c: &Check) -> String {
-    match &c.element {
-        Some(e) => format!("{e}: {}", c.message),
-        None => c.message.clone(),
-    }
+/// One check of an explanation: `element: message` on a line after
+/// `indent` and `prefix` (the element as the explanation names it for
+/// people, when it names one), then what would make it pass, one
+/// "to pass: …" line each.
+fn write_check(s: &mut String, indent: &str, prefix: &str, c: &Check) {
+    let _ = match &c.element {
+        Some(e) => writeln!(s, "{indent}{prefix}{e}: {}", c.message),
+        None => writeln!(s, "{indent}{prefix}{}", c.message),
+    };
 }
 
 /// A requirement's level with the basis of its threshold, in words:
