@@ -1,13 +1,16 @@
-//! The bundled network specifications: each one compiles cleanly, covers all
-//! seven areas, has its four examples, passes its own tests with full
-//! coverage, and its examples are valid against its JSON Schema. The table in
-//! `specs/README.md` must match the specs.
+//! The bundled network specifications: each one compiles cleanly (no
+//! warnings: an `all` over a list that may be empty is NS0108), covers all
+//! seven areas, has its provider and network examples, passes its own tests
+//! with full coverage, and its examples are valid against its JSON Schema.
+//! Every requirement states its basis and its source, and no `must` rests on
+//! an estimate. The tables in `specs/README.md` are generated from the
+//! compiled specs and must match them.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 
-use netspec::ir::AREAS;
+use netspec::ir::{Basis, Respondent, AREAS};
 use netspec::syntax::ast::Level;
 use netspec::{EvalOptions, Spec};
 
@@ -39,11 +42,15 @@ fn compile(path: &Path) -> Spec {
         .unwrap_or_else(|e| panic!("{name} does not compile:\n{}", e.render()))
 }
 
-const EXAMPLES: [&str; 4] = [
+/// Provider examples, then network examples (a network submission answers
+/// the network's duties: the shared GOV-* ones and any of the network's own).
+const EXAMPLES: [&str; 6] = [
     "compliant",
     "partly_compliant",
     "non_compliant",
     "half_filled",
+    "network_compliant",
+    "network_non_compliant",
 ];
 
 #[test]
@@ -76,18 +83,10 @@ fn every_spec_is_clean_complete_and_covered() {
     for path in spec_files() {
         let spec = compile(&path);
         let id = spec.id().to_string();
-        // NS0108 (`all` over a list that may be empty) is new with issue 12;
-        // the bundled specs are revised against it in the next issue
-        let warnings: Vec<netspec::Diagnostic> = spec
-            .warnings()
-            .iter()
-            .filter(|d| d.code != netspec::Code::EmptyList)
-            .cloned()
-            .collect();
         assert!(
-            warnings.is_empty(),
+            spec.warnings().is_empty(),
             "{id} has warnings:\n{}",
-            spec.render(&warnings)
+            spec.render(spec.warnings())
         );
         let reqs = &spec.checked().requirements;
         for (i, (area, _)) in AREAS.iter().enumerate() {
@@ -153,9 +152,9 @@ fn every_spec_is_clean_complete_and_covered() {
                 report.warnings
             );
             let want = match ex {
-                "compliant" => "green",
+                "compliant" | "network_compliant" => "green",
                 "partly_compliant" => "amber",
-                "non_compliant" => "red",
+                "non_compliant" | "network_non_compliant" => "red",
                 _ => "incomplete",
             };
             assert_eq!(report.overall.rating.as_str(), want, "{id}: {rel}");
@@ -185,8 +184,8 @@ fn examples_are_valid_against_their_json_schema_and_a_broken_one_is_not() {
                 "{rel} is not valid against the schema of {id}: {errors:?}"
             );
         }
-        // the same submission with a wrong-typed answer and a bad enum value is rejected
-        let rel = format!("specs/examples/{id}/compliant.json");
+        // the network example is valid with its header
+        let rel = format!("specs/examples/{id}/network_compliant.json");
         let mut value: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(repo().join(&rel)).unwrap()).unwrap();
         let valid = with_header(value.clone());
@@ -211,8 +210,9 @@ fn examples_are_valid_against_their_json_schema_and_a_broken_one_is_not() {
         for p in ["/header/organisation/ods_code", "/header/period/end"] {
             assert!(errors.contains(&p.to_string()), "{id}: {p} {errors:?}");
         }
+        // and with a wrong-typed answer and a malformed period end it is not
         value["network"]["board"]["member_organisations"] = serde_json::json!("twelve");
-        value["assessed_on"] = serde_json::json!("30/06/2025");
+        value["header"]["period"]["end"] = serde_json::json!("30/06/2025");
         let errors: Vec<String> = validator
             .iter_errors(&value)
             .map(|e| e.instance_path().to_string())
@@ -222,7 +222,7 @@ fn examples_are_valid_against_their_json_schema_and_a_broken_one_is_not() {
             "{id}: {errors:?}"
         );
         assert!(
-            errors.contains(&"/assessed_on".to_string()),
+            errors.contains(&"/header/period/end".to_string()),
             "{id}: {errors:?}"
         );
         // and the engine agrees
@@ -255,45 +255,190 @@ fn with_header(mut value: serde_json::Value) -> serde_json::Value {
     value
 }
 
-/// The table in specs/README.md, computed from the specs.
-fn table() -> String {
-    let mut out = String::from(
-        "| spec | SD | RE | WF | QU | CO | TR | PH | total | network-specific | must | should | may | tests |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
-    );
+#[test]
+fn every_requirement_has_a_basis_and_a_ref_and_no_must_rests_on_an_estimate() {
+    let mut problems = Vec::new();
     for path in spec_files() {
         let spec = compile(&path);
-        let reqs = &spec.checked().requirements;
-        let per_area: Vec<String> = (0..AREAS.len())
-            .map(|i| reqs.iter().filter(|r| r.area == i).count().to_string())
-            .collect();
-        let level = |l: Level| reqs.iter().filter(|r| r.level == l).count();
-        let own = reqs.iter().filter(|r| !r.id.starts_with("GOV-")).count();
-        out.push_str(&format!(
-            "| [{id}]({id}.netspec) | {} | {} | {own} | {} | {} | {} | {} |\n",
-            per_area.join(" | "),
-            reqs.len(),
-            level(Level::Must),
-            level(Level::Should),
-            level(Level::May),
-            spec.checked().tests.len(),
-            id = spec.id(),
-        ));
+        let id = spec.id().to_string();
+        for r in &spec.checked().requirements {
+            match r.basis {
+                None => problems.push(format!("{id}: {} has no basis", r.id)),
+                Some(Basis::Estimate) if r.level == Level::Must => problems.push(format!(
+                    "{id}: {} is a must whose basis is an estimate (at most a should)",
+                    r.id
+                )),
+                Some(_) => {}
+            }
+            if r.reference.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                problems.push(format!("{id}: {} has no ref", r.id));
+            }
+        }
+        // an `all` over a list that may be empty, with no `applies when`
+        // excluding the empty case, is the checker's NS0108; a must on an
+        // estimate is NS0106
+        for w in spec.warnings() {
+            let code = w.code.as_str();
+            if code == "NS0108" || code == "NS0106" {
+                problems.push(format!("{id}: {code} {}", w.message));
+            }
+        }
     }
-    out
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
-fn specs_readme_table_matches_the_specs() {
-    let readme = std::fs::read_to_string(repo().join("specs/README.md")).unwrap();
-    let start = readme
-        .find("<!-- table:start -->\n")
-        .expect("table start marker")
-        + "<!-- table:start -->\n".len();
-    let end = readme.find("<!-- table:end -->").expect("table end marker");
-    let expected = table();
-    assert_eq!(
-        &readme[start..end],
-        expected,
-        "specs/README.md table is out of date; it should read:\n{expected}"
+fn every_spec_has_network_duties_and_the_shared_ones_are_the_networks() {
+    for path in spec_files() {
+        let spec = compile(&path);
+        let id = spec.id().to_string();
+        let reqs = &spec.checked().requirements;
+        assert!(
+            reqs.iter().any(|r| r.respondent == Respondent::Network),
+            "{id}: no network requirement"
+        );
+        assert!(
+            reqs.iter()
+                .filter(|r| r.id.starts_with("GOV-"))
+                .all(|r| r.respondent == Respondent::Network),
+            "{id}: a shared GOV-* duty is not the network's"
+        );
+    }
+}
+
+/// Counts per spec, read from the compiled spec.
+struct Counts {
+    id: String,
+    per_area: Vec<usize>,
+    total: usize,
+    provider: usize,
+    network: usize,
+    /// [level][basis]: level must/should/may, basis standard/derived/estimate/none
+    by_level_basis: [[usize; 4]; 3],
+    tests: usize,
+}
+
+fn counts(path: &Path) -> Counts {
+    let spec = compile(path);
+    let reqs = &spec.checked().requirements;
+    let mut by_level_basis = [[0usize; 4]; 3];
+    for r in reqs {
+        let l = match r.level {
+            Level::Must => 0,
+            Level::Should => 1,
+            Level::May => 2,
+        };
+        let b = match r.basis {
+            Some(Basis::Standard) => 0,
+            Some(Basis::Derived) => 1,
+            Some(Basis::Estimate) => 2,
+            None => 3,
+        };
+        by_level_basis[l][b] += 1;
+    }
+    Counts {
+        id: spec.id().to_string(),
+        per_area: (0..AREAS.len())
+            .map(|i| reqs.iter().filter(|r| r.area == i).count())
+            .collect(),
+        total: reqs.len(),
+        provider: reqs
+            .iter()
+            .filter(|r| r.respondent == Respondent::Provider)
+            .count(),
+        network: reqs
+            .iter()
+            .filter(|r| r.respondent == Respondent::Network)
+            .count(),
+        by_level_basis,
+        tests: spec.checked().tests.len(),
+    }
+}
+
+/// The tables in specs/README.md, computed from the specs: requirements by
+/// area and respondent, then by level and basis.
+fn tables() -> (String, String) {
+    let all: Vec<Counts> = spec_files().iter().map(|p| counts(p)).collect();
+    let mut areas = String::from(
+        "| spec | SD | RE | WF | QU | CO | TR | PH | total | provider | network | tests |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
+    for c in &all {
+        let per_area: Vec<String> = c.per_area.iter().map(|n| n.to_string()).collect();
+        areas.push_str(&format!(
+            "| [{id}]({id}.netspec) | {} | {} | {} | {} | {} |\n",
+            per_area.join(" | "),
+            c.total,
+            c.provider,
+            c.network,
+            c.tests,
+            id = c.id,
+        ));
+    }
+    let mut basis = String::from(
+        "| spec | must: standard | must: derived | must: estimate | should: standard | should: derived | should: estimate | may: standard | may: derived | may: estimate | no basis |\n|---|---|---|---|---|---|---|---|---|---|---|\n",
+    );
+    for c in &all {
+        let mut cells = Vec::new();
+        for l in 0..3 {
+            for b in 0..3 {
+                cells.push(c.by_level_basis[l][b].to_string());
+            }
+        }
+        let none: usize = (0..3).map(|l| c.by_level_basis[l][3]).sum();
+        basis.push_str(&format!(
+            "| [{id}]({id}.netspec) | {} | {none} |\n",
+            cells.join(" | "),
+            id = c.id,
+        ));
+    }
+    (areas, basis)
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let s = text
+        .find(start)
+        .unwrap_or_else(|| panic!("specs/README.md: no {start}"))
+        + start.len();
+    let e = text[s..]
+        .find(end)
+        .unwrap_or_else(|| panic!("specs/README.md: no {end}"))
+        + s;
+    &text[s..e]
+}
+
+#[test]
+fn specs_readme_tables_match_the_specs() {
+    let readme = std::fs::read_to_string(repo().join("specs/README.md")).unwrap();
+    let (areas, basis) = tables();
+    assert_eq!(
+        between(
+            &readme,
+            "<!-- table:areas:start -->\n",
+            "<!-- table:areas:end -->"
+        ),
+        areas,
+        "specs/README.md table of areas is out of date; it should read:\n{areas}"
+    );
+    assert_eq!(
+        between(
+            &readme,
+            "<!-- table:basis:start -->\n",
+            "<!-- table:basis:end -->"
+        ),
+        basis,
+        "specs/README.md table of levels and bases is out of date; it should read:\n{basis}"
+    );
+}
+
+#[test]
+fn specs_readme_has_a_note_for_every_network() {
+    let readme = std::fs::read_to_string(repo().join("specs/README.md")).unwrap();
+    let notes = between(&readme, "<!-- notes:start -->\n", "<!-- notes:end -->");
+    for path in spec_files() {
+        let id = compile(&path).id().to_string();
+        assert!(
+            notes.contains(&format!("### {id}\n")),
+            "specs/README.md has no note for {id} (a `### {id}` heading between the notes markers)"
+        );
+    }
 }

@@ -202,7 +202,7 @@ fn a_bad_line_is_reported_on_its_line_and_the_rest_are_evaluated() {
     let dir = temp_dir("bad");
     let mut lines = submissions(6);
     lines[1] = "{\"units\": [".to_string(); // not JSON
-    lines[3] = r#"{"units": [{"funded_beds": "ten"}], "header": {"respondent": "provider", "organisation": {"ods_code": "RXA", "name": "Eastmoor Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}}"#.to_string();
+    lines[3] = r#"{"units": [{"l3_beds": "ten"}], "header": {"respondent": "provider", "organisation": {"ods_code": "RXA", "name": "Eastmoor Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}}"#.to_string();
     // a blank line is skipped, and does not shift the line numbers
     let text = format!("{}\n\n{}\n", lines[..3].join("\n"), lines[3..].join("\n"));
     let file = dir.join("subs.jsonl");
@@ -226,7 +226,7 @@ fn a_bad_line_is_reported_on_its_line_and_the_rest_are_evaluated() {
     // input line 5 (after the blank line 4): a wrong type, with its pointer
     assert_eq!(got[3]["line"], 5);
     assert_eq!(got[3]["diagnostics"][0]["code"], "NS0201");
-    assert_eq!(got[3]["diagnostics"][0]["path"], "/units/0/funded_beds");
+    assert_eq!(got[3]["diagnostics"][0]["path"], "/units/0/l3_beds");
     for i in [0, 2, 4, 5] {
         let (one, _) = single(&dir, i, &lines[i], &[]);
         assert_eq!(got[i], one, "line {i}");

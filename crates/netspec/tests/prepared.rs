@@ -134,7 +134,7 @@ fn ingest_reports_the_same_errors_as_evaluate_str() -> Result<(), String> {
     for bad in [
         "{".to_string(),
         "[]".to_string(),
-        format!(r#"{{{HEADER}, "units": [{{"funded_beds": "ten"}}]}}"#),
+        format!(r#"{{{HEADER}, "units": [{{"l3_beds": "ten"}}]}}"#),
         format!(r#"{{{HEADER}, "assessed_on": "2025-02-30"}}"#),
         format!(r#"{{{HEADER}, "units": [{{"unit_type": "Combined"}}], "unit_count": 3}}"#),
         r#"{"header": {"respondent": "provider"}}"#.to_string(),
@@ -152,7 +152,7 @@ fn ingest_reports_the_same_errors_as_evaluate_str() -> Result<(), String> {
         assert_eq!(a, b, "{bad}");
     }
     // without a header, evaluation (which needs one) says so beside the rest
-    let bad = r#"{"units": [{"funded_beds": "ten"}]}"#;
+    let bad = r#"{"units": [{"l3_beds": "ten"}]}"#;
     let read = spec
         .ingest_str(bad)
         .map(|_| ())
