@@ -231,10 +231,14 @@ impl<'a> Printer<'a> {
             }
             Item::Use(s) => self.line(0, &format!("use {}", quote(&s.value))),
             Item::Inputs(b) => {
-                let head = match &b.title {
-                    Some(t) => format!("inputs {} {{", quote(&t.value)),
-                    None => "inputs {".to_string(),
+                let mut head = match &b.title {
+                    Some(t) => format!("inputs {} ", quote(&t.value)),
+                    None => "inputs ".to_string(),
                 };
+                if let Some(r) = &b.respondent {
+                    head.push_str(&format!("respondent {} ", r.name));
+                }
+                head.push('{');
                 self.line(0, &head);
                 self.decls(&b.decls, 1);
                 self.close(0, b.span.end, b.decls.last().map(|d| d.span.end));
@@ -293,6 +297,9 @@ impl<'a> Printer<'a> {
                             self.line(1, &format!("given file {}", quote(&f.value)))
                         }
                         TestClause::AssessedOn(d, _) => self.line(1, &format!("assessed_on {d}")),
+                        TestClause::Respondent(r) => {
+                            self.line(1, &format!("respondent {}", r.name))
+                        }
                         TestClause::ExpectOverall(r) => {
                             self.line(1, &format!("expect overall {}", r.name))
                         }
@@ -338,6 +345,10 @@ impl<'a> Printer<'a> {
                 head.push_str("group");
                 Some(f)
             }
+            TypeKind::Checklist(_) => {
+                head.push_str("checklist");
+                None
+            }
         };
         for c in &ty.constraints {
             head.push_str(if c.is_max { " max " } else { " min " });
@@ -345,10 +356,44 @@ impl<'a> Printer<'a> {
         }
         head.push(' ');
         head.push_str(&quote(&ty.question.value));
-        let attrs: Vec<String> = [("help", &ty.help), ("unit", &ty.unit)]
-            .iter()
-            .filter_map(|(k, v)| v.as_ref().map(|s| format!("{k} {}", quote(&s.value))))
-            .collect();
+        let mut attrs: Vec<String> = [
+            ("help", &ty.help),
+            ("unit", &ty.unit),
+            ("label", &ty.label),
+            ("item", &ty.item),
+        ]
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|s| format!("{k} {}", quote(&s.value))))
+        .collect();
+        match &ty.period {
+            Some(Period::Assessment(_)) => attrs.push("period assessment".into()),
+            Some(Period::Rolling(n, u, _)) => attrs.push(format!("period {n} {u}")),
+            None => {}
+        }
+        if let TypeKind::Checklist(items) = &ty.kind {
+            if attrs.is_empty() {
+                self.line(indent, &format!("{head} {{"));
+            } else {
+                self.line(indent, &head);
+                for a in &attrs {
+                    self.line(indent + 1, a);
+                }
+                self.line(indent, "{");
+            }
+            let mut prev: Option<u32> = None;
+            for i in items {
+                self.separate(prev, i.name.span.start, false);
+                self.leading_comments(i.name.span.start, indent + 1, prev);
+                self.line(
+                    indent + 1,
+                    &format!("{} {}", i.name.name, quote(&i.text.value)),
+                );
+                self.trailing_comment(i.text.span.end);
+                prev = Some(i.text.span.end);
+            }
+            self.close(indent, d.span.end, prev);
+            return;
+        }
         match fields {
             None => {
                 self.line(indent, &head);
@@ -398,9 +443,12 @@ impl<'a> Printer<'a> {
                     let text = self.expr_block(e, 2, 0);
                     self.line(2, &text);
                 }
-                Clause::Evidence(k, d) => {
-                    self.line(2, &format!("evidence {} {}", k.name, quote(&d.value)))
+                Clause::Evidence(k, d, required) => {
+                    let tail = if required.is_some() { " required" } else { "" };
+                    self.line(2, &format!("evidence {} {}{tail}", k.name, quote(&d.value)))
                 }
+                Clause::Basis(b) => self.line(2, &format!("basis {}", b.name)),
+                Clause::Respondent(b) => self.line(2, &format!("respondent {}", b.name)),
                 Clause::Ref(s) => self.line(2, &format!("ref {}", quote(&s.value))),
                 Clause::Help(s) => self.line(2, &format!("help {}", quote(&s.value))),
             }
@@ -874,7 +922,8 @@ fn item_span(i: &Item) -> Span {
 fn clause_span(c: &Clause) -> Span {
     match c {
         Clause::Applies(e) | Clause::Rule(e) => e.span,
-        Clause::Evidence(k, d) => k.span.to(d.span),
+        Clause::Evidence(k, d, r) => k.span.to(r.unwrap_or(d.span)),
+        Clause::Basis(b) | Clause::Respondent(b) => b.span,
         Clause::Ref(s) | Clause::Help(s) => s.span,
     }
 }
@@ -885,7 +934,7 @@ fn test_clause_span(c: &TestClause) -> Span {
         | TestClause::AssessedOn(_, s)
         | TestClause::ExpectRequirement(_, _, s) => *s,
         TestClause::GivenFile(f) => f.span,
-        TestClause::ExpectOverall(r) => r.span,
+        TestClause::ExpectOverall(r) | TestClause::Respondent(r) => r.span,
         TestClause::ExpectArea(a, r) => a.span.to(r.span),
     }
 }

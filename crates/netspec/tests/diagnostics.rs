@@ -893,6 +893,213 @@ area workforce {
 "#,
         )],
     },
+    SpecCase {
+        name: "NS0028_wrong_respondent",
+        code: "NS0028",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+inputs "Network governance" respondent network {
+  network.hosting_agreement: bool "Does the network have a signed hosting agreement?"
+}
+area collaboration {
+  requirement CO-01 must "The network is hosted" {
+    ⸢network.hosting_agreement⸣
+  }
+  requirement CO-02 should "Beds are funded" {
+    beds >= 1
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0028_wrong_respondent_through_definition",
+        code: "NS0028",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+inputs "Network governance" respondent network {
+  network.hosting_agreement: bool "Does the network have a signed hosting agreement?"
+}
+let hosted = network.hosting_agreement and true
+area collaboration {
+  requirement CO-01 must "Beds in a hosted network" {
+    ⸢hosted⸣ and beds >= 1
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0106_must_on_estimate",
+        code: "NS0106",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "At least six beds" {
+    beds >= 6
+    basis ⸢estimate⸣
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0108_empty_list",
+        code: "NS0108",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Standards" {
+  standards: list "Which standards does the service meet?" {
+    name: text "Standard"
+    met: bool "Met?"
+  }
+}
+area quality {
+  requirement QU-01 must "Every standard is met" {
+    ⸢all s in standards: s.met⸣
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0108_empty_nested_list",
+        code: "NS0108",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Units" {
+  units: list min 1 "Units" {
+    name: text "Unit name"
+    audits: list "Audits of the unit" {
+      done: bool "Done?"
+    }
+  }
+}
+area quality {
+  requirement QU-01 must "Every audit is done" {
+    applies when len(units) > 0
+    all u in units: ⸢all a in u.audits: a.done⸣
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0018_relation_of_another_kind",
+        code: "NS0018",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  occupancy: percent "Bed occupancy"
+  beds_open: int min 0 ⸢max occupancy⸣ "Beds open"
+}
+area resources {
+  requirement RE-01 must "Beds open" {
+    beds_open >= 1 and occupancy <= 85%
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0018_relation_of_another_unit",
+        code: "NS0018",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Units" {
+  units: list min 1 "Units" {
+    name: text "Unit name"
+    shifts_total: int min 0 "How many nursing shifts were there?" unit "shifts"
+    shifts_with_coordinator: int min 0 ⸢max shifts_total⸣ "Of those, how many had a coordinator?" unit "hours"
+  }
+}
+area workforce {
+  requirement WF-01 must "A coordinator on every shift" {
+    all u in units: u.shifts_with_coordinator >= u.shifts_total
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0018_relation_cycle",
+        code: "NS0018",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  a: int max b "A"
+  b: int ⸢max a⸣ "B"
+}
+area resources {
+  requirement RE-01 must "A and B" {
+    a + b >= 1
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0018_item_not_a_list",
+        code: "NS0018",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds" item ⸢"bed"⸣
+}
+area resources {
+  requirement RE-01 must "Beds" {
+    beds >= 1
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0002_unknown_bound",
+        code: "NS0002",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  shifts_total: int min 0 "How many nursing shifts were there?"
+  shifts_with_coordinator: int min 0 max ⸢shift_total⸣ "Of those, how many had a coordinator?"
+}
+area workforce {
+  requirement WF-01 must "A coordinator on every shift" {
+    shifts_with_coordinator >= shifts_total
+  }
+}
+"#,
+        )],
+    },
 ];
 
 /// 130 nested brackets: deeper than the engine accepts.
@@ -1440,7 +1647,34 @@ fn limit_submission_diagnostics() {
 // ------------------------------------------------------------------ coverage
 
 /// Codes no input can produce, with the reason. Keep this empty if you can.
-const UNPRODUCIBLE: &[(&str, &str)] = &[];
+const UNPRODUCIBLE: &[(&str, &str)] = &[
+    (
+        "NS0107",
+        "reserved: the bundled specs' tests fail a requirement without basis",
+    ),
+    (
+        "NS0211",
+        "not emitted yet: the submission header is being read",
+    ),
+    (
+        "NS0212",
+        "not emitted yet: the submission header is being read",
+    ),
+    (
+        "NS0213",
+        "not emitted yet: the submission header is being read",
+    ),
+    (
+        "NS0214",
+        "not emitted yet: the submission header is being read",
+    ),
+    ("NS0215", "not emitted yet: respondents are being read"),
+    ("NS0216", "not emitted yet: relations are being read"),
+    (
+        "NS0217",
+        "not emitted yet: the submission header is being read",
+    ),
+];
 
 #[test]
 fn every_code_has_a_case() {
