@@ -1214,14 +1214,14 @@ const SUB_CASES: &[SubCase] = &[
         code: "NS0201",
         path: "/beds",
         severity: Severity::Error,
-        json: r#"{"assessed_on": "2025-06-30", "beds": "ten"}"#,
+        json: r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "beds": "ten"}"#,
     },
     SubCase {
         name: "NS0201_submission_type_in_list",
         code: "NS0201",
         path: "/units/1/occupancy",
         severity: Severity::Error,
-        json: r#"{"assessed_on": "2025-06-30",
+        json: r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"},
                   "units": [{"name": "A", "occupancy": 80}, {"name": "B", "occupancy": "high"}]}"#,
     },
     SubCase {
@@ -1229,42 +1229,42 @@ const SUB_CASES: &[SubCase] = &[
         code: "NS0202",
         path: "/beds",
         severity: Severity::Error,
-        json: r#"{"assessed_on": "2025-06-30", "beds": 101}"#,
+        json: r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "beds": 101}"#,
     },
     SubCase {
         name: "NS0202_not_whole",
         code: "NS0202",
         path: "/beds",
         severity: Severity::Error,
-        json: r#"{"assessed_on": "2025-06-30", "beds": 2.5}"#,
+        json: r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "beds": 2.5}"#,
     },
     SubCase {
         name: "NS0202_list_too_short",
         code: "NS0202",
         path: "/units",
         severity: Severity::Error,
-        json: r#"{"assessed_on": "2025-06-30", "units": []}"#,
+        json: r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "units": []}"#,
     },
     SubCase {
         name: "NS0203_submission_date",
         code: "NS0203",
         path: "/reviewed_on",
         severity: Severity::Error,
-        json: r#"{"assessed_on": "2025-06-30", "reviewed_on": "2025-02-30"}"#,
+        json: r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "reviewed_on": "2025-02-30"}"#,
     },
     SubCase {
         name: "NS0204_submission_enum",
         code: "NS0204",
         path: "/provider/role",
         severity: Severity::Error,
-        json: r#"{"assessed_on": "2025-06-30", "provider": {"role": "Level3_unit"}}"#,
+        json: r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "provider": {"role": "Level3_unit"}}"#,
     },
     SubCase {
         name: "NS0205_unknown_field",
         code: "NS0205",
         path: "/bedz",
         severity: Severity::Warning,
-        json: r#"{"assessed_on": "2025-06-30", "bedz": 10}"#,
+        json: r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "bedz": 10}"#,
     },
     SubCase {
         name: "NS0206_not_an_object",
@@ -1281,32 +1281,74 @@ const SUB_CASES: &[SubCase] = &[
         json: "{\"beds\": 10,\n \"units\": [}",
     },
     SubCase {
-        name: "NS0208_no_assessment_date",
-        code: "NS0208",
-        path: "/assessed_on",
+        name: "NS0211_missing_header",
+        code: "NS0211",
+        path: "/header",
         severity: Severity::Error,
         json: r#"{"beds": 10}"#,
+    },
+    SubCase {
+        name: "NS0212_bad_ods_code",
+        code: "NS0212",
+        path: "/header/organisation/ods_code",
+        severity: Severity::Error,
+        json: r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "rxx1234", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "beds": 10}"#,
+    },
+    SubCase {
+        name: "NS0213_period_ends_before_it_starts",
+        code: "NS0213",
+        path: "/header/period/end",
+        severity: Severity::Error,
+        json: r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2025-07-01", "end": "2024-06-30"}, "completed_by": "A. Example"}, "beds": 10}"#,
+    },
+    SubCase {
+        name: "NS0214_assessed_on_moved",
+        code: "NS0214",
+        path: "/assessed_on",
+        severity: Severity::Error,
+        json: r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "assessed_on": "2025-06-30", "beds": 10}"#,
+    },
+    SubCase {
+        name: "NS0203_header_bad_date",
+        code: "NS0203",
+        path: "/header/period/start",
+        severity: Severity::Error,
+        json: r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-02-30", "end": "2025-06-30"}, "completed_by": "A. Example"}, "beds": 10}"#,
+    },
+    SubCase {
+        name: "NS0201_header_field_missing",
+        code: "NS0201",
+        path: "/header/completed_by",
+        severity: Severity::Error,
+        json: r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}}, "beds": 10}"#,
+    },
+    SubCase {
+        name: "NS0204_header_unknown_respondent",
+        code: "NS0204",
+        path: "/header/respondent",
+        severity: Severity::Error,
+        json: r#"{"header": {"respondent": "commissioner", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "beds": 10}"#,
     },
     SubCase {
         name: "NS0209_malformed_evidence",
         code: "NS0209",
         path: "/evidence/WF-01",
         severity: Severity::Error,
-        json: r#"{"assessed_on": "2025-06-30", "evidence": {"WF-01": "rota.pdf"}}"#,
+        json: r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "evidence": {"WF-01": "rota.pdf"}}"#,
     },
     SubCase {
         name: "NS0210_duplicate_key",
         code: "NS0210",
         path: "/provider/role",
         severity: Severity::Error,
-        json: r#"{"assessed_on": "2025-06-30", "provider": {"role": "level3_unit", "role": "level2_unit"}}"#,
+        json: r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "provider": {"role": "level3_unit", "role": "level2_unit"}}"#,
     },
     SubCase {
         name: "NS0209_evidence_for_unknown_requirement",
         code: "NS0209",
         path: "/evidence/WF-02",
         severity: Severity::Warning,
-        json: r#"{"assessed_on": "2025-06-30", "evidence": {"WF-02": {"rota": "rota.pdf"}}}"#,
+        json: r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "evidence": {"WF-02": {"rota": "rota.pdf"}}}"#,
     },
 ];
 
@@ -1358,12 +1400,46 @@ fn submission_diagnostics() {
     run_all(SUB_CASES, |c| c.name, |c| check_sub_case(&spec, c));
 }
 
+/// A spec with date rules and a submission without a header, evaluated as
+/// unattributed without `as_of`: no assessment date (NS0208), with the
+/// unattributed warning (NS0217) beside it.
+#[test]
+fn unattributed_submission_without_a_date() {
+    let spec = Spec::compile(ROOT, &Sources::single(ROOT, SUBMISSION_SPEC)).unwrap();
+    let opts = EvalOptions {
+        unattributed: Some(netspec::ir::Respondent::Provider),
+        ..EvalOptions::default()
+    };
+    let err = spec.evaluate_str(r#"{"beds": 10}"#, &opts).unwrap_err();
+    let diags = err.diagnostics();
+    let rendered = spec.render(&diags);
+    assert_eq!(diags.len(), 1, "{rendered}");
+    assert_eq!(diags[0].code.as_str(), "NS0208", "{rendered}");
+    assert_eq!(diags[0].path.as_deref(), Some("/header/period/end"));
+    insta::with_settings!({omit_expression => true, prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("NS0208_no_assessment_date", rendered);
+    });
+    // with a date it is evaluated, and the report says it is unattributed
+    let dated = EvalOptions {
+        as_of: netspec::Date::parse("2025-06-30"),
+        ..opts
+    };
+    let report = spec.evaluate_str(r#"{"beds": 10}"#, &dated).unwrap();
+    let codes: Vec<&str> = report.warnings.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["NS0217"]);
+    assert_eq!(report.warnings[0].path.as_deref(), Some("/header"));
+    assert!(report.header.is_none());
+    insta::with_settings!({omit_expression => true, prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("NS0217_unattributed", spec.render(&report.warnings));
+    });
+}
+
 /// Several submission problems at once: every error, then the warnings, each
 /// with its pointer.
 #[test]
 fn submission_with_several_problems() {
     let spec = Spec::compile(ROOT, &Sources::single(ROOT, SUBMISSION_SPEC)).unwrap();
-    let json = r#"{"assessed_on": "2025-06-30", "beds": "ten", "reviewed_on": "30/06/2025",
+    let json = r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "beds": "ten", "reviewed_on": "30/06/2025",
                    "provider": {"role": "level3_unit", "size": "big"},
                    "units": [{"name": "A", "occupancy": 180}]}"#;
     let err = spec
@@ -1528,7 +1604,7 @@ const LIMIT_SUB_CASES: &[LimitSubCase] = &[
         limits: small_submission_limits,
         text: || {
             format!(
-                r#"{{"assessed_on": "2025-06-30", "units": [{}]}}"#,
+                r#"{{"header": {{"respondent": "provider", "organisation": {{"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}}, "period": {{"start": "2024-07-01", "end": "2025-06-30"}}, "completed_by": "A. Example"}}, "units": [{}]}}"#,
                 r#"{"name": "A unit with a long name"}, "#.repeat(8)
             )
             .into_bytes()
@@ -1568,7 +1644,7 @@ const LIMIT_SUB_CASES: &[LimitSubCase] = &[
             l
         },
         text: || {
-            br#"{"assessed_on": "2025-06-30", "beds": 10, "provider": {"role": "level3_unit"}, "reviewed_on": "2025-01-01", "units": [{"name": "A", "occupancy": 80}, {"name": "B", "occupancy": 90}]}"#.to_vec()
+            br#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "beds": 10, "provider": {"role": "level3_unit"}, "reviewed_on": "2025-01-01", "units": [{"name": "A", "occupancy": 80}, {"name": "B", "occupancy": 90}]}"#.to_vec()
         },
         also: &["NS0209"],
     },
@@ -1589,7 +1665,7 @@ const LIMIT_SUB_CASES: &[LimitSubCase] = &[
         limits: Limits::default,
         text: || {
             let units = vec![r#"{"name": "A", "occupancy": "high"}"#; 120].join(", ");
-            format!(r#"{{"units": [{units}]}}"#).into_bytes()
+            format!(r#"{{"header": {{"respondent": "provider", "organisation": {{"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}}, "period": {{"start": "2024-07-01", "end": "2025-06-30"}}, "completed_by": "A. Example"}}, "units": [{units}]}}"#).into_bytes()
         },
         also: &["NS0201"],
     },
@@ -1627,7 +1703,7 @@ fn check_limit_sub_case(case: &LimitSubCase) {
     // the same spec reads the next submission as usual
     assert!(spec
         .evaluate_str("{}", &EvalOptions::default())
-        .is_err_and(|e| e.diagnostics().iter().all(|d| d.code.as_str() == "NS0208")));
+        .is_err_and(|e| e.diagnostics().iter().all(|d| d.code.as_str() == "NS0211")));
     let shown = String::from_utf8_lossy(&text);
     let shown: String = shown.chars().take(300).collect();
     insta::with_settings!({
@@ -1646,6 +1722,10 @@ fn limit_submission_diagnostics() {
 
 // ------------------------------------------------------------------ coverage
 
+/// Codes with snapshot cases of their own that need evaluation options
+/// (`unattributed_submission_without_a_date`).
+const OPTION_CASES: &[&str] = &["NS0208", "NS0217"];
+
 /// Codes no input can produce, with the reason. Keep this empty if you can.
 const UNPRODUCIBLE: &[(&str, &str)] = &[
     (
@@ -1653,26 +1733,12 @@ const UNPRODUCIBLE: &[(&str, &str)] = &[
         "reserved: the bundled specs' tests fail a requirement without basis",
     ),
     (
-        "NS0211",
-        "not emitted yet: the submission header is being read",
+        "NS0215",
+        "needs `respondent` clauses: snapshot in netspec's submission.rs unit tests for now",
     ),
     (
-        "NS0212",
-        "not emitted yet: the submission header is being read",
-    ),
-    (
-        "NS0213",
-        "not emitted yet: the submission header is being read",
-    ),
-    (
-        "NS0214",
-        "not emitted yet: the submission header is being read",
-    ),
-    ("NS0215", "not emitted yet: respondents are being read"),
-    ("NS0216", "not emitted yet: relations are being read"),
-    (
-        "NS0217",
-        "not emitted yet: the submission header is being read",
+        "NS0216",
+        "needs input relations: snapshot in netspec's submission.rs unit tests for now",
     ),
 ];
 
@@ -1684,6 +1750,7 @@ fn every_code_has_a_case() {
         .chain(SUB_CASES.iter().map(|c| c.code))
         .chain(LIMIT_SPEC_CASES.iter().map(|c| c.code))
         .chain(LIMIT_SUB_CASES.iter().map(|c| c.code))
+        .chain(OPTION_CASES.iter().copied())
         .collect();
     let all: BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
     let excused: BTreeSet<&str> = UNPRODUCIBLE.iter().map(|(c, _)| *c).collect();
