@@ -1176,8 +1176,119 @@ mod tests {
         })
     }
 
+    /// One input declaration in source form, with the issue-12 attributes.
+    fn decl_text() -> impl Strategy<Value = String> {
+        let name = proptest::sample::select(&NAMES[..]);
+        let constraint = prop_oneof![
+            (any::<bool>(), 0u32..100)
+                .prop_map(|(mx, n)| format!("{} {n}", if mx { "max" } else { "min" })),
+            (
+                any::<bool>(),
+                name.clone(),
+                proptest::option::of(name.clone())
+            )
+                .prop_map(|(mx, a, b)| format!(
+                    "{} {a}{}",
+                    if mx { "max" } else { "min" },
+                    b.map(|b| format!(".{b}")).unwrap_or_default()
+                )),
+        ];
+        let attr = prop_oneof![
+            "[a-z \"]{0,6}".prop_map(|s| format!("help {}", quote(&s))),
+            "[a-z ]{0,6}".prop_map(|s| format!("unit {}", quote(&s))),
+            "[a-z ]{0,6}".prop_map(|s| format!("label {}", quote(&s))),
+            "[a-z ]{0,6}".prop_map(|s| format!("item {}", quote(&s))),
+            Just("period assessment".to_string()),
+            (1u32..24).prop_map(|n| format!("period {n} months")),
+        ];
+        let scalar = (
+            name.clone(),
+            proptest::collection::vec(constraint, 0..3),
+            proptest::collection::vec(attr.clone(), 0..4),
+        )
+            .prop_map(|(n, cs, attrs)| {
+                let mut s = format!("{n}: int");
+                for c in cs {
+                    s.push(' ');
+                    s.push_str(&c);
+                }
+                s.push_str(" \"Q?\"");
+                for a in attrs {
+                    s.push(' ');
+                    s.push_str(&a);
+                }
+                s
+            });
+        let checklist = (
+            name.clone(),
+            proptest::collection::vec(attr, 0..3),
+            proptest::collection::vec((name.clone(), "[a-z ]{0,8}"), 0..4),
+        )
+            .prop_map(|(n, attrs, items)| {
+                let mut s = format!("{n}: checklist \"Which?\"");
+                for a in attrs {
+                    s.push(' ');
+                    s.push_str(&a);
+                }
+                s.push_str(" {");
+                for (k, t) in items {
+                    s.push_str(&format!(" {k} {}", quote(&t)));
+                }
+                s.push_str(" }");
+                s
+            });
+        prop_oneof![
+            scalar.clone(),
+            checklist,
+            scalar.prop_map(|inner| format!("xs: list \"L\" item \"x\" {{ {inner} }}"))
+        ]
+    }
+
+    /// A requirement's clauses with `basis`, `respondent` and required evidence.
+    fn clauses_text() -> impl Strategy<Value = Vec<String>> {
+        let clause = prop_oneof![
+            proptest::sample::select(vec!["standard", "derived", "estimate"])
+                .prop_map(|b| format!("basis {b}")),
+            proptest::sample::select(vec!["provider", "network"])
+                .prop_map(|r| format!("respondent {r}")),
+            (proptest::sample::select(&NAMES[..]), any::<bool>()).prop_map(|(k, req)| format!(
+                "evidence {k} \"E\"{}",
+                if req { " required" } else { "" }
+            )),
+        ];
+        proptest::collection::vec(clause, 0..4)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn formatting_generated_inputs_and_clauses_round_trips(
+            decls in proptest::collection::vec(decl_text(), 1..4),
+            respondent in proptest::option::of(proptest::sample::select(vec!["provider", "network"])),
+            clauses in clauses_text(),
+            rule in expr(),
+            test_respondent in any::<bool>(),
+        ) {
+            let head = match respondent {
+                Some(r) => format!("inputs \"I\" respondent {r} {{"),
+                None => "inputs \"I\" {".to_string(),
+            };
+            let src = format!(
+                "spec g \"G\" {{ version \"1\" evidence \"required\" }}\n{head}\n  {}\n}}\narea quality {{\n  requirement Q-1 must \"t\" {{\n    {}\n    {}\n  }}\n}}\ntest \"t\" {{\n{}  given {{}}\n}}\n",
+                decls.join("\n  "),
+                clauses.join("\n    "),
+                expr_text(&rule),
+                if test_respondent { "  respondent network\n" } else { "" },
+            );
+            let before = parse_file(&src, FileId(0));
+            prop_assert!(before.is_ok(), "does not parse: {src}");
+            let before = before.unwrap();
+            let once = format_source(&src).unwrap();
+            prop_assert_eq!(&format_source(&once).unwrap(), &once);
+            let after = parse_file(&once, FileId(0)).unwrap();
+            prop_assert_eq!(without_spans(&before), without_spans(&after), "{}", once);
+        }
 
         #[test]
         fn printing_then_parsing_gives_the_same_tree(t in expr()) {

@@ -353,3 +353,78 @@ impl Checker<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use crate::eval::{Ctx, V};
+    use crate::ir::{FieldKind, NodeKind};
+    use crate::number::Num;
+    use crate::submission::Stored;
+    use crate::{Limits, Sources};
+
+    /// How the submission reader checks a relation: the bound is evaluated by
+    /// the general evaluator with the bounded field's record pushed as the
+    /// innermost element (nothing pushed for a top-level field).
+    #[test]
+    fn a_bound_evaluates_on_the_element_it_bounds() {
+        let text = r#"spec t "T" { version "1" }
+inputs "I" {
+  units: list "Units" {
+    shifts_total: int min 0 "Shifts"
+    with_coordinator: int min 0 max shifts_total "Of those, with a coordinator"
+    beds: int max total "Beds"
+  }
+  total: int "Total beds"
+  half: int max limit "Half"
+}
+let limit = total / 2
+area resources {
+  requirement RE-01 should "R" {
+    all u in units: u.with_coordinator + u.beds >= u.shifts_total and half >= 0
+  }
+}
+"#;
+        let compiled =
+            crate::check::compile_sources("s.netspec", &Sources::single("s.netspec", text));
+        let spec = compiled.checked.expect("compiles");
+        let json = serde_json::json!({
+            "units": [{"shifts_total": 730, "with_coordinator": 700, "beds": 8},
+                      {"shifts_total": 365, "with_coordinator": 400, "beds": 30}],
+            "total": 20, "half": 12
+        });
+        let sub = crate::submission::ingest_with(&spec.schema, &json, &Limits::default()).unwrap();
+        let root = &spec.schema.records[0];
+        let units_slot = root.fields.iter().position(|f| f.name == "units").unwrap();
+        let FieldKind::List { record, .. } = root.fields[units_slot].kind else {
+            panic!("a list")
+        };
+        let fields = &spec.schema.records[record].fields;
+        let wc = fields
+            .iter()
+            .find(|f| f.name == "with_coordinator")
+            .unwrap();
+        let beds = fields.iter().find(|f| f.name == "beds").unwrap();
+        let half = root.fields.iter().find(|f| f.name == "half").unwrap();
+        let Some(Stored::List(units)) = sub.answer(&sub.root, units_slot) else {
+            panic!("units answered")
+        };
+        let map = compiled.map;
+        let mut cx = Ctx::new(&spec, &map, &sub, None);
+        let mut bounds = Vec::new();
+        for u in units {
+            cx.push(V::Rec(u));
+            bounds.push((
+                cx.eval(&wc.relations[0].bound),
+                cx.eval(&beds.relations[0].bound),
+            ));
+            cx.pop();
+        }
+        let n = |x: i128| V::Num(Num::int(x));
+        assert_eq!(bounds, [(n(730), n(20)), (n(365), n(20))]);
+        // a definition: nothing pushed
+        assert!(matches!(half.relations[0].bound.kind, NodeKind::Let(_)));
+        assert_eq!(cx.eval(&half.relations[0].bound), V::Num(Num::int(10)));
+    }
+}
