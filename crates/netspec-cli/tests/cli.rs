@@ -317,8 +317,10 @@ fn eval_text_report() {
         "WF-02",
         "SD-01",
         "QU-01",
-        "units[1] (B)",
-        "short by 2",
+        "unit 2, B: Registered nurses rostered on a day shift: 9; needs at least 11",
+        "to pass: 2 more registered nurses rostered on a day shift",
+        "CT scans within 60 minutes: 29 of 33 (87.88%); needs at least 90%",
+        "compliance 25.0% (1 of 4 met; 0 incomplete)",
         "Workforce",
     ] {
         assert!(out.contains(needle), "missing {needle:?} in {run:?}");
@@ -821,7 +823,10 @@ fn test_command_counts_and_explains_failures() {
         out.contains("area workforce: expected red, got green"),
         "{run:?}"
     );
-    assert!(out.contains("nurses is 5"), "{run:?}");
+    assert!(
+        out.contains("Registered nurses on a day shift: 5; at least 4 (Funded beds)"),
+        "{run:?}"
+    );
     let test_line = TESTED_SPEC
         .lines()
         .position(|l| l.starts_with("test \"wrongly"))
