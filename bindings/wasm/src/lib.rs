@@ -16,6 +16,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use netspec::testing::{coverage, Coverage};
+use netspec::ir::Respondent;
 use netspec::{
     Code, CompileOptions, Date, Diagnostic, EvalError, EvalOptions, Sources, Spec, TestResult,
 };
@@ -290,19 +291,35 @@ pub fn parse_as_of(as_of: Option<&str>) -> Result<Option<Date>, ErrorBody> {
     }
 }
 
+/// Parses an `unattributed` option: `provider` or `network`; `None` (the
+/// default) requires a header in every submission.
+pub fn parse_unattributed(unattributed: Option<&str>) -> Result<Option<Respondent>, ErrorBody> {
+    match unattributed {
+        None => Ok(None),
+        Some("provider") => Ok(Some(Respondent::Provider)),
+        Some("network") => Ok(Some(Respondent::Network)),
+        Some(other) => Err(ErrorBody::usage(format!(
+            "`unattributed` must be \"provider\" or \"network\", got \"{other}\""
+        ))),
+    }
+}
+
 /// Evaluates a submission (JSON text) and returns the report as JSON text,
 /// exactly as `netspec eval --format json` prints it when `pretty`.
+/// `unattributed` (`provider` or `network`) accepts a submission without a
+/// header, evaluated as from that respondent ([`EvalOptions::unattributed`]).
 pub fn evaluate_native(
     spec: &Spec,
     submission: &str,
     as_of: Option<&str>,
     explanations: bool,
     pretty: bool,
+    unattributed: Option<&str>,
 ) -> Result<String, ErrorBody> {
     let opts = EvalOptions {
         as_of: parse_as_of(as_of)?,
         explanations,
-        unattributed: None,
+        unattributed: parse_unattributed(unattributed)?,
     };
     match spec.evaluate_str(submission, &opts) {
         Ok(report) => to_json(&report, pretty),
@@ -437,12 +454,14 @@ impl RawSpec {
     }
 
     /// Evaluates a submission given as JSON text; returns the report as JSON text.
+    /// `unattributed`: `provider` or `network` to accept a submission without a header.
     pub fn evaluate(
         &self,
         submission: &str,
         as_of: Option<String>,
         explanations: bool,
         pretty: bool,
+        unattributed: Option<String>,
     ) -> Result<String, JsValue> {
         evaluate_native(
             &self.compiled.spec,
@@ -450,6 +469,7 @@ impl RawSpec {
             as_of.as_deref(),
             explanations,
             pretty,
+            unattributed.as_deref(),
         )
         .map_err(thrown)
     }
@@ -486,13 +506,23 @@ mod tests {
         assert!(spec.is_ok());
         if let Ok(spec) = spec {
             let spec = spec.spec;
-            let report = evaluate_native(&spec, r#"{"beds": 2}"#, None, true, false);
+            let report = evaluate_native(&spec, r#"{"beds": 2}"#, None, true, false, None);
             assert!(report.is_ok_and(|r| r.contains("\"outcome\":\"met\"")));
-            let bad = evaluate_native(&spec, r#"{"beds": "x"}"#, None, true, false);
+            let bad = evaluate_native(&spec, r#"{"beds": "x"}"#, None, true, false, None);
             assert!(bad.is_err_and(|e| e.kind == "submission" && !e.diagnostics.is_empty()));
-            let date = evaluate_native(&spec, "{}", Some("2025-02-30"), true, false);
+            let date = evaluate_native(&spec, "{}", Some("2025-02-30"), true, false, None);
             assert!(date.is_err_and(|e| e.diagnostics[0].code == Code::AssessmentDate));
+            let who = evaluate_native(&spec, "{}", None, true, false, Some("everyone"));
+            assert!(who.is_err_and(|e| e.kind == "usage" && e.message.contains("everyone")));
         }
+    }
+
+    #[test]
+    fn unattributed_names_a_respondent() {
+        assert!(parse_unattributed(None).is_ok_and(|r| r.is_none()));
+        assert!(parse_unattributed(Some("provider")).is_ok_and(|r| r == Some(Respondent::Provider)));
+        assert!(parse_unattributed(Some("network")).is_ok_and(|r| r == Some(Respondent::Network)));
+        assert!(parse_unattributed(Some("Network")).is_err_and(|e| e.kind == "usage"));
     }
 
     #[test]

@@ -105,6 +105,24 @@ test('evaluate options: asOf and explanations', () => {
   assert.deepEqual(quiet.requirements.map((r) => r.outcome), b.requirements.map((r) => r.outcome));
 });
 
+test('evaluate options: unattributed names a respondent', () => {
+  const spec = ns.compile(SMALL_SPEC);
+  for (const who of ['provider', 'network']) {
+    assert.ok(Array.isArray(spec.evaluate({ beds: 1, nurses: 1 }, { unattributed: who }).requirements));
+    assert.ok(JSON.parse(spec.evaluateJson({ beds: 1, nurses: 1 }, { unattributed: who })).requirements);
+  }
+  // null and undefined mean the default (a header is required)
+  assert.deepEqual(spec.evaluate('{"beds": 1, "nurses": 1}', { unattributed: 'provider', asOf: null }).spec.id, 'small');
+  for (const bad of ['Provider', 'commissioner', '', 1, true, {}]) {
+    assert.throws(() => spec.evaluate({}, { unattributed: bad }), (e) => {
+      assert.ok(e instanceof ns.NetspecError);
+      assert.equal(e.kind, 'usage');
+      assert.match(e.message, /`unattributed` must be "provider" or "network"/);
+      return true;
+    }, JSON.stringify(bad));
+  }
+});
+
 test('inputs(): the form model', () => {
   const spec = accSpec();
   const sections = spec.inputs();
