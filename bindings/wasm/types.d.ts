@@ -322,7 +322,7 @@ export interface QuestionRelation {
   op: 'at_most' | 'at_least';
   /** The bound as written in the spec (`shifts_total`, `surge.episodes`). */
   bound: string;
-  /** When the bound is one input: its JSON pointer, with `*` for list positions (`/units/*/shifts_total`). */
+  /** When the bound is one input: its JSON pointer, with `*` standing for each list position. */
   path?: string | null;
   /** That input's question text. */
   question?: string | null;
