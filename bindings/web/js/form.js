@@ -135,8 +135,8 @@ const HEADER = [
     question: 'Signed off (optional)',
     help: 'Fill in both or neither.',
     fields: [
-      { name: 'by', type: 'text', question: 'Signed off by', help: 'Name and role.', optional: true },
-      { name: 'on', type: 'date', question: 'Signed off on', optional: true },
+      { name: 'by', type: 'text', question: 'Signed off by', help: 'Name and role.' },
+      { name: 'on', type: 'date', question: 'Signed off on' },
     ],
   },
 ];
@@ -802,12 +802,19 @@ function evaluate(answers) {
       return { report: state.spec.evaluate(make(), options()), errors, attributed, check };
     } catch (e) {
       if (!(e instanceof NetspecError) || e.kind !== 'submission') return { report: null, errors, failure: e, attributed, check };
-      const errs = e.diagnostics.filter((d) => d.severity === 'error');
+      const all = e.diagnostics.filter((d) => d.severity === 'error');
+      // without a header there is no assessment date until the period's last day is given
+      const needsDate = !attributed && all.some((d) => d.code === 'NS0208');
+      const errs = needsDate ? all.filter((d) => d.code !== 'NS0208') : all;
       errors.push(...errs);
+      if (needsDate && errs.length === 0) return { report: null, errors, attributed, check, needsDate };
       const inHeader = errs.filter((d) => d.path === '/header' || (d.path || '').startsWith('/header/'));
-      const next = errs.map((d) => d.path).filter((p) => p && p !== '/header' && !p.startsWith('/header/') && !removed.has(p));
+      const sub = make();
+      const next = errs
+        .map((d) => d.path)
+        .filter((p) => p && p !== '/header' && !p.startsWith('/header/') && !removed.has(p) && ptr.get(sub, p) !== undefined);
       if (inHeader.length && attributed) attributed = false;
-      else if (next.length === 0) return { report: null, errors, attributed, check };
+      else if (next.length === 0) return { report: null, errors, attributed, check, needsDate };
       for (const p of next) removed.add(p);
     }
   }
@@ -831,8 +838,9 @@ function showErrors(errors) {
   for (const [p, msg] of state.headerErrors) if (!state.localErrors.has(p)) add(p, msg);
   for (const d of errors) {
     if (state.localErrors.has(d.path) || state.headerErrors.has(d.path)) continue;
-    if (byPath.has(d.path) && byPath.get(d.path).includes(d.message)) continue;
-    add(d.path || '', d.message.charAt(0).toUpperCase() + d.message.slice(1) + (d.help ? ` (${d.help})` : ''));
+    const text = d.message.charAt(0).toUpperCase() + d.message.slice(1) + (d.help ? ` (${d.help})` : '');
+    if ((byPath.get(d.path || '') || []).includes(text)) continue;
+    add(d.path || '', text);
   }
   const orphans = [];
   const seen = new Set();
@@ -873,9 +881,16 @@ function showReport(result) {
     probe.report = null;
     state.lastReport = '';
     state.lastRating = null;
+    if (result.needsDate && !result.errors.length) {
+      const link = h('a', { href: '#q/header/period/end', onclick: (e) => { e.preventDefault(); focusPath('/header/period/end'); } }, 'the last day of the assessment period');
+      fill(panel, h('p', { class: 'report-blocked', id: 'needs-date' }, 'No report yet: enter ', link,
+        ' (About this submission). This specification has rules about dates, which count back from that day.'));
+      fill(bar, h('span', null, 'No report yet: enter the assessment period.'));
+      return;
+    }
     const why = result.failure
       ? `The engine failed: ${result.failure.message}`
-      : result.errors.map((d) => d.message + (d.help ? ` (${d.help})` : '')).join('; ');
+      : [...new Set(result.errors.map((d) => d.message + (d.help ? ` (${d.help})` : '')))].join('; ');
     fill(panel, h('p', { class: 'report-blocked' }, 'No report yet: ', why || 'the answers could not be read.'));
     fill(bar, h('span', null, 'No report yet: fix the answers marked in the form.'));
     return;
@@ -969,6 +984,8 @@ function focusPath(path) {
   c.wrap.classList.remove('flash');
   void c.wrap.offsetWidth; // restart the animation
   c.wrap.classList.add('flash');
+  // the highlight is gone once it has faded (screenshots wait for that)
+  c.wrap.addEventListener('animationend', () => c.wrap.classList.remove('flash'), { once: true });
   return true;
 }
 
