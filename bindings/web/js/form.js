@@ -653,7 +653,14 @@ function renderForm() {
   state.controls.clear();
   relationHints.clear();
   const form = $('form');
-  fill(form, h('h2', { id: 'form-title' }, 'Questions'), renderHeader(), renderQuestions(), renderEvidence());
+  fill(form, h('h2', { id: 'form-title' }, 'Questions'), renderHeader(), h('div', { id: 'questions-area' }, renderQuestions(), renderEvidence()));
+}
+
+/** Draws the questions (and evidence) again for the respondent now chosen; the header stays as it is. */
+function renderQuestionsArea() {
+  for (const k of [...state.controls.keys()]) if (k !== '/header' && !k.startsWith('/header/')) state.controls.delete(k);
+  relationHints.clear();
+  fill($('questions-area'), renderQuestions(), renderEvidence());
 }
 
 /** What the header section says about itself: what is still to fill in. */
@@ -705,7 +712,7 @@ function onInput(e) {
   }
   ptr.set(state.answers, path, v);
   if (path === '/header/respondent') {
-    switchRespondent(el);
+    switchRespondent();
     return;
   }
   updateRowLegend(path);
@@ -713,12 +720,12 @@ function onInput(e) {
 }
 
 /** The respondent changed: show its questions (the other's answers stay in the draft). */
-function switchRespondent(radio) {
-  const id = radio.id;
-  renderForm();
+function switchRespondent() {
+  // unreadable input in questions now hidden is dropped with them
+  for (const k of [...state.localErrors.keys()]) if (!k.startsWith('/header/')) state.localErrors.delete(k);
+  renderQuestionsArea();
+  state.lastReport = '';
   refresh();
-  const again = document.getElementById(id);
-  if (again) again.focus();
   const r = currentRespondent();
   announce(`Showing the questions for ${r === 'network' ? 'the network' : 'a provider service'}`);
 }
