@@ -298,22 +298,24 @@ export interface Question {
   max?: number | string | null;
   /** Allowed values of an enum. */
   values?: string[];
-  /** Fields of a list element or group. */
+  /**
+   * Fields of a list element or group; for a checklist, its items (each an
+   * `enum` question whose `values` are `yes`, `no`, `not_applicable`, named
+   * by its key and worded by its `question`).
+   */
   fields?: Question[];
   /** Requirements whose rules read this input. */
   read_by: string[];
-  /** Short label used in explanations (`Shifts with a coordinator`). */
+  /** Short label used in explanations (`Shifts with a coordinator`), when the spec gives one. */
   label?: string;
-  /** Who answers it (`inputs "…" respondent network { … }`); provider when left out. */
-  respondent?: Respondent;
+  /** Who answers it (`inputs "…" respondent network { … }`; provider by default). */
+  respondent: Respondent;
   /** For a count: the period it covers, in words (`in the assessment period`, `in the 12 months to the period end`). */
   period?: string;
   /** Answers this one is bounded by: "of those shifts, how many …" is at most the shifts. */
   relations?: QuestionRelation[];
   /** For a list: what one element is called (`unit`). */
   item?: string;
-  /** For a checklist: the items the spec owns, each answered yes, no or not applicable. */
-  items?: ChecklistItem[];
 }
 
 /** A bound on an answer by another answer of the same unit. */
@@ -323,17 +325,11 @@ export interface QuestionRelation {
   /** The bound as written in the spec (`shifts_total`, `surge.episodes`). */
   bound: string;
   /** When the bound is one input: its JSON pointer, with `*` standing for each list position. */
-  path?: string | null;
-  /** That input's question text. */
-  question?: string | null;
-}
-
-/** One item of a checklist question. */
-export interface ChecklistItem {
-  /** JSON key of the item (`named_lead`). */
-  name: string;
-  /** The item as the spec words it. */
-  text: string;
+  path?: string;
+  /** When the bound is one input: its question text. */
+  question?: string;
+  /** The bound in words: `at most the answer to “How many nursing shifts …?”`. */
+  words: string;
 }
 
 /** The answer to one checklist item. */

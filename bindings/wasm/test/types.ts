@@ -25,7 +25,7 @@ import {
   type Compliance,
   type AreaSummary,
   type QuestionRelation,
-  type ChecklistItem,
+  type ChecklistAnswer,
   type EvidenceDeclared,
 } from 'netspec';
 import init, { initSync, compile as compileInBrowser, version as webVersion } from 'netspec/web';
@@ -85,12 +85,14 @@ const stepChange: number | undefined = steps[0]?.change;
 
 const sections: Section[] = spec.inputs();
 const q0: Question = sections[0].questions[0];
-const askedOf: Respondent = q0.respondent ?? 'provider';
+const askedOf: Respondent = q0.respondent;
 const period: string | undefined = q0.period;
 const bounds: QuestionRelation[] = q0.relations ?? [];
-const items: ChecklistItem[] = q0.items ?? [];
+const boundWords: string[] = bounds.map((b) => b.words);
+const items: Question[] = q0.type === 'checklist' ? q0.fields ?? [] : [];
+const answer: ChecklistAnswer = 'not_applicable';
 console.log(who, odsCode, overallCompliance, areaCompliance, basis, guidance, judged, required, elementName, outOfScope,
-  firstStep, stepPath, stepChange, askedOf, period, bounds, items);
+  firstStep, stepPath, stepChange, askedOf, period, boundWords, items, answer);
 const first: Question = sections[0].questions[0];
 const kind: string = first.type;
 const schema: JsonObject = spec.jsonSchema();

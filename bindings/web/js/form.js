@@ -275,13 +275,12 @@ function boundPath(rel, path) {
   return rel.path.replace(/\*/g, () => (i < idx.length ? idx[i++] : '*'));
 }
 
-/** "At most your answer to “How many shifts …?” (730)". */
+/** The engine's words for a bound, with the answer it names: "At most the answer to “How many shifts …?” (now 730)". */
 function relationText(rel, path) {
-  const word = rel.op === 'at_least' ? 'At least' : 'At most';
-  const what = rel.question ? `your answer to “${rel.question}”` : `“${rel.bound}”`;
+  const words = rel.words || `${rel.op === 'at_least' ? 'at least' : 'at most'} ${rel.bound}`;
   const bp = boundPath(rel, path);
   const v = bp && !bp.includes('*') ? ptr.get(state.answers, bp) : undefined;
-  return `${word} ${what}${typeof v === 'number' ? ` (now ${v})` : ''}`;
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}${typeof v === 'number' ? ` (now ${v})` : ''}`;
 }
 
 const relationHints = new Map(); // hint element id -> [rel, path]
@@ -347,7 +346,9 @@ function renderChecklist(q, path) {
   const id = `q${path}`;
   const helpId = q.help ? `${id}-help` : null;
   const errorEl = h('p', { class: 'field-error', id: `${id}-error`, 'aria-live': 'polite' });
-  const answers = [['yes', 'Yes'], ['no', 'No'], ['not_applicable', 'Not applicable']];
+  const LABELS = { yes: 'Yes', no: 'No', not_applicable: 'Not applicable' };
+  const values = (q.fields && q.fields[0] && q.fields[0].values) || Object.keys(LABELS);
+  const answers = values.map((v) => [v, LABELS[v] || words(v)]);
   const fs = h(
     'fieldset',
     { class: 'group checklist', id, tabindex: '-1', 'aria-describedby': describedBy(helpId, `${id}-error`), dataset: { fieldPath: path } },
@@ -355,7 +356,8 @@ function renderChecklist(q, path) {
     q.help ? h('p', { class: 'hint', id: helpId }, q.help) : null,
     h('p', { class: 'hint' }, 'Answer every item: an item left unanswered leaves the requirements that read it incomplete.'),
     errorEl,
-    (q.items || []).map((item) => renderChoice({ name: item.name, type: 'choice', question: item.text, read_by: [] }, ptr.join(path, item.name), answers)),
+    // the items are the checklist's fields, each answered yes, no or not applicable
+    (q.fields || []).map((item) => renderChoice({ ...item, type: 'choice', read_by: [] }, ptr.join(path, item.name), answers)),
     q.read_by && q.read_by.length ? h('p', { class: 'readby' }, `Used by ${q.read_by.join(', ')}`) : null,
   );
   state.controls.set(path, { kind: 'group', q, wrap: fs, errorEl, focus: () => fs, invalidEl: fs });
@@ -801,7 +803,8 @@ function evaluate(answers) {
   const options = () => {
     if (attributed) return undefined;
     const end = ptr.get(answers, '/header/period/end');
-    const asOf = isDate(end) && !check.problems.has('/header/period/end') ? end : undefined;
+    // a period that ends before it starts still has a last day to date the provisional report by
+    const asOf = isDate(end) ? end : undefined;
     return { unattributed: respondent, asOf };
   };
   for (let attempt = 0; attempt < 8; attempt++) {
@@ -889,8 +892,9 @@ function showReport(result) {
     state.lastReport = '';
     state.lastRating = null;
     if (result.needsDate && !result.errors.length) {
+      const given = ptr.get(state.answers, '/header/period/end') !== undefined;
       const link = h('a', { href: '#q/header/period/end', onclick: (e) => { e.preventDefault(); focusPath('/header/period/end'); } }, 'the last day of the assessment period');
-      fill(panel, h('p', { class: 'report-blocked', id: 'needs-date' }, 'No report yet: enter ', link,
+      fill(panel, h('p', { class: 'report-blocked', id: 'needs-date' }, `No report yet: ${given ? 'correct' : 'enter'} `, link,
         ' (About this submission). This specification has rules about dates, which count back from that day.'));
       fill(bar, h('span', null, 'No report yet: enter the assessment period.'));
       return;
@@ -903,7 +907,6 @@ function showReport(result) {
     return;
   }
   probe.report = result.report;
-  probe.attributed = result.attributed;
   const json = JSON.stringify(result.report) + (result.attributed ? '' : '|provisional');
   if (json === state.lastReport) return;
   state.lastReport = json;
@@ -939,6 +942,7 @@ function refresh() {
   const t0 = performance.now();
   const result = evaluate(state.answers);
   const t1 = performance.now();
+  probe.attributed = result.attributed;
   showErrors(result.errors);
   showHeaderStatus(result.check);
   updateRelationHints();
