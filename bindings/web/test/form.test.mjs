@@ -146,6 +146,15 @@ test('adult critical care: typed in, a must not met shows red with the explanati
     await req.locator('.checks a.element').first().click();
     assert.equal(await page.evaluate(() => document.activeElement.id), 'q/units/1');
 
+    // the header section beside the top of the report: who it is for, rating and compliance
+    await page.evaluate(() => {
+      document.getElementById('q/header').scrollIntoView({ block: 'start' });
+      document.getElementById('report-panel').scrollTop = 0;
+      document.activeElement.blur();
+    });
+    await page.waitForFunction(() => document.querySelectorAll('.flash').length === 0);
+    await page.screenshot({ path: artifact('form-header.png') });
+
     await page.evaluate(() => {
       document.getElementById('q/units/1/shifts_with_coordinator').scrollIntoView({ block: 'center' });
       const panel = document.getElementById('report-panel');
