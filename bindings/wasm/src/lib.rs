@@ -497,6 +497,10 @@ impl RawSpec {
 mod tests {
     use super::*;
 
+    /// A complete submission header.
+    const HEADER: &str = r#"{"respondent": "provider", "organisation": {"ods_code": "RRK", "name": "Eastmoor"},
+        "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "Jo Bloggs"}"#;
+
     #[test]
     fn compile_and_evaluate_natively() {
         let text = "spec demo \"Demo\" { version \"1\" }\n\
@@ -506,12 +510,24 @@ mod tests {
         assert!(spec.is_ok());
         if let Ok(spec) = spec {
             let spec = spec.spec;
-            let report = evaluate_native(&spec, r#"{"beds": 2}"#, None, true, false, None);
-            assert!(report.is_ok_and(|r| r.contains("\"outcome\":\"met\"")));
-            let bad = evaluate_native(&spec, r#"{"beds": "x"}"#, None, true, false, None);
+            let with_header = format!(r#"{{"header": {HEADER}, "beds": 2}}"#);
+            let report = evaluate_native(&spec, &with_header, None, true, false, None);
+            assert!(report.is_ok_and(|r| r.contains("\"outcome\":\"met\"")
+                && r.contains("\"ods_code\":\"RRK\"")
+                && r.contains("\"respondent\":\"provider\"")));
+            let bad = format!(r#"{{"header": {HEADER}, "beds": "x"}}"#);
+            let bad = evaluate_native(&spec, &bad, None, true, false, None);
             assert!(bad.is_err_and(|e| e.kind == "submission" && !e.diagnostics.is_empty()));
             let date = evaluate_native(&spec, "{}", Some("2025-02-30"), true, false, None);
             assert!(date.is_err_and(|e| e.diagnostics[0].code == Code::AssessmentDate));
+            // without a header: refused, unless evaluated as from a respondent
+            let bare = evaluate_native(&spec, r#"{"beds": 2}"#, None, true, false, None);
+            assert!(bare.is_err_and(|e| e.kind == "submission"
+                && e.diagnostics.first().is_some_and(|d| d.code == Code::MissingHeader)));
+            let draft = evaluate_native(&spec, r#"{"beds": 2}"#, None, true, false, Some("network"));
+            assert!(draft.is_ok_and(|r| r.contains("\"header\":null")
+                && r.contains("\"respondent\":\"network\"")
+                && r.contains("NS0217")));
             let who = evaluate_native(&spec, "{}", None, true, false, Some("everyone"));
             assert!(who.is_err_and(|e| e.kind == "usage" && e.message.contains("everyone")));
         }
