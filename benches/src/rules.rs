@@ -5,7 +5,7 @@
 //! Every rule yields one verdict: `"met"`, `"not_met"` or
 //! `"not_applicable"` (the `applies when` condition, where the requirement
 //! has one, decides the last). `a implies b` is written `not a or b`;
-//! `x within N months` is `assessed_on - N months <= x <= assessed_on`
+//! `x within N months` is `end - N months <= x <= end`, `end` the header's `period.end`
 //! (ISO dates compare as text in JSON Logic, whose dates are strings).
 
 /// One requirement in every peer's language.
@@ -23,7 +23,7 @@ pub struct PeerRule {
 // as one JSON document (what a team would store).
 //
 // sum(u.f for u in units): {"reduce":[{"var":"units"},{"+":[{"var":"accumulator"},{"var":"current.f"}]},0]}
-// assessed_on - 12 months: {"cat":[{"-":[{"substr":[{"var":"assessed_on"},0,4]},1]},{"substr":[{"var":"assessed_on"},4]}]}
+// header.period.end - 12 months: {"cat":[{"-":[{"substr":[{"var":"header.period.end"},0,4]},1]},{"substr":[{"var":"header.period.end"},4]}]}
 
 /// The rules, in report order.
 pub const RULES: [PeerRule; 34] = [
@@ -55,12 +55,12 @@ pub const RULES: [PeerRule; 34] = [
     PeerRule {
         id: "ACC-SD-04",
         datalogic: r#"{"if":[{"and":[
-            {">=":[{"var":"surge.plan_reviewed_on"},{"cat":[{"-":[{"substr":[{"var":"assessed_on"},0,4]},1]},{"substr":[{"var":"assessed_on"},4]}]}]},
-            {"<=":[{"var":"surge.plan_reviewed_on"},{"var":"assessed_on"}]},
+            {">=":[{"var":"surge.plan_reviewed_on"},{"cat":[{"-":[{"substr":[{"var":"header.period.end"},0,4]},1]},{"substr":[{"var":"header.period.end"},4]}]}]},
+            {"<=":[{"var":"surge.plan_reviewed_on"},{"var":"header.period.end"}]},
             {"<=":[{"var":"surge.plan_patients_per_nurse_at_double"},2]},
             {"<=":[{"var":"surge.plan_patients_per_senior_at_double"},15]}]},
             "met","not_met"]}"#,
-        zen: "d(surge.plan_reviewed_on) >= d(assessed_on).sub(1, 'y') and d(surge.plan_reviewed_on) <= d(assessed_on) and surge.plan_patients_per_nurse_at_double <= 2 and surge.plan_patients_per_senior_at_double <= 15 ? 'met' : 'not_met'",
+        zen: "d(surge.plan_reviewed_on) >= d(header.period.end).sub(1, 'y') and d(surge.plan_reviewed_on) <= d(header.period.end) and surge.plan_patients_per_nurse_at_double <= 2 and surge.plan_patients_per_senior_at_double <= 15 ? 'met' : 'not_met'",
     },
     PeerRule {
         id: "ACC-RE-01",
@@ -189,16 +189,16 @@ pub const RULES: [PeerRule; 34] = [
     PeerRule {
         id: "GOV-SD-01",
         datalogic: r#"{"if":[{"and":[
-            {">=":[{"var":"network.repatriation.policy_approved_on"},{"cat":[{"-":[{"substr":[{"var":"assessed_on"},0,4]},3]},{"substr":[{"var":"assessed_on"},4]}]}]},
-            {"<=":[{"var":"network.repatriation.policy_approved_on"},{"var":"assessed_on"}]},
+            {">=":[{"var":"network.repatriation.policy_approved_on"},{"cat":[{"-":[{"substr":[{"var":"header.period.end"},0,4]},3]},{"substr":[{"var":"header.period.end"},4]}]}]},
+            {"<=":[{"var":"network.repatriation.policy_approved_on"},{"var":"header.period.end"}]},
             {"var":"network.repatriation.delays_monitored"}]},"met","not_met"]}"#,
-        zen: "d(network.repatriation.policy_approved_on) >= d(assessed_on).sub(3, 'y') and d(network.repatriation.policy_approved_on) <= d(assessed_on) and network.repatriation.delays_monitored ? 'met' : 'not_met'",
+        zen: "d(network.repatriation.policy_approved_on) >= d(header.period.end).sub(3, 'y') and d(network.repatriation.policy_approved_on) <= d(header.period.end) and network.repatriation.delays_monitored ? 'met' : 'not_met'",
     },
     PeerRule {
         id: "GOV-RE-01",
         datalogic: r#"{"if":[{"and":[{"var":"network.host.agreement_signed"},
-            {">=":[{"var":"network.host.agreement_expires"},{"var":"assessed_on"}]}]},"met","not_met"]}"#,
-        zen: "network.host.agreement_signed and d(network.host.agreement_expires) >= d(assessed_on) ? 'met' : 'not_met'",
+            {">=":[{"var":"network.host.agreement_expires"},{"var":"header.period.end"}]}]},"met","not_met"]}"#,
+        zen: "network.host.agreement_signed and d(network.host.agreement_expires) >= d(header.period.end) ? 'met' : 'not_met'",
     },
     PeerRule {
         id: "GOV-WF-01",
@@ -208,9 +208,9 @@ pub const RULES: [PeerRule; 34] = [
     PeerRule {
         id: "GOV-QU-01",
         datalogic: r#"{"if":[{"and":[
-            {">=":[{"var":"network.annual_report.published_on"},{"cat":[{"-":[{"substr":[{"var":"assessed_on"},0,4]},1]},{"substr":[{"var":"assessed_on"},4]}]}]},
-            {"<=":[{"var":"network.annual_report.published_on"},{"var":"assessed_on"}]}]},"met","not_met"]}"#,
-        zen: "d(network.annual_report.published_on) >= d(assessed_on).sub(1, 'y') and d(network.annual_report.published_on) <= d(assessed_on) ? 'met' : 'not_met'",
+            {">=":[{"var":"network.annual_report.published_on"},{"cat":[{"-":[{"substr":[{"var":"header.period.end"},0,4]},1]},{"substr":[{"var":"header.period.end"},4]}]}]},
+            {"<=":[{"var":"network.annual_report.published_on"},{"var":"header.period.end"}]}]},"met","not_met"]}"#,
+        zen: "d(network.annual_report.published_on) >= d(header.period.end).sub(1, 'y') and d(network.annual_report.published_on) <= d(header.period.end) ? 'met' : 'not_met'",
     },
     PeerRule {
         id: "GOV-QU-02",
@@ -243,9 +243,9 @@ pub const RULES: [PeerRule; 34] = [
     PeerRule {
         id: "GOV-CO-04",
         datalogic: r#"{"if":[{"and":[{"var":"network.surge_plan.aligned_to_national_sop"},
-            {">=":[{"var":"network.surge_plan.reviewed_on"},{"cat":[{"-":[{"substr":[{"var":"assessed_on"},0,4]},1]},{"substr":[{"var":"assessed_on"},4]}]}]},
-            {"<=":[{"var":"network.surge_plan.reviewed_on"},{"var":"assessed_on"}]}]},"met","not_met"]}"#,
-        zen: "network.surge_plan.aligned_to_national_sop and d(network.surge_plan.reviewed_on) >= d(assessed_on).sub(1, 'y') and d(network.surge_plan.reviewed_on) <= d(assessed_on) ? 'met' : 'not_met'",
+            {">=":[{"var":"network.surge_plan.reviewed_on"},{"cat":[{"-":[{"substr":[{"var":"header.period.end"},0,4]},1]},{"substr":[{"var":"header.period.end"},4]}]}]},
+            {"<=":[{"var":"network.surge_plan.reviewed_on"},{"var":"header.period.end"}]}]},"met","not_met"]}"#,
+        zen: "network.surge_plan.aligned_to_national_sop and d(network.surge_plan.reviewed_on) >= d(header.period.end).sub(1, 'y') and d(network.surge_plan.reviewed_on) <= d(header.period.end) ? 'met' : 'not_met'",
     },
     PeerRule {
         id: "GOV-CO-05",
@@ -255,19 +255,19 @@ pub const RULES: [PeerRule; 34] = [
     PeerRule {
         id: "GOV-TR-01",
         datalogic: r#"{"if":[{"and":[
-            {">=":[{"var":"network.workplan.approved_on"},{"cat":[{"-":[{"substr":[{"var":"assessed_on"},0,4]},1]},{"substr":[{"var":"assessed_on"},4]}]}]},
-            {"<=":[{"var":"network.workplan.approved_on"},{"var":"assessed_on"}]},
+            {">=":[{"var":"network.workplan.approved_on"},{"cat":[{"-":[{"substr":[{"var":"header.period.end"},0,4]},1]},{"substr":[{"var":"header.period.end"},4]}]}]},
+            {"<=":[{"var":"network.workplan.approved_on"},{"var":"header.period.end"}]},
             {">=":[{"var":"network.workplan.icbs_signed_off"},{"var":"network.workplan.icbs_served"}]},
             {">=":[{"var":"network.workplan.regions_signed_off"},{"var":"network.workplan.regions_served"}]}]},"met","not_met"]}"#,
-        zen: "d(network.workplan.approved_on) >= d(assessed_on).sub(1, 'y') and d(network.workplan.approved_on) <= d(assessed_on) and network.workplan.icbs_signed_off >= network.workplan.icbs_served and network.workplan.regions_signed_off >= network.workplan.regions_served ? 'met' : 'not_met'",
+        zen: "d(network.workplan.approved_on) >= d(header.period.end).sub(1, 'y') and d(network.workplan.approved_on) <= d(header.period.end) and network.workplan.icbs_signed_off >= network.workplan.icbs_served and network.workplan.regions_signed_off >= network.workplan.regions_served ? 'met' : 'not_met'",
     },
     PeerRule {
         id: "GOV-PH-01",
         datalogic: r#"{"if":[{"and":[
-            {">=":[{"var":"network.inequalities.analysis_completed_on"},{"cat":[{"-":[{"substr":[{"var":"assessed_on"},0,4]},1]},{"substr":[{"var":"assessed_on"},4]}]}]},
-            {"<=":[{"var":"network.inequalities.analysis_completed_on"},{"var":"assessed_on"}]},
+            {">=":[{"var":"network.inequalities.analysis_completed_on"},{"cat":[{"-":[{"substr":[{"var":"header.period.end"},0,4]},1]},{"substr":[{"var":"header.period.end"},4]}]}]},
+            {"<=":[{"var":"network.inequalities.analysis_completed_on"},{"var":"header.period.end"}]},
             {"var":"network.inequalities.by_deprivation"},
             {"var":"network.inequalities.by_ethnicity"}]},"met","not_met"]}"#,
-        zen: "d(network.inequalities.analysis_completed_on) >= d(assessed_on).sub(1, 'y') and d(network.inequalities.analysis_completed_on) <= d(assessed_on) and network.inequalities.by_deprivation and network.inequalities.by_ethnicity ? 'met' : 'not_met'",
+        zen: "d(network.inequalities.analysis_completed_on) >= d(header.period.end).sub(1, 'y') and d(network.inequalities.analysis_completed_on) <= d(header.period.end) and network.inequalities.by_deprivation and network.inequalities.by_ethnicity ? 'met' : 'not_met'",
     },
 ];

@@ -219,11 +219,26 @@ pub struct Host {
     pub agreement_expires: Option<Ymd>,
 }
 
+/// The part of a submission's header the rules read: the period end, which
+/// is the assessment date.
+#[derive(Debug, Clone, Deserialize)]
+#[allow(missing_docs)]
+pub struct Header {
+    pub period: Period,
+}
+
+/// An assessment period (only its end is read).
+#[derive(Debug, Clone, Deserialize)]
+#[allow(missing_docs)]
+pub struct Period {
+    pub end: Ymd,
+}
+
 /// A whole submission.
 #[derive(Debug, Clone, Deserialize)]
 #[allow(missing_docs)]
 pub struct Submission {
-    pub assessed_on: Ymd,
+    pub header: Header,
     pub units: Vec<Unit>,
     #[serde(default)]
     pub surge: Surge,
@@ -275,7 +290,7 @@ fn m(holds: bool) -> Verdict {
 
 /// Every verdict, in [`crate::rules::RULES`] order.
 pub fn verdicts(s: &Submission) -> [Verdict; 34] {
-    let today = s.assessed_on;
+    let today = s.header.period.end;
     let units = &s.units;
     let sum = |f: fn(&Unit) -> Option<i64>| units.iter().map(|u| n(f(u))).sum::<i64>();
     let admissions = sum(|u| u.admissions);

@@ -116,7 +116,12 @@ fuzz_target!(|data: &[u8]| {
             None
         },
         explanations: flags & 2 == 0,
-        unattributed: None,
+        // most fuzzed submissions have no header: evaluate them as a provider's
+        unattributed: if flags & 32 == 0 {
+            Some(netspec::ir::Respondent::Provider)
+        } else {
+            None
+        },
     };
     let via_text = spec.evaluate_str(json, &opts);
     match &via_text {
@@ -135,7 +140,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(sub) = spec.ingest_str(json) {
         let k = usize::from(*which) % specs.len();
         let full = FULL_ONLY.get(k).expect("one per spec");
-        let date = opts.as_of.or(sub.assessed_on);
+        let date = opts.as_of.or(sub.period_end());
         let budget = match (flags >> 2) & 7 {
             0 => spec.limits().max_eval_steps,
             b => u64::from(b) * 97,

@@ -41,7 +41,7 @@ fn mismatches(root: &Path) -> Vec<String> {
 
 fn case_with(expect: &str) -> String {
     format!(
-        r#"{{"description": "d", "submission": {{"a": 1, "b": 2, "u": [{{"name": "P", "x": 1}}, {{"name": "Q"}}]}}, "expect": {expect}}}"#
+        r#"{{"description": "d", "submission": {{"header": {{"respondent": "provider", "organisation": {{"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}}, "period": {{"start": "2024-07-01", "end": "2025-06-30"}}, "completed_by": "A. Example"}}, "a": 1, "b": 2, "u": [{{"name": "P", "x": 1}}, {{"name": "Q"}}]}}, "expect": {expect}}}"#
     )
 }
 
@@ -104,10 +104,10 @@ fn diagnostics_are_compared_by_code_and_position() {
 
 #[test]
 fn submission_errors_must_match_exactly() {
-    let sub = r#"{"description": "d", "submission": {"a": "x", "b": 1.5}, "expect": {"submission_errors": [{"code": "NS0201", "path": "/a"}, {"code": "NS0202", "path": "/b"}]}}"#;
+    let sub = r#"{"description": "d", "submission": {"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "a": "x", "b": 1.5}, "expect": {"submission_errors": [{"code": "NS0201", "path": "/a"}, {"code": "NS0202", "path": "/b"}]}}"#;
     let root = corpus("sub-ok", &[("c", SPEC, sub)]);
     assert_eq!(mismatches(&root), Vec::<String>::new());
-    let partial = r#"{"description": "d", "submission": {"a": "x", "b": 1.5}, "expect": {"submission_errors": [{"code": "NS0201", "path": "/a"}]}}"#;
+    let partial = r#"{"description": "d", "submission": {"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "a": "x", "b": 1.5}, "expect": {"submission_errors": [{"code": "NS0201", "path": "/a"}]}}"#;
     let root = corpus("sub-partial", &[("c", SPEC, partial)]);
     assert!(!mismatches(&root).is_empty());
 }

@@ -67,9 +67,16 @@ enum Command {
         /// and the batch goes on; the exit code is then 1.
         #[arg(long, value_name = "FILE", conflicts_with = "submission")]
         batch: Option<PathBuf>,
-        /// Assessment date (YYYY-MM-DD); overrides the submission's `assessed_on`.
+        /// Assessment date (YYYY-MM-DD); overrides the end of the assessment
+        /// period in the submission's header.
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
+        /// Evaluate a submission without a header as from this respondent
+        /// (its report then has no header and the warning NS0217); without
+        /// this option a submission must have a header (NS0211). A header,
+        /// when given, always decides.
+        #[arg(long, value_enum, value_name = "RESPONDENT")]
+        unattributed: Option<Who>,
         /// Report format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -132,6 +139,24 @@ enum Format {
     Json,
 }
 
+/// Who answers a submission (`--unattributed`).
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Who {
+    /// A provider service.
+    Provider,
+    /// The network itself.
+    Network,
+}
+
+impl From<Who> for netspec::ir::Respondent {
+    fn from(w: Who) -> Self {
+        match w {
+            Who::Provider => netspec::ir::Respondent::Provider,
+            Who::Network => netspec::ir::Respondent::Network,
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FailOn {
     /// Any requirement not met.
@@ -159,17 +184,24 @@ fn main() -> ExitCode {
             submission,
             batch,
             as_of,
+            unattributed,
             format,
             fail_on,
             no_explanations,
         } => match (batch, submission) {
-            (Some(lines), _) => {
-                eval_batch(&spec, &lines, as_of.as_deref(), fail_on, !no_explanations)
-            }
+            (Some(lines), _) => eval_batch(
+                &spec,
+                &lines,
+                as_of.as_deref(),
+                unattributed.map(Into::into),
+                fail_on,
+                !no_explanations,
+            ),
             (None, Some(submission)) => eval(
                 &spec,
                 &submission,
                 as_of.as_deref(),
+                unattributed.map(Into::into),
                 format,
                 fail_on,
                 !no_explanations,
@@ -325,6 +357,7 @@ fn eval(
     spec_path: &Path,
     sub_path: &Path,
     as_of: Option<&str>,
+    unattributed: Option<netspec::ir::Respondent>,
     format: Format,
     fail_on: Option<FailOn>,
     explanations: bool,
@@ -348,7 +381,7 @@ fn eval(
     let opts = EvalOptions {
         as_of,
         explanations,
-        unattributed: None,
+        unattributed,
     };
     let report = match spec.evaluate_str(&text, &opts) {
         Ok(r) => r,
@@ -391,6 +424,7 @@ fn eval_batch(
     spec_path: &Path,
     lines: &Path,
     as_of: Option<&str>,
+    unattributed: Option<netspec::ir::Respondent>,
     fail_on: Option<FailOn>,
     explanations: bool,
 ) -> u8 {
@@ -409,7 +443,7 @@ fn eval_batch(
     let opts = EvalOptions {
         as_of,
         explanations,
-        unattributed: None,
+        unattributed,
     };
     let fail = |r: &netspec::Report| triggers(fail_on, r);
     match batch::run(&spec, lines, &opts, &fail) {

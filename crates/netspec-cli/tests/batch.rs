@@ -202,7 +202,7 @@ fn a_bad_line_is_reported_on_its_line_and_the_rest_are_evaluated() {
     let dir = temp_dir("bad");
     let mut lines = submissions(6);
     lines[1] = "{\"units\": [".to_string(); // not JSON
-    lines[3] = r#"{"units": [{"funded_beds": "ten"}], "assessed_on": "2025-06-30"}"#.to_string();
+    lines[3] = r#"{"units": [{"funded_beds": "ten"}], "header": {"respondent": "provider", "organisation": {"ods_code": "RXA", "name": "Eastmoor Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}}"#.to_string();
     // a blank line is skipped, and does not shift the line numbers
     let text = format!("{}\n\n{}\n", lines[..3].join("\n"), lines[3..].join("\n"));
     let file = dir.join("subs.jsonl");
@@ -231,6 +231,60 @@ fn a_bad_line_is_reported_on_its_line_and_the_rest_are_evaluated() {
         let (one, _) = single(&dir, i, &lines[i], &[]);
         assert_eq!(got[i], one, "line {i}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A line without a header is refused (NS0211) unless `--unattributed`
+/// names the respondent it is evaluated as from; its report then says so.
+/// (With no header there is no period end: the date comes from `--as-of`.)
+#[test]
+fn unattributed_lines_need_the_option() {
+    let dir = temp_dir("unattributed");
+    let mut lines = submissions(2);
+    let mut v: Value = serde_json::from_str(&lines[1]).unwrap();
+    v.as_object_mut().unwrap().remove("header");
+    lines[1] = serde_json::to_string(&v).unwrap();
+    let file = dir.join("subs.jsonl");
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let out = netspec(&["eval", SPEC, "--batch", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let got: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got[1]["diagnostics"][0]["code"], "NS0211");
+    assert_eq!(got[1]["diagnostics"][0]["path"], "/header");
+    let out = netspec(&[
+        "eval",
+        SPEC,
+        "--batch",
+        file.to_str().unwrap(),
+        "--unattributed",
+        "provider",
+        "--as-of",
+        "2025-06-30",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let got: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got[0]["respondent"], "provider");
+    assert_eq!(got[0]["header"]["organisation"]["ods_code"], "RXA");
+    assert!(got[0]["warnings"].as_array().unwrap().is_empty());
+    assert_eq!(got[1]["header"], Value::Null);
+    assert_eq!(got[1]["respondent"], "provider");
+    assert_eq!(got[1]["warnings"][0]["code"], "NS0217");
+    let (one, code) = single(
+        &dir,
+        1,
+        &lines[1],
+        &["--unattributed", "provider", "--as-of", "2025-06-30"],
+    );
+    assert_eq!(code, Some(0));
+    assert_eq!(got[1], one);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

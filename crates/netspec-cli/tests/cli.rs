@@ -110,7 +110,7 @@ const GOOD_SPEC: &str = r#"spec demo "Demo network" {
 
 inputs "Units" {
   provider.role: enum(level3_unit, level2_unit, non_designated) "Designation of this provider"
-  units: list "Critical care units" {
+  units: list min 1 "Critical care units" {
     name: text "Unit name"
     l3_beds: int min 0 "Funded level 3 beds"
     l2_beds: int min 0 "Funded level 2 beds"
@@ -149,7 +149,7 @@ area quality {
 
 /// Unit B is short of nurses and of qualified nurses; CT is 29/33.
 const SUBMISSION: &str = r#"{
-  "assessed_on": "2025-06-30",
+  "header": {"respondent": "provider", "organisation": {"ods_code": "RXA", "name": "Eastmoor Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"},
   "provider": {"role": "level3_unit"},
   "units": [
     {"name": "A", "l3_beds": 6, "l2_beds": 4, "rn_per_shift": 8, "cc_qualified": 60},
@@ -163,7 +163,7 @@ const SUBMISSION: &str = r#"{
 
 /// Every requirement met.
 const GOOD_SUBMISSION: &str = r#"{
-  "assessed_on": "2025-06-30",
+  "header": {"respondent": "provider", "organisation": {"ods_code": "RXA", "name": "Eastmoor Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"},
   "provider": {"role": "level3_unit"},
   "units": [{"name": "A", "l3_beds": 6, "l2_beds": 4, "rn_per_shift": 8, "cc_qualified": 60}],
   "ct_within_60": 30,
@@ -423,7 +423,7 @@ fn eval_missing_answers_are_incomplete() {
     d.write("demo.netspec", GOOD_SPEC);
     d.write(
         "sub.json",
-        r#"{"assessed_on": "2025-06-30", "provider": {"role": "level3_unit"}, "ct_within_60": 30}"#,
+        r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXA", "name": "Eastmoor Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "provider": {"role": "level3_unit"}, "ct_within_60": 30}"#,
     );
     let run = netspec(
         &d,
@@ -475,10 +475,24 @@ fn eval_as_of_overrides_the_submission_date() {
     let r = run.json();
     assert_eq!(r["assessed_on"], "2025-10-01");
     assert_eq!(requirement(&r, "QU-01")["outcome"], "not_met");
-    // a submission without a date needs --as-of
-    let undated = SUBMISSION.replace("\"assessed_on\": \"2025-06-30\",", "");
+    // a submission without a header is refused, unless --unattributed says
+    // who it is from; it then has no date but --as-of
+    let undated = SUBMISSION.replace("\"header\": {\"respondent\": \"provider\", \"organisation\": {\"ods_code\": \"RXA\", \"name\": \"Eastmoor Hospitals NHS Trust\"}, \"period\": {\"start\": \"2024-07-01\", \"end\": \"2025-06-30\"}, \"completed_by\": \"A. Example\"},", "");
+    assert!(!undated.contains("header"));
     d.write("undated.json", &undated);
     let run = netspec(&d, &["eval", "demo.netspec", "undated.json"]);
+    assert_exit(&run, 1);
+    assert!(run.stderr.contains("NS0211"), "{run:?}");
+    let run = netspec(
+        &d,
+        &[
+            "eval",
+            "demo.netspec",
+            "undated.json",
+            "--unattributed",
+            "provider",
+        ],
+    );
     assert_exit(&run, 1);
     assert!(run.stderr.contains("NS0208"), "{run:?}");
     let run = netspec(
@@ -489,12 +503,18 @@ fn eval_as_of_overrides_the_submission_date() {
             "undated.json",
             "--format",
             "json",
+            "--unattributed",
+            "provider",
             "--as-of",
             "2025-06-30",
         ],
     );
     assert_exit(&run, 0);
-    assert_eq!(run.json()["assessed_on"], "2025-06-30");
+    let r = run.json();
+    assert_eq!(r["assessed_on"], "2025-06-30");
+    assert_eq!(r["header"], Value::Null);
+    assert_eq!(r["respondent"], "provider");
+    assert_eq!(r["warnings"][0]["code"], "NS0217");
 }
 
 #[test]
@@ -548,7 +568,7 @@ fn eval_invalid_submission_lists_errors_and_warnings() {
     d.write("demo.netspec", GOOD_SPEC);
     d.write(
         "bad.json",
-        r#"{"assessed_on": "2025-06-30",
+        r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXA", "name": "Eastmoor Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"},
             "units": [{"name": "A", "l3_beds": "six", "l2_beds": 4, "rn_per_shift": 8}],
             "policy_reviewed_on": "2025-02-30",
             "ct_indicatd": 33}"#,
@@ -945,4 +965,43 @@ fn use_with_parent_folder_and_errors_in_the_used_file() {
     let run = netspec(&d, &["check", "specs/acc/demo.netspec"]);
     assert_exit(&run, 1);
     assert!(run.stderr.contains("error[NS0008]"), "{run:?}");
+}
+
+#[test]
+fn eval_help_documents_unattributed() {
+    let d = Dir::new("eval-help");
+    let run = netspec(&d, &["eval", "--help"]);
+    assert_exit(&run, 0);
+    assert!(
+        run.stdout.contains("--unattributed <RESPONDENT>"),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("without a header"), "{run:?}");
+    assert!(run.stdout.contains("provider"), "{run:?}");
+    assert!(run.stdout.contains("network"), "{run:?}");
+}
+
+#[test]
+fn eval_text_report_shows_the_header_and_compliance() {
+    let d = Dir::new("eval-header");
+    d.write("demo.netspec", GOOD_SPEC);
+    d.write("sub.json", SUBMISSION);
+    let run = netspec(&d, &["eval", "demo.netspec", "sub.json"]);
+    assert!(
+        run.stdout
+            .contains("Eastmoor Hospitals NHS Trust (RXA), provider submission"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("period 2024-07-01 to 2025-06-30"),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("overall: RED  compliance "), "{run:?}");
+    // a wrong answer names the question beside its pointer
+    let bad = SUBMISSION.replace("\"ct_within_60\": 29", "\"ct_within_60\": \"many\"");
+    d.write("bad.json", &bad);
+    let run = netspec(&d, &["eval", "demo.netspec", "bad.json"]);
+    assert_exit(&run, 1);
+    assert!(run.stderr.contains(" = at /ct_within_60"), "{run:?}");
+    assert!(run.stderr.contains(" = question: "), "{run:?}");
 }

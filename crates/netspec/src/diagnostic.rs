@@ -100,6 +100,8 @@ codes! {
         "An expression or bracket nesting exceeds the engine's depth limit.";
     UnknownTestArea = "NS0027", "test names an unknown area or rating",
         "`expect area NAME RATING` needs one of the seven areas and a rating name.";
+    WrongRespondent = "NS0028", "requirement reads the other respondent's answer",
+        "A requirement is judged on one respondent's submission (`respondent provider`, the default, or `respondent network`), so it can only read inputs asked of that respondent. The rule (directly or through a `let`) reads an input declared in an `inputs \"...\" respondent ...` block of the other respondent, whose answer is never in the same submission.\nExample: `requirement COL-01 should \"...\" { network.hosting_agreement }` where `network.hosting_agreement` is in `inputs \"Network\" respondent network { ... }`. Add `respondent network` to the requirement, or ask the question of the provider.";
     EmptyArea = "NS0101", "area with no requirements",
         "(warning) An `area` block holds no requirements. Every functional area should be assessed; remove the block or add requirements.";
     UnreadInput = "NS0102", "input no rule reads",
@@ -110,6 +112,12 @@ codes! {
         "(warning) Whatever the answers, the rule cannot be false (e.g. `x >= 1 or true`), so the requirement is never not_met and never lowers a rating.";
     DuplicateTitle = "NS0105", "duplicate requirement title",
         "(warning) Two requirements share a title; readers of a report cannot tell them apart.";
+    MustOnEstimate = "NS0106", "`must` on an estimated threshold",
+        "(warning) A `must` requirement declares `basis estimate`: its threshold is not a published figure, yet failing it alone rates the area red. Make it a `should`, or give the standard it comes from (`basis standard`) or the calculation from one (`basis derived`).";
+    MissingBasis = "NS0107", "requirement without a basis",
+        "Reserved; the checker does not emit it. `basis` is optional in the language (the report shows `null`), but the specs bundled with netspec must state the basis of every requirement: their tests (tests/tests/specs.rs) fail on a bundled requirement without `basis standard`, `basis derived` or `basis estimate`.";
+    EmptyList = "NS0108", "`all` over a list that may be empty",
+        "(warning) `all x in L: ...` is true when `L` has no elements, so a provider that lists nothing meets the requirement. `L` is a list input without `min 1` (or more), and the requirement's `applies when` does not exclude the empty list. Give the list `min 1`, add a conjunct to `applies when` that excludes the empty case (`any x in L: ...`, `len(L) > 0`, `len(L) >= 1`, `count(x in L ...) > 0`), or use a `checklist` whose items the spec owns. The same holds for a list field inside a list element (there only `min 1` silences it). Checklists never warn.\nExample: `all s in standards: s.met` with `standards: list \"...\" { ... }`.";
     SubmissionType = "NS0201", "wrong type in submission",
         "A submission value has the wrong JSON type for its input, e.g. a string where a number is expected.";
     SubmissionRange = "NS0202", "value out of range",
@@ -130,6 +138,20 @@ codes! {
         "`evidence` maps requirement ids to objects of evidence key -> reference text.";
     DuplicateKey = "NS0210", "duplicate key in JSON",
         "An object in the submission (or a test's `given` JSON) has the same key twice. JSON readers disagree about which value wins (many silently keep the last), so netspec rejects the submission and names the key.\nExample: `{\"beds\": 10, \"beds\": 12}` - keep one of them.";
+    MissingHeader = "NS0211", "submission without a header",
+        "Every submission starts with a `header` object saying who answers, for which organisation and period:\n`\"header\": {\"respondent\": \"provider\", \"organisation\": {\"ods_code\": \"RRK\", \"name\": \"...\"}, \"period\": {\"start\": \"2024-07-01\", \"end\": \"2025-06-30\"}, \"completed_by\": \"...\", \"signed_off\": {\"by\": \"...\", \"on\": \"2025-07-10\"}}`\n`signed_off` is optional. An embedding application can evaluate a submission without a header as from one respondent (`EvalOptions::unattributed`); the report then has the warning NS0217.";
+    BadOdsCode = "NS0212", "malformed ODS code",
+        "`header.organisation.ods_code` is an NHS ODS organisation code: 3 to 6 upper-case letters or digits, such as `RRK` or `R0A`.";
+    BadPeriod = "NS0213", "assessment period ends before it starts",
+        "`header.period.end` is before `header.period.start`. Both are YYYY-MM-DD dates and the period includes both days.";
+    AssessedOnMoved = "NS0214", "`assessed_on` is replaced by the header's period end",
+        "The submission key `assessed_on` is no longer read: the assessment date is `header.period.end` (`--as-of` still overrides it). Remove `assessed_on` and give the period in the header.";
+    OtherRespondent = "NS0215", "answer to the other respondent's question",
+        "(warning) The submission answers an input asked of the other respondent (a provider answering a network question, or the reverse). The answer is ignored; send it in that respondent's submission.";
+    BrokenRelation = "NS0216", "answer breaks a declared relation",
+        "An input declares that its answer is at most (`max other`) or at least (`min other`) another answer, and the submission breaks it, e.g. more shifts with a coordinator than shifts in total. The message names both JSON pointers and both questions; correct one of the answers.";
+    Unattributed = "NS0217", "unattributed submission",
+        "(warning) The submission has no header, and the application evaluated it as from the respondent it was configured with. The report has no header (`null`); add one (see NS0211).";
     SourceTooLarge = "NS0301", "spec source too large",
         "The spec text of one compilation (the root file, every file it uses and every test file it names, together) is larger than the limit `max_source_bytes` (default 4 MiB). Real specifications are a few tens of KiB; split a generated file, or raise the limit through `netspec::Limits` if you embed the engine.";
     TooManyInputs = "NS0302", "too many inputs",

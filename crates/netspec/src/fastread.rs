@@ -2,7 +2,8 @@
 //! records the rules read, in one pass, with no intermediate JSON tree.
 //!
 //! It handles only the common case, a clean submission: well-formed JSON
-//! whose every key is a declared input (or `assessed_on` / `evidence`),
+//! whose every key is a declared input (or `header` / `evidence`), with a
+//! valid header (or none, when none is needed),
 //! every value of the declared type and within its bounds, no key twice.
 //! Anything else (a syntax error, an unknown key, a wrong type, a value out
 //! of range, a duplicate key, an escape it does not decode, a limit reached)
@@ -17,11 +18,20 @@ use crate::calendar::Date;
 use crate::ir::{Bound, FieldKind, RecordId, ScalarTy, Schema};
 use crate::limits::Limits;
 use crate::number::Num;
-use crate::submission::{Record, Store, Stored, Submission};
+use crate::submission::{
+    is_ods_code, Header, Organisation, Period, Record, SignOff, Store, Stored, Submission,
+};
 
 /// Reads `text` if it is a clean submission within `limits`; `None` means
-/// "use the full path" (which also reports any limit reached).
-pub(crate) fn read(schema: &Schema, text: &str, limits: &Limits) -> Option<Submission> {
+/// "use the full path" (which also reports any limit reached). With
+/// `need_header`, a submission without a header is left to the full path
+/// (NS0211).
+pub(crate) fn read(
+    schema: &Schema,
+    text: &str,
+    limits: &Limits,
+    need_header: bool,
+) -> Option<Submission> {
     if text.len() > limits.max_submission_bytes {
         return None;
     }
@@ -34,7 +44,7 @@ pub(crate) fn read(schema: &Schema, text: &str, limits: &Limits) -> Option<Submi
         max_list_len: limits.max_list_len,
         max_depth: limits.max_json_depth,
         depth: 0,
-        assessed_on: None,
+        header: None,
         evidence: BTreeMap::new(),
         store: Store::with_capacity_for(text.len()),
     };
@@ -44,7 +54,10 @@ pub(crate) fn read(schema: &Schema, text: &str, limits: &Limits) -> Option<Submi
     if r.i != r.b.len() {
         return None;
     }
-    Some(r.store.finish(root, r.assessed_on, r.evidence, Vec::new()))
+    if need_header && r.header.is_none() {
+        return None;
+    }
+    Some(r.store.finish(root, r.header, r.evidence, Vec::new()))
 }
 
 struct Reader<'t, 's> {
@@ -56,7 +69,7 @@ struct Reader<'t, 's> {
     /// Deepest nesting of objects and arrays allowed, and the current one.
     max_depth: usize,
     depth: usize,
-    assessed_on: Option<Date>,
+    header: Option<Header>,
     evidence: BTreeMap<String, BTreeMap<String, String>>,
     /// Where the records go.
     store: Store,
@@ -243,7 +256,7 @@ impl<'t> Reader<'t, '_> {
         self.eat(b'{')?;
         let record = self.store.open(fields.len(), pointer);
         let mut seen = Seen::new(fields.len());
-        let (mut seen_date, mut seen_evidence) = (false, false);
+        let (mut seen_header, mut seen_evidence) = (false, false);
         self.ws();
         if self.eat(b'}').is_some() {
             return Some(record);
@@ -257,11 +270,14 @@ impl<'t> Reader<'t, '_> {
             self.eat(b':')?;
             self.ws();
             if root && key == "assessed_on" {
-                if std::mem::replace(&mut seen_date, true) {
+                // refused (NS0214) by the full path
+                return None;
+            } else if root && key == "header" {
+                if std::mem::replace(&mut seen_header, true) {
                     return None;
                 }
                 if !self.null() {
-                    self.assessed_on = Some(Date::parse(self.string()?.as_str())?);
+                    self.header = Some(self.header()?);
                 }
             } else if root && key == "evidence" {
                 if std::mem::replace(&mut seen_evidence, true) {
@@ -424,6 +440,143 @@ impl<'t> Reader<'t, '_> {
                 }
                 Stored::Num(value)
             }
+        })
+    }
+
+    /// An object of known keys, each read by `value` (a key given twice,
+    /// or unknown, is left to the full path).
+    fn object(
+        &mut self,
+        keys: &[&str],
+        mut value: impl FnMut(&mut Self, usize) -> Option<()>,
+    ) -> Option<()> {
+        if self.depth + 1 > self.max_depth {
+            return None;
+        }
+        self.eat(b'{')?;
+        self.ws();
+        if self.eat(b'}').is_some() {
+            return Some(());
+        }
+        let mut seen = 0u32;
+        loop {
+            // an object of more entries than a list may have is the full path's to refuse
+            if seen.count_ones() as usize >= self.max_list_len {
+                return None;
+            }
+            let key = self.string()?;
+            let k = keys.iter().position(|k| *k == key.as_str())?;
+            let bit = 1u32 << k;
+            if seen & bit != 0 {
+                return None;
+            }
+            seen |= bit;
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
+            self.depth += 1;
+            let r = value(self, k);
+            self.depth -= 1;
+            r?;
+            if !self.next(b'}')? {
+                return Some(());
+            }
+        }
+    }
+
+    /// A non-empty string.
+    fn text(&mut self) -> Option<String> {
+        let s = self.string()?;
+        if s.as_str().trim().is_empty() {
+            return None;
+        }
+        Some(s.as_str().to_string())
+    }
+
+    /// A date string.
+    fn date(&mut self) -> Option<Date> {
+        Date::parse(self.string()?.as_str())
+    }
+
+    /// A valid `header` (anything else is left to the full path).
+    fn header(&mut self) -> Option<Header> {
+        let mut respondent = None;
+        let (mut ods_code, mut name) = (None, None);
+        let (mut start, mut end) = (None, None);
+        let mut completed_by = None;
+        let (mut by, mut on, mut signed) = (None, None, false);
+        self.object(
+            &[
+                "respondent",
+                "organisation",
+                "period",
+                "completed_by",
+                "signed_off",
+            ],
+            |r, k| {
+                match k {
+                    0 => {
+                        respondent = Some(match r.string()?.as_str() {
+                            "provider" => crate::ir::Respondent::Provider,
+                            "network" => crate::ir::Respondent::Network,
+                            _ => return None,
+                        })
+                    }
+                    1 => r.object(&["ods_code", "name"], |r, k| {
+                        let t = r.text()?;
+                        if k == 0 {
+                            ods_code = Some(t);
+                        } else {
+                            name = Some(t);
+                        }
+                        Some(())
+                    })?,
+                    2 => r.object(&["start", "end"], |r, k| {
+                        let d = r.date()?;
+                        if k == 0 {
+                            start = Some(d);
+                        } else {
+                            end = Some(d);
+                        }
+                        Some(())
+                    })?,
+                    3 => completed_by = Some(r.text()?),
+                    _ => {
+                        if !r.null() {
+                            signed = true;
+                            r.object(&["by", "on"], |r, k| {
+                                if k == 0 {
+                                    by = Some(r.text()?);
+                                } else {
+                                    on = Some(r.date()?);
+                                }
+                                Some(())
+                            })?;
+                        }
+                    }
+                }
+                Some(())
+            },
+        )?;
+        let ods_code = ods_code.filter(|c| is_ods_code(c))?;
+        let (start, end) = (start?, end?);
+        if end < start {
+            return None;
+        }
+        let signed_off = if signed {
+            Some(SignOff { by: by?, on: on? })
+        } else {
+            None
+        };
+        Some(Header {
+            respondent: respondent?,
+            organisation: Organisation {
+                ods_code,
+                name: name?,
+            },
+            period: Period { start, end },
+            completed_by: completed_by?,
+            signed_off,
         })
     }
 
@@ -598,7 +751,7 @@ fn number_value(text: &str) -> Option<Num> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::submission::{ingest, parse_json};
+    use crate::submission::{conclude, parse_json, read_value};
     use crate::{Sources, Spec};
 
     fn root() -> std::path::PathBuf {
@@ -612,16 +765,81 @@ mod tests {
         Spec::compile(&path, &sources).ok()
     }
 
-    /// The fast path gives up, or gives exactly what the full path gives.
+    /// The fast path gives up, or gives exactly what the full path gives
+    /// (header included), whether or not a header is needed.
     fn same(spec: &Spec, text: &str) -> bool {
-        let schema = &spec.checked().schema;
-        let fast = read(schema, text, &Limits::default());
-        let full = parse_json(text).ok().and_then(|v| ingest(schema, &v).ok());
-        match (&fast, &full) {
-            (None, _) => true,
-            (Some(a), Some(b)) => a == b && a.warnings.is_empty(),
-            (Some(_), None) => false,
-        }
+        [false, true].into_iter().all(|need_header| {
+            let schema = &spec.checked().schema;
+            let limits = Limits::default();
+            let fast = read(schema, text, &limits, need_header);
+            let full = parse_json(text).ok().and_then(|v| {
+                read_value(schema, &v, &limits, need_header)
+                    .and_then(conclude)
+                    .ok()
+            });
+            match (&fast, &full) {
+                (None, _) => true,
+                (Some(a), Some(b)) => a == b && a.warnings.is_empty() && a.header == b.header,
+                (Some(_), None) => false,
+            }
+        })
+    }
+
+    /// Headers of every kind: valid ones in any key order, with and without
+    /// a sign-off, and each way one can be wrong.
+    fn headers() -> Vec<String> {
+        let org = r#""organisation": {"ods_code": "RRK", "name": "Eastmoor Hospitals NHS Trust"}"#;
+        let period = r#""period": {"start": "2024-07-01", "end": "2025-06-30"}"#;
+        let by = r#""completed_by": "Jo Bloggs, matron""#;
+        let good = format!(r#"{{"respondent": "provider", {org}, {period}, {by}}}"#);
+        vec![
+            String::new(),
+            format!(r#","header": {good}"#),
+            format!(r#","header":{{{by},{period},{org},"respondent":"network"}}"#),
+            format!(
+                r#","header": {{"respondent": "provider", {org}, {period}, {by}, "signed_off": {{"by": "Dr A Smith", "on": "2025-07-10"}}}}"#
+            ),
+            format!(
+                r#","header": {{"respondent": "provider", {org}, {period}, {by}, "signed_off": null}}"#
+            ),
+            r#","header": null"#.to_string(),
+            r#","header": []"#.to_string(),
+            r#","header": {}"#.to_string(),
+            format!(r#","header": {{"respondent": "Provider", {org}, {period}, {by}}}"#),
+            format!(
+                r#","header": {{"respondent": "provider", "organisation": {{"ods_code": "rrk", "name": "X"}}, {period}, {by}}}"#
+            ),
+            format!(
+                r#","header": {{"respondent": "provider", "organisation": {{"ods_code": "RRK0234", "name": "X"}}, {period}, {by}}}"#
+            ),
+            format!(
+                r#","header": {{"respondent": "provider", "organisation": {{"ods_code": "RR", "name": "X"}}, {period}, {by}}}"#
+            ),
+            format!(
+                r#","header": {{"respondent": "provider", {org}, "period": {{"start": "2025-07-01", "end": "2025-06-30"}}, {by}}}"#
+            ),
+            format!(
+                r#","header": {{"respondent": "provider", {org}, "period": {{"start": "2025-06-30", "end": "2025-06-30"}}, {by}}}"#
+            ),
+            format!(
+                r#","header": {{"respondent": "provider", {org}, "period": {{"start": "2025-02-29", "end": "2025-06-30"}}, {by}}}"#
+            ),
+            format!(
+                r#","header": {{"respondent": "provider", {org}, {period}, "completed_by": ""}}"#
+            ),
+            format!(r#","header": {{"respondent": "provider", {org}, {period}}}"#),
+            format!(
+                r#","header": {{"respondent": "provider", {org}, {period}, {by}, "extra": 1}}"#
+            ),
+            format!(r#","header": {{"respondent": "provider", {org}, {period}, {by}, {by}}}"#),
+            format!(
+                r#","header": {{"respondent": "provider", {org}, {period}, "completed_by": "J\u00f6 "B""}}"#
+            ),
+            format!(
+                r#","header": {{"respondent": "provider", {org}, {period}, {by}, "signed_off": {{"by": "Dr A Smith"}}}}"#
+            ),
+            format!(r#","header": {good}, "header": {good}"#),
+        ]
     }
 
     #[test]
@@ -693,16 +911,18 @@ mod tests {
                 )
             },
         );
-        let strategy =
-            (prop::collection::vec(unit, 0..4), ws, 0u8..4).prop_map(|(units, w, extra)| {
+        let header = prop::sample::select(headers());
+        let strategy = (prop::collection::vec(unit, 0..4), ws, 0u8..4, header).prop_map(
+            |(units, w, extra, header)| {
                 let tail = match extra {
                     0 => String::new(),
                     1 => ",\"assessed_on\":\"2025-06-30\"".to_string(),
                     2 => ",\"units\":[]".to_string(),
                     _ => ",\"unknown\":1".to_string(),
                 };
-                format!("{{{w}\"units\":{w}[{}]{tail}{w}}}", units.join(","))
-            });
+                format!("{{{w}\"units\":{w}[{}]{tail}{header}{w}}}", units.join(","))
+            },
+        );
         let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
             cases: 2000,
             ..Default::default()
@@ -712,6 +932,53 @@ mod tests {
             Ok(())
         });
         assert!(result.is_ok(), "{result:?}");
+    }
+
+    /// Headers under tight limits (entries of one object, nesting): the
+    /// fast path gives up wherever the full path refuses the text.
+    #[test]
+    fn reads_headers_within_limits_as_the_full_path_does() {
+        let Some(spec) = compile("adult_critical_care") else {
+            unreachable!("the spec compiles")
+        };
+        let schema = &spec.checked().schema;
+        for header in headers() {
+            let text = format!("{{\"units\": []{header}}}");
+            for (entries, depth) in [
+                (1, 8),
+                (2, 8),
+                (4, 8),
+                (5, 8),
+                (6, 8),
+                (8, 1),
+                (8, 2),
+                (8, 3),
+                (8, 4),
+            ] {
+                let limits = Limits {
+                    max_list_len: entries,
+                    max_json_depth: depth,
+                    ..Limits::default()
+                };
+                for need_header in [false, true] {
+                    let fast = read(schema, &text, &limits, need_header);
+                    let full = crate::submission::parse_json_with(&text, &limits)
+                        .ok()
+                        .and_then(|v| {
+                            read_value(schema, &v, &limits, need_header)
+                                .and_then(conclude)
+                                .ok()
+                        });
+                    if let Some(a) = &fast {
+                        assert!(
+                            full.as_ref()
+                                .is_some_and(|b| a == b && a.warnings.is_empty()),
+                            "{text}: read fast, not so in full ({entries}, {depth})"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
@@ -725,7 +992,7 @@ mod tests {
             for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let text = std::fs::read_to_string(e.path()).unwrap_or_default();
                 assert!(same(&spec, &text), "{}", e.path().display());
-                if read(&spec.checked().schema, &text, &Limits::default()).is_some() {
+                if read(&spec.checked().schema, &text, &Limits::default(), true).is_some() {
                     read_fast += 1;
                 }
             }

@@ -231,10 +231,14 @@ impl<'a> Printer<'a> {
             }
             Item::Use(s) => self.line(0, &format!("use {}", quote(&s.value))),
             Item::Inputs(b) => {
-                let head = match &b.title {
-                    Some(t) => format!("inputs {} {{", quote(&t.value)),
-                    None => "inputs {".to_string(),
+                let mut head = match &b.title {
+                    Some(t) => format!("inputs {} ", quote(&t.value)),
+                    None => "inputs ".to_string(),
                 };
+                if let Some(r) = &b.respondent {
+                    head.push_str(&format!("respondent {} ", r.name));
+                }
+                head.push('{');
                 self.line(0, &head);
                 self.decls(&b.decls, 1);
                 self.close(0, b.span.end, b.decls.last().map(|d| d.span.end));
@@ -293,6 +297,9 @@ impl<'a> Printer<'a> {
                             self.line(1, &format!("given file {}", quote(&f.value)))
                         }
                         TestClause::AssessedOn(d, _) => self.line(1, &format!("assessed_on {d}")),
+                        TestClause::Respondent(r) => {
+                            self.line(1, &format!("respondent {}", r.name))
+                        }
                         TestClause::ExpectOverall(r) => {
                             self.line(1, &format!("expect overall {}", r.name))
                         }
@@ -338,6 +345,10 @@ impl<'a> Printer<'a> {
                 head.push_str("group");
                 Some(f)
             }
+            TypeKind::Checklist(_) => {
+                head.push_str("checklist");
+                None
+            }
         };
         for c in &ty.constraints {
             head.push_str(if c.is_max { " max " } else { " min " });
@@ -345,10 +356,44 @@ impl<'a> Printer<'a> {
         }
         head.push(' ');
         head.push_str(&quote(&ty.question.value));
-        let attrs: Vec<String> = [("help", &ty.help), ("unit", &ty.unit)]
-            .iter()
-            .filter_map(|(k, v)| v.as_ref().map(|s| format!("{k} {}", quote(&s.value))))
-            .collect();
+        let mut attrs: Vec<String> = [
+            ("help", &ty.help),
+            ("unit", &ty.unit),
+            ("label", &ty.label),
+            ("item", &ty.item),
+        ]
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|s| format!("{k} {}", quote(&s.value))))
+        .collect();
+        match &ty.period {
+            Some(Period::Assessment(_)) => attrs.push("period assessment".into()),
+            Some(Period::Rolling(n, u, _)) => attrs.push(format!("period {n} {u}")),
+            None => {}
+        }
+        if let TypeKind::Checklist(items) = &ty.kind {
+            if attrs.is_empty() {
+                self.line(indent, &format!("{head} {{"));
+            } else {
+                self.line(indent, &head);
+                for a in &attrs {
+                    self.line(indent + 1, a);
+                }
+                self.line(indent, "{");
+            }
+            let mut prev: Option<u32> = None;
+            for i in items {
+                self.separate(prev, i.name.span.start, false);
+                self.leading_comments(i.name.span.start, indent + 1, prev);
+                self.line(
+                    indent + 1,
+                    &format!("{} {}", i.name.name, quote(&i.text.value)),
+                );
+                self.trailing_comment(i.text.span.end);
+                prev = Some(i.text.span.end);
+            }
+            self.close(indent, d.span.end, prev);
+            return;
+        }
         match fields {
             None => {
                 self.line(indent, &head);
@@ -398,9 +443,12 @@ impl<'a> Printer<'a> {
                     let text = self.expr_block(e, 2, 0);
                     self.line(2, &text);
                 }
-                Clause::Evidence(k, d) => {
-                    self.line(2, &format!("evidence {} {}", k.name, quote(&d.value)))
+                Clause::Evidence(k, d, required) => {
+                    let tail = if required.is_some() { " required" } else { "" };
+                    self.line(2, &format!("evidence {} {}{tail}", k.name, quote(&d.value)))
                 }
+                Clause::Basis(b) => self.line(2, &format!("basis {}", b.name)),
+                Clause::Respondent(b) => self.line(2, &format!("respondent {}", b.name)),
                 Clause::Ref(s) => self.line(2, &format!("ref {}", quote(&s.value))),
                 Clause::Help(s) => self.line(2, &format!("help {}", quote(&s.value))),
             }
@@ -874,7 +922,8 @@ fn item_span(i: &Item) -> Span {
 fn clause_span(c: &Clause) -> Span {
     match c {
         Clause::Applies(e) | Clause::Rule(e) => e.span,
-        Clause::Evidence(k, d) => k.span.to(d.span),
+        Clause::Evidence(k, d, r) => k.span.to(r.unwrap_or(d.span)),
+        Clause::Basis(b) | Clause::Respondent(b) => b.span,
         Clause::Ref(s) | Clause::Help(s) => s.span,
     }
 }
@@ -885,7 +934,7 @@ fn test_clause_span(c: &TestClause) -> Span {
         | TestClause::AssessedOn(_, s)
         | TestClause::ExpectRequirement(_, _, s) => *s,
         TestClause::GivenFile(f) => f.span,
-        TestClause::ExpectOverall(r) => r.span,
+        TestClause::ExpectOverall(r) | TestClause::Respondent(r) => r.span,
         TestClause::ExpectArea(a, r) => a.span.to(r.span),
     }
 }
@@ -1127,8 +1176,119 @@ mod tests {
         })
     }
 
+    /// One input declaration in source form, with the issue-12 attributes.
+    fn decl_text() -> impl Strategy<Value = String> {
+        let name = proptest::sample::select(&NAMES[..]);
+        let constraint = prop_oneof![
+            (any::<bool>(), 0u32..100)
+                .prop_map(|(mx, n)| format!("{} {n}", if mx { "max" } else { "min" })),
+            (
+                any::<bool>(),
+                name.clone(),
+                proptest::option::of(name.clone())
+            )
+                .prop_map(|(mx, a, b)| format!(
+                    "{} {a}{}",
+                    if mx { "max" } else { "min" },
+                    b.map(|b| format!(".{b}")).unwrap_or_default()
+                )),
+        ];
+        let attr = prop_oneof![
+            "[a-z \"]{0,6}".prop_map(|s| format!("help {}", quote(&s))),
+            "[a-z ]{0,6}".prop_map(|s| format!("unit {}", quote(&s))),
+            "[a-z ]{0,6}".prop_map(|s| format!("label {}", quote(&s))),
+            "[a-z ]{0,6}".prop_map(|s| format!("item {}", quote(&s))),
+            Just("period assessment".to_string()),
+            (1u32..24).prop_map(|n| format!("period {n} months")),
+        ];
+        let scalar = (
+            name.clone(),
+            proptest::collection::vec(constraint, 0..3),
+            proptest::collection::vec(attr.clone(), 0..4),
+        )
+            .prop_map(|(n, cs, attrs)| {
+                let mut s = format!("{n}: int");
+                for c in cs {
+                    s.push(' ');
+                    s.push_str(&c);
+                }
+                s.push_str(" \"Q?\"");
+                for a in attrs {
+                    s.push(' ');
+                    s.push_str(&a);
+                }
+                s
+            });
+        let checklist = (
+            name.clone(),
+            proptest::collection::vec(attr, 0..3),
+            proptest::collection::vec((name.clone(), "[a-z ]{0,8}"), 0..4),
+        )
+            .prop_map(|(n, attrs, items)| {
+                let mut s = format!("{n}: checklist \"Which?\"");
+                for a in attrs {
+                    s.push(' ');
+                    s.push_str(&a);
+                }
+                s.push_str(" {");
+                for (k, t) in items {
+                    s.push_str(&format!(" {k} {}", quote(&t)));
+                }
+                s.push_str(" }");
+                s
+            });
+        prop_oneof![
+            scalar.clone(),
+            checklist,
+            scalar.prop_map(|inner| format!("xs: list \"L\" item \"x\" {{ {inner} }}"))
+        ]
+    }
+
+    /// A requirement's clauses with `basis`, `respondent` and required evidence.
+    fn clauses_text() -> impl Strategy<Value = Vec<String>> {
+        let clause = prop_oneof![
+            proptest::sample::select(vec!["standard", "derived", "estimate"])
+                .prop_map(|b| format!("basis {b}")),
+            proptest::sample::select(vec!["provider", "network"])
+                .prop_map(|r| format!("respondent {r}")),
+            (proptest::sample::select(&NAMES[..]), any::<bool>()).prop_map(|(k, req)| format!(
+                "evidence {k} \"E\"{}",
+                if req { " required" } else { "" }
+            )),
+        ];
+        proptest::collection::vec(clause, 0..4)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn formatting_generated_inputs_and_clauses_round_trips(
+            decls in proptest::collection::vec(decl_text(), 1..4),
+            respondent in proptest::option::of(proptest::sample::select(vec!["provider", "network"])),
+            clauses in clauses_text(),
+            rule in expr(),
+            test_respondent in any::<bool>(),
+        ) {
+            let head = match respondent {
+                Some(r) => format!("inputs \"I\" respondent {r} {{"),
+                None => "inputs \"I\" {".to_string(),
+            };
+            let src = format!(
+                "spec g \"G\" {{ version \"1\" evidence \"required\" }}\n{head}\n  {}\n}}\narea quality {{\n  requirement Q-1 must \"t\" {{\n    {}\n    {}\n  }}\n}}\ntest \"t\" {{\n{}  given {{}}\n}}\n",
+                decls.join("\n  "),
+                clauses.join("\n    "),
+                expr_text(&rule),
+                if test_respondent { "  respondent network\n" } else { "" },
+            );
+            let before = parse_file(&src, FileId(0));
+            prop_assert!(before.is_ok(), "does not parse: {src}");
+            let before = before.unwrap();
+            let once = format_source(&src).unwrap();
+            prop_assert_eq!(&format_source(&once).unwrap(), &once);
+            let after = parse_file(&once, FileId(0)).unwrap();
+            prop_assert_eq!(without_spans(&before), without_spans(&after), "{}", once);
+        }
 
         #[test]
         fn printing_then_parsing_gives_the_same_tree(t in expr()) {

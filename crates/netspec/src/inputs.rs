@@ -11,7 +11,10 @@ use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
 use crate::check::Checked;
-use crate::ir::{Bound, FieldDef, FieldKind, Node, NodeKind, RecordId, ScalarTy, Ty};
+use crate::ir::{
+    Bound, CountPeriod, FieldDef, FieldKind, Node, NodeKind, RecordId, RelationOp, Respondent,
+    ScalarTy, Ty, CHECKLIST_VALUES,
+};
 use crate::number::Num;
 
 /// One question (or list/group of questions) in the form.
@@ -21,11 +24,28 @@ pub struct Question {
     pub name: String,
     /// JSON pointer, with `*` standing for list positions.
     pub path: String,
-    /// `bool`, `int`, `number`, `percent`, `date`, `text`, `enum`, `list` or `group`.
+    /// `bool`, `int`, `number`, `percent`, `date`, `text`, `enum`, `list`,
+    /// `group` or `checklist` (its `fields` are its items, each an `enum`
+    /// question with the `values` yes, no, not_applicable).
     #[serde(rename = "type")]
     pub kind: &'static str,
     /// The question text.
     pub question: String,
+    /// A short label for explanations (`label "…"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Who answers it: `provider` or `network`.
+    pub respondent: &'static str,
+    /// For a count: the period it covers, in words ("in the assessment
+    /// period", "in the 12 months to the period end").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// Other answers this one is bounded by (`max shifts_total`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<QuestionRelation>,
+    /// For a list: what one element is called (`item "unit"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
     /// Guidance.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
@@ -48,6 +68,23 @@ pub struct Question {
     pub read_by: Vec<String>,
 }
 
+/// An answer's bound by another answer, for the form.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionRelation {
+    /// `at_most` (`max other`) or `at_least` (`min other`).
+    pub op: &'static str,
+    /// The bound as written (`shifts_total`).
+    pub bound: String,
+    /// The other question's JSON pointer pattern, when the bound is one input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The other question's text, when the bound is one input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    /// In words: "at most the answer to “How many nursing shifts …?”".
+    pub words: String,
+}
+
 /// A titled group of questions (one `inputs` block title).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Section {
@@ -59,13 +96,26 @@ pub struct Section {
 
 /// Every question of a spec, grouped into sections in declaration order.
 pub fn form(spec: &Checked) -> Vec<Section> {
+    form_for(spec, None)
+}
+
+/// The questions one respondent answers (`None`: every question), grouped
+/// into sections in declaration order. A respondent's form leaves out the
+/// other respondent's questions (and sections that would be empty).
+pub fn form_for(spec: &Checked, respondent: Option<Respondent>) -> Vec<Section> {
     let readers = readers(spec);
     let mut sections: Vec<Section> = Vec::new();
     let Some(root) = spec.schema.records.first() else {
         return sections;
     };
     for (slot, f) in root.fields.iter().enumerate() {
-        let q = question(spec, 0, slot, f, &readers);
+        if respondent.is_some_and(|r| r != f.respondent) {
+            continue;
+        }
+        let mut q = question(spec, 0, slot, f, &readers);
+        if let Some(r) = respondent {
+            drop_other_respondent(&mut q, r.as_str());
+        }
         match sections.iter_mut().find(|s| s.title == f.section) {
             Some(s) => s.questions.push(q),
             None => sections.push(Section {
@@ -75,6 +125,57 @@ pub fn form(spec: &Checked) -> Vec<Section> {
         }
     }
     sections
+}
+
+/// Removes the fields of a group or list that the other respondent answers.
+fn drop_other_respondent(q: &mut Question, who: &str) {
+    q.fields.retain(|f| f.respondent == who);
+    for f in &mut q.fields {
+        drop_other_respondent(f, who);
+    }
+}
+
+/// The period a count covers, in words.
+pub fn period_words(p: CountPeriod) -> String {
+    match p {
+        CountPeriod::Assessment => "in the assessment period".to_string(),
+        CountPeriod::Rolling(d) => format!("in the {d} to the period end"),
+    }
+}
+
+/// The question a bound names, when it is one input: its pointer and text.
+fn bound_question<'s>(spec: &'s Checked, pointer: Option<&str>) -> Option<&'s FieldDef> {
+    let pointer = pointer?;
+    spec.schema
+        .records
+        .iter()
+        .flat_map(|r| r.fields.iter())
+        .find(|f| f.pointer == pointer)
+}
+
+/// A field's bounds by other answers, for the form and the schema.
+fn relations(spec: &Checked, f: &FieldDef) -> Vec<QuestionRelation> {
+    f.relations
+        .iter()
+        .map(|r| {
+            let other = bound_question(spec, r.bound_pointer.as_deref());
+            let (op, lead) = match r.op {
+                RelationOp::AtMost => ("at_most", "at most"),
+                RelationOp::AtLeast => ("at_least", "at least"),
+            };
+            let words = match other {
+                Some(o) => format!("{lead} the answer to \u{201c}{}\u{201d}", o.question),
+                None => format!("{lead} `{}`", r.text),
+            };
+            QuestionRelation {
+                op,
+                bound: r.text.clone(),
+                path: r.bound_pointer.clone(),
+                question: other.map(|o| o.question.clone()),
+                words,
+            }
+        })
+        .collect()
 }
 
 fn bound_json(b: Bound, percent: bool) -> Json {
@@ -110,6 +211,11 @@ fn question(
         path: f.pointer.clone(),
         kind: "text",
         question: f.question.clone(),
+        label: f.label.clone(),
+        respondent: f.respondent.as_str(),
+        period: f.period.map(period_words),
+        relations: relations(spec, f),
+        item: f.item.clone(),
         help: f.help.clone(),
         unit: f.unit.clone(),
         min: None,
@@ -159,11 +265,20 @@ fn question(
             q.fields = sub_questions(spec, *record, readers);
         }
         FieldKind::Group { record } => {
-            q.kind = "group";
+            q.kind = if is_checklist(spec, *record) {
+                q.values = CHECKLIST_VALUES.iter().map(|v| (*v).to_string()).collect();
+                "checklist"
+            } else {
+                "group"
+            };
             q.fields = sub_questions(spec, *record, readers);
         }
     }
     q
+}
+
+fn is_checklist(spec: &Checked, record: RecordId) -> bool {
+    spec.schema.records.get(record).is_some_and(|r| r.checklist)
 }
 
 fn sub_questions(
@@ -247,7 +362,8 @@ fn parents(spec: &Checked) -> BTreeMap<RecordId, (RecordId, usize)> {
 }
 
 /// Every input (or list/group field) some requirement reads, directly or
-/// through definitions, with the lists and groups that hold them: what the
+/// through definitions, or that bounds another answer, with the lists and
+/// groups that hold them: what the
 /// unread-input lint needs. A walk that visits each definition once, so
 /// its time is linear in the size of the spec (unlike [`readers`], whose
 /// answer, per requirement, can be as large as inputs × requirements).
@@ -258,6 +374,13 @@ pub(crate) fn read_anywhere(spec: &Checked) -> BTreeSet<(RecordId, usize)> {
     for r in &spec.requirements {
         stack.extend(r.applies.iter());
         stack.push(&r.rule);
+    }
+    // an answer that bounds another (`max shifts_total`) is read when the
+    // submission is, to check the bound
+    for rec in &spec.schema.records {
+        for f in &rec.fields {
+            stack.extend(f.relations.iter().map(|r| &r.bound));
+        }
     }
     while let Some(n) = stack.pop() {
         match &n.kind {
@@ -352,10 +475,11 @@ fn collect(
 /// allowed everywhere and means "not answered".
 pub fn json_schema(spec: &Checked) -> Json {
     let mut props = record_properties(spec, 0);
+    props.insert("header".into(), header_schema());
     props.insert(
         "assessed_on".into(),
-        json!({"title": "Assessment date", "description": "The date the submission is assessed on (YYYY-MM-DD).",
-               "type": ["string", "null"], "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}),
+        json!({"description": "No longer read: the assessment date is header.period.end (NS0214).",
+               "not": {}}),
     );
     let mut evidence = Map::new();
     for r in &spec.requirements {
@@ -385,6 +509,7 @@ pub fn json_schema(spec: &Checked) -> Json {
         "title": spec.info.title,
         "description": format!("A submission for the {} specification", spec.info.id),
         "type": "object",
+        "required": ["header"],
         "properties": props,
     });
     if let (Some(v), Some(obj)) = (&spec.info.version, schema.as_object_mut()) {
@@ -394,6 +519,42 @@ pub fn json_schema(spec: &Checked) -> Json {
         );
     }
     schema
+}
+
+/// The submission header: who answers, for which organisation and period.
+fn header_schema() -> Json {
+    let date = |title: &str| {
+        json!({"title": title, "type": "string", "format": "date",
+               "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+    };
+    json!({
+        "title": "Submission header",
+        "description": "Who answers, for which organisation and assessment period, and who signed it off. The assessment date is period.end unless the caller gives one.",
+        "type": "object",
+        "required": ["respondent", "organisation", "period", "completed_by"],
+        "properties": {
+            "respondent": {"title": "Respondent", "description": "A provider service, or the network itself (from its host organisation).",
+                           "enum": ["provider", "network"]},
+            "organisation": {
+                "title": "Organisation", "type": "object", "required": ["ods_code", "name"],
+                "properties": {
+                    "ods_code": {"title": "ODS code", "description": "The organisation's NHS ODS code: 3 to 6 upper-case letters or digits.",
+                                 "type": "string", "pattern": "^[A-Z0-9]{3,6}$"},
+                    "name": {"title": "Organisation name", "type": "string"}
+                }
+            },
+            "period": {
+                "title": "Assessment period", "type": "object", "required": ["start", "end"],
+                "description": "Both days included; the end is not before the start.",
+                "properties": {"start": date("First day"), "end": date("Last day")}
+            },
+            "completed_by": {"title": "Completed by", "type": "string"},
+            "signed_off": {
+                "title": "Signed off", "type": "object", "required": ["by", "on"],
+                "properties": {"by": {"title": "Signed off by", "type": "string"}, "on": date("Signed off on")}
+            }
+        }
+    })
 }
 
 fn record_properties(spec: &Checked, rec: RecordId) -> Map<String, Json> {
@@ -410,8 +571,38 @@ fn record_properties(spec: &Checked, rec: RecordId) -> Map<String, Json> {
 fn field_schema(spec: &Checked, f: &FieldDef) -> Json {
     let mut s = Map::new();
     s.insert("title".into(), Json::String(f.question.clone()));
-    if let Some(h) = &f.help {
-        s.insert("description".into(), Json::String(h.clone()));
+    // the description: the help, then the period a count covers, then the
+    // bounds by other answers (JSON Schema cannot compare two answers)
+    let mut description: Vec<String> = f.help.iter().cloned().collect();
+    if let Some(p) = f.period {
+        description.push(format!("Count {}.", period_words(p)));
+    }
+    let rels = relations(spec, f);
+    for r in &rels {
+        let mut w = r.words.clone();
+        if let Some(p) = &r.path {
+            w.push_str(&format!(" ({p})"));
+        }
+        description.push(format!(
+            "The answer is {w}; checked when the submission is read."
+        ));
+    }
+    if !description.is_empty() {
+        s.insert("description".into(), Json::String(description.join(" ")));
+    }
+    s.insert("x-respondent".into(), json!(f.respondent.as_str()));
+    if let Some(l) = &f.label {
+        s.insert("x-label".into(), json!(l));
+    }
+    if let Some(p) = f.period {
+        s.insert("x-period".into(), json!(period_words(p)));
+    }
+    if !rels.is_empty() {
+        let x: Vec<Json> = rels
+            .iter()
+            .map(|r| json!({"op": r.op, "bound": r.bound, "path": r.path}))
+            .collect();
+        s.insert("x-relations".into(), Json::Array(x));
     }
     match &f.kind {
         FieldKind::Scalar { ty, min, max } => {
@@ -479,6 +670,17 @@ fn field_schema(spec: &Checked, f: &FieldDef) -> Json {
             if let Some(n) = max_len {
                 s.insert("maxItems".into(), json!(n));
             }
+            if let Some(i) = &f.item {
+                s.insert("x-item".into(), json!(i));
+            }
+        }
+        FieldKind::Group { record } if is_checklist(spec, *record) => {
+            s.insert("type".into(), json!(["object", "null"]));
+            s.insert("x-checklist".into(), json!(true));
+            s.insert(
+                "properties".into(),
+                Json::Object(record_properties(spec, *record)),
+            );
         }
         FieldKind::Group { record } => {
             s.insert("type".into(), json!(["object", "null"]));

@@ -110,7 +110,14 @@ pub struct RecordSchema {
     pub fields: Vec<FieldDef>,
     /// For display of list elements: the slot of the first text field.
     pub label_slot: Option<usize>,
+    /// A `checklist`: every field is an item the spec owns, answered with the
+    /// one enum `yes, no, not_applicable` (stored as a group; rules walk its
+    /// items' values).
+    pub checklist: bool,
 }
+
+/// The values of every checklist item, in order.
+pub const CHECKLIST_VALUES: [&str; 3] = ["yes", "no", "not_applicable"];
 
 /// Scalar input types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -26,7 +26,18 @@
 //! }
 //! "#;
 //! let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", spec_text))?;
-//! let report = spec.evaluate_str(r#"{"beds": 10, "nurses": 8}"#, &EvalOptions::default())?;
+//! let submission = r#"{
+//!   "header": {
+//!     "respondent": "provider",
+//!     "organisation": {"ods_code": "RRK", "name": "Eastmoor Hospitals NHS Trust"},
+//!     "period": {"start": "2024-07-01", "end": "2025-06-30"},
+//!     "completed_by": "Jo Bloggs, critical care matron"
+//!   },
+//!   "beds": 10,
+//!   "nurses": 8
+//! }"#;
+//! let report = spec.evaluate_str(submission, &EvalOptions::default())?;
+//! assert_eq!(report.assessed_on.map(|d| d.to_string()).as_deref(), Some("2025-06-30"));
 //! let r = &report.requirements[0];
 //! assert_eq!(r.outcome, netspec::Outcome::NotMet);
 //! assert_eq!(r.explanation[0].message, "nurses is 8, needs at least 10 (beds): short by 2");
@@ -78,8 +89,10 @@
 //! let mut limits = Limits::default();
 //! limits.max_list_len = 2;
 //! let spec = Spec::compile_with("demo.netspec", &Sources::single("demo.netspec", text), &limits)?;
+//! // a submission without a header, evaluated as from a provider
+//! let opts = EvalOptions { unattributed: Some(netspec::ir::Respondent::Provider), ..EvalOptions::default() };
 //! let err = spec
-//!     .evaluate_str(r#"{"units": [{"beds": 1}, {"beds": 2}, {"beds": 3}]}"#, &EvalOptions::default())
+//!     .evaluate_str(r#"{"units": [{"beds": 1}, {"beds": 2}, {"beds": 3}]}"#, &opts)
 //!     .unwrap_err();
 //! assert_eq!(err.diagnostics()[0].code.as_str(), "NS0307");
 //! assert_eq!(err.diagnostics()[0].path.as_deref(), Some("/units"));
@@ -236,7 +249,7 @@ impl CompileOptions {
 /// How to evaluate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EvalOptions {
-    /// Assessment date; overrides the submission's `assessed_on`.
+    /// Assessment date; overrides the submission's `header.period.end`.
     pub as_of: Option<Date>,
     /// Build explanations (on by default; off is faster).
     pub explanations: bool,
@@ -297,7 +310,8 @@ impl Spec {
     /// assert!(Spec::compile("demo.netspec", &sources).is_err());
     /// let spec = Spec::compile_with_options("demo.netspec", &sources, &CompileOptions::evaluation_only())?;
     /// assert!(!spec.compiled_with_tests());
-    /// let report = spec.evaluate_str(r#"{"beds": 3}"#, &EvalOptions::default())?;
+    /// let opts = EvalOptions { unattributed: Some(netspec::ir::Respondent::Provider), ..EvalOptions::default() };
+    /// let report = spec.evaluate_str(r#"{"beds": 3}"#, &opts)?;
     /// assert_eq!(report.requirements[0].outcome, netspec::Outcome::Met);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -380,7 +394,7 @@ impl Spec {
 
     /// Evaluates a submission given as JSON text.
     pub fn evaluate_str(&self, json: &str, opts: &EvalOptions) -> Result<Report<'_>, EvalError> {
-        let sub = self.ingest_str(json)?;
+        let sub = self.read_str(json, opts.unattributed.is_none())?;
         self.evaluate_owned(sub, opts, self.limits.max_eval_steps).0
     }
 
@@ -410,7 +424,7 @@ impl Spec {
         value: &serde_json::Value,
         opts: &EvalOptions,
     ) -> Result<Report<'_>, EvalError> {
-        let sub = self.ingest(value)?;
+        let sub = self.read(value, opts.unattributed.is_none())?;
         self.evaluate_owned(sub, opts, self.limits.max_eval_steps).0
     }
 
@@ -423,7 +437,7 @@ impl Spec {
         opts: &EvalOptions,
         budget: u64,
     ) -> (Result<Report<'_>, EvalError>, u64) {
-        let date = match self.assessment_date(&sub, opts) {
+        let (date, whom) = match self.attribution(&sub, opts) {
             Ok(d) => d,
             Err(e) => return (Err(e), 0),
         };
@@ -436,6 +450,7 @@ impl Spec {
             date,
             opts.explanations,
             budget,
+            whom,
         );
         (Ok(report), steps)
     }
@@ -455,17 +470,31 @@ impl Spec {
     /// "#;
     /// let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", text))?;
     /// let sub = spec.ingest_str(r#"{"beds": 3}"#)?;
-    /// let plain = EvalOptions { explanations: false, ..EvalOptions::default() };
+    /// // no header: evaluated as from a provider, and the report says so (NS0217)
+    /// let opts = EvalOptions { unattributed: Some(netspec::ir::Respondent::Provider), ..EvalOptions::default() };
+    /// let plain = EvalOptions { explanations: false, ..opts };
     /// assert_eq!(spec.outcomes(&sub, &plain)?, vec![Outcome::Met]);
-    /// let report = spec.evaluate_submission(&sub, &EvalOptions::default())?;
+    /// let report = spec.evaluate_submission(&sub, &opts)?;
+    /// assert_eq!(report.warnings[0].code.as_str(), "NS0217");
     /// assert_eq!(report.requirements[0].outcome, Outcome::Met);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// A submission without a header is read (whether it may be evaluated
+    /// depends on [`EvalOptions::unattributed`]); answers that break a
+    /// declared relation are NS0216 errors, beside the reader's own.
     pub fn ingest_str(&self, json: &str) -> Result<submission::Submission, EvalError> {
+        self.read_str(json, false)
+    }
+
+    /// [`Spec::ingest_str`]; with `need_header`, no header is an NS0211 error.
+    fn read_str(&self, json: &str, need_header: bool) -> Result<submission::Submission, EvalError> {
         // a clean submission is read in one pass; anything else (an error,
         // a warning, a limit) through the full path, which explains it
-        if let Some(sub) = fastread::read(&self.checked.schema, json, &self.limits) {
-            return Ok(sub);
+        if let Some(sub) = fastread::read(&self.checked.schema, json, &self.limits, need_header) {
+            if submission::check_relations(&self.checked, &self.map, &sub, 1).is_empty() {
+                return Ok(sub);
+            }
         }
         let value = submission::parse_json_with(json, &self.limits).map_err(|d| {
             if d.code == Code::SubmissionJson {
@@ -473,22 +502,92 @@ impl Spec {
             } else {
                 // JSON, but refused: a duplicate key, or over a limit
                 EvalError::Invalid {
-                    errors: vec![*d],
+                    errors: vec![self.with_question(*d)],
                     warnings: Vec::new(),
                 }
             }
         })?;
-        self.ingest(&value)
+        self.read(&value, need_header)
     }
 
     /// [`Spec::ingest_str`] for a submission given as a JSON value.
     pub fn ingest(&self, value: &serde_json::Value) -> Result<submission::Submission, EvalError> {
-        submission::ingest_with(&self.checked.schema, value, &self.limits).map_err(|r| {
-            EvalError::Invalid {
-                errors: r.errors,
-                warnings: r.warnings,
-            }
-        })
+        self.read(value, false)
+    }
+
+    /// [`Spec::ingest`]; with `need_header`, no header is an NS0211 error.
+    fn read(
+        &self,
+        value: &serde_json::Value,
+        need_header: bool,
+    ) -> Result<submission::Submission, EvalError> {
+        let invalid = |r: submission::Rejected| EvalError::Invalid {
+            errors: r
+                .errors
+                .into_iter()
+                .map(|d| self.with_question(d))
+                .collect(),
+            warnings: r
+                .warnings
+                .into_iter()
+                .map(|d| self.with_question(d))
+                .collect(),
+        };
+        let mut read =
+            submission::read_value(&self.checked.schema, value, &self.limits, need_header)
+                .map_err(invalid)?;
+        // relations are checked on what could be read, so that their errors
+        // come with the others (within the NS0310 limit)
+        let room = (limits::MAX_DIAGNOSTICS + 1).saturating_sub(read.errors.len());
+        let broken = submission::check_relations(&self.checked, &self.map, &read.sub, room);
+        read.errors.extend(broken);
+        let mut sub = submission::conclude(read).map_err(invalid)?;
+        sub.warnings = std::mem::take(&mut sub.warnings)
+            .into_iter()
+            .map(|d| self.with_question(d))
+            .collect();
+        Ok(sub)
+    }
+
+    /// `d` with a note giving the question its JSON pointer names, when it
+    /// names a declared input (`/units/1/l3_beds`: "question: Level 3 beds").
+    fn with_question(&self, d: Diagnostic) -> Diagnostic {
+        if matches!(d.code, Code::BrokenRelation | Code::OtherRespondent) {
+            // their messages name the questions already
+            return d;
+        }
+        let Some(path) = d.path.as_deref().filter(|p| !p.is_empty()) else {
+            return d;
+        };
+        let pattern: String = path
+            .split('/')
+            .skip(1)
+            .map(|seg| {
+                if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
+                    "/*"
+                } else {
+                    seg
+                }
+            })
+            .fold(String::new(), |mut acc, seg| {
+                if seg != "/*" {
+                    acc.push('/');
+                }
+                acc.push_str(seg);
+                acc
+            });
+        let question = self
+            .checked
+            .schema
+            .records
+            .iter()
+            .flat_map(|r| &r.fields)
+            .find(|f| f.pointer == pattern)
+            .map(|f| f.question.clone());
+        match question {
+            Some(q) => d.with_note(format!("question: {q}")),
+            None => d,
+        }
     }
 
     /// Evaluates a submission read by this spec's [`Spec::ingest_str`] or
@@ -499,15 +598,18 @@ impl Spec {
         sub: &submission::Submission,
         opts: &EvalOptions,
     ) -> Result<Report<'_>, EvalError> {
-        let date = self.assessment_date(sub, opts)?;
-        Ok(report::assess_with(
+        let (date, whom) = self.attribution(sub, opts)?;
+        Ok(report::assess_given(
             &self.checked,
             &self.map,
             sub,
+            report::Given::Borrowed(&sub.evidence),
             date,
             opts.explanations,
             self.limits.max_eval_steps,
-        ))
+            whom,
+        )
+        .0)
     }
 
     /// Appends `report` (made by this spec) to `out` as compact JSON: byte
@@ -524,7 +626,8 @@ impl Spec {
     /// area resources { requirement RE-01 must "Two \"funded\" beds" { beds >= 2 } }
     /// "#;
     /// let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", text))?;
-    /// let report = spec.evaluate_str(r#"{"beds": 3}"#, &EvalOptions::default())?;
+    /// let opts = EvalOptions { unattributed: Some(netspec::ir::Respondent::Provider), ..EvalOptions::default() };
+    /// let report = spec.evaluate_str(r#"{"beds": 3}"#, &opts)?;
     /// let mut out = Vec::new();
     /// spec.write_report_json(&report, &mut out);
     /// assert_eq!(out, serde_json::to_vec(&report)?);
@@ -547,13 +650,14 @@ impl Spec {
         sub: &submission::Submission,
         opts: &EvalOptions,
     ) -> Result<Vec<Outcome>, EvalError> {
-        let date = self.assessment_date(sub, opts)?;
-        Ok(report::outcomes_with(
+        let (date, whom) = self.attribution(sub, opts)?;
+        Ok(report::outcomes_as(
             &self.checked,
             &self.map,
             sub,
             date,
             self.limits.max_eval_steps,
+            whom.respondent,
         ))
     }
 
@@ -565,34 +669,128 @@ impl Spec {
         opts: &EvalOptions,
         budget: u64,
     ) -> (Result<Report<'_>, EvalError>, u64) {
-        match self.ingest(value) {
+        match self.read(value, opts.unattributed.is_none()) {
             Ok(sub) => self.evaluate_owned(sub, opts, budget),
             Err(e) => (Err(e), 0),
         }
     }
 
-    /// The assessment date an evaluation uses, or the error when the spec
-    /// needs one and there is none.
-    fn assessment_date(
+    /// Who a submission is judged as from and the assessment date: the
+    /// header's respondent (else [`EvalOptions::unattributed`], with an
+    /// NS0217 warning; else NS0211) and `opts.as_of`, else the header's
+    /// period end (NS0208 when the spec needs a date and there is none).
+    /// Answers to the other respondent's questions get NS0215 warnings.
+    fn attribution(
         &self,
         sub: &submission::Submission,
         opts: &EvalOptions,
-    ) -> Result<Option<Date>, EvalError> {
-        let date = opts.as_of.or(sub.assessed_on);
+    ) -> Result<(Option<Date>, report::Attribution), EvalError> {
+        let mut warnings = Vec::new();
+        let respondent = match (&sub.header, opts.unattributed) {
+            (Some(h), _) => h.respondent,
+            (None, Some(r)) => {
+                warnings.push(
+                    Diagnostic::warning(
+                        Code::Unattributed,
+                        format!(
+                            "unattributed submission: it has no header and was evaluated as from a {}",
+                            r.as_str()
+                        ),
+                    )
+                    .at_path("/header")
+                    .with_help("add a header saying who answers, for which organisation and period (see `netspec explain NS0211`)"),
+                );
+                r
+            }
+            (None, None) => {
+                return Err(EvalError::Invalid {
+                    errors: vec![submission::missing_header()],
+                    warnings: sub.warnings.clone(),
+                })
+            }
+        };
+        warnings.extend(self.other_respondent(sub, respondent));
+        let date = opts.as_of.or(sub.header.as_ref().map(|h| h.period.end));
         if date.is_none() && self.checked.uses_assessment_date {
             return Err(EvalError::Invalid {
                 errors: vec![Diagnostic::error(
                     Code::AssessmentDate,
                     "this spec has date rules, so it needs an assessment date",
                 )
-                .at_path("/assessed_on")
+                .at_path("/header/period/end")
                 .with_help(
-                    "add \"assessed_on\": \"YYYY-MM-DD\" to the submission, or pass --as-of",
+                    "give the submission a header with its assessment period (the date is the period's end), or pass --as-of",
                 )],
                 warnings: sub.warnings.clone(),
             });
         }
-        Ok(date)
+        Ok((
+            date,
+            report::Attribution {
+                respondent,
+                warnings,
+            },
+        ))
+    }
+
+    /// NS0215 warnings for the answered questions asked of the other
+    /// respondent than `respondent` (their answers are not read): each
+    /// answered input outside groups, each inside a group.
+    fn other_respondent(
+        &self,
+        sub: &submission::Submission,
+        respondent: ir::Respondent,
+    ) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        self.other_respondent_in(sub, 0, &sub.root, respondent, &mut out);
+        out
+    }
+
+    fn other_respondent_in(
+        &self,
+        sub: &submission::Submission,
+        rid: ir::RecordId,
+        rec: &submission::Record,
+        respondent: ir::Respondent,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let Some(schema) = self.checked.schema.records.get(rid) else {
+            return;
+        };
+        let from = match respondent {
+            ir::Respondent::Provider => "a provider's",
+            ir::Respondent::Network => "the network's",
+        };
+        for (k, f) in schema.fields.iter().enumerate() {
+            if out.len() >= limits::MAX_DIAGNOSTICS {
+                return;
+            }
+            match (sub.answer(rec, k), &f.kind) {
+                (None, _) => {}
+                (Some(submission::Stored::Group(g)), ir::FieldKind::Group { record }) => {
+                    self.other_respondent_in(sub, *record, g, respondent, out);
+                }
+                (Some(_), _) if f.respondent != respondent => {
+                    let path = format!("{}/{}", sub.pointer(rec), f.name);
+                    out.push(
+                        Diagnostic::warning(
+                            Code::OtherRespondent,
+                            format!(
+                                "{path} ({}) is asked of the {}, so it is ignored in {from} submission",
+                                f.question,
+                                f.respondent.as_str()
+                            ),
+                        )
+                        .at_path(path)
+                        .with_help(format!(
+                            "answer it in the {} submission, or leave it out of this one",
+                            f.respondent.as_str()
+                        )),
+                    );
+                }
+                _ => {}
+            }
+        }
     }
 
     /// The questions a provider answers, grouped as the form shows them.

@@ -7,8 +7,11 @@
 //! warnings. An absent key, or `null`, is an unanswered question — unknown,
 //! never an error and never false.
 //!
-//! Besides the inputs, a submission may hold `assessed_on` (`YYYY-MM-DD`) and
-//! `evidence`: `{ "REQ-ID": { "evidence_key": "reference", … }, … }`.
+//! Besides the inputs, a submission holds a `header` (who answers, for which
+//! organisation and assessment period: [`Header`]) and may hold `evidence`:
+//! `{ "REQ-ID": { "evidence_key": "reference", … }, … }`. The key
+//! `assessed_on` of earlier submissions is refused (NS0214): the assessment
+//! date is the header's period end.
 //!
 //! Reading the text ([`parse_json_with`]) enforces the [`Limits`] on
 //! submissions as it goes: the text's size (NS0305), the nesting of arrays
@@ -117,8 +120,6 @@ pub struct Submission {
     pub header: Option<Header>,
     /// The answers at the top level.
     pub root: Record,
-    /// `assessed_on`, if given.
-    pub assessed_on: Option<Date>,
     /// Evidence given, per requirement id: key → reference.
     pub evidence: BTreeMap<String, BTreeMap<String, String>>,
     /// Warnings (unknown fields).
@@ -137,6 +138,12 @@ impl Submission {
             return None;
         }
         self.slots.get(rec.first + slot)?.as_ref()
+    }
+
+    /// The header's period end: the assessment date, unless the caller
+    /// gives one ([`EvalOptions::as_of`](crate::EvalOptions::as_of)).
+    pub fn period_end(&self) -> Option<Date> {
+        self.header.as_ref().map(|h| h.period.end)
     }
 
     /// The JSON pointer of `rec`: `""` for the root, `/units/1` for an element.
@@ -171,11 +178,11 @@ impl Submission {
 }
 
 /// Equal when they hold the same answers at the same pointers, the same
-/// date, evidence and warnings, however the records are laid out.
+/// header, evidence and warnings, however the records are laid out.
 impl PartialEq for Submission {
     fn eq(&self, other: &Submission) -> bool {
         self.same_record(&self.root, other, &other.root)
-            && self.assessed_on == other.assessed_on
+            && self.header == other.header
             && self.evidence == other.evidence
             && self.warnings == other.warnings
     }
@@ -265,14 +272,13 @@ impl Store {
     pub(crate) fn finish(
         self,
         root: Record,
-        assessed_on: Option<Date>,
+        header: Option<Header>,
         evidence: BTreeMap<String, BTreeMap<String, String>>,
         warnings: Vec<Diagnostic>,
     ) -> Submission {
         Submission {
-            header: None,
+            header,
             root,
-            assessed_on,
             evidence,
             warnings,
             slots: self.slots,
@@ -587,8 +593,34 @@ pub fn ingest(schema: &Schema, value: &Json) -> Result<Submission, Rejected> {
 /// Validates a JSON value against the inputs, refusing lists longer than
 /// [`Limits::max_list_len`] (NS0307). Collects every error, up to
 /// [`MAX_DIAGNOSTICS`] errors and as many warnings (then one NS0310 says the
-/// rest were not looked for).
+/// rest were not looked for). A submission without a `header` is read (its
+/// [`Submission::header`] is `None`): whether it may be evaluated is decided
+/// by [`EvalOptions::unattributed`](crate::EvalOptions::unattributed).
+/// Declared relations between answers are not checked here but by
+/// [`Spec::ingest`](crate::Spec::ingest), which has the spec's definitions.
 pub fn ingest_with(schema: &Schema, value: &Json, limits: &Limits) -> Result<Submission, Rejected> {
+    read_value(schema, value, limits, false).and_then(conclude)
+}
+
+/// A submission read with every problem found so far, not yet capped.
+pub(crate) struct Read {
+    /// What could be read (answers with errors left out).
+    pub(crate) sub: Submission,
+    /// Errors, uncapped.
+    pub(crate) errors: Vec<Diagnostic>,
+    /// Warnings, uncapped.
+    pub(crate) warnings: Vec<Diagnostic>,
+}
+
+/// Reads a JSON value against the inputs, keeping whatever it can; with
+/// `need_header`, a submission without a header is an NS0211 error. Only
+/// a value that is not an object is refused outright.
+pub(crate) fn read_value(
+    schema: &Schema,
+    value: &Json,
+    limits: &Limits,
+    need_header: bool,
+) -> Result<Read, Rejected> {
     let mut cx = Ingest {
         schema,
         errors: Vec::new(),
@@ -609,40 +641,89 @@ pub fn ingest_with(schema: &Schema, value: &Json, limits: &Limits) -> Result<Sub
             warnings: Vec::new(),
         });
     };
-    let mut assessed_on = None;
-    let mut evidence = BTreeMap::new();
-    if let Some(v) = map.get("assessed_on") {
-        match v {
-            Json::Null => {}
-            Json::String(s) => match Date::parse(s) {
-                Some(d) => assessed_on = Some(d),
-                None => cx.errors.push(
-                    Diagnostic::error(Code::SubmissionDate, format!("`{s}` is not a valid date"))
-                        .at_path("/assessed_on")
-                        .with_help(date_help(s)),
-                ),
-            },
-            other => cx.errors.push(
-                Diagnostic::error(
-                    Code::SubmissionType,
-                    format!("expected a date string, found {}", kind_of(other)),
-                )
-                .at_path("/assessed_on"),
-            ),
+    let header = match map.get("header") {
+        Some(v) if !v.is_null() => cx.header(v),
+        _ => {
+            if need_header {
+                cx.errors.push(missing_header());
+            }
+            None
         }
+    };
+    if map.contains_key("assessed_on") {
+        cx.errors.push(assessed_on_moved());
     }
+    let mut evidence = BTreeMap::new();
     if let Some(v) = map.get("evidence") {
         evidence = cx.evidence(v);
     }
     let root = cx.record(0, "", map, true);
-    cx.cap();
-    if cx.errors.is_empty() {
-        Ok(cx.store.finish(root, assessed_on, evidence, cx.warnings))
+    Ok(Read {
+        sub: cx.store.finish(root, header, evidence, Vec::new()),
+        errors: cx.errors,
+        warnings: cx.warnings,
+    })
+}
+
+/// The submission, or every error: at most [`MAX_DIAGNOSTICS`] errors and
+/// as many warnings, then one NS0310 for the rest.
+pub(crate) fn conclude(read: Read) -> Result<Submission, Rejected> {
+    let Read {
+        mut sub,
+        mut errors,
+        mut warnings,
+    } = read;
+    cap(&mut errors, &mut warnings);
+    if errors.is_empty() {
+        sub.warnings = warnings;
+        Ok(sub)
     } else {
-        Err(Rejected {
-            errors: cx.errors,
-            warnings: cx.warnings,
-        })
+        Err(Rejected { errors, warnings })
+    }
+}
+
+/// The NS0211 error of a submission without a header.
+pub(crate) fn missing_header() -> Diagnostic {
+    Diagnostic::error(Code::MissingHeader, "the submission has no header")
+        .at_path("/header")
+        .with_help(
+            "add \"header\": {\"respondent\": \"provider\", \"organisation\": {\"ods_code\": \"RRK\", \"name\": \"…\"}, \"period\": {\"start\": \"2024-07-01\", \"end\": \"2025-06-30\"}, \"completed_by\": \"…\"} (`signed_off` {\"by\", \"on\"} is optional)",
+        )
+}
+
+/// The NS0214 error of a submission with the key `assessed_on`.
+fn assessed_on_moved() -> Diagnostic {
+    Diagnostic::error(
+        Code::AssessedOnMoved,
+        "`assessed_on` is no longer read: the assessment date is the header's period end",
+    )
+    .at_path("/assessed_on")
+    .with_help("remove `assessed_on` and give the last day of the assessment period as `header.period.end`; `--as-of` (EvalOptions::as_of) still overrides it")
+}
+
+/// Whether `code` is an ODS code: 3 to 6 upper-case letters or digits.
+pub fn is_ods_code(code: &str) -> bool {
+    (3..=6).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+/// Keeps at most [`MAX_DIAGNOSTICS`] of each, with an NS0310 for the rest.
+pub(crate) fn cap(errors: &mut Vec<Diagnostic>, warnings: &mut Vec<Diagnostic>) {
+    for (list, what, error) in [(errors, "errors", true), (warnings, "warnings", false)] {
+        if list.len() > MAX_DIAGNOSTICS {
+            list.truncate(MAX_DIAGNOSTICS);
+            let msg = format!(
+                "more than {MAX_DIAGNOSTICS} {what}; the rest of the submission was not checked"
+            );
+            let d = if error {
+                Diagnostic::error(Code::TooManyDiagnostics, msg)
+            } else {
+                Diagnostic::warning(Code::TooManyDiagnostics, msg)
+            };
+            list.push(d.at_path(""));
+        }
     }
 }
 
@@ -690,27 +771,6 @@ impl Ingest<'_> {
         self.errors.len() > MAX_DIAGNOSTICS || self.warnings.len() > MAX_DIAGNOSTICS
     }
 
-    /// Keeps at most [`MAX_DIAGNOSTICS`] of each, with an NS0310 for the rest.
-    fn cap(&mut self) {
-        for (list, what, error) in [
-            (&mut self.errors, "errors", true),
-            (&mut self.warnings, "warnings", false),
-        ] {
-            if list.len() > MAX_DIAGNOSTICS {
-                list.truncate(MAX_DIAGNOSTICS);
-                let msg = format!(
-                    "more than {MAX_DIAGNOSTICS} {what}; the rest of the submission was not checked"
-                );
-                let d = if error {
-                    Diagnostic::error(Code::TooManyDiagnostics, msg)
-                } else {
-                    Diagnostic::warning(Code::TooManyDiagnostics, msg)
-                };
-                list.push(d.at_path(""));
-            }
-        }
-    }
-
     fn record(
         &mut self,
         rec: RecordId,
@@ -726,7 +786,7 @@ impl Ingest<'_> {
             if self.full() {
                 break;
             }
-            if root && (key == "assessed_on" || key == "evidence") {
+            if root && (key == "header" || key == "assessed_on" || key == "evidence") {
                 continue;
             }
             // the pointer is written out only where it is needed
@@ -1050,6 +1110,217 @@ impl Ingest<'_> {
         }
     }
 
+    /// The `header` object: every problem an error under `/header/…`
+    /// (NS0201 wrong type or missing, NS0203 bad date, NS0204 unknown
+    /// respondent, NS0212 ODS code, NS0213 period), an unknown key a warning
+    /// (NS0205). `None` when anything required is wrong or missing.
+    fn header(&mut self, v: &Json) -> Option<Header> {
+        let Json::Object(m) = v else {
+            self.type_error::<()>("/header", "an object", v);
+            return None;
+        };
+        self.unknown_keys(
+            m,
+            "/header",
+            &[
+                "respondent",
+                "organisation",
+                "period",
+                "completed_by",
+                "signed_off",
+            ],
+        );
+        let respondent = match m.get("respondent") {
+            None | Some(Json::Null) => {
+                self.required("/header/respondent", "\"provider\" or \"network\"");
+                None
+            }
+            Some(Json::String(s)) => match s.as_str() {
+                "provider" => Some(crate::ir::Respondent::Provider),
+                "network" => Some(crate::ir::Respondent::Network),
+                other => {
+                    self.errors.push(
+                        Diagnostic::error(
+                            Code::SubmissionEnum,
+                            format!("\"{}\" is not one of: provider, network", truncate(other)),
+                        )
+                        .at_path("/header/respondent")
+                        .with_help(
+                            "\"provider\": a provider service's own submission; \"network\": the network's, from its host organisation",
+                        ),
+                    );
+                    None
+                }
+            },
+            Some(other) => {
+                self.type_error("/header/respondent", "\"provider\" or \"network\"", other)
+            }
+        };
+        let organisation = match m.get("organisation") {
+            None | Some(Json::Null) => {
+                self.required("/header/organisation", "an object {\"ods_code\", \"name\"}");
+                None
+            }
+            Some(Json::Object(o)) => {
+                self.unknown_keys(o, "/header/organisation", &["ods_code", "name"]);
+                let code = self.text(o, "/header/organisation", "ods_code");
+                let code = code.filter(|c| {
+                    let ok = is_ods_code(c);
+                    if !ok {
+                        self.errors.push(
+                            Diagnostic::error(
+                                Code::BadOdsCode,
+                                format!(
+                                    "\"{}\" is not an ODS code: expected 3 to 6 upper-case letters or digits",
+                                    truncate(c)
+                                ),
+                            )
+                            .at_path("/header/organisation/ods_code")
+                            .with_help("give the organisation's code from the NHS Organisation Data Service, e.g. \"RRK\" for a trust or \"RRK02\" for a site"),
+                        );
+                    }
+                    ok
+                });
+                let name = self.text(o, "/header/organisation", "name");
+                match (code, name) {
+                    (Some(ods_code), Some(name)) => Some(Organisation { ods_code, name }),
+                    _ => None,
+                }
+            }
+            Some(other) => self.type_error(
+                "/header/organisation",
+                "an object {\"ods_code\", \"name\"}",
+                other,
+            ),
+        };
+        let period = match m.get("period") {
+            None | Some(Json::Null) => {
+                self.required("/header/period", "an object {\"start\", \"end\"}");
+                None
+            }
+            Some(Json::Object(o)) => {
+                self.unknown_keys(o, "/header/period", &["start", "end"]);
+                let start = self.date(o, "/header/period", "start");
+                let end = self.date(o, "/header/period", "end");
+                match (start, end) {
+                    (Some(start), Some(end)) if end < start => {
+                        self.errors.push(
+                            Diagnostic::error(
+                                Code::BadPeriod,
+                                format!("the assessment period ends ({end}) before it starts ({start})"),
+                            )
+                            .at_path("/header/period/end")
+                            .with_help("`start` is the first day of the period and `end` the last, e.g. 2024-07-01 to 2025-06-30"),
+                        );
+                        None
+                    }
+                    (Some(start), Some(end)) => Some(Period { start, end }),
+                    _ => None,
+                }
+            }
+            Some(other) => {
+                self.type_error("/header/period", "an object {\"start\", \"end\"}", other)
+            }
+        };
+        let completed_by = self.text(m, "/header", "completed_by");
+        let signed_off = match m.get("signed_off") {
+            None | Some(Json::Null) => Some(None),
+            Some(Json::Object(o)) => {
+                self.unknown_keys(o, "/header/signed_off", &["by", "on"]);
+                let by = self.text(o, "/header/signed_off", "by");
+                let on = self.date(o, "/header/signed_off", "on");
+                by.zip(on).map(|(by, on)| Some(SignOff { by, on }))
+            }
+            Some(other) => {
+                self.type_error::<()>("/header/signed_off", "an object {\"by\", \"on\"}", other);
+                None
+            }
+        };
+        Some(Header {
+            respondent: respondent?,
+            organisation: organisation?,
+            period: period?,
+            completed_by: completed_by?,
+            signed_off: signed_off?,
+        })
+    }
+
+    /// A warning for each key of `m` not in `known`.
+    fn unknown_keys(&mut self, m: &serde_json::Map<String, Json>, at: &str, known: &[&str]) {
+        for k in m.keys() {
+            if !known.contains(&k.as_str()) {
+                self.warnings.push(
+                    Diagnostic::warning(
+                        Code::SubmissionUnknownField,
+                        format!("unknown field `{k}` is ignored"),
+                    )
+                    .at_path(format!("{at}/{}", escape(k)))
+                    .with_help_opt(did_you_mean(k, known.iter().copied())),
+                );
+            }
+        }
+    }
+
+    /// An NS0201 error: a required header field is missing.
+    fn required(&mut self, path: &str, expected: &str) {
+        self.errors.push(
+            Diagnostic::error(
+                Code::SubmissionType,
+                format!("expected {expected}, found nothing: this header field is required"),
+            )
+            .at_path(path),
+        );
+    }
+
+    /// The required, non-empty text `key` of the header object `m` at `at`.
+    fn text(&mut self, m: &serde_json::Map<String, Json>, at: &str, key: &str) -> Option<String> {
+        let path = format!("{at}/{key}");
+        match m.get(key) {
+            None | Some(Json::Null) => {
+                self.required(&path, "a string");
+                None
+            }
+            Some(Json::String(s)) if s.trim().is_empty() => {
+                self.errors.push(
+                    Diagnostic::error(
+                        Code::SubmissionType,
+                        "expected a non-empty string, found \"\"",
+                    )
+                    .at_path(path),
+                );
+                None
+            }
+            Some(Json::String(s)) => Some(s.clone()),
+            Some(other) => self.type_error(path, "a string", other),
+        }
+    }
+
+    /// The required date `key` of the header object `m` at `at`.
+    fn date(&mut self, m: &serde_json::Map<String, Json>, at: &str, key: &str) -> Option<Date> {
+        let path = format!("{at}/{key}");
+        match m.get(key) {
+            None | Some(Json::Null) => {
+                self.required(&path, "a date string YYYY-MM-DD");
+                None
+            }
+            Some(Json::String(s)) => match Date::parse(s) {
+                Some(d) => Some(d),
+                None => {
+                    self.errors.push(
+                        Diagnostic::error(
+                            Code::SubmissionDate,
+                            format!("\"{}\" is not a valid date", truncate(s)),
+                        )
+                        .at_path(path)
+                        .with_help(date_help(s)),
+                    );
+                    None
+                }
+            },
+            Some(other) => self.type_error(path, "a date string YYYY-MM-DD", other),
+        }
+    }
+
     fn evidence(&mut self, v: &Json) -> BTreeMap<String, BTreeMap<String, String>> {
         let mut out = BTreeMap::new();
         let Json::Object(reqs) = v else {
@@ -1146,4 +1417,167 @@ fn truncate(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// NS0216 errors for the answers of `sub` that break a declared relation
+/// ([`crate::ir::Relation`]): each answered field with relations is
+/// compared with its bound, evaluated with the field's record as the
+/// innermost element; a bound that is unknown (unanswered) is skipped.
+/// Fields of the other respondent than the header's are not checked (their
+/// answers are ignored). Stops after `room` errors.
+pub(crate) fn check_relations(
+    spec: &crate::check::Checked,
+    map: &crate::source::SourceMap,
+    sub: &Submission,
+    room: usize,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let has_relations = spec
+        .schema
+        .records
+        .iter()
+        .any(|r| r.fields.iter().any(|f| !f.relations.is_empty()));
+    if !has_relations {
+        return out;
+    }
+    let mut cx = crate::eval::Ctx::new(spec, map, sub, None);
+    cx.set_budget(crate::Limits::default().max_eval_steps);
+    let respondent = sub.header.as_ref().map(|h| h.respondent);
+    relations_in(&mut cx, spec, sub, 0, &sub.root, respondent, room, &mut out);
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn relations_in<'a>(
+    cx: &mut crate::eval::Ctx<'a>,
+    spec: &'a crate::check::Checked,
+    sub: &'a Submission,
+    rid: RecordId,
+    rec: &'a Record,
+    respondent: Option<crate::ir::Respondent>,
+    room: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    use crate::eval::V;
+    let Some(schema) = spec.schema.records.get(rid) else {
+        return;
+    };
+    for (slot, field) in schema.fields.iter().enumerate() {
+        if out.len() >= room {
+            return;
+        }
+        if respondent.is_some_and(|r| r != field.respondent) {
+            continue;
+        }
+        match (sub.answer(rec, slot), &field.kind) {
+            (Some(Stored::Num(value)), FieldKind::Scalar { ty, .. }) => {
+                for rel in &field.relations {
+                    cx.push(V::Rec(rec));
+                    let bound = cx.eval(&rel.bound);
+                    cx.pop();
+                    let V::Num(bound) = bound else { continue };
+                    let broken = match rel.op {
+                        crate::ir::RelationOp::AtMost => value.compare(bound).is_gt(),
+                        crate::ir::RelationOp::AtLeast => value.compare(bound).is_lt(),
+                    };
+                    if broken && out.len() < room {
+                        out.push(broken_relation(
+                            spec,
+                            sub.pointer(rec),
+                            field,
+                            *ty,
+                            *value,
+                            rel,
+                            bound,
+                        ));
+                    }
+                }
+            }
+            (Some(Stored::Group(r)), FieldKind::Group { record }) => {
+                relations_in(cx, spec, sub, *record, r, respondent, room, out);
+            }
+            (Some(Stored::List(rs)), FieldKind::List { record, .. }) => {
+                for r in rs {
+                    relations_in(cx, spec, sub, *record, r, respondent, room, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The NS0216 error: `field` (in the record at `parent`) is `value`, on the
+/// wrong side of `rel`'s bound `bound`.
+fn broken_relation(
+    spec: &crate::check::Checked,
+    parent: &str,
+    field: &crate::ir::FieldDef,
+    ty: ScalarTy,
+    value: Num,
+    rel: &crate::ir::Relation,
+    bound: Num,
+) -> Diagnostic {
+    let show = |n: Num| {
+        if ty == ScalarTy::Percent {
+            n.times(Num::int(100))
+                .map(|x| format!("{}%", x.display(4)))
+                .unwrap_or_default()
+        } else {
+            n.display(4)
+        }
+    };
+    let path = format!("{parent}/{}", escape(&field.name));
+    let (side, hint) = match rel.op {
+        crate::ir::RelationOp::AtMost => ("more than", "at most"),
+        crate::ir::RelationOp::AtLeast => ("less than", "at least"),
+    };
+    let other = match &rel.bound_pointer {
+        Some(pattern) => {
+            let concrete = fill_pointer(pattern, parent);
+            let question = spec
+                .schema
+                .records
+                .iter()
+                .flat_map(|r| &r.fields)
+                .find(|f| f.pointer == *pattern)
+                .map(|f| f.question.as_str());
+            match question {
+                Some(q) => format!("{concrete} ({q})"),
+                None => concrete,
+            }
+        }
+        None => rel.text.clone(),
+    };
+    Diagnostic::error(
+        Code::BrokenRelation,
+        format!(
+            "{path} ({}) is {}, {side} {other}, {}",
+            field.question,
+            show(value),
+            show(bound)
+        ),
+    )
+    .at_path(path)
+    .with_help(format!(
+        "this answer must be {hint} `{}`: check both answers",
+        rel.text
+    ))
+}
+
+/// A pointer pattern (`/units/*/shifts_total`) with its `*`s replaced by
+/// the list indices at the same places in `concrete` (`/units/1`).
+fn fill_pointer(pattern: &str, concrete: &str) -> String {
+    let mut given = concrete.split('/');
+    pattern
+        .split('/')
+        .map(|seg| {
+            let here = given.next();
+            if seg == "*" {
+                here.unwrap_or(seg)
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }

@@ -110,7 +110,7 @@ area quality { requirement QU-01 must "Reviewed" { reviewed within 12 months } }
     let plain = EvalOptions {
         as_of: None,
         explanations: false,
-        unattributed: None,
+        unattributed: Some(netspec::ir::Respondent::Provider),
     };
     assert!(matches!(
         spec.outcomes(&sub, &plain),
@@ -118,8 +118,7 @@ area quality { requirement QU-01 must "Reviewed" { reviewed within 12 months } }
     ));
     let dated = EvalOptions {
         as_of: Date::parse("2025-06-30"),
-        explanations: false,
-        unattributed: None,
+        ..plain
     };
     assert_eq!(
         spec.outcomes(&sub, &dated).map_err(|e| e.to_string())?,
@@ -131,13 +130,16 @@ area quality { requirement QU-01 must "Reviewed" { reviewed within 12 months } }
 #[test]
 fn ingest_reports_the_same_errors_as_evaluate_str() -> Result<(), String> {
     let spec = compile("adult_critical_care")?;
+    const HEADER: &str = r#""header": {"respondent": "provider", "organisation": {"ods_code": "RXA", "name": "Eastmoor Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}"#;
     for bad in [
-        "{",
-        "[]",
-        r#"{"units": [{"funded_beds": "ten"}]}"#,
-        r#"{"assessed_on": "2025-02-30"}"#,
-        r#"{"units": [{"unit_type": "Combined"}], "unit_count": 3}"#,
+        "{".to_string(),
+        "[]".to_string(),
+        format!(r#"{{{HEADER}, "units": [{{"funded_beds": "ten"}}]}}"#),
+        format!(r#"{{{HEADER}, "assessed_on": "2025-02-30"}}"#),
+        format!(r#"{{{HEADER}, "units": [{{"unit_type": "Combined"}}], "unit_count": 3}}"#),
+        r#"{"header": {"respondent": "provider"}}"#.to_string(),
     ] {
+        let bad = bad.as_str();
         let a = spec
             .ingest_str(bad)
             .map(|_| ())
@@ -149,5 +151,30 @@ fn ingest_reports_the_same_errors_as_evaluate_str() -> Result<(), String> {
         assert!(a.is_err(), "{bad}");
         assert_eq!(a, b, "{bad}");
     }
+    // without a header, evaluation (which needs one) says so beside the rest
+    let bad = r#"{"units": [{"funded_beds": "ten"}]}"#;
+    let read = spec
+        .ingest_str(bad)
+        .map(|_| ())
+        .map_err(|e| e.diagnostics());
+    let evaluated = spec
+        .evaluate_str(bad, &EvalOptions::default())
+        .map(|_| ())
+        .map_err(|e| e.diagnostics());
+    let codes = |r: &Result<(), Vec<netspec::Diagnostic>>| -> Vec<String> {
+        r.as_ref()
+            .err()
+            .map(|ds| ds.iter().map(|d| d.code.as_str().to_string()).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(codes(&read), ["NS0201"]);
+    assert_eq!(codes(&evaluated), ["NS0211", "NS0201"]);
+    // read once without a header, it cannot be evaluated without `unattributed`
+    let sub = spec.ingest_str("{}").map_err(|e| e.to_string())?;
+    let err = spec
+        .evaluate_submission(&sub, &EvalOptions::default())
+        .map(|_| ())
+        .map_err(|e| e.diagnostics());
+    assert_eq!(codes(&err), ["NS0211"]);
     Ok(())
 }

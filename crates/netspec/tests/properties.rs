@@ -11,9 +11,19 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
+use netspec::ir::Respondent;
 use netspec::ir::{FieldKind, RecordSchema, ScalarTy, Schema};
 use netspec::source::FileId;
 use netspec::{Date, EvalOptions, Outcome, Sources, Spec};
+
+/// The default options for a submission without a header (a header is beside
+/// the point of these properties): evaluated as from a provider.
+fn unattributed() -> EvalOptions {
+    EvalOptions {
+        unattributed: Some(Respondent::Provider),
+        ..EvalOptions::default()
+    }
+}
 use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::{json, Map, Value};
@@ -92,7 +102,7 @@ area collaboration {
 "#;
 
 /// A submission that answers every question of the sample.
-const ACC_SUBMISSION: &str = r#"{"assessed_on": "2025-06-30", "provider": {"role": "level3_unit"},
+const ACC_SUBMISSION: &str = r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXA", "name": "Eastmoor Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "provider": {"role": "level3_unit"},
  "units": [{"name": "A", "l3_beds": 6, "l2_beds": 4, "rn_per_shift": 8, "cc_qualified": 60, "occupancy": 80},
            {"name": "B", "l3_beds": 8, "l2_beds": 6, "rn_per_shift": 9, "cc_qualified": 45, "occupancy": 95}],
  "ct_within_60": 29, "ct_indicated": 33,
@@ -160,7 +170,7 @@ static REAL_SPEC_AGAIN: LazyLock<Spec> =
 /// keys, and the submission's own keys.
 fn spec_keys(spec: &Spec) -> Vec<String> {
     let checked = spec.checked();
-    let mut keys: Vec<String> = ["assessed_on", "evidence", "extra", ""]
+    let mut keys: Vec<String> = ["header", "evidence", "extra", ""]
         .map(String::from)
         .to_vec();
     for rec in &checked.schema.records {
@@ -422,8 +432,8 @@ fn compile_and_use(sources: &Sources) {
     match Spec::compile(ACC_NAME, sources) {
         Ok(spec) => {
             let _ = spec.render(spec.warnings());
-            let _ = spec.evaluate_str(ACC_SUBMISSION, &EvalOptions::default());
-            let _ = spec.evaluate_str("{}", &EvalOptions::default());
+            let _ = spec.evaluate_str(ACC_SUBMISSION, &unattributed());
+            let _ = spec.evaluate_str("{}", &unattributed());
             let _ = spec.run_tests();
         }
         Err(e) => {
@@ -536,8 +546,8 @@ fn without_tests_agrees(acc: &str, gov: &str) {
         assert!(spec.compiled_with_tests() && !fast.compiled_with_tests());
         assert!(fast.run_tests().is_empty());
         for text in [ACC_SUBMISSION, "{}"] {
-            let a = spec.evaluate_str(text, &EvalOptions::default());
-            let b = fast.evaluate_str(text, &EvalOptions::default());
+            let a = spec.evaluate_str(text, &unattributed());
+            let b = fast.evaluate_str(text, &unattributed());
             assert_eq!(a.map_err(|e| e.to_string()), b.map_err(|e| e.to_string()));
         }
     }
@@ -594,7 +604,7 @@ proptest! {
         match Spec::compile(REAL_NAME, &sources) {
             Ok(spec) => {
                 for sub in REAL_EXAMPLES.iter() {
-                    let _ = spec.evaluate_str(sub, &EvalOptions::default());
+                    let _ = spec.evaluate_str(sub, &unattributed());
                 }
                 let _ = spec.run_tests();
             }
@@ -639,9 +649,9 @@ proptest! {
         let text = ACC.replace("ct_within_60 / ct_indicated >= 90%", &rule);
         if let Ok(spec) = Spec::compile(ACC_NAME, &acc_sources(&text, GOV)) {
             let date = Date::parse("2025-06-30");
-            let _ = spec.evaluate(&sub, &EvalOptions { as_of: date, explanations: true, unattributed: None });
-            let _ = spec.evaluate(&sub, &EvalOptions { as_of: None, explanations: false, unattributed: None });
-            let _ = spec.evaluate_str(ACC_SUBMISSION, &EvalOptions::default());
+            let _ = spec.evaluate(&sub, &EvalOptions { as_of: date, explanations: true, unattributed: Some(Respondent::Provider) });
+            let _ = spec.evaluate(&sub, &EvalOptions { as_of: None, explanations: false, unattributed: Some(Respondent::Provider) });
+            let _ = spec.evaluate_str(ACC_SUBMISSION, &unattributed());
         }
     }
 }
@@ -823,7 +833,7 @@ fn record_value(schema: &Schema, record: usize, depth: u32) -> BoxedStrategy<Val
         .boxed()
 }
 
-/// A submission shaped by `spec`'s inputs, with `assessed_on` and evidence.
+/// A submission shaped by `spec`'s inputs, with a header (its period end the date) and evidence.
 fn shaped_submission(spec: &Spec) -> BoxedStrategy<Value> {
     let checked = spec.checked();
     let body = record_value(&checked.schema, 0, 0);
@@ -859,7 +869,15 @@ fn shaped_submission(spec: &Spec) -> BoxedStrategy<Value> {
                 return body;
             };
             if let Some(d) = date {
-                m.insert("assessed_on".into(), d);
+                m.insert(
+                    "header".into(),
+                    serde_json::json!({
+                        "respondent": "provider",
+                        "organisation": {"ods_code": "RXA", "name": "Eastmoor Hospitals NHS Trust"},
+                        "period": {"start": "2000-01-01", "end": d},
+                        "completed_by": "A. Example"
+                    }),
+                );
             }
             if let Some(ev) = evidence {
                 let mut by_req: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
@@ -955,7 +973,7 @@ proptest! {
         as_of in as_of(),
         explanations in any::<bool>(),
     ) {
-        let opts = EvalOptions { as_of, explanations, unattributed: None };
+        let opts = EvalOptions { as_of, explanations, unattributed: Some(Respondent::Provider) };
         for spec in [&*REAL_SPEC, &*ACC_SPEC] {
             match spec.evaluate(&sub, &opts) {
                 Ok(report) => check_report(spec, &report),
@@ -979,8 +997,8 @@ proptest! {
 
     #[test]
     fn evaluation_never_panics_on_arbitrary_text(s in any::<String>()) {
-        let _ = ACC_SPEC.evaluate_str(&s, &EvalOptions::default());
-        let _ = REAL_SPEC.evaluate_str(&s, &EvalOptions::default());
+        let _ = ACC_SPEC.evaluate_str(&s, &unattributed());
+        let _ = REAL_SPEC.evaluate_str(&s, &unattributed());
     }
 
     #[test]
@@ -989,8 +1007,8 @@ proptest! {
         edits in prop::collection::vec(edit(), 0..3),
     ) {
         let text = mutate(&serde_json::to_string(&sub).unwrap(), &edits);
-        let _ = ACC_SPEC.evaluate_str(&text, &EvalOptions::default());
-        let _ = REAL_SPEC.evaluate_str(&text, &EvalOptions::default());
+        let _ = ACC_SPEC.evaluate_str(&text, &unattributed());
+        let _ = REAL_SPEC.evaluate_str(&text, &unattributed());
     }
 }
 
@@ -1013,11 +1031,11 @@ fn evaluation_survives_extreme_number_literals() {
         "1.5",
     ] {
         let sub = format!(
-            r#"{{"assessed_on": "2025-06-30", "ct_within_60": {n}, "ct_indicated": {n},
+            r#"{{"header": {{"respondent": "provider", "organisation": {{"ods_code": "RXA", "name": "Eastmoor Hospitals NHS Trust"}}, "period": {{"start": "2024-07-01", "end": "2025-06-30"}}, "completed_by": "A. Example"}}, "ct_within_60": {n}, "ct_indicated": {n},
                 "units": [{{"name": "A", "l3_beds": {n}, "l2_beds": 1, "rn_per_shift": {n},
                             "cc_qualified": {n}, "occupancy": {n}}}]}}"#
         );
-        match spec.evaluate_str(&sub, &EvalOptions::default()) {
+        match spec.evaluate_str(&sub, &unattributed()) {
             Ok(report) => check_report(spec, &report),
             Err(e) => {
                 let _ = spec.render(&e.diagnostics());
@@ -1028,7 +1046,7 @@ fn evaluation_survives_extreme_number_literals() {
             let mut v: Value = serde_json::from_str(example).unwrap();
             mark_numbers(&mut v);
             let sub = serde_json::to_string(&v).unwrap().replace("\"#NUM#\"", n);
-            match real.evaluate_str(&sub, &EvalOptions::default()) {
+            match real.evaluate_str(&sub, &unattributed()) {
                 Ok(report) => check_report(real, &report),
                 Err(e) => {
                     let _ = real.render(&e.diagnostics());
@@ -1236,7 +1254,7 @@ fn check_laws(laws: &[(&str, B, B)]) -> Result<(), TestCaseError> {
     for (env, omitted, nulls) in assignments() {
         for sub in [&omitted, &nulls] {
             let report = spec
-                .evaluate(sub, &EvalOptions::default())
+                .evaluate(sub, &unattributed())
                 .map_err(|e| TestCaseError::fail(format!("{sub}: {e}")))?;
             let got: Vec<Outcome> = report.requirements.iter().map(|r| r.outcome).collect();
             prop_assert_eq!(got.len(), rules.len());
@@ -1322,11 +1340,11 @@ fn excluded_middle_does_not_hold_for_unknowns() {
         "a and not a".into(),
         "a implies a".into(),
     ]);
-    let report = spec.evaluate(&json!({}), &EvalOptions::default()).unwrap();
+    let report = spec.evaluate(&json!({}), &unattributed()).unwrap();
     let got: Vec<Outcome> = report.requirements.iter().map(|r| r.outcome).collect();
     assert_eq!(got, [Outcome::Incomplete; 3]);
     let report = spec
-        .evaluate(&json!({"a": false}), &EvalOptions::default())
+        .evaluate(&json!({"a": false}), &unattributed())
         .unwrap();
     let got: Vec<Outcome> = report.requirements.iter().map(|r| r.outcome).collect();
     assert_eq!(got, [Outcome::Met, Outcome::NotMet, Outcome::Met]);
@@ -1357,7 +1375,7 @@ proptest! {
                 None => json!({"label": format!("L{i}")}),
             }).collect::<Vec<_>>()}),
         };
-        let report = spec.evaluate(&sub, &EvalOptions::default()).unwrap();
+        let report = spec.evaluate(&sub, &unattributed()).unwrap();
         let got: Vec<Outcome> = report.requirements.iter().map(|r| r.outcome).collect();
         let (all, any) = match &items {
             None => (None, None),
@@ -1413,7 +1431,7 @@ proptest! {
         // the observed rate as a decimal percent with two places
         let p_text = format!("{whole}.{hundredths:02}");
         let sub = format!(r#"{{"n": {n}, "d": {d}, "p": {p_text}}}"#);
-        let report = spec.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+        let report = spec.evaluate_str(&sub, &unattributed()).unwrap();
         let o: Vec<Outcome> = report.requirements.iter().map(|r| r.outcome).collect();
         if d == 0 {
             prop_assert_eq!(o[0], Outcome::Incomplete);
@@ -1442,7 +1460,7 @@ fn decimal_arithmetic_is_exact() {
         }\n";
     let spec = Spec::compile("x.netspec", &Sources::single("x.netspec", text)).unwrap();
     let report = spec
-        .evaluate_str(r#"{"n": 0.3333333333333333}"#, &EvalOptions::default())
+        .evaluate_str(r#"{"n": 0.3333333333333333}"#, &unattributed())
         .unwrap();
     let o: Vec<Outcome> = report.requirements.iter().map(|r| r.outcome).collect();
     // 0.3333333333333333 is a decimal, not 1/3: three of it is not 1
@@ -1459,7 +1477,7 @@ proptest! {
 
     #[test]
     fn evaluation_is_deterministic(sub in arbitrary_submission(), as_of in as_of()) {
-        let opts = EvalOptions { as_of, explanations: true, unattributed: None };
+        let opts = EvalOptions { as_of, explanations: true, unattributed: Some(Respondent::Provider) };
         let first = REAL_SPEC.evaluate(&sub, &opts);
         let second = REAL_SPEC.evaluate(&sub, &opts);
         // a second compilation gives the same too
@@ -1500,13 +1518,13 @@ fn example_reports_are_byte_identical_across_runs() {
         let mut out: Vec<String> = REAL_EXAMPLES
             .iter()
             .map(|sub| {
-                let report = spec.evaluate_str(sub, &EvalOptions::default()).unwrap();
+                let report = spec.evaluate_str(sub, &unattributed()).unwrap();
                 serde_json::to_string_pretty(&report).unwrap() + &report.to_text()
             })
             .collect();
         let sample = Spec::compile(ACC_NAME, &acc_sources(ACC, GOV)).unwrap();
         let report = sample
-            .evaluate_str(ACC_SUBMISSION, &EvalOptions::default())
+            .evaluate_str(ACC_SUBMISSION, &unattributed())
             .unwrap();
         out.push(serde_json::to_string_pretty(&report).unwrap());
         out
@@ -1601,7 +1619,7 @@ proptest! {
         );
         let spec = Spec::compile("dates.netspec", &Sources::single("dates.netspec", text.as_str())).unwrap();
         let sub = json!({"d": d.to_string(), "plus": plus.to_string(), "minus": minus.to_string()});
-        let opts = EvalOptions { as_of: Date::parse(&a.to_string()), explanations: true, unattributed: None };
+        let opts = EvalOptions { as_of: Date::parse(&a.to_string()), explanations: true, unattributed: Some(Respondent::Provider) };
         let report = spec.evaluate(&sub, &opts).unwrap();
         let o: Vec<Outcome> = report.requirements.iter().map(|r| r.outcome).collect();
         let start = shift(a, -n, unit).unwrap();
@@ -1635,8 +1653,8 @@ fn month_arithmetic_examples_from_the_reference() {
     ] {
         let report = spec
             .evaluate(
-                &json!({"d": d, "assessed_on": "2025-06-30"}),
-                &EvalOptions::default(),
+                &json!({"d": d, "header": {"respondent": "provider", "organisation": {"ods_code": "RXA", "name": "Eastmoor Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}}),
+                &unattributed(),
             )
             .unwrap();
         let o: Vec<Outcome> = report.requirements.iter().map(|r| r.outcome).collect();
@@ -1667,7 +1685,7 @@ proptest! {
             }\n";
         let spec = Spec::compile("ex.netspec", &Sources::single("ex.netspec", text)).unwrap();
         let report = spec
-            .evaluate(&json!({"a": a, "b": b, "p": p, "q": q}), &EvalOptions::default())
+            .evaluate(&json!({"a": a, "b": b, "p": p, "q": q}), &unattributed())
             .unwrap();
         let cases = [(a >= b, a, b, b - a), (a <= b, a, b, a - b), (p >= q, p, q, q - p)];
         for (r, (holds, left, right, gap)) in report.requirements.iter().zip(cases) {
@@ -1731,7 +1749,7 @@ fn fast_agrees(
     budget: u64,
 ) {
     let Ok(sub) = spec.ingest(sub) else { return };
-    let date = as_of.or(sub.assessed_on);
+    let date = as_of.or(sub.period_end());
     let map = spec.source_map();
     for explanations in [false, true] {
         let fast =
@@ -1816,7 +1834,7 @@ proptest! {
         explanations in any::<bool>(),
     ) {
         let spec = &BUNDLED[k];
-        let opts = EvalOptions { as_of, explanations, unattributed: None };
+        let opts = EvalOptions { as_of, explanations, unattributed: Some(Respondent::Provider) };
         if let Ok(report) = spec.evaluate(&sub, &opts) {
             same_json(spec, &report);
         }
@@ -1834,7 +1852,7 @@ fn report_json_is_serde_json_for_examples_and_for_changed_reports() {
                 let opts = EvalOptions {
                     as_of: None,
                     explanations,
-                    unattributed: None,
+                    unattributed: Some(Respondent::Provider),
                 };
                 let report = spec.evaluate_str(&text, &opts).unwrap();
                 same_json(spec, &report);

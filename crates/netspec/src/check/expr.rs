@@ -268,8 +268,8 @@ impl Checker<'_> {
                 list,
                 body,
             } => {
-                let list = self.expr(list);
-                let Some(elem) = self.list_elem(&list) else {
+                let mut list = self.expr(list);
+                let Some(elem) = self.list_elem(&mut list) else {
                     return error_node(span);
                 };
                 if !self.bind(var, elem) {
@@ -290,8 +290,8 @@ impl Checker<'_> {
                 )
             }
             ExprKind::Count { var, list, filter } => {
-                let list = self.expr(list);
-                let Some(elem) = self.list_elem(&list) else {
+                let mut list = self.expr(list);
+                let Some(elem) = self.list_elem(&mut list) else {
                     return error_node(span);
                 };
                 if !self.bind(var, elem) {
@@ -347,7 +347,7 @@ impl Checker<'_> {
         node(NodeKind::Error, span, Ty::EnumName(id.name.clone(), span))
     }
 
-    fn field_ty(&self, rec: usize, slot: usize) -> Ty {
+    pub(super) fn field_ty(&self, rec: usize, slot: usize) -> Ty {
         let Some(f) = self
             .schema
             .records
@@ -424,6 +424,41 @@ impl Checker<'_> {
         }
     }
 
+    /// A checklist read where a list is expected (`all s in standards: …`,
+    /// `count`, aggregates, `len`): the list of its items' answers, one
+    /// `Field` read per item in declaration order, so an unanswered item is
+    /// unknown with its own JSON pointer. Anything else is returned as it is.
+    #[inline(never)] // keeps it off the stack frame of the recursive `expr`
+    pub(super) fn checklist_items(&self, n: Node) -> Node {
+        let Ty::Record(r) = n.ty else { return n };
+        let Some(rs) = self.schema.records.get(r).filter(|rs| rs.checklist) else {
+            return n;
+        };
+        let elem = self.checklist_enum.map_or(Ty::Error, Ty::Enum);
+        let span = n.span;
+        let items: Vec<Node> = (0..rs.fields.len())
+            .map(|slot| {
+                node(
+                    NodeKind::Field(Box::new(n.clone()), slot),
+                    span,
+                    elem.clone(),
+                )
+            })
+            .collect();
+        node(NodeKind::Values(items), span, Ty::Values(Box::new(elem)))
+    }
+
+    /// `len(standards)` of a checklist: the number of its items.
+    #[inline(never)] // keeps it off the stack frame of the recursive `expr`
+    fn len_of_checklist(&self, f: Func, nodes: &mut [Node]) {
+        if f == Func::Len {
+            for n in nodes {
+                let taken = std::mem::replace(n, error_node(n.span));
+                *n = self.checklist_items(taken);
+            }
+        }
+    }
+
     /// The enum whose values include every name in `nodes`, when exactly one does.
     fn enum_with_all(&self, nodes: &[Node]) -> Option<usize> {
         let names: Vec<&str> = nodes
@@ -449,7 +484,12 @@ impl Checker<'_> {
     }
 
     /// The element type of a list expression, reporting when it is not a list.
-    fn list_elem(&mut self, list: &Node) -> Option<Ty> {
+    /// A checklist becomes the list of its items' answers ([`Checker::checklist_items`]).
+    #[inline(never)]
+    fn list_elem(&mut self, list: &mut Node) -> Option<Ty> {
+        let taken = std::mem::replace(list, error_node(list.span));
+        *list = self.checklist_items(taken);
+        let list = &*list;
         if let (NodeKind::Values(items), Ty::Values(t)) = (&list.kind, &list.ty) {
             if matches!(**t, Ty::Error) {
                 // names no single enum has: say which
@@ -832,8 +872,8 @@ impl Checker<'_> {
                 return error_node(span);
             }
         };
-        let list = self.expr(list);
-        let Some(elem) = self.list_elem(&list) else {
+        let mut list = self.expr(list);
+        let Some(elem) = self.list_elem(&mut list) else {
             return error_node(span);
         };
         if !self.bind(var, elem) {
@@ -949,6 +989,8 @@ impl Checker<'_> {
             return node(NodeKind::Call(f, nodes), span, ty);
         }
         let nodes: Vec<Node> = nodes.into_iter().map(|n| self.value(n)).collect();
+        let mut nodes = nodes;
+        self.len_of_checklist(f, &mut nodes);
         let first_ty = nodes.first().map_or(Ty::Error, |n| n.ty.clone());
         let ty = match (f, &first_ty) {
             (_, Ty::Error) => Ty::Error,

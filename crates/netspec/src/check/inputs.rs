@@ -5,12 +5,31 @@
 //! (`provider.role: …`) declare a field inside a group, creating the group
 //! when needed.
 
-use super::Checker;
-use crate::calendar::Date;
+use super::{Checker, PendingRelation};
+use crate::calendar::{Date, Duration, DurationUnit};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ir::{Bound, EnumDef, FieldDef, FieldKind, RecordId, RecordSchema, ScalarTy};
+use crate::ir::{
+    Bound, CountPeriod, EnumDef, EnumId, FieldDef, FieldKind, RecordId, RecordSchema, Respondent,
+    ScalarTy, CHECKLIST_VALUES,
+};
 use crate::number::Num;
 use crate::syntax::ast::{self, ScalarKind, TypeKind};
+
+/// What every declaration in one `inputs` block shares.
+#[derive(Clone, Copy)]
+struct Block<'s> {
+    section: Option<&'s str>,
+    respondent: Respondent,
+}
+
+/// `provider` / `network` as written in a `respondent` clause.
+pub(crate) fn respondent_of(word: &str) -> Respondent {
+    if word == "network" {
+        Respondent::Network
+    } else {
+        Respondent::Provider
+    }
+}
 
 /// Names a submission uses for itself.
 pub const RESERVED_KEYS: [&str; 2] = ["assessed_on", "evidence"];
@@ -20,8 +39,15 @@ impl Checker<'_> {
         self.schema.records.push(RecordSchema::default());
         for b in blocks {
             let section = b.title.as_ref().map(|t| t.value.clone());
+            let block = Block {
+                section: section.as_deref(),
+                respondent: b
+                    .respondent
+                    .as_ref()
+                    .map_or(Respondent::Provider, |r| respondent_of(&r.name)),
+            };
             for d in &b.decls {
-                self.declare(0, "", d, section.as_deref());
+                self.declare(0, "", d, block);
             }
         }
         for r in &mut self.schema.records {
@@ -47,13 +73,8 @@ impl Checker<'_> {
             .position(|f| f.name == name)
     }
 
-    fn declare(
-        &mut self,
-        record: RecordId,
-        pointer: &str,
-        d: &ast::InputDecl,
-        section: Option<&str>,
-    ) {
+    fn declare(&mut self, record: RecordId, pointer: &str, d: &ast::InputDecl, block: Block<'_>) {
+        let section = block.section;
         if !self.count_inputs(1, d.span) {
             return;
         }
@@ -101,7 +122,7 @@ impl Checker<'_> {
                             unit: None,
                             label: None,
                             item: None,
-                            respondent: Default::default(),
+                            respondent: block.respondent,
                             period: None,
                             relations: Vec::new(),
                             section: section.map(str::to_string),
@@ -140,7 +161,7 @@ impl Checker<'_> {
                     f.help = ty.help.as_ref().map(|h| h.value.clone());
                 }
                 for fd in fields {
-                    self.declare(g, &field_ptr, fd, section);
+                    self.declare(g, &field_ptr, fd, block);
                 }
                 return;
             }
@@ -197,6 +218,16 @@ impl Checker<'_> {
                     }
                 };
                 let (min, max) = self.scalar_bounds(sty, &ty.constraints);
+                if let Some(slot_rec) = self.schema.records.get(rec) {
+                    let slot = slot_rec.fields.len();
+                    for c in ty.constraints.iter().filter(|c| c.reference.is_some()) {
+                        self.pending_relations.push(PendingRelation {
+                            record: rec,
+                            slot,
+                            constraint: c.clone(),
+                        });
+                    }
+                }
                 FieldKind::Scalar { ty: sty, min, max }
             }
             TypeKind::List(fields) => {
@@ -204,7 +235,7 @@ impl Checker<'_> {
                 let new = self.new_record();
                 let elem_ptr = format!("{field_ptr}/*");
                 for fd in fields {
-                    self.declare(new, &elem_ptr, fd, section);
+                    self.declare(new, &elem_ptr, fd, block);
                 }
                 if fields.is_empty() {
                     self.error(
@@ -230,11 +261,91 @@ impl Checker<'_> {
                 }
                 let new = self.new_record();
                 for fd in fields {
-                    self.declare(new, &field_ptr, fd, section);
+                    self.declare(new, &field_ptr, fd, block);
+                }
+                FieldKind::Group { record: new }
+            }
+            TypeKind::Checklist(items) => {
+                for c in &ty.constraints {
+                    self.error(
+                        Diagnostic::error(
+                            Code::InvalidConstraint,
+                            "a checklist takes no min/max: it has exactly the items it lists",
+                        )
+                        .at(c.span),
+                    );
+                }
+                if items.is_empty() {
+                    self.error(
+                        Diagnostic::error(
+                            Code::InvalidConstraint,
+                            format!("checklist `{}` lists no items", last.name),
+                        )
+                        .at(last.span)
+                        .with_help("list the items as `key \"What the item says\"`"),
+                    );
+                }
+                if !self.count_inputs(items.len(), ty.span) {
+                    return;
+                }
+                let e = self.checklist_enum();
+                let new = self.new_record();
+                if let Some(r) = self.schema.records.get_mut(new) {
+                    r.checklist = true;
+                }
+                for item in items {
+                    if self.field_index(new, &item.name.name).is_some() {
+                        self.error(
+                            Diagnostic::error(
+                                Code::DuplicateInput,
+                                format!("checklist item `{}` is listed twice", item.name.name),
+                            )
+                            .at(item.name.span),
+                        );
+                        continue;
+                    }
+                    self.push_field(
+                        new,
+                        FieldDef {
+                            name: item.name.name.clone(),
+                            question: item.text.value.clone(),
+                            help: None,
+                            unit: None,
+                            label: None,
+                            item: None,
+                            respondent: block.respondent,
+                            period: None,
+                            relations: Vec::new(),
+                            section: section.map(str::to_string),
+                            kind: FieldKind::Scalar {
+                                ty: ScalarTy::Enum(e),
+                                min: None,
+                                max: None,
+                            },
+                            pointer: format!("{field_ptr}/{}", item.name.name),
+                            span: item.name.span,
+                        },
+                    );
                 }
                 FieldKind::Group { record: new }
             }
         };
+        let period = self.period(&kind, ty);
+        if let Some(item) = &ty.item {
+            if !matches!(kind, FieldKind::List { .. }) {
+                self.error(
+                    Diagnostic::error(
+                        Code::InvalidConstraint,
+                        format!(
+                            "`item` names what one element of a list is called, but `{}` is not a list",
+                            last.name
+                        ),
+                    )
+                    .at(item.span)
+                    .with_help("remove `item`, or use `label` for a short name of the question"),
+                );
+            }
+        }
         self.push_field(
             rec,
             FieldDef {
@@ -242,10 +353,10 @@ impl Checker<'_> {
                 question: ty.question.value.clone(),
                 help: ty.help.as_ref().map(|h| h.value.clone()),
                 unit: ty.unit.as_ref().map(|u| u.value.clone()),
-                label: None,
-                item: None,
-                respondent: Default::default(),
-                period: None,
+                label: ty.label.as_ref().map(|l| l.value.clone()),
+                item: ty.item.as_ref().map(|i| i.value.clone()),
+                respondent: block.respondent,
+                period,
                 relations: Vec::new(),
                 section: section.map(str::to_string),
                 kind,
@@ -253,6 +364,64 @@ impl Checker<'_> {
                 span: last.span,
             },
         );
+    }
+
+    /// The one enum every checklist item is answered with (made on first use).
+    fn checklist_enum(&mut self) -> EnumId {
+        if let Some(e) = self.checklist_enum {
+            return e;
+        }
+        self.schema.enums.push(EnumDef {
+            variants: CHECKLIST_VALUES.iter().map(|v| (*v).to_string()).collect(),
+        });
+        let e = self.schema.enums.len() - 1;
+        self.checklist_enum = Some(e);
+        e
+    }
+
+    /// A declaration's `period`: for counts (int, number) and lists only.
+    fn period(&mut self, kind: &FieldKind, ty: &ast::InputType) -> Option<CountPeriod> {
+        let p = ty.period.as_ref()?;
+        let (span, period) = match p {
+            ast::Period::Assessment(span) => (*span, Some(CountPeriod::Assessment)),
+            ast::Period::Rolling(n, u, span) => {
+                let d = match (n.parse::<u32>().ok(), DurationUnit::parse(u)) {
+                    (Some(count), Some(unit)) if count > 0 => {
+                        Some(CountPeriod::Rolling(Duration { count, unit }))
+                    }
+                    _ => {
+                        self.error(
+                            Diagnostic::error(
+                                Code::InvalidLiteral,
+                                format!("`{n} {u}` is not a valid period"),
+                            )
+                            .at(*span)
+                            .with_help("write `period assessment` or a duration such as `period 12 months`"),
+                        );
+                        None
+                    }
+                };
+                (*span, d)
+            }
+        };
+        let counts = matches!(
+            kind,
+            FieldKind::Scalar {
+                ty: ScalarTy::Int | ScalarTy::Number,
+                ..
+            } | FieldKind::List { .. }
+        );
+        if !counts {
+            self.error(
+                Diagnostic::error(
+                    Code::InvalidConstraint,
+                    "`period` says what time a count covers: it applies to int, number and list inputs",
+                )
+                .at(span),
+            );
+            return None;
+        }
+        period
     }
 
     fn reserved(&mut self, id: &ast::Ident) {
@@ -317,7 +486,7 @@ impl Checker<'_> {
     ) -> (Option<Bound>, Option<Bound>) {
         let mut min = None;
         let mut max = None;
-        for c in cs {
+        for c in cs.iter().filter(|c| c.reference.is_none()) {
             let b = match ty {
                 ScalarTy::Int | ScalarTy::Number | ScalarTy::Percent => {
                     let text = c.value.trim_end_matches('%');
@@ -396,7 +565,7 @@ impl Checker<'_> {
             _ => false,
         };
         if inverted {
-            if let Some(c) = cs.last() {
+            if let Some(c) = cs.iter().rfind(|c| c.reference.is_none()) {
                 self.error(
                     Diagnostic::error(Code::InvalidConstraint, "`min` is greater than `max`")
                         .at(c.span),
@@ -410,6 +579,19 @@ impl Checker<'_> {
         let mut min = None;
         let mut max = None;
         for c in cs {
+            if c.reference.is_some() {
+                self.error(
+                    Diagnostic::error(
+                        Code::InvalidConstraint,
+                        format!(
+                            "a list's length is bounded by a number, not by another answer (`{}`)",
+                            c.value
+                        ),
+                    )
+                    .at(c.span),
+                );
+                continue;
+            }
             match c.value.parse::<usize>() {
                 Ok(n) if c.is_max => max = Some(n),
                 Ok(n) => min = Some(n),

@@ -9,6 +9,8 @@
 mod expr;
 mod inputs;
 mod lints;
+mod relations;
+mod respondents;
 
 pub use expr::MAX_BINDERS;
 
@@ -33,6 +35,8 @@ pub struct SpecInfo {
     pub version: Option<String>,
     /// `source` attribute.
     pub source: Option<String>,
+    /// `evidence "required"`: every declared evidence item is required.
+    pub evidence_required: bool,
 }
 
 /// Everything the checker produced for a spec that compiled.
@@ -275,6 +279,23 @@ pub(crate) struct Checker<'a> {
     lets_seen: usize,
     /// Whether the files were parsed with their `test` blocks.
     tests_read: bool,
+    /// `min`/`max` bounds by other answers, resolved once every input and
+    /// definition is known.
+    pub(crate) pending_relations: Vec<PendingRelation>,
+    /// The enum of checklist answers, once a checklist is declared.
+    pub(crate) checklist_enum: Option<ir::EnumId>,
+    /// `evidence "required"` in the spec header.
+    evidence_required: bool,
+}
+
+/// A `min`/`max` naming another answer, waiting to be resolved.
+pub(crate) struct PendingRelation {
+    /// Record of the bounded field.
+    pub(crate) record: ir::RecordId,
+    /// Its slot.
+    pub(crate) slot: usize,
+    /// The constraint as written.
+    pub(crate) constraint: ast::Constraint,
 }
 
 /// Most definitions that may depend on one another in a chain, by default:
@@ -303,6 +324,9 @@ impl<'a> Checker<'a> {
             inputs_declared: 0,
             lets_seen: 0,
             tests_read: true,
+            pending_relations: Vec::new(),
+            checklist_enum: None,
+            evidence_required: false,
         }
     }
 
@@ -350,6 +374,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        self.resolve_relations();
 
         let mut requirements = Vec::new();
         let mut seen_ids: BTreeMap<String, Span> = BTreeMap::new();
@@ -366,6 +391,7 @@ impl<'a> Checker<'a> {
         for i in 0..self.lets.len() {
             self.check_let(i);
         }
+        self.check_respondents(&requirements);
         let lets = self
             .lets
             .iter()
@@ -474,14 +500,26 @@ impl<'a> Checker<'a> {
                     match k.name.as_str() {
                         "version" => info.version = Some(v.value.clone()),
                         "source" => info.source = Some(v.value.clone()),
+                        "evidence" if v.value == "required" => {
+                            info.evidence_required = true;
+                            self.evidence_required = true;
+                        }
+                        "evidence" => self.error(
+                            Diagnostic::error(
+                                Code::SpecHeader,
+                                format!("unknown evidence policy \"{}\"", v.value),
+                            )
+                            .at(v.span)
+                            .with_help("write `evidence \"required\"` to make every declared evidence item required, or leave it out"),
+                        ),
                         other => self.error(
                             Diagnostic::error(
                                 Code::SpecHeader,
                                 format!("unknown spec attribute `{other}`"),
                             )
                             .at(k.span)
-                            .with_help_opt(did_you_mean(other, ["version", "source"]))
-                            .with_note("the header takes `version \"…\"` and `source \"…\"`"),
+                            .with_help_opt(did_you_mean(other, ["version", "source", "evidence"]))
+                            .with_note("the header takes `version \"…\"`, `source \"…\"` and `evidence \"required\"`"),
                         ),
                     }
                 }
@@ -657,6 +695,8 @@ impl<'a> Checker<'a> {
         let mut evidence = Vec::new();
         let mut reference = None;
         let mut help = None;
+        let mut basis: Option<(ir::Basis, Span)> = None;
+        let mut respondent = ir::Respondent::Provider;
         let mut rules = 0;
         for c in &r.clauses {
             match c {
@@ -679,7 +719,16 @@ impl<'a> Checker<'a> {
                     let n = self.expr(e);
                     applies = Some(self.condition(n, "`applies when`"));
                 }
-                Clause::Evidence(k, d) => {
+                Clause::Basis(b) => {
+                    let kind = match b.name.as_str() {
+                        "standard" => ir::Basis::Standard,
+                        "derived" => ir::Basis::Derived,
+                        _ => ir::Basis::Estimate,
+                    };
+                    basis = Some((kind, b.span));
+                }
+                Clause::Respondent(w) => respondent = inputs::respondent_of(&w.name),
+                Clause::Evidence(k, d, required) => {
                     if evidence.iter().any(|e: &ir::EvidenceDecl| e.key == k.name) {
                         self.error(
                             Diagnostic::error(
@@ -692,7 +741,7 @@ impl<'a> Checker<'a> {
                     evidence.push(ir::EvidenceDecl {
                         key: k.name.clone(),
                         description: d.value.clone(),
-                        required: false,
+                        required: self.evidence_required || required.is_some(),
                     });
                 }
                 Clause::Ref(s) => reference = Some(s.value.clone()),
@@ -710,6 +759,20 @@ impl<'a> Checker<'a> {
             );
             return None;
         };
+        if let (ast::Level::Must, Some((ir::Basis::Estimate, span))) = (r.level, basis) {
+            self.diags.push(
+                Diagnostic::warning(
+                    Code::MustOnEstimate,
+                    format!(
+                        "`{}` is a `must` on an estimated threshold: failing it alone rates the area red",
+                        r.id.name
+                    ),
+                )
+                .at(span)
+                .with_label("no published figure behind this threshold")
+                .with_help("make it a `should`, or give the standard it comes from (`basis standard`) or the calculation from one (`basis derived`)"),
+            );
+        }
         Some(ir::Requirement {
             id: r.id.name.clone(),
             area,
@@ -717,8 +780,8 @@ impl<'a> Checker<'a> {
             title: r.title.value.clone(),
             reference,
             help,
-            basis: None,
-            respondent: Default::default(),
+            basis: basis.map(|(b, _)| b),
+            respondent,
             applies,
             rule,
             evidence_keys: evidence.iter().map(|e| e.key.clone()).collect(),
@@ -813,6 +876,7 @@ impl<'a> Checker<'a> {
     fn test(&mut self, fid: FileId, t: &ast::TestBlock, ids: &[String]) -> Option<ir::TestCase> {
         let mut given = None;
         let mut assessed_on = None;
+        let mut respondent = ir::Respondent::Provider;
         let mut expect = Vec::new();
         for c in &t.clauses {
             match c {
@@ -844,6 +908,7 @@ impl<'a> Checker<'a> {
                         ),
                     }
                 }
+                TestClause::Respondent(w) => respondent = inputs::respondent_of(&w.name),
                 TestClause::AssessedOn(text, span) => match Date::parse(text) {
                     Some(d) => assessed_on = Some(d),
                     None => self.error(
@@ -956,7 +1021,7 @@ impl<'a> Checker<'a> {
             name: t.name.value.clone(),
             given,
             assessed_on,
-            respondent: Default::default(),
+            respondent,
             expect,
             span: t.span,
         })

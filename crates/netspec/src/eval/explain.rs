@@ -156,13 +156,21 @@ fn walk<'a>(
                 });
                 return;
             }
-            for e in elems {
+            // a checklist's items are named by their text
+            let items = checklist_item_names(cx, list);
+            for (k, e) in elems.into_iter().enumerate() {
                 let this = e.clone();
                 cx.push(e);
                 let v = cx.eval(body);
                 if is(&v, target) {
                     // the element's label is made only for the elements explained
-                    let label = element_label(cx, &this, rid, &elem_ty, element);
+                    let label = match items.as_ref().and_then(|names| names.get(k)) {
+                        Some(name) => Some(match element {
+                            Some(o) => format!("{o} › {name}"),
+                            None => name.clone(),
+                        }),
+                        None => element_label(cx, &this, rid, &elem_ty, element),
+                    };
                     walk(cx, body, target, label.as_deref(), mode, out);
                     if single && *q == Quant::Any {
                         cx.pop();
@@ -258,6 +266,27 @@ fn within_message<'a>(cx: &mut Ctx<'a>, d: &'a Node, dur: &'a Node, target: bool
             cx.text(d)
         )
     }
+}
+
+/// The item texts of a checklist walked as a list (the checker makes it a
+/// list of its items' reads), in order; `None` for any other list.
+fn checklist_item_names(cx: &Ctx<'_>, list: &Node) -> Option<Vec<String>> {
+    let NodeKind::Values(items) = &list.kind else {
+        return None;
+    };
+    let first = items.first()?;
+    let NodeKind::Field(base, _) = &first.kind else {
+        return None;
+    };
+    let Ty::Record(r) = base.ty else { return None };
+    let rs = cx.spec.schema.records.get(r).filter(|rs| rs.checklist)?;
+    items
+        .iter()
+        .map(|i| match &i.kind {
+            NodeKind::Field(_, slot) => rs.fields.get(*slot).map(|f| f.question.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Describes the element a quantifier is at, e.g. `units[1] (B)`.

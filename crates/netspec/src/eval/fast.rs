@@ -1400,7 +1400,7 @@ mod tests {
                 let Ok(sub) = spec.ingest_str(&text) else {
                     panic!("{}: not a valid submission", file.display());
                 };
-                let mut cx = Ctx::new(checked, spec.source_map(), &sub, sub.assessed_on);
+                let mut cx = Ctx::new(checked, spec.source_map(), &sub, sub.period_end());
                 for (r, f) in checked.requirements.iter().zip(&checked.fast.requirements) {
                     let Some(f) = f else { continue };
                     assert!(cx.fast_requirement(f).is_ok(), "{name} {example}: {}", r.id);

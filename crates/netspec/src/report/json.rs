@@ -21,7 +21,7 @@ use crate::ir::{Requirement, AREAS};
 /// A requirement's texts, as JSON.
 #[derive(Debug, Clone)]
 struct RequirementPieces {
-    /// `{"id":…,"area":…,"level":…,"title":…,"ref":…,"outcome":`
+    /// `{"id":…,"area":…,"level":…,"title":…,"ref":…,"basis":…,"respondent":…,"help":…,"outcome":`
     head: String,
     /// `"declared":[…]`
     declared: String,
@@ -32,7 +32,7 @@ struct RequirementPieces {
 /// A spec's texts, as JSON.
 #[derive(Debug, Clone)]
 pub(crate) struct Pieces {
-    /// `{"spec":{…},"assessed_on":`
+    /// `{"spec":{…},"header":`
     head: String,
     /// Per area: `{"area":…,"title":…,"rating":`
     areas: Vec<String>,
@@ -53,7 +53,7 @@ impl Pieces {
             version: spec.info.version.as_deref().map(Cow::Borrowed),
         };
         Pieces {
-            head: format!("{{\"spec\":{},\"assessed_on\":", json(&summary)),
+            head: format!("{{\"spec\":{},\"header\":", json(&summary)),
             areas: AREAS
                 .iter()
                 .map(|(key, title)| {
@@ -73,12 +73,15 @@ fn requirement_pieces(r: &Requirement) -> RequirementPieces {
     let area = AREAS.get(r.area).map_or("", |(k, _)| k);
     RequirementPieces {
         head: format!(
-            "{{\"id\":{},\"area\":{},\"level\":{},\"title\":{},\"ref\":{},\"outcome\":",
+            "{{\"id\":{},\"area\":{},\"level\":{},\"title\":{},\"ref\":{},\"basis\":{},\"respondent\":{},\"help\":{},\"outcome\":",
             json(&r.id),
             json(area),
             json(&r.level),
             json(&r.title),
             json(&r.reference),
+            json(&r.basis),
+            json(&r.respondent),
+            json(&r.help),
         ),
         declared: format!("\"declared\":{}", json(&r.evidence)),
         all_missing: json(&r.evidence_keys),
@@ -127,6 +130,8 @@ fn put_summary(out: &mut Vec<u8>, s: &Summary) {
     put_str(out, rating_json(s.rating));
     put_str(out, ",\"counts\":");
     put_counts(out, &s.counts);
+    put_str(out, ",\"compliance\":");
+    put(out, &s.compliance);
     out.push(b'}');
 }
 
@@ -141,8 +146,12 @@ pub(crate) fn write(pieces: &Pieces, spec: &Checked, report: &Report<'_>, out: &
     } else {
         put_str(out, "{\"spec\":");
         put(out, &report.spec);
-        put_str(out, ",\"assessed_on\":");
+        put_str(out, ",\"header\":");
     }
+    put(out, &report.header);
+    put_str(out, ",\"respondent\":");
+    put(out, &report.respondent);
+    put_str(out, ",\"assessed_on\":");
     put(out, &report.assessed_on);
     put_str(out, ",\"overall\":");
     put_summary(out, &report.overall);
@@ -158,10 +167,11 @@ pub(crate) fn write(pieces: &Pieces, spec: &Checked, report: &Report<'_>, out: &
         if i > 0 {
             out.push(b',');
         }
-        let own = pieces
-            .requirements
-            .get(i)
-            .zip(spec.requirements.get(i))
+        // a report lists only its respondent's requirements: find each by id
+        let own = spec
+            .requirement_index
+            .get(&*r.id)
+            .and_then(|&k| pieces.requirements.get(k).zip(spec.requirements.get(k)))
             .filter(|(_, req)| says_what_the_spec_says(r, req));
         match own {
             Some((p, req)) => put_requirement(out, p, req, r),
@@ -180,6 +190,8 @@ fn put_area(out: &mut Vec<u8>, pieces: &Pieces, i: usize, a: &AreaSummary) {
             put_str(out, rating_json(a.rating));
             put_str(out, ",\"counts\":");
             put_counts(out, &a.counts);
+            put_str(out, ",\"compliance\":");
+            put(out, &a.compliance);
             out.push(b'}');
         }
         _ => put(out, a),
@@ -192,6 +204,9 @@ fn says_what_the_spec_says(r: &RequirementResult<'_>, req: &Requirement) -> bool
         && r.title == req.title
         && r.reference.as_deref() == req.reference.as_deref()
         && r.level == req.level
+        && r.basis == req.basis
+        && r.respondent == req.respondent
+        && r.help.as_deref() == req.help.as_deref()
         && AREAS.get(req.area).is_some_and(|(k, _)| r.area == *k)
         && same_slice(&r.evidence.declared, &req.evidence)
 }

@@ -23,9 +23,9 @@ use crate::calendar::Date;
 use crate::check::Checked;
 use crate::diagnostic::Diagnostic;
 use crate::eval::{explain, explain_applicability, Check, Ctx, Missing, V};
-use crate::ir::{Cmp, Rating, RatingExpr, RatingRule, AREAS};
+use crate::ir::{Basis, Cmp, Rating, RatingExpr, RatingRule, Respondent, AREAS};
 use crate::source::SourceMap;
-use crate::submission::Submission;
+use crate::submission::{Header, Submission};
 use crate::syntax::ast::{Level, LevelSet, OutcomeName, RatingQuant};
 
 /// The outcome of one requirement.
@@ -109,13 +109,38 @@ pub struct SpecSummary<'s> {
     pub version: Option<Cow<'s, str>>,
 }
 
-/// Rating and counts for the whole spec.
+impl Counts {
+    /// Compliance in percent: met ÷ (met + not met) × 100, rounded half
+    /// away from zero to 2 decimals from the exact ratio (`Some(20.59)` for
+    /// 7 of 34); `None` when no requirement was met or not met. Not
+    /// applicable and incomplete requirements are not counted.
+    pub fn compliance(&self) -> Option<f64> {
+        self.compliance_in(100).map(|h| h as f64 / 100.0)
+    }
+
+    /// The compliance percentage times `scale`, rounded half away from zero
+    /// (exact integer arithmetic).
+    fn compliance_in(&self, scale: u64) -> Option<u64> {
+        let met = u64::from(self.met);
+        let total = met + u64::from(self.not_met);
+        if total == 0 {
+            return None;
+        }
+        // floor(met × 100 × scale / total + 1/2)
+        Some((2 * met * 100 * scale + total) / (2 * total))
+    }
+}
+
+/// Rating, counts and compliance for the whole spec.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
     /// Rating.
     pub rating: Rating,
     /// Outcome counts.
     pub counts: Counts,
+    /// Met ÷ (met + not met) in percent, 2 decimals ([`Counts::compliance`]);
+    /// `None` (JSON `null`) when nothing was met or not met.
+    pub compliance: Option<f64>,
 }
 
 /// Rating and counts for one area.
@@ -129,9 +154,13 @@ pub struct AreaSummary {
     pub rating: Rating,
     /// Outcome counts.
     pub counts: Counts,
+    /// Met ÷ (met + not met) in percent, 2 decimals ([`Counts::compliance`]).
+    pub compliance: Option<f64>,
 }
 
-/// An unanswered question that would decide a requirement.
+/// An unanswered question that would decide a requirement, or required
+/// evidence not given (path `/evidence/REQ-ID/KEY`, the evidence's
+/// description as the question).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MissingInput<'s> {
     /// JSON pointer in the submission.
@@ -177,11 +206,18 @@ pub struct RequirementResult<'s> {
     /// Source reference.
     #[serde(rename = "ref")]
     pub reference: Option<Cow<'s, str>>,
+    /// Where its threshold comes from; `None` when the spec does not say.
+    pub basis: Option<Basis>,
+    /// Who is judged by it (always the report's respondent).
+    pub respondent: Respondent,
+    /// The guidance written for providers.
+    pub help: Option<Cow<'s, str>>,
     /// Outcome.
     pub outcome: Outcome,
     /// Checks behind the outcome.
     pub explanation: Vec<Check>,
-    /// For `incomplete`: the questions that would decide it.
+    /// For `incomplete`: the questions that would decide it, and the
+    /// required evidence not given.
     pub missing: Vec<MissingInput<'s>>,
     /// Runtime problems (division by zero, empty mean).
     pub problems: Vec<String>,
@@ -196,16 +232,62 @@ pub struct RequirementResult<'s> {
 pub struct Report<'s> {
     /// Which spec.
     pub spec: SpecSummary<'s>,
-    /// The assessment date used (`YYYY-MM-DD`), if any.
+    /// The submission's header (who answered, for which organisation and
+    /// period); `None` for an unattributed submission.
+    pub header: Option<Header>,
+    /// Whose requirements were decided: the header's respondent, or the
+    /// one an unattributed submission was evaluated as from.
+    pub respondent: Respondent,
+    /// The assessment date used (`YYYY-MM-DD`), if any: the caller's, else
+    /// the header's period end.
     pub assessed_on: Option<Date>,
-    /// Overall rating and counts.
+    /// Overall rating, counts and compliance, over the respondent's requirements.
     pub overall: Summary,
     /// One entry per area, in the canonical order.
     pub areas: Vec<AreaSummary>,
-    /// One entry per requirement, by area then declaration order.
+    /// One entry per requirement of the respondent, by area then declaration order.
     pub requirements: Vec<RequirementResult<'s>>,
-    /// Warnings about the submission (unknown fields, unknown evidence).
+    /// Warnings about the submission (unknown fields, unknown evidence,
+    /// answers to the other respondent's questions, no header).
     pub warnings: Vec<Diagnostic>,
+}
+
+/// Who a submission is judged as from, and the warnings that decision
+/// brings (NS0217 unattributed, NS0215 answers to the other respondent).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Attribution {
+    /// The respondent whose requirements are decided.
+    pub(crate) respondent: Respondent,
+    /// Warnings for the report, before the submission's own.
+    pub(crate) warnings: Vec<Diagnostic>,
+}
+
+impl Attribution {
+    /// The submission's own: its header's respondent (a provider without one).
+    pub(crate) fn of(sub: &Submission) -> Attribution {
+        Attribution {
+            respondent: sub
+                .header
+                .as_ref()
+                .map(|h| h.respondent)
+                .unwrap_or_default(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Whether requirement evidence `key` of `id` is given in `evidence`.
+fn evidence_given(evidence: &Evidence, id: &str, key: &str) -> bool {
+    evidence.get(id).is_some_and(|m| m.contains_key(key))
+}
+
+/// Escapes a JSON pointer segment.
+fn escape(s: &str) -> Cow<'_, str> {
+    if s.contains(['~', '/']) {
+        Cow::Owned(s.replace('~', "~0").replace('/', "~1"))
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 /// The outcome of every requirement, in report order, without the report,
@@ -218,15 +300,38 @@ pub fn outcomes_with(
     date: Option<Date>,
     budget: u64,
 ) -> Vec<Outcome> {
+    let respondent = Attribution::of(sub).respondent;
+    outcomes_as(spec, map, sub, date, budget, respondent)
+}
+
+/// [`outcomes_with`] for the requirements of `respondent`.
+pub(crate) fn outcomes_as(
+    spec: &Checked,
+    map: &SourceMap,
+    sub: &Submission,
+    date: Option<Date>,
+    budget: u64,
+    respondent: Respondent,
+) -> Vec<Outcome> {
     let mut cx = Ctx::new(spec, map, sub, date);
     cx.set_budget(budget);
     spec.requirements
         .iter()
         .enumerate()
+        .filter(|(_, r)| r.respondent == respondent)
         .map(|(k, r)| {
+            let lacks_evidence = r
+                .evidence
+                .iter()
+                .any(|e| e.required && !evidence_given(&sub.evidence, &r.id, &e.key));
+            let met = if lacks_evidence {
+                Outcome::Incomplete
+            } else {
+                Outcome::Met
+            };
             match fast_outcome(&mut cx, spec, k) {
                 Some(None) => return Outcome::NotApplicable,
-                Some(Some(true)) => return Outcome::Met,
+                Some(Some(true)) => return met,
                 Some(Some(false)) => return Outcome::NotMet,
                 None => {}
             }
@@ -235,7 +340,7 @@ pub fn outcomes_with(
                 Some(V::Bool(false)) => Outcome::NotApplicable,
                 Some(V::Unknown(_)) => Outcome::Incomplete,
                 _ => match cx.eval(&r.rule) {
-                    V::Bool(true) => Outcome::Met,
+                    V::Bool(true) => met,
                     V::Bool(false) => Outcome::NotMet,
                     _ => Outcome::Incomplete,
                 },
@@ -295,7 +400,8 @@ pub fn assess_with<'s>(
     budget: u64,
 ) -> Report<'s> {
     let given = Given::Borrowed(&sub.evidence);
-    assess_given(spec, map, sub, given, date, explanations, budget).0
+    let whom = Attribution::of(sub);
+    assess_given(spec, map, sub, given, date, explanations, budget, whom).0
 }
 
 /// The evidence a submission gave: borrowed, or taken from a submission
@@ -321,6 +427,7 @@ type Evidence = BTreeMap<String, BTreeMap<String, String>>;
 
 /// [`assess_with`] with the submission's evidence given apart, also giving
 /// the steps of work done.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn assess_given<'s>(
     spec: &'s Checked,
     map: &SourceMap,
@@ -329,6 +436,7 @@ pub(crate) fn assess_given<'s>(
     date: Option<Date>,
     explanations: bool,
     budget: u64,
+    whom: Attribution,
 ) -> (Report<'s>, u64) {
     let mut cx = Ctx::new(spec, map, sub, date);
     cx.set_budget(budget);
@@ -336,7 +444,11 @@ pub(crate) fn assess_given<'s>(
     let evidence_warnings = evidence_warnings(spec, given.evidence());
     let mut given_by_requirement = given_by_requirement(spec, given);
     let mut stopped = 0usize;
+    let respondent = whom.respondent;
     for (k, r) in spec.requirements.iter().enumerate() {
+        if r.respondent != respondent {
+            continue;
+        }
         let mut missing: Vec<Missing> = Vec::new();
         let mut problems: Vec<String> = Vec::new();
         let mut explanation = Vec::new();
@@ -399,7 +511,7 @@ pub(crate) fn assess_given<'s>(
         }
         missing.sort();
         missing.dedup();
-        let missing = missing
+        let mut missing: Vec<MissingInput> = missing
             .into_iter()
             .map(|m| MissingInput {
                 question: spec
@@ -415,6 +527,18 @@ pub(crate) fn assess_given<'s>(
             .get_mut(k)
             .map(std::mem::take)
             .unwrap_or_default();
+        if outcome == Outcome::Met {
+            // the rule holds, but it counts as met only with the required evidence
+            for e in r.evidence.iter().filter(|e| e.required) {
+                if !given.iter().any(|g| g.key == e.key) {
+                    outcome = Outcome::Incomplete;
+                    missing.push(MissingInput {
+                        path: format!("/evidence/{}/{}", escape(&r.id), escape(&e.key)),
+                        question: Cow::Borrowed(&e.description),
+                    });
+                }
+            }
+        }
         let evidence = EvidenceStatus {
             declared: Cow::Borrowed(&r.evidence),
             missing: if given.is_empty() {
@@ -436,6 +560,9 @@ pub(crate) fn assess_given<'s>(
             level: r.level,
             title: Cow::Borrowed(&r.title),
             reference: r.reference.as_deref().map(Cow::Borrowed),
+            basis: r.basis,
+            respondent: r.respondent,
+            help: r.help.as_deref().map(Cow::Borrowed),
             outcome,
             explanation,
             missing,
@@ -444,7 +571,8 @@ pub(crate) fn assess_given<'s>(
         });
     }
 
-    let mut warnings = sub.warnings.clone();
+    let mut warnings = whom.warnings;
+    warnings.extend(sub.warnings.iter().cloned());
     if stopped > 0 {
         warnings.push(
             Diagnostic::warning(
@@ -465,25 +593,27 @@ pub(crate) fn assess_given<'s>(
     let mut from = 0;
     let areas = AREAS
         .iter()
-        .enumerate()
-        .map(|(a, (key, title))| {
-            let n = spec
-                .requirements
+        .map(|(key, title)| {
+            let n = results
                 .get(from..)
-                .map_or(0, |rest| rest.iter().take_while(|r| r.area == a).count());
+                .map_or(0, |rest| rest.iter().take_while(|r| r.area == *key).count());
             let subset = results.get(from..from + n).unwrap_or_default();
             from += n;
+            let counts = counts(subset);
             AreaSummary {
                 area: key,
                 title,
                 rating: rate_results(&spec.rating, subset),
-                counts: counts(subset),
+                counts,
+                compliance: counts.compliance(),
             }
         })
         .collect();
+    let counts = counts(&results);
     let overall = Summary {
         rating: rate_results(&spec.rating, &results),
-        counts: counts(&results),
+        counts,
+        compliance: counts.compliance(),
     };
     let report = Report {
         spec: SpecSummary {
@@ -491,6 +621,8 @@ pub(crate) fn assess_given<'s>(
             title: Cow::Borrowed(&spec.info.title),
             version: spec.info.version.as_deref().map(Cow::Borrowed),
         },
+        header: sub.header.clone(),
+        respondent,
         assessed_on: date,
         overall,
         areas,
@@ -678,6 +810,8 @@ impl Report<'_> {
                 title: owned(self.spec.title),
                 version: self.spec.version.map(owned),
             },
+            header: self.header,
+            respondent: self.respondent,
             assessed_on: self.assessed_on,
             overall: self.overall,
             areas: self.areas,
@@ -690,6 +824,9 @@ impl Report<'_> {
                     level: r.level,
                     title: owned(r.title),
                     reference: r.reference.map(owned),
+                    basis: r.basis,
+                    respondent: r.respondent,
+                    help: r.help.map(owned),
                     outcome: r.outcome,
                     explanation: r.explanation,
                     missing: r
@@ -712,8 +849,13 @@ impl Report<'_> {
         }
     }
 
-    /// Renders the report for a terminal.
+    /// Renders the report for a terminal: who answered (the header), the
+    /// rating and compliance overall and per area, and for each requirement
+    /// its outcome, level and basis; for one not met or incomplete, its
+    /// help and reference, the checks that failed (and what would make them
+    /// pass), the answers and evidence it still needs.
     pub fn to_text(&self) -> String {
+        const INDENT: &str = "                  ";
         let mut s = String::new();
         let version = self
             .spec
@@ -722,13 +864,42 @@ impl Report<'_> {
             .map(|v| format!(" {v}"))
             .unwrap_or_default();
         let _ = writeln!(s, "{}{version}: {}", self.spec.id, self.spec.title);
+        match &self.header {
+            Some(h) => {
+                let _ = writeln!(
+                    s,
+                    "{} ({}), {} submission",
+                    h.organisation.name,
+                    h.organisation.ods_code,
+                    h.respondent.as_str()
+                );
+                let _ = writeln!(s, "period {} to {}", h.period.start, h.period.end);
+                let _ = writeln!(s, "completed by {}", h.completed_by);
+                match &h.signed_off {
+                    Some(so) => {
+                        let _ = writeln!(s, "signed off by {} on {}", so.by, so.on);
+                    }
+                    None => {
+                        let _ = writeln!(s, "not signed off");
+                    }
+                }
+            }
+            None => {
+                let _ = writeln!(
+                    s,
+                    "unattributed {} submission (no header)",
+                    self.respondent.as_str()
+                );
+            }
+        }
         if let Some(d) = self.assessed_on {
             let _ = writeln!(s, "assessed on {d}");
         }
         let _ = writeln!(
             s,
-            "overall: {}  ({})",
+            "overall: {}  {}  ({})",
             self.overall.rating.as_str().to_uppercase(),
+            compliance_text(&self.overall.counts),
             counts_text(&self.overall.counts)
         );
         for a in &self.areas {
@@ -742,9 +913,10 @@ impl Report<'_> {
             }
             let _ = writeln!(
                 s,
-                "\n{}: {}  ({})",
+                "\n{}: {}  {}  ({})",
                 a.title,
                 a.rating.as_str().to_uppercase(),
+                compliance_text(&a.counts),
                 counts_text(&a.counts)
             );
             for r in rs {
@@ -754,38 +926,54 @@ impl Report<'_> {
                     Outcome::NotApplicable => "n/a           ",
                     Outcome::Incomplete => "incomplete    ",
                 };
-                let _ = writeln!(s, "  {mark}{} ({}) {}", r.id, r.level.as_str(), r.title);
-                if r.outcome == Outcome::NotMet || r.outcome == Outcome::NotApplicable {
-                    // conditions that held (the `if` side of an `implies`) are in the JSON report
-                    for c in r
-                        .explanation
-                        .iter()
-                        .filter(|c| !c.held || r.outcome == Outcome::NotApplicable)
-                    {
-                        match &c.element {
-                            Some(e) => {
-                                let _ = writeln!(s, "                  {e}: {}", c.message);
-                            }
-                            None => {
-                                let _ = writeln!(s, "                  {}", c.message);
-                            }
-                        }
+                let _ = writeln!(
+                    s,
+                    "  {mark}{} ({}) {}",
+                    r.id,
+                    level_text(r.level, r.basis),
+                    r.title
+                );
+                let open = matches!(r.outcome, Outcome::NotMet | Outcome::Incomplete);
+                if open {
+                    if let Some(h) = &r.help {
+                        let _ = writeln!(s, "{INDENT}help: {h}");
+                    }
+                    if let Some(rf) = &r.reference {
+                        let _ = writeln!(s, "{INDENT}ref: {rf}");
                     }
                 }
+                match r.outcome {
+                    Outcome::NotMet => {
+                        // conditions that held (the `if` side of an `implies`) are in the JSON report
+                        for c in r.explanation.iter().filter(|c| !c.held) {
+                            write_check(&mut s, INDENT, "", c);
+                        }
+                    }
+                    Outcome::NotApplicable => {
+                        for c in &r.explanation {
+                            write_check(&mut s, INDENT, "not applicable: ", c);
+                        }
+                    }
+                    _ => {}
+                }
                 for m in &r.missing {
-                    let _ = writeln!(
-                        s,
-                        "                  needs an answer: {} ({})",
-                        m.question, m.path
-                    );
+                    if m.path.starts_with("/evidence/") {
+                        let _ = writeln!(
+                            s,
+                            "{INDENT}needs the required evidence: {} ({})",
+                            m.question, m.path
+                        );
+                    } else {
+                        let _ = writeln!(s, "{INDENT}needs an answer: {} ({})", m.question, m.path);
+                    }
                 }
                 for p in &r.problems {
-                    let _ = writeln!(s, "                  cannot decide: {p}");
+                    let _ = writeln!(s, "{INDENT}cannot decide: {p}");
                 }
                 if !r.evidence.missing.is_empty() && r.outcome != Outcome::NotApplicable {
                     let _ = writeln!(
                         s,
-                        "                  evidence missing: {}",
+                        "{INDENT}evidence missing: {}",
                         r.evidence.missing.join(", ")
                     );
                 }
@@ -796,6 +984,44 @@ impl Report<'_> {
         }
         s
     }
+}
+
+/// One check of an explanation: `element: message` on a line after
+/// `indent` and `prefix` (the element as the explanation names it for
+/// people, when it names one), then what would make it pass, one
+/// "to pass: …" line each.
+fn write_check(s: &mut String, indent: &str, prefix: &str, c: &Check) {
+    let _ = match &c.element {
+        Some(e) => writeln!(s, "{indent}{prefix}{e}: {}", c.message),
+        None => writeln!(s, "{indent}{prefix}{}", c.message),
+    };
+}
+
+/// A requirement's level with the basis of its threshold, in words:
+/// "must · estimated threshold".
+pub fn level_text(level: Level, basis: Option<Basis>) -> String {
+    let basis = match basis {
+        Some(Basis::Standard) => "from a standard",
+        Some(Basis::Derived) => "derived from a standard",
+        Some(Basis::Estimate) => "estimated threshold",
+        None => "basis not stated",
+    };
+    format!("{} · {basis}", level.as_str())
+}
+
+/// "compliance 20.6% (7 of 34 met; 0 incomplete)", or "compliance n/a (…)"
+/// when nothing was met or not met; one decimal, rounded half away from
+/// zero from the exact ratio.
+fn compliance_text(c: &Counts) -> String {
+    let decided = u64::from(c.met) + u64::from(c.not_met);
+    let pct = match c.compliance_in(10) {
+        Some(t) => format!("{}.{}%", t / 10, t % 10),
+        None => "n/a".to_string(),
+    };
+    format!(
+        "compliance {pct} ({} of {decided} met; {} incomplete)",
+        c.met, c.incomplete
+    )
 }
 
 fn counts_text(c: &Counts) -> String {

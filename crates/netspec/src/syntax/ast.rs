@@ -69,6 +69,8 @@ pub struct SpecHeader {
 pub struct InputsBlock {
     /// Section title.
     pub title: Option<Str>,
+    /// `respondent provider|network`: who answers every input in the block.
+    pub respondent: Option<Ident>,
     /// Declarations.
     pub decls: Vec<InputDecl>,
     /// Whole block.
@@ -95,6 +97,17 @@ pub enum TypeKind {
     List(Vec<InputDecl>),
     /// A nested group of inputs.
     Group(Vec<InputDecl>),
+    /// A fixed list of items the spec owns, each answered yes/no/not_applicable.
+    Checklist(Vec<ChecklistItem>),
+}
+
+/// One item of a `checklist`: `named_lead "The service has a named clinical lead"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChecklistItem {
+    /// JSON key.
+    pub name: Ident,
+    /// What the item says.
+    pub text: Str,
 }
 
 /// The scalar types.
@@ -121,8 +134,10 @@ pub enum ScalarKind {
 pub struct Constraint {
     /// `true` for `max`.
     pub is_max: bool,
-    /// Literal text (number, percent or date).
+    /// Literal text (number, percent or date), or the bound's name as written.
     pub value: String,
+    /// For a bound by another answer (`max shifts_total`): the dotted name.
+    pub reference: Option<Vec<Ident>>,
     /// Where.
     pub span: Span,
 }
@@ -140,8 +155,23 @@ pub struct InputType {
     pub help: Option<Str>,
     /// `unit "…"`.
     pub unit: Option<Str>,
+    /// `label "…"`: a short label for explanations.
+    pub label: Option<Str>,
+    /// `item "…"`: what one element of a list is called.
+    pub item: Option<Str>,
+    /// `period assessment` or `period 12 months`.
+    pub period: Option<Period>,
     /// Whole type.
     pub span: Span,
+}
+
+/// The period a count covers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Period {
+    /// `period assessment`
+    Assessment(Span),
+    /// `period 12 months`: count and unit as written.
+    Rolling(String, String, Span),
 }
 
 /// `let name = value`
@@ -211,8 +241,12 @@ pub enum Clause {
     Applies(Expr),
     /// The rule itself.
     Rule(Expr),
-    /// `evidence key "description"`
-    Evidence(Ident, Str),
+    /// `evidence key "description" [required]`; the span of `required` when given.
+    Evidence(Ident, Str, Option<Span>),
+    /// `basis standard|derived|estimate` (the word as an identifier).
+    Basis(Ident),
+    /// `respondent provider|network`.
+    Respondent(Ident),
     /// `ref "source"`
     Ref(Str),
     /// `help "guidance"`
@@ -475,6 +509,8 @@ pub enum TestClause {
     GivenFile(Str),
     /// `assessed_on 2025-06-30`
     AssessedOn(String, Span),
+    /// `respondent network`
+    Respondent(Ident),
     /// `expect overall green`
     ExpectOverall(Ident),
     /// `expect area workforce red`
@@ -515,6 +551,15 @@ pub fn without_spans(f: &File) -> File {
                     TypeKind::Scalar(k) => TypeKind::Scalar(k.clone()),
                     TypeKind::List(fs) => TypeKind::List(fs.iter().map(decl).collect()),
                     TypeKind::Group(fs) => TypeKind::Group(fs.iter().map(decl).collect()),
+                    TypeKind::Checklist(items) => TypeKind::Checklist(
+                        items
+                            .iter()
+                            .map(|i| ChecklistItem {
+                                name: id(&i.name),
+                                text: st(&i.text),
+                            })
+                            .collect(),
+                    ),
                 },
                 constraints: d
                     .ty
@@ -523,12 +568,19 @@ pub fn without_spans(f: &File) -> File {
                     .map(|c| Constraint {
                         is_max: c.is_max,
                         value: c.value.clone(),
+                        reference: c.reference.as_ref().map(|r| r.iter().map(id).collect()),
                         span: z,
                     })
                     .collect(),
                 question: st(&d.ty.question),
                 help: d.ty.help.as_ref().map(st),
                 unit: d.ty.unit.as_ref().map(st),
+                label: d.ty.label.as_ref().map(st),
+                item: d.ty.item.as_ref().map(st),
+                period: d.ty.period.as_ref().map(|p| match p {
+                    Period::Assessment(_) => Period::Assessment(z),
+                    Period::Rolling(n, u, _) => Period::Rolling(n.clone(), u.clone(), z),
+                }),
                 span: z,
             },
             span: z,
@@ -547,6 +599,7 @@ pub fn without_spans(f: &File) -> File {
             Item::Use(s) => Item::Use(st(s)),
             Item::Inputs(b) => Item::Inputs(InputsBlock {
                 title: b.title.as_ref().map(st),
+                respondent: b.respondent.as_ref().map(id),
                 decls: b.decls.iter().map(decl).collect(),
                 span: z,
             }),
@@ -570,7 +623,11 @@ pub fn without_spans(f: &File) -> File {
                             .map(|c| match c {
                                 Clause::Applies(e) => Clause::Applies(expr_without_spans(e)),
                                 Clause::Rule(e) => Clause::Rule(expr_without_spans(e)),
-                                Clause::Evidence(k, d) => Clause::Evidence(id(k), st(d)),
+                                Clause::Evidence(k, d, r) => {
+                                    Clause::Evidence(id(k), st(d), r.map(|_| z))
+                                }
+                                Clause::Basis(b) => Clause::Basis(id(b)),
+                                Clause::Respondent(b) => Clause::Respondent(id(b)),
                                 Clause::Ref(s) => Clause::Ref(st(s)),
                                 Clause::Help(s) => Clause::Help(st(s)),
                             })
@@ -606,6 +663,7 @@ pub fn without_spans(f: &File) -> File {
                         ),
                         TestClause::GivenFile(s) => TestClause::GivenFile(st(s)),
                         TestClause::AssessedOn(d, _) => TestClause::AssessedOn(d.clone(), z),
+                        TestClause::Respondent(r) => TestClause::Respondent(id(r)),
                         TestClause::ExpectOverall(r) => TestClause::ExpectOverall(id(r)),
                         TestClause::ExpectArea(a, r) => TestClause::ExpectArea(id(a), id(r)),
                         TestClause::ExpectRequirement(i, o, _) => {

@@ -457,7 +457,9 @@ fn rule_name(rule: &Rule) -> String {
         Rule::level => "`must`, `should` or `may`",
         Rule::outcome => "an outcome (met, not_met, not_applicable, incomplete)",
         Rule::level_set => "`must`, `should`, `may` or `requirements`",
-        Rule::base_type => "a type (bool, int, number, percent, date, text, enum, list, group)",
+        Rule::base_type => {
+            "a type (bool, int, number, percent, date, text, enum, list, group, checklist)"
+        }
         Rule::input_decl | Rule::input_path => "an input declaration `name: type \"question\"`",
         Rule::spec_header => "`spec`",
         Rule::use_decl => "`use`",
@@ -474,7 +476,13 @@ fn rule_name(rule: &Rule) -> String {
         Rule::ref_clause => "`ref`",
         Rule::help_clause => "`help`",
         Rule::constraint => "`min`/`max`",
-        Rule::input_attr => "`help`/`unit`",
+        Rule::input_attr => "`help`/`unit`/`label`/`item`/`period`",
+        Rule::bound_ref => "a name",
+        Rule::checklist_item => "a checklist item `key \"text\"`",
+        Rule::basis_clause => "`basis`",
+        Rule::respondent_clause => "`respondent`",
+        Rule::basis_kind => "`standard`, `derived` or `estimate`",
+        Rule::respondent_kind => "`provider` or `network`",
         Rule::field => "`.field`",
         Rule::op_implies
         | Rule::op_or
@@ -698,15 +706,22 @@ impl Builder<'_> {
             }
             Rule::inputs_block => {
                 let mut title = None;
+                let mut respondent = None;
                 let mut decls = Vec::new();
                 for c in p.into_inner().skip(1) {
                     match c.as_rule() {
                         Rule::string => title = Some(self.string(c)),
+                        Rule::respondent_clause => respondent = self.clause_word(c),
                         Rule::input_decl => decls.extend(self.input_decl(c)),
                         _ => {}
                     }
                 }
-                Some(Item::Inputs(InputsBlock { title, decls, span }))
+                Some(Item::Inputs(InputsBlock {
+                    title,
+                    respondent,
+                    decls,
+                    span,
+                }))
             }
             Rule::let_decl => {
                 let mut it = p.into_inner().skip(1);
@@ -760,6 +775,11 @@ impl Builder<'_> {
         }
     }
 
+    /// The word after a clause keyword (`basis estimate`, `respondent network`).
+    fn clause_word(&self, p: Pair<'_, Rule>) -> Option<Ident> {
+        p.into_inner().nth(1).map(|w| self.ident(w))
+    }
+
     fn input_decl(&mut self, p: Pair<'_, Rule>) -> Option<InputDecl> {
         let span = self.span(&p);
         let mut it = p.into_inner();
@@ -776,7 +796,11 @@ impl Builder<'_> {
         let mut question = None;
         let mut help = None;
         let mut unit = None;
+        let mut label = None;
+        let mut item = None;
+        let mut period = None;
         let mut fields = Vec::new();
+        let mut items = Vec::new();
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::base_type => {
@@ -797,22 +821,58 @@ impl Builder<'_> {
                     let cspan = self.span(&c);
                     let mut ci = c.into_inner();
                     let is_max = ci.next().is_some_and(|k| k.as_rule() == Rule::kw_max);
-                    let value = ci.next().map_or(String::new(), |v| v.as_str().to_string());
+                    let v = ci.next();
+                    let value = v
+                        .as_ref()
+                        .map_or(String::new(), |v| v.as_str().trim().to_string());
+                    let reference = v
+                        .filter(|v| v.as_rule() == Rule::bound_ref)
+                        .map(|v| v.into_inner().map(|i| self.ident(i)).collect::<Vec<_>>());
+                    let value = match &reference {
+                        Some(r) => r
+                            .iter()
+                            .map(|i| i.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("."),
+                        None => value,
+                    };
                     constraints.push(Constraint {
                         is_max,
                         value,
+                        reference,
                         span: cspan,
                     });
                 }
                 Rule::string => question = Some(self.string(c)),
                 Rule::input_attr => {
                     let mut ai = c.into_inner();
-                    let is_help = ai.next().is_some_and(|k| k.as_rule() == Rule::kw_help);
-                    let s = ai.next().map(|s| self.string(s));
-                    if is_help {
-                        help = s;
-                    } else {
-                        unit = s;
+                    let Some(key) = ai.next() else { continue };
+                    let Some(v) = ai.next() else { continue };
+                    match key.as_rule() {
+                        Rule::kw_period => {
+                            let vspan = self.span(&v);
+                            period = Some(if v.as_rule() == Rule::duration {
+                                let mut it = v.into_inner();
+                                let n = it.next().map_or("", |x| x.as_str()).to_string();
+                                let u = it.next().map_or("", |x| x.as_str()).to_string();
+                                Period::Rolling(n, u, vspan)
+                            } else {
+                                Period::Assessment(vspan)
+                            });
+                        }
+                        Rule::kw_help => help = Some(self.string(v)),
+                        Rule::kw_unit => unit = Some(self.string(v)),
+                        Rule::kw_label => label = Some(self.string(v)),
+                        _ => item = Some(self.string(v)),
+                    }
+                }
+                Rule::checklist_item => {
+                    let mut ii = c.into_inner();
+                    if let (Some(n), Some(t)) = (ii.next(), ii.next()) {
+                        items.push(ChecklistItem {
+                            name: self.ident(n),
+                            text: self.string(t),
+                        });
                     }
                 }
                 Rule::input_decl => fields.extend(self.input_decl(c)),
@@ -822,6 +882,7 @@ impl Builder<'_> {
         let kind = match rule {
             Rule::list_type => TypeKind::List(fields),
             Rule::group_type => TypeKind::Group(fields),
+            Rule::checklist_type => TypeKind::Checklist(items),
             _ => TypeKind::Scalar(kind?),
         };
         Some(InputType {
@@ -830,6 +891,9 @@ impl Builder<'_> {
             question: question?,
             help,
             unit,
+            label,
+            item,
+            period,
             span,
         })
     }
@@ -853,8 +917,11 @@ impl Builder<'_> {
                     let mut ci = c.into_inner().skip(1);
                     let key = self.ident(ci.next()?);
                     let desc = self.string(ci.next()?);
-                    Clause::Evidence(key, desc)
+                    let required = ci.next().map(|r| self.span(&r));
+                    Clause::Evidence(key, desc, required)
                 }
+                Rule::basis_clause => Clause::Basis(self.clause_word(c)?),
+                Rule::respondent_clause => Clause::Respondent(self.clause_word(c)?),
                 Rule::ref_clause => Clause::Ref(self.string(c.into_inner().nth(1)?)),
                 Rule::help_clause => Clause::Help(self.string(c.into_inner().nth(1)?)),
                 _ => continue,
@@ -933,6 +1000,7 @@ impl Builder<'_> {
                 Some(TestClause::GivenJson(j.as_str().to_string(), jspan))
             }
             Rule::given_file => Some(TestClause::GivenFile(self.string(p.into_inner().nth(2)?))),
+            Rule::respondent_clause => Some(TestClause::Respondent(self.clause_word(p)?)),
             Rule::test_date => {
                 let d = p.into_inner().nth(1)?;
                 let dspan = self.span(&d);
