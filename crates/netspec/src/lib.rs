@@ -40,7 +40,12 @@
 //! assert_eq!(report.assessed_on.map(|d| d.to_string()).as_deref(), Some("2025-06-30"));
 //! let r = &report.requirements[0];
 //! assert_eq!(r.outcome, netspec::Outcome::NotMet);
-//! assert_eq!(r.explanation[0].message, "nurses is 8, needs at least 10 (beds): short by 2");
+//! assert_eq!(
+//!     r.explanation[0].message,
+//!     "Registered nurses on a day shift: 8; needs at least 10 (Funded beds)"
+//! );
+//! // what it would take: 2 more nurses
+//! assert_eq!(r.explanation[0].to_pass[0].message, "2 more registered nurses on a day shift");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

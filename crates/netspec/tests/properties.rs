@@ -1668,7 +1668,8 @@ fn month_arithmetic_examples_from_the_reference() {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
-    /// A failing comparison is explained with both values and the gap.
+    /// A failing comparison is explained with both values and the gap, and
+    /// what it would take is a change of the gap to the left answer.
     #[test]
     fn failing_comparisons_show_values_and_gap(
         a in 0i64..1000,
@@ -1700,7 +1701,11 @@ proptest! {
                 prop_assert!(c.gap.is_none() || c.gap == Some(json!(0)), "{}: {:?}", r.id, c);
             } else {
                 prop_assert_eq!(c.gap.clone(), Some(json!(gap)), "{}: {:?}", r.id, c);
-                prop_assert!(c.message.contains(&gap.to_string()), "{}: {}", r.id, c.message);
+                // the gap is what it would take: a change of exactly that much to the left answer
+                prop_assert_eq!(c.to_pass.len(), 1, "{}: {:?}", r.id, c);
+                let t = &c.to_pass[0];
+                prop_assert_eq!(t.change.clone(), json!(right - left), "{}: {:?}", r.id, t);
+                prop_assert!(t.message.contains(&gap.to_string()), "{}: {}", r.id, t.message);
             }
         }
     }
@@ -1875,4 +1880,299 @@ fn report_json_is_serde_json_for_examples_and_for_changed_reports() {
             }
         }
     }
+}
+
+// ------------------------------------------------------------------ what it would take
+
+/// A spec of rate and count comparisons (strict and not, both directions) at
+/// threshold `p10` tenths of a percent and literal `k`; `num` and every
+/// element's `part` are bounded by relations added to the compiled spec
+/// (`num` at most `den`, `part` at most its element's `total`).
+fn to_pass_spec(p10: u32, k: u32) -> (Spec, netspec::check::Checked) {
+    let p = if p10 % 10 == 0 {
+        format!("{}%", p10 / 10)
+    } else {
+        format!("{}.{}%", p10 / 10, p10 % 10)
+    };
+    let text = format!(
+        "spec tp \"To pass\" {{ version \"1\" }}\n\
+         inputs \"I\" {{\n\
+           den: int min 1 max 1000 \"Cases\" unit \"cases\"\n\
+           num: int min 0 \"Cases seen\" unit \"cases\"\n\
+           x: int min 0 max 1000 \"Nurses\" unit \"nurses\"\n\
+           y: int min 0 max 1000 \"Beds\" unit \"beds\"\n\
+           units: list \"Units\" {{\n\
+             name: text \"Unit name\"\n\
+             total: int min 1 max 1000 \"Shifts\" unit \"shifts\"\n\
+             part: int min 0 \"Shifts covered\" unit \"shifts\"\n\
+           }}\n\
+         }}\n\
+         area quality {{\n\
+           requirement R-GE must \"r\" {{ num / den >= {p} }}\n\
+           requirement R-GT must \"r\" {{ num / den > {p} }}\n\
+           requirement R-LE must \"r\" {{ num / den <= {p} }}\n\
+           requirement R-LT must \"r\" {{ num / den < {p} }}\n\
+           requirement X-GE must \"r\" {{ x >= y }}\n\
+           requirement X-GT must \"r\" {{ x > y }}\n\
+           requirement X-LE must \"r\" {{ x <= {k} }}\n\
+           requirement X-LT must \"r\" {{ x < {k} }}\n\
+           requirement X-LIN must \"r\" {{ 2 * x >= y + {k} }}\n\
+           requirement U-GE must \"r\" {{ all u in units: u.part / u.total >= {p} }}\n\
+           requirement U-LT must \"r\" {{ all u in units: u.part / u.total < {p} }}\n\
+         }}\n"
+    );
+    let spec = Spec::compile("tp.netspec", &Sources::single("tp.netspec", text.as_str())).unwrap();
+    let mut checked = spec.checked().clone();
+    // the denominators as compiled, as the bounds of the numerators
+    let denominator = |rule: &netspec::ir::Node| -> netspec::ir::Node {
+        use netspec::ir::NodeKind as K;
+        let body = match &rule.kind {
+            K::Quantifier(_, _, body) => &**body,
+            _ => rule,
+        };
+        match &body.kind {
+            K::Compare(_, l, _) => match &l.kind {
+                K::Arith(_, _, d) => (**d).clone(),
+                _ => panic!("not a rate"),
+            },
+            _ => panic!("not a comparison"),
+        }
+    };
+    let den = denominator(&checked.requirements[0].rule);
+    let total = denominator(&checked.requirements[9].rule);
+    let relation = |bound: netspec::ir::Node, text: &str, pointer: &str| netspec::ir::Relation {
+        op: netspec::ir::RelationOp::AtMost,
+        bound,
+        text: text.to_string(),
+        bound_pointer: Some(pointer.to_string()),
+    };
+    let root = &mut checked.schema.records[0];
+    let num = root.fields.iter().position(|f| f.name == "num").unwrap();
+    root.fields[num]
+        .relations
+        .push(relation(den, "den", "/den"));
+    let elem = checked
+        .schema
+        .records
+        .iter()
+        .position(|r| r.fields.iter().any(|f| f.name == "part"))
+        .unwrap();
+    let rec = &mut checked.schema.records[elem];
+    let part = rec.fields.iter().position(|f| f.name == "part").unwrap();
+    rec.fields[part]
+        .relations
+        .push(relation(total, "total", "/units/*/total"));
+    (spec, checked)
+}
+
+/// Whether `v` passes requirement `id`'s check for the element `unit`, the
+/// other answers as in `s`.
+fn passes_with(id: &str, s: &Value, unit: Option<usize>, v: i64, p10: i64, k: i64) -> bool {
+    let get = |p: &str| s.pointer(p).and_then(Value::as_i64).unwrap();
+    // num / den against p10 / 1000, exactly: num·1000 against p10·den
+    let rate = |num: i64, den: i64| (num * 1000, p10 * den);
+    match id {
+        "R-GE" => {
+            let (a, b) = rate(v, get("/den"));
+            a >= b
+        }
+        "R-GT" => {
+            let (a, b) = rate(v, get("/den"));
+            a > b
+        }
+        "R-LE" => {
+            let (a, b) = rate(v, get("/den"));
+            a <= b
+        }
+        "R-LT" => {
+            let (a, b) = rate(v, get("/den"));
+            a < b
+        }
+        "X-GE" => v >= get("/y"),
+        "X-GT" => v > get("/y"),
+        "X-LE" => v <= k,
+        "X-LT" => v < k,
+        "X-LIN" => 2 * v >= get("/y") + k,
+        "U-GE" | "U-LT" => {
+            let t = get(&format!("/units/{}/total", unit.unwrap()));
+            let (a, b) = rate(v, t);
+            if id == "U-GE" {
+                a >= b
+            } else {
+                a < b
+            }
+        }
+        _ => unreachable!(),
+    }
+}
+
+/// The answer a requirement's `to_pass` changes, and the values it may take
+/// (declared bounds and relations).
+fn changed_answer(id: &str, s: &Value, unit: Option<usize>) -> (String, i64, i64) {
+    let get = |p: &str| s.pointer(p).and_then(Value::as_i64).unwrap();
+    match id {
+        "R-GE" | "R-GT" | "R-LE" | "R-LT" => ("/num".into(), 0, get("/den")),
+        "U-GE" | "U-LT" => {
+            let i = unit.unwrap();
+            (
+                format!("/units/{i}/part"),
+                0,
+                get(&format!("/units/{i}/total")),
+            )
+        }
+        _ => ("/x".into(), 0, 1000),
+    }
+}
+
+fn to_pass_submission() -> impl Strategy<Value = Value> {
+    let unit = (1i64..=400).prop_flat_map(|t| (Just(t), 0..=t));
+    (
+        (1i64..=400).prop_flat_map(|d| (Just(d), 0..=d)),
+        0i64..=1000,
+        0i64..=1000,
+        proptest::collection::vec(unit, 1..4),
+    )
+        .prop_map(|((den, num), x, y, units)| {
+            let units: Vec<Value> = units
+                .iter()
+                .enumerate()
+                .map(|(i, (t, p))| json!({"name": format!("U{i}"), "total": t, "part": p}))
+                .collect();
+            json!({"den": den, "num": num, "x": x, "y": y, "units": units})
+        })
+}
+
+/// Every `to_pass` change, applied to the submission, turns its check into a
+/// pass; it is the smallest such change within the answer's declared bounds
+/// and relations (one less does not pass); and where no entry is given, no
+/// value within those bounds passes.
+#[test]
+fn to_pass_changes_pass_and_are_minimal() {
+    use std::cell::Cell;
+    let applied = Cell::new(0usize);
+    let refused = Cell::new(0usize);
+    let cases = Cell::new(0usize);
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 96,
+        ..ProptestConfig::default()
+    });
+    let strategy = (
+        prop_oneof![
+            3 => 0u32..=1000,
+            2 => (0u32..=10).prop_map(|x| x * 100),
+            // above 100% a rate's numerator cannot pass within its relation
+            1 => 1001u32..=1500,
+        ],
+        0u32..=1000,
+        to_pass_submission(),
+    );
+    runner
+        .run(&strategy, |(p10, k, sub)| {
+            let (spec, checked) = to_pass_spec(p10, k);
+            let map = spec.source_map();
+            let budget = netspec::Limits::default().max_eval_steps;
+            let report_of = |s: &Value| {
+                let sub = spec.ingest(s).expect("a valid submission");
+                netspec::report::assess_with(&checked, map, &sub, None, true, budget).into_owned()
+            };
+            let report = report_of(&sub);
+            cases.set(cases.get() + 1);
+            for r in &report.requirements {
+                for c in r.explanation.iter().filter(|c| !c.held) {
+                    let unit = c.element.as_ref().map(|e| {
+                        e.trim_start_matches("units[")
+                            .split(']')
+                            .next()
+                            .unwrap()
+                            .parse::<usize>()
+                            .unwrap()
+                    });
+                    let (path, lo, hi) = changed_answer(&r.id, &sub, unit);
+                    let from = sub.pointer(&path).and_then(Value::as_i64).unwrap();
+                    let pass =
+                        |v: i64| passes_with(&r.id, &sub, unit, v, i64::from(p10), i64::from(k));
+                    prop_assert!(!pass(from), "{}: {:?} failed but passes", r.id, c);
+                    // the value closest to the answer that passes, by brute force
+                    let want = (lo..=hi)
+                        .filter(|v| pass(*v))
+                        .min_by_key(|v| (v - from).abs());
+                    match (want, c.to_pass.as_slice()) {
+                        (None, []) => {
+                            refused.set(refused.get() + 1);
+                            prop_assert!(
+                                c.message.contains("cannot pass by changing"),
+                                "{}: {}",
+                                r.id,
+                                c.message
+                            );
+                        }
+                        (Some(w), [t]) => {
+                            prop_assert_eq!(
+                                t.path.as_deref(),
+                                Some(path.as_str()),
+                                "{}: {:?}",
+                                r.id,
+                                t
+                            );
+                            prop_assert_eq!(&t.from, &json!(from));
+                            prop_assert_eq!(&t.to, &json!(w), "{}: {:?} {:?}", r.id, c, t);
+                            prop_assert_eq!(&t.change, &json!(w - from));
+                            // applied, the check passes (or the requirement is met)
+                            let mut changed = sub.clone();
+                            *changed.pointer_mut(&path).unwrap() = json!(w);
+                            let after = report_of(&changed);
+                            let ra = after.requirements.iter().find(|x| x.id == r.id).unwrap();
+                            prop_assert!(ra.outcome != Outcome::Incomplete);
+                            prop_assert!(
+                                !ra.explanation.iter().any(|x| !x.held
+                                    && x.element == c.element
+                                    && x.check == c.check),
+                                "{}: still failing after {:?}: {:?}",
+                                r.id,
+                                t,
+                                ra.explanation
+                            );
+                            // one less does not
+                            let less = w - (w - from).signum();
+                            let mut short = sub.clone();
+                            *short.pointer_mut(&path).unwrap() = json!(less);
+                            let before = report_of(&short);
+                            let rb = before.requirements.iter().find(|x| x.id == r.id).unwrap();
+                            prop_assert!(
+                                rb.explanation.iter().any(|x| !x.held
+                                    && x.element == c.element
+                                    && x.check == c.check),
+                                "{}: {} already passes",
+                                r.id,
+                                less
+                            );
+                            applied.set(applied.get() + 1);
+                        }
+                        (w, tp) => prop_assert!(
+                            false,
+                            "{}: expected {:?}, got {:?} ({})",
+                            r.id,
+                            w,
+                            tp,
+                            c.message
+                        ),
+                    }
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    // most failing checks can pass by one change: the property was exercised
+    assert_eq!(cases.get(), 96);
+    eprintln!(
+        "to_pass: {} changes applied, {} refused by a bound, over 96 cases",
+        applied.get(),
+        refused.get()
+    );
+    assert!(refused.get() >= 10, "only {} refused", refused.get());
+    assert!(
+        applied.get() >= 300,
+        "only {} changes applied",
+        applied.get()
+    );
 }

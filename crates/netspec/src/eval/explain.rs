@@ -1,15 +1,35 @@
-//! Explanations: which checks made a rule come out as it did.
+//! Explanations: which checks made a rule come out as it did, in the
+//! provider's words, and what it would take to pass.
 //!
 //! [`explain`] walks a rule towards the value it actually had and collects
 //! the leaf checks responsible: for `a and b` that failed, the conjuncts that
 //! failed; for `all u in units: …` that failed, every failing unit; for a
-//! failing comparison, both values and the numeric gap.
+//! failing comparison, both values, the numeric gap and the smallest change
+//! to one answer that makes the check hold ([`ToPass`]).
+//!
+//! Messages name answers by their short label ([`field_label`]) and show the
+//! respondent's own counts: `Shifts with a coordinator: 690 of 730 shifts
+//! (94.52%); needs at least 100%`. The rule text stays in [`Check::check`].
+//!
+//! What it would take is worked out exactly: the check is read as a linear
+//! function `m·x + c` of one answer `x` (the first answer in reading order
+//! for which it is one: the numerator of a rate, the left side of a
+//! comparison), solved for the bound with exact rationals (ceil/floor for
+//! whole numbers), kept within the answer's declared `min`/`max` and
+//! relations, and then tried: the check is evaluated again with the new
+//! value in place of the answer, and (for whole numbers) with one less
+//! change, and the entry is given only when the first passes and the second
+//! does not.
 
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use super::{Ctx, V};
-use crate::ir::{Cmp, Const, Node, NodeKind, RecordId, Ty};
+use super::{Ctx, Trial, V};
+use crate::calendar::{Date, Duration, DurationUnit};
+use crate::ir::{
+    AggFn, Arith, Bound, Cmp, Const, FieldDef, FieldKind, Node, NodeKind, RecordId, RelationOp,
+    ScalarTy, Ty,
+};
 use crate::number::Num;
 use crate::submission::{Record, Stored};
 use crate::syntax::ast::Quant;
@@ -17,16 +37,26 @@ use crate::syntax::ast::Quant;
 /// Most checks listed for one requirement.
 const MAX_CHECKS: usize = 50;
 
+/// Most answers tried when looking for one to change.
+const MAX_CANDIDATES: usize = 8;
+
 /// One check behind an outcome.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Check {
     /// The list element it concerns, e.g. `units[1] (B)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub element: Option<String>,
+    /// The element for people, numbered from 1: `unit 2, St Anne's ICU`
+    /// (null when the check is about no element).
+    pub element_name: Option<String>,
     /// The condition as written in the spec.
     pub check: String,
     /// Whether the check held.
     pub held: bool,
+    /// False for the condition of an `implies` that does not hold for this
+    /// element: the check is out of scope there, never a shortfall.
+    #[serde(skip_serializing_if = "is_true")]
+    pub in_scope: bool,
     /// Left-hand value (percents in percent points).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub left: Option<Json>,
@@ -38,6 +68,34 @@ pub struct Check {
     pub gap: Option<Json>,
     /// The check in words.
     pub message: String,
+    /// For a failed check: the smallest change to one answer that makes it hold.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub to_pass: Vec<ToPass>,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+/// A change to one answer that makes a failed check hold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ToPass {
+    /// JSON pointer of the answer in this submission; null for a total over a list.
+    pub path: Option<String>,
+    /// The question asked.
+    pub question: String,
+    /// The answer's short label.
+    pub label: String,
+    /// The answer now (percents in percent points, dates as text).
+    pub from: Json,
+    /// The answer that passes.
+    pub to: Json,
+    /// `to - from` (days for dates).
+    pub change: Json,
+    /// The answer's unit (`days` for dates).
+    pub unit: Option<String>,
+    /// The change in words: `40 more shifts with a coordinator`.
+    pub message: String,
 }
 
 /// Explains why `node` evaluated to `target`.
@@ -46,7 +104,8 @@ pub fn explain<'a>(cx: &mut Ctx<'a>, node: &'a Node, target: bool) -> Vec<Check>
 }
 
 /// Explains why an `applies when` condition was false: the same checks in
-/// neutral words, with no gap (nothing is "short" of applying).
+/// neutral words, each read as not applicable, with no gap (nothing is
+/// "short" of applying).
 pub fn explain_applicability<'a>(cx: &mut Ctx<'a>, node: &'a Node) -> Vec<Check> {
     explain_as(cx, node, false, Mode::Applicability)
 }
@@ -54,24 +113,48 @@ pub fn explain_applicability<'a>(cx: &mut Ctx<'a>, node: &'a Node) -> Vec<Check>
 /// What an explanation is for.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
+    /// The rule: failed checks are shortfalls.
     Rule,
+    /// An `applies when` that was false.
     Applicability,
+    /// The condition of an `implies` that was false: out of scope.
+    OutOfScope,
+}
+
+impl Mode {
+    fn prefix(self) -> &'static str {
+        match self {
+            Mode::Rule => "",
+            Mode::Applicability => "Not applicable: ",
+            Mode::OutOfScope => "Out of scope: ",
+        }
+    }
+}
+
+/// Where a check is: the element labels.
+#[derive(Clone, Default)]
+struct Here {
+    element: Option<String>,
+    name: Option<String>,
 }
 
 fn explain_as<'a>(cx: &mut Ctx<'a>, node: &'a Node, target: bool, mode: Mode) -> Vec<Check> {
     let mut out = Vec::new();
-    walk(cx, node, target, None, mode, &mut out);
+    walk(cx, node, target, &Here::default(), mode, &mut out);
     let extra = out.len().saturating_sub(MAX_CHECKS);
     if extra > 0 {
         out.truncate(MAX_CHECKS);
         out.push(Check {
             element: None,
+            element_name: None,
             check: String::new(),
             held: target,
+            in_scope: true,
             left: None,
             right: None,
             gap: None,
             message: format!("… and {extra} more"),
+            to_pass: Vec::new(),
         });
     }
     out
@@ -85,7 +168,7 @@ fn walk<'a>(
     cx: &mut Ctx<'a>,
     n: &'a Node,
     target: bool,
-    element: Option<&str>,
+    here: &Here,
     mode: Mode,
     out: &mut Vec<Check>,
 ) {
@@ -93,7 +176,7 @@ fn walk<'a>(
         return;
     }
     match &n.kind {
-        NodeKind::Not(x) => walk(cx, x, !target, element, mode, out),
+        NodeKind::Not(x) => walk(cx, x, !target, here, mode, out),
         NodeKind::And(a, b) | NodeKind::Or(a, b) => {
             let conj = matches!(n.kind, NodeKind::And(..));
             // `and` lists every side that had its value (all that failed, or all
@@ -103,7 +186,7 @@ fn walk<'a>(
             for side in [a, b] {
                 let v = cx.eval(side);
                 if is(&v, target) && (every || !done) {
-                    walk(cx, side, target, element, mode, out);
+                    walk(cx, side, target, here, mode, out);
                     done = true;
                 }
             }
@@ -112,160 +195,354 @@ fn walk<'a>(
             let va = cx.eval(a);
             if target {
                 if is(&va, false) {
-                    walk(cx, a, false, element, mode, out);
+                    // the condition does not hold here: out of scope, not a shortfall
+                    let m = if mode == Mode::Rule {
+                        Mode::OutOfScope
+                    } else {
+                        mode
+                    };
+                    walk(cx, a, false, here, m, out);
                 } else {
-                    walk(cx, b, true, element, mode, out);
+                    walk(cx, b, true, here, mode, out);
                 }
             } else {
-                walk(cx, a, true, element, mode, out);
-                walk(cx, b, false, element, mode, out);
+                walk(cx, a, true, here, mode, out);
+                walk(cx, b, false, here, mode, out);
             }
         }
         NodeKind::If(c, a, b) => match cx.eval(c) {
-            V::Bool(true) => walk(cx, a, target, element, mode, out),
-            V::Bool(false) => walk(cx, b, target, element, mode, out),
+            V::Bool(true) => walk(cx, a, target, here, mode, out),
+            V::Bool(false) => walk(cx, b, target, here, mode, out),
             _ => {}
         },
         NodeKind::Let(i) => {
             if let Some(def) = cx.spec.lets.get(*i) {
-                walk(cx, &def.value, target, element, mode, out);
+                walk(cx, &def.value, target, here, mode, out);
             }
         }
         NodeKind::Quantifier(q, list, body) => {
-            let Ok(elems) = cx.elements(list) else { return };
-            let rid = match list.ty {
-                Ty::List(r) => Some(r),
-                _ => None,
-            };
-            let elem_ty = match &list.ty {
-                Ty::Values(t) => (**t).clone(),
-                _ => Ty::Error,
-            };
-            // all→false and any→true are decided by single elements; the others by all
-            let single = (*q == Quant::All) != target;
-            if elems.is_empty() {
-                let text = cx.text(list).to_string();
-                out.push(Check {
-                    element: element.map(str::to_string),
-                    check: cx.text(n).to_string(),
-                    held: target,
-                    left: Some(Json::from(0)),
-                    right: None,
-                    gap: None,
-                    message: format!("{text} has no entries"),
-                });
-                return;
-            }
-            // a checklist's items are named by their text
-            let items = checklist_item_names(cx, list);
-            for (k, e) in elems.into_iter().enumerate() {
-                let this = e.clone();
-                cx.push(e);
-                let v = cx.eval(body);
-                if is(&v, target) {
-                    // the element's label is made only for the elements explained
-                    let label = match items.as_ref().and_then(|names| names.get(k)) {
-                        Some(name) => Some(match element {
-                            Some(o) => format!("{o} › {name}"),
-                            None => name.clone(),
-                        }),
-                        None => element_label(cx, &this, rid, &elem_ty, element),
-                    };
-                    walk(cx, body, target, label.as_deref(), mode, out);
-                    if single && *q == Quant::Any {
-                        cx.pop();
-                        break;
-                    }
-                }
-                cx.pop();
-                if out.len() > MAX_CHECKS {
-                    break;
-                }
-            }
+            quantifier(cx, n, *q, list, body, target, here, mode, out)
         }
         NodeKind::Compare(op, a, b) => {
             let (va, vb) = (cx.eval(a), cx.eval(b));
-            out.push(comparison(cx, *op, a, b, &va, &vb, target, element, mode));
+            let c = comparison(cx, n, *op, a, b, &va, &vb, target, here, mode);
+            out.push(c);
         }
         _ => {
-            let v = cx.eval(n);
-            let text = cx.text(n).to_string();
-            let shown = show(&v, &n.ty, cx, None);
-            let message = match &n.kind {
-                NodeKind::Present(_) if target => format!("{text}: answered"),
-                NodeKind::Present(_) => format!("{text}: not answered"),
-                NodeKind::Within(d, dur) => within_message(cx, d, dur, target),
-                NodeKind::In(neg, x, _) => {
-                    let vx = cx.eval(x);
-                    let sx = show(&vx, &x.ty, cx, None);
-                    let verb = if target != *neg { "is" } else { "is not" };
-                    format!("{} is {sx}, which {verb} in the list", cx.text(x))
-                }
-                _ => match (&n.ty, &v) {
-                    (Ty::Bool, V::Bool(b)) => {
-                        format!("{text} is {}", if *b { "yes" } else { "no" })
-                    }
-                    _ => format!("{text} is {shown}"),
-                },
-            };
-            // for `in` and `within` the value tested is the interesting one
-            let (left, right) = match &n.kind {
-                NodeKind::In(_, x, items) => {
-                    let vx = cx.eval(x);
-                    let vals: Vec<Json> = items
-                        .iter()
-                        .filter_map(|i| {
-                            let vi = cx.eval(i);
-                            json_of(&vi, &x.ty, cx)
-                        })
-                        .collect();
-                    (json_of(&vx, &x.ty, cx), Some(Json::Array(vals)))
-                }
-                NodeKind::Within(d, dur) => {
-                    let vd = cx.eval(d);
-                    let vdur = cx.eval(dur);
-                    let start = match (vdur, cx.date) {
-                        (V::Dur(du), Some(today)) => {
-                            today.minus(du).map(|s| Json::String(s.to_string()))
-                        }
-                        _ => None,
-                    };
-                    (json_of(&vd, &d.ty, cx), start)
-                }
-                _ => (json_of(&v, &n.ty, cx), None),
-            };
-            out.push(Check {
-                element: element.map(str::to_string),
-                check: text,
-                held: target,
-                left,
-                right,
-                gap: None,
-                message,
-            });
+            let c = leaf(cx, n, target, here, mode);
+            out.push(c);
         }
     }
 }
 
-fn within_message<'a>(cx: &mut Ctx<'a>, d: &'a Node, dur: &'a Node, target: bool) -> String {
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site; the pieces of a quantifier"
+)]
+fn quantifier<'a>(
+    cx: &mut Ctx<'a>,
+    n: &'a Node,
+    q: Quant,
+    list: &'a Node,
+    body: &'a Node,
+    target: bool,
+    here: &Here,
+    mode: Mode,
+    out: &mut Vec<Check>,
+) {
+    let Ok(elems) = cx.elements(list) else { return };
+    let rid = match list.ty {
+        Ty::List(r) => Some(r),
+        _ => None,
+    };
+    let elem_ty = match &list.ty {
+        Ty::Values(t) => (**t).clone(),
+        _ => Ty::Error,
+    };
+    // all→false and any→true are decided by single elements; the others by all
+    let single = (q == Quant::All) != target;
+    if elems.is_empty() {
+        let what = list_label(cx, list);
+        out.push(Check {
+            element: here.element.clone(),
+            element_name: here.name.clone(),
+            check: cx.text(n).to_string(),
+            held: target,
+            in_scope: mode != Mode::OutOfScope,
+            left: Some(Json::from(0)),
+            right: None,
+            gap: None,
+            message: format!("{}{what}: no entries", mode.prefix()),
+            to_pass: Vec::new(),
+        });
+        return;
+    }
+    // `applies when any u in units: u.beds > 6` false: one line for all of them
+    if q == Quant::Any && !target && mode == Mode::Applicability {
+        if let Some(c) = none_has(cx, n, list, body, here) {
+            out.push(c);
+            return;
+        }
+    }
+    // a checklist's items are named by their text
+    let items = checklist_item_names(cx, list);
+    for (index, e) in elems.into_iter().enumerate() {
+        let this = e.clone();
+        cx.push(e);
+        let v = cx.eval(body);
+        if is(&v, target) {
+            // the element's labels are made only for the elements explained
+            let inner = match items.as_ref().and_then(|names| names.get(index)) {
+                Some(item) => {
+                    let within = |outer: Option<&str>| {
+                        Some(match outer {
+                            Some(o) => format!("{o} › {item}"),
+                            None => item.clone(),
+                        })
+                    };
+                    Here {
+                        element: within(here.element.as_deref()),
+                        name: within(here.name.as_deref()),
+                    }
+                }
+                None => Here {
+                    element: element_label(cx, &this, rid, &elem_ty, here.element.as_deref()),
+                    name: element_name(cx, &this, index, list, &elem_ty, here.name.as_deref()),
+                },
+            };
+            walk(cx, body, target, &inner, mode, out);
+            if single && q == Quant::Any {
+                cx.pop();
+                break;
+            }
+        }
+        cx.pop();
+        if out.len() > MAX_CHECKS {
+            break;
+        }
+    }
+}
+
+/// `Not applicable: no unit has more than 6 beds`, for an `any` over list
+/// elements compared with a literal.
+fn none_has<'a>(
+    cx: &mut Ctx<'a>,
+    n: &'a Node,
+    list: &'a Node,
+    body: &'a Node,
+    here: &Here,
+) -> Option<Check> {
+    let NodeKind::Compare(op, a, b) = &body.kind else {
+        return None;
+    };
+    let NodeKind::Field(base, slot) = &a.kind else {
+        return None;
+    };
+    if !matches!(base.kind, NodeKind::Var(0)) || !is_literal(b) {
+        return None;
+    }
+    let Ty::Record(rid) = base.ty else {
+        return None;
+    };
+    let f = field_def(cx, rid, *slot)?;
+    let vb = cx.eval(b);
+    let shown = show(&vb, &a.ty, cx, Some(is_percent(&a.ty) || is_percent(&b.ty)));
+    let dated = matches!(vb, V::Date(_));
+    let phrase = phrase(*op, true, Mode::Rule, dated);
+    let noun = item_noun(cx, list);
+    let what = match &f.unit {
+        Some(u) => format!("{phrase} {shown} {u}"),
+        None => format!("{} {phrase} {shown}", lower_first(&field_label(f))),
+    };
+    Some(Check {
+        element: here.element.clone(),
+        element_name: here.name.clone(),
+        check: cx.text(n).to_string(),
+        held: false,
+        in_scope: true,
+        left: None,
+        right: json_of(&vb, &b.ty, cx),
+        gap: None,
+        message: format!("Not applicable: no {noun} has {what}"),
+        to_pass: Vec::new(),
+    })
+}
+
+/// A check that is not a comparison: a yes/no answer, `present`, `in`, `within`.
+fn leaf<'a>(cx: &mut Ctx<'a>, n: &'a Node, target: bool, here: &Here, mode: Mode) -> Check {
+    let v = cx.eval(n);
+    let text = cx.text(n).to_string();
+    let prefix = mode.prefix();
+    let mut to_pass = Vec::new();
+    let mut note = String::new();
+    let message = match &n.kind {
+        NodeKind::Present(x) => {
+            let what = describe(cx, x);
+            match (target, mode) {
+                (true, _) => format!("{prefix}{what}: answered"),
+                (false, Mode::Rule) => format!("{what}: not answered; needs an answer"),
+                (false, _) => format!("{prefix}{what}: not answered"),
+            }
+        }
+        NodeKind::Within(d, dur) => {
+            let (m, tp, nt) = within_message(cx, n, d, dur, target, mode);
+            if let Some(t) = tp {
+                to_pass.push(t);
+            }
+            note = nt;
+            m
+        }
+        NodeKind::In(neg, x, items) => {
+            let vx = cx.eval(x);
+            let sx = show(&vx, &x.ty, cx, None);
+            let allowed: Vec<String> = items
+                .iter()
+                .map(|i| {
+                    let vi = cx.eval(i);
+                    show(&vi, &x.ty, cx, None)
+                })
+                .collect();
+            let allowed = allowed.join(", ");
+            // `in` held, or `not in` failed: the value is one of them
+            let one_of = target != *neg;
+            let phrase = match (mode, target, one_of) {
+                (Mode::Rule, false, false) => "needs one of",
+                (Mode::Rule, false, true) => "needs none of",
+                (_, _, true) => "one of",
+                (_, _, false) => "not one of",
+            };
+            format!("{prefix}{}: {sx}; {phrase} {allowed}", describe(cx, x))
+        }
+        _ => {
+            let what = describe(cx, n);
+            match (&n.ty, &v) {
+                (Ty::Bool, V::Bool(b)) => {
+                    let now = yes_no(*b);
+                    if mode == Mode::Rule && !target {
+                        to_pass.extend(bool_change(cx, n, *b));
+                        format!("{what}: {now}; needs {}", yes_no(!*b))
+                    } else {
+                        format!("{prefix}{what}: {now}")
+                    }
+                }
+                _ => format!("{prefix}{what}: {}", show(&v, &n.ty, cx, None)),
+            }
+        }
+    };
+    // for `in` and `within` the value tested is the interesting one
+    let (left, right) = match &n.kind {
+        NodeKind::In(_, x, items) => {
+            let vx = cx.eval(x);
+            let vals: Vec<Json> = items
+                .iter()
+                .filter_map(|i| {
+                    let vi = cx.eval(i);
+                    json_of(&vi, &x.ty, cx)
+                })
+                .collect();
+            (json_of(&vx, &x.ty, cx), Some(Json::Array(vals)))
+        }
+        NodeKind::Within(d, dur) => {
+            let vd = cx.eval(d);
+            let vdur = cx.eval(dur);
+            let start = match (vdur, cx.date) {
+                (V::Dur(du), Some(today)) => today.minus(du).map(|s| Json::String(s.to_string())),
+                _ => None,
+            };
+            (json_of(&vd, &d.ty, cx), start)
+        }
+        _ => (json_of(&v, &n.ty, cx), None),
+    };
+    Check {
+        element: here.element.clone(),
+        element_name: here.name.clone(),
+        check: text,
+        held: target,
+        in_scope: mode != Mode::OutOfScope,
+        left,
+        right,
+        gap: None,
+        message: message + &note,
+        to_pass,
+    }
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+/// The message of a `within`, and for one that failed, the date that passes.
+fn within_message<'a>(
+    cx: &mut Ctx<'a>,
+    n: &'a Node,
+    d: &'a Node,
+    dur: &'a Node,
+    target: bool,
+    mode: Mode,
+) -> (String, Option<ToPass>, String) {
     let vd = cx.eval(d);
     let vdur = cx.eval(dur);
+    let what = describe(cx, d);
+    let prefix = mode.prefix();
     let date = show(&vd, &d.ty, cx, None);
     let (V::Dur(duration), Some(today)) = (vdur, cx.date) else {
-        return format!("{} is {date}", cx.text(d));
+        return (format!("{prefix}{what}: {date}"), None, String::new());
     };
-    let start = today
-        .minus(duration)
-        .map(|s| s.to_string())
-        .unwrap_or_default();
+    let Some(start) = today.minus(duration) else {
+        return (format!("{prefix}{what}: {date}"), None, String::new());
+    };
     if target {
-        format!("{} is {date}, within {duration} of {today}", cx.text(d))
-    } else {
-        format!(
-            "{} is {date}, not within {duration} of {today} (from {start})",
-            cx.text(d)
-        )
+        return (
+            format!("{prefix}{what}: {date}; within {duration} of {today}"),
+            None,
+            String::new(),
+        );
     }
+    let late = matches!(vd, V::Date(x) if x > today);
+    let needs = if late {
+        format!("a date on or before {today}")
+    } else {
+        format!("a date on or after {start}")
+    };
+    if mode != Mode::Rule {
+        return (
+            format!("{prefix}{what}: {date}; not within {duration} of {today}"),
+            None,
+            String::new(),
+        );
+    }
+    let message = format!("{what}: {date}; needs {needs} (within {duration} of {today})");
+    let V::Date(from) = vd else {
+        return (message, None, String::new());
+    };
+    let to = if late { today } else { start };
+    let (tp, note) = date_change(cx, n, d, from, to, true);
+    (message, tp, note)
+}
+
+/// For a failed yes/no answer: the other answer, when it makes the check hold.
+fn bool_change<'a>(cx: &mut Ctx<'a>, n: &'a Node, now: bool) -> Option<ToPass> {
+    let ans = answer_at(cx, n)?;
+    let rec = ans.rec?;
+    let trial = Trial::Answer(*rec, ans.slot, V::Bool(!now));
+    if !try_passes(cx, n, trial, (ans.rid, ans.slot)) {
+        return None;
+    }
+    let label = field_label(ans.field);
+    Some(ToPass {
+        path: Some(answer_pointer(cx, rec, ans.field)),
+        question: ans.field.question.clone(),
+        message: format!("{label}: {}", yes_no(!now)),
+        label,
+        from: Json::Bool(now),
+        to: Json::Bool(!now),
+        change: Json::Null,
+        unit: None,
+    })
 }
 
 /// The item texts of a checklist walked as a list (the checker makes it a
@@ -325,6 +602,38 @@ fn element_label(
     }
 }
 
+/// Names the element a quantifier is at for people: `unit 2, St Anne's ICU`
+/// (the list's `item` noun, the position from 1, the first text field).
+fn element_name(
+    cx: &Ctx<'_>,
+    e: &V<'_>,
+    index: usize,
+    list: &Node,
+    ty: &Ty,
+    outer: Option<&str>,
+) -> Option<String> {
+    let own = match e {
+        V::Rec(r) => {
+            let noun = item_noun(cx, list);
+            let number = index.saturating_add(1);
+            let slot = match list.ty {
+                Ty::List(rid) => cx.spec.schema.records.get(rid).and_then(|rs| rs.label_slot),
+                _ => None,
+            };
+            match slot.and_then(|s| cx.sub.answer(r, s)) {
+                Some(Stored::Text(t)) => format!("{noun} {number}, {t}"),
+                _ => format!("{noun} {number}"),
+            }
+        }
+        V::Unknown(_) => return outer.map(str::to_string),
+        other => show(other, ty, cx, None),
+    };
+    Some(match outer {
+        Some(o) => format!("{o} › {own}"),
+        None => own,
+    })
+}
+
 /// `/units/1/beds/0` → `units[1].beds[0]`, with the record's name field.
 pub fn record_label(cx: &Ctx<'_>, r: &Record, rid: Option<RecordId>) -> String {
     let mut label = String::new();
@@ -351,15 +660,211 @@ pub fn record_label(cx: &Ctx<'_>, r: &Record, rid: Option<RecordId>) -> String {
     }
 }
 
+// ------------------------------------------------------------------ labels
+
+fn field_def<'s>(cx: &Ctx<'s>, rid: RecordId, slot: usize) -> Option<&'s FieldDef> {
+    cx.spec.schema.records.get(rid)?.fields.get(slot)
+}
+
+/// The declaration of the input a list expression reads, if it is one.
+fn list_field<'s>(cx: &Ctx<'s>, list: &Node) -> Option<&'s FieldDef> {
+    match &list.kind {
+        NodeKind::Input(slot) => field_def(cx, 0, *slot),
+        NodeKind::Field(base, slot) => match base.ty {
+            Ty::Record(rid) => field_def(cx, rid, *slot),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// What one element of a list is called: its `item` noun, else the list's
+/// name made singular ([`singular`]).
+fn item_noun(cx: &Ctx<'_>, list: &Node) -> String {
+    match list_field(cx, list) {
+        Some(f) => f.item.clone().unwrap_or_else(|| singular(&f.name)),
+        None => "item".to_string(),
+    }
+}
+
+/// A list's name made singular, simply: `_` as spaces; `…ies` → `…y`;
+/// `…sses`, `…shes`, `…ches`, `…xes` lose `es`; another `…s` (not `…ss`)
+/// loses `s`; a name that does not end in `s` gives `item`.
+pub fn singular(name: &str) -> String {
+    let n = name.replace('_', " ");
+    if let Some(stem) = n.strip_suffix("ies") {
+        if !stem.is_empty() {
+            return format!("{stem}y");
+        }
+    }
+    for end in ["sses", "shes", "ches", "xes"] {
+        if n.ends_with(end) {
+            if let Some(stem) = n.strip_suffix("es") {
+                return stem.to_string();
+            }
+        }
+    }
+    if !n.ends_with("ss") {
+        if let Some(stem) = n.strip_suffix('s') {
+            if !stem.is_empty() {
+                return stem.to_string();
+            }
+        }
+    }
+    "item".to_string()
+}
+
+/// An input's short label: its `label`; else its question when that is a
+/// short phrase (no `?`, at most 60 characters); else its name with `_` read
+/// as spaces and a capital first letter (`shifts_total` → `Shifts total`).
+pub fn field_label(f: &FieldDef) -> String {
+    if let Some(l) = &f.label {
+        return l.clone();
+    }
+    let q = f.question.trim();
+    if !q.is_empty() && !q.ends_with('?') && q.chars().count() <= 60 {
+        return q.to_string();
+    }
+    humanise_name(&f.name)
+}
+
+/// `shifts_total` → `Shifts total`.
+fn humanise_name(name: &str) -> String {
+    let s = name.replace('_', " ");
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => s,
+    }
+}
+
+/// `Shifts with a coordinator` → `shifts with a coordinator`; an acronym
+/// or code (`ICNARC months`, `L3 beds`) keeps its capitals.
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match (c.next(), c.next()) {
+        (Some(_), Some(b)) if b.is_uppercase() || b.is_ascii_digit() => s.to_string(),
+        (Some(a), _) if a.is_uppercase() => {
+            let rest: String = s.chars().skip(1).collect();
+            a.to_lowercase().chain(rest.chars()).collect()
+        }
+        _ => s.to_string(),
+    }
+}
+
+/// A list's label: its input's label, else its text.
+fn list_label(cx: &Ctx<'_>, list: &Node) -> String {
+    match list_field(cx, list) {
+        Some(f) => field_label(f),
+        None => cx.text(list).to_string(),
+    }
+}
+
+/// An expression for people: an answer's label, a total's label, a
+/// definition's name, arithmetic and calls over those (`12 × Daytime
+/// consultants`), or failing those the text as written.
+fn describe(cx: &mut Ctx<'_>, n: &Node) -> String {
+    match &n.kind {
+        NodeKind::Input(slot) => field_def(cx, 0, *slot).map(field_label),
+        NodeKind::Field(base, slot) => match base.ty {
+            Ty::Record(rid) => field_def(cx, rid, *slot).map(field_label),
+            _ => None,
+        },
+        NodeKind::Aggregate(AggFn::Sum, list, body, None) => {
+            summed_field(cx, list, body).map(|(_, _, f)| format!("{} (total)", field_label(f)))
+        }
+        NodeKind::Let(i) => cx.spec.lets.get(*i).map(|d| match &d.value.kind {
+            NodeKind::Aggregate(AggFn::Sum, list, body, None) => summed_field(cx, list, body)
+                .map_or_else(
+                    || humanise_name(&d.name),
+                    |(_, _, f)| format!("{} (total)", field_label(f)),
+                ),
+            _ => humanise_name(&d.name),
+        }),
+        NodeKind::Arith(op, x, y) => {
+            let prec = |o: &Arith| match o {
+                Arith::Add | Arith::Sub => 1,
+                Arith::Mul | Arith::Div => 2,
+            };
+            let p = prec(op);
+            // a side in brackets when it binds more loosely (or as loosely, on the right of - and /)
+            let side = |cx: &mut Ctx<'_>, s: &Node, right: bool| {
+                let w = describe(cx, s);
+                match &s.kind {
+                    NodeKind::Arith(o, ..)
+                        if prec(o) < p
+                            || (right && prec(o) == p && matches!(op, Arith::Sub | Arith::Div)) =>
+                    {
+                        format!("({w})")
+                    }
+                    _ => w,
+                }
+            };
+            let l = side(cx, x, false);
+            let r = side(cx, y, true);
+            let o = match op {
+                Arith::Add => "+",
+                Arith::Sub => "-",
+                Arith::Mul => "×",
+                Arith::Div => "/",
+            };
+            Some(format!("{l} {o} {r}"))
+        }
+        NodeKind::AssessmentDate => Some("the assessment date".to_string()),
+        NodeKind::Aggregate(f @ (AggFn::Mean | AggFn::Min | AggFn::Max), list, body, None) => {
+            let which = match f {
+                AggFn::Mean => "mean",
+                AggFn::Min => "lowest",
+                _ => "highest",
+            };
+            summed_field(cx, list, body).map(|(_, _, fd)| format!("{} ({which})", field_label(fd)))
+        }
+        NodeKind::Count(list, None) => {
+            Some(format!("Number of {}", lower_first(&list_label(cx, list))))
+        }
+        NodeKind::Call(_, args) if !args.is_empty() => {
+            let name = cx
+                .text(n)
+                .split('(')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            let words: Vec<String> = args.iter().map(|a| describe(cx, a)).collect();
+            Some(format!("{name}({})", words.join(", ")))
+        }
+        _ => None,
+    }
+    .unwrap_or_else(|| cx.text(n).to_string())
+}
+
+/// For `sum(u.x for u in L)` (or `mean`, `min`, `max`): the element
+/// record, the slot and field of `x`.
+fn summed_field<'s>(
+    cx: &Ctx<'s>,
+    list: &Node,
+    body: &Node,
+) -> Option<(RecordId, usize, &'s FieldDef)> {
+    let NodeKind::Field(base, slot) = &body.kind else {
+        return None;
+    };
+    if !matches!(base.kind, NodeKind::Var(0)) {
+        return None;
+    }
+    let Ty::List(rid) = list.ty else { return None };
+    field_def(cx, rid, *slot).map(|f| (rid, *slot, f))
+}
+
 fn is_percent(t: &Ty) -> bool {
     matches!(t, Ty::Percent)
 }
 
-/// A value for people; percents (or numbers compared with percents) as `85%`.
+/// A value for people; percents (or numbers compared with percents) as
+/// `85%`, enum values in words (`intensive_care` → `intensive care`).
 fn show(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, as_percent: Option<bool>) -> String {
     let pct = as_percent.unwrap_or(is_percent(ty));
     match v {
-        V::Bool(b) => b.to_string(),
+        V::Bool(b) => yes_no(*b).to_string(),
         V::Num(n) if pct => format!(
             "{}%",
             n.times(Num::int(100))
@@ -370,7 +875,7 @@ fn show(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, as_percent: Option<bool>) -> String {
         V::Date(d) => d.to_string(),
         V::Dur(d) => d.to_string(),
         V::Text(t) => format!("\"{t}\""),
-        V::Enum(i) => enum_name(ty, *i, cx),
+        V::Enum(i) => enum_name(ty, *i, cx).replace('_', " "),
         V::Rec(r) => record_label(cx, r, None),
         V::List(l) => format!("{} entries", l.len()),
         V::Values(vs) => format!(
@@ -442,19 +947,57 @@ fn is_literal(n: &Node) -> bool {
     )
 }
 
+/// The words before the right-hand value.
+fn phrase(op: Cmp, held: bool, mode: Mode, dated: bool) -> &'static str {
+    let failed_rule = !held && mode == Mode::Rule;
+    match (op, dated) {
+        (Cmp::Ge, false) if failed_rule => "needs at least",
+        (Cmp::Gt, false) if failed_rule => "needs more than",
+        (Cmp::Le, false) if failed_rule => "needs at most",
+        (Cmp::Lt, false) if failed_rule => "needs less than",
+        (Cmp::Ge, true) if failed_rule => "needs a date on or after",
+        (Cmp::Gt, true) if failed_rule => "needs a date after",
+        (Cmp::Le, true) if failed_rule => "needs a date on or before",
+        (Cmp::Lt, true) if failed_rule => "needs a date before",
+        (Cmp::Eq, _) if failed_rule => "needs",
+        (Cmp::Ne, _) if failed_rule => "needs other than",
+        (Cmp::Ge, false) if !held => "not at least",
+        (Cmp::Gt, false) if !held => "not more than",
+        (Cmp::Le, false) if !held => "not at most",
+        (Cmp::Lt, false) if !held => "not less than",
+        (Cmp::Ge, true) if !held => "not on or after",
+        (Cmp::Gt, true) if !held => "not after",
+        (Cmp::Le, true) if !held => "not on or before",
+        (Cmp::Lt, true) if !held => "not before",
+        (Cmp::Eq, _) if !held => "not equal to",
+        (Cmp::Ne, _) if !held => "equal to",
+        (Cmp::Ge, false) => "at least",
+        (Cmp::Gt, false) => "more than",
+        (Cmp::Le, false) => "at most",
+        (Cmp::Lt, false) => "less than",
+        (Cmp::Ge, true) => "on or after",
+        (Cmp::Gt, true) => "after",
+        (Cmp::Le, true) => "on or before",
+        (Cmp::Lt, true) => "before",
+        (Cmp::Eq, _) => "equal to",
+        (Cmp::Ne, _) => "other than",
+    }
+}
+
 #[allow(
     clippy::too_many_arguments,
     reason = "one call site; the pieces of a comparison"
 )]
 fn comparison<'a>(
-    cx: &Ctx<'a>,
+    cx: &mut Ctx<'a>,
+    n: &'a Node,
     op: Cmp,
     a: &'a Node,
     b: &'a Node,
     va: &V<'a>,
     vb: &V<'a>,
     held: bool,
-    element: Option<&str>,
+    here: &Here,
     mode: Mode,
 ) -> Check {
     let pct = is_percent(&a.ty) || is_percent(&b.ty);
@@ -463,8 +1006,6 @@ fn comparison<'a>(
     } else {
         &b.ty
     };
-    let left_s = show(va, ty, cx, Some(pct));
-    let right_s = show(vb, ty, cx, Some(pct));
     let lhs = cx.text(a);
     // the distance to passing, for ordered numeric and date checks
     // whole numbers must pass a strict bound by at least one
@@ -474,7 +1015,7 @@ fn comparison<'a>(
     } else {
         Num::ZERO
     };
-    let (gap, gap_text) = match (va, vb) {
+    let gap = match (va, vb) {
         (V::Num(x), V::Num(y)) if !held && mode == Mode::Rule => {
             let d = match op {
                 Cmp::Ge | Cmp::Gt => y.minus(*x).and_then(|d| d.plus(step)).ok(),
@@ -483,105 +1024,770 @@ fn comparison<'a>(
                 Cmp::Ne => None,
             };
             // a non-whole value exactly at a strict bound has no meaningful gap
-            let d = d.filter(|d| *d != Num::ZERO);
-            match d {
-                Some(d) => {
-                    let shown = if pct {
-                        let p = d.times(Num::int(100)).map(fine).unwrap_or_default();
-                        let unit = if p == "1" {
-                            "percentage point"
-                        } else {
-                            "percentage points"
-                        };
-                        format!("{p} {unit}")
-                    } else {
-                        fine(d)
-                    };
-                    (
-                        if pct {
-                            d.times(Num::int(100)).ok().map(num_json)
-                        } else {
-                            Some(num_json(d))
-                        },
-                        Some(shown),
-                    )
-                }
-                None => (None, None),
+            match d.filter(|d| *d != Num::ZERO) {
+                Some(d) if pct => d.times(Num::int(100)).ok().map(num_json),
+                Some(d) => Some(num_json(d)),
+                None => None,
             }
         }
         (V::Date(x), V::Date(y)) if !held && mode == Mode::Rule => {
-            let days = x.days_until(*y).abs();
-            (
-                Some(Json::from(days)),
-                Some(if days == 1 {
-                    "1 day".to_string()
-                } else {
-                    format!("{days} days")
-                }),
-            )
+            Some(Json::from(x.days_until(*y).abs()))
         }
-        _ => (None, None),
+        _ => None,
     };
-    // "<lhs> is <left>, <phrase> <right>[ (<rhs>)][: <gap phrase>]", in one string
-    let applicability = mode == Mode::Applicability;
-    let phrase = match (op, held) {
-        (Cmp::Ge, false) if applicability => "not at least ",
-        (Cmp::Gt, false) if applicability => "not more than ",
-        (Cmp::Le, false) if applicability => "not at most ",
-        (Cmp::Lt, false) if applicability => "not below ",
-        (Cmp::Eq, false) if applicability => "not ",
-        (Cmp::Ne, false) if applicability => "equal to ",
-        (Cmp::Ge, false) => "needs at least ",
-        (Cmp::Gt, false) => "needs more than ",
-        (Cmp::Le, false) => "must be at most ",
-        (Cmp::Lt, false) => "must be below ",
-        (Cmp::Eq, false) => "expected ",
-        (Cmp::Ne, false) => "must not be ",
-        (Cmp::Ge, true) => "at least ",
-        (Cmp::Gt, true) => "more than ",
-        (Cmp::Le, true) => "at most ",
-        (Cmp::Lt, true) => "below ",
-        (Cmp::Eq, true) => "as expected (",
-        (Cmp::Ne, true) => "not ",
-    };
+    // "<what>: <left>; <phrase> <right>[ (<rhs>)]"
+    let (what, left_s) = subject(cx, a, va, ty, pct);
+    let right_s = show(vb, ty, cx, Some(pct));
+    let dated = matches!(va, V::Date(_));
     let mut message = String::with_capacity(lhs.len() * 2 + 64);
-    message.push_str(lhs);
-    message.push_str(" is ");
+    message.push_str(mode.prefix());
+    message.push_str(&what);
+    message.push_str(": ");
     message.push_str(&left_s);
-    message.push_str(", ");
-    message.push_str(phrase);
+    message.push_str("; ");
+    message.push_str(phrase(op, held, mode, dated));
+    message.push(' ');
     message.push_str(&right_s);
     if !is_literal(b) {
         message.push_str(" (");
-        message.push_str(cx.text(b));
+        message.push_str(&describe(cx, b));
         message.push(')');
     }
-    if (op, held) == (Cmp::Eq, true) {
-        message.push(')');
-    }
-    let dated = matches!(va, V::Date(_));
-    if let Some(g) = gap_text {
-        let lead = match op {
-            Cmp::Ge | Cmp::Gt if dated => Some((": ", " earlier than needed")),
-            Cmp::Le | Cmp::Lt if dated => Some((": ", " later than allowed")),
-            Cmp::Ge | Cmp::Gt => Some((": short by ", "")),
-            Cmp::Le | Cmp::Lt => Some((": over by ", "")),
-            Cmp::Eq => Some((": off by ", "")),
-            Cmp::Ne => None,
-        };
-        if let Some((before, after)) = lead {
-            message.push_str(before);
-            message.push_str(&g);
-            message.push_str(after);
-        }
+    let mut to_pass = Vec::new();
+    if !held && mode == Mode::Rule {
+        let (tp, note) = what_it_takes(cx, n, op, a, b, va, vb);
+        to_pass.extend(tp);
+        message.push_str(&note);
     }
     Check {
-        element: element.map(str::to_string),
+        element: here.element.clone(),
+        element_name: here.name.clone(),
         check: format!("{lhs} {} {}", op.as_str(), cx.text(b)),
         held,
+        in_scope: mode != Mode::OutOfScope,
         left: json_as(va, ty, cx, pct),
         right: json_as(vb, ty, cx, pct),
-        gap,
+        gap: if mode == Mode::Rule { gap } else { None },
         message,
+        to_pass,
+    }
+}
+
+/// The left side for people: `Shifts with a coordinator` and `690 of 730
+/// shifts (94.52%)` for a rate of two answers, else the label and value.
+fn subject<'a>(cx: &mut Ctx<'a>, a: &'a Node, va: &V<'a>, ty: &Ty, pct: bool) -> (String, String) {
+    if let NodeKind::Arith(Arith::Div, x, y) = &a.kind {
+        if let Some(ax) = answer_at(cx, x) {
+            if let (V::Num(nx), V::Num(ny)) = (cx.eval(x), cx.eval(y)) {
+                let unit = ax
+                    .field
+                    .unit
+                    .clone()
+                    .or_else(|| answer_at(cx, y).and_then(|ay| ay.field.unit.clone()));
+                let unit = unit.map(|u| format!(" {u}")).unwrap_or_default();
+                let what = describe(cx, x);
+                let rate = show(va, ty, cx, Some(pct));
+                return (
+                    what,
+                    format!("{} of {}{unit} ({rate})", nx.display(2), ny.display(2)),
+                );
+            }
+        }
+    }
+    (describe(cx, a), show(va, ty, cx, Some(pct)))
+}
+
+// ------------------------------------------------------------------ what it would take
+
+/// An answer a check reads: one input of this submission, or the total of
+/// one input over a list (`sum(u.x for u in units)`).
+#[derive(Clone, Copy)]
+struct Answer<'a> {
+    field: &'a FieldDef,
+    rid: RecordId,
+    slot: usize,
+    /// The record it is in; `None` for a total.
+    rec: Option<&'a Record>,
+    /// For a total: the `sum` node and its list.
+    total: Option<(&'a Node, &'a Node)>,
+}
+
+impl Answer<'_> {
+    fn same(&self, other: &Answer<'_>, cx: &Ctx<'_>) -> bool {
+        self.rid == other.rid
+            && self.slot == other.slot
+            && self.rec == other.rec
+            && match (self.total, other.total) {
+                (None, None) => true,
+                (Some((x, _)), Some((y, _))) => cx.text(x) == cx.text(y),
+                _ => false,
+            }
+    }
+
+    fn scalar(&self) -> Option<(ScalarTy, Option<Bound>, Option<Bound>)> {
+        match &self.field.kind {
+            FieldKind::Scalar { ty, min, max } => Some((*ty, *min, *max)),
+            _ => None,
+        }
+    }
+}
+
+/// Runs `f` as a definition's value is evaluated: with no bound elements.
+fn in_let<'a, R>(cx: &mut Ctx<'a>, f: impl FnOnce(&mut Ctx<'a>) -> R) -> R {
+    let saved = std::mem::take(&mut cx.env);
+    let r = f(cx);
+    cx.env = saved;
+    r
+}
+
+/// The answer `n` reads directly, if it is one.
+fn answer_at<'a>(cx: &mut Ctx<'a>, n: &'a Node) -> Option<Answer<'a>> {
+    match &n.kind {
+        NodeKind::Input(slot) => Some(Answer {
+            field: field_def(cx, 0, *slot)?,
+            rid: 0,
+            slot: *slot,
+            rec: Some(&cx.sub.root),
+            total: None,
+        }),
+        NodeKind::Field(base, slot) => {
+            let Ty::Record(rid) = base.ty else {
+                return None;
+            };
+            let field = field_def(cx, rid, *slot)?;
+            match cx.eval(base) {
+                V::Rec(r) => Some(Answer {
+                    field,
+                    rid,
+                    slot: *slot,
+                    rec: Some(r),
+                    total: None,
+                }),
+                _ => None,
+            }
+        }
+        NodeKind::Aggregate(AggFn::Sum, list, body, None) => {
+            let (rid, slot, field) = summed_field(cx, list, body)?;
+            Some(Answer {
+                field,
+                rid,
+                slot,
+                rec: None,
+                total: Some((n, list)),
+            })
+        }
+        NodeKind::Let(i) => {
+            let def = cx.spec.lets.get(*i)?;
+            in_let(cx, |cx| answer_at(cx, &def.value))
+        }
+        _ => None,
+    }
+}
+
+/// The answers `n` reads, in reading order (not inside quantifiers or
+/// aggregates other than a total).
+fn answers_in<'a>(cx: &mut Ctx<'a>, n: &'a Node, out: &mut Vec<Answer<'a>>) {
+    if out.len() >= MAX_CANDIDATES {
+        return;
+    }
+    if let Some(a) = answer_at(cx, n) {
+        if !out.iter().any(|b| b.same(&a, cx)) {
+            out.push(a);
+        }
+        return;
+    }
+    match &n.kind {
+        NodeKind::Arith(_, x, y) => {
+            answers_in(cx, x, out);
+            answers_in(cx, y, out);
+        }
+        NodeKind::Neg(x) => answers_in(cx, x, out),
+        NodeKind::Call(_, args) => {
+            for x in args {
+                answers_in(cx, x, out);
+            }
+        }
+        NodeKind::Let(i) => {
+            if let Some(def) = cx.spec.lets.get(*i) {
+                in_let(cx, |cx| answers_in(cx, &def.value, out));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A value as a function of one answer: a constant, or `m·x + c`.
+#[derive(Clone, Copy)]
+enum Lin {
+    K(Num),
+    L(Num, Num),
+}
+
+/// `n` as a linear function of the answer `x`; `None` when it is not one
+/// (or a value is not known).
+fn linear<'a>(cx: &mut Ctx<'a>, n: &'a Node, x: &Answer<'a>) -> Option<Lin> {
+    if let Some(a) = answer_at(cx, n) {
+        if a.same(x, cx) {
+            return Some(Lin::L(Num::ONE, Num::ZERO));
+        }
+    }
+    match &n.kind {
+        NodeKind::Arith(op, p, q) => {
+            let lp = linear(cx, p, x)?;
+            let lq = linear(cx, q, x)?;
+            match (op, lp, lq) {
+                (Arith::Add, Lin::K(a), Lin::K(b)) => a.plus(b).ok().map(Lin::K),
+                (Arith::Add, Lin::L(m, c), Lin::K(k)) | (Arith::Add, Lin::K(k), Lin::L(m, c)) => {
+                    Some(Lin::L(m, c.plus(k).ok()?))
+                }
+                (Arith::Add, Lin::L(m, c), Lin::L(m2, c2)) => {
+                    Some(Lin::L(m.plus(m2).ok()?, c.plus(c2).ok()?))
+                }
+                (Arith::Sub, Lin::K(a), Lin::K(b)) => a.minus(b).ok().map(Lin::K),
+                (Arith::Sub, Lin::L(m, c), Lin::K(k)) => Some(Lin::L(m, c.minus(k).ok()?)),
+                (Arith::Sub, Lin::K(k), Lin::L(m, c)) => {
+                    Some(Lin::L(m.negate().ok()?, k.minus(c).ok()?))
+                }
+                (Arith::Sub, Lin::L(m, c), Lin::L(m2, c2)) => {
+                    Some(Lin::L(m.minus(m2).ok()?, c.minus(c2).ok()?))
+                }
+                (Arith::Mul, Lin::K(a), Lin::K(b)) => a.times(b).ok().map(Lin::K),
+                (Arith::Mul, Lin::L(m, c), Lin::K(k)) | (Arith::Mul, Lin::K(k), Lin::L(m, c)) => {
+                    Some(Lin::L(m.times(k).ok()?, c.times(k).ok()?))
+                }
+                (Arith::Div, Lin::K(a), Lin::K(b)) => a.over(b).ok().map(Lin::K),
+                (Arith::Div, Lin::L(m, c), Lin::K(k)) => {
+                    Some(Lin::L(m.over(k).ok()?, c.over(k).ok()?))
+                }
+                _ => None,
+            }
+        }
+        NodeKind::Neg(p) => match linear(cx, p, x)? {
+            Lin::K(k) => k.negate().ok().map(Lin::K),
+            Lin::L(m, c) => Some(Lin::L(m.negate().ok()?, c.negate().ok()?)),
+        },
+        NodeKind::Let(i) => {
+            let def = cx.spec.lets.get(*i)?;
+            in_let(cx, |cx| linear(cx, &def.value, x))
+        }
+        // anything else is a value that does not move with `x` (the trial
+        // afterwards catches one that does)
+        _ => match cx.eval(n) {
+            V::Num(k) => Some(Lin::K(k)),
+            _ => None,
+        },
+    }
+}
+
+/// The same comparison with the sides swapped.
+fn mirror(op: Cmp) -> Cmp {
+    match op {
+        Cmp::Ge => Cmp::Le,
+        Cmp::Gt => Cmp::Lt,
+        Cmp::Le => Cmp::Ge,
+        Cmp::Lt => Cmp::Gt,
+        other => other,
+    }
+}
+
+/// The smallest change to one answer that makes the failed comparison
+/// `n` (`a op b`) hold, and a note for the message when the answer found
+/// cannot be changed that far.
+fn what_it_takes<'a>(
+    cx: &mut Ctx<'a>,
+    n: &'a Node,
+    op: Cmp,
+    a: &'a Node,
+    b: &'a Node,
+    va: &V<'a>,
+    vb: &V<'a>,
+) -> (Option<ToPass>, String) {
+    match (va, vb) {
+        (V::Date(x), V::Date(y)) => {
+            // the answer on the left, else on the right
+            if answer_at(cx, a).is_some() {
+                let to = date_target(op, *y);
+                match to {
+                    Some(to) => date_change(cx, n, a, *x, to, false),
+                    None => (None, String::new()),
+                }
+            } else if answer_at(cx, b).is_some() {
+                match date_target(mirror(op), *x) {
+                    Some(to) => date_change(cx, n, b, *y, to, false),
+                    None => (None, String::new()),
+                }
+            } else {
+                (None, String::new())
+            }
+        }
+        (V::Num(_), V::Num(_)) => number_change(cx, n, op, a, b),
+        _ => (None, String::new()),
+    }
+}
+
+/// The date an answer compared with `other` by `op` needs.
+fn date_target(op: Cmp, other: Date) -> Option<Date> {
+    let day = Duration {
+        count: 1,
+        unit: DurationUnit::Days,
+    };
+    match op {
+        Cmp::Ge | Cmp::Le | Cmp::Eq => Some(other),
+        Cmp::Gt => other.plus(day),
+        Cmp::Lt => other.minus(day),
+        Cmp::Ne => None,
+    }
+}
+
+/// The entry for changing the date answer `d` from `from` to `to`, tried
+/// on the check `n`.
+fn date_change<'a>(
+    cx: &mut Ctx<'a>,
+    n: &'a Node,
+    d: &'a Node,
+    from: Date,
+    to: Date,
+    within: bool,
+) -> (Option<ToPass>, String) {
+    let Some(ans) = answer_at(cx, d) else {
+        return (None, String::new());
+    };
+    let Some(rec) = ans.rec else {
+        return (None, String::new());
+    };
+    let label = field_label(ans.field);
+    let cannot = format!("; cannot pass by changing {} alone", lower_first(&label));
+    if let Some((_, min, max)) = ans.scalar() {
+        let below = matches!(min, Some(Bound::Date(m)) if to < m);
+        let above = matches!(max, Some(Bound::Date(m)) if to > m);
+        if below || above {
+            return (None, cannot);
+        }
+    }
+    let trial = Trial::Answer(*rec, ans.slot, V::Date(to));
+    if !try_passes(cx, n, trial, (ans.rid, ans.slot)) {
+        return (None, String::new());
+    }
+    let days = from.days_until(to);
+    let message = if within && days > 0 {
+        format!("{label}: due since {to}")
+    } else if days > 0 {
+        let unit = if days == 1 { "day" } else { "days" };
+        format!("{label}: {to} or later ({days} {unit} later)")
+    } else {
+        let unit = if days == -1 { "day" } else { "days" };
+        format!(
+            "{label}: {to} or earlier ({} {unit} earlier)",
+            days.unsigned_abs()
+        )
+    };
+    let entry = ToPass {
+        path: Some(answer_pointer(cx, rec, ans.field)),
+        question: ans.field.question.clone(),
+        label,
+        from: Json::String(from.to_string()),
+        to: Json::String(to.to_string()),
+        change: Json::from(days),
+        unit: Some("days".to_string()),
+        message,
+    };
+    (Some(entry), String::new())
+}
+
+fn answer_pointer(cx: &Ctx<'_>, rec: &Record, f: &FieldDef) -> String {
+    let name = f.name.replace('~', "~0").replace('/', "~1");
+    format!("{}/{name}", cx.sub.pointer(rec))
+}
+
+/// Evaluates `n` with `trial` in place (definitions worked out afresh):
+/// whether it holds.
+fn try_passes<'a>(
+    cx: &mut Ctx<'a>,
+    n: &'a Node,
+    trial: Trial<'a>,
+    field: (RecordId, usize),
+) -> bool {
+    holds_with(cx, n, trial, field) == Some(true)
+}
+
+/// The definitions' values to evaluate with `trial` in place: those
+/// worked out so far, less every one that reads the changed answer `field`
+/// (record, slot) or the node tried, directly or through another definition.
+fn fresh_lets<'a>(cx: &Ctx<'a>, trial: &Trial<'a>, field: (RecordId, usize)) -> Vec<Option<V<'a>>> {
+    let node = match trial {
+        Trial::Node(n, _) => Some(*n),
+        Trial::Answer(..) => None,
+    };
+    let mut memo: Vec<Option<bool>> = vec![None; cx.spec.lets.len()];
+    let mut fresh = cx.lets.clone();
+    for (i, v) in fresh.iter_mut().enumerate() {
+        if v.is_some() && let_reads(cx, i, field, node, &mut memo) {
+            *v = None;
+        }
+    }
+    fresh
+}
+
+/// Whether definition `i` reads `field` or contains `node`.
+fn let_reads(
+    cx: &Ctx<'_>,
+    i: usize,
+    field: (RecordId, usize),
+    node: Option<&Node>,
+    memo: &mut Vec<Option<bool>>,
+) -> bool {
+    match memo.get(i) {
+        Some(Some(known)) => return *known,
+        Some(None) => {}
+        None => return true,
+    }
+    // a definition met again on the way (never in a checked spec) reads nothing more
+    if let Some(m) = memo.get_mut(i) {
+        *m = Some(false);
+    }
+    let reads = cx
+        .spec
+        .lets
+        .get(i)
+        .is_none_or(|d| node_reads(cx, &d.value, field, node, memo));
+    if let Some(m) = memo.get_mut(i) {
+        *m = Some(reads);
+    }
+    reads
+}
+
+/// Whether `n` reads `field` or contains `node`.
+fn node_reads(
+    cx: &Ctx<'_>,
+    n: &Node,
+    field: (RecordId, usize),
+    node: Option<&Node>,
+    memo: &mut Vec<Option<bool>>,
+) -> bool {
+    if node.is_some_and(|t| std::ptr::eq(t, n)) {
+        return true;
+    }
+    match &n.kind {
+        NodeKind::Input(slot) if field == (0, *slot) => true,
+        NodeKind::Field(base, slot) if base.ty == Ty::Record(field.0) && *slot == field.1 => true,
+        NodeKind::Let(j) => let_reads(cx, *j, field, node, memo),
+        _ => n.children().any(|c| node_reads(cx, c, field, node, memo)),
+    }
+}
+
+/// `n`'s value with `trial` in place; `None` when not known.
+fn holds_with<'a>(
+    cx: &mut Ctx<'a>,
+    n: &'a Node,
+    trial: Trial<'a>,
+    field: (RecordId, usize),
+) -> Option<bool> {
+    let fresh = fresh_lets(cx, &trial, field);
+    let saved = std::mem::replace(&mut cx.lets, fresh);
+    cx.trial = Some(trial);
+    let v = cx.eval(n);
+    cx.trial = None;
+    cx.lets = saved;
+    match v {
+        V::Bool(b) => Some(b),
+        _ => None,
+    }
+}
+
+/// Whether every declared relation of the answers in `rec` holds with
+/// `trial` in place.
+fn relations_hold<'a>(cx: &mut Ctx<'a>, rid: RecordId, rec: &'a Record, trial: &Trial<'a>) -> bool {
+    let Some(rs) = cx.spec.schema.records.get(rid) else {
+        return true;
+    };
+    let field = match trial {
+        Trial::Answer(_, slot, _) => (rid, *slot),
+        Trial::Node(..) => (rid, usize::MAX),
+    };
+    let fresh = fresh_lets(cx, trial, field);
+    let saved = std::mem::replace(&mut cx.lets, fresh);
+    cx.trial = Some(trial.clone());
+    let mut ok = true;
+    'fields: for (slot, f) in rs.fields.iter().enumerate() {
+        for rel in &f.relations {
+            let value = cx.read(rec, rid, slot);
+            // the record as the innermost element, as relations are evaluated
+            cx.push(V::Rec(rec));
+            let bound = cx.eval(&rel.bound);
+            cx.pop();
+            if let (V::Num(v), V::Num(b)) = (value, bound) {
+                let fine = match rel.op {
+                    RelationOp::AtMost => v.compare(b).is_le(),
+                    RelationOp::AtLeast => v.compare(b).is_ge(),
+                };
+                if !fine {
+                    ok = false;
+                    break 'fields;
+                }
+            }
+        }
+    }
+    cx.trial = None;
+    cx.lets = saved;
+    ok
+}
+
+/// The entry for a failed numeric comparison `a op b`.
+fn number_change<'a>(
+    cx: &mut Ctx<'a>,
+    n: &'a Node,
+    op: Cmp,
+    a: &'a Node,
+    b: &'a Node,
+) -> (Option<ToPass>, String) {
+    let none = (None, String::new());
+    let mut candidates = Vec::new();
+    answers_in(cx, a, &mut candidates);
+    answers_in(cx, b, &mut candidates);
+    // the first answer the check is a linear function of
+    let mut found = None;
+    for x in candidates {
+        let (Some(la), Some(lb)) = (linear(cx, a, &x), linear(cx, b, &x)) else {
+            continue;
+        };
+        let (ma, ca) = match la {
+            Lin::K(k) => (Num::ZERO, k),
+            Lin::L(m, c) => (m, c),
+        };
+        let (mb, cb) = match lb {
+            Lin::K(k) => (Num::ZERO, k),
+            Lin::L(m, c) => (m, c),
+        };
+        let (Ok(m), Ok(c)) = (ma.minus(mb), ca.minus(cb)) else {
+            continue;
+        };
+        if m == Num::ZERO {
+            continue;
+        }
+        found = Some((x, m, c));
+        break;
+    }
+    let Some((x, m, c)) = found else {
+        return none;
+    };
+    let Some((ty, min, max)) = x.scalar() else {
+        return none;
+    };
+    // m·x + c op 0  ⇔  x op' -c/m
+    let Ok(t) = c.negate().and_then(|c| c.over(m)) else {
+        return none;
+    };
+    let op = if m.is_negative() { mirror(op) } else { op };
+    let int = ty == ScalarTy::Int;
+    let to = if int {
+        match op {
+            Cmp::Ge => Some(t.ceil()),
+            Cmp::Gt => t.floor().plus(Num::ONE).ok(),
+            Cmp::Le => Some(t.floor()),
+            Cmp::Lt => t.ceil().minus(Num::ONE).ok(),
+            Cmp::Eq => t.is_integer().then_some(t),
+            Cmp::Ne => None,
+        }
+    } else {
+        match op {
+            Cmp::Ge | Cmp::Le | Cmp::Eq => Some(t),
+            _ => None,
+        }
+    };
+    let Some(to) = to else { return none };
+    let pct = ty == ScalarTy::Percent;
+    // what a submission can say exactly: whole numbers, or short decimals
+    let scale = if pct { Num::int(100) } else { Num::ONE };
+    let Ok(shown_to) = to.times(scale) else {
+        return none;
+    };
+    if !int
+        && !shown_to
+            .times(Num::int(1_000_000))
+            .is_ok_and(Num::is_integer)
+    {
+        return none;
+    }
+    let from = match x.total {
+        Some((node, _)) => cx.eval(node),
+        None => match x.rec {
+            Some(r) => cx.read(r, x.rid, x.slot),
+            None => return none,
+        },
+    };
+    let V::Num(from) = from else { return none };
+    if from == to {
+        return none;
+    }
+    let label = field_label(x.field);
+    let lbl = lower_first(&label);
+    let cannot = (None, format!("; cannot pass by changing {lbl} alone"));
+    // within the declared min and max (for a total: every element's)
+    let count = match x.total {
+        Some((_, list)) => match cx.elements(list) {
+            Ok(e) => Num::int(i128::try_from(e.len()).unwrap_or(i128::MAX)),
+            Err(_) => return none,
+        },
+        None => Num::ONE,
+    };
+    if let Some(Bound::Num(lo)) = min {
+        if lo.times(count).is_ok_and(|lo| to.compare(lo).is_lt()) {
+            return cannot;
+        }
+    }
+    if let Some(Bound::Num(hi)) = max {
+        if hi.times(count).is_ok_and(|hi| to.compare(hi).is_gt()) {
+            return cannot;
+        }
+    }
+    let trial = match (x.total, x.rec) {
+        (Some((node, _)), _) => Trial::Node(node, V::Num(to)),
+        (None, Some(r)) => Trial::Answer(*r, x.slot, V::Num(to)),
+        (None, None) => return none,
+    };
+    // within the declared relations
+    let related = match (x.total, x.rec) {
+        (None, Some(r)) => relations_hold(cx, x.rid, r, &trial),
+        (Some((_, list)), _) => total_within_relations(cx, list, &x, to),
+        (None, None) => true,
+    };
+    if !related {
+        return cannot;
+    }
+    // tried: the change passes, and one less does not
+    if !try_passes(cx, n, trial, (x.rid, x.slot)) {
+        return none;
+    }
+    if int {
+        let less = if to.compare(from).is_gt() {
+            to.minus(Num::ONE)
+        } else {
+            to.plus(Num::ONE)
+        };
+        if let Ok(less) = less {
+            if less != from {
+                let t2 = match (x.total, x.rec) {
+                    (Some((node, _)), _) => Trial::Node(node, V::Num(less)),
+                    (None, Some(r)) => Trial::Answer(*r, x.slot, V::Num(less)),
+                    (None, None) => return none,
+                };
+                if holds_with(cx, n, t2, (x.rid, x.slot)) != Some(false) {
+                    return none;
+                }
+            }
+        }
+    }
+    let Ok(change) = to.minus(from) else {
+        return none;
+    };
+    let Ok(shown_from) = from.times(scale) else {
+        return none;
+    };
+    let Ok(shown_change) = change.times(scale) else {
+        return none;
+    };
+    let amount = shown_change.abs().map(fine).unwrap_or_default();
+    let up = !change.is_negative();
+    let total = if x.total.is_some() { " in total" } else { "" };
+    let message = if pct {
+        let dir = if up { "up" } else { "down" };
+        format!(
+            "{label} {dir} by {amount} percentage points, to {}%{total}",
+            fine(shown_to)
+        )
+    } else {
+        let dir = if up { "more" } else { "fewer" };
+        format!("{amount} {dir} {lbl}{total}")
+    };
+    let entry = ToPass {
+        path: match (x.total, x.rec) {
+            (None, Some(r)) => Some(answer_pointer(cx, r, x.field)),
+            _ => None,
+        },
+        question: x.field.question.clone(),
+        label,
+        from: num_json(shown_from),
+        to: num_json(shown_to),
+        change: num_json(shown_change),
+        unit: if pct {
+            Some("percentage points".to_string())
+        } else {
+            x.field.unit.clone()
+        },
+        message,
+    };
+    (Some(entry), String::new())
+}
+
+/// Whether a total of `to` keeps within the summed answers' declared
+/// relations: at most (at least) the total of their bounds.
+fn total_within_relations<'a>(cx: &mut Ctx<'a>, list: &'a Node, x: &Answer<'a>, to: Num) -> bool {
+    if x.field.relations.is_empty() {
+        return true;
+    }
+    let Ok(elems) = cx.elements(list) else {
+        return false;
+    };
+    for rel in &x.field.relations {
+        let mut sum = Num::ZERO;
+        for e in &elems {
+            cx.push(e.clone());
+            let v = cx.eval(&rel.bound);
+            cx.pop();
+            let V::Num(b) = v else { return false };
+            match sum.plus(b) {
+                Ok(s) => sum = s,
+                Err(_) => return false,
+            }
+        }
+        let fine = match rel.op {
+            RelationOp::AtMost => to.compare(sum).is_le(),
+            RelationOp::AtLeast => to.compare(sum).is_ge(),
+        };
+        if !fine {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_names_made_singular() {
+        for (name, noun) in [
+            ("units", "unit"),
+            ("ibid_quarters", "ibid quarter"),
+            ("facilities", "facility"),
+            ("classes", "class"),
+            ("boxes", "box"),
+            ("churches", "church"),
+            ("dishes", "dish"),
+            ("programmes", "programme"),
+            ("staff", "item"),
+            ("address", "item"),
+            ("s", "item"),
+        ] {
+            assert_eq!(singular(name), noun, "{name}");
+        }
+    }
+
+    #[test]
+    fn labels_start_lower_case_unless_an_acronym() {
+        assert_eq!(
+            lower_first("Shifts with a coordinator"),
+            "shifts with a coordinator"
+        );
+        assert_eq!(lower_first("ICNARC months"), "ICNARC months");
+        assert_eq!(lower_first("L3 beds"), "L3 beds");
+        assert_eq!(lower_first("x"), "x");
+        assert_eq!(lower_first(""), "");
+        assert_eq!(
+            humanise_name("shifts_with_coordinator"),
+            "Shifts with coordinator"
+        );
+        assert_eq!(humanise_name(""), "");
     }
 }
