@@ -703,13 +703,27 @@ impl<'a> Checker<'a> {
                 Clause::Rule(e) => {
                     rules += 1;
                     if rules == 2 {
+                        // `basis foo` reads as two rules `basis` and `foo`: say what the clause takes
+                        let clause_word = r.clauses.iter().find_map(|c| match c {
+                            Clause::Rule(ast::Expr {
+                                kind: ast::ExprKind::Name(n),
+                                ..
+                            }) => match n.name.as_str() {
+                                "basis" => {
+                                    Some("`basis` takes `standard`, `derived` or `estimate`")
+                                }
+                                "respondent" => Some("`respondent` takes `provider` or `network`"),
+                                _ => None,
+                            },
+                            _ => None,
+                        });
                         self.error(
                             Diagnostic::error(
                                 Code::RuleCount,
                                 format!("requirement `{}` has more than one rule", r.id.name),
                             )
                             .at(e.span)
-                            .with_help("join the conditions with `and`"),
+                            .with_help(clause_word.unwrap_or("join the conditions with `and`")),
                         );
                     }
                     let n = self.expr(e);
