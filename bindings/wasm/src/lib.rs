@@ -523,8 +523,11 @@ mod tests {
             // without a header: refused, unless evaluated as from a respondent
             let bare = evaluate_native(&spec, r#"{"beds": 2}"#, None, true, false, None);
             assert!(bare.is_err_and(|e| e.kind == "submission"
-                && e.diagnostics.first().is_some_and(|d| d.code == Code::MissingHeader)));
-            let draft = evaluate_native(&spec, r#"{"beds": 2}"#, None, true, false, Some("network"));
+                && e.diagnostics
+                    .first()
+                    .is_some_and(|d| d.code == Code::MissingHeader)));
+            let draft =
+                evaluate_native(&spec, r#"{"beds": 2}"#, None, true, false, Some("network"));
             assert!(draft.is_ok_and(|r| r.contains("\"header\":null")
                 && r.contains("\"respondent\":\"network\"")
                 && r.contains("NS0217")));

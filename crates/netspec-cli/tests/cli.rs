@@ -317,8 +317,9 @@ fn eval_text_report() {
         "WF-02",
         "SD-01",
         "QU-01",
-        "units[1] (B)",
-        "short by 2",
+        // each failing check by its element's name and in the answers' labels, then what it would take
+        "unit 2, B: Registered nurses rostered on a day shift: 9; needs at least 11",
+        "to pass: 2 more registered nurses rostered on a day shift",
         "Workforce",
     ] {
         assert!(out.contains(needle), "missing {needle:?} in {run:?}");
@@ -821,7 +822,10 @@ fn test_command_counts_and_explains_failures() {
         out.contains("area workforce: expected red, got green"),
         "{run:?}"
     );
-    assert!(out.contains("nurses is 5"), "{run:?}");
+    assert!(
+        out.contains("Registered nurses on a day shift: 5"),
+        "{run:?}"
+    );
     let test_line = TESTED_SPEC
         .lines()
         .position(|l| l.starts_with("test \"wrongly"))

@@ -77,9 +77,10 @@ fn text_report_says_who_answered_compliance_basis_help_and_what_is_missing() {
         "NOT MET       WF-01 (must · from a standard) One nurse per bed",
         "help: Count registered nurses on the day shift only.",
         "ref: Demo standard 1",
-        "nurses is 8, needs at least 10 (beds): short by 2",
+        "Registered nurses on a day shift: 8; needs at least 10 (Funded beds)",
+        "  to pass: 2 more registered nurses on a day shift",
         "n/a           WF-02 (should · estimated threshold) Play specialists for children",
-        "not applicable: ",
+        "Not applicable: Paediatric: no",
         "incomplete    WF-03 (should · derived from a standard) Staffing plan",
         "needs the required evidence: The staffing plan signed by the board (/evidence/WF-03/plan)",
     ] {
@@ -88,6 +89,7 @@ fn text_report_says_who_answered_compliance_basis_help_and_what_is_missing() {
     // the network's duty is not in a provider's report
     assert!(!text.contains("CO-01"), "{text}");
     assert!(!text.contains("as expected"), "{text}");
+    assert!(!text.contains("not applicable: Not applicable"), "{text}");
 }
 
 #[test]

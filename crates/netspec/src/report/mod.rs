@@ -990,11 +990,22 @@ impl Report<'_> {
 /// `indent` and `prefix` (the element as the explanation names it for
 /// people, when it names one), then what would make it pass, one
 /// "to pass: …" line each.
+/// One check: its element by name (numbered from 1, as people count), its
+/// message, then what it would take to pass. A not-applicable reason that
+/// the explanation already words as such gets no second prefix.
 fn write_check(s: &mut String, indent: &str, prefix: &str, c: &Check) {
-    let _ = match &c.element {
+    let prefix = if c.message.starts_with("Not applicable") {
+        ""
+    } else {
+        prefix
+    };
+    let _ = match c.element_name.as_deref().or(c.element.as_deref()) {
         Some(e) => writeln!(s, "{indent}{prefix}{e}: {}", c.message),
         None => writeln!(s, "{indent}{prefix}{}", c.message),
     };
+    for t in &c.to_pass {
+        let _ = writeln!(s, "{indent}  to pass: {}", t.message);
+    }
 }
 
 /// A requirement's level with the basis of its threshold, in words:
