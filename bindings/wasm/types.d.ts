@@ -112,14 +112,14 @@ export interface ToPass {
   question: string;
   /** The question's short label (`Shifts with a supernumerary coordinator`). */
   label: string;
-  /** The answer now (numbers as numbers; dates as `YYYY-MM-DD`). */
-  from: number | string;
+  /** The answer now (numbers as numbers, percents in percent points, dates as `YYYY-MM-DD`, yes/no as a boolean). */
+  from: number | string | boolean;
   /** The answer that would make the check hold. */
-  to: number | string;
-  /** `to - from` in the answer's unit; for dates, in days. */
-  change: number;
-  /** The answer's unit (`shifts`), if it declares one. */
-  unit?: string | null;
+  to: number | string | boolean;
+  /** `to - from` in the answer's unit (days for dates); null for a yes/no answer. */
+  change: number | null;
+  /** The answer's unit (`shifts`; `days` for dates), or null when it declares none. */
+  unit: string | null;
   /** The change in words: `40 more shifts with a supernumerary coordinator`. */
   message: string;
 }
@@ -130,10 +130,10 @@ export interface Check {
   element?: string;
   /**
    * The list element in words, numbered from 1 and named by the spec's
-   * `item` noun: `unit 2, St Anne's ICU`; null (or left out) when the check
-   * concerns no element.
+   * `item` noun: `unit 2, St Anne's ICU`; null when the check concerns no
+   * element.
    */
-  element_name?: string | null;
+  element_name: string | null;
   /**
    * False for an element where the condition of an `implies` is false: out
    * of scope for this check, never a shortfall. Left out when true.

@@ -79,6 +79,17 @@ test('evaluate: the report for each example', () => {
       assert.ok(r.help === null || typeof r.help === 'string', r.id);
       assert.ok(r.evidence.declared.every((d) => typeof d.required === 'boolean'), r.id);
       if (r.outcome === 'not_met') assert.ok(r.explanation.length > 0, r.id);
+      for (const c of r.explanation) {
+        assert.ok(c.element_name === null || typeof c.element_name === 'string', r.id);
+        assert.ok(c.in_scope === undefined || c.in_scope === false, r.id);
+        for (const t of c.to_pass || []) {
+          assert.equal(c.held, false, `${r.id}: only a failed check says what it would take`);
+          assert.ok(t.path === null || t.path.startsWith('/'), `${r.id}: ${t.path}`);
+          assert.equal(typeof t.message, 'string');
+          assert.equal(t.change === null, typeof t.from === 'boolean', `${r.id}: ${JSON.stringify(t)}`);
+          assert.ok(t.unit === null || typeof t.unit === 'string');
+        }
+      }
       if (r.outcome === 'incomplete') assert.ok(r.missing.length + r.problems.length > 0, r.id);
       seen.add(r.outcome);
     }

@@ -76,12 +76,13 @@ const guidance: string | null = req.help;
 const judged: Respondent = req.respondent;
 const required: boolean[] = req.evidence.declared.map((d: EvidenceDeclared) => d.required);
 const check: Check = req.explanation[0];
-const elementName: string | null | undefined = check.element_name;
+const elementName: string | null = check.element_name;
 const outOfScope: boolean = check.in_scope === false;
 const steps: ToPass[] = check.to_pass ?? [];
 const firstStep: string | undefined = steps[0]?.message;
 const stepPath: string | null | undefined = steps[0]?.path;
-const stepChange: number | undefined = steps[0]?.change;
+const stepChange: number | null | undefined = steps[0]?.change;
+const stepUnit: string | null | undefined = steps[0]?.unit;
 
 const sections: Section[] = spec.inputs();
 const q0: Question = sections[0].questions[0];
@@ -92,7 +93,7 @@ const boundWords: string[] = bounds.map((b) => b.words);
 const items: Question[] = q0.type === 'checklist' ? q0.fields ?? [] : [];
 const answer: ChecklistAnswer = 'not_applicable';
 console.log(who, odsCode, overallCompliance, areaCompliance, basis, guidance, judged, required, elementName, outOfScope,
-  firstStep, stepPath, stepChange, askedOf, period, boundWords, items, answer);
+  firstStep, stepPath, stepChange, stepUnit, askedOf, period, boundWords, items, answer);
 const first: Question = sections[0].questions[0];
 const kind: string = first.type;
 const schema: JsonObject = spec.jsonSchema();

@@ -225,7 +225,10 @@ export function renderReport(container, report, options = {}) {
           null,
           h('span', { class: 'to-pass-label' }, 'To pass: '),
           t.path ? link(t.path, t.message, 'to-pass-message') : h('span', { class: 'to-pass-message' }, t.message),
-          t.from !== undefined && t.to !== undefined ? h('span', { class: 'to-pass-range' }, ` (now ${t.from}, needs ${t.to})`) : null,
+          // counts and dates: the answer now and the one that passes (a yes/no change says it all)
+          ['number', 'string'].includes(typeof t.from) && ['number', 'string'].includes(typeof t.to)
+            ? h('span', { class: 'to-pass-range' }, ` (now ${t.from}, needs ${t.to})`)
+            : null,
         ),
       ),
     );

@@ -766,6 +766,16 @@ area collaboration {
     assert.deepEqual(netReport.requirements.map((r) => r.id), ['RESP-CO-01', 'RESP-CO-02']);
     assert.equal(await page.locator('#r-req-RESP-CO-01').getAttribute('data-outcome'), 'not_met');
     assert.equal(await page.locator('#r-req-RESP-CO-02 .level').textContent(), 'should · basis not stated');
+    // a yes/no answer: the other answer is what it would take, without "now … needs …"
+    await setField(page, '/workplan_signed', false);
+    const co02 = page.locator('#r-req-RESP-CO-02[data-outcome=not_met] .to-pass li');
+    await co02.waitFor();
+    const yesNo = spec.evaluate({ ...network, workplan_signed: false }).requirements.find((r) => r.id === 'RESP-CO-02');
+    const flip = yesNo.explanation.find((c) => !c.held).to_pass[0];
+    assert.deepEqual([flip.from, flip.to, flip.change, flip.path], [false, true, null, '/workplan_signed']);
+    assert.equal(await co02.textContent(), `To pass: ${flip.message}`);
+    await setField(page, '/workplan_signed', true);
+    await page.locator('#r-req-RESP-CO-02[data-outcome=met]').waitFor();
 
     await t.test('export: the network\'s submission, and the CLI gives the same report', { skip: noCli }, async () => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export').click()]);
