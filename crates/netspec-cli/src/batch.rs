@@ -161,9 +161,13 @@ pub fn run(
     if let Some(e) = read_error {
         return Err(e);
     }
-    if failed_write || !matches!(written, Ok(Ok(()))) {
+    match written {
+        Ok(Ok(())) if !failed_write => {}
         // a closed pipe (`netspec … | head`) ends the batch quietly
-        std::process::exit(0);
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        // any other write error (a full disk) must not lose reports silently
+        Ok(Err(e)) => return Err(format!("cannot write the reports: {e}")),
+        _ => return Err("cannot write the reports".to_string()),
     }
     Ok(summary)
 }
@@ -185,7 +189,12 @@ fn read_window(
         };
         *line_no += 1;
         let line = w.text.get(start..).unwrap_or_default();
-        if len <= line.len() && line.iter().all(u8::is_ascii_whitespace) {
+        // blank: JSON's white space only (a form feed is not, and is NS0207)
+        if len <= line.len()
+            && line
+                .iter()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        {
             w.text.truncate(start);
         } else {
             w.lines.push((*line_no, start, w.text.len(), len));

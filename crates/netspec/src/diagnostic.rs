@@ -172,6 +172,8 @@ codes! {
         "A spec file or a submission is not valid UTF-8 text. The message gives the byte offset of the first invalid byte. Save the file as UTF-8.";
     TooManyDiagnostics = "NS0310", "too many problems",
         "A compilation found 100 errors, or a submission 100 errors or 100 warnings: the engine stopped looking for more. Fix the ones shown and run again.";
+    FileRefused = "NS0311", "file may not be read",
+        "A spec (through `use`) or one of its tests (through `given file`) names a file that may not be read. Files are read only inside the folder of the spec being compiled (or the folder given with `netspec --root DIR`), only regular files (no devices, FIFOs or folders), and never through a symlink leading out of that folder. The message is the same whether or not the file exists. Move the file into the spec's folder, or name a larger folder with `--root`.";
 }
 
 impl fmt::Display for Code {
@@ -402,6 +404,51 @@ pub fn render(diagnostics: &[Diagnostic], map: &SourceMap) -> String {
         }
     }
     out
+}
+
+/// Whether a character must not reach a terminal as it is: C0 and C1
+/// controls, DEL, and the bidirectional overrides that reorder what is shown.
+fn is_terminal_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every control character (newlines and tabs included) written
+/// as an escape such as `\u{1b}`, for one line of terminal output. Text
+/// without one is returned as it is.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_terminal_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_terminal_control(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Terminal output made safe: control characters escaped as in
+/// [`escape_controls`], except line ends (`\n`, and `\r` before one) and tabs.
+pub fn escape_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    let needs = |c: char| is_terminal_control(c) && c != '\n' && c != '\t';
+    if !text.chars().any(needs) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            out.push(c);
+        } else if needs(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The closest of `candidates` to `name`, if close enough to suggest.

@@ -120,6 +120,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod eval;
 mod fastread;
+pub mod files;
 pub mod format;
 pub mod inputs;
 pub mod ir;
@@ -816,9 +817,38 @@ impl Spec {
 }
 
 /// Collects a spec and every file it needs (`use`d files, `given file`
-/// submissions) through `read`, which the caller implements (from disk, a
-/// bundle, a map). Files `read` cannot supply are left out; compiling then
-/// reports them.
+/// submissions) from disk, reading only regular files inside the folder of
+/// the spec `root` (a path relative to the current folder, or absolute):
+/// see [`files::ConfinedReader`]. This is the way to read specs that come
+/// from other people. A path the reader refuses is reported by compiling as
+/// NS0311; a file too large for [`Limits::max_source_bytes`] as NS0301,
+/// one that is not UTF-8 as NS0309.
+///
+/// ```
+/// let sources = netspec::gather_files("/no/such/folder/x.netspec", &netspec::CompileOptions::default());
+/// let err = netspec::Spec::compile("/no/such/folder/x.netspec", &sources).unwrap_err();
+/// assert_eq!(err.diagnostics[0].code.as_str(), "NS0311");
+/// ```
+pub fn gather_files(root: &str, options: &CompileOptions) -> Sources {
+    let reader = files::ConfinedReader::for_spec(std::path::Path::new(root));
+    gather_files_in(root, &reader, options)
+}
+
+/// [`gather_files`] with a reader for another folder (`netspec --root DIR`).
+pub fn gather_files_in(
+    root: &str,
+    reader: &files::ConfinedReader,
+    options: &CompileOptions,
+) -> Sources {
+    gather(root, options, |name, left| reader.read(name, left))
+}
+
+/// Collects a spec and every file it needs (`use`d files, `given file`
+/// submissions) through `read`, which the caller implements (from a bundle,
+/// a map in memory). Files `read` cannot supply are left out; compiling then
+/// reports them. `read` is handed every path a spec names, `/etc/passwd`
+/// included: to read from disk, use [`gather_files`], which reads only
+/// inside the spec's folder.
 pub fn gather_sources(root: &str, read: impl FnMut(&str) -> Option<String>) -> Sources {
     gather_sources_with(root, &CompileOptions::default(), read)
 }
@@ -831,14 +861,35 @@ pub fn gather_sources_with(
     options: &CompileOptions,
     mut read: impl FnMut(&str) -> Option<String>,
 ) -> Sources {
+    gather(root, options, |name, _| {
+        read(name).map_or(files::FileRead::NotFound, files::FileRead::Text)
+    })
+}
+
+/// Walks `root` and the files it names; `read` gets a name and the bytes of
+/// spec text left under the limit.
+fn gather(
+    root: &str,
+    options: &CompileOptions,
+    mut read: impl FnMut(&str, usize) -> files::FileRead,
+) -> Sources {
     let mut sources = Sources::new();
     let mut queue = vec![source::normalize_path(root)];
     let mut seen = std::collections::BTreeSet::new();
+    let mut left = options.limits.max_source_bytes;
     while let Some(name) = queue.pop() {
         if !seen.insert(name.clone()) {
             continue;
         }
-        let Some(text) = read(&name) else { continue };
+        let text = match read(&name, left) {
+            files::FileRead::Text(t) => t,
+            files::FileRead::NotFound => continue,
+            files::FileRead::Problem(p) => {
+                sources.set_problem(name, p);
+                continue;
+            }
+        };
+        left = left.saturating_sub(text.len());
         if name.ends_with(".netspec") {
             let parsed = if options.tests {
                 syntax::parse_file_with(&text, source::FileId(0), &options.limits)
