@@ -434,6 +434,22 @@ impl Spec {
         self.evaluate_owned(sub, opts, self.limits.max_eval_steps).0
     }
 
+    /// [`Spec::evaluate_str`], also giving the steps of work the evaluation
+    /// did (see [`Limits::max_eval_steps`]): every loop counts its steps and
+    /// stops where it counts them once over the budget, so the steps stay
+    /// within the budget plus one list's length, plus a few per requirement
+    /// left undecided. For measuring, and for tests that bound the work.
+    pub fn evaluate_counted(
+        &self,
+        json: &str,
+        opts: &EvalOptions,
+    ) -> (Result<Report<'_>, EvalError>, u64) {
+        match self.read_str(json, opts.unattributed.is_none()) {
+            Ok(sub) => self.evaluate_owned(sub, opts, self.limits.max_eval_steps),
+            Err(e) => (Err(e), 0),
+        }
+    }
+
     /// [`Spec::evaluate_submission`] of a submission not needed afterwards,
     /// within `budget` steps, also giving the steps done: the evidence it
     /// gives moves into the report instead of being copied.

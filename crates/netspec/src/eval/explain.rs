@@ -37,6 +37,9 @@ use crate::syntax::ast::Quant;
 /// Most checks listed for one requirement.
 const MAX_CHECKS: usize = 50;
 
+/// Most values of an `in` list, or arguments of a call, quoted in a message.
+const MAX_LISTED: usize = 20;
+
 /// Most answers tried when looking for one to change.
 const MAX_CANDIDATES: usize = 8;
 
@@ -287,6 +290,9 @@ fn quantifier<'a>(
     // a checklist's items are named by their text
     let items = checklist_item_names(cx, list);
     for (index, e) in elems.into_iter().enumerate() {
+        if cx.exhausted() {
+            break;
+        }
         let this = e.clone();
         cx.push(e);
         let v = cx.eval(body);
@@ -395,13 +401,18 @@ fn leaf<'a>(cx: &mut Ctx<'a>, n: &'a Node, target: bool, here: &Here, mode: Mode
         NodeKind::In(neg, x, items) => {
             let vx = cx.eval(x);
             let sx = show(&vx, &x.ty, cx, None);
-            let allowed: Vec<String> = items
+            // a long list is quoted by its first values
+            let mut allowed: Vec<String> = items
                 .iter()
+                .take(MAX_LISTED)
                 .map(|i| {
                     let vi = cx.eval(i);
                     show(&vi, &x.ty, cx, None)
                 })
                 .collect();
+            if items.len() > MAX_LISTED {
+                allowed.push(format!("… and {} more", items.len() - MAX_LISTED));
+            }
             let allowed = allowed.join(", ");
             // `in` held, or `not in` failed: the value is one of them
             let one_of = target != *neg;
@@ -830,7 +841,14 @@ fn describe(cx: &mut Ctx<'_>, n: &Node) -> String {
                 .unwrap_or_default()
                 .trim()
                 .to_string();
-            let words: Vec<String> = args.iter().map(|a| describe(cx, a)).collect();
+            let mut words: Vec<String> = args
+                .iter()
+                .take(MAX_LISTED)
+                .map(|a| describe(cx, a))
+                .collect();
+            if args.len() > MAX_LISTED {
+                words.push(format!("… and {} more", args.len() - MAX_LISTED));
+            }
             Some(format!("{name}({})", words.join(", ")))
         }
         _ => None,

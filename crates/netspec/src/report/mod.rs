@@ -366,6 +366,9 @@ fn fast_outcome<'a>(cx: &mut Ctx<'a>, spec: &'a Checked, k: usize) -> Option<Opt
     let start = cx.steps();
     match cx.fast_requirement(f) {
         Ok(v) => Some(v),
+        // over the budget: left as it is, so that the general evaluator
+        // stops at once instead of doing the requirement's work again
+        Err(crate::eval::fast::Bail::Budget) => None,
         Err(_) => {
             cx.fast_rollback(start);
             None
@@ -444,6 +447,8 @@ pub(crate) fn assess_given<'s>(
     let evidence_warnings = evidence_warnings(spec, given.evidence());
     let mut given_by_requirement = given_by_requirement(spec, given);
     let mut stopped = 0usize;
+    // lists of missing inputs or problems cut short
+    let mut cut = 0usize;
     let respondent = whom.respondent;
     for (k, r) in spec.requirements.iter().enumerate() {
         if r.respondent != respondent {
@@ -523,6 +528,24 @@ pub(crate) fn assess_given<'s>(
                 path: m.pointer,
             })
             .collect();
+        // bounded lists: the first entries and one "… and N more"
+        if missing.len() > MAX_LISTED {
+            let more = missing.len() - MAX_LISTED;
+            missing.truncate(MAX_LISTED);
+            missing.push(MissingInput {
+                path: String::new(),
+                question: Cow::Owned(format!("… and {more} more")),
+            });
+            missing.shrink_to_fit();
+            cut += 1;
+        }
+        if problems.len() > MAX_LISTED {
+            let more = problems.len() - MAX_LISTED;
+            problems.truncate(MAX_LISTED);
+            problems.push(format!("… and {more} more"));
+            problems.shrink_to_fit();
+            cut += 1;
+        }
         let given: Vec<GivenEvidence> = given_by_requirement
             .get_mut(k)
             .map(std::mem::take)
@@ -586,6 +609,17 @@ pub(crate) fn assess_given<'s>(
             .with_help("a very long list meets nested quantifiers; raise `max_eval_steps` in `netspec::Limits` if this is expected"),
         );
     }
+    if cut > 0 {
+        warnings.push(
+            Diagnostic::warning(
+                crate::diagnostic::Code::TooManyDiagnostics,
+                format!(
+                    "{cut} list(s) of unanswered inputs or problems were cut at {MAX_LISTED} entries, each ending with \"… and N more\""
+                ),
+            )
+            .at_path(""),
+        );
+    }
     warnings.extend(evidence_warnings);
 
     // requirements come in area order (the checker sorts them): each area's
@@ -640,52 +674,85 @@ fn counts(rs: &[RequirementResult<'_>]) -> Counts {
     c
 }
 
+/// Most unanswered inputs, and most problems, listed for one requirement;
+/// past it the list ends with one "… and N more" entry and the report has
+/// an NS0310 warning.
+pub const MAX_LISTED: usize = 100;
+
 /// Warnings about evidence for requirements the spec does not have, or
-/// under keys a requirement does not declare.
+/// under keys a requirement does not declare: at most
+/// [`crate::limits::MAX_DIAGNOSTICS`], then one NS0310 saying how many more.
 fn evidence_warnings(spec: &Checked, evidence: &Evidence) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
-    for (id, given) in evidence {
-        if warnings.len() >= crate::limits::MAX_DIAGNOSTICS {
-            break;
+    let mut more = 0usize;
+    let mut push = |warnings: &mut Vec<Diagnostic>, make: &dyn Fn() -> Diagnostic| {
+        if warnings.len() < crate::limits::MAX_DIAGNOSTICS {
+            warnings.push(make());
+        } else {
+            more += 1;
         }
+    };
+    for (id, given) in evidence {
         match spec
             .requirement_index
             .get(id.as_str())
             .and_then(|&k| spec.requirements.get(k))
         {
-            None => warnings.push(
+            None => push(&mut warnings, &|| {
                 Diagnostic::warning(
                     crate::diagnostic::Code::SubmissionEvidence,
-                    format!("evidence for unknown requirement `{id}`"),
+                    format!("evidence for unknown requirement `{}`", quote(id)),
                 )
-                .at_path(format!("/evidence/{id}"))
+                .at_path(format!("/evidence/{}", escape(id)))
                 .with_help_opt(crate::diagnostic::did_you_mean(
                     id,
                     spec.requirements.iter().map(|r| r.id.as_str()),
-                )),
-            ),
+                ))
+            }),
             Some(r) => {
                 for k in given.keys() {
                     if !r.evidence.iter().any(|e| e.key == *k) {
-                        warnings.push(
+                        push(&mut warnings, &|| {
                             Diagnostic::warning(
                                 crate::diagnostic::Code::SubmissionEvidence,
-                                format!("`{id}` declares no evidence `{k}`"),
+                                format!("`{id}` declares no evidence `{}`", quote(k)),
                             )
-                            .at_path(format!("/evidence/{id}/{k}"))
+                            .at_path(format!("/evidence/{}/{}", escape(id), escape(k)))
                             .with_help_opt(
                                 crate::diagnostic::did_you_mean(
                                     k,
                                     r.evidence.iter().map(|e| e.key.as_str()),
                                 ),
-                            ),
-                        )
+                            )
+                        })
                     }
                 }
             }
         }
     }
+    if more > 0 {
+        warnings.push(
+            Diagnostic::warning(
+                crate::diagnostic::Code::TooManyDiagnostics,
+                format!(
+                    "… and {more} more warnings about evidence: the first {} are shown",
+                    crate::limits::MAX_DIAGNOSTICS
+                ),
+            )
+            .at_path("/evidence"),
+        );
+    }
     warnings
+}
+
+/// A key or id from a submission, quoted in a message: at most 100
+/// characters of it.
+fn quote(s: &str) -> Cow<'_, str> {
+    const MOST: usize = 100;
+    match s.char_indices().nth(MOST) {
+        Some((at, _)) => Cow::Owned(format!("{}…", s.get(..at).unwrap_or_default())),
+        None => Cow::Borrowed(s),
+    }
 }
 
 /// The evidence given for each requirement, in report order.
