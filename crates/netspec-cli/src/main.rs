@@ -14,21 +14,27 @@ mod batch;
 
 /// Writes a line to stdout; a closed pipe (`netspec … | head`) ends the
 /// program quietly, any other write error with a message and exit code 2.
+/// Control characters from specs and submissions (escape sequences, bells)
+/// are written as escapes (`\u{1b}`); line ends and tabs are kept.
 macro_rules! outln {
-    ($($t:tt)*) => {
-        if let Err(e) = writeln!(std::io::stdout(), $($t)*) {
+    ($($t:tt)*) => {{
+        let text = format!($($t)*);
+        let text = netspec::diagnostic::escape_terminal(&text);
+        if let Err(e) = writeln!(std::io::stdout(), "{text}") {
             write_failed(&e);
         }
-    };
+    }};
 }
 
 /// [`outln!`] without the newline.
 macro_rules! outp {
-    ($($t:tt)*) => {
-        if let Err(e) = write!(std::io::stdout(), $($t)*) {
+    ($($t:tt)*) => {{
+        let text = format!($($t)*);
+        let text = netspec::diagnostic::escape_terminal(&text);
+        if let Err(e) = write!(std::io::stdout(), "{text}") {
             write_failed(&e);
         }
-    };
+    }};
 }
 
 /// Ends the program after stdout could not be written: quietly for a closed
@@ -226,6 +232,13 @@ fn main() -> ExitCode {
             ),
             (None, None) => 2,
         },
+        Command::Test {
+            min_coverage: Some(m),
+            ..
+        } if !(0.0..=100.0).contains(&m) => {
+            eprintln!("error: `--min-coverage {m}` is not a percentage from 0 to 100");
+            2
+        }
         Command::Test {
             paths,
             filter,
@@ -605,35 +618,79 @@ fn triggers(fail_on: Option<FailOn>, report: &netspec::Report) -> bool {
     }
 }
 
+/// The spec files named, and the `.netspec` files in the folders named
+/// (sorted, each once: a file reached twice, through a symlink or a second
+/// path, is listed once; a symlink loop is followed once).
 fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, u8> {
     let mut out = Vec::new();
+    let mut seen_files = std::collections::HashSet::new();
+    let mut seen_dirs = std::collections::HashSet::new();
     for p in paths {
         if p.is_dir() {
             let mut found = Vec::new();
-            collect_dir(p, &mut found);
+            collect_dir(p, &mut found, &mut seen_dirs);
             found.sort();
-            out.extend(found);
-        } else if p.is_file() {
-            out.push(p.clone());
+            for f in found {
+                if seen_files.insert(std::fs::canonicalize(&f).unwrap_or_else(|_| f.clone())) {
+                    out.push(f);
+                }
+            }
+        } else if p.exists() {
+            if seen_files.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())) {
+                out.push(p.clone());
+            }
         } else {
-            eprintln!("error: `{}` does not exist", p.display());
+            eprintln!(
+                "error: `{}` does not exist",
+                netspec::diagnostic::escape_controls(&p.to_string_lossy())
+            );
             return Err(2);
         }
     }
     Ok(out)
 }
 
-fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) {
+/// The files ending in `.netspec` under `dir`; `seen` holds the folders
+/// walked (by canonical path), so that a symlink loop is walked once.
+fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut std::collections::HashSet<PathBuf>) {
+    let Ok(real) = std::fs::canonicalize(dir) else {
+        return;
+    };
+    if !seen.insert(real) {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
+        eprintln!(
+            "warning: cannot read the folder `{}`",
+            netspec::diagnostic::escape_controls(&dir.to_string_lossy())
+        );
         return;
     };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
-            collect_dir(&p, out);
+            collect_dir(&p, out, seen);
         } else if p.extension().is_some_and(|x| x == "netspec") {
             out.push(p);
         }
+    }
+}
+
+/// Whether a `.netspec` file is a spec (it has a `spec` header) rather than
+/// a file shared through `use`: decided by parsing it, not by its first
+/// characters. A file that does not parse counts as a spec, so that its
+/// errors are reported.
+fn is_spec_file(text: &str) -> bool {
+    match netspec::syntax::parse_file_without_tests(
+        text,
+        netspec::source::FileId(0),
+        &netspec::Limits::default(),
+    ) {
+        Ok(file) => file
+            .items
+            .iter()
+            .any(|i| matches!(i, netspec::syntax::ast::Item::Spec(_))),
+        Err(_) => true,
     }
 }
 
@@ -655,9 +712,19 @@ fn test(
     let text_out = format == Format::Text;
     for f in files {
         // shared files (no `spec` header) are tested through the specs that use them
-        let text = std::fs::read_to_string(&f).unwrap_or_default();
-        if !is_spec_file(&text) {
+        let Some(name) = utf8_name(&f) else {
+            broken += 1;
             continue;
+        };
+        match read_text(&f, 1, netspec::Limits::default().max_source_bytes) {
+            Ok(text) if !is_spec_file(&text) => continue,
+            // too large: compiling says so (NS0301)
+            Ok(_) | Err(Unreadable::TooLarge(_)) => {}
+            Err(e) => {
+                e.report(&name, Format::Text, None);
+                broken += 1;
+                continue;
+            }
         }
         let spec = match load(&f, Format::Text, true) {
             Ok(s) => s,
@@ -700,7 +767,7 @@ fn test(
         }
     }
     if text_out {
-        outln!();
+        outln!("");
         outln!("{passed} passed, {failed} failed");
     } else {
         print_json(&serde_json::json!({ "specs": json_specs, "passed": passed, "failed": failed }));
@@ -789,12 +856,17 @@ fn fmt(paths: &[PathBuf], check: bool) -> u8 {
     let mut unformatted = 0;
     let mut worst = 0;
     for f in files {
-        let name = f.to_string_lossy().to_string();
-        let text = match std::fs::read_to_string(&f) {
+        let Some(name) = utf8_name(&f) else {
+            worst = 2;
+            continue;
+        };
+        let text = match read_text(&f, 1, netspec::Limits::default().max_source_bytes) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: cannot read `{name}`: {e}");
-                worst = 2;
+                worst = worst.max(e.report(&name, Format::Text, None));
+                if worst == 0 {
+                    worst = 2;
+                }
                 continue;
             }
         };
@@ -882,10 +954,6 @@ fn inputs_text(sections: &[netspec::inputs::Section]) -> String {
         out.push('\n');
     }
     out
-}
-
-fn is_spec_file(text: &str) -> bool {
-    text.lines().any(|l| l.trim_start().starts_with("spec "))
 }
 
 fn explain(code: &str) -> u8 {

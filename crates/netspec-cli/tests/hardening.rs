@@ -306,3 +306,86 @@ fn oversized_submission_is_refused_unread() {
     assert_eq!(code, 1);
     assert!(stderr.contains("NS0311"), "{stderr}");
 }
+
+/// Newlines and escape sequences in a submission's answers and header, and
+/// in a line of JSON under NS0207, reach the terminal as escapes; the JSON
+/// report keeps them as they are.
+#[test]
+fn terminal_output_escapes_control_characters() {
+    let d = Dir::new("term");
+    let spec = d.write(
+        "demo.netspec",
+        "spec demo \"Demo\" { version \"1\" }\ninputs \"Unit\" { name: text \"Name\" }\narea resources { requirement RE-01 must \"Named\" { name == \"x\" } }\n",
+    );
+    let sub = d.write(
+        "sub.json",
+        r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RRK", "name": "E\u001b[31mRED"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "Jo\n  met           RE-99 forged"}, "name": "a\nb\u0007"}"#,
+    );
+    let (_, stdout, _) = run(netspec().arg("eval").arg(&spec).arg(&sub));
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+        "{stdout}"
+    );
+    assert!(!stdout
+        .lines()
+        .any(|l| l.trim_start().starts_with("met           RE-99")));
+    assert!(stdout.contains("\\u{1b}[31mRED"), "{stdout}");
+    let (_, json, _) = run(netspec()
+        .args(["eval", "--format", "json"])
+        .arg(&spec)
+        .arg(&sub));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["header"]["organisation"]["name"], "E\u{1b}[31mRED");
+    let bad = d.write("bad.json", b"{\"name\": 1,\x1b[31m\x07 }".as_slice());
+    let (code, _, stderr) = run(netspec().arg("eval").arg(&spec).arg(&bad));
+    assert_eq!(code, 2); // not JSON
+    assert!(stderr.contains("NS0207"), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "{stderr}"
+    );
+}
+
+/// `netspec test DIR` finds specs by extension and by parsing: a BOM, a tab
+/// or a newline after `spec` still make a spec; a file that is not UTF-8 is
+/// NS0309 and fails the run; a symlink loop is walked once, each file tested once.
+#[test]
+fn test_discovery_by_extension_and_loops() {
+    let d = Dir::new("discover");
+    let body = "spec demo \"Demo\" { version \"1\" }\ninputs \"Unit\" { beds: int min 0 \"Beds\" }\narea resources { requirement RE-01 must \"Two\" { beds >= 2 } }\ntest \"t\" { given {\"beds\": 3} expect RE-01 met }\n";
+    d.write("a/bom.netspec", format!("\u{feff}{body}"));
+    d.write("a/tab.netspec", body.replacen("spec demo", "spec\tdemo", 1));
+    d.write("a/nl.netspec", body.replacen("spec demo", "spec\ndemo", 1));
+    d.write("a/shared.netspec", "let two = 2\n");
+    std::os::unix::fs::symlink("..", d.path().join("a/loop")).unwrap();
+    let (code, stdout, stderr) = run(netspec().arg("test").arg(d.path().join("a")));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("3 passed, 0 failed"), "{stdout}");
+    d.write(
+        "a/latin.netspec",
+        [b"// caf\xe9\n".as_slice(), body.as_bytes()].concat(),
+    );
+    let (code, stdout, stderr) = run(netspec().arg("test").arg(d.path().join("a")));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stderr.contains("NS0309"), "{stderr}");
+    let (code, _, stderr) = run(netspec().arg("fmt").arg("--check").arg(d.path().join("a")));
+    assert_ne!(code, 0);
+    assert!(stderr.contains("NS0309"), "{stderr}");
+    let (code, _, stderr) = run(netspec()
+        .args(["test", "--min-coverage", "NaN"])
+        .arg(d.path().join("a")));
+    assert_eq!(code, 2, "{stderr}");
+}
+
+/// A batch line holding only a form feed is not blank: NS0207 on its line.
+#[test]
+fn batch_form_feed_line_is_not_blank() {
+    let d = Dir::new("ff");
+    let spec = d.write("demo.netspec", SPEC);
+    let lines = d.write("lines.jsonl", format!("{SUBMISSION}\n\u{c}\n"));
+    let (code, stdout, _) = run(netspec().arg("eval").arg(&spec).arg("--batch").arg(&lines));
+    assert_eq!(code, 1);
+    let last: serde_json::Value = serde_json::from_str(stdout.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(last["line"], 2);
+    assert_eq!(last["diagnostics"][0]["code"], "NS0207");
+}

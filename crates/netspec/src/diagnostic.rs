@@ -364,7 +364,7 @@ pub fn render(diagnostics: &[Diagnostic], map: &SourceMap) -> String {
             Severity::Warning => cs::Diagnostic::warning(),
         }
         .with_code(d.code.as_str())
-        .with_message(d.message.clone());
+        .with_message(escape_controls(&d.message));
         let mut notes = Vec::new();
         if let Some(span) = d.span {
             let long = map
@@ -381,7 +381,7 @@ pub fn render(diagnostics: &[Diagnostic], map: &SourceMap) -> String {
             } else {
                 let mut label = cs::Label::primary(span.file.0 as usize, span.range());
                 if let Some(l) = &d.label {
-                    label = label.with_message(l.clone());
+                    label = label.with_message(escape_controls(l));
                 }
                 cd = cd.with_labels(vec![label]);
             }
@@ -390,20 +390,23 @@ pub fn render(diagnostics: &[Diagnostic], map: &SourceMap) -> String {
             if p.is_empty() {
                 notes.push("at the top level of the submission".to_string());
             } else {
-                notes.push(format!("at {p}"));
+                notes.push(format!("at {}", escape_controls(p)));
             }
         }
         if let Some(h) = &d.help {
-            notes.push(format!("help: {h}"));
+            notes.push(format!("help: {}", escape_controls(h)));
         }
+        // notes may span lines (a submission's line and a caret under it);
+        // their control characters are escaped with the whole output below
         notes.extend(d.notes.iter().cloned());
         cd = cd.with_notes(notes);
         if term::emit_to_string(&mut out, &config, &files, &cd).is_err() {
-            out.push_str(&d.to_string());
+            out.push_str(&escape_controls(&d.to_string()));
             out.push('\n');
         }
     }
-    out
+    // the snippets are spec text: no control character reaches a terminal
+    escape_terminal(&out).into_owned()
 }
 
 /// Whether a character must not reach a terminal as it is: C0 and C1

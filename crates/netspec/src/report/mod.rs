@@ -15,7 +15,6 @@ pub(crate) mod json;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -930,44 +929,56 @@ impl Report<'_> {
             .as_deref()
             .map(|v| format!(" {v}"))
             .unwrap_or_default();
-        let _ = writeln!(s, "{}{version}: {}", self.spec.id, self.spec.title);
+        line(
+            &mut s,
+            format_args!("{}{version}: {}", self.spec.id, self.spec.title),
+        );
         match &self.header {
             Some(h) => {
-                let _ = writeln!(
-                    s,
-                    "{} ({}), {} submission",
-                    h.organisation.name,
-                    h.organisation.ods_code,
-                    h.respondent.as_str()
+                line(
+                    &mut s,
+                    format_args!(
+                        "{} ({}), {} submission",
+                        h.organisation.name,
+                        h.organisation.ods_code,
+                        h.respondent.as_str()
+                    ),
                 );
-                let _ = writeln!(s, "period {} to {}", h.period.start, h.period.end);
-                let _ = writeln!(s, "completed by {}", h.completed_by);
+                line(
+                    &mut s,
+                    format_args!("period {} to {}", h.period.start, h.period.end),
+                );
+                line(&mut s, format_args!("completed by {}", h.completed_by));
                 match &h.signed_off {
                     Some(so) => {
-                        let _ = writeln!(s, "signed off by {} on {}", so.by, so.on);
+                        line(&mut s, format_args!("signed off by {} on {}", so.by, so.on));
                     }
                     None => {
-                        let _ = writeln!(s, "not signed off");
+                        line(&mut s, format_args!("not signed off"));
                     }
                 }
             }
             None => {
-                let _ = writeln!(
-                    s,
-                    "unattributed {} submission (no header)",
-                    self.respondent.as_str()
+                line(
+                    &mut s,
+                    format_args!(
+                        "unattributed {} submission (no header)",
+                        self.respondent.as_str()
+                    ),
                 );
             }
         }
         if let Some(d) = self.assessed_on {
-            let _ = writeln!(s, "assessed on {d}");
+            line(&mut s, format_args!("assessed on {d}"));
         }
-        let _ = writeln!(
-            s,
-            "overall: {}  {}  ({})",
-            self.overall.rating.as_str().to_uppercase(),
-            compliance_text(&self.overall.counts),
-            counts_text(&self.overall.counts)
+        line(
+            &mut s,
+            format_args!(
+                "overall: {}  {}  ({})",
+                self.overall.rating.as_str().to_uppercase(),
+                compliance_text(&self.overall.counts),
+                counts_text(&self.overall.counts)
+            ),
         );
         for a in &self.areas {
             let rs: Vec<&RequirementResult> = self
@@ -978,13 +989,16 @@ impl Report<'_> {
             if rs.is_empty() {
                 continue;
             }
-            let _ = writeln!(
-                s,
-                "\n{}: {}  {}  ({})",
-                a.title,
-                a.rating.as_str().to_uppercase(),
-                compliance_text(&a.counts),
-                counts_text(&a.counts)
+            s.push('\n');
+            line(
+                &mut s,
+                format_args!(
+                    "{}: {}  {}  ({})",
+                    a.title,
+                    a.rating.as_str().to_uppercase(),
+                    compliance_text(&a.counts),
+                    counts_text(&a.counts)
+                ),
             );
             for r in rs {
                 let mark = match r.outcome {
@@ -993,20 +1007,22 @@ impl Report<'_> {
                     Outcome::NotApplicable => "n/a           ",
                     Outcome::Incomplete => "incomplete    ",
                 };
-                let _ = writeln!(
-                    s,
-                    "  {mark}{} ({}) {}",
-                    r.id,
-                    level_text(r.level, r.basis),
-                    r.title
+                line(
+                    &mut s,
+                    format_args!(
+                        "  {mark}{} ({}) {}",
+                        r.id,
+                        level_text(r.level, r.basis),
+                        r.title
+                    ),
                 );
                 let open = matches!(r.outcome, Outcome::NotMet | Outcome::Incomplete);
                 if open {
                     if let Some(h) = &r.help {
-                        let _ = writeln!(s, "{INDENT}help: {h}");
+                        line(&mut s, format_args!("{INDENT}help: {h}"));
                     }
                     if let Some(rf) = &r.reference {
-                        let _ = writeln!(s, "{INDENT}ref: {rf}");
+                        line(&mut s, format_args!("{INDENT}ref: {rf}"));
                     }
                 }
                 match r.outcome {
@@ -1026,29 +1042,37 @@ impl Report<'_> {
                 }
                 for m in &r.missing {
                     if m.path.starts_with("/evidence/") {
-                        let _ = writeln!(
-                            s,
-                            "{INDENT}needs the required evidence: {} ({})",
-                            m.question, m.path
+                        line(
+                            &mut s,
+                            format_args!(
+                                "{INDENT}needs the required evidence: {} ({})",
+                                m.question, m.path
+                            ),
                         );
                     } else {
-                        let _ = writeln!(s, "{INDENT}needs an answer: {} ({})", m.question, m.path);
+                        line(
+                            &mut s,
+                            format_args!("{INDENT}needs an answer: {} ({})", m.question, m.path),
+                        );
                     }
                 }
                 for p in &r.problems {
-                    let _ = writeln!(s, "{INDENT}cannot decide: {p}");
+                    line(&mut s, format_args!("{INDENT}cannot decide: {p}"));
                 }
                 if !r.evidence.missing.is_empty() && r.outcome != Outcome::NotApplicable {
-                    let _ = writeln!(
-                        s,
-                        "{INDENT}evidence missing: {}",
-                        r.evidence.missing.join(", ")
+                    line(
+                        &mut s,
+                        format_args!(
+                            "{INDENT}evidence missing: {}",
+                            r.evidence.missing.join(", ")
+                        ),
                     );
                 }
             }
         }
         for w in &self.warnings {
-            let _ = writeln!(s, "\n{w}");
+            s.push('\n');
+            line(&mut s, format_args!("{w}"));
         }
         s
     }
@@ -1058,13 +1082,22 @@ impl Report<'_> {
 /// `indent` (the element as the explanation names it for people, when it
 /// names one), then what would make it pass, one "to pass: …" line each.
 fn write_check(s: &mut String, indent: &str, c: &Check) {
-    let _ = match c.element_name.as_deref().or(c.element.as_deref()) {
-        Some(e) => writeln!(s, "{indent}{e}: {}", c.message),
-        None => writeln!(s, "{indent}{}", c.message),
-    };
-    for t in &c.to_pass {
-        let _ = writeln!(s, "{indent}  to pass: {}", t.message);
+    match c.element_name.as_deref().or(c.element.as_deref()) {
+        Some(e) => line(s, format_args!("{indent}{e}: {}", c.message)),
+        None => line(s, format_args!("{indent}{}", c.message)),
     }
+    for t in &c.to_pass {
+        line(s, format_args!("{indent}  to pass: {}", t.message));
+    }
+}
+
+/// One line of the text report: control characters from answers, names and
+/// messages (a newline, an escape sequence) are written as escapes, so no
+/// input can forge a line or colour the terminal.
+fn line(s: &mut String, args: std::fmt::Arguments<'_>) {
+    let text = args.to_string();
+    s.push_str(&crate::diagnostic::escape_controls(&text));
+    s.push('\n');
 }
 
 /// A requirement's level with the basis of its threshold, in words:
