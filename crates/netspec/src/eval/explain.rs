@@ -883,26 +883,26 @@ fn show(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, as_percent: Option<bool>) -> String {
     let pct = as_percent.unwrap_or(is_percent(ty));
     match v {
         V::Bool(b) => yes_no(*b).to_string(),
-        V::Num(n) if pct => format!(
-            "{}%",
-            n.times(Num::int(100))
-                .map(|x| x.display(2))
-                .unwrap_or_default()
-        ),
-        V::Num(n) => n.display(2),
+        V::Num(n) if pct => format!("{}%", n.times(Num::int(100)).map(fine).unwrap_or_default()),
+        // a value that is not 0 never shows as 0
+        V::Num(n) => fine(*n),
         V::Date(d) => d.to_string(),
         V::Dur(d) => d.to_string(),
         V::Text(t) => format!("\"{t}\""),
         V::Enum(i) => enum_name(ty, *i, cx).replace('_', " "),
         V::Rec(r) => record_label(cx, r, None),
         V::List(l) => format!("{} entries", l.len()),
-        V::Values(vs) => format!(
-            "[{}]",
-            vs.iter()
+        V::Values(vs) => {
+            let mut shown: Vec<String> = vs
+                .iter()
+                .take(MAX_LISTED)
                 .map(|x| show(x, &Ty::Error, cx, None))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+                .collect();
+            if vs.len() > MAX_LISTED {
+                shown.push(format!("… and {} more", vs.len() - MAX_LISTED));
+            }
+            format!("[{}]", shown.join(", "))
+        }
         V::Unknown(_) => "not answered".to_string(),
     }
 }
@@ -923,12 +923,14 @@ fn enum_name(ty: &Ty, i: u32, cx: &Ctx<'_>) -> String {
 
 /// A gap for people: two decimals, more when that would show a non-zero gap as 0.
 fn fine(n: Num) -> String {
-    let s = n.display(2);
-    if (s == "0" || s == "-0") && n != Num::ZERO {
-        n.display(6)
-    } else {
-        s
+    let mut s = n.display(2);
+    for places in [6, 12, 24, 38] {
+        if !((s == "0" || s == "-0") && n != Num::ZERO) {
+            break;
+        }
+        s = n.display(places);
     }
+    s
 }
 
 fn num_json(n: Num) -> Json {

@@ -673,10 +673,18 @@ impl Builder<'_> {
     fn string(&mut self, p: Pair<'_, Rule>) -> Str {
         let span = self.span(&p);
         let raw = p.into_inner().next().map_or("", |i| i.as_str());
-        Str {
-            value: unescape(raw),
-            span,
+        let (value, bad) = unescape(raw);
+        if let Some(esc) = bad {
+            self.errors.push(
+                Diagnostic::error(
+                    Code::InvalidLiteral,
+                    format!("`{esc}` is not a character: a surrogate, or past U+10FFFF"),
+                )
+                .at(span)
+                .with_help("write a Unicode scalar value: U+0000 to U+D7FF or U+E000 to U+10FFFF"),
+            );
         }
+        Str { value, span }
     }
 
     fn item(&mut self, p: Pair<'_, Rule>) -> Option<Item> {
@@ -1357,7 +1365,10 @@ pub fn outcome_name(s: &str) -> OutcomeName {
     }
 }
 
-fn unescape(raw: &str) -> String {
+/// The text of a string literal, and the first `\u{…}` escape that names
+/// no character (a surrogate, or past U+10FFFF), if any.
+fn unescape(raw: &str) -> (String, Option<String>) {
+    let mut bad = None;
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
@@ -1371,15 +1382,20 @@ fn unescape(raw: &str) -> String {
             Some('r') => out.push('\r'),
             Some('u') => {
                 let hex: String = chars.by_ref().skip(1).take_while(|c| *c != '}').collect();
-                if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
-                    out.push(ch);
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(ch) => out.push(ch),
+                    None => {
+                        if bad.is_none() {
+                            bad = Some(format!("\\u{{{hex}}}"));
+                        }
+                    }
                 }
             }
             Some(other) => out.push(other),
             None => {}
         }
     }
-    out
+    (out, bad)
 }
 
 #[cfg(test)]
