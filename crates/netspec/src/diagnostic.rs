@@ -153,7 +153,7 @@ codes! {
     Unattributed = "NS0217", "unattributed submission",
         "(warning) The submission has no header, and the application evaluated it as from the respondent it was configured with. The report has no header (`null`); add one (see NS0211).";
     SourceTooLarge = "NS0301", "spec source too large",
-        "The spec text of one compilation (the root file, every file it uses and every test file it names, together) is larger than the limit `max_source_bytes` (default 4 MiB). Real specifications are a few tens of KiB; split a generated file, or raise the limit through `netspec::Limits` if you embed the engine.";
+        "The spec text of one compilation (the root file, every file it uses and every test file it names, together) is larger than the limit `max_source_bytes` (default 4 MiB). Real specifications are a few tens of KiB; split a generated file, or raise the limit through `netspec::Limits` if you embed the engine. It is also given for a file with more than `max_expression_terms` (default 250,000) list items and operators, which would take too much memory to compile.";
     TooManyInputs = "NS0302", "too many inputs",
         "The spec declares more inputs (counting the fields of lists and groups) than the limit `max_inputs` (default 5,000). Inputs after the limit are not checked.";
     TooManyRequirements = "NS0303", "too many requirements",

@@ -288,9 +288,37 @@ fn check_nesting(text: &str, file: FileId, limits: &Limits) -> Option<Diagnostic
     let mut prefix_run = 0usize;
     let mut keywords = 0usize;
     let mut implies = 0usize;
+    // list items and operators: each is a few hundred bytes once parsed
+    let max_terms = limits.max_expression_terms;
+    let mut terms = 0usize;
+    let too_many_terms = |i: usize| {
+        Some(
+            Diagnostic::error(
+                Code::SourceTooLarge,
+                format!(
+                    "the spec has more than {max_terms} list items and operators (the limit `max_expression_terms`)"
+                ),
+            )
+            .at(Span::new(file, i, i + 1))
+            .with_help("real specifications have a few thousand; split a generated list, or raise `max_expression_terms` in `netspec::Limits`"),
+        )
+    };
     let bytes = text.as_bytes();
     let mut i = 0;
     while let Some(&c) = bytes.get(i) {
+        let term = match c {
+            b',' | b'+' | b'*' | b'<' | b'>' => true,
+            b'-' => true,
+            b'/' => bytes.get(i + 1) != Some(&b'/'),
+            b'=' | b'!' => bytes.get(i + 1) == Some(&b'='),
+            _ => false,
+        };
+        if term {
+            terms += 1;
+            if terms > max_terms {
+                return too_many_terms(i);
+            }
+        }
         match c {
             b'"' => {
                 i = skip_string(bytes, i + 1);
@@ -369,6 +397,13 @@ fn check_nesting(text: &str, file: FileId, limits: &Limits) -> Option<Diagnostic
                                     "more than {max_keywords} `if`/`all`/`any` in one expression"
                                 ),
                             );
+                        }
+                    }
+                    "and" | "or" => {
+                        prefix_run = 0;
+                        terms += 1;
+                        if terms > max_terms {
+                            return too_many_terms(start);
                         }
                     }
                     "requirement" | "let" | "applies" | "test" => {
