@@ -127,3 +127,17 @@ fn evidence_warnings_are_capped_and_escaped() {
         Some("/evidence/RE-01/a~1b~0c")
     );
 }
+
+/// 200 failing elements: the explanation lists 50 checks and one "… and
+/// more", and the report says so (NS0310).
+#[test]
+fn explanations_are_capped() {
+    let s = spec("spec w \"W\" { version \"1\" }\ninputs \"U\" { xs: list \"Xs\" { v: int min 0 \"V\" } }\narea resources { requirement RE-01 must \"V\" { all a in xs: a.v > 5 } }\n");
+    let (report, _) = s.evaluate_counted(&elements(200, r#"{"v": 1}"#), &EvalOptions::default());
+    let report = report.unwrap();
+    let r = &report.requirements[0];
+    assert_eq!(r.outcome, Outcome::NotMet);
+    assert_eq!(r.explanation.len(), 51);
+    assert!(r.explanation[50].message.starts_with("… and more"));
+    assert!(has_code(&report, "NS0310"));
+}

@@ -35,7 +35,7 @@ use crate::submission::{Record, Stored};
 use crate::syntax::ast::Quant;
 
 /// Most checks listed for one requirement.
-const MAX_CHECKS: usize = 50;
+pub(crate) const MAX_CHECKS: usize = 50;
 
 /// Most values of an `in` list, or arguments of a call, quoted in a message.
 const MAX_LISTED: usize = 20;
@@ -156,7 +156,8 @@ fn explain_as<'a>(cx: &mut Ctx<'a>, node: &'a Node, target: bool, mode: Mode) ->
             left: None,
             right: None,
             gap: None,
-            message: format!("… and {extra} more"),
+            // the walk stops past the limit, so how many more is not known
+            message: format!("… and more: the first {MAX_CHECKS} checks are shown"),
             to_pass: Vec::new(),
         });
     }

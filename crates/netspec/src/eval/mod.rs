@@ -21,6 +21,7 @@ use crate::source::SourceMap;
 use crate::submission::{Record, Stored, Submission};
 use crate::syntax::ast::Quant;
 
+pub(crate) use explain::MAX_CHECKS;
 pub use explain::{explain, explain_applicability, field_label, Check, ToPass};
 
 /// An input that was not answered.

@@ -528,6 +528,9 @@ pub(crate) fn assess_given<'s>(
             })
             .collect();
         // bounded lists: the first entries and one "… and N more"
+        if explanation.len() > crate::eval::MAX_CHECKS {
+            cut += 1;
+        }
         if missing.len() > MAX_LISTED {
             let more = missing.len() - MAX_LISTED;
             missing.truncate(MAX_LISTED);
@@ -613,7 +616,7 @@ pub(crate) fn assess_given<'s>(
             Diagnostic::warning(
                 crate::diagnostic::Code::TooManyDiagnostics,
                 format!(
-                    "{cut} list(s) of unanswered inputs or problems were cut at {MAX_LISTED} entries, each ending with \"… and N more\""
+                    "{cut} list(s) of explanations, unanswered inputs or problems were cut short (at {} checks, {MAX_LISTED} inputs, {MAX_LISTED} problems), each ending with \"… and …\"", crate::eval::MAX_CHECKS
                 ),
             )
             .at_path(""),
