@@ -333,7 +333,7 @@ impl Spec {
             Some(checked) => Ok(Spec {
                 checked: Arc::new(checked),
                 map,
-                warnings: compiled.diagnostics.into(),
+                warnings: cap_warnings(compiled.diagnostics).into(),
                 limits: *limits,
                 json: Arc::default(),
             }),
@@ -830,6 +830,21 @@ impl Spec {
     pub fn run_tests(&self) -> Vec<TestResult> {
         testing::run_tests(self)
     }
+}
+
+/// At most [`limits::MAX_DIAGNOSTICS`] compile warnings, then one NS0310
+/// saying how many more there were.
+fn cap_warnings(mut warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let most = limits::MAX_DIAGNOSTICS;
+    if warnings.len() > most {
+        let more = warnings.len() - most;
+        warnings.truncate(most);
+        warnings.push(Diagnostic::warning(
+            Code::TooManyDiagnostics,
+            format!("… and {more} more warnings: the first {most} are shown"),
+        ));
+    }
+    warnings
 }
 
 /// Collects a spec and every file it needs (`use`d files, `given file`

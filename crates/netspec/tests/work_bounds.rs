@@ -141,3 +141,17 @@ fn explanations_are_capped() {
     assert!(r.explanation[50].message.starts_with("… and more"));
     assert!(has_code(&report, "NS0310"));
 }
+
+/// 1,000 requirements with two warnings each: 100 warnings and one NS0310.
+#[test]
+fn compile_warnings_are_capped() {
+    let reqs: Vec<String> = (0..1000)
+        .map(|i| format!("  requirement RE-{i:04} must \"R\" {{ all a in xs: a.v > 0 }}"))
+        .collect();
+    let s = spec(&format!(
+        "spec w \"W\" {{ version \"1\" }}\ninputs \"U\" {{ xs: list \"Xs\" {{ v: int min 0 \"V\" }} }}\narea resources {{\n{}\n}}\n",
+        reqs.join("\n")
+    ));
+    assert_eq!(s.warnings().len(), 101);
+    assert_eq!(s.warnings()[100].code.as_str(), "NS0310");
+}
