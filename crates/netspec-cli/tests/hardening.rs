@@ -2,6 +2,7 @@
 //! files a spec may not read (NS0311), write errors, oversized inputs,
 //! terminal control characters, folder discovery.
 
+#![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
