@@ -52,3 +52,15 @@ PY
 fi
 
 echo "seeded $n spec texts (parse, compile, fmt) and $m submissions (eval) under $root"
+
+# budget: the first bytes choose elements, in-list length, arguments, depth,
+# budget, answers, requirements and rule shapes (fuzz_targets/budget.rs)
+mkdir -p "$root/budget"
+k=0
+for seed in '\x40\xff\x00\x00\x20\x00\x00\x01' '\x0d\x00\xff\x01\x10\x00\x00\x02' \
+  '\xff\x10\x10\x02\xff\x01\x03\x00\x01\x02\x03' '\x80\x80\x80\x02\x00\x02\x02\x13\x24\x35' \
+  '\x20\x00\x00\x02\x40\x01\x00\x03\x04\x05\x06' '\xff\xff\xff\x00\x00\x00\x03\x11\x12\x16\x17'; do
+  k=$((k + 1))
+  printf "$seed" > "$root/budget/seed_$k"
+done
+echo "seeded $k budget shapes"

@@ -29,6 +29,13 @@ const WINDOW: usize = 512;
 const WINDOW_BYTES: usize = 32 << 20;
 /// Lines one task evaluates, into one output buffer.
 const CHUNK: usize = 8;
+/// Bytes of reports a window should make at most: the number of lines in a
+/// window is cut to this over the largest output per line seen so far (a
+/// report is bounded by the limits, but large reports must not be held 512
+/// at a time). The first window holds [`FIRST_WINDOW`] lines.
+const WINDOW_OUT_BYTES: usize = 64 << 20;
+/// Lines in the first window, before any report's size is known.
+const FIRST_WINDOW: usize = 2 * CHUNK;
 
 /// What a batch did.
 pub struct Summary {
@@ -111,13 +118,17 @@ pub fn run(
         let mut next = Window::default();
         // a line is kept up to one byte past the largest submission the spec takes
         let max_line = spec.limits().max_submission_bytes.saturating_add(2);
-        let mut eof = match read_window(&mut reader, &mut current, &mut line_no, max_line) {
-            Ok(eof) => eof,
-            Err(e) => {
-                read_error = Some(format!("cannot read `{name}` at line {}: {e}", line_no + 1));
-                true
-            }
-        };
+        // lines per window, from the largest report per line seen so far
+        let mut lines_cap = FIRST_WINDOW;
+        let mut largest_out = 0usize;
+        let mut eof =
+            match read_window(&mut reader, &mut current, &mut line_no, max_line, lines_cap) {
+                Ok(eof) => eof,
+                Err(e) => {
+                    read_error = Some(format!("cannot read `{name}` at line {}: {e}", line_no + 1));
+                    true
+                }
+            };
         while read_error.is_none() && !current.lines.is_empty() {
             // evaluate this window while the next one is read
             let (done, read) = rayon::join(
@@ -129,17 +140,20 @@ pub fn run(
                         next.lines.clear();
                         Ok(true)
                     } else {
-                        read_window(&mut reader, &mut next, &mut line_no, max_line)
+                        read_window(&mut reader, &mut next, &mut line_no, max_line, lines_cap)
                     }
                 },
             );
             let mut buffers = Vec::with_capacity(done.len());
             for d in done {
+                let lines = usize::try_from(d.reports + d.errors).unwrap_or(1).max(1);
+                largest_out = largest_out.max(d.out.len() / lines);
                 summary.reports += d.reports;
                 summary.errors += d.errors;
                 summary.triggered += d.triggered;
                 buffers.push(d.out);
             }
+            lines_cap = (WINDOW_OUT_BYTES / largest_out.max(1)).clamp(CHUNK, WINDOW);
             bar.inc(current.lines.len() as u64);
             if tx.send(buffers).is_err() {
                 // the writer stopped: stdout is closed
@@ -161,31 +175,41 @@ pub fn run(
     if let Some(e) = read_error {
         return Err(e);
     }
-    if failed_write || !matches!(written, Ok(Ok(()))) {
+    match written {
+        Ok(Ok(())) if !failed_write => {}
         // a closed pipe (`netspec … | head`) ends the batch quietly
-        std::process::exit(0);
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        // any other write error (a full disk) must not lose reports silently
+        Ok(Err(e)) => return Err(format!("cannot write the reports: {e}")),
+        _ => return Err("cannot write the reports".to_string()),
     }
     Ok(summary)
 }
 
-/// Reads up to [`WINDOW`] non-blank lines into `w` (emptied first); true at
+/// Reads up to `cap` non-blank lines into `w` (emptied first); true at
 /// the end of the input.
 fn read_window(
     reader: &mut impl BufRead,
     w: &mut Window,
     line_no: &mut u64,
     max_line: usize,
+    cap: usize,
 ) -> std::io::Result<bool> {
     w.text.clear();
     w.lines.clear();
-    while w.lines.len() < WINDOW && w.text.len() < WINDOW_BYTES {
+    while w.lines.len() < cap && w.text.len() < WINDOW_BYTES {
         let start = w.text.len();
         let Some(len) = read_line(reader, &mut w.text, max_line)? else {
             return Ok(true);
         };
         *line_no += 1;
         let line = w.text.get(start..).unwrap_or_default();
-        if len <= line.len() && line.iter().all(u8::is_ascii_whitespace) {
+        // blank: JSON's white space only (a form feed is not, and is NS0207)
+        if len <= line.len()
+            && line
+                .iter()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        {
             w.text.truncate(start);
         } else {
             w.lines.push((*line_no, start, w.text.len(), len));

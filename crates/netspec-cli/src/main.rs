@@ -13,23 +13,41 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod batch;
 
 /// Writes a line to stdout; a closed pipe (`netspec … | head`) ends the
-/// program quietly instead of panicking.
+/// program quietly, any other write error with a message and exit code 2.
+/// Control characters from specs and submissions (escape sequences, bells)
+/// are written as escapes (`\u{1b}`); line ends and tabs are kept.
 macro_rules! outln {
-    ($($t:tt)*) => {
-        if writeln!(std::io::stdout(), $($t)*).is_err() {
-            std::process::exit(0);
+    ($($t:tt)*) => {{
+        let text = format!($($t)*);
+        let text = netspec::diagnostic::escape_terminal(&text);
+        if let Err(e) = writeln!(std::io::stdout(), "{text}") {
+            write_failed(&e);
         }
-    };
+    }};
 }
 
 /// [`outln!`] without the newline.
 macro_rules! outp {
-    ($($t:tt)*) => {
-        if write!(std::io::stdout(), $($t)*).is_err() {
-            std::process::exit(0);
+    ($($t:tt)*) => {{
+        let text = format!($($t)*);
+        let text = netspec::diagnostic::escape_terminal(&text);
+        if let Err(e) = write!(std::io::stdout(), "{text}") {
+            write_failed(&e);
         }
-    };
+    }};
 }
+
+/// Ends the program after stdout could not be written: quietly for a closed
+/// pipe, else with a message and exit code 2 (a full disk must not lose a
+/// report silently).
+fn write_failed(e: &std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("error: cannot write the output: {e}");
+    std::process::exit(2);
+}
+
 use netspec::{Code, CompileOptions, Diagnostic, EvalError, EvalOptions, Outcome, Spec};
 
 /// Rules engine for NHS England specialised-services clinical network specifications.
@@ -41,6 +59,11 @@ use netspec::{Code, CompileOptions, Diagnostic, EvalError, EvalOptions, Outcome,
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The folder a spec's `use` and `given file` may read from (default:
+    /// the folder of each spec). Nothing outside it is read, only regular
+    /// files, and no symlink leading out of it (NS0311).
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -177,6 +200,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    ROOT.with(|r| *r.borrow_mut() = cli.root.clone());
     let code = match cli.command {
         Command::Check { specs, format } => check(&specs, format),
         Command::Eval {
@@ -208,6 +232,13 @@ fn main() -> ExitCode {
             ),
             (None, None) => 2,
         },
+        Command::Test {
+            min_coverage: Some(m),
+            ..
+        } if !(0.0..=100.0).contains(&m) => {
+            eprintln!("error: `--min-coverage {m}` is not a percentage from 0 to 100");
+            2
+        }
         Command::Test {
             paths,
             filter,
@@ -244,24 +275,57 @@ fn main() -> ExitCode {
         },
         Command::Explain { code } => explain(&code),
     };
+    if let Err(e) = std::io::stdout().flush() {
+        write_failed(&e);
+    }
     ExitCode::from(code)
 }
 
-fn read_file(name: &str) -> Option<String> {
-    std::fs::read_to_string(name).ok()
+thread_local! {
+    /// `--root DIR`.
+    static ROOT: std::cell::RefCell<Option<PathBuf>> = const { std::cell::RefCell::new(None) };
+}
+
+/// A path as text for the engine, which names files in UTF-8; `None`
+/// (message printed) for a name that is not.
+fn utf8_name(path: &Path) -> Option<String> {
+    match path.to_str() {
+        Some(s) => Some(s.to_string()),
+        None => {
+            eprintln!(
+                "error: the file name `{}` is not UTF-8; netspec names files in UTF-8",
+                netspec::diagnostic::escape_controls(&path.to_string_lossy())
+            );
+            None
+        }
+    }
+}
+
+/// Collects a spec's files through the confined reader: inside `--root`, or
+/// the spec's own folder.
+fn gather(name: &str, options: &CompileOptions) -> netspec::Sources {
+    let reader = ROOT.with(|r| match &*r.borrow() {
+        Some(dir) => netspec::files::ConfinedReader::new(dir),
+        None => netspec::files::ConfinedReader::for_spec(Path::new(name)),
+    });
+    netspec::gather_files_in(name, &reader, options)
 }
 
 /// Compiles a spec from disk (with its `test` blocks when `tests`, else
 /// for evaluation only); on failure prints diagnostics and returns the exit code.
 fn load(path: &Path, format: Format, tests: bool) -> Result<Spec, u8> {
-    let name = path.to_string_lossy().to_string();
-    read_text(path, 1).map_err(|e| e.report(&name, format, None))?;
+    let name = utf8_name(path).ok_or(2u8)?;
     let options = if tests {
         CompileOptions::default()
     } else {
         CompileOptions::evaluation_only()
     };
-    let sources = netspec::gather_sources_with(&name, &options, read_file);
+    match read_text(path, 1, options.limits.max_source_bytes) {
+        // too large: compiling says so (NS0301)
+        Ok(_) | Err(Unreadable::TooLarge(_)) => {}
+        Err(e) => return Err(e.report(&name, format, None)),
+    }
+    let sources = gather(&name, &options);
     Spec::compile_with_options(&name, &sources, &options).map_err(|e| {
         match format {
             Format::Text => eprint!("{}", e.render()),
@@ -279,15 +343,30 @@ enum Unreadable {
     Io,
     /// Not UTF-8: an NS0309 diagnostic, and the exit code to give.
     NotUtf8(Box<Diagnostic>, u8),
+    /// Larger than the limit it was read under (in bytes): a spec (NS0301).
+    TooLarge(usize),
 }
 
 impl Unreadable {
     /// Prints the NS0309 diagnostic (into `sink` for JSON output that
     /// collects diagnostics) and returns the exit code.
     fn report(self, name: &str, format: Format, sink: Option<&mut Vec<serde_json::Value>>) -> u8 {
-        match self {
-            Unreadable::Io => 2,
-            Unreadable::NotUtf8(d, code) => {
+        let (d, code) = match self {
+            Unreadable::Io => return 2,
+            Unreadable::NotUtf8(d, code) => (d, code),
+            Unreadable::TooLarge(max) => (
+                Box::new(
+                    Diagnostic::error(
+                        Code::SourceTooLarge,
+                        format!("the spec file is larger than the limit of {max} bytes"),
+                    )
+                    .with_help("split the spec"),
+                ),
+                1,
+            ),
+        };
+        {
+            {
                 let entry = serde_json::json!({ "file": name, "diagnostics": [d] });
                 match (format, sink) {
                     (Format::Text, _) => {
@@ -303,35 +382,77 @@ impl Unreadable {
     }
 }
 
-/// Reads a file that must be UTF-8 text; `not_utf8` is the exit code for
-/// text that is not.
-fn read_text(path: &Path, not_utf8: u8) -> Result<String, Unreadable> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        eprintln!("error: cannot read `{}`: {e}", path.display());
+/// Reads a file that must be UTF-8 text, at most `max` bytes (a larger one
+/// is [`Unreadable::TooLarge`]: its size is checked first, and the reading
+/// stops one byte past `max`); `not_utf8` is the exit code for text that is
+/// not UTF-8.
+fn read_text(path: &Path, not_utf8: u8, max: usize) -> Result<String, Unreadable> {
+    let bytes = read_capped(path, max).map_err(|e| {
+        eprintln!(
+            "error: cannot read `{}`: {e}",
+            netspec::diagnostic::escape_controls(&path.to_string_lossy())
+        );
         Unreadable::Io
     })?;
+    let bytes = bytes.map_err(|_| Unreadable::TooLarge(max))?;
     match netspec::source::decode_utf8(&bytes) {
         Ok(text) => Ok(text.to_string()),
         Err(d) => Err(Unreadable::NotUtf8(d, not_utf8)),
     }
 }
 
+/// At most `max` bytes of a file; `Err(n)` when it holds more: `n` is its
+/// size for a regular file (checked before reading), else `max + 1` (the
+/// reading of a device or a pipe stops one byte past `max`).
+fn read_capped(path: &Path, max: usize) -> std::io::Result<Result<Vec<u8>, usize>> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(std::io::Error::other("it is a folder"));
+    }
+    if meta.is_file() && meta.len() > max as u64 {
+        return Ok(Err(usize::try_from(meta.len()).unwrap_or(usize::MAX)));
+    }
+    let mut bytes = Vec::new();
+    file.take((max as u64).saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok(if bytes.len() > max {
+        Err(max.saturating_add(1))
+    } else {
+        Ok(bytes)
+    })
+}
+
 fn print_json(v: &serde_json::Value) {
     let mut out = std::io::stdout().lock();
-    let _ = serde_json::to_writer_pretty(&mut out, v);
-    let _ = writeln!(out);
+    let written = serde_json::to_writer_pretty(&mut out, v)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush());
+    if let Err(e) = written {
+        write_failed(&e);
+    }
 }
 
 fn check(specs: &[PathBuf], format: Format) -> u8 {
     let mut worst = 0;
     let mut all = Vec::new();
     for path in specs {
-        let name = path.to_string_lossy().to_string();
-        if let Err(e) = read_text(path, 1) {
-            worst = worst.max(e.report(&name, format, Some(&mut all)));
+        let Some(name) = utf8_name(path) else {
+            worst = 2;
             continue;
+        };
+        let options = CompileOptions::default();
+        match read_text(path, 1, options.limits.max_source_bytes) {
+            // too large: compiling says so (NS0301)
+            Ok(_) | Err(Unreadable::TooLarge(_)) => {}
+            Err(e) => {
+                worst = worst.max(e.report(&name, format, Some(&mut all)));
+                continue;
+            }
         }
-        let sources = netspec::gather_sources(&name, read_file);
+        let sources = gather(&name, &options);
         let (diagnostics, rendered) = match Spec::compile(&name, &sources) {
             Ok(spec) => (spec.warnings().to_vec(), spec.render(spec.warnings())),
             Err(e) => {
@@ -374,16 +495,29 @@ fn eval(
         Ok(s) => s,
         Err(code) => return code,
     };
-    let text = match read_text(sub_path, 2) {
-        Ok(t) => t,
-        Err(e) => return e.report(&sub_path.to_string_lossy(), format, None),
+    let max = spec.limits().max_submission_bytes;
+    let text = match read_capped(sub_path, max) {
+        Ok(Err(size)) => Err(spec.too_large(size)),
+        Ok(Ok(bytes)) => match netspec::source::decode_utf8(&bytes) {
+            Ok(t) => Ok(t.to_string()),
+            Err(d) => {
+                return Unreadable::NotUtf8(d, 2).report(&sub_path.to_string_lossy(), format, None)
+            }
+        },
+        Err(e) => {
+            eprintln!(
+                "error: cannot read `{}`: {e}",
+                netspec::diagnostic::escape_controls(&sub_path.to_string_lossy())
+            );
+            return 2;
+        }
     };
     let opts = EvalOptions {
         as_of,
         explanations,
         unattributed,
     };
-    let report = match spec.evaluate_str(&text, &opts) {
+    let report = match text.and_then(|text| spec.evaluate_str(&text, &opts)) {
         Ok(r) => r,
         Err(e) => {
             let code = if matches!(e, EvalError::Json(_)) {
@@ -484,35 +618,79 @@ fn triggers(fail_on: Option<FailOn>, report: &netspec::Report) -> bool {
     }
 }
 
+/// The spec files named, and the `.netspec` files in the folders named
+/// (sorted, each once: a file reached twice, through a symlink or a second
+/// path, is listed once; a symlink loop is followed once).
 fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, u8> {
     let mut out = Vec::new();
+    let mut seen_files = std::collections::HashSet::new();
+    let mut seen_dirs = std::collections::HashSet::new();
     for p in paths {
         if p.is_dir() {
             let mut found = Vec::new();
-            collect_dir(p, &mut found);
+            collect_dir(p, &mut found, &mut seen_dirs);
             found.sort();
-            out.extend(found);
-        } else if p.is_file() {
-            out.push(p.clone());
+            for f in found {
+                if seen_files.insert(std::fs::canonicalize(&f).unwrap_or_else(|_| f.clone())) {
+                    out.push(f);
+                }
+            }
+        } else if p.exists() {
+            if seen_files.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())) {
+                out.push(p.clone());
+            }
         } else {
-            eprintln!("error: `{}` does not exist", p.display());
+            eprintln!(
+                "error: `{}` does not exist",
+                netspec::diagnostic::escape_controls(&p.to_string_lossy())
+            );
             return Err(2);
         }
     }
     Ok(out)
 }
 
-fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) {
+/// The files ending in `.netspec` under `dir`; `seen` holds the folders
+/// walked (by canonical path), so that a symlink loop is walked once.
+fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut std::collections::HashSet<PathBuf>) {
+    let Ok(real) = std::fs::canonicalize(dir) else {
+        return;
+    };
+    if !seen.insert(real) {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
+        eprintln!(
+            "warning: cannot read the folder `{}`",
+            netspec::diagnostic::escape_controls(&dir.to_string_lossy())
+        );
         return;
     };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
-            collect_dir(&p, out);
+            collect_dir(&p, out, seen);
         } else if p.extension().is_some_and(|x| x == "netspec") {
             out.push(p);
         }
+    }
+}
+
+/// Whether a `.netspec` file is a spec (it has a `spec` header) rather than
+/// a file shared through `use`: decided by parsing it, not by its first
+/// characters. A file that does not parse counts as a spec, so that its
+/// errors are reported.
+fn is_spec_file(text: &str) -> bool {
+    match netspec::syntax::parse_file_without_tests(
+        text,
+        netspec::source::FileId(0),
+        &netspec::Limits::default(),
+    ) {
+        Ok(file) => file
+            .items
+            .iter()
+            .any(|i| matches!(i, netspec::syntax::ast::Item::Spec(_))),
+        Err(_) => true,
     }
 }
 
@@ -534,9 +712,19 @@ fn test(
     let text_out = format == Format::Text;
     for f in files {
         // shared files (no `spec` header) are tested through the specs that use them
-        let text = std::fs::read_to_string(&f).unwrap_or_default();
-        if !is_spec_file(&text) {
+        let Some(name) = utf8_name(&f) else {
+            broken += 1;
             continue;
+        };
+        match read_text(&f, 1, netspec::Limits::default().max_source_bytes) {
+            Ok(text) if !is_spec_file(&text) => continue,
+            // too large: compiling says so (NS0301)
+            Ok(_) | Err(Unreadable::TooLarge(_)) => {}
+            Err(e) => {
+                e.report(&name, Format::Text, None);
+                broken += 1;
+                continue;
+            }
         }
         let spec = match load(&f, Format::Text, true) {
             Ok(s) => s,
@@ -579,7 +767,7 @@ fn test(
         }
     }
     if text_out {
-        outln!();
+        outln!("");
         outln!("{passed} passed, {failed} failed");
     } else {
         print_json(&serde_json::json!({ "specs": json_specs, "passed": passed, "failed": failed }));
@@ -668,12 +856,17 @@ fn fmt(paths: &[PathBuf], check: bool) -> u8 {
     let mut unformatted = 0;
     let mut worst = 0;
     for f in files {
-        let name = f.to_string_lossy().to_string();
-        let text = match std::fs::read_to_string(&f) {
+        let Some(name) = utf8_name(&f) else {
+            worst = 2;
+            continue;
+        };
+        let text = match read_text(&f, 1, netspec::Limits::default().max_source_bytes) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: cannot read `{name}`: {e}");
-                worst = 2;
+                worst = worst.max(e.report(&name, Format::Text, None));
+                if worst == 0 {
+                    worst = 2;
+                }
                 continue;
             }
         };
@@ -761,10 +954,6 @@ fn inputs_text(sections: &[netspec::inputs::Section]) -> String {
         out.push('\n');
     }
     out
-}
-
-fn is_spec_file(text: &str) -> bool {
-    text.lines().any(|l| l.trim_start().starts_with("spec "))
 }
 
 fn explain(code: &str) -> u8 {

@@ -960,14 +960,18 @@ fn use_with_parent_folder_and_errors_in_the_used_file() {
             "governance.board_signed\n  }",
         ),
     );
+    // outside the spec's own folder: refused unless --root names a folder holding it
     let run = netspec(&d, &["check", "specs/acc/demo.netspec"]);
+    assert_exit(&run, 1);
+    assert!(run.stderr.contains("error[NS0311]"), "{run:?}");
+    let run = netspec(&d, &["check", "--root", "specs", "specs/acc/demo.netspec"]);
     assert_exit(&run, 1);
     // the error is located in the used file
     assert!(run.stderr.contains("error[NS0017]"), "{run:?}");
     assert!(run.stderr.contains("governance.netspec:6:"), "{run:?}");
     // a used file that is missing
     std::fs::remove_file(d.path().join("specs/common/governance.netspec")).unwrap();
-    let run = netspec(&d, &["check", "specs/acc/demo.netspec"]);
+    let run = netspec(&d, &["check", "--root", "specs", "specs/acc/demo.netspec"]);
     assert_exit(&run, 1);
     assert!(run.stderr.contains("error[NS0008]"), "{run:?}");
 }

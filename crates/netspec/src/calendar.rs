@@ -102,10 +102,13 @@ impl Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // four digits of year whatever its sign: year -1 is `-0001`
+        let year = self.0.year();
+        let sign = if year < 0 { "-" } else { "" };
         write!(
             f,
-            "{:04}-{:02}-{:02}",
-            self.0.year(),
+            "{sign}{:04}-{:02}-{:02}",
+            year.unsigned_abs(),
             self.0.month(),
             self.0.day()
         )

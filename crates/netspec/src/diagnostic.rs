@@ -153,7 +153,7 @@ codes! {
     Unattributed = "NS0217", "unattributed submission",
         "(warning) The submission has no header, and the application evaluated it as from the respondent it was configured with. The report has no header (`null`); add one (see NS0211).";
     SourceTooLarge = "NS0301", "spec source too large",
-        "The spec text of one compilation (the root file, every file it uses and every test file it names, together) is larger than the limit `max_source_bytes` (default 4 MiB). Real specifications are a few tens of KiB; split a generated file, or raise the limit through `netspec::Limits` if you embed the engine.";
+        "The spec text of one compilation (the root file, every file it uses and every test file it names, together) is larger than the limit `max_source_bytes` (default 4 MiB). Real specifications are a few tens of KiB; split a generated file, or raise the limit through `netspec::Limits` if you embed the engine. It is also given for a file with more than `max_expression_terms` (default 250,000) list items and operators, which would take too much memory to compile.";
     TooManyInputs = "NS0302", "too many inputs",
         "The spec declares more inputs (counting the fields of lists and groups) than the limit `max_inputs` (default 5,000). Inputs after the limit are not checked.";
     TooManyRequirements = "NS0303", "too many requirements",
@@ -172,6 +172,8 @@ codes! {
         "A spec file or a submission is not valid UTF-8 text. The message gives the byte offset of the first invalid byte. Save the file as UTF-8.";
     TooManyDiagnostics = "NS0310", "too many problems",
         "A compilation found 100 errors, or a submission 100 errors or 100 warnings: the engine stopped looking for more. Fix the ones shown and run again.";
+    FileRefused = "NS0311", "file may not be read",
+        "A spec (through `use`) or one of its tests (through `given file`) names a file that may not be read. Files are read only inside the folder of the spec being compiled (or the folder given with `netspec --root DIR`), only regular files (no devices, FIFOs or folders), and never through a symlink leading out of that folder. The message is the same whether or not the file exists. Move the file into the spec's folder, or name a larger folder with `--root`.";
 }
 
 impl fmt::Display for Code {
@@ -362,7 +364,7 @@ pub fn render(diagnostics: &[Diagnostic], map: &SourceMap) -> String {
             Severity::Warning => cs::Diagnostic::warning(),
         }
         .with_code(d.code.as_str())
-        .with_message(d.message.clone());
+        .with_message(escape_controls(&d.message));
         let mut notes = Vec::new();
         if let Some(span) = d.span {
             let long = map
@@ -379,7 +381,7 @@ pub fn render(diagnostics: &[Diagnostic], map: &SourceMap) -> String {
             } else {
                 let mut label = cs::Label::primary(span.file.0 as usize, span.range());
                 if let Some(l) = &d.label {
-                    label = label.with_message(l.clone());
+                    label = label.with_message(escape_controls(l));
                 }
                 cd = cd.with_labels(vec![label]);
             }
@@ -388,20 +390,68 @@ pub fn render(diagnostics: &[Diagnostic], map: &SourceMap) -> String {
             if p.is_empty() {
                 notes.push("at the top level of the submission".to_string());
             } else {
-                notes.push(format!("at {p}"));
+                notes.push(format!("at {}", escape_controls(p)));
             }
         }
         if let Some(h) = &d.help {
-            notes.push(format!("help: {h}"));
+            notes.push(format!("help: {}", escape_controls(h)));
         }
+        // notes may span lines (a submission's line and a caret under it);
+        // their control characters are escaped with the whole output below
         notes.extend(d.notes.iter().cloned());
         cd = cd.with_notes(notes);
         if term::emit_to_string(&mut out, &config, &files, &cd).is_err() {
-            out.push_str(&d.to_string());
+            out.push_str(&escape_controls(&d.to_string()));
             out.push('\n');
         }
     }
-    out
+    // the snippets are spec text: no control character reaches a terminal
+    escape_terminal(&out).into_owned()
+}
+
+/// Whether a character must not reach a terminal as it is: C0 and C1
+/// controls, DEL, and the bidirectional overrides that reorder what is shown.
+fn is_terminal_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every control character (newlines and tabs included) written
+/// as an escape such as `\u{1b}`, for one line of terminal output. Text
+/// without one is returned as it is.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_terminal_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_terminal_control(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Terminal output made safe: control characters escaped as in
+/// [`escape_controls`], except line ends (`\n`, and `\r` before one) and tabs.
+pub fn escape_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    let needs = |c: char| is_terminal_control(c) && c != '\n' && c != '\t';
+    if !text.chars().any(needs) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            out.push(c);
+        } else if needs(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The closest of `candidates` to `name`, if close enough to suggest.

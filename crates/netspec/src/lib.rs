@@ -120,6 +120,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod eval;
 mod fastread;
+pub mod files;
 pub mod format;
 pub mod inputs;
 pub mod ir;
@@ -332,7 +333,7 @@ impl Spec {
             Some(checked) => Ok(Spec {
                 checked: Arc::new(checked),
                 map,
-                warnings: compiled.diagnostics.into(),
+                warnings: cap_warnings(compiled.diagnostics).into(),
                 limits: *limits,
                 json: Arc::default(),
             }),
@@ -431,6 +432,22 @@ impl Spec {
     ) -> Result<Report<'_>, EvalError> {
         let sub = self.read(value, opts.unattributed.is_none())?;
         self.evaluate_owned(sub, opts, self.limits.max_eval_steps).0
+    }
+
+    /// [`Spec::evaluate_str`], also giving the steps of work the evaluation
+    /// did (see [`Limits::max_eval_steps`]): every loop counts its steps and
+    /// stops where it counts them once over the budget, so the steps stay
+    /// within the budget plus one list's length, plus a few per requirement
+    /// left undecided. For measuring, and for tests that bound the work.
+    pub fn evaluate_counted(
+        &self,
+        json: &str,
+        opts: &EvalOptions,
+    ) -> (Result<Report<'_>, EvalError>, u64) {
+        match self.read_str(json, opts.unattributed.is_none()) {
+            Ok(sub) => self.evaluate_owned(sub, opts, self.limits.max_eval_steps),
+            Err(e) => (Err(e), 0),
+        }
     }
 
     /// [`Spec::evaluate_submission`] of a submission not needed afterwards,
@@ -815,10 +832,54 @@ impl Spec {
     }
 }
 
+/// At most [`limits::MAX_DIAGNOSTICS`] compile warnings, then one NS0310
+/// saying how many more there were.
+fn cap_warnings(mut warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let most = limits::MAX_DIAGNOSTICS;
+    if warnings.len() > most {
+        let more = warnings.len() - most;
+        warnings.truncate(most);
+        warnings.push(Diagnostic::warning(
+            Code::TooManyDiagnostics,
+            format!("… and {more} more warnings: the first {most} are shown"),
+        ));
+    }
+    warnings
+}
+
 /// Collects a spec and every file it needs (`use`d files, `given file`
-/// submissions) through `read`, which the caller implements (from disk, a
-/// bundle, a map). Files `read` cannot supply are left out; compiling then
-/// reports them.
+/// submissions) from disk, reading only regular files inside the folder of
+/// the spec `root` (a path relative to the current folder, or absolute):
+/// see [`files::ConfinedReader`]. This is the way to read specs that come
+/// from other people. A path the reader refuses is reported by compiling as
+/// NS0311; a file too large for [`Limits::max_source_bytes`] as NS0301,
+/// one that is not UTF-8 as NS0309.
+///
+/// ```
+/// let sources = netspec::gather_files("/no/such/folder/x.netspec", &netspec::CompileOptions::default());
+/// let err = netspec::Spec::compile("/no/such/folder/x.netspec", &sources).unwrap_err();
+/// assert_eq!(err.diagnostics[0].code.as_str(), "NS0311");
+/// ```
+pub fn gather_files(root: &str, options: &CompileOptions) -> Sources {
+    let reader = files::ConfinedReader::for_spec(std::path::Path::new(root));
+    gather_files_in(root, &reader, options)
+}
+
+/// [`gather_files`] with a reader for another folder (`netspec --root DIR`).
+pub fn gather_files_in(
+    root: &str,
+    reader: &files::ConfinedReader,
+    options: &CompileOptions,
+) -> Sources {
+    gather(root, options, |name, left| reader.read(name, left))
+}
+
+/// Collects a spec and every file it needs (`use`d files, `given file`
+/// submissions) through `read`, which the caller implements (from a bundle,
+/// a map in memory). Files `read` cannot supply are left out; compiling then
+/// reports them. `read` is handed every path a spec names, `/etc/passwd`
+/// included: to read from disk, use [`gather_files`], which reads only
+/// inside the spec's folder.
 pub fn gather_sources(root: &str, read: impl FnMut(&str) -> Option<String>) -> Sources {
     gather_sources_with(root, &CompileOptions::default(), read)
 }
@@ -831,14 +892,35 @@ pub fn gather_sources_with(
     options: &CompileOptions,
     mut read: impl FnMut(&str) -> Option<String>,
 ) -> Sources {
+    gather(root, options, |name, _| {
+        read(name).map_or(files::FileRead::NotFound, files::FileRead::Text)
+    })
+}
+
+/// Walks `root` and the files it names; `read` gets a name and the bytes of
+/// spec text left under the limit.
+fn gather(
+    root: &str,
+    options: &CompileOptions,
+    mut read: impl FnMut(&str, usize) -> files::FileRead,
+) -> Sources {
     let mut sources = Sources::new();
     let mut queue = vec![source::normalize_path(root)];
     let mut seen = std::collections::BTreeSet::new();
+    let mut left = options.limits.max_source_bytes;
     while let Some(name) = queue.pop() {
         if !seen.insert(name.clone()) {
             continue;
         }
-        let Some(text) = read(&name) else { continue };
+        let text = match read(&name, left) {
+            files::FileRead::Text(t) => t,
+            files::FileRead::NotFound => continue,
+            files::FileRead::Problem(p) => {
+                sources.set_problem(name, p);
+                continue;
+            }
+        };
+        left = left.saturating_sub(text.len());
         if name.ends_with(".netspec") {
             let parsed = if options.tests {
                 syntax::parse_file_with(&text, source::FileId(0), &options.limits)

@@ -16,6 +16,7 @@
 //! | limit | default | over it |
 //! |---|---|---|
 //! | [`max_source_bytes`](Limits::max_source_bytes) | 4 MiB | NS0301 |
+//! | [`max_expression_terms`](Limits::max_expression_terms) | 250,000 | NS0301 |
 //! | [`max_depth`](Limits::max_depth) | 128 | NS0026 |
 //! | [`max_prefix_run`](Limits::max_prefix_run) | 64 | NS0026 |
 //! | [`max_implies`](Limits::max_implies) | 64 | NS0026 |
@@ -57,6 +58,12 @@ pub struct Limits {
     /// Most bytes of spec text in one compilation: the root file, every file
     /// it `use`s and every test submission file it names, together (NS0301).
     pub max_source_bytes: usize,
+    /// Most list items and operators in one spec file (counted as commas,
+    /// arithmetic and comparison operators, `and` and `or`, before it is
+    /// parsed): each costs a few hundred bytes once parsed, so this bounds
+    /// the memory of compiling a file within `max_source_bytes` (250,000
+    /// take about 100 MB) (NS0301).
+    pub max_expression_terms: usize,
     /// Deepest bracket nesting (`(`, `[`, `{`) in a spec, and deepest
     /// expression nesting, also counted through definitions (NS0026).
     pub max_depth: usize,
@@ -100,6 +107,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_source_bytes: 4 * 1024 * 1024,
+            max_expression_terms: 250_000,
             max_depth: crate::syntax::MAX_DEPTH,
             max_prefix_run: 64,
             max_implies: 64,

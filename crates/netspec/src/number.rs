@@ -275,13 +275,18 @@ impl Num {
             return None;
         }
         let all_digits = format!("{int_part}{frac_part}");
-        let trimmed = all_digits.trim_start_matches('0');
+        // trailing zeros only scale the value: `3.000…0` is 3 and
+        // `1000…0e-50` is 1 whatever their number, so they are dropped first
+        let significant = all_digits.trim_end_matches('0');
+        let dropped = i64::try_from(all_digits.len() - significant.len()).ok()?;
+        let trimmed = significant.trim_start_matches('0');
         let mut n: i128 = if trimmed.is_empty() {
             0
         } else {
             trimmed.parse().ok()?
         };
-        let scale = i32::try_from(frac_part.len()).ok()?.checked_sub(exp)?;
+        let scale = i64::try_from(frac_part.len()).ok()? - i64::from(exp) - dropped;
+        let scale = i32::try_from(scale).ok()?;
         let mut d: i128 = 1;
         if n != 0 {
             if scale >= 0 {
@@ -417,6 +422,23 @@ mod tests {
         assert_eq!(n("2.5E-2"), Num::ratio(1, 40).unwrap_or(Num::ZERO));
         assert_eq!(n("-3.50"), Num::ratio(-7, 2).unwrap_or(Num::ZERO));
         assert_eq!(Num::parse_decimal("1e400"), None);
+        // exact whatever the trailing zeros or the exponent
+        let zeros = "0".repeat(60);
+        assert_eq!(Num::parse_decimal(&format!("3.{zeros}")), Some(Num::int(3)));
+        assert_eq!(
+            Num::parse_decimal(&format!("100.{zeros}")),
+            Some(Num::int(100))
+        );
+        assert_eq!(
+            Num::parse_decimal(&format!("1{zeros}e-60")),
+            Some(Num::int(1))
+        );
+        assert_eq!(
+            Num::parse_decimal(&format!("25{zeros}e-61")),
+            Num::ratio(5, 2)
+        );
+        assert_eq!(Num::parse_decimal(&format!("0.{zeros}")), Some(Num::int(0)));
+        assert_eq!(Num::parse_decimal("1e-39"), None);
         assert_eq!(Num::parse_decimal("abc"), None);
         assert_eq!(Num::parse_decimal("."), None);
     }

@@ -57,6 +57,23 @@ impl Span {
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
     files: BTreeMap<String, Arc<str>>,
+    /// Files a reader would not or could not hand over, and why.
+    problems: BTreeMap<String, FileProblem>,
+}
+
+/// Why a file named by a spec is not in its [`Sources`] although it was
+/// looked for (a file that is simply absent has no problem: NS0008).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileProblem {
+    /// The reader refused the path: outside the folder the spec may read,
+    /// not a regular file, or through a symlink leaving that folder (NS0311).
+    /// Whether such a file exists is never said.
+    Refused,
+    /// Larger than the bytes of spec text left (NS0301); the number is the
+    /// limit it went over.
+    TooLarge(usize),
+    /// Not UTF-8 (NS0309).
+    NotUtf8(Box<crate::Diagnostic>),
 }
 
 impl Sources {
@@ -92,6 +109,22 @@ impl Sources {
     /// File names in order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
+    }
+
+    /// Records why a file is not supplied; compiling reports it with its
+    /// own code instead of "not found".
+    pub fn set_problem(&mut self, name: impl Into<String>, problem: FileProblem) {
+        self.problems.insert(normalize_path(&name.into()), problem);
+    }
+
+    /// Why a file is not supplied, if a reader said.
+    pub fn problem(&self, name: &str) -> Option<&FileProblem> {
+        self.problems.get(&normalize_path(name))
+    }
+
+    /// Total bytes of text held.
+    pub fn total_bytes(&self) -> usize {
+        self.files.values().map(|t| t.len()).sum()
     }
 }
 

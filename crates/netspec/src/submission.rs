@@ -319,11 +319,23 @@ pub fn parse_json_with(text: &str, limits: &Limits) -> Result<Json, Box<Diagnost
     read_json(text, limits).map_err(|e| match e {
         JsonError::Rejected(d) => d,
         JsonError::Syntax(e) => {
-            let mut d = Diagnostic::error(Code::SubmissionJson, format!("not valid JSON: {e}"));
-            // show the line with a caret under the column serde_json stopped at
+            let what = e.to_string();
+            // serde_json names a lone surrogate (`"\ud800"`) by where it stopped
+            let what = if what.contains("hex escape") || what.contains("surrogate") {
+                format!(
+                    "a `\\u` escape is not a character: a surrogate (\\ud800 to \\udfff) must be followed by its pair, and an escape has four hex digits, {}",
+                    what.split(" at line").nth(1).map_or(String::new(), |r| format!("at line{r}"))
+                )
+            } else {
+                what
+            };
+            let mut d = Diagnostic::error(Code::SubmissionJson, format!("not valid JSON: {what}"));
+            // show the line around the column serde_json stopped at, with a caret
             if let Some(line) = body.lines().nth(e.line().saturating_sub(1)) {
-                let shown: String = line.chars().take(120).collect();
-                let caret = " ".repeat(e.column().saturating_sub(1).min(120));
+                let col = e.column().saturating_sub(1);
+                let from = col.saturating_sub(60);
+                let shown: String = line.chars().skip(from).take(120).collect();
+                let caret = " ".repeat(col - from);
                 d = d.with_note(format!("{:>4} | {shown}\n     | {caret}^", e.line()));
             }
             Box::new(d)
@@ -1022,7 +1034,7 @@ impl Ingest<'_> {
                     self.errors.push(
                         Diagnostic::error(
                             Code::SubmissionRange,
-                            format!("{n} cannot be held exactly"),
+                            format!("{} cannot be held exactly", bounded(&n.to_string())),
                         )
                         .at_path(path.to_string())
                         .with_note("numbers are exact rationals within about ±1.7e38"),
@@ -1580,4 +1592,18 @@ fn fill_pointer(pattern: &str, concrete: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A value from the submission quoted in a message: at most 40 characters
+/// of it, then how long it is.
+pub(crate) fn bounded(text: &str) -> std::borrow::Cow<'_, str> {
+    const MOST: usize = 40;
+    match text.char_indices().nth(MOST) {
+        Some((at, _)) => std::borrow::Cow::Owned(format!(
+            "{}… ({} characters)",
+            text.get(..at).unwrap_or_default(),
+            text.chars().count()
+        )),
+        None => std::borrow::Cow::Borrowed(text),
+    }
 }

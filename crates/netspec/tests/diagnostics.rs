@@ -1780,6 +1780,34 @@ fn limit_submission_diagnostics() {
 /// (`unattributed_submission_without_a_date`).
 const OPTION_CASES: &[&str] = &["NS0208", "NS0217"];
 
+/// Codes with a case of their own that needs files on disk (`file_refused`).
+const READER_CASES: &[&str] = &["NS0311"];
+
+/// A `use` of a path outside the spec's folder, read through the confined
+/// reader (`netspec::gather_files`): NS0311, the same message whether or not
+/// the file exists.
+#[test]
+fn file_refused() {
+    let dir = std::env::temp_dir().join(format!("netspec-diag-ns0311-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let root = dir.join("spec.netspec");
+    std::fs::write(
+        &root,
+        "spec demo \"Demo\" { version \"1\" }\nuse \"/etc/passwd\"\ninputs \"Unit\" { beds: int min 0 \"Funded beds\" }\n",
+    )
+    .unwrap();
+    let name = root.to_str().unwrap();
+    let sources = netspec::gather_files(name, &netspec::CompileOptions::default());
+    let err = Spec::compile(name, &sources).unwrap_err();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(err.diagnostics[0].code.as_str(), "NS0311");
+    let rendered = err.render().replace(name, "spec.netspec");
+    assert!(!rendered.contains("root:"));
+    insta::with_settings!({ omit_expression => true, prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("NS0311_file_refused", rendered);
+    });
+}
+
 /// Codes no input can produce, with the reason. Keep this empty if you can.
 const UNPRODUCIBLE: &[(&str, &str)] = &[(
     "NS0107",
@@ -1795,6 +1823,7 @@ fn every_code_has_a_case() {
         .chain(LIMIT_SPEC_CASES.iter().map(|c| c.code))
         .chain(LIMIT_SUB_CASES.iter().map(|c| c.code))
         .chain(OPTION_CASES.iter().copied())
+        .chain(READER_CASES.iter().copied())
         .chain(RESPONDENT_SUB_CASES.iter().map(|c| c.code))
         .collect();
     let all: BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();

@@ -194,6 +194,20 @@ impl Loader<'_> {
         if self.map.find(name).is_some() {
             return None; // already loaded: a file is included once
         }
+        if self.sources.get(name).is_none() {
+            if let Some(problem) = self.sources.problem(name) {
+                let mut d = file_problem(name, problem, self.limits);
+                if let Some(s) = used_at {
+                    d = d.at(s);
+                } else {
+                    // the root file: point at its start
+                    let id = self.map.add(name.to_string(), std::sync::Arc::from(""));
+                    d = d.at(Span::new(id, 0, 0));
+                }
+                self.diags.push(d);
+                return None;
+            }
+        }
         let Some(text) = self.sources.get(name).cloned() else {
             let mut d = Diagnostic::error(Code::UseNotFound, format!("file `{name}` not found"));
             if let Some(s) = used_at {
@@ -254,6 +268,35 @@ impl Loader<'_> {
                 self.diags.extend(errs);
                 None
             }
+        }
+    }
+}
+
+/// The diagnostic for a file a reader did not hand over.
+fn file_problem(name: &str, problem: &crate::source::FileProblem, limits: &Limits) -> Diagnostic {
+    use crate::source::FileProblem;
+    match problem {
+        FileProblem::Refused => Diagnostic::error(
+            Code::FileRefused,
+            format!(
+                "`{}` may not be read: a spec reads only regular files inside its own folder",
+                crate::diagnostic::escape_controls(name)
+            ),
+        )
+        .with_help("move the file into the spec's folder, or name a larger folder with `--root`"),
+        FileProblem::TooLarge(left) => Diagnostic::error(
+            Code::SourceTooLarge,
+            format!(
+                "`{}` is larger than the {left} bytes of spec text left under the limit of {} bytes",
+                crate::diagnostic::escape_controls(name),
+                limits.max_source_bytes
+            ),
+        )
+        .with_help("split the spec, or raise `max_source_bytes` in `netspec::Limits`"),
+        FileProblem::NotUtf8(d) => {
+            let mut d = (**d).clone();
+            d.message = format!("`{}`: {}", crate::diagnostic::escape_controls(name), d.message);
+            d
         }
     }
 }
@@ -912,6 +955,12 @@ impl<'a> Checker<'a> {
                                 path.span,
                             )),
                         },
+                        None if self.sources.problem(&name).is_some() => {
+                            if let Some(p) = self.sources.problem(&name) {
+                                let d = file_problem(&name, p, self.limits).at(path.span);
+                                self.error(d);
+                            }
+                        }
                         None => self.error(
                             Diagnostic::error(
                                 Code::InvalidTestSubmission,

@@ -35,7 +35,10 @@ use crate::submission::{Record, Stored};
 use crate::syntax::ast::Quant;
 
 /// Most checks listed for one requirement.
-const MAX_CHECKS: usize = 50;
+pub(crate) const MAX_CHECKS: usize = 50;
+
+/// Most values of an `in` list, or arguments of a call, quoted in a message.
+const MAX_LISTED: usize = 20;
 
 /// Most answers tried when looking for one to change.
 const MAX_CANDIDATES: usize = 8;
@@ -153,7 +156,8 @@ fn explain_as<'a>(cx: &mut Ctx<'a>, node: &'a Node, target: bool, mode: Mode) ->
             left: None,
             right: None,
             gap: None,
-            message: format!("… and {extra} more"),
+            // the walk stops past the limit, so how many more is not known
+            message: format!("… and more: the first {MAX_CHECKS} checks are shown"),
             to_pass: Vec::new(),
         });
     }
@@ -287,6 +291,9 @@ fn quantifier<'a>(
     // a checklist's items are named by their text
     let items = checklist_item_names(cx, list);
     for (index, e) in elems.into_iter().enumerate() {
+        if cx.exhausted() {
+            break;
+        }
         let this = e.clone();
         cx.push(e);
         let v = cx.eval(body);
@@ -395,13 +402,18 @@ fn leaf<'a>(cx: &mut Ctx<'a>, n: &'a Node, target: bool, here: &Here, mode: Mode
         NodeKind::In(neg, x, items) => {
             let vx = cx.eval(x);
             let sx = show(&vx, &x.ty, cx, None);
-            let allowed: Vec<String> = items
+            // a long list is quoted by its first values
+            let mut allowed: Vec<String> = items
                 .iter()
+                .take(MAX_LISTED)
                 .map(|i| {
                     let vi = cx.eval(i);
                     show(&vi, &x.ty, cx, None)
                 })
                 .collect();
+            if items.len() > MAX_LISTED {
+                allowed.push(format!("… and {} more", items.len() - MAX_LISTED));
+            }
             let allowed = allowed.join(", ");
             // `in` held, or `not in` failed: the value is one of them
             let one_of = target != *neg;
@@ -830,7 +842,14 @@ fn describe(cx: &mut Ctx<'_>, n: &Node) -> String {
                 .unwrap_or_default()
                 .trim()
                 .to_string();
-            let words: Vec<String> = args.iter().map(|a| describe(cx, a)).collect();
+            let mut words: Vec<String> = args
+                .iter()
+                .take(MAX_LISTED)
+                .map(|a| describe(cx, a))
+                .collect();
+            if args.len() > MAX_LISTED {
+                words.push(format!("… and {} more", args.len() - MAX_LISTED));
+            }
             Some(format!("{name}({})", words.join(", ")))
         }
         _ => None,
@@ -865,26 +884,26 @@ fn show(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, as_percent: Option<bool>) -> String {
     let pct = as_percent.unwrap_or(is_percent(ty));
     match v {
         V::Bool(b) => yes_no(*b).to_string(),
-        V::Num(n) if pct => format!(
-            "{}%",
-            n.times(Num::int(100))
-                .map(|x| x.display(2))
-                .unwrap_or_default()
-        ),
-        V::Num(n) => n.display(2),
+        V::Num(n) if pct => format!("{}%", n.times(Num::int(100)).map(fine).unwrap_or_default()),
+        // a value that is not 0 never shows as 0
+        V::Num(n) => fine(*n),
         V::Date(d) => d.to_string(),
         V::Dur(d) => d.to_string(),
         V::Text(t) => format!("\"{t}\""),
         V::Enum(i) => enum_name(ty, *i, cx).replace('_', " "),
         V::Rec(r) => record_label(cx, r, None),
         V::List(l) => format!("{} entries", l.len()),
-        V::Values(vs) => format!(
-            "[{}]",
-            vs.iter()
+        V::Values(vs) => {
+            let mut shown: Vec<String> = vs
+                .iter()
+                .take(MAX_LISTED)
                 .map(|x| show(x, &Ty::Error, cx, None))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+                .collect();
+            if vs.len() > MAX_LISTED {
+                shown.push(format!("… and {} more", vs.len() - MAX_LISTED));
+            }
+            format!("[{}]", shown.join(", "))
+        }
         V::Unknown(_) => "not answered".to_string(),
     }
 }
@@ -905,12 +924,14 @@ fn enum_name(ty: &Ty, i: u32, cx: &Ctx<'_>) -> String {
 
 /// A gap for people: two decimals, more when that would show a non-zero gap as 0.
 fn fine(n: Num) -> String {
-    let s = n.display(2);
-    if (s == "0" || s == "-0") && n != Num::ZERO {
-        n.display(6)
-    } else {
-        s
+    let mut s = n.display(2);
+    for places in [6, 12, 24, 38] {
+        if !((s == "0" || s == "-0") && n != Num::ZERO) {
+            break;
+        }
+        s = n.display(places);
     }
+    s
 }
 
 fn num_json(n: Num) -> Json {

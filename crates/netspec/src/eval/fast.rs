@@ -33,8 +33,11 @@ use crate::syntax::ast::Quant;
 pub enum Bail {
     /// An input it reads is not answered.
     Missing,
-    /// Anything else: a runtime problem, the budget, an unexpected value.
+    /// Anything else: a runtime problem, an unexpected value.
     Other,
+    /// The work budget ran out: the requirement is incomplete whichever
+    /// evaluator decides it, so the general one does not start it again.
+    Budget,
 }
 
 type Res<T> = Result<T, Bail>;
@@ -643,8 +646,16 @@ impl<'a> Ctx<'a> {
     #[inline]
     fn visit(&mut self, n: usize) -> Res<()> {
         self.step(u64::try_from(n).unwrap_or(u64::MAX));
+        self.within_budget()
+    }
+
+    /// Gives up once over the budget: checked at each element of a list
+    /// walk, each literal of an `in` list and each argument of `min`/`max`,
+    /// so no loop runs on past the budget.
+    #[inline]
+    fn within_budget(&self) -> Res<()> {
         if self.steps > self.budget {
-            Err(Bail::Other)
+            Err(Bail::Budget)
         } else {
             Ok(())
         }
@@ -665,10 +676,8 @@ impl<'a> Ctx<'a> {
         } else {
             None
         };
-        if self.steps > self.budget {
-            // over the budget: the full evaluator says where it stopped
-            return Err(Bail::Other);
-        }
+        // over the budget: incomplete, whichever evaluator decides
+        self.within_budget()?;
         Ok(v)
     }
 
@@ -837,6 +846,7 @@ impl<'a> Ctx<'a> {
 
     #[inline]
     fn with<X>(&mut self, e: &'a Record, f: impl FnOnce(&mut Self) -> Res<X>) -> Res<X> {
+        self.within_budget()?;
         self.fenv.push(e);
         let r = f(self);
         self.fenv.pop();
@@ -900,6 +910,7 @@ impl<'a> Ctx<'a> {
         self.step(1);
         let mut best: Option<Y> = None;
         for a in args {
+            self.within_budget()?;
             let v = eval(self, a)?;
             best = Some(best.map_or(v, |b| pick(want_min, b, v)));
         }
@@ -1002,6 +1013,7 @@ impl<'a> Ctx<'a> {
                 let v = self.fany(x)?;
                 for c in items {
                     self.step(1);
+                    self.within_budget()?;
                     let item = const_value(c);
                     match compare(Cmp::Eq, &v, &item) {
                         Some(true) => return Ok(!negated),

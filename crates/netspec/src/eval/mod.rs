@@ -21,6 +21,7 @@ use crate::source::SourceMap;
 use crate::submission::{Record, Stored, Submission};
 use crate::syntax::ast::Quant;
 
+pub(crate) use explain::MAX_CHECKS;
 pub use explain::{explain, explain_applicability, field_label, Check, ToPass};
 
 /// An input that was not answered.
@@ -421,7 +422,16 @@ impl<'a> Ctx<'a> {
                     _ => V::problem("not a record".into()),
                 }
             }
-            NodeKind::Values(items) => V::Values(items.iter().map(|i| self.eval(i)).collect()),
+            NodeKind::Values(items) => {
+                let mut vs = Vec::with_capacity(items.len());
+                for i in items {
+                    if self.exhausted() {
+                        return V::problem(budget_problem(self.budget));
+                    }
+                    vs.push(self.eval(i));
+                }
+                V::Values(vs)
+            }
             NodeKind::Not(x) => match self.eval(x) {
                 V::Bool(b) => V::Bool(!b),
                 other => other,
@@ -502,6 +512,9 @@ impl<'a> Ctx<'a> {
                 let mut unknown = Gather::default();
                 let mut found = false;
                 for i in items {
+                    if self.exhausted() {
+                        return V::problem(budget_problem(self.budget));
+                    }
                     let vi = self.eval(i);
                     match compare(Cmp::Eq, &vx, &vi) {
                         Some(true) => {
@@ -557,6 +570,9 @@ impl<'a> Ctx<'a> {
                 let decisive = *q == Quant::Any; // `any` stops at true, `all` at false
                 let mut unknown = Gather::default();
                 for e in elems {
+                    if self.exhausted() {
+                        return V::problem(budget_problem(self.budget));
+                    }
                     self.push(e);
                     let v = self.eval(body);
                     self.pop();
@@ -582,6 +598,9 @@ impl<'a> Ctx<'a> {
                 let mut count: i128 = 0;
                 let mut unknown = Gather::default();
                 for e in elems {
+                    if self.exhausted() {
+                        return V::problem(budget_problem(self.budget));
+                    }
                     self.push(e);
                     let v = self.eval(filter);
                     self.pop();
@@ -635,6 +654,9 @@ impl<'a> Ctx<'a> {
         let mut count: i128 = 0;
         let mut best: Option<V<'a>> = None;
         for e in elems {
+            if self.exhausted() {
+                return V::problem(budget_problem(self.budget));
+            }
             self.push(e);
             let keep = match filter.map(|f| self.eval(f)) {
                 None | Some(V::Bool(true)) => true,
@@ -708,7 +730,13 @@ impl<'a> Ctx<'a> {
     }
 
     fn call(&mut self, f: Func, args: &'a [Node], n: &'a Node) -> V<'a> {
-        let vals: Vec<V<'a>> = args.iter().map(|a| self.eval(a)).collect();
+        let mut vals: Vec<V<'a>> = Vec::with_capacity(args.len());
+        for a in args {
+            if self.exhausted() {
+                return V::problem(budget_problem(self.budget));
+            }
+            vals.push(self.eval(a));
+        }
         let mut unknown = Gather::default();
         for v in &vals {
             if let V::Unknown(u) = v {

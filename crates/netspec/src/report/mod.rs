@@ -15,7 +15,6 @@ pub(crate) mod json;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -366,6 +365,9 @@ fn fast_outcome<'a>(cx: &mut Ctx<'a>, spec: &'a Checked, k: usize) -> Option<Opt
     let start = cx.steps();
     match cx.fast_requirement(f) {
         Ok(v) => Some(v),
+        // over the budget: left as it is, so that the general evaluator
+        // stops at once instead of doing the requirement's work again
+        Err(crate::eval::fast::Bail::Budget) => None,
         Err(_) => {
             cx.fast_rollback(start);
             None
@@ -444,6 +446,8 @@ pub(crate) fn assess_given<'s>(
     let evidence_warnings = evidence_warnings(spec, given.evidence());
     let mut given_by_requirement = given_by_requirement(spec, given);
     let mut stopped = 0usize;
+    // lists of missing inputs or problems cut short
+    let mut cut = 0usize;
     let respondent = whom.respondent;
     for (k, r) in spec.requirements.iter().enumerate() {
         if r.respondent != respondent {
@@ -523,6 +527,27 @@ pub(crate) fn assess_given<'s>(
                 path: m.pointer,
             })
             .collect();
+        // bounded lists: the first entries and one "… and N more"
+        if explanation.len() > crate::eval::MAX_CHECKS {
+            cut += 1;
+        }
+        if missing.len() > MAX_LISTED {
+            let more = missing.len() - MAX_LISTED;
+            missing.truncate(MAX_LISTED);
+            missing.push(MissingInput {
+                path: String::new(),
+                question: Cow::Owned(format!("… and {more} more")),
+            });
+            missing.shrink_to_fit();
+            cut += 1;
+        }
+        if problems.len() > MAX_LISTED {
+            let more = problems.len() - MAX_LISTED;
+            problems.truncate(MAX_LISTED);
+            problems.push(format!("… and {more} more"));
+            problems.shrink_to_fit();
+            cut += 1;
+        }
         let given: Vec<GivenEvidence> = given_by_requirement
             .get_mut(k)
             .map(std::mem::take)
@@ -586,6 +611,17 @@ pub(crate) fn assess_given<'s>(
             .with_help("a very long list meets nested quantifiers; raise `max_eval_steps` in `netspec::Limits` if this is expected"),
         );
     }
+    if cut > 0 {
+        warnings.push(
+            Diagnostic::warning(
+                crate::diagnostic::Code::TooManyDiagnostics,
+                format!(
+                    "{cut} list(s) of explanations, unanswered inputs or problems were cut short (at {} checks, {MAX_LISTED} inputs, {MAX_LISTED} problems), each ending with \"… and …\"", crate::eval::MAX_CHECKS
+                ),
+            )
+            .at_path(""),
+        );
+    }
     warnings.extend(evidence_warnings);
 
     // requirements come in area order (the checker sorts them): each area's
@@ -640,52 +676,85 @@ fn counts(rs: &[RequirementResult<'_>]) -> Counts {
     c
 }
 
+/// Most unanswered inputs, and most problems, listed for one requirement;
+/// past it the list ends with one "… and N more" entry and the report has
+/// an NS0310 warning.
+pub const MAX_LISTED: usize = 100;
+
 /// Warnings about evidence for requirements the spec does not have, or
-/// under keys a requirement does not declare.
+/// under keys a requirement does not declare: at most
+/// [`crate::limits::MAX_DIAGNOSTICS`], then one NS0310 saying how many more.
 fn evidence_warnings(spec: &Checked, evidence: &Evidence) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
-    for (id, given) in evidence {
-        if warnings.len() >= crate::limits::MAX_DIAGNOSTICS {
-            break;
+    let mut more = 0usize;
+    let mut push = |warnings: &mut Vec<Diagnostic>, make: &dyn Fn() -> Diagnostic| {
+        if warnings.len() < crate::limits::MAX_DIAGNOSTICS {
+            warnings.push(make());
+        } else {
+            more += 1;
         }
+    };
+    for (id, given) in evidence {
         match spec
             .requirement_index
             .get(id.as_str())
             .and_then(|&k| spec.requirements.get(k))
         {
-            None => warnings.push(
+            None => push(&mut warnings, &|| {
                 Diagnostic::warning(
                     crate::diagnostic::Code::SubmissionEvidence,
-                    format!("evidence for unknown requirement `{id}`"),
+                    format!("evidence for unknown requirement `{}`", quote(id)),
                 )
-                .at_path(format!("/evidence/{id}"))
+                .at_path(format!("/evidence/{}", escape(id)))
                 .with_help_opt(crate::diagnostic::did_you_mean(
                     id,
                     spec.requirements.iter().map(|r| r.id.as_str()),
-                )),
-            ),
+                ))
+            }),
             Some(r) => {
                 for k in given.keys() {
                     if !r.evidence.iter().any(|e| e.key == *k) {
-                        warnings.push(
+                        push(&mut warnings, &|| {
                             Diagnostic::warning(
                                 crate::diagnostic::Code::SubmissionEvidence,
-                                format!("`{id}` declares no evidence `{k}`"),
+                                format!("`{id}` declares no evidence `{}`", quote(k)),
                             )
-                            .at_path(format!("/evidence/{id}/{k}"))
+                            .at_path(format!("/evidence/{}/{}", escape(id), escape(k)))
                             .with_help_opt(
                                 crate::diagnostic::did_you_mean(
                                     k,
                                     r.evidence.iter().map(|e| e.key.as_str()),
                                 ),
-                            ),
-                        )
+                            )
+                        })
                     }
                 }
             }
         }
     }
+    if more > 0 {
+        warnings.push(
+            Diagnostic::warning(
+                crate::diagnostic::Code::TooManyDiagnostics,
+                format!(
+                    "… and {more} more warnings about evidence: the first {} are shown",
+                    crate::limits::MAX_DIAGNOSTICS
+                ),
+            )
+            .at_path("/evidence"),
+        );
+    }
     warnings
+}
+
+/// A key or id from a submission, quoted in a message: at most 100
+/// characters of it.
+fn quote(s: &str) -> Cow<'_, str> {
+    const MOST: usize = 100;
+    match s.char_indices().nth(MOST) {
+        Some((at, _)) => Cow::Owned(format!("{}…", s.get(..at).unwrap_or_default())),
+        None => Cow::Borrowed(s),
+    }
 }
 
 /// The evidence given for each requirement, in report order.
@@ -863,44 +932,56 @@ impl Report<'_> {
             .as_deref()
             .map(|v| format!(" {v}"))
             .unwrap_or_default();
-        let _ = writeln!(s, "{}{version}: {}", self.spec.id, self.spec.title);
+        line(
+            &mut s,
+            format_args!("{}{version}: {}", self.spec.id, self.spec.title),
+        );
         match &self.header {
             Some(h) => {
-                let _ = writeln!(
-                    s,
-                    "{} ({}), {} submission",
-                    h.organisation.name,
-                    h.organisation.ods_code,
-                    h.respondent.as_str()
+                line(
+                    &mut s,
+                    format_args!(
+                        "{} ({}), {} submission",
+                        h.organisation.name,
+                        h.organisation.ods_code,
+                        h.respondent.as_str()
+                    ),
                 );
-                let _ = writeln!(s, "period {} to {}", h.period.start, h.period.end);
-                let _ = writeln!(s, "completed by {}", h.completed_by);
+                line(
+                    &mut s,
+                    format_args!("period {} to {}", h.period.start, h.period.end),
+                );
+                line(&mut s, format_args!("completed by {}", h.completed_by));
                 match &h.signed_off {
                     Some(so) => {
-                        let _ = writeln!(s, "signed off by {} on {}", so.by, so.on);
+                        line(&mut s, format_args!("signed off by {} on {}", so.by, so.on));
                     }
                     None => {
-                        let _ = writeln!(s, "not signed off");
+                        line(&mut s, format_args!("not signed off"));
                     }
                 }
             }
             None => {
-                let _ = writeln!(
-                    s,
-                    "unattributed {} submission (no header)",
-                    self.respondent.as_str()
+                line(
+                    &mut s,
+                    format_args!(
+                        "unattributed {} submission (no header)",
+                        self.respondent.as_str()
+                    ),
                 );
             }
         }
         if let Some(d) = self.assessed_on {
-            let _ = writeln!(s, "assessed on {d}");
+            line(&mut s, format_args!("assessed on {d}"));
         }
-        let _ = writeln!(
-            s,
-            "overall: {}  {}  ({})",
-            self.overall.rating.as_str().to_uppercase(),
-            compliance_text(&self.overall.counts),
-            counts_text(&self.overall.counts)
+        line(
+            &mut s,
+            format_args!(
+                "overall: {}  {}  ({})",
+                self.overall.rating.as_str().to_uppercase(),
+                compliance_text(&self.overall.counts),
+                counts_text(&self.overall.counts)
+            ),
         );
         for a in &self.areas {
             let rs: Vec<&RequirementResult> = self
@@ -911,13 +992,16 @@ impl Report<'_> {
             if rs.is_empty() {
                 continue;
             }
-            let _ = writeln!(
-                s,
-                "\n{}: {}  {}  ({})",
-                a.title,
-                a.rating.as_str().to_uppercase(),
-                compliance_text(&a.counts),
-                counts_text(&a.counts)
+            s.push('\n');
+            line(
+                &mut s,
+                format_args!(
+                    "{}: {}  {}  ({})",
+                    a.title,
+                    a.rating.as_str().to_uppercase(),
+                    compliance_text(&a.counts),
+                    counts_text(&a.counts)
+                ),
             );
             for r in rs {
                 let mark = match r.outcome {
@@ -926,20 +1010,22 @@ impl Report<'_> {
                     Outcome::NotApplicable => "n/a           ",
                     Outcome::Incomplete => "incomplete    ",
                 };
-                let _ = writeln!(
-                    s,
-                    "  {mark}{} ({}) {}",
-                    r.id,
-                    level_text(r.level, r.basis),
-                    r.title
+                line(
+                    &mut s,
+                    format_args!(
+                        "  {mark}{} ({}) {}",
+                        r.id,
+                        level_text(r.level, r.basis),
+                        r.title
+                    ),
                 );
                 let open = matches!(r.outcome, Outcome::NotMet | Outcome::Incomplete);
                 if open {
                     if let Some(h) = &r.help {
-                        let _ = writeln!(s, "{INDENT}help: {h}");
+                        line(&mut s, format_args!("{INDENT}help: {h}"));
                     }
                     if let Some(rf) = &r.reference {
-                        let _ = writeln!(s, "{INDENT}ref: {rf}");
+                        line(&mut s, format_args!("{INDENT}ref: {rf}"));
                     }
                 }
                 match r.outcome {
@@ -959,29 +1045,37 @@ impl Report<'_> {
                 }
                 for m in &r.missing {
                     if m.path.starts_with("/evidence/") {
-                        let _ = writeln!(
-                            s,
-                            "{INDENT}needs the required evidence: {} ({})",
-                            m.question, m.path
+                        line(
+                            &mut s,
+                            format_args!(
+                                "{INDENT}needs the required evidence: {} ({})",
+                                m.question, m.path
+                            ),
                         );
                     } else {
-                        let _ = writeln!(s, "{INDENT}needs an answer: {} ({})", m.question, m.path);
+                        line(
+                            &mut s,
+                            format_args!("{INDENT}needs an answer: {} ({})", m.question, m.path),
+                        );
                     }
                 }
                 for p in &r.problems {
-                    let _ = writeln!(s, "{INDENT}cannot decide: {p}");
+                    line(&mut s, format_args!("{INDENT}cannot decide: {p}"));
                 }
                 if !r.evidence.missing.is_empty() && r.outcome != Outcome::NotApplicable {
-                    let _ = writeln!(
-                        s,
-                        "{INDENT}evidence missing: {}",
-                        r.evidence.missing.join(", ")
+                    line(
+                        &mut s,
+                        format_args!(
+                            "{INDENT}evidence missing: {}",
+                            r.evidence.missing.join(", ")
+                        ),
                     );
                 }
             }
         }
         for w in &self.warnings {
-            let _ = writeln!(s, "\n{w}");
+            s.push('\n');
+            line(&mut s, format_args!("{w}"));
         }
         s
     }
@@ -991,13 +1085,22 @@ impl Report<'_> {
 /// `indent` (the element as the explanation names it for people, when it
 /// names one), then what would make it pass, one "to pass: …" line each.
 fn write_check(s: &mut String, indent: &str, c: &Check) {
-    let _ = match c.element_name.as_deref().or(c.element.as_deref()) {
-        Some(e) => writeln!(s, "{indent}{e}: {}", c.message),
-        None => writeln!(s, "{indent}{}", c.message),
-    };
-    for t in &c.to_pass {
-        let _ = writeln!(s, "{indent}  to pass: {}", t.message);
+    match c.element_name.as_deref().or(c.element.as_deref()) {
+        Some(e) => line(s, format_args!("{indent}{e}: {}", c.message)),
+        None => line(s, format_args!("{indent}{}", c.message)),
     }
+    for t in &c.to_pass {
+        line(s, format_args!("{indent}  to pass: {}", t.message));
+    }
+}
+
+/// One line of the text report: control characters from answers, names and
+/// messages (a newline, an escape sequence) are written as escapes, so no
+/// input can forge a line or colour the terminal.
+fn line(s: &mut String, args: std::fmt::Arguments<'_>) {
+    let text = args.to_string();
+    s.push_str(&crate::diagnostic::escape_controls(&text));
+    s.push('\n');
 }
 
 /// A requirement's level with the basis of its threshold, in words:

@@ -288,9 +288,37 @@ fn check_nesting(text: &str, file: FileId, limits: &Limits) -> Option<Diagnostic
     let mut prefix_run = 0usize;
     let mut keywords = 0usize;
     let mut implies = 0usize;
+    // list items and operators: each is a few hundred bytes once parsed
+    let max_terms = limits.max_expression_terms;
+    let mut terms = 0usize;
+    let too_many_terms = |i: usize| {
+        Some(
+            Diagnostic::error(
+                Code::SourceTooLarge,
+                format!(
+                    "the spec has more than {max_terms} list items and operators (the limit `max_expression_terms`)"
+                ),
+            )
+            .at(Span::new(file, i, i + 1))
+            .with_help("real specifications have a few thousand; split a generated list, or raise `max_expression_terms` in `netspec::Limits`"),
+        )
+    };
     let bytes = text.as_bytes();
     let mut i = 0;
     while let Some(&c) = bytes.get(i) {
+        let term = match c {
+            b',' | b'+' | b'*' | b'<' | b'>' => true,
+            b'-' => true,
+            b'/' => bytes.get(i + 1) != Some(&b'/'),
+            b'=' | b'!' => bytes.get(i + 1) == Some(&b'='),
+            _ => false,
+        };
+        if term {
+            terms += 1;
+            if terms > max_terms {
+                return too_many_terms(i);
+            }
+        }
         match c {
             b'"' => {
                 i = skip_string(bytes, i + 1);
@@ -369,6 +397,13 @@ fn check_nesting(text: &str, file: FileId, limits: &Limits) -> Option<Diagnostic
                                     "more than {max_keywords} `if`/`all`/`any` in one expression"
                                 ),
                             );
+                        }
+                    }
+                    "and" | "or" => {
+                        prefix_run = 0;
+                        terms += 1;
+                        if terms > max_terms {
+                            return too_many_terms(start);
                         }
                     }
                     "requirement" | "let" | "applies" | "test" => {
@@ -673,10 +708,18 @@ impl Builder<'_> {
     fn string(&mut self, p: Pair<'_, Rule>) -> Str {
         let span = self.span(&p);
         let raw = p.into_inner().next().map_or("", |i| i.as_str());
-        Str {
-            value: unescape(raw),
-            span,
+        let (value, bad) = unescape(raw);
+        if let Some(esc) = bad {
+            self.errors.push(
+                Diagnostic::error(
+                    Code::InvalidLiteral,
+                    format!("`{esc}` is not a character: a surrogate, or past U+10FFFF"),
+                )
+                .at(span)
+                .with_help("write a Unicode scalar value: U+0000 to U+D7FF or U+E000 to U+10FFFF"),
+            );
         }
+        Str { value, span }
     }
 
     fn item(&mut self, p: Pair<'_, Rule>) -> Option<Item> {
@@ -1357,7 +1400,10 @@ pub fn outcome_name(s: &str) -> OutcomeName {
     }
 }
 
-fn unescape(raw: &str) -> String {
+/// The text of a string literal, and the first `\u{…}` escape that names
+/// no character (a surrogate, or past U+10FFFF), if any.
+fn unescape(raw: &str) -> (String, Option<String>) {
+    let mut bad = None;
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
@@ -1371,15 +1417,20 @@ fn unescape(raw: &str) -> String {
             Some('r') => out.push('\r'),
             Some('u') => {
                 let hex: String = chars.by_ref().skip(1).take_while(|c| *c != '}').collect();
-                if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
-                    out.push(ch);
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(ch) => out.push(ch),
+                    None => {
+                        if bad.is_none() {
+                            bad = Some(format!("\\u{{{hex}}}"));
+                        }
+                    }
                 }
             }
             Some(other) => out.push(other),
             None => {}
         }
     }
-    out
+    (out, bad)
 }
 
 #[cfg(test)]

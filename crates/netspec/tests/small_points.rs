@@ -1,0 +1,62 @@
+//! Smaller points of hardening: bounded messages, values that never show
+//! as 0 when they are not, dates before year 0.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use netspec::{Date, EvalOptions, Sources, Spec};
+
+const HEADER: &str = r#""header": {"respondent": "provider", "organisation": {"ods_code": "RRK", "name": "Eastmoor"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "Jo"}"#;
+
+fn spec(text: &str) -> Spec {
+    Spec::compile("s.netspec", &Sources::single("s.netspec", text)).unwrap()
+}
+
+/// NS0202 quotes a bounded prefix of a 1 MB number.
+#[test]
+fn long_number_is_quoted_by_a_prefix() {
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { n: number \"N\" }\narea resources { requirement RE-01 must \"N\" { n > 0 } }\n");
+    let sub = format!("{{{HEADER}, \"n\": 3.{}1}}", "0".repeat(1_000_000));
+    let err = s.evaluate_str(&sub, &EvalOptions::default()).unwrap_err();
+    let d = &err.diagnostics()[0];
+    assert_eq!(d.code.as_str(), "NS0202");
+    assert!(d.message.len() < 200, "{} bytes", d.message.len());
+    // exact values are accepted whatever their trailing zeros
+    let sub = format!("{{{HEADER}, \"n\": 3.{}}}", "0".repeat(100));
+    assert!(s.evaluate_str(&sub, &EvalOptions::default()).is_ok());
+}
+
+/// `1 / n` with a huge `n` is not explained as 0.
+#[test]
+fn tiny_values_do_not_show_as_zero() {
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { n: int min 1 \"N\" }\narea resources { requirement RE-01 must \"Small\" { 1 / n > 0.001 } }\n");
+    let sub = format!("{{{HEADER}, \"n\": 100000000000000000000000000000000}}");
+    let report = s.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+    let m = &report.requirements[0].explanation[0].message;
+    assert!(m.contains("0.00000000000000000000000000000001"), "{m}");
+}
+
+#[test]
+fn years_before_zero_have_four_digits() {
+    let d = Date::parse("0001-01-01").unwrap();
+    let two_years = netspec::calendar::Duration {
+        count: 2,
+        unit: netspec::calendar::DurationUnit::Years,
+    };
+    let before = d.minus(two_years).unwrap();
+    assert!(before.to_string().starts_with("-0001-"), "{before}");
+}
+
+/// A `\u{…}` escape that names no character is an error, not dropped.
+#[test]
+fn bad_unicode_escapes_in_spec_strings_are_errors() {
+    for esc in ["\\u{D800}", "\\u{110000}"] {
+        let text = format!("spec s \"S {esc}\" {{ version \"1\" }}\n");
+        let err =
+            Spec::compile("s.netspec", &Sources::single("s.netspec", text.as_str())).unwrap_err();
+        assert!(
+            err.diagnostics.iter().any(|d| d.code.as_str() == "NS0010"),
+            "{esc}"
+        );
+        assert!(netspec::format::format_source(&text).is_err(), "{esc}");
+    }
+}

@@ -1,0 +1,157 @@
+//! The work budget bounds every loop, and every list in a report is capped:
+//! each case is asserted in steps, entries or bytes, never in seconds.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use netspec::{EvalOptions, Limits, Outcome, Sources, Spec};
+
+const HEADER: &str = r#""header": {"respondent": "provider", "organisation": {"ods_code": "RRK", "name": "Eastmoor"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "Jo"}"#;
+
+fn spec(text: &str) -> Spec {
+    Spec::compile("w.netspec", &Sources::single("w.netspec", text)).unwrap()
+}
+
+fn elements(n: usize, each: &str) -> String {
+    let items: Vec<&str> = std::iter::repeat_n(each, n).collect();
+    format!("{{{HEADER}, \"xs\": [{}]}}", items.join(", "))
+}
+
+/// Whatever was exceeded: the steps done stay within the budget plus the
+/// longest single charge (one list's length) plus a few per requirement.
+fn assert_bounded(steps: u64, longest: u64, requirements: u64) {
+    let budget = Limits::default().max_eval_steps;
+    let bound = budget + longest + 4 * requirements + 16;
+    assert!(steps <= bound, "{steps} steps, more than {bound}");
+}
+
+fn has_code(report: &netspec::Report, code: &str) -> bool {
+    report.warnings.iter().any(|w| w.code.as_str() == code)
+}
+
+/// `all a in xs: a.v not in [7, 7, … 200,000 items]` over 10,000 elements:
+/// each scan counts every literal and the budget is checked at each one.
+#[test]
+fn long_in_list_inside_a_quantifier_stops_at_the_budget() {
+    let items: Vec<&str> = std::iter::repeat_n("7", 200_000).collect();
+    let s = spec(&format!(
+        "spec w \"W\" {{ version \"1\" }}\ninputs \"U\" {{ xs: list \"Xs\" {{ v: int min 0 \"V\" }} }}\narea resources {{ requirement RE-01 must \"In\" {{ all a in xs: a.v not in [{}] }} }}\n",
+        items.join(", ")
+    ));
+    for explanations in [true, false] {
+        let opts = EvalOptions {
+            explanations,
+            ..EvalOptions::default()
+        };
+        let (report, steps) = s.evaluate_counted(&elements(10_000, r#"{"v": 1}"#), &opts);
+        let report = report.unwrap();
+        assert!(has_code(&report, "NS0308"));
+        assert_eq!(report.requirements[0].outcome, Outcome::Incomplete);
+        assert_bounded(steps, 200_000, 1);
+    }
+}
+
+/// `min()` with 100,000 arguments inside two nested `all`s: each argument
+/// is a step, checked as it is counted.
+#[test]
+fn variadic_call_inside_nested_quantifiers_stops_at_the_budget() {
+    let args: Vec<&str> = std::iter::repeat_n("a.v", 100_000).collect();
+    let s = spec(&format!(
+        "spec w \"W\" {{ version \"1\" }}\ninputs \"U\" {{ xs: list \"Xs\" {{ v: int min 0 \"V\" }} }}\narea resources {{ requirement RE-01 must \"Min\" {{ all a in xs: all b in xs: min({}) >= 0 }} }}\n",
+        args.join(", ")
+    ));
+    let (report, steps) =
+        s.evaluate_counted(&elements(100, r#"{"v": 1}"#), &EvalOptions::default());
+    let report = report.unwrap();
+    assert!(has_code(&report, "NS0308"));
+    assert_bounded(steps, 100, 1);
+    // unanswered: the general evaluator does the walking, and stops as soon
+    let (report, steps) = s.evaluate_counted(&elements(100, "{}"), &EvalOptions::default());
+    assert!(has_code(&report.unwrap(), "NS0308"));
+    assert_bounded(steps, 100, 1);
+}
+
+/// 1,000 requirements `all a in xs: a.v > 0` over 10,000 unanswered
+/// elements: each `missing` list holds at most 100 entries and one
+/// "… and N more", the report says so (NS0310), and its JSON stays small.
+#[test]
+fn missing_lists_are_capped() {
+    let reqs: Vec<String> = (0..1000)
+        .map(|i| format!("  requirement RE-{i:04} must \"R{i}\" {{ all a in xs: a.v > 0 }}"))
+        .collect();
+    let s = spec(&format!(
+        "spec w \"W\" {{ version \"1\" }}\ninputs \"U\" {{ xs: list \"Xs\" {{ v: int min 0 \"V\" }} }}\narea resources {{\n{}\n}}\n",
+        reqs.join("\n")
+    ));
+    let (report, steps) = s.evaluate_counted(&elements(10_000, "{}"), &EvalOptions::default());
+    let report = report.unwrap();
+    assert_bounded(steps, 10_000, 1000);
+    let first = &report.requirements[0];
+    assert_eq!(first.missing.len(), 101);
+    assert_eq!(first.missing[100].question, "… and 9900 more");
+    assert!(report.requirements.iter().all(|r| r.missing.len() <= 101));
+    assert!(has_code(&report, "NS0310"));
+    let json = serde_json::to_vec(&report).unwrap();
+    assert!(json.len() < 8 << 20, "{} bytes of JSON", json.len());
+}
+
+/// 9,000 unknown evidence keys, 200 unknown requirement ids: at most 100
+/// warnings and one NS0310; pointers are escaped.
+#[test]
+fn evidence_warnings_are_capped_and_escaped() {
+    let s = spec(
+        "spec w \"W\" { version \"1\" }\ninputs \"U\" { beds: int min 0 \"Beds\" }\narea resources { requirement RE-01 must \"Beds\" { beds >= 1\n evidence plan \"The plan\" } }\n",
+    );
+    let keys: Vec<String> = (0..9000).map(|i| format!("\"k{i}\": \"x\"")).collect();
+    let sub = format!(
+        "{{{HEADER}, \"beds\": 2, \"evidence\": {{\"RE-01\": {{{}}}}}}}",
+        keys.join(", ")
+    );
+    let report = s.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+    assert_eq!(report.warnings.len(), 101);
+    assert_eq!(report.warnings[100].code.as_str(), "NS0310");
+    let ids: Vec<String> = (0..200)
+        .map(|i| format!("\"XX-{i}\": {{\"a\": \"x\"}}"))
+        .collect();
+    let sub = format!(
+        "{{{HEADER}, \"beds\": 2, \"evidence\": {{{}}}}}",
+        ids.join(", ")
+    );
+    let report = s.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+    assert!(report.warnings.len() <= 101);
+    assert!(has_code(&report, "NS0310"));
+    let sub =
+        format!("{{{HEADER}, \"beds\": 2, \"evidence\": {{\"RE-01\": {{\"a/b~c\": \"x\"}}}}}}");
+    let report = s.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+    assert_eq!(
+        report.warnings[0].path.as_deref(),
+        Some("/evidence/RE-01/a~1b~0c")
+    );
+}
+
+/// 200 failing elements: the explanation lists 50 checks and one "… and
+/// more", and the report says so (NS0310).
+#[test]
+fn explanations_are_capped() {
+    let s = spec("spec w \"W\" { version \"1\" }\ninputs \"U\" { xs: list \"Xs\" { v: int min 0 \"V\" } }\narea resources { requirement RE-01 must \"V\" { all a in xs: a.v > 5 } }\n");
+    let (report, _) = s.evaluate_counted(&elements(200, r#"{"v": 1}"#), &EvalOptions::default());
+    let report = report.unwrap();
+    let r = &report.requirements[0];
+    assert_eq!(r.outcome, Outcome::NotMet);
+    assert_eq!(r.explanation.len(), 51);
+    assert!(r.explanation[50].message.starts_with("… and more"));
+    assert!(has_code(&report, "NS0310"));
+}
+
+/// 1,000 requirements with two warnings each: 100 warnings and one NS0310.
+#[test]
+fn compile_warnings_are_capped() {
+    let reqs: Vec<String> = (0..1000)
+        .map(|i| format!("  requirement RE-{i:04} must \"R\" {{ all a in xs: a.v > 0 }}"))
+        .collect();
+    let s = spec(&format!(
+        "spec w \"W\" {{ version \"1\" }}\ninputs \"U\" {{ xs: list \"Xs\" {{ v: int min 0 \"V\" }} }}\narea resources {{\n{}\n}}\n",
+        reqs.join("\n")
+    ));
+    assert_eq!(s.warnings().len(), 101);
+    assert_eq!(s.warnings()[100].code.as_str(), "NS0310");
+}
