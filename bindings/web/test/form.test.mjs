@@ -22,11 +22,13 @@ import {
   settled,
   shownOutcomes,
   skip,
+  skipUnless,
 } from './support.mjs';
 
 const ACC = 'adult_critical_care.netspec';
 const compliant = JSON.parse(readSpecFile('examples/adult_critical_care/compliant.json'));
 const CLI = process.env.NETSPEC_CLI || path.join(REPO, 'target/debug/netspec');
+const cliSkip = skipUnless(!fs.existsSync(CLI) && `no CLI at ${CLI} (cargo build -p netspec-cli)`);
 
 async function start(o, file = ACC) {
   await o.page.goto(o.url);
@@ -89,11 +91,14 @@ test('adult critical care: typed in, a must not met shows red with the explanati
       panel.scrollTop += r.getBoundingClientRect().top - panel.getBoundingClientRect().top - 140;
       document.activeElement.blur();
     });
-    await page.waitForTimeout(1700); // the highlight of the jump fades
+    // the highlight of the jump (a CSS animation on the .flash field) has faded
+    await page.waitForFunction(() => document.getAnimations()
+      .filter((a) => a.effect && a.effect.target && a.effect.target.classList.contains('flash'))
+      .every((a) => a.playState === 'finished'));
     await page.screenshot({ path: artifact('form.png') });
 
     // export this red submission; the CLI gives the same report for it
-    await t.test('export: the CLI gives the same outcomes', { skip: !process.env.NETSPEC_CLI && !fs.existsSync(CLI) ? `no CLI at ${CLI} (cargo build -p netspec-cli)` : false }, async () => {
+    await t.test('export: the CLI gives the same outcomes', { skip: cliSkip }, async () => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export').click()]);
       assert.equal(download.suggestedFilename(), 'adult_critical_care-self-assessment.json');
       const file = artifact('exported.json');
