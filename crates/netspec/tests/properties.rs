@@ -514,9 +514,12 @@ proptest! {
 /// whole, less the tests, and fails where reading it whole fails outside a
 /// test block; a spec that compiles whole compiles for evaluation only, to
 /// the same reports.
-fn without_tests_agrees(acc: &str, gov: &str) {
+/// Returns whether the text parsed whole and whether it compiled (what was
+/// compared).
+fn without_tests_agrees(acc: &str, gov: &str) -> (bool, bool) {
     use netspec::syntax::ast::Item;
     let whole = netspec::syntax::parse_file(acc, FileId(0));
+    let parsed = whole.is_ok();
     let skipped =
         netspec::syntax::parse_file_without_tests(acc, FileId(0), &netspec::Limits::default());
     if let Ok(whole) = &whole {
@@ -558,7 +561,9 @@ fn without_tests_agrees(acc: &str, gov: &str) {
             let b = fast.evaluate_str(text, &unattributed());
             assert_eq!(a.map_err(|e| e.to_string()), b.map_err(|e| e.to_string()));
         }
+        return (parsed, true);
     }
+    (parsed, false)
 }
 
 #[test]
@@ -574,7 +579,7 @@ fn without_tests_agrees_on_every_repository_spec() {
                     stack.push(p);
                 } else if p.extension().is_some_and(|x| x == "netspec") {
                     let text = std::fs::read_to_string(&p).unwrap();
-                    without_tests_agrees(&text, GOV);
+                    let _ = without_tests_agrees(&text, GOV);
                     seen += 1;
                 }
             }
@@ -583,45 +588,94 @@ fn without_tests_agrees_on_every_repository_spec() {
     assert!(seen > 100, "only {seen} spec files found");
 }
 
+/// Runs `f` on `cases` values of `strategy`; `f` says what the case
+/// compared (a count per kind); prints the totals and returns them.
+fn counted<S: Strategy>(
+    what: &str,
+    cases: u32,
+    strategy: S,
+    f: impl Fn(S::Value) -> Vec<bool>,
+) -> Vec<usize> {
+    let totals = std::cell::RefCell::new(Vec::<usize>::new());
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases,
+        ..ProptestConfig::default()
+    });
+    runner
+        .run(&strategy, |v| {
+            let got = f(v);
+            let mut t = totals.borrow_mut();
+            t.resize(got.len(), 0);
+            for (t, g) in t.iter_mut().zip(got) {
+                *t += usize::from(g);
+            }
+            Ok(())
+        })
+        .unwrap();
+    let totals = totals.into_inner();
+    eprintln!("{what}: {totals:?} of {cases} cases");
+    totals
+}
+
+/// Mutated specs: whatever still parses whole is compared with the parse
+/// without tests, whatever compiles with the evaluation-only compilation.
+#[test]
+fn without_tests_agrees_on_mutated_specs() {
+    let t = counted(
+        "without tests, mutated specs (parsed whole, compiled)",
+        128,
+        prop::collection::vec(edit(), 1..6),
+        |edits| {
+            let (parsed, compiled) = without_tests_agrees(&mutate(ACC, &edits), GOV);
+            vec![parsed, compiled]
+        },
+    );
+    // about 23 parse and 15 compile of 128: the floors are some three
+    // standard deviations below, so only a drifting generator trips them
+    assert!(t[0] >= 8 && t[1] >= 4, "too few compared: {t:?}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
-    fn without_tests_agrees_on_mutated_specs(edits in prop::collection::vec(edit(), 1..6)) {
-        without_tests_agrees(&mutate(ACC, &edits), GOV);
-    }
-
-    #[test]
     fn without_tests_never_panics_on_token_soup(s in token_soup()) {
         let _ = netspec::syntax::parse_file_without_tests(&s, FileId(0), &netspec::Limits::default());
-        without_tests_agrees(&format!("spec s \"S\" {{ version \"1\" }}\n{s}"), GOV);
+        let _ = without_tests_agrees(&format!("spec s \"S\" {{ version \"1\" }}\n{s}"), GOV);
     }
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
-
-    /// The same on the real adult critical care spec: most edits give syntax
-    /// errors, some reach the checker; whatever compiles is evaluated and
-    /// its tests are run.
-    #[test]
-    fn compile_never_panics_on_mutated_real_spec(edits in prop::collection::vec(edit(), 1..4)) {
-        let acc = mutate(REAL_ACC, &edits);
-        let mut sources = real_sources();
-        sources.insert(REAL_NAME, acc.as_str());
-        match Spec::compile(REAL_NAME, &sources) {
-            Ok(spec) => {
-                for sub in REAL_EXAMPLES.iter() {
-                    let _ = spec.evaluate_str(sub, &unattributed());
+/// The same on the real adult critical care spec: most edits give syntax
+/// errors, some reach the checker; whatever compiles is evaluated and its
+/// tests are run.
+#[test]
+fn compile_never_panics_on_mutated_real_spec() {
+    let t = counted(
+        "mutated real spec (compiled and evaluated)",
+        48,
+        prop::collection::vec(edit(), 1..4),
+        |edits| {
+            let acc = mutate(REAL_ACC, &edits);
+            let mut sources = real_sources();
+            sources.insert(REAL_NAME, acc.as_str());
+            match Spec::compile(REAL_NAME, &sources) {
+                Ok(spec) => {
+                    for sub in REAL_EXAMPLES.iter() {
+                        let _ = spec.evaluate_str(sub, &unattributed());
+                    }
+                    let _ = spec.run_tests();
+                    vec![true]
                 }
-                let _ = spec.run_tests();
+                Err(e) => {
+                    assert!(e.diagnostics.iter().any(|d| d.is_error()));
+                    let _ = e.render();
+                    vec![false]
+                }
             }
-            Err(e) => {
-                prop_assert!(e.diagnostics.iter().any(|d| d.is_error()));
-                let _ = e.render();
-            }
-        }
-    }
+        },
+    );
+    // about half of 48 compile
+    assert!(t[0] >= 5, "too few compiled: {t:?}");
 }
 
 /// Requirement-body snippets that are valid in the sample spec, to mutate
@@ -644,24 +698,47 @@ const RULES: &[&str] = &[
     "not (floor(beds / 3) > 4) or -ct_indicated < 0",
 ];
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
-
-    #[test]
-    fn checker_and_evaluator_never_panic_on_mutated_rules(
-        rule in prop::sample::select(RULES),
-        edits in prop::collection::vec(edit(), 0..4),
-        sub in arbitrary_submission(),
-    ) {
-        let rule = mutate(rule, &edits);
-        let text = ACC.replace("ct_within_60 / ct_indicated >= 90%", &rule);
-        if let Ok(spec) = Spec::compile(ACC_NAME, &acc_sources(&text, GOV)) {
+/// Mutated rules: whatever compiles is evaluated on a submission (counted:
+/// compiled, and the submission accepted).
+#[test]
+fn checker_and_evaluator_never_panic_on_mutated_rules() {
+    let t = counted(
+        "mutated rules (compiled, submission accepted)",
+        128,
+        (
+            prop::sample::select(RULES),
+            prop::collection::vec(edit(), 0..4),
+            arbitrary_submission(),
+        ),
+        |(rule, edits, sub)| {
+            let rule = mutate(rule, &edits);
+            let text = ACC.replace("ct_within_60 / ct_indicated >= 90%", &rule);
+            let Ok(spec) = Spec::compile(ACC_NAME, &acc_sources(&text, GOV)) else {
+                return vec![false, false];
+            };
             let date = Date::parse("2025-06-30");
-            let _ = spec.evaluate(&sub, &EvalOptions { as_of: date, explanations: true, unattributed: Some(Respondent::Provider) });
-            let _ = spec.evaluate(&sub, &EvalOptions { as_of: None, explanations: false, unattributed: Some(Respondent::Provider) });
+            let first = spec.evaluate(
+                &sub,
+                &EvalOptions {
+                    as_of: date,
+                    explanations: true,
+                    unattributed: Some(Respondent::Provider),
+                },
+            );
+            let _ = spec.evaluate(
+                &sub,
+                &EvalOptions {
+                    as_of: None,
+                    explanations: false,
+                    unattributed: Some(Respondent::Provider),
+                },
+            );
             let _ = spec.evaluate_str(ACC_SUBMISSION, &unattributed());
-        }
-    }
+            vec![true, first.is_ok()]
+        },
+    );
+    // about 30 of 128 compile and 24 of those accept the submission
+    assert!(t[0] >= 15 && t[1] >= 5, "too few compared: {t:?}");
 }
 
 // ------------------------------------------------------------------ arbitrary submissions
@@ -1134,7 +1211,9 @@ impl Decided {
 
     /// Prints the counts and fails unless at least `accepted` submissions
     /// were accepted and at least `decided` (a fraction) of the outcomes
-    /// were met or not met.
+    /// were met or not met. The floors are well below what the generators
+    /// give (about 40–60% met or not met: runs vary, most with few cases),
+    /// so that only a generator that drifts trips them.
     #[track_caller]
     fn assert_at_least(&self, what: &str, accepted: usize, decided: f64) {
         let share = (self.met + self.not_met) as f64 / self.outcomes().max(1) as f64;
@@ -1292,10 +1371,10 @@ fn evaluation_never_panics_on_arbitrary_json() {
         })
         .unwrap();
     // 5 in 17 of the submissions are valid ones: at least 40 of 192 accepted,
-    // and with answers within bounds a quarter of the outcomes decided
+    // and with answers within bounds a fifth of the outcomes decided
     decided_cell
         .into_inner()
-        .assert_at_least("arbitrary JSON on the real spec", 40, 0.25);
+        .assert_at_least("arbitrary JSON on the real spec", 40, 0.2);
 }
 
 proptest! {
@@ -1923,7 +2002,7 @@ fn evaluation_is_deterministic() {
     // 5 in 17 are valid submissions: at least 10 of 64 reports compared
     decided
         .into_inner()
-        .assert_at_least("determinism on the real spec", 10, 0.25);
+        .assert_at_least("determinism on the real spec", 10, 0.15);
 }
 
 /// The example submissions give byte-identical reports across compilations,
@@ -2237,14 +2316,14 @@ fn fast_agrees_on(spec: &Spec, cases: u32) -> Decided {
 fn fast_evaluator_agrees_on_every_bundled_spec() {
     for spec in BUNDLED.iter() {
         let decided = fast_agrees_on(spec, 200);
-        decided.assert_at_least(&format!("fast vs full, {}", spec.id()), 200, 0.3);
+        decided.assert_at_least(&format!("fast vs full, {}", spec.id()), 200, 0.25);
     }
 }
 
 #[test]
 fn fast_evaluator_agrees_on_the_sample_spec() {
     let decided = fast_agrees_on(&ACC_SPEC, 200);
-    decided.assert_at_least("fast vs full, the sample spec", 200, 0.3);
+    decided.assert_at_least("fast vs full, the sample spec", 200, 0.25);
 }
 
 /// Every example of every bundled spec, at every budget up to what it needs.
@@ -2316,7 +2395,7 @@ fn report_json_is_serde_json_on_every_bundled_spec() {
             .unwrap();
         decided
             .into_inner()
-            .assert_at_least(&format!("JSON writer, {}", spec.id()), 24, 0.3);
+            .assert_at_least(&format!("JSON writer, {}", spec.id()), 24, 0.15);
     }
 }
 
