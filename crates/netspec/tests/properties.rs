@@ -599,6 +599,8 @@ fn counted<S: Strategy>(
     let totals = std::cell::RefCell::new(Vec::<usize>::new());
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
         cases,
+        // no source file to keep regressions in: a failure prints its case
+        failure_persistence: None,
         ..ProptestConfig::default()
     });
     runner
@@ -1322,6 +1324,8 @@ fn check_report(spec: &Spec, report: &netspec::Report) {
 fn evaluation_never_panics_on_arbitrary_json() {
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
         cases: 192,
+        // no source file to keep regressions in: a failure prints its case
+        failure_persistence: None,
         ..ProptestConfig::default()
     });
     let strategy = (arbitrary_submission(), as_of(), any::<bool>());
@@ -1808,6 +1812,8 @@ fn rate_thresholds_are_exact() {
     let cases = Cell::new(0usize);
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
         cases: 256,
+        // no source file to keep regressions in: a failure prints its case
+        failure_persistence: None,
         ..ProptestConfig::default()
     });
     let strategy = (
@@ -1949,6 +1955,8 @@ fn evaluation_is_deterministic() {
     let decided = std::cell::RefCell::new(Decided::default());
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
         cases: 64,
+        // no source file to keep regressions in: a failure prints its case
+        failure_persistence: None,
         ..ProptestConfig::default()
     });
     runner
@@ -2288,6 +2296,8 @@ fn fast_agrees_on(spec: &Spec, cases: u32) -> Decided {
     let decided = std::cell::RefCell::new(Decided::default());
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
         cases,
+        // no source file to keep regressions in: a failure prints its case
+        failure_persistence: None,
         ..ProptestConfig::default()
     });
     let strategy = respondent()
@@ -2371,6 +2381,8 @@ fn report_json_is_serde_json_on_every_bundled_spec() {
         let decided = std::cell::RefCell::new(Decided::default());
         let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
             cases: 24,
+            // no source file to keep regressions in: a failure prints its case
+            failure_persistence: None,
             ..ProptestConfig::default()
         });
         let strategy = respondent()
@@ -2607,6 +2619,8 @@ fn to_pass_changes_pass_and_are_minimal() {
     let cases = Cell::new(0usize);
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
         cases: 96,
+        // no source file to keep regressions in: a failure prints its case
+        failure_persistence: None,
         ..ProptestConfig::default()
     });
     let strategy = (
