@@ -17,6 +17,18 @@ export type Outcome = 'met' | 'not_met' | 'not_applicable' | 'incomplete';
 export type Rating = 'green' | 'amber' | 'red' | 'incomplete';
 /** Requirement strength. */
 export type Level = 'must' | 'should' | 'may';
+/**
+ * Where a requirement's threshold comes from: taken from a named standard,
+ * derived from one (a documented calculation or reading), or an estimate (no
+ * published figure). `null` in a report when the spec does not say.
+ */
+export type Basis = 'standard' | 'derived' | 'estimate';
+/**
+ * Who answers an input and who is judged by a requirement: a provider
+ * service (one submission per provider) or the network itself (its own
+ * submission, from its host organisation).
+ */
+export type Respondent = 'provider' | 'network';
 /** The seven functional areas, in report order. */
 export type Area =
   | 'service_delivery'
@@ -84,11 +96,50 @@ export interface Counts {
   incomplete: number;
 }
 
+/**
+ * The smallest change to one answer that would make a failed check hold
+ * ("what it would take"). For a check that reads several answers it is the
+ * change to the numerator (or the first answer); it never breaks a declared
+ * `min`/`max`.
+ */
+export interface ToPass {
+  /**
+   * JSON pointer of the answer to change (`/units/1/shifts_with_coordinator`);
+   * null when the answer is a total over a list (no one question holds it).
+   */
+  path: string | null;
+  /** The question's text. */
+  question: string;
+  /** The question's short label (`Shifts with a supernumerary coordinator`). */
+  label: string;
+  /** The answer now (numbers as numbers, percents in percent points, dates as `YYYY-MM-DD`, yes/no as a boolean). */
+  from: number | string | boolean;
+  /** The answer that would make the check hold. */
+  to: number | string | boolean;
+  /** `to - from` in the answer's unit (days for dates); null for a yes/no answer. */
+  change: number | null;
+  /** The answer's unit (`shifts`; `days` for dates), or null when it declares none. */
+  unit: string | null;
+  /** The change in words: `40 more shifts with a supernumerary coordinator`. */
+  message: string;
+}
+
 /** One check behind an outcome. */
 export interface Check {
   /** The list element it concerns, e.g. `units[1] (B)`. */
   element?: string;
-  /** The condition as written in the spec. */
+  /**
+   * The list element in words, numbered from 1 and named by the spec's
+   * `item` noun: `unit 2, St Anne's ICU`; null when the check concerns no
+   * element.
+   */
+  element_name: string | null;
+  /**
+   * False for an element where the condition of an `implies` is false: out
+   * of scope for this check, never a shortfall. Left out when true.
+   */
+  in_scope?: boolean;
+  /** The condition as written in the spec (for authors; `message` is for providers). */
   check: string;
   held: boolean;
   /** Left-hand value (percents in percent points, dates as `YYYY-MM-DD`, enum values by name). */
@@ -96,8 +147,10 @@ export interface Check {
   right?: number | string | boolean | null;
   /** How far from passing (percent points for percents, days for dates). */
   gap?: number | string | boolean | null;
-  /** The check in words. */
+  /** The check in words, with the questions' short labels and the answers' units. */
   message: string;
+  /** For a failed comparison: what it would take to pass (left out when empty). */
+  to_pass?: ToPass[];
 }
 
 /** An unanswered question that would decide a requirement. */
@@ -107,8 +160,20 @@ export interface MissingInput {
   question: string;
 }
 
+/** One item of evidence a requirement asks for. */
+export interface EvidenceDeclared {
+  key: string;
+  description: string;
+  /**
+   * Whether the requirement counts as met only with it given: when its rule
+   * holds and required evidence is missing, the outcome is `incomplete` and
+   * `missing` lists `/evidence/REQ-ID/KEY`.
+   */
+  required: boolean;
+}
+
 export interface EvidenceStatus {
-  declared: { key: string; description: string }[];
+  declared: EvidenceDeclared[];
   given: { key: string; reference: string }[];
   /** Declared keys not given. */
   missing: string[];
@@ -120,7 +185,14 @@ export interface RequirementResult {
   area: Area;
   level: Level;
   title: string;
+  /** Where the requirement comes from in the source specification. */
   ref: string | null;
+  /** Where its threshold comes from; null when the spec does not say. */
+  basis: Basis | null;
+  /** Who is judged by it (always the submission's respondent: only those are listed). */
+  respondent: Respondent;
+  /** Guidance for providers, written in the spec; null when there is none. */
+  help: string | null;
   outcome: Outcome;
   explanation: Check[];
   /** For `incomplete`: the questions that would decide it. */
@@ -130,19 +202,77 @@ export interface RequirementResult {
   evidence: EvidenceStatus;
 }
 
+/**
+ * Compliance in percent: met ÷ (met + not met) × 100, not applicable left
+ * out and incomplete reported beside it (in `counts`), rounded half away
+ * from zero to 2 decimals from the exact ratio (e.g. 20.59); null when
+ * met + not met is 0.
+ */
+export type Compliance = number | null;
+
+/** The rating of the whole spec. */
+export interface Summary {
+  rating: Rating;
+  counts: Counts;
+  compliance: Compliance;
+}
+
 export interface AreaSummary {
   area: Area;
   title: string;
   rating: Rating;
   counts: Counts;
+  compliance: Compliance;
+}
+
+/** An organisation, by ODS code and name. */
+export interface Organisation {
+  /** 3 to 6 upper-case letters or digits: `RRK`, `RRK02` (^[A-Z0-9]{3,6}$). */
+  ods_code: string;
+  name: string;
+}
+
+/** An assessment period, both days included (`YYYY-MM-DD`); end on or after start. */
+export interface Period {
+  start: string;
+  end: string;
+}
+
+/** Who signed a submission off, and when (`YYYY-MM-DD`). */
+export interface SignOff {
+  by: string;
+  on: string;
+}
+
+/**
+ * Who a submission is from and which period it covers: the `header` every
+ * submission has. The period end is the assessment date (unless `asOf` says
+ * otherwise): `within` and rolling windows count back from it.
+ */
+export interface SubmissionHeader {
+  respondent: Respondent;
+  /** The organisation answering (for a network: its host organisation). */
+  organisation: Organisation;
+  period: Period;
+  /** Who filled the submission in (name and role). */
+  completed_by: string;
+  /** Optional; both fields are required when it is given. */
+  signed_off?: SignOff | null;
 }
 
 /** The report for one submission: exactly the CLI's `netspec eval --format json`. */
 export interface Report {
   spec: { id: string; title: string; version: string | null };
-  /** The assessment date used (`YYYY-MM-DD`), or null. */
+  /**
+   * The submission's header, echoed; null for a submission evaluated without
+   * one (`unattributed`), whose report then has the warning NS0217.
+   */
+  header: SubmissionHeader | null;
+  /** Who the submission is from: only that respondent's requirements are decided and listed. */
+  respondent: Respondent;
+  /** The assessment date used (`YYYY-MM-DD`: `asOf`, else the header's period end), or null. */
   assessed_on: string | null;
-  overall: { rating: Rating; counts: Counts };
+  overall: Summary;
   /** All seven areas, in canonical order. */
   areas: AreaSummary[];
   /** By area, then declaration order. */
@@ -151,7 +281,7 @@ export interface Report {
   warnings: Diagnostic[];
 }
 
-export type QuestionType = 'bool' | 'int' | 'number' | 'percent' | 'date' | 'text' | 'enum' | 'list' | 'group';
+export type QuestionType = 'bool' | 'int' | 'number' | 'percent' | 'date' | 'text' | 'enum' | 'list' | 'group' | 'checklist';
 
 /** One question (or list/group of questions) of the form. */
 export interface Question {
@@ -168,11 +298,42 @@ export interface Question {
   max?: number | string | null;
   /** Allowed values of an enum. */
   values?: string[];
-  /** Fields of a list element or group. */
+  /**
+   * Fields of a list element or group; for a checklist, its items (each an
+   * `enum` question whose `values` are `yes`, `no`, `not_applicable`, named
+   * by its key and worded by its `question`).
+   */
   fields?: Question[];
   /** Requirements whose rules read this input. */
   read_by: string[];
+  /** Short label used in explanations (`Shifts with a coordinator`), when the spec gives one. */
+  label?: string;
+  /** Who answers it (`inputs "…" respondent network { … }`; provider by default). */
+  respondent: Respondent;
+  /** For a count: the period it covers, in words (`in the assessment period`, `in the 12 months to the period end`). */
+  period?: string;
+  /** Answers this one is bounded by: "of those shifts, how many …" is at most the shifts. */
+  relations?: QuestionRelation[];
+  /** For a list: what one element is called (`unit`). */
+  item?: string;
 }
+
+/** A bound on an answer by another answer of the same unit. */
+export interface QuestionRelation {
+  /** `at_most`: the answer is at most the bound (`max other`); `at_least`: at least it. */
+  op: 'at_most' | 'at_least';
+  /** The bound as written in the spec (`shifts_total`, `surge.episodes`). */
+  bound: string;
+  /** When the bound is one input: its JSON pointer, with `*` standing for each list position. */
+  path?: string;
+  /** When the bound is one input: its question text. */
+  question?: string;
+  /** The bound in words: `at most the answer to “How many nursing shifts …?”`. */
+  words: string;
+}
+
+/** The answer to one checklist item. */
+export type ChecklistAnswer = 'yes' | 'no' | 'not_applicable';
 
 /** A titled group of questions (one `inputs` block). */
 export interface Section {
@@ -262,10 +423,19 @@ export interface CompileOptions {
 }
 
 export interface EvaluateOptions {
-  /** Assessment date `YYYY-MM-DD`; overrides the submission's `assessed_on`. */
+  /** Assessment date `YYYY-MM-DD`; overrides the header's period end. */
   asOf?: string | null;
   /** Build explanations (default true). */
   explanations?: boolean;
+  /**
+   * Accept a submission without a `header` and evaluate it as from this
+   * respondent (quick checks, drafts, a form still being filled in). Its
+   * report has `header: null` and the warning NS0217 (unattributed
+   * submission). Left out (the default, as the CLI): a submission without a
+   * header is an NS0211 error. A submission that has a header is read as
+   * always, whatever this says.
+   */
+  unattributed?: Respondent | null;
 }
 
 export interface EvaluateJsonOptions extends EvaluateOptions {

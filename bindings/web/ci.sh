@@ -17,7 +17,7 @@
 # the run and says why; locally the tests that need it skip, saying why.
 #
 # The performance figures (keystroke and first-load times) are not tests:
-# `node bench/bench.mjs` measures them (bindings/web/bench/README.md).
+# `node bench/bench.mjs` measures them (README.md, Performance).
 # Screenshots and other artifacts: bindings/web/test-artifacts/.
 set -euo pipefail
 

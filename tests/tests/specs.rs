@@ -174,7 +174,6 @@ fn examples_are_valid_against_their_json_schema_and_a_broken_one_is_not() {
             let rel = format!("specs/examples/{id}/{ex}.json");
             let value: serde_json::Value =
                 serde_json::from_str(&std::fs::read_to_string(repo().join(&rel)).unwrap()).unwrap();
-            let value = with_header(value);
             let errors: Vec<String> = validator
                 .iter_errors(&value)
                 .map(|e| format!("{} at {}", e, e.instance_path()))
@@ -188,7 +187,7 @@ fn examples_are_valid_against_their_json_schema_and_a_broken_one_is_not() {
         let rel = format!("specs/examples/{id}/network_compliant.json");
         let mut value: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(repo().join(&rel)).unwrap()).unwrap();
-        let valid = with_header(value.clone());
+        let valid = value.clone();
         assert!(validator.is_valid(&valid), "{id}: {rel} with a header");
         // without its header a submission is not valid
         let mut headless = valid.clone();
@@ -228,31 +227,6 @@ fn examples_are_valid_against_their_json_schema_and_a_broken_one_is_not() {
         // and the engine agrees
         assert!(spec.evaluate(&value, &EvalOptions::default()).is_err());
     }
-}
-
-/// An example submission with a header: the one it has, or one made from
-/// its `assessed_on` (which the header's period end replaces).
-fn with_header(mut value: serde_json::Value) -> serde_json::Value {
-    let Some(o) = value.as_object_mut() else {
-        return value;
-    };
-    if o.contains_key("header") {
-        return value;
-    }
-    let end = o
-        .remove("assessed_on")
-        .and_then(|d| d.as_str().map(str::to_string))
-        .unwrap_or_else(|| "2025-06-30".to_string());
-    o.insert(
-        "header".into(),
-        serde_json::json!({
-            "respondent": "provider",
-            "organisation": {"ods_code": "RRK", "name": "Eastmoor Hospitals NHS Trust"},
-            "period": {"start": "2024-07-01", "end": end},
-            "completed_by": "Jo Bloggs, service manager"
-        }),
-    );
-    value
 }
 
 #[test]
@@ -441,4 +415,105 @@ fn specs_readme_has_a_note_for_every_network() {
             "specs/README.md has no note for {id} (a `### {id}` heading between the notes markers)"
         );
     }
+}
+
+/// The non-compliant examples: every requirement not met says where its
+/// threshold comes from, adult critical care's each say what would make them
+/// pass in the answer's unit, and every change proposed, made to the
+/// submission, turns that check into a pass.
+#[test]
+fn what_it_would_take_turns_each_failed_check_into_a_pass() {
+    let (mut applied, mut without) = (0, 0);
+    for path in spec_files() {
+        let spec = compile(&path);
+        let file = repo().join(format!("specs/examples/{}/non_compliant.json", spec.id()));
+        let text = std::fs::read_to_string(&file).unwrap();
+        let submission: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let report = spec.evaluate_str(&text, &EvalOptions::default()).unwrap();
+        let report = serde_json::to_value(&report).unwrap();
+        for r in report["requirements"].as_array().unwrap() {
+            if r["outcome"] != "not_met" {
+                continue;
+            }
+            let id = r["id"].as_str().unwrap();
+            assert!(!r["basis"].is_null(), "{}: {id} has no basis", spec.id());
+            let failed: Vec<&serde_json::Value> = r["explanation"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["held"] == false)
+                .collect();
+            let changes: Vec<(&serde_json::Value, &serde_json::Value)> = failed
+                .iter()
+                .flat_map(|c| {
+                    c["to_pass"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(move |t| (*c, t))
+                })
+                .collect();
+            if spec.id() == "adult_critical_care" {
+                // the acceptance check of the adult critical care example: a
+                // change with a number in the answer's unit for every
+                // requirement not met
+                assert!(
+                    changes
+                        .iter()
+                        .any(|(_, t)| t["change"].is_number() && t["unit"].is_string()),
+                    "{id}: no change with a number and a unit"
+                );
+            } else if changes.is_empty() {
+                without += 1;
+            }
+            for (check, t) in changes {
+                // a change to a total over a list, or one ruled out by a
+                // bound, names no single answer to set
+                let (Some(pointer), false) = (t["path"].as_str(), t["to"].is_null()) else {
+                    continue;
+                };
+                let mut changed = submission.clone();
+                *changed
+                    .pointer_mut(pointer)
+                    .unwrap_or_else(|| panic!("{}: {id}: no answer at {pointer}", spec.id())) =
+                    t["to"].clone();
+                let again = spec
+                    .evaluate_str(&changed.to_string(), &EvalOptions::default())
+                    .unwrap_or_else(|e| {
+                        panic!("{}: {id}: {pointer} → {}: {e}", spec.id(), t["to"])
+                    });
+                let again = serde_json::to_value(&again).unwrap();
+                let after = again["requirements"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|x| x["id"] == id)
+                    .unwrap();
+                let still_failing = after["explanation"].as_array().unwrap().iter().any(|c| {
+                    c["held"] == false
+                        && c["check"] == check["check"]
+                        && c["element"] == check["element"]
+                });
+                assert!(
+                    !still_failing,
+                    "{}: {id}: setting {pointer} to {} did not make `{}` pass",
+                    spec.id(),
+                    t["to"],
+                    check["check"]
+                );
+                applied += 1;
+            }
+        }
+    }
+    // every bundled non-compliant example together proposes this many
+    // changes that name one answer; far fewer means the engine stopped
+    // proposing them
+    eprintln!("{applied} changes applied; {without} requirements not met without one");
+    assert!(applied >= 100, "only {applied} changes applied");
+    // requirements whose checks read no answer a change can be proposed for
+    // (a count of elements, a mean, a rule over a checklist's items)
+    assert!(
+        without <= 20,
+        "{without} requirements not met say nothing of what would pass"
+    );
 }

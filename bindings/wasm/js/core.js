@@ -199,7 +199,14 @@ function evalOptions(options, where, allowed) {
   if (typeof pretty !== 'boolean') {
     throw usage(`${where}: \`pretty\` must be true or false, got ${describe(pretty)}`);
   }
-  return { asOf, explanations, pretty };
+  let unattributed = o.unattributed;
+  if (unattributed === undefined || unattributed === null) {
+    unattributed = undefined;
+  } else if (unattributed !== 'provider' && unattributed !== 'network') {
+    const got = typeof unattributed === 'string' ? `"${unattributed}"` : describe(unattributed);
+    throw usage(`${where}: \`unattributed\` must be "provider" or "network", got ${got}`);
+  }
+  return { asOf, explanations, pretty, unattributed };
 }
 
 function compileRecipe(engine, source, options) {
@@ -314,15 +321,15 @@ class Spec {
   #evaluate(submission, options, where, allowed) {
     const text = submissionText(this.#engine, submission, where);
     const o = evalOptions(options, where, allowed);
-    return this.#engine.call(() => this.#raw(where).evaluate(text, o.asOf, o.explanations, o.pretty));
+    return this.#engine.call(() => this.#raw(where).evaluate(text, o.asOf, o.explanations, o.pretty, o.unattributed));
   }
 
   evaluate(submission, options) {
-    return JSON.parse(this.#evaluate(submission, options, 'evaluate', ['asOf', 'explanations']));
+    return JSON.parse(this.#evaluate(submission, options, 'evaluate', ['asOf', 'explanations', 'unattributed']));
   }
 
   evaluateJson(submission, options) {
-    return this.#evaluate(submission, options, 'evaluateJson', ['asOf', 'explanations', 'pretty']);
+    return this.#evaluate(submission, options, 'evaluateJson', ['asOf', 'explanations', 'unattributed', 'pretty']);
   }
 
   inputs() {

@@ -15,6 +15,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
+use netspec::ir::Respondent;
 use netspec::testing::{coverage, Coverage};
 use netspec::{
     Code, CompileOptions, Date, Diagnostic, EvalError, EvalOptions, Sources, Spec, TestResult,
@@ -290,36 +291,23 @@ pub fn parse_as_of(as_of: Option<&str>) -> Result<Option<Date>, ErrorBody> {
     }
 }
 
-/// The respondent a submission without a header is evaluated as from
-/// (`"provider"` or `"network"`; `None`: a header is required).
-pub fn parse_unattributed(
-    unattributed: Option<&str>,
-) -> Result<Option<netspec::ir::Respondent>, ErrorBody> {
+/// Parses an `unattributed` option: `provider` or `network`; `None` (the
+/// default) requires a header in every submission.
+pub fn parse_unattributed(unattributed: Option<&str>) -> Result<Option<Respondent>, ErrorBody> {
     match unattributed {
         None => Ok(None),
-        Some("provider") => Ok(Some(netspec::ir::Respondent::Provider)),
-        Some("network") => Ok(Some(netspec::ir::Respondent::Network)),
-        Some(text) => {
-            let d = Diagnostic::error(
-                Code::MissingHeader,
-                format!("`unattributed` \"{text}\" is not \"provider\" or \"network\""),
-            )
-            .with_help("leave it out to require a header in every submission");
-            Err(ErrorBody {
-                kind: "usage",
-                message: d.to_string(),
-                rendered: String::new(),
-                diagnostics: vec![d],
-                json_position: None,
-            })
-        }
+        Some("provider") => Ok(Some(Respondent::Provider)),
+        Some("network") => Ok(Some(Respondent::Network)),
+        Some(other) => Err(ErrorBody::usage(format!(
+            "`unattributed` must be \"provider\" or \"network\", got \"{other}\""
+        ))),
     }
 }
 
 /// Evaluates a submission (JSON text) and returns the report as JSON text,
-/// exactly as `netspec eval --format json` prints it when `pretty`. A
-/// submission without a header is refused (NS0211) unless `unattributed`
-/// names the respondent to evaluate it as from (`--unattributed`).
+/// exactly as `netspec eval --format json` prints it when `pretty`.
+/// `unattributed` (`provider` or `network`) accepts a submission without a
+/// header, evaluated as from that respondent ([`EvalOptions::unattributed`]).
 pub fn evaluate_native(
     spec: &Spec,
     submission: &str,
@@ -465,9 +453,8 @@ impl RawSpec {
         to_json(&self.compiled.spec.warnings(), false).map_err(thrown)
     }
 
-    /// Evaluates a submission given as JSON text; returns the report as JSON
-    /// text. `unattributed` (`"provider"` or `"network"`, optional): evaluate
-    /// a submission without a header as from that respondent.
+    /// Evaluates a submission given as JSON text; returns the report as JSON text.
+    /// `unattributed`: `provider` or `network` to accept a submission without a header.
     pub fn evaluate(
         &self,
         submission: &str,
@@ -510,6 +497,10 @@ impl RawSpec {
 mod tests {
     use super::*;
 
+    /// A complete submission header.
+    const HEADER: &str = r#"{"respondent": "provider", "organisation": {"ods_code": "RRK", "name": "Eastmoor"},
+        "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "Jo Bloggs"}"#;
+
     #[test]
     fn compile_and_evaluate_natively() {
         let text = "spec demo \"Demo\" { version \"1\" }\n\
@@ -519,16 +510,38 @@ mod tests {
         assert!(spec.is_ok());
         if let Ok(spec) = spec {
             let spec = spec.spec;
-            let p = Some("provider");
-            let report = evaluate_native(&spec, r#"{"beds": 2}"#, None, true, false, p);
-            assert!(report.is_ok_and(|r| r.contains("\"outcome\":\"met\"")));
-            let headless = evaluate_native(&spec, r#"{"beds": 2}"#, None, true, false, None);
-            assert!(headless.is_err_and(|e| e.diagnostics[0].code == Code::MissingHeader));
-            let bad = evaluate_native(&spec, r#"{"beds": "x"}"#, None, true, false, p);
+            let with_header = format!(r#"{{"header": {HEADER}, "beds": 2}}"#);
+            let report = evaluate_native(&spec, &with_header, None, true, false, None);
+            assert!(report.is_ok_and(|r| r.contains("\"outcome\":\"met\"")
+                && r.contains("\"ods_code\":\"RRK\"")
+                && r.contains("\"respondent\":\"provider\"")));
+            let bad = format!(r#"{{"header": {HEADER}, "beds": "x"}}"#);
+            let bad = evaluate_native(&spec, &bad, None, true, false, None);
             assert!(bad.is_err_and(|e| e.kind == "submission" && !e.diagnostics.is_empty()));
-            let date = evaluate_native(&spec, "{}", Some("2025-02-30"), true, false, p);
+            let date = evaluate_native(&spec, "{}", Some("2025-02-30"), true, false, None);
             assert!(date.is_err_and(|e| e.diagnostics[0].code == Code::AssessmentDate));
+            // without a header: refused, unless evaluated as from a respondent
+            let bare = evaluate_native(&spec, r#"{"beds": 2}"#, None, true, false, None);
+            assert!(bare.is_err_and(|e| e.kind == "submission"
+                && e.diagnostics
+                    .first()
+                    .is_some_and(|d| d.code == Code::MissingHeader)));
+            let draft =
+                evaluate_native(&spec, r#"{"beds": 2}"#, None, true, false, Some("network"));
+            assert!(draft.is_ok_and(|r| r.contains("\"header\":null")
+                && r.contains("\"respondent\":\"network\"")
+                && r.contains("NS0217")));
+            let who = evaluate_native(&spec, "{}", None, true, false, Some("everyone"));
+            assert!(who.is_err_and(|e| e.kind == "usage" && e.message.contains("everyone")));
         }
+    }
+
+    #[test]
+    fn unattributed_names_a_respondent() {
+        assert!(parse_unattributed(None).is_ok_and(|r| r.is_none()));
+        assert!(parse_unattributed(Some("provider")).is_ok_and(|r| r == Some(Respondent::Provider)));
+        assert!(parse_unattributed(Some("network")).is_ok_and(|r| r == Some(Respondent::Network)));
+        assert!(parse_unattributed(Some("Network")).is_err_and(|e| e.kind == "usage"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const ns = require('..');
-const { REPO, PACKAGE_DIR, SMALL_SPEC } = require('./support/corpus');
+const { REPO, PACKAGE_DIR, SMALL_SPEC, HEADER } = require('./support/corpus');
 
 const SPECS = path.join(REPO, 'specs');
 const read = (rel) => fs.readFileSync(path.join(SPECS, rel), 'utf8');
@@ -58,7 +58,14 @@ test('evaluate: the report for each example', () => {
   const seen = new Set();
   for (const name of EXAMPLES) {
     const report = spec.evaluate(example(name));
-    assert.deepEqual(Object.keys(report).sort(), ['areas', 'assessed_on', 'overall', 'requirements', 'spec', 'warnings']);
+    assert.deepEqual(Object.keys(report).sort(), ['areas', 'assessed_on', 'header', 'overall', 'requirements', 'respondent', 'spec', 'warnings']);
+    const sub = example(name);
+    assert.deepEqual(report.header, Object.assign({ signed_off: null }, sub.header), 'the header echoed');
+    assert.equal(report.respondent, sub.header.respondent);
+    assert.equal(report.assessed_on, sub.header.period.end, 'the period end is the assessment date');
+    const decided = report.overall.counts.met + report.overall.counts.not_met;
+    assert.equal(report.overall.compliance, decided === 0 ? null : Math.round((report.overall.counts.met / decided) * 10000) / 100);
+    for (const a of report.areas) assert.ok(a.compliance === null || (a.compliance >= 0 && a.compliance <= 100), a.area);
     assert.deepEqual(report.spec, { id: 'adult_critical_care', title: spec.title, version: '2025.1' });
     assert.equal(report.areas.length, 7);
     assert.deepEqual(report.areas.map((a) => a.area), ['service_delivery', 'resources', 'workforce', 'quality', 'collaboration', 'transformation', 'population_health']);
@@ -67,7 +74,22 @@ test('evaluate: the report for each example', () => {
     for (const r of report.requirements) {
       assert.ok(['met', 'not_met', 'not_applicable', 'incomplete'].includes(r.outcome));
       assert.ok(['must', 'should', 'may'].includes(r.level));
+      assert.ok([null, 'standard', 'derived', 'estimate'].includes(r.basis), `${r.id}: basis ${r.basis}`);
+      assert.equal(r.respondent, 'provider', r.id);
+      assert.ok(r.help === null || typeof r.help === 'string', r.id);
+      assert.ok(r.evidence.declared.every((d) => typeof d.required === 'boolean'), r.id);
       if (r.outcome === 'not_met') assert.ok(r.explanation.length > 0, r.id);
+      for (const c of r.explanation) {
+        assert.ok(c.element_name === null || typeof c.element_name === 'string', r.id);
+        assert.ok(c.in_scope === undefined || c.in_scope === false, r.id);
+        for (const t of c.to_pass || []) {
+          assert.equal(c.held, false, `${r.id}: only a failed check says what it would take`);
+          assert.ok(t.path === null || t.path.startsWith('/'), `${r.id}: ${t.path}`);
+          assert.equal(typeof t.message, 'string');
+          assert.equal(t.change === null, typeof t.from === 'boolean', `${r.id}: ${JSON.stringify(t)}`);
+          assert.ok(t.unit === null || typeof t.unit === 'string');
+        }
+      }
       if (r.outcome === 'incomplete') assert.ok(r.missing.length + r.problems.length > 0, r.id);
       seen.add(r.outcome);
     }
@@ -99,10 +121,47 @@ test('evaluate options: asOf and explanations', () => {
   const a = spec.evaluate(sub, { asOf: '2030-01-01' });
   assert.equal(a.assessed_on, '2030-01-01');
   const b = spec.evaluate(sub, { asOf: null });
-  assert.equal(b.assessed_on, sub.assessed_on);
+  assert.equal(b.assessed_on, sub.header.period.end);
   const quiet = spec.evaluate(sub, { explanations: false });
   assert.ok(quiet.requirements.every((r) => r.explanation.length === 0));
   assert.deepEqual(quiet.requirements.map((r) => r.outcome), b.requirements.map((r) => r.outcome));
+});
+
+test('evaluate options: unattributed evaluates a submission without a header as from a respondent', () => {
+  const spec = ns.compile(SMALL_SPEC);
+  // by default, as the CLI, a submission without a header is refused (NS0211 at /header)
+  for (const options of [undefined, {}, { unattributed: null }, { unattributed: undefined }]) {
+    assert.throws(() => spec.evaluate({ beds: 1, nurses: 1 }, options), (e) => {
+      assert.ok(e instanceof ns.NetspecError);
+      assert.equal(e.kind, 'submission');
+      assert.equal(e.code, 'NS0211');
+      assert.equal(e.diagnostics[0].path, '/header');
+      return true;
+    });
+  }
+  for (const who of ['provider', 'network']) {
+    const r = spec.evaluate({ beds: 1, nurses: 1 }, { unattributed: who });
+    assert.equal(r.header, null);
+    assert.equal(r.respondent, who);
+    assert.ok(r.warnings.some((w) => w.code === 'NS0217'), 'the report says it is unattributed');
+    assert.deepEqual(JSON.parse(spec.evaluateJson({ beds: 1, nurses: 1 }, { unattributed: who })), r);
+  }
+  // the small spec's requirement is the provider's: a network submission is not judged by it
+  assert.equal(spec.evaluate({ beds: 1, nurses: 1 }, { unattributed: 'provider' }).requirements.length, 1);
+  assert.equal(spec.evaluate({ beds: 1, nurses: 1 }, { unattributed: 'network' }).requirements.length, 0);
+  // a submission with a header is read as always: its respondent, whatever the option says
+  const attributed = spec.evaluate({ header: HEADER, beds: 1, nurses: 1 }, { unattributed: 'network' });
+  assert.equal(attributed.respondent, 'provider');
+  assert.deepEqual(attributed.header, Object.assign({ signed_off: null }, HEADER));
+  assert.deepEqual(attributed, spec.evaluate({ header: HEADER, beds: 1, nurses: 1 }));
+  for (const bad of ['Provider', 'commissioner', '', 1, true, {}]) {
+    assert.throws(() => spec.evaluate({}, { unattributed: bad }), (e) => {
+      assert.ok(e instanceof ns.NetspecError);
+      assert.equal(e.kind, 'usage');
+      assert.match(e.message, /`unattributed` must be "provider" or "network"/);
+      return true;
+    }, JSON.stringify(bad));
+  }
 });
 
 test('inputs(): the form model', () => {
@@ -175,7 +234,7 @@ test('explain() and codes()', () => {
 test('many specs and evaluations in one module', () => {
   const specs = Array.from({ length: 50 }, () => ns.compile(SMALL_SPEC));
   for (let i = 0; i < 2000; i += 1) {
-    const r = specs[i % specs.length].evaluate({ beds: i % 7, nurses: 3 });
+    const r = specs[i % specs.length].evaluate({ header: HEADER, beds: i % 7, nurses: 3 });
     assert.equal(r.requirements[0].outcome, i % 7 <= 3 ? 'met' : 'not_met');
   }
   for (const s of specs) s.free();

@@ -13,6 +13,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const ns = require('..');
+const { HEADER } = require('./support/corpus');
 
 const DIR = path.resolve(__dirname, '..', '..', '..', 'tests', 'bad_input');
 const catalogue = JSON.parse(fs.readFileSync(path.join(DIR, 'catalogue.json'), 'utf8'));
@@ -135,7 +136,7 @@ test('bytes and text give the same results', () => {
     + 'area resources { requirement R-1 must "Beds" { beds > 0 } }\n';
   const used = new TextEncoder().encode('inputs { beds: int min 0 "Beds" }\n');
   const withUsed = ns.compile(root, { name: 'r.netspec', files: { 'common/x.netspec': used } });
-  assert.equal(withUsed.evaluate({ beds: 2 }).requirements[0].outcome, 'met');
+  assert.equal(withUsed.evaluate({ header: HEADER, beds: 2 }).requirements[0].outcome, 'met');
   // a used file that is not UTF-8 names the file
   assert.throws(() => ns.compile(root, { name: 'r.netspec', files: { 'common/x.netspec': Uint8Array.of(0x69, 0xc3) } }),
     (e) => e instanceof ns.NetspecError && e.kind === 'compile' && e.code === 'NS0309'
@@ -145,5 +146,5 @@ test('bytes and text give the same results', () => {
     (e) => e instanceof ns.NetspecError && e.kind === 'submission' && e.code === 'NS0309'
       && /offset 2/.test(e.diagnostics[0].message));
   // other objects are still answers, not bytes
-  assert.equal(fromText.evaluate({ beds: 3, occupancy: 80, role: 'level2_unit', units: [{ name: 'A', beds: 3 }] }).warnings.length, 0);
+  assert.equal(fromText.evaluate({ header: HEADER, beds: 3, occupancy: 80, role: 'level2_unit', units: [{ name: 'A', beds: 3 }] }).warnings.length, 0);
 });

@@ -6,15 +6,20 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const ns = require('..');
-const { discover, submissionOf, SMALL_SPEC } = require('./support/corpus');
+const { discover, submissionOf, SMALL_SPEC, HEADER } = require('./support/corpus');
+
+// These tests are about other things than the header: submissions without one
+// are evaluated as from a provider (the header's own errors are tested in
+// api.test.js and by the conformance corpus).
+const U = Object.freeze({ unattributed: 'provider' });
 
 const { NetspecError } = ns;
 
 function stillWorks() {
   const spec = ns.compile(SMALL_SPEC);
-  const r = spec.evaluate({ beds: 4, nurses: 3 });
+  const r = spec.evaluate({ beds: 4, nurses: 3 }, U);
   assert.equal(r.requirements[0].outcome, 'not_met');
-  assert.equal(r.requirements[0].explanation[0].message, 'nurses is 3, needs at least 4 (beds): short by 1');
+  assert.equal(r.requirements[0].explanation[0].message, 'Nurses on a day shift: 3; needs at least 4 (Funded beds)');
 }
 
 // Runs `fn`, which must throw a NetspecError of `kind` (never a trap), and
@@ -40,7 +45,9 @@ function throwsNetspec(fn, kind, code) {
 
 // ------------------------------------------------------------------ every code
 // Codes that cannot arise through this API.
-const UNREACHABLE = {};
+const UNREACHABLE = {
+  NS0107: 'reserved: the bundled specs\' tests fail a requirement without basis; the language never emits it',
+};
 
 const LIST_SPEC = 'spec l "L" { version "1" }\ninputs { xs: list "Items" { v: int "V" } }\n'
   + 'area resources { requirement R-1 must "ordered" { all a in xs: all b in xs: a.v <= b.v + 100000 } }\n';
@@ -61,18 +68,18 @@ function diagnosticsOf(fn) {
 }
 const LIMIT_TRIGGERS = {
   // (not a limit, but only JSON text can have it: JavaScript objects have no duplicate keys)
-  NS0210: () => diagnosticsOf(() => ns.compile(SMALL_SPEC).evaluate('{"beds": 1, "nurses": 2, "beds": 3}')),
+  NS0210: () => diagnosticsOf(() => ns.compile(SMALL_SPEC).evaluate('{"beds": 1, "nurses": 2, "beds": 3}', U)),
   NS0301: () => diagnosticsOf(() => ns.compile(`${SMALL_SPEC}// ${'x'.repeat(4 * 1024 * 1024)}\n`)),
   NS0302: () => diagnosticsOf(() => ns.compile(`spec b "B" { version "1" }\ninputs {\n${lines(5001, (i) => `  i${i}: int "Q${i}"`)}\n}\n`)),
   NS0303: () => diagnosticsOf(() => ns.compile(`spec b "B" { version "1" }\ninputs { x: int "X" }\narea resources {\n${lines(5001, (i) => `  requirement R-${i} must "T${i}" { x > ${i} }`)}\n}\n`)),
   NS0304: () => diagnosticsOf(() => ns.compile(`spec b "B" { version "1" }\ninputs { x: int "X" }\n${lines(5001, (i) => `let d${i} = x + ${i}`)}\narea resources { requirement R-1 must "T" { d0 > 0 } }\n`)),
-  NS0305: () => diagnosticsOf(() => ns.compile(SMALL_SPEC).evaluate(`{"beds": 1, "notes": "${'x'.repeat(4 * 1024 * 1024)}"}`)),
-  NS0306: () => diagnosticsOf(() => ns.compile(SMALL_SPEC).evaluate(`{"beds": ${'['.repeat(100)}${']'.repeat(100)}}`)),
-  NS0307: () => diagnosticsOf(() => ns.compile(LIST_SPEC).evaluate({ xs: Array.from({ length: 10001 }, (_, v) => ({ v })) })),
-  NS0308: () => diagnosticsOf(() => ns.compile(LIST_SPEC).evaluate({ xs: Array.from({ length: 5000 }, (_, v) => ({ v })) })),
+  NS0305: () => diagnosticsOf(() => ns.compile(SMALL_SPEC).evaluate(`{"beds": 1, "notes": "${'x'.repeat(4 * 1024 * 1024)}"}`, U)),
+  NS0306: () => diagnosticsOf(() => ns.compile(SMALL_SPEC).evaluate(`{"beds": ${'['.repeat(100)}${']'.repeat(100)}}`, U)),
+  NS0307: () => diagnosticsOf(() => ns.compile(LIST_SPEC).evaluate({ xs: Array.from({ length: 10001 }, (_, v) => ({ v })) }, U)),
+  NS0308: () => diagnosticsOf(() => ns.compile(LIST_SPEC).evaluate({ xs: Array.from({ length: 5000 }, (_, v) => ({ v })) }, U)),
   // (not a limit: bytes given as a Uint8Array that are not UTF-8)
-  NS0309: () => diagnosticsOf(() => ns.compile(SMALL_SPEC).evaluate(Uint8Array.of(0x7b, 0xff, 0x7d))),
-  NS0310: () => diagnosticsOf(() => ns.compile(LIST_SPEC).evaluate({ xs: Array.from({ length: 150 }, () => ({ v: 'no' })) })),
+  NS0309: () => diagnosticsOf(() => ns.compile(SMALL_SPEC).evaluate(Uint8Array.of(0x7b, 0xff, 0x7d), U)),
+  NS0310: () => diagnosticsOf(() => ns.compile(LIST_SPEC).evaluate({ xs: Array.from({ length: 150 }, () => ({ v: 'no' })) }, U)),
 };
 
 test('every diagnostic code surfaces as a structured error or warning', () => {
@@ -146,8 +153,15 @@ test('every diagnostic code surfaces as a structured error or warning', () => {
     spec.free();
   }
   // and the ones this package raises itself
-  throwsNetspec(() => ns.compile(SMALL_SPEC).evaluate({}, { asOf: '2025-02-30' }), 'submission', 'NS0208');
+  throwsNetspec(() => ns.compile(SMALL_SPEC).evaluate({}, { asOf: '2025-02-30', unattributed: 'provider' }), 'submission', 'NS0208');
   seen.set('NS0208', seen.get('NS0208') || 'asOf');
+  // a submission without a header evaluated as from a respondent (the `unattributed` option)
+  const unattributed = ns.compile(SMALL_SPEC).evaluate({ beds: 1, nurses: 1 }, { unattributed: 'network' });
+  const ns0217 = unattributed.warnings.find((d) => d.code === 'NS0217');
+  assert.ok(ns0217, JSON.stringify(unattributed.warnings));
+  assert.equal(ns0217.severity, 'warning');
+  assert.equal(typeof ns0217.message, 'string');
+  seen.set('NS0217', 'unattributed');
   // resource limits, checked here for the codes this engine has
   const known = new Set(ns.codes().map((c) => c.code));
   for (const [code, trigger] of Object.entries(LIMIT_TRIGGERS)) {
@@ -180,7 +194,7 @@ test('a spec error has code, line, column, span, file, help and a rendering', ()
 
 test('JSON that does not parse: NS0207 with the line and column in the submission text', () => {
   const spec = ns.compile(SMALL_SPEC);
-  const err = throwsNetspec(() => spec.evaluate('{\n  "beds": 3,,\n}'), 'submission', 'NS0207');
+  const err = throwsNetspec(() => spec.evaluate('{\n  "beds": 3,,\n}', U), 'submission', 'NS0207');
   assert.equal(err.diagnostics[0].line, 2);
   assert.equal(err.diagnostics[0].column, 13);
   assert.match(err.diagnostics[0].message, /not valid JSON/);
@@ -188,7 +202,7 @@ test('JSON that does not parse: NS0207 with the line and column in the submissio
 
 test('wrong types in a submission: every error with its JSON pointer', () => {
   const spec = ns.compile(SMALL_SPEC);
-  const err = throwsNetspec(() => spec.evaluate({ beds: 'four', nurses: -1, extra: 1 }), 'submission', 'NS0201');
+  const err = throwsNetspec(() => spec.evaluate({ beds: 'four', nurses: -1, extra: 1 }, U), 'submission', 'NS0201');
   const byPath = Object.fromEntries(err.diagnostics.map((d) => [d.path, d.code]));
   assert.deepEqual(byPath, { '/beds': 'NS0201', '/nurses': 'NS0202', '/extra': 'NS0205' });
   assert.equal(err.diagnostics.find((d) => d.path === '/extra').severity, 'warning');
@@ -198,7 +212,7 @@ test('wrong types in a submission: every error with its JSON pointer', () => {
 test('a submission that is not an object', () => {
   const spec = ns.compile(SMALL_SPEC);
   for (const sub of [[], [1, 2], 'null', '42', '"text"', null, 42, true]) {
-    throwsNetspec(() => spec.evaluate(sub), 'submission', 'NS0206');
+    throwsNetspec(() => spec.evaluate(sub, U), 'submission', 'NS0206');
   }
 });
 
@@ -206,7 +220,7 @@ test('a submission that is not an object', () => {
 test('not JSON at all', () => {
   const spec = ns.compile(SMALL_SPEC);
   for (const text of ['', ' ', 'beds: 3', '{', '}', '{"beds": 3', "{'beds': 3}", '{"beds": NaN}', '\u0000', '\uFEFF', '{"a":1}{"b":2}']) {
-    const err = throwsNetspec(() => spec.evaluate(text), 'submission', 'NS0207');
+    const err = throwsNetspec(() => spec.evaluate(text, U), 'submission', 'NS0207');
     assert.equal(typeof err.diagnostics[0].line, 'number');
   }
 });
@@ -224,7 +238,7 @@ test('huge numbers', () => {
     `{"beds": 0.${'0'.repeat(5000)}1}`,
   ]) {
     try {
-      const r = spec.evaluate(text);
+      const r = spec.evaluate(text, U);
       assert.equal(r.requirements.length, 1);
     } catch (e) {
       assert.ok(e instanceof NetspecError, String(e));
@@ -234,16 +248,16 @@ test('huge numbers', () => {
     stillWorks();
   }
   // as objects: numbers JSON cannot hold are errors with a pointer
-  let err = throwsNetspec(() => spec.evaluate({ beds: Infinity }), 'submission', 'NS0207');
+  let err = throwsNetspec(() => spec.evaluate({ beds: Infinity }, U), 'submission', 'NS0207');
   assert.equal(err.diagnostics[0].path, '/beds');
-  err = throwsNetspec(() => spec.evaluate({ beds: 1, nurses: NaN }), 'submission', 'NS0207');
+  err = throwsNetspec(() => spec.evaluate({ beds: 1, nurses: NaN }, U), 'submission', 'NS0207');
   assert.equal(err.diagnostics[0].path, '/nurses');
-  err = throwsNetspec(() => spec.evaluate({ list: [1, { 'a/b': -Infinity }] }), 'submission', 'NS0207');
+  err = throwsNetspec(() => spec.evaluate({ list: [1, { 'a/b': -Infinity }] }, U), 'submission', 'NS0207');
   assert.equal(err.diagnostics[0].path, '/list/1/a~1b');
-  err = throwsNetspec(() => spec.evaluate({ beds: 2n ** 80n }), 'submission', 'NS0207');
+  err = throwsNetspec(() => spec.evaluate({ beds: 2n ** 80n }, U), 'submission', 'NS0207');
   assert.equal(err.diagnostics[0].path, '/beds');
   // a BigInt that fits is a number
-  assert.equal(spec.evaluate({ beds: 3n, nurses: 3n }).requirements[0].outcome, 'met');
+  assert.equal(spec.evaluate({ beds: 3n, nurses: 3n }, U).requirements[0].outcome, 'met');
 });
 
 test('10,000-deep nested arrays and objects', () => {
@@ -256,20 +270,20 @@ test('10,000-deep nested arrays and objects', () => {
     '['.repeat(depth),
   ];
   // text: the engine's reader stops at 64 levels (NS0306), unclosed or not
-  for (const text of texts) throwsNetspec(() => spec.evaluate(text), 'submission', 'NS0306');
+  for (const text of texts) throwsNetspec(() => spec.evaluate(text, U), 'submission', 'NS0306');
   // objects: the package refuses to write them as JSON text first (NS0207)
   const tooDeep = (fn) => assert.match(throwsNetspec(fn, 'submission', 'NS0207').message, /nested too deeply/);
   let deep = [];
   for (let i = 0; i < depth; i += 1) deep = [deep];
-  tooDeep(() => spec.evaluate(deep));
-  tooDeep(() => spec.evaluate({ beds: deep }));
+  tooDeep(() => spec.evaluate(deep, U));
+  tooDeep(() => spec.evaluate({ beds: deep }, U));
   let obj = {};
   for (let i = 0; i < depth; i += 1) obj = { a: obj };
-  tooDeep(() => spec.evaluate({ beds: 1, nested: obj }));
+  tooDeep(() => spec.evaluate({ beds: 1, nested: obj }, U));
   // far deeper than JSON.stringify can go
   let deeper = [];
   for (let i = 0; i < 1000000; i += 1) deeper = [deeper];
-  const err = throwsNetspec(() => spec.evaluate({ beds: deeper }), 'submission', 'NS0207');
+  const err = throwsNetspec(() => spec.evaluate({ beds: deeper }, U), 'submission', 'NS0207');
   assert.match(err.message, /nested too deeply/);
 });
 
@@ -277,29 +291,29 @@ test('submissions JSON cannot express', () => {
   const spec = ns.compile(SMALL_SPEC);
   const cyclic = { beds: 1 };
   cyclic.self = cyclic;
-  const err = throwsNetspec(() => spec.evaluate(cyclic), 'submission', 'NS0207');
+  const err = throwsNetspec(() => spec.evaluate(cyclic, U), 'submission', 'NS0207');
   assert.match(err.message, /circular/i);
   const throwing = { toJSON() { throw new Error('no'); } };
-  throwsNetspec(() => spec.evaluate(throwing), 'submission', 'NS0207');
-  throwsNetspec(() => spec.evaluate(undefined), 'usage');
-  throwsNetspec(() => spec.evaluate(() => 1), 'usage');
-  throwsNetspec(() => spec.evaluate(Symbol('s')), 'usage');
+  throwsNetspec(() => spec.evaluate(throwing, U), 'submission', 'NS0207');
+  throwsNetspec(() => spec.evaluate(undefined, U), 'usage');
+  throwsNetspec(() => spec.evaluate(() => 1, U), 'usage');
+  throwsNetspec(() => spec.evaluate(Symbol('s'), U), 'usage');
   // undefined members are left out, as JSON does: unanswered
-  assert.equal(spec.evaluate({ beds: 1, nurses: undefined }).requirements[0].outcome, 'incomplete');
+  assert.equal(spec.evaluate({ beds: 1, nurses: undefined }, U).requirements[0].outcome, 'incomplete');
 });
 
 test('big inputs (within the engine\'s limits)', () => {
   const spec = ns.compile(SMALL_SPEC);
-  const r = spec.evaluate({ beds: 1, nurses: 1, notes: 'x'.repeat(1_000_000) });
+  const r = spec.evaluate({ header: HEADER, beds: 1, nurses: 1, notes: 'x'.repeat(1_000_000) });
   assert.equal(r.warnings[0].code, 'NS0205');
-  const many = { beds: 1, nurses: 1 };
+  const many = { header: HEADER, beds: 1, nurses: 1 };
   for (let i = 0; i < 5000; i += 1) many[`k${i}`] = i;
   const warned = spec.evaluate(many).warnings;
   assert.ok(warned.length >= 100, `${warned.length} warnings`);
   assert.ok(warned.every((d) => d.code === 'NS0205' || d.code === 'NS0310'));
   const src = `${SMALL_SPEC}// ${'comment '.repeat(200000)}\n`;
   assert.equal(ns.compile(src).id, 'small');
-  const list = ns.compile(LIST_SPEC).evaluate({ xs: Array.from({ length: 1000 }, (_, v) => ({ v })) });
+  const list = ns.compile(LIST_SPEC).evaluate({ xs: Array.from({ length: 1000 }, (_, v) => ({ v })) }, U);
   assert.equal(list.requirements[0].outcome, 'met');
   stillWorks();
 });
@@ -326,8 +340,8 @@ test('deep nesting in specs is a diagnostic, not a crash', () => {
     assert.equal(typeof err.diagnostics[0].line, 'number');
   }
   // within the limits the deep specs work
-  assert.equal(ns.compile(req(`${'('.repeat(50)}x > 0${')'.repeat(50)}`)).evaluate({ x: 1 }).requirements[0].outcome, 'met');
-  assert.equal(ns.compile(req(`x${' + x'.repeat(50)} > 0`)).evaluate({ x: 1 }).requirements[0].outcome, 'met');
+  assert.equal(ns.compile(req(`${'('.repeat(50)}x > 0${')'.repeat(50)}`)).evaluate({ x: 1 }, U).requirements[0].outcome, 'met');
+  assert.equal(ns.compile(req(`x${' + x'.repeat(50)} > 0`)).evaluate({ x: 1 }, U).requirements[0].outcome, 'met');
 });
 
 test('every depth the engine accepts runs in WebAssembly without running out of stack', () => {
@@ -359,8 +373,8 @@ test('every depth the engine accepts runs in WebAssembly without running out of 
     for (let n = 1; n <= 1200; n = n < 40 ? n + 1 : Math.ceil(n * 1.2)) {
       try {
         const spec = ns.compile(make(n));
-        spec.evaluate(sub);
-        spec.evaluate(sub, { explanations: false });
+        spec.evaluate(sub, U);
+        spec.evaluate(sub, { explanations: false, unattributed: 'provider' });
         spec.inputs();
         spec.free();
         deepest = n;
@@ -382,11 +396,11 @@ test('long chains of definitions: an error, and the module keeps working', () =>
   const head = 'spec d "D" { version "1" }\ninputs { x: int "X" }\n';
   const chain = (n) => `${head}${Array.from({ length: n }, (_, i) => `let v${i} = ${i ? `v${i - 1}` : 'x'} + 1`).join('\n')}\n`
     + `area resources { requirement R-1 must "t" { v${n - 1} > 0 } }\n`;
-  assert.equal(ns.compile(chain(20)).evaluate({ x: 1 }).requirements[0].outcome, 'met');
+  assert.equal(ns.compile(chain(20)).evaluate({ x: 1 }, U).requirements[0].outcome, 'met');
   const before = ns.compile(SMALL_SPEC);
   let err;
   try {
-    ns.compile(chain(5000)).evaluate({ x: 1 });
+    ns.compile(chain(5000)).evaluate({ x: 1 }, U);
   } catch (e) {
     err = e;
   }
@@ -395,7 +409,7 @@ test('long chains of definitions: an error, and the module keeps working', () =>
   assert.equal(err.kind, 'compile', err.message);
   assert.equal(err.code, 'NS0026', err.message);
   // a spec compiled before the error still works (recompiled if the engine restarted)
-  assert.equal(before.evaluate({ beds: 1, nurses: 1 }).requirements[0].outcome, 'met');
+  assert.equal(before.evaluate({ beds: 1, nurses: 1 }, U).requirements[0].outcome, 'met');
   stillWorks();
 });
 
@@ -420,7 +434,7 @@ test('bad arguments are usage errors', () => {
   throwsNetspec(() => spec.evaluateJson({}, { pretty: 1 }), 'usage');
   throwsNetspec(() => spec.evaluate({}, 'x'), 'usage');
   for (const bad of ['2025-02-30', '30/06/2025', '2025-6-30', '', 'today']) {
-    const err = throwsNetspec(() => spec.evaluate({}, { asOf: bad }), 'submission', 'NS0208');
+    const err = throwsNetspec(() => spec.evaluate({}, { asOf: bad, unattributed: 'provider' }), 'submission', 'NS0208');
     assert.equal(err.diagnostics[0].help, 'write the assessment date as YYYY-MM-DD, e.g. 2025-06-30');
   }
   throwsNetspec(() => ns.explain(2), 'usage');
@@ -435,14 +449,14 @@ test('a freed spec says so', () => {
   const spec = ns.compile(SMALL_SPEC);
   spec.free();
   spec.free();
-  const err = throwsNetspec(() => spec.evaluate({}), 'usage');
+  const err = throwsNetspec(() => spec.evaluate({}, U), 'usage');
   assert.match(err.message, /freed/);
 });
 
 // ------------------------------------------------------------------ traps
 test('a panic inside the engine becomes an internal error and the engine restarts', () => {
   const spec = ns.compile(SMALL_SPEC);
-  assert.equal(spec.evaluate({ beds: 1, nurses: 2 }).requirements[0].outcome, 'met');
+  assert.equal(spec.evaluate({ beds: 1, nurses: 2 }, U).requirements[0].outcome, 'met');
   for (let i = 0; i < 3; i += 1) {
     const err = throwsNetspec(() => ns.__panicForTests(`boom ${i}`), 'internal');
     assert.match(err.message, new RegExp(`boom ${i}`));
@@ -450,7 +464,7 @@ test('a panic inside the engine becomes an internal error and the engine restart
     assert.deepEqual(err.diagnostics, []);
   }
   // the spec compiled before the restart still works: it recompiles from its source
-  assert.equal(spec.evaluate({ beds: 1, nurses: 2 }).requirements[0].outcome, 'met');
+  assert.equal(spec.evaluate({ beds: 1, nurses: 2 }, U).requirements[0].outcome, 'met');
   assert.equal(spec.id, 'small');
   assert.equal(spec.inputs()[0].questions.length, 2);
 });

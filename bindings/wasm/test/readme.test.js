@@ -31,7 +31,7 @@ test('the README example runs as written', () => {
   } finally {
     fs.rmSync(file, { force: true });
   }
-  assert.match(out, /^Adult critical care operational delivery network: RED \(\d+ not met\)\n/);
+  assert.match(out, /^Adult critical care operational delivery network: RED \(\d+ not met\)\n.+ \([A-Z0-9]{3,6}\), \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}: compliance \d+(\.\d+)?%\n/);
   // every line the README shows (it elides some with "...") is in the output, in order
   let from = 0;
   for (const line of shown.split('\n').filter((l) => l && l !== '...')) {

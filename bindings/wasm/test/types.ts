@@ -18,6 +18,15 @@ import {
   type JsonObject,
   type CodeInfo,
   type SourceText,
+  type SubmissionHeader,
+  type Respondent,
+  type Basis,
+  type ToPass,
+  type Compliance,
+  type AreaSummary,
+  type QuestionRelation,
+  type ChecklistAnswer,
+  type EvidenceDeclared,
 } from 'netspec';
 import init, { initSync, compile as compileInBrowser, version as webVersion } from 'netspec/web';
 
@@ -46,7 +55,45 @@ const outcome: Outcome = report.requirements[0].outcome;
 const gap: number | string | boolean | null | undefined = report.requirements[0].explanation[0].gap;
 const date: string | null = fromText.assessed_on;
 
+// issue 12: the header, respondents, compliance, basis, help, what it would take
+const header: SubmissionHeader = {
+  respondent: 'provider',
+  organisation: { ods_code: 'RRK', name: 'Eastmoor Hospitals NHS Trust' },
+  period: { start: '2024-07-01', end: '2025-06-30' },
+  completed_by: 'Jo Bloggs, critical care matron',
+  signed_off: { by: 'Dr A Smith, medical director', on: '2025-07-10' },
+};
+const withHeader: Report = spec.evaluate({ header, beds: 3 });
+const draft: Report = spec.evaluate({ beds: 3 }, { unattributed: 'network', asOf: '2025-06-30' });
+const who: Respondent = withHeader.respondent;
+const echoed: SubmissionHeader | null = draft.header;
+const odsCode: string | undefined = echoed?.organisation.ods_code;
+const overallCompliance: Compliance = withHeader.overall.compliance;
+const areaCompliance: (number | null)[] = withHeader.areas.map((a: AreaSummary) => a.compliance);
+const req: RequirementResult = withHeader.requirements[0];
+const basis: Basis | null = req.basis;
+const guidance: string | null = req.help;
+const judged: Respondent = req.respondent;
+const required: boolean[] = req.evidence.declared.map((d: EvidenceDeclared) => d.required);
+const check: Check = req.explanation[0];
+const elementName: string | null = check.element_name;
+const outOfScope: boolean = check.in_scope === false;
+const steps: ToPass[] = check.to_pass ?? [];
+const firstStep: string | undefined = steps[0]?.message;
+const stepPath: string | null | undefined = steps[0]?.path;
+const stepChange: number | null | undefined = steps[0]?.change;
+const stepUnit: string | null | undefined = steps[0]?.unit;
+
 const sections: Section[] = spec.inputs();
+const q0: Question = sections[0].questions[0];
+const askedOf: Respondent = q0.respondent;
+const period: string | undefined = q0.period;
+const bounds: QuestionRelation[] = q0.relations ?? [];
+const boundWords: string[] = bounds.map((b) => b.words);
+const items: Question[] = q0.type === 'checklist' ? q0.fields ?? [] : [];
+const answer: ChecklistAnswer = 'not_applicable';
+console.log(who, odsCode, overallCompliance, areaCompliance, basis, guidance, judged, required, elementName, outOfScope,
+  firstStep, stepPath, stepChange, stepUnit, askedOf, period, boundWords, items, answer);
 const first: Question = sections[0].questions[0];
 const kind: string = first.type;
 const schema: JsonObject = spec.jsonSchema();

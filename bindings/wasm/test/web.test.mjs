@@ -8,7 +8,7 @@ import * as web from '../web.js';
 
 const require = createRequire(import.meta.url);
 const node = require('../index.js');
-const { SMALL_SPEC } = require('./support/corpus.js');
+const { SMALL_SPEC, HEADER } = require('./support/corpus.js');
 const wasmUrl = new URL('../pkg/web/netspec_wasm_bg.wasm', import.meta.url);
 
 test('before init: a usage error, not a crash', () => {
@@ -22,7 +22,7 @@ test('init from bytes, then compile and evaluate like node', async () => {
   assert.equal(web.version, node.version);
   const spec = web.compile(SMALL_SPEC);
   assert.ok(spec instanceof web.Spec);
-  const sub = { beds: 5, nurses: 3 };
+  const sub = { header: HEADER, beds: 5, nurses: 3 };
   assert.equal(spec.evaluateJson(sub, { pretty: true }), node.compile(SMALL_SPEC).evaluateJson(sub, { pretty: true }));
   assert.deepEqual(spec.evaluate(sub), node.compile(SMALL_SPEC).evaluate(sub));
   assert.deepEqual(web.explain('NS0001'), node.explain('NS0001'));
@@ -33,7 +33,9 @@ test('errors and traps in the browser build', () => {
   assert.throws(() => web.compile('spec x'), (e) => e instanceof web.NetspecError && e.kind === 'compile' && e.code === 'NS0001' && e.diagnostics[0].line === 1);
   const spec = web.compile(SMALL_SPEC);
   assert.throws(() => spec.evaluate('{'), (e) => e.kind === 'submission' && e.code === 'NS0207');
-  assert.equal(spec.evaluate({ beds: 1, nurses: 1 }).requirements[0].outcome, 'met');
+  assert.equal(spec.evaluate({ header: HEADER, beds: 1, nurses: 1 }).requirements[0].outcome, 'met');
+  assert.equal(spec.evaluate({ beds: 1, nurses: 1 }, { unattributed: 'provider' }).requirements[0].outcome, 'met');
+  assert.throws(() => spec.evaluate({ beds: 1, nurses: 1 }), (e) => e.kind === 'submission' && e.code === 'NS0211');
 });
 
 test('the browser build restarts after a trap too', async () => {
@@ -42,6 +44,6 @@ test('the browser build restarts after a trap too', async () => {
   const api = createApi(raw); // a second engine over the module web.js loaded
   const spec = api.compile(SMALL_SPEC);
   assert.throws(() => api.__panicForTests('boom'), (e) => e.kind === 'internal' && /boom/.test(e.message));
-  assert.equal(spec.evaluate({ beds: 2, nurses: 2 }).requirements[0].outcome, 'met');
-  assert.equal(api.compile(SMALL_SPEC).evaluate({ beds: 3, nurses: 2 }).requirements[0].outcome, 'not_met');
+  assert.equal(spec.evaluate({ header: HEADER, beds: 2, nurses: 2 }).requirements[0].outcome, 'met');
+  assert.equal(api.compile(SMALL_SPEC).evaluate({ header: HEADER, beds: 3, nurses: 2 }).requirements[0].outcome, 'not_met');
 });

@@ -14,6 +14,7 @@ import {
   leaves,
   open,
   outcomesOf,
+  radioSlug,
   readForm,
   readSpecFile,
   REPO,
@@ -28,7 +29,6 @@ import {
 const ACC = 'adult_critical_care.netspec';
 const compliant = JSON.parse(readSpecFile('examples/adult_critical_care/compliant.json'));
 const CLI = process.env.NETSPEC_CLI || path.join(REPO, 'target/debug/netspec');
-const cliSkip = skipUnless(!fs.existsSync(CLI) && `no CLI at ${CLI} (cargo build -p netspec-cli)`);
 
 async function start(o, file = ACC) {
   await o.page.goto(o.url);
@@ -40,7 +40,39 @@ async function start(o, file = ACC) {
 }
 
 const report = (page) => page.evaluate(() => window.netspecForm.report);
-const checkText = (c) => `${c.element ? `${c.element}: ` : ''}${c.message}`;
+const attributed = (page) => page.evaluate(() => window.netspecForm.attributed);
+/** What the report shows for a check: its element's name (or label) and its message. */
+const checkText = (c) => {
+  const name = c.element_name || c.element;
+  return `${name ? `${name}: ` : ''}${c.message}${c.in_scope === false ? ' (out of scope for this check)' : ''}`;
+};
+const BASIS = { standard: 'from a standard', derived: 'derived from a standard', estimate: 'estimated threshold' };
+const levelText = (r) => `${r.level} · ${BASIS[r.basis] || 'basis not stated'}`;
+const complianceText = (c) => (typeof c === 'number' ? `Compliance ${c}%` : 'Compliance —');
+
+/** A complete header, as the examples have. */
+const HEADER = {
+  respondent: 'provider',
+  organisation: { ods_code: 'RRK', name: 'Eastmoor Hospitals NHS Trust' },
+  period: { start: '2024-07-01', end: '2025-06-30' },
+  completed_by: 'Jo Bloggs, critical care matron',
+};
+
+/** Fills the header section field by field. */
+async function fillHeader(page, header) {
+  await fillForm(page, { header });
+}
+
+/** Runs `netspec eval FILE --format json` and returns the report. */
+function cliReport(specFile, file, extra = []) {
+  try {
+    return JSON.parse(execFileSync(CLI, ['eval', specFile, file, '--format', 'json', ...extra], { encoding: 'utf8' }));
+  } catch (e) {
+    // `eval` exits 0 whatever the outcomes (only --fail-on changes that)
+    throw new Error(`netspec eval failed: ${e.stderr || e.message}`);
+  }
+}
+const noCli = skipUnless(!fs.existsSync(CLI) && `no CLI at ${CLI} (cargo build -p netspec-cli)`);
 
 test('adult critical care: typed in, a must not met shows red with the explanation, green again when fixed; reload restores; export matches the CLI', { skip, timeout: 180000 }, async (t) => {
   const o = await open();
@@ -50,13 +82,19 @@ test('adult critical care: typed in, a must not met shows red with the explanati
     const spec = compileNode(ACC);
 
     // every answer of the compliant example, typed into the form
+    assert.equal(typeof compliant.header, 'object', 'the example has a header');
     const n = await fillForm(page, compliant);
     assert.ok(n > 100, `filled ${n} fields`);
     const expected = spec.evaluate(compliant);
     assert.equal(expected.overall.rating, 'green');
+    assert.equal(await attributed(page), true, 'the header is complete: the report is attributed');
     assert.deepEqual(await report(page), expected, 'the page evaluates exactly what the engine does');
     assert.deepEqual(await shownOutcomes(page), outcomesOf(expected));
     assert.equal(await page.locator('#r-overall .badge').textContent(), 'Green');
+    assert.equal(await page.locator('#r-overall .compliance').textContent(), complianceText(expected.overall.compliance));
+    assert.equal(expected.overall.compliance, 100);
+    assert.match(await page.locator('#r-header').textContent(), new RegExp(`${compliant.header.organisation.name} \\(${compliant.header.organisation.ods_code}\\)`));
+    assert.equal(await page.locator('#header-status').textContent(), 'The header is complete.');
 
     // one coordinator shift short on a 10-bed unit: ACC-WF-03 (must) is not met
     const field = page.locator(sel('q/units/1/shifts_with_coordinator'));
@@ -72,17 +110,51 @@ test('adult critical care: typed in, a must not met shows red with the explanati
     const req = page.locator('#r-req-ACC-WF-03');
     await assert.doesNotReject(req.and(page.locator('[data-outcome=not_met]')).waitFor());
     assert.equal(await req.locator('.outcome-badge').textContent(), 'Not met');
-    const shown = (await req.locator('.checks li').allTextContents()).map((s) => s.replace(/^fails: |^holds: /, ''));
+    const shown = await req.locator('.checks > li').evaluateAll((lis) =>
+      lis.map((li) => [...li.childNodes].filter((n) => !(n.classList && (n.classList.contains('visually-hidden') || n.classList.contains('to-pass')))).map((n) => n.textContent).join('')));
     assert.deepEqual(shown, wf03.explanation.map(checkText));
-    assert.ok(shown.includes('units[1] (South site ICU): u.funded_beds is 10, more than 6'), 'the condition that made it apply');
-    assert.match(shown.find((s) => s.includes('shifts_with_coordinator')), /^units\[1\] \(South site ICU\): u\.shifts_with_coordinator \/ u\.shifts_total is 95\.89%, needs at least 100%: short by 4\.11 percentage points$/);
+    // the element by its name, the check in the provider's words
+    const failed = wf03.explanation.filter((c) => !c.held && c.in_scope !== false);
+    assert.equal(failed.length, 1);
+    assert.match(failed[0].element_name, /South site ICU/);
+    // what it would take: each line of the engine's, linked to the answer to change
+    assert.ok(failed[0].to_pass.length >= 1, 'a failed comparison says what it would take');
+    assert.deepEqual(await req.locator('.to-pass li .to-pass-message').allTextContents(), failed[0].to_pass.map((t) => t.message));
+    assert.equal(failed[0].to_pass[0].path, '/units/1/shifts_with_coordinator');
+    assert.equal(failed[0].to_pass[0].to, 730);
+    // level with basis, guidance and source for a requirement not met
+    assert.equal(await req.locator('.level').textContent(), levelText(wf03));
+    assert.equal(await req.locator('.req-help').textContent(), `Guidance: ${wf03.help}`);
+    assert.equal(await req.locator('.req-ref').textContent(), `Source: ${wf03.ref}`);
     assert.equal(await page.locator('#r-area-workforce .area-head .badge').textContent(), 'Red');
     assert.equal(await page.locator('#r-overall .badge').textContent(), 'Red');
     assert.deepEqual(await shownOutcomes(page), outcomesOf(badReport));
+    // compliance overall, in the area table and in the area's heading
+    assert.ok(badReport.overall.compliance < 100);
+    assert.equal(await page.locator('#r-overall .compliance').textContent(), complianceText(badReport.overall.compliance));
+    const wf = badReport.areas.find((a) => a.area === 'workforce');
+    assert.equal(await page.locator('#r-area-workforce .area-head .compliance').textContent(), complianceText(wf.compliance));
+    assert.deepEqual(
+      await page.locator('.area-summary tbody td.compliance-col').allTextContents(),
+      badReport.areas.map((a) => (typeof a.compliance === 'number' ? `${a.compliance}%` : '—')),
+    );
+
+    // the to-pass line goes to the answer to change
+    await req.locator('.to-pass a').first().click();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'q/units/1/shifts_with_coordinator');
 
     // the list element in the explanation jumps to that unit
     await req.locator('.checks a.element').first().click();
     assert.equal(await page.evaluate(() => document.activeElement.id), 'q/units/1');
+
+    // the header section beside the top of the report: who it is for, rating and compliance
+    await page.evaluate(() => {
+      document.getElementById('q/header').scrollIntoView({ block: 'start' });
+      document.getElementById('report-panel').scrollTop = 0;
+      document.activeElement.blur();
+    });
+    await page.waitForFunction(() => document.querySelectorAll('.flash').length === 0);
+    await page.screenshot({ path: artifact('form-header.png') });
 
     await page.evaluate(() => {
       document.getElementById('q/units/1/shifts_with_coordinator').scrollIntoView({ block: 'center' });
@@ -91,31 +163,23 @@ test('adult critical care: typed in, a must not met shows red with the explanati
       panel.scrollTop += r.getBoundingClientRect().top - panel.getBoundingClientRect().top - 140;
       document.activeElement.blur();
     });
-    // the highlight of the jump (a CSS animation on the .flash field) has faded
-    await page.waitForFunction(() => document.getAnimations()
-      .filter((a) => a.effect && a.effect.target && a.effect.target.classList.contains('flash'))
-      .every((a) => a.playState === 'finished'));
+    await page.waitForFunction(() => document.querySelectorAll('.flash').length === 0); // the highlight of the jump has faded
     await page.screenshot({ path: artifact('form.png') });
 
     // export this red submission; the CLI gives the same report for it
-    await t.test('export: the CLI gives the same outcomes', { skip: cliSkip }, async () => {
+    await t.test('export: the CLI gives the same report', { skip: noCli }, async () => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export').click()]);
-      assert.equal(download.suggestedFilename(), 'adult_critical_care-self-assessment.json');
+      assert.equal(download.suggestedFilename(), 'adult_critical_care-provider-self-assessment.json');
       const file = artifact('exported.json');
       await download.saveAs(file);
       const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
       assert.deepEqual(exported, bad, 'the export is the submission typed in');
-      assert.equal(Object.keys(exported)[0], 'assessed_on');
-      let out;
-      try {
-        out = execFileSync(CLI, ['eval', path.join(REPO, 'specs', ACC), file, '--format', 'json'], { encoding: 'utf8' });
-      } catch (e) {
-        // `eval` exits 0 whatever the outcomes (only --fail-on changes that)
-        throw new Error(`netspec eval failed: ${e.stderr || e.message}`);
-      }
-      const cli = JSON.parse(out);
+      assert.equal(Object.keys(exported)[0], 'header');
+      assert.equal(await page.locator('#action-status').textContent(), 'Exported the answers as JSON.');
+      const cli = cliReport(path.join(REPO, 'specs', ACC), file);
       assert.deepEqual(outcomesOf(cli), await shownOutcomes(page));
       assert.deepEqual(cli, await report(page), 'the whole report is the same');
+      assert.deepEqual(cli.header, { signed_off: null, ...bad.header }, 'the report echoes the header typed in');
     });
 
     // fixed: green again
@@ -145,7 +209,7 @@ test('incomplete requirements link to the questions still to answer, by mouse an
   try {
     const { page } = o;
     await start(o);
-    await setField(page, '/assessed_on', '2025-06-30');
+    await fillHeader(page, HEADER);
     // no unit yet: the link for "units" goes to the Add entry button
     const sd03 = page.locator('#r-req-ACC-SD-03');
     assert.equal(await sd03.getAttribute('data-outcome'), 'incomplete');
@@ -157,7 +221,7 @@ test('incomplete requirements link to the questions still to answer, by mouse an
     assert.equal(await page.locator(sel('q/units/0-legend')).textContent(), 'Entry 1: Ward 7 ICU units[0]');
 
     const spec = compileNode(ACC);
-    const expected = spec.evaluate({ assessed_on: '2025-06-30', units: [{ name: 'Ward 7 ICU' }] });
+    const expected = spec.evaluate({ header: HEADER, units: [{ name: 'Ward 7 ICU' }] });
     const missing = expected.requirements.find((r) => r.id === 'ACC-SD-03').missing;
     assert.deepEqual(
       await sd03.locator('ul.missing li a').evaluateAll((as) => as.map((a) => [a.dataset.path, a.textContent])),
@@ -188,7 +252,7 @@ test('answers the engine rejects are shown next to their field and announced; th
   try {
     const { page } = o;
     await start(o);
-    await fillForm(page, { assessed_on: '2025-06-30', units: [{ name: 'A', funded_beds: 7 }] });
+    await fillForm(page, { header: HEADER, units: [{ name: 'A', funded_beds: 7 }] });
     const beds = page.locator(sel('q/units/0/funded_beds'));
     await beds.fill('0');
     const err = page.locator(sel('q/units/0/funded_beds-error'));
@@ -200,7 +264,7 @@ test('answers the engine rejects are shown next to their field and announced; th
     assert.match(await page.locator('#error-count').textContent(), /1 answer needs fixing/);
     // the report is still there, without that answer
     const spec = compileNode(ACC);
-    const expected = spec.evaluate({ assessed_on: '2025-06-30', units: [{ name: 'A' }] });
+    const expected = spec.evaluate({ header: HEADER, units: [{ name: 'A' }] });
     assert.deepEqual(await report(page), expected);
 
     // an int with a fraction, then a valid value
@@ -211,10 +275,16 @@ test('answers the engine rejects are shown next to their field and announced; th
     assert.equal(await err.textContent(), '');
     assert.equal(await page.locator('#error-count').textContent(), '');
 
-    // an assessment date is needed for date rules
-    await setField(page, '/assessed_on', '');
-    await page.locator(sel('q/assessed_on-error')).filter({ hasText: 'assessment date' }).waitFor();
-    assert.match(await page.locator('#report').textContent(), /No report yet/);
+    // without the period's last day there is no assessment date for the date rules
+    await setField(page, '/header/period/end', '');
+    await page.locator('#needs-date').waitFor();
+    assert.match(await page.locator('#report').textContent(), /^No report yet: enter the last day of the assessment period/);
+    assert.equal(await attributed(page), false);
+    await page.locator('#needs-date a').click();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'q/header/period/end');
+    await page.locator(sel('q/header/period/end')).fill('2025-06-30');
+    await page.locator('#r-overall').waitFor();
+    assert.equal(await attributed(page), true);
     assert.deepEqual(o.logs, []);
   } finally {
     await o.close();
@@ -366,7 +436,7 @@ area quality {
     assert.deepEqual(await page.locator(sel('q/kind')).locator('option').allTextContents(), ['— not answered —', 'day case', 'inpatient']);
 
     const answers = {
-      assessed_on: '2025-06-30',
+      header: HEADER,
       beds: 3,
       share: 92.5,
       kind: 'inpatient',
@@ -384,7 +454,10 @@ area quality {
     assert.deepEqual(await report(page), expected);
     assert.equal(expected.overall.rating, 'red');
     const wf02 = page.locator('#r-req-DEMO-WF-02 .checks li.failed');
-    assert.match(await wf02.textContent(), /staff\[0\] \(Ann\) › shifts\[1\] \(late\)/);
+    const failing = expected.requirements.find((r) => r.id === 'DEMO-WF-02').explanation.find((c) => !c.held);
+    assert.equal(failing.element, 'staff[0] (Ann) › shifts[1] (late)');
+    assert.match(failing.element_name, /Ann › .*late/);
+    assert.equal(await wf02.locator('a.element').textContent(), failing.element_name);
     // the nested element links to the nested entry
     await wf02.locator('a.element').click();
     assert.equal(await page.evaluate(() => document.activeElement.id), 'q/staff/0/shifts/1');
@@ -403,6 +476,324 @@ area quality {
     assert.match(await page.locator('#load-error pre').textContent(), /error\[NS0002\]: unknown name `bedz`/);
     assert.equal(await page.locator('#spec-select').inputValue(), 'file:demo.netspec');
     assert.match(await page.locator('#spec-title').textContent(), /^Demo network/);
+    assert.deepEqual(o.logs, []);
+  } finally {
+    await o.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the header: ODS code and period checked with clear messages tied to their fields; complete, the report is attributed and echoes it', { skip, timeout: 90000 }, async () => {
+  const o = await open();
+  try {
+    const { page } = o;
+    await start(o);
+    // a new form: a provider service answering, nothing else filled in for you
+    assert.equal(await page.locator(sel('q/header/respondent-provider')).isChecked(), true);
+    for (const p of ['organisation/ods_code', 'organisation/name', 'period/start', 'period/end', 'completed_by', 'signed_off/by', 'signed_off/on']) {
+      assert.equal(await page.locator(sel(`q/header/${p}`)).inputValue(), '', p);
+    }
+    assert.match(await page.locator('#header-status').textContent(), /^Still to fill in: ODS code, organisation name, first day of the period, last day of the period, completed by\./);
+
+    await fillHeader(page, { ...HEADER, organisation: { ...HEADER.organisation, ods_code: 'rrk' } });
+    const ods = page.locator(sel('q/header/organisation/ods_code'));
+    const odsErr = page.locator(sel('q/header/organisation/ods_code-error'));
+    await odsErr.filter({ hasText: 'is not an ODS code' }).waitFor();
+    assert.equal(await odsErr.textContent(), '"rrk" is not an ODS code: an ODS code is 3 to 6 capital letters or digits, such as RRK or RRK02 (did you mean RRK?)');
+    assert.equal(await ods.getAttribute('aria-invalid'), 'true');
+    assert.ok((await ods.getAttribute('aria-describedby')).split(' ').includes('q/header/organisation/ods_code-error'));
+    assert.ok((await ods.getAttribute('aria-describedby')).split(' ').includes('q/header/organisation/ods_code-help'), 'the expected format is read out with the field');
+    assert.equal(await attributed(page), false, 'an invalid header is left out');
+    assert.match(await page.locator('#status-bar').textContent(), /Provisional/);
+    assert.match(await page.locator('#r-provisional').textContent(), /^Provisional: the header is not complete/);
+    const report0 = await report(page);
+    assert.equal(report0.header, null);
+    assert.equal(report0.respondent, 'provider');
+    for (const bad of ['RR', 'RRK0234', 'RR K', 'RRK-1']) {
+      await ods.fill(bad);
+      await odsErr.filter({ hasText: `"${bad}" is not an ODS code` }).waitFor();
+    }
+    await ods.fill('RRK');
+    await page.waitForFunction(() => !document.getElementById('q/header/organisation/ods_code').hasAttribute('aria-invalid'));
+    assert.equal(await odsErr.textContent(), '');
+
+    // the period: the last day on or after the first
+    const end = page.locator(sel('q/header/period/end'));
+    const endErr = page.locator(sel('q/header/period/end-error'));
+    await end.fill('2024-06-30');
+    await endErr.filter({ hasText: 'before it starts' }).waitFor();
+    assert.equal(await endErr.textContent(), 'The period ends (2024-06-30) before it starts (2024-07-01): the last day must be on or after the first day');
+    assert.equal(await end.getAttribute('aria-invalid'), 'true');
+    assert.ok((await end.getAttribute('aria-describedby')).split(' ').includes('q/header/period/end-error'));
+    assert.equal(await attributed(page), false);
+    assert.equal((await report(page)).assessed_on, '2024-06-30', 'the provisional report is dated by the last day given');
+    await end.fill('2024-07-01'); // one day is a period
+    await page.waitForFunction(() => !document.getElementById('q/header/period/end').hasAttribute('aria-invalid'));
+    assert.equal(await attributed(page), true);
+    await end.fill(HEADER.period.end);
+
+    // signed off: both or neither
+    await setField(page, '/header/signed_off/by', 'Dr A Smith, medical director');
+    await page.locator(sel('q/header/signed_off/on-error')).filter({ hasText: 'Enter the date it was signed off too' }).waitFor();
+    assert.equal(await attributed(page), false);
+    await setField(page, '/header/signed_off/on', '2025-07-10');
+    await page.waitForFunction(() => window.netspecForm.attributed === true);
+
+    const header = { ...HEADER, signed_off: { by: 'Dr A Smith, medical director', on: '2025-07-10' } };
+    const expected = compileNode(ACC).evaluate({ header });
+    assert.deepEqual(await report(page), expected);
+    assert.deepEqual(expected.header, header);
+    assert.equal(expected.assessed_on, '2025-06-30', 'the period end is the assessment date');
+    const echo = await page.locator('#r-header dd').allTextContents();
+    assert.deepEqual(echo, [
+      'Eastmoor Hospitals NHS Trust (RRK)',
+      'provider service',
+      '2024-07-01 to 2025-06-30',
+      'Jo Bloggs, critical care matron',
+      'Dr A Smith, medical director, 2025-07-10',
+    ]);
+    assert.equal(await page.locator('#header-status').textContent(), 'The header is complete.');
+    assert.doesNotMatch(await page.locator('#status-bar').textContent(), /Provisional/);
+    assert.deepEqual(o.logs, []);
+  } finally {
+    await o.close();
+  }
+});
+
+test('an old draft without a header loads with the header empty and a note; nothing is filled in for it', { skip, timeout: 60000 }, async () => {
+  const o = await open();
+  try {
+    const { page } = o;
+    await start(o);
+    const old = { assessed_on: '2025-06-30', units: [{ name: 'Ward 7 ICU', funded_beds: 7 }] };
+    await page.evaluate(([key, old]) => {
+      localStorage.setItem('netspec.form.v1.current', JSON.stringify({ key }));
+      localStorage.setItem(`netspec.form.v1.answers.${key}`, JSON.stringify(old));
+    }, [ACC, old]);
+    await page.reload();
+    await settled(page);
+    const note = page.locator('#header-note');
+    assert.equal(await note.isVisible(), true);
+    assert.match(await note.textContent(), /^The answers saved in this browser had no header\. The header is left empty for you to fill in: nothing in it has been filled in for you\./);
+    assert.match(await note.textContent(), /It gave the assessment date 2025-06-30 \(assessed_on\)/);
+    // every header field empty, no respondent chosen; the provider's questions shown meanwhile
+    assert.equal(await page.locator('#q\\/header input[type=radio]:checked').count(), 0);
+    for (const p of ['organisation/ods_code', 'organisation/name', 'period/start', 'period/end', 'completed_by']) {
+      assert.equal(await page.locator(sel(`q/header/${p}`)).inputValue(), '', p);
+    }
+    assert.match(await page.locator('#respondent-note').textContent(), /Choose who is answering above/);
+    assert.deepEqual(await readForm(page, { units: old.units }), leaves({ units: old.units }));
+    assert.match(await page.locator('#header-status').textContent(), /^Still to fill in: who is answering, ODS code/);
+
+    // exported as it is: no header invented, no assessed_on
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export').click()]);
+    const file = artifact('exported-old-draft.json');
+    await download.saveAs(file);
+    assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), { units: old.units });
+    assert.match(await page.locator('#action-status').textContent(), /^Exported, but the header is not complete \(still to fill in: who is answering, ODS code/);
+
+    // filled in, the report is attributed; the draft saved has the header and no assessed_on
+    await fillHeader(page, HEADER);
+    await page.waitForFunction(() => window.netspecForm.attributed === true);
+    assert.deepEqual(await report(page), compileNode(ACC).evaluate({ header: HEADER, units: old.units }));
+    const saved = await page.evaluate((key) => JSON.parse(localStorage.getItem(`netspec.form.v1.answers.${key}`)), ACC);
+    assert.deepEqual(saved, { units: old.units, header: HEADER });
+    assert.deepEqual(o.logs, []);
+  } finally {
+    await o.close();
+  }
+});
+
+test('respondents: the picker shows only the chosen respondent\'s questions; periods, bounds, checklists, basis, compliance and what it would take', { skip, timeout: 120000 }, async (t) => {
+  const o = await open();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netspec-web-respondents-'));
+  try {
+    const { page } = o;
+    await start(o);
+    const source = `spec resp "Respondents demo" {
+  version "0.1"
+}
+
+inputs "Service" {
+  beds: int min 0 max 50 "How many beds?"
+    unit "beds"
+  shifts_total: int min 0 "How many nursing shifts did the service run?"
+    unit "shifts" period assessment
+  shifts_covered: int min 0 max shifts_total "Of those shifts, how many had a coordinator?"
+    unit "shifts" label "Shifts with a coordinator" period assessment
+  standards: checklist "Which of these standards does the service meet?" {
+    named_lead "The service has a named clinical lead"
+    protocol "There is a written escalation protocol"
+  }
+}
+
+inputs "Network governance" respondent network {
+  board_meetings: int min 0 "How many times did the network board meet?"
+    period 12 months
+  workplan_signed: bool "Has every ICB signed the network workplan?"
+}
+
+area workforce {
+  requirement RESP-WF-01 must "At least 5 beds" {
+    beds >= 5
+    basis standard
+    ref "Demo standard 1"
+    help "Count funded beds."
+  }
+  requirement RESP-WF-02 should "A coordinator on nearly every shift" {
+    shifts_covered / shifts_total >= 90%
+    basis estimate
+    ref "Demo standard 2"
+    help "Roster a coordinator on every shift."
+  }
+}
+
+area quality {
+  requirement RESP-QU-01 should "No standard unmet" {
+    all s in standards: s != no
+    basis derived
+    ref "Demo standard 3"
+  }
+}
+
+area collaboration {
+  requirement RESP-CO-01 must "The network board meets quarterly" {
+    respondent network
+    board_meetings >= 4
+    basis standard
+    ref "Demo standard 4"
+  }
+  requirement RESP-CO-02 should "Every ICB has signed the workplan" {
+    respondent network
+    workplan_signed
+    ref "Demo standard 5"
+  }
+}
+`;
+    const file = path.join(dir, 'resp.netspec');
+    fs.writeFileSync(file, source);
+    const spec = compileNode('resp.netspec', source);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator('#open-spec').click()]);
+    await chooser.setFiles(file);
+    await page.waitForFunction(() => document.getElementById('spec-title').textContent.startsWith('Respondents demo'));
+    const has = (id) => page.locator(sel(id)).count();
+
+    // the provider's questions only
+    for (const id of ['q/beds', 'q/shifts_total', 'q/shifts_covered', 'q/standards']) assert.equal(await has(id), 1, id);
+    for (const id of ['q/board_meetings', 'q/workplan_signed']) assert.equal(await has(id), 0, id);
+    // the period a count covers, and the bound, beside the question
+    const questions = spec.inputs().flatMap((s) => s.questions);
+    const q = (name) => questions.find((x) => x.name === name);
+    assert.equal(q('board_meetings').respondent, 'network');
+    assert.equal(q('beds').respondent, 'provider');
+    assert.equal(typeof q('shifts_total').period, 'string');
+    const period = page.locator(sel('q/shifts_total-period'));
+    assert.equal(await period.textContent(), q('shifts_total').period.charAt(0).toUpperCase() + q('shifts_total').period.slice(1));
+    assert.ok((await page.locator(sel('q/shifts_total')).getAttribute('aria-describedby')).split(' ').includes('q/shifts_total-period'));
+    const bound = page.locator(sel('q/shifts_covered-rel0'));
+    const words = q('shifts_covered').relations[0].words;
+    assert.match(words, /^at most .*“How many nursing shifts did the service run\?”/);
+    assert.equal(await bound.textContent(), words.charAt(0).toUpperCase() + words.slice(1));
+    assert.ok((await page.locator(sel('q/shifts_covered')).getAttribute('aria-describedby')).split(' ').includes('q/shifts_covered-rel0'));
+    // a checklist: every item the spec owns, answered yes, no or not applicable
+    assert.deepEqual(
+      await page.locator(sel('q/standards')).locator('fieldset legend').allTextContents(),
+      ['The service has a named clinical lead', 'There is a written escalation protocol'],
+    );
+
+    const provider = {
+      header: { ...HEADER, organisation: { ods_code: 'RXX01', name: 'Westmoor Hospitals' } },
+      beds: 6,
+      shifts_total: 100,
+      shifts_covered: 80,
+      standards: { named_lead: 'yes', protocol: 'no' },
+    };
+    await fillForm(page, provider);
+    assert.equal(await bound.textContent(), `${words.charAt(0).toUpperCase()}${words.slice(1)} (now 100)`);
+    const expected = spec.evaluate(provider);
+    assert.deepEqual(await report(page), expected);
+    assert.equal(expected.respondent, 'provider');
+    assert.deepEqual(expected.requirements.map((r) => r.id), ['RESP-WF-01', 'RESP-WF-02', 'RESP-QU-01'], 'only the provider\'s requirements are rated');
+    // the level with its basis
+    for (const [id, text] of [['RESP-WF-01', 'must · from a standard'], ['RESP-WF-02', 'should · estimated threshold'], ['RESP-QU-01', 'should · derived from a standard']]) {
+      assert.equal(await page.locator(`#r-req-${id} .level`).textContent(), text, id);
+    }
+    // compliance beside the rating: 1 met of 3 decided
+    assert.equal(expected.overall.compliance, 33.33);
+    assert.equal(await page.locator('#r-overall .compliance').textContent(), 'Compliance 33.33%');
+    assert.equal(await page.locator('#r-area-workforce .area-head .compliance').textContent(), 'Compliance 50%');
+    // what it would take: 80 of 100 against 90% needs 10 more
+    const wf02 = expected.requirements.find((r) => r.id === 'RESP-WF-02');
+    const step = wf02.explanation.find((c) => !c.held).to_pass[0];
+    assert.equal(step.path, '/shifts_covered');
+    assert.equal(step.from, 80);
+    assert.equal(step.to, 90);
+    assert.equal(step.change, 10);
+    const line = page.locator('#r-req-RESP-WF-02 .to-pass li');
+    assert.equal(await line.textContent(), `To pass: ${step.message} (now 80, needs 90)`);
+    assert.match(step.message, /^10 more /);
+    assert.equal(await page.locator('#r-req-RESP-WF-02 .req-help').textContent(), 'Guidance: Roster a coordinator on every shift.');
+    assert.equal(await page.locator('#r-req-RESP-WF-02 .req-ref').textContent(), 'Source: Demo standard 2');
+    await line.locator('a').click();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'q/shifts_covered');
+
+    // an answer above its bound is refused at its field with the engine's message
+    await setField(page, '/shifts_covered', 120);
+    let refusal;
+    try {
+      spec.evaluate({ ...provider, shifts_covered: 120 });
+    } catch (e) {
+      refusal = e.diagnostics.find((d) => d.severity === 'error');
+    }
+    assert.equal(refusal.code, 'NS0216');
+    const err = page.locator(sel('q/shifts_covered-error'));
+    await err.filter({ hasText: refusal.message.slice(1, 30) }).waitFor();
+    assert.equal(await page.locator(sel('q/shifts_covered')).getAttribute('aria-invalid'), 'true');
+    await setField(page, '/shifts_covered', 80);
+    await page.waitForFunction(() => !document.getElementById('q/shifts_covered').hasAttribute('aria-invalid'));
+
+    // the network answering: its questions only; the provider's answers kept aside
+    await page.locator(sel('q/header/respondent-network')).check();
+    await page.locator(sel('q/board_meetings')).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'q/header/respondent-network', 'the focus stays on the picker');
+    for (const id of ['q/beds', 'q/shifts_total', 'q/shifts_covered', 'q/standards']) assert.equal(await has(id), 0, id);
+    assert.equal(await has('q/workplan_signed'), 1);
+    assert.match(await page.locator('#other-answers').textContent(), /^4 answers to questions asked of a provider service are kept in this browser but left out of the report and the export/);
+    const network = { header: { ...provider.header, respondent: 'network' }, board_meetings: 3, workplan_signed: true };
+    await fillForm(page, { board_meetings: 3, workplan_signed: true });
+    const netReport = spec.evaluate(network);
+    assert.deepEqual(await report(page), netReport);
+    assert.equal(netReport.respondent, 'network');
+    assert.deepEqual(netReport.requirements.map((r) => r.id), ['RESP-CO-01', 'RESP-CO-02']);
+    assert.equal(await page.locator('#r-req-RESP-CO-01').getAttribute('data-outcome'), 'not_met');
+    assert.equal(await page.locator('#r-req-RESP-CO-02 .level').textContent(), 'should · basis not stated');
+    // a yes/no answer: the other answer is what it would take, without "now … needs …"
+    await setField(page, '/workplan_signed', false);
+    const co02 = page.locator('#r-req-RESP-CO-02[data-outcome=not_met] .to-pass li');
+    await co02.waitFor();
+    const yesNo = spec.evaluate({ ...network, workplan_signed: false }).requirements.find((r) => r.id === 'RESP-CO-02');
+    const flip = yesNo.explanation.find((c) => !c.held).to_pass[0];
+    assert.deepEqual([flip.from, flip.to, flip.change, flip.path], [false, true, null, '/workplan_signed']);
+    assert.equal(await co02.textContent(), `To pass: ${flip.message}`);
+    await setField(page, '/workplan_signed', true);
+    await page.locator('#r-req-RESP-CO-02[data-outcome=met]').waitFor();
+
+    await t.test('export: the network\'s submission, and the CLI gives the same report', { skip: noCli }, async () => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export').click()]);
+      assert.equal(download.suggestedFilename(), 'resp-network-self-assessment.json');
+      const out = artifact('exported-network.json');
+      await download.saveAs(out);
+      const exported = JSON.parse(fs.readFileSync(out, 'utf8'));
+      assert.deepEqual(exported, network, 'the provider\'s answers are not in the network\'s submission');
+      assert.deepEqual(cliReport(file, out), await report(page));
+    });
+
+    // back to the provider: every answer is still there
+    await page.locator(sel('q/header/respondent-provider')).check();
+    await page.locator(sel('q/beds')).waitFor();
+    const { header: _h, ...providerAnswers } = provider;
+    assert.deepEqual(await readForm(page, providerAnswers), leaves(providerAnswers));
+    assert.deepEqual(await report(page), expected);
     assert.deepEqual(o.logs, []);
   } finally {
     await o.close();

@@ -6,6 +6,9 @@ import fs from 'node:fs';
 import { artifact, compileNode, open, outcomesOf, readSpecFile, shownOutcomes, skip } from './support.mjs';
 
 const ACC = 'adult_critical_care.netspec';
+/** A submission header as JSON text, for submissions typed into the editor. */
+const HEAD = '"header": {"respondent": "provider", "organisation": {"ods_code": "RRK", "name": "Eastmoor Hospitals NHS Trust"}, '
+  + '"period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "Jo Bloggs"}';
 
 async function start(o, hash = '') {
   await o.page.goto(`${o.url}playground${hash}`);
@@ -145,17 +148,17 @@ test('playground: run tests shows every test and the coverage; submission errors
 
     // the submission: not JSON (line and column), then a wrong type (its JSON pointer)
     const sub = page.locator('#submission-source');
-    await sub.fill('{\n  "assessed_on": "2025-06-30",\n  "units": [\n');
+    await sub.fill(`{\n  ${HEAD},\n  "units": [\n`);
     const m1 = page.locator('#submission-editor mark.diag-error');
     await m1.waitFor();
     assert.match(await page.locator('#sub-diagnostics li').first().textContent(), /NS0207/);
-    await sub.fill('{\n  "assessed_on": "2025-06-30",\n  "units": [{"name": "A", "funded_beds": "seven"}]\n}\n');
+    await sub.fill(`{\n  ${HEAD},\n  "units": [{"name": "A", "funded_beds": "seven"}]\n}\n`);
     await page.locator('#sub-diagnostics li', { hasText: 'NS0201' }).waitFor();
     await page.waitForFunction(() => document.querySelector('#submission-editor mark.diag-error')?.textContent === '"funded_beds": "seven"');
     assert.match(await page.locator('#sub-diagnostics li').first().textContent(), /\/units\/0\/funded_beds/);
     assert.match(await page.locator('#report').textContent(), /The submission has errors/);
     // an unknown key is a warning; the report is there
-    await sub.fill('{\n  "assessed_on": "2025-06-30",\n  "unitz": []\n}\n');
+    await sub.fill(`{\n  ${HEAD},\n  "unitz": []\n}\n`);
     await page.locator('#report .overall').waitFor();
     await page.waitForFunction(() => document.querySelector('#submission-editor mark.diag-warning')?.textContent === '"unitz"');
     assert.deepEqual(o.logs, []);
@@ -173,7 +176,7 @@ test('playground: the share link and a reload give back the same spec and submis
     await page.waitForFunction(() => document.getElementById('spec-source').value.startsWith('spec burns'));
     const spec = (await page.locator('#spec-source').inputValue()) + '\n// edited — with ünïcödé ✓\n';
     await paste(page, 'spec-source', spec);
-    await page.locator('#submission-source').fill('{"assessed_on": "2025-06-30"}');
+    await page.locator('#submission-source').fill(`{${HEAD}}`);
     await page.waitForFunction(() => document.querySelector('#report .overall'));
     await page.locator('#pg-share').click();
     // the link is made asynchronously (compressed with CompressionStream)
@@ -186,7 +189,7 @@ test('playground: the share link and a reload give back the same spec and submis
     await page.reload();
     await page.waitForFunction(() => window.netspecPlayground && window.netspecPlayground.ready);
     assert.equal(await page.locator('#spec-source').inputValue(), spec);
-    assert.equal(await page.locator('#submission-source').inputValue(), '{"assessed_on": "2025-06-30"}');
+    assert.equal(await page.locator('#submission-source').inputValue(), `{${HEAD}}`);
 
     // the link opens it in a browser that has never seen it
     const other = await open();
@@ -194,7 +197,7 @@ test('playground: the share link and a reload give back the same spec and submis
       await other.page.goto(url);
       await other.page.waitForFunction(() => window.netspecPlayground && window.netspecPlayground.ready);
       assert.equal(await other.page.locator('#spec-source').inputValue(), spec);
-      assert.equal(await other.page.locator('#submission-source').inputValue(), '{"assessed_on": "2025-06-30"}');
+      assert.equal(await other.page.locator('#submission-source').inputValue(), `{${HEAD}}`);
       assert.equal(new URL(other.page.url()).hash, '', 'the state leaves the address bar once loaded');
       assert.deepEqual(other.logs, []);
     } finally {
@@ -206,7 +209,7 @@ test('playground: the share link and a reload give back the same spec and submis
     const file = artifact('playground-state.json');
     await download.saveAs(file);
     const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
-    assert.deepEqual(saved, { v: 1, name: 'burns.netspec', spec, submission: '{"assessed_on": "2025-06-30"}' });
+    assert.deepEqual(saved, { v: 1, name: 'burns.netspec', spec, submission: `{${HEAD}}` });
     page.once('dialog', (d) => d.accept()); // the spec was changed: replace it?
     await page.locator('#pg-spec-select').selectOption(ACC);
     await page.waitForFunction(() => document.getElementById('spec-source').value.startsWith('spec adult_critical_care'));

@@ -195,6 +195,9 @@ export async function fillForm(page, answers) {
   return n;
 }
 
+/** The id suffix of the radio for a value: `-yes`/`-no` for true/false, else the value. */
+export const radioSlug = (value) => (value === true ? 'yes' : value === false ? 'no' : String(value));
+
 export async function setField(page, path, value) {
   const id = `q${path}`;
   const kind = await page.evaluate((id) => {
@@ -203,8 +206,9 @@ export async function setField(page, path, value) {
   }, id);
   if (!kind) throw new Error(`no field for ${path}`);
   if (kind.startsWith('fieldset')) {
+    // yes/no questions (bool) and choices (the respondent, checklist items): one radio per value
     if (value === null || value === undefined) await page.locator(`[data-clear="${path}"]`).click();
-    else await page.locator(sel(`${id}-${value ? 'yes' : 'no'}`)).check();
+    else await page.locator(sel(`${id}-${radioSlug(value)}`)).check();
   } else if (kind.startsWith('select')) {
     await page.locator(sel(id)).selectOption(value === null || value === undefined ? '' : String(value));
   } else {
@@ -227,8 +231,8 @@ export async function readForm(page, answers) {
       const el = document.getElementById(`q${p}`);
       if (!el) out[p] = '(no field)';
       else if (el.tagName === 'FIELDSET') {
-        const c = el.querySelector('input:checked');
-        out[p] = c ? c.value === 'true' : null;
+        const c = el.querySelector(':scope > .radios input:checked');
+        out[p] = c ? (el.dataset.type === 'bool' ? c.value === 'true' : c.value) : null;
       } else if (['int', 'number', 'percent'].includes(el.dataset.type)) out[p] = el.value === '' ? null : Number(el.value);
       else out[p] = el.value;
     }
@@ -292,7 +296,10 @@ export async function fillFormInPage(page, answers) {
       }
       const el = document.getElementById(`q${path}`);
       if (!el) throw new Error(`no field for ${path}`);
-      if (el.tagName === 'FIELDSET') document.getElementById(`q${path}-${value ? 'yes' : 'no'}`).click();
+      if (el.tagName === 'FIELDSET') {
+        const slug = value === true ? 'yes' : value === false ? 'no' : String(value);
+        document.getElementById(`q${path}-${slug}`).click();
+      }
       else {
         el.value = String(value);
         el.dispatchEvent(new Event('input', { bubbles: true }));

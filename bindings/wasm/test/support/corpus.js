@@ -91,11 +91,19 @@ function submissionOf(c) {
   return {};
 }
 
+// A complete submission header (every submission has one; grammar/README.md).
+const HEADER = Object.freeze({
+  respondent: 'provider',
+  organisation: { ods_code: 'RRK', name: 'Eastmoor Hospitals NHS Trust' },
+  period: { start: '2024-07-01', end: '2025-06-30' },
+  completed_by: 'Jo Bloggs, critical care matron',
+});
+
 // Something that always works, to check the module still does after an error.
 const SMALL_SPEC = 'spec small "Small" { version "1" }\n'
   + 'inputs "Unit" { beds: int min 0 "Funded beds"\n nurses: int min 0 "Nurses on a day shift" }\n'
   + 'area workforce { requirement WF-01 must "One nurse per bed" { nurses >= beds } }\n';
 
 module.exports = {
-  PACKAGE_DIR, REPO, CORPUS, SMALL_SPEC, discover, filesUnder, nativeResults, engineForm, submissionOf,
+  PACKAGE_DIR, REPO, CORPUS, SMALL_SPEC, HEADER, discover, filesUnder, nativeResults, engineForm, submissionOf,
 };

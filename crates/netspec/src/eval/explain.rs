@@ -1041,8 +1041,13 @@ fn comparison<'a>(
     let dated = matches!(va, V::Date(_));
     let mut message = String::with_capacity(lhs.len() * 2 + 64);
     message.push_str(mode.prefix());
-    message.push_str(&what);
-    message.push_str(": ");
+    // a value walked from a list of values (a checklist's item) is named by
+    // its element: "Primary care: no; …", not by the rule's variable
+    let bare_value = matches!(a.kind, NodeKind::Var(_)) && !matches!(a.ty, Ty::Record(_));
+    if !(bare_value && here.name.is_some()) {
+        message.push_str(&what);
+        message.push_str(": ");
+    }
     message.push_str(&left_s);
     message.push_str("; ");
     message.push_str(phrase(op, held, mode, dated));
