@@ -34,3 +34,49 @@ if command -v rustup >/dev/null 2>&1; then
 else
   hcargo() { RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc /usr/bin/cargo "$@"; }
 fi
+
+# in_ci: true when CI is set to anything but "", 0 or false (.ci/run sets
+# CI=true). Under CI a missing prerequisite (the CLI, Chromium, the built
+# WebAssembly package) is a failure, never a skip.
+in_ci() {
+  case "${CI:-}" in
+    "" | 0 | false | FALSE | False) return 1 ;;
+    *) return 0 ;;
+  esac
+}
+
+# need_or_skip WHAT: under CI, fails saying WHAT is missing; locally says
+# the tests that need it will skip.
+need_or_skip() {
+  if in_ci; then
+    echo "error: CI: $1" >&2
+    exit 1
+  fi
+  echo "note: $1; the tests that need it skip (under CI this is a failure)" >&2
+}
+
+# node_tests ARGS...: node --test ARGS with the usual report on stdout and a
+# TAP copy, then the skip count: every skipped test is listed with its reason,
+# and under CI any skip fails the run (node exits 0 when tests skip).
+node_tests() {
+  local tap rc=0 skipped
+  tap=$(mktemp)
+  node --test --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$tap" "$@" || rc=$?
+  skipped=$(sed -n 's/^# skipped \([0-9][0-9]*\)$/\1/p' "$tap" | tail -n 1)
+  if [ -z "$skipped" ]; then
+    echo "error: no '# skipped N' line in node's TAP output" >&2
+    rm -f "$tap"
+    return 1
+  fi
+  if [ "$skipped" -gt 0 ]; then
+    echo "skipped $skipped test(s):"
+    grep -E '^ *ok [0-9]+ - .* # SKIP' "$tap" | sed 's/^ */  /' || true
+  fi
+  rm -f "$tap"
+  if [ "$skipped" -gt 0 ] && in_ci; then
+    echo "error: CI: $skipped node test(s) skipped (see above); under CI every test must run" >&2
+    return 1
+  fi
+  return $rc
+}

@@ -5,6 +5,11 @@
 # test. Works on a fresh Debian machine: build.sh installs what is missing, and
 # this script installs Debian's chromium for the browser test (SKIP_BROWSER=1
 # leaves it out; the test then skips).
+#
+# Under CI (CI set to anything but "", 0 or false; .ci/run sets CI=true) nothing
+# may skip: no Chromium (CHROMIUM, default /usr/bin/chromium), SKIP_BROWSER=1,
+# a CLI that is not there (NETSPEC_CLI, default the one built here) or any
+# node test reported as skipped fails the run, saying why.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -15,9 +20,16 @@ T_ALL=$SECONDS
 
 timed "build.sh" bash "$HERE/build.sh"
 
-if [ "${SKIP_BROWSER:-0}" != 1 ] && [ ! -x /usr/bin/chromium ]; then
-  timed "apt chromium" need_apt chromium
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+if [ "${SKIP_BROWSER:-0}" = 1 ]; then
+  need_or_skip "SKIP_BROWSER=1: the browser test does not run"
+elif [ ! -x "$CHROMIUM" ]; then
+  if [ "$CHROMIUM" = /usr/bin/chromium ]; then
+    timed "apt chromium" need_apt chromium
+  fi
+  [ -x "$CHROMIUM" ] || need_or_skip "no Chromium at $CHROMIUM"
 fi
+export CHROMIUM
 NATIVE_TARGET=${CARGO_TARGET_DIR:-$REPO/target}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -25,7 +37,16 @@ trap 'rm -rf "$WORK"' EXIT
 printf '\n=== native engine: the parity helper and the CLI\n'
 cd "$REPO"
 timed "cargo build (native helper)" hcargo build --locked -q -p netspec-wasm --example native_reports
-timed "cargo build (CLI)" hcargo build --locked -q -p netspec-cli
+if [ -z "${NETSPEC_CLI:-}" ]; then
+  timed "cargo build (CLI)" hcargo build --locked -q -p netspec-cli
+  NETSPEC_CLI=$NATIVE_TARGET/debug/netspec
+fi
+if [ -x "$NETSPEC_CLI" ]; then
+  export NETSPEC_CLI
+else
+  need_or_skip "no CLI at $NETSPEC_CLI"
+  unset NETSPEC_CLI
+fi
 "$NATIVE_TARGET/debug/examples/native_reports" "$REPO/tests/conformance" >"$WORK/native.json"
 
 printf '\n=== cargo test -p netspec-wasm\n'
@@ -36,7 +57,7 @@ cd "$HERE"
 timed "tsc" node_modules/.bin/tsc --noEmit -p tsconfig.json
 
 printf '\n=== node --test\n'
-timed "node --test" env NETSPEC_NATIVE_REPORTS="$WORK/native.json" NETSPEC_CLI="$NATIVE_TARGET/debug/netspec" \
-  node --test test/*.test.js test/*.test.mjs
+export NETSPEC_NATIVE_REPORTS="$WORK/native.json"
+timed "node --test" node_tests test/*.test.js test/*.test.mjs
 
 echo "[time] ci.sh total: $((SECONDS - T_ALL))s"

@@ -9,7 +9,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use netspec::{Diagnostic, EvalError, EvalOptions, Report, Severity, Sources, Spec};
 use serde::Deserialize;
@@ -64,9 +63,11 @@ struct Expect {
     exit: u8,
 }
 
-/// Longest a case may take (a debug build on a busy 2-core machine): far
-/// more than any case needs, far less than a hang.
-const SLOW: Duration = Duration::from_secs(60);
+/// Most diagnostics one case may give: the errors and warnings kept
+/// (`MAX_DIAGNOSTICS` each) and the NS0310 saying there were more. Time is
+/// not asserted here (it depends on the machine's load): the work is bounded
+/// by the limits and the evaluation budget, which are counted.
+const MOST_DIAGNOSTICS: usize = 2 * netspec::limits::MAX_DIAGNOSTICS + 1;
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("bad_input")
@@ -217,17 +218,19 @@ fn catalogue_through_the_library() {
             case.name
         );
         let bytes = input(case);
-        let started = Instant::now();
         let got = match case.kind {
             Kind::Spec => run_spec(case.file.as_deref().unwrap_or("generated.netspec"), &bytes),
             Kind::Submission => run_submission(&spec, &bytes),
         };
-        let took = started.elapsed();
         if let Err(e) = check(case, &got) {
             failed.push(format!("{}: {e}", case.name));
         }
-        if took > SLOW {
-            failed.push(format!("{}: took {took:?}", case.name));
+        if got.diagnostics.len() > MOST_DIAGNOSTICS {
+            failed.push(format!(
+                "{}: {} diagnostics (at most {MOST_DIAGNOSTICS})",
+                case.name,
+                got.diagnostics.len()
+            ));
         }
         // the same process goes on as before
         let again = spec.evaluate_str(good, &EvalOptions::default()).unwrap();
@@ -292,10 +295,15 @@ area resources {
         .map(|i| format!(r#"{{"name": "U{i}"}}"#))
         .collect();
     let sub = format!(r#"{{{HEADER}, "units": [{}]}}"#, units.join(", "));
-    let started = Instant::now();
+    // linear work, counted: each requirement visits each element once for
+    // each quantifier or aggregate, with a few nodes per element (a
+    // comparison, a field of a variable, a constant); 20 steps per element
+    // and requirement, explanations included, is far more than that, and
+    // nowhere near 10,000² (the budget would run out: NS0308)
+    let mut limits = netspec::Limits::default();
+    limits.max_eval_steps = 2 * 20 * 10_000;
+    let spec = spec.with_limits(limits);
     let report = spec.evaluate_str(&sub, &EvalOptions::default()).unwrap();
-    let took = started.elapsed();
-    assert!(took < Duration::from_secs(20), "took {took:?}");
     // 20,000 questions each; the list shows 100 and one "… and 19900 more"
     for r in &report.requirements {
         assert_eq!(r.outcome, netspec::Outcome::Incomplete, "{}", r.id);
@@ -364,12 +372,17 @@ fn formatting_a_large_spec_is_linear() {
         ));
     }
     text.push_str("}\n");
-    let started = Instant::now();
     let once = netspec::format::format_source(&text).unwrap();
     let twice = netspec::format::format_source(&once).unwrap();
-    let took = started.elapsed();
     assert_eq!(once, twice);
-    assert!(took < SLOW, "took {took:?}");
+    // the output is as large as the input, give or take the layout (its
+    // time is a benchmark's business, not a test's)
+    assert!(
+        once.len() <= text.len() * 11 / 10,
+        "{} bytes from {}",
+        once.len(),
+        text.len()
+    );
 }
 
 /// A spec's tests share one work budget: once it is used up, the tests left
@@ -426,15 +439,12 @@ fn every_requirement_reading_every_input_stays_bounded() {
         ));
     }
     text.push_str("}\n");
-    let started = Instant::now();
     let spec = Spec::compile(
         "big.netspec",
         &Sources::single("big.netspec", text.as_str()),
     )
     .unwrap();
     let form = spec.inputs();
-    let took = started.elapsed();
-    assert!(took < SLOW, "took {took:?}");
     let questions: Vec<_> = form.iter().flat_map(|s| s.questions.iter()).collect();
     assert_eq!(questions.len(), n);
     for q in questions {

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use netspec_tests::{discover, run_case};
+use netspec_tests::{discover, run_all, run_case};
 
 const SPEC: &str = r#"spec h "Harness" { version "1" }
 inputs "A" {
@@ -144,4 +144,47 @@ fn malformed_corpora_are_rejected() {
     let root = corpus("orphan", &[]);
     fs::write(root.join("g").join("lonely.netspec"), SPEC).unwrap();
     assert!(discover(&root).is_err());
+}
+
+/// A `known_bug` case that still fails is reported and does not fail the
+/// corpus; once it passes, it fails the corpus, and the summary says to
+/// remove the key.
+#[test]
+fn a_known_bug_that_passes_fails_the_corpus() {
+    let right = r#"{"outcomes": {"R1": "met", "R2": "not_met", "R3": "incomplete"}}"#;
+    let wrong = r#"{"outcomes": {"R1": "not_met", "R2": "not_met", "R3": "incomplete"}}"#;
+    let with_bug = |expect: &str| {
+        case_with(expect).replacen(
+            r#"{"description": "d", "#,
+            r#"{"description": "d", "known_bug": "R1 is decided wrongly", "#,
+            1,
+        )
+    };
+    // still failing: a known bug, reported, not a failure of the corpus
+    let root = corpus("known-failing", &[("c", SPEC, &with_bug(wrong))]);
+    let cases = discover(&root).unwrap();
+    assert_eq!(cases.len(), 1);
+    let (results, summary) = run_all(&cases);
+    assert!(!results[0].passed());
+    assert!(!results[0].fails_the_corpus(), "{summary}");
+    assert!(
+        summary.contains("KNOWN BUG g/c: R1 is decided wrongly"),
+        "{summary}"
+    );
+    // passing: the corpus fails, and the summary says to remove the key
+    let root = corpus("known-passing", &[("c", SPEC, &with_bug(right))]);
+    let (results, summary) = run_all(&discover(&root).unwrap());
+    assert!(results[0].passed());
+    assert!(results[0].fails_the_corpus(), "{summary}");
+    assert!(
+        summary.contains("FIXED g/c: marked known_bug but passes now; remove the known_bug entry"),
+        "{summary}"
+    );
+    // and a case without the mark fails the corpus when it fails only
+    let root = corpus("plain", &[("c", SPEC, &case_with(wrong))]);
+    let (results, _) = run_all(&discover(&root).unwrap());
+    assert!(results[0].fails_the_corpus());
+    let root = corpus("plain-ok", &[("c", SPEC, &case_with(right))]);
+    let (results, _) = run_all(&discover(&root).unwrap());
+    assert!(!results[0].fails_the_corpus());
 }

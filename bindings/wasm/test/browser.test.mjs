@@ -22,7 +22,8 @@ try {
 } catch (_) {
   chromium = undefined;
 }
-const skip = !fs.existsSync(CHROMIUM) ? `no browser at ${CHROMIUM}` : !chromium ? 'playwright-core is not installed' : false;
+const { skipUnless } = require('./support/skip.js');
+const skip = skipUnless(!fs.existsSync(CHROMIUM) ? `no browser at ${CHROMIUM}` : !chromium ? 'playwright-core is not installed' : false);
 
 const read = (rel) => fs.readFileSync(path.join(REPO, 'specs', rel), 'utf8');
 const TYPES = {

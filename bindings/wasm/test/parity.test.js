@@ -12,6 +12,7 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const ns = require('..');
 const { discover, nativeResults, engineForm, submissionOf } = require('./support/corpus');
+const { skipUnless } = require('./support/skip.js');
 
 const cases = discover();
 
@@ -73,7 +74,7 @@ test('conformance corpus: wasm and native give identical results', async (t) => 
 });
 
 // The same reports through the real CLI, when ci.sh says where it is.
-test('reports equal the CLI output of `netspec eval --format json`', { skip: !process.env.NETSPEC_CLI && 'set NETSPEC_CLI to the netspec binary' }, async (t) => {
+test('reports equal the CLI output of `netspec eval --format json`', { skip: skipUnless(!process.env.NETSPEC_CLI && 'NETSPEC_CLI is not set (ci.sh sets it to the netspec binary)') }, async (t) => {
   const cli = process.env.NETSPEC_CLI;
   assert.ok(fs.existsSync(cli), `NETSPEC_CLI=${cli} does not exist`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netspec-parity-'));

@@ -2,6 +2,7 @@
 // headless Chromium (Debian's /usr/bin/chromium through playwright-core, a
 // fresh profile, never a downloaded browser), the node engine for
 // comparisons, and the artifacts folder.
+import test from 'node:test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,8 +26,32 @@ try {
 const wasmBuilt = fs.existsSync(path.join(REPO, 'bindings/wasm/pkg/web/netspec_wasm_bg.wasm'));
 const bundled = fs.existsSync(path.join(WEB, 'generated/specs.js'));
 
-/** Why the browser tests cannot run here, or false. CI (ci.sh) makes sure they can. */
-export const skip = !chromium
+/** True when CI is set to anything but '', 0 or false (.ci/run sets CI=true). */
+export const IN_CI = !['', '0', 'false'].includes(String(process.env.CI || '').toLowerCase());
+const reported = new Set();
+
+/**
+ * The `skip` option of a test that needs what `reason` says is missing
+ * (false: nothing is missing). Locally the test skips and this prints why;
+ * under CI a failing test says what is missing (ci.sh fails on any skip too).
+ */
+export function skipUnless(reason) {
+  if (!reason) return false;
+  if (!reported.has(reason)) {
+    reported.add(reason);
+    if (IN_CI) {
+      test(`CI: ${reason}`, () => {
+        throw new Error(`CI=${process.env.CI}: ${reason}; under CI this test must run`);
+      });
+    } else {
+      console.log(`# skipping: ${reason}`);
+    }
+  }
+  return reason;
+}
+
+/** Why the browser tests cannot run here, or false. Under CI a reason is a failure. */
+export const skip = skipUnless(!chromium
   ? 'playwright-core is not installed (npm ci in bindings/web)'
   : !fs.existsSync(CHROMIUM)
     ? `no browser at ${CHROMIUM} (apt-get install chromium)`
@@ -34,7 +59,7 @@ export const skip = !chromium
       ? 'bindings/wasm is not built (bash bindings/wasm/build.sh)'
       : !bundled
         ? 'generated/specs.js is missing (npm run build)'
-        : false;
+        : false);
 
 export const ARGS = [
   '--no-sandbox',

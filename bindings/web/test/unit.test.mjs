@@ -12,6 +12,7 @@ import * as ptr from '../js/pointer.js';
 import { locations, rangeOf } from '../js/jsonpos.js';
 import { lineStarts, offsetAt, positionOf } from '../js/editor.js';
 import { elementPointer } from '../js/report.js';
+import { skipUnless } from './support.mjs';
 
 const WEB = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const REPO = path.resolve(WEB, '../..');
@@ -32,12 +33,6 @@ test('the server serves the pages, the engine files and nothing else, on 127.0.0
     assert.match((await get('/playground')).body, /<title>Spec playground/);
     assert.equal((await get('/js/form.js')).type, 'text/javascript; charset=utf-8');
     assert.equal((await get('/css/app.css')).type, 'text/css; charset=utf-8');
-    if (fs.existsSync(path.join(REPO, 'bindings/wasm/pkg/web/netspec_wasm_bg.wasm'))) {
-      const wasm = await fetch(new URL('/wasm/pkg/web/netspec_wasm_bg.wasm', url));
-      assert.equal(wasm.status, 200);
-      assert.equal(wasm.headers.get('content-type'), 'application/wasm');
-      assert.equal((await get('/wasm/web.js')).status, 200);
-    }
     // revalidation
     const again = await get('/', { 'if-none-match': index.etag });
     assert.equal(again.status, 304);
@@ -49,6 +44,21 @@ test('the server serves the pages, the engine files and nothing else, on 127.0.0
     assert.equal(resolve('/js/../../wasm/web.js'), null);
     const post = await fetch(url, { method: 'POST' });
     assert.equal(post.status, 405);
+  } finally {
+    server.close();
+  }
+});
+
+const wasmSkip = skipUnless(!fs.existsSync(path.join(REPO, 'bindings/wasm/pkg/web/netspec_wasm_bg.wasm'))
+  && 'bindings/wasm is not built (bash bindings/wasm/build.sh)');
+
+test('the server serves the built WebAssembly package', { skip: wasmSkip }, async () => {
+  const { server, url } = await startServer({ port: 0 });
+  try {
+    const wasm = await fetch(new URL('/wasm/pkg/web/netspec_wasm_bg.wasm', url));
+    assert.equal(wasm.status, 200);
+    assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+    assert.equal((await fetch(new URL('/wasm/web.js', url))).status, 200);
   } finally {
     server.close();
   }

@@ -493,42 +493,104 @@ mod tests {
         }
     }
 
+    /// An independent reference for `display`: the decimal expansion of
+    /// `n / d` written out digit by digit by long division, exact when it
+    /// ends within 6 places, else cut after `places` digits and rounded half
+    /// away from zero by carrying into the digits written (no `Num`, no
+    /// `round`).
+    fn reference_display(n: i128, d: i128, places: usize) -> String {
+        assert!(d > 0);
+        let neg = n < 0;
+        let (whole, mut rem) = (n.unsigned_abs() / d as u128, n.unsigned_abs() % d as u128);
+        let d = d as u128;
+        // up to 7 fraction digits, to see whether the expansion ends within 6
+        let mut frac: Vec<u8> = Vec::new();
+        while rem != 0 && frac.len() < 7 {
+            rem *= 10;
+            frac.push((rem / d) as u8);
+            rem %= d;
+        }
+        let exact = rem == 0 && frac.len() <= 6;
+        let mut int_digits: Vec<u8> = whole.to_string().bytes().map(|b| b - b'0').collect();
+        if !exact {
+            // the digits after `places`, from the expansion (continued as far as needed)
+            while frac.len() < places + 1 {
+                rem *= 10;
+                frac.push((rem / d) as u8);
+                rem %= d;
+            }
+            // half away from zero: the first digit dropped is 5 or more
+            let up = frac[places] >= 5;
+            frac.truncate(places);
+            if up {
+                let mut carry = true;
+                for x in frac.iter_mut().rev().chain(int_digits.iter_mut().rev()) {
+                    if !carry {
+                        break;
+                    }
+                    *x += 1;
+                    carry = *x == 10;
+                    if carry {
+                        *x = 0;
+                    }
+                }
+                if carry {
+                    int_digits.insert(0, 1);
+                }
+            }
+        }
+        while frac.last() == Some(&0) {
+            frac.pop();
+        }
+        let int_s: String = int_digits.iter().map(|x| char::from(b'0' + x)).collect();
+        let frac_s: String = frac.iter().map(|x| char::from(b'0' + x)).collect();
+        let zero = int_digits.iter().all(|x| *x == 0) && frac.is_empty();
+        let sign = if neg && !zero { "-" } else { "" };
+        if frac_s.is_empty() {
+            format!("{sign}{int_s}")
+        } else {
+            format!("{sign}{int_s}.{frac_s}")
+        }
+    }
+
     #[test]
-    fn display_rounds_as_before() {
-        // the old way: scale exactly, then round the rational
-        let old = |x: Num, places: u32| -> String {
-            if let Some(i) = x.to_integer() {
-                return i.to_string();
-            }
-            let exact = (0..=6u32).find(|&p| pow10_i(p).is_some_and(|m| m % x.denom() == 0));
-            let p = exact.unwrap_or(places);
-            let m = pow10_i(p).unwrap_or(1);
-            let r = Num(x.0 * Ratio::from_integer(m)).round().numer();
-            let digits = r.unsigned_abs().to_string();
-            let p = p as usize;
-            let (a, b) = if digits.len() > p {
-                let (a, b) = digits.split_at(digits.len() - p);
-                (a.to_string(), b.to_string())
-            } else {
-                (
-                    "0".to_string(),
-                    format!("{}{digits}", "0".repeat(p - digits.len())),
-                )
-            };
-            let b = b.trim_end_matches('0');
-            let sign = if r < 0 { "-" } else { "" };
-            if b.is_empty() {
-                format!("{sign}{a}")
-            } else {
-                format!("{sign}{a}.{b}")
-            }
-        };
+    fn reference_display_by_hand() {
+        for (n, d, want) in [
+            (1, 3, "0.33"),
+            (2, 3, "0.67"),
+            (-5, 3, "-1.67"),
+            (1, 7, "0.14"),
+            (-1, 8, "-0.125"),
+            (1, 64, "0.015625"),
+            (1, 128, "0.01"),
+            (1, 1_000_000, "0.000001"),
+            (1, 2_000_000, "0"),
+            (-1, 300, "0"),
+            (199, 200, "0.995"),
+            (1999, 2000, "0.9995"),
+            (-2, 3, "-0.67"),
+            (299, 3, "99.67"),
+            (2999, 3000, "1"),
+            (6, 2, "3"),
+        ] {
+            assert_eq!(reference_display(n, d, 2), want, "{n}/{d}");
+        }
+    }
+
+    #[test]
+    fn display_rounds_as_the_reference() {
         for n in -250..250 {
             for d in [
                 1, 2, 3, 4, 6, 7, 8, 16, 25, 64, 125, 128, 200, 1_000, 3_000, 1_000_000, 2_000_000,
             ] {
                 let x = Num::ratio(n, d).unwrap_or(Num::ZERO);
-                assert_eq!(x.display(2), old(x, 2), "{n}/{d}");
+                for places in [0, 1, 2, 3] {
+                    assert_eq!(
+                        x.display(places),
+                        reference_display(n, d, places as usize),
+                        "{n}/{d} to {places} places"
+                    );
+                }
             }
         }
     }

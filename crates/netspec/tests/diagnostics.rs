@@ -1700,7 +1700,9 @@ const LIMIT_SUB_CASES: &[LimitSubCase] = &[
         text: || {
             br#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Example"}, "beds": 10, "provider": {"role": "level3_unit"}, "reviewed_on": "2025-01-01", "units": [{"name": "A", "occupancy": 80}, {"name": "B", "occupancy": 90}]}"#.to_vec()
         },
-        also: &["NS0209"],
+        // nothing else: the evidence WF-01 declares is not given, which is
+        // no diagnostic (NS0209 is for malformed evidence, and there is none)
+        also: &[],
     },
     LimitSubCase {
         name: "NS0309_not_utf8",
@@ -1721,6 +1723,9 @@ const LIMIT_SUB_CASES: &[LimitSubCase] = &[
             let units = vec![r#"{"name": "A", "occupancy": "high"}"#; 120].join(", ");
             format!(r#"{{"header": {{"respondent": "provider", "organisation": {{"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}}, "period": {{"start": "2024-07-01", "end": "2025-06-30"}}, "completed_by": "A. Example"}}, "units": [{units}]}}"#).into_bytes()
         },
+        // NS0310 says there were more than the 100 problems kept: the 100
+        // kept are the wrong-typed occupancies (NS0201) of the first 100
+        // units, by construction; `limits.rs` pins their number exactly
         also: &["NS0201"],
     },
 ];

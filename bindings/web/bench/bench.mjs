@@ -1,17 +1,24 @@
-// Performance budget, measured in headless Chromium and printed:
-//   - every keystroke re-evaluates the whole submission: under 5 ms median
-//     for the largest bundled spec (the engine's evaluate, timed in the page;
-//     evaluate + updating the page is printed beside it, and must fit in a
-//     60 Hz frame);
+// Performance figures of the web pages, measured in headless Chromium and
+// printed (a benchmark, not a test: timings depend on the machine and its
+// load, so they are not asserted in the test run; the test run checks what
+// can be counted: one evaluation per keystroke, test/keystrokes.test.mjs):
+//   - every keystroke re-evaluates the whole submission: the engine's evaluate,
+//     timed in the page, for the largest bundled spec, and evaluate + updating
+//     the page beside it (the targets: under 5 ms median, and within a 60 Hz
+//     frame);
 //   - first load to interactive (engine loaded, spec compiled, form and report
-//     shown) under 1 s on localhost, from a fresh browser profile.
-// The figures are also written to test-artifacts/bench.json.
-import test from 'node:test';
+//     shown) on localhost, from a fresh browser profile (target: under 1 s).
+// The figures are written to test-artifacts/bench.json. With --check, the run
+// exits 1 when a median misses its target.
+//
+// Run (after bindings/web/ci.sh, or with the package built and the specs
+// bundled): node bench/bench.mjs [--check]
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { artifact, fillFormInPage, median, open, percentile, readSpecFile, REPO, sel, skip } from './support.mjs';
+import { artifact, fillFormInPage, median, open, percentile, readSpecFile, REPO, sel, skip } from '../test/support.mjs';
 
+const CHECK = process.argv.includes('--check');
 const KEYSTROKE_BUDGET_MS = 5;
 const LOAD_BUDGET_MS = 1000;
 
@@ -36,7 +43,7 @@ async function interactive(page) {
   });
 }
 
-test(`keystrokes on the largest spec (${LARGEST.file}, ${LARGEST.bytes} bytes): full re-evaluation under ${KEYSTROKE_BUDGET_MS} ms median`, { skip, timeout: 180000 }, async () => {
+async function keystrokes() {
   const o = await open();
   try {
     const { page } = o;
@@ -74,16 +81,18 @@ test(`keystrokes on the largest spec (${LARGEST.file}, ${LARGEST.bytes} bytes): 
     console.log(`keystroke (${LARGEST.file}, ${timings.length} keystrokes on ${field}):`);
     console.log(`  evaluate (full re-evaluation): ${fmt(evaluate)}`);
     console.log(`  evaluate + update the page:    ${fmt(total)}`);
-    assert.ok(median(evaluate) < KEYSTROKE_BUDGET_MS, `evaluate: median ${median(evaluate)} ms`);
-    // and the page keeps up with typing: within one frame at 60 Hz
-    assert.ok(median(total) < 16, `evaluate + update: median ${median(total)} ms`);
     assert.deepEqual(o.logs, []);
+    return [
+      [`keystroke evaluate median (target ${KEYSTROKE_BUDGET_MS} ms)`, median(evaluate), KEYSTROKE_BUDGET_MS],
+      // the page keeps up with typing: within one frame at 60 Hz
+      ['keystroke evaluate + update median (target 16 ms)', median(total), 16],
+    ];
   } finally {
     await o.close();
   }
-});
+}
 
-test(`first load to interactive under ${LOAD_BUDGET_MS} ms on localhost`, { skip, timeout: 240000 }, async () => {
+async function load() {
   const results = {};
   const COLD = 5; // fresh browser profiles per page: the median is the figure, robust to a noisy run or two
   const WARM = 5; // reloads after that
@@ -128,8 +137,26 @@ test(`first load to interactive under ${LOAD_BUDGET_MS} ms on localhost`, { skip
   }
   figures.load = results;
   fs.writeFileSync(artifact('bench.json'), JSON.stringify(figures, null, 2) + '\n');
+  const out = [];
   for (const [name, r] of Object.entries(results)) {
-    if (r.cold) assert.ok(r.cold.median < LOAD_BUDGET_MS, `${name}: first load median ${r.cold.median} ms`);
-    assert.ok(r.reload.median < LOAD_BUDGET_MS, `${name}: reload median ${r.reload.median} ms`);
+    if (r.cold) out.push([`${name}: first load median (target ${LOAD_BUDGET_MS} ms)`, r.cold.median, LOAD_BUDGET_MS]);
+    out.push([`${name}: reload median (target ${LOAD_BUDGET_MS} ms)`, r.reload.median, LOAD_BUDGET_MS]);
   }
-});
+  return out;
+}
+
+if (skip) {
+  console.error(`cannot run the benchmark: ${skip}`);
+  process.exit(2);
+}
+const figuresAgainstTargets = [...(await keystrokes()), ...(await load())];
+let missed = 0;
+for (const [name, value, target] of figuresAgainstTargets) {
+  const ok = value < target;
+  if (!ok) missed += 1;
+  console.log(`${ok ? 'within' : 'OVER  '} ${name}: ${value.toFixed(2)} ms`);
+}
+if (CHECK && missed > 0) {
+  console.error(`${missed} figure(s) over target`);
+  process.exit(1);
+}

@@ -1,0 +1,341 @@
+//! `netspec fmt`, `netspec schema` and `netspec inputs` end to end, on specs
+//! written here: what each prints for a spec whose answer is known by hand,
+//! and each one's errors (a spec with an error, a missing file, a bad
+//! option, a file that is not UTF-8) with their exit codes (0 ok; 1 spec
+//! errors or `fmt --check` finding unformatted files; 2 usage error or
+//! unreadable input).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::{json, Value};
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(name: &str) -> Dir {
+        let p = std::env::temp_dir().join(format!(
+            "netspec-cli-commands-{}-{name}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        Dir(p)
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.0.join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.0.join(rel)).unwrap()
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[derive(Debug)]
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn netspec(dir: &Dir, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_netspec"))
+        .args(args)
+        .current_dir(&dir.0)
+        .output()
+        .expect("run netspec");
+    let run = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(!run.stderr.contains("panicked"), "{run:?}");
+    run
+}
+
+// ------------------------------------------------------------------ fmt
+
+/// The README's example (README.md, "The formatter has one layout"): the
+/// text as typed, and the layout the README documents for it.
+const MESSY: &str = "spec demo \"Demo\" { version \"1\" }\n\
+inputs \"Unit\" { beds: int min 0 \"Funded beds\" // per unit\n \
+nurses:int \"Nurses on shift\" }\n\
+area workforce { requirement WF-01 must \"Nurses\" { nurses>=beds and (beds>0) } }\n";
+
+const TIDY: &str = "spec demo \"Demo\" { version \"1\" }\n\
+\n\
+inputs \"Unit\" {\n  \
+  beds: int min 0 \"Funded beds\" // per unit\n  \
+  nurses: int \"Nurses on shift\"\n\
+}\n\
+\n\
+area workforce {\n  \
+  requirement WF-01 must \"Nurses\" {\n    \
+    nurses >= beds and beds > 0\n  \
+  }\n\
+}\n";
+
+#[test]
+fn fmt_check_lists_unformatted_files_and_changes_nothing() {
+    let dir = Dir::new("fmt-check");
+    dir.write("messy.netspec", MESSY.as_bytes());
+    dir.write("tidy.netspec", TIDY.as_bytes());
+    let run = netspec(&dir, &["fmt", "--check", "messy.netspec", "tidy.netspec"]);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    let listed = format!("{}{}", run.stdout, run.stderr);
+    assert!(listed.contains("messy.netspec: not formatted"), "{run:?}");
+    assert!(!listed.contains("tidy.netspec"), "{run:?}");
+    assert_eq!(dir.read("messy.netspec"), MESSY);
+    // formatted files only: exit 0
+    let run = netspec(&dir, &["fmt", "--check", "tidy.netspec"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+}
+
+#[test]
+fn fmt_writes_the_documented_layout_once() {
+    let dir = Dir::new("fmt-write");
+    dir.write("demo.netspec", MESSY.as_bytes());
+    let run = netspec(&dir, &["fmt", "demo.netspec"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(dir.read("demo.netspec"), TIDY);
+    // again: nothing to change
+    let run = netspec(&dir, &["fmt", "demo.netspec"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(dir.read("demo.netspec"), TIDY);
+}
+
+#[test]
+fn fmt_walks_folders_and_defaults_to_the_current_one() {
+    let dir = Dir::new("fmt-folders");
+    dir.write("a/one.netspec", MESSY.as_bytes());
+    dir.write("a/b/two.netspec", MESSY.as_bytes());
+    dir.write("a/notes.txt", MESSY.as_bytes());
+    let run = netspec(&dir, &["fmt", "--check"]);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    let listed = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        listed.contains("one.netspec") && listed.contains("two.netspec"),
+        "{run:?}"
+    );
+    assert!(!listed.contains("notes.txt"), "{run:?}");
+    let run = netspec(&dir, &["fmt", "a"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(dir.read("a/one.netspec"), TIDY);
+    assert_eq!(dir.read("a/b/two.netspec"), TIDY);
+    // only spec files are touched
+    assert_eq!(dir.read("a/notes.txt"), MESSY);
+}
+
+#[test]
+fn fmt_errors() {
+    let dir = Dir::new("fmt-errors");
+    // a syntax error: reported with its code and place, the file left alone
+    let broken = "spec demo \"Demo\" { version \"1\" }\ninputs \"Unit\" { beds: int \"Beds\"\n";
+    dir.write("broken.netspec", broken.as_bytes());
+    let run = netspec(&dir, &["fmt", "broken.netspec"]);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stderr.contains("NS0001"), "{run:?}");
+    assert!(run.stderr.contains("broken.netspec:"), "{run:?}");
+    assert_eq!(dir.read("broken.netspec"), broken);
+    // a file that is not there: unreadable input
+    let run = netspec(&dir, &["fmt", "missing.netspec"]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.contains("missing.netspec"), "{run:?}");
+    // not UTF-8: unreadable input (exit 2), saying so, the file left alone.
+    // (`check` and `eval` give NS0309 with the offset here; `fmt` says it
+    // without the code)
+    let mut bytes = TIDY.as_bytes().to_vec();
+    bytes.insert(10, 0xff);
+    dir.write("latin1.netspec", &bytes);
+    let run = netspec(&dir, &["fmt", "latin1.netspec"]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(
+        run.stderr.contains("latin1.netspec") && run.stderr.contains("UTF-8"),
+        "{run:?}"
+    );
+    assert_eq!(std::fs::read(dir.0.join("latin1.netspec")).unwrap(), bytes);
+    // an unknown option
+    let run = netspec(&dir, &["fmt", "--fix", "broken.netspec"]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+}
+
+// ------------------------------------------------------------------ schema and inputs
+
+const SPEC: &str = r#"spec demo "Demo" { version "1" }
+
+inputs "Unit" {
+  beds: int min 0 max 100 "Funded beds"
+  role: enum(level3_unit, level2_unit) "Designation"
+  units: list min 1 "Units" {
+    name: text "Unit name"
+    occupancy: percent "Mean bed occupancy"
+  }
+}
+
+area workforce {
+  requirement WF-01 must "Beds" {
+    beds >= 1
+  }
+}
+"#;
+
+const BROKEN: &str = r#"spec demo "Demo" { version "1" }
+
+area workforce {
+  requirement WF-01 must "Beds" {
+    nope >= 1
+  }
+}
+"#;
+
+fn types(v: &Value) -> Vec<&str> {
+    match v {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(xs) => xs.iter().map(|x| x.as_str().unwrap()).collect(),
+        _ => panic!("not a type: {v}"),
+    }
+}
+
+#[test]
+fn schema_describes_the_declared_inputs() {
+    let dir = Dir::new("schema");
+    dir.write("demo.netspec", SPEC.as_bytes());
+    let run = netspec(&dir, &["schema", "demo.netspec"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let s: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    // a submission needs a header (grammar/README.md §2); answers may be null
+    assert_eq!(s["required"], json!(["header"]));
+    let p = &s["properties"];
+    // `beds: int min 0 max 100`
+    assert_eq!(types(&p["beds"]["type"]), ["integer", "null"]);
+    assert_eq!(
+        (p["beds"]["minimum"].as_i64(), p["beds"]["maximum"].as_i64()),
+        (Some(0), Some(100))
+    );
+    assert_eq!(p["beds"]["title"], "Funded beds");
+    // `role: enum(level3_unit, level2_unit)`, or not answered
+    assert_eq!(
+        p["role"]["enum"],
+        json!(["level3_unit", "level2_unit", null])
+    );
+    // `units: list min 1` of records; a percent is 0 to 100
+    assert_eq!(types(&p["units"]["type"]), ["array", "null"]);
+    assert_eq!(p["units"]["minItems"], 1);
+    let unit = &p["units"]["items"]["properties"];
+    assert_eq!(types(&unit["name"]["type"]), ["string", "null"]);
+    assert_eq!(types(&unit["occupancy"]["type"]), ["number", "null"]);
+    assert_eq!(
+        (
+            unit["occupancy"]["minimum"].as_i64(),
+            unit["occupancy"]["maximum"].as_i64()
+        ),
+        (Some(0), Some(100))
+    );
+    // the header's parts
+    let h = &p["header"]["properties"];
+    assert_eq!(h["organisation"]["required"], json!(["ods_code", "name"]));
+    assert_eq!(h["period"]["required"], json!(["start", "end"]));
+}
+
+#[test]
+fn inputs_lists_the_questions_in_text_and_json() {
+    let dir = Dir::new("inputs");
+    dir.write("demo.netspec", SPEC.as_bytes());
+    let run = netspec(&dir, &["inputs", "demo.netspec"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    // one section, the questions in declaration order, who reads each
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], "== Unit");
+    assert!(
+        lines[1].starts_with("beds: int, min 0, max 100  \"Funded beds\""),
+        "{lines:?}"
+    );
+    assert!(lines[1].ends_with("[read by WF-01]"), "{lines:?}");
+    assert!(
+        lines[2].starts_with("role: enum(level3_unit, level2_unit)  \"Designation\""),
+        "{lines:?}"
+    );
+    assert!(lines[2].ends_with("[read by no requirement]"), "{lines:?}");
+    assert!(
+        lines[3].starts_with("units: list, min 1  \"Units\""),
+        "{lines:?}"
+    );
+    assert!(
+        lines[4].starts_with("  name: text  \"Unit name\""),
+        "{lines:?}"
+    );
+    assert!(
+        lines[5].starts_with("  occupancy: percent, min 0, max 100"),
+        "{lines:?}"
+    );
+
+    let run = netspec(&dir, &["inputs", "--format", "json", "demo.netspec"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["title"], "Unit");
+    let q = v[0]["questions"].as_array().unwrap();
+    let paths: Vec<&str> = q.iter().map(|q| q["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["/beds", "/role", "/units"]);
+    assert_eq!(q[0]["read_by"], json!(["WF-01"]));
+    assert_eq!(
+        (
+            q[0]["type"].as_str(),
+            q[0]["min"].as_i64(),
+            q[0]["max"].as_i64()
+        ),
+        (Some("int"), Some(0), Some(100))
+    );
+    assert_eq!(q[1]["values"], json!(["level3_unit", "level2_unit"]));
+    let fields: Vec<&str> = q[2]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["/units/*/name", "/units/*/occupancy"]);
+    assert_eq!(q[2]["min"], 1);
+}
+
+#[test]
+fn schema_and_inputs_errors() {
+    let dir = Dir::new("schema-errors");
+    dir.write("broken.netspec", BROKEN.as_bytes());
+    dir.write("demo.netspec", SPEC.as_bytes());
+    for cmd in ["schema", "inputs"] {
+        // a spec with an error: exit 1, the diagnostic at its place, nothing on stdout
+        let run = netspec(&dir, &[cmd, "broken.netspec"]);
+        assert_eq!(run.code, Some(1), "{cmd}: {run:?}");
+        assert!(
+            run.stderr.contains("error[NS0002]: unknown name `nope`"),
+            "{cmd}: {run:?}"
+        );
+        assert!(run.stderr.contains("broken.netspec:5:5"), "{cmd}: {run:?}");
+        assert_eq!(run.stdout, "", "{cmd}");
+        // a missing file: exit 2, naming it
+        let run = netspec(&dir, &[cmd, "missing.netspec"]);
+        assert_eq!(run.code, Some(2), "{cmd}: {run:?}");
+        assert!(run.stderr.contains("missing.netspec"), "{cmd}: {run:?}");
+        // no spec at all: usage
+        let run = netspec(&dir, &[cmd]);
+        assert_eq!(run.code, Some(2), "{cmd}: {run:?}");
+    }
+    let run = netspec(&dir, &["inputs", "--format", "xml", "demo.netspec"]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.contains("invalid value 'xml'"), "{run:?}");
+}
