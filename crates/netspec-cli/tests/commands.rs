@@ -155,16 +155,17 @@ fn fmt_errors() {
     let run = netspec(&dir, &["fmt", "missing.netspec"]);
     assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("missing.netspec"), "{run:?}");
-    // not UTF-8: unreadable input (exit 2), saying so, the file left alone.
-    // (`check` and `eval` give NS0309 with the offset here; `fmt` says it
-    // without the code)
+    // not UTF-8: a diagnostic in the file (exit 1) with its code and the
+    // offset, as `check` and `eval` give it, the file left alone
     let mut bytes = TIDY.as_bytes().to_vec();
     bytes.insert(10, 0xff);
     dir.write("latin1.netspec", &bytes);
     let run = netspec(&dir, &["fmt", "latin1.netspec"]);
-    assert_eq!(run.code, Some(2), "{run:?}");
+    assert_eq!(run.code, Some(1), "{run:?}");
     assert!(
-        run.stderr.contains("latin1.netspec") && run.stderr.contains("UTF-8"),
+        run.stderr.contains("latin1.netspec:")
+            && run.stderr.contains("NS0309")
+            && run.stderr.contains("offset 10"),
         "{run:?}"
     );
     assert_eq!(std::fs::read(dir.0.join("latin1.netspec")).unwrap(), bytes);
