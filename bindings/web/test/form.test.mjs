@@ -218,7 +218,7 @@ test('incomplete requirements link to the questions still to answer, by mouse an
     await page.keyboard.press('Enter'); // adds a unit, focus moves into it
     assert.equal(await page.evaluate(() => document.activeElement.id), 'q/units/0/name');
     await page.keyboard.type('Ward 7 ICU');
-    assert.equal(await page.locator(sel('q/units/0-legend')).textContent(), 'Entry 1: Ward 7 ICU units[0]');
+    assert.equal(await page.locator(sel('q/units/0-legend')).textContent(), 'Unit 1: Ward 7 ICU units[0]');
 
     const spec = compileNode(ACC);
     const expected = spec.evaluate({ header: HEADER, units: [{ name: 'Ward 7 ICU' }] });
@@ -252,15 +252,15 @@ test('answers the engine rejects are shown next to their field and announced; th
   try {
     const { page } = o;
     await start(o);
-    await fillForm(page, { header: HEADER, units: [{ name: 'A', funded_beds: 7 }] });
-    const beds = page.locator(sel('q/units/0/funded_beds'));
+    await fillForm(page, { header: HEADER, units: [{ name: 'A', shifts_total: 7 }] });
+    const beds = page.locator(sel('q/units/0/shifts_total'));
     await beds.fill('0');
-    const err = page.locator(sel('q/units/0/funded_beds-error'));
+    const err = page.locator(sel('q/units/0/shifts_total-error'));
     await assert.doesNotReject(err.filter({ hasText: 'below the minimum 1' }).waitFor());
     assert.equal(await err.textContent(), '0 is below the minimum 1');
     assert.equal(await err.getAttribute('aria-live'), 'polite');
     assert.equal(await beds.getAttribute('aria-invalid'), 'true');
-    assert.ok((await beds.getAttribute('aria-describedby')).split(' ').includes('q/units/0/funded_beds-error'));
+    assert.ok((await beds.getAttribute('aria-describedby')).split(' ').includes('q/units/0/shifts_total-error'));
     assert.match(await page.locator('#error-count').textContent(), /1 answer needs fixing/);
     // the report is still there, without that answer
     const spec = compileNode(ACC);
@@ -271,7 +271,7 @@ test('answers the engine rejects are shown next to their field and announced; th
     await beds.fill('7.5');
     await err.filter({ hasText: 'whole number' }).or(err.filter({ hasText: 'integer' })).or(err.filter({ hasText: 'fraction' })).waitFor();
     await beds.fill('8');
-    await page.waitForFunction(() => !document.getElementById('q/units/0/funded_beds').hasAttribute('aria-invalid'));
+    await page.waitForFunction(() => !document.getElementById('q/units/0/shifts_total').hasAttribute('aria-invalid'));
     assert.equal(await err.textContent(), '');
     assert.equal(await page.locator('#error-count').textContent(), '');
 
@@ -565,7 +565,7 @@ test('an old draft without a header loads with the header empty and a note; noth
   try {
     const { page } = o;
     await start(o);
-    const old = { assessed_on: '2025-06-30', units: [{ name: 'Ward 7 ICU', funded_beds: 7 }] };
+    const old = { assessed_on: '2025-06-30', units: [{ name: 'Ward 7 ICU', shifts_total: 7 }] };
     await page.evaluate(([key, old]) => {
       localStorage.setItem('netspec.form.v1.current', JSON.stringify({ key }));
       localStorage.setItem(`netspec.form.v1.answers.${key}`, JSON.stringify(old));

@@ -152,10 +152,10 @@ test('playground: run tests shows every test and the coverage; submission errors
     const m1 = page.locator('#submission-editor mark.diag-error');
     await m1.waitFor();
     assert.match(await page.locator('#sub-diagnostics li').first().textContent(), /NS0207/);
-    await sub.fill(`{\n  ${HEAD},\n  "units": [{"name": "A", "funded_beds": "seven"}]\n}\n`);
+    await sub.fill(`{\n  ${HEAD},\n  "units": [{"name": "A", "shifts_total": "seven"}]\n}\n`);
     await page.locator('#sub-diagnostics li', { hasText: 'NS0201' }).waitFor();
-    await page.waitForFunction(() => document.querySelector('#submission-editor mark.diag-error')?.textContent === '"funded_beds": "seven"');
-    assert.match(await page.locator('#sub-diagnostics li').first().textContent(), /\/units\/0\/funded_beds/);
+    await page.waitForFunction(() => document.querySelector('#submission-editor mark.diag-error')?.textContent === '"shifts_total": "seven"');
+    assert.match(await page.locator('#sub-diagnostics li').first().textContent(), /\/units\/0\/shifts_total/);
     assert.match(await page.locator('#report').textContent(), /The submission has errors/);
     // an unknown key is a warning; the report is there
     await sub.fill(`{\n  ${HEAD},\n  "unitz": []\n}\n`);
