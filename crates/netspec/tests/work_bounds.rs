@@ -155,3 +155,40 @@ fn compile_warnings_are_capped() {
     assert_eq!(s.warnings().len(), 101);
     assert_eq!(s.warnings()[100].code.as_str(), "NS0310");
 }
+
+/// Evidence given for one requirement under 150 keys, one declared: the
+/// declared one is found (so nothing declared is missing), the report lists
+/// 100 pieces and "… and 50 more", and says it cut a list (NS0310); the 149
+/// unknown keys are warnings, capped at 100 too.
+#[test]
+fn evidence_given_is_capped() {
+    let s = spec(
+        "spec w \"W\" { version \"1\" }\ninputs \"U\" { a: bool \"A\" }\narea resources { requirement RE-01 must \"A\" { a\n evidence plan \"The plan\" } }\n",
+    );
+    let mut keys: Vec<String> = (0..149).map(|i| format!("\"k{i:03}\": \"x\"")).collect();
+    keys.push("\"plan\": \"plan.pdf\"".to_string());
+    let sub = format!(
+        "{{{HEADER}, \"a\": true, \"evidence\": {{\"RE-01\": {{{}}}}}}}",
+        keys.join(", ")
+    );
+    let report = s.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+    let r = &report.requirements[0];
+    assert_eq!(r.outcome, Outcome::Met);
+    assert!(r.evidence.missing.is_empty(), "{:?}", r.evidence.missing);
+    assert_eq!(r.evidence.given.len(), 101);
+    assert_eq!(r.evidence.given[100].reference, "… and 50 more");
+    assert!(has_code(&report, "NS0310"));
+    let unknown = report
+        .warnings
+        .iter()
+        .filter(|w| w.code.as_str() == "NS0209")
+        .count();
+    assert_eq!(unknown, 100);
+    // the fast JSON writer writes the cut list as serde does
+    let mut out = Vec::new();
+    s.write_report_json(&report, &mut out);
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        serde_json::to_string(&report).unwrap()
+    );
+}

@@ -564,19 +564,33 @@ pub(crate) fn assess_given<'s>(
                 }
             }
         }
+        let evidence_missing: Cow<'_, [String]> = if given.is_empty() {
+            Cow::Borrowed(&r.evidence_keys)
+        } else {
+            Cow::Owned(
+                r.evidence_keys
+                    .iter()
+                    .filter(|k| !given.iter().any(|g| g.key == **k))
+                    .cloned()
+                    .collect(),
+            )
+        };
+        let mut given = given;
+        if given.len() > MAX_LISTED {
+            // keys the spec does not declare are warned about (NS0209); the
+            // list is cut like the others, after the declared ones were found
+            let more = given.len() - MAX_LISTED;
+            given.truncate(MAX_LISTED);
+            given.push(GivenEvidence {
+                key: "…".to_string(),
+                reference: format!("… and {more} more"),
+            });
+            given.shrink_to_fit();
+            cut += 1;
+        }
         let evidence = EvidenceStatus {
             declared: Cow::Borrowed(&r.evidence),
-            missing: if given.is_empty() {
-                Cow::Borrowed(&r.evidence_keys)
-            } else {
-                Cow::Owned(
-                    r.evidence_keys
-                        .iter()
-                        .filter(|k| !given.iter().any(|g| g.key == **k))
-                        .cloned()
-                        .collect(),
-                )
-            },
+            missing: evidence_missing,
             given,
         };
         results.push(RequirementResult {
@@ -616,7 +630,7 @@ pub(crate) fn assess_given<'s>(
             Diagnostic::warning(
                 crate::diagnostic::Code::TooManyDiagnostics,
                 format!(
-                    "{cut} list(s) of explanations, unanswered inputs or problems were cut short (at {} checks, {MAX_LISTED} inputs, {MAX_LISTED} problems), each ending with \"… and …\"", crate::eval::MAX_CHECKS
+                    "{cut} list(s) of explanations, unanswered inputs, problems or evidence given were cut short (at {} checks, {MAX_LISTED} inputs, {MAX_LISTED} problems, {MAX_LISTED} pieces of evidence), each ending with \"… and …\"", crate::eval::MAX_CHECKS
                 ),
             )
             .at_path(""),
