@@ -610,8 +610,10 @@ pub(crate) fn assess_given<'s>(
         });
     }
 
+    // the submission's warnings, the evidence's, then what evaluating it hit
     let mut warnings = whom.warnings;
     warnings.extend(sub.warnings.iter().cloned());
+    warnings.extend(evidence_warnings);
     if stopped > 0 {
         warnings.push(
             Diagnostic::warning(
@@ -636,7 +638,6 @@ pub(crate) fn assess_given<'s>(
             .at_path(""),
         );
     }
-    warnings.extend(evidence_warnings);
 
     // requirements come in area order (the checker sorts them): each area's
     // results are one run of the list
