@@ -3,50 +3,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
+mod support;
+use support::Dir;
+
 // ------------------------------------------------------------------ harness
-
-/// A temporary folder, removed on drop.
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        static COUNT: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNT.fetch_add(1, Ordering::SeqCst);
-        let p = std::env::temp_dir().join(format!(
-            "netspec-cli-test-{}-{name}-{n}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        Dir(p)
-    }
-
-    /// Writes `text` to `rel` (making folders) and returns the full path.
-    fn write(&self, rel: &str, text: &str) -> PathBuf {
-        let p = self.0.join(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).unwrap();
-        }
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// What a run printed and how it ended.
 struct Run {
@@ -279,7 +244,7 @@ fn check_reports_every_file_and_json_format() {
     d.write("good.netspec", GOOD_SPEC);
     d.write(
         "bad.netspec",
-        &GOOD_SPEC.replace("area quality", "area qualty"),
+        GOOD_SPEC.replace("area quality", "area qualty"),
     );
     let run = netspec(&d, &["check", "good.netspec", "bad.netspec"]);
     assert_exit(&run, 1);
@@ -955,7 +920,7 @@ fn use_with_parent_folder_and_errors_in_the_used_file() {
     d.write("specs/acc/demo.netspec", &spec);
     d.write(
         "specs/common/governance.netspec",
-        &SHARED.replace(
+        SHARED.replace(
             "governance.board_tor_signed\n  }",
             "governance.board_signed\n  }",
         ),
