@@ -115,21 +115,15 @@ impl Checker<'_> {
                     let new = self.new_record();
                     self.push_field(
                         rec,
-                        FieldDef {
-                            name: g.name.clone(),
-                            question: humanize(&g.name),
-                            help: None,
-                            unit: None,
-                            label: None,
-                            item: None,
-                            respondent: block.respondent,
-                            period: None,
-                            relations: Vec::new(),
-                            section: section.map(str::to_string),
-                            kind: FieldKind::Group { record: new },
-                            pointer: ptr.clone(),
-                            span: g.span,
-                        },
+                        plain_field(
+                            g.name.clone(),
+                            humanize(&g.name),
+                            FieldKind::Group { record: new },
+                            ptr.clone(),
+                            g.span,
+                            block.respondent,
+                            section,
+                        ),
                     );
                     new
                 }
@@ -306,25 +300,19 @@ impl Checker<'_> {
                     }
                     self.push_field(
                         new,
-                        FieldDef {
-                            name: item.name.name.clone(),
-                            question: item.text.value.clone(),
-                            help: None,
-                            unit: None,
-                            label: None,
-                            item: None,
-                            respondent: block.respondent,
-                            period: None,
-                            relations: Vec::new(),
-                            section: section.map(str::to_string),
-                            kind: FieldKind::Scalar {
+                        plain_field(
+                            item.name.name.clone(),
+                            item.text.value.clone(),
+                            FieldKind::Scalar {
                                 ty: ScalarTy::Enum(e),
                                 min: None,
                                 max: None,
                             },
-                            pointer: format!("{field_ptr}/{}", item.name.name),
-                            span: item.name.span,
-                        },
+                            format!("{field_ptr}/{}", item.name.name),
+                            item.name.span,
+                            block.respondent,
+                            section,
+                        ),
                     );
                 }
                 FieldKind::Group { record: new }
@@ -625,5 +613,37 @@ pub fn humanize(name: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
         None => s,
+    }
+}
+
+/// A field with no help, unit, label, period or bounds: a group made by a
+/// dotted name, or a checklist's item.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the parts of a field that differ between its two callers"
+)]
+fn plain_field(
+    name: String,
+    question: String,
+    kind: FieldKind,
+    pointer: String,
+    span: crate::source::Span,
+    respondent: Respondent,
+    section: Option<&str>,
+) -> FieldDef {
+    FieldDef {
+        name,
+        question,
+        help: None,
+        unit: None,
+        label: None,
+        item: None,
+        respondent,
+        period: None,
+        relations: Vec::new(),
+        section: section.map(str::to_string),
+        kind,
+        pointer,
+        span,
     }
 }
