@@ -474,7 +474,7 @@ test('a panic inside the engine becomes an internal error and the engine restart
 // Every documented limit (grammar/README.md §10) with the largest value
 // allowed, which works, and the next, which is refused with the documented
 // code and nothing else: the same values as the library's and the CLI's tests
-// (crates/netspec/tests/common/limit_cases.rs), worked out from the
+// (crates/netspec-core/tests/common/limit_cases.rs), worked out from the
 // documentation (the area's and requirement's braces are two bracket levels,
 // an operator chain of k operands is k deep, the top-level object is one JSON
 // level). In WebAssembly a trap or another code is a failure.

@@ -1,12 +1,12 @@
 //! The documented limits (grammar/README.md §10) at their boundaries through
 //! the CLI: `netspec check` accepts the largest value allowed and refuses the
 //! next one with the documented code; `netspec eval` the same for
-//! submissions. The cases are the library's (`crates/netspec/tests/common/
+//! submissions. The cases are the library's (`crates/netspec-core/tests/common/
 //! limit_cases.rs`), so both pin the same values.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "../../netspec/tests/common/limit_cases.rs"]
+#[path = "../../netspec-core/tests/common/limit_cases.rs"]
 mod limit_cases;
 
 use std::path::Path;

@@ -47,7 +47,7 @@ pub const MAX_DIAGNOSTICS: usize = 100;
 /// Build one from the defaults and change what you need:
 ///
 /// ```
-/// let mut limits = netspec::Limits::default();
+/// let mut limits = netspec_core::Limits::default();
 /// limits.max_list_len = 500;
 /// limits.max_eval_steps = 1_000_000;
 /// # let _ = limits;

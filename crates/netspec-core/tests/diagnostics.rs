@@ -15,7 +15,7 @@
 
 use std::collections::BTreeSet;
 
-use netspec::{Code, Diagnostic, EvalOptions, Limits, Severity, Sources, Spec};
+use netspec_core::{Code, Diagnostic, EvalOptions, Limits, Severity, Sources, Spec};
 
 const OPEN: char = '⸢';
 const CLOSE: char = '⸣';
@@ -1461,7 +1461,7 @@ fn respondent_and_relation_diagnostics() {
 fn unattributed_submission_without_a_date() {
     let spec = Spec::compile(ROOT, &Sources::single(ROOT, SUBMISSION_SPEC)).unwrap();
     let opts = EvalOptions {
-        unattributed: Some(netspec::ir::Respondent::Provider),
+        unattributed: Some(netspec_core::ir::Respondent::Provider),
         ..EvalOptions::default()
     };
     let err = spec.evaluate_str(r#"{"beds": 10}"#, &opts).unwrap_err();
@@ -1475,7 +1475,7 @@ fn unattributed_submission_without_a_date() {
     });
     // with a date it is evaluated, and the report says it is unattributed
     let dated = EvalOptions {
-        as_of: netspec::Date::parse("2025-06-30"),
+        as_of: netspec_core::Date::parse("2025-06-30"),
         ..opts
     };
     let report = spec.evaluate_str(r#"{"beds": 10}"#, &dated).unwrap();
@@ -1802,7 +1802,7 @@ fn file_refused() {
     )
     .unwrap();
     let name = root.to_str().unwrap();
-    let sources = netspec::gather_files(name, &netspec::CompileOptions::default());
+    let sources = netspec_core::gather_files(name, &netspec_core::CompileOptions::default());
     let err = Spec::compile(name, &sources).unwrap_err();
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(err.diagnostics[0].code.as_str(), "NS0311");

@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use netspec::ir::Respondent;
-use netspec::ir::{FieldKind, RecordSchema, ScalarTy, Schema};
-use netspec::source::FileId;
-use netspec::{Date, EvalOptions, Outcome, Sources, Spec};
+use netspec_core::ir::Respondent;
+use netspec_core::ir::{FieldKind, RecordSchema, ScalarTy, Schema};
+use netspec_core::source::FileId;
+use netspec_core::{Date, EvalOptions, Outcome, Sources, Spec};
 
 /// The default options for a submission without a header (a header is beside
 /// the point of these properties): evaluated as from a provider.
@@ -234,7 +234,7 @@ const STRINGS: &[&str] = &[
 ];
 
 fn parse(text: &str) {
-    let _ = netspec::syntax::parse_file(text, FileId(0));
+    let _ = netspec_core::syntax::parse_file(text, FileId(0));
 }
 
 // ------------------------------------------------------------------ text generators
@@ -502,7 +502,7 @@ proptest! {
         let gov = mutate(GOV, &gov_edits);
         compile_and_use(&acc_sources(&acc, &gov));
         // gathering sources parses too, and follows whatever `use` survived
-        let _ = netspec::gather_sources(ACC_NAME, |name| match name {
+        let _ = netspec_core::gather_sources(ACC_NAME, |name| match name {
             ACC_NAME => Some(acc.clone()),
             GOV_NAME => Some(gov.clone()),
             _ => None,
@@ -517,11 +517,14 @@ proptest! {
 /// Returns whether the text parsed whole and whether it compiled (what was
 /// compared).
 fn without_tests_agrees(acc: &str, gov: &str) -> (bool, bool) {
-    use netspec::syntax::ast::Item;
-    let whole = netspec::syntax::parse_file(acc, FileId(0));
+    use netspec_core::syntax::ast::Item;
+    let whole = netspec_core::syntax::parse_file(acc, FileId(0));
     let parsed = whole.is_ok();
-    let skipped =
-        netspec::syntax::parse_file_without_tests(acc, FileId(0), &netspec::Limits::default());
+    let skipped = netspec_core::syntax::parse_file_without_tests(
+        acc,
+        FileId(0),
+        &netspec_core::Limits::default(),
+    );
     if let Ok(whole) = &whole {
         let kept: Vec<&Item> = whole
             .items
@@ -534,10 +537,10 @@ fn without_tests_agrees(acc: &str, gov: &str) -> (bool, bool) {
                 assert_eq!(kept, skipped, "the items differ without tests");
                 assert_eq!(
                     whole.comments,
-                    netspec::syntax::parse_file_without_tests(
+                    netspec_core::syntax::parse_file_without_tests(
                         acc,
                         FileId(0),
-                        &netspec::Limits::default()
+                        &netspec_core::Limits::default()
                     )
                     .map(|f| f.comments)
                     .unwrap_or_default()
@@ -551,7 +554,7 @@ fn without_tests_agrees(acc: &str, gov: &str) -> (bool, bool) {
         let fast = Spec::compile_with_options(
             ACC_NAME,
             &sources,
-            &netspec::CompileOptions::evaluation_only(),
+            &netspec_core::CompileOptions::evaluation_only(),
         );
         let fast = fast.unwrap_or_else(|e| panic!("compiles whole but not for evaluation: {e}"));
         assert!(spec.compiled_with_tests() && !fast.compiled_with_tests());
@@ -642,7 +645,7 @@ proptest! {
 
     #[test]
     fn without_tests_never_panics_on_token_soup(s in token_soup()) {
-        let _ = netspec::syntax::parse_file_without_tests(&s, FileId(0), &netspec::Limits::default());
+        let _ = netspec_core::syntax::parse_file_without_tests(&s, FileId(0), &netspec_core::Limits::default());
         let _ = without_tests_agrees(&format!("spec s \"S\" {{ version \"1\" }}\n{s}"), GOV);
     }
 }
@@ -985,14 +988,14 @@ fn shaped_submission(spec: &Spec) -> BoxedStrategy<Value> {
 // ------------------------------------------------------------------ valid submissions
 
 /// The declared bound as a JSON number (percents as 0–100), when numeric.
-fn bound_f64(b: Option<netspec::ir::Bound>, ty: ScalarTy) -> Option<f64> {
+fn bound_f64(b: Option<netspec_core::ir::Bound>, ty: ScalarTy) -> Option<f64> {
     match b? {
-        netspec::ir::Bound::Num(n) => Some(if ty == ScalarTy::Percent {
+        netspec_core::ir::Bound::Num(n) => Some(if ty == ScalarTy::Percent {
             n.to_f64() * 100.0
         } else {
             n.to_f64()
         }),
-        netspec::ir::Bound::Date(_) => None,
+        netspec_core::ir::Bound::Date(_) => None,
     }
 }
 
@@ -1001,8 +1004,8 @@ fn bound_f64(b: Option<netspec::ir::Bound>, ty: ScalarTy) -> Option<f64> {
 fn valid_scalar(
     schema: &Schema,
     ty: ScalarTy,
-    min: Option<netspec::ir::Bound>,
-    max: Option<netspec::ir::Bound>,
+    min: Option<netspec_core::ir::Bound>,
+    max: Option<netspec_core::ir::Bound>,
 ) -> BoxedStrategy<Value> {
     match ty {
         ScalarTy::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
@@ -1030,7 +1033,8 @@ fn valid_scalar(
             }
         }
         ScalarTy::Date => match (min, max) {
-            (Some(netspec::ir::Bound::Date(d)), _) | (_, Some(netspec::ir::Bound::Date(d))) => {
+            (Some(netspec_core::ir::Bound::Date(d)), _)
+            | (_, Some(netspec_core::ir::Bound::Date(d))) => {
                 Just(Value::from(d.to_string())).boxed()
             }
             _ => (2022i32..2026, 1u32..=12, 1u32..=28)
@@ -1196,7 +1200,7 @@ struct Decided {
 }
 
 impl Decided {
-    fn count(&mut self, report: &netspec::Report<'_>) {
+    fn count(&mut self, report: &netspec_core::Report<'_>) {
         for r in &report.requirements {
             match r.outcome {
                 Outcome::Met => self.met += 1,
@@ -1262,7 +1266,7 @@ fn as_of() -> impl Strategy<Value = Option<Date>> {
 }
 
 /// Checks the invariants of a report that any submission must keep.
-fn check_report(spec: &Spec, report: &netspec::Report) {
+fn check_report(spec: &Spec, report: &netspec_core::Report) {
     // a report lists the requirements of its respondent only
     let decided = spec
         .checked()
@@ -2233,7 +2237,7 @@ static BUNDLED: LazyLock<Vec<Spec>> = LazyLock::new(|| {
         .iter()
         .map(|n| {
             let sources =
-                netspec::gather_sources(n, |p| std::fs::read_to_string(root.join(p)).ok());
+                netspec_core::gather_sources(n, |p| std::fs::read_to_string(root.join(p)).ok());
             Spec::compile(n, &sources).unwrap_or_else(|e| panic!("{n}: {}", e.render()))
         })
         .collect()
@@ -2241,7 +2245,7 @@ static BUNDLED: LazyLock<Vec<Spec>> = LazyLock::new(|| {
 
 /// The same spec without its fast form: every requirement is decided by the
 /// full evaluator.
-fn full_only(spec: &Spec) -> netspec::check::Checked {
+fn full_only(spec: &Spec) -> netspec_core::check::Checked {
     let mut c = spec.checked().clone();
     c.fast = Default::default();
     c
@@ -2253,34 +2257,40 @@ fn full_only(spec: &Spec) -> netspec::check::Checked {
 /// The report compared, or `None` when the submission is refused.
 fn fast_agrees(
     spec: &Spec,
-    full: &netspec::check::Checked,
+    full: &netspec_core::check::Checked,
     sub: &Value,
     as_of: Option<Date>,
     budget: u64,
-) -> Option<netspec::Report<'static>> {
+) -> Option<netspec_core::Report<'static>> {
     let sub = spec.ingest(sub).ok()?;
     let date = as_of.or(sub.period_end());
     let map = spec.source_map();
     let mut last = None;
     for explanations in [false, true] {
-        let fast =
-            netspec::report::assess_with(spec.checked(), map, &sub, date, explanations, budget);
-        let slow = netspec::report::assess_with(full, map, &sub, date, explanations, budget);
+        let fast = netspec_core::report::assess_with(
+            spec.checked(),
+            map,
+            &sub,
+            date,
+            explanations,
+            budget,
+        );
+        let slow = netspec_core::report::assess_with(full, map, &sub, date, explanations, budget);
         assert_eq!(
             fast, slow,
             "the reports differ (explanations {explanations}, budget {budget})"
         );
         last = Some(fast.into_owned());
     }
-    let fast = netspec::report::outcomes_with(spec.checked(), map, &sub, date, budget);
-    let slow = netspec::report::outcomes_with(full, map, &sub, date, budget);
+    let fast = netspec_core::report::outcomes_with(spec.checked(), map, &sub, date, budget);
+    let slow = netspec_core::report::outcomes_with(full, map, &sub, date, budget);
     assert_eq!(fast, slow, "the outcomes differ (budget {budget})");
     last
 }
 
 fn budget() -> impl Strategy<Value = u64> {
     prop_oneof![
-        3 => Just(netspec::Limits::default().max_eval_steps),
+        3 => Just(netspec_core::Limits::default().max_eval_steps),
         2 => 0u64..1_500,
     ]
 }
@@ -2310,7 +2320,7 @@ fn fast_agrees_on(spec: &Spec, cases: u32) -> Decided {
             d.cases += 1;
             if let Some(report) = report {
                 d.accepted += 1;
-                if budget == netspec::Limits::default().max_eval_steps {
+                if budget == netspec_core::Limits::default().max_eval_steps {
                     d.count(&report);
                 }
             }
@@ -2362,7 +2372,7 @@ fn fast_evaluator_agrees_on_every_example_at_every_budget() {
 
 // ------------------------------------------------------------------ the fast JSON writer writes what serde_json writes
 
-fn same_json(spec: &Spec, report: &netspec::Report<'_>) {
+fn same_json(spec: &Spec, report: &netspec_core::Report<'_>) {
     let mut fast = Vec::new();
     spec.write_report_json(report, &mut fast);
     let slow = serde_json::to_vec(report).unwrap();
@@ -2453,7 +2463,7 @@ fn report_json_is_serde_json_for_examples_and_for_changed_reports() {
 /// threshold `p10` tenths of a percent and literal `k`; `num` and every
 /// element's `part` are bounded by relations added to the compiled spec
 /// (`num` at most `den`, `part` at most its element's `total`).
-fn to_pass_spec(p10: u32, k: u32) -> (Spec, netspec::check::Checked) {
+fn to_pass_spec(p10: u32, k: u32) -> (Spec, netspec_core::check::Checked) {
     let p = if p10 % 10 == 0 {
         format!("{}%", p10 / 10)
     } else {
@@ -2489,8 +2499,8 @@ fn to_pass_spec(p10: u32, k: u32) -> (Spec, netspec::check::Checked) {
     let spec = Spec::compile("tp.netspec", &Sources::single("tp.netspec", text.as_str())).unwrap();
     let mut checked = spec.checked().clone();
     // the denominators as compiled, as the bounds of the numerators
-    let denominator = |rule: &netspec::ir::Node| -> netspec::ir::Node {
-        use netspec::ir::NodeKind as K;
+    let denominator = |rule: &netspec_core::ir::Node| -> netspec_core::ir::Node {
+        use netspec_core::ir::NodeKind as K;
         let body = match &rule.kind {
             K::Quantifier(_, _, body) => &**body,
             _ => rule,
@@ -2505,12 +2515,13 @@ fn to_pass_spec(p10: u32, k: u32) -> (Spec, netspec::check::Checked) {
     };
     let den = denominator(&checked.requirements[0].rule);
     let total = denominator(&checked.requirements[9].rule);
-    let relation = |bound: netspec::ir::Node, text: &str, pointer: &str| netspec::ir::Relation {
-        op: netspec::ir::RelationOp::AtMost,
-        bound,
-        text: text.to_string(),
-        bound_pointer: Some(pointer.to_string()),
-    };
+    let relation =
+        |bound: netspec_core::ir::Node, text: &str, pointer: &str| netspec_core::ir::Relation {
+            op: netspec_core::ir::RelationOp::AtMost,
+            bound,
+            text: text.to_string(),
+            bound_pointer: Some(pointer.to_string()),
+        };
     let root = &mut checked.schema.records[0];
     let num = root.fields.iter().position(|f| f.name == "num").unwrap();
     root.fields[num]
@@ -2637,10 +2648,11 @@ fn to_pass_changes_pass_and_are_minimal() {
         .run(&strategy, |(p10, k, sub)| {
             let (spec, checked) = to_pass_spec(p10, k);
             let map = spec.source_map();
-            let budget = netspec::Limits::default().max_eval_steps;
+            let budget = netspec_core::Limits::default().max_eval_steps;
             let report_of = |s: &Value| {
                 let sub = spec.ingest(s).expect("a valid submission");
-                netspec::report::assess_with(&checked, map, &sub, None, true, budget).into_owned()
+                netspec_core::report::assess_with(&checked, map, &sub, None, true, budget)
+                    .into_owned()
             };
             let report = report_of(&sub);
             cases.set(cases.get() + 1);

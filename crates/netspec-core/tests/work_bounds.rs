@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use netspec::{EvalOptions, Limits, Outcome, Sources, Spec};
+use netspec_core::{EvalOptions, Limits, Outcome, Sources, Spec};
 
 const HEADER: &str = r#""header": {"respondent": "provider", "organisation": {"ods_code": "RRK", "name": "Eastmoor"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "Jo"}"#;
 
@@ -24,7 +24,7 @@ fn assert_bounded(steps: u64, longest: u64, requirements: u64) {
     assert!(steps <= bound, "{steps} steps, more than {bound}");
 }
 
-fn has_code(report: &netspec::Report, code: &str) -> bool {
+fn has_code(report: &netspec_core::Report, code: &str) -> bool {
     report.warnings.iter().any(|w| w.code.as_str() == code)
 }
 

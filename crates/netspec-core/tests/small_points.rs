@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use netspec::{Date, EvalOptions, Sources, Spec};
+use netspec_core::{Date, EvalOptions, Sources, Spec};
 
 const HEADER: &str = r#""header": {"respondent": "provider", "organisation": {"ods_code": "RRK", "name": "Eastmoor"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "Jo"}"#;
 
@@ -38,9 +38,9 @@ fn tiny_values_do_not_show_as_zero() {
 #[test]
 fn years_before_zero_have_four_digits() {
     let d = Date::parse("0001-01-01").unwrap();
-    let two_years = netspec::calendar::Duration {
+    let two_years = netspec_core::calendar::Duration {
         count: 2,
-        unit: netspec::calendar::DurationUnit::Years,
+        unit: netspec_core::calendar::DurationUnit::Years,
     };
     let before = d.minus(two_years).unwrap();
     assert!(before.to_string().starts_with("-0001-"), "{before}");
@@ -57,6 +57,6 @@ fn bad_unicode_escapes_in_spec_strings_are_errors() {
             err.diagnostics.iter().any(|d| d.code.as_str() == "NS0010"),
             "{esc}"
         );
-        assert!(netspec::format::format_source(&text).is_err(), "{esc}");
+        assert!(netspec_core::format::format_source(&text).is_err(), "{esc}");
     }
 }

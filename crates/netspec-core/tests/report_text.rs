@@ -9,8 +9,8 @@
     clippy::indexing_slicing
 )]
 
-use netspec::report::Counts;
-use netspec::{EvalOptions, Outcome, Sources, Spec};
+use netspec_core::report::Counts;
+use netspec_core::{EvalOptions, Outcome, Sources, Spec};
 
 const SPEC: &str = r#"spec demo "Demo network" { version "1" }
 inputs "Unit" {

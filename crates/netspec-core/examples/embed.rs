@@ -5,7 +5,7 @@
 
 use std::thread;
 
-use netspec::{Date, EvalOptions, Outcome, Sources, Spec};
+use netspec_core::{Date, EvalOptions, Outcome, Sources, Spec};
 
 const SPEC: &str = r#"
 spec demo_network "Demo network" { version "1" }
@@ -59,7 +59,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 // a report borrows the spec's texts; `into_owned` lets it
                 // outlive this thread's handle on the spec
                 spec.evaluate_str(&text, &opts)
-                    .map(netspec::Report::into_owned)
+                    .map(netspec_core::Report::into_owned)
             })
         })
         .collect();

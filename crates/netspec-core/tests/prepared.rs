@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use netspec::{Date, EvalError, EvalOptions, Outcome, Sources, Spec};
+use netspec_core::{Date, EvalError, EvalOptions, Outcome, Sources, Spec};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -13,7 +13,8 @@ fn root() -> PathBuf {
 
 fn compile(name: &str) -> Result<Spec, String> {
     let path = format!("specs/{name}.netspec");
-    let sources = netspec::gather_sources(&path, |p| std::fs::read_to_string(root().join(p)).ok());
+    let sources =
+        netspec_core::gather_sources(&path, |p| std::fs::read_to_string(root().join(p)).ok());
     Spec::compile(&path, &sources).map_err(|e| e.render())
 }
 
@@ -110,7 +111,7 @@ area quality { requirement QU-01 must "Reviewed" { reviewed within 12 months } }
     let plain = EvalOptions {
         as_of: None,
         explanations: false,
-        unattributed: Some(netspec::ir::Respondent::Provider),
+        unattributed: Some(netspec_core::ir::Respondent::Provider),
     };
     assert!(matches!(
         spec.outcomes(&sub, &plain),
@@ -161,7 +162,7 @@ fn ingest_reports_the_same_errors_as_evaluate_str() -> Result<(), String> {
         .evaluate_str(bad, &EvalOptions::default())
         .map(|_| ())
         .map_err(|e| e.diagnostics());
-    let codes = |r: &Result<(), Vec<netspec::Diagnostic>>| -> Vec<String> {
+    let codes = |r: &Result<(), Vec<netspec_core::Diagnostic>>| -> Vec<String> {
         r.as_ref()
             .err()
             .map(|ds| ds.iter().map(|d| d.code.as_str().to_string()).collect())

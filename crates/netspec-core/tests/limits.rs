@@ -11,7 +11,7 @@
 mod limit_cases;
 
 use limit_cases::*;
-use netspec::{Diagnostic, EvalOptions, Limits, Outcome, Sources, Spec};
+use netspec_core::{Diagnostic, EvalOptions, Limits, Outcome, Sources, Spec};
 
 fn compile(text: &str) -> Result<Spec, Vec<Diagnostic>> {
     Spec::compile("s.netspec", &Sources::single("s.netspec", text)).map_err(|e| e.diagnostics)
@@ -128,7 +128,7 @@ fn the_defaults_are_the_documented_ones() {
         ),
         (4 * 1024 * 1024, 64, 10_000, 10_000_000)
     );
-    assert_eq!(netspec::limits::MAX_DIAGNOSTICS, 100);
+    assert_eq!(netspec_core::limits::MAX_DIAGNOSTICS, 100);
 }
 
 #[test]

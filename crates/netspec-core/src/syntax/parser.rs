@@ -17,7 +17,7 @@ use crate::limits::Limits;
 use crate::source::{FileId, Span};
 
 #[derive(pest_derive::Parser)]
-#[grammar = "../../grammar/netspec.pest"]
+#[grammar = "src/syntax/netspec.pest"]
 struct Grammar;
 
 /// Deepest bracket or expression nesting accepted by default (an operator

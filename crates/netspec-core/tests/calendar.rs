@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use netspec::Date;
+use netspec_core::Date;
 
 #[test]
 fn parse_needs_both_dashes_in_place() {

@@ -19,7 +19,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use netspec::{EvalOptions, Sources, Spec};
+use netspec_core::{EvalOptions, Sources, Spec};
 
 const STACK: usize = 2 * 1024 * 1024;
 const CASE_VAR: &str = "NESTING_CASE";
@@ -99,7 +99,8 @@ fn case_text(kind: &str, n: usize) -> Sources {
 /// Runs in the child: compile, evaluate, run tests, render.
 fn run_case(kind: &str, n: usize) {
     let sources = case_text(kind, n);
-    let _ = netspec::gather_sources("s.netspec", |name| sources.get(name).map(|t| t.to_string()));
+    let _ =
+        netspec_core::gather_sources("s.netspec", |name| sources.get(name).map(|t| t.to_string()));
     match Spec::compile("s.netspec", &sources) {
         Ok(spec) => {
             // one unit: nested quantifiers cost units^depth, and the point

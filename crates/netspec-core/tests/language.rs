@@ -5,11 +5,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use netspec::ir::{
+use netspec_core::ir::{
     Basis, CountPeriod, FieldDef, FieldKind, NodeKind, RelationOp, Respondent, ScalarTy,
     CHECKLIST_VALUES,
 };
-use netspec::{Code, Sources, Spec};
+use netspec_core::{Code, Sources, Spec};
 
 fn compile(text: &str) -> Spec {
     Spec::compile("s.netspec", &Sources::single("s.netspec", text.to_string()))
@@ -489,8 +489,8 @@ fn all_over_a_list_that_may_be_empty() {
 #[test]
 fn the_form_and_the_schema_say_it() {
     let spec = compile(SPEC);
-    let form = netspec::inputs::form(&spec.checked().clone());
-    let qs: Vec<&netspec::inputs::Question> =
+    let form = netspec_core::inputs::form(&spec.checked().clone());
+    let qs: Vec<&netspec_core::inputs::Question> =
         form.iter().flat_map(|s| s.questions.iter()).collect();
     let units = qs.iter().find(|q| q.name == "units").unwrap();
     assert_eq!(units.item.as_deref(), Some("unit"));
@@ -531,14 +531,14 @@ fn the_form_and_the_schema_say_it() {
     assert_eq!(network.respondent, "network");
 
     // one respondent's form
-    let provider = netspec::inputs::form_for(spec.checked(), Some(Respondent::Provider));
+    let provider = netspec_core::inputs::form_for(spec.checked(), Some(Respondent::Provider));
     let names: Vec<&str> = provider
         .iter()
         .flat_map(|s| s.questions.iter())
         .map(|q| q.name.as_str())
         .collect();
     assert_eq!(names, ["units", "total_beds", "surge", "standards"]);
-    let net = netspec::inputs::form_for(spec.checked(), Some(Respondent::Network));
+    let net = netspec_core::inputs::form_for(spec.checked(), Some(Respondent::Network));
     assert_eq!(net.len(), 1);
     assert_eq!(net[0].title.as_deref(), Some("Network governance"));
 

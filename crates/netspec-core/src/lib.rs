@@ -1,0 +1,963 @@
+//! # netspec
+//!
+//! A rules engine for NHS England specialised-services clinical network
+//! specifications. A spec is written in the netspec language (see
+//! `grammar/README.md`); a provider's self-assessment is a JSON submission;
+//! the engine checks one against the other and explains every outcome.
+//!
+//! Compile a spec once, then evaluate as many submissions as you like. The
+//! engine reads no files, clock or environment: the caller supplies the
+//! spec's text (and every file it `use`s) and the assessment date.
+//!
+//! ```
+//! use netspec_core::{EvalOptions, Sources, Spec};
+//!
+//! let spec_text = r#"
+//! spec demo "Demo network" { version "1" }
+//! inputs "Unit" {
+//!   beds: int min 0 "Funded beds"
+//!   nurses: int min 0 "Registered nurses on a day shift"
+//! }
+//! area workforce {
+//!   requirement WF-01 must "One nurse per bed" {
+//!     nurses >= beds
+//!     ref "Demo standard 1"
+//!   }
+//! }
+//! "#;
+//! let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", spec_text))?;
+//! let submission = r#"{
+//!   "header": {
+//!     "respondent": "provider",
+//!     "organisation": {"ods_code": "RRK", "name": "Eastmoor Hospitals NHS Trust"},
+//!     "period": {"start": "2024-07-01", "end": "2025-06-30"},
+//!     "completed_by": "Jo Bloggs, critical care matron"
+//!   },
+//!   "beds": 10,
+//!   "nurses": 8
+//! }"#;
+//! let report = spec.evaluate_str(submission, &EvalOptions::default())?;
+//! assert_eq!(report.assessed_on.map(|d| d.to_string()).as_deref(), Some("2025-06-30"));
+//! let r = &report.requirements[0];
+//! assert_eq!(r.outcome, netspec_core::Outcome::NotMet);
+//! assert_eq!(
+//!     r.explanation[0].message,
+//!     "Registered nurses on a day shift: 8; needs at least 10 (Funded beds)"
+//! );
+//! // what it would take: 2 more nurses
+//! assert_eq!(r.explanation[0].to_pass[0].message, "2 more registered nurses on a day shift");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The pipeline, one module per stage:
+//!
+//! | stage | module | produces |
+//! |---|---|---|
+//! | parse | [`syntax`] | syntax tree with byte spans |
+//! | resolve, type-check, compile | [`check`] | [`ir`]: slots, typed operations |
+//! | read the submission | [`submission`] | typed records |
+//! | evaluate | [`eval`] | three-valued results, explanations |
+//! | report | [`report`] | [`Report`] (JSON and text) |
+//!
+//! Two stages have a fast path for the common case, with the general one
+//! behind it: a clean submission is read in one pass from its text, and a
+//! requirement whose inputs are all answered is decided by [`eval::fast`],
+//! the rules compiled once more by static type. Each gives up, and the
+//! general path decides, at the first thing it does not handle, so results,
+//! diagnostics and the work counted are the same either way.
+//!
+//! ## Untrusted input
+//!
+//! Specs and submissions may come from anyone. Every input that can make
+//! the engine work harder is bounded by a [`Limits`] (source size, nesting
+//! of expressions and of JSON, counts of inputs, requirements and
+//! definitions, list length, submission size, and an evaluation work budget
+//! that bounds time), each with a safe default; going over one is a
+//! diagnostic with a stable code (NS0026, NS0301–NS0310), never a panic, a
+//! stack overflow or unbounded memory. [`Spec::compile`] uses the defaults;
+//! [`Spec::compile_with`] takes others, which the spec keeps for its
+//! evaluations:
+//!
+//! ```
+//! use netspec_core::{EvalOptions, Limits, Sources, Spec};
+//!
+//! let text = r#"
+//! spec demo "Demo" { version "1" }
+//! inputs "Units" { units: list "Units" { beds: int min 0 "Beds" } }
+//! area resources {
+//!   requirement RE-01 must "Every unit has beds" {
+//!     all u in units: u.beds > 0
+//!     ref "Demo standard 1"
+//!   }
+//! }
+//! "#;
+//! let mut limits = Limits::default();
+//! limits.max_list_len = 2;
+//! let spec = Spec::compile_with("demo.netspec", &Sources::single("demo.netspec", text), &limits)?;
+//! // a submission without a header, evaluated as from a provider
+//! let opts = EvalOptions { unattributed: Some(netspec_core::ir::Respondent::Provider), ..EvalOptions::default() };
+//! let err = spec
+//!     .evaluate_str(r#"{"units": [{"beds": 1}, {"beds": 2}, {"beds": 3}]}"#, &opts)
+//!     .unwrap_err();
+//! assert_eq!(err.diagnostics()[0].code.as_str(), "NS0307");
+//! assert_eq!(err.diagnostics()[0].path.as_deref(), Some("/units"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The limits and their defaults are listed in [`limits`] and in
+//! `grammar/README.md` §10. Submissions with the same key twice in an object
+//! are refused (NS0210), and text that is not UTF-8 is NS0309
+//! ([`Spec::evaluate_bytes`], [`source::decode_utf8`]).
+
+#![forbid(unsafe_code)]
+// no panics reachable from input: no indexing or slicing that can go out of
+// bounds (and, through the workspace lints, no unwrap, expect or panic)
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+#![warn(missing_docs)]
+
+pub mod calendar;
+pub mod check;
+pub mod diagnostic;
+pub mod eval;
+mod fastread;
+pub mod files;
+pub mod format;
+pub mod inputs;
+pub mod ir;
+pub mod limits;
+pub mod number;
+pub mod report;
+pub mod source;
+pub mod submission;
+pub mod syntax;
+pub mod testing;
+
+use std::sync::Arc;
+
+pub use calendar::Date;
+pub use diagnostic::{render, Code, Diagnostic, Severity};
+pub use limits::Limits;
+pub use report::{Outcome, Report};
+pub use source::Sources;
+pub use testing::TestResult;
+
+use check::Checked;
+use source::SourceMap;
+
+/// A compiled spec: cheap to clone, `Send + Sync`, evaluates any number of submissions.
+#[derive(Clone)]
+pub struct Spec {
+    checked: Arc<Checked>,
+    map: Arc<SourceMap>,
+    warnings: Arc<[Diagnostic]>,
+    limits: Limits,
+    /// Its texts as JSON, made the first time a report is written.
+    json: Arc<std::sync::OnceLock<report::json::Pieces>>,
+}
+
+impl std::fmt::Debug for Spec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Spec")
+            .field("id", &self.checked.info.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A spec that did not compile.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{} error(s) in the spec; first: {}", self.error_count(), self.first())]
+pub struct CompileError {
+    /// Every diagnostic, errors and warnings.
+    pub diagnostics: Vec<Diagnostic>,
+    map: Arc<SourceMap>,
+}
+
+impl CompileError {
+    fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+    fn first(&self) -> String {
+        self.diagnostics
+            .iter()
+            .find(|d| d.is_error())
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    }
+    /// Renders the diagnostics rustc-style.
+    pub fn render(&self) -> String {
+        render(&self.diagnostics, &self.map)
+    }
+}
+
+/// A submission that could not be evaluated.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum EvalError {
+    /// Not JSON (NS0207), or not UTF-8 (NS0309).
+    #[error("{0}")]
+    Json(Box<Diagnostic>),
+    /// JSON, but refused by the reader (a duplicate key NS0210, or a limit
+    /// NS0305–NS0307) or not valid against the spec's inputs.
+    #[error("the submission has {} error(s); first: {}", .errors.len(), .errors.first().map(ToString::to_string).unwrap_or_default())]
+    Invalid {
+        /// Errors, each with a JSON pointer.
+        errors: Vec<Diagnostic>,
+        /// Warnings found on the way.
+        warnings: Vec<Diagnostic>,
+    },
+}
+
+impl EvalError {
+    /// Every diagnostic.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            EvalError::Json(d) => vec![(**d).clone()],
+            EvalError::Invalid { errors, warnings } => {
+                errors.iter().chain(warnings).cloned().collect()
+            }
+        }
+    }
+}
+
+/// How to compile ([`Spec::compile_with_options`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompileOptions {
+    /// Limits on the spec and on the submissions it evaluates.
+    pub limits: Limits,
+    /// Read and check the spec's `test` blocks (the default, as
+    /// `netspec check` and `netspec test` do). Off, the blocks are stepped
+    /// over unread: compiling takes about half the time for a spec with many
+    /// tests, the files their `given file` clauses name need not be
+    /// supplied, nothing in them is checked, and the spec has no tests to
+    /// run ([`Spec::compiled_with_tests`] is false). Evaluations are the same.
+    pub tests: bool,
+}
+
+impl Default for CompileOptions {
+    fn default() -> Self {
+        CompileOptions {
+            limits: Limits::default(),
+            tests: true,
+        }
+    }
+}
+
+impl CompileOptions {
+    /// The options for a spec that is only evaluated: default limits, test
+    /// blocks not read.
+    pub fn evaluation_only() -> Self {
+        CompileOptions {
+            tests: false,
+            ..CompileOptions::default()
+        }
+    }
+}
+
+/// How to evaluate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvalOptions {
+    /// Assessment date; overrides the submission's `header.period.end`.
+    pub as_of: Option<Date>,
+    /// Build explanations (on by default; off is faster).
+    pub explanations: bool,
+    /// `None` (the default): a submission must have a `header`. `Some(r)`:
+    /// a submission without one is evaluated as an unattributed submission
+    /// from respondent `r` (spec tests, quick checks); its report says so.
+    pub unattributed: Option<ir::Respondent>,
+}
+
+impl Default for EvalOptions {
+    fn default() -> Self {
+        EvalOptions {
+            as_of: None,
+            explanations: true,
+            unattributed: None,
+        }
+    }
+}
+
+impl Spec {
+    /// Compiles `root` from `sources` (which must also hold every file it
+    /// uses), within the default [`Limits`].
+    pub fn compile(root: &str, sources: &Sources) -> Result<Spec, CompileError> {
+        Spec::compile_with(root, sources, &Limits::default())
+    }
+
+    /// Compiles `root` from `sources` within `limits`; the spec keeps them
+    /// for its evaluations.
+    pub fn compile_with(
+        root: &str,
+        sources: &Sources,
+        limits: &Limits,
+    ) -> Result<Spec, CompileError> {
+        Spec::compile_with_options(
+            root,
+            sources,
+            &CompileOptions {
+                limits: *limits,
+                ..CompileOptions::default()
+            },
+        )
+    }
+
+    /// Compiles `root` from `sources` with `options`: limits, and whether to
+    /// read the `test` blocks.
+    ///
+    /// ```
+    /// use netspec_core::{CompileOptions, EvalOptions, Sources, Spec};
+    ///
+    /// let text = r#"
+    /// spec demo "Demo" { version "1" }
+    /// inputs "Unit" { beds: int min 0 "Funded beds" }
+    /// area resources { requirement RE-01 must "Two beds" { beds >= 2 } }
+    /// test "the example" { given file "examples/full.json" expect RE-01 met }
+    /// "#;
+    /// // the example file is not needed when the tests are not read
+    /// let sources = Sources::single("demo.netspec", text);
+    /// assert!(Spec::compile("demo.netspec", &sources).is_err());
+    /// let spec = Spec::compile_with_options("demo.netspec", &sources, &CompileOptions::evaluation_only())?;
+    /// assert!(!spec.compiled_with_tests());
+    /// let opts = EvalOptions { unattributed: Some(netspec_core::ir::Respondent::Provider), ..EvalOptions::default() };
+    /// let report = spec.evaluate_str(r#"{"beds": 3}"#, &opts)?;
+    /// assert_eq!(report.requirements[0].outcome, netspec_core::Outcome::Met);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn compile_with_options(
+        root: &str,
+        sources: &Sources,
+        options: &CompileOptions,
+    ) -> Result<Spec, CompileError> {
+        let limits = &options.limits;
+        let compiled = check::compile_sources_for(root, sources, limits, options.tests);
+        let map = Arc::new(compiled.map);
+        match compiled.checked {
+            Some(checked) => Ok(Spec {
+                checked: Arc::new(checked),
+                map,
+                warnings: cap_warnings(compiled.diagnostics).into(),
+                limits: *limits,
+                json: Arc::default(),
+            }),
+            None => Err(CompileError {
+                diagnostics: compiled.diagnostics,
+                map,
+            }),
+        }
+    }
+
+    /// Whether the spec's `test` blocks were read and checked (see
+    /// [`CompileOptions::tests`]); when not, [`Spec::run_tests`] has nothing to run.
+    pub fn compiled_with_tests(&self) -> bool {
+        self.checked.tests_read
+    }
+
+    /// The limits this spec's evaluations keep to.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// The same spec with other limits for its evaluations (submission size,
+    /// nesting and list length, and the work budget).
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Spec {
+        self.limits = limits;
+        self
+    }
+
+    /// Spec id.
+    pub fn id(&self) -> &str {
+        &self.checked.info.id
+    }
+
+    /// Spec title.
+    pub fn title(&self) -> &str {
+        &self.checked.info.title
+    }
+
+    /// Spec version.
+    pub fn version(&self) -> Option<&str> {
+        self.checked.info.version.as_deref()
+    }
+
+    /// Warnings from compilation.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// The compiled form.
+    pub fn checked(&self) -> &Checked {
+        &self.checked
+    }
+
+    /// The files the spec was compiled from.
+    pub fn source_map(&self) -> &SourceMap {
+        &self.map
+    }
+
+    /// Renders diagnostics against this spec's files.
+    pub fn render(&self, diagnostics: &[Diagnostic]) -> String {
+        render(diagnostics, &self.map)
+    }
+
+    /// Evaluates a submission given as JSON text.
+    pub fn evaluate_str(&self, json: &str, opts: &EvalOptions) -> Result<Report<'_>, EvalError> {
+        let sub = self.read_str(json, opts.unattributed.is_none())?;
+        self.evaluate_owned(sub, opts, self.limits.max_eval_steps).0
+    }
+
+    /// Evaluates a submission given as bytes: text that is not UTF-8 is an
+    /// NS0309 error ([`EvalError::Json`]) naming the first bad byte. Bytes
+    /// over [`Limits::max_submission_bytes`] are refused first (NS0305),
+    /// unread.
+    pub fn evaluate_bytes(&self, json: &[u8], opts: &EvalOptions) -> Result<Report<'_>, EvalError> {
+        if json.len() > self.limits.max_submission_bytes {
+            return Err(self.too_large(json.len()));
+        }
+        let text = source::decode_utf8(json).map_err(EvalError::Json)?;
+        self.evaluate_str(text, opts)
+    }
+
+    /// The error for a submission of `bytes` bytes, over the size limit (NS0305).
+    pub fn too_large(&self, bytes: usize) -> EvalError {
+        EvalError::Invalid {
+            errors: vec![submission::too_large(bytes, &self.limits)],
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Evaluates a submission given as a JSON value.
+    pub fn evaluate(
+        &self,
+        value: &serde_json::Value,
+        opts: &EvalOptions,
+    ) -> Result<Report<'_>, EvalError> {
+        let sub = self.read(value, opts.unattributed.is_none())?;
+        self.evaluate_owned(sub, opts, self.limits.max_eval_steps).0
+    }
+
+    /// [`Spec::evaluate_str`], also giving the steps of work the evaluation
+    /// did (see [`Limits::max_eval_steps`]): every loop counts its steps and
+    /// stops where it counts them once over the budget, so the steps stay
+    /// within the budget plus one list's length, plus a few per requirement
+    /// left undecided. For measuring, and for tests that bound the work.
+    pub fn evaluate_counted(
+        &self,
+        json: &str,
+        opts: &EvalOptions,
+    ) -> (Result<Report<'_>, EvalError>, u64) {
+        match self.read_str(json, opts.unattributed.is_none()) {
+            Ok(sub) => self.evaluate_owned(sub, opts, self.limits.max_eval_steps),
+            Err(e) => (Err(e), 0),
+        }
+    }
+
+    /// [`Spec::evaluate_submission`] of a submission not needed afterwards,
+    /// within `budget` steps, also giving the steps done: the evidence it
+    /// gives moves into the report instead of being copied.
+    fn evaluate_owned(
+        &self,
+        mut sub: submission::Submission,
+        opts: &EvalOptions,
+        budget: u64,
+    ) -> (Result<Report<'_>, EvalError>, u64) {
+        let (date, whom) = match self.attribution(&sub, opts) {
+            Ok(d) => d,
+            Err(e) => return (Err(e), 0),
+        };
+        let evidence = std::mem::take(&mut sub.evidence);
+        let (report, steps) = report::assess_given(
+            &self.checked,
+            &self.map,
+            &sub,
+            report::Given::Owned(evidence),
+            date,
+            opts.explanations,
+            budget,
+            whom,
+        );
+        (Ok(report), steps)
+    }
+
+    /// Reads a submission given as JSON text and validates it against the
+    /// spec's inputs, once: the result can then be evaluated any number of
+    /// times ([`Spec::evaluate_submission`], [`Spec::outcomes`]), with
+    /// different options. The errors are those of [`Spec::evaluate_str`].
+    ///
+    /// ```
+    /// use netspec_core::{EvalOptions, Outcome, Sources, Spec};
+    ///
+    /// let text = r#"
+    /// spec demo "Demo" { version "1" }
+    /// inputs "Unit" { beds: int min 0 "Funded beds" }
+    /// area resources { requirement RE-01 must "Two beds" { beds >= 2 } }
+    /// "#;
+    /// let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", text))?;
+    /// let sub = spec.ingest_str(r#"{"beds": 3}"#)?;
+    /// // no header: evaluated as from a provider, and the report says so (NS0217)
+    /// let opts = EvalOptions { unattributed: Some(netspec_core::ir::Respondent::Provider), ..EvalOptions::default() };
+    /// let plain = EvalOptions { explanations: false, ..opts };
+    /// assert_eq!(spec.outcomes(&sub, &plain)?, vec![Outcome::Met]);
+    /// let report = spec.evaluate_submission(&sub, &opts)?;
+    /// assert_eq!(report.warnings[0].code.as_str(), "NS0217");
+    /// assert_eq!(report.requirements[0].outcome, Outcome::Met);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// A submission without a header is read (whether it may be evaluated
+    /// depends on [`EvalOptions::unattributed`]); answers that break a
+    /// declared relation are NS0216 errors, beside the reader's own.
+    pub fn ingest_str(&self, json: &str) -> Result<submission::Submission, EvalError> {
+        self.read_str(json, false)
+    }
+
+    /// [`Spec::ingest_str`]; with `need_header`, no header is an NS0211 error.
+    fn read_str(&self, json: &str, need_header: bool) -> Result<submission::Submission, EvalError> {
+        // a clean submission is read in one pass; anything else (an error,
+        // a warning, a limit) through the full path, which explains it
+        if let Some(sub) = fastread::read(&self.checked.schema, json, &self.limits, need_header) {
+            if submission::check_relations(&self.checked, &self.map, &sub, 1).is_empty() {
+                return Ok(sub);
+            }
+        }
+        let value = submission::parse_json_with(json, &self.limits).map_err(|d| {
+            if d.code == Code::SubmissionJson {
+                EvalError::Json(d)
+            } else {
+                // JSON, but refused: a duplicate key, or over a limit
+                EvalError::Invalid {
+                    errors: vec![self.with_question(*d)],
+                    warnings: Vec::new(),
+                }
+            }
+        })?;
+        self.read(&value, need_header)
+    }
+
+    /// [`Spec::ingest_str`] for a submission given as a JSON value.
+    pub fn ingest(&self, value: &serde_json::Value) -> Result<submission::Submission, EvalError> {
+        self.read(value, false)
+    }
+
+    /// [`Spec::ingest`]; with `need_header`, no header is an NS0211 error.
+    fn read(
+        &self,
+        value: &serde_json::Value,
+        need_header: bool,
+    ) -> Result<submission::Submission, EvalError> {
+        let invalid = |r: submission::Rejected| EvalError::Invalid {
+            errors: r
+                .errors
+                .into_iter()
+                .map(|d| self.with_question(d))
+                .collect(),
+            warnings: r
+                .warnings
+                .into_iter()
+                .map(|d| self.with_question(d))
+                .collect(),
+        };
+        let mut read =
+            submission::read_value(&self.checked.schema, value, &self.limits, need_header)
+                .map_err(invalid)?;
+        // relations are checked on what could be read, so that their errors
+        // come with the others (within the NS0310 limit)
+        let room = (limits::MAX_DIAGNOSTICS + 1).saturating_sub(read.errors.len());
+        let broken = submission::check_relations(&self.checked, &self.map, &read.sub, room);
+        read.errors.extend(broken);
+        let mut sub = submission::conclude(read).map_err(invalid)?;
+        sub.warnings = std::mem::take(&mut sub.warnings)
+            .into_iter()
+            .map(|d| self.with_question(d))
+            .collect();
+        Ok(sub)
+    }
+
+    /// `d` with a note giving the question its JSON pointer names, when it
+    /// names a declared input (`/units/1/l3_beds`: "question: Level 3 beds").
+    fn with_question(&self, d: Diagnostic) -> Diagnostic {
+        if matches!(d.code, Code::BrokenRelation | Code::OtherRespondent) {
+            // their messages name the questions already
+            return d;
+        }
+        let Some(path) = d.path.as_deref().filter(|p| !p.is_empty()) else {
+            return d;
+        };
+        let pattern: String = path
+            .split('/')
+            .skip(1)
+            .map(|seg| {
+                if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
+                    "/*"
+                } else {
+                    seg
+                }
+            })
+            .fold(String::new(), |mut acc, seg| {
+                if seg != "/*" {
+                    acc.push('/');
+                }
+                acc.push_str(seg);
+                acc
+            });
+        let question = self
+            .checked
+            .schema
+            .records
+            .iter()
+            .flat_map(|r| &r.fields)
+            .find(|f| f.pointer == pattern)
+            .map(|f| f.question.clone());
+        match question {
+            Some(q) => d.with_note(format!("question: {q}")),
+            None => d,
+        }
+    }
+
+    /// Evaluates a submission read by this spec's [`Spec::ingest_str`] or
+    /// [`Spec::ingest`] (one read by another spec gives meaningless
+    /// results). The report equals [`Spec::evaluate_str`]'s.
+    pub fn evaluate_submission(
+        &self,
+        sub: &submission::Submission,
+        opts: &EvalOptions,
+    ) -> Result<Report<'_>, EvalError> {
+        let (date, whom) = self.attribution(sub, opts)?;
+        Ok(report::assess_given(
+            &self.checked,
+            &self.map,
+            sub,
+            report::Given::Borrowed(&sub.evidence),
+            date,
+            opts.explanations,
+            self.limits.max_eval_steps,
+            whom,
+        )
+        .0)
+    }
+
+    /// Appends `report` (made by this spec) to `out` as compact JSON: byte
+    /// for byte what `serde_json::to_writer(out, report)` writes, in a
+    /// fraction of the time, since the spec's own texts (most of a report)
+    /// are escaped once, not for every report.
+    ///
+    /// ```
+    /// use netspec_core::{EvalOptions, Sources, Spec};
+    ///
+    /// let text = r#"
+    /// spec demo "Demo" { version "1" }
+    /// inputs "Unit" { beds: int min 0 "Funded beds" }
+    /// area resources { requirement RE-01 must "Two \"funded\" beds" { beds >= 2 } }
+    /// "#;
+    /// let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", text))?;
+    /// let opts = EvalOptions { unattributed: Some(netspec_core::ir::Respondent::Provider), ..EvalOptions::default() };
+    /// let report = spec.evaluate_str(r#"{"beds": 3}"#, &opts)?;
+    /// let mut out = Vec::new();
+    /// spec.write_report_json(&report, &mut out);
+    /// assert_eq!(out, serde_json::to_vec(&report)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_report_json(&self, report: &Report<'_>, out: &mut Vec<u8>) {
+        let pieces = self
+            .json
+            .get_or_init(|| report::json::Pieces::of(&self.checked));
+        report::json::write(pieces, &self.checked, report, out);
+    }
+
+    /// Only the outcome of every requirement, in report order, without
+    /// building the report (no explanations, missing inputs, evidence or
+    /// ratings): the fastest way to decide a submission. The outcomes are
+    /// those of [`Spec::evaluate_submission`]'s report with explanations
+    /// off (`opts.explanations` is not used).
+    pub fn outcomes(
+        &self,
+        sub: &submission::Submission,
+        opts: &EvalOptions,
+    ) -> Result<Vec<Outcome>, EvalError> {
+        let (date, whom) = self.attribution(sub, opts)?;
+        Ok(report::outcomes_as(
+            &self.checked,
+            &self.map,
+            sub,
+            date,
+            self.limits.max_eval_steps,
+            whom.respondent,
+        ))
+    }
+
+    /// [`Spec::evaluate`] within a work budget of `budget` steps, also
+    /// giving the steps done (for test runs that share one budget).
+    pub(crate) fn evaluate_within(
+        &self,
+        value: &serde_json::Value,
+        opts: &EvalOptions,
+        budget: u64,
+    ) -> (Result<Report<'_>, EvalError>, u64) {
+        match self.read(value, opts.unattributed.is_none()) {
+            Ok(sub) => self.evaluate_owned(sub, opts, budget),
+            Err(e) => (Err(e), 0),
+        }
+    }
+
+    /// Who a submission is judged as from and the assessment date: the
+    /// header's respondent (else [`EvalOptions::unattributed`], with an
+    /// NS0217 warning; else NS0211) and `opts.as_of`, else the header's
+    /// period end (NS0208 when the spec needs a date and there is none).
+    /// Answers to the other respondent's questions get NS0215 warnings.
+    fn attribution(
+        &self,
+        sub: &submission::Submission,
+        opts: &EvalOptions,
+    ) -> Result<(Option<Date>, report::Attribution), EvalError> {
+        let mut warnings = Vec::new();
+        let respondent = match (&sub.header, opts.unattributed) {
+            (Some(h), _) => h.respondent,
+            (None, Some(r)) => {
+                warnings.push(
+                    Diagnostic::warning(
+                        Code::Unattributed,
+                        format!(
+                            "unattributed submission: it has no header and was evaluated as from a {}",
+                            r.as_str()
+                        ),
+                    )
+                    .at_path("/header")
+                    .with_help("add a header saying who answers, for which organisation and period (see `netspec explain NS0211`)"),
+                );
+                r
+            }
+            (None, None) => {
+                return Err(EvalError::Invalid {
+                    errors: vec![submission::missing_header()],
+                    warnings: sub.warnings.clone(),
+                })
+            }
+        };
+        warnings.extend(self.other_respondent(sub, respondent));
+        let date = opts.as_of.or(sub.header.as_ref().map(|h| h.period.end));
+        if date.is_none() && self.checked.uses_assessment_date {
+            return Err(EvalError::Invalid {
+                errors: vec![Diagnostic::error(
+                    Code::AssessmentDate,
+                    "this spec has date rules, so it needs an assessment date",
+                )
+                .at_path("/header/period/end")
+                .with_help(
+                    "give the submission a header with its assessment period (the date is the period's end), or pass --as-of",
+                )],
+                warnings: sub.warnings.clone(),
+            });
+        }
+        Ok((
+            date,
+            report::Attribution {
+                respondent,
+                warnings,
+            },
+        ))
+    }
+
+    /// NS0215 warnings for the answered questions asked of the other
+    /// respondent than `respondent` (their answers are not read): each
+    /// answered input outside groups, each inside a group.
+    fn other_respondent(
+        &self,
+        sub: &submission::Submission,
+        respondent: ir::Respondent,
+    ) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        self.other_respondent_in(sub, 0, &sub.root, respondent, &mut out);
+        out
+    }
+
+    fn other_respondent_in(
+        &self,
+        sub: &submission::Submission,
+        rid: ir::RecordId,
+        rec: &submission::Record,
+        respondent: ir::Respondent,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let Some(schema) = self.checked.schema.records.get(rid) else {
+            return;
+        };
+        let from = match respondent {
+            ir::Respondent::Provider => "a provider's",
+            ir::Respondent::Network => "the network's",
+        };
+        for (k, f) in schema.fields.iter().enumerate() {
+            if out.len() >= limits::MAX_DIAGNOSTICS {
+                return;
+            }
+            match (sub.answer(rec, k), &f.kind) {
+                (None, _) => {}
+                (Some(submission::Stored::Group(g)), ir::FieldKind::Group { record }) => {
+                    self.other_respondent_in(sub, *record, g, respondent, out);
+                }
+                (Some(_), _) if f.respondent != respondent => {
+                    let path = format!("{}/{}", sub.pointer(rec), f.name);
+                    out.push(
+                        Diagnostic::warning(
+                            Code::OtherRespondent,
+                            format!(
+                                "{path} ({}) is asked of the {}, so it is ignored in {from} submission",
+                                f.question,
+                                f.respondent.as_str()
+                            ),
+                        )
+                        .at_path(path)
+                        .with_help(format!(
+                            "answer it in the {} submission, or leave it out of this one",
+                            f.respondent.as_str()
+                        )),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The questions a provider answers, grouped as the form shows them.
+    pub fn inputs(&self) -> Vec<inputs::Section> {
+        inputs::form(&self.checked)
+    }
+
+    /// The JSON Schema (draft 2020-12) of a valid submission.
+    pub fn json_schema(&self) -> serde_json::Value {
+        inputs::json_schema(&self.checked)
+    }
+
+    /// Runs the spec's `test` blocks (none when it was compiled without
+    /// them: [`Spec::compiled_with_tests`]).
+    pub fn run_tests(&self) -> Vec<TestResult> {
+        testing::run_tests(self)
+    }
+}
+
+/// At most [`limits::MAX_DIAGNOSTICS`] compile warnings, then one NS0310
+/// saying how many more there were.
+fn cap_warnings(mut warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let most = limits::MAX_DIAGNOSTICS;
+    if warnings.len() > most {
+        let more = warnings.len() - most;
+        warnings.truncate(most);
+        warnings.push(Diagnostic::warning(
+            Code::TooManyDiagnostics,
+            format!("… and {more} more warnings: the first {most} are shown"),
+        ));
+    }
+    warnings
+}
+
+/// Collects a spec and every file it needs (`use`d files, `given file`
+/// submissions) from disk, reading only regular files inside the folder of
+/// the spec `root` (a path relative to the current folder, or absolute):
+/// see [`files::ConfinedReader`]. This is the way to read specs that come
+/// from other people. A path the reader refuses is reported by compiling as
+/// NS0311; a file too large for [`Limits::max_source_bytes`] as NS0301,
+/// one that is not UTF-8 as NS0309.
+///
+/// ```
+/// let sources = netspec_core::gather_files("/no/such/folder/x.netspec", &netspec_core::CompileOptions::default());
+/// let err = netspec_core::Spec::compile("/no/such/folder/x.netspec", &sources).unwrap_err();
+/// assert_eq!(err.diagnostics[0].code.as_str(), "NS0311");
+/// ```
+pub fn gather_files(root: &str, options: &CompileOptions) -> Sources {
+    let reader = files::ConfinedReader::for_spec(std::path::Path::new(root));
+    gather_files_in(root, &reader, options)
+}
+
+/// [`gather_files`] with a reader for another folder (`netspec --root DIR`).
+pub fn gather_files_in(
+    root: &str,
+    reader: &files::ConfinedReader,
+    options: &CompileOptions,
+) -> Sources {
+    gather(root, options, |name, left| reader.read(name, left))
+}
+
+/// Collects a spec and every file it needs (`use`d files, `given file`
+/// submissions) through `read`, which the caller implements (from a bundle,
+/// a map in memory). Files `read` cannot supply are left out; compiling then
+/// reports them. `read` is handed every path a spec names, `/etc/passwd`
+/// included: to read from disk, use [`gather_files`], which reads only
+/// inside the spec's folder.
+pub fn gather_sources(root: &str, read: impl FnMut(&str) -> Option<String>) -> Sources {
+    gather_sources_with(root, &CompileOptions::default(), read)
+}
+
+/// [`gather_sources`] for a compilation with `options`: without tests
+/// ([`CompileOptions::tests`] off) only the `use`d files are read, not the
+/// test submissions.
+pub fn gather_sources_with(
+    root: &str,
+    options: &CompileOptions,
+    mut read: impl FnMut(&str) -> Option<String>,
+) -> Sources {
+    gather(root, options, |name, _| {
+        read(name).map_or(files::FileRead::NotFound, files::FileRead::Text)
+    })
+}
+
+/// Walks `root` and the files it names; `read` gets a name and the bytes of
+/// spec text left under the limit.
+fn gather(
+    root: &str,
+    options: &CompileOptions,
+    mut read: impl FnMut(&str, usize) -> files::FileRead,
+) -> Sources {
+    let mut sources = Sources::new();
+    let mut queue = vec![source::normalize_path(root)];
+    let mut seen = std::collections::BTreeSet::new();
+    let mut left = options.limits.max_source_bytes;
+    while let Some(name) = queue.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let text = match read(&name, left) {
+            files::FileRead::Text(t) => t,
+            files::FileRead::NotFound => continue,
+            files::FileRead::Problem(p) => {
+                sources.set_problem(name, p);
+                continue;
+            }
+        };
+        left = left.saturating_sub(text.len());
+        if name.ends_with(".netspec") {
+            let parsed = if options.tests {
+                syntax::parse_file_with(&text, source::FileId(0), &options.limits)
+            } else {
+                syntax::parse_file_without_tests(&text, source::FileId(0), &options.limits)
+            };
+            if let Ok(file) = parsed {
+                for item in &file.items {
+                    match item {
+                        syntax::ast::Item::Use(u) => {
+                            queue.push(source::resolve_relative(&name, &u.value))
+                        }
+                        syntax::ast::Item::Test(t) => {
+                            for c in &t.clauses {
+                                if let syntax::ast::TestClause::GivenFile(f) = c {
+                                    queue.push(source::resolve_relative(&name, &f.value));
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        sources.insert(name, text);
+    }
+    sources
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn spec_is_send_and_sync() {
+        assert_send_sync::<Spec>();
+    }
+}
