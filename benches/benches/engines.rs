@@ -85,14 +85,14 @@ fn main() {
     let text = ok(example(TIMED));
     let value: serde_json::Value = ok(serde_json::from_str(&text));
     let spec = &ns.spec;
-    let fast = Netspec::FAST;
+    let fast = Netspec::fast();
 
     // (a) evaluation of every rule against a pre-loaded submission
     {
         let typed_sub = ok(typed_parse(&text));
         let parsed = ok(Datalogic::parse(&text));
         let zen_data = ok(Zen::parse(&text));
-        let ingested = ok(spec.ingest_str(&text));
+        let ingested = ok(spec.read_submission(&text));
         let mut g = c.benchmark_group("eval");
         g.bench_function("typed", |b| {
             b.iter(|| typed::verdicts(black_box(&typed_sub)))
@@ -149,7 +149,7 @@ fn main() {
         });
         g.bench_function("netspec_outcomes", |b| {
             b.iter(|| {
-                let sub = ok(spec.ingest_str(black_box(&text)));
+                let sub = ok(spec.read_submission(black_box(&text)));
                 ok(spec.outcomes(&sub, &fast))
             })
         });
@@ -201,11 +201,10 @@ fn main() {
         for name in ["non_compliant", "half_filled"] {
             let text = ok(example(name));
             for (label, explanations) in [("explained", true), ("plain", false)] {
-                let opts = EvalOptions {
-                    as_of: None,
-                    explanations,
-                    unattributed: None,
-                };
+                let opts = EvalOptions::default()
+                    .with_as_of(None)
+                    .with_explanations(explanations)
+                    .with_unattributed(None);
                 g.bench_function(format!("{name}_{label}"), |b| {
                     b.iter(|| ok(spec.evaluate_str(black_box(&text), &opts)))
                 });
@@ -220,7 +219,7 @@ fn main() {
         let mut g = c.benchmark_group("units");
         for n in SIZES {
             let text = ok(serde_json::to_string(&gen::with_units(&base, n)));
-            let sub = ok(spec.ingest_str(&text));
+            let sub = ok(spec.read_submission(&text));
             g.bench_function(format!("outcomes_{n:04}"), |b| {
                 b.iter(|| ok(spec.outcomes(black_box(&sub), &fast)))
             });
@@ -246,11 +245,10 @@ fn main() {
         g.throughput(criterion::Throughput::Elements(BATCH as u64));
         g.sample_size(10);
         for (label, explanations) in [("plain", false), ("explained", true)] {
-            let opts = EvalOptions {
-                as_of: None,
-                explanations,
-                unattributed: None,
-            };
+            let opts = EvalOptions::default()
+                .with_as_of(None)
+                .with_explanations(explanations)
+                .with_unattributed(None);
             g.bench_function(label, |b| {
                 b.iter_custom(|iters| {
                     let start = std::time::Instant::now();

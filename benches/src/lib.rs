@@ -79,7 +79,9 @@ pub fn spec_sources(name: &str) -> (String, Sources) {
         repo_root().join("specs")
     };
     let path = format!("{name}.netspec");
-    let sources = netspec::gather_sources(&path, |p| std::fs::read_to_string(root.join(p)).ok());
+    let sources = netspec::gather_sources(&path, &netspec::CompileOptions::default(), |p| {
+        std::fs::read_to_string(root.join(p)).ok()
+    });
     (path, sources)
 }
 
@@ -130,12 +132,7 @@ impl Netspec {
     /// Compiles adult critical care.
     pub fn new() -> Result<Netspec, String> {
         let spec = compile_spec("adult_critical_care")?;
-        let ids: Vec<&str> = spec
-            .checked()
-            .requirements
-            .iter()
-            .map(|r| r.id.as_str())
-            .collect();
+        let ids: Vec<&str> = spec.requirement_ids().collect();
         let order = rules::RULES
             .iter()
             .map(|r| {
@@ -155,17 +152,15 @@ impl Netspec {
     }
 
     /// Options: explanations off.
-    pub const FAST: EvalOptions = EvalOptions {
-        as_of: None,
-        explanations: false,
-        unattributed: None,
-    };
+    pub fn fast() -> EvalOptions {
+        EvalOptions::default().with_explanations(false)
+    }
 
     /// Verdicts through the full public API (`Spec::evaluate_str`).
     pub fn verdicts_from_text(&self, text: &str) -> Result<Vec<Option<Verdict>>, String> {
         let report = self
             .spec
-            .evaluate_str(text, &Self::FAST)
+            .evaluate_str(text, &Self::fast())
             .map_err(|e| e.to_string())?;
         Ok(self
             .order

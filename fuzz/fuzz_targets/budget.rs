@@ -64,10 +64,7 @@ fuzz_target!(|data: &[u8]| {
     );
     let mut limits = Limits::default();
     limits.max_eval_steps = budget;
-    let options = CompileOptions {
-        limits,
-        tests: false,
-    };
+    let options = CompileOptions::default().with_limits(limits).with_tests(false);
     let Ok(spec) = Spec::compile_with_options("f.netspec", &Sources::single("f.netspec", text.as_str()), &options) else {
         return;
     };
@@ -79,10 +76,7 @@ fuzz_target!(|data: &[u8]| {
     let items: Vec<&str> = std::iter::repeat_n(one, elements).collect();
     let sub = format!("{{{HEADER}, \"xs\": [{}]}}", items.join(", "));
     for explanations in [false, true] {
-        let opts = EvalOptions {
-            explanations,
-            ..EvalOptions::default()
-        };
+        let opts = EvalOptions::default().with_explanations(explanations);
         let (report, steps) = spec.evaluate_counted(&sub, &opts);
         let longest = elements.max(in_len).max(args) as u64;
         let bound = budget + longest + 4 * requirements as u64 + 16;

@@ -112,20 +112,15 @@ fuzz_target!(|data: &[u8]| {
     let Ok(json) = std::str::from_utf8(rest) else {
         return;
     };
-    let opts = EvalOptions {
-        as_of: if flags & 1 == 1 {
+    let opts = EvalOptions::default().with_as_of(if flags & 1 == 1 {
             Date::from_ymd(2025, 6, 30)
         } else {
             None
-        },
-        explanations: flags & 2 == 0,
-        // most fuzzed submissions have no header: evaluate them as a provider's
-        unattributed: if flags & 32 == 0 {
+        }).with_explanations(flags & 2 == 0).with_unattributed(if flags & 32 == 0 {
             Some(netspec::ir::Respondent::Provider)
         } else {
             None
-        },
-    };
+        });
     let via_text = spec.evaluate_str(json, &opts);
     match &via_text {
         Ok(report) => {

@@ -326,9 +326,11 @@ pub fn run_case(case: &Case) -> CaseResult {
 fn run_into(case: &Case, m: &mut Vec<String>) {
     let e = &case.file.expect;
     let dir = case.dir.clone();
-    let sources = netspec::gather_sources(&case.spec_name, |name| {
-        fs::read_to_string(dir.join(name)).ok()
-    });
+    let sources = netspec::gather_sources(
+        &case.spec_name,
+        &netspec::CompileOptions::default(),
+        |name| fs::read_to_string(dir.join(name)).ok(),
+    );
     let compiled = Spec::compile(&case.spec_name, &sources);
 
     // ---- compilation

@@ -67,7 +67,7 @@ struct Expect {
 /// (`MAX_DIAGNOSTICS` each) and the NS0310 saying there were more. Time is
 /// not asserted here (it depends on the machine's load): the work is bounded
 /// by the limits and the evaluation budget, which are counted.
-const MOST_DIAGNOSTICS: usize = 2 * netspec::limits::MAX_DIAGNOSTICS + 1;
+const MOST_DIAGNOSTICS: usize = 2 * netspec_core::limits::MAX_DIAGNOSTICS + 1;
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("bad_input")
@@ -106,7 +106,7 @@ struct Outcome {
 }
 
 fn run_spec(name: &str, bytes: &[u8]) -> Outcome {
-    let text = match netspec::source::decode_utf8(bytes) {
+    let text = match netspec_core::source::decode_utf8(bytes) {
         Ok(t) => t,
         Err(d) => {
             return Outcome {
@@ -372,8 +372,8 @@ fn formatting_a_large_spec_is_linear() {
         ));
     }
     text.push_str("}\n");
-    let once = netspec::format::format_source(&text).unwrap();
-    let twice = netspec::format::format_source(&once).unwrap();
+    let once = netspec_core::format::format_source(&text).unwrap();
+    let twice = netspec_core::format::format_source(&once).unwrap();
     assert_eq!(once, twice);
     // the output is as large as the input, give or take the layout (its
     // time is a benchmark's business, not a test's)
@@ -403,7 +403,12 @@ fn tests_share_one_work_budget() {
     assert!(spec.run_tests().iter().all(|t| t.passed));
     let mut limits = netspec::Limits::default();
     limits.max_eval_steps = 2;
-    let small = Spec::compile_with("many.netspec", &sources, &limits).unwrap();
+    let small = Spec::compile_with_options(
+        "many.netspec",
+        &sources,
+        &netspec::CompileOptions::default().with_limits(limits),
+    )
+    .unwrap();
     let results = small.run_tests();
     assert_eq!(results.len(), 3);
     assert!(results.iter().all(|t| !t.passed));
@@ -448,6 +453,6 @@ fn every_requirement_reading_every_input_stays_bounded() {
     let questions: Vec<_> = form.iter().flat_map(|s| s.questions.iter()).collect();
     assert_eq!(questions.len(), n);
     for q in questions {
-        assert_eq!(q.read_by.len(), netspec::inputs::MAX_READ_BY);
+        assert_eq!(q.read_by.len(), netspec_core::inputs::MAX_READ_BY);
     }
 }

@@ -10,9 +10,9 @@
 
 use std::path::{Path, PathBuf};
 
-use netspec::ir::{Basis, Respondent, AREAS};
-use netspec::syntax::ast::Level;
-use netspec::{EvalOptions, Spec};
+use netspec_core::ir::{Basis, Respondent, AREAS};
+use netspec_core::syntax::ast::Level;
+use netspec_core::{EvalOptions, Spec};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -37,7 +37,8 @@ fn compile(path: &Path) -> Spec {
         .unwrap()
         .to_string_lossy()
         .to_string();
-    let sources = netspec::gather_sources(&name, |n| std::fs::read_to_string(root.join(n)).ok());
+    let sources =
+        netspec_core::gather_sources(&name, |n| std::fs::read_to_string(root.join(n)).ok());
     Spec::compile(&name, &sources)
         .unwrap_or_else(|e| panic!("{name} does not compile:\n{}", e.render()))
 }
@@ -124,7 +125,7 @@ fn every_spec_is_clean_complete_and_covered() {
                 t.name, t.mismatches, t.error
             );
         }
-        let cov = netspec::testing::coverage(&spec, &results);
+        let cov = netspec_core::testing::coverage(&spec, &results);
         let uncovered: Vec<&str> = cov
             .requirements
             .iter()

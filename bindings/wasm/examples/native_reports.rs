@@ -119,14 +119,11 @@ fn run_case(dir: &Path, id: &str, spec_name: &str, case: &Value) -> Result<Value
             }))
         }
     };
-    let opts = EvalOptions {
-        as_of: case
-            .get("as_of")
+    let opts = EvalOptions::default().with_as_of(
+        case.get("as_of")
             .and_then(Value::as_str)
             .and_then(Date::parse),
-        explanations: true,
-        unattributed: None,
-    };
+    );
     let result = match (case.get("submission_text"), case.get("submission")) {
         (Some(Value::String(text)), _) => spec.evaluate_str(text, &opts),
         (_, Some(v)) => spec.evaluate(v, &opts),

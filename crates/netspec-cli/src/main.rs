@@ -512,11 +512,10 @@ fn eval(
             return 2;
         }
     };
-    let opts = EvalOptions {
-        as_of,
-        explanations,
-        unattributed,
-    };
+    let opts = EvalOptions::default()
+        .with_as_of(as_of)
+        .with_explanations(explanations)
+        .with_unattributed(unattributed);
     let report = match text.and_then(|text| spec.evaluate_str(&text, &opts)) {
         Ok(r) => r,
         Err(e) => {
@@ -574,11 +573,10 @@ fn eval_batch(
         Ok(s) => s,
         Err(code) => return code,
     };
-    let opts = EvalOptions {
-        as_of,
-        explanations,
-        unattributed,
-    };
+    let opts = EvalOptions::default()
+        .with_as_of(as_of)
+        .with_explanations(explanations)
+        .with_unattributed(unattributed);
     let fail = |r: &netspec::Report| triggers(fail_on, r);
     match batch::run(&spec, lines, &opts, &fail) {
         Ok(summary) => {

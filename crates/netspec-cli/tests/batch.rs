@@ -135,11 +135,10 @@ fn many_windows_of_lines_give_every_report_once_in_order() {
     assert_eq!(got.len(), wanted.len());
     let sources = netspec::gather_sources(SPEC, |p| std::fs::read_to_string(root().join(p)).ok());
     let spec = netspec::Spec::compile(SPEC, &sources).unwrap();
-    let opts = netspec::EvalOptions {
-        as_of: None,
-        explanations: false,
-        unattributed: None,
-    };
+    let opts = netspec::EvalOptions::default()
+        .with_as_of(None)
+        .with_explanations(false)
+        .with_unattributed(None);
     for (line, (i, sub)) in got.iter().zip(wanted) {
         let batch: Value = serde_json::from_str(line).unwrap();
         match spec.evaluate_str(sub, &opts) {

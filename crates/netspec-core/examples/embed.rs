@@ -51,11 +51,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let spec = spec.clone();
             let text = text.to_string();
             thread::spawn(move || {
-                let opts = EvalOptions {
-                    as_of,
-                    explanations: true,
-                    unattributed: None,
-                };
+                let opts = EvalOptions::default()
+                    .with_as_of(as_of)
+                    .with_explanations(true)
+                    .with_unattributed(None);
                 // a report borrows the spec's texts; `into_owned` lets it
                 // outlive this thread's handle on the spec
                 spec.evaluate_str(&text, &opts)

@@ -218,8 +218,11 @@ impl EvalError {
     }
 }
 
-/// How to compile ([`Spec::compile_with_options`]).
+/// How to compile ([`Spec::compile_with_options`]). Start from
+/// `CompileOptions::default()` and change what you need with the `with_`
+/// methods; options may be added in later versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CompileOptions {
     /// Limits on the spec and on the submissions it evaluates.
     pub limits: Limits,
@@ -242,6 +245,18 @@ impl Default for CompileOptions {
 }
 
 impl CompileOptions {
+    /// These options with other limits.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// These options, reading the spec's `test` blocks or not.
+    pub fn with_tests(mut self, tests: bool) -> Self {
+        self.tests = tests;
+        self
+    }
+
     /// The options for a spec that is only evaluated: default limits, test
     /// blocks not read.
     pub fn evaluation_only() -> Self {
@@ -252,8 +267,10 @@ impl CompileOptions {
     }
 }
 
-/// How to evaluate.
+/// How to evaluate. Start from `EvalOptions::default()` and change what you
+/// need with the `with_` methods; options may be added in later versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct EvalOptions {
     /// Assessment date; overrides the submission's `header.period.end`.
     pub as_of: Option<Date>,
@@ -263,6 +280,28 @@ pub struct EvalOptions {
     /// a submission without one is evaluated as an unattributed submission
     /// from respondent `r` (spec tests, quick checks); its report says so.
     pub unattributed: Option<ir::Respondent>,
+}
+
+impl EvalOptions {
+    /// These options with an assessment date (`None`: the submission's
+    /// period end).
+    pub fn with_as_of(mut self, as_of: Option<Date>) -> Self {
+        self.as_of = as_of;
+        self
+    }
+
+    /// These options, building explanations or not.
+    pub fn with_explanations(mut self, explanations: bool) -> Self {
+        self.explanations = explanations;
+        self
+    }
+
+    /// These options, accepting a submission without a header as from
+    /// `respondent` (`None`: a header is required).
+    pub fn with_unattributed(mut self, respondent: Option<ir::Respondent>) -> Self {
+        self.unattributed = respondent;
+        self
+    }
 }
 
 impl Default for EvalOptions {

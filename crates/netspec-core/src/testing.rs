@@ -55,11 +55,10 @@ pub fn run_tests(spec: &Spec) -> Vec<TestResult> {
         .iter()
         .map(|t| {
             let location = spec.source_map().locate(t.span);
-            let opts = crate::EvalOptions {
-                as_of: t.assessed_on,
-                explanations: true,
-                unattributed: Some(t.respondent),
-            };
+            let opts = crate::EvalOptions::default()
+                .with_as_of(t.assessed_on)
+                .with_explanations(true)
+                .with_unattributed(Some(t.respondent));
             if left == 0 {
                 return TestResult {
                     name: t.name.clone(),

@@ -1460,10 +1460,8 @@ fn respondent_and_relation_diagnostics() {
 #[test]
 fn unattributed_submission_without_a_date() {
     let spec = Spec::compile(ROOT, &Sources::single(ROOT, SUBMISSION_SPEC)).unwrap();
-    let opts = EvalOptions {
-        unattributed: Some(netspec_core::ir::Respondent::Provider),
-        ..EvalOptions::default()
-    };
+    let opts =
+        EvalOptions::default().with_unattributed(Some(netspec_core::ir::Respondent::Provider));
     let err = spec.evaluate_str(r#"{"beds": 10}"#, &opts).unwrap_err();
     let diags = err.diagnostics();
     let rendered = spec.render(&diags);
@@ -1474,10 +1472,7 @@ fn unattributed_submission_without_a_date() {
         insta::assert_snapshot!("NS0208_no_assessment_date", rendered);
     });
     // with a date it is evaluated, and the report says it is unattributed
-    let dated = EvalOptions {
-        as_of: netspec_core::Date::parse("2025-06-30"),
-        ..opts
-    };
+    let dated = opts.with_as_of(netspec_core::Date::parse("2025-06-30"));
     let report = spec.evaluate_str(r#"{"beds": 10}"#, &dated).unwrap();
     let codes: Vec<&str> = report.warnings.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["NS0217"]);

@@ -22,10 +22,7 @@ fn codes(diags: &[Diagnostic]) -> Vec<&str> {
 }
 
 fn opts(no_explanations: bool) -> EvalOptions {
-    EvalOptions {
-        explanations: !no_explanations,
-        ..EvalOptions::default()
-    }
+    EvalOptions::default().with_explanations(!no_explanations)
 }
 
 /// Ok(warning codes) or Err(error codes).

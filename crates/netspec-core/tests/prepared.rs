@@ -66,11 +66,10 @@ fn read_once_evaluations_equal_evaluate_str() -> Result<(), String> {
             let sub2 = spec.ingest(&value).map_err(|e| format!("{file}: {e}"))?;
             for explanations in [true, false] {
                 for as_of in [None, as_of] {
-                    let opts = EvalOptions {
-                        as_of,
-                        explanations,
-                        unattributed: None,
-                    };
+                    let opts = EvalOptions::default()
+                        .with_as_of(as_of)
+                        .with_explanations(explanations)
+                        .with_unattributed(None);
                     let whole = spec
                         .evaluate_str(&text, &opts)
                         .map_err(|e| format!("{file}: {e}"))?;
@@ -108,19 +107,15 @@ area quality { requirement QU-01 must "Reviewed" { reviewed within 12 months } }
     let sub = spec
         .ingest_str(r#"{"reviewed": "2025-01-01"}"#)
         .map_err(|e| e.to_string())?;
-    let plain = EvalOptions {
-        as_of: None,
-        explanations: false,
-        unattributed: Some(netspec_core::ir::Respondent::Provider),
-    };
+    let plain = EvalOptions::default()
+        .with_as_of(None)
+        .with_explanations(false)
+        .with_unattributed(Some(netspec_core::ir::Respondent::Provider));
     assert!(matches!(
         spec.outcomes(&sub, &plain),
         Err(EvalError::Invalid { .. })
     ));
-    let dated = EvalOptions {
-        as_of: Date::parse("2025-06-30"),
-        ..plain
-    };
+    let dated = plain.with_as_of(Date::parse("2025-06-30"));
     assert_eq!(
         spec.outcomes(&sub, &dated).map_err(|e| e.to_string())?,
         vec![Outcome::Met]

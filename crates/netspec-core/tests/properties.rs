@@ -19,10 +19,7 @@ use netspec_core::{Date, EvalOptions, Outcome, Sources, Spec};
 /// The default options for a submission without a header (a header is beside
 /// the point of these properties): evaluated as from a provider.
 fn unattributed() -> EvalOptions {
-    EvalOptions {
-        unattributed: Some(Respondent::Provider),
-        ..EvalOptions::default()
-    }
+    EvalOptions::default().with_unattributed(Some(Respondent::Provider))
 }
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -724,19 +721,17 @@ fn checker_and_evaluator_never_panic_on_mutated_rules() {
             let date = Date::parse("2025-06-30");
             let first = spec.evaluate(
                 &sub,
-                &EvalOptions {
-                    as_of: date,
-                    explanations: true,
-                    unattributed: Some(Respondent::Provider),
-                },
+                &EvalOptions::default()
+                    .with_as_of(date)
+                    .with_explanations(true)
+                    .with_unattributed(Some(Respondent::Provider)),
             );
             let _ = spec.evaluate(
                 &sub,
-                &EvalOptions {
-                    as_of: None,
-                    explanations: false,
-                    unattributed: Some(Respondent::Provider),
-                },
+                &EvalOptions::default()
+                    .with_as_of(None)
+                    .with_explanations(false)
+                    .with_unattributed(Some(Respondent::Provider)),
             );
             let _ = spec.evaluate_str(ACC_SUBMISSION, &unattributed());
             vec![true, first.is_ok()]
@@ -1336,11 +1331,10 @@ fn evaluation_never_panics_on_arbitrary_json() {
     let decided_cell = std::cell::RefCell::new(Decided::default());
     runner
         .run(&strategy, |(sub, as_of, explanations)| {
-            let opts = EvalOptions {
-                as_of,
-                explanations,
-                unattributed: Some(Respondent::Provider),
-            };
+            let opts = EvalOptions::default()
+                .with_as_of(as_of)
+                .with_explanations(explanations)
+                .with_unattributed(Some(Respondent::Provider));
             decided_cell.borrow_mut().cases += 1;
             for spec in [&*REAL_SPEC, &*ACC_SPEC] {
                 match spec.evaluate(&sub, &opts) {
@@ -1966,11 +1960,10 @@ fn evaluation_is_deterministic() {
     runner
         .run(&(arbitrary_submission(), as_of()), |(sub, as_of)| {
             decided.borrow_mut().cases += 1;
-            let opts = EvalOptions {
-                as_of,
-                explanations: true,
-                unattributed: Some(Respondent::Provider),
-            };
+            let opts = EvalOptions::default()
+                .with_as_of(as_of)
+                .with_explanations(true)
+                .with_unattributed(Some(Respondent::Provider));
             let first = REAL_SPEC.evaluate(&sub, &opts);
             let second = REAL_SPEC.evaluate(&sub, &opts);
             // a second compilation gives the same too
@@ -2127,7 +2120,7 @@ proptest! {
         );
         let spec = Spec::compile("dates.netspec", &Sources::single("dates.netspec", text.as_str())).unwrap();
         let sub = json!({"d": d.to_string(), "plus": plus.to_string(), "minus": minus.to_string()});
-        let opts = EvalOptions { as_of: Date::parse(&a.to_string()), explanations: true, unattributed: Some(Respondent::Provider) };
+        let opts = EvalOptions::default().with_as_of(Date::parse(&a.to_string())).with_explanations(true).with_unattributed(Some(Respondent::Provider));
         let report = spec.evaluate(&sub, &opts).unwrap();
         let o: Vec<Outcome> = report.requirements.iter().map(|r| r.outcome).collect();
         let start = shift(a, -n, unit).unwrap();
@@ -2400,11 +2393,10 @@ fn report_json_is_serde_json_on_every_bundled_spec() {
             .prop_flat_map(|sub| (Just(sub), as_of(), any::<bool>()));
         runner
             .run(&strategy, |(sub, as_of, explanations)| {
-                let opts = EvalOptions {
-                    as_of,
-                    explanations,
-                    unattributed: None,
-                };
+                let opts = EvalOptions::default()
+                    .with_as_of(as_of)
+                    .with_explanations(explanations)
+                    .with_unattributed(None);
                 let mut d = decided.borrow_mut();
                 d.cases += 1;
                 if let Ok(report) = spec.evaluate(&sub, &opts) {
@@ -2429,11 +2421,10 @@ fn report_json_is_serde_json_for_examples_and_for_changed_reports() {
         for e in std::fs::read_dir(&dir).unwrap() {
             let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
             for explanations in [false, true] {
-                let opts = EvalOptions {
-                    as_of: None,
-                    explanations,
-                    unattributed: Some(Respondent::Provider),
-                };
+                let opts = EvalOptions::default()
+                    .with_as_of(None)
+                    .with_explanations(explanations)
+                    .with_unattributed(Some(Respondent::Provider));
                 let report = spec.evaluate_str(&text, &opts).unwrap();
                 same_json(spec, &report);
                 // owned copies, and results changed after the fact, are written as they are

@@ -38,10 +38,7 @@ fn long_in_list_inside_a_quantifier_stops_at_the_budget() {
         items.join(", ")
     ));
     for explanations in [true, false] {
-        let opts = EvalOptions {
-            explanations,
-            ..EvalOptions::default()
-        };
+        let opts = EvalOptions::default().with_explanations(explanations);
         let (report, steps) = s.evaluate_counted(&elements(10_000, r#"{"v": 1}"#), &opts);
         let report = report.unwrap();
         assert!(has_code(&report, "NS0308"));

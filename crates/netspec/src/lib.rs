@@ -1,8 +1,145 @@
 //! # netspec
 //!
 //! A rules engine for NHS England specialised-services clinical network
-//! specifications.
+//! specifications. A spec is written in the netspec language (see
+//! `grammar/README.md`); a provider's self-assessment is a JSON submission;
+//! the engine checks one against the other and explains every outcome.
+//!
+//! Compile a spec once, then evaluate as many submissions as you like. The
+//! engine reads no files, clock or environment: the caller supplies the
+//! spec's text (and every file it `use`s) and the assessment date.
+//!
+//! ```
+//! use netspec::{EvalOptions, Outcome, Sources, Spec};
+//!
+//! let spec_text = r#"
+//! spec demo "Demo network" { version "1" }
+//! inputs "Unit" {
+//!   beds: int min 0 "Funded beds"
+//!   nurses: int min 0 "Registered nurses on a day shift"
+//! }
+//! area workforce {
+//!   requirement WF-01 must "One nurse per bed" {
+//!     nurses >= beds
+//!     ref "Demo standard 1"
+//!   }
+//! }
+//! "#;
+//! let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", spec_text))?;
+//! let submission = r#"{
+//!   "header": {
+//!     "respondent": "provider",
+//!     "organisation": {"ods_code": "RRK", "name": "Eastmoor Hospitals NHS Trust"},
+//!     "period": {"start": "2024-07-01", "end": "2025-06-30"},
+//!     "completed_by": "Jo Bloggs, critical care matron"
+//!   },
+//!   "beds": 10,
+//!   "nurses": 8
+//! }"#;
+//! let report = spec.evaluate_str(submission, &EvalOptions::default())?;
+//! assert_eq!(report.assessed_on.map(|d| d.to_string()).as_deref(), Some("2025-06-30"));
+//! let r = &report.requirements[0];
+//! assert_eq!(r.outcome, Outcome::NotMet);
+//! assert_eq!(
+//!     r.explanation[0].message,
+//!     "Registered nurses on a day shift: 8; needs at least 10 (Funded beds)"
+//! );
+//! // what it would take: 2 more nurses
+//! assert_eq!(r.explanation[0].to_pass[0].message, "2 more registered nurses on a day shift");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## What is here
+//!
+//! - [`Spec`]: compile ([`Spec::compile`], [`CompileOptions`]), evaluate
+//!   ([`Spec::evaluate_str`], [`EvalOptions`]), the form model
+//!   ([`Spec::inputs`]), the JSON Schema of a submission, the spec's tests.
+//! - [`Report`] and the types it is made of ([`report`]): serialisable and
+//!   deserialisable, stamped with [`Report::FORMAT`] and the engine version.
+//! - [`Diagnostic`]: every problem in a spec or a submission, with a stable
+//!   [`Code`] and a location.
+//! - [`read_spec`]: read a spec and the files it uses from disk, only inside
+//!   the spec's folder.
+//! - [`render`]: diagnostics and reports as text for people.
+//! - `ffi` (feature `ffi`): the calls and answers every binding (WebAssembly,
+//!   HTTP, Python) exchanges, as serde types.
+//!
+//! ## Untrusted input
+//!
+//! Specs and submissions may come from anyone. Every input that can make
+//! the engine work harder is bounded by a [`Limits`] (source size, nesting,
+//! counts of inputs, requirements and definitions, list length, submission
+//! size, and an evaluation work budget that bounds time), each with a safe
+//! default; going over one is a diagnostic with a stable code (NS0026,
+//! NS0301–NS0310), never a panic, a stack overflow or unbounded memory:
+//!
+//! ```
+//! use netspec::{CompileOptions, EvalOptions, Limits, Respondent, Sources, Spec};
+//!
+//! let text = r#"
+//! spec demo "Demo" { version "1" }
+//! inputs "Units" { units: list "Units" { beds: int min 0 "Beds" } }
+//! area resources {
+//!   requirement RE-01 must "Every unit has beds" {
+//!     all u in units: u.beds > 0
+//!     ref "Demo standard 1"
+//!   }
+//! }
+//! "#;
+//! let mut limits = Limits::default();
+//! limits.max_list_len = 2;
+//! let options = CompileOptions::default().with_limits(limits);
+//! let spec = Spec::compile_with_options("demo.netspec", &Sources::single("demo.netspec", text), &options)?;
+//! // a submission without a header, evaluated as from a provider
+//! let opts = EvalOptions::default().with_unattributed(Some(Respondent::Provider));
+//! let err = spec
+//!     .evaluate_str(r#"{"units": [{"beds": 1}, {"beds": 2}, {"beds": 3}]}"#, &opts)
+//!     .unwrap_err();
+//! assert_eq!(err.diagnostics()[0].code.as_str(), "NS0307");
+//! assert_eq!(err.diagnostics()[0].path.as_deref(), Some("/units"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The pipeline behind this facade lives in the `netspec-core` crate, whose
+//! API is not stable; see `ARCHITECTURE.md`.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
-pub use netspec_core::*;
+mod spec;
+
+#[cfg(feature = "ffi")]
+pub mod ffi;
+
+pub use netspec_core::calendar::Date;
+pub use netspec_core::diagnostic::{Code, Diagnostic, Severity};
+pub use netspec_core::limits::Limits;
+pub use netspec_core::source::{Location, Sources};
+pub use netspec_core::{CompileError, CompileOptions, EvalError, EvalOptions};
+pub use spec::{format, gather_sources, read_spec, Spec, Submission};
+
+pub use netspec_core::ir::{Basis, Rating, Respondent};
+pub use netspec_core::report::{Outcome, Report};
+pub use netspec_core::syntax::ast::Level;
+
+/// The parts of a [`Report`].
+pub mod report {
+    pub use netspec_core::eval::{Check, ToPass};
+    pub use netspec_core::report::{
+        AreaSummary, Counts, DeclaredEvidence, EvidenceStatus, GivenEvidence, MissingInput,
+        RequirementResult, SpecSummary, Summary,
+    };
+    pub use netspec_core::submission::{Header, Organisation, Period};
+}
+
+/// The form model: the questions a spec asks ([`Spec::inputs`]).
+pub mod form {
+    pub use netspec_core::inputs::{Question, QuestionRelation, Section};
+}
+
+/// The results of a spec's own tests ([`Spec::run_tests`]).
+pub mod testing {
+    pub use netspec_core::testing::{
+        AreaCoverage, Coverage, Mismatch, RequirementCoverage, TestResult,
+    };
+}

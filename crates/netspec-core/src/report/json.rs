@@ -32,7 +32,7 @@ struct RequirementPieces {
 /// A spec's texts, as JSON.
 #[derive(Debug, Clone)]
 pub(crate) struct Pieces {
-    /// `{"spec":{…},"header":`
+    /// `{"report_format":…,"engine_version":…,"spec":{…},"header":`
     head: String,
     /// Per area: `{"area":…,"title":…,"rating":`
     areas: Vec<String>,
@@ -53,7 +53,12 @@ impl Pieces {
             version: spec.info.version.as_deref().map(Cow::Borrowed),
         };
         Pieces {
-            head: format!("{{\"spec\":{},\"header\":", json(&summary)),
+            head: format!(
+                "{{\"report_format\":{},\"engine_version\":{},\"spec\":{},\"header\":",
+                super::Report::FORMAT,
+                json(super::ENGINE_VERSION),
+                json(&summary)
+            ),
             areas: AREAS
                 .iter()
                 .map(|(key, title)| {
@@ -138,13 +143,19 @@ fn put_summary(out: &mut Vec<u8>, s: &Summary) {
 /// Appends `report`, which `spec` made, as compact JSON: exactly what
 /// `serde_json::to_writer(out, report)` appends.
 pub(crate) fn write(pieces: &Pieces, spec: &Checked, report: &Report<'_>, out: &mut Vec<u8>) {
-    let same_spec = report.spec.id == spec.info.id
+    let same_spec = report.report_format == super::Report::FORMAT
+        && report.engine_version == super::ENGINE_VERSION
+        && report.spec.id == spec.info.id
         && report.spec.title == spec.info.title
         && report.spec.version.as_deref() == spec.info.version.as_deref();
     if same_spec {
         put_str(out, &pieces.head);
     } else {
-        put_str(out, "{\"spec\":");
+        put_str(out, "{\"report_format\":");
+        put(out, &report.report_format);
+        put_str(out, ",\"engine_version\":");
+        put(out, &report.engine_version);
+        put_str(out, ",\"spec\":");
         put(out, &report.spec);
         put_str(out, ",\"header\":");
     }

@@ -228,7 +228,14 @@ pub struct RequirementResult<'s> {
 /// life of the [`crate::Spec`] that made it); [`Report::into_owned`] makes
 /// one that does not.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Report<'s> {
+    /// The version of this report's shape ([`Report::FORMAT`]): it changes
+    /// when a field is renamed or removed or its meaning changes, not when
+    /// one is added.
+    pub report_format: u32,
+    /// The version of the engine that made it.
+    pub engine_version: Cow<'s, str>,
     /// Which spec.
     pub spec: SpecSummary<'s>,
     /// The submission's header (who answered, for which organisation and
@@ -667,6 +674,8 @@ pub(crate) fn assess_given<'s>(
         compliance: counts.compliance(),
     };
     let report = Report {
+        report_format: Report::FORMAT,
+        engine_version: Cow::Borrowed(ENGINE_VERSION),
         spec: SpecSummary {
             id: Cow::Borrowed(&spec.info.id),
             title: Cow::Borrowed(&spec.info.title),
@@ -884,11 +893,19 @@ fn owned(s: Cow<'_, str>) -> Cow<'static, str> {
     Cow::Owned(s.into_owned())
 }
 
+/// The version of this engine, as reports give it.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
 impl Report<'_> {
+    /// The version of the report format this engine writes.
+    pub const FORMAT: u32 = 1;
+
     /// The same report with its own copies of the spec's texts, to keep or
     /// send anywhere without the spec.
     pub fn into_owned(self) -> Report<'static> {
         Report {
+            report_format: self.report_format,
+            engine_version: owned(self.engine_version),
             spec: SpecSummary {
                 id: owned(self.spec.id),
                 title: owned(self.spec.title),

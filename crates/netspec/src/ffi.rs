@@ -1,0 +1,575 @@
+//! The calls and answers every binding exchanges (feature `ffi`).
+//!
+//! A binding (the WebAssembly package, the HTTP service, the Python package)
+//! takes a call as plain data, hands it to a function here and gives back
+//! the answer: serde types, the same for every binding, so a report or an
+//! error is byte for byte the same whichever way it was asked for. Nothing
+//! here panics on any input.
+//!
+//! ```
+//! use netspec::ffi::{compile, CompileCall, EvaluateCall};
+//!
+//! let call: CompileCall = serde_json::from_str(r#"{
+//!   "name": "demo.netspec",
+//!   "source": "spec demo \"Demo\" { version \"1\" }\ninputs { beds: int min 0 \"Beds\" }\narea resources { requirement R-1 must \"Some beds\" { beds > 0 } }\n"
+//! }"#)?;
+//! let spec = compile(&call).map_err(|f| f.message)?;
+//! let eval: EvaluateCall = serde_json::from_str(r#"{"unattributed": "provider"}"#)?;
+//! let report = spec.evaluate(r#"{"beds": 2}"#, &eval).map_err(|f| f.message)?;
+//! assert!(report.contains(r#""outcome":"met""#));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::form::Section;
+use crate::testing::{Coverage, TestResult};
+use crate::{Code, CompileError, CompileOptions, Date, Diagnostic, EvalError, EvalOptions};
+use crate::{Respondent, Sources, Spec};
+
+/// Compile a spec: its text, and the files it uses (and the submissions its
+/// tests name), by name relative to the spec's folder.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CompileCall {
+    /// The spec's file name (default `spec.netspec`), as diagnostics name it.
+    #[serde(default)]
+    pub name: String,
+    /// The spec's text.
+    pub source: String,
+    /// Every other file, by name.
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
+    /// Read the spec's `test` blocks (default `true`). Off, the submissions
+    /// they name need not be given; running the tests then compiles them.
+    #[serde(default = "yes")]
+    pub tests: bool,
+}
+
+impl CompileCall {
+    /// A call to compile `source`, named `name`, with `files`, reading its tests.
+    pub fn new(name: &str, source: &str, files: BTreeMap<String, String>) -> CompileCall {
+        CompileCall {
+            name: name.to_string(),
+            source: source.to_string(),
+            files,
+            tests: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// How to evaluate a submission.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct EvaluateCall {
+    /// The assessment date (`YYYY-MM-DD`); default the submission's period end.
+    #[serde(default)]
+    pub as_of: Option<String>,
+    /// Build explanations (default `true`).
+    #[serde(default = "yes")]
+    pub explanations: bool,
+    /// Indent the report (default `false`: compact).
+    #[serde(default)]
+    pub pretty: bool,
+    /// `provider` or `network`: accept a submission without a header, as
+    /// from that respondent (default: a header is required).
+    #[serde(default)]
+    pub unattributed: Option<String>,
+}
+
+impl Default for EvaluateCall {
+    fn default() -> Self {
+        EvaluateCall {
+            as_of: None,
+            explanations: true,
+            pretty: false,
+            unattributed: None,
+        }
+    }
+}
+
+/// What kind of failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FailureKind {
+    /// The spec (or a file it uses) does not compile.
+    Compile,
+    /// The submission cannot be evaluated (not JSON, not valid, a bad date).
+    Submission,
+    /// The call itself is wrong (an unknown option value, bad `files`).
+    Usage,
+}
+
+/// A call that failed, as every binding reports it.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct Failure {
+    /// What failed.
+    pub kind: FailureKind,
+    /// One line for people.
+    pub message: String,
+    /// Every diagnostic, in the engine's order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The diagnostics drawn rustc-style against the spec's files.
+    pub rendered: String,
+    /// For a submission that is not JSON: where the JSON stops being JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json_position: Option<JsonPosition>,
+}
+
+/// A position in JSON text: 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct JsonPosition {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+impl Failure {
+    /// A usage failure with `message`.
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            kind: FailureKind::Usage,
+            message: message.into(),
+            diagnostics: Vec::new(),
+            rendered: String::new(),
+            json_position: None,
+        }
+    }
+
+    /// The failure as JSON text (never fails).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| {
+            format!(
+                "{{\"kind\":\"usage\",\"message\":{},\"diagnostics\":[],\"rendered\":\"\"}}",
+                serde_json::Value::String(format!("cannot serialise an error: {e}"))
+            )
+        })
+    }
+
+    fn compile(e: CompileError) -> Failure {
+        Failure {
+            kind: FailureKind::Compile,
+            message: e.to_string(),
+            rendered: e.render(),
+            diagnostics: e.diagnostics,
+            json_position: None,
+        }
+    }
+}
+
+/// `value` as JSON text, the way the CLI prints it: keys sorted, compact or
+/// indented.
+pub fn to_json<T: Serialize>(value: &T, pretty: bool) -> Result<String, Failure> {
+    let v = serde_json::to_value(value)
+        .map_err(|e| Failure::usage(format!("cannot serialise the result: {e}")))?;
+    let text = if pretty {
+        serde_json::to_string_pretty(&v)
+    } else {
+        serde_json::to_string(&v)
+    };
+    text.map_err(|e| Failure::usage(format!("cannot serialise the result: {e}")))
+}
+
+/// A compiled spec, and what it was compiled from.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    spec: Spec,
+    root: String,
+    sources: Sources,
+}
+
+/// Compiles a spec.
+pub fn compile(call: &CompileCall) -> Result<Compiled, Failure> {
+    let name = if call.name.trim().is_empty() {
+        "spec.netspec"
+    } else {
+        call.name.as_str()
+    };
+    let mut sources = Sources::new();
+    for (n, text) in &call.files {
+        sources.insert(n.clone(), text.clone());
+    }
+    sources.insert(name, call.source.clone());
+    let root = netspec_core::source::normalize_path(name);
+    let options = CompileOptions::default().with_tests(call.tests);
+    match Spec::compile_with_options(&root, &sources, &options) {
+        Ok(spec) => Ok(Compiled {
+            spec,
+            root,
+            sources,
+        }),
+        Err(e) => Err(Failure::compile(e)),
+    }
+}
+
+/// Checks a spec without keeping it: every diagnostic (errors and
+/// warnings), for authoring tools. Reads no file: everything the spec uses
+/// comes in the call.
+pub fn check(call: &CompileCall) -> Vec<Diagnostic> {
+    match compile(call) {
+        Ok(c) => c.spec.warnings().to_vec(),
+        Err(f) => f.diagnostics,
+    }
+}
+
+/// Formats spec text ([`crate::format`]).
+pub fn format(source: &str) -> Result<String, Failure> {
+    crate::format(source).map_err(|diagnostics| {
+        let first = diagnostics
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        Failure {
+            kind: FailureKind::Compile,
+            message: format!("the spec does not parse: {first}"),
+            rendered: String::new(),
+            diagnostics,
+            json_position: None,
+        }
+    })
+}
+
+/// One diagnostic code, explained.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeInfo {
+    /// `NS0002`.
+    pub code: &'static str,
+    /// Short title.
+    pub title: &'static str,
+    /// Longer explanation with an example.
+    pub explanation: &'static str,
+}
+
+/// Every diagnostic code, explained, in code order; or the one `code` names
+/// (`NS0002`, any case).
+pub fn codes(code: Option<&str>) -> Vec<CodeInfo> {
+    let info = |c: Code| CodeInfo {
+        code: c.as_str(),
+        title: c.title(),
+        explanation: c.explanation(),
+    };
+    match code {
+        Some(text) => Code::parse(text).map(info).into_iter().collect(),
+        None => Code::ALL.iter().copied().map(info).collect(),
+    }
+}
+
+/// Reads bytes as UTF-8 text, as the CLI reads a file: text that is not
+/// UTF-8 is an NS0309 failure of `kind` naming the first bad byte; `what`
+/// names the input in the message.
+pub fn decode_utf8(bytes: &[u8], kind: FailureKind, what: &str) -> Result<String, Failure> {
+    match netspec_core::source::decode_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(d) => Err(Failure {
+            kind,
+            message: format!("{what}: {d}"),
+            rendered: format!("{what}:\n{d}"),
+            diagnostics: vec![*d],
+            json_position: None,
+        }),
+    }
+}
+
+/// The result of running a spec's tests.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct TestRun {
+    /// One result per `test` block.
+    pub results: Vec<TestResult>,
+    /// Which outcomes the tests produced for each requirement.
+    pub coverage: Coverage,
+    /// Tests whose expectations all held.
+    pub passed: usize,
+    /// The others.
+    pub failed: usize,
+}
+
+fn parse_as_of(as_of: Option<&str>) -> Result<Option<Date>, Failure> {
+    let Some(text) = as_of else {
+        return Ok(None);
+    };
+    match Date::parse(text) {
+        Some(d) => Ok(Some(d)),
+        None => {
+            let d = Diagnostic::error(
+                Code::AssessmentDate,
+                format!("`asOf` \"{text}\" is not a valid date"),
+            )
+            .with_help("write the assessment date as YYYY-MM-DD, e.g. 2025-06-30");
+            Err(Failure {
+                kind: FailureKind::Submission,
+                message: d.to_string(),
+                rendered: String::new(),
+                diagnostics: vec![d],
+                json_position: None,
+            })
+        }
+    }
+}
+
+fn parse_unattributed(unattributed: Option<&str>) -> Result<Option<Respondent>, Failure> {
+    match unattributed {
+        None => Ok(None),
+        Some("provider") => Ok(Some(Respondent::Provider)),
+        Some("network") => Ok(Some(Respondent::Network)),
+        Some(other) => Err(Failure::usage(format!(
+            "`unattributed` must be \"provider\" or \"network\", got \"{other}\""
+        ))),
+    }
+}
+
+/// Where JSON text stops being JSON (a leading BOM is skipped, as the
+/// engine skips it).
+fn json_error_position(text: &str) -> Option<JsonPosition> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    serde_json::from_str::<serde::de::IgnoredAny>(text)
+        .err()
+        .map(|e| JsonPosition {
+            line: e.line(),
+            column: e.column(),
+        })
+}
+
+impl Compiled {
+    /// The spec.
+    pub fn spec(&self) -> &Spec {
+        &self.spec
+    }
+
+    /// Evaluates a submission (JSON text); the report as JSON text, exactly
+    /// as `netspec eval --format json` prints it when `pretty`.
+    pub fn evaluate(&self, submission: &str, call: &EvaluateCall) -> Result<String, Failure> {
+        let opts = EvalOptions::default()
+            .with_as_of(parse_as_of(call.as_of.as_deref())?)
+            .with_explanations(call.explanations)
+            .with_unattributed(parse_unattributed(call.unattributed.as_deref())?);
+        match self.spec.evaluate_str(submission, &opts) {
+            Ok(report) => to_json(&report, call.pretty),
+            Err(e) => {
+                let diagnostics = e.diagnostics();
+                let (message, json_position) = match &e {
+                    EvalError::Json(d) => (d.to_string(), json_error_position(submission)),
+                    EvalError::Invalid { .. } => (e.to_string(), None),
+                };
+                Err(Failure {
+                    kind: FailureKind::Submission,
+                    message,
+                    rendered: self.spec.inner.render(&diagnostics),
+                    diagnostics,
+                    json_position,
+                })
+            }
+        }
+    }
+
+    /// The form model.
+    pub fn inputs(&self) -> Vec<Section> {
+        self.spec.inputs()
+    }
+
+    /// The `given file` submissions of the spec's tests that were not
+    /// supplied (none for a spec compiled with its tests).
+    pub fn missing_test_files(&self) -> Vec<String> {
+        if self.spec.compiled_with_tests() {
+            return Vec::new();
+        }
+        let mut missing = Vec::new();
+        let _ = netspec_core::gather_sources(&self.root, |n| {
+            let text = self.sources.get(n).map(|t| t.to_string());
+            if text.is_none() && !n.ends_with(".netspec") {
+                missing.push(n.to_string());
+            }
+            text
+        });
+        missing.sort();
+        missing.dedup();
+        missing
+    }
+
+    /// Runs the spec's tests: compiled again with them when the spec was
+    /// compiled without (then every submission they name must have been
+    /// given).
+    pub fn run_tests(&self) -> Result<TestRun, Failure> {
+        let again;
+        let spec = if self.spec.compiled_with_tests() {
+            &self.spec
+        } else {
+            let missing = self.missing_test_files();
+            if !missing.is_empty() {
+                return Err(Failure::usage(format!(
+                    "runTests: the spec was compiled with `tests: false` and without its test files ({}); \
+                     compile it with them in `files` to run its tests",
+                    missing.join(", ")
+                )));
+            }
+            again = Spec::compile(&self.root, &self.sources).map_err(Failure::compile)?;
+            &again
+        };
+        let results = spec.run_tests();
+        let coverage = spec.coverage(&results);
+        let passed = results.iter().filter(|r| r.passed).count();
+        Ok(TestRun {
+            failed: results.len() - passed,
+            passed,
+            results,
+            coverage,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A complete submission header.
+    const HEADER: &str = r#"{"respondent": "provider", "organisation": {"ods_code": "RRK", "name": "Eastmoor"},
+        "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "Jo Bloggs"}"#;
+
+    const DEMO: &str = "spec demo \"Demo\" { version \"1\" }\n\
+                        inputs { beds: int min 0 \"Beds\" }\n\
+                        area resources { requirement R-1 must \"Some beds\" { beds > 0 } }\n";
+
+    fn call(source: &str, files: &[(&str, &str)], tests: bool) -> CompileCall {
+        let files = files
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        CompileCall {
+            tests,
+            ..CompileCall::new("demo.netspec", source, files)
+        }
+    }
+
+    fn eval(unattributed: Option<&str>, as_of: Option<&str>) -> EvaluateCall {
+        EvaluateCall {
+            as_of: as_of.map(str::to_string),
+            unattributed: unattributed.map(str::to_string),
+            ..EvaluateCall::default()
+        }
+    }
+
+    #[test]
+    fn compile_and_evaluate() {
+        let spec = compile(&call(DEMO, &[], true));
+        assert!(spec.is_ok());
+        let Ok(spec) = spec else { return };
+        let with_header = format!(r#"{{"header": {HEADER}, "beds": 2}}"#);
+        let report = spec.evaluate(&with_header, &eval(None, None));
+        assert!(report.is_ok_and(|r| r.contains("\"outcome\":\"met\"")
+            && r.contains("\"ods_code\":\"RRK\"")
+            && r.contains("\"respondent\":\"provider\"")));
+        let bad = format!(r#"{{"header": {HEADER}, "beds": "x"}}"#);
+        let bad = spec.evaluate(&bad, &eval(None, None));
+        assert!(bad.is_err_and(|e| e.kind == FailureKind::Submission
+            && !e.diagnostics.is_empty()
+            && e.rendered.contains("/beds")));
+        let date = spec.evaluate("{}", &eval(None, Some("2025-02-30")));
+        assert!(date.is_err_and(|e| e.diagnostics[0].code == Code::AssessmentDate));
+        // without a header: refused, unless evaluated as from a respondent
+        let bare = spec.evaluate(r#"{"beds": 2}"#, &eval(None, None));
+        assert!(bare.is_err_and(|e| e.kind == FailureKind::Submission
+            && e.diagnostics
+                .first()
+                .is_some_and(|d| d.code == Code::MissingHeader)));
+        let draft = spec.evaluate(r#"{"beds": 2}"#, &eval(Some("network"), None));
+        assert!(draft.is_ok_and(|r| r.contains("\"header\":null")
+            && r.contains("\"respondent\":\"network\"")
+            && r.contains("NS0217")));
+        let who = spec.evaluate("{}", &eval(Some("everyone"), None));
+        assert!(who.is_err_and(|e| e.kind == FailureKind::Usage && e.message.contains("everyone")));
+        let not_json = spec.evaluate("{\n  \"a\": 1,,\n}", &eval(None, None));
+        assert!(not_json.is_err_and(|e| e.json_position
+            == Some(JsonPosition {
+                line: 2,
+                column: 10
+            })));
+    }
+
+    #[test]
+    fn calls_are_read_from_json() {
+        let c: Result<CompileCall, _> = serde_json::from_str(r#"{"source": "x", "tests": false}"#);
+        assert!(c.is_ok_and(|c| c.name.is_empty() && !c.tests && c.files.is_empty()));
+        let c: Result<CompileCall, _> = serde_json::from_str(r#"{"source": "x", "test": false}"#);
+        assert!(c.is_err_and(|e| e.to_string().contains("unknown field `test`")));
+        let e: Result<EvaluateCall, _> = serde_json::from_str(r#"{"asOf": "2025-01-01"}"#);
+        assert!(e.is_ok_and(|e| e.as_of.as_deref() == Some("2025-01-01") && e.explanations));
+    }
+
+    #[test]
+    fn compile_failures_carry_located_diagnostics() {
+        let e = compile(&call("spec x", &[], true));
+        assert!(e.is_err_and(|e| e.kind == FailureKind::Compile
+            && e.diagnostics.first().is_some_and(|d| d.location.is_some())
+            && e.rendered.contains("demo.netspec")));
+        let diags = check(&call("spec x", &[], true));
+        assert!(diags.first().is_some_and(|d| d.is_error()));
+        assert!(check(&call(DEMO, &[], true)).is_empty());
+    }
+
+    #[test]
+    fn test_files_can_be_left_out() {
+        let text = format!("{DEMO}test \"t\" {{ given file \"ex/a.json\" expect R-1 met }}\n");
+        assert!(compile(&call(&text, &[], true)).is_err());
+        let c = compile(&call(&text, &[], false));
+        assert!(c.is_ok_and(|c| c.missing_test_files() == ["ex/a.json"]
+            && c.run_tests()
+                .is_err_and(|e| e.kind == FailureKind::Usage && e.message.contains("ex/a.json"))));
+        let c = compile(&call(&text, &[("ex/a.json", r#"{"beds": 1}"#)], false));
+        assert!(c.is_ok_and(|c| !c.spec().compiled_with_tests()
+            && c.missing_test_files().is_empty()
+            && c.run_tests().is_ok_and(|r| r.passed == 1 && r.failed == 0)));
+        // a test that does not check is not read for evaluation, and fails to compile when run
+        let broken = text.replace("expect R-1 met", "expect R-1 sometimes");
+        let c = compile(&call(&broken, &[("ex/a.json", "{}")], false));
+        assert!(c.is_ok_and(|c| c.run_tests().is_err_and(|e| e.kind == FailureKind::Compile)));
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_ns0309() {
+        assert!(
+            decode_utf8("spec \u{e9}".as_bytes(), FailureKind::Compile, "x")
+                .is_ok_and(|t| t == "spec \u{e9}")
+        );
+        let e = decode_utf8(
+            b"{\"a\": \"\xff\"}",
+            FailureKind::Submission,
+            "the submission",
+        );
+        assert!(e.is_err_and(|e| e.kind == FailureKind::Submission
+            && e.diagnostics
+                .first()
+                .is_some_and(|d| d.code == Code::NotUtf8)
+            && e.message.starts_with("the submission: ")
+            && e.message.contains("offset 7")));
+    }
+
+    #[test]
+    fn codes_are_explained() {
+        assert!(codes(Some("ns0002"))
+            .first()
+            .is_some_and(|c| c.code == "NS0002" && c.title.contains("unknown name")));
+        assert!(codes(Some("NS9999")).is_empty());
+        assert_eq!(codes(None).len(), Code::ALL.len());
+    }
+
+    #[test]
+    fn formatting_gives_the_house_style_or_the_parse_errors() {
+        assert!(format("spec demo \"Demo\"   { version \"1\" }\n")
+            .is_ok_and(|t| t == "spec demo \"Demo\" { version \"1\" }\n"));
+        assert!(
+            format("spec {").is_err_and(|f| f.kind == FailureKind::Compile
+                && f.diagnostics.first().is_some_and(|d| d.is_error()))
+        );
+    }
+}

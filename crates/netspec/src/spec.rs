@@ -1,0 +1,237 @@
+//! The compiled spec, and reading and formatting spec text.
+
+use std::path::Path;
+
+use netspec_core::files::ConfinedReader;
+use netspec_core::source::FileId;
+use netspec_core::syntax::{ast::Item, parse_file_without_tests};
+
+use crate::form::Section;
+use crate::testing::{Coverage, TestResult};
+use crate::{CompileError, CompileOptions, Diagnostic, EvalError, EvalOptions, Limits, Outcome};
+use crate::{Report, Sources};
+
+/// A compiled spec: cheap to clone, `Send + Sync`, evaluates any number of
+/// submissions.
+#[derive(Clone, Debug)]
+pub struct Spec {
+    pub(crate) inner: netspec_core::Spec,
+}
+
+impl Spec {
+    /// Compiles `root` from `sources` (which must also hold every file it
+    /// uses and every submission its tests name), with the default
+    /// [`CompileOptions`].
+    pub fn compile(root: &str, sources: &Sources) -> Result<Spec, CompileError> {
+        Spec::compile_with_options(root, sources, &CompileOptions::default())
+    }
+
+    /// Compiles `root` from `sources` with `options` (limits; whether to
+    /// read the spec's tests).
+    pub fn compile_with_options(
+        root: &str,
+        sources: &Sources,
+        options: &CompileOptions,
+    ) -> Result<Spec, CompileError> {
+        netspec_core::Spec::compile_with_options(root, sources, options).map(|inner| Spec { inner })
+    }
+
+    /// The spec's id (`spec acc ...`).
+    pub fn id(&self) -> &str {
+        self.inner.id()
+    }
+
+    /// The spec's title.
+    pub fn title(&self) -> &str {
+        self.inner.title()
+    }
+
+    /// The spec's `version`, if it declares one.
+    pub fn version(&self) -> Option<&str> {
+        self.inner.version()
+    }
+
+    /// The ids of the spec's requirements, in report order.
+    pub fn requirement_ids(&self) -> impl Iterator<Item = &str> {
+        self.inner
+            .checked()
+            .requirements
+            .iter()
+            .map(|r| r.id.as_str())
+    }
+
+    /// Warnings found while compiling.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        self.inner.warnings()
+    }
+
+    /// The limits the spec was compiled with, which its evaluations use.
+    pub fn limits(&self) -> &Limits {
+        self.inner.limits()
+    }
+
+    /// The same spec, evaluating within other limits (the limits on the
+    /// spec's own text were checked when it was compiled).
+    pub fn with_limits(self, limits: Limits) -> Spec {
+        Spec {
+            inner: self.inner.with_limits(limits),
+        }
+    }
+
+    /// Whether the spec's `test` blocks were read ([`CompileOptions::tests`]).
+    pub fn compiled_with_tests(&self) -> bool {
+        self.inner.compiled_with_tests()
+    }
+
+    /// Evaluates a submission given as JSON text.
+    pub fn evaluate_str(&self, json: &str, opts: &EvalOptions) -> Result<Report<'_>, EvalError> {
+        self.inner.evaluate_str(json, opts)
+    }
+
+    /// Evaluates a submission already read as a JSON value.
+    pub fn evaluate(
+        &self,
+        submission: &serde_json::Value,
+        opts: &EvalOptions,
+    ) -> Result<Report<'_>, EvalError> {
+        self.inner.evaluate(submission, opts)
+    }
+
+    /// Evaluates a submission given as bytes: text that is not UTF-8 is an
+    /// NS0309 error naming the first bad byte; bytes over
+    /// [`Limits::max_submission_bytes`] are refused unread (NS0305).
+    pub fn evaluate_bytes(&self, json: &[u8], opts: &EvalOptions) -> Result<Report<'_>, EvalError> {
+        self.inner.evaluate_bytes(json, opts)
+    }
+
+    /// Reads a submission (JSON text) once, to evaluate it any number of
+    /// times ([`Spec::evaluate_submission`], [`Spec::outcomes`]), e.g. at
+    /// several assessment dates. Refused as [`Spec::evaluate_str`] refuses
+    /// it, except that a missing header is decided when it is evaluated.
+    pub fn read_submission(&self, json: &str) -> Result<Submission, EvalError> {
+        self.inner
+            .ingest_str(json)
+            .map(|inner| Submission { inner })
+    }
+
+    /// Evaluates a submission this spec read ([`Spec::read_submission`]; one
+    /// read by another spec gives meaningless results). The report equals
+    /// [`Spec::evaluate_str`]'s.
+    pub fn evaluate_submission(
+        &self,
+        submission: &Submission,
+        opts: &EvalOptions,
+    ) -> Result<Report<'_>, EvalError> {
+        self.inner.evaluate_submission(&submission.inner, opts)
+    }
+
+    /// Only the outcome of every requirement, in report order, without
+    /// building a report: the fastest way to decide a submission. The
+    /// outcomes are those of the full report (`opts.explanations` is not
+    /// used).
+    pub fn outcomes(
+        &self,
+        submission: &Submission,
+        opts: &EvalOptions,
+    ) -> Result<Vec<Outcome>, EvalError> {
+        self.inner.outcomes(&submission.inner, opts)
+    }
+
+    /// The report as compact JSON, appended to `out`: byte for byte what
+    /// `serde_json::to_writer` writes, faster (the spec's own texts are
+    /// escaped once, not for every report). `report` must come from this
+    /// spec.
+    pub fn write_report_json(&self, report: &Report<'_>, out: &mut Vec<u8>) {
+        self.inner.write_report_json(report, out)
+    }
+
+    /// The error for a submission of `bytes` bytes over the size limit
+    /// (NS0305), for callers that refuse it before reading it.
+    pub fn too_large(&self, bytes: usize) -> EvalError {
+        self.inner.too_large(bytes)
+    }
+
+    /// The questions a respondent answers, grouped as a form shows them.
+    pub fn inputs(&self) -> Vec<Section> {
+        self.inner.inputs()
+    }
+
+    /// The JSON Schema (draft 2020-12) of a valid submission.
+    pub fn json_schema(&self) -> serde_json::Value {
+        self.inner.json_schema()
+    }
+
+    /// Runs the spec's `test` blocks (none when it was compiled without them).
+    pub fn run_tests(&self) -> Vec<TestResult> {
+        self.inner.run_tests()
+    }
+
+    /// Which outcomes `results` (this spec's test results) produced for
+    /// each requirement.
+    pub fn coverage(&self, results: &[TestResult]) -> Coverage {
+        netspec_core::testing::coverage(&self.inner, results)
+    }
+
+    /// Whether `text` declares a spec (a `spec` header) rather than being a
+    /// file other specs `use`. Text that does not parse is not a spec.
+    pub fn declared_in(text: &str) -> bool {
+        parse_file_without_tests(text, FileId(0), &Limits::default())
+            .is_ok_and(|f| f.items.iter().any(|i| matches!(i, Item::Spec(_))))
+    }
+}
+
+/// A submission read by a spec ([`Spec::read_submission`]), ready to be
+/// evaluated any number of times.
+#[derive(Clone, Debug)]
+pub struct Submission {
+    inner: netspec_core::submission::Submission,
+}
+
+/// Reads the spec at `path` and every file it needs (`use`d files, the
+/// submissions its tests name) from disk, reading only regular files inside
+/// `within` (by default the spec's own folder). This is the way to read specs
+/// that come from other people: a path outside the folder, a link out of it,
+/// a file too large or not UTF-8 is reported when compiling (NS0311, NS0301,
+/// NS0309), never read.
+///
+/// ```
+/// let sources = netspec::read_spec("/no/such/folder/x.netspec", None, &netspec::CompileOptions::default());
+/// let err = netspec::Spec::compile("/no/such/folder/x.netspec", &sources).unwrap_err();
+/// assert_eq!(err.diagnostics[0].code.as_str(), "NS0311");
+/// ```
+pub fn read_spec(path: &str, within: Option<&Path>, options: &CompileOptions) -> Sources {
+    let reader = match within {
+        Some(dir) => ConfinedReader::new(dir),
+        None => ConfinedReader::for_spec(Path::new(path)),
+    };
+    netspec_core::gather_files_in(path, &reader, options)
+}
+
+/// Collects a spec and every file it needs (`use`d files, and with
+/// [`CompileOptions::tests`] the submissions its tests name) through `read`,
+/// which the caller implements (from a bundle, a database, a map in memory):
+/// it gets each name relative to the spec's folder, normalised. Files `read`
+/// cannot supply are left out; compiling then reports them. `read` is handed
+/// every path a spec names, `../../etc/passwd` included: to read from disk,
+/// use [`read_spec`].
+pub fn gather_sources(
+    root: &str,
+    options: &CompileOptions,
+    read: impl FnMut(&str) -> Option<String>,
+) -> Sources {
+    netspec_core::gather_sources_with(root, options, read)
+}
+
+/// Formats spec text in the one house style (comments and blank lines
+/// kept; formatting twice changes nothing). Text that does not parse gives
+/// its parse errors. A file holding the line `// netspec-fmt: skip` is
+/// returned unchanged.
+pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
+    if text
+        .lines()
+        .any(|l| l.trim() == netspec_core::format::SKIP_MARKER)
+    {
+        return Ok(text.to_string());
+    }
+    netspec_core::format::format_source(text)
+}
