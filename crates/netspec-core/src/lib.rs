@@ -95,7 +95,7 @@
 //! limits.max_list_len = 2;
 //! let spec = Spec::compile_with("demo.netspec", &Sources::single("demo.netspec", text), &limits)?;
 //! // a submission without a header, evaluated as from a provider
-//! let opts = EvalOptions { unattributed: Some(netspec_core::ir::Respondent::Provider), ..EvalOptions::default() };
+//! let opts = EvalOptions::default().with_unattributed(Some(netspec_core::ir::Respondent::Provider));
 //! let err = spec
 //!     .evaluate_str(r#"{"units": [{"beds": 1}, {"beds": 2}, {"beds": 3}]}"#, &opts)
 //!     .unwrap_err();
@@ -355,7 +355,7 @@ impl Spec {
     /// assert!(Spec::compile("demo.netspec", &sources).is_err());
     /// let spec = Spec::compile_with_options("demo.netspec", &sources, &CompileOptions::evaluation_only())?;
     /// assert!(!spec.compiled_with_tests());
-    /// let opts = EvalOptions { unattributed: Some(netspec_core::ir::Respondent::Provider), ..EvalOptions::default() };
+    /// let opts = EvalOptions::default().with_unattributed(Some(netspec_core::ir::Respondent::Provider));
     /// let report = spec.evaluate_str(r#"{"beds": 3}"#, &opts)?;
     /// assert_eq!(report.requirements[0].outcome, netspec_core::Outcome::Met);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -532,8 +532,8 @@ impl Spec {
     /// let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", text))?;
     /// let sub = spec.ingest_str(r#"{"beds": 3}"#)?;
     /// // no header: evaluated as from a provider, and the report says so (NS0217)
-    /// let opts = EvalOptions { unattributed: Some(netspec_core::ir::Respondent::Provider), ..EvalOptions::default() };
-    /// let plain = EvalOptions { explanations: false, ..opts };
+    /// let opts = EvalOptions::default().with_unattributed(Some(netspec_core::ir::Respondent::Provider));
+    /// let plain = opts.with_explanations(false);
     /// assert_eq!(spec.outcomes(&sub, &plain)?, vec![Outcome::Met]);
     /// let report = spec.evaluate_submission(&sub, &opts)?;
     /// assert_eq!(report.warnings[0].code.as_str(), "NS0217");
@@ -687,7 +687,7 @@ impl Spec {
     /// area resources { requirement RE-01 must "Two \"funded\" beds" { beds >= 2 } }
     /// "#;
     /// let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", text))?;
-    /// let opts = EvalOptions { unattributed: Some(netspec_core::ir::Respondent::Provider), ..EvalOptions::default() };
+    /// let opts = EvalOptions::default().with_unattributed(Some(netspec_core::ir::Respondent::Provider));
     /// let report = spec.evaluate_str(r#"{"beds": 3}"#, &opts)?;
     /// let mut out = Vec::new();
     /// spec.write_report_json(&report, &mut out);
