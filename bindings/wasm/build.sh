@@ -162,6 +162,9 @@ cp "$BG" "$PKG/web/${ARTIFACT}_bg.wasm"
   printf '\nexport { createApi, NetspecError, Spec };\n'
 } >"$PKG/core.mjs"
 
+# the licence texts the package ships (the repository's, copied at build time)
+cp "$REPO/LICENSE-MIT" "$REPO/LICENSE-APACHE" "$HERE/"
+
 OPT_SIZE=$(stat -c %s "$BG")
 GZ_SIZE=$(gzip -9c "$BG" | wc -c)
 log "sizes"

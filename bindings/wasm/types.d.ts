@@ -262,6 +262,10 @@ export interface SubmissionHeader {
 
 /** The report for one submission: exactly the CLI's `netspec eval --format json`. */
 export interface Report {
+  /** The version of the report's shape: it changes when a field is renamed or removed, not when one is added. */
+  report_format: number;
+  /** The version of the engine that made the report. */
+  engine_version: string;
   spec: { id: string; title: string; version: string | null };
   /**
    * The submission's header, echoed; null for a submission evaluated without

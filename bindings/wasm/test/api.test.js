@@ -58,7 +58,9 @@ test('evaluate: the report for each example', () => {
   const seen = new Set();
   for (const name of EXAMPLES) {
     const report = spec.evaluate(example(name));
-    assert.deepEqual(Object.keys(report).sort(), ['areas', 'assessed_on', 'header', 'overall', 'requirements', 'respondent', 'spec', 'warnings']);
+    assert.deepEqual(Object.keys(report).sort(), ['areas', 'assessed_on', 'engine_version', 'header', 'overall', 'report_format', 'requirements', 'respondent', 'spec', 'warnings']);
+    assert.equal(report.report_format, 1);
+    assert.equal(report.engine_version, ns.version);
     const sub = example(name);
     assert.deepEqual(report.header, Object.assign({ signed_off: null }, sub.header), 'the header echoed');
     assert.equal(report.respondent, sub.header.respondent);
