@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the repository: formatting, lints, the Rust test suites
-# (unit, conformance corpus, property, snapshot and CLI end-to-end tests), and
-# the spec tests through the CLI.
+# (unit, conformance corpus, property, snapshot and CLI end-to-end tests), the
+# API docs and packaging of the published crates, the spec tests through the
+# CLI, the WebAssembly package (including its packed tarball in node and a
+# bundled browser page) and the web pages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +15,12 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== cargo test"
 cargo test --workspace --locked
+
+echo "== cargo doc (the published crates; warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p netspec-core -p netspec -p netspec-cli --all-features
+
+echo "== cargo package (the published crates, each built from its packaged files)"
+cargo package --locked -q -p netspec-core -p netspec -p netspec-cli
 
 echo "== fuzz targets type-check (building and running them needs cargo-fuzz: fuzz/README.md)"
 cargo check -q --manifest-path fuzz/Cargo.toml
