@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use netspec::ir::{Basis, Respondent, AREAS};
+use netspec::render::{self, Style};
 use netspec::syntax::ast::Level;
 use netspec::{EvalOptions, Spec};
 
@@ -38,8 +39,12 @@ fn compile(path: &Path) -> Spec {
         .to_string_lossy()
         .to_string();
     let sources = netspec::gather_sources(&name, |n| std::fs::read_to_string(root.join(n)).ok());
-    Spec::compile(&name, &sources)
-        .unwrap_or_else(|e| panic!("{name} does not compile:\n{}", e.render()))
+    Spec::compile(&name, &sources).unwrap_or_else(|e| {
+        panic!(
+            "{name} does not compile:\n{}",
+            render::compile_error(&e, Style::Plain)
+        )
+    })
 }
 
 /// Provider examples, then network examples (a network submission answers
@@ -86,7 +91,7 @@ fn every_spec_is_clean_complete_and_covered() {
         assert!(
             spec.warnings().is_empty(),
             "{id} has warnings:\n{}",
-            spec.render(spec.warnings())
+            render::diagnostics(spec.warnings(), spec.source_map(), Style::Plain)
         );
         let reqs = &spec.checked().requirements;
         for (i, (area, _)) in AREAS.iter().enumerate() {

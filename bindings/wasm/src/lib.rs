@@ -184,7 +184,7 @@ fn compile_error(e: netspec::CompileError) -> ErrorBody {
     ErrorBody {
         kind: "compile",
         message: e.to_string(),
-        rendered: e.render(),
+        rendered: netspec::render::compile_error(&e, netspec::render::Style::Plain),
         diagnostics: e.diagnostics.clone(),
         json_position: None,
     }
@@ -332,7 +332,11 @@ pub fn evaluate_native(
             Err(ErrorBody {
                 kind: "submission",
                 message,
-                rendered: spec.render(&diagnostics),
+                rendered: netspec::render::diagnostics(
+                    &diagnostics,
+                    spec.source_map(),
+                    netspec::render::Style::Plain,
+                ),
                 diagnostics,
                 json_position,
             })

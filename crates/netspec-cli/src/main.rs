@@ -48,6 +48,7 @@ fn write_failed(e: &std::io::Error) -> ! {
     std::process::exit(2);
 }
 
+use netspec::render::{self, Style};
 use netspec::{Code, CompileOptions, Diagnostic, EvalError, EvalOptions, Outcome, Spec};
 
 /// Rules engine for NHS England specialised-services clinical network specifications.
@@ -328,7 +329,7 @@ fn load(path: &Path, format: Format, tests: bool) -> Result<Spec, u8> {
     let sources = gather(&name, &options);
     Spec::compile_with_options(&name, &sources, &options).map_err(|e| {
         match format {
-            Format::Text => eprint!("{}", e.render()),
+            Format::Text => eprint!("{}", render::compile_error(&e, Style::Plain)),
             Format::Json => {
                 print_json(&serde_json::json!({ "file": name, "diagnostics": e.diagnostics }))
             }
@@ -371,7 +372,10 @@ impl Unreadable {
                 match (format, sink) {
                     (Format::Text, _) => {
                         let map = netspec::source::SourceMap::default();
-                        eprint!("{name}:\n{}", netspec::render(&[*d], &map));
+                        eprint!(
+                            "{name}:\n{}",
+                            render::diagnostics(&[*d], &map, Style::Plain)
+                        );
                     }
                     (Format::Json, Some(all)) => all.push(entry),
                     (Format::Json, None) => print_json(&entry),
@@ -454,10 +458,16 @@ fn check(specs: &[PathBuf], format: Format) -> u8 {
         }
         let sources = gather(&name, &options);
         let (diagnostics, rendered) = match Spec::compile(&name, &sources) {
-            Ok(spec) => (spec.warnings().to_vec(), spec.render(spec.warnings())),
+            Ok(spec) => (
+                spec.warnings().to_vec(),
+                render::diagnostics(spec.warnings(), spec.source_map(), Style::Plain),
+            ),
             Err(e) => {
                 worst = worst.max(1);
-                (e.diagnostics.clone(), e.render())
+                (
+                    e.diagnostics.clone(),
+                    render::compile_error(&e, Style::Plain),
+                )
             }
         };
         match format {
@@ -529,7 +539,10 @@ fn eval(
             match format {
                 Format::Text => {
                     eprintln!("{}:", sub_path.display());
-                    eprint!("{}", spec.render(&diags));
+                    eprint!(
+                        "{}",
+                        render::diagnostics(&diags, spec.source_map(), Style::Plain)
+                    );
                     let n = diags.iter().filter(|d| d.is_error()).count();
                     eprintln!("error: the submission has {n} error(s); no report was made");
                 }
@@ -541,7 +554,7 @@ fn eval(
         }
     };
     match format {
-        Format::Text => outp!("{}", report.to_text()),
+        Format::Text => outp!("{}", render::report_text(&report, Style::Plain)),
         Format::Json => match serde_json::to_value(&report) {
             Ok(v) => print_json(&v),
             Err(e) => {
@@ -888,7 +901,7 @@ fn fmt(paths: &[PathBuf], check: bool) -> u8 {
                         d
                     })
                     .collect();
-                eprint!("{}", netspec::render(&diags, &map));
+                eprint!("{}", render::diagnostics(&diags, &map, Style::Plain));
                 worst = worst.max(1);
                 continue;
             }

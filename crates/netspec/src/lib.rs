@@ -6,3 +6,5 @@
 #![forbid(unsafe_code)]
 
 pub use netspec_core::*;
+
+pub mod render;
