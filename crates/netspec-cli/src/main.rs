@@ -1,8 +1,13 @@
-//! `netspec`: check specs, evaluate submissions, run spec tests.
+//! `netspec`: check specs, evaluate submissions, run spec tests, format
+//! specs; print shell completions and the manual page.
 //!
 //! Exit codes: 0 success; 1 the spec has errors, the submission is invalid,
-//! a test failed, or `--fail-on` was triggered; 2 usage error or a file that
-//! cannot be read.
+//! a test failed, `--fail-on` was triggered, or `fmt --check`/`--diff`
+//! found a file not formatted; 2 usage error (a flag without effect in its
+//! mode included) or a file that cannot be read.
+//!
+//! Conventions: `-` names standard input; `--color` and `NO_COLOR` decide
+//! colour (drawn by `netspec::render`); `--quiet` prints only errors.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -70,8 +75,8 @@ struct Cli {
     /// the environment variable NO_COLOR is set (to anything but nothing).
     #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
     color: ColorWhen,
-    /// Print only errors: no warnings, no passing tests or coverage, no
-    /// progress bar. Reports, schemas and JSON output are still written, and
+    /// Print only errors: no warnings, no passing tests, no progress bar.
+    /// Reports, schemas, coverage and JSON output are still written, and
     /// exit codes are the same.
     #[arg(long, short, global = true)]
     quiet: bool,
@@ -125,7 +130,7 @@ enum Command {
         #[arg(long)]
         no_explanations: bool,
         /// Draw no progress bar (with --batch; it is drawn only on a terminal).
-        #[arg(long, requires = "batch")]
+        #[arg(long)]
         no_progress: bool,
     },
     /// Run the `test` blocks of specs (files or folders).
@@ -293,6 +298,16 @@ fn misuse(cli: &Cli) -> Option<String> {
         ));
     }
     match &cli.command {
+        // (clap's `requires` yields to the conflict between --batch and
+        // SUBMISSION, so it would let `eval SPEC SUB --no-progress` through)
+        Command::Eval {
+            no_progress: true,
+            batch: None,
+            ..
+        } => Some(
+            "`--no-progress` has no effect without `--batch`: only a batch draws a progress bar"
+                .to_string(),
+        ),
         Command::Check { specs, .. } if specs.iter().filter(|p| is_stdin(p)).count() > 1 => {
             Some("standard input (`-`) can be read only once".to_string())
         }
@@ -1068,7 +1083,7 @@ fn test(
             }
         }
         let cov = netspec::testing::coverage(&spec, &results);
-        if show_coverage && text_out && !quiet() {
+        if show_coverage && text_out {
             print_coverage(&cov);
         }
         if let Some(min) = min_coverage {

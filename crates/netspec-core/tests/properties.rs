@@ -1326,7 +1326,7 @@ fn check_report(spec: &Spec, report: &netspec_core::Report) {
             ),
         }
     }
-    let _ = render::report_text(&report, Style::Plain);
+    let _ = render::report_text(report, Style::Plain);
 }
 
 /// Any submission, valid or not: a report that keeps its invariants, or
