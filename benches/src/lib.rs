@@ -88,7 +88,8 @@ pub fn spec_sources(name: &str) -> (String, Sources) {
 /// Compiles a bundled spec, e.g. `adult_critical_care`.
 pub fn compile_spec(name: &str) -> Result<Spec, String> {
     let (path, sources) = spec_sources(name);
-    Spec::compile(&path, &sources).map_err(|e| e.render())
+    Spec::compile(&path, &sources)
+        .map_err(|e| netspec::render::compile_error(&e, netspec::render::Style::Plain))
 }
 
 /// The names of every bundled spec.

@@ -124,14 +124,14 @@ fuzz_target!(|data: &[u8]| {
     let via_text = spec.evaluate_str(json, &opts);
     match &via_text {
         Ok(report) => {
-            let _ = report.to_text();
+            let _ = netspec::render::report_text(&report, netspec::render::Style::Plain);
             let json = serde_json::to_vec(report).expect("a report serialises");
             let mut fast = Vec::new();
             spec.write_report_json(report, &mut fast);
             assert_eq!(fast, json, "write_report_json differs from serde_json");
         }
         Err(e) => {
-            let _ = spec.render(&e.diagnostics());
+            let _ = netspec::render::diagnostics(&e.diagnostics(), spec.source_map(), netspec::render::Style::Plain);
         }
     }
     // the fast evaluator decides as the full one, and counts the same work

@@ -16,6 +16,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use netspec::render::{self, Style};
 use netspec::{EvalOptions, Spec};
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -344,7 +345,10 @@ fn run_into(case: &Case, m: &mut Vec<String>) {
                         m.push("the case expects compile errors and evaluation results".into());
                     }
                 }
-                None => m.push(format!("the spec did not compile:\n{}", err.render())),
+                None => m.push(format!(
+                    "the spec did not compile:\n{}",
+                    render::compile_error(&err, Style::Plain)
+                )),
             }
             return;
         }

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use netspec_core::ir::{Basis, Respondent, AREAS};
 use netspec_core::syntax::ast::Level;
 use netspec_core::{EvalOptions, Spec};
+use netspec::render::{self, Style};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -39,8 +40,12 @@ fn compile(path: &Path) -> Spec {
         .to_string();
     let sources =
         netspec_core::gather_sources(&name, |n| std::fs::read_to_string(root.join(n)).ok());
-    Spec::compile(&name, &sources)
-        .unwrap_or_else(|e| panic!("{name} does not compile:\n{}", e.render()))
+    Spec::compile(&name, &sources).unwrap_or_else(|e| {
+        panic!(
+            "{name} does not compile:\n{}",
+            render::compile_error(&e, Style::Plain)
+        )
+    })
 }
 
 /// Provider examples, then network examples (a network submission answers
@@ -87,7 +92,7 @@ fn every_spec_is_clean_complete_and_covered() {
         assert!(
             spec.warnings().is_empty(),
             "{id} has warnings:\n{}",
-            spec.render(spec.warnings())
+            render::diagnostics(spec.warnings(), spec.source_map(), Style::Plain)
         );
         let reqs = &spec.checked().requirements;
         for (i, (area, _)) in AREAS.iter().enumerate() {

@@ -12,13 +12,13 @@
 //! output line, a JSON object with its line number and the diagnostics
 //! (`{"line": 3, "diagnostics": [...]}`), and the batch goes on. Blank
 //! lines are skipped. A progress bar is drawn on stderr when stderr is a
-//! terminal.
+//! terminal (not with `--no-progress` or `--quiet`).
 
 use std::io::{BufRead, BufReader, IsTerminal as _, Read, Write};
 use std::path::Path;
 use std::sync::{mpsc, Mutex};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use netspec::{EvalOptions, Spec};
 use rayon::prelude::*;
 
@@ -66,13 +66,15 @@ struct Done {
 }
 
 /// Evaluates every line of `input` (`-` for stdin) against `spec`; writes to stdout.
-/// `fail` says whether a report triggers `--fail-on`. Err(message) when the
-/// input cannot be read.
+/// `fail` says whether a report triggers `--fail-on`; `progress` whether a
+/// progress bar may be drawn (on a terminal). Err(message) when the input
+/// cannot be read.
 pub fn run(
     spec: &Spec,
     input: &Path,
     opts: &EvalOptions,
     fail: &(dyn Fn(&netspec::Report) -> bool + Sync),
+    progress: bool,
 ) -> Result<Summary, String> {
     let stdin = input.as_os_str() == "-";
     let name = input.display().to_string();
@@ -81,8 +83,17 @@ pub fn run(
     } else {
         Box::new(std::fs::File::open(input).map_err(|e| format!("cannot read `{name}`: {e}"))?)
     };
-    let total = if stdin { None } else { count_lines(input) };
-    let bar = progress(total);
+    let show = progress && std::io::stderr().is_terminal();
+    let total = if stdin || !show {
+        None
+    } else {
+        count_lines(input)
+    };
+    let bar = if show {
+        progress_bar(total)
+    } else {
+        ProgressBar::hidden()
+    };
     let mut reader = BufReader::with_capacity(1 << 20, reader);
 
     // output buffers, reused: the writer gives them back once written
@@ -355,9 +366,6 @@ fn evaluate_line(
 
 /// Lines in a file (for the progress bar's length), counted in one quick pass.
 fn count_lines(path: &Path) -> Option<u64> {
-    if !std::io::stderr().is_terminal() {
-        return None;
-    }
     let mut f = std::fs::File::open(path).ok()?;
     let mut buf = vec![0u8; 1 << 16];
     let (mut n, mut last) = (0u64, b'\n');
@@ -373,22 +381,45 @@ fn count_lines(path: &Path) -> Option<u64> {
     Some(n + u64::from(last != b'\n'))
 }
 
-/// A progress bar on stderr when it is a terminal; hidden otherwise.
-fn progress(total: Option<u64>) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
+/// A progress bar on stderr, with the rate in whole submissions a second.
+fn progress_bar(total: Option<u64>) -> ProgressBar {
     let bar = match total {
         Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()),
         None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
     };
     let template = if total.is_some() {
-        "{bar:40} {pos}/{len} submissions ({per_sec}, {eta} left)"
+        "{bar:40} {pos}/{len} submissions ({rate}, {eta} left)"
     } else {
-        "{spinner} {pos} submissions ({per_sec})"
+        "{spinner} {pos} submissions ({rate})"
     };
     if let Ok(style) = ProgressStyle::with_template(template) {
-        bar.set_style(style);
+        bar.set_style(style.with_key(
+            "rate",
+            |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(&rate_text(state.per_sec()));
+            },
+        ));
     }
     bar
+}
+
+/// A rate of submissions a second, rounded: "12346/s" (no fraction).
+fn rate_text(per_sec: f64) -> String {
+    if per_sec.is_finite() && per_sec >= 0.0 {
+        format!("{:.0}/s", per_sec)
+    } else {
+        "-/s".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate_text;
+
+    #[test]
+    fn the_rate_is_whole_submissions_a_second() {
+        assert_eq!(rate_text(12345.678), "12346/s");
+        assert_eq!(rate_text(0.4), "0/s");
+        assert_eq!(rate_text(f64::NAN), "-/s");
+    }
 }

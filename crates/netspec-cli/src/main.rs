@@ -1,14 +1,19 @@
-//! `netspec`: check specs, evaluate submissions, run spec tests.
+//! `netspec`: check specs, evaluate submissions, run spec tests, format
+//! specs; print shell completions and the manual page.
 //!
 //! Exit codes: 0 success; 1 the spec has errors, the submission is invalid,
-//! a test failed, or `--fail-on` was triggered; 2 usage error or a file that
-//! cannot be read.
+//! a test failed, `--fail-on` was triggered, or `fmt --check`/`--diff`
+//! found a file not formatted; 2 usage error (a flag without effect in its
+//! mode included) or a file that cannot be read.
+//!
+//! Conventions: `-` names standard input; `--color` and `NO_COLOR` decide
+//! colour (drawn by `netspec::render`); `--quiet` prints only errors.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 
 mod batch;
 
@@ -48,29 +53,42 @@ fn write_failed(e: &std::io::Error) -> ! {
     std::process::exit(2);
 }
 
+use netspec::render::{self, Style};
 use netspec::{Code, CompileOptions, Diagnostic, EvalError, EvalOptions, Outcome, Spec};
 
 /// Rules engine for NHS England specialised-services clinical network specifications.
 #[derive(Parser)]
 #[command(name = "netspec", version, about, long_about = None)]
 #[command(
-    after_help = "Exit codes: 0 ok; 1 spec errors, invalid submission, failed tests or --fail-on triggered; 2 usage error or unreadable input."
+    after_help = "Exit codes: 0 ok; 1 spec errors, invalid submission, failed tests, --fail-on triggered or (fmt --check, --diff) a file not formatted; 2 usage error or unreadable input."
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
     /// The folder a spec's `use` and `given file` may read from (default:
-    /// the folder of each spec). Nothing outside it is read, only regular
-    /// files, and no symlink leading out of it (NS0311).
+    /// the folder of each spec; the current folder for a spec read from
+    /// standard input). Nothing outside it is read, only regular files, and
+    /// no symlink leading out of it (NS0311).
     #[arg(long, global = true, value_name = "DIR")]
     root: Option<PathBuf>,
+    /// Colour diagnostics and text reports: `auto` colours a terminal unless
+    /// the environment variable NO_COLOR is set (to anything but nothing).
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    color: ColorWhen,
+    /// Print only errors: no warnings, no passing tests, no progress bar.
+    /// Reports, schemas, coverage and JSON output are still written, and
+    /// exit codes are the same.
+    #[arg(long, short, global = true)]
+    quiet: bool,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Check specs for errors and warnings.
     Check {
-        /// Spec files (.netspec).
+        /// Spec files (.netspec); `-` reads one from standard input (its
+        /// `use`d files are then read relative to the current folder, and
+        /// only inside it, or inside --root).
         #[arg(required = true)]
         specs: Vec<PathBuf>,
         /// Output format for diagnostics.
@@ -79,9 +97,11 @@ enum Command {
     },
     /// Evaluate a submission against a spec and print the report.
     Eval {
-        /// The spec (.netspec).
+        /// The spec (.netspec); `-` reads it from standard input (its `use`d
+        /// files are then read relative to the current folder, and only
+        /// inside it, or inside --root).
         spec: PathBuf,
-        /// The submission (JSON).
+        /// The submission (JSON); `-` reads it from standard input.
         #[arg(required_unless_present = "batch")]
         submission: Option<PathBuf>,
         /// Evaluate every line of FILE (one JSON submission per line; `-` for
@@ -100,8 +120,8 @@ enum Command {
         /// when given, always decides.
         #[arg(long, value_enum, value_name = "RESPONDENT")]
         unattributed: Option<Who>,
-        /// Report format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        /// Report format (not with --batch, which always writes JSON lines).
+        #[arg(long, value_enum, default_value_t = Format::Text, conflicts_with = "batch")]
         format: Format,
         /// Exit with status 1 when the report shows this.
         #[arg(long, value_enum, value_name = "WHEN")]
@@ -109,6 +129,9 @@ enum Command {
         /// Leave explanations out (faster).
         #[arg(long)]
         no_explanations: bool,
+        /// Draw no progress bar (with --batch; it is drawn only on a terminal).
+        #[arg(long)]
+        no_progress: bool,
     },
     /// Run the `test` blocks of specs (files or folders).
     Test {
@@ -128,22 +151,29 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Format spec files in the canonical layout (in place, or check with --check).
+    /// Format spec files in the canonical layout (in place; or check them
+    /// with --check, or show the changes with --diff).
     Fmt {
-        /// Spec files or folders (default: the current folder).
+        /// Spec files or folders (default: the current folder); `-` alone
+        /// reads a spec from standard input and writes it formatted to
+        /// standard output.
         paths: Vec<PathBuf>,
         /// Do not write; list files that are not formatted and exit 1 if any.
         #[arg(long)]
         check: bool,
+        /// Do not write; print a unified diff of what formatting would change
+        /// and exit 1 if anything would.
+        #[arg(long, conflicts_with = "check")]
+        diff: bool,
     },
     /// Print the JSON Schema (draft 2020-12) of a valid submission.
     Schema {
-        /// The spec (.netspec).
+        /// The spec (.netspec); `-` reads it from standard input.
         spec: PathBuf,
     },
     /// List the questions a provider answers, grouped as the form shows them.
     Inputs {
-        /// The spec (.netspec).
+        /// The spec (.netspec); `-` reads it from standard input.
         spec: PathBuf,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -154,12 +184,66 @@ enum Command {
         /// The code.
         code: String,
     },
+    /// Print a shell completion script, e.g. `netspec completions bash >
+    /// /etc/bash_completion.d/netspec`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command into a folder.
+    Man {
+        /// Write netspec.1 and a page per command (netspec-eval.1, ...) into DIR.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+impl Command {
+    /// The command's name, as typed.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Check { .. } => "check",
+            Command::Eval { .. } => "eval",
+            Command::Test { .. } => "test",
+            Command::Fmt { .. } => "fmt",
+            Command::Schema { .. } => "schema",
+            Command::Inputs { .. } => "inputs",
+            Command::Explain { .. } => "explain",
+            Command::Completions { .. } => "completions",
+            Command::Man { .. } => "man",
+        }
+    }
+
+    /// Whether the command compiles specs (and so reads `use`d files, which
+    /// `--root` confines).
+    fn reads_used_files(&self) -> bool {
+        matches!(
+            self,
+            Command::Check { .. }
+                | Command::Eval { .. }
+                | Command::Test { .. }
+                | Command::Schema { .. }
+                | Command::Inputs { .. }
+        )
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
     Json,
+}
+
+/// When to colour (`--color`).
+#[derive(Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+enum ColorWhen {
+    /// On a terminal, unless NO_COLOR is set.
+    #[default]
+    Auto,
+    /// Always, even into a file or a pipe.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// Who answers a submission (`--unattributed`).
@@ -192,6 +276,56 @@ enum FailOn {
     Amber,
 }
 
+/// A usage error that clap cannot say: printed as clap prints its own,
+/// exit code 2.
+fn usage_error(message: &str) -> u8 {
+    eprintln!("error: {message}\n\nFor more information, try '--help'.");
+    2
+}
+
+/// Whether a path is `-`, standard input.
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The usage errors clap cannot say: a flag without effect in its mode,
+/// standard input named twice.
+fn misuse(cli: &Cli) -> Option<String> {
+    if cli.root.is_some() && !cli.command.reads_used_files() {
+        return Some(format!(
+            "`--root` has no effect with `netspec {}`, which reads no `use`d file",
+            cli.command.name()
+        ));
+    }
+    match &cli.command {
+        // (clap's `requires` yields to the conflict between --batch and
+        // SUBMISSION, so it would let `eval SPEC SUB --no-progress` through)
+        Command::Eval {
+            no_progress: true,
+            batch: None,
+            ..
+        } => Some(
+            "`--no-progress` has no effect without `--batch`: only a batch draws a progress bar"
+                .to_string(),
+        ),
+        Command::Check { specs, .. } if specs.iter().filter(|p| is_stdin(p)).count() > 1 => {
+            Some("standard input (`-`) can be read only once".to_string())
+        }
+        Command::Eval {
+            spec,
+            submission,
+            batch,
+            ..
+        } if is_stdin(spec) && submission.iter().chain(batch.iter()).any(|p| is_stdin(p)) => Some(
+            "the spec and the submission cannot both be read from standard input (`-`)".to_string(),
+        ),
+        Command::Fmt { paths, .. } if paths.len() > 1 && paths.iter().any(|p| is_stdin(p)) => {
+            Some("`netspec fmt -` formats standard input alone: name no other path".to_string())
+        }
+        _ => None,
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -200,7 +334,14 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    ROOT.with(|r| *r.borrow_mut() = cli.root.clone());
+    if let Some(message) = misuse(&cli) {
+        return ExitCode::from(usage_error(&message));
+    }
+    let _ = SETTINGS.set(Settings {
+        root: cli.root.clone(),
+        color: cli.color,
+        quiet: cli.quiet,
+    });
     let code = match cli.command {
         Command::Check { specs, format } => check(&specs, format),
         Command::Eval {
@@ -212,6 +353,7 @@ fn main() -> ExitCode {
             format,
             fail_on,
             no_explanations,
+            no_progress,
         } => match (batch, submission) {
             (Some(lines), _) => eval_batch(
                 &spec,
@@ -220,6 +362,7 @@ fn main() -> ExitCode {
                 unattributed.map(Into::into),
                 fail_on,
                 !no_explanations,
+                !no_progress && !cli.quiet,
             ),
             (None, Some(submission)) => eval(
                 &spec,
@@ -252,7 +395,16 @@ fn main() -> ExitCode {
             min_coverage,
             format,
         ),
-        Command::Fmt { paths, check } => fmt(&paths, check),
+        Command::Fmt { paths, check, diff } => {
+            let mode = if diff {
+                FmtMode::Diff
+            } else if check {
+                FmtMode::Check
+            } else {
+                FmtMode::Write
+            };
+            fmt(&paths, mode)
+        }
         Command::Schema { spec } => match load(&spec, Format::Text, false) {
             Ok(s) => {
                 print_json(&s.json_schema());
@@ -274,6 +426,13 @@ fn main() -> ExitCode {
             Err(code) => code,
         },
         Command::Explain { code } => explain(&code),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "netspec", &mut out);
+            write_raw(&String::from_utf8_lossy(&out));
+            0
+        }
+        Command::Man { out } => man(out.as_deref()),
     };
     if let Err(e) = std::io::stdout().flush() {
         write_failed(&e);
@@ -281,9 +440,98 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-thread_local! {
+/// The options every command shares.
+#[derive(Default)]
+struct Settings {
     /// `--root DIR`.
-    static ROOT: std::cell::RefCell<Option<PathBuf>> = const { std::cell::RefCell::new(None) };
+    root: Option<PathBuf>,
+    /// `--color WHEN`.
+    color: ColorWhen,
+    /// `--quiet`.
+    quiet: bool,
+}
+
+static SETTINGS: std::sync::OnceLock<Settings> = std::sync::OnceLock::new();
+
+fn settings() -> &'static Settings {
+    static DEFAULT: Settings = Settings {
+        root: None,
+        color: ColorWhen::Auto,
+        quiet: false,
+    };
+    SETTINGS.get().unwrap_or(&DEFAULT)
+}
+
+/// Whether only errors are printed (`--quiet`).
+fn quiet() -> bool {
+    settings().quiet
+}
+
+/// Where text goes.
+#[derive(Clone, Copy)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// How text for `stream` is drawn: coloured with `--color always`, or with
+/// `auto` (the default) on a terminal when NO_COLOR is not set.
+fn style(stream: Stream) -> Style {
+    use std::io::IsTerminal as _;
+    match settings().color {
+        ColorWhen::Always => Style::Ansi,
+        ColorWhen::Never => Style::Plain,
+        ColorWhen::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let terminal = match stream {
+                Stream::Stdout => std::io::stdout().is_terminal(),
+                Stream::Stderr => std::io::stderr().is_terminal(),
+            };
+            Style::coloured(terminal && !no_color)
+        }
+    }
+}
+
+/// Writes text that is already safe for a terminal (rendered, its control
+/// characters escaped) to stdout, as it is.
+fn write_raw(text: &str) {
+    if let Err(e) = std::io::stdout().write_all(text.as_bytes()) {
+        write_failed(&e);
+    }
+}
+
+/// `netspec man`: the top page on stdout, or every page into `dir`.
+fn man(dir: Option<&Path>) -> u8 {
+    let cmd = Cli::command();
+    match dir {
+        Some(dir) => {
+            let written =
+                std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(cmd, dir));
+            match written {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!(
+                        "error: cannot write the manual pages into `{}`: {e}",
+                        netspec::diagnostic::escape_controls(&dir.to_string_lossy())
+                    );
+                    2
+                }
+            }
+        }
+        None => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(cmd).render(&mut out) {
+                Ok(()) => {
+                    write_raw(&String::from_utf8_lossy(&out));
+                    0
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write the manual page: {e}");
+                    2
+                }
+            }
+        }
+    }
 }
 
 /// A path as text for the engine, which names files in UTF-8; `None`
@@ -301,34 +549,97 @@ fn utf8_name(path: &Path) -> Option<String> {
     }
 }
 
+/// The name a spec read from standard input goes by: the files it `use`s
+/// are resolved from the current folder.
+const STDIN_SPEC: &str = "<stdin>.netspec";
+
+/// The name a submission (or a spec to format) read from standard input goes by.
+const STDIN_NAME: &str = "<stdin>";
+
+/// The confined reader for a spec: inside `--root`, or the spec's own
+/// folder (the current folder for standard input).
+fn reader_for(name: &str) -> netspec::files::ConfinedReader {
+    match &settings().root {
+        Some(dir) => netspec::files::ConfinedReader::new(dir),
+        None => netspec::files::ConfinedReader::for_spec(Path::new(name)),
+    }
+}
+
 /// Collects a spec's files through the confined reader: inside `--root`, or
 /// the spec's own folder.
 fn gather(name: &str, options: &CompileOptions) -> netspec::Sources {
-    let reader = ROOT.with(|r| match &*r.borrow() {
-        Some(dir) => netspec::files::ConfinedReader::new(dir),
-        None => netspec::files::ConfinedReader::for_spec(Path::new(name)),
-    });
-    netspec::gather_files_in(name, &reader, options)
+    netspec::gather_files_in(name, &reader_for(name), options)
 }
 
-/// Compiles a spec from disk (with its `test` blocks when `tests`, else
-/// for evaluation only); on failure prints diagnostics and returns the exit code.
-fn load(path: &Path, format: Format, tests: bool) -> Result<Spec, u8> {
+/// Collects a spec read from standard input (`text`, named [`STDIN_SPEC`])
+/// and the files it names, read through the confined reader from the
+/// current folder (or `--root`) under the same rules and the same limit.
+fn gather_stdin(text: String, options: &CompileOptions) -> netspec::Sources {
+    use netspec::files::FileRead;
+    let reader = reader_for(STDIN_SPEC);
+    let mut root = Some(text);
+    let mut left = options.limits.max_source_bytes;
+    let mut problems = Vec::new();
+    let mut sources = netspec::gather_sources_with(STDIN_SPEC, options, |name| {
+        let read = match root.take_if(|_| name == STDIN_SPEC) {
+            Some(text) => FileRead::Text(text),
+            None => reader.read(name, left),
+        };
+        match read {
+            FileRead::Text(text) => {
+                left = left.saturating_sub(text.len());
+                Some(text)
+            }
+            FileRead::NotFound => None,
+            FileRead::Problem(p) => {
+                problems.push((name.to_string(), p));
+                None
+            }
+        }
+    });
+    for (name, problem) in problems {
+        sources.set_problem(name, problem);
+    }
+    sources
+}
+
+/// A spec's name and files: read from disk, or from standard input for `-`.
+/// Err(exit code) when the spec itself cannot be read (message printed).
+fn spec_sources(
+    path: &Path,
+    options: &CompileOptions,
+    format: Format,
+    sink: Option<&mut Vec<serde_json::Value>>,
+) -> Result<(String, netspec::Sources), u8> {
+    if is_stdin(path) {
+        return match read_text(path, 1, options.limits.max_source_bytes) {
+            Ok(text) => Ok((STDIN_SPEC.to_string(), gather_stdin(text, options))),
+            Err(e) => Err(e.report(STDIN_SPEC, format, sink)),
+        };
+    }
     let name = utf8_name(path).ok_or(2u8)?;
+    match read_text(path, 1, options.limits.max_source_bytes) {
+        // too large: compiling says so (NS0301)
+        Ok(_) | Err(Unreadable::TooLarge(_)) => {}
+        Err(e) => return Err(e.report(&name, format, sink)),
+    }
+    let sources = gather(&name, options);
+    Ok((name, sources))
+}
+
+/// Compiles a spec from disk or standard input (with its `test` blocks when
+/// `tests`, else for evaluation only); on failure prints diagnostics and
+/// returns the exit code.
+fn load(path: &Path, format: Format, tests: bool) -> Result<Spec, u8> {
     let options = if tests {
         CompileOptions::default()
     } else {
         CompileOptions::evaluation_only()
     };
-    match read_text(path, 1, options.limits.max_source_bytes) {
-        // too large: compiling says so (NS0301)
-        Ok(_) | Err(Unreadable::TooLarge(_)) => {}
-        Err(e) => return Err(e.report(&name, format, None)),
-    }
-    let sources = gather(&name, &options);
+    let (name, sources) = spec_sources(path, &options, format, None)?;
     Spec::compile_with_options(&name, &sources, &options).map_err(|e| {
         match format {
-            Format::Text => eprint!("{}", e.render()),
+            Format::Text => eprint!("{}", render::compile_error(&e, style(Stream::Stderr))),
             Format::Json => {
                 print_json(&serde_json::json!({ "file": name, "diagnostics": e.diagnostics }))
             }
@@ -371,7 +682,8 @@ impl Unreadable {
                 match (format, sink) {
                     (Format::Text, _) => {
                         let map = netspec::source::SourceMap::default();
-                        eprint!("{name}:\n{}", netspec::render(&[*d], &map));
+                        let text = render::diagnostics(&[*d], &map, style(Stream::Stderr));
+                        eprint!("{}:\n{text}", netspec::diagnostic::escape_controls(name));
                     }
                     (Format::Json, Some(all)) => all.push(entry),
                     (Format::Json, None) => print_json(&entry),
@@ -404,8 +716,21 @@ fn read_text(path: &Path, not_utf8: u8, max: usize) -> Result<String, Unreadable
 /// At most `max` bytes of a file; `Err(n)` when it holds more: `n` is its
 /// size for a regular file (checked before reading), else `max + 1` (the
 /// reading of a device or a pipe stops one byte past `max`).
+/// `-` reads standard input, up to one byte past `max`.
 fn read_capped(path: &Path, max: usize) -> std::io::Result<Result<Vec<u8>, usize>> {
     use std::io::Read as _;
+    if is_stdin(path) {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take((max as u64).saturating_add(1))
+            .read_to_end(&mut bytes)?;
+        return Ok(if bytes.len() > max {
+            Err(max.saturating_add(1))
+        } else {
+            Ok(bytes)
+        });
+    }
     let file = std::fs::File::open(path)?;
     let meta = file.metadata()?;
     if meta.is_dir() {
@@ -438,30 +763,30 @@ fn print_json(v: &serde_json::Value) {
 fn check(specs: &[PathBuf], format: Format) -> u8 {
     let mut worst = 0;
     let mut all = Vec::new();
+    let options = CompileOptions::default();
     for path in specs {
-        let Some(name) = utf8_name(path) else {
-            worst = 2;
-            continue;
-        };
-        let options = CompileOptions::default();
-        match read_text(path, 1, options.limits.max_source_bytes) {
-            // too large: compiling says so (NS0301)
-            Ok(_) | Err(Unreadable::TooLarge(_)) => {}
-            Err(e) => {
-                worst = worst.max(e.report(&name, format, Some(&mut all)));
+        let (name, sources) = match spec_sources(path, &options, format, Some(&mut all)) {
+            Ok(found) => found,
+            Err(code) => {
+                worst = worst.max(code);
                 continue;
             }
-        }
-        let sources = gather(&name, &options);
-        let (diagnostics, rendered) = match Spec::compile(&name, &sources) {
-            Ok(spec) => (spec.warnings().to_vec(), spec.render(spec.warnings())),
+        };
+        let (mut diagnostics, map) = match Spec::compile(&name, &sources) {
+            Ok(spec) => (spec.warnings().to_vec(), spec.source_map().clone()),
             Err(e) => {
                 worst = worst.max(1);
-                (e.diagnostics.clone(), e.render())
+                (e.diagnostics.clone(), e.source_map().clone())
             }
         };
+        if quiet() {
+            diagnostics.retain(Diagnostic::is_error);
+        }
         match format {
-            Format::Text => eprint!("{rendered}"),
+            Format::Text => eprint!(
+                "{}",
+                render::diagnostics(&diagnostics, &map, style(Stream::Stderr))
+            ),
             Format::Json if !diagnostics.is_empty() => {
                 all.push(serde_json::json!({ "file": name, "diagnostics": diagnostics }))
             }
@@ -495,14 +820,17 @@ fn eval(
         Ok(s) => s,
         Err(code) => return code,
     };
+    let sub_name = if is_stdin(sub_path) {
+        STDIN_NAME.to_string()
+    } else {
+        sub_path.to_string_lossy().into_owned()
+    };
     let max = spec.limits().max_submission_bytes;
     let text = match read_capped(sub_path, max) {
         Ok(Err(size)) => Err(spec.too_large(size)),
         Ok(Ok(bytes)) => match netspec::source::decode_utf8(&bytes) {
             Ok(t) => Ok(t.to_string()),
-            Err(d) => {
-                return Unreadable::NotUtf8(d, 2).report(&sub_path.to_string_lossy(), format, None)
-            }
+            Err(d) => return Unreadable::NotUtf8(d, 2).report(&sub_name, format, None),
         },
         Err(e) => {
             eprintln!(
@@ -527,20 +855,22 @@ fn eval(
             let diags = e.diagnostics();
             match format {
                 Format::Text => {
-                    eprintln!("{}:", sub_path.display());
-                    eprint!("{}", spec.render(&diags));
+                    eprintln!("{}:", netspec::diagnostic::escape_controls(&sub_name));
+                    let text =
+                        render::diagnostics(&diags, spec.source_map(), style(Stream::Stderr));
+                    eprint!("{text}");
                     let n = diags.iter().filter(|d| d.is_error()).count();
                     eprintln!("error: the submission has {n} error(s); no report was made");
                 }
-                Format::Json => print_json(
-                    &serde_json::json!({ "file": sub_path.to_string_lossy(), "diagnostics": diags }),
-                ),
+                Format::Json => {
+                    print_json(&serde_json::json!({ "file": sub_name, "diagnostics": diags }))
+                }
             }
             return code;
         }
     };
     match format {
-        Format::Text => outp!("{}", report.to_text()),
+        Format::Text => write_raw(&render::report_text(&report, style(Stream::Stdout))),
         Format::Json => match serde_json::to_value(&report) {
             Ok(v) => print_json(&v),
             Err(e) => {
@@ -560,6 +890,7 @@ fn eval_batch(
     unattributed: Option<netspec::ir::Respondent>,
     fail_on: Option<FailOn>,
     explanations: bool,
+    progress: bool,
 ) -> u8 {
     let as_of = match as_of.map(|d| (d, netspec::Date::parse(d))) {
         None => None,
@@ -578,7 +909,7 @@ fn eval_batch(
         .with_explanations(explanations)
         .with_unattributed(unattributed);
     let fail = |r: &netspec::Report| triggers(fail_on, r);
-    match batch::run(&spec, lines, &opts, &fail) {
+    match batch::run(&spec, lines, &opts, &fail, progress) {
         Ok(summary) => {
             if summary.errors > 0 {
                 eprintln!(
@@ -658,6 +989,9 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut std::collections::
         return;
     }
     let Ok(entries) = std::fs::read_dir(dir) else {
+        if quiet() {
+            return;
+        }
         eprintln!(
             "warning: cannot read the folder `{}`",
             netspec::diagnostic::escape_controls(&dir.to_string_lossy())
@@ -742,7 +1076,7 @@ fn test(
             } else {
                 failed += 1;
             }
-            if text_out {
+            if text_out && !(quiet() && r.passed) {
                 print_test_result(spec.id(), r);
             }
         }
@@ -841,7 +1175,23 @@ fn print_coverage(cov: &netspec::testing::Coverage) {
     }
 }
 
-fn fmt(paths: &[PathBuf], check: bool) -> u8 {
+/// What `netspec fmt` does with a file that is not formatted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FmtMode {
+    /// Write it formatted (the default).
+    Write,
+    /// Name it (`--check`).
+    Check,
+    /// Print the unified diff of the change (`--diff`).
+    Diff,
+}
+
+fn fmt(paths: &[PathBuf], mode: FmtMode) -> u8 {
+    if let [only] = paths {
+        if is_stdin(only) {
+            return fmt_stdin(mode);
+        }
+    }
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -868,44 +1218,136 @@ fn fmt(paths: &[PathBuf], check: bool) -> u8 {
                 continue;
             }
         };
-        if text
-            .lines()
-            .any(|l| l.trim() == netspec::format::SKIP_MARKER)
-        {
+        let Some(formatted) = formatted(&name, &text) else {
+            worst = worst.max(1);
             continue;
-        }
-        let formatted = match netspec::format::format_source(&text) {
-            Ok(t) => t,
-            Err(diags) => {
-                let mut map = netspec::source::SourceMap::default();
-                map.add(name.clone(), text.into());
-                let diags: Vec<Diagnostic> = diags
-                    .into_iter()
-                    .map(|mut d| {
-                        d.location = d.span().and_then(|s| map.locate(s));
-                        d
-                    })
-                    .collect();
-                eprint!("{}", netspec::render(&diags, &map));
-                worst = worst.max(1);
-                continue;
-            }
         };
         if formatted == text {
             continue;
         }
         unformatted += 1;
-        if check {
-            outln!("{name}: not formatted");
-        } else if let Err(e) = std::fs::write(&f, formatted) {
-            eprintln!("error: cannot write `{name}`: {e}");
-            worst = 2;
+        match mode {
+            FmtMode::Check => outln!("{name}: not formatted"),
+            FmtMode::Diff => print_diff(&name, &text, &formatted),
+            FmtMode::Write => {
+                if let Err(e) = std::fs::write(&f, formatted) {
+                    eprintln!("error: cannot write `{name}`: {e}");
+                    worst = 2;
+                }
+            }
         }
     }
-    if check && unformatted > 0 {
+    if mode != FmtMode::Write && unformatted > 0 {
         worst = worst.max(1);
     }
     worst
+}
+
+/// `netspec fmt -`: the spec on standard input, formatted on standard
+/// output (exactly, as a file's content), or checked, or diffed.
+fn fmt_stdin(mode: FmtMode) -> u8 {
+    let name = STDIN_NAME;
+    let text = match read_text(
+        Path::new("-"),
+        1,
+        netspec::Limits::default().max_source_bytes,
+    ) {
+        Ok(t) => t,
+        Err(e) => return e.report(name, Format::Text, None).max(1),
+    };
+    let Some(formatted) = formatted(name, &text) else {
+        return 1;
+    };
+    match mode {
+        FmtMode::Write => {
+            if let Err(e) = std::io::stdout().write_all(formatted.as_bytes()) {
+                write_failed(&e);
+            }
+            0
+        }
+        _ if formatted == text => 0,
+        FmtMode::Check => {
+            outln!("{name}: not formatted");
+            1
+        }
+        FmtMode::Diff => {
+            print_diff(name, &text, &formatted);
+            1
+        }
+    }
+}
+
+/// A spec's text in the canonical layout (as it is when it has the skip
+/// marker); `None` when it does not parse (its diagnostics printed).
+fn formatted(name: &str, text: &str) -> Option<String> {
+    if text
+        .lines()
+        .any(|l| l.trim() == netspec::format::SKIP_MARKER)
+    {
+        return Some(text.to_string());
+    }
+    match netspec::format::format_source(text) {
+        Ok(t) => Some(t),
+        Err(diags) => {
+            let mut map = netspec::source::SourceMap::default();
+            map.add(name.to_string(), text.into());
+            let diags: Vec<Diagnostic> = diags
+                .into_iter()
+                .map(|mut d| {
+                    d.location = d.span().and_then(|s| map.locate(s));
+                    d
+                })
+                .collect();
+            eprint!(
+                "{}",
+                render::diagnostics(&diags, &map, style(Stream::Stderr))
+            );
+            None
+        }
+    }
+}
+
+/// Prints the unified diff (three lines of context) from `old` to `new`,
+/// headed `--- a/NAME` and `+++ b/NAME`; its control characters escaped,
+/// its added and removed lines coloured on a terminal.
+fn print_diff(name: &str, old: &str, new: &str) {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let text = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string();
+    let text = netspec::diagnostic::escape_terminal(&text);
+    if style(Stream::Stdout) == Style::Plain {
+        write_raw(&text);
+        return;
+    }
+    let paint = |c: anstyle::AnsiColor| anstyle::Style::new().fg_color(Some(c.into()));
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        let colour = if line.starts_with("+++") || line.starts_with("---") {
+            Some(anstyle::Style::new().bold())
+        } else if line.starts_with('+') {
+            Some(paint(anstyle::AnsiColor::Green))
+        } else if line.starts_with('-') {
+            Some(paint(anstyle::AnsiColor::Red))
+        } else if line.starts_with("@@") {
+            Some(paint(anstyle::AnsiColor::Cyan))
+        } else {
+            None
+        };
+        match colour {
+            Some(c) => {
+                let body = line.strip_suffix('\n').unwrap_or(line);
+                out.push_str(&format!("{}{body}{}", c.render(), c.render_reset()));
+                if body.len() < line.len() {
+                    out.push('\n');
+                }
+            }
+            None => out.push_str(line),
+        }
+    }
+    write_raw(&out);
 }
 
 fn inputs_text(sections: &[netspec::inputs::Section]) -> String {

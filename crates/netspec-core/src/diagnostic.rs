@@ -1,15 +1,14 @@
-//! Diagnostics: stable codes, messages, locations and their rendering.
+//! Diagnostics: stable codes, messages and locations.
 //!
 //! Every problem the engine reports to a person is a [`Diagnostic`] with a
 //! [`Code`] that never changes meaning, a one-line message, a location (a span
 //! in a spec file, or a JSON pointer into a submission) and optional help.
-//! [`render`] draws them rustc-style with the source line and a caret.
+//! They are data: the `netspec` crate's `render` module draws them as text.
+//! [`escape_controls`] and [`escape_terminal`] keep control characters from
+//! the input off a terminal.
 
 use std::fmt;
 
-use codespan_reporting::diagnostic as cs;
-use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term;
 use serde::Serialize;
 
 use crate::source::{Location, SourceMap, Span};
@@ -338,75 +337,6 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
-}
-
-/// Source lines longer than this (in bytes) are not drawn under a
-/// diagnostic; the note names the place instead.
-const LONGEST_SHOWN_LINE: usize = 1_000;
-
-/// Renders diagnostics rustc-style against the files they point into.
-///
-/// Diagnostics without a span (submission problems) are drawn with their JSON
-/// pointer in place of the source line.
-pub fn render(diagnostics: &[Diagnostic], map: &SourceMap) -> String {
-    let mut files = SimpleFiles::new();
-    for f in map.files() {
-        files.add(f.name.clone(), f.text.to_string());
-    }
-    let config = term::Config {
-        chars: term::Chars::ascii(),
-        ..term::Config::default()
-    };
-    let mut out = String::new();
-    for d in diagnostics {
-        let mut cd = match d.severity {
-            Severity::Error => cs::Diagnostic::error(),
-            Severity::Warning => cs::Diagnostic::warning(),
-        }
-        .with_code(d.code.as_str())
-        .with_message(escape_controls(&d.message));
-        let mut notes = Vec::new();
-        if let Some(span) = d.span {
-            let long = map
-                .file(span.file)
-                .is_some_and(|f| f.line_len(span.start as usize) > LONGEST_SHOWN_LINE);
-            if long {
-                // a generated or minified line: name the place, don't print the line
-                if let Some(loc) = map.locate(span) {
-                    notes.push(format!(
-                        "at {}:{}:{} (the line is too long to show)",
-                        loc.file, loc.line, loc.column
-                    ));
-                }
-            } else {
-                let mut label = cs::Label::primary(span.file.0 as usize, span.range());
-                if let Some(l) = &d.label {
-                    label = label.with_message(escape_controls(l));
-                }
-                cd = cd.with_labels(vec![label]);
-            }
-        }
-        if let Some(p) = &d.path {
-            if p.is_empty() {
-                notes.push("at the top level of the submission".to_string());
-            } else {
-                notes.push(format!("at {}", escape_controls(p)));
-            }
-        }
-        if let Some(h) = &d.help {
-            notes.push(format!("help: {}", escape_controls(h)));
-        }
-        // notes may span lines (a submission's line and a caret under it);
-        // their control characters are escaped with the whole output below
-        notes.extend(d.notes.iter().cloned());
-        cd = cd.with_notes(notes);
-        if term::emit_to_string(&mut out, &config, &files, &cd).is_err() {
-            out.push_str(&escape_controls(&d.to_string()));
-            out.push('\n');
-        }
-    }
-    // the snippets are spec text: no control character reaches a terminal
-    escape_terminal(&out).into_owned()
 }
 
 /// Whether a character must not reach a terminal as it is: C0 and C1

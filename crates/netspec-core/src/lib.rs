@@ -135,7 +135,7 @@ pub mod testing;
 use std::sync::Arc;
 
 pub use calendar::Date;
-pub use diagnostic::{render, Code, Diagnostic, Severity};
+pub use diagnostic::{Code, Diagnostic, Severity};
 pub use limits::Limits;
 pub use report::{Outcome, Report};
 pub use source::Sources;
@@ -183,9 +183,9 @@ impl CompileError {
             .map(ToString::to_string)
             .unwrap_or_default()
     }
-    /// Renders the diagnostics rustc-style.
-    pub fn render(&self) -> String {
-        render(&self.diagnostics, &self.map)
+    /// The files the spec was compiled from, which the diagnostics point into.
+    pub fn source_map(&self) -> &SourceMap {
+        &self.map
     }
 }
 
@@ -430,11 +430,6 @@ impl Spec {
     /// The files the spec was compiled from.
     pub fn source_map(&self) -> &SourceMap {
         &self.map
-    }
-
-    /// Renders diagnostics against this spec's files.
-    pub fn render(&self, diagnostics: &[Diagnostic]) -> String {
-        render(diagnostics, &self.map)
     }
 
     /// Evaluates a submission given as JSON text.

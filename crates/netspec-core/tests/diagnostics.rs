@@ -15,6 +15,7 @@
 
 use std::collections::BTreeSet;
 
+use netspec::render::{self, Style};
 use netspec_core::{Code, Diagnostic, EvalOptions, Limits, Severity, Sources, Spec};
 
 const OPEN: char = '⸢';
@@ -63,10 +64,14 @@ fn compile_case_with(
     match Spec::compile_with(ROOT, &sources, limits) {
         Ok(spec) => {
             let diags = spec.warnings().to_vec();
-            let rendered = spec.render(&diags);
+            let rendered = render::diagnostics(&diags, spec.source_map(), Style::Plain);
             (diags, rendered, marked)
         }
-        Err(e) => (e.diagnostics.clone(), e.render(), marked),
+        Err(e) => (
+            e.diagnostics.clone(),
+            render::compile_error(&e, Style::Plain),
+            marked,
+        ),
     }
 }
 
@@ -1170,7 +1175,7 @@ area service_delivery {
         omit_expression => true,
         prepend_module_to_snapshot => false,
     }, {
-        insta::assert_snapshot!("spec_several_errors", err.render());
+        insta::assert_snapshot!("spec_several_errors", render::compile_error(&err, Style::Plain));
     });
 }
 
@@ -1358,7 +1363,7 @@ fn check_sub_case(spec: &Spec, case: &SubCase) {
         Ok(report) => report.warnings.clone(),
         Err(e) => e.diagnostics(),
     };
-    let rendered = spec.render(&diags);
+    let rendered = render::diagnostics(&diags, spec.source_map(), Style::Plain);
     let d = diags
         .iter()
         .find(|d| d.code == code)
@@ -1391,11 +1396,11 @@ fn check_sub_case(spec: &Spec, case: &SubCase) {
 #[test]
 fn submission_diagnostics() {
     let spec = Spec::compile(ROOT, &Sources::single(ROOT, SUBMISSION_SPEC))
-        .unwrap_or_else(|e| panic!("{}", e.render()));
+        .unwrap_or_else(|e| panic!("{}", render::compile_error(&e, Style::Plain)));
     assert!(
         spec.warnings().is_empty(),
         "the submission spec is clean:\n{}",
-        spec.render(spec.warnings())
+        render::diagnostics(spec.warnings(), spec.source_map(), Style::Plain)
     );
     run_all(SUB_CASES, |c| c.name, |c| check_sub_case(&spec, c));
 }
@@ -1446,7 +1451,7 @@ const RESPONDENT_SUB_CASES: &[SubCase] = &[
 #[test]
 fn respondent_and_relation_diagnostics() {
     let spec = Spec::compile(ROOT, &Sources::single(ROOT, RESPONDENT_SPEC))
-        .unwrap_or_else(|e| panic!("{}", e.render()));
+        .unwrap_or_else(|e| panic!("{}", render::compile_error(&e, Style::Plain)));
     run_all(
         RESPONDENT_SUB_CASES,
         |c| c.name,
@@ -1464,7 +1469,7 @@ fn unattributed_submission_without_a_date() {
         EvalOptions::default().with_unattributed(Some(netspec_core::ir::Respondent::Provider));
     let err = spec.evaluate_str(r#"{"beds": 10}"#, &opts).unwrap_err();
     let diags = err.diagnostics();
-    let rendered = spec.render(&diags);
+    let rendered = render::diagnostics(&diags, spec.source_map(), Style::Plain);
     assert_eq!(diags.len(), 1, "{rendered}");
     assert_eq!(diags[0].code.as_str(), "NS0208", "{rendered}");
     assert_eq!(diags[0].path.as_deref(), Some("/header/period/end"));
@@ -1479,7 +1484,7 @@ fn unattributed_submission_without_a_date() {
     assert_eq!(report.warnings[0].path.as_deref(), Some("/header"));
     assert!(report.header.is_none());
     insta::with_settings!({omit_expression => true, prepend_module_to_snapshot => false}, {
-        insta::assert_snapshot!("NS0217_unattributed", spec.render(&report.warnings));
+        insta::assert_snapshot!("NS0217_unattributed", render::diagnostics(&report.warnings, spec.source_map(), Style::Plain));
     });
 }
 
@@ -1495,7 +1500,7 @@ fn submission_with_several_problems() {
         .evaluate_str(json, &EvalOptions::default())
         .unwrap_err();
     let diags = err.diagnostics();
-    let rendered = spec.render(&diags);
+    let rendered = render::diagnostics(&diags, spec.source_map(), Style::Plain);
     let got: Vec<(Severity, &str, Option<&str>)> = diags
         .iter()
         .map(|d| (d.severity, d.code.as_str(), d.path.as_deref()))
@@ -1731,14 +1736,14 @@ fn check_limit_sub_case(case: &LimitSubCase) {
         &Sources::single(ROOT, SUBMISSION_SPEC),
         &(case.limits)(),
     )
-    .unwrap_or_else(|e| panic!("{}", e.render()));
+    .unwrap_or_else(|e| panic!("{}", render::compile_error(&e, Style::Plain)));
     let code = Code::parse(case.code).unwrap();
     let text = (case.text)();
     let diags: Vec<Diagnostic> = match spec.evaluate_bytes(&text, &EvalOptions::default()) {
         Ok(report) => report.warnings.clone(),
         Err(e) => e.diagnostics(),
     };
-    let rendered = spec.render(&diags);
+    let rendered = render::diagnostics(&diags, spec.source_map(), Style::Plain);
     let d = diags
         .iter()
         .find(|d| d.code == code)
@@ -1801,7 +1806,7 @@ fn file_refused() {
     let err = Spec::compile(name, &sources).unwrap_err();
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(err.diagnostics[0].code.as_str(), "NS0311");
-    let rendered = err.render().replace(name, "spec.netspec");
+    let rendered = render::compile_error(&err, Style::Plain).replace(name, "spec.netspec");
     assert!(!rendered.contains("root:"));
     insta::with_settings!({ omit_expression => true, prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!("NS0311_file_refused", rendered);

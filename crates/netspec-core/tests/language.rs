@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use netspec::render::{self, Style};
 use netspec_core::ir::{
     Basis, CountPeriod, FieldDef, FieldKind, NodeKind, RelationOp, Respondent, ScalarTy,
     CHECKLIST_VALUES,
@@ -12,8 +13,14 @@ use netspec_core::ir::{
 use netspec_core::{Code, Sources, Spec};
 
 fn compile(text: &str) -> Spec {
-    Spec::compile("s.netspec", &Sources::single("s.netspec", text.to_string()))
-        .unwrap_or_else(|e| panic!("does not compile:\n{}", e.render()))
+    Spec::compile("s.netspec", &Sources::single("s.netspec", text.to_string())).unwrap_or_else(
+        |e| {
+            panic!(
+                "does not compile:\n{}",
+                render::compile_error(&e, Style::Plain)
+            )
+        },
+    )
 }
 
 fn codes(text: &str) -> Vec<Code> {

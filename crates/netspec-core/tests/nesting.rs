@@ -19,6 +19,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use netspec::render::{self, Style};
 use netspec_core::{EvalOptions, Sources, Spec};
 
 const STACK: usize = 2 * 1024 * 1024;
@@ -112,7 +113,7 @@ fn run_case(kind: &str, n: usize) {
             let _ = spec.run_tests();
         }
         Err(e) => {
-            let _ = e.render();
+            let _ = render::compile_error(&e, Style::Plain);
             eprintln!("did not compile: {e}");
         }
     }

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use netspec::render::{self, Style};
 use netspec_core::{Date, EvalError, EvalOptions, Outcome, Sources, Spec};
 
 fn root() -> PathBuf {
@@ -15,7 +16,7 @@ fn compile(name: &str) -> Result<Spec, String> {
     let path = format!("specs/{name}.netspec");
     let sources =
         netspec_core::gather_sources(&path, |p| std::fs::read_to_string(root().join(p)).ok());
-    Spec::compile(&path, &sources).map_err(|e| e.render())
+    Spec::compile(&path, &sources).map_err(|e| render::compile_error(&e, Style::Plain))
 }
 
 fn examples(name: &str) -> Vec<(String, String)> {
@@ -103,7 +104,7 @@ inputs "U" { reviewed: date "Reviewed on" }
 area quality { requirement QU-01 must "Reviewed" { reviewed within 12 months } }
 "#;
     let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", text))
-        .map_err(|e| e.render())?;
+        .map_err(|e| render::compile_error(&e, Style::Plain))?;
     let sub = spec
         .ingest_str(r#"{"reviewed": "2025-01-01"}"#)
         .map_err(|e| e.to_string())?;

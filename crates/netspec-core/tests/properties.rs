@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
+use netspec::render::{self, Style};
 use netspec_core::ir::Respondent;
 use netspec_core::ir::{FieldKind, RecordSchema, ScalarTy, Schema};
 use netspec_core::source::FileId;
@@ -111,8 +112,12 @@ fn acc_sources(acc: &str, gov: &str) -> Sources {
 }
 
 static ACC_SPEC: LazyLock<Spec> = LazyLock::new(|| {
-    Spec::compile(ACC_NAME, &acc_sources(ACC, GOV))
-        .unwrap_or_else(|e| panic!("the sample spec must compile:\n{}", e.render()))
+    Spec::compile(ACC_NAME, &acc_sources(ACC, GOV)).unwrap_or_else(|e| {
+        panic!(
+            "the sample spec must compile:\n{}",
+            render::compile_error(&e, Style::Plain)
+        )
+    })
 });
 
 /// The real adult critical care spec and the governance file it uses.
@@ -163,8 +168,12 @@ fn real_sources() -> Sources {
 }
 
 static REAL_SPEC: LazyLock<Spec> = LazyLock::new(|| {
-    Spec::compile(REAL_NAME, &real_sources())
-        .unwrap_or_else(|e| panic!("the adult critical care spec must compile:\n{}", e.render()))
+    Spec::compile(REAL_NAME, &real_sources()).unwrap_or_else(|e| {
+        panic!(
+            "the adult critical care spec must compile:\n{}",
+            render::compile_error(&e, Style::Plain)
+        )
+    })
 });
 
 /// A second, independent compilation of the same spec.
@@ -436,7 +445,7 @@ fn mutate(text: &str, edits: &[Edit]) -> String {
 fn compile_and_use(sources: &Sources) {
     match Spec::compile(ACC_NAME, sources) {
         Ok(spec) => {
-            let _ = spec.render(spec.warnings());
+            let _ = render::diagnostics(spec.warnings(), spec.source_map(), Style::Plain);
             let _ = spec.evaluate_str(ACC_SUBMISSION, &unattributed());
             let _ = spec.evaluate_str("{}", &unattributed());
             let _ = spec.run_tests();
@@ -446,7 +455,7 @@ fn compile_and_use(sources: &Sources) {
                 e.diagnostics.iter().any(|d| d.is_error()),
                 "a failed compilation must carry at least one error"
             );
-            let _ = e.render();
+            let _ = render::compile_error(&e, Style::Plain);
             let _ = e.to_string();
         }
     }
@@ -670,7 +679,7 @@ fn compile_never_panics_on_mutated_real_spec() {
                 }
                 Err(e) => {
                     assert!(e.diagnostics.iter().any(|d| d.is_error()));
-                    let _ = e.render();
+                    let _ = render::compile_error(&e, Style::Plain);
                     vec![false]
                 }
             }
@@ -1312,7 +1321,7 @@ fn check_report(spec: &Spec, report: &netspec_core::Report) {
             ),
         }
     }
-    let _ = report.to_text();
+    let _ = render::report_text(report, Style::Plain);
 }
 
 /// Any submission, valid or not: a report that keeps its invariants, or
@@ -1359,7 +1368,7 @@ fn evaluation_never_panics_on_arbitrary_json() {
                                 d
                             );
                         }
-                        let _ = spec.render(&diags);
+                        let _ = render::diagnostics(&diags, spec.source_map(), Style::Plain);
                         let _ = e.to_string();
                     }
                 }
@@ -1425,7 +1434,7 @@ fn evaluation_survives_extreme_number_literals() {
         match spec.evaluate_str(&sub, &unattributed()) {
             Ok(report) => check_report(spec, &report),
             Err(e) => {
-                let _ = spec.render(&e.diagnostics());
+                let _ = render::diagnostics(&e.diagnostics(), spec.source_map(), Style::Plain);
             }
         }
         // every number of each real example replaced by the literal
@@ -1436,7 +1445,7 @@ fn evaluation_survives_extreme_number_literals() {
             match real.evaluate_str(&sub, &unattributed()) {
                 Ok(report) => check_report(real, &report),
                 Err(e) => {
-                    let _ = real.render(&e.diagnostics());
+                    let _ = render::diagnostics(&e.diagnostics(), real.source_map(), Style::Plain);
                 }
             }
         }
@@ -1591,7 +1600,12 @@ fn bool_spec(rules: &[String]) -> Spec {
         "kleene.netspec",
         &Sources::single("kleene.netspec", text.as_str()),
     )
-    .unwrap_or_else(|e| panic!("spec did not compile:\n{}\n{text}", e.render()))
+    .unwrap_or_else(|e| {
+        panic!(
+            "spec did not compile:\n{}\n{text}",
+            render::compile_error(&e, Style::Plain)
+        )
+    })
 }
 
 /// Every assignment of true / false / absent to a, b, c; absent is written
@@ -1976,7 +1990,10 @@ fn evaluation_is_deterministic() {
                     let jc = serde_json::to_string_pretty(&c).unwrap();
                     prop_assert_eq!(&ja, &jb);
                     prop_assert_eq!(&ja, &jc);
-                    prop_assert_eq!(a.to_text(), b.to_text());
+                    prop_assert_eq!(
+                        render::report_text(&a, Style::Plain),
+                        render::report_text(&b, Style::Plain)
+                    );
                     let mut d = decided.borrow_mut();
                     d.accepted += 1;
                     d.count(&a);
@@ -1991,7 +2008,10 @@ fn evaluation_is_deterministic() {
                         serde_json::to_string(&da).unwrap(),
                         serde_json::to_string(&dc).unwrap()
                     );
-                    prop_assert_eq!(REAL_SPEC.render(&da), fresh.render(&dc));
+                    prop_assert_eq!(
+                        render::diagnostics(&da, REAL_SPEC.source_map(), Style::Plain),
+                        render::diagnostics(&dc, fresh.source_map(), Style::Plain)
+                    );
                 }
                 (a, b, c) => prop_assert!(
                     false,
@@ -2020,7 +2040,8 @@ fn example_reports_are_byte_identical_across_runs() {
             .iter()
             .map(|sub| {
                 let report = spec.evaluate_str(sub, &unattributed()).unwrap();
-                serde_json::to_string_pretty(&report).unwrap() + &report.to_text()
+                serde_json::to_string_pretty(&report).unwrap()
+                    + &render::report_text(&report, Style::Plain)
             })
             .collect();
         let sample = Spec::compile(ACC_NAME, &acc_sources(ACC, GOV)).unwrap();
@@ -2231,7 +2252,8 @@ static BUNDLED: LazyLock<Vec<Spec>> = LazyLock::new(|| {
         .map(|n| {
             let sources =
                 netspec_core::gather_sources(n, |p| std::fs::read_to_string(root.join(p)).ok());
-            Spec::compile(n, &sources).unwrap_or_else(|e| panic!("{n}: {}", e.render()))
+            Spec::compile(n, &sources)
+                .unwrap_or_else(|e| panic!("{n}: {}", render::compile_error(&e, Style::Plain)))
         })
         .collect()
 });

@@ -9,6 +9,7 @@
     clippy::indexing_slicing
 )]
 
+use netspec::render::{self, Style};
 use netspec_core::report::Counts;
 use netspec_core::{EvalOptions, Outcome, Sources, Spec};
 
@@ -52,7 +53,7 @@ const HEADER: &str = r#""header": {"respondent": "provider", "organisation": {"o
 
 fn spec() -> Spec {
     Spec::compile("demo.netspec", &Sources::single("demo.netspec", SPEC))
-        .unwrap_or_else(|e| panic!("{}", e.render()))
+        .unwrap_or_else(|e| panic!("{}", render::compile_error(&e, Style::Plain)))
 }
 
 fn submission() -> String {
@@ -65,7 +66,7 @@ fn text_report_says_who_answered_compliance_basis_help_and_what_is_missing() {
     let report = spec
         .evaluate_str(&submission(), &EvalOptions::default())
         .unwrap();
-    let text = report.to_text();
+    let text = render::report_text(&report, Style::Plain);
     for line in [
         "Testvale Hospitals NHS Trust (RXX), provider submission",
         "period 2024-07-01 to 2025-06-30",
@@ -154,7 +155,7 @@ fn network_report_lists_network_duties_only() {
     assert_eq!(report.warnings.len(), 1);
     assert_eq!(report.warnings[0].code.as_str(), "NS0215");
     assert_eq!(report.warnings[0].path.as_deref(), Some("/beds"));
-    let t = report.to_text();
+    let t = render::report_text(&report, Style::Plain);
     assert!(t.contains("Host Trust (RXY), network submission"), "{t}");
     assert!(t.contains("not signed off"), "{t}");
     assert!(t.contains("CO-01 (must · basis not stated)"), "{t}");

@@ -106,6 +106,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod render;
 mod spec;
 
 #[cfg(feature = "ffi")]
