@@ -121,7 +121,7 @@ fuzz_target!(|data: &[u8]| {
         explanations: flags & 2 == 0,
         // most fuzzed submissions have no header: evaluate them as a provider's
         unattributed: if flags & 32 == 0 {
-            Some(netspec::ir::Respondent::Provider)
+            Some(netspec::vocab::Respondent::Provider)
         } else {
             None
         },

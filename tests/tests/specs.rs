@@ -10,8 +10,8 @@
 
 use std::path::{Path, PathBuf};
 
-use netspec::ir::{Basis, Respondent, AREAS};
-use netspec::syntax::ast::Level;
+use netspec::ir::AREAS;
+use netspec::vocab::{Basis, Level, Respondent};
 use netspec::{EvalOptions, Spec};
 
 fn repo() -> PathBuf {

@@ -15,8 +15,8 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use netspec::ir::Respondent;
 use netspec::testing::{coverage, Coverage};
+use netspec::vocab::Respondent;
 use netspec::{
     Code, CompileOptions, Date, Diagnostic, EvalError, EvalOptions, Sources, Spec, TestResult,
 };

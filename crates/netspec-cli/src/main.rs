@@ -171,11 +171,11 @@ enum Who {
     Network,
 }
 
-impl From<Who> for netspec::ir::Respondent {
+impl From<Who> for netspec::vocab::Respondent {
     fn from(w: Who) -> Self {
         match w {
-            Who::Provider => netspec::ir::Respondent::Provider,
-            Who::Network => netspec::ir::Respondent::Network,
+            Who::Provider => netspec::vocab::Respondent::Provider,
+            Who::Network => netspec::vocab::Respondent::Network,
         }
     }
 }
@@ -478,7 +478,7 @@ fn eval(
     spec_path: &Path,
     sub_path: &Path,
     as_of: Option<&str>,
-    unattributed: Option<netspec::ir::Respondent>,
+    unattributed: Option<netspec::vocab::Respondent>,
     format: Format,
     fail_on: Option<FailOn>,
     explanations: bool,
@@ -558,7 +558,7 @@ fn eval_batch(
     spec_path: &Path,
     lines: &Path,
     as_of: Option<&str>,
-    unattributed: Option<netspec::ir::Respondent>,
+    unattributed: Option<netspec::vocab::Respondent>,
     fail_on: Option<FailOn>,
     explanations: bool,
 ) -> u8 {
@@ -610,10 +610,10 @@ fn triggers(fail_on: Option<FailOn>, report: &netspec::Report) -> bool {
             .requirements
             .iter()
             .any(|r| r.outcome == Outcome::Incomplete),
-        Some(FailOn::Red) => report.overall.rating == netspec::ir::Rating::Red,
+        Some(FailOn::Red) => report.overall.rating == netspec::vocab::Rating::Red,
         Some(FailOn::Amber) => matches!(
             report.overall.rating,
-            netspec::ir::Rating::Red | netspec::ir::Rating::Amber
+            netspec::vocab::Rating::Red | netspec::vocab::Rating::Amber
         ),
     }
 }

@@ -517,8 +517,8 @@ impl<'t> Reader<'t, '_> {
                 match k {
                     0 => {
                         respondent = Some(match r.string()?.as_str() {
-                            "provider" => crate::ir::Respondent::Provider,
-                            "network" => crate::ir::Respondent::Network,
+                            "provider" => crate::vocab::Respondent::Provider,
+                            "network" => crate::vocab::Respondent::Network,
                             _ => return None,
                         })
                     }

@@ -12,10 +12,11 @@ use serde_json::{json, Map, Value as Json};
 
 use crate::check::Checked;
 use crate::ir::{
-    Bound, CountPeriod, FieldDef, FieldKind, Node, NodeKind, RecordId, RelationOp, Respondent,
-    ScalarTy, Ty, CHECKLIST_VALUES,
+    Bound, CountPeriod, FieldDef, FieldKind, Node, NodeKind, RecordId, RelationOp, ScalarTy, Ty,
+    CHECKLIST_VALUES,
 };
 use crate::number::Num;
+use crate::vocab::Respondent;
 
 /// One question (or list/group of questions) in the form.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::calendar::{Date, Duration};
 use crate::number::Num;
 use crate::source::Span;
-use crate::syntax::ast::{Level, LevelSet, OutcomeName, Quant, RatingQuant};
+use crate::vocab::{Basis, Level, LevelSet, Outcome, Quant, Rating, RatingQuant, Respondent};
 
 /// The seven functional areas, in report order.
 pub const AREAS: [(&str, &str); 7] = [
@@ -173,52 +173,6 @@ pub enum FieldKind {
         /// Group schema.
         record: RecordId,
     },
-}
-
-/// Where a requirement's threshold comes from (`basis` clause).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Basis {
-    /// Taken as written from a named standard.
-    Standard,
-    /// Derived from a standard by a documented calculation or reading.
-    Derived,
-    /// An estimate: no published figure; never a `must`.
-    Estimate,
-}
-
-impl Basis {
-    /// Name as written in specs and reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Basis::Standard => "standard",
-            Basis::Derived => "derived",
-            Basis::Estimate => "estimate",
-        }
-    }
-}
-
-/// Who answers an input and who is judged by a requirement.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Respondent {
-    /// A provider service: one submission per provider.
-    #[default]
-    Provider,
-    /// The network itself, from its host organisation.
-    Network,
-}
-
-impl Respondent {
-    /// Name as written in specs, submissions and reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Respondent::Provider => "provider",
-            Respondent::Network => "network",
-        }
-    }
 }
 
 /// The period an activity count covers.
@@ -567,46 +521,9 @@ pub enum RatingExpr {
     /// not
     Not(Box<RatingExpr>),
     /// `all must met`
-    Quant(RatingQuant, LevelSet, OutcomeName),
+    Quant(RatingQuant, LevelSet, Outcome),
     /// `count(should not_met) <= 2`
-    Count(LevelSet, OutcomeName, Cmp, u64),
-}
-
-/// The ratings an area or the whole spec can get.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Rating {
-    /// Everything expected is met.
-    Green,
-    /// Core met; some expectations not.
-    Amber,
-    /// A core standard is not met.
-    Red,
-    /// Not enough answers to rate.
-    Incomplete,
-}
-
-impl Rating {
-    /// Name as written.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Rating::Green => "green",
-            Rating::Amber => "amber",
-            Rating::Red => "red",
-            Rating::Incomplete => "incomplete",
-        }
-    }
-
-    /// Parses a rating name.
-    pub fn parse(s: &str) -> Option<Rating> {
-        match s {
-            "green" => Some(Rating::Green),
-            "amber" => Some(Rating::Amber),
-            "red" => Some(Rating::Red),
-            "incomplete" => Some(Rating::Incomplete),
-            _ => None,
-        }
-    }
+    Count(LevelSet, Outcome, Cmp, u64),
 }
 
 /// A compiled `let`.
@@ -622,7 +539,7 @@ pub struct LetDef {
 #[derive(Debug, Clone)]
 pub enum Expectation {
     /// Requirement outcome.
-    Requirement(String, OutcomeName),
+    Requirement(String, Outcome),
     /// Area rating.
     Area(usize, Rating),
     /// Overall rating.

@@ -95,7 +95,7 @@
 //! limits.max_list_len = 2;
 //! let spec = Spec::compile_with("demo.netspec", &Sources::single("demo.netspec", text), &limits)?;
 //! // a submission without a header, evaluated as from a provider
-//! let opts = EvalOptions { unattributed: Some(netspec_core::ir::Respondent::Provider), ..EvalOptions::default() };
+//! let opts = EvalOptions { unattributed: Some(netspec_core::vocab::Respondent::Provider), ..EvalOptions::default() };
 //! let err = spec
 //!     .evaluate_str(r#"{"units": [{"beds": 1}, {"beds": 2}, {"beds": 3}]}"#, &opts)
 //!     .unwrap_err();
@@ -131,15 +131,17 @@ pub mod source;
 pub mod submission;
 pub mod syntax;
 pub mod testing;
+pub mod vocab;
 
 use std::sync::Arc;
 
 pub use calendar::Date;
 pub use diagnostic::{render, Code, Diagnostic, Severity};
 pub use limits::Limits;
-pub use report::{Outcome, Report};
+pub use report::Report;
 pub use source::Sources;
 pub use testing::TestResult;
+pub use vocab::Outcome;
 
 use check::Checked;
 use source::SourceMap;
@@ -262,7 +264,7 @@ pub struct EvalOptions {
     /// `None` (the default): a submission must have a `header`. `Some(r)`:
     /// a submission without one is evaluated as an unattributed submission
     /// from respondent `r` (spec tests, quick checks); its report says so.
-    pub unattributed: Option<ir::Respondent>,
+    pub unattributed: Option<vocab::Respondent>,
 }
 
 impl Default for EvalOptions {
@@ -316,7 +318,7 @@ impl Spec {
     /// assert!(Spec::compile("demo.netspec", &sources).is_err());
     /// let spec = Spec::compile_with_options("demo.netspec", &sources, &CompileOptions::evaluation_only())?;
     /// assert!(!spec.compiled_with_tests());
-    /// let opts = EvalOptions { unattributed: Some(netspec_core::ir::Respondent::Provider), ..EvalOptions::default() };
+    /// let opts = EvalOptions { unattributed: Some(netspec_core::vocab::Respondent::Provider), ..EvalOptions::default() };
     /// let report = spec.evaluate_str(r#"{"beds": 3}"#, &opts)?;
     /// assert_eq!(report.requirements[0].outcome, netspec_core::Outcome::Met);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -493,7 +495,7 @@ impl Spec {
     /// let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", text))?;
     /// let sub = spec.ingest_str(r#"{"beds": 3}"#)?;
     /// // no header: evaluated as from a provider, and the report says so (NS0217)
-    /// let opts = EvalOptions { unattributed: Some(netspec_core::ir::Respondent::Provider), ..EvalOptions::default() };
+    /// let opts = EvalOptions { unattributed: Some(netspec_core::vocab::Respondent::Provider), ..EvalOptions::default() };
     /// let plain = EvalOptions { explanations: false, ..opts };
     /// assert_eq!(spec.outcomes(&sub, &plain)?, vec![Outcome::Met]);
     /// let report = spec.evaluate_submission(&sub, &opts)?;
@@ -648,7 +650,7 @@ impl Spec {
     /// area resources { requirement RE-01 must "Two \"funded\" beds" { beds >= 2 } }
     /// "#;
     /// let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", text))?;
-    /// let opts = EvalOptions { unattributed: Some(netspec_core::ir::Respondent::Provider), ..EvalOptions::default() };
+    /// let opts = EvalOptions { unattributed: Some(netspec_core::vocab::Respondent::Provider), ..EvalOptions::default() };
     /// let report = spec.evaluate_str(r#"{"beds": 3}"#, &opts)?;
     /// let mut out = Vec::new();
     /// spec.write_report_json(&report, &mut out);
@@ -761,7 +763,7 @@ impl Spec {
     fn other_respondent(
         &self,
         sub: &submission::Submission,
-        respondent: ir::Respondent,
+        respondent: vocab::Respondent,
     ) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         self.other_respondent_in(sub, 0, &sub.root, respondent, &mut out);
@@ -773,15 +775,15 @@ impl Spec {
         sub: &submission::Submission,
         rid: ir::RecordId,
         rec: &submission::Record,
-        respondent: ir::Respondent,
+        respondent: vocab::Respondent,
         out: &mut Vec<Diagnostic>,
     ) {
         let Some(schema) = self.checked.schema.records.get(rid) else {
             return;
         };
         let from = match respondent {
-            ir::Respondent::Provider => "a provider's",
-            ir::Respondent::Network => "the network's",
+            vocab::Respondent::Provider => "a provider's",
+            vocab::Respondent::Network => "the network's",
         };
         for (k, f) in schema.fields.iter().enumerate() {
             if out.len() >= limits::MAX_DIAGNOSTICS {

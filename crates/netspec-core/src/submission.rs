@@ -71,7 +71,7 @@ pub enum Stored {
 #[non_exhaustive]
 pub struct Header {
     /// A provider service or the network itself.
-    pub respondent: crate::ir::Respondent,
+    pub respondent: crate::vocab::Respondent,
     /// The organisation answering (for a network: its host).
     pub organisation: Organisation,
     /// The assessment period.
@@ -1148,8 +1148,8 @@ impl Ingest<'_> {
                 None
             }
             Some(Json::String(s)) => match s.as_str() {
-                "provider" => Some(crate::ir::Respondent::Provider),
-                "network" => Some(crate::ir::Respondent::Network),
+                "provider" => Some(crate::vocab::Respondent::Provider),
+                "network" => Some(crate::vocab::Respondent::Network),
                 other => {
                     self.errors.push(
                         Diagnostic::error(
@@ -1466,7 +1466,7 @@ fn relations_in<'a>(
     sub: &'a Submission,
     rid: RecordId,
     rec: &'a Record,
-    respondent: Option<crate::ir::Respondent>,
+    respondent: Option<crate::vocab::Respondent>,
     room: usize,
     out: &mut Vec<Diagnostic>,
 ) {

@@ -6,9 +6,10 @@
 
 use serde::Serialize;
 
-use crate::ir::{Expectation, Rating, AREAS};
-use crate::report::{Outcome, Report};
+use crate::ir::{Expectation, AREAS};
+use crate::report::Report;
 use crate::source::Location;
+use crate::vocab::{Outcome, Rating};
 use crate::Spec;
 
 /// One expectation that did not hold.
@@ -101,7 +102,7 @@ fn compare(
     for e in expect {
         match e {
             Expectation::Requirement(id, o) => {
-                let want = Outcome::from_name(*o);
+                let want = *o;
                 if let Some(r) = report.requirements.iter().find(|r| r.id == *id) {
                     if r.outcome != want {
                         let mut detail: Vec<String> = r

@@ -1461,7 +1461,7 @@ fn respondent_and_relation_diagnostics() {
 fn unattributed_submission_without_a_date() {
     let spec = Spec::compile(ROOT, &Sources::single(ROOT, SUBMISSION_SPEC)).unwrap();
     let opts = EvalOptions {
-        unattributed: Some(netspec_core::ir::Respondent::Provider),
+        unattributed: Some(netspec_core::vocab::Respondent::Provider),
         ..EvalOptions::default()
     };
     let err = spec.evaluate_str(r#"{"beds": 10}"#, &opts).unwrap_err();

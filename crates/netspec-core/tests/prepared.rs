@@ -111,7 +111,7 @@ area quality { requirement QU-01 must "Reviewed" { reviewed within 12 months } }
     let plain = EvalOptions {
         as_of: None,
         explanations: false,
-        unattributed: Some(netspec_core::ir::Respondent::Provider),
+        unattributed: Some(netspec_core::vocab::Respondent::Provider),
     };
     assert!(matches!(
         spec.outcomes(&sub, &plain),

@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use netspec_core::ir::Respondent;
 use netspec_core::ir::{FieldKind, RecordSchema, ScalarTy, Schema};
 use netspec_core::source::FileId;
+use netspec_core::vocab::Respondent;
 use netspec_core::{Date, EvalOptions, Outcome, Sources, Spec};
 
 /// The default options for a submission without a header (a header is beside

@@ -9,11 +9,12 @@ use super::{Checker, PendingRelation};
 use crate::calendar::{Date, Duration, DurationUnit};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::{
-    Bound, CountPeriod, EnumDef, EnumId, FieldDef, FieldKind, RecordId, RecordSchema, Respondent,
-    ScalarTy, CHECKLIST_VALUES,
+    Bound, CountPeriod, EnumDef, EnumId, FieldDef, FieldKind, RecordId, RecordSchema, ScalarTy,
+    CHECKLIST_VALUES,
 };
 use crate::number::Num;
 use crate::syntax::ast::{self, ScalarKind, TypeKind};
+use crate::vocab::Respondent;
 
 /// What every declaration in one `inputs` block shares.
 #[derive(Clone, Copy)]

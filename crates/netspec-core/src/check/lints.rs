@@ -13,7 +13,7 @@ use crate::inputs::read_anywhere;
 use crate::ir::{Cmp, Const, FieldKind, Func, Node, NodeKind, Requirement, ScalarTy, Ty};
 use crate::number::Num;
 use crate::source::Span;
-use crate::syntax::ast::Quant;
+use crate::vocab::Quant;
 
 /// Every warning for a compiled spec.
 pub fn lint(spec: &Checked) -> Vec<Diagnostic> {

@@ -12,17 +12,16 @@ mod lints;
 mod relations;
 mod respondents;
 
-pub use expr::MAX_BINDERS;
-
 use std::collections::{BTreeMap, HashMap};
 
 use crate::calendar::Date;
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
-use crate::ir::{self, Expectation, Rating, RatingExpr, RatingRule, Schema, AREAS};
+use crate::ir::{self, Expectation, RatingExpr, RatingRule, Schema, AREAS};
 use crate::limits::{Limits, MAX_DIAGNOSTICS};
 use crate::source::{resolve_relative, FileId, SourceMap, Sources, Span};
 use crate::syntax::ast::{self, Clause, Item, TestClause};
 use crate::syntax::parse_file_with;
+use crate::vocab::{Basis, Level, Rating, Respondent};
 
 /// Facts about the spec from its header.
 #[derive(Debug, Clone, Default)]
@@ -340,10 +339,6 @@ pub(crate) struct PendingRelation {
     /// The constraint as written.
     pub(crate) constraint: ast::Constraint,
 }
-
-/// Most definitions that may depend on one another in a chain, by default:
-/// the default of [`Limits::max_let_depth`].
-pub const MAX_LET_DEPTH: usize = 32;
 
 pub(crate) enum LetSlot<'a> {
     Pending(&'a ast::LetDecl),
@@ -738,8 +733,8 @@ impl<'a> Checker<'a> {
         let mut evidence = Vec::new();
         let mut reference = None;
         let mut help = None;
-        let mut basis: Option<(ir::Basis, Span)> = None;
-        let mut respondent = ir::Respondent::Provider;
+        let mut basis: Option<(Basis, Span)> = None;
+        let mut respondent = Respondent::Provider;
         let mut rules = 0;
         for c in &r.clauses {
             match c {
@@ -778,9 +773,9 @@ impl<'a> Checker<'a> {
                 }
                 Clause::Basis(b) => {
                     let kind = match b.name.as_str() {
-                        "standard" => ir::Basis::Standard,
-                        "derived" => ir::Basis::Derived,
-                        _ => ir::Basis::Estimate,
+                        "standard" => Basis::Standard,
+                        "derived" => Basis::Derived,
+                        _ => Basis::Estimate,
                     };
                     basis = Some((kind, b.span));
                 }
@@ -816,7 +811,7 @@ impl<'a> Checker<'a> {
             );
             return None;
         };
-        if let (ast::Level::Must, Some((ir::Basis::Estimate, span))) = (r.level, basis) {
+        if let (Level::Must, Some((Basis::Estimate, span))) = (r.level, basis) {
             self.diags.push(
                 Diagnostic::warning(
                     Code::MustOnEstimate,
@@ -933,7 +928,7 @@ impl<'a> Checker<'a> {
     fn test(&mut self, fid: FileId, t: &ast::TestBlock, ids: &[String]) -> Option<ir::TestCase> {
         let mut given = None;
         let mut assessed_on = None;
-        let mut respondent = ir::Respondent::Provider;
+        let mut respondent = Respondent::Provider;
         let mut expect = Vec::new();
         for c in &t.clauses {
             match c {
@@ -1187,7 +1182,7 @@ fn rating_expr(c: &ast::RatingCond) -> RatingExpr {
 /// }
 /// ```
 pub fn default_rating() -> Vec<RatingRule> {
-    use ast::{LevelSet as L, OutcomeName as O, RatingQuant as Q};
+    use crate::vocab::{LevelSet as L, Outcome as O, RatingQuant as Q};
     vec![
         RatingRule {
             rating: Rating::Red,

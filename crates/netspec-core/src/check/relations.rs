@@ -16,10 +16,9 @@ use std::collections::BTreeMap;
 
 use super::{Checker, PendingRelation};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
-use crate::ir::{
-    FieldKind, Node, NodeKind, RecordId, Relation, RelationOp, Respondent, ScalarTy, Ty,
-};
+use crate::ir::{FieldKind, Node, NodeKind, RecordId, Relation, RelationOp, ScalarTy, Ty};
 use crate::source::Span;
+use crate::vocab::Respondent;
 
 /// Bounds between inputs: bounded input -> (bounding input, where, as written).
 type Edges = BTreeMap<(RecordId, usize), Vec<((RecordId, usize), Span, String)>>;

@@ -32,7 +32,7 @@ use crate::ir::{
 };
 use crate::number::Num;
 use crate::submission::{Record, Stored};
-use crate::syntax::ast::Quant;
+use crate::vocab::Quant;
 
 /// Most checks listed for one requirement.
 pub(crate) const MAX_CHECKS: usize = 50;

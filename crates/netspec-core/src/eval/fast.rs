@@ -26,7 +26,7 @@ use crate::calendar::{Date, Duration};
 use crate::ir::{AggFn, Arith, Cmp, Const, Func, Node, NodeKind, Ty};
 use crate::number::Num;
 use crate::submission::{Record, Stored};
-use crate::syntax::ast::Quant;
+use crate::vocab::Quant;
 
 /// Why the fast evaluator gave up on a requirement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,7 +19,7 @@ use crate::ir::{AggFn, Arith, Cmp, Const, Func, Node, NodeKind, RecordId, Ty};
 use crate::number::{ArithError, Num};
 use crate::source::SourceMap;
 use crate::submission::{Record, Stored, Submission};
-use crate::syntax::ast::Quant;
+use crate::vocab::Quant;
 
 pub(crate) use explain::MAX_CHECKS;
 pub use explain::{explain, explain_applicability, field_label, Check, ToPass};

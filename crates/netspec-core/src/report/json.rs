@@ -17,6 +17,7 @@ use serde::Serialize;
 use super::{AreaSummary, Counts, Outcome, Report, RequirementResult, Summary};
 use crate::check::Checked;
 use crate::ir::{Requirement, AREAS};
+use crate::vocab::Rating;
 
 /// A requirement's texts, as JSON.
 #[derive(Debug, Clone)]
@@ -107,12 +108,12 @@ fn outcome_json(o: Outcome) -> &'static str {
     }
 }
 
-fn rating_json(r: crate::ir::Rating) -> &'static str {
+fn rating_json(r: Rating) -> &'static str {
     match r {
-        crate::ir::Rating::Green => "\"green\"",
-        crate::ir::Rating::Amber => "\"amber\"",
-        crate::ir::Rating::Red => "\"red\"",
-        crate::ir::Rating::Incomplete => "\"incomplete\"",
+        Rating::Green => "\"green\"",
+        Rating::Amber => "\"amber\"",
+        Rating::Red => "\"red\"",
+        Rating::Incomplete => "\"incomplete\"",
     }
 }
 

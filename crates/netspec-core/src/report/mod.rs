@@ -22,56 +22,10 @@ use crate::calendar::Date;
 use crate::check::Checked;
 use crate::diagnostic::Diagnostic;
 use crate::eval::{explain, explain_applicability, Check, Ctx, Missing, V};
-use crate::ir::{Basis, Cmp, Rating, RatingExpr, RatingRule, Respondent, AREAS};
+use crate::ir::{Cmp, RatingExpr, RatingRule, AREAS};
 use crate::source::SourceMap;
 use crate::submission::{Header, Submission};
-use crate::syntax::ast::{Level, LevelSet, OutcomeName, RatingQuant};
-
-/// The outcome of one requirement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// The rule holds.
-    Met,
-    /// The rule fails.
-    NotMet,
-    /// `applies when` is false.
-    NotApplicable,
-    /// Unanswered inputs (or a runtime problem) leave it undecided.
-    Incomplete,
-}
-
-impl Outcome {
-    /// Name as written in tests.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Met => "met",
-            Outcome::NotMet => "not_met",
-            Outcome::NotApplicable => "not_applicable",
-            Outcome::Incomplete => "incomplete",
-        }
-    }
-
-    fn matches(self, o: OutcomeName) -> bool {
-        matches!(
-            (self, o),
-            (Outcome::Met, OutcomeName::Met)
-                | (Outcome::NotMet, OutcomeName::NotMet)
-                | (Outcome::NotApplicable, OutcomeName::NotApplicable)
-                | (Outcome::Incomplete, OutcomeName::Incomplete)
-        )
-    }
-
-    /// From the language's outcome name.
-    pub fn from_name(o: OutcomeName) -> Outcome {
-        match o {
-            OutcomeName::Met => Outcome::Met,
-            OutcomeName::NotMet => Outcome::NotMet,
-            OutcomeName::NotApplicable => Outcome::NotApplicable,
-            OutcomeName::Incomplete => Outcome::Incomplete,
-        }
-    }
-}
+use crate::vocab::{Basis, Level, LevelSet, Outcome, Rating, RatingQuant, Respondent};
 
 /// How many requirements had each outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -856,17 +810,15 @@ where
             match q {
                 // `all must met` counts applicable requirements only
                 RatingQuant::All => relevant
-                    .filter(|r| {
-                        *o == OutcomeName::NotApplicable || r.outcome != Outcome::NotApplicable
-                    })
-                    .all(|r| r.outcome.matches(*o)),
-                RatingQuant::Any => relevant.any(|r| r.outcome.matches(*o)),
-                RatingQuant::No => !relevant.any(|r| r.outcome.matches(*o)),
+                    .filter(|r| *o == Outcome::NotApplicable || r.outcome != Outcome::NotApplicable)
+                    .all(|r| r.outcome == *o),
+                RatingQuant::Any => relevant.any(|r| r.outcome == *o),
+                RatingQuant::No => !relevant.any(|r| r.outcome == *o),
             }
         }
         RatingExpr::Count(set, o, op, n) => {
             let k = rs()
-                .filter(|r| in_set(r.level, *set) && r.outcome.matches(*o))
+                .filter(|r| in_set(r.level, *set) && r.outcome == *o)
                 .count() as u64;
             match op {
                 Cmp::Eq => k == *n,

@@ -7,6 +7,4 @@ pub mod ast;
 mod parser;
 
 pub(crate) use parser::comment_around;
-pub use parser::{
-    outcome_name, parse_expr, parse_file, parse_file_with, parse_file_without_tests, MAX_DEPTH,
-};
+pub use parser::{outcome_name, parse_expr, parse_file, parse_file_with, parse_file_without_tests};
