@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
-use crate::check::Checked;
+use crate::ir::CompiledSpec;
 use crate::ir::{
     Bound, CountPeriod, FieldDef, FieldKind, Node, NodeKind, RecordId, RelationOp, ScalarTy, Ty,
     CHECKLIST_VALUES,
@@ -96,14 +96,14 @@ pub struct Section {
 }
 
 /// Every question of a spec, grouped into sections in declaration order.
-pub fn form(spec: &Checked) -> Vec<Section> {
+pub fn form(spec: &CompiledSpec) -> Vec<Section> {
     form_for(spec, None)
 }
 
 /// The questions one respondent answers (`None`: every question), grouped
 /// into sections in declaration order. A respondent's form leaves out the
 /// other respondent's questions (and sections that would be empty).
-pub fn form_for(spec: &Checked, respondent: Option<Respondent>) -> Vec<Section> {
+pub fn form_for(spec: &CompiledSpec, respondent: Option<Respondent>) -> Vec<Section> {
     let readers = readers(spec);
     let mut sections: Vec<Section> = Vec::new();
     let Some(root) = spec.schema.records.first() else {
@@ -145,7 +145,7 @@ pub fn period_words(p: CountPeriod) -> String {
 }
 
 /// The question a bound names, when it is one input: its pointer and text.
-fn bound_question<'s>(spec: &'s Checked, pointer: Option<&str>) -> Option<&'s FieldDef> {
+fn bound_question<'s>(spec: &'s CompiledSpec, pointer: Option<&str>) -> Option<&'s FieldDef> {
     let pointer = pointer?;
     spec.schema
         .records
@@ -155,7 +155,7 @@ fn bound_question<'s>(spec: &'s Checked, pointer: Option<&str>) -> Option<&'s Fi
 }
 
 /// A field's bounds by other answers, for the form and the schema.
-fn relations(spec: &Checked, f: &FieldDef) -> Vec<QuestionRelation> {
+fn relations(spec: &CompiledSpec, f: &FieldDef) -> Vec<QuestionRelation> {
     f.relations
         .iter()
         .map(|r| {
@@ -201,7 +201,7 @@ fn number_json(n: Num) -> Json {
 }
 
 fn question(
-    spec: &Checked,
+    spec: &CompiledSpec,
     rec: RecordId,
     slot: usize,
     f: &FieldDef,
@@ -278,12 +278,12 @@ fn question(
     q
 }
 
-fn is_checklist(spec: &Checked, record: RecordId) -> bool {
+fn is_checklist(spec: &CompiledSpec, record: RecordId) -> bool {
     spec.schema.records.get(record).is_some_and(|r| r.checklist)
 }
 
 fn sub_questions(
-    spec: &Checked,
+    spec: &CompiledSpec,
     rec: RecordId,
     readers: &BTreeMap<(RecordId, usize), BTreeSet<String>>,
 ) -> Vec<Question> {
@@ -308,7 +308,7 @@ pub const MAX_READ_BY: usize = 100;
 /// For every input (record, slot): the requirements that read it, directly
 /// or through definitions (at most [`MAX_READ_BY`] each). A list or group
 /// counts as read when any of its fields is.
-pub fn readers(spec: &Checked) -> BTreeMap<(RecordId, usize), BTreeSet<String>> {
+pub fn readers(spec: &CompiledSpec) -> BTreeMap<(RecordId, usize), BTreeSet<String>> {
     let mut let_reads: Vec<Option<BTreeSet<(RecordId, usize)>>> = vec![None; spec.lets.len()];
     let mut out: BTreeMap<(RecordId, usize), BTreeSet<String>> = BTreeMap::new();
     for r in &spec.requirements {
@@ -347,7 +347,7 @@ pub fn readers(spec: &Checked) -> BTreeMap<(RecordId, usize), BTreeSet<String>> 
 }
 
 /// record id → (parent record, slot of the list/group field).
-fn parents(spec: &Checked) -> BTreeMap<RecordId, (RecordId, usize)> {
+fn parents(spec: &CompiledSpec) -> BTreeMap<RecordId, (RecordId, usize)> {
     let mut p = BTreeMap::new();
     for (rid, r) in spec.schema.records.iter().enumerate() {
         for (slot, f) in r.fields.iter().enumerate() {
@@ -368,7 +368,7 @@ fn parents(spec: &Checked) -> BTreeMap<RecordId, (RecordId, usize)> {
 /// unread-input lint needs. A walk that visits each definition once, so
 /// its time is linear in the size of the spec (unlike [`readers`], whose
 /// answer, per requirement, can be as large as inputs × requirements).
-pub(crate) fn read_anywhere(spec: &Checked) -> BTreeSet<(RecordId, usize)> {
+pub(crate) fn read_anywhere(spec: &CompiledSpec) -> BTreeSet<(RecordId, usize)> {
     let mut reads = BTreeSet::new();
     let mut seen = vec![false; spec.lets.len()];
     let mut stack: Vec<&Node> = Vec::new();
@@ -419,7 +419,7 @@ pub(crate) fn read_anywhere(spec: &Checked) -> BTreeSet<(RecordId, usize)> {
 }
 
 fn collect(
-    spec: &Checked,
+    spec: &CompiledSpec,
     n: &Node,
     reads: &mut BTreeSet<(RecordId, usize)>,
     let_reads: &mut Vec<Option<BTreeSet<(RecordId, usize)>>>,
@@ -474,7 +474,7 @@ fn collect(
 ///
 /// Unknown keys are allowed (the engine warns about them); `null` is
 /// allowed everywhere and means "not answered".
-pub fn json_schema(spec: &Checked) -> Json {
+pub fn json_schema(spec: &CompiledSpec) -> Json {
     let mut props = record_properties(spec, 0);
     props.insert("header".into(), header_schema());
     props.insert(
@@ -558,7 +558,7 @@ fn header_schema() -> Json {
     })
 }
 
-fn record_properties(spec: &Checked, rec: RecordId) -> Map<String, Json> {
+fn record_properties(spec: &CompiledSpec, rec: RecordId) -> Map<String, Json> {
     let mut props = Map::new();
     let Some(r) = spec.schema.records.get(rec) else {
         return props;
@@ -569,7 +569,7 @@ fn record_properties(spec: &Checked, rec: RecordId) -> Map<String, Json> {
     props
 }
 
-fn field_schema(spec: &Checked, f: &FieldDef) -> Json {
+fn field_schema(spec: &CompiledSpec, f: &FieldDef) -> Json {
     let mut s = Map::new();
     s.insert("title".into(), Json::String(f.question.clone()));
     // the description: the help, then the period a count covers, then the

@@ -5,12 +5,55 @@
 //! evaluator's element stack, and every operator carries the operand kind
 //! the checker inferred, so the evaluator never looks anything up by name.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::calendar::{Date, Duration};
 use crate::number::Num;
 use crate::source::Span;
 use crate::vocab::{Basis, Level, LevelSet, Outcome, Quant, Rating, RatingQuant, Respondent};
+
+/// Facts about the spec from its header.
+#[derive(Debug, Clone, Default)]
+pub struct SpecInfo {
+    /// Spec id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// `version` attribute.
+    pub version: Option<String>,
+    /// `source` attribute.
+    pub source: Option<String>,
+    /// `evidence "required"`: every declared evidence item is required.
+    pub evidence_required: bool,
+}
+
+/// A spec that compiled: its header facts, inputs, definitions,
+/// requirements, rating rules and tests, with names resolved to slots.
+#[derive(Debug, Clone)]
+pub struct CompiledSpec {
+    /// Header facts.
+    pub info: SpecInfo,
+    /// Inputs.
+    pub schema: Schema,
+    /// Definitions.
+    pub lets: Vec<LetDef>,
+    /// Requirements in report order.
+    pub requirements: Vec<Requirement>,
+    /// Rating rules (the default when the spec has none).
+    pub rating: Vec<RatingRule>,
+    /// Whether the spec declared its own rating block.
+    pub custom_rating: bool,
+    /// Tests.
+    pub tests: Vec<TestCase>,
+    /// Whether the `test` blocks were read (false when compiled without
+    /// them: then [`CompiledSpec::tests`] is empty whatever the files hold).
+    pub tests_read: bool,
+    /// Whether any rule reads the assessment date.
+    pub uses_assessment_date: bool,
+    /// Each requirement's place in [`CompiledSpec::requirements`], by id.
+    pub requirement_index: HashMap<String, usize>,
+}
 
 /// The seven functional areas, in report order.
 pub const AREAS: [(&str, &str); 7] = [
@@ -269,7 +312,7 @@ pub struct Node {
 
 impl Node {
     /// The operations this one applies to, in source order (a definition's
-    /// value is not among them: that is [`Checked::lets`](crate::check::Checked::lets)).
+    /// value is not among them: that is [`CompiledSpec::lets`]).
     pub fn children(&self) -> Children<'_> {
         use NodeKind as K;
         let none: &[Node] = &[];

@@ -143,13 +143,15 @@ pub use source::Sources;
 pub use testing::TestResult;
 pub use vocab::Outcome;
 
-use check::Checked;
+use ir::CompiledSpec;
 use source::SourceMap;
 
 /// A compiled spec: cheap to clone, `Send + Sync`, evaluates any number of submissions.
 #[derive(Clone)]
 pub struct Spec {
-    checked: Arc<Checked>,
+    checked: Arc<CompiledSpec>,
+    /// Its rules compiled once more for the fast evaluator.
+    fast: Arc<eval::fast::FastSpec>,
     map: Arc<SourceMap>,
     warnings: Arc<[Diagnostic]>,
     limits: Limits,
@@ -333,6 +335,7 @@ impl Spec {
         let map = Arc::new(compiled.map);
         match compiled.checked {
             Some(checked) => Ok(Spec {
+                fast: Arc::new(eval::fast::compile(&checked.requirements, &checked.lets)),
                 checked: Arc::new(checked),
                 map,
                 warnings: cap_warnings(compiled.diagnostics).into(),
@@ -386,8 +389,26 @@ impl Spec {
     }
 
     /// The compiled form.
-    pub fn checked(&self) -> &Checked {
+    pub fn checked(&self) -> &CompiledSpec {
         &self.checked
+    }
+
+    /// The rules compiled for the fast evaluator, which decides what it can
+    /// before the general one (for tests comparing the two).
+    #[doc(hidden)]
+    pub fn fast_form(&self) -> &eval::fast::FastSpec {
+        &self.fast
+    }
+
+    /// The same spec without its fast form: the general evaluator decides
+    /// every requirement, with the same results (for tests comparing the two).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn without_fast_path(&self) -> Spec {
+        Spec {
+            fast: Arc::default(),
+            ..self.clone()
+        }
     }
 
     /// The files the spec was compiled from.
@@ -468,6 +489,7 @@ impl Spec {
         let evidence = std::mem::take(&mut sub.evidence);
         let (report, steps) = report::assess_given(
             &self.checked,
+            &self.fast,
             &self.map,
             &sub,
             report::Given::Owned(evidence),
@@ -625,6 +647,7 @@ impl Spec {
         let (date, whom) = self.attribution(sub, opts)?;
         Ok(report::assess_given(
             &self.checked,
+            &self.fast,
             &self.map,
             sub,
             report::Given::Borrowed(&sub.evidence),
@@ -677,6 +700,7 @@ impl Spec {
         let (date, whom) = self.attribution(sub, opts)?;
         Ok(report::outcomes_as(
             &self.checked,
+            &self.fast,
             &self.map,
             sub,
             date,

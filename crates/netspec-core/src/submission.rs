@@ -1438,7 +1438,7 @@ fn truncate(s: &str) -> String {
 /// Fields of the other respondent than the header's are not checked (their
 /// answers are ignored). Stops after `room` errors.
 pub(crate) fn check_relations(
-    spec: &crate::check::Checked,
+    spec: &crate::ir::CompiledSpec,
     map: &crate::source::SourceMap,
     sub: &Submission,
     room: usize,
@@ -1462,7 +1462,7 @@ pub(crate) fn check_relations(
 #[allow(clippy::too_many_arguments)]
 fn relations_in<'a>(
     cx: &mut crate::eval::Ctx<'a>,
-    spec: &'a crate::check::Checked,
+    spec: &'a crate::ir::CompiledSpec,
     sub: &'a Submission,
     rid: RecordId,
     rec: &'a Record,
@@ -1521,7 +1521,7 @@ fn relations_in<'a>(
 /// The NS0216 error: `field` (in the record at `parent`) is `value`, on the
 /// wrong side of `rel`'s bound `bound`.
 fn broken_relation(
-    spec: &crate::check::Checked,
+    spec: &crate::ir::CompiledSpec,
     parent: &str,
     field: &crate::ir::FieldDef,
     ty: ScalarTy,

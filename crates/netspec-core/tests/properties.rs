@@ -2245,10 +2245,8 @@ static BUNDLED: LazyLock<Vec<Spec>> = LazyLock::new(|| {
 
 /// The same spec without its fast form: every requirement is decided by the
 /// full evaluator.
-fn full_only(spec: &Spec) -> netspec_core::check::Checked {
-    let mut c = spec.checked().clone();
-    c.fast = Default::default();
-    c
+fn full_only(spec: &Spec) -> Spec {
+    spec.without_fast_path()
 }
 
 /// The report (with and without explanations) and the outcomes are the same
@@ -2257,7 +2255,7 @@ fn full_only(spec: &Spec) -> netspec_core::check::Checked {
 /// The report compared, or `None` when the submission is refused.
 fn fast_agrees(
     spec: &Spec,
-    full: &netspec_core::check::Checked,
+    full: &Spec,
     sub: &Value,
     as_of: Option<Date>,
     budget: u64,
@@ -2269,21 +2267,44 @@ fn fast_agrees(
     for explanations in [false, true] {
         let fast = netspec_core::report::assess_with(
             spec.checked(),
+            spec.fast_form(),
             map,
             &sub,
             date,
             explanations,
             budget,
         );
-        let slow = netspec_core::report::assess_with(full, map, &sub, date, explanations, budget);
+        let slow = netspec_core::report::assess_with(
+            full.checked(),
+            full.fast_form(),
+            map,
+            &sub,
+            date,
+            explanations,
+            budget,
+        );
         assert_eq!(
             fast, slow,
             "the reports differ (explanations {explanations}, budget {budget})"
         );
         last = Some(fast.into_owned());
     }
-    let fast = netspec_core::report::outcomes_with(spec.checked(), map, &sub, date, budget);
-    let slow = netspec_core::report::outcomes_with(full, map, &sub, date, budget);
+    let fast = netspec_core::report::outcomes_with(
+        spec.checked(),
+        spec.fast_form(),
+        map,
+        &sub,
+        date,
+        budget,
+    );
+    let slow = netspec_core::report::outcomes_with(
+        full.checked(),
+        full.fast_form(),
+        map,
+        &sub,
+        date,
+        budget,
+    );
     assert_eq!(fast, slow, "the outcomes differ (budget {budget})");
     last
 }
@@ -2463,7 +2484,7 @@ fn report_json_is_serde_json_for_examples_and_for_changed_reports() {
 /// threshold `p10` tenths of a percent and literal `k`; `num` and every
 /// element's `part` are bounded by relations added to the compiled spec
 /// (`num` at most `den`, `part` at most its element's `total`).
-fn to_pass_spec(p10: u32, k: u32) -> (Spec, netspec_core::check::Checked) {
+fn to_pass_spec(p10: u32, k: u32) -> (Spec, netspec_core::ir::CompiledSpec) {
     let p = if p10 % 10 == 0 {
         format!("{}%", p10 / 10)
     } else {
@@ -2651,8 +2672,16 @@ fn to_pass_changes_pass_and_are_minimal() {
             let budget = netspec_core::Limits::default().max_eval_steps;
             let report_of = |s: &Value| {
                 let sub = spec.ingest(s).expect("a valid submission");
-                netspec_core::report::assess_with(&checked, map, &sub, None, true, budget)
-                    .into_owned()
+                netspec_core::report::assess_with(
+                    &checked,
+                    spec.fast_form(),
+                    map,
+                    &sub,
+                    None,
+                    true,
+                    budget,
+                )
+                .into_owned()
             };
             let report = report_of(&sub);
             cases.set(cases.get() + 1);

@@ -16,61 +16,18 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::calendar::Date;
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
-use crate::ir::{self, Expectation, RatingExpr, RatingRule, Schema, AREAS};
+use crate::ir::{self, CompiledSpec, Expectation, RatingExpr, RatingRule, Schema, SpecInfo, AREAS};
 use crate::limits::{Limits, MAX_DIAGNOSTICS};
 use crate::source::{resolve_relative, FileId, SourceMap, Sources, Span};
 use crate::syntax::ast::{self, Clause, Item, TestClause};
 use crate::syntax::parse_file_with;
 use crate::vocab::{Basis, Level, Rating, Respondent};
 
-/// Facts about the spec from its header.
-#[derive(Debug, Clone, Default)]
-pub struct SpecInfo {
-    /// Spec id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// `version` attribute.
-    pub version: Option<String>,
-    /// `source` attribute.
-    pub source: Option<String>,
-    /// `evidence "required"`: every declared evidence item is required.
-    pub evidence_required: bool,
-}
-
-/// Everything the checker produced for a spec that compiled.
-#[derive(Debug, Clone)]
-pub struct Checked {
-    /// Header facts.
-    pub info: SpecInfo,
-    /// Inputs.
-    pub schema: Schema,
-    /// Definitions.
-    pub lets: Vec<ir::LetDef>,
-    /// Requirements in report order.
-    pub requirements: Vec<ir::Requirement>,
-    /// Rating rules (the default when the spec has none).
-    pub rating: Vec<RatingRule>,
-    /// Whether the spec declared its own rating block.
-    pub custom_rating: bool,
-    /// Tests.
-    pub tests: Vec<ir::TestCase>,
-    /// Whether the `test` blocks were read (false when compiled without
-    /// them: then [`Checked::tests`] is empty whatever the files hold).
-    pub tests_read: bool,
-    /// Whether any rule reads the assessment date.
-    pub uses_assessment_date: bool,
-    /// The rules compiled for the fast evaluator.
-    pub fast: crate::eval::fast::FastSpec,
-    /// Each requirement's place in [`Checked::requirements`], by id.
-    pub requirement_index: HashMap<String, usize>,
-}
-
 /// Result of a compilation: the compiled spec if there were no errors, the
 /// files read, and every diagnostic (warnings too).
 pub struct Compiled {
     /// Present when there were no errors.
-    pub checked: Option<Checked>,
+    pub checked: Option<CompiledSpec>,
     /// The files loaded.
     pub map: SourceMap,
     /// Errors and warnings, located.
@@ -391,7 +348,7 @@ impl<'a> Checker<'a> {
         self.diags.iter().filter(|d| d.is_error()).count() >= MAX_DIAGNOSTICS
     }
 
-    fn run(&mut self, files: &'a [(FileId, ast::File)]) -> Checked {
+    fn run(&mut self, files: &'a [(FileId, ast::File)]) -> CompiledSpec {
         let info = self.header(files);
         // inputs first: every rule may read any input
         let blocks: Vec<&ast::InputsBlock> = files
@@ -477,7 +434,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let mut checked = Checked {
+        let mut checked = CompiledSpec {
             info,
             schema: std::mem::take(&mut self.schema),
             lets,
@@ -487,7 +444,6 @@ impl<'a> Checker<'a> {
             tests,
             tests_read: self.tests_read,
             uses_assessment_date: self.uses_assessment_date,
-            fast: crate::eval::fast::FastSpec::default(),
             requirement_index: HashMap::new(),
         };
         checked.requirement_index = checked
@@ -502,7 +458,6 @@ impl<'a> Checker<'a> {
         }
         if !self.diags.iter().any(Diagnostic::is_error) {
             self.diags.extend(lints::lint(&checked));
-            checked.fast = crate::eval::fast::compile(&checked.requirements, &checked.lets);
         }
         checked.schema.records.shrink_to_fit();
         checked
@@ -1106,7 +1061,7 @@ fn test_json_error(e: crate::submission::JsonError, what: &str, span: Span) -> D
 impl Checker<'_> {
     /// Rejects rules whose evaluation would nest deeper than the parser's
     /// limit once definitions are followed: the evaluator recurses through them.
-    fn check_depth(&mut self, checked: &Checked) {
+    fn check_depth(&mut self, checked: &CompiledSpec) {
         let max_depth = self.limits.max_depth;
         let mut memo = vec![None; checked.lets.len()];
         for r in &checked.requirements {

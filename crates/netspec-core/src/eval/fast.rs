@@ -764,8 +764,8 @@ impl<'a> Ctx<'a> {
                 v => Ok(v.clone()),
             };
         }
-        let spec: &'a crate::check::Checked = self.spec;
-        let Some(Some(body)) = spec.fast.lets.get(k) else {
+        let fast: &'a FastSpec = self.fast;
+        let Some(Some(body)) = fast.lets.get(k) else {
             return Err(Bail::Other);
         };
         // definitions see no bound elements: hide those bound so far
@@ -1418,7 +1418,11 @@ mod tests {
             let checked = spec.checked();
             // a walk over a list of values (a checklist's items) is left to
             // the general evaluator; everything else is compiled
-            for (r, f) in checked.requirements.iter().zip(&checked.fast.requirements) {
+            for (r, f) in checked
+                .requirements
+                .iter()
+                .zip(&spec.fast_form().requirements)
+            {
                 let over_values = std::iter::once(&r.rule)
                     .chain(r.applies.as_ref())
                     .any(walks_values);
@@ -1436,9 +1440,14 @@ mod tests {
                 let Ok(sub) = spec.ingest_str(&text) else {
                     panic!("{}: not a valid submission", file.display());
                 };
-                let mut cx = Ctx::new(checked, spec.source_map(), &sub, sub.period_end());
+                let mut cx = Ctx::new(checked, spec.source_map(), &sub, sub.period_end())
+                    .with_fast(spec.fast_form());
                 let respondent = sub.header.as_ref().map(|h| h.respondent);
-                for (r, f) in checked.requirements.iter().zip(&checked.fast.requirements) {
+                for (r, f) in checked
+                    .requirements
+                    .iter()
+                    .zip(&spec.fast_form().requirements)
+                {
                     let Some(f) = f else { continue };
                     if Some(r.respondent) != respondent {
                         continue; // the other respondent's duty: not in this report

@@ -14,7 +14,7 @@ pub mod fast;
 use std::collections::HashSet;
 
 use crate::calendar::{Date, Duration};
-use crate::check::Checked;
+use crate::ir::CompiledSpec;
 use crate::ir::{AggFn, Arith, Cmp, Const, Func, Node, NodeKind, RecordId, Ty};
 use crate::number::{ArithError, Num};
 use crate::source::SourceMap;
@@ -184,7 +184,10 @@ impl<'a> Iterator for Elems<'a> {
 
 /// Evaluation state for one submission.
 pub struct Ctx<'a> {
-    pub(crate) spec: &'a Checked,
+    pub(crate) spec: &'a CompiledSpec,
+    /// The rules compiled for the fast evaluator ([`Ctx::with_fast`]);
+    /// none by default.
+    pub(crate) fast: &'a fast::FastSpec,
     pub(crate) map: &'a SourceMap,
     pub(crate) sub: &'a Submission,
     pub(crate) date: Option<Date>,
@@ -216,6 +219,12 @@ enum Trial<'a> {
     Node(&'a Node, V<'a>),
 }
 
+/// The fast form of a spec none of whose rules the fast evaluator decides.
+static NO_FAST_FORM: fast::FastSpec = fast::FastSpec {
+    requirements: Vec::new(),
+    lets: Vec::new(),
+};
+
 /// The problem a requirement gets when the work budget runs out.
 pub fn budget_problem(budget: u64) -> String {
     format!("the evaluation work budget ({budget} steps) was exceeded before this was decided")
@@ -224,13 +233,14 @@ pub fn budget_problem(budget: u64) -> String {
 impl<'a> Ctx<'a> {
     /// A fresh context.
     pub fn new(
-        spec: &'a Checked,
+        spec: &'a CompiledSpec,
         map: &'a SourceMap,
         sub: &'a Submission,
         date: Option<Date>,
     ) -> Self {
         Ctx {
             spec,
+            fast: &NO_FAST_FORM,
             map,
             sub,
             date,
@@ -244,6 +254,14 @@ impl<'a> Ctx<'a> {
             periods: [None; 4],
             trial: None,
         }
+    }
+
+    /// The context deciding what it can with `fast`, the fast form of its
+    /// spec ([`fast::compile`]); the general evaluator decides the rest.
+    #[must_use]
+    pub fn with_fast(mut self, fast: &'a fast::FastSpec) -> Self {
+        self.fast = fast;
+        self
     }
 
     /// Sets the work budget: once this many steps are done, every further

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::{AreaSummary, Counts, Outcome, Report, RequirementResult, Summary};
-use crate::check::Checked;
+use crate::ir::CompiledSpec;
 use crate::ir::{Requirement, AREAS};
 use crate::vocab::Rating;
 
@@ -47,7 +47,7 @@ fn json<T: Serialize + ?Sized>(value: &T) -> String {
 
 impl Pieces {
     /// The pieces of a compiled spec's reports.
-    pub(crate) fn of(spec: &Checked) -> Pieces {
+    pub(crate) fn of(spec: &CompiledSpec) -> Pieces {
         let summary = super::SpecSummary {
             id: Cow::Borrowed(spec.info.id.as_str()),
             title: Cow::Borrowed(spec.info.title.as_str()),
@@ -138,7 +138,7 @@ fn put_summary(out: &mut Vec<u8>, s: &Summary) {
 
 /// Appends `report`, which `spec` made, as compact JSON: exactly what
 /// `serde_json::to_writer(out, report)` appends.
-pub(crate) fn write(pieces: &Pieces, spec: &Checked, report: &Report<'_>, out: &mut Vec<u8>) {
+pub(crate) fn write(pieces: &Pieces, spec: &CompiledSpec, report: &Report<'_>, out: &mut Vec<u8>) {
     let same_spec = report.spec.id == spec.info.id
         && report.spec.title == spec.info.title
         && report.spec.version.as_deref() == spec.info.version.as_deref();

@@ -19,9 +19,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::calendar::Date;
-use crate::check::Checked;
 use crate::diagnostic::Diagnostic;
+use crate::eval::fast::FastSpec;
 use crate::eval::{explain, explain_applicability, Check, Ctx, Missing, V};
+use crate::ir::CompiledSpec;
 use crate::ir::{Cmp, RatingExpr, RatingRule, AREAS};
 use crate::source::SourceMap;
 use crate::submission::{Header, Submission};
@@ -245,28 +246,32 @@ fn escape(s: &str) -> Cow<'_, str> {
 
 /// The outcome of every requirement, in report order, without the report,
 /// within a work budget of `budget` steps: the same outcomes as
-/// [`assess_with`]'s report.
+/// [`assess_with`]'s report. `fast` is the spec's fast form
+/// ([`crate::eval::fast::compile`]; an empty one leaves every requirement to
+/// the general evaluator, with the same results).
 pub fn outcomes_with(
-    spec: &Checked,
+    spec: &CompiledSpec,
+    fast: &FastSpec,
     map: &SourceMap,
     sub: &Submission,
     date: Option<Date>,
     budget: u64,
 ) -> Vec<Outcome> {
     let respondent = Attribution::of(sub).respondent;
-    outcomes_as(spec, map, sub, date, budget, respondent)
+    outcomes_as(spec, fast, map, sub, date, budget, respondent)
 }
 
 /// [`outcomes_with`] for the requirements of `respondent`.
 pub(crate) fn outcomes_as(
-    spec: &Checked,
+    spec: &CompiledSpec,
+    fast: &FastSpec,
     map: &SourceMap,
     sub: &Submission,
     date: Option<Date>,
     budget: u64,
     respondent: Respondent,
 ) -> Vec<Outcome> {
-    let mut cx = Ctx::new(spec, map, sub, date);
+    let mut cx = Ctx::new(spec, map, sub, date).with_fast(fast);
     cx.set_budget(budget);
     spec.requirements
         .iter()
@@ -282,7 +287,7 @@ pub(crate) fn outcomes_as(
             } else {
                 Outcome::Met
             };
-            match fast_outcome(&mut cx, spec, k) {
+            match fast_outcome(&mut cx, k) {
                 Some(None) => return Outcome::NotApplicable,
                 Some(Some(true)) => return met,
                 Some(Some(false)) => return Outcome::NotMet,
@@ -311,11 +316,12 @@ pub(crate) fn outcomes_as(
 /// `Some(None)` not applicable, `Some(Some(rule))` applicable; `None` when
 /// it cannot decide it (an unanswered input, a problem, the budget), with
 /// the context as it was before the attempt, for [`Ctx::eval`] to decide.
-fn fast_outcome<'a>(cx: &mut Ctx<'a>, spec: &'a Checked, k: usize) -> Option<Option<bool>> {
+fn fast_outcome<'a>(cx: &mut Ctx<'a>, k: usize) -> Option<Option<bool>> {
     if cx.exhausted() {
         return None;
     }
-    let f = spec.fast.requirements.get(k)?.as_ref()?;
+    let fast: &'a FastSpec = cx.fast;
+    let f = fast.requirements.get(k)?.as_ref()?;
     let start = cx.steps();
     match cx.fast_requirement(f) {
         Ok(v) => Some(v),
@@ -332,23 +338,25 @@ fn fast_outcome<'a>(cx: &mut Ctx<'a>, spec: &'a Checked, k: usize) -> Option<Opt
 /// Evaluates every requirement and builds the report, within the default
 /// work budget.
 pub fn assess<'s>(
-    spec: &'s Checked,
+    spec: &'s CompiledSpec,
+    fast: &FastSpec,
     map: &SourceMap,
     sub: &Submission,
     date: Option<Date>,
     explanations: bool,
 ) -> Report<'s> {
     let budget = crate::Limits::default().max_eval_steps;
-    assess_with(spec, map, sub, date, explanations, budget)
+    assess_with(spec, fast, map, sub, date, explanations, budget)
 }
 
 /// Evaluates every requirement and builds the report, within a work budget
 /// of `budget` steps ([`crate::Limits::max_eval_steps`]). When the budget
 /// runs out, the requirement being evaluated and every later one are
 /// `incomplete` with a problem saying so, and the report gets an NS0308
-/// warning.
+/// warning. `fast` is as for [`outcomes_with`].
 pub fn assess_with<'s>(
-    spec: &'s Checked,
+    spec: &'s CompiledSpec,
+    fast: &FastSpec,
     map: &SourceMap,
     sub: &Submission,
     date: Option<Date>,
@@ -357,7 +365,18 @@ pub fn assess_with<'s>(
 ) -> Report<'s> {
     let given = Given::Borrowed(&sub.evidence);
     let whom = Attribution::of(sub);
-    assess_given(spec, map, sub, given, date, explanations, budget, whom).0
+    assess_given(
+        spec,
+        fast,
+        map,
+        sub,
+        given,
+        date,
+        explanations,
+        budget,
+        whom,
+    )
+    .0
 }
 
 /// The evidence a submission gave: borrowed, or taken from a submission
@@ -385,7 +404,8 @@ type Evidence = BTreeMap<String, BTreeMap<String, String>>;
 /// the steps of work done.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn assess_given<'s>(
-    spec: &'s Checked,
+    spec: &'s CompiledSpec,
+    fast: &FastSpec,
     map: &SourceMap,
     sub: &Submission,
     given: Given<'_>,
@@ -394,7 +414,7 @@ pub(crate) fn assess_given<'s>(
     budget: u64,
     whom: Attribution,
 ) -> (Report<'s>, u64) {
-    let mut cx = Ctx::new(spec, map, sub, date);
+    let mut cx = Ctx::new(spec, map, sub, date).with_fast(fast);
     cx.set_budget(budget);
     let mut results: Vec<RequirementResult> = Vec::with_capacity(spec.requirements.len());
     let evidence_warnings = evidence_warnings(spec, given.evidence());
@@ -410,7 +430,7 @@ pub(crate) fn assess_given<'s>(
         let mut missing: Vec<Missing> = Vec::new();
         let mut problems: Vec<String> = Vec::new();
         let mut explanation = Vec::new();
-        let decided = fast_outcome(&mut cx, spec, k).map(|v| match v {
+        let decided = fast_outcome(&mut cx, k).map(|v| match v {
             None => (r.applies.as_ref(), V::Bool(false), None),
             Some(b) => (r.applies.as_ref(), V::Bool(true), Some(V::Bool(b))),
         });
@@ -653,7 +673,7 @@ pub const MAX_LISTED: usize = 100;
 /// Warnings about evidence for requirements the spec does not have, or
 /// under keys a requirement does not declare: at most
 /// [`crate::limits::MAX_DIAGNOSTICS`], then one NS0310 saying how many more.
-fn evidence_warnings(spec: &Checked, evidence: &Evidence) -> Vec<Diagnostic> {
+fn evidence_warnings(spec: &CompiledSpec, evidence: &Evidence) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
     let mut more = 0usize;
     let mut push = |warnings: &mut Vec<Diagnostic>, make: &dyn Fn() -> Diagnostic| {
@@ -727,7 +747,7 @@ fn quote(s: &str) -> Cow<'_, str> {
 }
 
 /// The evidence given for each requirement, in report order.
-fn given_by_requirement(spec: &Checked, given: Given<'_>) -> Vec<Vec<GivenEvidence>> {
+fn given_by_requirement(spec: &CompiledSpec, given: Given<'_>) -> Vec<Vec<GivenEvidence>> {
     let mut out: Vec<Vec<GivenEvidence>> = Vec::new();
     if given.evidence().is_empty() {
         return out;
