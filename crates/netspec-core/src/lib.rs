@@ -538,7 +538,7 @@ impl Spec {
         // a clean submission is read in one pass; anything else (an error,
         // a warning, a limit) through the full path, which explains it
         if let Some(sub) = fastread::read(&self.checked.schema, json, &self.limits, need_header) {
-            if submission::check_relations(&self.checked, &self.map, &sub, 1).is_empty() {
+            if eval::check_relations(&self.checked, &self.map, &sub, 1).is_empty() {
                 return Ok(sub);
             }
         }
@@ -585,7 +585,7 @@ impl Spec {
         // relations are checked on what could be read, so that their errors
         // come with the others (within the NS0310 limit)
         let room = (limits::MAX_DIAGNOSTICS + 1).saturating_sub(read.errors.len());
-        let broken = submission::check_relations(&self.checked, &self.map, &read.sub, room);
+        let broken = eval::check_relations(&self.checked, &self.map, &read.sub, room);
         read.errors.extend(broken);
         let mut sub = submission::conclude(read).map_err(invalid)?;
         sub.warnings = std::mem::take(&mut sub.warnings)

@@ -10,6 +10,7 @@
 
 mod explain;
 pub mod fast;
+mod relations;
 
 use std::collections::HashSet;
 
@@ -23,6 +24,7 @@ use crate::vocab::Quant;
 
 pub(crate) use explain::MAX_CHECKS;
 pub use explain::{explain, explain_applicability, field_label, Check, ToPass};
+pub(crate) use relations::check_relations;
 
 /// An input that was not answered.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -247,7 +249,7 @@ impl<'a> Ctx<'a> {
             env: Vec::new(),
             lets: vec![None; spec.lets.len()],
             steps: 0,
-            budget: crate::Limits::default().max_eval_steps,
+            budget: crate::limits::Limits::default().max_eval_steps,
             fenv: Vec::new(),
             fenv_base: 0,
             fast_lets_set: Vec::new(),

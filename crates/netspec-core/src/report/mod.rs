@@ -345,7 +345,7 @@ pub fn assess<'s>(
     date: Option<Date>,
     explanations: bool,
 ) -> Report<'s> {
-    let budget = crate::Limits::default().max_eval_steps;
+    let budget = crate::limits::Limits::default().max_eval_steps;
     assess_with(spec, fast, map, sub, date, explanations, budget)
 }
 
