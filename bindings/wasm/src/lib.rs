@@ -242,7 +242,7 @@ pub fn compile_native(
 /// it uses, `submission` for a submission); `what` names the input in the
 /// message.
 pub fn decode_native(bytes: &[u8], kind: &str, what: &str) -> Result<String, ErrorBody> {
-    match netspec::source::decode_utf8(bytes) {
+    match netspec::diagnostic::decode_utf8(bytes) {
         Ok(text) => Ok(text.to_string()),
         Err(d) => {
             let kind = if kind == "compile" {

@@ -395,7 +395,7 @@ fn read_text(path: &Path, not_utf8: u8, max: usize) -> Result<String, Unreadable
         Unreadable::Io
     })?;
     let bytes = bytes.map_err(|_| Unreadable::TooLarge(max))?;
-    match netspec::source::decode_utf8(&bytes) {
+    match netspec::diagnostic::decode_utf8(&bytes) {
         Ok(text) => Ok(text.to_string()),
         Err(d) => Err(Unreadable::NotUtf8(d, not_utf8)),
     }
@@ -498,7 +498,7 @@ fn eval(
     let max = spec.limits().max_submission_bytes;
     let text = match read_capped(sub_path, max) {
         Ok(Err(size)) => Err(spec.too_large(size)),
-        Ok(Ok(bytes)) => match netspec::source::decode_utf8(&bytes) {
+        Ok(Ok(bytes)) => match netspec::diagnostic::decode_utf8(&bytes) {
             Ok(t) => Ok(t.to_string()),
             Err(d) => {
                 return Unreadable::NotUtf8(d, 2).report(&sub_path.to_string_lossy(), format, None)

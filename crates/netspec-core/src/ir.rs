@@ -5,7 +5,7 @@
 //! evaluator's element stack, and every operator carries the operand kind
 //! the checker inferred, so the evaluator never looks anything up by name.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::calendar::{Date, Duration};
@@ -53,6 +53,80 @@ pub struct CompiledSpec {
     pub uses_assessment_date: bool,
     /// Each requirement's place in [`CompiledSpec::requirements`], by id.
     pub requirement_index: HashMap<String, usize>,
+}
+
+impl CompiledSpec {
+    /// record id → (parent record, slot of the list/group field).
+    pub(crate) fn parents(&self) -> BTreeMap<RecordId, (RecordId, usize)> {
+        let mut p = BTreeMap::new();
+        for (rid, r) in self.schema.records.iter().enumerate() {
+            for (slot, f) in r.fields.iter().enumerate() {
+                match f.kind {
+                    FieldKind::List { record, .. } | FieldKind::Group { record } => {
+                        p.insert(record, (rid, slot));
+                    }
+                    FieldKind::Scalar { .. } => {}
+                }
+            }
+        }
+        p
+    }
+
+    /// Every input (or list/group field) some requirement reads, directly or
+    /// through definitions, or that bounds another answer, with the lists and
+    /// groups that hold them: what the
+    /// unread-input lint needs. A walk that visits each definition once, so
+    /// its time is linear in the size of the spec (unlike [`crate::inputs::readers`], whose
+    /// answer, per requirement, can be as large as inputs × requirements).
+    pub(crate) fn read_anywhere(&self) -> BTreeSet<(RecordId, usize)> {
+        let mut reads = BTreeSet::new();
+        let mut seen = vec![false; self.lets.len()];
+        let mut stack: Vec<&Node> = Vec::new();
+        for r in &self.requirements {
+            stack.extend(r.applies.iter());
+            stack.push(&r.rule);
+        }
+        // an answer that bounds another (`max shifts_total`) is read when the
+        // submission is, to check the bound
+        for rec in &self.schema.records {
+            for f in &rec.fields {
+                stack.extend(f.relations.iter().map(|r| &r.bound));
+            }
+        }
+        while let Some(n) = stack.pop() {
+            match &n.kind {
+                NodeKind::Input(slot) => {
+                    reads.insert((0, *slot));
+                }
+                NodeKind::Field(base, slot) => {
+                    if let Ty::Record(r) = base.ty {
+                        reads.insert((r, *slot));
+                    }
+                    stack.push(base);
+                }
+                NodeKind::Let(i) => {
+                    if let (Some(false), Some(def)) = (seen.get(*i).copied(), self.lets.get(*i)) {
+                        if let Some(s) = seen.get_mut(*i) {
+                            *s = true;
+                        }
+                        stack.push(&def.value);
+                    }
+                }
+                _ => stack.extend(n.children()),
+            }
+        }
+        // parents of read fields are read too
+        let parents = self.parents();
+        let fields: Vec<(RecordId, usize)> = reads.iter().copied().collect();
+        for (rec, _) in fields {
+            let mut r = rec;
+            while let Some(&(prec, pslot)) = parents.get(&r) {
+                reads.insert((prec, pslot));
+                r = prec;
+            }
+        }
+        reads
+    }
 }
 
 /// The seven functional areas, in report order.

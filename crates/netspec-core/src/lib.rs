@@ -107,7 +107,7 @@
 //! The limits and their defaults are listed in [`limits`] and in
 //! `grammar/README.md` §10. Submissions with the same key twice in an object
 //! are refused (NS0210), and text that is not UTF-8 is NS0309
-//! ([`Spec::evaluate_bytes`], [`source::decode_utf8`]).
+//! ([`Spec::evaluate_bytes`], [`diagnostic::decode_utf8`]).
 
 #![forbid(unsafe_code)]
 // no panics reachable from input: no indexing or slicing that can go out of
@@ -435,7 +435,7 @@ impl Spec {
         if json.len() > self.limits.max_submission_bytes {
             return Err(self.too_large(json.len()));
         }
-        let text = source::decode_utf8(json).map_err(EvalError::Json)?;
+        let text = diagnostic::decode_utf8(json).map_err(EvalError::Json)?;
         self.evaluate_str(text, opts)
     }
 
@@ -711,7 +711,7 @@ impl Spec {
 
     /// [`Spec::evaluate`] within a work budget of `budget` steps, also
     /// giving the steps done (for test runs that share one budget).
-    pub(crate) fn evaluate_within(
+    fn evaluate_within(
         &self,
         value: &serde_json::Value,
         opts: &EvalOptions,
@@ -854,7 +854,26 @@ impl Spec {
     /// Runs the spec's `test` blocks (none when it was compiled without
     /// them: [`Spec::compiled_with_tests`]).
     pub fn run_tests(&self) -> Vec<TestResult> {
-        testing::run_tests(self)
+        testing::run_tests(
+            &self.checked.tests,
+            &self.map,
+            self.limits.max_eval_steps,
+            |t, left| {
+                let opts = EvalOptions {
+                    as_of: t.assessed_on,
+                    explanations: true,
+                    unattributed: Some(t.respondent),
+                };
+                let (result, used) = self.evaluate_within(&t.given, &opts, left);
+                (result.map_err(|e| e.to_string()), used)
+            },
+        )
+    }
+}
+
+impl AsRef<CompiledSpec> for Spec {
+    fn as_ref(&self) -> &CompiledSpec {
+        &self.checked
     }
 }
 

@@ -8,7 +8,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::inputs::read_anywhere;
 use crate::ir::CompiledSpec;
 use crate::ir::{Cmp, Const, FieldKind, Func, Node, NodeKind, Requirement, ScalarTy, Ty};
 use crate::number::Num;
@@ -18,7 +17,7 @@ use crate::vocab::Quant;
 /// Every warning for a compiled spec.
 pub fn lint(spec: &CompiledSpec) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let read = read_anywhere(spec);
+    let read = spec.read_anywhere();
     for (rid, rec) in spec.schema.records.iter().enumerate() {
         for (slot, f) in rec.fields.iter().enumerate() {
             let label = rid != 0

@@ -249,8 +249,8 @@ fn file_problem(name: &str, problem: &crate::source::FileProblem, limits: &Limit
             ),
         )
         .with_help("split the spec, or raise `max_source_bytes` in `netspec::Limits`"),
-        FileProblem::NotUtf8(d) => {
-            let mut d = (**d).clone();
+        FileProblem::NotUtf8(p) => {
+            let mut d = crate::diagnostic::not_utf8(*p);
             d.message = format!("`{}`: {}", crate::diagnostic::escape_controls(name), d.message);
             d
         }
