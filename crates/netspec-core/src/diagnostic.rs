@@ -1,9 +1,7 @@
-//! Diagnostics: stable codes, messages, locations and their rendering.
-//!
-//! Every problem the engine reports to a person is a [`Diagnostic`] with a
-//! [`Code`] that never changes meaning, a one-line message, a location (a span
-//! in a spec file, or a JSON pointer into a submission) and optional help.
-//! [`render`] draws them rustc-style with the source line and a caret.
+//! Diagnostics: every problem the engine reports to a person is a
+//! [`Diagnostic`] with a [`Code`] that never changes meaning, a one-line
+//! message, a place (a span in a spec file, or a JSON pointer into a
+//! submission) and optional help.
 
 use std::fmt;
 

@@ -1,9 +1,7 @@
-//! What a provider is asked: the form model and the JSON Schema.
-//!
-//! Both come from the spec's declared inputs alone. [`form`] groups the
-//! questions as the `inputs` blocks do, with types, bounds, units and the
-//! requirements that read each one; [`json_schema`] describes a valid
-//! submission in JSON Schema draft 2020-12.
+//! The form: a compiled spec's declared inputs → what a respondent is asked
+//! ([`form`]: sections of questions with types, bounds, units and the
+//! requirements that read each one) and the JSON Schema of a valid
+//! submission ([`json_schema`], draft 2020-12).
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,4 +1,5 @@
-//! Stage 3 output: the checked, compiled form of a spec.
+//! The compiled spec: [`CompiledSpec`], made by [`crate::check`] from the
+//! syntax tree and read by the evaluator, the report, the form and the tests.
 //!
 //! Names are gone: every input read is a slot index in a record schema, every
 //! definition a `let` index, every bound variable a position on the

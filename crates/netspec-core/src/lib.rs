@@ -1,13 +1,13 @@
-//! # netspec
+//! # netspec-core
 //!
-//! A rules engine for NHS England specialised-services clinical network
-//! specifications. A spec is written in the netspec language (see
-//! `grammar/README.md`); a provider's self-assessment is a JSON submission;
-//! the engine checks one against the other and explains every outcome.
+//! The engine behind the `netspec` crate, which is its stable API: this
+//! crate's modules are the engine's parts and change with it.
 //!
-//! Compile a spec once, then evaluate as many submissions as you like. The
-//! engine reads no files, clock or environment: the caller supplies the
-//! spec's text (and every file it `use`s) and the assessment date.
+//! A spec in the netspec language (`grammar/README.md`) is compiled once,
+//! then evaluates any number of JSON submissions and explains every outcome.
+//! The engine reads no files, clock or environment (except [`files`], when
+//! asked): the caller supplies the spec's text, every file it `use`s, and
+//! the assessment date.
 //!
 //! ```
 //! use netspec_core::{EvalOptions, Sources, Spec};
@@ -49,34 +49,29 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! The pipeline, one module per stage:
+//! The modules, in layers from the bottom; a module uses only modules of its
+//! own layer or below, without cycles (`tests/layers.rs` checks it):
 //!
-//! | stage | module | produces |
+//! | layer | modules | takes → produces |
 //! |---|---|---|
-//! | parse | [`syntax`] | syntax tree with byte spans |
-//! | resolve, type-check, compile | [`check`] | [`ir`]: slots, typed operations |
-//! | read the submission | [`submission`] | typed records |
-//! | evaluate | [`eval`] | three-valued results, explanations |
-//! | report | [`report`] | [`Report`] (JSON and text) |
+//! | shared | [`source`], [`diagnostic`], [`number`], [`calendar`], [`vocab`], [`limits`], [`files`] | files and spans, diagnostics, exact numbers, dates, shared words, limits |
+//! | syntax | [`syntax`], [`format`](mod@format) | text → syntax tree; syntax tree → canonical text |
+//! | compiled spec | [`ir`] | [`ir::CompiledSpec`]: slots, typed operations |
+//! | check, read | [`check`]; [`submission`] and its one-pass reader | syntax trees → compiled spec; JSON → typed records |
+//! | evaluate | [`eval`], [`eval::fast`] | compiled spec + records → three-valued results, explanations |
+//! | results | [`report`], [`inputs`], [`testing`] | → [`Report`]; the form and JSON Schema; test results |
+//! | root | [`Spec`] | the compiled spec, its fast form and its files, together |
 //!
-//! Two stages have a fast path for the common case, with the general one
-//! behind it: a clean submission is read in one pass from its text, and a
-//! requirement whose inputs are all answered is decided by [`eval::fast`],
-//! the rules compiled once more by static type. Each gives up, and the
-//! general path decides, at the first thing it does not handle, so results,
-//! diagnostics and the work counted are the same either way.
+//! Reading and evaluating have a fast path for the common case, with the
+//! general one behind it: a clean submission is read in one pass from its
+//! text, and a requirement whose inputs are all answered is decided by
+//! [`eval::fast`]. Each gives up at the first thing it does not handle, so
+//! results, diagnostics and the work counted are the same either way.
 //!
-//! ## Untrusted input
-//!
-//! Specs and submissions may come from anyone. Every input that can make
-//! the engine work harder is bounded by a [`Limits`] (source size, nesting
-//! of expressions and of JSON, counts of inputs, requirements and
-//! definitions, list length, submission size, and an evaluation work budget
-//! that bounds time), each with a safe default; going over one is a
-//! diagnostic with a stable code (NS0026, NS0301–NS0310), never a panic, a
-//! stack overflow or unbounded memory. [`Spec::compile`] uses the defaults;
-//! [`Spec::compile_with`] takes others, which the spec keeps for its
-//! evaluations:
+//! Specs and submissions may come from anyone: everything that can make the
+//! engine work harder is bounded by a [`Limits`], each with a safe default
+//! (listed in [`limits`]); going over one is a diagnostic with a stable code,
+//! never a panic, a stack overflow or unbounded memory or time.
 //!
 //! ```
 //! use netspec_core::{EvalOptions, Limits, Sources, Spec};
@@ -103,11 +98,6 @@
 //! assert_eq!(err.diagnostics()[0].path.as_deref(), Some("/units"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
-//!
-//! The limits and their defaults are listed in [`limits`] and in
-//! `grammar/README.md` §10. Submissions with the same key twice in an object
-//! are refused (NS0210), and text that is not UTF-8 is NS0309
-//! ([`Spec::evaluate_bytes`], [`diagnostic::decode_utf8`]).
 
 #![forbid(unsafe_code)]
 // no panics reachable from input: no indexing or slicing that can go out of

@@ -1,9 +1,7 @@
-//! Source files and spans.
-//!
-//! The engine never reads files itself: the caller hands it a [`Sources`] map
-//! from file name to text (the spec and every file it `use`s). A [`Span`] is a
-//! byte range in one of those files; line and column are worked out only when
-//! a diagnostic leaves the library.
+//! Source files and spans: the [`Sources`] the caller hands over (file
+//! name → text; the engine never reads files itself), the [`SourceMap`] of
+//! the files one compilation loaded, and [`Span`]s, byte ranges in them,
+//! located as line and column only when a diagnostic leaves the library.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

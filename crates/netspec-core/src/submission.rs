@@ -1,25 +1,18 @@
-//! Stage 4a: a JSON submission → typed records.
+//! Reading a submission: JSON (text or value) → [`Submission`], typed
+//! records in the slots of an [`crate::ir::Schema`], and diagnostics.
 //!
-//! The submission is read once, against the spec's inputs: every value is
-//! checked for type, range, date validity and enum membership, and stored in
-//! the slot the compiled rules read. Problems are errors naming the JSON
-//! pointer (`/units/1/l3_beds`) and what was expected; unknown keys are
-//! warnings. An absent key, or `null`, is an unanswered question — unknown,
-//! never an error and never false.
-//!
-//! Besides the inputs, a submission holds a `header` (who answers, for which
-//! organisation and assessment period: [`Header`]) and may hold `evidence`:
-//! `{ "REQ-ID": { "evidence_key": "reference", … }, … }`. The key
-//! `assessed_on` of earlier submissions is refused (NS0214): the assessment
-//! date is the header's period end.
+//! Every value is checked for type, range, date validity and enum
+//! membership. Problems are errors naming the JSON pointer
+//! (`/units/1/l3_beds`) and what was expected; unknown keys are warnings. An
+//! absent key, or `null`, is an unanswered question: unknown, never an error
+//! and never false. Besides the inputs, a submission holds a `header` (who
+//! answers, for which organisation and period: [`Header`]) and may hold
+//! `evidence` (`{ "REQ-ID": { "evidence_key": "reference" } }`); the key
+//! `assessed_on` is refused (NS0214).
 //!
 //! Reading the text ([`parse_json_with`]) enforces the [`Limits`] on
-//! submissions as it goes: the text's size (NS0305), the nesting of arrays
-//! and objects (NS0306) and the entries of one array or object (NS0307), so
-//! a huge or deeply nested submission is refused before it takes memory. An
-//! object with the same key twice is refused too (NS0210, naming the key):
-//! JSON readers disagree about which value wins, and serde_json would
-//! silently keep the last.
+//! submissions as it goes (size NS0305, nesting NS0306, entries NS0307) and
+//! refuses an object with the same key twice (NS0210).
 
 use std::collections::BTreeMap;
 

@@ -1,8 +1,8 @@
-//! Running a spec's `test` blocks.
+//! Running a spec's `test` blocks: its test cases + an evaluation of each
+//! → [`TestResult`]s, and the coverage of the requirements by them.
 //!
-//! Each test evaluates its `given` submission and compares the expected
-//! outcomes and ratings with the report. A failure lists every mismatch with
-//! the explanation of the actual outcome.
+//! A test compares the expected outcomes and ratings with its report; a
+//! failure lists every mismatch with the explanation of the actual outcome.
 
 use serde::Serialize;
 

@@ -1,4 +1,5 @@
-//! Expressions: name resolution and the type rules.
+//! Checking expressions: syntax-tree expressions → typed [`crate::ir`]
+//! nodes, by name resolution and the type rules.
 //!
 //! The rules, in short (the reference has the full tables):
 //! - `int ± int` is int; int and number mix to number; `a / b` is a number.

@@ -1,7 +1,6 @@
-//! Input declarations → record schemas.
-//!
-//! `inputs` blocks (from every file) become record 0, the submission root.
-//! Lists and groups get records of their own. Dotted names
+//! Checking input declarations: `inputs` blocks (from every file) → the
+//! record schemas of [`crate::ir::Schema`]; record 0 is the submission root,
+//! and lists and groups get records of their own. Dotted names
 //! (`provider.role: …`) declare a field inside a group, creating the group
 //! when needed.
 

@@ -1,4 +1,4 @@
-//! Warnings for likely mistakes in a spec that compiles.
+//! Warnings for likely mistakes: a compiled spec → diagnostics.
 //!
 //! An input no rule reads (NS0102), a rule that reads no answer (NS0103), a
 //! rule that can never be false (NS0104), two requirements with one title

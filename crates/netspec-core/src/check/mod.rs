@@ -1,10 +1,11 @@
-//! Stage 2: resolve names, check types, and compile.
+//! Checking: spec files → [`crate::ir::CompiledSpec`] and diagnostics.
 //!
-//! [`compile_sources`] loads the root file and every file it `use`s (through
-//! the caller's [`Sources`], never the file system), parses them, and lowers
-//! the syntax trees to the compiled form in [`crate::ir`]. It reports every
-//! independent error it finds in one run: unknown names (with "did you
-//! mean"), type mismatches, duplicate ids, invalid literals and so on.
+//! [`compile_sources`] loads the root file and every file it `use`s (from
+//! the caller's [`Sources`], never the file system), parses them, resolves
+//! names, checks types and lowers the syntax trees to [`crate::ir`]. It
+//! reports every independent error it finds in one run: unknown names (with
+//! "did you mean"), type mismatches, duplicate ids, invalid literals and so
+//! on.
 
 mod expr;
 mod inputs;

@@ -1,23 +1,15 @@
-//! Stage 4a: the fast evaluator, for submissions that answer what a rule reads.
+//! The fast evaluator: compiled rules ([`crate::ir`]) → [`FastSpec`], the
+//! rules compiled once more by static type, which decides a requirement whose
+//! inputs are all answered.
 //!
-//! The checked rules ([`crate::ir`]) are compiled once more, by static type:
-//! a rule is a tree of [`B`] (bool) nodes over [`I`] (whole numbers, as
+//! A rule is a tree of [`B`] (bool) nodes over [`I`] (whole numbers, as
 //! `i128`), [`N`] (exact rationals), [`D`] (dates), [`T`] (text), [`E`]
 //! (enum values), [`R`] (records) and [`L`] (lists) nodes. Evaluating one
-//! never looks at a value's kind, builds nothing on the heap and carries no
-//! record of why a value is unknown; and a rate compared with a constant
-//! (`a / b >= 90%`) is compared by cross-multiplying, without reducing the
-//! fraction.
-//!
-//! It decides a requirement only when everything the rule reads is answered
-//! and nothing goes wrong on the way. At the first unanswered input, runtime
-//! problem (division by zero, overflow, the mean of an empty list), budget
-//! overrun or construct it does not compile, it gives up on the requirement
-//! ([`Bail`]), and the full evaluator ([`super::Ctx::eval`]) decides it
-//! instead, listing the missing inputs and problems. When it does decide, it
-//! gives the outcome the full evaluator would give and counts the same
-//! steps of work (one per expression node, one per list element visited),
-//! so the work budget stops at the same place whichever evaluator ran.
+//! never looks at a value's kind and builds nothing on the heap. At the first
+//! unanswered input, runtime problem, budget overrun or construct it does not
+//! compile, it gives up ([`Bail`]) and the general evaluator
+//! ([`super::Ctx::eval`]) decides. When it does decide, it gives the outcome
+//! the general evaluator would give and counts the same steps of work.
 
 use std::sync::Arc;
 

@@ -1,12 +1,14 @@
-//! Stage 4b: evaluate compiled rules against a submission.
+//! Evaluation: compiled rules ([`crate::ir`]) + a submission → three-valued
+//! values, and the explanations of them ([`explain`]).
 //!
 //! Logic is three-valued (Kleene): a value is known or [`Unknown`], and an
 //! unknown carries the inputs that would decide it (JSON pointers) and any
 //! runtime problem (division by zero, the mean of an empty list) that kept
 //! it from being computed. `false and unknown` is false, `true or unknown` is
-//! true, `all` is false as soon as one element is false, comparisons with an
-//! unknown are unknown. Nothing here reads a clock, a file or the
-//! environment; the assessment date is passed in.
+//! true, comparisons with an unknown are unknown. The assessment date is
+//! passed in; every loop counts its work against a budget. [`fast`] decides
+//! fully answered rules first; answers' relations are checked in
+//! `relations`.
 
 mod explain;
 pub mod fast;

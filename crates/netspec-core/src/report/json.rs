@@ -1,13 +1,8 @@
-//! A report as compact JSON, fast: byte for byte what `serde_json` writes
-//! for a [`Report`], with the spec's own texts (ids, titles, references,
-//! declared evidence, area names) escaped once per spec instead of once per
-//! report. Most of a report's JSON is those texts, so a batch of reports is
-//! written in a fraction of the time.
-//!
-//! The pieces are made from the compiled spec the first time they are
-//! needed ([`Pieces::of`]). A requirement's pieces are used only when its
-//! result still says what the spec says (a result changed after it was
-//! made is written field by field), so the output is always exactly
+//! A report as compact JSON, fast: [`Report`] → bytes, exactly what
+//! `serde_json` writes, with the spec's own texts (ids, titles, references,
+//! declared evidence, area names) escaped once per spec ([`Pieces::of`])
+//! instead of once per report. A requirement's pieces are used only when its
+//! result still says what the spec says, so the output is always exactly
 //! `serde_json::to_vec(report)`.
 
 use std::borrow::Cow;

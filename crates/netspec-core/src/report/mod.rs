@@ -1,15 +1,11 @@
-//! Stage 5: outcomes, ratings and the report.
+//! The report: a compiled spec + a submission → [`Report`]: every
+//! requirement's outcome (`met`, `not_met`, `not_applicable`, `incomplete`)
+//! with its explanation, the areas' and the spec's ratings, and warnings.
 //!
-//! [`assess`] decides every requirement (`met`, `not_met`, `not_applicable`,
-//! `incomplete`), rates each area and the whole spec with the spec's rating
-//! rules, and returns a [`Report`]. The report serialises to JSON with the
-//! stable field names documented in `grammar/README.md`; [`Report::to_text`]
-//! renders it for a terminal.
-//!
-//! A report borrows what the spec says (ids, titles, references, questions,
-//! declared evidence) from the compiled spec instead of copying it, so
-//! making one costs little more than deciding the requirements.
-//! [`Report::into_owned`] copies them, for a report that outlives its spec.
+//! The report serialises to JSON with the stable field names documented in
+//! `grammar/README.md` (`json` writes it fast). It borrows what the spec
+//! says (ids, titles, references, questions) from the compiled spec instead
+//! of copying it; [`Report::into_owned`] copies them.
 
 pub(crate) mod json;
 

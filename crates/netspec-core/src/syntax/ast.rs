@@ -1,7 +1,8 @@
 //! The syntax tree: what the author wrote, with a span on every node.
 //!
-//! Nothing here is resolved or typed; literals keep their source text. The
-//! checker (`crate::check`) turns this into the compiled form.
+//! Made by the parser, read by [`crate::check`] (which compiles it to
+//! [`crate::ir`]) and [`crate::format`]. Nothing here is resolved or typed;
+//! literals keep their source text.
 
 use crate::source::Span;
 use crate::vocab::{Level, LevelSet, Outcome, Quant, RatingQuant};

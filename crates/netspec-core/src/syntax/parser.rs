@@ -1,9 +1,9 @@
-//! From text to syntax tree, with pest.
+//! The parser: spec text → [`ast`](super::ast) nodes, through the pest
+//! grammar.
 //!
-//! `Rule` and `Pair` never leave this module: every grammar rule has one
-//! `build_*` function that turns its pairs into [`ast`](super::ast) nodes.
-//! Binary operators go through one Pratt parser whose table is the
-//! precedence ladder documented in `grammar/README.md`.
+//! `Rule` and `Pair` never leave this module. Binary operators go through
+//! one Pratt parser whose table is the precedence ladder documented in
+//! `grammar/README.md`; syntax errors become diagnostics with spans.
 
 use std::sync::LazyLock;
 
