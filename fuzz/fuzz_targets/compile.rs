@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
         Sources::single("fuzz.netspec", text).with("common/network_governance.netspec", GOVERNANCE);
     match Spec::compile("fuzz.netspec", &sources) {
         Ok(spec) => {
-            let _ = netspec::render::diagnostics(spec.warnings(), spec.source_map(), netspec::render::Style::Plain);
+            let _ = netspec::render::diagnostics_in(spec.warnings(), spec.source_map(), netspec::render::Style::Plain);
             let _ = spec.run_tests();
             let report = spec.evaluate_str("{}", &EvalOptions::default());
             let fast = Spec::compile_with_options(

@@ -89,16 +89,8 @@ static COMPILED: LazyLock<Vec<Spec>> = LazyLock::new(|| {
 });
 
 /// Each spec without its fast form: the full evaluator decides everything.
-static FULL_ONLY: LazyLock<Vec<netspec::check::Checked>> = LazyLock::new(|| {
-    COMPILED
-        .iter()
-        .map(|s| {
-            let mut c = s.checked().clone();
-            c.fast = Default::default();
-            c
-        })
-        .collect()
-});
+static FULL_ONLY: LazyLock<Vec<netspec::Spec>> =
+    LazyLock::new(|| COMPILED.iter().map(|s| s.without_fast_path()).collect());
 
 fuzz_target!(|data: &[u8]| {
     let [which, flags, rest @ ..] = data else {
@@ -117,7 +109,7 @@ fuzz_target!(|data: &[u8]| {
         } else {
             None
         }).with_explanations(flags & 2 == 0).with_unattributed(if flags & 32 == 0 {
-            Some(netspec::ir::Respondent::Provider)
+            Some(netspec::vocab::Respondent::Provider)
         } else {
             None
         });
@@ -131,7 +123,7 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(fast, json, "write_report_json differs from serde_json");
         }
         Err(e) => {
-            let _ = netspec::render::diagnostics(&e.diagnostics(), spec.source_map(), netspec::render::Style::Plain);
+            let _ = netspec::render::diagnostics_in(&e.diagnostics(), spec.source_map(), netspec::render::Style::Plain);
         }
     }
     // the fast evaluator decides as the full one, and counts the same work
@@ -144,11 +136,41 @@ fuzz_target!(|data: &[u8]| {
             b => u64::from(b) * 97,
         };
         let map = spec.source_map();
-        let a = netspec::report::assess_with(spec.checked(), map, &sub, date, opts.explanations, budget);
-        let b = netspec::report::assess_with(full, map, &sub, date, opts.explanations, budget);
+        let a = netspec::report::assess_with(
+            spec.checked(),
+            spec.fast_form(),
+            map,
+            &sub,
+            date,
+            opts.explanations,
+            budget,
+        );
+        let b = netspec::report::assess_with(
+            full.checked(),
+            full.fast_form(),
+            map,
+            &sub,
+            date,
+            opts.explanations,
+            budget,
+        );
         assert_eq!(a, b, "the fast and full evaluators give different reports");
-        let a = netspec::report::outcomes_with(spec.checked(), map, &sub, date, budget);
-        let b = netspec::report::outcomes_with(full, map, &sub, date, budget);
+        let a = netspec::report::outcomes_with(
+            spec.checked(),
+            spec.fast_form(),
+            map,
+            &sub,
+            date,
+            budget,
+        );
+        let b = netspec::report::outcomes_with(
+            full.checked(),
+            full.fast_form(),
+            map,
+            &sub,
+            date,
+            budget,
+        );
         assert_eq!(a, b, "the fast and full evaluators give different outcomes");
     }
     // text read in one pass (the fast path for clean submissions) and the

@@ -106,7 +106,7 @@ struct Outcome {
 }
 
 fn run_spec(name: &str, bytes: &[u8]) -> Outcome {
-    let text = match netspec_core::source::decode_utf8(bytes) {
+    let text = match netspec_core::diagnostic::decode_utf8(bytes) {
         Ok(t) => t,
         Err(d) => {
             return Outcome {

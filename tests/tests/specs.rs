@@ -10,10 +10,10 @@
 
 use std::path::{Path, PathBuf};
 
-use netspec_core::ir::{Basis, Respondent, AREAS};
-use netspec_core::syntax::ast::Level;
-use netspec_core::{EvalOptions, Spec};
 use netspec::render::{self, Style};
+use netspec_core::ir::AREAS;
+use netspec_core::vocab::{Basis, Level, Respondent};
+use netspec_core::{EvalOptions, Spec};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -92,7 +92,7 @@ fn every_spec_is_clean_complete_and_covered() {
         assert!(
             spec.warnings().is_empty(),
             "{id} has warnings:\n{}",
-            render::diagnostics(spec.warnings(), spec.source_map(), Style::Plain)
+            render::diagnostics_in(spec.warnings(), spec.source_map(), Style::Plain)
         );
         let reqs = &spec.checked().requirements;
         for (i, (area, _)) in AREAS.iter().enumerate() {

@@ -24,7 +24,7 @@ mod batch;
 macro_rules! outln {
     ($($t:tt)*) => {{
         let text = format!($($t)*);
-        let text = netspec::diagnostic::escape_terminal(&text);
+        let text = netspec::render::escape_terminal(&text);
         if let Err(e) = writeln!(std::io::stdout(), "{text}") {
             write_failed(&e);
         }
@@ -35,7 +35,7 @@ macro_rules! outln {
 macro_rules! outp {
     ($($t:tt)*) => {{
         let text = format!($($t)*);
-        let text = netspec::diagnostic::escape_terminal(&text);
+        let text = netspec::render::escape_terminal(&text);
         if let Err(e) = write!(std::io::stdout(), "{text}") {
             write_failed(&e);
         }
@@ -255,11 +255,11 @@ enum Who {
     Network,
 }
 
-impl From<Who> for netspec::ir::Respondent {
+impl From<Who> for netspec::Respondent {
     fn from(w: Who) -> Self {
         match w {
-            Who::Provider => netspec::ir::Respondent::Provider,
-            Who::Network => netspec::ir::Respondent::Network,
+            Who::Provider => netspec::Respondent::Provider,
+            Who::Network => netspec::Respondent::Network,
         }
     }
 }
@@ -512,7 +512,7 @@ fn man(dir: Option<&Path>) -> u8 {
                 Err(e) => {
                     eprintln!(
                         "error: cannot write the manual pages into `{}`: {e}",
-                        netspec::diagnostic::escape_controls(&dir.to_string_lossy())
+                        netspec::render::escape_controls(&dir.to_string_lossy())
                     );
                     2
                 }
@@ -542,7 +542,7 @@ fn utf8_name(path: &Path) -> Option<String> {
         None => {
             eprintln!(
                 "error: the file name `{}` is not UTF-8; netspec names files in UTF-8",
-                netspec::diagnostic::escape_controls(&path.to_string_lossy())
+                netspec::render::escape_controls(&path.to_string_lossy())
             );
             None
         }
@@ -556,51 +556,17 @@ const STDIN_SPEC: &str = "<stdin>.netspec";
 /// The name a submission (or a spec to format) read from standard input goes by.
 const STDIN_NAME: &str = "<stdin>";
 
-/// The confined reader for a spec: inside `--root`, or the spec's own
-/// folder (the current folder for standard input).
-fn reader_for(name: &str) -> netspec::files::ConfinedReader {
-    match &settings().root {
-        Some(dir) => netspec::files::ConfinedReader::new(dir),
-        None => netspec::files::ConfinedReader::for_spec(Path::new(name)),
-    }
-}
-
 /// Collects a spec's files through the confined reader: inside `--root`, or
 /// the spec's own folder.
 fn gather(name: &str, options: &CompileOptions) -> netspec::Sources {
-    netspec::gather_files_in(name, &reader_for(name), options)
+    netspec::read_spec(name, None, settings().root.as_deref(), options)
 }
 
 /// Collects a spec read from standard input (`text`, named [`STDIN_SPEC`])
 /// and the files it names, read through the confined reader from the
 /// current folder (or `--root`) under the same rules and the same limit.
 fn gather_stdin(text: String, options: &CompileOptions) -> netspec::Sources {
-    use netspec::files::FileRead;
-    let reader = reader_for(STDIN_SPEC);
-    let mut root = Some(text);
-    let mut left = options.limits.max_source_bytes;
-    let mut problems = Vec::new();
-    let mut sources = netspec::gather_sources_with(STDIN_SPEC, options, |name| {
-        let read = match root.take_if(|_| name == STDIN_SPEC) {
-            Some(text) => FileRead::Text(text),
-            None => reader.read(name, left),
-        };
-        match read {
-            FileRead::Text(text) => {
-                left = left.saturating_sub(text.len());
-                Some(text)
-            }
-            FileRead::NotFound => None,
-            FileRead::Problem(p) => {
-                problems.push((name.to_string(), p));
-                None
-            }
-        }
-    });
-    for (name, problem) in problems {
-        sources.set_problem(name, problem);
-    }
-    sources
+    netspec::read_spec(STDIN_SPEC, Some(text), settings().root.as_deref(), options)
 }
 
 /// A spec's name and files: read from disk, or from standard input for `-`.
@@ -681,9 +647,8 @@ impl Unreadable {
                 let entry = serde_json::json!({ "file": name, "diagnostics": [d] });
                 match (format, sink) {
                     (Format::Text, _) => {
-                        let map = netspec::source::SourceMap::default();
-                        let text = render::diagnostics(&[*d], &map, style(Stream::Stderr));
-                        eprint!("{}:\n{text}", netspec::diagnostic::escape_controls(name));
+                        let text = render::diagnostics(&[*d], None, style(Stream::Stderr));
+                        eprint!("{}:\n{text}", netspec::render::escape_controls(name));
                     }
                     (Format::Json, Some(all)) => all.push(entry),
                     (Format::Json, None) => print_json(&entry),
@@ -702,12 +667,12 @@ fn read_text(path: &Path, not_utf8: u8, max: usize) -> Result<String, Unreadable
     let bytes = read_capped(path, max).map_err(|e| {
         eprintln!(
             "error: cannot read `{}`: {e}",
-            netspec::diagnostic::escape_controls(&path.to_string_lossy())
+            netspec::render::escape_controls(&path.to_string_lossy())
         );
         Unreadable::Io
     })?;
     let bytes = bytes.map_err(|_| Unreadable::TooLarge(max))?;
-    match netspec::source::decode_utf8(&bytes) {
+    match netspec::decode_utf8(&bytes) {
         Ok(text) => Ok(text.to_string()),
         Err(d) => Err(Unreadable::NotUtf8(d, not_utf8)),
     }
@@ -772,21 +737,26 @@ fn check(specs: &[PathBuf], format: Format) -> u8 {
                 continue;
             }
         };
-        let (mut diagnostics, map) = match Spec::compile(&name, &sources) {
-            Ok(spec) => (spec.warnings().to_vec(), spec.source_map().clone()),
-            Err(e) => {
+        let (diagnostics, text) = match Spec::compile(&name, &sources) {
+            Ok(spec) => {
+                let mut diagnostics = spec.warnings().to_vec();
+                if quiet() {
+                    diagnostics.retain(Diagnostic::is_error);
+                }
+                let text = render::diagnostics(&diagnostics, Some(&spec), style(Stream::Stderr));
+                (diagnostics, text)
+            }
+            Err(mut e) => {
                 worst = worst.max(1);
-                (e.diagnostics.clone(), e.source_map().clone())
+                if quiet() {
+                    e.diagnostics.retain(Diagnostic::is_error);
+                }
+                let text = render::compile_error(&e, style(Stream::Stderr));
+                (e.diagnostics, text)
             }
         };
-        if quiet() {
-            diagnostics.retain(Diagnostic::is_error);
-        }
         match format {
-            Format::Text => eprint!(
-                "{}",
-                render::diagnostics(&diagnostics, &map, style(Stream::Stderr))
-            ),
+            Format::Text => eprint!("{text}"),
             Format::Json if !diagnostics.is_empty() => {
                 all.push(serde_json::json!({ "file": name, "diagnostics": diagnostics }))
             }
@@ -803,7 +773,7 @@ fn eval(
     spec_path: &Path,
     sub_path: &Path,
     as_of: Option<&str>,
-    unattributed: Option<netspec::ir::Respondent>,
+    unattributed: Option<netspec::Respondent>,
     format: Format,
     fail_on: Option<FailOn>,
     explanations: bool,
@@ -828,14 +798,14 @@ fn eval(
     let max = spec.limits().max_submission_bytes;
     let text = match read_capped(sub_path, max) {
         Ok(Err(size)) => Err(spec.too_large(size)),
-        Ok(Ok(bytes)) => match netspec::source::decode_utf8(&bytes) {
+        Ok(Ok(bytes)) => match netspec::decode_utf8(&bytes) {
             Ok(t) => Ok(t.to_string()),
             Err(d) => return Unreadable::NotUtf8(d, 2).report(&sub_name, format, None),
         },
         Err(e) => {
             eprintln!(
                 "error: cannot read `{}`: {e}",
-                netspec::diagnostic::escape_controls(&sub_path.to_string_lossy())
+                netspec::render::escape_controls(&sub_path.to_string_lossy())
             );
             return 2;
         }
@@ -855,9 +825,8 @@ fn eval(
             let diags = e.diagnostics();
             match format {
                 Format::Text => {
-                    eprintln!("{}:", netspec::diagnostic::escape_controls(&sub_name));
-                    let text =
-                        render::diagnostics(&diags, spec.source_map(), style(Stream::Stderr));
+                    eprintln!("{}:", netspec::render::escape_controls(&sub_name));
+                    let text = render::diagnostics(&diags, Some(&spec), style(Stream::Stderr));
                     eprint!("{text}");
                     let n = diags.iter().filter(|d| d.is_error()).count();
                     eprintln!("error: the submission has {n} error(s); no report was made");
@@ -887,7 +856,7 @@ fn eval_batch(
     spec_path: &Path,
     lines: &Path,
     as_of: Option<&str>,
-    unattributed: Option<netspec::ir::Respondent>,
+    unattributed: Option<netspec::Respondent>,
     fail_on: Option<FailOn>,
     explanations: bool,
     progress: bool,
@@ -939,10 +908,10 @@ fn triggers(fail_on: Option<FailOn>, report: &netspec::Report) -> bool {
             .requirements
             .iter()
             .any(|r| r.outcome == Outcome::Incomplete),
-        Some(FailOn::Red) => report.overall.rating == netspec::ir::Rating::Red,
+        Some(FailOn::Red) => report.overall.rating == netspec::Rating::Red,
         Some(FailOn::Amber) => matches!(
             report.overall.rating,
-            netspec::ir::Rating::Red | netspec::ir::Rating::Amber
+            netspec::Rating::Red | netspec::Rating::Amber
         ),
     }
 }
@@ -971,7 +940,7 @@ fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, u8> {
         } else {
             eprintln!(
                 "error: `{}` does not exist",
-                netspec::diagnostic::escape_controls(&p.to_string_lossy())
+                netspec::render::escape_controls(&p.to_string_lossy())
             );
             return Err(2);
         }
@@ -994,7 +963,7 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut std::collections::
         }
         eprintln!(
             "warning: cannot read the folder `{}`",
-            netspec::diagnostic::escape_controls(&dir.to_string_lossy())
+            netspec::render::escape_controls(&dir.to_string_lossy())
         );
         return;
     };
@@ -1013,17 +982,7 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut std::collections::
 /// characters. A file that does not parse counts as a spec, so that its
 /// errors are reported.
 fn is_spec_file(text: &str) -> bool {
-    match netspec::syntax::parse_file_without_tests(
-        text,
-        netspec::source::FileId(0),
-        &netspec::Limits::default(),
-    ) {
-        Ok(file) => file
-            .items
-            .iter()
-            .any(|i| matches!(i, netspec::syntax::ast::Item::Spec(_))),
-        Err(_) => true,
-    }
+    Spec::declared_in(text) || netspec::format("", text).is_err()
 }
 
 fn test(
@@ -1065,7 +1024,7 @@ fn test(
                 continue;
             }
         };
-        let results: Vec<netspec::TestResult> = spec
+        let results: Vec<netspec::testing::TestResult> = spec
             .run_tests()
             .into_iter()
             .filter(|r| filter.is_none_or(|flt| r.name.contains(flt)))
@@ -1080,7 +1039,7 @@ fn test(
                 print_test_result(spec.id(), r);
             }
         }
-        let cov = netspec::testing::coverage(&spec, &results);
+        let cov = spec.coverage(&results);
         if show_coverage && text_out {
             print_coverage(&cov);
         }
@@ -1113,7 +1072,7 @@ fn test(
     u8::from(failed > 0 || broken > 0 || !below.is_empty())
 }
 
-fn print_test_result(spec: &str, r: &netspec::TestResult) {
+fn print_test_result(spec: &str, r: &netspec::testing::TestResult) {
     if r.passed {
         outln!("test {spec} :: {} ... ok", r.name);
         return;
@@ -1280,28 +1239,10 @@ fn fmt_stdin(mode: FmtMode) -> u8 {
 /// A spec's text in the canonical layout (as it is when it has the skip
 /// marker); `None` when it does not parse (its diagnostics printed).
 fn formatted(name: &str, text: &str) -> Option<String> {
-    if text
-        .lines()
-        .any(|l| l.trim() == netspec::format::SKIP_MARKER)
-    {
-        return Some(text.to_string());
-    }
-    match netspec::format::format_source(text) {
+    match netspec::format(name, text) {
         Ok(t) => Some(t),
-        Err(diags) => {
-            let mut map = netspec::source::SourceMap::default();
-            map.add(name.to_string(), text.into());
-            let diags: Vec<Diagnostic> = diags
-                .into_iter()
-                .map(|mut d| {
-                    d.location = d.span().and_then(|s| map.locate(s));
-                    d
-                })
-                .collect();
-            eprint!(
-                "{}",
-                render::diagnostics(&diags, &map, style(Stream::Stderr))
-            );
+        Err(e) => {
+            eprint!("{}", render::compile_error(&e, style(Stream::Stderr)));
             None
         }
     }
@@ -1317,7 +1258,7 @@ fn print_diff(name: &str, old: &str, new: &str) {
         .context_radius(3)
         .header(&format!("a/{name}"), &format!("b/{name}"))
         .to_string();
-    let text = netspec::diagnostic::escape_terminal(&text);
+    let text = netspec::render::escape_terminal(&text);
     if style(Stream::Stdout) == Style::Plain {
         write_raw(&text);
         return;
@@ -1350,8 +1291,8 @@ fn print_diff(name: &str, old: &str, new: &str) {
     write_raw(&out);
 }
 
-fn inputs_text(sections: &[netspec::inputs::Section]) -> String {
-    fn one(out: &mut String, q: &netspec::inputs::Question, indent: usize) {
+fn inputs_text(sections: &[netspec::form::Section]) -> String {
+    fn one(out: &mut String, q: &netspec::form::Question, indent: usize) {
         let pad = "  ".repeat(indent);
         let mut ty = q.kind.to_string();
         if !q.values.is_empty() {

@@ -133,7 +133,9 @@ fn many_windows_of_lines_give_every_report_once_in_order() {
         .filter(|(_, l)| !l.is_empty())
         .collect();
     assert_eq!(got.len(), wanted.len());
-    let sources = netspec::gather_sources(SPEC, |p| std::fs::read_to_string(root().join(p)).ok());
+    let sources = netspec::gather_sources(SPEC, &netspec::CompileOptions::default(), |p| {
+        std::fs::read_to_string(root().join(p)).ok()
+    });
     let spec = netspec::Spec::compile(SPEC, &sources).unwrap();
     let opts = netspec::EvalOptions::default()
         .with_as_of(None)

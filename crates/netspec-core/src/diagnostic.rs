@@ -11,7 +11,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::source::{Location, SourceMap, Span};
+use crate::source::{Location, NotUtf8, SourceMap, Span};
 
 macro_rules! codes {
     ($( $variant:ident = $code:literal, $title:literal, $explain:literal; )*) => {
@@ -407,4 +407,24 @@ pub fn did_you_mean<'a>(
         }
     }
     best.map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
+/// Text from bytes that must be UTF-8 (a spec file, a submission); invalid
+/// UTF-8 is an NS0309 error naming the offset of the first bad byte. A
+/// caller that reads files can pass their bytes here before handing the
+/// text to [`crate::source::Sources`] or [`crate::Spec::evaluate_str`].
+pub fn decode_utf8(bytes: &[u8]) -> Result<&str, Box<Diagnostic>> {
+    crate::source::utf8(bytes).map_err(|e| Box::new(not_utf8(e)))
+}
+
+/// The NS0309 error for text that is not UTF-8.
+pub fn not_utf8(e: NotUtf8) -> Diagnostic {
+    Diagnostic::error(
+        Code::NotUtf8,
+        format!(
+            "the text is not UTF-8: invalid byte at offset {} (line {})",
+            e.offset, e.line
+        ),
+    )
+    .with_help("save the file as UTF-8")
 }

@@ -1,16 +1,13 @@
-//! The fast path of reading a submission: JSON text straight into the typed
-//! records the rules read, in one pass, with no intermediate JSON tree.
+//! Reading a clean submission in one pass: JSON text → the
+//! [`crate::submission::Submission`] the full reader would make, with no
+//! intermediate JSON tree; or `None`.
 //!
-//! It handles only the common case, a clean submission: well-formed JSON
-//! whose every key is a declared input (or `header` / `evidence`), with a
-//! valid header (or none, when none is needed),
-//! every value of the declared type and within its bounds, no key twice.
-//! Anything else (a syntax error, an unknown key, a wrong type, a value out
-//! of range, a duplicate key, an escape it does not decode, a limit reached)
-//! makes it give up (`None`), and the caller reads the text again through
-//! the full path ([`crate::submission`]), which finds and explains every
-//! problem. So a submission read here is exactly the one the full path
-//! would have produced, and every diagnostic still comes from one place.
+//! It handles only the common case: well-formed JSON whose every key is a
+//! declared input (or `header` / `evidence`), with a valid header (or none,
+//! when none is needed), every value of the declared type and within its
+//! bounds, no key twice. At anything else it gives up, and the caller reads
+//! the text again through [`crate::submission`], which finds and explains
+//! every problem, so every diagnostic comes from one place.
 
 use std::collections::BTreeMap;
 
@@ -517,8 +514,8 @@ impl<'t> Reader<'t, '_> {
                 match k {
                     0 => {
                         respondent = Some(match r.string()?.as_str() {
-                            "provider" => crate::ir::Respondent::Provider,
-                            "network" => crate::ir::Respondent::Network,
+                            "provider" => crate::vocab::Respondent::Provider,
+                            "network" => crate::vocab::Respondent::Network,
                             _ => return None,
                         })
                     }

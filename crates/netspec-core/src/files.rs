@@ -131,8 +131,8 @@ impl ConfinedReader {
         }
         match String::from_utf8(bytes) {
             Ok(text) => FileRead::Text(text),
-            Err(e) => match crate::source::decode_utf8(e.as_bytes()) {
-                Err(d) => FileRead::Problem(FileProblem::NotUtf8(d)),
+            Err(e) => match crate::source::utf8(e.as_bytes()) {
+                Err(p) => FileRead::Problem(FileProblem::NotUtf8(p)),
                 Ok(_) => refused,
             },
         }

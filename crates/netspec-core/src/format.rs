@@ -13,6 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 use crate::syntax::ast::*;
 use crate::syntax::parse_file;
+use crate::vocab::{LevelSet, Outcome, Quant, RatingQuant};
 
 /// A line holding only this comment keeps `netspec fmt` away from the file
 /// (for files that must keep a layout, such as deliberately broken examples).
@@ -825,12 +826,12 @@ fn scalar_text(k: &ScalarKind) -> String {
     }
 }
 
-fn outcome_text(o: OutcomeName) -> &'static str {
+fn outcome_text(o: Outcome) -> &'static str {
     match o {
-        OutcomeName::Met => "met",
-        OutcomeName::NotMet => "not_met",
-        OutcomeName::NotApplicable => "not_applicable",
-        OutcomeName::Incomplete => "incomplete",
+        Outcome::Met => "met",
+        Outcome::NotMet => "not_met",
+        Outcome::NotApplicable => "not_applicable",
+        Outcome::Incomplete => "incomplete",
     }
 }
 

@@ -1,21 +1,20 @@
-//! What a provider is asked: the form model and the JSON Schema.
-//!
-//! Both come from the spec's declared inputs alone. [`form`] groups the
-//! questions as the `inputs` blocks do, with types, bounds, units and the
-//! requirements that read each one; [`json_schema`] describes a valid
-//! submission in JSON Schema draft 2020-12.
+//! The form: a compiled spec's declared inputs → what a respondent is asked
+//! ([`form`]: sections of questions with types, bounds, units and the
+//! requirements that read each one) and the JSON Schema of a valid
+//! submission ([`json_schema`], draft 2020-12).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
-use crate::check::Checked;
+use crate::ir::CompiledSpec;
 use crate::ir::{
-    Bound, CountPeriod, FieldDef, FieldKind, Node, NodeKind, RecordId, RelationOp, Respondent,
-    ScalarTy, Ty, CHECKLIST_VALUES,
+    Bound, CountPeriod, FieldDef, FieldKind, Node, NodeKind, RecordId, RelationOp, ScalarTy, Ty,
+    CHECKLIST_VALUES,
 };
 use crate::number::Num;
+use crate::vocab::Respondent;
 
 /// One question (or list/group of questions) in the form.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -95,14 +94,14 @@ pub struct Section {
 }
 
 /// Every question of a spec, grouped into sections in declaration order.
-pub fn form(spec: &Checked) -> Vec<Section> {
+pub fn form(spec: &CompiledSpec) -> Vec<Section> {
     form_for(spec, None)
 }
 
 /// The questions one respondent answers (`None`: every question), grouped
 /// into sections in declaration order. A respondent's form leaves out the
 /// other respondent's questions (and sections that would be empty).
-pub fn form_for(spec: &Checked, respondent: Option<Respondent>) -> Vec<Section> {
+pub fn form_for(spec: &CompiledSpec, respondent: Option<Respondent>) -> Vec<Section> {
     let readers = readers(spec);
     let mut sections: Vec<Section> = Vec::new();
     let Some(root) = spec.schema.records.first() else {
@@ -144,7 +143,7 @@ pub fn period_words(p: CountPeriod) -> String {
 }
 
 /// The question a bound names, when it is one input: its pointer and text.
-fn bound_question<'s>(spec: &'s Checked, pointer: Option<&str>) -> Option<&'s FieldDef> {
+fn bound_question<'s>(spec: &'s CompiledSpec, pointer: Option<&str>) -> Option<&'s FieldDef> {
     let pointer = pointer?;
     spec.schema
         .records
@@ -154,7 +153,7 @@ fn bound_question<'s>(spec: &'s Checked, pointer: Option<&str>) -> Option<&'s Fi
 }
 
 /// A field's bounds by other answers, for the form and the schema.
-fn relations(spec: &Checked, f: &FieldDef) -> Vec<QuestionRelation> {
+fn relations(spec: &CompiledSpec, f: &FieldDef) -> Vec<QuestionRelation> {
     f.relations
         .iter()
         .map(|r| {
@@ -200,7 +199,7 @@ fn number_json(n: Num) -> Json {
 }
 
 fn question(
-    spec: &Checked,
+    spec: &CompiledSpec,
     rec: RecordId,
     slot: usize,
     f: &FieldDef,
@@ -277,12 +276,12 @@ fn question(
     q
 }
 
-fn is_checklist(spec: &Checked, record: RecordId) -> bool {
+fn is_checklist(spec: &CompiledSpec, record: RecordId) -> bool {
     spec.schema.records.get(record).is_some_and(|r| r.checklist)
 }
 
 fn sub_questions(
-    spec: &Checked,
+    spec: &CompiledSpec,
     rec: RecordId,
     readers: &BTreeMap<(RecordId, usize), BTreeSet<String>>,
 ) -> Vec<Question> {
@@ -307,7 +306,7 @@ pub const MAX_READ_BY: usize = 100;
 /// For every input (record, slot): the requirements that read it, directly
 /// or through definitions (at most [`MAX_READ_BY`] each). A list or group
 /// counts as read when any of its fields is.
-pub fn readers(spec: &Checked) -> BTreeMap<(RecordId, usize), BTreeSet<String>> {
+pub fn readers(spec: &CompiledSpec) -> BTreeMap<(RecordId, usize), BTreeSet<String>> {
     let mut let_reads: Vec<Option<BTreeSet<(RecordId, usize)>>> = vec![None; spec.lets.len()];
     let mut out: BTreeMap<(RecordId, usize), BTreeSet<String>> = BTreeMap::new();
     for r in &spec.requirements {
@@ -326,7 +325,7 @@ pub fn readers(spec: &Checked) -> BTreeMap<(RecordId, usize), BTreeSet<String>> 
         }
     }
     // parents of read fields are read too
-    let parents = parents(spec);
+    let parents = spec.parents();
     let keys: Vec<((RecordId, usize), BTreeSet<String>)> =
         out.iter().map(|(k, v)| (*k, v.clone())).collect();
     for ((rec, _), ids) in keys {
@@ -345,80 +344,8 @@ pub fn readers(spec: &Checked) -> BTreeMap<(RecordId, usize), BTreeSet<String>> 
     out
 }
 
-/// record id → (parent record, slot of the list/group field).
-fn parents(spec: &Checked) -> BTreeMap<RecordId, (RecordId, usize)> {
-    let mut p = BTreeMap::new();
-    for (rid, r) in spec.schema.records.iter().enumerate() {
-        for (slot, f) in r.fields.iter().enumerate() {
-            match f.kind {
-                FieldKind::List { record, .. } | FieldKind::Group { record } => {
-                    p.insert(record, (rid, slot));
-                }
-                FieldKind::Scalar { .. } => {}
-            }
-        }
-    }
-    p
-}
-
-/// Every input (or list/group field) some requirement reads, directly or
-/// through definitions, or that bounds another answer, with the lists and
-/// groups that hold them: what the
-/// unread-input lint needs. A walk that visits each definition once, so
-/// its time is linear in the size of the spec (unlike [`readers`], whose
-/// answer, per requirement, can be as large as inputs × requirements).
-pub(crate) fn read_anywhere(spec: &Checked) -> BTreeSet<(RecordId, usize)> {
-    let mut reads = BTreeSet::new();
-    let mut seen = vec![false; spec.lets.len()];
-    let mut stack: Vec<&Node> = Vec::new();
-    for r in &spec.requirements {
-        stack.extend(r.applies.iter());
-        stack.push(&r.rule);
-    }
-    // an answer that bounds another (`max shifts_total`) is read when the
-    // submission is, to check the bound
-    for rec in &spec.schema.records {
-        for f in &rec.fields {
-            stack.extend(f.relations.iter().map(|r| &r.bound));
-        }
-    }
-    while let Some(n) = stack.pop() {
-        match &n.kind {
-            NodeKind::Input(slot) => {
-                reads.insert((0, *slot));
-            }
-            NodeKind::Field(base, slot) => {
-                if let Ty::Record(r) = base.ty {
-                    reads.insert((r, *slot));
-                }
-                stack.push(base);
-            }
-            NodeKind::Let(i) => {
-                if let (Some(false), Some(def)) = (seen.get(*i).copied(), spec.lets.get(*i)) {
-                    if let Some(s) = seen.get_mut(*i) {
-                        *s = true;
-                    }
-                    stack.push(&def.value);
-                }
-            }
-            _ => stack.extend(n.children()),
-        }
-    }
-    // parents of read fields are read too
-    let parents = parents(spec);
-    let fields: Vec<(RecordId, usize)> = reads.iter().copied().collect();
-    for (rec, _) in fields {
-        let mut r = rec;
-        while let Some(&(prec, pslot)) = parents.get(&r) {
-            reads.insert((prec, pslot));
-            r = prec;
-        }
-    }
-    reads
-}
-
 fn collect(
-    spec: &Checked,
+    spec: &CompiledSpec,
     n: &Node,
     reads: &mut BTreeSet<(RecordId, usize)>,
     let_reads: &mut Vec<Option<BTreeSet<(RecordId, usize)>>>,
@@ -473,7 +400,7 @@ fn collect(
 ///
 /// Unknown keys are allowed (the engine warns about them); `null` is
 /// allowed everywhere and means "not answered".
-pub fn json_schema(spec: &Checked) -> Json {
+pub fn json_schema(spec: &CompiledSpec) -> Json {
     let mut props = record_properties(spec, 0);
     props.insert("header".into(), header_schema());
     props.insert(
@@ -557,7 +484,7 @@ fn header_schema() -> Json {
     })
 }
 
-fn record_properties(spec: &Checked, rec: RecordId) -> Map<String, Json> {
+fn record_properties(spec: &CompiledSpec, rec: RecordId) -> Map<String, Json> {
     let mut props = Map::new();
     let Some(r) = spec.schema.records.get(rec) else {
         return props;
@@ -568,7 +495,7 @@ fn record_properties(spec: &Checked, rec: RecordId) -> Map<String, Json> {
     props
 }
 
-fn field_schema(spec: &Checked, f: &FieldDef) -> Json {
+fn field_schema(spec: &CompiledSpec, f: &FieldDef) -> Json {
     let mut s = Map::new();
     s.insert("title".into(), Json::String(f.question.clone()));
     // the description: the help, then the period a count covers, then the

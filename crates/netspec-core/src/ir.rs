@@ -1,16 +1,134 @@
-//! Stage 3 output: the checked, compiled form of a spec.
+//! The compiled spec: [`CompiledSpec`], made by [`crate::check`] from the
+//! syntax tree and read by the evaluator, the report, the form and the tests.
 //!
 //! Names are gone: every input read is a slot index in a record schema, every
 //! definition a `let` index, every bound variable a position on the
 //! evaluator's element stack, and every operator carries the operand kind
 //! the checker inferred, so the evaluator never looks anything up by name.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::calendar::{Date, Duration};
 use crate::number::Num;
 use crate::source::Span;
-use crate::syntax::ast::{Level, LevelSet, OutcomeName, Quant, RatingQuant};
+use crate::vocab::{Basis, Level, LevelSet, Outcome, Quant, Rating, RatingQuant, Respondent};
+
+/// Facts about the spec from its header.
+#[derive(Debug, Clone, Default)]
+pub struct SpecInfo {
+    /// Spec id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// `version` attribute.
+    pub version: Option<String>,
+    /// `source` attribute.
+    pub source: Option<String>,
+    /// `evidence "required"`: every declared evidence item is required.
+    pub evidence_required: bool,
+}
+
+/// A spec that compiled: its header facts, inputs, definitions,
+/// requirements, rating rules and tests, with names resolved to slots.
+#[derive(Debug, Clone)]
+pub struct CompiledSpec {
+    /// Header facts.
+    pub info: SpecInfo,
+    /// Inputs.
+    pub schema: Schema,
+    /// Definitions.
+    pub lets: Vec<LetDef>,
+    /// Requirements in report order.
+    pub requirements: Vec<Requirement>,
+    /// Rating rules (the default when the spec has none).
+    pub rating: Vec<RatingRule>,
+    /// Whether the spec declared its own rating block.
+    pub custom_rating: bool,
+    /// Tests.
+    pub tests: Vec<TestCase>,
+    /// Whether the `test` blocks were read (false when compiled without
+    /// them: then [`CompiledSpec::tests`] is empty whatever the files hold).
+    pub tests_read: bool,
+    /// Whether any rule reads the assessment date.
+    pub uses_assessment_date: bool,
+    /// Each requirement's place in [`CompiledSpec::requirements`], by id.
+    pub requirement_index: HashMap<String, usize>,
+}
+
+impl CompiledSpec {
+    /// record id → (parent record, slot of the list/group field).
+    pub(crate) fn parents(&self) -> BTreeMap<RecordId, (RecordId, usize)> {
+        let mut p = BTreeMap::new();
+        for (rid, r) in self.schema.records.iter().enumerate() {
+            for (slot, f) in r.fields.iter().enumerate() {
+                match f.kind {
+                    FieldKind::List { record, .. } | FieldKind::Group { record } => {
+                        p.insert(record, (rid, slot));
+                    }
+                    FieldKind::Scalar { .. } => {}
+                }
+            }
+        }
+        p
+    }
+
+    /// Every input (or list/group field) some requirement reads, directly or
+    /// through definitions, or that bounds another answer, with the lists and
+    /// groups that hold them: what the
+    /// unread-input lint needs. A walk that visits each definition once, so
+    /// its time is linear in the size of the spec (unlike [`crate::inputs::readers`], whose
+    /// answer, per requirement, can be as large as inputs × requirements).
+    pub(crate) fn read_anywhere(&self) -> BTreeSet<(RecordId, usize)> {
+        let mut reads = BTreeSet::new();
+        let mut seen = vec![false; self.lets.len()];
+        let mut stack: Vec<&Node> = Vec::new();
+        for r in &self.requirements {
+            stack.extend(r.applies.iter());
+            stack.push(&r.rule);
+        }
+        // an answer that bounds another (`max shifts_total`) is read when the
+        // submission is, to check the bound
+        for rec in &self.schema.records {
+            for f in &rec.fields {
+                stack.extend(f.relations.iter().map(|r| &r.bound));
+            }
+        }
+        while let Some(n) = stack.pop() {
+            match &n.kind {
+                NodeKind::Input(slot) => {
+                    reads.insert((0, *slot));
+                }
+                NodeKind::Field(base, slot) => {
+                    if let Ty::Record(r) = base.ty {
+                        reads.insert((r, *slot));
+                    }
+                    stack.push(base);
+                }
+                NodeKind::Let(i) => {
+                    if let (Some(false), Some(def)) = (seen.get(*i).copied(), self.lets.get(*i)) {
+                        if let Some(s) = seen.get_mut(*i) {
+                            *s = true;
+                        }
+                        stack.push(&def.value);
+                    }
+                }
+                _ => stack.extend(n.children()),
+            }
+        }
+        // parents of read fields are read too
+        let parents = self.parents();
+        let fields: Vec<(RecordId, usize)> = reads.iter().copied().collect();
+        for (rec, _) in fields {
+            let mut r = rec;
+            while let Some(&(prec, pslot)) = parents.get(&r) {
+                reads.insert((prec, pslot));
+                r = prec;
+            }
+        }
+        reads
+    }
+}
 
 /// The seven functional areas, in report order.
 pub const AREAS: [(&str, &str); 7] = [
@@ -175,52 +293,6 @@ pub enum FieldKind {
     },
 }
 
-/// Where a requirement's threshold comes from (`basis` clause).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Basis {
-    /// Taken as written from a named standard.
-    Standard,
-    /// Derived from a standard by a documented calculation or reading.
-    Derived,
-    /// An estimate: no published figure; never a `must`.
-    Estimate,
-}
-
-impl Basis {
-    /// Name as written in specs and reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Basis::Standard => "standard",
-            Basis::Derived => "derived",
-            Basis::Estimate => "estimate",
-        }
-    }
-}
-
-/// Who answers an input and who is judged by a requirement.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Respondent {
-    /// A provider service: one submission per provider.
-    #[default]
-    Provider,
-    /// The network itself, from its host organisation.
-    Network,
-}
-
-impl Respondent {
-    /// Name as written in specs, submissions and reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Respondent::Provider => "provider",
-            Respondent::Network => "network",
-        }
-    }
-}
-
 /// The period an activity count covers.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum CountPeriod {
@@ -315,7 +387,7 @@ pub struct Node {
 
 impl Node {
     /// The operations this one applies to, in source order (a definition's
-    /// value is not among them: that is [`Checked::lets`](crate::check::Checked::lets)).
+    /// value is not among them: that is [`CompiledSpec::lets`]).
     pub fn children(&self) -> Children<'_> {
         use NodeKind as K;
         let none: &[Node] = &[];
@@ -567,46 +639,9 @@ pub enum RatingExpr {
     /// not
     Not(Box<RatingExpr>),
     /// `all must met`
-    Quant(RatingQuant, LevelSet, OutcomeName),
+    Quant(RatingQuant, LevelSet, Outcome),
     /// `count(should not_met) <= 2`
-    Count(LevelSet, OutcomeName, Cmp, u64),
-}
-
-/// The ratings an area or the whole spec can get.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Rating {
-    /// Everything expected is met.
-    Green,
-    /// Core met; some expectations not.
-    Amber,
-    /// A core standard is not met.
-    Red,
-    /// Not enough answers to rate.
-    Incomplete,
-}
-
-impl Rating {
-    /// Name as written.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Rating::Green => "green",
-            Rating::Amber => "amber",
-            Rating::Red => "red",
-            Rating::Incomplete => "incomplete",
-        }
-    }
-
-    /// Parses a rating name.
-    pub fn parse(s: &str) -> Option<Rating> {
-        match s {
-            "green" => Some(Rating::Green),
-            "amber" => Some(Rating::Amber),
-            "red" => Some(Rating::Red),
-            "incomplete" => Some(Rating::Incomplete),
-            _ => None,
-        }
-    }
+    Count(LevelSet, Outcome, Cmp, u64),
 }
 
 /// A compiled `let`.
@@ -622,7 +657,7 @@ pub struct LetDef {
 #[derive(Debug, Clone)]
 pub enum Expectation {
     /// Requirement outcome.
-    Requirement(String, OutcomeName),
+    Requirement(String, Outcome),
     /// Area rating.
     Area(usize, Rating),
     /// Overall rating.

@@ -1,13 +1,13 @@
-//! # netspec
+//! # netspec-core
 //!
-//! A rules engine for NHS England specialised-services clinical network
-//! specifications. A spec is written in the netspec language (see
-//! `grammar/README.md`); a provider's self-assessment is a JSON submission;
-//! the engine checks one against the other and explains every outcome.
+//! The engine behind the `netspec` crate, which is its stable API: this
+//! crate's modules are the engine's parts and change with it.
 //!
-//! Compile a spec once, then evaluate as many submissions as you like. The
-//! engine reads no files, clock or environment: the caller supplies the
-//! spec's text (and every file it `use`s) and the assessment date.
+//! A spec in the netspec language (`grammar/README.md`) is compiled once,
+//! then evaluates any number of JSON submissions and explains every outcome.
+//! The engine reads no files, clock or environment (except [`files`], when
+//! asked): the caller supplies the spec's text, every file it `use`s, and
+//! the assessment date.
 //!
 //! ```
 //! use netspec_core::{EvalOptions, Sources, Spec};
@@ -49,34 +49,29 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! The pipeline, one module per stage:
+//! The modules, in layers from the bottom; a module uses only modules of its
+//! own layer or below, without cycles (`tests/layers.rs` checks it):
 //!
-//! | stage | module | produces |
+//! | layer | modules | takes → produces |
 //! |---|---|---|
-//! | parse | [`syntax`] | syntax tree with byte spans |
-//! | resolve, type-check, compile | [`check`] | [`ir`]: slots, typed operations |
-//! | read the submission | [`submission`] | typed records |
-//! | evaluate | [`eval`] | three-valued results, explanations |
-//! | report | [`report`] | [`Report`] (JSON and text) |
+//! | shared | [`source`], [`diagnostic`], [`number`], [`calendar`], [`vocab`], [`limits`], [`files`] | files and spans, diagnostics, exact numbers, dates, shared words, limits |
+//! | syntax | [`syntax`], [`format`](mod@format) | text → syntax tree; syntax tree → canonical text |
+//! | compiled spec | [`ir`] | [`ir::CompiledSpec`]: slots, typed operations |
+//! | check, read | [`check`]; [`submission`] and its one-pass reader | syntax trees → compiled spec; JSON → typed records |
+//! | evaluate | [`eval`], [`eval::fast`] | compiled spec + records → three-valued results, explanations |
+//! | results | [`report`], [`inputs`], [`testing`] | → [`Report`]; the form and JSON Schema; test results |
+//! | root | [`Spec`] | the compiled spec, its fast form and its files, together |
 //!
-//! Two stages have a fast path for the common case, with the general one
-//! behind it: a clean submission is read in one pass from its text, and a
-//! requirement whose inputs are all answered is decided by [`eval::fast`],
-//! the rules compiled once more by static type. Each gives up, and the
-//! general path decides, at the first thing it does not handle, so results,
-//! diagnostics and the work counted are the same either way.
+//! Reading and evaluating have a fast path for the common case, with the
+//! general one behind it: a clean submission is read in one pass from its
+//! text, and a requirement whose inputs are all answered is decided by
+//! [`eval::fast`]. Each gives up at the first thing it does not handle, so
+//! results, diagnostics and the work counted are the same either way.
 //!
-//! ## Untrusted input
-//!
-//! Specs and submissions may come from anyone. Every input that can make
-//! the engine work harder is bounded by a [`Limits`] (source size, nesting
-//! of expressions and of JSON, counts of inputs, requirements and
-//! definitions, list length, submission size, and an evaluation work budget
-//! that bounds time), each with a safe default; going over one is a
-//! diagnostic with a stable code (NS0026, NS0301–NS0310), never a panic, a
-//! stack overflow or unbounded memory. [`Spec::compile`] uses the defaults;
-//! [`Spec::compile_with`] takes others, which the spec keeps for its
-//! evaluations:
+//! Specs and submissions may come from anyone: everything that can make the
+//! engine work harder is bounded by a [`Limits`], each with a safe default
+//! (listed in [`limits`]); going over one is a diagnostic with a stable code,
+//! never a panic, a stack overflow or unbounded memory or time.
 //!
 //! ```
 //! use netspec_core::{EvalOptions, Limits, Sources, Spec};
@@ -95,7 +90,7 @@
 //! limits.max_list_len = 2;
 //! let spec = Spec::compile_with("demo.netspec", &Sources::single("demo.netspec", text), &limits)?;
 //! // a submission without a header, evaluated as from a provider
-//! let opts = EvalOptions::default().with_unattributed(Some(netspec_core::ir::Respondent::Provider));
+//! let opts = EvalOptions::default().with_unattributed(Some(netspec_core::vocab::Respondent::Provider));
 //! let err = spec
 //!     .evaluate_str(r#"{"units": [{"beds": 1}, {"beds": 2}, {"beds": 3}]}"#, &opts)
 //!     .unwrap_err();
@@ -103,11 +98,6 @@
 //! assert_eq!(err.diagnostics()[0].path.as_deref(), Some("/units"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
-//!
-//! The limits and their defaults are listed in [`limits`] and in
-//! `grammar/README.md` §10. Submissions with the same key twice in an object
-//! are refused (NS0210), and text that is not UTF-8 is NS0309
-//! ([`Spec::evaluate_bytes`], [`source::decode_utf8`]).
 
 #![forbid(unsafe_code)]
 // no panics reachable from input: no indexing or slicing that can go out of
@@ -131,23 +121,27 @@ pub mod source;
 pub mod submission;
 pub mod syntax;
 pub mod testing;
+pub mod vocab;
 
 use std::sync::Arc;
 
 pub use calendar::Date;
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use limits::Limits;
-pub use report::{Outcome, Report};
+pub use report::Report;
 pub use source::Sources;
 pub use testing::TestResult;
+pub use vocab::Outcome;
 
-use check::Checked;
+use ir::CompiledSpec;
 use source::SourceMap;
 
 /// A compiled spec: cheap to clone, `Send + Sync`, evaluates any number of submissions.
 #[derive(Clone)]
 pub struct Spec {
-    checked: Arc<Checked>,
+    checked: Arc<CompiledSpec>,
+    /// Its rules compiled once more for the fast evaluator.
+    fast: Arc<eval::fast::FastSpec>,
     map: Arc<SourceMap>,
     warnings: Arc<[Diagnostic]>,
     limits: Limits,
@@ -279,7 +273,7 @@ pub struct EvalOptions {
     /// `None` (the default): a submission must have a `header`. `Some(r)`:
     /// a submission without one is evaluated as an unattributed submission
     /// from respondent `r` (spec tests, quick checks); its report says so.
-    pub unattributed: Option<ir::Respondent>,
+    pub unattributed: Option<vocab::Respondent>,
 }
 
 impl EvalOptions {
@@ -298,7 +292,7 @@ impl EvalOptions {
 
     /// These options, accepting a submission without a header as from
     /// `respondent` (`None`: a header is required).
-    pub fn with_unattributed(mut self, respondent: Option<ir::Respondent>) -> Self {
+    pub fn with_unattributed(mut self, respondent: Option<vocab::Respondent>) -> Self {
         self.unattributed = respondent;
         self
     }
@@ -355,7 +349,7 @@ impl Spec {
     /// assert!(Spec::compile("demo.netspec", &sources).is_err());
     /// let spec = Spec::compile_with_options("demo.netspec", &sources, &CompileOptions::evaluation_only())?;
     /// assert!(!spec.compiled_with_tests());
-    /// let opts = EvalOptions::default().with_unattributed(Some(netspec_core::ir::Respondent::Provider));
+    /// let opts = EvalOptions::default().with_unattributed(Some(netspec_core::vocab::Respondent::Provider));
     /// let report = spec.evaluate_str(r#"{"beds": 3}"#, &opts)?;
     /// assert_eq!(report.requirements[0].outcome, netspec_core::Outcome::Met);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -370,6 +364,7 @@ impl Spec {
         let map = Arc::new(compiled.map);
         match compiled.checked {
             Some(checked) => Ok(Spec {
+                fast: Arc::new(eval::fast::compile(&checked.requirements, &checked.lets)),
                 checked: Arc::new(checked),
                 map,
                 warnings: cap_warnings(compiled.diagnostics).into(),
@@ -423,8 +418,26 @@ impl Spec {
     }
 
     /// The compiled form.
-    pub fn checked(&self) -> &Checked {
+    pub fn checked(&self) -> &CompiledSpec {
         &self.checked
+    }
+
+    /// The rules compiled for the fast evaluator, which decides what it can
+    /// before the general one (for tests comparing the two).
+    #[doc(hidden)]
+    pub fn fast_form(&self) -> &eval::fast::FastSpec {
+        &self.fast
+    }
+
+    /// The same spec without its fast form: the general evaluator decides
+    /// every requirement, with the same results (for tests comparing the two).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn without_fast_path(&self) -> Spec {
+        Spec {
+            fast: Arc::default(),
+            ..self.clone()
+        }
     }
 
     /// The files the spec was compiled from.
@@ -446,7 +459,7 @@ impl Spec {
         if json.len() > self.limits.max_submission_bytes {
             return Err(self.too_large(json.len()));
         }
-        let text = source::decode_utf8(json).map_err(EvalError::Json)?;
+        let text = diagnostic::decode_utf8(json).map_err(EvalError::Json)?;
         self.evaluate_str(text, opts)
     }
 
@@ -500,6 +513,7 @@ impl Spec {
         let evidence = std::mem::take(&mut sub.evidence);
         let (report, steps) = report::assess_given(
             &self.checked,
+            &self.fast,
             &self.map,
             &sub,
             report::Given::Owned(evidence),
@@ -527,7 +541,7 @@ impl Spec {
     /// let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", text))?;
     /// let sub = spec.ingest_str(r#"{"beds": 3}"#)?;
     /// // no header: evaluated as from a provider, and the report says so (NS0217)
-    /// let opts = EvalOptions::default().with_unattributed(Some(netspec_core::ir::Respondent::Provider));
+    /// let opts = EvalOptions::default().with_unattributed(Some(netspec_core::vocab::Respondent::Provider));
     /// let plain = opts.with_explanations(false);
     /// assert_eq!(spec.outcomes(&sub, &plain)?, vec![Outcome::Met]);
     /// let report = spec.evaluate_submission(&sub, &opts)?;
@@ -548,7 +562,7 @@ impl Spec {
         // a clean submission is read in one pass; anything else (an error,
         // a warning, a limit) through the full path, which explains it
         if let Some(sub) = fastread::read(&self.checked.schema, json, &self.limits, need_header) {
-            if submission::check_relations(&self.checked, &self.map, &sub, 1).is_empty() {
+            if eval::check_relations(&self.checked, &self.map, &sub, 1).is_empty() {
                 return Ok(sub);
             }
         }
@@ -595,7 +609,7 @@ impl Spec {
         // relations are checked on what could be read, so that their errors
         // come with the others (within the NS0310 limit)
         let room = (limits::MAX_DIAGNOSTICS + 1).saturating_sub(read.errors.len());
-        let broken = submission::check_relations(&self.checked, &self.map, &read.sub, room);
+        let broken = eval::check_relations(&self.checked, &self.map, &read.sub, room);
         read.errors.extend(broken);
         let mut sub = submission::conclude(read).map_err(invalid)?;
         sub.warnings = std::mem::take(&mut sub.warnings)
@@ -657,6 +671,7 @@ impl Spec {
         let (date, whom) = self.attribution(sub, opts)?;
         Ok(report::assess_given(
             &self.checked,
+            &self.fast,
             &self.map,
             sub,
             report::Given::Borrowed(&sub.evidence),
@@ -682,7 +697,7 @@ impl Spec {
     /// area resources { requirement RE-01 must "Two \"funded\" beds" { beds >= 2 } }
     /// "#;
     /// let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", text))?;
-    /// let opts = EvalOptions::default().with_unattributed(Some(netspec_core::ir::Respondent::Provider));
+    /// let opts = EvalOptions::default().with_unattributed(Some(netspec_core::vocab::Respondent::Provider));
     /// let report = spec.evaluate_str(r#"{"beds": 3}"#, &opts)?;
     /// let mut out = Vec::new();
     /// spec.write_report_json(&report, &mut out);
@@ -709,6 +724,7 @@ impl Spec {
         let (date, whom) = self.attribution(sub, opts)?;
         Ok(report::outcomes_as(
             &self.checked,
+            &self.fast,
             &self.map,
             sub,
             date,
@@ -719,7 +735,7 @@ impl Spec {
 
     /// [`Spec::evaluate`] within a work budget of `budget` steps, also
     /// giving the steps done (for test runs that share one budget).
-    pub(crate) fn evaluate_within(
+    fn evaluate_within(
         &self,
         value: &serde_json::Value,
         opts: &EvalOptions,
@@ -795,7 +811,7 @@ impl Spec {
     fn other_respondent(
         &self,
         sub: &submission::Submission,
-        respondent: ir::Respondent,
+        respondent: vocab::Respondent,
     ) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         self.other_respondent_in(sub, 0, &sub.root, respondent, &mut out);
@@ -807,15 +823,15 @@ impl Spec {
         sub: &submission::Submission,
         rid: ir::RecordId,
         rec: &submission::Record,
-        respondent: ir::Respondent,
+        respondent: vocab::Respondent,
         out: &mut Vec<Diagnostic>,
     ) {
         let Some(schema) = self.checked.schema.records.get(rid) else {
             return;
         };
         let from = match respondent {
-            ir::Respondent::Provider => "a provider's",
-            ir::Respondent::Network => "the network's",
+            vocab::Respondent::Provider => "a provider's",
+            vocab::Respondent::Network => "the network's",
         };
         for (k, f) in schema.fields.iter().enumerate() {
             if out.len() >= limits::MAX_DIAGNOSTICS {
@@ -862,8 +878,48 @@ impl Spec {
     /// Runs the spec's `test` blocks (none when it was compiled without
     /// them: [`Spec::compiled_with_tests`]).
     pub fn run_tests(&self) -> Vec<TestResult> {
-        testing::run_tests(self)
+        testing::run_tests(
+            &self.checked.tests,
+            &self.map,
+            self.limits.max_eval_steps,
+            |t, left| {
+                let opts = EvalOptions {
+                    as_of: t.assessed_on,
+                    explanations: true,
+                    unattributed: Some(t.respondent),
+                };
+                let (result, used) = self.evaluate_within(&t.given, &opts, left);
+                (result.map_err(|e| e.to_string()), used)
+            },
+        )
     }
+}
+
+impl AsRef<CompiledSpec> for Spec {
+    fn as_ref(&self) -> &CompiledSpec {
+        &self.checked
+    }
+}
+
+/// Formats `text`, the spec file `name`, in the house style
+/// ([`format::format_source`]); a file that does not parse gives its parse
+/// errors, located in it.
+pub fn format_file(name: &str, text: &str) -> Result<String, CompileError> {
+    format::format_source(text).map_err(|diagnostics| {
+        let mut map = SourceMap::default();
+        map.add(name.to_string(), text.into());
+        let diagnostics = diagnostics
+            .into_iter()
+            .map(|mut d| {
+                d.location = d.span().and_then(|s| map.locate(s));
+                d
+            })
+            .collect();
+        CompileError {
+            diagnostics,
+            map: Arc::new(map),
+        }
+    })
 }
 
 /// At most [`limits::MAX_DIAGNOSTICS`] compile warnings, then one NS0310

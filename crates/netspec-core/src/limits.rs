@@ -42,6 +42,19 @@
 /// not looked for.
 pub const MAX_DIAGNOSTICS: usize = 100;
 
+/// Deepest bracket or expression nesting accepted by default (an operator
+/// chain of `a and b and …` nests one level per operator): the default of
+/// [`Limits::max_depth`].
+pub const MAX_DEPTH: usize = 128;
+
+/// Most definitions that may depend on one another in a chain, by default:
+/// the default of [`Limits::max_let_depth`].
+pub const MAX_LET_DEPTH: usize = 32;
+
+/// Most quantifiers and aggregates nested in one another, by default: the
+/// default of [`Limits::max_binders`].
+pub const MAX_BINDERS: usize = 4;
+
 /// Resource limits for compiling specs and evaluating submissions.
 ///
 /// Build one from the defaults and change what you need:
@@ -108,12 +121,12 @@ impl Default for Limits {
         Limits {
             max_source_bytes: 4 * 1024 * 1024,
             max_expression_terms: 250_000,
-            max_depth: crate::syntax::MAX_DEPTH,
+            max_depth: MAX_DEPTH,
             max_prefix_run: 64,
             max_implies: 64,
             max_nesting_keywords: 256,
-            max_let_depth: crate::check::MAX_LET_DEPTH,
-            max_binders: crate::check::MAX_BINDERS,
+            max_let_depth: MAX_LET_DEPTH,
+            max_binders: MAX_BINDERS,
             max_inputs: 5_000,
             max_requirements: 5_000,
             max_definitions: 5_000,

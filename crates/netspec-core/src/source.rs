@@ -1,9 +1,7 @@
-//! Source files and spans.
-//!
-//! The engine never reads files itself: the caller hands it a [`Sources`] map
-//! from file name to text (the spec and every file it `use`s). A [`Span`] is a
-//! byte range in one of those files; line and column are worked out only when
-//! a diagnostic leaves the library.
+//! Source files and spans: the [`Sources`] the caller hands over (file
+//! name → text; the engine never reads files itself), the [`SourceMap`] of
+//! the files one compilation loaded, and [`Span`]s, byte ranges in them,
+//! located as line and column only when a diagnostic leaves the library.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -73,7 +71,16 @@ pub enum FileProblem {
     /// limit it went over.
     TooLarge(usize),
     /// Not UTF-8 (NS0309).
-    NotUtf8(Box<crate::Diagnostic>),
+    NotUtf8(NotUtf8),
+}
+
+/// Where text that should be UTF-8 stops being it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotUtf8 {
+    /// Byte offset of the first invalid byte.
+    pub offset: usize,
+    /// Its line, from 1.
+    pub line: usize,
 }
 
 impl Sources {
@@ -128,24 +135,16 @@ impl Sources {
     }
 }
 
-/// Text from bytes that must be UTF-8 (a spec file, a submission); invalid
-/// UTF-8 is an NS0309 error naming the offset of the first bad byte. A
-/// caller that reads files can pass their bytes here before handing the
-/// text to [`Sources`] or [`crate::Spec::evaluate_str`].
-pub fn decode_utf8(bytes: &[u8]) -> Result<&str, Box<crate::Diagnostic>> {
+/// Text from bytes that must be UTF-8, or where the first invalid byte is
+/// ([`crate::diagnostic::decode_utf8`] makes that an NS0309 error).
+pub fn utf8(bytes: &[u8]) -> Result<&str, NotUtf8> {
     std::str::from_utf8(bytes).map_err(|e| {
-        let at = e.valid_up_to();
+        let offset = e.valid_up_to();
         let line = bytes
-            .get(..at)
+            .get(..offset)
             .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
             + 1;
-        Box::new(
-            crate::Diagnostic::error(
-                crate::Code::NotUtf8,
-                format!("the text is not UTF-8: invalid byte at offset {at} (line {line})"),
-            )
-            .with_help("save the file as UTF-8"),
-        )
+        NotUtf8 { offset, line }
     })
 }
 

@@ -1,25 +1,18 @@
-//! Stage 4a: a JSON submission → typed records.
+//! Reading a submission: JSON (text or value) → [`Submission`], typed
+//! records in the slots of an [`crate::ir::Schema`], and diagnostics.
 //!
-//! The submission is read once, against the spec's inputs: every value is
-//! checked for type, range, date validity and enum membership, and stored in
-//! the slot the compiled rules read. Problems are errors naming the JSON
-//! pointer (`/units/1/l3_beds`) and what was expected; unknown keys are
-//! warnings. An absent key, or `null`, is an unanswered question — unknown,
-//! never an error and never false.
-//!
-//! Besides the inputs, a submission holds a `header` (who answers, for which
-//! organisation and assessment period: [`Header`]) and may hold `evidence`:
-//! `{ "REQ-ID": { "evidence_key": "reference", … }, … }`. The key
-//! `assessed_on` of earlier submissions is refused (NS0214): the assessment
-//! date is the header's period end.
+//! Every value is checked for type, range, date validity and enum
+//! membership. Problems are errors naming the JSON pointer
+//! (`/units/1/l3_beds`) and what was expected; unknown keys are warnings. An
+//! absent key, or `null`, is an unanswered question: unknown, never an error
+//! and never false. Besides the inputs, a submission holds a `header` (who
+//! answers, for which organisation and period: [`Header`]) and may hold
+//! `evidence` (`{ "REQ-ID": { "evidence_key": "reference" } }`); the key
+//! `assessed_on` is refused (NS0214).
 //!
 //! Reading the text ([`parse_json_with`]) enforces the [`Limits`] on
-//! submissions as it goes: the text's size (NS0305), the nesting of arrays
-//! and objects (NS0306) and the entries of one array or object (NS0307), so
-//! a huge or deeply nested submission is refused before it takes memory. An
-//! object with the same key twice is refused too (NS0210, naming the key):
-//! JSON readers disagree about which value wins, and serde_json would
-//! silently keep the last.
+//! submissions as it goes (size NS0305, nesting NS0306, entries NS0307) and
+//! refuses an object with the same key twice (NS0210).
 
 use std::collections::BTreeMap;
 
@@ -71,7 +64,7 @@ pub enum Stored {
 #[non_exhaustive]
 pub struct Header {
     /// A provider service or the network itself.
-    pub respondent: crate::ir::Respondent,
+    pub respondent: crate::vocab::Respondent,
     /// The organisation answering (for a network: its host).
     pub organisation: Organisation,
     /// The assessment period.
@@ -1148,8 +1141,8 @@ impl Ingest<'_> {
                 None
             }
             Some(Json::String(s)) => match s.as_str() {
-                "provider" => Some(crate::ir::Respondent::Provider),
-                "network" => Some(crate::ir::Respondent::Network),
+                "provider" => Some(crate::vocab::Respondent::Provider),
+                "network" => Some(crate::vocab::Respondent::Network),
                 other => {
                     self.errors.push(
                         Diagnostic::error(
@@ -1429,169 +1422,6 @@ fn truncate(s: &str) -> String {
     } else {
         s.to_string()
     }
-}
-
-/// NS0216 errors for the answers of `sub` that break a declared relation
-/// ([`crate::ir::Relation`]): each answered field with relations is
-/// compared with its bound, evaluated with the field's record as the
-/// innermost element; a bound that is unknown (unanswered) is skipped.
-/// Fields of the other respondent than the header's are not checked (their
-/// answers are ignored). Stops after `room` errors.
-pub(crate) fn check_relations(
-    spec: &crate::check::Checked,
-    map: &crate::source::SourceMap,
-    sub: &Submission,
-    room: usize,
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let has_relations = spec
-        .schema
-        .records
-        .iter()
-        .any(|r| r.fields.iter().any(|f| !f.relations.is_empty()));
-    if !has_relations {
-        return out;
-    }
-    let mut cx = crate::eval::Ctx::new(spec, map, sub, None);
-    cx.set_budget(crate::Limits::default().max_eval_steps);
-    let respondent = sub.header.as_ref().map(|h| h.respondent);
-    relations_in(&mut cx, spec, sub, 0, &sub.root, respondent, room, &mut out);
-    out
-}
-
-#[allow(clippy::too_many_arguments)]
-fn relations_in<'a>(
-    cx: &mut crate::eval::Ctx<'a>,
-    spec: &'a crate::check::Checked,
-    sub: &'a Submission,
-    rid: RecordId,
-    rec: &'a Record,
-    respondent: Option<crate::ir::Respondent>,
-    room: usize,
-    out: &mut Vec<Diagnostic>,
-) {
-    use crate::eval::V;
-    let Some(schema) = spec.schema.records.get(rid) else {
-        return;
-    };
-    for (slot, field) in schema.fields.iter().enumerate() {
-        if out.len() >= room {
-            return;
-        }
-        if respondent.is_some_and(|r| r != field.respondent) {
-            continue;
-        }
-        match (sub.answer(rec, slot), &field.kind) {
-            (Some(Stored::Num(value)), FieldKind::Scalar { ty, .. }) => {
-                for rel in &field.relations {
-                    cx.push(V::Rec(rec));
-                    let bound = cx.eval(&rel.bound);
-                    cx.pop();
-                    let V::Num(bound) = bound else { continue };
-                    let broken = match rel.op {
-                        crate::ir::RelationOp::AtMost => value.compare(bound).is_gt(),
-                        crate::ir::RelationOp::AtLeast => value.compare(bound).is_lt(),
-                    };
-                    if broken && out.len() < room {
-                        out.push(broken_relation(
-                            spec,
-                            sub.pointer(rec),
-                            field,
-                            *ty,
-                            *value,
-                            rel,
-                            bound,
-                        ));
-                    }
-                }
-            }
-            (Some(Stored::Group(r)), FieldKind::Group { record }) => {
-                relations_in(cx, spec, sub, *record, r, respondent, room, out);
-            }
-            (Some(Stored::List(rs)), FieldKind::List { record, .. }) => {
-                for r in rs {
-                    relations_in(cx, spec, sub, *record, r, respondent, room, out);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// The NS0216 error: `field` (in the record at `parent`) is `value`, on the
-/// wrong side of `rel`'s bound `bound`.
-fn broken_relation(
-    spec: &crate::check::Checked,
-    parent: &str,
-    field: &crate::ir::FieldDef,
-    ty: ScalarTy,
-    value: Num,
-    rel: &crate::ir::Relation,
-    bound: Num,
-) -> Diagnostic {
-    let show = |n: Num| {
-        if ty == ScalarTy::Percent {
-            n.times(Num::int(100))
-                .map(|x| format!("{}%", x.display(4)))
-                .unwrap_or_default()
-        } else {
-            n.display(4)
-        }
-    };
-    let path = format!("{parent}/{}", escape(&field.name));
-    let (side, hint) = match rel.op {
-        crate::ir::RelationOp::AtMost => ("more than", "at most"),
-        crate::ir::RelationOp::AtLeast => ("less than", "at least"),
-    };
-    let other = match &rel.bound_pointer {
-        Some(pattern) => {
-            let concrete = fill_pointer(pattern, parent);
-            let question = spec
-                .schema
-                .records
-                .iter()
-                .flat_map(|r| &r.fields)
-                .find(|f| f.pointer == *pattern)
-                .map(|f| f.question.as_str());
-            match question {
-                Some(q) => format!("{concrete} ({q})"),
-                None => concrete,
-            }
-        }
-        None => rel.text.clone(),
-    };
-    Diagnostic::error(
-        Code::BrokenRelation,
-        format!(
-            "{path} ({}) is {}, {side} {other}, {}",
-            field.question,
-            show(value),
-            show(bound)
-        ),
-    )
-    .at_path(path)
-    .with_help(format!(
-        "this answer must be {hint} `{}`: check both answers",
-        rel.text
-    ))
-}
-
-/// A pointer pattern (`/units/*/shifts_total`) with its `*`s replaced by
-/// the list indices at the same places in `concrete` (`/units/1`).
-fn fill_pointer(pattern: &str, concrete: &str) -> String {
-    let mut given = concrete.split('/');
-    pattern
-        .split('/')
-        .map(|seg| {
-            let here = given.next();
-            if seg == "*" {
-                here.unwrap_or(seg)
-            } else {
-                seg
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// A value from the submission quoted in a message: at most 40 characters

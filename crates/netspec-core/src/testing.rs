@@ -1,15 +1,15 @@
-//! Running a spec's `test` blocks.
+//! Running a spec's `test` blocks: its test cases + an evaluation of each
+//! → [`TestResult`]s, and the coverage of the requirements by them.
 //!
-//! Each test evaluates its `given` submission and compares the expected
-//! outcomes and ratings with the report. A failure lists every mismatch with
-//! the explanation of the actual outcome.
+//! A test compares the expected outcomes and ratings with its report; a
+//! failure lists every mismatch with the explanation of the actual outcome.
 
 use serde::Serialize;
 
-use crate::ir::{Expectation, Rating, AREAS};
-use crate::report::{Outcome, Report};
-use crate::source::Location;
-use crate::Spec;
+use crate::ir::{CompiledSpec, Expectation, TestCase, AREAS};
+use crate::report::Report;
+use crate::source::{Location, SourceMap};
+use crate::vocab::{Outcome, Rating};
 
 /// One expectation that did not hold.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,22 +43,24 @@ pub struct TestResult {
     pub error: Option<String>,
 }
 
-/// Runs every test of the spec. The tests share one work budget,
-/// [`crate::Limits::max_eval_steps`], so that a spec with very many tests
-/// (or tests on very long lists) cannot make a test run take unbounded
-/// time; tests left when it is used up fail with an error saying so.
-pub fn run_tests(spec: &Spec) -> Vec<TestResult> {
-    let budget = spec.limits().max_eval_steps;
+/// Runs `tests` (a compiled spec's, located in `map`). `evaluate` evaluates
+/// a test's `given` submission within the steps of work left, giving the
+/// report (or why there is none) and the steps it used. The tests share one
+/// work budget, `budget` ([`crate::limits::Limits::max_eval_steps`]), so
+/// that a spec with very many tests (or tests on very long lists) cannot
+/// make a test run take unbounded time; tests left when it is used up fail
+/// with an error saying so.
+pub fn run_tests<'s>(
+    tests: &'s [TestCase],
+    map: &SourceMap,
+    budget: u64,
+    mut evaluate: impl FnMut(&'s TestCase, u64) -> (Result<Report<'s>, String>, u64),
+) -> Vec<TestResult> {
     let mut left = budget;
-    spec.checked()
-        .tests
+    tests
         .iter()
         .map(|t| {
-            let location = spec.source_map().locate(t.span);
-            let opts = crate::EvalOptions::default()
-                .with_as_of(t.assessed_on)
-                .with_explanations(true)
-                .with_unattributed(Some(t.respondent));
+            let location = map.locate(t.span);
             if left == 0 {
                 return TestResult {
                     name: t.name.clone(),
@@ -72,7 +74,7 @@ pub fn run_tests(spec: &Spec) -> Vec<TestResult> {
                     )),
                 };
             }
-            let (result, used) = spec.evaluate_within(&t.given, &opts, left);
+            let (result, used) = evaluate(t, left);
             left = left.saturating_sub(used);
             match result {
                 Ok(report) => compare(&t.name, location, &t.expect, &report),
@@ -83,7 +85,7 @@ pub fn run_tests(spec: &Spec) -> Vec<TestResult> {
                     checked: 0,
                     mismatches: Vec::new(),
                     outcomes: Vec::new(),
-                    error: Some(e.to_string()),
+                    error: Some(e),
                 },
             }
         })
@@ -100,7 +102,7 @@ fn compare(
     for e in expect {
         match e {
             Expectation::Requirement(id, o) => {
-                let want = Outcome::from_name(*o);
+                let want = *o;
                 if let Some(r) = report.requirements.iter().find(|r| r.id == *id) {
                     if r.outcome != want {
                         let mut detail: Vec<String> = r
@@ -246,9 +248,9 @@ pub struct AreaCoverage {
 
 /// Works out coverage from test results. Only tests that ran (passed or
 /// failed on expectations) count.
-pub fn coverage(spec: &Spec, results: &[TestResult]) -> Coverage {
+pub fn coverage<S: AsRef<CompiledSpec> + ?Sized>(spec: &S, results: &[TestResult]) -> Coverage {
+    let spec = spec.as_ref();
     let mut reqs: Vec<RequirementCoverage> = spec
-        .checked()
         .requirements
         .iter()
         .map(|r| RequirementCoverage {
@@ -289,7 +291,7 @@ pub fn coverage(spec: &Spec, results: &[TestResult]) -> Coverage {
         covered as f64 * 100.0 / total as f64
     };
     Coverage {
-        spec: spec.id().to_string(),
+        spec: spec.info.id.clone(),
         requirements: std::mem::take(&mut reqs),
         areas,
         covered,

@@ -64,7 +64,7 @@ fn compile_case_with(
     match Spec::compile_with(ROOT, &sources, limits) {
         Ok(spec) => {
             let diags = spec.warnings().to_vec();
-            let rendered = render::diagnostics(&diags, spec.source_map(), Style::Plain);
+            let rendered = render::diagnostics_in(&diags, spec.source_map(), Style::Plain);
             (diags, rendered, marked)
         }
         Err(e) => (
@@ -1363,7 +1363,7 @@ fn check_sub_case(spec: &Spec, case: &SubCase) {
         Ok(report) => report.warnings.clone(),
         Err(e) => e.diagnostics(),
     };
-    let rendered = render::diagnostics(&diags, spec.source_map(), Style::Plain);
+    let rendered = render::diagnostics_in(&diags, spec.source_map(), Style::Plain);
     let d = diags
         .iter()
         .find(|d| d.code == code)
@@ -1400,7 +1400,7 @@ fn submission_diagnostics() {
     assert!(
         spec.warnings().is_empty(),
         "the submission spec is clean:\n{}",
-        render::diagnostics(spec.warnings(), spec.source_map(), Style::Plain)
+        render::diagnostics_in(spec.warnings(), spec.source_map(), Style::Plain)
     );
     run_all(SUB_CASES, |c| c.name, |c| check_sub_case(&spec, c));
 }
@@ -1466,10 +1466,10 @@ fn respondent_and_relation_diagnostics() {
 fn unattributed_submission_without_a_date() {
     let spec = Spec::compile(ROOT, &Sources::single(ROOT, SUBMISSION_SPEC)).unwrap();
     let opts =
-        EvalOptions::default().with_unattributed(Some(netspec_core::ir::Respondent::Provider));
+        EvalOptions::default().with_unattributed(Some(netspec_core::vocab::Respondent::Provider));
     let err = spec.evaluate_str(r#"{"beds": 10}"#, &opts).unwrap_err();
     let diags = err.diagnostics();
-    let rendered = render::diagnostics(&diags, spec.source_map(), Style::Plain);
+    let rendered = render::diagnostics_in(&diags, spec.source_map(), Style::Plain);
     assert_eq!(diags.len(), 1, "{rendered}");
     assert_eq!(diags[0].code.as_str(), "NS0208", "{rendered}");
     assert_eq!(diags[0].path.as_deref(), Some("/header/period/end"));
@@ -1484,7 +1484,7 @@ fn unattributed_submission_without_a_date() {
     assert_eq!(report.warnings[0].path.as_deref(), Some("/header"));
     assert!(report.header.is_none());
     insta::with_settings!({omit_expression => true, prepend_module_to_snapshot => false}, {
-        insta::assert_snapshot!("NS0217_unattributed", render::diagnostics(&report.warnings, spec.source_map(), Style::Plain));
+        insta::assert_snapshot!("NS0217_unattributed", render::diagnostics_in(&report.warnings, spec.source_map(), Style::Plain));
     });
 }
 
@@ -1500,7 +1500,7 @@ fn submission_with_several_problems() {
         .evaluate_str(json, &EvalOptions::default())
         .unwrap_err();
     let diags = err.diagnostics();
-    let rendered = render::diagnostics(&diags, spec.source_map(), Style::Plain);
+    let rendered = render::diagnostics_in(&diags, spec.source_map(), Style::Plain);
     let got: Vec<(Severity, &str, Option<&str>)> = diags
         .iter()
         .map(|d| (d.severity, d.code.as_str(), d.path.as_deref()))
@@ -1743,7 +1743,7 @@ fn check_limit_sub_case(case: &LimitSubCase) {
         Ok(report) => report.warnings.clone(),
         Err(e) => e.diagnostics(),
     };
-    let rendered = render::diagnostics(&diags, spec.source_map(), Style::Plain);
+    let rendered = render::diagnostics_in(&diags, spec.source_map(), Style::Plain);
     let d = diags
         .iter()
         .find(|d| d.code == code)

@@ -7,9 +7,9 @@
 
 use netspec::render::{self, Style};
 use netspec_core::ir::{
-    Basis, CountPeriod, FieldDef, FieldKind, NodeKind, RelationOp, Respondent, ScalarTy,
-    CHECKLIST_VALUES,
+    CountPeriod, FieldDef, FieldKind, NodeKind, RelationOp, ScalarTy, CHECKLIST_VALUES,
 };
+use netspec_core::vocab::{Basis, Respondent};
 use netspec_core::{Code, Sources, Spec};
 
 fn compile(text: &str) -> Spec {

@@ -111,7 +111,7 @@ area quality { requirement QU-01 must "Reviewed" { reviewed within 12 months } }
     let plain = EvalOptions::default()
         .with_as_of(None)
         .with_explanations(false)
-        .with_unattributed(Some(netspec_core::ir::Respondent::Provider));
+        .with_unattributed(Some(netspec_core::vocab::Respondent::Provider));
     assert!(matches!(
         spec.outcomes(&sub, &plain),
         Err(EvalError::Invalid { .. })

@@ -12,9 +12,9 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use netspec::render::{self, Style};
-use netspec_core::ir::Respondent;
 use netspec_core::ir::{FieldKind, RecordSchema, ScalarTy, Schema};
 use netspec_core::source::FileId;
+use netspec_core::vocab::Respondent;
 use netspec_core::{Date, EvalOptions, Outcome, Sources, Spec};
 
 /// The default options for a submission without a header (a header is beside
@@ -445,7 +445,7 @@ fn mutate(text: &str, edits: &[Edit]) -> String {
 fn compile_and_use(sources: &Sources) {
     match Spec::compile(ACC_NAME, sources) {
         Ok(spec) => {
-            let _ = render::diagnostics(spec.warnings(), spec.source_map(), Style::Plain);
+            let _ = render::diagnostics_in(spec.warnings(), spec.source_map(), Style::Plain);
             let _ = spec.evaluate_str(ACC_SUBMISSION, &unattributed());
             let _ = spec.evaluate_str("{}", &unattributed());
             let _ = spec.run_tests();
@@ -1368,7 +1368,7 @@ fn evaluation_never_panics_on_arbitrary_json() {
                                 d
                             );
                         }
-                        let _ = render::diagnostics(&diags, spec.source_map(), Style::Plain);
+                        let _ = render::diagnostics_in(&diags, spec.source_map(), Style::Plain);
                         let _ = e.to_string();
                     }
                 }
@@ -1434,7 +1434,7 @@ fn evaluation_survives_extreme_number_literals() {
         match spec.evaluate_str(&sub, &unattributed()) {
             Ok(report) => check_report(spec, &report),
             Err(e) => {
-                let _ = render::diagnostics(&e.diagnostics(), spec.source_map(), Style::Plain);
+                let _ = render::diagnostics_in(&e.diagnostics(), spec.source_map(), Style::Plain);
             }
         }
         // every number of each real example replaced by the literal
@@ -1445,7 +1445,8 @@ fn evaluation_survives_extreme_number_literals() {
             match real.evaluate_str(&sub, &unattributed()) {
                 Ok(report) => check_report(real, &report),
                 Err(e) => {
-                    let _ = render::diagnostics(&e.diagnostics(), real.source_map(), Style::Plain);
+                    let _ =
+                        render::diagnostics_in(&e.diagnostics(), real.source_map(), Style::Plain);
                 }
             }
         }
@@ -2009,8 +2010,8 @@ fn evaluation_is_deterministic() {
                         serde_json::to_string(&dc).unwrap()
                     );
                     prop_assert_eq!(
-                        render::diagnostics(&da, REAL_SPEC.source_map(), Style::Plain),
-                        render::diagnostics(&dc, fresh.source_map(), Style::Plain)
+                        render::diagnostics_in(&da, REAL_SPEC.source_map(), Style::Plain),
+                        render::diagnostics_in(&dc, fresh.source_map(), Style::Plain)
                     );
                 }
                 (a, b, c) => prop_assert!(
@@ -2260,10 +2261,8 @@ static BUNDLED: LazyLock<Vec<Spec>> = LazyLock::new(|| {
 
 /// The same spec without its fast form: every requirement is decided by the
 /// full evaluator.
-fn full_only(spec: &Spec) -> netspec_core::check::Checked {
-    let mut c = spec.checked().clone();
-    c.fast = Default::default();
-    c
+fn full_only(spec: &Spec) -> Spec {
+    spec.without_fast_path()
 }
 
 /// The report (with and without explanations) and the outcomes are the same
@@ -2272,7 +2271,7 @@ fn full_only(spec: &Spec) -> netspec_core::check::Checked {
 /// The report compared, or `None` when the submission is refused.
 fn fast_agrees(
     spec: &Spec,
-    full: &netspec_core::check::Checked,
+    full: &Spec,
     sub: &Value,
     as_of: Option<Date>,
     budget: u64,
@@ -2284,21 +2283,44 @@ fn fast_agrees(
     for explanations in [false, true] {
         let fast = netspec_core::report::assess_with(
             spec.checked(),
+            spec.fast_form(),
             map,
             &sub,
             date,
             explanations,
             budget,
         );
-        let slow = netspec_core::report::assess_with(full, map, &sub, date, explanations, budget);
+        let slow = netspec_core::report::assess_with(
+            full.checked(),
+            full.fast_form(),
+            map,
+            &sub,
+            date,
+            explanations,
+            budget,
+        );
         assert_eq!(
             fast, slow,
             "the reports differ (explanations {explanations}, budget {budget})"
         );
         last = Some(fast.into_owned());
     }
-    let fast = netspec_core::report::outcomes_with(spec.checked(), map, &sub, date, budget);
-    let slow = netspec_core::report::outcomes_with(full, map, &sub, date, budget);
+    let fast = netspec_core::report::outcomes_with(
+        spec.checked(),
+        spec.fast_form(),
+        map,
+        &sub,
+        date,
+        budget,
+    );
+    let slow = netspec_core::report::outcomes_with(
+        full.checked(),
+        full.fast_form(),
+        map,
+        &sub,
+        date,
+        budget,
+    );
     assert_eq!(fast, slow, "the outcomes differ (budget {budget})");
     last
 }
@@ -2476,7 +2498,7 @@ fn report_json_is_serde_json_for_examples_and_for_changed_reports() {
 /// threshold `p10` tenths of a percent and literal `k`; `num` and every
 /// element's `part` are bounded by relations added to the compiled spec
 /// (`num` at most `den`, `part` at most its element's `total`).
-fn to_pass_spec(p10: u32, k: u32) -> (Spec, netspec_core::check::Checked) {
+fn to_pass_spec(p10: u32, k: u32) -> (Spec, netspec_core::ir::CompiledSpec) {
     let p = if p10 % 10 == 0 {
         format!("{}%", p10 / 10)
     } else {
@@ -2664,8 +2686,16 @@ fn to_pass_changes_pass_and_are_minimal() {
             let budget = netspec_core::Limits::default().max_eval_steps;
             let report_of = |s: &Value| {
                 let sub = spec.ingest(s).expect("a valid submission");
-                netspec_core::report::assess_with(&checked, map, &sub, None, true, budget)
-                    .into_owned()
+                netspec_core::report::assess_with(
+                    &checked,
+                    spec.fast_form(),
+                    map,
+                    &sub,
+                    None,
+                    true,
+                    budget,
+                )
+                .into_owned()
             };
             let report = report_of(&sub);
             cases.set(cases.get() + 1);

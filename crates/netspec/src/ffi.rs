@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::form::Section;
+use crate::render::Style;
 use crate::testing::{Coverage, TestResult};
 use crate::{Code, CompileError, CompileOptions, Date, Diagnostic, EvalError, EvalOptions};
 use crate::{Respondent, Sources, Spec};
@@ -161,7 +162,7 @@ impl Failure {
         Failure {
             kind: FailureKind::Compile,
             message: e.to_string(),
-            rendered: e.render(),
+            rendered: crate::render::compile_error(&e, Style::Plain),
             diagnostics: e.diagnostics,
             json_position: None,
         }
@@ -223,21 +224,9 @@ pub fn check(call: &CompileCall) -> Vec<Diagnostic> {
     }
 }
 
-/// Formats spec text ([`crate::format`]).
-pub fn format(source: &str) -> Result<String, Failure> {
-    crate::format(source).map_err(|diagnostics| {
-        let first = diagnostics
-            .first()
-            .map(ToString::to_string)
-            .unwrap_or_default();
-        Failure {
-            kind: FailureKind::Compile,
-            message: format!("the spec does not parse: {first}"),
-            rendered: String::new(),
-            diagnostics,
-            json_position: None,
-        }
-    })
+/// Formats spec text, the file `name` ([`crate::format`]).
+pub fn format(name: &str, source: &str) -> Result<String, Failure> {
+    crate::format(name, source).map_err(Failure::compile)
 }
 
 /// One diagnostic code, explained.
@@ -269,7 +258,7 @@ pub fn codes(code: Option<&str>) -> Vec<CodeInfo> {
 /// UTF-8 is an NS0309 failure of `kind` naming the first bad byte; `what`
 /// names the input in the message.
 pub fn decode_utf8(bytes: &[u8], kind: FailureKind, what: &str) -> Result<String, Failure> {
-    match netspec_core::source::decode_utf8(bytes) {
+    match netspec_core::diagnostic::decode_utf8(bytes) {
         Ok(text) => Ok(text.to_string()),
         Err(d) => Err(Failure {
             kind,
@@ -365,7 +354,11 @@ impl Compiled {
                 Err(Failure {
                     kind: FailureKind::Submission,
                     message,
-                    rendered: self.spec.inner.render(&diagnostics),
+                    rendered: crate::render::diagnostics(
+                        &diagnostics,
+                        Some(&self.spec),
+                        Style::Plain,
+                    ),
                     diagnostics,
                     json_position,
                 })
@@ -565,10 +558,12 @@ mod tests {
 
     #[test]
     fn formatting_gives_the_house_style_or_the_parse_errors() {
-        assert!(format("spec demo \"Demo\"   { version \"1\" }\n")
-            .is_ok_and(|t| t == "spec demo \"Demo\" { version \"1\" }\n"));
         assert!(
-            format("spec {").is_err_and(|f| f.kind == FailureKind::Compile
+            format("demo.netspec", "spec demo \"Demo\"   { version \"1\" }\n")
+                .is_ok_and(|t| t == "spec demo \"Demo\" { version \"1\" }\n")
+        );
+        assert!(
+            format("demo.netspec", "spec {").is_err_and(|f| f.kind == FailureKind::Compile
                 && f.diagnostics.first().is_some_and(|d| d.is_error()))
         );
     }

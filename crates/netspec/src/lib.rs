@@ -117,11 +117,10 @@ pub use netspec_core::diagnostic::{Code, Diagnostic, Severity};
 pub use netspec_core::limits::Limits;
 pub use netspec_core::source::{Location, Sources};
 pub use netspec_core::{CompileError, CompileOptions, EvalError, EvalOptions};
-pub use spec::{format, gather_sources, read_spec, Spec, Submission};
+pub use spec::{decode_utf8, format, gather_sources, read_spec, Spec, Submission};
 
-pub use netspec_core::ir::{Basis, Rating, Respondent};
-pub use netspec_core::report::{Outcome, Report};
-pub use netspec_core::syntax::ast::Level;
+pub use netspec_core::report::Report;
+pub use netspec_core::vocab::{Basis, Level, Outcome, Rating, Respondent};
 
 /// The parts of a [`Report`].
 pub mod report {

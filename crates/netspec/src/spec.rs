@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use netspec_core::files::ConfinedReader;
+use netspec_core::files::{ConfinedReader, FileRead};
 use netspec_core::source::FileId;
 use netspec_core::syntax::{ast::Item, parse_file_without_tests};
 
@@ -187,6 +187,12 @@ pub struct Submission {
     inner: netspec_core::submission::Submission,
 }
 
+/// Reads bytes as UTF-8 text: text that is not UTF-8 is an NS0309
+/// diagnostic naming the first bad byte.
+pub fn decode_utf8(bytes: &[u8]) -> Result<&str, Box<Diagnostic>> {
+    netspec_core::diagnostic::decode_utf8(bytes)
+}
+
 /// Reads the spec at `path` and every file it needs (`use`d files, the
 /// submissions its tests name) from disk, reading only regular files inside
 /// `within` (by default the spec's own folder). This is the way to read specs
@@ -194,17 +200,54 @@ pub struct Submission {
 /// a file too large or not UTF-8 is reported when compiling (NS0311, NS0301,
 /// NS0309), never read.
 ///
+/// With `text`, the spec's own text is `text` (read from standard input,
+/// say) and only the files it names are read from disk, under the same
+/// rules and the same size limit; `path` then only names it (the folder of
+/// `path` is where its `use`s are resolved from).
+///
 /// ```
-/// let sources = netspec::read_spec("/no/such/folder/x.netspec", None, &netspec::CompileOptions::default());
+/// let sources = netspec::read_spec("/no/such/folder/x.netspec", None, None, &netspec::CompileOptions::default());
 /// let err = netspec::Spec::compile("/no/such/folder/x.netspec", &sources).unwrap_err();
 /// assert_eq!(err.diagnostics[0].code.as_str(), "NS0311");
 /// ```
-pub fn read_spec(path: &str, within: Option<&Path>, options: &CompileOptions) -> Sources {
+pub fn read_spec(
+    path: &str,
+    text: Option<String>,
+    within: Option<&Path>,
+    options: &CompileOptions,
+) -> Sources {
     let reader = match within {
         Some(dir) => ConfinedReader::new(dir),
         None => ConfinedReader::for_spec(Path::new(path)),
     };
-    netspec_core::gather_files_in(path, &reader, options)
+    let Some(text) = text else {
+        return netspec_core::gather_files_in(path, &reader, options);
+    };
+    let root = netspec_core::source::normalize_path(path);
+    let mut given = Some(text);
+    let mut left = options.limits.max_source_bytes;
+    let mut problems = Vec::new();
+    let mut sources = netspec_core::gather_sources_with(path, options, |name| {
+        let read = match given.take_if(|_| name == root) {
+            Some(text) => FileRead::Text(text),
+            None => reader.read(name, left),
+        };
+        match read {
+            FileRead::Text(text) => {
+                left = left.saturating_sub(text.len());
+                Some(text)
+            }
+            FileRead::NotFound => None,
+            FileRead::Problem(p) => {
+                problems.push((name.to_string(), p));
+                None
+            }
+        }
+    });
+    for (name, problem) in problems {
+        sources.set_problem(name, problem);
+    }
+    sources
 }
 
 /// Collects a spec and every file it needs (`use`d files, and with
@@ -222,16 +265,17 @@ pub fn gather_sources(
     netspec_core::gather_sources_with(root, options, read)
 }
 
-/// Formats spec text in the one house style (comments and blank lines
-/// kept; formatting twice changes nothing). Text that does not parse gives
-/// its parse errors. A file holding the line `// netspec-fmt: skip` is
-/// returned unchanged.
-pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
+/// Formats spec text, the file `name`, in the one house style (comments
+/// and blank lines kept; formatting twice changes nothing). Text that does
+/// not parse gives its parse errors, located in `name`
+/// ([`crate::render::compile_error`] draws them). A file holding the line
+/// `// netspec-fmt: skip` is returned unchanged.
+pub fn format(name: &str, text: &str) -> Result<String, CompileError> {
     if text
         .lines()
         .any(|l| l.trim() == netspec_core::format::SKIP_MARKER)
     {
         return Ok(text.to_string());
     }
-    netspec_core::format::format_source(text)
+    netspec_core::format_file(name, text)
 }

@@ -63,7 +63,7 @@ area workforce {\n  requirement WF-01 must \"A\u{7}bell\" {\n    missing >= 1 //
     assert!(coloured.contains("\u{1b}["));
     assert_eq!(strip(&coloured), plain);
     assert_eq!(
-        render::diagnostics(&err.diagnostics, err.source_map(), Style::Plain),
+        render::diagnostics_in(&err.diagnostics, err.source_map(), Style::Plain),
         plain
     );
     // the source line's escape sequence is written as text in both

@@ -1,4 +1,5 @@
-//! Expressions: name resolution and the type rules.
+//! Checking expressions: syntax-tree expressions → typed [`crate::ir`]
+//! nodes, by name resolution and the type rules.
 //!
 //! The rules, in short (the reference has the full tables):
 //! - `int ± int` is int; int and number mix to number; `a / b` is a number.
@@ -17,7 +18,8 @@ use crate::diagnostic::{did_you_mean, Code, Diagnostic};
 use crate::ir::{AggFn, Arith, Cmp, Const, FieldKind, Func, Node, NodeKind, ScalarTy, Ty};
 use crate::number::Num;
 use crate::source::Span;
-use crate::syntax::ast::{self, BinOp, ExprKind, Quant, UnaryOp};
+use crate::syntax::ast::{self, BinOp, ExprKind, UnaryOp};
+use crate::vocab::Quant;
 
 const FUNCTIONS: [&str; 12] = [
     "ceil",
@@ -51,10 +53,6 @@ fn an(desc: &str) -> String {
     format!("{} {desc}", if vowel { "an" } else { "a" })
 }
 
-/// Most quantifiers and aggregates nested in one another, by default: the
-/// default of [`crate::Limits::max_binders`].
-pub const MAX_BINDERS: usize = 4;
-
 fn node(kind: NodeKind, span: Span, ty: Ty) -> Node {
     Node { kind, span, ty }
 }
@@ -65,7 +63,7 @@ fn error_node(span: Span) -> Node {
 
 impl Checker<'_> {
     /// Binds a quantifier's or aggregate's variable, refusing nesting deeper
-    /// than [`MAX_BINDERS`] (each level multiplies the work by a list's length).
+    /// than [`crate::limits::MAX_BINDERS`] (each level multiplies the work by a list's length).
     fn bind(&mut self, var: &ast::Ident, ty: Ty) -> bool {
         let max_binders = self.limits.max_binders;
         if self.scope.len() >= max_binders {

@@ -1,7 +1,6 @@
-//! Input declarations → record schemas.
-//!
-//! `inputs` blocks (from every file) become record 0, the submission root.
-//! Lists and groups get records of their own. Dotted names
+//! Checking input declarations: `inputs` blocks (from every file) → the
+//! record schemas of [`crate::ir::Schema`]; record 0 is the submission root,
+//! and lists and groups get records of their own. Dotted names
 //! (`provider.role: …`) declare a field inside a group, creating the group
 //! when needed.
 
@@ -9,11 +8,12 @@ use super::{Checker, PendingRelation};
 use crate::calendar::{Date, Duration, DurationUnit};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::{
-    Bound, CountPeriod, EnumDef, EnumId, FieldDef, FieldKind, RecordId, RecordSchema, Respondent,
-    ScalarTy, CHECKLIST_VALUES,
+    Bound, CountPeriod, EnumDef, EnumId, FieldDef, FieldKind, RecordId, RecordSchema, ScalarTy,
+    CHECKLIST_VALUES,
 };
 use crate::number::Num;
 use crate::syntax::ast::{self, ScalarKind, TypeKind};
+use crate::vocab::Respondent;
 
 /// What every declaration in one `inputs` block shares.
 #[derive(Clone, Copy)]

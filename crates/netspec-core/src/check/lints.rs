@@ -1,4 +1,4 @@
-//! Warnings for likely mistakes in a spec that compiles.
+//! Warnings for likely mistakes: a compiled spec → diagnostics.
 //!
 //! An input no rule reads (NS0102), a rule that reads no answer (NS0103), a
 //! rule that can never be false (NS0104), two requirements with one title
@@ -7,18 +7,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::Checked;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::inputs::read_anywhere;
+use crate::ir::CompiledSpec;
 use crate::ir::{Cmp, Const, FieldKind, Func, Node, NodeKind, Requirement, ScalarTy, Ty};
 use crate::number::Num;
 use crate::source::Span;
-use crate::syntax::ast::Quant;
+use crate::vocab::Quant;
 
 /// Every warning for a compiled spec.
-pub fn lint(spec: &Checked) -> Vec<Diagnostic> {
+pub fn lint(spec: &CompiledSpec) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let read = read_anywhere(spec);
+    let read = spec.read_anywhere();
     for (rid, rec) in spec.schema.records.iter().enumerate() {
         for (slot, f) in rec.fields.iter().enumerate() {
             let label = rid != 0
@@ -87,7 +86,12 @@ pub fn lint(spec: &Checked) -> Vec<Diagnostic> {
 /// Whether a rule reads an answer or the date. Definitions are looked at once
 /// each (`memo`), so a chain of definitions that each use the previous one
 /// twice costs its length, not 2^length.
-fn reads_anything(spec: &Checked, n: &Node, depth: usize, memo: &mut Vec<Option<bool>>) -> bool {
+fn reads_anything(
+    spec: &CompiledSpec,
+    n: &Node,
+    depth: usize,
+    memo: &mut Vec<Option<bool>>,
+) -> bool {
     if depth > 512 {
         return true;
     }
@@ -186,7 +190,7 @@ fn possible(n: &Node) -> Possible {
 /// How a list expression is known across conditions: the slots from the
 /// root (`units` is `[3]`, `service.units` is `[0, 2]`); `None` for a list
 /// inside a list element (it differs per element) and for anything else.
-fn list_key(spec: &Checked, n: &Node, depth: usize) -> Option<Vec<usize>> {
+fn list_key(spec: &CompiledSpec, n: &Node, depth: usize) -> Option<Vec<usize>> {
     if depth > 64 {
         return None;
     }
@@ -204,7 +208,7 @@ fn list_key(spec: &Checked, n: &Node, depth: usize) -> Option<Vec<usize>> {
 
 /// The declared shortest length of the list input a list expression reads
 /// (`Some(0)` when it declares none); `None` when it is not a list input.
-fn list_min(spec: &Checked, n: &Node, depth: usize) -> Option<usize> {
+fn list_min(spec: &CompiledSpec, n: &Node, depth: usize) -> Option<usize> {
     if depth > 64 {
         return None;
     }
@@ -229,7 +233,7 @@ fn is_num(n: &Node, v: Num) -> bool {
 
 /// The lists a condition says are not empty, as top-level conjuncts:
 /// `any _ in L: …`, `len(L) > 0` / `>= 1`, `count(_ in L …) > 0` / `>= 1`.
-fn non_empty(spec: &Checked, n: &Node, out: &mut Vec<Vec<usize>>, depth: usize) {
+fn non_empty(spec: &CompiledSpec, n: &Node, out: &mut Vec<Vec<usize>>, depth: usize) {
     if depth > 64 {
         return;
     }
@@ -276,7 +280,7 @@ fn non_empty(spec: &Checked, n: &Node, out: &mut Vec<Vec<usize>>, depth: usize) 
 /// inside a `where` filter or a comparison is not looked at. A checklist is a
 /// list of the spec's own items and never warns.
 fn empty_lists(
-    spec: &Checked,
+    spec: &CompiledSpec,
     r: &Requirement,
     warned: &mut BTreeSet<(u32, u32, u32)>,
     out: &mut Vec<Diagnostic>,
@@ -359,7 +363,7 @@ fn span_key(s: Span) -> (u32, u32, u32) {
 }
 
 /// The name of a list input for messages: its path with `[]` for list positions.
-fn spec_text(spec: &Checked, list: &Node) -> String {
+fn spec_text(spec: &CompiledSpec, list: &Node) -> String {
     let field = match &list.kind {
         NodeKind::Input(slot) => spec
             .schema

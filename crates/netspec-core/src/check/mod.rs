@@ -1,10 +1,11 @@
-//! Stage 2: resolve names, check types, and compile.
+//! Checking: spec files → [`crate::ir::CompiledSpec`] and diagnostics.
 //!
-//! [`compile_sources`] loads the root file and every file it `use`s (through
-//! the caller's [`Sources`], never the file system), parses them, and lowers
-//! the syntax trees to the compiled form in [`crate::ir`]. It reports every
-//! independent error it finds in one run: unknown names (with "did you
-//! mean"), type mismatches, duplicate ids, invalid literals and so on.
+//! [`compile_sources`] loads the root file and every file it `use`s (from
+//! the caller's [`Sources`], never the file system), parses them, resolves
+//! names, checks types and lowers the syntax trees to [`crate::ir`]. It
+//! reports every independent error it finds in one run: unknown names (with
+//! "did you mean"), type mismatches, duplicate ids, invalid literals and so
+//! on.
 
 mod expr;
 mod inputs;
@@ -12,66 +13,22 @@ mod lints;
 mod relations;
 mod respondents;
 
-pub use expr::MAX_BINDERS;
-
 use std::collections::{BTreeMap, HashMap};
 
 use crate::calendar::Date;
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
-use crate::ir::{self, Expectation, Rating, RatingExpr, RatingRule, Schema, AREAS};
+use crate::ir::{self, CompiledSpec, Expectation, RatingExpr, RatingRule, Schema, SpecInfo, AREAS};
 use crate::limits::{Limits, MAX_DIAGNOSTICS};
 use crate::source::{resolve_relative, FileId, SourceMap, Sources, Span};
 use crate::syntax::ast::{self, Clause, Item, TestClause};
 use crate::syntax::parse_file_with;
-
-/// Facts about the spec from its header.
-#[derive(Debug, Clone, Default)]
-pub struct SpecInfo {
-    /// Spec id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// `version` attribute.
-    pub version: Option<String>,
-    /// `source` attribute.
-    pub source: Option<String>,
-    /// `evidence "required"`: every declared evidence item is required.
-    pub evidence_required: bool,
-}
-
-/// Everything the checker produced for a spec that compiled.
-#[derive(Debug, Clone)]
-pub struct Checked {
-    /// Header facts.
-    pub info: SpecInfo,
-    /// Inputs.
-    pub schema: Schema,
-    /// Definitions.
-    pub lets: Vec<ir::LetDef>,
-    /// Requirements in report order.
-    pub requirements: Vec<ir::Requirement>,
-    /// Rating rules (the default when the spec has none).
-    pub rating: Vec<RatingRule>,
-    /// Whether the spec declared its own rating block.
-    pub custom_rating: bool,
-    /// Tests.
-    pub tests: Vec<ir::TestCase>,
-    /// Whether the `test` blocks were read (false when compiled without
-    /// them: then [`Checked::tests`] is empty whatever the files hold).
-    pub tests_read: bool,
-    /// Whether any rule reads the assessment date.
-    pub uses_assessment_date: bool,
-    /// The rules compiled for the fast evaluator.
-    pub fast: crate::eval::fast::FastSpec,
-    /// Each requirement's place in [`Checked::requirements`], by id.
-    pub requirement_index: HashMap<String, usize>,
-}
+use crate::vocab::{Basis, Level, Rating, Respondent};
 
 /// Result of a compilation: the compiled spec if there were no errors, the
 /// files read, and every diagnostic (warnings too).
 pub struct Compiled {
     /// Present when there were no errors.
-    pub checked: Option<Checked>,
+    pub checked: Option<CompiledSpec>,
     /// The files loaded.
     pub map: SourceMap,
     /// Errors and warnings, located.
@@ -293,8 +250,8 @@ fn file_problem(name: &str, problem: &crate::source::FileProblem, limits: &Limit
             ),
         )
         .with_help("split the spec, or raise `max_source_bytes` in `netspec::Limits`"),
-        FileProblem::NotUtf8(d) => {
-            let mut d = (**d).clone();
+        FileProblem::NotUtf8(p) => {
+            let mut d = crate::diagnostic::not_utf8(*p);
             d.message = format!("`{}`: {}", crate::diagnostic::escape_controls(name), d.message);
             d
         }
@@ -340,10 +297,6 @@ pub(crate) struct PendingRelation {
     /// The constraint as written.
     pub(crate) constraint: ast::Constraint,
 }
-
-/// Most definitions that may depend on one another in a chain, by default:
-/// the default of [`Limits::max_let_depth`].
-pub const MAX_LET_DEPTH: usize = 32;
 
 pub(crate) enum LetSlot<'a> {
     Pending(&'a ast::LetDecl),
@@ -396,7 +349,7 @@ impl<'a> Checker<'a> {
         self.diags.iter().filter(|d| d.is_error()).count() >= MAX_DIAGNOSTICS
     }
 
-    fn run(&mut self, files: &'a [(FileId, ast::File)]) -> Checked {
+    fn run(&mut self, files: &'a [(FileId, ast::File)]) -> CompiledSpec {
         let info = self.header(files);
         // inputs first: every rule may read any input
         let blocks: Vec<&ast::InputsBlock> = files
@@ -482,7 +435,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let mut checked = Checked {
+        let mut checked = CompiledSpec {
             info,
             schema: std::mem::take(&mut self.schema),
             lets,
@@ -492,7 +445,6 @@ impl<'a> Checker<'a> {
             tests,
             tests_read: self.tests_read,
             uses_assessment_date: self.uses_assessment_date,
-            fast: crate::eval::fast::FastSpec::default(),
             requirement_index: HashMap::new(),
         };
         checked.requirement_index = checked
@@ -507,7 +459,6 @@ impl<'a> Checker<'a> {
         }
         if !self.diags.iter().any(Diagnostic::is_error) {
             self.diags.extend(lints::lint(&checked));
-            checked.fast = crate::eval::fast::compile(&checked.requirements, &checked.lets);
         }
         checked.schema.records.shrink_to_fit();
         checked
@@ -738,8 +689,8 @@ impl<'a> Checker<'a> {
         let mut evidence = Vec::new();
         let mut reference = None;
         let mut help = None;
-        let mut basis: Option<(ir::Basis, Span)> = None;
-        let mut respondent = ir::Respondent::Provider;
+        let mut basis: Option<(Basis, Span)> = None;
+        let mut respondent = Respondent::Provider;
         let mut rules = 0;
         for c in &r.clauses {
             match c {
@@ -778,9 +729,9 @@ impl<'a> Checker<'a> {
                 }
                 Clause::Basis(b) => {
                     let kind = match b.name.as_str() {
-                        "standard" => ir::Basis::Standard,
-                        "derived" => ir::Basis::Derived,
-                        _ => ir::Basis::Estimate,
+                        "standard" => Basis::Standard,
+                        "derived" => Basis::Derived,
+                        _ => Basis::Estimate,
                     };
                     basis = Some((kind, b.span));
                 }
@@ -816,7 +767,7 @@ impl<'a> Checker<'a> {
             );
             return None;
         };
-        if let (ast::Level::Must, Some((ir::Basis::Estimate, span))) = (r.level, basis) {
+        if let (Level::Must, Some((Basis::Estimate, span))) = (r.level, basis) {
             self.diags.push(
                 Diagnostic::warning(
                     Code::MustOnEstimate,
@@ -933,7 +884,7 @@ impl<'a> Checker<'a> {
     fn test(&mut self, fid: FileId, t: &ast::TestBlock, ids: &[String]) -> Option<ir::TestCase> {
         let mut given = None;
         let mut assessed_on = None;
-        let mut respondent = ir::Respondent::Provider;
+        let mut respondent = Respondent::Provider;
         let mut expect = Vec::new();
         for c in &t.clauses {
             match c {
@@ -1111,7 +1062,7 @@ fn test_json_error(e: crate::submission::JsonError, what: &str, span: Span) -> D
 impl Checker<'_> {
     /// Rejects rules whose evaluation would nest deeper than the parser's
     /// limit once definitions are followed: the evaluator recurses through them.
-    fn check_depth(&mut self, checked: &Checked) {
+    fn check_depth(&mut self, checked: &CompiledSpec) {
         let max_depth = self.limits.max_depth;
         let mut memo = vec![None; checked.lets.len()];
         for r in &checked.requirements {
@@ -1187,7 +1138,7 @@ fn rating_expr(c: &ast::RatingCond) -> RatingExpr {
 /// }
 /// ```
 pub fn default_rating() -> Vec<RatingRule> {
-    use ast::{LevelSet as L, OutcomeName as O, RatingQuant as Q};
+    use crate::vocab::{LevelSet as L, Outcome as O, RatingQuant as Q};
     vec![
         RatingRule {
             rating: Rating::Red,

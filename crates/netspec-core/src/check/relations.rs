@@ -1,25 +1,21 @@
-//! `min`/`max` bounds by another answer: "of those shifts, how many …" is at
-//! most the shifts.
+//! Checking `min`/`max` bounds by another answer ("of those shifts, how
+//! many …" is at most the shifts): a bound's text → a node the general
+//! evaluator evaluates with the bounded field's record as the innermost
+//! element ([`crate::eval`] checks the answers against it).
 //!
-//! A bound names, in this order of lookup: a sibling field (in the same list
-//! element or group; at the top level, another top-level input), a top-level
-//! input path (`surge.episodes`), or a `let` definition. It compiles to a
-//! node the general evaluator can evaluate with the bounded field's own
-//! record as the innermost bound element: a sibling is `Field(Var(0), slot)`
-//! (at the top level `Input(slot)`), a top-level input `Input(..)` or
-//! `Field(Input(..), ..)`, a definition `Let(i)`. Both answers must be of one
-//! numeric family (int and number, or percent and percent), of one unit when
-//! both declare one, and of one respondent. Bounds between inputs must not
-//! form a cycle.
+//! A bound names, in this order of lookup: a sibling field (at the top level,
+//! another top-level input), a top-level input path (`surge.episodes`), or a
+//! `let` definition. Both answers must be of one numeric family, of one unit
+//! when both declare one, and of one respondent; bounds between inputs must
+//! not form a cycle.
 
 use std::collections::BTreeMap;
 
 use super::{Checker, PendingRelation};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
-use crate::ir::{
-    FieldKind, Node, NodeKind, RecordId, Relation, RelationOp, Respondent, ScalarTy, Ty,
-};
+use crate::ir::{FieldKind, Node, NodeKind, RecordId, Relation, RelationOp, ScalarTy, Ty};
 use crate::source::Span;
+use crate::vocab::Respondent;
 
 /// Bounds between inputs: bounded input -> (bounding input, where, as written).
 type Edges = BTreeMap<(RecordId, usize), Vec<((RecordId, usize), Span, String)>>;

@@ -7,8 +7,9 @@
 
 use super::{Checker, LetSlot};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ir::{Node, NodeKind, RecordId, Requirement, Respondent, Ty};
+use crate::ir::{Node, NodeKind, RecordId, Requirement, Ty};
 use crate::source::Span;
+use crate::vocab::Respondent;
 
 /// The first input of the other respondent a node reads: (record, slot,
 /// where it is read, the definition it is read through).

@@ -1,25 +1,14 @@
-//! Explanations: which checks made a rule come out as it did, in the
-//! provider's words, and what it would take to pass.
+//! Explanations: a rule and the value it had → the checks that made it so
+//! ([`Check`]), in the respondent's words, and what it would take to pass
+//! ([`ToPass`]).
 //!
-//! [`explain`] walks a rule towards the value it actually had and collects
-//! the leaf checks responsible: for `a and b` that failed, the conjuncts that
-//! failed; for `all u in units: …` that failed, every failing unit; for a
-//! failing comparison, both values, the numeric gap and the smallest change
-//! to one answer that makes the check hold ([`ToPass`]).
-//!
-//! Messages name answers by their short label ([`field_label`]) and show the
-//! respondent's own counts: `Shifts with a coordinator: 690 of 730 shifts
-//! (94.52%); needs at least 100%`. The rule text stays in [`Check::check`].
-//!
-//! What it would take is worked out exactly: the check is read as a linear
-//! function `m·x + c` of one answer `x` (the first answer in reading order
-//! for which it is one: the numerator of a rate, the left side of a
-//! comparison), solved for the bound with exact rationals (ceil/floor for
-//! whole numbers), kept within the answer's declared `min`/`max` and
-//! relations, and then tried: the check is evaluated again with the new
-//! value in place of the answer, and (for whole numbers) with one less
-//! change, and the entry is given only when the first passes and the second
-//! does not.
+//! [`explain`] walks a rule towards its value and collects the leaf checks
+//! responsible: for `a and b` that failed, the conjuncts that failed; for
+//! `all u in units: …`, every failing unit; for a comparison, both values,
+//! the gap and the smallest change to one answer that makes it hold. That
+//! change is worked out exactly (the check read as a linear function of one
+//! answer, solved with exact rationals, kept within the answer's bounds) and
+//! then tried by evaluating the check again with it.
 
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -32,7 +21,7 @@ use crate::ir::{
 };
 use crate::number::Num;
 use crate::submission::{Record, Stored};
-use crate::syntax::ast::Quant;
+use crate::vocab::Quant;
 
 /// Most checks listed for one requirement.
 pub(crate) const MAX_CHECKS: usize = 50;

@@ -1,23 +1,15 @@
-//! Stage 4a: the fast evaluator, for submissions that answer what a rule reads.
+//! The fast evaluator: compiled rules ([`crate::ir`]) → [`FastSpec`], the
+//! rules compiled once more by static type, which decides a requirement whose
+//! inputs are all answered.
 //!
-//! The checked rules ([`crate::ir`]) are compiled once more, by static type:
-//! a rule is a tree of [`B`] (bool) nodes over [`I`] (whole numbers, as
+//! A rule is a tree of [`B`] (bool) nodes over [`I`] (whole numbers, as
 //! `i128`), [`N`] (exact rationals), [`D`] (dates), [`T`] (text), [`E`]
 //! (enum values), [`R`] (records) and [`L`] (lists) nodes. Evaluating one
-//! never looks at a value's kind, builds nothing on the heap and carries no
-//! record of why a value is unknown; and a rate compared with a constant
-//! (`a / b >= 90%`) is compared by cross-multiplying, without reducing the
-//! fraction.
-//!
-//! It decides a requirement only when everything the rule reads is answered
-//! and nothing goes wrong on the way. At the first unanswered input, runtime
-//! problem (division by zero, overflow, the mean of an empty list), budget
-//! overrun or construct it does not compile, it gives up on the requirement
-//! ([`Bail`]), and the full evaluator ([`super::Ctx::eval`]) decides it
-//! instead, listing the missing inputs and problems. When it does decide, it
-//! gives the outcome the full evaluator would give and counts the same
-//! steps of work (one per expression node, one per list element visited),
-//! so the work budget stops at the same place whichever evaluator ran.
+//! never looks at a value's kind and builds nothing on the heap. At the first
+//! unanswered input, runtime problem, budget overrun or construct it does not
+//! compile, it gives up ([`Bail`]) and the general evaluator
+//! ([`super::Ctx::eval`]) decides. When it does decide, it gives the outcome
+//! the general evaluator would give and counts the same steps of work.
 
 use std::sync::Arc;
 
@@ -26,7 +18,7 @@ use crate::calendar::{Date, Duration};
 use crate::ir::{AggFn, Arith, Cmp, Const, Func, Node, NodeKind, Ty};
 use crate::number::Num;
 use crate::submission::{Record, Stored};
-use crate::syntax::ast::Quant;
+use crate::vocab::Quant;
 
 /// Why the fast evaluator gave up on a requirement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -764,8 +756,8 @@ impl<'a> Ctx<'a> {
                 v => Ok(v.clone()),
             };
         }
-        let spec: &'a crate::check::Checked = self.spec;
-        let Some(Some(body)) = spec.fast.lets.get(k) else {
+        let fast: &'a FastSpec = self.fast;
+        let Some(Some(body)) = fast.lets.get(k) else {
             return Err(Bail::Other);
         };
         // definitions see no bound elements: hide those bound so far
@@ -1418,7 +1410,11 @@ mod tests {
             let checked = spec.checked();
             // a walk over a list of values (a checklist's items) is left to
             // the general evaluator; everything else is compiled
-            for (r, f) in checked.requirements.iter().zip(&checked.fast.requirements) {
+            for (r, f) in checked
+                .requirements
+                .iter()
+                .zip(&spec.fast_form().requirements)
+            {
                 let over_values = std::iter::once(&r.rule)
                     .chain(r.applies.as_ref())
                     .any(walks_values);
@@ -1436,9 +1432,14 @@ mod tests {
                 let Ok(sub) = spec.ingest_str(&text) else {
                     panic!("{}: not a valid submission", file.display());
                 };
-                let mut cx = Ctx::new(checked, spec.source_map(), &sub, sub.period_end());
+                let mut cx = Ctx::new(checked, spec.source_map(), &sub, sub.period_end())
+                    .with_fast(spec.fast_form());
                 let respondent = sub.header.as_ref().map(|h| h.respondent);
-                for (r, f) in checked.requirements.iter().zip(&checked.fast.requirements) {
+                for (r, f) in checked
+                    .requirements
+                    .iter()
+                    .zip(&spec.fast_form().requirements)
+                {
                     let Some(f) = f else { continue };
                     if Some(r.respondent) != respondent {
                         continue; // the other respondent's duty: not in this report

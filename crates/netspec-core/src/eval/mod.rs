@@ -1,28 +1,32 @@
-//! Stage 4b: evaluate compiled rules against a submission.
+//! Evaluation: compiled rules ([`crate::ir`]) + a submission → three-valued
+//! values, and the explanations of them ([`explain`]).
 //!
 //! Logic is three-valued (Kleene): a value is known or [`Unknown`], and an
 //! unknown carries the inputs that would decide it (JSON pointers) and any
 //! runtime problem (division by zero, the mean of an empty list) that kept
 //! it from being computed. `false and unknown` is false, `true or unknown` is
-//! true, `all` is false as soon as one element is false, comparisons with an
-//! unknown are unknown. Nothing here reads a clock, a file or the
-//! environment; the assessment date is passed in.
+//! true, comparisons with an unknown are unknown. The assessment date is
+//! passed in; every loop counts its work against a budget. [`fast`] decides
+//! fully answered rules first; answers' relations are checked in
+//! `relations`.
 
 mod explain;
 pub mod fast;
+mod relations;
 
 use std::collections::HashSet;
 
 use crate::calendar::{Date, Duration};
-use crate::check::Checked;
+use crate::ir::CompiledSpec;
 use crate::ir::{AggFn, Arith, Cmp, Const, Func, Node, NodeKind, RecordId, Ty};
 use crate::number::{ArithError, Num};
 use crate::source::SourceMap;
 use crate::submission::{Record, Stored, Submission};
-use crate::syntax::ast::Quant;
+use crate::vocab::Quant;
 
 pub(crate) use explain::MAX_CHECKS;
 pub use explain::{explain, explain_applicability, field_label, Check, ToPass};
+pub(crate) use relations::check_relations;
 
 /// An input that was not answered.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -184,7 +188,10 @@ impl<'a> Iterator for Elems<'a> {
 
 /// Evaluation state for one submission.
 pub struct Ctx<'a> {
-    pub(crate) spec: &'a Checked,
+    pub(crate) spec: &'a CompiledSpec,
+    /// The rules compiled for the fast evaluator ([`Ctx::with_fast`]);
+    /// none by default.
+    pub(crate) fast: &'a fast::FastSpec,
     pub(crate) map: &'a SourceMap,
     pub(crate) sub: &'a Submission,
     pub(crate) date: Option<Date>,
@@ -216,6 +223,12 @@ enum Trial<'a> {
     Node(&'a Node, V<'a>),
 }
 
+/// The fast form of a spec none of whose rules the fast evaluator decides.
+static NO_FAST_FORM: fast::FastSpec = fast::FastSpec {
+    requirements: Vec::new(),
+    lets: Vec::new(),
+};
+
 /// The problem a requirement gets when the work budget runs out.
 pub fn budget_problem(budget: u64) -> String {
     format!("the evaluation work budget ({budget} steps) was exceeded before this was decided")
@@ -224,26 +237,35 @@ pub fn budget_problem(budget: u64) -> String {
 impl<'a> Ctx<'a> {
     /// A fresh context.
     pub fn new(
-        spec: &'a Checked,
+        spec: &'a CompiledSpec,
         map: &'a SourceMap,
         sub: &'a Submission,
         date: Option<Date>,
     ) -> Self {
         Ctx {
             spec,
+            fast: &NO_FAST_FORM,
             map,
             sub,
             date,
             env: Vec::new(),
             lets: vec![None; spec.lets.len()],
             steps: 0,
-            budget: crate::Limits::default().max_eval_steps,
+            budget: crate::limits::Limits::default().max_eval_steps,
             fenv: Vec::new(),
             fenv_base: 0,
             fast_lets_set: Vec::new(),
             periods: [None; 4],
             trial: None,
         }
+    }
+
+    /// The context deciding what it can with `fast`, the fast form of its
+    /// spec ([`fast::compile`]); the general evaluator decides the rest.
+    #[must_use]
+    pub fn with_fast(mut self, fast: &'a fast::FastSpec) -> Self {
+        self.fast = fast;
+        self
     }
 
     /// Sets the work budget: once this many steps are done, every further

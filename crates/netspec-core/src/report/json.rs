@@ -1,13 +1,8 @@
-//! A report as compact JSON, fast: byte for byte what `serde_json` writes
-//! for a [`Report`], with the spec's own texts (ids, titles, references,
-//! declared evidence, area names) escaped once per spec instead of once per
-//! report. Most of a report's JSON is those texts, so a batch of reports is
-//! written in a fraction of the time.
-//!
-//! The pieces are made from the compiled spec the first time they are
-//! needed ([`Pieces::of`]). A requirement's pieces are used only when its
-//! result still says what the spec says (a result changed after it was
-//! made is written field by field), so the output is always exactly
+//! A report as compact JSON, fast: [`Report`] → bytes, exactly what
+//! `serde_json` writes, with the spec's own texts (ids, titles, references,
+//! declared evidence, area names) escaped once per spec ([`Pieces::of`])
+//! instead of once per report. A requirement's pieces are used only when its
+//! result still says what the spec says, so the output is always exactly
 //! `serde_json::to_vec(report)`.
 
 use std::borrow::Cow;
@@ -15,8 +10,9 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::{AreaSummary, Counts, Outcome, Report, RequirementResult, Summary};
-use crate::check::Checked;
+use crate::ir::CompiledSpec;
 use crate::ir::{Requirement, AREAS};
+use crate::vocab::Rating;
 
 /// A requirement's texts, as JSON.
 #[derive(Debug, Clone)]
@@ -46,7 +42,7 @@ fn json<T: Serialize + ?Sized>(value: &T) -> String {
 
 impl Pieces {
     /// The pieces of a compiled spec's reports.
-    pub(crate) fn of(spec: &Checked) -> Pieces {
+    pub(crate) fn of(spec: &CompiledSpec) -> Pieces {
         let summary = super::SpecSummary {
             id: Cow::Borrowed(spec.info.id.as_str()),
             title: Cow::Borrowed(spec.info.title.as_str()),
@@ -112,12 +108,12 @@ fn outcome_json(o: Outcome) -> &'static str {
     }
 }
 
-fn rating_json(r: crate::ir::Rating) -> &'static str {
+fn rating_json(r: Rating) -> &'static str {
     match r {
-        crate::ir::Rating::Green => "\"green\"",
-        crate::ir::Rating::Amber => "\"amber\"",
-        crate::ir::Rating::Red => "\"red\"",
-        crate::ir::Rating::Incomplete => "\"incomplete\"",
+        Rating::Green => "\"green\"",
+        Rating::Amber => "\"amber\"",
+        Rating::Red => "\"red\"",
+        Rating::Incomplete => "\"incomplete\"",
     }
 }
 
@@ -142,7 +138,7 @@ fn put_summary(out: &mut Vec<u8>, s: &Summary) {
 
 /// Appends `report`, which `spec` made, as compact JSON: exactly what
 /// `serde_json::to_writer(out, report)` appends.
-pub(crate) fn write(pieces: &Pieces, spec: &Checked, report: &Report<'_>, out: &mut Vec<u8>) {
+pub(crate) fn write(pieces: &Pieces, spec: &CompiledSpec, report: &Report<'_>, out: &mut Vec<u8>) {
     let same_spec = report.report_format == super::Report::FORMAT
         && report.engine_version == super::ENGINE_VERSION
         && report.spec.id == spec.info.id

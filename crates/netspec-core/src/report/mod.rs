@@ -1,4 +1,6 @@
-//! Stage 5: outcomes, ratings and the report.
+//! The report: a compiled spec + a submission → [`Report`]: every
+//! requirement's outcome (`met`, `not_met`, `not_applicable`, `incomplete`)
+//! with its explanation, the areas' and the spec's ratings, and warnings.
 //!
 //! [`assess`] decides every requirement (`met`, `not_met`, `not_applicable`,
 //! `incomplete`), rates each area and the whole spec with the spec's rating
@@ -19,59 +21,14 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::calendar::Date;
-use crate::check::Checked;
 use crate::diagnostic::Diagnostic;
+use crate::eval::fast::FastSpec;
 use crate::eval::{explain, explain_applicability, Check, Ctx, Missing, V};
-use crate::ir::{Basis, Cmp, Rating, RatingExpr, RatingRule, Respondent, AREAS};
+use crate::ir::CompiledSpec;
+use crate::ir::{Cmp, RatingExpr, RatingRule, AREAS};
 use crate::source::SourceMap;
 use crate::submission::{Header, Submission};
-use crate::syntax::ast::{Level, LevelSet, OutcomeName, RatingQuant};
-
-/// The outcome of one requirement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// The rule holds.
-    Met,
-    /// The rule fails.
-    NotMet,
-    /// `applies when` is false.
-    NotApplicable,
-    /// Unanswered inputs (or a runtime problem) leave it undecided.
-    Incomplete,
-}
-
-impl Outcome {
-    /// Name as written in tests.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Met => "met",
-            Outcome::NotMet => "not_met",
-            Outcome::NotApplicable => "not_applicable",
-            Outcome::Incomplete => "incomplete",
-        }
-    }
-
-    fn matches(self, o: OutcomeName) -> bool {
-        matches!(
-            (self, o),
-            (Outcome::Met, OutcomeName::Met)
-                | (Outcome::NotMet, OutcomeName::NotMet)
-                | (Outcome::NotApplicable, OutcomeName::NotApplicable)
-                | (Outcome::Incomplete, OutcomeName::Incomplete)
-        )
-    }
-
-    /// From the language's outcome name.
-    pub fn from_name(o: OutcomeName) -> Outcome {
-        match o {
-            OutcomeName::Met => Outcome::Met,
-            OutcomeName::NotMet => Outcome::NotMet,
-            OutcomeName::NotApplicable => Outcome::NotApplicable,
-            OutcomeName::Incomplete => Outcome::Incomplete,
-        }
-    }
-}
+use crate::vocab::{Basis, Level, LevelSet, Outcome, Rating, RatingQuant, Respondent};
 
 /// How many requirements had each outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -298,28 +255,32 @@ fn escape(s: &str) -> Cow<'_, str> {
 
 /// The outcome of every requirement, in report order, without the report,
 /// within a work budget of `budget` steps: the same outcomes as
-/// [`assess_with`]'s report.
+/// [`assess_with`]'s report. `fast` is the spec's fast form
+/// ([`crate::eval::fast::compile`]; an empty one leaves every requirement to
+/// the general evaluator, with the same results).
 pub fn outcomes_with(
-    spec: &Checked,
+    spec: &CompiledSpec,
+    fast: &FastSpec,
     map: &SourceMap,
     sub: &Submission,
     date: Option<Date>,
     budget: u64,
 ) -> Vec<Outcome> {
     let respondent = Attribution::of(sub).respondent;
-    outcomes_as(spec, map, sub, date, budget, respondent)
+    outcomes_as(spec, fast, map, sub, date, budget, respondent)
 }
 
 /// [`outcomes_with`] for the requirements of `respondent`.
 pub(crate) fn outcomes_as(
-    spec: &Checked,
+    spec: &CompiledSpec,
+    fast: &FastSpec,
     map: &SourceMap,
     sub: &Submission,
     date: Option<Date>,
     budget: u64,
     respondent: Respondent,
 ) -> Vec<Outcome> {
-    let mut cx = Ctx::new(spec, map, sub, date);
+    let mut cx = Ctx::new(spec, map, sub, date).with_fast(fast);
     cx.set_budget(budget);
     spec.requirements
         .iter()
@@ -335,7 +296,7 @@ pub(crate) fn outcomes_as(
             } else {
                 Outcome::Met
             };
-            match fast_outcome(&mut cx, spec, k) {
+            match fast_outcome(&mut cx, k) {
                 Some(None) => return Outcome::NotApplicable,
                 Some(Some(true)) => return met,
                 Some(Some(false)) => return Outcome::NotMet,
@@ -364,11 +325,12 @@ pub(crate) fn outcomes_as(
 /// `Some(None)` not applicable, `Some(Some(rule))` applicable; `None` when
 /// it cannot decide it (an unanswered input, a problem, the budget), with
 /// the context as it was before the attempt, for [`Ctx::eval`] to decide.
-fn fast_outcome<'a>(cx: &mut Ctx<'a>, spec: &'a Checked, k: usize) -> Option<Option<bool>> {
+fn fast_outcome<'a>(cx: &mut Ctx<'a>, k: usize) -> Option<Option<bool>> {
     if cx.exhausted() {
         return None;
     }
-    let f = spec.fast.requirements.get(k)?.as_ref()?;
+    let fast: &'a FastSpec = cx.fast;
+    let f = fast.requirements.get(k)?.as_ref()?;
     let start = cx.steps();
     match cx.fast_requirement(f) {
         Ok(v) => Some(v),
@@ -385,23 +347,25 @@ fn fast_outcome<'a>(cx: &mut Ctx<'a>, spec: &'a Checked, k: usize) -> Option<Opt
 /// Evaluates every requirement and builds the report, within the default
 /// work budget.
 pub fn assess<'s>(
-    spec: &'s Checked,
+    spec: &'s CompiledSpec,
+    fast: &FastSpec,
     map: &SourceMap,
     sub: &Submission,
     date: Option<Date>,
     explanations: bool,
 ) -> Report<'s> {
-    let budget = crate::Limits::default().max_eval_steps;
-    assess_with(spec, map, sub, date, explanations, budget)
+    let budget = crate::limits::Limits::default().max_eval_steps;
+    assess_with(spec, fast, map, sub, date, explanations, budget)
 }
 
 /// Evaluates every requirement and builds the report, within a work budget
 /// of `budget` steps ([`crate::Limits::max_eval_steps`]). When the budget
 /// runs out, the requirement being evaluated and every later one are
 /// `incomplete` with a problem saying so, and the report gets an NS0308
-/// warning.
+/// warning. `fast` is as for [`outcomes_with`].
 pub fn assess_with<'s>(
-    spec: &'s Checked,
+    spec: &'s CompiledSpec,
+    fast: &FastSpec,
     map: &SourceMap,
     sub: &Submission,
     date: Option<Date>,
@@ -410,7 +374,18 @@ pub fn assess_with<'s>(
 ) -> Report<'s> {
     let given = Given::Borrowed(&sub.evidence);
     let whom = Attribution::of(sub);
-    assess_given(spec, map, sub, given, date, explanations, budget, whom).0
+    assess_given(
+        spec,
+        fast,
+        map,
+        sub,
+        given,
+        date,
+        explanations,
+        budget,
+        whom,
+    )
+    .0
 }
 
 /// The evidence a submission gave: borrowed, or taken from a submission
@@ -438,7 +413,8 @@ type Evidence = BTreeMap<String, BTreeMap<String, String>>;
 /// the steps of work done.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn assess_given<'s>(
-    spec: &'s Checked,
+    spec: &'s CompiledSpec,
+    fast: &FastSpec,
     map: &SourceMap,
     sub: &Submission,
     given: Given<'_>,
@@ -447,7 +423,7 @@ pub(crate) fn assess_given<'s>(
     budget: u64,
     whom: Attribution,
 ) -> (Report<'s>, u64) {
-    let mut cx = Ctx::new(spec, map, sub, date);
+    let mut cx = Ctx::new(spec, map, sub, date).with_fast(fast);
     cx.set_budget(budget);
     let mut results: Vec<RequirementResult> = Vec::with_capacity(spec.requirements.len());
     let evidence_warnings = evidence_warnings(spec, given.evidence());
@@ -463,7 +439,7 @@ pub(crate) fn assess_given<'s>(
         let mut missing: Vec<Missing> = Vec::new();
         let mut problems: Vec<String> = Vec::new();
         let mut explanation = Vec::new();
-        let decided = fast_outcome(&mut cx, spec, k).map(|v| match v {
+        let decided = fast_outcome(&mut cx, k).map(|v| match v {
             None => (r.applies.as_ref(), V::Bool(false), None),
             Some(b) => (r.applies.as_ref(), V::Bool(true), Some(V::Bool(b))),
         });
@@ -708,7 +684,7 @@ pub const MAX_LISTED: usize = 100;
 /// Warnings about evidence for requirements the spec does not have, or
 /// under keys a requirement does not declare: at most
 /// [`crate::limits::MAX_DIAGNOSTICS`], then one NS0310 saying how many more.
-fn evidence_warnings(spec: &Checked, evidence: &Evidence) -> Vec<Diagnostic> {
+fn evidence_warnings(spec: &CompiledSpec, evidence: &Evidence) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
     let mut more = 0usize;
     let mut push = |warnings: &mut Vec<Diagnostic>, make: &dyn Fn() -> Diagnostic| {
@@ -782,7 +758,7 @@ fn quote(s: &str) -> Cow<'_, str> {
 }
 
 /// The evidence given for each requirement, in report order.
-fn given_by_requirement(spec: &Checked, given: Given<'_>) -> Vec<Vec<GivenEvidence>> {
+fn given_by_requirement(spec: &CompiledSpec, given: Given<'_>) -> Vec<Vec<GivenEvidence>> {
     let mut out: Vec<Vec<GivenEvidence>> = Vec::new();
     if given.evidence().is_empty() {
         return out;
@@ -865,17 +841,15 @@ where
             match q {
                 // `all must met` counts applicable requirements only
                 RatingQuant::All => relevant
-                    .filter(|r| {
-                        *o == OutcomeName::NotApplicable || r.outcome != Outcome::NotApplicable
-                    })
-                    .all(|r| r.outcome.matches(*o)),
-                RatingQuant::Any => relevant.any(|r| r.outcome.matches(*o)),
-                RatingQuant::No => !relevant.any(|r| r.outcome.matches(*o)),
+                    .filter(|r| *o == Outcome::NotApplicable || r.outcome != Outcome::NotApplicable)
+                    .all(|r| r.outcome == *o),
+                RatingQuant::Any => relevant.any(|r| r.outcome == *o),
+                RatingQuant::No => !relevant.any(|r| r.outcome == *o),
             }
         }
         RatingExpr::Count(set, o, op, n) => {
             let k = rs()
-                .filter(|r| in_set(r.level, *set) && r.outcome.matches(*o))
+                .filter(|r| in_set(r.level, *set) && r.outcome == *o)
                 .count() as u64;
             match op {
                 Cmp::Eq => k == *n,

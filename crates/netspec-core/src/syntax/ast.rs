@@ -1,9 +1,11 @@
 //! The syntax tree: what the author wrote, with a span on every node.
 //!
-//! Nothing here is resolved or typed; literals keep their source text. The
-//! checker (`crate::check`) turns this into the compiled form.
+//! Made by the parser, read by [`crate::check`] (which compiles it to
+//! [`crate::ir`]) and [`crate::format`]. Nothing here is resolved or typed;
+//! literals keep their source text.
 
 use crate::source::Span;
+use crate::vocab::{Level, LevelSet, Outcome, Quant, RatingQuant};
 
 /// A name with its span.
 #[derive(Debug, Clone, PartialEq)]
@@ -196,29 +198,6 @@ pub struct AreaBlock {
     pub span: Span,
 }
 
-/// Requirement strength.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    /// Core standard.
-    Must,
-    /// Expected unless there is a reason.
-    Should,
-    /// Developmental.
-    May,
-}
-
-impl Level {
-    /// Keyword text.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Must => "must",
-            Level::Should => "should",
-            Level::May => "may",
-        }
-    }
-}
-
 /// A requirement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Requirement {
@@ -340,15 +319,6 @@ impl BinOp {
     }
 }
 
-/// Quantifier kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Quant {
-    /// `all`
-    All,
-    /// `any`
-    Any,
-}
-
 /// Expression forms.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExprKind {
@@ -437,32 +407,6 @@ pub struct RatingRule {
     pub span: Span,
 }
 
-/// Which requirements a rating condition counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LevelSet {
-    /// `must`
-    Must,
-    /// `should`
-    Should,
-    /// `may`
-    May,
-    /// `requirements` (every level)
-    All,
-}
-
-/// Outcome names as written in rating conditions and tests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OutcomeName {
-    /// `met`
-    Met,
-    /// `not_met`
-    NotMet,
-    /// `not_applicable`
-    NotApplicable,
-    /// `incomplete`
-    Incomplete,
-}
-
 /// A rating condition.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RatingCond {
@@ -473,20 +417,9 @@ pub enum RatingCond {
     /// Negation.
     Not(Box<RatingCond>),
     /// `all must met` (every applicable one), `any should not_met`, `no must incomplete`.
-    Quant(RatingQuant, LevelSet, OutcomeName),
+    Quant(RatingQuant, LevelSet, Outcome),
     /// `count(should not_met) <= 2`
-    Count(LevelSet, OutcomeName, BinOp, u64),
-}
-
-/// Quantifier in a rating condition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RatingQuant {
-    /// every applicable requirement has the outcome
-    All,
-    /// at least one has it
-    Any,
-    /// none has it
-    No,
+    Count(LevelSet, Outcome, BinOp, u64),
 }
 
 /// `test "name" { … }`
@@ -516,7 +449,7 @@ pub enum TestClause {
     /// `expect area workforce red`
     ExpectArea(Ident, Ident),
     /// `expect ACC-WF-01 not_met`
-    ExpectRequirement(Ident, OutcomeName, Span),
+    ExpectRequirement(Ident, Outcome, Span),
 }
 
 /// A copy of a tree with every span zeroed and comments dropped, for

@@ -1,9 +1,9 @@
-//! From text to syntax tree, with pest.
+//! The parser: spec text → [`ast`](super::ast) nodes, through the pest
+//! grammar.
 //!
-//! `Rule` and `Pair` never leave this module: every grammar rule has one
-//! `build_*` function that turns its pairs into [`ast`](super::ast) nodes.
-//! Binary operators go through one Pratt parser whose table is the
-//! precedence ladder documented in `grammar/README.md`.
+//! `Rule` and `Pair` never leave this module. Binary operators go through
+//! one Pratt parser whose table is the precedence ladder documented in
+//! `grammar/README.md`; syntax errors become diagnostics with spans.
 
 use std::sync::LazyLock;
 
@@ -15,15 +15,11 @@ use super::ast::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::limits::Limits;
 use crate::source::{FileId, Span};
+use crate::vocab::{Level, LevelSet, Outcome, Quant, RatingQuant};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "src/syntax/netspec.pest"]
 struct Grammar;
-
-/// Deepest bracket or expression nesting accepted by default (an operator
-/// chain of `a and b and …` nests one level per operator): the default of
-/// [`Limits::max_depth`].
-pub const MAX_DEPTH: usize = 128;
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()
@@ -1391,12 +1387,12 @@ fn level_set(s: &str) -> LevelSet {
 }
 
 /// Parses an outcome name as written in the language.
-pub fn outcome_name(s: &str) -> OutcomeName {
+pub fn outcome_name(s: &str) -> Outcome {
     match s {
-        "met" => OutcomeName::Met,
-        "not_met" => OutcomeName::NotMet,
-        "not_applicable" => OutcomeName::NotApplicable,
-        _ => OutcomeName::Incomplete,
+        "met" => Outcome::Met,
+        "not_met" => Outcome::NotMet,
+        "not_applicable" => Outcome::NotApplicable,
+        _ => Outcome::Incomplete,
     }
 }
 

@@ -6,22 +6,34 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, GeneralWriteResult, WriteStyle};
 
 use super::{colour, Style};
-use crate::diagnostic::{escape_controls, escape_terminal};
-use crate::source::SourceMap;
-use crate::{CompileError, Diagnostic, Severity};
+use netspec_core::diagnostic::{escape_controls, escape_terminal};
+use netspec_core::source::SourceMap;
+
+use crate::{CompileError, Diagnostic, Severity, Spec};
 
 /// Source lines longer than this (in bytes) are not drawn under a
 /// diagnostic; the note names the place instead.
 const LONGEST_SHOWN_LINE: usize = 1_000;
 
-/// Draws diagnostics rustc-style against the files of `sources` (a spec's
-/// [`crate::Spec::source_map`]): the code, the message, the source line with
-/// a caret and its label, then the notes and help.
+/// Draws diagnostics rustc-style against the files of `spec` (the spec they
+/// were found in; `None` for diagnostics that point into no spec file, such
+/// as a submission's): the code, the message, the source line with a caret
+/// and its label, then the notes and help.
 ///
 /// Diagnostics without a span (submission problems) are drawn with their JSON
 /// pointer in place of the source line; a source line over 1,000 bytes is
 /// named, not drawn.
-pub fn diagnostics(diagnostics: &[Diagnostic], sources: &SourceMap, style: Style) -> String {
+pub fn diagnostics(diagnostics: &[Diagnostic], spec: Option<&Spec>, style: Style) -> String {
+    match spec {
+        Some(spec) => diagnostics_in(diagnostics, spec.inner.source_map(), style),
+        None => diagnostics_in(diagnostics, &SourceMap::default(), style),
+    }
+}
+
+/// [`diagnostics`] against the files of a core source map (for the
+/// pipeline's own tests; not part of the stable API).
+#[doc(hidden)]
+pub fn diagnostics_in(diagnostics: &[Diagnostic], sources: &SourceMap, style: Style) -> String {
     let mut files = SimpleFiles::new();
     for f in sources.files() {
         files.add(f.name.clone(), f.text.to_string());
@@ -43,7 +55,7 @@ pub fn diagnostics(diagnostics: &[Diagnostic], sources: &SourceMap, style: Style
 
 /// [`diagnostics`] for every diagnostic of a spec that did not compile.
 pub fn compile_error(error: &CompileError, style: Style) -> String {
-    diagnostics(&error.diagnostics, error.source_map(), style)
+    diagnostics_in(&error.diagnostics, error.source_map(), style)
 }
 
 /// One diagnostic as codespan-reporting draws it; the texts that do not

@@ -16,7 +16,8 @@
 mod diagnostics;
 mod report;
 
-pub use diagnostics::{compile_error, diagnostics};
+pub use diagnostics::{compile_error, diagnostics, diagnostics_in};
+pub use netspec_core::diagnostic::{escape_controls, escape_terminal};
 pub use report::report_text;
 
 /// How text is drawn.
@@ -42,7 +43,7 @@ impl Style {
 
 /// Text being built in a [`Style`]: what is written is escaped
 /// ([`crate::diagnostic::escape_terminal`] or
-/// [`crate::diagnostic::escape_controls`]), the colour escapes added
+/// [`netspec_core::diagnostic::escape_controls`]), the colour escapes added
 /// around it are not.
 struct Painter {
     style: Style,
@@ -59,7 +60,8 @@ impl Painter {
 
     /// `text` with every control character escaped (newlines too).
     fn text(&mut self, text: &str) {
-        self.out.push_str(&crate::diagnostic::escape_controls(text));
+        self.out
+            .push_str(&netspec_core::diagnostic::escape_controls(text));
     }
 
     /// `text` in `colour` (when the style has colour), escaped as [`Painter::text`].

@@ -1,11 +1,8 @@
 //! A report as text for a terminal.
 
 use super::{colour, Painter, Style};
-use crate::eval::Check;
-use crate::ir::{Basis, Rating};
-use crate::report::{Counts, Outcome, RequirementResult};
-use crate::syntax::ast::Level;
-use crate::Report;
+use crate::report::{Check, Counts, RequirementResult};
+use crate::{Basis, Level, Outcome, Rating, Report};
 
 /// Lines under a requirement start here.
 const INDENT: &str = "                  ";
