@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use netspec::{CompileOptions, EvalOptions, Limits, Sources, Spec};
+use netspec_core::{CompileOptions, EvalOptions, Limits, Sources, Spec};
 
 const HEADER: &str = r#""header": {"respondent": "provider", "organisation": {"ods_code": "RRK", "name": "E"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "Jo"}"#;
 

@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use netspec::{EvalOptions, Sources, Spec};
+use netspec_core::{EvalOptions, Sources, Spec};
 
 const GOVERNANCE: &str = include_str!("../../specs/common/network_governance.netspec");
 
@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
             let fast = Spec::compile_with_options(
                 "fuzz.netspec",
                 &sources,
-                &netspec::CompileOptions::evaluation_only(),
+                &netspec_core::CompileOptions::evaluation_only(),
             )
             .expect("a spec that compiles compiles for evaluation only");
             let again = fast.evaluate_str("{}", &EvalOptions::default());

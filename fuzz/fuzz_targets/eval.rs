@@ -8,7 +8,7 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use netspec::{Date, EvalOptions, Sources, Spec};
+use netspec_core::{Date, EvalOptions, Sources, Spec};
 
 const GOVERNANCE: &str = include_str!("../../specs/common/network_governance.netspec");
 
@@ -82,14 +82,14 @@ static COMPILED: LazyLock<Vec<Spec>> = LazyLock::new(|| {
             }
             // the tests name more example files than the four read here:
             // evaluation needs none of them
-            Spec::compile_with_options(name, &sources, &netspec::CompileOptions::evaluation_only())
+            Spec::compile_with_options(name, &sources, &netspec_core::CompileOptions::evaluation_only())
                 .ok()
         })
         .collect()
 });
 
 /// Each spec without its fast form: the full evaluator decides everything.
-static FULL_ONLY: LazyLock<Vec<netspec::Spec>> =
+static FULL_ONLY: LazyLock<Vec<netspec_core::Spec>> =
     LazyLock::new(|| COMPILED.iter().map(|s| s.without_fast_path()).collect());
 
 fuzz_target!(|data: &[u8]| {
@@ -109,7 +109,7 @@ fuzz_target!(|data: &[u8]| {
         } else {
             None
         }).with_explanations(flags & 2 == 0).with_unattributed(if flags & 32 == 0 {
-            Some(netspec::vocab::Respondent::Provider)
+            Some(netspec_core::vocab::Respondent::Provider)
         } else {
             None
         });
@@ -136,7 +136,7 @@ fuzz_target!(|data: &[u8]| {
             b => u64::from(b) * 97,
         };
         let map = spec.source_map();
-        let a = netspec::report::assess_with(
+        let a = netspec_core::report::assess_with(
             spec.checked(),
             spec.fast_form(),
             map,
@@ -145,7 +145,7 @@ fuzz_target!(|data: &[u8]| {
             opts.explanations,
             budget,
         );
-        let b = netspec::report::assess_with(
+        let b = netspec_core::report::assess_with(
             full.checked(),
             full.fast_form(),
             map,
@@ -155,7 +155,7 @@ fuzz_target!(|data: &[u8]| {
             budget,
         );
         assert_eq!(a, b, "the fast and full evaluators give different reports");
-        let a = netspec::report::outcomes_with(
+        let a = netspec_core::report::outcomes_with(
             spec.checked(),
             spec.fast_form(),
             map,
@@ -163,7 +163,7 @@ fuzz_target!(|data: &[u8]| {
             date,
             budget,
         );
-        let b = netspec::report::outcomes_with(
+        let b = netspec_core::report::outcomes_with(
             full.checked(),
             full.fast_form(),
             map,
@@ -175,7 +175,7 @@ fuzz_target!(|data: &[u8]| {
     }
     // text read in one pass (the fast path for clean submissions) and the
     // same text read into a value first come to the same result
-    if let Ok(value) = netspec::submission::read_json(json, spec.limits()) {
+    if let Ok(value) = netspec_core::submission::read_json(json, spec.limits()) {
         match (&via_text, spec.evaluate(&value, &opts)) {
             (Ok(a), Ok(b)) => assert_eq!(a, &b, "text and value give different reports"),
             (Err(a), Err(b)) => assert_eq!(

@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use netspec::format::format_source;
-use netspec::source::FileId;
+use netspec_core::format::format_source;
+use netspec_core::source::FileId;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(once) = format_source(text) else {
         return;
     };
-    if let Err(e) = netspec::syntax::parse_file(&once, FileId(0)) {
+    if let Err(e) = netspec_core::syntax::parse_file(&once, FileId(0)) {
         panic!("formatted text does not parse: {e:?}\n--- input\n{text}\n--- formatted\n{once}");
     }
     match format_source(&once) {

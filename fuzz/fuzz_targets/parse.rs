@@ -4,16 +4,16 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use netspec::source::FileId;
-use netspec::syntax::ast::Item;
+use netspec_core::source::FileId;
+use netspec_core::syntax::ast::Item;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let whole = netspec::syntax::parse_file(text, FileId(0));
+    let whole = netspec_core::syntax::parse_file(text, FileId(0));
     let skipped =
-        netspec::syntax::parse_file_without_tests(text, FileId(0), &netspec::Limits::default());
+        netspec_core::syntax::parse_file_without_tests(text, FileId(0), &netspec_core::Limits::default());
     if let Ok(whole) = &whole {
         let Ok(skipped) = &skipped else {
             panic!("parses whole but not without its tests: {skipped:?}");
@@ -26,5 +26,5 @@ fuzz_target!(|data: &[u8]| {
         let read: Vec<&Item> = skipped.items.iter().collect();
         assert_eq!(kept, read, "the items differ without tests");
     }
-    let _ = netspec::syntax::parse_expr(text, FileId(0));
+    let _ = netspec_core::syntax::parse_expr(text, FileId(0));
 });
