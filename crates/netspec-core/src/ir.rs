@@ -425,26 +425,10 @@ pub enum AggFn {
     Max,
 }
 
-/// Built-in functions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Func {
-    /// ceil
-    Ceil,
-    /// floor
-    Floor,
-    /// round
-    Round,
-    /// abs
-    Abs,
-    /// len
-    Len,
-    /// days_between(a, b)
-    DaysBetween,
-    /// min(a, b, …)
-    Min,
-    /// max(a, b, …)
-    Max,
-}
+/// The functions called with arguments, declared in [`crate::builtins`].
+pub use crate::builtins::Builtin;
+/// [`Builtin`], by the name the checker's lints use.
+pub use crate::builtins::Builtin as Func;
 
 /// Compiled operations.
 #[derive(Debug, Clone)]
@@ -494,7 +478,7 @@ pub enum NodeKind {
     /// count of elements.
     Count(Box<Node>, Option<Box<Node>>),
     /// A function call.
-    Call(Func, Vec<Node>),
+    Call(Builtin, Vec<Node>),
     /// `present(path)`
     Present(Box<Node>),
     /// Left after an error; never evaluated in a spec that compiled.
