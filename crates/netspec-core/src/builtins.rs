@@ -119,6 +119,17 @@ pub struct Def {
     pub doc: &'static str,
 }
 
+impl Def {
+    /// How many arguments a call takes, if it can be called.
+    pub fn arity(&self) -> Option<Arity> {
+        match self.call {
+            Call::Builtin(_, arity) => Some(arity),
+            Call::Present => Some(Arity::Exactly(1)),
+            Call::No => None,
+        }
+    }
+}
+
 /// Every function, in the order an unknown-function error lists them.
 pub const TABLE: [Def; 12] = [
     Def {
@@ -394,20 +405,6 @@ pub enum Lowering {
 }
 
 impl Builtin {
-    /// Its name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Builtin::Ceil => "ceil",
-            Builtin::Floor => "floor",
-            Builtin::Round => "round",
-            Builtin::Abs => "abs",
-            Builtin::Len => "len",
-            Builtin::DaysBetween => "days_between",
-            Builtin::Min => "min",
-            Builtin::Max => "max",
-        }
-    }
-
     /// Whether an argument that is a checklist is read as the list of its
     /// items' answers (`len(standards)`).
     pub fn reads_lists(self) -> bool {
@@ -576,5 +573,140 @@ fn less(a: Arg, b: Arg) -> Option<bool> {
         (Arg::Num(x), Arg::Num(y)) => Some(x.compare(y) == std::cmp::Ordering::Less),
         (Arg::Date(x), Arg::Date(y)) => Some(x < y),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic)]
+mod tests {
+    use super::*;
+
+    /// The rows of the first table after the heading `heading` of the
+    /// language reference: for each, the `name(args)` code spans of its
+    /// first column and its last column.
+    fn rows(reference: &str, heading: &str) -> Vec<(Vec<String>, String)> {
+        let Some(start) = reference.find(heading) else {
+            panic!("no `{heading}` in grammar/README.md");
+        };
+        let section = reference.get(start + heading.len()..).unwrap_or_default();
+        let section = section.split("\n#").next().unwrap_or_default();
+        section
+            .lines()
+            .filter(|l| l.starts_with("| `"))
+            .map(|l| {
+                let cols: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
+                let first = cols.first().copied().unwrap_or_default();
+                let spans = first
+                    .split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .filter(|s| s.contains('('))
+                    .map(str::to_string)
+                    .collect();
+                (spans, cols.last().copied().unwrap_or_default().to_string())
+            })
+            .collect()
+    }
+
+    /// `name(a, b, …)`: its name and arity.
+    fn call_of(span: &str) -> (&str, Arity) {
+        let (name, rest) = span.split_once('(').unwrap_or((span, ")"));
+        let args = rest.trim_end_matches(')').trim();
+        let items: Vec<&str> = args
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .collect();
+        let arity = match items.split_last() {
+            Some((&"…", before)) => Arity::AtLeast(before.len()),
+            _ => Arity::Exactly(items.len()),
+        };
+        (name, arity)
+    }
+
+    /// The language reference's Functions table names every function that
+    /// is called with arguments, with its arity and its line, and nothing
+    /// else; its table of aggregates names every form over a list.
+    #[test]
+    fn reference_lists_every_function() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../grammar/README.md");
+        let reference = std::fs::read_to_string(&path).unwrap_or_default();
+        let functions = rows(&reference, "### Functions");
+        let mut named = Vec::new();
+        for (spans, doc) in &functions {
+            for span in spans {
+                let (name, arity) = call_of(span);
+                let Some(def) = find(name) else {
+                    panic!("the reference lists `{span}`, which is no function");
+                };
+                assert_eq!(
+                    def.arity(),
+                    Some(arity),
+                    "arity of `{name}` in the reference"
+                );
+                assert_eq!(def.doc, doc, "line of `{name}` in the reference");
+                named.push(name.to_string());
+            }
+        }
+        for def in TABLE.iter().filter(|d| d.arity().is_some()) {
+            let times = named.iter().filter(|n| *n == def.name).count();
+            assert_eq!(
+                times, 1,
+                "`{}` in the reference's Functions table",
+                def.name
+            );
+        }
+
+        let aggregates = rows(&reference, "### Lists, quantifiers and aggregates");
+        for (spans, _) in &aggregates {
+            for span in spans {
+                let (name, _) = call_of(span);
+                assert!(
+                    find(name).is_some(),
+                    "the reference lists `{span}`, which is no function"
+                );
+            }
+        }
+        for def in TABLE.iter().filter(|d| d.aggregate.is_some()) {
+            let rows: Vec<&String> = aggregates
+                .iter()
+                .filter(|(spans, _)| spans.iter().any(|s| call_of(s).0 == def.name))
+                .map(|(_, doc)| doc)
+                .collect();
+            assert!(
+                !rows.is_empty(),
+                "`{}` in the reference's aggregates",
+                def.name
+            );
+            if def.call == Call::No {
+                assert!(
+                    rows.contains(&&def.doc.to_string()),
+                    "line of `{}`",
+                    def.name
+                );
+            }
+        }
+    }
+
+    /// Names are unique, and the usage hints and notes are as before.
+    #[test]
+    fn names_are_unique_and_notes_follow_the_table() {
+        for (i, d) in TABLE.iter().enumerate() {
+            assert!(
+                TABLE.iter().skip(i + 1).all(|e| e.name != d.name),
+                "{}",
+                d.name
+            );
+        }
+        assert_eq!(aggregate_names(), ["sum", "mean", "min", "max", "count"]);
+        assert_eq!(
+            aggregates_note(),
+            "aggregates are sum, mean, min, max (`sum(e for x in list)`) and count"
+        );
+        let names: Vec<&str> = names().collect();
+        assert_eq!(
+            names.join(", "),
+            "ceil, floor, round, abs, len, present, days_between, min, max, sum, mean, count"
+        );
     }
 }

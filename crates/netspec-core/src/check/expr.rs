@@ -900,9 +900,12 @@ impl Checker<'_> {
     fn call(&mut self, func: &ast::Ident, args: &[ast::Expr], span: Span) -> Node {
         let name = func.name.as_str();
         let def = builtins::find(name);
+        let arity_ok = def
+            .and_then(builtins::Def::arity)
+            .is_some_and(|a| a.allows(args.len()));
         let f = match def.map(|d| d.call) {
-            Some(Call::Builtin(f, arity)) if arity.allows(args.len()) => f,
-            Some(Call::Present) if args.len() == 1 => {
+            Some(Call::Builtin(f, _)) if arity_ok => f,
+            Some(Call::Present) if arity_ok => {
                 let x = args.first().map(|a| self.expr(a));
                 let Some(x) = x else { return error_node(span) };
                 let x = self.value(x);
