@@ -297,7 +297,8 @@ pub trait ArgType: Clone {
     /// The type two values of these types have together (int and number
     /// make a number), if they have one.
     fn unify(&self, other: &Self) -> Option<Self>;
-    /// The type of this class, for the classes a rule gives (int).
+    /// The type of a scalar class (bool, int, number, percent, date,
+    /// duration, text), what a rule gives; the error type for the others.
     fn of(class: Class) -> Self;
 }
 
@@ -367,8 +368,12 @@ pub enum Arg {
 /// A function's value.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Value {
-    /// A number.
+    /// A bool.
+    Bool(bool),
+    /// An int, number or percent.
     Num(Num),
+    /// A date.
+    Date(Date),
     /// The value of this argument, as it is.
     Arg(usize),
 }
@@ -466,20 +471,28 @@ impl Builtin {
     /// Its value for these (known) arguments, in the general evaluator.
     pub fn apply(self, args: &[Arg]) -> Result<Value, Fail> {
         let first = args.first().copied().unwrap_or(Arg::Other);
-        match (self, first) {
-            (Builtin::Ceil | Builtin::Floor | Builtin::Round, Arg::Num(x)) => {
-                self.whole(x).map(Value::Num).ok_or(Fail::Unevaluable)
-            }
-            (Builtin::Abs, Arg::Num(x)) => self.same_num(x).map(Value::Num),
-            (Builtin::Len, Arg::List(n)) => Ok(Value::Num(Num::int(n as i128))),
-            (Builtin::DaysBetween, Arg::Date(a)) => match args.get(1) {
-                Some(Arg::Date(b)) => self
+        match self {
+            Builtin::Ceil | Builtin::Floor | Builtin::Round => match first {
+                Arg::Num(x) => self.whole(x).map(Value::Num).ok_or(Fail::Unevaluable),
+                _ => Err(Fail::Unevaluable),
+            },
+            Builtin::Abs => match first {
+                Arg::Num(x) => self.same_num(x).map(Value::Num),
+                _ => Err(Fail::Unevaluable),
+            },
+            Builtin::Len => match first {
+                Arg::List(n) => Ok(Value::Num(Num::int(n as i128))),
+                _ => Err(Fail::Unevaluable),
+            },
+            Builtin::DaysBetween => match (first, args.get(1)) {
+                (Arg::Date(a), Some(Arg::Date(b))) => self
                     .date_span(a, *b)
                     .map(|d| Value::Num(Num::int(d.into())))
                     .ok_or(Fail::Unevaluable),
-                _ => Err(Fail::NotADate),
+                (Arg::Date(_), _) => Err(Fail::NotADate),
+                _ => Err(Fail::Unevaluable),
             },
-            (Builtin::Min | Builtin::Max, _) if !args.is_empty() => {
+            Builtin::Min | Builtin::Max if !args.is_empty() => {
                 let want_min = self == Builtin::Min;
                 let mut best = 0;
                 for (i, b) in args.iter().enumerate().skip(1) {
@@ -490,7 +503,7 @@ impl Builtin {
                 }
                 Ok(Value::Arg(best))
             }
-            _ => Err(Fail::Unevaluable),
+            Builtin::Min | Builtin::Max => Err(Fail::Unevaluable),
         }
     }
 

@@ -985,8 +985,19 @@ impl ArgType for Ty {
 
     fn of(class: Class) -> Self {
         match class {
+            Class::Bool => Ty::Bool,
             Class::Int => Ty::Int,
-            _ => Ty::Error,
+            Class::Number => Ty::Number,
+            Class::Percent => Ty::Percent,
+            Class::Date => Ty::Date,
+            Class::Duration => Ty::Duration,
+            Class::Text => Ty::Text,
+            Class::Error
+            | Class::Enum
+            | Class::Record
+            | Class::List
+            | Class::Values
+            | Class::Other => Ty::Error,
         }
     }
 }

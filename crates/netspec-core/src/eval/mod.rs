@@ -762,7 +762,9 @@ impl<'a> Ctx<'a> {
         }
         let view: Vec<Arg> = vals.iter().map(V::as_arg).collect();
         match f.apply(&view) {
+            Ok(Value::Bool(b)) => V::Bool(b),
             Ok(Value::Num(x)) => V::Num(x),
+            Ok(Value::Date(d)) => V::Date(d),
             Ok(Value::Arg(i)) => vals
                 .into_iter()
                 .nth(i)
