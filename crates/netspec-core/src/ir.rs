@@ -497,26 +497,8 @@ pub enum AggFn {
     Max,
 }
 
-/// Built-in functions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Func {
-    /// ceil
-    Ceil,
-    /// floor
-    Floor,
-    /// round
-    Round,
-    /// abs
-    Abs,
-    /// len
-    Len,
-    /// days_between(a, b)
-    DaysBetween,
-    /// min(a, b, …)
-    Min,
-    /// max(a, b, …)
-    Max,
-}
+/// The functions called with arguments, declared in [`crate::builtins`].
+pub use crate::builtins::Builtin;
 
 /// Compiled operations.
 #[derive(Debug, Clone)]
@@ -566,7 +548,7 @@ pub enum NodeKind {
     /// count of elements.
     Count(Box<Node>, Option<Box<Node>>),
     /// A function call.
-    Call(Func, Vec<Node>),
+    Call(Builtin, Vec<Node>),
     /// `present(path)`
     Present(Box<Node>),
     /// Left after an error; never evaluated in a spec that compiled.

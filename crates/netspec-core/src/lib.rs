@@ -105,6 +105,7 @@
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
 #![warn(missing_docs)]
 
+pub mod builtins;
 pub mod calendar;
 pub mod check;
 pub mod diagnostic;

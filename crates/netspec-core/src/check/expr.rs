@@ -13,28 +13,14 @@
 use std::sync::Arc;
 
 use super::Checker;
+use crate::builtins::{self, ArgType, Builtin, Call, Class};
 use crate::calendar::{Date, Duration, DurationUnit};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
-use crate::ir::{AggFn, Arith, Cmp, Const, FieldKind, Func, Node, NodeKind, ScalarTy, Ty};
+use crate::ir::{AggFn, Arith, Cmp, Const, FieldKind, Node, NodeKind, ScalarTy, Ty};
 use crate::number::Num;
 use crate::source::Span;
 use crate::syntax::ast::{self, BinOp, ExprKind, UnaryOp};
 use crate::vocab::Quant;
-
-const FUNCTIONS: [&str; 12] = [
-    "ceil",
-    "floor",
-    "round",
-    "abs",
-    "len",
-    "present",
-    "days_between",
-    "min",
-    "max",
-    "sum",
-    "mean",
-    "count",
-];
 
 pub(super) fn cmp_of(op: BinOp) -> Cmp {
     match op {
@@ -446,10 +432,11 @@ impl Checker<'_> {
         node(NodeKind::Values(items), span, Ty::Values(Box::new(elem)))
     }
 
-    /// `len(standards)` of a checklist: the number of its items.
+    /// `len(standards)` of a checklist: the number of its items (for a
+    /// function that [reads lists](Builtin::reads_lists)).
     #[inline(never)] // keeps it off the stack frame of the recursive `expr`
-    fn len_of_checklist(&self, f: Func, nodes: &mut [Node]) {
-        if f == Func::Len {
+    fn len_of_checklist(&self, f: Builtin, nodes: &mut [Node]) {
+        if f.reads_lists() {
             for n in nodes {
                 let taken = std::mem::replace(n, error_node(n.span));
                 *n = self.checklist_items(taken);
@@ -850,22 +837,22 @@ impl Checker<'_> {
         filter: Option<&ast::Expr>,
         span: Span,
     ) -> Node {
-        let agg = match func.name.as_str() {
-            "sum" => AggFn::Sum,
-            "mean" => AggFn::Mean,
-            "min" => AggFn::Min,
-            "max" => AggFn::Max,
-            other => {
+        let form = builtins::find(&func.name).and_then(|d| d.aggregate);
+        let agg = match form {
+            Some(builtins::Aggregate::Sum) => AggFn::Sum,
+            Some(builtins::Aggregate::Mean) => AggFn::Mean,
+            Some(builtins::Aggregate::Min) => AggFn::Min,
+            Some(builtins::Aggregate::Max) => AggFn::Max,
+            Some(builtins::Aggregate::Count) | None => {
+                let other = func.name.as_str();
                 self.error(
                     Diagnostic::error(
                         Code::UnknownFunction,
                         format!("`{other}` is not an aggregate"),
                     )
                     .at(func.span)
-                    .with_help_opt(did_you_mean(other, ["sum", "mean", "min", "max", "count"]))
-                    .with_note(
-                        "aggregates are sum, mean, min, max (`sum(e for x in list)`) and count",
-                    ),
+                    .with_help_opt(did_you_mean(other, builtins::aggregate_names()))
+                    .with_note(builtins::aggregates_note()),
                 );
                 return error_node(span);
             }
@@ -910,17 +897,13 @@ impl Checker<'_> {
 
     fn call(&mut self, func: &ast::Ident, args: &[ast::Expr], span: Span) -> Node {
         let name = func.name.as_str();
-        let arity = |n: usize| args.len() == n;
-        let f = match name {
-            "ceil" if arity(1) => Func::Ceil,
-            "floor" if arity(1) => Func::Floor,
-            "round" if arity(1) => Func::Round,
-            "abs" if arity(1) => Func::Abs,
-            "len" if arity(1) => Func::Len,
-            "days_between" if arity(2) => Func::DaysBetween,
-            "min" if args.len() >= 2 => Func::Min,
-            "max" if args.len() >= 2 => Func::Max,
-            "present" if arity(1) => {
+        let def = builtins::find(name);
+        let arity_ok = def
+            .and_then(builtins::Def::arity)
+            .is_some_and(|a| a.allows(args.len()));
+        let f = match def.map(|d| d.call) {
+            Some(Call::Builtin(f, _)) if arity_ok => f,
+            Some(Call::Present) if arity_ok => {
                 let x = args.first().map(|a| self.expr(a));
                 let Some(x) = x else { return error_node(span) };
                 let x = self.value(x);
@@ -934,90 +917,86 @@ impl Checker<'_> {
                 return node(NodeKind::Present(Box::new(x)), span, Ty::Bool);
             }
             _ => {
-                let (msg, help) = if FUNCTIONS.contains(&name) {
-                    let usage = match name {
-                        "sum" | "mean" => format!("write `{name}(u.value for u in list)`"),
-                        "count" => "write `count(u in list where condition)`".to_string(),
-                        "min" | "max" => {
-                            format!("write `{name}(a, b)` or `{name}(u.value for u in list)`")
-                        }
-                        "days_between" => "write `days_between(from_date, to_date)`".to_string(),
-                        _ => format!("`{name}` takes one argument"),
-                    };
-                    (format!("wrong arguments for `{name}`"), Some(usage))
-                } else {
-                    (
+                let (msg, help) = match def {
+                    Some(d) => (
+                        format!("wrong arguments for `{name}`"),
+                        Some(d.usage.to_string()),
+                    ),
+                    None => (
                         format!("unknown function `{name}`"),
-                        did_you_mean(name, FUNCTIONS),
-                    )
+                        did_you_mean(name, builtins::names()),
+                    ),
                 };
+                let names: Vec<&str> = builtins::names().collect();
                 self.error(
                     Diagnostic::error(Code::UnknownFunction, msg)
                         .at(func.span)
                         .with_help_opt(help)
-                        .with_note(format!("functions: {}", FUNCTIONS.join(", "))),
+                        .with_note(format!("functions: {}", names.join(", "))),
                 );
                 return error_node(span);
             }
         };
-        let mut nodes: Vec<Node> = args.iter().map(|a| self.expr(a)).collect();
-        if let Func::Min | Func::Max = f {
-            nodes = nodes.into_iter().map(|n| self.value(n)).collect();
-            let mut ty = Ty::Error;
-            for n in &nodes {
-                match unify(&ty, &n.ty) {
-                    Some(t)
-                        if !matches!(
-                            n.ty,
-                            Ty::Bool | Ty::Text | Ty::Enum(_) | Ty::Record(_) | Ty::List(_)
-                        ) =>
-                    {
-                        ty = t
-                    }
-                    _ => {
-                        let d = n.ty.describe(&self.schema);
-                        return self.mismatch(
-                            n.span,
-                            format!("`{name}` cannot mix in {}", an(&d)),
-                            None,
-                        );
-                    }
-                }
-            }
-            return node(NodeKind::Call(f, nodes), span, ty);
-        }
-        let nodes: Vec<Node> = nodes.into_iter().map(|n| self.value(n)).collect();
-        let mut nodes = nodes;
+        let nodes: Vec<Node> = args.iter().map(|a| self.expr(a)).collect();
+        let mut nodes: Vec<Node> = nodes.into_iter().map(|n| self.value(n)).collect();
         self.len_of_checklist(f, &mut nodes);
-        let first_ty = nodes.first().map_or(Ty::Error, |n| n.ty.clone());
-        let ty = match (f, &first_ty) {
-            (_, Ty::Error) => Ty::Error,
-            (Func::Ceil | Func::Floor | Func::Round, Ty::Int | Ty::Number) => Ty::Int,
-            (Func::Abs, Ty::Int | Ty::Number | Ty::Percent) => first_ty.clone(),
-            (Func::Len, Ty::List(_) | Ty::Values(_)) => Ty::Int,
-            (Func::DaysBetween, Ty::Date) => {
-                let second = nodes.get(1).map_or(Ty::Error, |n| n.ty.clone());
-                if !matches!(second, Ty::Date | Ty::Error) {
-                    let d = second.describe(&self.schema);
-                    return self.mismatch(
-                        span,
-                        format!(
-                            "`days_between` needs two dates, found a date and {}",
-                            an(&d)
-                        ),
-                        None,
-                    );
-                }
-                Ty::Int
+        let types: Vec<Ty> = nodes.iter().map(|n| n.ty.clone()).collect();
+        match f.type_rule(&types) {
+            Ok(ty) => node(NodeKind::Call(f, nodes), span, ty),
+            Err(e) => {
+                let i = e.arg();
+                let d = types.get(i).map_or(Ty::Error, Clone::clone);
+                let d = d.describe(&self.schema);
+                let at = match nodes.get(i) {
+                    Some(n) if e.at_arg() => n.span,
+                    _ => span,
+                };
+                self.mismatch(at, e.message(name, &an(&d)), e.help().map(str::to_string))
             }
-            (_, other) => {
-                let d = other.describe(&self.schema);
-                let help = matches!(f, Func::Ceil | Func::Floor | Func::Round)
-                    .then(|| "rounding applies to int and number values".to_string());
-                return self.mismatch(span, format!("`{name}` cannot take {}", an(&d)), help);
-            }
-        };
-        node(NodeKind::Call(f, nodes), span, ty)
+        }
+    }
+}
+
+/// What the function type rules see of a type.
+impl ArgType for Ty {
+    fn class(&self) -> Class {
+        match self {
+            Ty::Error => Class::Error,
+            Ty::Bool => Class::Bool,
+            Ty::Int => Class::Int,
+            Ty::Number => Class::Number,
+            Ty::Percent => Class::Percent,
+            Ty::Date => Class::Date,
+            Ty::Duration => Class::Duration,
+            Ty::Text => Class::Text,
+            Ty::Enum(_) => Class::Enum,
+            Ty::Record(_) => Class::Record,
+            Ty::List(_) => Class::List,
+            Ty::Values(_) => Class::Values,
+            Ty::EnumName(..) => Class::Other,
+        }
+    }
+
+    fn unify(&self, other: &Self) -> Option<Self> {
+        unify(self, other)
+    }
+
+    fn of(class: Class) -> Self {
+        match class {
+            Class::Bool => Ty::Bool,
+            Class::Int => Ty::Int,
+            Class::Number => Ty::Number,
+            Class::Percent => Ty::Percent,
+            Class::Date => Ty::Date,
+            Class::Duration => Ty::Duration,
+            Class::Text => Ty::Text,
+            Class::Error
+            | Class::Enum
+            | Class::Record
+            | Class::List
+            | Class::Values
+            | Class::Other => Ty::Error,
+        }
     }
 }
 

@@ -7,9 +7,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::builtins::Builtin;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::CompiledSpec;
-use crate::ir::{Cmp, Const, FieldKind, Func, Node, NodeKind, Requirement, ScalarTy, Ty};
+use crate::ir::{Cmp, Const, FieldKind, Node, NodeKind, Requirement, ScalarTy, Ty};
 use crate::number::Num;
 use crate::source::Span;
 use crate::vocab::Quant;
@@ -239,7 +240,7 @@ fn non_empty(spec: &CompiledSpec, n: &Node, out: &mut Vec<Vec<usize>>, depth: us
     }
     fn sized(x: &Node) -> Option<&Node> {
         match &x.kind {
-            NodeKind::Call(Func::Len, args) => args.first(),
+            NodeKind::Call(Builtin::Len, args) => args.first(),
             NodeKind::Count(l, _) => Some(&**l),
             _ => None,
         }

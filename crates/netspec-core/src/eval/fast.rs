@@ -14,8 +14,9 @@
 use std::sync::Arc;
 
 use super::{compare, const_value, Ctx, V};
+use crate::builtins::{Builtin, Lowering};
 use crate::calendar::{Date, Duration};
-use crate::ir::{AggFn, Arith, Cmp, Const, Func, Node, NodeKind, Ty};
+use crate::ir::{AggFn, Arith, Cmp, Const, Node, NodeKind, Ty};
 use crate::number::Num;
 use crate::submission::{Record, Stored};
 use crate::vocab::Quant;
@@ -163,14 +164,14 @@ pub enum I {
     BestOf(bool, Vec<I>),
     /// `date - date`, in days.
     DateDiff(Box<D>, Box<D>),
-    /// `days_between(a, b)`.
-    DaysBetween(Box<D>, Box<D>),
+    /// A function of two dates ([`Lowering::DateSpan`]: `days_between`).
+    DateSpan(Builtin, Box<D>, Box<D>),
     /// `len(list)`.
     Len(Box<L>),
-    /// `ceil`, `floor`, `round` of a number.
-    Rounded(Func, Box<N>),
-    /// `abs`.
-    Abs(Box<I>),
+    /// A number made whole ([`Lowering::Whole`]: `ceil`, `floor`, `round`).
+    Rounded(Builtin, Box<N>),
+    /// A function of one whole number ([`Lowering::Same`]: `abs`).
+    Same(Builtin, Box<I>),
     /// `if c then a else b`.
     If(Box<B>, Box<I>, Box<I>),
 }
@@ -196,8 +197,8 @@ pub enum N {
     Best(bool, Box<L>, Box<N>, Option<Box<B>>),
     /// `min(a, b, …)`/`max(…)` (true for min).
     BestOf(bool, Vec<N>),
-    /// `abs`.
-    Abs(Box<N>),
+    /// A function of one number ([`Lowering::Same`]: `abs`).
+    Same(Builtin, Box<N>),
     /// `if c then a else b`.
     If(Box<B>, Box<N>, Box<N>),
 }
@@ -493,14 +494,14 @@ fn i(n: &Node) -> Option<I> {
             I::Best(*f == AggFn::Min, list, body, filter)
         }
         NodeKind::DateDiff(x, y) => I::DateDiff(bx(d(x))?, bx(d(y))?),
-        NodeKind::Call(f, args) => match (f, args.as_slice()) {
-            (Func::DaysBetween, [x, y]) => I::DaysBetween(bx(d(x))?, bx(d(y))?),
-            (Func::Len, [x]) => I::Len(bx(l(x))?),
-            (Func::Ceil | Func::Floor | Func::Round, [x]) => I::Rounded(*f, bx(num(x))?),
-            (Func::Abs, [x]) => I::Abs(bx(i(x))?),
-            (Func::Min | Func::Max, args) if !args.is_empty() => {
+        NodeKind::Call(f, args) => match (f.lowering(), args.as_slice()) {
+            (Lowering::DateSpan, [x, y]) => I::DateSpan(*f, bx(d(x))?, bx(d(y))?),
+            (Lowering::Length, [x]) => I::Len(bx(l(x))?),
+            (Lowering::Whole, [x]) => I::Rounded(*f, bx(num(x))?),
+            (Lowering::Same, [x]) => I::Same(*f, bx(i(x))?),
+            (Lowering::Best(want_min), args) if !args.is_empty() => {
                 let args: Option<Vec<I>> = args.iter().map(i).collect();
-                I::BestOf(*f == Func::Min, args?)
+                I::BestOf(want_min, args?)
             }
             _ => return None,
         },
@@ -528,11 +529,11 @@ fn num(n: &Node) -> Option<N> {
                 AggFn::Min | AggFn::Max => N::Best(*f == AggFn::Min, list, body, filter),
             }
         }
-        NodeKind::Call(f, args) => match (f, args.as_slice()) {
-            (Func::Abs, [x]) => N::Abs(bx(num(x))?),
-            (Func::Min | Func::Max, args) if !args.is_empty() => {
+        NodeKind::Call(f, args) => match (f.lowering(), args.as_slice()) {
+            (Lowering::Same, [x]) => N::Same(*f, bx(num(x))?),
+            (Lowering::Best(want_min), args) if !args.is_empty() => {
                 let args: Option<Vec<N>> = args.iter().map(num).collect();
-                N::BestOf(*f == Func::Min, args?)
+                N::BestOf(want_min, args?)
             }
             _ => return None,
         },
@@ -558,10 +559,13 @@ fn d(n: &Node) -> Option<D> {
             let (list, body, filter) = over(list, body, filter, d)?;
             D::Best(*f == AggFn::Min, list, body, filter)
         }
-        NodeKind::Call(f @ (Func::Min | Func::Max), args) if !args.is_empty() => {
-            let args: Option<Vec<D>> = args.iter().map(d).collect();
-            D::BestOf(*f == Func::Min, args?)
-        }
+        NodeKind::Call(f, args) => match (f.lowering(), args.as_slice()) {
+            (Lowering::Best(want_min), args) if !args.is_empty() => {
+                let args: Option<Vec<D>> = args.iter().map(d).collect();
+                D::BestOf(want_min, args?)
+            }
+            _ => return None,
+        },
         NodeKind::If(c, x, y) => D::If(bx(b(c))?, bx(d(x))?, bx(d(y))?),
         _ => return None,
     })
@@ -1155,10 +1159,10 @@ impl<'a> Ctx<'a> {
                 let (a, b) = (self.fd(a)?, self.fd(b)?);
                 Ok(b.days_until(a))
             }
-            I::DaysBetween(a, b) => {
+            I::DateSpan(f, a, b) => {
                 self.step(1);
                 let (a, b) = (self.fd(a)?, self.fd(b)?);
-                Ok(a.days_until(b))
+                f.date_span(a, b).ok_or(Bail::Other)
             }
             I::Len(list) => {
                 self.step(1);
@@ -1167,16 +1171,11 @@ impl<'a> Ctx<'a> {
             I::Rounded(f, a) => {
                 self.step(1);
                 let v = self.fnum(a)?;
-                let r = match f {
-                    Func::Ceil => v.ceil(),
-                    Func::Floor => v.floor(),
-                    _ => v.round(),
-                };
-                small(r)
+                small(f.whole(v).ok_or(Bail::Other)?)
             }
-            I::Abs(a) => {
+            I::Same(f, a) => {
                 self.step(1);
-                self.fi(a)?.checked_abs().ok_or(Bail::Other)
+                f.same_int(self.fi(a)?).ok_or(Bail::Other)
             }
             I::If(c, a, b) => self.choose(c, a.as_ref(), b.as_ref(), Ctx::fi),
             _ => Err(Bail::Other),
@@ -1245,9 +1244,9 @@ impl<'a> Ctx<'a> {
                 better_num,
             ),
             N::BestOf(want_min, args) => self.best_of(*want_min, args, Ctx::fnum, better_num),
-            N::Abs(a) => {
+            N::Same(f, a) => {
                 self.step(1);
-                self.fnum(a)?.abs().map_err(|_| Bail::Other)
+                f.same_num(self.fnum(a)?).map_err(|_| Bail::Other)
             }
             N::If(c, a, b) => self.choose(c, a.as_ref(), b.as_ref(), Ctx::fnum),
         }

@@ -16,9 +16,10 @@ mod relations;
 
 use std::collections::HashSet;
 
+use crate::builtins::{Arg, Builtin, Fail, Value};
 use crate::calendar::{Date, Duration};
 use crate::ir::CompiledSpec;
-use crate::ir::{AggFn, Arith, Cmp, Const, Func, Node, NodeKind, RecordId, Ty};
+use crate::ir::{AggFn, Arith, Cmp, Const, Node, NodeKind, RecordId, Ty};
 use crate::number::{ArithError, Num};
 use crate::source::SourceMap;
 use crate::submission::{Record, Stored, Submission};
@@ -157,6 +158,19 @@ impl V<'_> {
             missing: Vec::new(),
             problems: vec![msg],
         })
+    }
+
+    /// The value as a function of the language sees it.
+    fn as_arg(&self) -> Arg {
+        match self {
+            V::Num(x) => Arg::Num(*x),
+            V::Date(d) => Arg::Date(*d),
+            V::List(l) => Arg::List(l.len()),
+            V::Values(l) => Arg::List(l.len()),
+            V::Bool(_) | V::Dur(_) | V::Text(_) | V::Enum(_) | V::Rec(_) | V::Unknown(_) => {
+                Arg::Other
+            }
+        }
     }
 }
 
@@ -751,7 +765,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn call(&mut self, f: Func, args: &'a [Node], n: &'a Node) -> V<'a> {
+    fn call(&mut self, f: Builtin, args: &'a [Node], n: &'a Node) -> V<'a> {
         let mut vals: Vec<V<'a>> = Vec::with_capacity(args.len());
         for a in args {
             if self.exhausted() {
@@ -768,31 +782,18 @@ impl<'a> Ctx<'a> {
         if let Some(u) = unknown.finish() {
             return V::unknown(u);
         }
-        let first = vals.first().cloned();
-        match (f, first) {
-            (Func::Ceil, Some(V::Num(x))) => V::Num(x.ceil()),
-            (Func::Floor, Some(V::Num(x))) => V::Num(x.floor()),
-            (Func::Round, Some(V::Num(x))) => V::Num(x.round()),
-            (Func::Abs, Some(V::Num(x))) => self.num(x.abs(), n),
-            (Func::Len, Some(V::List(l))) => V::Num(Num::int(l.len() as i128)),
-            (Func::Len, Some(V::Values(l))) => V::Num(Num::int(l.len() as i128)),
-            (Func::DaysBetween, Some(V::Date(a))) => match vals.get(1) {
-                Some(V::Date(b)) => V::Num(Num::int(a.days_until(*b).into())),
-                _ => V::problem("not a date".into()),
-            },
-            (Func::Min | Func::Max, Some(_)) => {
-                let want_min = f == Func::Min;
-                vals.into_iter()
-                    .reduce(|a, b| {
-                        if compare(Cmp::Lt, &b, &a) == Some(want_min) {
-                            b
-                        } else {
-                            a
-                        }
-                    })
-                    .unwrap_or_else(|| V::problem("no arguments".into()))
-            }
-            _ => V::problem(format!("cannot evaluate `{}`", self.text(n))),
+        let view: Vec<Arg> = vals.iter().map(V::as_arg).collect();
+        match f.apply(&view) {
+            Ok(Value::Bool(b)) => V::Bool(b),
+            Ok(Value::Num(x)) => V::Num(x),
+            Ok(Value::Date(d)) => V::Date(d),
+            Ok(Value::Arg(i)) => vals
+                .into_iter()
+                .nth(i)
+                .unwrap_or_else(|| V::problem("no arguments".into())),
+            Err(Fail::Arith(e)) => self.num(Err(e), n),
+            Err(Fail::NotADate) => V::problem("not a date".into()),
+            Err(Fail::Unevaluable) => V::problem(format!("cannot evaluate `{}`", self.text(n))),
         }
     }
 }
