@@ -16,6 +16,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
 
+echo "== the facade's public API: at most 60 items (default features; ARCHITECTURE.md)"
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p netspec
+python3 scripts/api_count.py target/doc/netspec/all.html 60
+
 echo "== cargo doc (the published crates; warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p netspec-core -p netspec -p netspec-cli --all-features
 
