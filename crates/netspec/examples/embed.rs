@@ -5,7 +5,7 @@
 
 use std::thread;
 
-use netspec_core::{Date, EvalOptions, Outcome, Sources, Spec};
+use netspec::{Date, EvalOptions, Outcome, Sources, Spec};
 
 const SPEC: &str = r#"
 spec demo_network "Demo network" { version "1" }
@@ -39,9 +39,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", SPEC))?;
     let as_of = Date::parse("2025-06-30");
 
+    // who answered, for which organisation and period
+    let header = r#""header": {"respondent": "provider",
+        "organisation": {"ods_code": "RRK", "name": "Eastmoor Hospitals NHS Trust"},
+        "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "Jo Bloggs"}"#;
     let submissions = [
-        r#"{"units": [{"name": "A", "beds": 8, "nurses": 8}], "audit_date": "2025-01-10"}"#,
-        r#"{"units": [{"name": "A", "beds": 8, "nurses": 6}, {"name": "B", "beds": 4, "nurses": 4}]}"#,
+        format!(
+            r#"{{{header}, "units": [{{"name": "A", "beds": 8, "nurses": 8}}], "audit_date": "2025-01-10"}}"#
+        ),
+        format!(
+            r#"{{{header}, "units": [{{"name": "A", "beds": 8, "nurses": 6}}, {{"name": "B", "beds": 4, "nurses": 4}}]}}"#
+        ),
     ];
 
     // `Spec` is `Send + Sync` and cheap to clone: share it across threads.
@@ -49,16 +57,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .map(|text| {
             let spec = spec.clone();
-            let text = text.to_string();
+            let text = text.clone();
             thread::spawn(move || {
-                let opts = EvalOptions::default()
-                    .with_as_of(as_of)
-                    .with_explanations(true)
-                    .with_unattributed(None);
+                let opts = EvalOptions::default().with_as_of(as_of);
                 // a report borrows the spec's texts; `into_owned` lets it
                 // outlive this thread's handle on the spec
                 spec.evaluate_str(&text, &opts)
-                    .map(netspec_core::Report::into_owned)
+                    .map(netspec::Report::into_owned)
             })
         })
         .collect();
