@@ -23,9 +23,9 @@ use serde::Serialize;
 use crate::calendar::Date;
 use crate::diagnostic::Diagnostic;
 use crate::eval::fast::FastSpec;
-use crate::eval::{explain, explain_applicability, Check, Ctx, Missing, V};
+use crate::eval::{explain, explain_applicability, Check, Ctx, Missing, Unknown, V};
 use crate::ir::CompiledSpec;
-use crate::ir::{Cmp, RatingExpr, RatingRule, AREAS};
+use crate::ir::{Cmp, Node, RatingExpr, RatingRule, AREAS};
 use crate::source::SourceMap;
 use crate::submission::{Header, Submission};
 use crate::vocab::{Basis, Level, LevelSet, Outcome, Rating, RatingQuant, Respondent};
@@ -296,21 +296,11 @@ pub(crate) fn outcomes_as(
             } else {
                 Outcome::Met
             };
-            match fast_outcome(&mut cx, k) {
-                Some(None) => return Outcome::NotApplicable,
-                Some(Some(true)) => return met,
-                Some(Some(false)) => return Outcome::NotMet,
-                None => {}
-            }
-            let applies = r.applies.as_ref().map(|a| cx.eval(a));
-            let outcome = match applies {
-                Some(V::Bool(false)) => Outcome::NotApplicable,
-                Some(V::Unknown(_)) => Outcome::Incomplete,
-                _ => match cx.eval(&r.rule) {
-                    V::Bool(true) => met,
-                    V::Bool(false) => Outcome::NotMet,
-                    _ => Outcome::Incomplete,
-                },
+            let outcome = match decide(&mut cx, k, r, false) {
+                Decision::NotApplicable(_) => Outcome::NotApplicable,
+                Decision::Rule(true) => met,
+                Decision::Rule(false) => Outcome::NotMet,
+                Decision::Open(_) | Decision::NotBool => Outcome::Incomplete,
             };
             if cx.exhausted() {
                 Outcome::Incomplete
@@ -321,11 +311,62 @@ pub(crate) fn outcomes_as(
         .collect()
 }
 
+/// What deciding one requirement found, before evidence and the work
+/// budget are taken into account.
+enum Decision<'n> {
+    /// It does not apply (its `applies` condition, here, is false).
+    NotApplicable(Option<&'n Node>),
+    /// It applies and its rule gave true or false.
+    Rule(bool),
+    /// Unanswered inputs or problems (from `applies` or the rule) leave it open.
+    Open(Box<Unknown>),
+    /// The rule gave something other than true or false.
+    NotBool,
+}
+
+/// Decides requirement `k` (`r`): by the fast evaluator when it can
+/// ([`crate::eval::fast`]), else by the general one. With `all_missing`,
+/// a requirement whose `applies` is open also has its rule evaluated, so
+/// that the inputs that would decide it, should it apply, are listed too.
+/// This is the one decision behind both [`outcomes_with`] and the report.
+fn decide<'a>(
+    cx: &mut Ctx<'a>,
+    k: usize,
+    r: &'a crate::ir::Requirement,
+    all_missing: bool,
+) -> Decision<'a> {
+    match fast_decision(cx, k) {
+        Some(None) => return Decision::NotApplicable(r.applies.as_ref()),
+        Some(Some(b)) => return Decision::Rule(b),
+        None => {}
+    }
+    if let Some(a) = &r.applies {
+        match cx.eval(a) {
+            V::Bool(false) => return Decision::NotApplicable(Some(a)),
+            V::Unknown(mut u) => {
+                if all_missing {
+                    if let V::Unknown(more) = cx.eval(&r.rule) {
+                        u.missing.extend(more.missing);
+                        u.problems.extend(more.problems);
+                    }
+                }
+                return Decision::Open(u);
+            }
+            _ => {}
+        }
+    }
+    match cx.eval(&r.rule) {
+        V::Bool(b) => Decision::Rule(b),
+        V::Unknown(u) => Decision::Open(u),
+        _ => Decision::NotBool,
+    }
+}
+
 /// Requirement `k` decided by the fast evaluator ([`crate::eval::fast`]):
 /// `Some(None)` not applicable, `Some(Some(rule))` applicable; `None` when
 /// it cannot decide it (an unanswered input, a problem, the budget), with
 /// the context as it was before the attempt, for [`Ctx::eval`] to decide.
-fn fast_outcome<'a>(cx: &mut Ctx<'a>, k: usize) -> Option<Option<bool>> {
+fn fast_decision<'a>(cx: &mut Ctx<'a>, k: usize) -> Option<Option<bool>> {
     if cx.exhausted() {
         return None;
     }
@@ -439,54 +480,32 @@ pub(crate) fn assess_given<'s>(
         let mut missing: Vec<Missing> = Vec::new();
         let mut problems: Vec<String> = Vec::new();
         let mut explanation = Vec::new();
-        let decided = fast_outcome(&mut cx, k).map(|v| match v {
-            None => (r.applies.as_ref(), V::Bool(false), None),
-            Some(b) => (r.applies.as_ref(), V::Bool(true), Some(V::Bool(b))),
-        });
-        // the fast evaluator's verdict, or the full evaluator's values
-        let applies = match &decided {
-            Some((a, v, _)) => a.map(|a| (a, v.clone())),
-            None => r.applies.as_ref().map(|a| (a, cx.eval(a))),
-        };
-        let rule_value = decided.and_then(|(_, _, rule)| rule);
-        let mut outcome = match applies {
-            Some((a, V::Bool(false))) => {
-                if explanations {
+        let mut outcome = match decide(&mut cx, k, r, true) {
+            Decision::NotApplicable(applies) => {
+                if let (true, Some(a)) = (explanations, applies) {
                     explanation = explain_applicability(&mut cx, a);
                 }
                 Outcome::NotApplicable
             }
-            Some((_, V::Unknown(u))) => {
-                // list what decides applicability and, should it apply, the rule
+            Decision::Rule(b) => {
+                if explanations {
+                    explanation = explain(&mut cx, &r.rule, b);
+                }
+                if b {
+                    Outcome::Met
+                } else {
+                    Outcome::NotMet
+                }
+            }
+            Decision::Open(u) => {
                 missing.extend(u.missing);
                 problems.extend(u.problems);
-                if let V::Unknown(r) = cx.eval(&r.rule) {
-                    missing.extend(r.missing);
-                    problems.extend(r.problems);
-                }
                 Outcome::Incomplete
             }
-            _ => match rule_value.unwrap_or_else(|| cx.eval(&r.rule)) {
-                V::Bool(b) => {
-                    if explanations {
-                        explanation = explain(&mut cx, &r.rule, b);
-                    }
-                    if b {
-                        Outcome::Met
-                    } else {
-                        Outcome::NotMet
-                    }
-                }
-                V::Unknown(u) => {
-                    missing.extend(u.missing);
-                    problems.extend(u.problems);
-                    Outcome::Incomplete
-                }
-                _ => {
-                    problems.push("the rule did not give true or false".into());
-                    Outcome::Incomplete
-                }
-            },
+            Decision::NotBool => {
+                problems.push("the rule did not give true or false".into());
+                Outcome::Incomplete
+            }
         };
         if cx.exhausted() {
             // decided (or not) with part of the work undone: not a verdict
