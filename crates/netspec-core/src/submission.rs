@@ -385,9 +385,9 @@ pub fn read_json(text: &str, limits: &Limits) -> Result<Json, JsonError> {
         return Err(JsonError::Rejected(Box::new(too_large(text.len(), limits))));
     }
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    read::tree(text, limits)?.into_json().map_err(|what| {
-        JsonError::Syntax(<serde_json::Error as serde::de::Error>::custom(what))
-    })
+    read::tree(text, limits)?
+        .into_json()
+        .map_err(|what| JsonError::Syntax(<serde_json::Error as serde::de::Error>::custom(what)))
 }
 
 /// Reads submission text against the inputs, in one pass, within `limits`:

@@ -24,7 +24,6 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::de::{self, Deserialize as _, DeserializeSeed, Deserializer, MapAccess, SeqAccess};
-use serde_json::value::RawValue;
 
 use super::{
     assessed_on_moved, bounded, date_help, entries, escape, is_ods_code, missing_header, too_deep,
@@ -300,7 +299,10 @@ enum Want {
         parent: (usize, usize),
     },
     /// A list element, a record of type `rec`, in the list at `parent`.
-    Item { rec: RecordId, parent: (usize, usize) },
+    Item {
+        rec: RecordId,
+        parent: (usize, usize),
+    },
 }
 
 enum Out {
@@ -406,6 +408,15 @@ impl<'t> St<'t, '_> {
         self.text.len()
     }
 
+    /// Where the number at `at` (well-formed: serde_json has read it) ends.
+    fn number_end(&self, at: usize) -> usize {
+        let rest = self.text.as_bytes().get(at..).unwrap_or_default();
+        at + rest
+            .iter()
+            .position(|b| !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+            .unwrap_or(rest.len())
+    }
+
     /// Whether the number at `at` runs to the end of the text unfinished.
     fn incomplete_at_end(&self, at: usize) -> bool {
         let rest = self.text.as_bytes().get(at..).unwrap_or_default();
@@ -449,11 +460,9 @@ impl<'t> St<'t, '_> {
     }
 
     /// Notes where `key` ends, if serde_json lent it from the text.
-    fn read_key(&mut self, key: &Cow<'t, str>) {
-        self.key_end = match key {
-            Cow::Borrowed(k) => self.offset_of(k).map(|at| at + k.len() + 1),
-            Cow::Owned(_) => None,
-        };
+    fn read_key(&mut self, key: &str) {
+        // a key decoded from escapes is not in the text
+        self.key_end = self.offset_of(key).map(|at| at + key.len() + 1);
     }
 
     /// After an object or array: past its closing bracket.
@@ -614,9 +623,12 @@ impl<'t> St<'t, '_> {
                 Err(de::Error::custom("expected a value"))
             }
             Some(b'-' | b'0'..=b'9') => {
-                // the number's exact text
-                let raw = <&'t RawValue>::deserialize(d)?.get();
-                self.pos = self.offset_of(raw).map_or(start, |at| at + raw.len());
+                // serde_json checks the number and steps over it; its exact
+                // text is the run of number characters where it starts
+                de::IgnoredAny::deserialize(d)?;
+                let end = self.number_end(start);
+                self.pos = end;
+                let raw = self.text.get(start..end).unwrap_or_default();
                 Ok(Leaf::Num(number_text(raw)))
             }
             Some(b't' | b'f') => {
@@ -818,7 +830,11 @@ impl<'t> St<'t, '_> {
                                 .or_else(|| did_you_mean(s, variants.iter().map(String::as_str)));
                             let d = Diagnostic::error(
                                 Code::SubmissionEnum,
-                                format!("\"{}\" is not one of: {}", truncate(s), variants.join(", ")),
+                                format!(
+                                    "\"{}\" is not one of: {}",
+                                    truncate(s),
+                                    variants.join(", ")
+                                ),
                             )
                             .at_path(self.here(parent))
                             .with_help_opt(help);
@@ -998,7 +1014,11 @@ fn number_text(raw: &str) -> Cow<'_, str> {
     };
     let (mantissa, exponent) = raw.split_at(at);
     let exponent = exponent.get(1..).unwrap_or_default();
-    let sign = if exponent.starts_with(['+', '-']) { "" } else { "+" };
+    let sign = if exponent.starts_with(['+', '-']) {
+        ""
+    } else {
+        "+"
+    };
     Cow::Owned(format!("{mantissa}e{sign}{exponent}"))
 }
 
@@ -1042,6 +1062,8 @@ impl<'t> de::Visitor<'t> for RecordVisitor<'_, 't, '_> {
         // where each key's diagnostics start in the log, when it has some
         let mut chunks: Vec<(Cow<'t, str>, usize)> = Vec::new();
         let mut count = 0;
+        // keys usually come in the order the fields are declared
+        let mut hint = 0;
         let mut key = map.next_key_seed(KeySeed)?;
         st.enter()?;
         while let Some(k) = key {
@@ -1050,10 +1072,16 @@ impl<'t> de::Visitor<'t> for RecordVisitor<'_, 't, '_> {
                 "header" if self.root => Key::Header,
                 "evidence" if self.root => Key::Evidence,
                 "assessed_on" if self.root => Key::AssessedOn,
-                name => fields
-                    .iter()
-                    .position(|f| f.name == name)
-                    .map_or(Key::Unknown, Key::Slot),
+                name => match (hint..fields.len())
+                    .chain(0..hint)
+                    .find(|&i| fields.get(i).is_some_and(|f| f.name == name))
+                {
+                    Some(slot) => {
+                        hint = slot + 1;
+                        Key::Slot(slot)
+                    }
+                    None => Key::Unknown,
+                },
             };
             let again = match which {
                 Key::Slot(s) => seen.insert(s),
@@ -1333,7 +1361,12 @@ struct Diags {
 }
 
 impl Diags {
-    fn type_error<T>(&mut self, path: impl Into<String>, expected: &str, found: &Tree) -> Option<T> {
+    fn type_error<T>(
+        &mut self,
+        path: impl Into<String>,
+        expected: &str,
+        found: &Tree,
+    ) -> Option<T> {
         self.errors.push(
             Diagnostic::error(
                 Code::SubmissionType,

@@ -1,0 +1,1001 @@
+//! The fast path of reading a submission: JSON text straight into the typed
+//! records the rules read, in one pass, with no intermediate JSON tree.
+//!
+//! It handles only the common case, a clean submission: well-formed JSON
+//! whose every key is a declared input (or `header` / `evidence`), with a
+//! valid header (or none, when none is needed),
+//! every value of the declared type and within its bounds, no key twice.
+//! Anything else (a syntax error, an unknown key, a wrong type, a value out
+//! of range, a duplicate key, an escape it does not decode, a limit reached)
+//! makes it give up (`None`), and the caller reads the text again through
+//! the submission reader ([`crate::submission`]), which finds and explains
+//! every problem. So a submission read here is exactly the one that reader
+//! would have produced, and every diagnostic still comes from one place.
+//! It is kept for speed alone: on the bundled examples it reads a clean
+//! submission two to three times as fast as the serde-driven reader (see
+//! `benches/BENCHMARKS.md`).
+
+use std::collections::BTreeMap;
+
+use crate::calendar::Date;
+use crate::ir::{Bound, FieldKind, RecordId, ScalarTy, Schema};
+use crate::limits::Limits;
+use crate::number::Num;
+use crate::submission::{
+    is_ods_code, Header, Organisation, Period, Record, SignOff, Store, Stored, Submission,
+};
+
+/// Reads `text` if it is a clean submission within `limits`; `None` means
+/// "use the full path" (which also reports any limit reached). With
+/// `need_header`, a submission without a header is left to the full path
+/// (NS0211).
+pub(crate) fn read(
+    schema: &Schema,
+    text: &str,
+    limits: &Limits,
+    need_header: bool,
+) -> Option<Submission> {
+    if text.len() > limits.max_submission_bytes {
+        return None;
+    }
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let mut r = Reader {
+        s: text,
+        b: text.as_bytes(),
+        i: 0,
+        schema,
+        max_list_len: limits.max_list_len,
+        max_depth: limits.max_json_depth,
+        depth: 0,
+        header: None,
+        evidence: BTreeMap::new(),
+        store: Store::with_capacity_for(text.len()),
+    };
+    r.ws();
+    let root = r.record(0, (0, 0), true)?;
+    r.ws();
+    if r.i != r.b.len() {
+        return None;
+    }
+    if need_header && r.header.is_none() {
+        return None;
+    }
+    Some(r.store.finish(root, r.header, r.evidence, Vec::new()))
+}
+
+struct Reader<'t, 's> {
+    s: &'t str,
+    b: &'t [u8],
+    i: usize,
+    schema: &'s Schema,
+    max_list_len: usize,
+    /// Deepest nesting of objects and arrays allowed, and the current one.
+    max_depth: usize,
+    depth: usize,
+    header: Option<Header>,
+    evidence: BTreeMap<String, BTreeMap<String, String>>,
+    /// Where the records go.
+    store: Store,
+}
+
+/// A string as read: borrowed from the text when it has no escapes.
+enum Str<'t> {
+    Raw(&'t str),
+    Owned(String),
+}
+
+impl Str<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Str::Raw(s) => s,
+            Str::Owned(s) => s,
+        }
+    }
+}
+
+impl<'t> Reader<'t, '_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> bool {
+        if self.b.get(self.i..self.i + word.len()) == Some(word) {
+            self.i += word.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// `null`, consumed.
+    fn null(&mut self) -> bool {
+        self.literal(b"null")
+    }
+
+    /// The end of a run of plain string characters from `self.i`.
+    #[inline]
+    fn run_end(&self) -> usize {
+        let rest = self.b.get(self.i..).unwrap_or_default();
+        self.i + plain_run(rest)
+    }
+
+    fn string(&mut self) -> Option<Str<'t>> {
+        self.eat(b'"')?;
+        let start = self.i;
+        self.i = self.run_end();
+        match self.peek()? {
+            b'"' => {
+                // split at ASCII quotes, so on character boundaries
+                let s = self.s.get(start..self.i)?;
+                self.i += 1;
+                return Some(Str::Raw(s));
+            }
+            b'\\' => {}
+            _ => return None,
+        }
+        // with escapes: decode into an owned string
+        let mut out = String::from(self.s.get(start..self.i)?);
+        loop {
+            let run = self.i;
+            self.i = self.run_end();
+            out.push_str(self.s.get(run..self.i)?);
+            match self.peek()? {
+                b'"' => {
+                    self.i += 1;
+                    return Some(Str::Owned(out));
+                }
+                b'\\' => {
+                    self.i += 1;
+                    let e = self.peek()?;
+                    self.i += 1;
+                    out.push(match e {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let hex = self.s.get(self.i..self.i + 4)?;
+                            let code = u32::from_str_radix(hex, 16).ok()?;
+                            self.i += 4;
+                            // surrogate pairs are left to the full path
+                            char::from_u32(code)?
+                        }
+                        _ => return None,
+                    });
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// The text of a JSON number, checked against the JSON grammar.
+    fn number(&mut self) -> Option<&'t str> {
+        let start = self.i;
+        let _ = self.eat(b'-');
+        match self.peek()? {
+            b'0' => self.i += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.eat(b'.').is_some() {
+            if !self.peek()?.is_ascii_digit() {
+                return None;
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.i += 1;
+            }
+            if !self.peek()?.is_ascii_digit() {
+                return None;
+            }
+            self.digits();
+        }
+        self.s.get(start..self.i)
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    /// After a value in an object or array: `,` (more follow) or the closer.
+    fn next(&mut self, close: u8) -> Option<bool> {
+        self.ws();
+        match self.peek()? {
+            b',' => {
+                self.i += 1;
+                self.ws();
+                Some(true)
+            }
+            c if c == close => {
+                self.i += 1;
+                Some(false)
+            }
+            _ => None,
+        }
+    }
+
+    fn record(&mut self, rec: RecordId, pointer: (usize, usize), root: bool) -> Option<Record> {
+        self.depth += 1;
+        let r = self.record_body(rec, pointer, root);
+        self.depth -= 1;
+        r
+    }
+
+    fn record_body(
+        &mut self,
+        rec: RecordId,
+        pointer: (usize, usize),
+        root: bool,
+    ) -> Option<Record> {
+        if self.depth > self.max_depth {
+            return None;
+        }
+        let schema = self.schema.records.get(rec)?;
+        let fields = &schema.fields;
+        self.eat(b'{')?;
+        let record = self.store.open(fields.len(), pointer);
+        let mut seen = Seen::new(fields.len());
+        let (mut seen_header, mut seen_evidence) = (false, false);
+        self.ws();
+        if self.eat(b'}').is_some() {
+            return Some(record);
+        }
+        // keys usually come in declaration order: look from the last one on
+        let mut hint = 0;
+        loop {
+            let key = self.string()?;
+            let key = key.as_str();
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
+            if root && key == "assessed_on" {
+                // refused (NS0214) by the full path
+                return None;
+            } else if root && key == "header" {
+                if std::mem::replace(&mut seen_header, true) {
+                    return None;
+                }
+                if !self.null() {
+                    self.header = Some(self.header()?);
+                }
+            } else if root && key == "evidence" {
+                if std::mem::replace(&mut seen_evidence, true) {
+                    return None;
+                }
+                self.evidence()?;
+            } else {
+                let slot = (hint..fields.len())
+                    .chain(0..hint)
+                    .find(|&s| fields.get(s).is_some_and(|f| same_key(&f.name, key)))?;
+                hint = slot + 1;
+                if seen.insert(slot) {
+                    return None;
+                }
+                let field = fields.get(slot)?;
+                if !self.null() {
+                    let stored = match &field.kind {
+                        FieldKind::Scalar { ty, min, max } => self.scalar(*ty, min, max)?,
+                        FieldKind::Group { record } => {
+                            let path = self.store.child_pointer(pointer, key);
+                            Stored::Group(self.record(*record, path, false)?)
+                        }
+                        FieldKind::List {
+                            record,
+                            min_len,
+                            max_len,
+                        } => {
+                            let path = self.store.child_pointer(pointer, key);
+                            let items = self.list(*record, path)?;
+                            if min_len.is_some_and(|lo| items.len() < lo)
+                                || max_len.is_some_and(|hi| items.len() > hi)
+                            {
+                                return None;
+                            }
+                            Stored::List(items)
+                        }
+                    };
+                    self.store.set(&record, slot, stored);
+                }
+            }
+            if !self.next(b'}')? {
+                break;
+            }
+        }
+        Some(record)
+    }
+
+    fn list(&mut self, rec: RecordId, path: (usize, usize)) -> Option<Vec<Record>> {
+        self.depth += 1;
+        let r = self.list_body(rec, path);
+        self.depth -= 1;
+        r
+    }
+
+    fn list_body(&mut self, rec: RecordId, path: (usize, usize)) -> Option<Vec<Record>> {
+        if self.depth > self.max_depth {
+            return None;
+        }
+        self.eat(b'[')?;
+        self.ws();
+        let mut out = Vec::new();
+        if self.eat(b']').is_some() {
+            return Some(out);
+        }
+        loop {
+            if out.len() >= self.max_list_len {
+                return None;
+            }
+            let ipath = self.store.index_pointer(path, out.len());
+            out.push(self.record(rec, ipath, false)?);
+            if !self.next(b']')? {
+                return Some(out);
+            }
+        }
+    }
+
+    /// A whole number of at most 18 digits, in JSON's form, read in place;
+    /// `None` (with nothing consumed) for anything else.
+    fn small_int(&mut self) -> Option<i64> {
+        let start = self.i;
+        let neg = self.eat(b'-').is_some();
+        let first = self.i;
+        let mut v: i64 = 0;
+        // 18 digits always fit; a 19th is left to the general reader
+        while let (Some(c @ b'0'..=b'9'), true) = (self.peek(), self.i - first < 18) {
+            v = v * 10 + i64::from(c - b'0');
+            self.i += 1;
+        }
+        let digits = self.i - first;
+        let leading_zero = digits > 1 && self.b.get(first) == Some(&b'0');
+        let more = matches!(self.peek(), Some(b'0'..=b'9' | b'.' | b'e' | b'E'));
+        if digits == 0 || leading_zero || more {
+            self.i = start;
+            return None;
+        }
+        Some(if neg { -v } else { v })
+    }
+
+    fn scalar(&mut self, ty: ScalarTy, min: &Option<Bound>, max: &Option<Bound>) -> Option<Stored> {
+        if ty == ScalarTy::Int {
+            if let Some(v) = self.small_int() {
+                let v = i128::from(v);
+                let below = matches!(min, Some(Bound::Num(m)) if int_cmp(v, *m).is_lt());
+                let above = matches!(max, Some(Bound::Num(m)) if int_cmp(v, *m).is_gt());
+                if below || above {
+                    return None;
+                }
+                return Some(Stored::Num(Num::int(v)));
+            }
+        }
+        let (min, max) = (*min, *max);
+        Some(match ty {
+            ScalarTy::Bool => {
+                if self.literal(b"true") {
+                    Stored::Bool(true)
+                } else if self.literal(b"false") {
+                    Stored::Bool(false)
+                } else {
+                    return None;
+                }
+            }
+            ScalarTy::Text => Stored::Text(match self.string()? {
+                Str::Raw(s) => s.into(),
+                Str::Owned(s) => s.into_boxed_str(),
+            }),
+            ScalarTy::Enum(e) => {
+                let s = self.string()?;
+                let variants = &self.schema.enums.get(e)?.variants;
+                let i = variants.iter().position(|v| v == s.as_str())?;
+                Stored::Enum(u32::try_from(i).ok()?)
+            }
+            ScalarTy::Date => {
+                let d = Date::parse(self.string()?.as_str())?;
+                let below = matches!(min, Some(Bound::Date(m)) if d < m);
+                let above = matches!(max, Some(Bound::Date(m)) if d > m);
+                if below || above {
+                    return None;
+                }
+                Stored::Date(d)
+            }
+            ScalarTy::Int | ScalarTy::Number | ScalarTy::Percent => {
+                let text = self.number()?;
+                let num = number_value(text)?;
+                if ty == ScalarTy::Int && !num.is_integer() {
+                    return None;
+                }
+                let (value, min, max) = if ty == ScalarTy::Percent {
+                    (
+                        num.over(Num::int(100)).ok()?,
+                        min.or(Some(Bound::Num(Num::ZERO))),
+                        max.or(Some(Bound::Num(Num::ONE))),
+                    )
+                } else {
+                    (num, min, max)
+                };
+                let below = matches!(min, Some(Bound::Num(m)) if value.compare(m).is_lt());
+                let above = matches!(max, Some(Bound::Num(m)) if value.compare(m).is_gt());
+                if below || above {
+                    return None;
+                }
+                Stored::Num(value)
+            }
+        })
+    }
+
+    /// An object of known keys, each read by `value` (a key given twice,
+    /// or unknown, is left to the full path).
+    fn object(
+        &mut self,
+        keys: &[&str],
+        mut value: impl FnMut(&mut Self, usize) -> Option<()>,
+    ) -> Option<()> {
+        if self.depth + 1 > self.max_depth {
+            return None;
+        }
+        self.eat(b'{')?;
+        self.ws();
+        if self.eat(b'}').is_some() {
+            return Some(());
+        }
+        let mut seen = 0u32;
+        loop {
+            // an object of more entries than a list may have is the full path's to refuse
+            if seen.count_ones() as usize >= self.max_list_len {
+                return None;
+            }
+            let key = self.string()?;
+            let k = keys.iter().position(|k| *k == key.as_str())?;
+            let bit = 1u32 << k;
+            if seen & bit != 0 {
+                return None;
+            }
+            seen |= bit;
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
+            self.depth += 1;
+            let r = value(self, k);
+            self.depth -= 1;
+            r?;
+            if !self.next(b'}')? {
+                return Some(());
+            }
+        }
+    }
+
+    /// A non-empty string.
+    fn text(&mut self) -> Option<String> {
+        let s = self.string()?;
+        if s.as_str().trim().is_empty() {
+            return None;
+        }
+        Some(s.as_str().to_string())
+    }
+
+    /// A date string.
+    fn date(&mut self) -> Option<Date> {
+        Date::parse(self.string()?.as_str())
+    }
+
+    /// A valid `header` (anything else is left to the full path).
+    fn header(&mut self) -> Option<Header> {
+        let mut respondent = None;
+        let (mut ods_code, mut name) = (None, None);
+        let (mut start, mut end) = (None, None);
+        let mut completed_by = None;
+        let (mut by, mut on, mut signed) = (None, None, false);
+        self.object(
+            &[
+                "respondent",
+                "organisation",
+                "period",
+                "completed_by",
+                "signed_off",
+            ],
+            |r, k| {
+                match k {
+                    0 => {
+                        respondent = Some(match r.string()?.as_str() {
+                            "provider" => crate::ir::Respondent::Provider,
+                            "network" => crate::ir::Respondent::Network,
+                            _ => return None,
+                        })
+                    }
+                    1 => r.object(&["ods_code", "name"], |r, k| {
+                        let t = r.text()?;
+                        if k == 0 {
+                            ods_code = Some(t);
+                        } else {
+                            name = Some(t);
+                        }
+                        Some(())
+                    })?,
+                    2 => r.object(&["start", "end"], |r, k| {
+                        let d = r.date()?;
+                        if k == 0 {
+                            start = Some(d);
+                        } else {
+                            end = Some(d);
+                        }
+                        Some(())
+                    })?,
+                    3 => completed_by = Some(r.text()?),
+                    _ => {
+                        if !r.null() {
+                            signed = true;
+                            r.object(&["by", "on"], |r, k| {
+                                if k == 0 {
+                                    by = Some(r.text()?);
+                                } else {
+                                    on = Some(r.date()?);
+                                }
+                                Some(())
+                            })?;
+                        }
+                    }
+                }
+                Some(())
+            },
+        )?;
+        let ods_code = ods_code.filter(|c| is_ods_code(c))?;
+        let (start, end) = (start?, end?);
+        if end < start {
+            return None;
+        }
+        let signed_off = if signed {
+            Some(SignOff { by: by?, on: on? })
+        } else {
+            None
+        };
+        Some(Header {
+            respondent: respondent?,
+            organisation: Organisation {
+                ods_code,
+                name: name?,
+            },
+            period: Period { start, end },
+            completed_by: completed_by?,
+            signed_off,
+        })
+    }
+
+    /// `{ "REQ-ID": { "key": "reference" | null, … }, … }`
+    fn evidence(&mut self) -> Option<()> {
+        // `evidence` and its objects nest two levels below the root
+        if self.depth + 2 > self.max_depth {
+            return None;
+        }
+        self.eat(b'{')?;
+        self.ws();
+        if self.eat(b'}').is_some() {
+            return Some(());
+        }
+        loop {
+            let id = self.string()?.as_str().to_string();
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
+            self.eat(b'{')?;
+            self.ws();
+            let mut m = BTreeMap::new();
+            if self.eat(b'}').is_none() {
+                loop {
+                    let k = self.string()?.as_str().to_string();
+                    self.ws();
+                    self.eat(b':')?;
+                    self.ws();
+                    // a null reference (not given) is left to the full path
+                    let r = self.string()?.as_str().to_string();
+                    if m.insert(k, r).is_some() {
+                        return None;
+                    }
+                    if !self.next(b'}')? {
+                        break;
+                    }
+                }
+            }
+            if m.len() > self.max_list_len || self.evidence.insert(id, m).is_some() {
+                return None;
+            }
+            if self.evidence.len() > self.max_list_len {
+                return None;
+            }
+            if !self.next(b'}')? {
+                return Some(());
+            }
+        }
+    }
+}
+
+/// How many bytes at the start of `b` are plain string characters: up to the
+/// first closing quote, escape or control character (which JSON forbids in
+/// a string). Eight bytes at a time: in a word, the lowest byte flagged by
+/// the zero-byte test of `x ^ q` (or of `x - 0x20…`) is always a true match,
+/// so the lowest flag of all three tests is the first stop.
+#[inline]
+fn plain_run(b: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let mut at = 0;
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let x = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or([0; 8]));
+        let stops = zero(x ^ (ONES * u64::from(b'"')))
+            | zero(x ^ (ONES * u64::from(b'\\')))
+            | (x.wrapping_sub(ONES * 0x20) & !x & HIGHS);
+        if stops != 0 {
+            return at + (stops.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + words
+        .remainder()
+        .iter()
+        .position(|&c| STOPS_STRING.get(usize::from(c)).copied().unwrap_or(true))
+        .unwrap_or(words.remainder().len())
+}
+
+/// The bytes that end a run of plain characters in a JSON string: the
+/// closing quote, an escape, and the control characters JSON forbids there.
+#[allow(clippy::indexing_slicing)] // every index is below 256
+const STOPS_STRING: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = true;
+        c += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// A whole number against a bound, as [`Num::compare`] orders them.
+#[inline]
+fn int_cmp(v: i128, bound: Num) -> std::cmp::Ordering {
+    match bound.to_integer() {
+        Some(b) => v.cmp(&b),
+        None => Num::int(v).compare(bound),
+    }
+}
+
+/// `a == b` for the short strings keys are: eight bytes at a time (the
+/// last word overlapping the one before), without a call to `memcmp`.
+#[inline]
+fn same_key(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n < 8 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    let word = |s: &[u8], at: usize| {
+        s.get(at..at + 8)
+            .and_then(|c| <[u8; 8]>::try_from(c).ok())
+            .map_or(0, u64::from_ne_bytes)
+    };
+    let mut at = 0;
+    while at + 8 < n {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
+}
+
+/// The slots already given in one object (a key given twice is left to the full path).
+enum Seen {
+    Few(u64),
+    Many(Vec<bool>),
+}
+
+impl Seen {
+    fn new(n: usize) -> Seen {
+        if n <= 64 {
+            Seen::Few(0)
+        } else {
+            Seen::Many(vec![false; n])
+        }
+    }
+
+    /// Marks `slot`; true if it was already marked.
+    fn insert(&mut self, slot: usize) -> bool {
+        match self {
+            Seen::Few(bits) => {
+                let bit = 1u64 << (slot % 64);
+                let was = *bits & bit != 0;
+                *bits |= bit;
+                was
+            }
+            Seen::Many(v) => v.get_mut(slot).is_none_or(|b| std::mem::replace(b, true)),
+        }
+    }
+}
+
+/// The exact value of a JSON number's text, as the full path reads it.
+fn number_value(text: &str) -> Option<Num> {
+    let plain = text.len() <= 18 && !text.contains(['.', 'e', 'E']);
+    if plain {
+        if let Ok(i) = text.parse::<i64>() {
+            return Some(Num::int(i.into()));
+        }
+    }
+    Num::parse_decimal(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::submission::{conclude, read_text};
+    use crate::{Sources, Spec};
+
+    fn root() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    fn compile(name: &str) -> Option<Spec> {
+        let path = format!("specs/{name}.netspec");
+        let sources: Sources =
+            crate::gather_sources(&path, |p| std::fs::read_to_string(root().join(p)).ok());
+        Spec::compile(&path, &sources).ok()
+    }
+
+    /// The fast path gives up, or gives exactly what the full path gives
+    /// (header included), whether or not a header is needed.
+    fn same(spec: &Spec, text: &str) -> bool {
+        [false, true].into_iter().all(|need_header| {
+            let schema = &spec.checked().schema;
+            let limits = Limits::default();
+            let fast = read(schema, text, &limits, need_header);
+            let full = read_text(schema, text, &limits, need_header)
+                .ok()
+                .and_then(|r| r.and_then(conclude).ok());
+            match (&fast, &full) {
+                (None, _) => true,
+                (Some(a), Some(b)) => a == b && a.warnings.is_empty() && a.header == b.header,
+                (Some(_), None) => false,
+            }
+        })
+    }
+
+    /// Headers of every kind: valid ones in any key order, with and without
+    /// a sign-off, and each way one can be wrong.
+    fn headers() -> Vec<String> {
+        let org = r#""organisation": {"ods_code": "RRK", "name": "Eastmoor Hospitals NHS Trust"}"#;
+        let period = r#""period": {"start": "2024-07-01", "end": "2025-06-30"}"#;
+        let by = r#""completed_by": "Jo Bloggs, matron""#;
+        let good = format!(r#"{{"respondent": "provider", {org}, {period}, {by}}}"#);
+        vec![
+            String::new(),
+            format!(r#","header": {good}"#),
+            format!(r#","header":{{{by},{period},{org},"respondent":"network"}}"#),
+            format!(
+                r#","header": {{"respondent": "provider", {org}, {period}, {by}, "signed_off": {{"by": "Dr A Smith", "on": "2025-07-10"}}}}"#
+            ),
+            format!(
+                r#","header": {{"respondent": "provider", {org}, {period}, {by}, "signed_off": null}}"#
+            ),
+            r#","header": null"#.to_string(),
+            r#","header": []"#.to_string(),
+            r#","header": {}"#.to_string(),
+            format!(r#","header": {{"respondent": "Provider", {org}, {period}, {by}}}"#),
+            format!(
+                r#","header": {{"respondent": "provider", "organisation": {{"ods_code": "rrk", "name": "X"}}, {period}, {by}}}"#
+            ),
+            format!(
+                r#","header": {{"respondent": "provider", "organisation": {{"ods_code": "RRK0234", "name": "X"}}, {period}, {by}}}"#
+            ),
+            format!(
+                r#","header": {{"respondent": "provider", "organisation": {{"ods_code": "RR", "name": "X"}}, {period}, {by}}}"#
+            ),
+            format!(
+                r#","header": {{"respondent": "provider", {org}, "period": {{"start": "2025-07-01", "end": "2025-06-30"}}, {by}}}"#
+            ),
+            format!(
+                r#","header": {{"respondent": "provider", {org}, "period": {{"start": "2025-06-30", "end": "2025-06-30"}}, {by}}}"#
+            ),
+            format!(
+                r#","header": {{"respondent": "provider", {org}, "period": {{"start": "2025-02-29", "end": "2025-06-30"}}, {by}}}"#
+            ),
+            format!(
+                r#","header": {{"respondent": "provider", {org}, {period}, "completed_by": ""}}"#
+            ),
+            format!(r#","header": {{"respondent": "provider", {org}, {period}}}"#),
+            format!(
+                r#","header": {{"respondent": "provider", {org}, {period}, {by}, "extra": 1}}"#
+            ),
+            format!(r#","header": {{"respondent": "provider", {org}, {period}, {by}, {by}}}"#),
+            format!(
+                r#","header": {{"respondent": "provider", {org}, {period}, "completed_by": "J\u00f6 "B""}}"#
+            ),
+            format!(
+                r#","header": {{"respondent": "provider", {org}, {period}, {by}, "signed_off": {{"by": "Dr A Smith"}}}}"#
+            ),
+            format!(r#","header": {good}, "header": {good}"#),
+        ]
+    }
+
+    #[test]
+    fn plain_runs_end_at_the_first_quote_escape_or_control_character() {
+        let naive = |b: &[u8]| {
+            b.iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                .unwrap_or(b.len())
+        };
+        let mut cases: Vec<Vec<u8>> = vec![Vec::new(), b"abc".to_vec(), "é€😀 x".into()];
+        for len in 0..20 {
+            for stop in [b'"', b'\\', 0u8, 0x1f, b'\n', 0x20, 0x7f, 0xff, 0x80, b'!'] {
+                for at in 0..=len {
+                    let mut v = vec![b'a'; len];
+                    v.insert(at, stop);
+                    cases.push(v);
+                }
+            }
+        }
+        // a stop after bytes that look like stops to a careless test
+        cases.push(vec![0x21, 0x01, 0x22, 0x5d, 0x5b, 0x1f, 0x23, 0x00, 0x61]);
+        for c in &cases {
+            assert_eq!(plain_run(c), naive(c), "{c:?}");
+        }
+    }
+
+    /// Submissions for the adult critical care spec with numbers, strings
+    /// and layout of every JSON form: the fast path reads each as the full
+    /// path does, or leaves it to it.
+    #[test]
+    fn reads_any_form_of_json_as_the_full_path_does() {
+        use proptest::prelude::*;
+        let Some(spec) = compile("adult_critical_care") else {
+            unreachable!("the spec compiles")
+        };
+        let number = prop_oneof![
+            (0i64..50).prop_map(|n| n.to_string()),
+            Just("-0".to_string()),
+            Just("-1".to_string()),
+            Just("01".to_string()),
+            Just("1.0".to_string()),
+            Just("1e2".to_string()),
+            Just("1E+0".to_string()),
+            Just("2.50".to_string()),
+            Just("999999999999999999".to_string()),
+            Just("9999999999999999999".to_string()),
+            Just("-9223372036854775808".to_string()),
+            Just("12345678901234567890123".to_string()),
+            Just("1.5e-3".to_string()),
+            Just("-".to_string()),
+            Just("7x".to_string()),
+            Just("\"3\"".to_string()),
+            Just("null".to_string()),
+        ];
+        let text = prop_oneof![
+            Just("\"A\"".to_string()),
+            Just("\"St Anne\\u0027s \\\"ICU\\\"\"".to_string()),
+            Just("\"tab\\there\"".to_string()),
+            Just("\"é€😀\"".to_string()),
+            Just("\"\\ud83d\\ude00\"".to_string()),
+            Just("\"bad\u{1}\"".to_string()),
+            Just("\"\"".to_string()),
+        ];
+        let ws = prop::sample::select(vec!["", " ", "\n  ", "\t", "\r\n"]);
+        let unit = (text, number.clone(), number.clone(), number, ws.clone()).prop_map(
+            |(name, beds, a, b, w)| {
+                format!(
+                    "{{{w}\"name\":{w}{name},\"l3_beds\"{w}:{beds},\"admissions\":{a}{w},\"admissions_within_4h\":{b}}}"
+                )
+            },
+        );
+        let header = prop::sample::select(headers());
+        let strategy = (prop::collection::vec(unit, 0..4), ws, 0u8..4, header).prop_map(
+            |(units, w, extra, header)| {
+                let tail = match extra {
+                    0 => String::new(),
+                    1 => ",\"assessed_on\":\"2025-06-30\"".to_string(),
+                    2 => ",\"units\":[]".to_string(),
+                    _ => ",\"unknown\":1".to_string(),
+                };
+                format!("{{{w}\"units\":{w}[{}]{tail}{header}{w}}}", units.join(","))
+            },
+        );
+        let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+            cases: 2000,
+            ..Default::default()
+        });
+        let result = runner.run(&strategy, |text| {
+            prop_assert!(same(&spec, &text), "{text}");
+            Ok(())
+        });
+        assert!(result.is_ok(), "{result:?}");
+    }
+
+    /// Headers under tight limits (entries of one object, nesting): the
+    /// fast path gives up wherever the full path refuses the text.
+    #[test]
+    fn reads_headers_within_limits_as_the_full_path_does() {
+        let Some(spec) = compile("adult_critical_care") else {
+            unreachable!("the spec compiles")
+        };
+        let schema = &spec.checked().schema;
+        for header in headers() {
+            let text = format!("{{\"units\": []{header}}}");
+            for (entries, depth) in [
+                (1, 8),
+                (2, 8),
+                (4, 8),
+                (5, 8),
+                (6, 8),
+                (8, 1),
+                (8, 2),
+                (8, 3),
+                (8, 4),
+            ] {
+                let limits = Limits {
+                    max_list_len: entries,
+                    max_json_depth: depth,
+                    ..Limits::default()
+                };
+                for need_header in [false, true] {
+                    let fast = read(schema, &text, &limits, need_header);
+                    let full = read_text(schema, &text, &limits, need_header)
+                        .ok()
+                        .and_then(|r| r.and_then(conclude).ok());
+                    if let Some(a) = &fast {
+                        assert!(
+                            full.as_ref()
+                                .is_some_and(|b| a == b && a.warnings.is_empty()),
+                            "{text}: read fast, not so in full ({entries}, {depth})"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn reads_every_bundled_example_as_the_full_path_does() {
+        let (mut read_fast, mut examples) = (0, 0);
+        for spec_name in ["adult_critical_care", "burns", "renal", "major_trauma"] {
+            let Some(spec) = compile(spec_name) else {
+                unreachable!("{spec_name} compiles")
+            };
+            let dir = root().join("specs/examples").join(spec_name);
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                assert!(same(&spec, &text), "{}", e.path().display());
+                examples += 1;
+                if read(&spec.checked().schema, &text, &Limits::default(), true).is_some() {
+                    read_fast += 1;
+                }
+            }
+        }
+        assert!(examples >= 16, "{examples} examples");
+        assert_eq!(read_fast, examples, "every bundled example is clean");
+    }
+}
