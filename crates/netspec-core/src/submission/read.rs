@@ -5,19 +5,23 @@
 //! value by value. Before each value it looks at the value's first byte in
 //! the text (the reader keeps the offset where the last value ended) and
 //! asks for what is there: an object or array is walked entry by entry, a
-//! string is decoded, and a number is taken as its exact text (a borrowed
-//! [`RawValue`]), which [`Num::parse_decimal`] reads as an exact rational.
-//! So no value goes through serde's `deserialize_any`, and the result does
-//! not depend on how serde_json hands numbers over (its
-//! `arbitrary_precision` feature, which a program embedding this library
-//! may turn on).
+//! string is decoded, and a number is stepped over by serde_json (which
+//! checks it) and taken as its exact text, which [`Num::parse_decimal`]
+//! reads as an exact rational. So no value goes through serde's
+//! `deserialize_any`, and the result does not depend on how serde_json
+//! hands numbers over (its `arbitrary_precision` feature, which a program
+//! embedding this library may turn on).
+//!
+//! Clean submissions are usually read by the faster hand-written reader
+//! ([`crate::fastread`]) first; this one reads everything else, and finds
+//! and explains every problem.
 //!
 //! The limits ([`Limits`]) and duplicate keys stop the reading at once
 //! (NS0306, NS0307, NS0210), at the first problem in the text. Every other
 //! problem is collected; the diagnostics come out in the order of the keys
 //! of each object sorted (as a JSON object's keys are compared), whatever
 //! their order in the text, and looking stops after
-//! [`MAX_DIAGNOSTICS`](crate::limits::MAX_DIAGNOSTICS) errors or warnings,
+//! [`MAX_DIAGNOSTICS`] errors or warnings,
 //! at the same place whatever the order in the text.
 
 use std::borrow::Cow;
