@@ -560,25 +560,27 @@ impl Spec {
 
     /// [`Spec::ingest_str`]; with `need_header`, no header is an NS0211 error.
     fn read_str(&self, json: &str, need_header: bool) -> Result<submission::Submission, EvalError> {
-        // a clean submission is read in one pass; anything else (an error,
-        // a warning, a limit) through the full path, which explains it
+        // a clean submission is read by the fast path; anything else (an
+        // error, a warning, a limit) by the reader, which explains it
         if let Some(sub) = fastread::read(&self.checked.schema, json, &self.limits, need_header) {
             if eval::check_relations(&self.checked, &self.map, &sub, 1).is_empty() {
                 return Ok(sub);
             }
         }
-        let value = submission::parse_json_with(json, &self.limits).map_err(|d| {
-            if d.code == Code::SubmissionJson {
-                EvalError::Json(d)
-            } else {
-                // JSON, but refused: a duplicate key, or over a limit
-                EvalError::Invalid {
-                    errors: vec![self.with_question(*d)],
-                    warnings: Vec::new(),
+        let read = submission::read_text(&self.checked.schema, json, &self.limits, need_header)
+            .map_err(|e| {
+                let d = submission::json_error(json, e);
+                if d.code == Code::SubmissionJson {
+                    EvalError::Json(d)
+                } else {
+                    // JSON, but refused: a duplicate key, or over a limit
+                    EvalError::Invalid {
+                        errors: vec![self.with_question(*d)],
+                        warnings: Vec::new(),
+                    }
                 }
-            }
-        })?;
-        self.read(&value, need_header)
+            })?;
+        self.checked_read(read)
     }
 
     /// [`Spec::ingest_str`] for a submission given as a JSON value.
@@ -592,6 +594,20 @@ impl Spec {
         value: &serde_json::Value,
         need_header: bool,
     ) -> Result<submission::Submission, EvalError> {
+        self.checked_read(submission::read_value(
+            &self.checked.schema,
+            value,
+            &self.limits,
+            need_header,
+        ))
+    }
+
+    /// A submission read, with its answers' relations checked: the
+    /// submission, or every error.
+    fn checked_read(
+        &self,
+        read: Result<submission::Read, submission::Rejected>,
+    ) -> Result<submission::Submission, EvalError> {
         let invalid = |r: submission::Rejected| EvalError::Invalid {
             errors: r
                 .errors
@@ -604,9 +620,7 @@ impl Spec {
                 .map(|d| self.with_question(d))
                 .collect(),
         };
-        let mut read =
-            submission::read_value(&self.checked.schema, value, &self.limits, need_header)
-                .map_err(invalid)?;
+        let mut read = read.map_err(invalid)?;
         // relations are checked on what could be read, so that their errors
         // come with the others (within the NS0310 limit)
         let room = (limits::MAX_DIAGNOSTICS + 1).saturating_sub(read.errors.len());

@@ -18,9 +18,11 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
+mod read;
+
 use crate::calendar::Date;
-use crate::diagnostic::{did_you_mean, Code, Diagnostic};
-use crate::ir::{Bound, FieldKind, RecordId, ScalarTy, Schema};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ir::Schema;
 use crate::limits::{Limits, MAX_DIAGNOSTICS};
 use crate::number::Num;
 
@@ -198,11 +200,12 @@ impl Store {
         }
     }
 
-    /// A new record of `fields` empty slots at `pointer`.
-    pub(crate) fn record(&mut self, fields: usize, pointer: &str) -> Record {
-        let start = self.pointers.len();
-        self.pointers.extend_from_slice(pointer.as_bytes());
-        self.open(fields, (start, self.pointers.len()))
+    /// The pointer at `at`.
+    pub(crate) fn pointer_text(&self, at: (usize, usize)) -> &str {
+        self.pointers
+            .get(at.0..at.1)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or_default()
     }
 
     /// A pointer: the one at `parent` then `/segment` (escaped as JSON
@@ -308,8 +311,14 @@ pub fn parse_json(text: &str) -> Result<Json, Box<Diagnostic>> {
 /// object), each naming the JSON pointer where it was found. A leading
 /// byte order mark is skipped.
 pub fn parse_json_with(text: &str, limits: &Limits) -> Result<Json, Box<Diagnostic>> {
+    read_json(text, limits).map_err(|e| json_error(text, e))
+}
+
+/// The diagnostic for JSON text that could not be read: NS0207 with the
+/// line around where serde_json stopped, or the reader's own refusal.
+pub(crate) fn json_error(text: &str, e: JsonError) -> Box<Diagnostic> {
     let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    read_json(text, limits).map_err(|e| match e {
+    match e {
         JsonError::Rejected(d) => d,
         JsonError::Syntax(e) => {
             let what = e.to_string();
@@ -333,7 +342,7 @@ pub fn parse_json_with(text: &str, limits: &Limits) -> Result<Json, Box<Diagnost
             }
             Box::new(d)
         }
-    })
+    }
 }
 
 /// Why JSON text could not be read.
@@ -360,70 +369,36 @@ pub fn too_large(bytes: usize, limits: &Limits) -> Diagnostic {
 }
 
 /// Reads JSON text into a value, within `limits`, refusing duplicate keys.
-/// A leading byte order mark is skipped.
+/// A leading byte order mark is skipped. A number is read into a
+/// [`serde_json::Number`] from its text, so it is held as exactly as
+/// serde_json holds numbers in this build (a submission read with
+/// [`Spec::ingest_str`](crate::Spec::ingest_str) keeps every digit).
 pub fn read_json(text: &str, limits: &Limits) -> Result<Json, JsonError> {
-    use serde::de::DeserializeSeed as _;
     if text.len() > limits.max_submission_bytes {
         return Err(JsonError::Rejected(Box::new(too_large(text.len(), limits))));
     }
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let state = std::cell::RefCell::new(ReadState::default());
-    let mut de = serde_json::Deserializer::from_str(text);
-    let read = Reader {
-        limits,
-        state: &state,
-        depth: 0,
-    }
-    .deserialize(&mut de)
-    .and_then(|v| de.end().map(|()| v));
-    match read {
-        Ok(v) => Ok(v),
-        Err(e) => {
-            if let Some(d) = state.borrow_mut().rejected.take() {
-                return Err(JsonError::Rejected(Box::new(d)));
-            }
-            if e.to_string().starts_with("recursion limit exceeded") {
-                // serde_json's own ceiling (128 levels)
-                let pointer = state.borrow().pointer();
-                return Err(JsonError::Rejected(Box::new(too_deep(
-                    pointer,
-                    limits.max_json_depth.min(127),
-                ))));
-            }
-            Err(JsonError::Syntax(e))
-        }
-    }
+    read::tree(text, limits)?
+        .into_json()
+        .map_err(|what| JsonError::Syntax(<serde_json::Error as serde::de::Error>::custom(what)))
 }
 
-/// The key serde_json (with `arbitrary_precision`) hands a number's text
-/// under, as a one-entry map; its own `Value` reader treats it the same way.
-const NUMBER_TOKEN: &str = "$serde_json::private::Number";
-
-/// One step of a JSON pointer.
-enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-/// Where the reader is, and why it stopped, if it refused the text.
-#[derive(Default)]
-struct ReadState {
-    path: Vec<Seg>,
-    rejected: Option<Diagnostic>,
-}
-
-impl ReadState {
-    fn pointer(&self) -> String {
-        let mut out = String::new();
-        for s in &self.path {
-            out.push('/');
-            match s {
-                Seg::Key(k) => out.push_str(&escape(k)),
-                Seg::Index(i) => out.push_str(&i.to_string()),
-            }
-        }
-        out
+/// Reads submission text against the inputs, in one pass, within `limits`:
+/// `Err` when it is not JSON or is refused outright (too large, too deep,
+/// too many entries, a duplicate key), `Ok(Err(_))` when it is JSON but not
+/// an object; otherwise what could be read, with every problem found (see
+/// [`read_value`]). A leading byte order mark is skipped.
+pub(crate) fn read_text(
+    schema: &Schema,
+    text: &str,
+    limits: &Limits,
+    need_header: bool,
+) -> Result<Result<Read, Rejected>, JsonError> {
+    if text.len() > limits.max_submission_bytes {
+        return Err(JsonError::Rejected(Box::new(too_large(text.len(), limits))));
     }
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    read::read(schema, text, limits, need_header, read::Mode::Text)
 }
 
 fn too_deep(pointer: String, max: usize) -> Diagnostic {
@@ -433,151 +408,6 @@ fn too_deep(pointer: String, max: usize) -> Diagnostic {
     )
     .at_path(pointer)
     .with_help("a submission nests only as deep as the spec's lists and groups")
-}
-
-/// Builds a [`Json`] value while checking nesting, entry counts and keys.
-struct Reader<'l> {
-    limits: &'l Limits,
-    state: &'l std::cell::RefCell<ReadState>,
-    depth: usize,
-}
-
-impl Reader<'_> {
-    fn child(&self) -> Self {
-        Reader {
-            limits: self.limits,
-            state: self.state,
-            depth: self.depth + 1,
-        }
-    }
-
-    /// Stops reading with `d` (at the current pointer, or `extra` below it).
-    fn reject<E: serde::de::Error>(&self, d: Diagnostic, extra: Option<&str>) -> E {
-        let mut st = self.state.borrow_mut();
-        let mut pointer = st.pointer();
-        if let Some(k) = extra {
-            pointer.push('/');
-            pointer.push_str(&escape(k));
-        }
-        st.rejected = Some(d.at_path(pointer));
-        E::custom("the submission was refused")
-    }
-
-    fn enter<E: serde::de::Error>(&self) -> Result<(), E> {
-        let max = self.limits.max_json_depth;
-        if self.depth >= max {
-            let pointer = self.state.borrow().pointer();
-            let d = too_deep(pointer.clone(), max);
-            self.state.borrow_mut().rejected = Some(d);
-            return Err(E::custom("the submission was refused"));
-        }
-        Ok(())
-    }
-
-    fn too_long(&self, what: &str) -> Diagnostic {
-        let max = self.limits.max_list_len;
-        Diagnostic::error(
-            Code::ListTooLong,
-            format!("this {what} has more than {max} entries, the limit"),
-        )
-        .with_help("split the submission, or raise `max_list_len` in `netspec::Limits`")
-    }
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for Reader<'_> {
-    type Value = Json;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Reader<'_> {
-    type Value = Json;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
-        Ok(Json::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
-        Ok(Json::Number(v.into()))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
-        Ok(Json::Number(v.into()))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Json, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(Json::Null, Json::Number))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
-        Ok(Json::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Json, E> {
-        Ok(Json::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Json, E> {
-        Ok(Json::Null)
-    }
-    fn visit_none<E>(self) -> Result<Json, E> {
-        Ok(Json::Null)
-    }
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
-        serde::de::DeserializeSeed::deserialize(self, d)
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
-        self.enter()?;
-        let mut out = Vec::new();
-        loop {
-            self.state.borrow_mut().path.push(Seg::Index(out.len()));
-            let next = seq.next_element_seed(self.child());
-            self.state.borrow_mut().path.pop();
-            match next? {
-                None => break,
-                Some(_) if out.len() >= self.limits.max_list_len => {
-                    return Err(self.reject(self.too_long("array"), None));
-                }
-                Some(v) => out.push(v),
-            }
-        }
-        Ok(Json::Array(out))
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
-        use serde::de::Error as _;
-        let mut key: Option<String> = map.next_key()?;
-        if key.as_deref() == Some(NUMBER_TOKEN) {
-            let text: String = map.next_value()?;
-            return text
-                .parse::<serde_json::Number>()
-                .map(Json::Number)
-                .map_err(A::Error::custom);
-        }
-        self.enter()?;
-        let mut out = serde_json::Map::new();
-        while let Some(k) = key {
-            if out.contains_key(&k) {
-                let d = Diagnostic::error(
-                    Code::DuplicateKey,
-                    format!("key `{}` appears twice in one object", truncate(&k)),
-                )
-                .with_help("keep one of them: JSON readers disagree about which one counts");
-                return Err(self.reject(d, Some(&k)));
-            }
-            if out.len() >= self.limits.max_list_len {
-                return Err(self.reject(self.too_long("object"), None));
-            }
-            self.state.borrow_mut().path.push(Seg::Key(k));
-            let value = map.next_value_seed(self.child());
-            let k = match self.state.borrow_mut().path.pop() {
-                Some(Seg::Key(k)) => k,
-                _ => String::new(),
-            };
-            out.insert(k, value?);
-            key = map.next_key()?;
-        }
-        Ok(Json::Object(out))
-    }
 }
 
 /// A submission that failed validation: every error, and the warnings found on the way.
@@ -620,54 +450,28 @@ pub(crate) struct Read {
 /// Reads a JSON value against the inputs, keeping whatever it can; with
 /// `need_header`, a submission without a header is an NS0211 error. Only
 /// a value that is not an object is refused outright.
+///
+/// The value is read by the same reader as text ([`read_text`]), from its
+/// JSON text: a value holds no duplicate keys and is not limited in
+/// nesting, and a list longer than [`Limits::max_list_len`] is an NS0307
+/// error among the others.
 pub(crate) fn read_value(
     schema: &Schema,
     value: &Json,
     limits: &Limits,
     need_header: bool,
 ) -> Result<Read, Rejected> {
-    let mut cx = Ingest {
-        schema,
-        errors: Vec::new(),
+    let refused = |d: Diagnostic| Rejected {
+        errors: vec![d],
         warnings: Vec::new(),
-        max_list_len: limits.max_list_len,
-        store: Store::default(),
     };
-    let Json::Object(map) = value else {
-        return Err(Rejected {
-            errors: vec![Diagnostic::error(
-                Code::SubmissionNotObject,
-                format!(
-                    "a submission must be a JSON object, found {}",
-                    kind_of(value)
-                ),
-            )
-            .at_path("")],
-            warnings: Vec::new(),
-        });
-    };
-    let header = match map.get("header") {
-        Some(v) if !v.is_null() => cx.header(v),
-        _ => {
-            if need_header {
-                cx.errors.push(missing_header());
-            }
-            None
-        }
-    };
-    if map.contains_key("assessed_on") {
-        cx.errors.push(assessed_on_moved());
+    let text = serde_json::to_string(value).map_err(|e| {
+        refused(Diagnostic::error(Code::SubmissionJson, format!("not valid JSON: {e}")).at_path(""))
+    })?;
+    match read::read(schema, &text, limits, need_header, read::Mode::Value) {
+        Ok(read) => read,
+        Err(e) => Err(refused(*json_error(&text, e))),
     }
-    let mut evidence = BTreeMap::new();
-    if let Some(v) = map.get("evidence") {
-        evidence = cx.evidence(v);
-    }
-    let root = cx.record(0, "", map, true);
-    Ok(Read {
-        sub: cx.store.finish(root, header, evidence, Vec::new()),
-        errors: cx.errors,
-        warnings: cx.warnings,
-    })
 }
 
 /// The submission, or every error: at most [`MAX_DIAGNOSTICS`] errors and
@@ -732,662 +536,16 @@ pub(crate) fn cap(errors: &mut Vec<Diagnostic>, warnings: &mut Vec<Diagnostic>) 
     }
 }
 
-struct Ingest<'s> {
-    schema: &'s Schema,
-    errors: Vec<Diagnostic>,
-    warnings: Vec<Diagnostic>,
-    max_list_len: usize,
-    store: Store,
-}
-
-fn kind_of(v: &Json) -> &'static str {
-    match v {
-        Json::Null => "null",
-        Json::Bool(_) => "a boolean",
-        Json::Number(_) => "a number",
-        Json::String(_) => "a string",
-        Json::Array(_) => "an array",
-        Json::Object(_) => "an object",
-    }
-}
-
-/// A field's JSON pointer, written out only when a diagnostic needs it:
-/// the record's pointer, then the key.
-#[derive(Clone, Copy)]
-struct At<'p> {
-    parent: &'p str,
-    key: &'p str,
-}
-
-impl std::fmt::Display for At<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.parent, escape(self.key))
-    }
-}
-
 /// Escapes a key for a JSON pointer.
-fn escape(key: &str) -> String {
+pub(crate) fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-impl Ingest<'_> {
-    /// Whether enough errors or warnings were found to stop looking.
-    fn full(&self) -> bool {
-        self.errors.len() > MAX_DIAGNOSTICS || self.warnings.len() > MAX_DIAGNOSTICS
-    }
-
-    fn record(
-        &mut self,
-        rec: RecordId,
-        pointer: &str,
-        map: &serde_json::Map<String, Json>,
-        root: bool,
-    ) -> Record {
-        let Some(schema) = self.schema.records.get(rec) else {
-            return self.store.record(0, pointer);
-        };
-        let record = self.store.record(schema.fields.len(), pointer);
-        for (key, value) in map {
-            if self.full() {
-                break;
-            }
-            if root && (key == "header" || key == "assessed_on" || key == "evidence") {
-                continue;
-            }
-            // the pointer is written out only where it is needed
-            let at = At {
-                parent: pointer,
-                key,
-            };
-            let Some(slot) = schema.fields.iter().position(|f| f.name == *key) else {
-                let names = schema.fields.iter().map(|f| f.name.as_str());
-                self.warnings.push(
-                    Diagnostic::warning(
-                        Code::SubmissionUnknownField,
-                        format!("unknown field `{key}` is ignored"),
-                    )
-                    .at_path(at.to_string())
-                    .with_help_opt(did_you_mean(key, names)),
-                );
-                continue;
-            };
-            if value.is_null() {
-                continue;
-            }
-            let Some(field) = schema.fields.get(slot) else {
-                continue;
-            };
-            let stored = match &field.kind {
-                FieldKind::Scalar { ty, min, max } => self.scalar(*ty, *min, *max, value, at),
-                FieldKind::Group { record } => match value {
-                    Json::Object(m) => Some(Stored::Group(self.record(
-                        *record,
-                        &at.to_string(),
-                        m,
-                        false,
-                    ))),
-                    other => self.type_error(at, "an object", other),
-                },
-                FieldKind::List {
-                    record,
-                    min_len,
-                    max_len,
-                } => match value {
-                    Json::Array(_) => {
-                        let path = at.to_string();
-                        self.list(*record, *min_len, *max_len, value, &path)
-                    }
-                    other => self.type_error(at, "an array", other),
-                },
-            };
-            if let Some(s) = stored {
-                self.store.set(&record, slot, s);
-            }
-        }
-        record
-    }
-
-    fn list(
-        &mut self,
-        record: RecordId,
-        min_len: Option<usize>,
-        max_len: Option<usize>,
-        value: &Json,
-        path: &str,
-    ) -> Option<Stored> {
-        match value {
-            Json::Array(items) if items.len() > self.max_list_len => {
-                self.errors.push(
-                    Diagnostic::error(
-                        Code::ListTooLong,
-                        format!(
-                            "this list has {} entries, more than the limit of {}",
-                            items.len(),
-                            self.max_list_len
-                        ),
-                    )
-                    .at_path(path)
-                    .with_help(
-                        "split the submission, or raise `max_list_len` in `netspec::Limits`",
-                    ),
-                );
-                None
-            }
-            Json::Array(items) => {
-                if let Some(lo) = min_len.filter(|lo| items.len() < *lo) {
-                    self.errors.push(
-                        Diagnostic::error(
-                            Code::SubmissionRange,
-                            format!(
-                                "at least {lo} {} expected, found {}",
-                                entries(lo),
-                                items.len()
-                            ),
-                        )
-                        .at_path(path),
-                    );
-                }
-                if let Some(hi) = max_len.filter(|hi| items.len() > *hi) {
-                    self.errors.push(
-                        Diagnostic::error(
-                            Code::SubmissionRange,
-                            format!(
-                                "at most {hi} {} expected, found {}",
-                                entries(hi),
-                                items.len()
-                            ),
-                        )
-                        .at_path(path),
-                    );
-                }
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
-                    if self.full() {
-                        break;
-                    }
-                    let ipath = format!("{path}/{i}");
-                    match item {
-                        Json::Object(m) => out.push(self.record(record, &ipath, m, false)),
-                        other => {
-                            self.type_error::<()>(&ipath, "an object", other);
-                        }
-                    }
-                }
-                Some(Stored::List(out))
-            }
-            other => self.type_error(path, "an array", other),
-        }
-    }
-
-    fn type_error<T>(
-        &mut self,
-        path: impl std::fmt::Display,
-        expected: &str,
-        found: &Json,
-    ) -> Option<T> {
-        let shown = match found {
-            Json::String(s) => format!("{} \"{}\"", kind_of(found), truncate(s)),
-            Json::Number(n) => format!("{} {n}", kind_of(found)),
-            Json::Bool(b) => format!("{} {b}", kind_of(found)),
-            other => kind_of(other).to_string(),
-        };
-        self.errors.push(
-            Diagnostic::error(
-                Code::SubmissionType,
-                format!("expected {expected}, found {shown}"),
-            )
-            .at_path(path.to_string()),
-        );
-        None
-    }
-
-    fn scalar(
-        &mut self,
-        ty: ScalarTy,
-        min: Option<Bound>,
-        max: Option<Bound>,
-        v: &Json,
-        path: At<'_>,
-    ) -> Option<Stored> {
-        match ty {
-            ScalarTy::Bool => match v {
-                Json::Bool(b) => Some(Stored::Bool(*b)),
-                other => self.type_error(path, "true or false", other),
-            },
-            ScalarTy::Text => match v {
-                Json::String(s) => Some(Stored::Text(s.as_str().into())),
-                other => self.type_error(path, "a string", other),
-            },
-            ScalarTy::Enum(e) => {
-                let variants = self
-                    .schema
-                    .enums
-                    .get(e)
-                    .map(|d| d.variants.as_slice())
-                    .unwrap_or_default();
-                match v {
-                    Json::String(s) => match variants.iter().position(|x| x == s) {
-                        Some(i) => Some(Stored::Enum(u32::try_from(i).unwrap_or(0))),
-                        None => {
-                            let help = variants
-                                .iter()
-                                .find(|x| x.eq_ignore_ascii_case(s))
-                                .map(|x| format!("values are case-sensitive: did you mean `{x}`?"))
-                                .or_else(|| did_you_mean(s, variants.iter().map(String::as_str)));
-                            self.errors.push(
-                                Diagnostic::error(
-                                    Code::SubmissionEnum,
-                                    format!(
-                                        "\"{}\" is not one of: {}",
-                                        truncate(s),
-                                        variants.join(", ")
-                                    ),
-                                )
-                                .at_path(path.to_string())
-                                .with_help_opt(help),
-                            );
-                            None
-                        }
-                    },
-                    other => {
-                        self.type_error(path, &format!("one of: {}", variants.join(", ")), other)
-                    }
-                }
-            }
-            ScalarTy::Date => match v {
-                Json::String(s) => match Date::parse(s) {
-                    Some(d) => {
-                        self.check_bounds(path, Bound::Date(d), min, max, ty);
-                        Some(Stored::Date(d))
-                    }
-                    None => {
-                        self.errors.push(
-                            Diagnostic::error(
-                                Code::SubmissionDate,
-                                format!("\"{}\" is not a valid date", truncate(s)),
-                            )
-                            .at_path(path.to_string())
-                            .with_help(date_help(s)),
-                        );
-                        None
-                    }
-                },
-                other => self.type_error(path, "a date string YYYY-MM-DD", other),
-            },
-            ScalarTy::Int | ScalarTy::Number | ScalarTy::Percent => {
-                let Json::Number(n) = v else {
-                    let what = match ty {
-                        ScalarTy::Int => "a whole number",
-                        ScalarTy::Percent => "a percent as a number from 0 to 100",
-                        _ => "a number",
-                    };
-                    return self.type_error(path, what, v);
-                };
-                let Some(num) = json_number(n) else {
-                    self.errors.push(
-                        Diagnostic::error(
-                            Code::SubmissionRange,
-                            format!("{} cannot be held exactly", bounded(&n.to_string())),
-                        )
-                        .at_path(path.to_string())
-                        .with_note("numbers are exact rationals within about ±1.7e38"),
-                    );
-                    return None;
-                };
-                if ty == ScalarTy::Int && !num.is_integer() {
-                    self.errors.push(
-                        Diagnostic::error(
-                            Code::SubmissionRange,
-                            format!("expected a whole number, found {n}"),
-                        )
-                        .at_path(path.to_string()),
-                    );
-                    return None;
-                }
-                let value = if ty == ScalarTy::Percent {
-                    num.over(Num::int(100)).ok()?
-                } else {
-                    num
-                };
-                let (min, max) = if ty == ScalarTy::Percent {
-                    (
-                        min.or(Some(Bound::Num(Num::ZERO))),
-                        max.or(Some(Bound::Num(Num::ONE))),
-                    )
-                } else {
-                    (min, max)
-                };
-                self.check_bounds(path, Bound::Num(value), min, max, ty);
-                Some(Stored::Num(value))
-            }
-        }
-    }
-
-    fn check_bounds(
-        &mut self,
-        path: At<'_>,
-        v: Bound,
-        min: Option<Bound>,
-        max: Option<Bound>,
-        ty: ScalarTy,
-    ) {
-        let show = |b: Bound| match b {
-            Bound::Num(n) if ty == ScalarTy::Percent => format!(
-                "{}%",
-                n.times(Num::int(100))
-                    .map(|x| x.display(4))
-                    .unwrap_or_default()
-            ),
-            Bound::Num(n) => n.display(4),
-            Bound::Date(d) => d.to_string(),
-        };
-        let below = match (v, min) {
-            (Bound::Num(a), Some(Bound::Num(b))) => a < b,
-            (Bound::Date(a), Some(Bound::Date(b))) => a < b,
-            _ => false,
-        };
-        let above = match (v, max) {
-            (Bound::Num(a), Some(Bound::Num(b))) => a > b,
-            (Bound::Date(a), Some(Bound::Date(b))) => a > b,
-            _ => false,
-        };
-        if below {
-            if let Some(m) = min {
-                self.errors.push(
-                    Diagnostic::error(
-                        Code::SubmissionRange,
-                        format!("{} is below the minimum {}", show(v), show(m)),
-                    )
-                    .at_path(path.to_string()),
-                );
-            }
-        }
-        if above {
-            if let Some(m) = max {
-                self.errors.push(
-                    Diagnostic::error(
-                        Code::SubmissionRange,
-                        format!("{} is above the maximum {}", show(v), show(m)),
-                    )
-                    .at_path(path.to_string()),
-                );
-            }
-        }
-    }
-
-    /// The `header` object: every problem an error under `/header/…`
-    /// (NS0201 wrong type or missing, NS0203 bad date, NS0204 unknown
-    /// respondent, NS0212 ODS code, NS0213 period), an unknown key a warning
-    /// (NS0205). `None` when anything required is wrong or missing.
-    fn header(&mut self, v: &Json) -> Option<Header> {
-        let Json::Object(m) = v else {
-            self.type_error::<()>("/header", "an object", v);
-            return None;
-        };
-        self.unknown_keys(
-            m,
-            "/header",
-            &[
-                "respondent",
-                "organisation",
-                "period",
-                "completed_by",
-                "signed_off",
-            ],
-        );
-        let respondent = match m.get("respondent") {
-            None | Some(Json::Null) => {
-                self.required("/header/respondent", "\"provider\" or \"network\"");
-                None
-            }
-            Some(Json::String(s)) => match s.as_str() {
-                "provider" => Some(crate::vocab::Respondent::Provider),
-                "network" => Some(crate::vocab::Respondent::Network),
-                other => {
-                    self.errors.push(
-                        Diagnostic::error(
-                            Code::SubmissionEnum,
-                            format!("\"{}\" is not one of: provider, network", truncate(other)),
-                        )
-                        .at_path("/header/respondent")
-                        .with_help(
-                            "\"provider\": a provider service's own submission; \"network\": the network's, from its host organisation",
-                        ),
-                    );
-                    None
-                }
-            },
-            Some(other) => {
-                self.type_error("/header/respondent", "\"provider\" or \"network\"", other)
-            }
-        };
-        let organisation = match m.get("organisation") {
-            None | Some(Json::Null) => {
-                self.required("/header/organisation", "an object {\"ods_code\", \"name\"}");
-                None
-            }
-            Some(Json::Object(o)) => {
-                self.unknown_keys(o, "/header/organisation", &["ods_code", "name"]);
-                let code = self.text(o, "/header/organisation", "ods_code");
-                let code = code.filter(|c| {
-                    let ok = is_ods_code(c);
-                    if !ok {
-                        self.errors.push(
-                            Diagnostic::error(
-                                Code::BadOdsCode,
-                                format!(
-                                    "\"{}\" is not an ODS code: expected 3 to 6 upper-case letters or digits",
-                                    truncate(c)
-                                ),
-                            )
-                            .at_path("/header/organisation/ods_code")
-                            .with_help("give the organisation's code from the NHS Organisation Data Service, e.g. \"RRK\" for a trust or \"RRK02\" for a site"),
-                        );
-                    }
-                    ok
-                });
-                let name = self.text(o, "/header/organisation", "name");
-                match (code, name) {
-                    (Some(ods_code), Some(name)) => Some(Organisation { ods_code, name }),
-                    _ => None,
-                }
-            }
-            Some(other) => self.type_error(
-                "/header/organisation",
-                "an object {\"ods_code\", \"name\"}",
-                other,
-            ),
-        };
-        let period = match m.get("period") {
-            None | Some(Json::Null) => {
-                self.required("/header/period", "an object {\"start\", \"end\"}");
-                None
-            }
-            Some(Json::Object(o)) => {
-                self.unknown_keys(o, "/header/period", &["start", "end"]);
-                let start = self.date(o, "/header/period", "start");
-                let end = self.date(o, "/header/period", "end");
-                match (start, end) {
-                    (Some(start), Some(end)) if end < start => {
-                        self.errors.push(
-                            Diagnostic::error(
-                                Code::BadPeriod,
-                                format!("the assessment period ends ({end}) before it starts ({start})"),
-                            )
-                            .at_path("/header/period/end")
-                            .with_help("`start` is the first day of the period and `end` the last, e.g. 2024-07-01 to 2025-06-30"),
-                        );
-                        None
-                    }
-                    (Some(start), Some(end)) => Some(Period { start, end }),
-                    _ => None,
-                }
-            }
-            Some(other) => {
-                self.type_error("/header/period", "an object {\"start\", \"end\"}", other)
-            }
-        };
-        let completed_by = self.text(m, "/header", "completed_by");
-        let signed_off = match m.get("signed_off") {
-            None | Some(Json::Null) => Some(None),
-            Some(Json::Object(o)) => {
-                self.unknown_keys(o, "/header/signed_off", &["by", "on"]);
-                let by = self.text(o, "/header/signed_off", "by");
-                let on = self.date(o, "/header/signed_off", "on");
-                by.zip(on).map(|(by, on)| Some(SignOff { by, on }))
-            }
-            Some(other) => {
-                self.type_error::<()>("/header/signed_off", "an object {\"by\", \"on\"}", other);
-                None
-            }
-        };
-        Some(Header {
-            respondent: respondent?,
-            organisation: organisation?,
-            period: period?,
-            completed_by: completed_by?,
-            signed_off: signed_off?,
-        })
-    }
-
-    /// A warning for each key of `m` not in `known`.
-    fn unknown_keys(&mut self, m: &serde_json::Map<String, Json>, at: &str, known: &[&str]) {
-        for k in m.keys() {
-            if !known.contains(&k.as_str()) {
-                self.warnings.push(
-                    Diagnostic::warning(
-                        Code::SubmissionUnknownField,
-                        format!("unknown field `{k}` is ignored"),
-                    )
-                    .at_path(format!("{at}/{}", escape(k)))
-                    .with_help_opt(did_you_mean(k, known.iter().copied())),
-                );
-            }
-        }
-    }
-
-    /// An NS0201 error: a required header field is missing.
-    fn required(&mut self, path: &str, expected: &str) {
-        self.errors.push(
-            Diagnostic::error(
-                Code::SubmissionType,
-                format!("expected {expected}, found nothing: this header field is required"),
-            )
-            .at_path(path),
-        );
-    }
-
-    /// The required, non-empty text `key` of the header object `m` at `at`.
-    fn text(&mut self, m: &serde_json::Map<String, Json>, at: &str, key: &str) -> Option<String> {
-        let path = format!("{at}/{key}");
-        match m.get(key) {
-            None | Some(Json::Null) => {
-                self.required(&path, "a string");
-                None
-            }
-            Some(Json::String(s)) if s.trim().is_empty() => {
-                self.errors.push(
-                    Diagnostic::error(
-                        Code::SubmissionType,
-                        "expected a non-empty string, found \"\"",
-                    )
-                    .at_path(path),
-                );
-                None
-            }
-            Some(Json::String(s)) => Some(s.clone()),
-            Some(other) => self.type_error(path, "a string", other),
-        }
-    }
-
-    /// The required date `key` of the header object `m` at `at`.
-    fn date(&mut self, m: &serde_json::Map<String, Json>, at: &str, key: &str) -> Option<Date> {
-        let path = format!("{at}/{key}");
-        match m.get(key) {
-            None | Some(Json::Null) => {
-                self.required(&path, "a date string YYYY-MM-DD");
-                None
-            }
-            Some(Json::String(s)) => match Date::parse(s) {
-                Some(d) => Some(d),
-                None => {
-                    self.errors.push(
-                        Diagnostic::error(
-                            Code::SubmissionDate,
-                            format!("\"{}\" is not a valid date", truncate(s)),
-                        )
-                        .at_path(path)
-                        .with_help(date_help(s)),
-                    );
-                    None
-                }
-            },
-            Some(other) => self.type_error(path, "a date string YYYY-MM-DD", other),
-        }
-    }
-
-    fn evidence(&mut self, v: &Json) -> BTreeMap<String, BTreeMap<String, String>> {
-        let mut out = BTreeMap::new();
-        let Json::Object(reqs) = v else {
-            self.errors.push(
-                Diagnostic::error(
-                    Code::SubmissionEvidence,
-                    format!(
-                        "`evidence` must be an object of requirement ids, found {}",
-                        kind_of(v)
-                    ),
-                )
-                .at_path("/evidence")
-                .with_help("write \"evidence\": {\"REQ-ID\": {\"key\": \"reference\"}}"),
-            );
-            return out;
-        };
-        for (id, given) in reqs {
-            let path = format!("/evidence/{}", escape(id));
-            let Json::Object(items) = given else {
-                self.errors.push(
-                    Diagnostic::error(
-                        Code::SubmissionEvidence,
-                        format!(
-                            "expected an object of evidence key -> reference, found {}",
-                            kind_of(given)
-                        ),
-                    )
-                    .at_path(path),
-                );
-                continue;
-            };
-            let mut m = BTreeMap::new();
-            for (k, r) in items {
-                match r {
-                    Json::String(s) => {
-                        m.insert(k.clone(), s.clone());
-                    }
-                    Json::Null => {}
-                    other => {
-                        self.errors.push(
-                            Diagnostic::error(
-                                Code::SubmissionEvidence,
-                                format!("expected a reference string, found {}", kind_of(other)),
-                            )
-                            .at_path(format!("{path}/{}", escape(k))),
-                        );
-                    }
-                }
-            }
-            out.insert(id.clone(), m);
-        }
-        out
-    }
-}
-
-/// A JSON number as an exact rational, read from its decimal text (serde_json
-/// keeps the text: `arbitrary_precision`), so no digit is lost to floating point.
+/// A JSON number as an exact rational, read from its decimal text: as
+/// exact as the [`serde_json::Number`] is (its text, when serde_json keeps
+/// it; otherwise the shortest decimal of its `f64`).
 pub fn json_number(n: &serde_json::Number) -> Option<Num> {
-    if let Some(i) = n.as_i64() {
-        return Some(Num::int(i.into()));
-    }
-    Num::parse_decimal(&n.to_string())
+    read::number(&n.to_string())
 }
 
 /// Help for a date that did not parse: the format, or the calendar.
