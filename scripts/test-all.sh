@@ -16,6 +16,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
 
+echo "== cargo test: the TypeScript declarations generated from the Rust types"
+cargo test --locked -p netspec --features ts,ffi
+
 echo "== the facade's public API: at most 60 items (default features; ARCHITECTURE.md)"
 RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p netspec
 python3 scripts/api_count.py target/doc/netspec/all.html 60

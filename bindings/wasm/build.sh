@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the npm package `netspec` (bindings/wasm): Rust -> wasm32-unknown-unknown
 # -> wasm-bindgen (pkg/node for node, pkg/web for browsers) -> wasm-opt -Oz, and
-# prints the .wasm size raw and gzipped. Installs what is missing; idempotent.
+# prints the .wasm size raw and gzipped; writes generated.d.ts, the TypeScript
+# declarations of the JSON shapes, from the Rust types (examples/typescript.rs,
+# a native build). Installs what is missing; idempotent.
 #
 # The toolchain: the rustup wasm32 target when `rustup target list --installed`
 # lists it; otherwise Debian's rustc-web toolchain (apt-get), which builds std
@@ -91,6 +93,19 @@ if [ "$("$WASM_BINDGEN" --version 2>/dev/null)" != "wasm-bindgen $WB_VER" ]; the
     hcargo install wasm-bindgen-cli --version "=$WB_VER" --root "$TOOLS" --force
 fi
 "$WASM_BINDGEN" --version
+
+# ------------------------------------------------------------------ TypeScript declarations
+# generated.d.ts from the Rust types (ts-rs): a native build, in the native
+# target folder, so before CARGO_TARGET_DIR points at the wasm one
+log "generated.d.ts (the JSON shapes' TypeScript declarations, from the Rust types)"
+cd "$REPO"
+# (the redirection inside a function: `timed` prints its time on stdout)
+write_declarations() {
+  hcargo run --locked -q -p netspec-wasm --example typescript >"$HERE/generated.d.ts.tmp"
+}
+timed "cargo run --example typescript" write_declarations
+mv "$HERE/generated.d.ts.tmp" "$HERE/generated.d.ts"
+echo "$(grep -c '^export type ' "$HERE/generated.d.ts") types in $HERE/generated.d.ts"
 
 # ------------------------------------------------------------------ build
 log "cargo build ($ROUTE route)"

@@ -26,7 +26,7 @@ export declare let version: string;
  */
 export declare function compile(source: SourceText, options?: CompileOptions): Spec;
 
-/** What a diagnostic code (e.g. `"NS0002"`, any case) means; undefined for an unknown code. */
+/** What a diagnostic code (e.g. `"NS0002"`, in upper or lower case) means; undefined for an unknown code. */
 export declare function explain(code: string): CodeInfo | undefined;
 
 /** Every diagnostic code. */

@@ -27,6 +27,11 @@ import {
   type QuestionRelation,
   type ChecklistAnswer,
   type EvidenceDeclared,
+  type Area,
+  type QuestionType,
+  type ErrorKind,
+  type GivenEvidence,
+  type DiagnosticCode,
 } from 'netspec';
 import init, { initSync, compile as compileInBrowser, version as webVersion } from 'netspec/web';
 
@@ -94,6 +99,23 @@ const items: Question[] = q0.type === 'checklist' ? q0.fields ?? [] : [];
 const answer: ChecklistAnswer = 'not_applicable';
 console.log(who, odsCode, overallCompliance, areaCompliance, basis, guidance, judged, required, elementName, outOfScope,
   firstStep, stepPath, stepChange, stepUnit, askedOf, period, boundWords, items, answer);
+// the generated shapes: area keys, evidence given, a header without a sign-off
+const areaKey: Area = withHeader.areas[0].area;
+const given: GivenEvidence[] = req.evidence.given;
+const qType: QuestionType = q0.type;
+const bareHeader: SubmissionHeader = {
+  respondent: 'network',
+  organisation: header.organisation,
+  period: header.period,
+  completed_by: 'Jo Bloggs, network manager',
+};
+const kinds: ErrorKind[] = ['compile', 'submission', 'usage', 'internal'];
+const codeText: DiagnosticCode = 'NS0002';
+// @ts-expect-error: not one of the seven areas
+const notArea: Area = 'finance';
+// @ts-expect-error: not a diagnostic code
+const notCode: DiagnosticCode = 'E0002';
+console.log(areaKey, given, qType, bareHeader, kinds, codeText, notArea, notCode);
 const first: Question = sections[0].questions[0];
 const kind: string = first.type;
 const schema: JsonObject = spec.jsonSchema();

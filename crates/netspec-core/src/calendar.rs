@@ -127,6 +127,21 @@ impl Serialize for Date {
     }
 }
 
+/// In TypeScript a date is its JSON text, `YYYY-MM-DD`: a `string`.
+#[cfg(feature = "ts")]
+impl ts_rs::TS for Date {
+    type WithoutGenerics = Date;
+    type OptionInnerType = Date;
+
+    fn name(_: &ts_rs::Config) -> String {
+        "string".to_owned()
+    }
+
+    fn inline(_: &ts_rs::Config) -> String {
+        "string".to_owned()
+    }
+}
+
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let unit = match (self.unit, self.count == 1) {

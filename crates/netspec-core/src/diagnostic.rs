@@ -187,9 +187,43 @@ impl Serialize for Code {
     }
 }
 
+/// In TypeScript a code is `DiagnosticCode`: its text, `NS` and four digits.
+#[cfg(feature = "ts")]
+impl ts_rs::TS for Code {
+    type WithoutGenerics = Code;
+    type OptionInnerType = Code;
+
+    fn docs() -> Option<String> {
+        Some(ts_rs::format_docs(&[
+            " A stable diagnostic code such as `\"NS0002\"` (`explain(code)` describes it).",
+        ]))
+    }
+
+    fn name(_: &ts_rs::Config) -> String {
+        "DiagnosticCode".to_owned()
+    }
+
+    fn inline(_: &ts_rs::Config) -> String {
+        "`NS${string}`".to_owned()
+    }
+
+    fn decl(cfg: &ts_rs::Config) -> String {
+        format!("type DiagnosticCode = {};", Self::inline(cfg))
+    }
+
+    fn decl_concrete(cfg: &ts_rs::Config) -> String {
+        Self::decl(cfg)
+    }
+
+    fn output_path() -> Option<std::path::PathBuf> {
+        Some("DiagnosticCode.ts".into())
+    }
+}
+
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Severity {
     /// Stops compilation or evaluation.
     Error,
@@ -199,6 +233,7 @@ pub enum Severity {
 
 /// One problem found in a spec or a submission.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Diagnostic {
     /// Stable code.
     pub code: Code,
@@ -208,18 +243,23 @@ pub struct Diagnostic {
     pub message: String,
     /// Where in a spec file, once resolved.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub location: Option<Location>,
     /// JSON pointer into the submission, for submission diagnostics.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub path: Option<String>,
     /// Short text shown under the caret.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub label: Option<String>,
     /// A suggestion, e.g. "did you mean `rn_per_shift`?".
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub help: Option<String>,
-    /// Extra notes.
+    /// Extra notes (left out when there are none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub notes: Vec<String>,
     #[serde(skip)]
     pub(crate) span: Option<Span>,

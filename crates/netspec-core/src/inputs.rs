@@ -18,6 +18,7 @@ use crate::vocab::Respondent;
 
 /// One question (or list/group of questions) in the form.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Question {
     /// JSON key.
     pub name: String,
@@ -27,41 +28,61 @@ pub struct Question {
     /// `group` or `checklist` (its `fields` are its items, each an `enum`
     /// question with the `values` yes, no, not_applicable).
     #[serde(rename = "type")]
+    #[cfg_attr(
+        feature = "ts",
+        ts(
+            type = "\"bool\" | \"int\" | \"number\" | \"percent\" | \"date\" | \"text\" | \"enum\" | \"list\" | \"group\" | \"checklist\""
+        )
+    )]
     pub kind: &'static str,
     /// The question text.
     pub question: String,
     /// A short label for explanations (`label "…"`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub label: Option<String>,
-    /// Who answers it: `provider` or `network`.
+    /// Who answers it: `provider` (the default) or `network` (`inputs "…"
+    /// respondent network { … }`).
+    #[cfg_attr(feature = "ts", ts(as = "Respondent"))]
     pub respondent: &'static str,
     /// For a count: the period it covers, in words ("in the assessment
     /// period", "in the 12 months to the period end").
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub period: Option<String>,
     /// Other answers this one is bounded by (`max shifts_total`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub relations: Vec<QuestionRelation>,
     /// For a list: what one element is called (`item "unit"`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub item: Option<String>,
     /// Guidance.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub help: Option<String>,
     /// Unit for display.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub unit: Option<String>,
     /// Lower bound (percent in percent points; dates as text; list length).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "number | string | null"))]
     pub min: Option<Json>,
     /// Upper bound.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "number | string | null"))]
     pub max: Option<Json>,
     /// Allowed values of an enum.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub values: Vec<String>,
-    /// Fields of a list element or group.
+    /// Fields of a list element or group; for a checklist, its items (each
+    /// an `enum` question whose `values` are `yes`, `no`, `not_applicable`,
+    /// named by its key and worded by its `question`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub fields: Vec<Question>,
     /// Requirements whose rules read this input (at most [`MAX_READ_BY`]).
     pub read_by: Vec<String>,
@@ -69,16 +90,21 @@ pub struct Question {
 
 /// An answer's bound by another answer, for the form.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QuestionRelation {
-    /// `at_most` (`max other`) or `at_least` (`min other`).
+    /// `at_most` (`max other`): the answer is at most the bound; `at_least`
+    /// (`min other`): at least it.
+    #[cfg_attr(feature = "ts", ts(type = "\"at_most\" | \"at_least\""))]
     pub op: &'static str,
     /// The bound as written (`shifts_total`).
     pub bound: String,
     /// The other question's JSON pointer pattern, when the bound is one input.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub path: Option<String>,
     /// The other question's text, when the bound is one input.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub question: Option<String>,
     /// In words: "at most the answer to “How many nursing shifts …?”".
     pub words: String,
@@ -86,6 +112,7 @@ pub struct QuestionRelation {
 
 /// A titled group of questions (one `inputs` block title).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Section {
     /// The block title (`null` when untitled).
     pub title: Option<String>,

@@ -557,12 +557,15 @@ pub enum NodeKind {
 
 /// A declared piece of evidence (in reports as it is here).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DeclaredEvidence"))]
 pub struct EvidenceDecl {
     /// Key used in submissions.
     pub key: String,
     /// What is expected.
     pub description: String,
-    /// Whether the requirement counts as met only with this evidence given.
+    /// Whether the requirement counts as met only with this evidence given:
+    /// when its rule holds and required evidence is missing, the outcome is
+    /// `incomplete` and `missing` lists `/evidence/REQ-ID/KEY`.
     pub required: bool,
 }
 

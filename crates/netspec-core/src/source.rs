@@ -302,6 +302,7 @@ impl SourceMap {
 
 /// A resolved position: file, byte range and 1-based line/column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Location {
     /// File name as given to the compiler.
     pub file: String,

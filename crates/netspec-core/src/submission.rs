@@ -64,6 +64,7 @@ pub enum Stored {
 /// Who a submission is from and which period it covers: its `header`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SubmissionHeader"))]
 pub struct Header {
     /// A provider service or the network itself.
     pub respondent: crate::vocab::Respondent,
@@ -74,12 +75,14 @@ pub struct Header {
     /// Who filled the submission in.
     pub completed_by: String,
     /// Who signed it off, and when, if it has been.
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub signed_off: Option<SignOff>,
 }
 
 /// An organisation, by ODS code and name.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Organisation {
     /// ODS code: 3 to 6 upper-case letters and digits (`RRK`, `RRK02`).
     pub ods_code: String,
@@ -90,6 +93,7 @@ pub struct Organisation {
 /// An assessment period: both days included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Period {
     /// First day.
     pub start: Date,
@@ -100,6 +104,7 @@ pub struct Period {
 /// A sign-off.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SignOff {
     /// Who signed the submission off (name and role).
     pub by: String,

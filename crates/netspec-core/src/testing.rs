@@ -13,6 +13,7 @@ use crate::vocab::{Outcome, Rating};
 
 /// One expectation that did not hold.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Mismatch {
     /// What was checked: a requirement id, `area workforce` or `overall`.
     pub subject: String,
@@ -26,6 +27,7 @@ pub struct Mismatch {
 
 /// The result of one test.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TestResult {
     /// Test name.
     pub name: String,
@@ -37,7 +39,8 @@ pub struct TestResult {
     pub checked: usize,
     /// Mismatches, when it failed.
     pub mismatches: Vec<Mismatch>,
-    /// Every requirement's outcome in this test's report (for coverage).
+    /// Every requirement's outcome in this test's report, as `[id,
+    /// outcome]` (for coverage).
     pub outcomes: Vec<(String, Outcome)>,
     /// A submission or date problem that stopped the test.
     pub error: Option<String>,
@@ -194,10 +197,12 @@ fn rating_mismatch(
 
 /// Which outcomes the tests produced for one requirement.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RequirementCoverage {
     /// Requirement id.
     pub id: String,
     /// Area keyword.
+    #[cfg_attr(feature = "ts", ts(type = "Area"))]
     pub area: String,
     /// Seen met.
     pub met: bool,
@@ -220,6 +225,7 @@ impl RequirementCoverage {
 
 /// Coverage of a spec's requirements by its tests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Coverage {
     /// Spec id.
     pub spec: String,
@@ -237,8 +243,10 @@ pub struct Coverage {
 
 /// Coverage of one area.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AreaCoverage {
     /// Area keyword.
+    #[cfg_attr(feature = "ts", ts(type = "Area"))]
     pub area: String,
     /// Covered requirements.
     pub covered: usize,

@@ -7,6 +7,7 @@ use serde::Serialize;
 /// Requirement strength.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Level {
     /// Core standard.
     Must,
@@ -43,6 +44,7 @@ pub enum LevelSet {
 /// The outcome of one requirement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Outcome {
     /// The rule holds.
     Met,
@@ -69,6 +71,7 @@ impl Outcome {
 /// The ratings an area or the whole spec can get.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Rating {
     /// Everything expected is met.
     Green,
@@ -103,9 +106,13 @@ impl Rating {
     }
 }
 
-/// Where a requirement's threshold comes from (`basis` clause).
+/// Where a requirement's threshold comes from (`basis` clause): taken from
+/// a named standard, derived from one (a documented calculation or
+/// reading), or an estimate (no published figure). A report gives `null`
+/// when the spec does not say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Basis {
     /// Taken as written from a named standard.
     Standard,
@@ -126,9 +133,12 @@ impl Basis {
     }
 }
 
-/// Who answers an input and who is judged by a requirement.
+/// Who answers an input and who is judged by a requirement: a provider
+/// service (one submission per provider) or the network itself (its own
+/// submission, from its host organisation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Respondent {
     /// A provider service: one submission per provider.
     #[default]

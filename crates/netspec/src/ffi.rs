@@ -30,6 +30,11 @@ use crate::testing::{Coverage, TestResult};
 use crate::{Code, CompileError, CompileOptions, Date, Diagnostic, EvalError, EvalOptions};
 use crate::{Respondent, Sources, Spec};
 
+#[cfg(feature = "ts")]
+mod typescript;
+#[cfg(feature = "ts")]
+pub use typescript::{typescript_declarations, TYPESCRIPT_COMMAND};
+
 /// Compile a spec: its text, and the files it uses (and the submissions its
 /// tests name), by name relative to the spec's folder.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -101,6 +106,7 @@ impl Default for EvaluateCall {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum FailureKind {
     /// The spec (or a file it uses) does not compile.
     Compile,
@@ -113,6 +119,7 @@ pub enum FailureKind {
 /// A call that failed, as every binding reports it.
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Failure {
     /// What failed.
     pub kind: FailureKind,
@@ -124,11 +131,13 @@ pub struct Failure {
     pub rendered: String,
     /// For a submission that is not JSON: where the JSON stops being JSON.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub json_position: Option<JsonPosition>,
 }
 
 /// A position in JSON text: 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct JsonPosition {
     /// 1-based line.
     pub line: usize,
@@ -231,8 +240,10 @@ pub fn format(name: &str, source: &str) -> Result<String, Failure> {
 
 /// One diagnostic code, explained.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CodeInfo {
     /// `NS0002`.
+    #[cfg_attr(feature = "ts", ts(as = "Code"))]
     pub code: &'static str,
     /// Short title.
     pub title: &'static str,
@@ -273,6 +284,7 @@ pub fn decode_utf8(bytes: &[u8], kind: FailureKind, what: &str) -> Result<String
 /// The result of running a spec's tests.
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TestRun {
     /// One result per `test` block.
     pub results: Vec<TestResult>,

@@ -34,34 +34,56 @@ const MAX_CANDIDATES: usize = 8;
 
 /// One check behind an outcome.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Check {
     /// The list element it concerns, e.g. `units[1] (B)`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub element: Option<String>,
-    /// The element for people, numbered from 1: `unit 2, St Anne's ICU`
-    /// (null when the check is about no element).
+    /// The list element in words, numbered from 1 and named by the spec's
+    /// `item` noun: `unit 2, St Anne's ICU`; null when the check concerns
+    /// no element.
     pub element_name: Option<String>,
-    /// The condition as written in the spec.
+    /// The condition as written in the spec (for authors; `message` is for
+    /// providers).
     pub check: String,
     /// Whether the check held.
     pub held: bool,
     /// False for the condition of an `implies` that does not hold for this
-    /// element: the check is out of scope there, never a shortfall.
+    /// element: the check is out of scope there, never a shortfall. Left
+    /// out when true.
     #[serde(skip_serializing_if = "is_true")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub in_scope: bool,
-    /// Left-hand value (percents in percent points).
+    /// Left-hand value (percents in percent points, dates as `YYYY-MM-DD`,
+    /// enum values by name).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "ts",
+        ts(optional, type = "number | string | boolean | null")
+    )]
     pub left: Option<Json>,
     /// Right-hand value.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "ts",
+        ts(optional, type = "number | string | boolean | null")
+    )]
     pub right: Option<Json>,
     /// How far the left value is from passing (percent points for percents, days for dates).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "ts",
+        ts(optional, type = "number | string | boolean | null")
+    )]
     pub gap: Option<Json>,
-    /// The check in words.
+    /// The check in words, with the questions' short labels and the
+    /// answers' units.
     pub message: String,
-    /// For a failed check: the smallest change to one answer that makes it hold.
+    /// For a failed check: the smallest change to one answer that makes it
+    /// hold (left out when empty).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub to_pass: Vec<ToPass>,
 }
 
@@ -69,24 +91,35 @@ fn is_true(b: &bool) -> bool {
     *b
 }
 
-/// A change to one answer that makes a failed check hold.
+/// The smallest change to one answer that would make a failed check hold
+/// ("what it would take"). For a check that reads several answers it is the
+/// change to the numerator (or the first answer); it never breaks a
+/// declared `min`/`max`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ToPass {
-    /// JSON pointer of the answer in this submission; null for a total over a list.
+    /// JSON pointer of the answer to change (`/units/1/shifts_with_coordinator`);
+    /// null when the answer is a total over a list (no one question holds it).
     pub path: Option<String>,
-    /// The question asked.
+    /// The question's text.
     pub question: String,
-    /// The answer's short label.
+    /// The question's short label (`Shifts with a supernumerary coordinator`).
     pub label: String,
-    /// The answer now (percents in percent points, dates as text).
+    /// The answer now (numbers as numbers, percents in percent points, dates
+    /// as `YYYY-MM-DD`, yes/no as a boolean).
+    #[cfg_attr(feature = "ts", ts(type = "number | string | boolean"))]
     pub from: Json,
-    /// The answer that passes.
+    /// The answer that would make the check hold.
+    #[cfg_attr(feature = "ts", ts(type = "number | string | boolean"))]
     pub to: Json,
-    /// `to - from` (days for dates).
+    /// `to - from` in the answer's unit (days for dates); null for a yes/no
+    /// answer.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub change: Json,
-    /// The answer's unit (`days` for dates).
+    /// The answer's unit (`shifts`; `days` for dates), or null when it
+    /// declares none.
     pub unit: Option<String>,
-    /// The change in words: `40 more shifts with a coordinator`.
+    /// The change in words: `40 more shifts with a supernumerary coordinator`.
     pub message: String,
 }
 

@@ -32,6 +32,7 @@ use crate::vocab::{Basis, Level, LevelSet, Outcome, Rating, RatingQuant, Respond
 
 /// How many requirements had each outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Counts {
     /// met
     pub met: u32,
@@ -56,6 +57,7 @@ impl Counts {
 
 /// Which spec a report is for.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SpecSummary<'s> {
     /// Spec id.
     pub id: Cow<'s, str>,
@@ -89,6 +91,7 @@ impl Counts {
 
 /// Rating, counts and compliance for the whole spec.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Summary {
     /// Rating.
     pub rating: Rating,
@@ -101,8 +104,10 @@ pub struct Summary {
 
 /// Rating and counts for one area.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AreaSummary {
     /// Area keyword.
+    #[cfg_attr(feature = "ts", ts(type = "Area"))]
     pub area: &'static str,
     /// Area title.
     pub title: &'static str,
@@ -118,6 +123,7 @@ pub struct AreaSummary {
 /// evidence not given (path `/evidence/REQ-ID/KEY`, the evidence's
 /// description as the question).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MissingInput<'s> {
     /// JSON pointer in the submission.
     pub path: String,
@@ -130,6 +136,7 @@ pub use crate::ir::EvidenceDecl as DeclaredEvidence;
 
 /// Evidence a submission gave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GivenEvidence {
     /// Key.
     pub key: String,
@@ -139,6 +146,7 @@ pub struct GivenEvidence {
 
 /// Evidence for one requirement.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EvidenceStatus<'s> {
     /// Declared by the spec.
     pub declared: Cow<'s, [DeclaredEvidence]>,
@@ -150,23 +158,27 @@ pub struct EvidenceStatus<'s> {
 
 /// The result for one requirement.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RequirementResult<'s> {
     /// Id.
     pub id: Cow<'s, str>,
     /// Area keyword.
+    #[cfg_attr(feature = "ts", ts(type = "Area"))]
     pub area: &'static str,
     /// must/should/may.
     pub level: Level,
     /// Title.
     pub title: Cow<'s, str>,
-    /// Source reference.
+    /// Where the requirement comes from in the source specification.
     #[serde(rename = "ref")]
     pub reference: Option<Cow<'s, str>>,
-    /// Where its threshold comes from; `None` when the spec does not say.
+    /// Where its threshold comes from; `None` (null) when the spec does not say.
     pub basis: Option<Basis>,
-    /// Who is judged by it (always the report's respondent).
+    /// Who is judged by it (always the report's respondent: only those are
+    /// listed).
     pub respondent: Respondent,
-    /// The guidance written for providers.
+    /// Guidance for providers, written in the spec; `None` (null) when
+    /// there is none.
     pub help: Option<Cow<'s, str>>,
     /// Outcome.
     pub outcome: Outcome,
@@ -181,11 +193,14 @@ pub struct RequirementResult<'s> {
     pub evidence: EvidenceStatus<'s>,
 }
 
-/// The report for one submission. It borrows the spec's texts (`'s` is the
-/// life of the [`crate::Spec`] that made it); [`Report::into_owned`] makes
-/// one that does not.
+/// The report for one submission: exactly what `netspec eval --format
+/// json` writes.
+///
+/// It borrows the spec's texts (`'s` is the life of the [`crate::Spec`]
+/// that made it); [`Report::into_owned`] makes one that does not.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Report<'s> {
     /// The version of this report's shape ([`Report::FORMAT`]): it changes
     /// when a field is renamed or removed or its meaning changes, not when
@@ -195,14 +210,15 @@ pub struct Report<'s> {
     pub engine_version: Cow<'s, str>,
     /// Which spec.
     pub spec: SpecSummary<'s>,
-    /// The submission's header (who answered, for which organisation and
-    /// period); `None` for an unattributed submission.
+    /// The submission's header, echoed (who answered, for which
+    /// organisation and period); `None` (null) for a submission evaluated
+    /// without one (unattributed), whose report then has the warning NS0217.
     pub header: Option<Header>,
     /// Whose requirements were decided: the header's respondent, or the
     /// one an unattributed submission was evaluated as from.
     pub respondent: Respondent,
-    /// The assessment date used (`YYYY-MM-DD`), if any: the caller's, else
-    /// the header's period end.
+    /// The assessment date used (`YYYY-MM-DD`): the caller's, else the
+    /// header's period end; `None` (null) when there is neither.
     pub assessed_on: Option<Date>,
     /// Overall rating, counts and compliance, over the respondent's requirements.
     pub overall: Summary,
