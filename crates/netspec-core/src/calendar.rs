@@ -127,6 +127,14 @@ impl Serialize for Date {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+        Date::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a date (YYYY-MM-DD)")))
+    }
+}
+
 /// In TypeScript a date is its JSON text, `YYYY-MM-DD`: a `string`.
 #[cfg(feature = "ts")]
 impl ts_rs::TS for Date {

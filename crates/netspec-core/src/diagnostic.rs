@@ -187,6 +187,15 @@ impl Serialize for Code {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
+        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+        Code::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("`{text}` is not a netspec diagnostic code"))
+        })
+    }
+}
+
 /// In TypeScript a code is `DiagnosticCode`: its text, `NS` and four digits.
 #[cfg(feature = "ts")]
 impl ts_rs::TS for Code {
@@ -221,7 +230,7 @@ impl ts_rs::TS for Code {
 }
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Severity {
@@ -232,7 +241,7 @@ pub enum Severity {
 }
 
 /// One problem found in a spec or a submission.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Diagnostic {
     /// Stable code.

@@ -556,7 +556,7 @@ pub enum NodeKind {
 }
 
 /// A declared piece of evidence (in reports as it is here).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DeclaredEvidence"))]
 pub struct EvidenceDecl {
     /// Key used in submissions.

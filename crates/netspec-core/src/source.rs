@@ -301,7 +301,7 @@ impl SourceMap {
 }
 
 /// A resolved position: file, byte range and 1-based line/column.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Location {
     /// File name as given to the compiler.

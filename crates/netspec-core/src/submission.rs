@@ -62,7 +62,7 @@ pub enum Stored {
 }
 
 /// Who a submission is from and which period it covers: its `header`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SubmissionHeader"))]
 pub struct Header {
@@ -80,7 +80,7 @@ pub struct Header {
 }
 
 /// An organisation, by ODS code and name.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Organisation {
@@ -91,7 +91,7 @@ pub struct Organisation {
 }
 
 /// An assessment period: both days included.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Period {
@@ -102,7 +102,7 @@ pub struct Period {
 }
 
 /// A sign-off.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SignOff {

@@ -33,7 +33,7 @@ const MAX_LISTED: usize = 20;
 const MAX_CANDIDATES: usize = 8;
 
 /// One check behind an outcome.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Check {
     /// The list element it concerns, e.g. `units[1] (B)`.
@@ -52,26 +52,38 @@ pub struct Check {
     /// False for the condition of an `implies` that does not hold for this
     /// element: the check is out of scope there, never a shortfall. Left
     /// out when true.
-    #[serde(skip_serializing_if = "is_true")]
+    #[serde(skip_serializing_if = "is_true", default = "yes")]
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub in_scope: bool,
     /// Left-hand value (percents in percent points, dates as `YYYY-MM-DD`,
     /// enum values by name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        deserialize_with = "present"
+    )]
     #[cfg_attr(
         feature = "ts",
         ts(optional, type = "number | string | boolean | null")
     )]
     pub left: Option<Json>,
     /// Right-hand value.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        deserialize_with = "present"
+    )]
     #[cfg_attr(
         feature = "ts",
         ts(optional, type = "number | string | boolean | null")
     )]
     pub right: Option<Json>,
     /// How far the left value is from passing (percent points for percents, days for dates).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        deserialize_with = "present"
+    )]
     #[cfg_attr(
         feature = "ts",
         ts(optional, type = "number | string | boolean | null")
@@ -82,9 +94,18 @@ pub struct Check {
     pub message: String,
     /// For a failed check: the smallest change to one answer that makes it
     /// hold (left out when empty).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub to_pass: Vec<ToPass>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A value that is there, `null` included (absent is `None`, by `default`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Json>, D::Error> {
+    <Json as serde::Deserialize>::deserialize(d).map(Some)
 }
 
 fn is_true(b: &bool) -> bool {
@@ -95,7 +116,7 @@ fn is_true(b: &bool) -> bool {
 /// ("what it would take"). For a check that reads several answers it is the
 /// change to the numerator (or the first answer); it never breaks a
 /// declared `min`/`max`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ToPass {
     /// JSON pointer of the answer to change (`/units/1/shifts_with_coordinator`);

@@ -31,7 +31,7 @@ use crate::submission::{Header, Submission};
 use crate::vocab::{Basis, Level, LevelSet, Outcome, Rating, RatingQuant, Respondent};
 
 /// How many requirements had each outcome.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Counts {
     /// met
@@ -56,7 +56,7 @@ impl Counts {
 }
 
 /// Which spec a report is for.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SpecSummary<'s> {
     /// Spec id.
@@ -90,7 +90,7 @@ impl Counts {
 }
 
 /// Rating, counts and compliance for the whole spec.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Summary {
     /// Rating.
@@ -102,15 +102,37 @@ pub struct Summary {
     pub compliance: Option<f64>,
 }
 
+/// An area's key read back from a report: one of [`AREAS`].
+fn area_key<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Cow<'static, str>, D::Error> {
+    let text = <Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+    AREAS
+        .iter()
+        .map(|(key, _)| Cow::Borrowed(*key))
+        .find(|key| *key == text)
+        .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not an area")))
+}
+
+/// An area's title read back from a report: one of [`AREAS`].
+fn area_title<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Cow<'static, str>, D::Error> {
+    let text = <Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+    AREAS
+        .iter()
+        .map(|(_, title)| Cow::Borrowed(*title))
+        .find(|title| *title == text)
+        .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not an area's title")))
+}
+
 /// Rating and counts for one area.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AreaSummary {
     /// Area keyword.
     #[cfg_attr(feature = "ts", ts(type = "Area"))]
-    pub area: &'static str,
+    #[serde(deserialize_with = "area_key")]
+    pub area: Cow<'static, str>,
     /// Area title.
-    pub title: &'static str,
+    #[serde(deserialize_with = "area_title")]
+    pub title: Cow<'static, str>,
     /// Rating.
     pub rating: Rating,
     /// Outcome counts.
@@ -122,7 +144,7 @@ pub struct AreaSummary {
 /// An unanswered question that would decide a requirement, or required
 /// evidence not given (path `/evidence/REQ-ID/KEY`, the evidence's
 /// description as the question).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MissingInput<'s> {
     /// JSON pointer in the submission.
@@ -135,7 +157,7 @@ pub struct MissingInput<'s> {
 pub use crate::ir::EvidenceDecl as DeclaredEvidence;
 
 /// Evidence a submission gave.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GivenEvidence {
     /// Key.
@@ -145,7 +167,7 @@ pub struct GivenEvidence {
 }
 
 /// Evidence for one requirement.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EvidenceStatus<'s> {
     /// Declared by the spec.
@@ -157,14 +179,15 @@ pub struct EvidenceStatus<'s> {
 }
 
 /// The result for one requirement.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RequirementResult<'s> {
     /// Id.
     pub id: Cow<'s, str>,
     /// Area keyword.
     #[cfg_attr(feature = "ts", ts(type = "Area"))]
-    pub area: &'static str,
+    #[serde(deserialize_with = "area_key")]
+    pub area: Cow<'static, str>,
     /// must/should/may.
     pub level: Level,
     /// Title.
@@ -198,7 +221,7 @@ pub struct RequirementResult<'s> {
 ///
 /// It borrows the spec's texts (`'s` is the life of the [`crate::Spec`]
 /// that made it); [`Report::into_owned`] makes one that does not.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Report<'s> {
@@ -613,7 +636,7 @@ pub(crate) fn assess_given<'s>(
         };
         results.push(RequirementResult {
             id: Cow::Borrowed(&r.id),
-            area: AREAS.get(r.area).map_or("", |(k, _)| k),
+            area: Cow::Borrowed(AREAS.get(r.area).map_or("", |(k, _)| k)),
             level: r.level,
             title: Cow::Borrowed(&r.title),
             reference: r.reference.as_deref().map(Cow::Borrowed),
@@ -670,8 +693,8 @@ pub(crate) fn assess_given<'s>(
             from += n;
             let counts = counts(subset);
             AreaSummary {
-                area: key,
-                title,
+                area: Cow::Borrowed(key),
+                title: Cow::Borrowed(title),
                 rating: rate_results(&spec.rating, subset),
                 counts,
                 compliance: counts.compliance(),

@@ -9,7 +9,7 @@ use netspec::render::{self, Style};
 use netspec_core::{Date, EvalError, EvalOptions, Outcome, Sources, Spec};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn compile(name: &str) -> Result<Spec, String> {
