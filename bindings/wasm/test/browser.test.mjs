@@ -15,15 +15,8 @@ const require = createRequire(import.meta.url);
 const { PACKAGE_DIR, REPO } = require('./support/corpus.js');
 const node = require('../index.js');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-let chromium;
-try {
-  ({ chromium } = require('playwright-core'));
-} catch (_) {
-  chromium = undefined;
-}
-const { skipUnless } = require('./support/skip.js');
-const skip = skipUnless(!fs.existsSync(CHROMIUM) ? `no browser at ${CHROMIUM}` : !chromium ? 'playwright-core is not installed' : false);
+const { CHROMIUM, chromium, browserSkip } = require('./support/browser.js');
+const skip = browserSkip();
 
 const read = (rel) => fs.readFileSync(path.join(REPO, 'specs', rel), 'utf8');
 const TYPES = {

@@ -14,17 +14,11 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { PACKAGE_DIR, REPO } = require('./support/corpus.js');
+const { PACKAGE_DIR, REPO, block } = require('./support/corpus.js');
 const { skipUnless } = require('./support/skip.js');
 const node = require('../index.js');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-let chromium;
-try {
-  ({ chromium } = require('playwright-core'));
-} catch (_) {
-  chromium = undefined;
-}
+const { CHROMIUM, chromium, browserSkip } = require('./support/browser.js');
 const BIN = path.join(PACKAGE_DIR, 'node_modules', '.bin');
 const built = fs.existsSync(path.join(PACKAGE_DIR, 'pkg', 'web', 'netspec_wasm_bg.wasm'));
 const skip = skipUnless(
@@ -32,21 +26,11 @@ const skip = skipUnless(
     : !fs.existsSync(path.join(BIN, 'vite')) ? 'vite is not installed (npm ci)'
       : false,
 );
-const skipBrowser = skip || skipUnless(
-  !fs.existsSync(CHROMIUM) ? `no browser at ${CHROMIUM}` : !chromium ? 'playwright-core is not installed' : false,
-);
+const skipBrowser = skip || browserSkip();
 
 const read = (rel) => fs.readFileSync(path.join(REPO, 'specs', rel), 'utf8');
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
-function block(readme, marker, lang) {
-  const at = readme.indexOf(marker);
-  assert.ok(at >= 0, `README.md has no "${marker}"`);
-  const open = readme.indexOf(`\`\`\`${lang}\n`, at);
-  const close = readme.indexOf('\n```', open + 1);
-  assert.ok(open > at && close > open, `no \`\`\`${lang} block after "${marker}"`);
-  return readme.slice(open + lang.length + 4, close + 1);
-}
 
 // One project for every test here: the tarball installed offline.
 let project;

@@ -7,16 +7,8 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { PACKAGE_DIR, REPO } = require('./support/corpus');
+const { PACKAGE_DIR, REPO, block } = require('./support/corpus');
 
-function block(readme, marker, lang) {
-  const at = readme.indexOf(marker);
-  assert.ok(at >= 0, `README.md has no "${marker}"`);
-  const open = readme.indexOf(`\`\`\`${lang}\n`, at);
-  const close = readme.indexOf('\n```', open + 1);
-  assert.ok(open > at && close > open, `no \`\`\`${lang} block after "${marker}"`);
-  return readme.slice(open + lang.length + 4, close + 1);
-}
 
 test('the README example runs as written', () => {
   const readme = fs.readFileSync(path.join(PACKAGE_DIR, 'README.md'), 'utf8');

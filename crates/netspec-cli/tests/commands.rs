@@ -12,7 +12,7 @@ use std::process::Command;
 use serde_json::{json, Value};
 
 mod support;
-use support::Dir;
+use support::{Dir, MESSY, TIDY};
 
 #[derive(Debug)]
 struct Run {
@@ -37,26 +37,6 @@ fn netspec(dir: &Dir, args: &[&str]) -> Run {
 }
 
 // ------------------------------------------------------------------ fmt
-
-/// The README's example (README.md, "The formatter has one layout"): the
-/// text as typed, and the layout the README documents for it.
-const MESSY: &str = "spec demo \"Demo\" { version \"1\" }\n\
-inputs \"Unit\" { beds: int min 0 \"Funded beds\" // per unit\n \
-nurses:int \"Nurses on shift\" }\n\
-area workforce { requirement WF-01 must \"Nurses\" { nurses>=beds and (beds>0) } }\n";
-
-const TIDY: &str = "spec demo \"Demo\" { version \"1\" }\n\
-\n\
-inputs \"Unit\" {\n  \
-  beds: int min 0 \"Funded beds\" // per unit\n  \
-  nurses: int \"Nurses on shift\"\n\
-}\n\
-\n\
-area workforce {\n  \
-  requirement WF-01 must \"Nurses\" {\n    \
-    nurses >= beds and beds > 0\n  \
-  }\n\
-}\n";
 
 #[test]
 fn fmt_check_lists_unformatted_files_and_changes_nothing() {

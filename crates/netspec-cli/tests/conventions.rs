@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 mod support;
-use support::Dir;
+use support::{Dir, MESSY, TIDY};
 
 #[derive(Debug)]
 struct Run {
@@ -98,25 +98,6 @@ area workforce {
 "#;
 
 const SUBMISSION: &str = r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "Testvale Hospitals NHS Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "Jo Bloggs"}, "beds": 10, "nurses": 8}"#;
-
-/// The README's formatter example: as typed, and formatted.
-const MESSY: &str = "spec demo \"Demo\" { version \"1\" }\n\
-inputs \"Unit\" { beds: int min 0 \"Funded beds\" // per unit\n \
-nurses:int \"Nurses on shift\" }\n\
-area workforce { requirement WF-01 must \"Nurses\" { nurses>=beds and (beds>0) } }\n";
-
-const TIDY: &str = "spec demo \"Demo\" { version \"1\" }\n\
-\n\
-inputs \"Unit\" {\n  \
-beds: int min 0 \"Funded beds\" // per unit\n  \
-nurses: int \"Nurses on shift\"\n\
-}\n\
-\n\
-area workforce {\n  \
-requirement WF-01 must \"Nurses\" {\n    \
-nurses >= beds and beds > 0\n  \
-}\n\
-}\n";
 
 fn demo() -> Dir {
     let dir = Dir::new("conventions");

@@ -23,7 +23,7 @@ use crate::ir::{Bound, FieldKind, RecordId, ScalarTy, Schema};
 use crate::limits::Limits;
 use crate::number::Num;
 use crate::submission::{
-    is_ods_code, Header, Organisation, Period, Record, SignOff, Store, Stored, Submission,
+    is_ods_code, Header, Organisation, Period, Record, Seen, SignOff, Store, Stored, Submission,
 };
 
 /// Reads `text` if it is a clean submission within `limits`; `None` means
@@ -710,35 +710,6 @@ fn same_key(a: &str, b: &str) -> bool {
         at += 8;
     }
     word(a, n - 8) == word(b, n - 8)
-}
-
-/// The slots already given in one object (a key given twice is left to the full path).
-enum Seen {
-    Few(u64),
-    Many(Vec<bool>),
-}
-
-impl Seen {
-    fn new(n: usize) -> Seen {
-        if n <= 64 {
-            Seen::Few(0)
-        } else {
-            Seen::Many(vec![false; n])
-        }
-    }
-
-    /// Marks `slot`; true if it was already marked.
-    fn insert(&mut self, slot: usize) -> bool {
-        match self {
-            Seen::Few(bits) => {
-                let bit = 1u64 << (slot % 64);
-                let was = *bits & bit != 0;
-                *bits |= bit;
-                was
-            }
-            Seen::Many(v) => v.get_mut(slot).is_none_or(|b| std::mem::replace(b, true)),
-        }
-    }
 }
 
 /// The exact value of a JSON number's text, as the full path reads it.

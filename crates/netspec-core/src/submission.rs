@@ -20,6 +20,8 @@ use serde_json::Value as Json;
 
 mod read;
 
+pub(crate) use read::Seen;
+
 use crate::calendar::Date;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::Schema;

@@ -2,6 +2,8 @@
 // it, and helpers. (Not a test file: node --test runs test/*.test.*.)
 'use strict';
 
+const assert = require('node:assert/strict');
+
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
@@ -104,6 +106,17 @@ const SMALL_SPEC = 'spec small "Small" { version "1" }\n'
   + 'inputs "Unit" { beds: int min 0 "Funded beds"\n nurses: int min 0 "Nurses on a day shift" }\n'
   + 'area workforce { requirement WF-01 must "One nurse per bed" { nurses >= beds } }\n';
 
+// The text of the ```LANG block that follows MARKER in a README.
+function block(readme, marker, lang) {
+  const at = readme.indexOf(marker);
+  assert.ok(at >= 0, `README.md has no "${marker}"`);
+  const open = readme.indexOf(`\`\`\`${lang}\n`, at);
+  const close = readme.indexOf('\n```', open + 1);
+  assert.ok(open > at && close > open, `no \`\`\`${lang} block after "${marker}"`);
+  return readme.slice(open + lang.length + 4, close + 1);
+}
+
 module.exports = {
+  block,
   PACKAGE_DIR, REPO, CORPUS, SMALL_SPEC, HEADER, discover, filesUnder, nativeResults, engineForm, submissionOf,
 };

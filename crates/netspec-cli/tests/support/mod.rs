@@ -48,3 +48,23 @@ impl Drop for Dir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// The README's example (README.md, "The formatter has one layout"): the
+/// text as typed, and the layout the README documents for it.
+pub const MESSY: &str = "spec demo \"Demo\" { version \"1\" }\n\
+inputs \"Unit\" { beds: int min 0 \"Funded beds\" // per unit\n \
+nurses:int \"Nurses on shift\" }\n\
+area workforce { requirement WF-01 must \"Nurses\" { nurses>=beds and (beds>0) } }\n";
+
+pub const TIDY: &str = "spec demo \"Demo\" { version \"1\" }\n\
+\n\
+inputs \"Unit\" {\n  \
+  beds: int min 0 \"Funded beds\" // per unit\n  \
+  nurses: int \"Nurses on shift\"\n\
+}\n\
+\n\
+area workforce {\n  \
+  requirement WF-01 must \"Nurses\" {\n    \
+    nurses >= beds and beds > 0\n  \
+  }\n\
+}\n";

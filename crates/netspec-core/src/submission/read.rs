@@ -1328,14 +1328,15 @@ impl<'t> de::Visitor<'t> for WalkVisitor<'_, 't, '_> {
     }
 }
 
-/// The slots (and special keys) already given in one object.
-enum Seen {
+/// The slots (and special keys) already given in one object (the fast
+/// reader keeps its own in the same way).
+pub(crate) enum Seen {
     Few(u64),
     Many(Vec<bool>),
 }
 
 impl Seen {
-    fn new(n: usize) -> Seen {
+    pub(crate) fn new(n: usize) -> Seen {
         if n <= 64 {
             Seen::Few(0)
         } else {
@@ -1344,7 +1345,7 @@ impl Seen {
     }
 
     /// Marks `slot`; true if it was already marked.
-    fn insert(&mut self, slot: usize) -> bool {
+    pub(crate) fn insert(&mut self, slot: usize) -> bool {
         match self {
             Seen::Few(bits) => {
                 let bit = 1u64 << (slot % 64);
