@@ -7,7 +7,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { open, REPO, sel, skip } from './support.mjs';
+import { open, REPO, skip, typeIntoNumberField } from './support.mjs';
 
 const LARGEST = fs
   .readdirSync(path.join(REPO, 'specs'))
@@ -22,21 +22,8 @@ test(`keystrokes on the largest spec (${LARGEST.file}): one full evaluation each
     await page.goto(o.url);
     await page.waitForFunction(() => window.netspecForm && window.netspecForm.ready);
     await page.locator('#spec-select').selectOption(LARGEST.file);
-    const field = await page.evaluate(() => {
-      const el = [...document.querySelectorAll('#form input[data-type=int]')].find((e) => /\/0\//.test(e.dataset.path)) ||
-        document.querySelector('#form input[data-type=int]');
-      return el.id;
-    });
-    const input = page.locator(sel(field));
-    await input.click();
-    await input.press('End');
-    const before = await page.evaluate(() => window.netspecForm.timings.length);
     // 2 rounds of 10 digits typed and 10 deleted: 40 keystrokes
-    for (let round = 0; round < 2; round++) {
-      await page.keyboard.type('1234567890');
-      for (let i = 0; i < 10; i++) await page.keyboard.press('Backspace');
-    }
-    const timings = await page.evaluate((n) => window.netspecForm.timings.slice(n), before);
+    const { timings } = await typeIntoNumberField(page, 2);
     assert.equal(timings.length, 40, 'one evaluation per keystroke');
     for (const t of timings) {
       assert.equal(typeof t.evaluate, 'number');

@@ -310,3 +310,25 @@ export async function fillFormInPage(page, answers) {
     return n;
   }, answers);
 }
+
+// Types `rounds` rounds of 10 digits, each deleted again, into the form's
+// first number field in a list (else its first number field), and gives the
+// field's id and the timings the form recorded for those keystrokes (one
+// per keystroke).
+export async function typeIntoNumberField(page, rounds) {
+  const field = await page.evaluate(() => {
+    const el = [...document.querySelectorAll('#form input[data-type=int]')].find((e) => /\/0\//.test(e.dataset.path)) ||
+      document.querySelector('#form input[data-type=int]');
+    return el.id;
+  });
+  const input = page.locator(sel(field));
+  await input.click();
+  await input.press('End');
+  const before = await page.evaluate(() => window.netspecForm.timings.length);
+  for (let round = 0; round < rounds; round++) {
+    await page.keyboard.type('1234567890');
+    for (let i = 0; i < 10; i++) await page.keyboard.press('Backspace');
+  }
+  const timings = await page.evaluate((n) => window.netspecForm.timings.slice(n), before);
+  return { field, timings };
+}
