@@ -556,30 +556,24 @@ const STDIN_SPEC: &str = "<stdin>.netspec";
 /// The name a submission (or a spec to format) read from standard input goes by.
 const STDIN_NAME: &str = "<stdin>";
 
-/// Collects a spec's files through the confined reader: inside `--root`, or
-/// the spec's own folder.
-fn gather(name: &str, options: &CompileOptions) -> netspec::Sources {
-    netspec::read_spec(name, None, settings().root.as_deref(), options)
-}
-
-/// Collects a spec read from standard input (`text`, named [`STDIN_SPEC`])
-/// and the files it names, read through the confined reader from the
-/// current folder (or `--root`) under the same rules and the same limit.
-fn gather_stdin(text: String, options: &CompileOptions) -> netspec::Sources {
-    netspec::read_spec(STDIN_SPEC, Some(text), settings().root.as_deref(), options)
-}
-
-/// A spec's name and files: read from disk, or from standard input for `-`.
-/// Err(exit code) when the spec itself cannot be read (message printed).
-fn spec_sources(
+/// Reads and compiles a spec from disk, or from standard input for `-`
+/// (then the files it names are read from the current folder, or
+/// `--root`), through the confined reader: inside `--root`, or the spec's
+/// own folder, under the same rules and limits. Err(exit code) when the
+/// spec itself cannot be read (message printed).
+fn read_spec(
     path: &Path,
     options: &CompileOptions,
     format: Format,
     sink: Option<&mut Vec<serde_json::Value>>,
-) -> Result<(String, netspec::Sources), u8> {
+) -> Result<(String, Result<Spec, netspec::CompileError>), u8> {
+    let root = settings().root.as_deref();
     if is_stdin(path) {
         return match read_text(path, 1, options.limits.max_source_bytes) {
-            Ok(text) => Ok((STDIN_SPEC.to_string(), gather_stdin(text, options))),
+            Ok(text) => Ok((
+                STDIN_SPEC.to_string(),
+                Spec::read(STDIN_SPEC, Some(text), root, options),
+            )),
             Err(e) => Err(e.report(STDIN_SPEC, format, sink)),
         };
     }
@@ -589,8 +583,8 @@ fn spec_sources(
         Ok(_) | Err(Unreadable::TooLarge(_)) => {}
         Err(e) => return Err(e.report(&name, format, sink)),
     }
-    let sources = gather(&name, options);
-    Ok((name, sources))
+    let compiled = Spec::read(&name, None, root, options);
+    Ok((name, compiled))
 }
 
 /// Compiles a spec from disk or standard input (with its `test` blocks when
@@ -602,8 +596,8 @@ fn load(path: &Path, format: Format, tests: bool) -> Result<Spec, u8> {
     } else {
         CompileOptions::evaluation_only()
     };
-    let (name, sources) = spec_sources(path, &options, format, None)?;
-    Spec::compile_with_options(&name, &sources, &options).map_err(|e| {
+    let (name, compiled) = read_spec(path, &options, format, None)?;
+    compiled.map_err(|e| {
         match format {
             Format::Text => eprint!("{}", render::compile_error(&e, style(Stream::Stderr))),
             Format::Json => {
@@ -730,14 +724,14 @@ fn check(specs: &[PathBuf], format: Format) -> u8 {
     let mut all = Vec::new();
     let options = CompileOptions::default();
     for path in specs {
-        let (name, sources) = match spec_sources(path, &options, format, Some(&mut all)) {
+        let (name, compiled) = match read_spec(path, &options, format, Some(&mut all)) {
             Ok(found) => found,
             Err(code) => {
                 worst = worst.max(code);
                 continue;
             }
         };
-        let (diagnostics, text) = match Spec::compile(&name, &sources) {
+        let (diagnostics, text) = match compiled {
             Ok(spec) => {
                 let mut diagnostics = spec.warnings().to_vec();
                 if quiet() {

@@ -360,8 +360,25 @@ impl Spec {
         sources: &Sources,
         options: &CompileOptions,
     ) -> Result<Spec, CompileError> {
-        let limits = &options.limits;
-        let compiled = check::compile_sources_for(root, sources, limits, options.tests);
+        let compiled = check::compile_sources_for(root, sources, &options.limits, options.tests);
+        Spec::from_compiled(compiled, &options.limits)
+    }
+
+    /// Reads and compiles `root` in one walk: each file is asked of `read`
+    /// (a normalised name, and the bytes of spec text left under
+    /// [`Limits::max_source_bytes`]) when the walk first reaches it, and
+    /// parsed once. Also returns the files read.
+    pub fn compile_reading(
+        root: &str,
+        read: &mut dyn FnMut(&str, usize) -> files::FileRead,
+        options: &CompileOptions,
+    ) -> (Sources, Result<Spec, CompileError>) {
+        let (sources, compiled) =
+            check::compile_reading(root, read, &options.limits, options.tests);
+        (sources, Spec::from_compiled(compiled, &options.limits))
+    }
+
+    fn from_compiled(compiled: check::Compiled, limits: &Limits) -> Result<Spec, CompileError> {
         let map = Arc::new(compiled.map);
         match compiled.checked {
             Some(checked) => Ok(Spec {
@@ -1013,57 +1030,15 @@ pub fn gather_sources_with(
     })
 }
 
-/// Walks `root` and the files it names; `read` gets a name and the bytes of
-/// spec text left under the limit.
+/// Walks `root` and the files it names the way compiling does
+/// ([`check::gather_reading`]); `read` gets a name and the bytes of spec
+/// text left under the limit.
 fn gather(
     root: &str,
     options: &CompileOptions,
     mut read: impl FnMut(&str, usize) -> files::FileRead,
 ) -> Sources {
-    let mut sources = Sources::new();
-    let mut queue = vec![source::normalize_path(root)];
-    let mut seen = std::collections::BTreeSet::new();
-    let mut left = options.limits.max_source_bytes;
-    while let Some(name) = queue.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        let text = match read(&name, left) {
-            files::FileRead::Text(t) => t,
-            files::FileRead::NotFound => continue,
-            files::FileRead::Problem(p) => {
-                sources.set_problem(name, p);
-                continue;
-            }
-        };
-        left = left.saturating_sub(text.len());
-        if name.ends_with(".netspec") {
-            let parsed = if options.tests {
-                syntax::parse_file_with(&text, source::FileId(0), &options.limits)
-            } else {
-                syntax::parse_file_without_tests(&text, source::FileId(0), &options.limits)
-            };
-            if let Ok(file) = parsed {
-                for item in &file.items {
-                    match item {
-                        syntax::ast::Item::Use(u) => {
-                            queue.push(source::resolve_relative(&name, &u.value))
-                        }
-                        syntax::ast::Item::Test(t) => {
-                            for c in &t.clauses {
-                                if let syntax::ast::TestClause::GivenFile(f) = c {
-                                    queue.push(source::resolve_relative(&name, &f.value));
-                                }
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
-        }
-        sources.insert(name, text);
-    }
-    sources
+    check::gather_reading(root, &mut read, &options.limits, options.tests)
 }
 
 #[cfg(test)]

@@ -36,6 +36,28 @@ impl Spec {
         netspec_core::Spec::compile_with_options(root, sources, options).map(|inner| Spec { inner })
     }
 
+    /// Reads the spec at `path` and the files it needs from disk the way
+    /// [`read_spec`] does (only inside `within`, by default the spec's
+    /// folder; the spec's own text from `text` when given) and compiles it,
+    /// reading and parsing each file once.
+    ///
+    /// ```
+    /// let opts = netspec::CompileOptions::default();
+    /// let err = netspec::Spec::read("/no/such/folder/x.netspec", None, None, &opts).unwrap_err();
+    /// assert_eq!(err.diagnostics[0].code.as_str(), "NS0311");
+    /// ```
+    pub fn read(
+        path: &str,
+        text: Option<String>,
+        within: Option<&Path>,
+        options: &CompileOptions,
+    ) -> Result<Spec, CompileError> {
+        let mut read = disk_reader(path, text, within);
+        netspec_core::Spec::compile_reading(path, &mut read, options)
+            .1
+            .map(|inner| Spec { inner })
+    }
+
     /// The spec's id (`spec acc ...`).
     pub fn id(&self) -> &str {
         self.inner.id()
@@ -216,38 +238,27 @@ pub fn read_spec(
     within: Option<&Path>,
     options: &CompileOptions,
 ) -> Sources {
+    let mut read = disk_reader(path, text, within);
+    netspec_core::check::gather_reading(path, &mut read, &options.limits, options.tests)
+}
+
+/// The reader [`read_spec`] and [`Spec::read`] share: files inside `within`
+/// (or the spec's folder), and the spec itself from `text` when given.
+fn disk_reader(
+    path: &str,
+    text: Option<String>,
+    within: Option<&Path>,
+) -> impl FnMut(&str, usize) -> FileRead {
     let reader = match within {
         Some(dir) => ConfinedReader::new(dir),
         None => ConfinedReader::for_spec(Path::new(path)),
     };
-    let Some(text) = text else {
-        return netspec_core::gather_files_in(path, &reader, options);
-    };
     let root = netspec_core::source::normalize_path(path);
-    let mut given = Some(text);
-    let mut left = options.limits.max_source_bytes;
-    let mut problems = Vec::new();
-    let mut sources = netspec_core::gather_sources_with(path, options, |name| {
-        let read = match given.take_if(|_| name == root) {
-            Some(text) => FileRead::Text(text),
-            None => reader.read(name, left),
-        };
-        match read {
-            FileRead::Text(text) => {
-                left = left.saturating_sub(text.len());
-                Some(text)
-            }
-            FileRead::NotFound => None,
-            FileRead::Problem(p) => {
-                problems.push((name.to_string(), p));
-                None
-            }
-        }
-    });
-    for (name, problem) in problems {
-        sources.set_problem(name, problem);
+    let mut given = text;
+    move |name: &str, left: usize| match given.take_if(|_| name == root) {
+        Some(text) => FileRead::Text(text),
+        None => reader.read(name, left),
     }
-    sources
 }
 
 /// Collects a spec and every file it needs (`use`d files, and with

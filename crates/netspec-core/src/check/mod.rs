@@ -1,7 +1,9 @@
 //! Checking: spec files → [`crate::ir::CompiledSpec`] and diagnostics.
 //!
-//! [`compile_sources`] loads the root file and every file it `use`s (from
-//! the caller's [`Sources`], never the file system), parses them, resolves
+//! [`compile_sources`] loads the root file and every file it `use`s from
+//! the caller's [`Sources`] ([`compile_reading`]: through the caller's
+//! reader, each file asked for when the walk first reaches it; the engine
+//! itself never touches the file system), parses each once, resolves
 //! names, checks types and lowers the syntax trees to [`crate::ir`]. It
 //! reports every independent error it finds in one run: unknown names (with
 //! "did you mean"), type mismatches, duplicate ids, invalid literals and so
@@ -13,10 +15,12 @@ mod lints;
 mod relations;
 mod respondents;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::calendar::Date;
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
+use crate::files::FileRead;
 use crate::ir::{self, CompiledSpec, Expectation, RatingExpr, RatingRule, Schema, SpecInfo, AREAS};
 use crate::limits::{Limits, MAX_DIAGNOSTICS};
 use crate::source::{resolve_relative, FileId, SourceMap, Sources, Span};
@@ -55,28 +59,95 @@ pub fn compile_sources_for(
     limits: &Limits,
     tests: bool,
 ) -> Compiled {
+    let loaded = load_files(root, Cow::Borrowed(sources), None, limits, tests);
+    check_loaded(loaded, limits, tests).1
+}
+
+/// Reads and compiles `root` in one walk: every file is asked of `read`
+/// (given a normalised name and the bytes of text left under
+/// [`Limits::max_source_bytes`]) when the walk first reaches it, and parsed
+/// once. Returns the files read, for a caller that keeps them, and the
+/// compilation.
+pub fn compile_reading(
+    root: &str,
+    read: &mut dyn FnMut(&str, usize) -> FileRead,
+    limits: &Limits,
+    tests: bool,
+) -> (Sources, Compiled) {
+    let loaded = load_files(root, Cow::Owned(Sources::new()), Some(read), limits, tests);
+    check_loaded(loaded, limits, tests)
+}
+
+/// Collects `root` and every file it needs through `read`, following its
+/// `use`s (and, with `tests`, the submissions its tests name) exactly as
+/// compiling does: the same walk, without the checking.
+pub fn gather_reading(
+    root: &str,
+    read: &mut dyn FnMut(&str, usize) -> FileRead,
+    limits: &Limits,
+    tests: bool,
+) -> Sources {
+    load_files(root, Cow::Owned(Sources::new()), Some(read), limits, tests)
+        .sources
+        .into_owned()
+}
+
+/// A reader of spec files: a normalised name and the bytes of text left
+/// under [`Limits::max_source_bytes`] in, the file (or why not) out.
+pub type ReadFile<'r> = dyn FnMut(&str, usize) -> FileRead + 'r;
+
+/// The files a walk loaded, parsed, and what it found wrong.
+struct Loaded<'s> {
+    sources: Cow<'s, Sources>,
+    map: SourceMap,
+    files: Vec<(FileId, ast::File)>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Walks `root` and the files it uses, reading each through `read` (when
+/// given) the first time it is reached.
+fn load_files<'s>(
+    root: &str,
+    sources: Cow<'s, Sources>,
+    read: Option<&mut ReadFile<'_>>,
+    limits: &Limits,
+    tests: bool,
+) -> Loaded<'s> {
     let mut loader = Loader {
         sources,
+        read,
+        asked: std::collections::BTreeSet::new(),
+        read_left: limits.max_source_bytes,
         map: SourceMap::default(),
         files: Vec::new(),
         diags: Vec::new(),
         stack: Vec::new(),
-        limits,
+        limits: *limits,
         bytes: 0,
         tests,
     };
     let root_name = crate::source::normalize_path(root);
     loader.load_all(&root_name);
-    let Loader {
+    Loaded {
+        sources: loader.sources,
+        map: loader.map,
+        files: loader.files,
+        diags: loader.diags,
+    }
+}
+
+/// Checks what a walk loaded (unless it found errors already).
+fn check_loaded(loaded: Loaded<'_>, limits: &Limits, tests: bool) -> (Sources, Compiled) {
+    let Loaded {
+        sources,
         map,
         files,
         mut diags,
-        ..
-    } = loader;
+    } = loaded;
     let checked = if diags.iter().any(Diagnostic::is_error) {
         None
     } else {
-        let mut cx = Checker::new(&map, sources, limits);
+        let mut cx = Checker::new(&map, &sources, limits);
         cx.tests_read = tests;
         let checked = cx.run(&files);
         diags.extend(cx.diags);
@@ -89,28 +160,36 @@ pub fn compile_sources_for(
     for d in &mut diags {
         d.locate(&map);
     }
-    Compiled {
+    let compiled = Compiled {
         checked,
         map,
         diagnostics: diags,
-    }
+    };
+    (sources.into_owned(), compiled)
 }
 
-struct Loader<'s> {
-    sources: &'s Sources,
+struct Loader<'s, 'r, 'd> {
+    /// The files given, and those read so far.
+    sources: Cow<'s, Sources>,
+    /// Where files not given are read from (none: only `sources`).
+    read: Option<&'r mut ReadFile<'d>>,
+    /// Names already asked of `read`.
+    asked: std::collections::BTreeSet<String>,
+    /// Bytes `read` may still hand over (every file read counts).
+    read_left: usize,
     map: SourceMap,
     /// Files in `use`-expanded order: (file, its syntax tree, is root).
     files: Vec<(FileId, ast::File)>,
     diags: Vec<Diagnostic>,
     stack: Vec<String>,
-    limits: &'s Limits,
+    limits: Limits,
     /// Bytes of spec text loaded so far.
     bytes: usize,
     /// Whether `test` blocks are read.
     tests: bool,
 }
 
-impl Loader<'_> {
+impl Loader<'_, '_, '_> {
     /// Loads `root` and, depth first, every file it uses. The walk keeps its
     /// own stack: a chain of thousands of `use`s must not exhaust the native one.
     fn load_all(&mut self, root: &str) {
@@ -133,6 +212,27 @@ impl Loader<'_> {
         }
     }
 
+    /// Asks the reader for `name` once, unless the file was given.
+    fn fetch(&mut self, name: &str) {
+        let Some(read) = self.read.as_mut() else {
+            return;
+        };
+        if self.sources.get(name).is_some()
+            || self.sources.problem(name).is_some()
+            || !self.asked.insert(name.to_string())
+        {
+            return;
+        }
+        match read(name, self.read_left) {
+            FileRead::Text(text) => {
+                self.read_left = self.read_left.saturating_sub(text.len());
+                self.sources.to_mut().insert(name, text);
+            }
+            FileRead::NotFound => {}
+            FileRead::Problem(p) => self.sources.to_mut().set_problem(name, p),
+        }
+    }
+
     /// Loads one file. When it is new and parses, it goes on the `use` stack
     /// and its `use`s are returned, to be loaded before it comes off again.
     fn load(&mut self, name: &str, used_at: Option<Span>) -> Option<Vec<(String, Span)>> {
@@ -151,9 +251,10 @@ impl Loader<'_> {
         if self.map.find(name).is_some() {
             return None; // already loaded: a file is included once
         }
+        self.fetch(name);
         if self.sources.get(name).is_none() {
             if let Some(problem) = self.sources.problem(name) {
-                let mut d = file_problem(name, problem, self.limits);
+                let mut d = file_problem(name, problem, &self.limits);
                 if let Some(s) = used_at {
                     d = d.at(s);
                 } else {
@@ -201,9 +302,9 @@ impl Loader<'_> {
         }
         let id = self.map.add(name.to_string(), text.clone());
         let parsed = if self.tests {
-            parse_file_with(&text, id, self.limits)
+            parse_file_with(&text, id, &self.limits)
         } else {
-            crate::syntax::parse_file_without_tests(&text, id, self.limits)
+            crate::syntax::parse_file_without_tests(&text, id, &self.limits)
         };
         match parsed {
             Ok(file) => {
@@ -216,6 +317,25 @@ impl Loader<'_> {
                         _ => None,
                     })
                     .collect();
+                if self.tests {
+                    // the submissions the tests name, read as the walk goes
+                    let given: Vec<String> = file
+                        .items
+                        .iter()
+                        .filter_map(|i| match i {
+                            Item::Test(t) => Some(t),
+                            _ => None,
+                        })
+                        .flat_map(|t| &t.clauses)
+                        .filter_map(|c| match c {
+                            TestClause::GivenFile(f) => Some(resolve_relative(name, &f.value)),
+                            _ => None,
+                        })
+                        .collect();
+                    for g in given {
+                        self.fetch(&g);
+                    }
+                }
                 // used files come after the file that uses them; requirement order
                 // within an area follows this order
                 self.files.push((id, file));

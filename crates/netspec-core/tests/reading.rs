@@ -1,0 +1,159 @@
+//! Reading a spec's files while compiling: one walk follows `use` (and the
+//! files tests name) for both gathering and compiling, each file is asked
+//! for once, and the result is the same as compiling gathered sources.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+
+use netspec_core::files::FileRead;
+use netspec_core::{gather_sources_with, CompileOptions, Sources, Spec};
+
+/// A small spec set on "disk": a root using a common file twice (directly
+/// and through a second file), a test naming an example submission.
+fn disk() -> BTreeMap<&'static str, &'static str> {
+    BTreeMap::from([
+        (
+            "root.netspec",
+            r#"spec demo "Demo" { version "1" }
+use "common/gov.netspec"
+use "more.netspec"
+inputs "Unit" { beds: int min 0 "Funded beds" }
+area resources { requirement RE-01 must "Two beds" { beds >= 2 } }
+test "the example" { given file "examples/full.json" expect RE-01 met }
+"#,
+        ),
+        (
+            "more.netspec",
+            r#"use "common/gov.netspec"
+area workforce { requirement WF-01 should "Three beds" { beds >= 3 } }
+"#,
+        ),
+        (
+            "common/gov.netspec",
+            r#"area collaboration { requirement GOV-01 must "One bed" { beds >= 1 } }
+"#,
+        ),
+        (
+            "examples/full.json",
+            r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "A Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Lead"}, "beds": 4}"#,
+        ),
+    ])
+}
+
+#[test]
+fn compiling_while_reading_asks_for_each_file_once_and_matches_gathering() {
+    let files = disk();
+    let mut asked: Vec<String> = Vec::new();
+    let mut read = |name: &str, _left: usize| {
+        asked.push(name.to_string());
+        files
+            .get(name)
+            .map_or(FileRead::NotFound, |t| FileRead::Text(t.to_string()))
+    };
+    let options = CompileOptions::default();
+    let (read_sources, spec) = Spec::compile_reading("root.netspec", &mut read, &options);
+    let spec = spec.unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+    asked.sort();
+    assert_eq!(
+        asked,
+        [
+            "common/gov.netspec",
+            "examples/full.json",
+            "more.netspec",
+            "root.netspec"
+        ]
+    );
+    let ids: Vec<&str> = spec
+        .checked()
+        .requirements
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert!(spec.run_tests().iter().all(|t| t.passed));
+
+    // gathering walks the same way and reads the same files
+    let gathered = gather_sources_with("root.netspec", &options, |n| {
+        files.get(n).map(|t| t.to_string())
+    });
+    let names = |s: &Sources| s.names().map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(names(&gathered), names(&read_sources));
+    let again = Spec::compile_with_options("root.netspec", &gathered, &options).unwrap();
+    let again_ids: Vec<&str> = again
+        .checked()
+        .requirements
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(again_ids, ids);
+}
+
+#[test]
+fn without_tests_the_files_tests_name_are_not_read() {
+    let files = disk();
+    let mut asked: Vec<String> = Vec::new();
+    let mut read = |name: &str, _left: usize| {
+        asked.push(name.to_string());
+        files
+            .get(name)
+            .map_or(FileRead::NotFound, |t| FileRead::Text(t.to_string()))
+    };
+    let (_, spec) = Spec::compile_reading(
+        "root.netspec",
+        &mut read,
+        &CompileOptions::evaluation_only(),
+    );
+    assert!(spec.is_ok());
+    assert!(!asked.iter().any(|n| n.ends_with(".json")), "{asked:?}");
+}
+
+#[test]
+fn a_missing_use_is_reported_with_a_suggestion_from_the_files_read() {
+    let mut files = disk();
+    files.insert(
+        "more.netspec",
+        "use \"common/gov.netspc\"\narea workforce { requirement WF-01 should \"x\" { beds >= 3 } }\n",
+    );
+    let mut read = |name: &str, _left: usize| {
+        files
+            .get(name)
+            .map_or(FileRead::NotFound, |t| FileRead::Text(t.to_string()))
+    };
+    let (_, spec) = Spec::compile_reading("root.netspec", &mut read, &CompileOptions::default());
+    let err = spec.unwrap_err();
+    let d = err
+        .diagnostics
+        .iter()
+        .find(|d| d.code.as_str() == "NS0008")
+        .unwrap_or_else(|| panic!("{:?}", err.diagnostics));
+    assert!(d.message.contains("common/gov.netspc"), "{}", d.message);
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap_or("")
+            .contains("common/gov.netspec"),
+        "{:?}",
+        d.help
+    );
+}
+
+#[test]
+fn the_byte_budget_shrinks_with_every_file_read() {
+    let files = disk();
+    let mut lefts: Vec<(String, usize)> = Vec::new();
+    let mut read = |name: &str, left: usize| {
+        lefts.push((name.to_string(), left));
+        files
+            .get(name)
+            .map_or(FileRead::NotFound, |t| FileRead::Text(t.to_string()))
+    };
+    let options = CompileOptions::default();
+    let _ = Spec::compile_reading("root.netspec", &mut read, &options);
+    let max = options.limits.max_source_bytes;
+    assert_eq!(lefts[0], ("root.netspec".to_string(), max));
+    let mut expected = max;
+    for (name, left) in &lefts {
+        assert_eq!(*left, expected, "{name}");
+        expected -= files[name.as_str()].len();
+    }
+}
