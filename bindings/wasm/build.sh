@@ -60,8 +60,16 @@ if [ $ROUTE = rustup ]; then
 else
   # RUSTC_BOOTSTRAP=1 unlocks -Zbuild-std on this stable compiler; std must list
   # panic_abort too. Debian's cargo is called by full path so rustup's stays the default.
-  wcargo() { RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 /usr/bin/cargo "$@"; }
-  BUILD_STD=(-Zbuild-std=std,panic_abort)
+  # With std built here, two size settings (bindings/wasm/README.md, "Size"):
+  # std's `optimize_for_size` feature (smaller sorting and formatting code) and
+  # no file/line/column strings in panic messages (-Zlocation-detail=none; a
+  # panic's message still reaches JavaScript). RUSTFLAGS with --target apply to
+  # the WebAssembly artifacts only, not to build scripts.
+  wcargo() {
+    RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
+      RUSTFLAGS="${RUSTFLAGS:-} -Zlocation-detail=none" /usr/bin/cargo "$@"
+  }
+  BUILD_STD=(-Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size)
 fi
 
 # ------------------------------------------------------------------ node + npm tools
