@@ -143,7 +143,7 @@ async fn send_group(
     if group.lines.is_empty() {
         return true;
     }
-    let (st2, entry2, opts2) = (st.clone(), entry.clone(), opts.clone());
+    let (st2, entry2, opts2) = (st.clone(), entry.clone(), *opts);
     let done = tokio::task::spawn_blocking(move || {
         let mut out = Vec::new();
         for &(n, start, end, len) in &group.lines {

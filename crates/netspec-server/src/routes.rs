@@ -209,6 +209,8 @@ pub struct BatchQuery {
     pub unattributed: Option<String>,
 }
 
+// the Err side is the answer to send: the error path of a handler
+#[allow(clippy::result_large_err)]
 fn options(
     as_of: Option<&str>,
     explanations: Option<bool>,
@@ -302,6 +304,7 @@ fn retry_after(mut r: Response, seconds: &'static str) -> Response {
 }
 
 /// The spec `id`, or the answer: 503 while loading, 404 when there is none.
+#[allow(clippy::result_large_err)]
 fn find(st: &AppState, id: &str) -> Result<Arc<Loaded>, Response> {
     let catalog = st.catalog.load();
     if let Some(entry) = catalog.specs.get(id) {
@@ -646,13 +649,15 @@ async fn check(State(_st): State<Shared>, headers: HeaderMap, body: Body) -> Res
     };
     let call: CompileCall = match serde_json::from_slice(&bytes) {
         Ok(c) => c,
-        Err(e) => return usage(
-            StatusCode::BAD_REQUEST,
-            format!(
+        Err(e) => {
+            return usage(
+                StatusCode::BAD_REQUEST,
+                format!(
                 "the body is not a check call ({{\"name\", \"source\", \"files\", \"tests\"}}): {}",
                 shown(&e.to_string())
             ),
-        ),
+            )
+        }
     };
     let done = tokio::task::spawn_blocking(move || netspec::ffi::check(&call)).await;
     match done {
