@@ -24,10 +24,10 @@ RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p netspec
 python3 scripts/api_count.py target/doc/netspec/all.html 60
 
 echo "== cargo doc (the published crates; warnings are errors)"
-RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p netspec-core -p netspec -p netspec-cli --all-features
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p netspec-core -p netspec -p netspec-cli -p netspec-server --all-features
 
 echo "== cargo package (the published crates, each built from its packaged files)"
-cargo package --locked -q -p netspec-core -p netspec -p netspec-cli
+cargo package --locked -q -p netspec-core -p netspec -p netspec-cli -p netspec-server
 
 echo "== fuzz targets type-check (building and running them needs cargo-fuzz: fuzz/README.md)"
 cargo check -q --manifest-path fuzz/Cargo.toml
@@ -37,6 +37,9 @@ cargo build --locked -q -p netspec-cli
 ./target/debug/netspec check specs/*.netspec
 ./target/debug/netspec fmt --check specs/ tests/
 ./target/debug/netspec test --min-coverage 100 specs/
+
+echo "== netspec serve: OpenAPI document validated, curl equals the CLI, the Python example run"
+bash crates/netspec-server/ci.sh
 
 echo "== WebAssembly package (build, node tests, parity with the native engine)"
 bash bindings/wasm/ci.sh

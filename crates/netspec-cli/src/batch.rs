@@ -216,11 +216,7 @@ fn read_window(
         *line_no += 1;
         let line = w.text.get(start..).unwrap_or_default();
         // blank: JSON's white space only (a form feed is not, and is NS0207)
-        if len <= line.len()
-            && line
-                .iter()
-                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-        {
+        if len <= line.len() && netspec::ffi::blank_line(line) {
             w.text.truncate(start);
         } else {
             w.lines.push((*line_no, start, w.text.len(), len));
@@ -327,7 +323,8 @@ enum Line {
 }
 
 /// Appends the output line (with its newline) for one input line, of which
-/// `bytes` is what was kept and `len` the whole length less the line ending.
+/// `bytes` is what was kept and `len` the whole length less the line ending
+/// ([`netspec::ffi::batch_line`], shared with the HTTP service).
 fn evaluate_line(
     spec: &Spec,
     opts: &EvalOptions,
@@ -337,31 +334,12 @@ fn evaluate_line(
     len: usize,
     out: &mut Vec<u8>,
 ) -> Line {
-    let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-    // a line cut short is over the size limit: refused with its whole size
-    let result = if len > bytes.len() {
-        Err(spec.too_large(len))
-    } else {
-        spec.evaluate_bytes(bytes, opts)
-    };
-    let kind = match result {
-        Ok(report) => {
-            let triggered = fail(&report);
-            spec.write_report_json(&report, out);
-            Line::Report { triggered }
-        }
-        Err(e) => {
-            let v = serde_json::json!({ "line": line, "diagnostics": e.diagnostics() });
-            let at = out.len();
-            if serde_json::to_writer(&mut *out, &v).is_err() {
-                out.truncate(at);
-            }
-            Line::Error
-        }
-    };
-    out.push(b'\n');
-    kind
+    match netspec::ffi::batch_line(spec, opts, line, bytes, len, out) {
+        Some(report) => Line::Report {
+            triggered: fail(&report),
+        },
+        None => Line::Error,
+    }
 }
 
 /// Lines in a file (for the progress bar's length), counted in one quick pass.

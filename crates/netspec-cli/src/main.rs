@@ -179,6 +179,13 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Serve the specs of a folder over HTTP: evaluate submissions, list
+    /// specs and their forms, check specs, health, readiness, metrics, the
+    /// OpenAPI document and the web pages. Prints `netspec serve: listening
+    /// on http://ADDR` once listening; logs JSON lines on stderr (RUST_LOG
+    /// filters them). SIGHUP reloads the specs; SIGTERM or Ctrl-C stops,
+    /// letting requests in flight finish.
+    Serve(ServeArgs),
     /// Explain a diagnostic code, e.g. `netspec explain NS0002`.
     Explain {
         /// The code.
@@ -198,6 +205,105 @@ enum Command {
     },
 }
 
+/// `netspec serve`.
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// The folder of specs: every `*.netspec` in it is served, by its file
+    /// stem (`adult_critical_care`); the files a spec uses are read only
+    /// inside the folder.
+    #[arg(long, value_name = "DIR", default_value = "specs")]
+    specs: PathBuf,
+    /// Where to listen (port 0 picks a free port).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
+    /// Turn on `POST /v1/admin/reload`, for callers sending
+    /// `authorization: Bearer TOKEN` (compared in constant time). Also read
+    /// from the environment variable NETSPEC_ADMIN_TOKEN, which keeps it
+    /// out of the process list.
+    #[arg(long, value_name = "TOKEN")]
+    admin_token: Option<String>,
+    /// Allow cross-origin requests from this one origin
+    /// (`https://forms.example.nhs.uk`); CORS is off without it.
+    #[arg(long, value_name = "ORIGIN")]
+    cors_origin: Option<String>,
+    /// The folder of the web pages (`/` the self-assessment form,
+    /// `/playground`), with the built WebAssembly package in `../wasm`
+    /// beside it.
+    #[arg(long, value_name = "DIR", default_value = "bindings/web")]
+    web: PathBuf,
+    /// Serve no web pages.
+    #[arg(long)]
+    no_web: bool,
+    /// The longest a request may take, reading its body included (408
+    /// past it); for evaluate-batch, the longest wait for more input.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    request_timeout: f64,
+    /// The most API requests handled at once; more are answered 503 with
+    /// Retry-After.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    max_concurrency: usize,
+    /// How long requests in flight may take to finish once SIGTERM or
+    /// SIGINT asks the server to stop.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    shutdown_timeout: f64,
+    /// Print the OpenAPI 3.1 document of the service and exit.
+    #[arg(long)]
+    print_openapi: bool,
+}
+
+/// `netspec serve`: runs the HTTP service until it is stopped.
+fn serve(args: ServeArgs) -> u8 {
+    if args.print_openapi {
+        outln!("{}", netspec_server::openapi_json());
+        return 0;
+    }
+    let seconds = |name: &str, s: f64| {
+        if s.is_finite() && s > 0.0 && s <= 86_400.0 {
+            Ok(std::time::Duration::from_secs_f64(s))
+        } else {
+            Err(usage_error(&format!(
+                "`--{name} {s}` must be a number of seconds above 0, at most 86400"
+            )))
+        }
+    };
+    let request_timeout = match seconds("request-timeout", args.request_timeout) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let shutdown_timeout = match seconds("shutdown-timeout", args.shutdown_timeout) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    if args.max_concurrency == 0 {
+        return usage_error("`--max-concurrency` must be at least 1");
+    }
+    let admin_token = args.admin_token.or_else(|| {
+        std::env::var("NETSPEC_ADMIN_TOKEN")
+            .ok()
+            .filter(|t| !t.is_empty())
+    });
+    let mut config = netspec_server::Config::new();
+    config.specs = args.specs;
+    config.addr = args.addr;
+    config.admin_token = admin_token;
+    config.cors_origin = args.cors_origin;
+    config.web = (!args.no_web).then_some(args.web);
+    config.request_timeout = request_timeout;
+    config.max_concurrency = args.max_concurrency;
+    config.shutdown_timeout = shutdown_timeout;
+    netspec_server::init_logging();
+    match netspec_server::run(config) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!(
+                "error: {}",
+                netspec::render::escape_controls(&e.to_string())
+            );
+            2
+        }
+    }
+}
+
 impl Command {
     /// The command's name, as typed.
     fn name(&self) -> &'static str {
@@ -208,6 +314,7 @@ impl Command {
             Command::Fmt { .. } => "fmt",
             Command::Schema { .. } => "schema",
             Command::Inputs { .. } => "inputs",
+            Command::Serve(_) => "serve",
             Command::Explain { .. } => "explain",
             Command::Completions { .. } => "completions",
             Command::Man { .. } => "man",
@@ -425,6 +532,7 @@ fn main() -> ExitCode {
             }
             Err(code) => code,
         },
+        Command::Serve(args) => serve(args),
         Command::Explain { code } => explain(&code),
         Command::Completions { shell } => {
             let mut out = Vec::new();

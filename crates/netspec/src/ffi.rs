@@ -167,6 +167,29 @@ impl Failure {
         })
     }
 
+    /// The failure for a submission (`submission`, its bytes) that `spec`
+    /// refused with `error`: its diagnostics, drawn against the spec, and
+    /// for text that is not JSON where it stops being JSON.
+    pub fn submission(spec: &Spec, submission: &[u8], error: &EvalError) -> Failure {
+        let diagnostics = error.diagnostics();
+        let (message, json_position) = match error {
+            EvalError::Json(d) => (
+                d.to_string(),
+                std::str::from_utf8(submission)
+                    .ok()
+                    .and_then(json_error_position),
+            ),
+            EvalError::Invalid { .. } => (error.to_string(), None),
+        };
+        Failure {
+            kind: FailureKind::Submission,
+            message,
+            rendered: crate::render::diagnostics(&diagnostics, Some(spec), Style::Plain),
+            diagnostics,
+            json_position,
+        }
+    }
+
     fn compile(e: CompileError) -> Failure {
         Failure {
             kind: FailureKind::Compile,
@@ -357,24 +380,7 @@ impl Compiled {
             .with_unattributed(parse_unattributed(call.unattributed.as_deref())?);
         match self.spec.evaluate_str(submission, &opts) {
             Ok(report) => to_json(&report, call.pretty),
-            Err(e) => {
-                let diagnostics = e.diagnostics();
-                let (message, json_position) = match &e {
-                    EvalError::Json(d) => (d.to_string(), json_error_position(submission)),
-                    EvalError::Invalid { .. } => (e.to_string(), None),
-                };
-                Err(Failure {
-                    kind: FailureKind::Submission,
-                    message,
-                    rendered: crate::render::diagnostics(
-                        &diagnostics,
-                        Some(&self.spec),
-                        Style::Plain,
-                    ),
-                    diagnostics,
-                    json_position,
-                })
-            }
+            Err(e) => Err(Failure::submission(&self.spec, submission.as_bytes(), &e)),
         }
     }
 
@@ -431,6 +437,57 @@ impl Compiled {
             coverage,
         })
     }
+}
+
+/// Evaluates one line of a batch (`netspec eval --batch`, the HTTP
+/// service's evaluate-batch) and appends its output line, with its newline,
+/// to `out`: the report as compact JSON ([`Spec::write_report_json`]), or
+/// for a line that is not a valid submission `{"line": N, "diagnostics":
+/// [...]}`. `bytes` is what was kept of input line number `line` (its line
+/// ending, `\n` or `\r\n`, may still be on it), `len` the whole line's
+/// length less its line ending: a line cut short because it was over the
+/// size limit is refused with its whole size (NS0305). Gives the report,
+/// when there is one. Blank lines (JSON white space only) are the caller's
+/// to skip: they have no output line.
+pub fn batch_line<'s>(
+    spec: &'s Spec,
+    opts: &EvalOptions,
+    line: u64,
+    bytes: &[u8],
+    len: usize,
+    out: &mut Vec<u8>,
+) -> Option<crate::Report<'s>> {
+    let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    let result = if len > bytes.len() {
+        Err(spec.too_large(len))
+    } else {
+        spec.evaluate_bytes(bytes, opts)
+    };
+    let report = match result {
+        Ok(report) => {
+            spec.write_report_json(&report, out);
+            Some(report)
+        }
+        Err(e) => {
+            let v = serde_json::json!({ "line": line, "diagnostics": e.diagnostics() });
+            let at = out.len();
+            if serde_json::to_writer(&mut *out, &v).is_err() {
+                out.truncate(at);
+            }
+            None
+        }
+    };
+    out.push(b'\n');
+    report
+}
+
+/// Whether a batch line is blank: JSON's white space only (a form feed is
+/// not, and is NS0207). Blank lines have no output line.
+pub fn blank_line(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
 #[cfg(test)]
@@ -557,6 +614,62 @@ mod tests {
                 .is_some_and(|d| d.code == Code::NotUtf8)
             && e.message.starts_with("the submission: ")
             && e.message.contains("offset 7")));
+    }
+
+    #[test]
+    fn batch_lines_give_a_report_or_the_line_and_its_diagnostics() {
+        let c = compile(&call(DEMO, &[], true));
+        assert!(c.is_ok());
+        let Ok(c) = c else { return };
+        let spec = c.spec();
+        let opts = EvalOptions::default();
+        let sub = format!(r#"{{"header": {HEADER}, "beds": 2}}"#).replace('\n', " ");
+        let mut out = Vec::new();
+        let line = format!("{sub}\r\n");
+        let report = batch_line(spec, &opts, 1, line.as_bytes(), sub.len(), &mut out);
+        assert!(report.is_some_and(|r| r.requirements.len() == 1));
+        let mut want = Vec::new();
+        if let Ok(r) = spec.evaluate_str(&sub, &opts) {
+            spec.write_report_json(&r, &mut want);
+        }
+        want.push(b'\n');
+        assert!(want.len() > 100);
+        assert_eq!(out, want);
+        // not JSON: the line number and the diagnostics, on one line
+        out.clear();
+        assert!(batch_line(spec, &opts, 7, b"{,}\n", 3, &mut out).is_none());
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap_or_default();
+        assert_eq!(v["line"], 7);
+        assert_eq!(v["diagnostics"][0]["code"], "NS0207");
+        assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 1);
+        // cut short: refused with its whole size
+        out.clear();
+        assert!(batch_line(spec, &opts, 2, b"{\"be", 1_000_000_000, &mut out).is_none());
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap_or_default();
+        assert_eq!(v["diagnostics"][0]["code"], "NS0305");
+        assert!(blank_line(b" \t\r\n") && blank_line(b"") && !blank_line(b"\x0c"));
+    }
+
+    #[test]
+    fn a_refused_submission_is_a_submission_failure() {
+        let c = compile(&call(DEMO, &[], true));
+        assert!(c.is_ok());
+        let Ok(c) = c else { return };
+        let spec = c.spec();
+        let text = b"{\n  \"a\": 1,,\n}";
+        let e = spec.evaluate_bytes(text, &EvalOptions::default());
+        assert!(e.is_err());
+        let Err(e) = e else { return };
+        let f = Failure::submission(spec, text, &e);
+        assert_eq!(f.kind, FailureKind::Submission);
+        assert_eq!(
+            f.json_position,
+            Some(JsonPosition {
+                line: 2,
+                column: 10
+            })
+        );
+        assert_eq!(f.diagnostics[0].code, Code::SubmissionJson);
     }
 
     #[test]
