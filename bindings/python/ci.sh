@@ -60,9 +60,9 @@ if [ $rc -ne 0 ]; then
   exit $rc
 fi
 
-printf '\n=== mypy --strict (tests, examples, the package)\n'
+printf '\n=== mypy --strict (tests, examples, the benchmark, the package)\n'
 export MYPY_CACHE_DIR=$TARGET/mypy-cache
-timed "mypy tests examples" "$VENV/bin/mypy" --strict tests examples
+timed "mypy tests examples bench" "$VENV/bin/mypy" --strict tests examples bench
 (cd python && timed "mypy netspec" "$VENV/bin/mypy" --strict netspec)
 
 echo "[time] ci.sh total: $((SECONDS - T_ALL))s"

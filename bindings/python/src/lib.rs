@@ -388,7 +388,7 @@ impl RawSpec {
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
             .clamp(1, MAX_THREADS);
         let spec = &self.spec;
-        let results = py.detach(|| evaluate_all(spec, &inputs, &opts, threads));
+        let results = py.detach(|| run_all(&inputs, |i| evaluate_one(spec, i, &opts), threads));
         results
             .into_iter()
             .map(|r| match r {
@@ -405,30 +405,28 @@ impl RawSpec {
     }
 }
 
-/// Evaluates `inputs` on `threads` threads (the calling one among them),
-/// each taking the next submission not yet taken; the results in input
+/// Runs `f` on every item on `threads` threads (the calling one among
+/// them), each taking the next item not yet taken; the results in input
 /// order. A thread that cannot be started leaves its share to the others.
-fn evaluate_all(
-    spec: &Spec,
-    inputs: &[Input],
-    opts: &EvalOptions,
+fn run_all<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
     threads: usize,
-) -> Vec<Option<Result<OwnedReport, Problem>>> {
+) -> Vec<Option<R>> {
     let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<(usize, Result<OwnedReport, Problem>)>> =
-        Mutex::new(Vec::with_capacity(inputs.len()));
+    let done: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::with_capacity(items.len()));
     let work = || {
         let mut mine = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(input) = inputs.get(i) else { break };
-            mine.push((i, evaluate_one(spec, input, opts)));
+            let Some(item) = items.get(i) else { break };
+            mine.push((i, f(item)));
         }
         if let Ok(mut all) = done.lock() {
             all.extend(mine);
         }
     };
-    let helpers = threads.min(inputs.len()).saturating_sub(1);
+    let helpers = threads.min(items.len()).saturating_sub(1);
     std::thread::scope(|scope| {
         for _ in 0..helpers {
             if std::thread::Builder::new()
@@ -441,8 +439,7 @@ fn evaluate_all(
         }
         work();
     });
-    let mut ordered: Vec<Option<Result<OwnedReport, Problem>>> =
-        std::iter::repeat_with(|| None).take(inputs.len()).collect();
+    let mut ordered: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
     let all = done.into_inner().unwrap_or_else(|e| e.into_inner());
     for (i, r) in all {
         if let Some(slot) = ordered.get_mut(i) {
@@ -509,6 +506,47 @@ fn codes_json(code: Option<&str>) -> PyResult<String> {
     json_of(&ffi::codes(code))
 }
 
+/// For the benchmark (`bench/bench.py`): evaluates every submission
+/// `repeat` times in Rust, no Python object touched, one after another or
+/// (with `threads`) as `evaluate_many` spreads them; the seconds it took.
+/// The native cost a Python call is set against, measured in the same
+/// process.
+#[pyfunction]
+#[pyo3(signature = (spec, submissions, repeat, explanations = true, threads = None))]
+fn _time_native(
+    py: Python<'_>,
+    spec: PyRef<'_, RawSpec>,
+    submissions: Vec<String>,
+    repeat: u64,
+    explanations: bool,
+    threads: Option<usize>,
+) -> PyResult<f64> {
+    let opts = eval_options(None, explanations, None).map_err(|p| p.raise())?;
+    let spec = &spec.spec;
+    py.detach(|| {
+        let start = std::time::Instant::now();
+        for _ in 0..repeat {
+            match threads {
+                None => {
+                    for text in &submissions {
+                        let report = spec.evaluate_str(text, &opts);
+                        std::hint::black_box(&report);
+                    }
+                }
+                Some(n) => {
+                    let results = run_all(
+                        &submissions,
+                        |text| spec.evaluate_str(text, &opts).is_ok(),
+                        n.clamp(1, MAX_THREADS),
+                    );
+                    std::hint::black_box(&results);
+                }
+            }
+        }
+        Ok(start.elapsed().as_secs_f64())
+    })
+}
+
 #[pymodule]
 fn _netspec(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RawSpec>()?;
@@ -516,5 +554,6 @@ fn _netspec(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("_Failure", m.py().get_type::<_Failure>())?;
     m.add_function(wrap_pyfunction!(engine_version, m)?)?;
     m.add_function(wrap_pyfunction!(codes_json, m)?)?;
+    m.add_function(wrap_pyfunction!(_time_native, m)?)?;
     Ok(())
 }

@@ -47,3 +47,10 @@ class RawReport:
 
 def engine_version() -> str: ...
 def codes_json(code: Optional[str] = None) -> str: ...
+def _time_native(
+    spec: RawSpec,
+    submissions: List[str],
+    repeat: int,
+    explanations: bool = True,
+    threads: Optional[int] = None,
+) -> float: ...
