@@ -1,8 +1,9 @@
 """Times the Python package against the engine it wraps, in one process:
 
 - `evaluate` per call from Python, with a `str` and with a `dict`
-  submission, explanations off and on, against the same evaluation run in a
-  Rust loop (`_netspec._time_native`: `Spec::evaluate_str`, no Python object
+  submission (`non_compliant`, of the spec the native benchmarks time:
+  benches/data/adult_critical_care_2025_1), explanations off and on,
+  against the same evaluation run in a Rust loop (`_netspec._time_native`: `Spec::evaluate_str`, no Python object
   touched); the difference is what a Python call adds;
 - `evaluate_many` in submissions per second on N threads, against the same
   batch spread over the same threads in Rust.
@@ -29,8 +30,10 @@ import netspec
 from netspec import _netspec
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
-ACC = REPO / "specs" / "adult_critical_care.netspec"
-EXAMPLES = REPO / "specs" / "examples" / "adult_critical_care"
+# the spec and examples the native benchmarks time (benches/BENCHMARKS.md)
+DATA = REPO / "benches" / "data" / "adult_critical_care_2025_1"
+ACC = DATA / "adult_critical_care.netspec"
+EXAMPLES = DATA / "examples" / "adult_critical_care"
 
 
 def per_call(run: Callable[[int], float], calls: int, runs: int) -> List[float]:

@@ -2,12 +2,13 @@
 //! `netspec._netspec`, glue between Python and the `netspec` facade.
 //!
 //! This crate is the Rust half of the Python package `netspec`: the classes
-//! here are raw (`RawSpec`, `RawReport`), and the pure-Python package
-//! (`python/netspec/__init__.py`) turns them into the public API described by
-//! `__init__.pyi`-free type hints. A failure is raised as `_Failure` whose one
-//! argument is the JSON text of the failure (the shape of
-//! [`netspec::ffi::Failure`]); the package raises it again as
-//! `CompileError` or `SubmissionError`.
+//! here are raw (`RawSpec`, `RawReport`; typed in
+//! `python/netspec/_netspec.pyi`), and the pure-Python package
+//! (`python/netspec/__init__.py`, type hints inline) turns them into the
+//! public API. A failure is raised as `_Failure` whose one argument is the
+//! JSON text of the failure (the shape of [`netspec::ffi::Failure`]); the
+//! package raises it again as `CompileError`, `SubmissionError` or
+//! `UsageError`.
 //!
 //! Evaluation releases the GIL: a report is made while other Python threads
 //! run, and `evaluate_many` spreads submissions over several threads.
@@ -23,7 +24,7 @@ use netspec::{
     Code, CompileError, CompileOptions, Date, Diagnostic, EvalError, EvalOptions, Report,
     Respondent, Spec,
 };
-use pyo3::exceptions::{PyException, PyTypeError};
+use pyo3::exceptions::{PyException, PyKeyError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::types::{PyByteArray, PyBytes, PyString};
@@ -483,6 +484,28 @@ impl RawReport {
             }
         })
         .map_err(|f| Problem::from_ffi(f).raise())
+    }
+
+    /// One top-level field of the report as compact JSON (`overall`,
+    /// `areas`, `requirements`, `warnings`, `header`, `spec`, `respondent`,
+    /// `assessed_on`, `report_format`, `engine_version`): the typed view
+    /// reads only the parts asked for.
+    fn part_json(&self, name: &str) -> PyResult<String> {
+        let r = self.report.borrow_dependent();
+        let text = match name {
+            "overall" => serde_json::to_string(&r.overall),
+            "areas" => serde_json::to_string(&r.areas),
+            "requirements" => serde_json::to_string(&r.requirements),
+            "warnings" => serde_json::to_string(&r.warnings),
+            "header" => serde_json::to_string(&r.header),
+            "spec" => serde_json::to_string(&r.spec),
+            "respondent" => serde_json::to_string(&r.respondent),
+            "assessed_on" => serde_json::to_string(&r.assessed_on),
+            "report_format" => serde_json::to_string(&r.report_format),
+            "engine_version" => serde_json::to_string(&r.engine_version),
+            _ => return Err(PyKeyError::new_err(format!("no part `{name}` in a report"))),
+        };
+        text.map_err(|e| Problem::usage(format!("cannot serialise the report: {e}")).raise())
     }
 
     /// The overall rating (`green`, `amber`, `red`, `incomplete`).

@@ -515,12 +515,11 @@ class Report:
     ``netspec`` command line prints it.
     """
 
-    __slots__ = ("_raw", "_data", "_cache")
+    __slots__ = ("_raw", "_parts")
 
     def __init__(self, raw: _netspec.RawReport) -> None:
         self._raw = raw
-        self._data: Optional[JsonObject] = None
-        self._cache: Dict[str, Any] = {}
+        self._parts: Dict[str, Any] = {}
 
     # the JSON
     def to_json(self, pretty: bool = True) -> str:
@@ -535,23 +534,26 @@ class Report:
         new copy each call."""
         return cast(JsonObject, _json.loads(self._raw.to_json(False)))
 
-    def _d(self) -> JsonObject:
-        if self._data is None:
-            self._data = self.to_dict()
-        return self._data
-
-    def _cached(self, key: str, make: Any) -> Any:
+    def _part(self, name: str) -> Any:
+        """One top-level field of the report as Python data, read once."""
         try:
-            return self._cache[key]
+            return self._parts[name]
         except KeyError:
-            value = self._cache[key] = make(self._d())
+            value = self._parts[name] = _json.loads(self._raw.part_json(name))
+            return value
+
+    def _cached(self, key: str, part: str, make: Any) -> Any:
+        try:
+            return self._parts[key]
+        except KeyError:
+            value = self._parts[key] = make(self._part(part))
             return value
 
     # typed access
     @property
     def overall(self) -> Summary:
         """The overall rating (``str(report.overall)``), counts and compliance."""
-        return cast(Summary, self._cached("overall", lambda d: Summary._of(d["overall"])))
+        return cast(Summary, self._cached("Summary", "overall", Summary._of))
 
     @property
     def rating(self) -> Rating:
@@ -566,7 +568,7 @@ class Report:
     @property
     def areas(self) -> List[AreaSummary]:
         """All seven areas, in the canonical order."""
-        return list(self._cached("areas", lambda d: tuple(AreaSummary._of(a) for a in d["areas"])))
+        return list(self._cached("AreaSummary", "areas", lambda d: tuple(AreaSummary._of(a) for a in d)))
 
     @property
     def requirements(self) -> List[Requirement]:
@@ -574,7 +576,7 @@ class Report:
         declaration order."""
         return list(
             self._cached(
-                "requirements", lambda d: tuple(Requirement._of(r) for r in d["requirements"])
+                "Requirement", "requirements", lambda d: tuple(Requirement._of(r) for r in d)
             )
         )
 
@@ -596,36 +598,36 @@ class Report:
     @property
     def warnings(self) -> List[Diagnostic]:
         """Warnings about the submission."""
-        return list(self._cached("warnings", lambda d: tuple(Diagnostic._of(w) for w in d["warnings"])))
+        return list(self._cached("Diagnostic", "warnings", lambda d: tuple(Diagnostic._of(w) for w in d)))
 
     @property
     def spec(self) -> SpecSummary:
-        d = self._d()["spec"]
+        d = self._part("spec")
         return SpecSummary(d["id"], d["title"], d["version"])
 
     @property
     def header(self) -> Optional[Header]:
         """The submission's header; ``None`` for an unattributed submission."""
-        h = self._d()["header"]
+        h = self._part("header")
         return Header._of(h) if h else None
 
     @property
     def respondent(self) -> Respondent:
-        return cast(Respondent, self._d()["respondent"])
+        return cast(Respondent, self._part("respondent"))
 
     @property
     def assessed_on(self) -> Optional[_dt.date]:
         """The assessment date used."""
-        a = self._d()["assessed_on"]
+        a = self._part("assessed_on")
         return _date(a) if a else None
 
     @property
     def report_format(self) -> int:
-        return cast(int, self._d()["report_format"])
+        return cast(int, self._part("report_format"))
 
     @property
     def engine_version(self) -> str:
-        return cast(str, self._d()["engine_version"])
+        return cast(str, self._part("engine_version"))
 
     def rows(self) -> List[Row]:
         """One flat ``dict`` per requirement, ready for
@@ -639,22 +641,22 @@ class Report:
         (met or not met: counted in compliance), ``met``, and ``missing``
         (how many unanswered questions would decide it).
         """
-        d = self._d()
-        h = d["header"] or {}
+        h = self._part("header") or {}
+        spec = self._part("spec")
         org = h.get("organisation") or {}
         period = h.get("period") or {}
         base = {
             "provider": org.get("ods_code"),
             "provider_name": org.get("name"),
-            "respondent": d["respondent"],
+            "respondent": self._part("respondent"),
             "period_start": period.get("start"),
             "period_end": period.get("end"),
-            "assessed_on": d["assessed_on"],
-            "spec": d["spec"]["id"],
-            "spec_version": d["spec"]["version"],
+            "assessed_on": self._part("assessed_on"),
+            "spec": spec["id"],
+            "spec_version": spec["version"],
         }
         rows: List[Row] = []
-        for r in d["requirements"]:
+        for r in self._part("requirements"):
             row = dict(base)
             row.update(
                 requirement=r["id"],
