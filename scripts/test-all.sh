@@ -3,7 +3,7 @@
 # (unit, conformance corpus, property, snapshot and CLI end-to-end tests), the
 # API docs and packaging of the published crates, the spec tests through the
 # CLI, the WebAssembly package (including its packed tarball in node and a
-# bundled browser page) and the web pages.
+# bundled browser page), the web pages and the Python package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,3 +46,9 @@ bash bindings/wasm/ci.sh
 
 echo "== web pages: self-assessment form and playground (headless Chromium)"
 bash bindings/web/ci.sh
+
+# ---- Python package (bindings/python): its own venv under target/, the
+# extension built by pip, pytest (corpus parity with the CLI, bad input,
+# threads, README) and mypy --strict
+echo "== Python package (pip install, pytest, mypy --strict)"
+bash bindings/python/ci.sh
