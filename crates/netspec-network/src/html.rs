@@ -336,7 +336,7 @@ fn bar_svg(title: &str, counts: &crate::RatingCounts) -> String {
     }
     let label = format!("{}: {}", title, words.join(", "));
     format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"{}\" width=\"{width}\" height=\"24\" viewBox=\"0 0 {width} 24\"><title>{}</title><rect width=\"{width}\" height=\"24\" fill=\"#eaeef2\"/>{parts}</svg>",
+        "<svg role=\"img\" aria-label=\"{}\" width=\"{width}\" height=\"24\" viewBox=\"0 0 {width} 24\"><title>{}</title><rect width=\"{width}\" height=\"24\" fill=\"#eaeef2\"/>{parts}</svg>",
         escape(&label),
         escape(&label)
     )
