@@ -8,9 +8,13 @@
 //! then go back to a pool to be filled again. So memory stays flat however
 //! many lines there are (about three windows of lines and reports are held
 //! at once, in buffers that are reused), and no core waits for the reading
-//! or the writing. A line that is not a valid submission gives, on its own
-//! output line, a JSON object with its line number and the diagnostics
-//! (`{"line": 3, "diagnostics": [...]}`), and the batch goes on. Blank
+//! or the writing. Each report is followed by two fields that join it back
+//! to its submission: its 1-based input line and the ODS code of its
+//! header's organisation (`…,"line":3,"ods_code":"RXA"}`; `null` without a
+//! header). A line that is not a valid submission gives, on its own
+//! output line, a JSON object with its line number, the ODS code when its
+//! header can be read, and the diagnostics
+//! (`{"diagnostics": [...], "line": 3, "ods_code": "RXA"}`), and the batch goes on. Blank
 //! lines are skipped. A progress bar is drawn on stderr when stderr is a
 //! terminal (not with `--no-progress` or `--quiet`).
 
@@ -348,11 +352,24 @@ fn evaluate_line(
     let kind = match result {
         Ok(report) => {
             let triggered = fail(&report);
+            let at = out.len();
             spec.write_report_json(&report, out);
+            // the report, then its line and its organisation, to join it back
+            if out.last() == Some(&b'}') && out.len() > at + 1 {
+                out.pop();
+                let ods = report.header.as_ref().map(|h| &h.organisation.ods_code);
+                let _ = write!(out, ",\"line\":{line},\"ods_code\":");
+                if serde_json::to_writer(&mut *out, &ods).is_err() {
+                    out.extend_from_slice(b"null");
+                }
+                out.push(b'}');
+            }
             Line::Report { triggered }
         }
         Err(e) => {
-            let v = serde_json::json!({ "line": line, "diagnostics": e.diagnostics() });
+            // the organisation too when the header can be read
+            let ods = netspec_network::ods_code_of(bytes);
+            let v = serde_json::json!({ "line": line, "ods_code": ods, "diagnostics": e.diagnostics() });
             let at = out.len();
             if serde_json::to_writer(&mut *out, &v).is_err() {
                 out.truncate(at);
