@@ -50,6 +50,8 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .heat th.req{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;padding:.3rem .1rem}
 .o-met{background:#dafbe1;color:#0f5323}.o-not_met{background:#ffebe9;color:#82071e;font-weight:700}.o-not_applicable{background:var(--na);color:var(--grey)}.o-incomplete{background:#fff8c5;color:#4d2d00}
 .legend span{margin-right:1rem}
+.row{display:flex;flex-wrap:wrap;gap:0 2rem;align-items:flex-start}.row h3{margin-top:.3rem}
+.row{display:flex;flex-wrap:wrap;gap:0 2rem;align-items:flex-start}.row h3{margin-top:.3rem}
 .bars{display:flex;flex-wrap:wrap;gap:1rem}
 .bar{flex:1 1 22rem}
 ul.short{margin:.2rem 0 .8rem 1.2rem;padding:0}ul.short li{margin:.15rem 0}
@@ -144,7 +146,7 @@ fn summary(h: &mut String, report: &NetworkReport) {
     let t = report.totals;
     let _ = writeln!(
         h,
-        "<section aria-labelledby=\"summary\">\n<h2 id=\"summary\">Summary</h2>"
+        "<section aria-labelledby=\"summary\">\n<h2 id=\"summary\">Summary</h2>\n<div class=\"row\">"
     );
     let _ = writeln!(
         h,
@@ -188,7 +190,7 @@ fn summary(h: &mut String, report: &NetworkReport) {
     if !missed.is_empty() {
         let _ = writeln!(
             h,
-            "<h3>The <em>must</em> requirements most providers do not meet</h3>\n<ol>"
+            "<div><h3>The <em>must</em> requirements most providers do not meet</h3>\n<ol>"
         );
         for r in missed.iter().take(5) {
             let _ = writeln!(
@@ -200,9 +202,9 @@ fn summary(h: &mut String, report: &NetworkReport) {
                 report.totals.providers
             );
         }
-        let _ = writeln!(h, "</ol>");
+        let _ = writeln!(h, "</ol></div>");
     }
-    let _ = writeln!(h, "</section>");
+    let _ = writeln!(h, "</div>\n</section>");
 }
 
 fn providers(h: &mut String, report: &NetworkReport) {
