@@ -57,7 +57,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use netspec::report::{Counts, RequirementResult};
 use netspec::{Basis, Diagnostic, EvalOptions, Level, Outcome, Rating, Report, Respondent, Spec};
@@ -451,15 +451,16 @@ pub struct NetworkReport {
     pub changes: Option<Changes>,
 }
 
-/// The roll-up under way: add submissions, then [`Rollup::finish`].
-pub struct Rollup<'s> {
-    spec: &'s Spec,
+/// The roll-up under way: add submissions, then [`Rollup::finish`]. It
+/// holds its own handle on the spec (a [`Spec`] is cheap to clone).
+pub struct Rollup {
+    spec: Spec,
     opts: EvalOptions,
     report: NetworkReport,
     /// requirement id → index in `report.requirements`
-    index: HashMap<String, usize>,
+    index: BTreeMap<String, usize>,
     /// ODS code → first source and how many submissions gave it
-    seen: HashMap<String, (String, u32)>,
+    seen: BTreeMap<String, (String, u32)>,
     /// ODS codes given more than once, in the order found
     twice: Vec<String>,
     /// distinct periods (start, end) seen, at most a few
@@ -467,11 +468,11 @@ pub struct Rollup<'s> {
     more_periods: bool,
 }
 
-impl<'s> Rollup<'s> {
+impl Rollup {
     /// A roll-up of submissions to `spec`, evaluated with `opts`.
-    pub fn new(spec: &'s Spec, opts: EvalOptions) -> Rollup<'s> {
+    pub fn new(spec: &Spec, opts: EvalOptions) -> Rollup {
         Rollup {
-            spec,
+            spec: spec.clone(),
             opts,
             report: NetworkReport {
                 network_format: NETWORK_FORMAT,
@@ -491,8 +492,8 @@ impl<'s> Rollup<'s> {
                 notes: Vec::new(),
                 changes: None,
             },
-            index: HashMap::new(),
-            seen: HashMap::new(),
+            index: BTreeMap::new(),
+            seen: BTreeMap::new(),
             twice: Vec::new(),
             periods: Vec::new(),
             more_periods: false,
@@ -502,7 +503,7 @@ impl<'s> Rollup<'s> {
     /// Evaluates one submission (JSON bytes) and folds it in; one that
     /// cannot be evaluated is listed in [`NetworkReport::failed`].
     pub fn add(&mut self, source: Source, bytes: &[u8]) {
-        let spec = self.spec;
+        let spec = self.spec.clone();
         match spec.evaluate_bytes(bytes, &self.opts) {
             Ok(report) => self.add_report(source, &report),
             Err(e) => self.add_failure(source, e.diagnostics(), ods_code_of(bytes)),
@@ -805,7 +806,9 @@ pub fn ods_code_of(bytes: &[u8]) -> Option<String> {
     struct Sub {
         header: Head,
     }
-    let sub: Sub = serde_json::from_slice(bytes).ok()?;
+    // through text, as the engine reads submissions (one JSON reader, not two)
+    let text = std::str::from_utf8(bytes).ok()?;
+    let sub: Sub = serde_json::from_str(text).ok()?;
     let code = sub.header.organisation.ods_code;
     is_ods_code(&code).then_some(code)
 }
@@ -814,8 +817,8 @@ pub fn ods_code_of(bytes: &[u8]) -> Option<String> {
 /// provider (matched by ODS code; the first submission of a code) and per
 /// requirement (matched by id), what changed.
 pub fn compare(before: &NetworkReport, now: &NetworkReport) -> Changes {
-    let first = |list: &[RespondentSummary]| -> HashMap<String, usize> {
-        let mut m = HashMap::new();
+    let first = |list: &[RespondentSummary]| -> BTreeMap<String, usize> {
+        let mut m = BTreeMap::new();
         for (k, p) in list.iter().enumerate() {
             m.entry(p.ods_code.clone()).or_insert(k);
         }
@@ -823,7 +826,7 @@ pub fn compare(before: &NetworkReport, now: &NetworkReport) -> Changes {
     };
     let before_at = first(&before.providers);
     let now_at = first(&now.providers);
-    let before_req: HashMap<&str, usize> = before
+    let before_req: BTreeMap<&str, usize> = before
         .requirements
         .iter()
         .enumerate()
