@@ -37,13 +37,16 @@ for k in range(n):
             u["mm_meetings"] = k % 14
     print(json.dumps(sub, separators=(",", ":")))
 PY
-  for format in json csv; do
+  for run in json csv "json --no-explanations"; do
+    set -- $run
+    format=$1
+    shift
     /usr/bin/time -v "$CLI" network "$REPO/specs/adult_critical_care.netspec" "$WORK/subs-$n.jsonl" \
-      --format "$format" -q -o "$WORK/out.$format" 2> "$WORK/time.txt"
+      --format "$format" "$@" -q -o "$WORK/out.$format" 2> "$WORK/time.txt"
     wall=$(grep "Elapsed (wall clock)" "$WORK/time.txt" | awk '{print $NF}')
     rss=$(grep "Maximum resident set size" "$WORK/time.txt" | awk '{print $NF}')
-    printf '%6d submissions  %-4s  input %6.1f MB  output %6.1f MB  wall %s  peak RSS %6.1f MB\n' \
-      "$n" "$format" "$(echo "$(stat -c %s "$WORK/subs-$n.jsonl") / 1048576" | bc -l)" \
+    printf '%6d submissions  %-26s  input %6.1f MB  output %6.1f MB  wall %s  peak RSS %6.1f MB\n' \
+      "$n" "$run" "$(echo "$(stat -c %s "$WORK/subs-$n.jsonl") / 1048576" | bc -l)" \
       "$(echo "$(stat -c %s "$WORK/out.$format") / 1048576" | bc -l)" "$wall" "$(echo "$rss / 1024" | bc -l)"
   done
 done

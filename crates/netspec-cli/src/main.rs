@@ -1010,44 +1010,42 @@ fn network_command(
             }
         }
     }
-    let bytes = match format {
-        NetworkFormat::Json => match serde_json::to_vec_pretty(&report) {
-            Ok(mut v) => {
-                v.push(b'\n');
-                v
-            }
+    // written straight into the output: no second copy of a large report
+    let mut sink: Box<dyn std::io::Write> = match output {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => Box::new(std::io::BufWriter::with_capacity(1 << 16, f)),
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!(
+                    "error: cannot write `{}`: {e}",
+                    netspec::render::escape_controls(&path.to_string_lossy())
+                );
                 return 2;
             }
         },
-        NetworkFormat::Csv => netspec_network::csv::write(&report).into_bytes(),
-        NetworkFormat::Html => netspec_network::html::write(&report).into_bytes(),
+        None => Box::new(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout().lock(),
+        )),
+    };
+    let written: std::io::Result<()> = match format {
+        NetworkFormat::Json => serde_json::to_writer_pretty(&mut sink, &report)
+            .map_err(std::io::Error::from)
+            .and_then(|()| sink.write_all(b"\n")),
+        NetworkFormat::Csv => netspec_network::csv::write_to(&report, &mut sink),
+        NetworkFormat::Html => sink.write_all(netspec_network::html::write(&report).as_bytes()),
         NetworkFormat::Xlsx => match netspec_network::xlsx::workbook(&report) {
-            Ok(b) => b,
+            Ok(b) => sink.write_all(&b),
             Err(e) => {
                 eprintln!("error: cannot write the workbook: {e}");
                 return 2;
             }
         },
     };
-    let written = match output {
-        Some(path) => std::fs::write(path, &bytes).map_err(|e| {
-            format!(
-                "cannot write `{}`: {e}",
-                netspec::render::escape_controls(&path.to_string_lossy())
-            )
-        }),
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(&bytes).and_then(|()| out.flush()) {
-                Ok(()) => Ok(()),
-                Err(e) => write_failed(&e),
-            }
+    if let Err(e) = written.and_then(|()| sink.flush()) {
+        if output.is_none() {
+            write_failed(&e);
         }
-    };
-    if let Err(e) = written {
-        eprintln!("error: {e}");
+        eprintln!("error: cannot write the report: {e}");
         return 2;
     }
     if !quiet() {

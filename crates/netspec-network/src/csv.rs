@@ -95,15 +95,28 @@ fn row(
 
 /// The whole CSV text.
 pub fn write(report: &NetworkReport) -> String {
-    let mut out = String::from("\u{feff}");
-    out.push_str(&COLUMNS.join(","));
-    out.push_str("\r\n");
+    let mut out = Vec::new();
+    // writing into memory cannot fail
+    let _ = write_to(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The CSV written row by row into `out` (no copy of the whole text is
+/// made: what `netspec network --format csv` does).
+pub fn write_to(report: &NetworkReport, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    out.write_all("\u{feff}".as_bytes())?;
+    out.write_all(COLUMNS.join(",").as_bytes())?;
+    out.write_all(b"\r\n")?;
     for r in rows(report) {
-        let line: Vec<String> = r.iter().map(|f| field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        for (k, f) in r.iter().enumerate() {
+            if k > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(field(f).as_bytes())?;
+        }
+        out.write_all(b"\r\n")?;
     }
-    out
+    Ok(())
 }
 
 /// A label for an outcome in a table (re-exported for the other writers).
