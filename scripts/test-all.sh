@@ -24,10 +24,10 @@ RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p netspec
 python3 scripts/api_count.py target/doc/netspec/all.html 60
 
 echo "== cargo doc (the published crates; warnings are errors)"
-RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p netspec-core -p netspec -p netspec-cli -p netspec-server --all-features
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p netspec-core -p netspec -p netspec-network -p netspec-cli -p netspec-server --all-features
 
 echo "== cargo package (the published crates, each built from its packaged files)"
-cargo package --locked -q -p netspec-core -p netspec -p netspec-cli -p netspec-server
+cargo package --locked -q -p netspec-core -p netspec -p netspec-network -p netspec-cli -p netspec-server
 
 echo "== fuzz targets type-check (building and running them needs cargo-fuzz: fuzz/README.md)"
 cargo check -q --manifest-path fuzz/Cargo.toml

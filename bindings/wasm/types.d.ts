@@ -182,6 +182,35 @@ export declare class Spec {
   jsonSchema(): JsonObject;
   /** Runs the spec's `test` blocks, with coverage. */
   runTests(): TestRun;
+  /**
+   * Rolls several submissions up into one network report, as
+   * `netspec network --format json` does (per provider, per requirement,
+   * per area; the network's own duties apart; submissions that cannot be
+   * evaluated listed with their errors), and the same as tidy CSV. Each
+   * submission is JSON text or its bytes, with the name it is listed by.
+   */
+  network(
+    submissions: ReadonlyArray<{ name: string; text?: string; bytes?: Uint8Array | ArrayBuffer }>,
+    options?: { asOf?: string; explanations?: boolean },
+  ): { report: NetworkReport; csv: string };
   /** Releases the compiled spec now (it is also released when garbage collected). */
   free(): void;
+}
+
+/**
+ * The network report (`network_format` 1): see the `netspec-network` crate
+ * for every field.
+ */
+export interface NetworkReport {
+  network_format: number;
+  engine_version: string;
+  spec: { id: string; title: string; version: string | null };
+  provenance: string;
+  totals: { submissions: number; providers: number; network: number; failed: number };
+  requirements: JsonObject[];
+  areas: JsonObject[];
+  providers: JsonObject[];
+  network: { requirements: JsonObject[]; submissions: JsonObject[] };
+  failed: JsonObject[];
+  notes: string[];
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# What CI runs for the web pages (bindings/web): the self-assessment form and
+# What CI runs for the web pages (bindings/web): the self-assessment form, the
+# network view (and the network report's HTML page from the CLI) and
 # the spec playground, tested end to end in headless Chromium.
 #
 # Run it after the WebAssembly package is built (bindings/wasm/ci.sh or

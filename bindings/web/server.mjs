@@ -2,7 +2,8 @@
 // A small static server for the two pages, on 127.0.0.1 only:
 //   /                  -> index.html (the self-assessment form)
 //   /playground        -> playground.html (the spec playground)
-//   /index.html, /playground.html, /css/*, /js/*, /generated/*, /docs/*   from bindings/web
+//   /network           -> network.html (the network view)
+//   /index.html, /playground.html, /network.html, /css/*, /js/*, /generated/*, /docs/*   from bindings/web
 //   /wasm/web.js, /wasm/pkg/core.mjs, /wasm/pkg/web/*                     from bindings/wasm
 // Nothing else is served (no directory listings, no node_modules, no tests).
 //
@@ -32,9 +33,9 @@ const TYPES = {
 // URL prefix -> [folder, files or folders allowed below it]
 const ROUTES = [
   ['/wasm/', WASM, ['web.js', 'pkg/core.mjs', 'pkg/web/']],
-  ['/', WEB, ['index.html', 'playground.html', 'css/', 'js/', 'generated/', 'docs/']],
+  ['/', WEB, ['index.html', 'playground.html', 'network.html', 'css/', 'js/', 'generated/', 'docs/']],
 ];
-const ALIASES = { '/': '/index.html', '/playground': '/playground.html' };
+const ALIASES = { '/': '/index.html', '/playground': '/playground.html', '/network': '/network.html' };
 
 /** Maps a URL path to a file, or null when it is not served. */
 export function resolve(urlPath) {

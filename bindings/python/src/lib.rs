@@ -464,7 +464,8 @@ struct RawReport {
 impl RawReport {
     /// The report as JSON text, as the CLI prints it: indented with sorted
     /// keys as `netspec eval --format json` (`pretty`), else one line as
-    /// `netspec eval --batch` writes it; either ends with a newline.
+    /// `netspec eval --batch` writes it, less the `line` and `ods_code`
+    /// members a batch line ends with; either ends with a newline.
     #[pyo3(signature = (pretty = true))]
     fn to_json(&self, py: Python<'_>, pretty: bool) -> PyResult<String> {
         let report = &self.report;

@@ -344,6 +344,29 @@ class Spec {
     return JSON.parse(this.#engine.call(() => this.#raw('runTests').runTests()));
   }
 
+  // Every submission rolled up by the engine's own roll-up (netspec-network),
+  // one at a time: the network report and its tidy CSV.
+  network(submissions, options) {
+    if (!Array.isArray(submissions)) throw usage('network: `submissions` must be an array of { name, text or bytes }');
+    const o = evalOptions(options, 'network', ['asOf', 'explanations']);
+    const items = submissions.map((s, k) => {
+      if (s === null || typeof s !== 'object') throw usage(`network: submission ${k} must be { name, text or bytes }`);
+      const bytes = typeof s.text === 'string' ? new TextEncoder().encode(s.text) : bytesOf(s.bytes);
+      if (bytes === undefined) throw usage(`network: submission ${k} has neither \`text\` (a string) nor \`bytes\``);
+      return [String(s.name === undefined ? `submission ${k + 1}` : s.name), bytes];
+    });
+    return this.#engine.call((raw) => {
+      const rollup = new raw.RawRollup(this.#raw('network'), o.asOf, o.explanations);
+      try {
+        for (const [name, bytes] of items) rollup.add(name, bytes);
+        const report = JSON.parse(rollup.finish(false));
+        return { report, csv: rollup.csv() };
+      } finally {
+        rollup.free();
+      }
+    });
+  }
+
   free() {
     const h = this.#handle;
     this.#handle = null;

@@ -193,6 +193,80 @@ impl RawSpec {
     }
 }
 
+/// A network roll-up under way (the raw handle the JavaScript `Rollup`
+/// wraps): submissions are evaluated and folded in one at a time by
+/// [`netspec_network::Rollup`], the same roll-up as `netspec network`;
+/// nothing but the summary is kept.
+#[wasm_bindgen(js_name = RawRollup)]
+pub struct RawRollup {
+    rollup: Option<netspec_network::Rollup>,
+    report: Option<netspec_network::NetworkReport>,
+}
+
+#[wasm_bindgen(js_class = RawRollup)]
+impl RawRollup {
+    /// A roll-up of submissions to `spec`; `as_of` (YYYY-MM-DD) overrides
+    /// each header's period end.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        spec: &RawSpec,
+        as_of: Option<String>,
+        explanations: bool,
+    ) -> Result<RawRollup, JsValue> {
+        let date = match as_of.as_deref() {
+            None => None,
+            Some(text) => Some(netspec::Date::parse(text).ok_or_else(|| {
+                thrown(Failure::usage(format!(
+                    "`asOf` must be a date (YYYY-MM-DD), not `{text}`"
+                )))
+            })?),
+        };
+        let opts = netspec::EvalOptions::default()
+            .with_as_of(date)
+            .with_explanations(explanations);
+        Ok(RawRollup {
+            rollup: Some(netspec_network::Rollup::new(self_spec(spec), opts)),
+            report: None,
+        })
+    }
+
+    /// Evaluates one submission (its bytes; `name` says where it came
+    /// from) and folds it in.
+    pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), JsValue> {
+        match self.rollup.as_mut() {
+            Some(r) => {
+                r.add(netspec_network::Source::file(name), bytes);
+                Ok(())
+            }
+            None => Err(thrown(Failure::usage("the roll-up is finished"))),
+        }
+    }
+
+    /// Ends the roll-up; the network report as JSON text.
+    pub fn finish(&mut self, pretty: bool) -> Result<String, JsValue> {
+        if let Some(r) = self.rollup.take() {
+            self.report = Some(r.finish());
+        }
+        let report = self
+            .report
+            .as_ref()
+            .ok_or_else(|| thrown(Failure::usage("the roll-up is finished")))?;
+        ffi::to_json(report, pretty).map_err(thrown)
+    }
+
+    /// The finished report as tidy CSV (one row per provider × requirement).
+    pub fn csv(&self) -> Result<String, JsValue> {
+        self.report
+            .as_ref()
+            .map(netspec_network::csv::write)
+            .ok_or_else(|| thrown(Failure::usage("finish the roll-up first")))
+    }
+}
+
+fn self_spec(spec: &RawSpec) -> &netspec::Spec {
+    spec.compiled.spec()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

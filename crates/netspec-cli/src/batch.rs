@@ -8,9 +8,13 @@
 //! then go back to a pool to be filled again. So memory stays flat however
 //! many lines there are (about three windows of lines and reports are held
 //! at once, in buffers that are reused), and no core waits for the reading
-//! or the writing. A line that is not a valid submission gives, on its own
-//! output line, a JSON object with its line number and the diagnostics
-//! (`{"line": 3, "diagnostics": [...]}`), and the batch goes on. Blank
+//! or the writing. Each report is followed by two fields that join it back
+//! to its submission: its 1-based input line and the ODS code of its
+//! header's organisation (`…,"line":3,"ods_code":"RXA"}`; `null` without a
+//! header). A line that is not a valid submission gives, on its own
+//! output line, a JSON object with its line number, the ODS code when its
+//! header can be read, and the diagnostics
+//! (`{"diagnostics": [...], "line": 3, "ods_code": "RXA"}`), and the batch goes on. Blank
 //! lines are skipped. A progress bar is drawn on stderr when stderr is a
 //! terminal (not with `--no-progress` or `--quiet`).
 

@@ -16,6 +16,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 
 mod batch;
+mod network;
 
 /// Writes a line to stdout; a closed pipe (`netspec … | head`) ends the
 /// program quietly, any other write error with a message and exit code 2.
@@ -132,6 +133,41 @@ enum Command {
         /// Draw no progress bar (with --batch; it is drawn only on a terminal).
         #[arg(long)]
         no_progress: bool,
+    },
+    /// Roll every provider's submission up into one network report: per
+    /// provider, per requirement and per area, the network's own duties
+    /// apart, and the submissions that could not be evaluated (listed,
+    /// never dropped). Exit 0 when the report is written, failed
+    /// submissions included.
+    Network {
+        /// The spec (.netspec); `-` reads it from standard input.
+        spec: PathBuf,
+        /// Submissions: JSON files, folders (their .json, .jsonl and .ndjson
+        /// files, sorted), JSON Lines files (.jsonl, .ndjson: one submission
+        /// a line), `-` for JSON Lines on standard input.
+        #[arg(required = true)]
+        submissions: Vec<PathBuf>,
+        /// Output format: json (the network report, `network_format` 1),
+        /// csv (one row per provider × requirement), html (one
+        /// self-contained printable page), xlsx (an Excel workbook).
+        #[arg(long, value_enum, default_value_t = NetworkFormat::Json)]
+        format: NetworkFormat,
+        /// The previous period's submissions (files or folders, as
+        /// SUBMISSIONS): the report then says what changed, per provider
+        /// (matched by ODS code) and per requirement.
+        #[arg(long, value_name = "DIR")]
+        previous: Option<PathBuf>,
+        /// Write the report into FILE rather than standard output (an xlsx
+        /// workbook is never written to a terminal).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Assessment date (YYYY-MM-DD) for every submission; overrides the
+        /// end of each header's assessment period.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Leave the explanations of requirements not met out (faster, smaller).
+        #[arg(long)]
+        no_explanations: bool,
     },
     /// Run the `test` blocks of specs (files or folders).
     Test {
@@ -311,6 +347,7 @@ impl Command {
             Command::Check { .. } => "check",
             Command::Eval { .. } => "eval",
             Command::Test { .. } => "test",
+            Command::Network { .. } => "network",
             Command::Fmt { .. } => "fmt",
             Command::Schema { .. } => "schema",
             Command::Inputs { .. } => "inputs",
@@ -329,10 +366,24 @@ impl Command {
             Command::Check { .. }
                 | Command::Eval { .. }
                 | Command::Test { .. }
+                | Command::Network { .. }
                 | Command::Schema { .. }
                 | Command::Inputs { .. }
         )
     }
+}
+
+/// The formats of `netspec network`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum NetworkFormat {
+    /// The network report as JSON.
+    Json,
+    /// Tidy CSV: one row per provider × requirement.
+    Csv,
+    /// One self-contained, printable HTML page.
+    Html,
+    /// An Excel workbook: summary, matrix, tidy sheet.
+    Xlsx,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -501,6 +552,23 @@ fn main() -> ExitCode {
             coverage || min_coverage.is_some(),
             min_coverage,
             format,
+        ),
+        Command::Network {
+            spec,
+            submissions,
+            format,
+            previous,
+            output,
+            as_of,
+            no_explanations,
+        } => network_command(
+            &spec,
+            &submissions,
+            format,
+            previous.as_deref(),
+            output.as_deref(),
+            as_of.as_deref(),
+            !no_explanations,
         ),
         Command::Fmt { paths, check, diff } => {
             let mode = if diff {
@@ -996,6 +1064,110 @@ fn eval_batch(
             2
         }
     }
+}
+
+/// `netspec network`: see [`network`].
+fn network_command(
+    spec_path: &Path,
+    submissions: &[PathBuf],
+    format: NetworkFormat,
+    previous: Option<&Path>,
+    output: Option<&Path>,
+    as_of: Option<&str>,
+    explanations: bool,
+) -> u8 {
+    use std::io::IsTerminal as _;
+    let as_of = match as_of.map(|d| (d, netspec::Date::parse(d))) {
+        None => None,
+        Some((_, Some(d))) => Some(d),
+        Some((text, None)) => {
+            eprintln!("error: `--as-of {text}` is not a valid date (YYYY-MM-DD)");
+            return 2;
+        }
+    };
+    if is_stdin(spec_path) && submissions.iter().any(|p| is_stdin(p)) {
+        return usage_error(
+            "the spec and the submissions cannot both be read from standard input (`-`)",
+        );
+    }
+    if format == NetworkFormat::Xlsx && output.is_none() && std::io::stdout().is_terminal() {
+        return usage_error(
+            "an xlsx workbook is not written to a terminal: redirect standard output or use --output FILE",
+        );
+    }
+    let spec = match load(spec_path, Format::Text, false) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let opts = EvalOptions::default()
+        .with_as_of(as_of)
+        .with_explanations(explanations);
+    let mut report = match network::roll_up(&spec, &opts, submissions) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    if let Some(dir) = previous {
+        match network::roll_up(&spec, &opts, &[dir.to_path_buf()]) {
+            Ok(before) => report.changes = Some(netspec_network::compare(&before, &report)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        }
+    }
+    // written straight into the output: no second copy of a large report
+    let mut sink: Box<dyn std::io::Write> = match output {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => Box::new(std::io::BufWriter::with_capacity(1 << 16, f)),
+            Err(e) => {
+                eprintln!(
+                    "error: cannot write `{}`: {e}",
+                    netspec::render::escape_controls(&path.to_string_lossy())
+                );
+                return 2;
+            }
+        },
+        None => Box::new(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout().lock(),
+        )),
+    };
+    let written: std::io::Result<()> = match format {
+        NetworkFormat::Json => serde_json::to_writer_pretty(&mut sink, &report)
+            .map_err(std::io::Error::from)
+            .and_then(|()| sink.write_all(b"\n")),
+        NetworkFormat::Csv => netspec_network::csv::write_to(&report, &mut sink),
+        NetworkFormat::Html => sink.write_all(netspec_network::html::write(&report).as_bytes()),
+        NetworkFormat::Xlsx => match netspec_network::xlsx::workbook(&report) {
+            Ok(b) => sink.write_all(&b),
+            Err(e) => {
+                eprintln!("error: cannot write the workbook: {e}");
+                return 2;
+            }
+        },
+    };
+    if let Err(e) = written.and_then(|()| sink.flush()) {
+        if output.is_none() {
+            write_failed(&e);
+        }
+        eprintln!("error: cannot write the report: {e}");
+        return 2;
+    }
+    if !quiet() {
+        let t = report.totals;
+        eprintln!(
+            "rolled up {} submission(s): {} provider(s), {} from the network itself, {} could not be evaluated{}",
+            t.submissions,
+            t.providers,
+            t.network,
+            t.failed,
+            if t.failed > 0 { " (listed in the report)" } else { "" }
+        );
+    }
+    0
 }
 
 /// Whether a report shows what `--fail-on` names.

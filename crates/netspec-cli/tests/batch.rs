@@ -71,6 +71,15 @@ fn single(dir: &Path, i: usize, text: &str, extra: &[&str]) -> (Value, Option<i3
     )
 }
 
+/// A batch line less the two fields that join it back to its submission,
+/// which must be its input line and its header's ODS code.
+fn without_ids(mut batch: Value, line: usize, ods_code: &Value) -> Value {
+    let m = batch.as_object_mut().unwrap();
+    assert_eq!(m.remove("line"), Some(Value::from(line)), "line {line}");
+    assert_eq!(m.remove("ods_code").as_ref(), Some(ods_code), "line {line}");
+    batch
+}
+
 #[test]
 fn every_line_equals_its_single_evaluation_in_input_order() {
     let dir = temp_dir("order");
@@ -93,9 +102,15 @@ fn every_line_equals_its_single_evaluation_in_input_order() {
         for (i, (line, sub)) in got.iter().zip(&lines).enumerate() {
             // compact JSON, one report per line
             assert!(!line.contains('\n') && line.starts_with("{\"report_format\":1,"));
+            // the report, then its line and organisation
+            assert!(
+                line.ends_with(&format!(",\"line\":{},\"ods_code\":\"RXA\"}}", i + 1)),
+                "{line}"
+            );
             let batch: Value = serde_json::from_str(line).unwrap();
             let (one, _) = single(&dir, i, sub, extra);
-            assert_eq!(batch, one, "line {}", i + 1);
+            let ods = one["header"]["organisation"]["ods_code"].clone();
+            assert_eq!(without_ids(batch, i + 1, &ods), one, "line {}", i + 1);
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -145,12 +160,16 @@ fn many_windows_of_lines_give_every_report_once_in_order() {
         let batch: Value = serde_json::from_str(line).unwrap();
         match spec.evaluate_str(sub, &opts) {
             Ok(report) => assert_eq!(
-                batch,
+                without_ids(batch, i + 1, &Value::from("RXA")),
                 serde_json::to_value(&report).unwrap(),
                 "line {}",
                 i + 1
             ),
-            Err(_) => assert_eq!(batch["line"], Value::from(i + 1), "line {}", i + 1),
+            Err(_) => {
+                assert_eq!(batch["line"], Value::from(i + 1), "line {}", i + 1);
+                // `{"units": 3}` has no header to name its organisation
+                assert_eq!(batch["ods_code"], Value::Null);
+            }
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -228,9 +247,18 @@ fn a_bad_line_is_reported_on_its_line_and_the_rest_are_evaluated() {
     assert_eq!(got[3]["line"], 5);
     assert_eq!(got[3]["diagnostics"][0]["code"], "NS0201");
     assert_eq!(got[3]["diagnostics"][0]["path"], "/units/0/l3_beds");
-    for i in [0, 2, 4, 5] {
+    // its header names its organisation; line 2's cannot be read
+    assert_eq!(got[3]["ods_code"], "RXA");
+    assert_eq!(got[1]["ods_code"], Value::Null);
+    // input lines 1, 3, 6 and 7
+    for (i, input_line) in [(0, 1), (2, 3), (4, 6), (5, 7)] {
         let (one, _) = single(&dir, i, &lines[i], &[]);
-        assert_eq!(got[i], one, "line {i}");
+        let ods = Value::from("RXA");
+        assert_eq!(
+            without_ids(got[i].clone(), input_line, &ods),
+            one,
+            "line {i}"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -285,7 +313,8 @@ fn unattributed_lines_need_the_option() {
         &["--unattributed", "provider", "--as-of", "2025-06-30"],
     );
     assert_eq!(code, Some(0));
-    assert_eq!(got[1], one);
+    // no header: no organisation to name
+    assert_eq!(without_ids(got[1].clone(), 2, &Value::Null), one);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

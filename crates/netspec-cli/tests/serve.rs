@@ -272,7 +272,12 @@ fn reports_equal_the_cli_over_every_bundled_example() {
     );
     assert_eq!(r.status(), StatusCode::OK);
     let got = r.bytes().unwrap();
-    assert!(want.len() > 1000 && got.as_ref() == want.as_slice());
+    // the batch line ends with its line number and ODS code; the rest is the report
+    let code = one["header"]["organisation"]["ods_code"].as_str().unwrap();
+    let tail = format!(",\"line\":1,\"ods_code\":\"{code}\"}}\n");
+    let want = String::from_utf8(want).unwrap();
+    let report = want.strip_suffix(&tail).map(|r| format!("{r}}}\n"));
+    assert!(want.len() > 1000 && report.as_deref().map(str::as_bytes) == Some(got.as_ref()));
     let _ = std::fs::remove_file(batch);
 }
 

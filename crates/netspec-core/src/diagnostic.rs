@@ -266,8 +266,9 @@ pub struct Diagnostic {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub help: Option<String>,
-    /// Extra notes (left out when there are none).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Extra notes (left out when there are none, so none when read back
+    /// without them).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub notes: Vec<String>,
     #[serde(skip)]

@@ -959,6 +959,10 @@ mod tests {
             };
             let dir = root().join("specs/examples").join(spec_name);
             for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                // the network examples are folders of their own (network/)
+                if e.path().is_dir() {
+                    continue;
+                }
                 let text = std::fs::read_to_string(e.path()).unwrap_or_default();
                 assert!(same(&spec, &text), "{}", e.path().display());
                 examples += 1;

@@ -191,7 +191,8 @@ pub struct EvalQuery {
     /// `network` (`netspec eval --unattributed`).
     pub unattributed: Option<String>,
     /// The report as compact JSON on one line (as `netspec eval --batch`
-    /// writes it) rather than indented as `netspec eval --format json`
+    /// writes it, without the `line` and `ods_code` members a batch line
+    /// ends with) rather than indented as `netspec eval --format json`
     /// prints it (default `false`).
     pub compact: Option<bool>,
 }
@@ -469,7 +470,7 @@ async fn get_schema(State(st): State<Shared>, Path(id): Path<String>) -> Respons
 /// Evaluates one submission: the report, byte for byte what `netspec eval
 /// --format json SPEC SUBMISSION` prints (indented, keys sorted, a final
 /// newline), or with `compact=true` one line as `netspec eval --batch`
-/// writes it.
+/// writes it (less the `line` and `ods_code` members a batch line ends with).
 #[utoipa::path(post, path = "/v1/specs/{id}/evaluate", tag = "evaluate",
     params(("id" = String, Path, description = "The spec's id"), EvalQuery),
     request_body(content = Object, content_type = "application/json",

@@ -441,9 +441,12 @@ impl Compiled {
 
 /// Evaluates one line of a batch (`netspec eval --batch`, the HTTP
 /// service's evaluate-batch) and appends its output line, with its newline,
-/// to `out`: the report as compact JSON ([`Spec::write_report_json`]), or
-/// for a line that is not a valid submission `{"line": N, "diagnostics":
-/// [...]}`. `bytes` is what was kept of input line number `line` (its line
+/// to `out`: the report as compact JSON ([`Spec::write_report_json`]) with
+/// two more members at its end, `"line": N` and `"ods_code"` (the header's
+/// organisation, or null), so that reports join back to their submissions;
+/// or for a line that is not a valid submission `{"line": N, "ods_code":
+/// ..., "diagnostics": [...]}` (the ODS code when the header can be read,
+/// [`ods_code_of`]). `bytes` is what was kept of input line number `line` (its line
 /// ending, `\n` or `\r\n`, may still be on it), `len` the whole line's
 /// length less its line ending: a line cut short because it was over the
 /// size limit is refused with its whole size (NS0305). Gives the report,
@@ -466,11 +469,23 @@ pub fn batch_line<'s>(
     };
     let report = match result {
         Ok(report) => {
+            let at = out.len();
             spec.write_report_json(&report, out);
+            // the report, then its line and its organisation
+            if out.last() == Some(&b'}') && out.len() > at + 1 {
+                out.pop();
+                let ods = report.header.as_ref().map(|h| &h.organisation.ods_code);
+                out.extend_from_slice(format!(",\"line\":{line},\"ods_code\":").as_bytes());
+                if serde_json::to_writer(&mut *out, &ods).is_err() {
+                    out.extend_from_slice(b"null");
+                }
+                out.push(b'}');
+            }
             Some(report)
         }
         Err(e) => {
-            let v = serde_json::json!({ "line": line, "diagnostics": e.diagnostics() });
+            let ods = ods_code_of(bytes);
+            let v = serde_json::json!({ "line": line, "ods_code": ods, "diagnostics": e.diagnostics() });
             let at = out.len();
             if serde_json::to_writer(&mut *out, &v).is_err() {
                 out.truncate(at);
@@ -480,6 +495,28 @@ pub fn batch_line<'s>(
     };
     out.push(b'\n');
     report
+}
+
+/// The ODS code in a submission's header, read leniently from a submission
+/// the engine refused (so that its error can still be joined back): only a
+/// code of the shape of an ODS code, else `None`.
+pub fn ods_code_of(bytes: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Org {
+        ods_code: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Head {
+        organisation: Org,
+    }
+    #[derive(serde::Deserialize)]
+    struct Sub {
+        header: Head,
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let sub: Sub = serde_json::from_str(text).ok()?;
+    let code = sub.header.organisation.ods_code;
+    netspec_core::submission::is_ods_code(&code).then_some(code)
 }
 
 /// Whether a batch line is blank: JSON's white space only (a form feed is
@@ -632,15 +669,31 @@ mod tests {
         if let Ok(r) = spec.evaluate_str(&sub, &opts) {
             spec.write_report_json(&r, &mut want);
         }
-        want.push(b'\n');
+        // the report, its last brace moved after the line and the header's ODS code
+        assert_eq!(want.pop(), Some(b'}'));
+        want.extend_from_slice(b",\"line\":1,\"ods_code\":\"RRK\"}\n");
         assert!(want.len() > 100);
-        assert_eq!(out, want);
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            String::from_utf8_lossy(&want)
+        );
         // not JSON: the line number and the diagnostics, on one line
         out.clear();
         assert!(batch_line(spec, &opts, 7, b"{,}\n", 3, &mut out).is_none());
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap_or_default();
         assert_eq!(v["line"], 7);
+        assert_eq!(v["ods_code"], serde_json::Value::Null);
         assert_eq!(v["diagnostics"][0]["code"], "NS0207");
+        // refused, but its header can be read: the ODS code joins it back
+        out.clear();
+        let bad = format!(r#"{{"header": {HEADER}, "beds": "two"}}"#).replace('\n', " ");
+        assert!(batch_line(spec, &opts, 3, bad.as_bytes(), bad.len(), &mut out).is_none());
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap_or_default();
+        assert_eq!(
+            (v["line"].as_u64(), v["ods_code"].as_str()),
+            (Some(3), Some("RRK"))
+        );
+        assert_eq!(v["diagnostics"][0]["code"], "NS0201");
         assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 1);
         // cut short: refused with its whole size
         out.clear();

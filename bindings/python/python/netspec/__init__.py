@@ -525,7 +525,8 @@ class Report:
     def to_json(self, pretty: bool = True) -> str:
         """The report as JSON text: with ``pretty`` (the default) byte for
         byte what ``netspec eval --format json`` prints (indented, keys
-        sorted); else one line, as ``netspec eval --batch`` writes it. Both
+        sorted); else one line, as ``netspec eval --batch`` writes it less
+        the ``line`` and ``ods_code`` members a batch line ends with. Both
         end with a newline."""
         return self._raw.to_json(pretty)
 
