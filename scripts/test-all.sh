@@ -27,6 +27,14 @@ echo "== cargo doc (the published crates; warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p netspec-core -p netspec -p netspec-network -p netspec-cli -p netspec-server --all-features
 
 echo "== cargo package (the published crates, each built from its packaged files)"
+# cargo verifies each package against the others through a local registry
+# whose sources it unpacks under $CARGO_HOME/registry/src and then reuses
+# while the version stays the same: remove earlier unpacked copies of this
+# workspace's crates, or a second run checks the first run's sources
+VERSION=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
+for crate in netspec netspec-core netspec-network netspec-cli netspec-server; do
+  rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$crate-$VERSION"
+done
 cargo package --locked -q -p netspec-core -p netspec -p netspec-network -p netspec-cli -p netspec-server
 
 echo "== fuzz targets type-check (building and running them needs cargo-fuzz: fuzz/README.md)"
