@@ -148,6 +148,75 @@ pub struct Spec {
     limits: Limits,
     /// Its texts as JSON, made the first time a report is written.
     json: Arc<std::sync::OnceLock<report::json::Pieces>>,
+    /// Where answers to the other respondent's questions can be.
+    others: Arc<OtherSlots>,
+}
+
+/// For a provider's and for the network's submissions, per record of the
+/// schema: the slots [`Spec::other_respondent`] looks at, in order (the
+/// fields asked of the other respondent, and the groups that hold one), so
+/// that a spec with few such questions is not walked field by field.
+#[derive(Debug, Default)]
+struct OtherSlots {
+    provider: Vec<Vec<usize>>,
+    network: Vec<Vec<usize>>,
+}
+
+impl OtherSlots {
+    fn of(schema: &ir::Schema) -> OtherSlots {
+        OtherSlots {
+            provider: Self::for_respondent(schema, vocab::Respondent::Provider),
+            network: Self::for_respondent(schema, vocab::Respondent::Network),
+        }
+    }
+
+    fn for_respondent(schema: &ir::Schema, respondent: vocab::Respondent) -> Vec<Vec<usize>> {
+        fn slots(
+            schema: &ir::Schema,
+            rid: ir::RecordId,
+            respondent: vocab::Respondent,
+            memo: &mut [Option<Vec<usize>>],
+        ) -> Vec<usize> {
+            match memo.get(rid) {
+                Some(Some(known)) => return known.clone(),
+                Some(None) => {}
+                None => return Vec::new(),
+            }
+            // a record met again on the way (never in a checked schema) adds nothing
+            if let Some(m) = memo.get_mut(rid) {
+                *m = Some(Vec::new());
+            }
+            let fields = schema.records.get(rid).map_or(&[][..], |r| &r.fields[..]);
+            let mut out = Vec::new();
+            for (k, f) in fields.iter().enumerate() {
+                let holds_one = match &f.kind {
+                    ir::FieldKind::Group { record } => {
+                        !slots(schema, *record, respondent, memo).is_empty()
+                    }
+                    _ => false,
+                };
+                if f.respondent != respondent || holds_one {
+                    out.push(k);
+                }
+            }
+            if let Some(m) = memo.get_mut(rid) {
+                *m = Some(out.clone());
+            }
+            out
+        }
+        let mut memo = vec![None; schema.records.len()];
+        (0..schema.records.len())
+            .map(|rid| slots(schema, rid, respondent, &mut memo))
+            .collect()
+    }
+
+    fn slots(&self, respondent: vocab::Respondent, rid: ir::RecordId) -> &[usize] {
+        let table = match respondent {
+            vocab::Respondent::Provider => &self.provider,
+            vocab::Respondent::Network => &self.network,
+        };
+        table.get(rid).map_or(&[], Vec::as_slice)
+    }
 }
 
 impl std::fmt::Debug for Spec {
@@ -366,6 +435,7 @@ impl Spec {
         match compiled.checked {
             Some(checked) => Ok(Spec {
                 fast: Arc::new(eval::fast::compile(&checked.requirements, &checked.lets)),
+                others: Arc::new(OtherSlots::of(&checked.schema)),
                 checked: Arc::new(checked),
                 map,
                 warnings: cap_warnings(compiled.diagnostics).into(),
@@ -859,7 +929,11 @@ impl Spec {
             vocab::Respondent::Provider => "a provider's",
             vocab::Respondent::Network => "the network's",
         };
-        for (k, f) in schema.fields.iter().enumerate() {
+        // only the fields asked of the other respondent and the groups holding one
+        for &k in self.others.slots(respondent, rid) {
+            let Some(f) = schema.fields.get(k) else {
+                continue;
+            };
             if out.len() >= limits::MAX_DIAGNOSTICS {
                 return;
             }

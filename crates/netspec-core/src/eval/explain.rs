@@ -10,6 +10,8 @@
 //! answer, solved with exact rationals, kept within the answer's bounds) and
 //! then tried by evaluating the check again with it.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -346,7 +348,7 @@ fn quantifier<'a>(
                 Some(item) => {
                     let within = |outer: Option<&str>| {
                         Some(match outer {
-                            Some(o) => format!("{o} › {item}"),
+                            Some(o) => concat(&[o, " › ", item]),
                             None => item.clone(),
                         })
                     };
@@ -587,12 +589,12 @@ fn bool_change<'a>(cx: &mut Ctx<'a>, n: &'a Node, now: bool) -> Option<ToPass> {
     if !try_passes(cx, n, trial, (ans.rid, ans.slot)) {
         return None;
     }
-    let label = field_label(ans.field);
+    let label = label_of(ans.field);
     Some(ToPass {
         path: Some(answer_pointer(cx, rec, ans.field)),
         question: ans.field.question.clone(),
-        message: format!("{label}: {}", yes_no(!now)),
-        label,
+        message: concat(&[&label, ": ", yes_no(!now)]),
+        label: label.into_owned(),
         from: Json::Bool(now),
         to: Json::Bool(!now),
         change: Json::Null,
@@ -641,7 +643,7 @@ fn element_label(
                     } else {
                         last
                     };
-                    format!("{o} › {last}")
+                    concat(&[o, " › ", last])
                 }
                 None => own,
             })
@@ -650,7 +652,7 @@ fn element_label(
         other => {
             let s = show(other, ty, cx, None);
             Some(match outer {
-                Some(o) => format!("{o}, {s}"),
+                Some(o) => concat(&[o, ", ", &s]),
                 None => s,
             })
         }
@@ -675,31 +677,39 @@ fn element_name(
                 Ty::List(rid) => cx.spec.schema.records.get(rid).and_then(|rs| rs.label_slot),
                 _ => None,
             };
+            let number = number.to_string();
             match slot.and_then(|s| cx.sub.answer(r, s)) {
-                Some(Stored::Text(t)) => format!("{noun} {number}, {t}"),
-                _ => format!("{noun} {number}"),
+                Some(Stored::Text(t)) => concat(&[&noun, " ", &number, ", ", t]),
+                _ => concat(&[&noun, " ", &number]),
             }
         }
         V::Unknown(_) => return outer.map(str::to_string),
         other => show(other, ty, cx, None),
     };
     Some(match outer {
-        Some(o) => format!("{o} › {own}"),
+        Some(o) => concat(&[o, " › ", &own]),
         None => own,
     })
 }
 
 /// `/units/1/beds/0` → `units[1].beds[0]`, with the record's name field.
 pub fn record_label(cx: &Ctx<'_>, r: &Record, rid: Option<RecordId>) -> String {
-    let mut label = String::new();
-    for seg in cx.sub.pointer(r).split('/').filter(|s| !s.is_empty()) {
+    let pointer = cx.sub.pointer(r);
+    let mut label = String::with_capacity(pointer.len() + 24);
+    for seg in pointer.split('/').filter(|s| !s.is_empty()) {
         if seg.bytes().all(|b| b.is_ascii_digit()) {
-            label.push_str(&format!("[{seg}]"));
+            label.push('[');
+            label.push_str(seg);
+            label.push(']');
         } else {
             if !label.is_empty() {
                 label.push('.');
             }
-            label.push_str(&seg.replace("~1", "/").replace("~0", "~"));
+            if seg.contains('~') {
+                label.push_str(&seg.replace("~1", "/").replace("~0", "~"));
+            } else {
+                label.push_str(seg);
+            }
         }
     }
     let slot = rid
@@ -709,10 +719,12 @@ pub fn record_label(cx: &Ctx<'_>, r: &Record, rid: Option<RecordId>) -> String {
         Some(Stored::Text(t)) => Some(t),
         _ => None,
     };
-    match name {
-        Some(n) => format!("{label} ({n})"),
-        None => label,
+    if let Some(n) = name {
+        label.push_str(" (");
+        label.push_str(n);
+        label.push(')');
     }
+    label
 }
 
 // ------------------------------------------------------------------ labels
@@ -735,10 +747,13 @@ fn list_field<'s>(cx: &Ctx<'s>, list: &Node) -> Option<&'s FieldDef> {
 
 /// What one element of a list is called: its `item` noun, else the list's
 /// name made singular ([`singular`]).
-fn item_noun(cx: &Ctx<'_>, list: &Node) -> String {
+fn item_noun<'a>(cx: &Ctx<'a>, list: &Node) -> Cow<'a, str> {
     match list_field(cx, list) {
-        Some(f) => f.item.clone().unwrap_or_else(|| singular(&f.name)),
-        None => "item".to_string(),
+        Some(f) => match &f.item {
+            Some(item) => Cow::Borrowed(item),
+            None => Cow::Owned(singular(&f.name)),
+        },
+        None => Cow::Borrowed("item"),
     }
 }
 
@@ -773,68 +788,97 @@ pub fn singular(name: &str) -> String {
 /// short phrase (no `?`, at most 60 characters); else its name with `_` read
 /// as spaces and a capital first letter (`shifts_total` → `Shifts total`).
 pub fn field_label(f: &FieldDef) -> String {
+    label_of(f).into_owned()
+}
+
+/// [`field_label`], borrowed from the spec unless made from the name.
+fn label_of(f: &FieldDef) -> Cow<'_, str> {
     if let Some(l) = &f.label {
-        return l.clone();
+        return Cow::Borrowed(l);
     }
     let q = f.question.trim();
-    if !q.is_empty() && !q.ends_with('?') && q.chars().count() <= 60 {
-        return q.to_string();
+    // at most 60 bytes is at most 60 characters
+    if !q.is_empty() && !q.ends_with('?') && (q.len() <= 60 || q.chars().count() <= 60) {
+        return Cow::Borrowed(q);
     }
-    humanise_name(&f.name)
+    Cow::Owned(humanise_name(&f.name))
 }
 
 /// `shifts_total` → `Shifts total`.
 fn humanise_name(name: &str) -> String {
-    let s = name.replace('_', " ");
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => s,
+    let mut s = String::with_capacity(name.len());
+    let mut c = name.chars();
+    if let Some(first) = c.next() {
+        if first == '_' {
+            s.push(' ');
+        } else {
+            s.extend(first.to_uppercase());
+        }
     }
+    for (i, piece) in c.as_str().split('_').enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(piece);
+    }
+    s
 }
 
 /// `Shifts with a coordinator` → `shifts with a coordinator`; an acronym
 /// or code (`ICNARC months`, `L3 beds`) keeps its capitals.
-fn lower_first(s: &str) -> String {
+fn lower_first(s: &str) -> Cow<'_, str> {
     let mut c = s.chars();
     match (c.next(), c.next()) {
-        (Some(_), Some(b)) if b.is_uppercase() || b.is_ascii_digit() => s.to_string(),
+        (Some(_), Some(b)) if b.is_uppercase() || b.is_ascii_digit() => Cow::Borrowed(s),
         (Some(a), _) if a.is_uppercase() => {
-            let rest: String = s.chars().skip(1).collect();
-            a.to_lowercase().chain(rest.chars()).collect()
+            let mut out = String::with_capacity(s.len());
+            out.extend(a.to_lowercase());
+            out.push_str(s.get(a.len_utf8()..).unwrap_or_default());
+            Cow::Owned(out)
         }
-        _ => s.to_string(),
+        _ => Cow::Borrowed(s),
     }
 }
 
+/// The pieces joined, in a string allocated once.
+fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
 /// A list's label: its input's label, else its text.
-fn list_label(cx: &Ctx<'_>, list: &Node) -> String {
+fn list_label<'a>(cx: &Ctx<'a>, list: &Node) -> Cow<'a, str> {
     match list_field(cx, list) {
-        Some(f) => field_label(f),
-        None => cx.text(list).to_string(),
+        Some(f) => label_of(f),
+        None => Cow::Borrowed(cx.text(list)),
     }
 }
 
 /// An expression for people: an answer's label, a total's label, a
 /// definition's name, arithmetic and calls over those (`12 × Daytime
 /// consultants`), or failing those the text as written.
-fn describe(cx: &mut Ctx<'_>, n: &Node) -> String {
+fn describe<'a>(cx: &mut Ctx<'a>, n: &Node) -> Cow<'a, str> {
+    let spec: &'a crate::ir::CompiledSpec = cx.spec;
     match &n.kind {
-        NodeKind::Input(slot) => field_def(cx, 0, *slot).map(field_label),
+        NodeKind::Input(slot) => field_def(cx, 0, *slot).map(label_of),
         NodeKind::Field(base, slot) => match base.ty {
-            Ty::Record(rid) => field_def(cx, rid, *slot).map(field_label),
+            Ty::Record(rid) => field_def(cx, rid, *slot).map(label_of),
             _ => None,
         },
-        NodeKind::Aggregate(AggFn::Sum, list, body, None) => {
-            summed_field(cx, list, body).map(|(_, _, f)| format!("{} (total)", field_label(f)))
-        }
-        NodeKind::Let(i) => cx.spec.lets.get(*i).map(|d| match &d.value.kind {
-            NodeKind::Aggregate(AggFn::Sum, list, body, None) => summed_field(cx, list, body)
-                .map_or_else(
-                    || humanise_name(&d.name),
-                    |(_, _, f)| format!("{} (total)", field_label(f)),
-                ),
-            _ => humanise_name(&d.name),
+        NodeKind::Aggregate(AggFn::Sum, list, body, None) => summed_field(cx, list, body)
+            .map(|(_, _, f)| Cow::Owned(concat(&[&label_of(f), " (total)"]))),
+        NodeKind::Let(i) => spec.lets.get(*i).map(|d| {
+            Cow::Owned(match &d.value.kind {
+                NodeKind::Aggregate(AggFn::Sum, list, body, None) => summed_field(cx, list, body)
+                    .map_or_else(
+                        || humanise_name(&d.name),
+                        |(_, _, f)| concat(&[&label_of(f), " (total)"]),
+                    ),
+                _ => humanise_name(&d.name),
+            })
         }),
         NodeKind::Arith(op, x, y) => {
             let prec = |o: &Arith| match o {
@@ -843,14 +887,14 @@ fn describe(cx: &mut Ctx<'_>, n: &Node) -> String {
             };
             let p = prec(op);
             // a side in brackets when it binds more loosely (or as loosely, on the right of - and /)
-            let side = |cx: &mut Ctx<'_>, s: &Node, right: bool| {
+            let side = |cx: &mut Ctx<'a>, s: &Node, right: bool| {
                 let w = describe(cx, s);
                 match &s.kind {
                     NodeKind::Arith(o, ..)
                         if prec(o) < p
                             || (right && prec(o) == p && matches!(op, Arith::Sub | Arith::Div)) =>
                     {
-                        format!("({w})")
+                        Cow::Owned(concat(&["(", &w, ")"]))
                     }
                     _ => w,
                 }
@@ -863,20 +907,22 @@ fn describe(cx: &mut Ctx<'_>, n: &Node) -> String {
                 Arith::Mul => "×",
                 Arith::Div => "/",
             };
-            Some(format!("{l} {o} {r}"))
+            Some(Cow::Owned(concat(&[&l, " ", o, " ", &r])))
         }
-        NodeKind::AssessmentDate => Some("the assessment date".to_string()),
+        NodeKind::AssessmentDate => Some(Cow::Borrowed("the assessment date")),
         NodeKind::Aggregate(f @ (AggFn::Mean | AggFn::Min | AggFn::Max), list, body, None) => {
             let which = match f {
                 AggFn::Mean => "mean",
                 AggFn::Min => "lowest",
                 _ => "highest",
             };
-            summed_field(cx, list, body).map(|(_, _, fd)| format!("{} ({which})", field_label(fd)))
+            summed_field(cx, list, body)
+                .map(|(_, _, fd)| Cow::Owned(format!("{} ({which})", label_of(fd))))
         }
-        NodeKind::Count(list, None) => {
-            Some(format!("Number of {}", lower_first(&list_label(cx, list))))
-        }
+        NodeKind::Count(list, None) => Some(Cow::Owned(concat(&[
+            "Number of ",
+            &lower_first(&list_label(cx, list)),
+        ]))),
         NodeKind::Call(_, args) if !args.is_empty() => {
             let name = cx
                 .text(n)
@@ -885,19 +931,22 @@ fn describe(cx: &mut Ctx<'_>, n: &Node) -> String {
                 .unwrap_or_default()
                 .trim()
                 .to_string();
-            let mut words: Vec<String> = args
+            let mut words: Vec<Cow<'_, str>> = args
                 .iter()
                 .take(MAX_LISTED)
                 .map(|a| describe(cx, a))
                 .collect();
             if args.len() > MAX_LISTED {
-                words.push(format!("… and {} more", args.len() - MAX_LISTED));
+                words.push(Cow::Owned(format!(
+                    "… and {} more",
+                    args.len() - MAX_LISTED
+                )));
             }
-            Some(format!("{name}({})", words.join(", ")))
+            Some(Cow::Owned(format!("{name}({})", words.join(", "))))
         }
         _ => None,
     }
-    .unwrap_or_else(|| cx.text(n).to_string())
+    .unwrap_or_else(|| Cow::Borrowed(cx.text(n)))
 }
 
 /// For `sum(u.x for u in L)` (or `mean`, `min`, `max`): the element
@@ -1131,7 +1180,7 @@ fn comparison<'a>(
     Check {
         element: here.element.clone(),
         element_name: here.name.clone(),
-        check: format!("{lhs} {} {}", op.as_str(), cx.text(b)),
+        check: concat(&[lhs, " ", op.as_str(), " ", cx.text(b)]),
         held,
         in_scope: mode != Mode::OutOfScope,
         left: json_as(va, ty, cx, pct),
@@ -1144,21 +1193,36 @@ fn comparison<'a>(
 
 /// The left side for people: `Shifts with a coordinator` and `690 of 730
 /// shifts (94.52%)` for a rate of two answers, else the label and value.
-fn subject<'a>(cx: &mut Ctx<'a>, a: &'a Node, va: &V<'a>, ty: &Ty, pct: bool) -> (String, String) {
+fn subject<'a>(
+    cx: &mut Ctx<'a>,
+    a: &'a Node,
+    va: &V<'a>,
+    ty: &Ty,
+    pct: bool,
+) -> (Cow<'a, str>, String) {
     if let NodeKind::Arith(Arith::Div, x, y) = &a.kind {
         if let Some(ax) = answer_at(cx, x) {
             if let (V::Num(nx), V::Num(ny)) = (cx.eval(x), cx.eval(y)) {
-                let unit = ax
-                    .field
-                    .unit
-                    .clone()
-                    .or_else(|| answer_at(cx, y).and_then(|ay| ay.field.unit.clone()));
-                let unit = unit.map(|u| format!(" {u}")).unwrap_or_default();
+                let unit: Option<&'a str> = match &ax.field.unit {
+                    Some(u) => Some(u),
+                    None => answer_at(cx, y).and_then(|ay| ay.field.unit.as_deref()),
+                };
                 let what = describe(cx, x);
                 let rate = show(va, ty, cx, Some(pct));
+                let (nx, ny) = (nx.display(2), ny.display(2));
+                let unit_space = if unit.is_some() { " " } else { "" };
                 return (
                     what,
-                    format!("{} of {}{unit} ({rate})", nx.display(2), ny.display(2)),
+                    concat(&[
+                        &nx,
+                        " of ",
+                        &ny,
+                        unit_space,
+                        unit.unwrap_or_default(),
+                        " (",
+                        &rate,
+                        ")",
+                    ]),
                 );
             }
         }
@@ -1424,12 +1488,12 @@ fn date_change<'a>(
     let Some(rec) = ans.rec else {
         return (None, String::new());
     };
-    let label = field_label(ans.field);
-    let cannot = format!("; cannot pass by changing {} alone", lower_first(&label));
+    let label = label_of(ans.field);
     if let Some((_, min, max)) = ans.scalar() {
         let below = matches!(min, Some(Bound::Date(m)) if to < m);
         let above = matches!(max, Some(Bound::Date(m)) if to > m);
         if below || above {
+            let cannot = concat(&["; cannot pass by changing ", &lower_first(&label), " alone"]);
             return (None, cannot);
         }
     }
@@ -1453,7 +1517,7 @@ fn date_change<'a>(
     let entry = ToPass {
         path: Some(answer_pointer(cx, rec, ans.field)),
         question: ans.field.question.clone(),
-        label,
+        label: label.into_owned(),
         from: Json::String(from.to_string()),
         to: Json::String(to.to_string()),
         change: Json::from(days),
@@ -1464,8 +1528,16 @@ fn date_change<'a>(
 }
 
 fn answer_pointer(cx: &Ctx<'_>, rec: &Record, f: &FieldDef) -> String {
-    let name = f.name.replace('~', "~0").replace('/', "~1");
-    format!("{}/{name}", cx.sub.pointer(rec))
+    let base = cx.sub.pointer(rec);
+    let mut p = String::with_capacity(base.len() + 1 + f.name.len());
+    p.push_str(base);
+    p.push('/');
+    if f.name.contains(['~', '/']) {
+        p.push_str(&f.name.replace('~', "~0").replace('/', "~1"));
+    } else {
+        p.push_str(&f.name);
+    }
+    p
 }
 
 /// Evaluates `n` with `trial` in place (definitions worked out afresh):
@@ -1487,8 +1559,18 @@ fn fresh_lets<'a>(cx: &Ctx<'a>, trial: &Trial<'a>, field: (RecordId, usize)) -> 
         Trial::Node(n, _) => Some(*n),
         Trial::Answer(..) => None,
     };
-    let mut memo: Vec<Option<bool>> = vec![None; cx.spec.lets.len()];
     let mut fresh = cx.lets.clone();
+    // an answer tried: the definitions that read it, from the spec's table
+    let reads = &cx.fast.reads;
+    if node.is_none() && reads.len() == fresh.len() {
+        for (v, r) in fresh.iter_mut().zip(reads) {
+            if v.is_some() && r.binary_search(&field).is_ok() {
+                *v = None;
+            }
+        }
+        return fresh;
+    }
+    let mut memo: Vec<Option<bool>> = vec![None; cx.spec.lets.len()];
     for (i, v) in fresh.iter_mut().enumerate() {
         if v.is_some() && let_reads(cx, i, field, node, &mut memo) {
             *v = None;
@@ -1688,9 +1770,14 @@ fn number_change<'a>(
     if from == to {
         return none;
     }
-    let label = field_label(x.field);
+    let label = label_of(x.field);
     let lbl = lower_first(&label);
-    let cannot = (None, format!("; cannot pass by changing {lbl} alone"));
+    let cannot = || {
+        (
+            None,
+            concat(&["; cannot pass by changing ", &lbl, " alone"]),
+        )
+    };
     // within the declared min and max (for a total: every element's)
     let count = match x.total {
         Some((_, list)) => match cx.elements(list) {
@@ -1701,12 +1788,12 @@ fn number_change<'a>(
     };
     if let Some(Bound::Num(lo)) = min {
         if lo.times(count).is_ok_and(|lo| to.compare(lo).is_lt()) {
-            return cannot;
+            return cannot();
         }
     }
     if let Some(Bound::Num(hi)) = max {
         if hi.times(count).is_ok_and(|hi| to.compare(hi).is_gt()) {
-            return cannot;
+            return cannot();
         }
     }
     let trial = match (x.total, x.rec) {
@@ -1721,7 +1808,7 @@ fn number_change<'a>(
         (None, None) => true,
     };
     if !related {
-        return cannot;
+        return cannot();
     }
     // tried: the change passes, and one less does not
     if !try_passes(cx, n, trial, (x.rid, x.slot)) {
@@ -1774,7 +1861,7 @@ fn number_change<'a>(
             _ => None,
         },
         question: x.field.question.clone(),
-        label,
+        label: label.into_owned(),
         from: num_json(shown_from),
         to: num_json(shown_to),
         change: num_json(shown_change),

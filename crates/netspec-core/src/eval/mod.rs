@@ -241,6 +241,7 @@ enum Trial<'a> {
 static NO_FAST_FORM: fast::FastSpec = fast::FastSpec {
     requirements: Vec::new(),
     lets: Vec::new(),
+    reads: Vec::new(),
 };
 
 /// The problem a requirement gets when the work budget runs out.

@@ -321,7 +321,9 @@ pub(crate) fn outcomes_as(
 ) -> Vec<Outcome> {
     let mut cx = Ctx::new(spec, map, sub, date).with_fast(fast);
     cx.set_budget(budget);
-    spec.requirements
+    let mut outcomes = Vec::with_capacity(spec.requirements.len());
+    let decided = spec
+        .requirements
         .iter()
         .enumerate()
         .filter(|(_, r)| r.respondent == respondent)
@@ -346,8 +348,9 @@ pub(crate) fn outcomes_as(
             } else {
                 outcome
             }
-        })
-        .collect()
+        });
+    outcomes.extend(decided);
+    outcomes
 }
 
 /// What deciding one requirement found, before evidence and the work
