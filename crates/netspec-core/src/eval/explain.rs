@@ -806,6 +806,19 @@ fn label_of(f: &FieldDef) -> Cow<'_, str> {
 
 /// `shifts_total` → `Shifts total`.
 fn humanise_name(name: &str) -> String {
+    if name.is_ascii() {
+        let mut b = name.as_bytes().to_vec();
+        for c in &mut b {
+            if *c == b'_' {
+                *c = b' ';
+            }
+        }
+        if let Some(first) = b.first_mut() {
+            first.make_ascii_uppercase();
+        }
+        // ASCII in, ASCII out
+        return String::from_utf8(b).unwrap_or_default();
+    }
     let mut s = String::with_capacity(name.len());
     let mut c = name.chars();
     if let Some(first) = c.next() {
@@ -973,13 +986,13 @@ fn is_percent(t: &Ty) -> bool {
 /// A value for people; percents (or numbers compared with percents) as
 /// `85%`, enum values in words (`intensive_care` → `intensive care`).
 fn show(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, as_percent: Option<bool>) -> String {
-    let pct = as_percent.unwrap_or(is_percent(ty));
     match v {
-        V::Bool(b) => yes_no(*b).to_string(),
-        V::Num(n) if pct => format!("{}%", n.times(Num::int(100)).map(fine).unwrap_or_default()),
         // a value that is not 0 never shows as 0
-        V::Num(n) => fine(*n),
-        V::Date(d) => d.to_string(),
+        V::Bool(_) | V::Num(_) | V::Date(_) => {
+            let mut s = String::new();
+            show_into(&mut s, v, ty, cx, as_percent);
+            s
+        }
         V::Dur(d) => d.to_string(),
         V::Text(t) => format!("\"{t}\""),
         V::Enum(i) => enum_name(ty, *i, cx).replace('_', " "),
@@ -1016,14 +1029,43 @@ fn enum_name(ty: &Ty, i: u32, cx: &Ctx<'_>) -> String {
 
 /// A gap for people: two decimals, more when that would show a non-zero gap as 0.
 fn fine(n: Num) -> String {
-    let mut s = n.display(2);
-    for places in [6, 12, 24, 38] {
+    let mut s = String::new();
+    fine_into(&mut s, n);
+    s
+}
+
+/// Appends [`fine`]`(n)`.
+fn fine_into(out: &mut String, n: Num) {
+    let start = out.len();
+    for places in [2, 6, 12, 24, 38] {
+        out.truncate(start);
+        n.push_display(places, out);
+        let s = out.get(start..).unwrap_or_default();
         if !((s == "0" || s == "-0") && n != Num::ZERO) {
             break;
         }
-        s = n.display(places);
     }
-    s
+}
+
+/// Appends [`show`]`(v, …)`, for yes/no, numbers and dates without a
+/// string made on the way.
+fn show_into(out: &mut String, v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, as_percent: Option<bool>) {
+    let pct = as_percent.unwrap_or(is_percent(ty));
+    match v {
+        V::Bool(b) => out.push_str(yes_no(*b)),
+        V::Num(n) if pct => {
+            if let Ok(x) = n.times(Num::int(100)) {
+                fine_into(out, x);
+            }
+            out.push('%');
+        }
+        V::Num(n) => fine_into(out, *n),
+        V::Date(d) => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{d}");
+        }
+        _ => out.push_str(&show(v, ty, cx, as_percent)),
+    }
 }
 
 fn num_json(n: Num) -> Json {
@@ -1149,23 +1191,18 @@ fn comparison<'a>(
         _ => None,
     };
     // "<what>: <left>; <phrase> <right>[ (<rhs>)]"
-    let (what, left_s) = subject(cx, a, va, ty, pct);
-    let right_s = show(vb, ty, cx, Some(pct));
     let dated = matches!(va, V::Date(_));
-    let mut message = String::with_capacity(lhs.len() * 2 + 64);
+    let mut message = String::with_capacity(lhs.len() * 2 + 96);
     message.push_str(mode.prefix());
     // a value walked from a list of values (a checklist's item) is named by
     // its element: "Primary care: no; …", not by the rule's variable
     let bare_value = matches!(a.kind, NodeKind::Var(_)) && !matches!(a.ty, Ty::Record(_));
-    if !(bare_value && here.name.is_some()) {
-        message.push_str(&what);
-        message.push_str(": ");
-    }
-    message.push_str(&left_s);
+    let named = !(bare_value && here.name.is_some());
+    subject_into(cx, a, va, ty, pct, named, &mut message);
     message.push_str("; ");
     message.push_str(phrase(op, held, mode, dated));
     message.push(' ');
-    message.push_str(&right_s);
+    show_into(&mut message, vb, ty, cx, Some(pct));
     if !is_literal(b) {
         message.push_str(" (");
         message.push_str(&describe(cx, b));
@@ -1193,13 +1230,20 @@ fn comparison<'a>(
 
 /// The left side for people: `Shifts with a coordinator` and `690 of 730
 /// shifts (94.52%)` for a rate of two answers, else the label and value.
-fn subject<'a>(
+/// Appended to `out`, after `<what>: ` when `named`.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site; the pieces of a comparison's left side"
+)]
+fn subject_into<'a>(
     cx: &mut Ctx<'a>,
     a: &'a Node,
     va: &V<'a>,
     ty: &Ty,
     pct: bool,
-) -> (Cow<'a, str>, String) {
+    named: bool,
+    out: &mut String,
+) {
     if let NodeKind::Arith(Arith::Div, x, y) = &a.kind {
         if let Some(ax) = answer_at(cx, x) {
             if let (V::Num(nx), V::Num(ny)) = (cx.eval(x), cx.eval(y)) {
@@ -1207,27 +1251,29 @@ fn subject<'a>(
                     Some(u) => Some(u),
                     None => answer_at(cx, y).and_then(|ay| ay.field.unit.as_deref()),
                 };
-                let what = describe(cx, x);
-                let rate = show(va, ty, cx, Some(pct));
-                let (nx, ny) = (nx.display(2), ny.display(2));
-                let unit_space = if unit.is_some() { " " } else { "" };
-                return (
-                    what,
-                    concat(&[
-                        &nx,
-                        " of ",
-                        &ny,
-                        unit_space,
-                        unit.unwrap_or_default(),
-                        " (",
-                        &rate,
-                        ")",
-                    ]),
-                );
+                if named {
+                    out.push_str(&describe(cx, x));
+                    out.push_str(": ");
+                }
+                nx.push_display(2, out);
+                out.push_str(" of ");
+                ny.push_display(2, out);
+                if let Some(u) = unit {
+                    out.push(' ');
+                    out.push_str(u);
+                }
+                out.push_str(" (");
+                show_into(out, va, ty, cx, Some(pct));
+                out.push(')');
+                return;
             }
         }
     }
-    (describe(cx, a), show(va, ty, cx, Some(pct)))
+    if named {
+        out.push_str(&describe(cx, a));
+        out.push_str(": ");
+    }
+    show_into(out, va, ty, cx, Some(pct));
 }
 
 // ------------------------------------------------------------------ what it would take

@@ -117,13 +117,60 @@ fn rating_json(r: Rating) -> &'static str {
     }
 }
 
+/// Appends a whole number in decimal, as `serde_json` writes it.
+fn put_uint(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            // n % 10 < 10: the cast keeps it
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(digits.get(i..).unwrap_or_default());
+}
+
 fn put_counts(out: &mut Vec<u8>, c: &Counts) {
-    use std::io::Write as _;
-    let _ = write!(
-        out,
-        "{{\"met\":{},\"not_met\":{},\"not_applicable\":{},\"incomplete\":{}}}",
-        c.met, c.not_met, c.not_applicable, c.incomplete
-    );
+    put_str(out, "{\"met\":");
+    put_uint(out, u64::from(c.met));
+    put_str(out, ",\"not_met\":");
+    put_uint(out, u64::from(c.not_met));
+    put_str(out, ",\"not_applicable\":");
+    put_uint(out, u64::from(c.not_applicable));
+    put_str(out, ",\"incomplete\":");
+    put_uint(out, u64::from(c.incomplete));
+    out.push(b'}');
+}
+
+/// Appends a list as compact JSON; an empty one (the usual case) without
+/// serde.
+fn put_list<T: Serialize>(out: &mut Vec<u8>, list: &[T]) {
+    if list.is_empty() {
+        put_str(out, "[]");
+    } else {
+        put(out, list);
+    }
+}
+
+/// Appends evidence given, as serde writes it: `{"key":…,"reference":…}`.
+fn put_given(out: &mut Vec<u8>, given: &[super::GivenEvidence]) {
+    out.push(b'[');
+    for (i, g) in given.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        put_str(out, "{\"key\":");
+        put(out, &g.key);
+        put_str(out, ",\"reference\":");
+        put(out, &g.reference);
+        out.push(b'}');
+    }
+    out.push(b']');
 }
 
 fn put_summary(out: &mut Vec<u8>, s: &Summary) {
@@ -135,6 +182,10 @@ fn put_summary(out: &mut Vec<u8>, s: &Summary) {
     put(out, &s.compliance);
     out.push(b'}');
 }
+
+/// How many requirements past the last one written the next is looked for
+/// before it is looked up by id (a report skips the other respondent's).
+const LOOK_AHEAD: usize = 8;
 
 /// Appends `report`, which `spec` made, as compact JSON: exactly what
 /// `serde_json::to_writer(out, report)` appends.
@@ -170,15 +221,28 @@ pub(crate) fn write(pieces: &Pieces, spec: &CompiledSpec, report: &Report<'_>, o
         put_area(out, pieces, i, a);
     }
     put_str(out, "],\"requirements\":[");
+    // where the next requirement is looked for first
+    let mut next = 0usize;
     for (i, r) in report.requirements.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        // a report lists only its respondent's requirements: find each by id
-        let own = spec
-            .requirement_index
-            .get(&*r.id)
-            .and_then(|&k| pieces.requirements.get(k).zip(spec.requirements.get(k)))
+        // a report lists only its respondent's requirements, in the spec's
+        // order: each is found a few places after the last one, else by id
+        let k = spec
+            .requirements
+            .iter()
+            .enumerate()
+            .skip(next)
+            .take(LOOK_AHEAD)
+            .find(|(_, q)| q.id == *r.id)
+            .map(|(k, _)| k)
+            .or_else(|| spec.requirement_index.get(&*r.id).copied());
+        if let Some(k) = k {
+            next = k.saturating_add(1);
+        }
+        let own = k
+            .and_then(|k| pieces.requirements.get(k).zip(spec.requirements.get(k)))
             .filter(|(_, req)| says_what_the_spec_says(r, req));
         match own {
             Some((p, req)) => put_requirement(out, p, req, r),
@@ -232,20 +296,20 @@ fn put_requirement(
     put_str(out, &p.head);
     put_str(out, outcome_json(r.outcome));
     put_str(out, ",\"explanation\":");
-    put(out, &r.explanation);
+    put_list(out, &r.explanation);
     put_str(out, ",\"missing\":");
-    put(out, &r.missing);
+    put_list(out, &r.missing);
     put_str(out, ",\"problems\":");
-    put(out, &r.problems);
+    put_list(out, &r.problems);
     put_str(out, ",\"evidence\":{");
     put_str(out, &p.declared);
     put_str(out, ",\"given\":");
-    put(out, &r.evidence.given);
+    put_given(out, &r.evidence.given);
     put_str(out, ",\"missing\":");
     if same_slice(&r.evidence.missing, &req.evidence_keys) {
         put_str(out, &p.all_missing);
     } else {
-        put(out, &r.evidence.missing);
+        put_list(out, &r.evidence.missing);
     }
     put_str(out, "}}");
 }

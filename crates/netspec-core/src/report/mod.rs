@@ -322,34 +322,30 @@ pub(crate) fn outcomes_as(
     let mut cx = Ctx::new(spec, map, sub, date).with_fast(fast);
     cx.set_budget(budget);
     let mut outcomes = Vec::with_capacity(spec.requirements.len());
-    let decided = spec
-        .requirements
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.respondent == respondent)
-        .map(|(k, r)| {
-            let lacks_evidence = r
-                .evidence
-                .iter()
-                .any(|e| e.required && !evidence_given(&sub.evidence, &r.id, &e.key));
-            let met = if lacks_evidence {
+    for (k, r) in spec.requirements.iter().enumerate() {
+        if r.respondent != respondent {
+            continue;
+        }
+        let outcome = match decide(&mut cx, k, r, false) {
+            Decision::NotApplicable(_) => Outcome::NotApplicable,
+            // the rule holds, but it counts as met only with the required evidence
+            Decision::Rule(true)
+                if r.evidence
+                    .iter()
+                    .any(|e| e.required && !evidence_given(&sub.evidence, &r.id, &e.key)) =>
+            {
                 Outcome::Incomplete
-            } else {
-                Outcome::Met
-            };
-            let outcome = match decide(&mut cx, k, r, false) {
-                Decision::NotApplicable(_) => Outcome::NotApplicable,
-                Decision::Rule(true) => met,
-                Decision::Rule(false) => Outcome::NotMet,
-                Decision::Open(_) | Decision::NotBool => Outcome::Incomplete,
-            };
-            if cx.exhausted() {
-                Outcome::Incomplete
-            } else {
-                outcome
             }
+            Decision::Rule(true) => Outcome::Met,
+            Decision::Rule(false) => Outcome::NotMet,
+            Decision::Open(_) | Decision::NotBool => Outcome::Incomplete,
+        };
+        outcomes.push(if cx.exhausted() {
+            Outcome::Incomplete
+        } else {
+            outcome
         });
-    outcomes.extend(decided);
+    }
     outcomes
 }
 
@@ -371,6 +367,7 @@ enum Decision<'n> {
 /// a requirement whose `applies` is open also has its rule evaluated, so
 /// that the inputs that would decide it, should it apply, are listed too.
 /// This is the one decision behind both [`outcomes_with`] and the report.
+#[inline]
 fn decide<'a>(
     cx: &mut Ctx<'a>,
     k: usize,
@@ -408,6 +405,7 @@ fn decide<'a>(
 /// `Some(None)` not applicable, `Some(Some(rule))` applicable; `None` when
 /// it cannot decide it (an unanswered input, a problem, the budget), with
 /// the context as it was before the attempt, for [`Ctx::eval`] to decide.
+#[inline]
 fn fast_decision<'a>(cx: &mut Ctx<'a>, k: usize) -> Option<Option<bool>> {
     if cx.exhausted() {
         return None;
