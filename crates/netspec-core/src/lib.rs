@@ -434,7 +434,10 @@ impl Spec {
         let map = Arc::new(compiled.map);
         match compiled.checked {
             Some(checked) => Ok(Spec {
-                fast: Arc::new(eval::fast::compile(&checked.requirements, &checked.lets)),
+                fast: Arc::new(eval::fast::FastSpec {
+                    labels: eval::field_labels(&checked.schema),
+                    ..eval::fast::compile(&checked.requirements, &checked.lets)
+                }),
                 others: Arc::new(OtherSlots::of(&checked.schema)),
                 checked: Arc::new(checked),
                 map,

@@ -477,12 +477,16 @@ fn leaf<'a>(cx: &mut Ctx<'a>, n: &'a Node, target: bool, here: &Here, mode: Mode
                     let now = yes_no(*b);
                     if mode == Mode::Rule && !target {
                         to_pass.extend(bool_change(cx, n, *b));
-                        format!("{what}: {now}; needs {}", yes_no(!*b))
+                        concat(&[&what, ": ", now, "; needs ", yes_no(!*b)])
                     } else {
-                        format!("{prefix}{what}: {now}")
+                        concat(&[prefix, &what, ": ", now])
                     }
                 }
-                _ => format!("{prefix}{what}: {}", show(&v, &n.ty, cx, None)),
+                _ => {
+                    let mut m = concat(&[prefix, &what, ": "]);
+                    show_into(&mut m, &v, &n.ty, cx, None);
+                    m
+                }
             }
         }
     };
@@ -589,7 +593,7 @@ fn bool_change<'a>(cx: &mut Ctx<'a>, n: &'a Node, now: bool) -> Option<ToPass> {
     if !try_passes(cx, n, trial, (ans.rid, ans.slot)) {
         return None;
     }
-    let label = label_of(ans.field);
+    let label = label(cx, ans.rid, ans.slot, ans.field);
     Some(ToPass {
         path: Some(answer_pointer(cx, rec, ans.field)),
         question: ans.field.question.clone(),
@@ -735,14 +739,20 @@ fn field_def<'s>(cx: &Ctx<'s>, rid: RecordId, slot: usize) -> Option<&'s FieldDe
 
 /// The declaration of the input a list expression reads, if it is one.
 fn list_field<'s>(cx: &Ctx<'s>, list: &Node) -> Option<&'s FieldDef> {
-    match &list.kind {
-        NodeKind::Input(slot) => field_def(cx, 0, *slot),
+    list_input(cx, list).map(|(_, _, f)| f)
+}
+
+/// The input a list expression reads, if it is one: record, slot, declaration.
+fn list_input<'s>(cx: &Ctx<'s>, list: &Node) -> Option<(RecordId, usize, &'s FieldDef)> {
+    let (rid, slot) = match &list.kind {
+        NodeKind::Input(slot) => (0, *slot),
         NodeKind::Field(base, slot) => match base.ty {
-            Ty::Record(rid) => field_def(cx, rid, *slot),
-            _ => None,
+            Ty::Record(rid) => (rid, *slot),
+            _ => return None,
         },
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some((rid, slot, field_def(cx, rid, slot)?))
 }
 
 /// What one element of a list is called: its `item` noun, else the list's
@@ -789,6 +799,27 @@ pub fn singular(name: &str) -> String {
 /// as spaces and a capital first letter (`shifts_total` → `Shifts total`).
 pub fn field_label(f: &FieldDef) -> String {
     label_of(f).into_owned()
+}
+
+/// Every input's short label ([`field_label`]), per record and slot, made
+/// once per spec ([`super::fast::FastSpec::labels`]) for explanations to
+/// borrow.
+pub fn field_labels(schema: &crate::ir::Schema) -> Vec<Vec<String>> {
+    schema
+        .records
+        .iter()
+        .map(|r| r.fields.iter().map(field_label).collect())
+        .collect()
+}
+
+/// The short label of `f`, the input in `slot` of record `rid`: from the
+/// spec's table when it has one, else made here.
+fn label<'a>(cx: &Ctx<'a>, rid: RecordId, slot: usize, f: &'a FieldDef) -> Cow<'a, str> {
+    let labels: &'a [Vec<String>] = &cx.fast.labels;
+    match labels.get(rid).and_then(|r| r.get(slot)) {
+        Some(l) => Cow::Borrowed(l),
+        None => label_of(f),
+    }
 }
 
 /// [`field_label`], borrowed from the spec unless made from the name.
@@ -864,8 +895,8 @@ fn concat(parts: &[&str]) -> String {
 
 /// A list's label: its input's label, else its text.
 fn list_label<'a>(cx: &Ctx<'a>, list: &Node) -> Cow<'a, str> {
-    match list_field(cx, list) {
-        Some(f) => label_of(f),
+    match list_input(cx, list) {
+        Some((rid, slot, f)) => label(cx, rid, slot, f),
         None => Cow::Borrowed(cx.text(list)),
     }
 }
@@ -876,19 +907,19 @@ fn list_label<'a>(cx: &Ctx<'a>, list: &Node) -> Cow<'a, str> {
 fn describe<'a>(cx: &mut Ctx<'a>, n: &Node) -> Cow<'a, str> {
     let spec: &'a crate::ir::CompiledSpec = cx.spec;
     match &n.kind {
-        NodeKind::Input(slot) => field_def(cx, 0, *slot).map(label_of),
+        NodeKind::Input(slot) => field_def(cx, 0, *slot).map(|f| label(cx, 0, *slot, f)),
         NodeKind::Field(base, slot) => match base.ty {
-            Ty::Record(rid) => field_def(cx, rid, *slot).map(label_of),
+            Ty::Record(rid) => field_def(cx, rid, *slot).map(|f| label(cx, rid, *slot, f)),
             _ => None,
         },
         NodeKind::Aggregate(AggFn::Sum, list, body, None) => summed_field(cx, list, body)
-            .map(|(_, _, f)| Cow::Owned(concat(&[&label_of(f), " (total)"]))),
+            .map(|(rid, slot, f)| Cow::Owned(concat(&[&label(cx, rid, slot, f), " (total)"]))),
         NodeKind::Let(i) => spec.lets.get(*i).map(|d| {
             Cow::Owned(match &d.value.kind {
                 NodeKind::Aggregate(AggFn::Sum, list, body, None) => summed_field(cx, list, body)
                     .map_or_else(
                         || humanise_name(&d.name),
-                        |(_, _, f)| concat(&[&label_of(f), " (total)"]),
+                        |(rid, slot, f)| concat(&[&label(cx, rid, slot, f), " (total)"]),
                     ),
                 _ => humanise_name(&d.name),
             })
@@ -929,8 +960,9 @@ fn describe<'a>(cx: &mut Ctx<'a>, n: &Node) -> Cow<'a, str> {
                 AggFn::Min => "lowest",
                 _ => "highest",
             };
-            summed_field(cx, list, body)
-                .map(|(_, _, fd)| Cow::Owned(format!("{} ({which})", label_of(fd))))
+            summed_field(cx, list, body).map(|(rid, slot, fd)| {
+                Cow::Owned(concat(&[&label(cx, rid, slot, fd), " (", which, ")"]))
+            })
         }
         NodeKind::Count(list, None) => Some(Cow::Owned(concat(&[
             "Number of ",
@@ -1027,14 +1059,8 @@ fn enum_name(ty: &Ty, i: u32, cx: &Ctx<'_>) -> String {
     }
 }
 
-/// A gap for people: two decimals, more when that would show a non-zero gap as 0.
-fn fine(n: Num) -> String {
-    let mut s = String::new();
-    fine_into(&mut s, n);
-    s
-}
-
-/// Appends [`fine`]`(n)`.
+/// Appends a gap for people: two decimals, more when that would show a
+/// non-zero gap as 0.
 fn fine_into(out: &mut String, n: Num) {
     let start = out.len();
     for places in [2, 6, 12, 24, 38] {
@@ -1047,7 +1073,7 @@ fn fine_into(out: &mut String, n: Num) {
     }
 }
 
-/// Appends [`show`]`(v, …)`, for yes/no, numbers and dates without a
+/// Appends [`show`]`(v, …)`: for yes/no, numbers and dates without a
 /// string made on the way.
 fn show_into(out: &mut String, v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, as_percent: Option<bool>) {
     let pct = as_percent.unwrap_or(is_percent(ty));
@@ -1534,7 +1560,7 @@ fn date_change<'a>(
     let Some(rec) = ans.rec else {
         return (None, String::new());
     };
-    let label = label_of(ans.field);
+    let label = label(cx, ans.rid, ans.slot, ans.field);
     if let Some((_, min, max)) = ans.scalar() {
         let below = matches!(min, Some(Bound::Date(m)) if to < m);
         let above = matches!(max, Some(Bound::Date(m)) if to > m);
@@ -1600,12 +1626,17 @@ fn try_passes<'a>(
 /// The definitions' values to evaluate with `trial` in place: those
 /// worked out so far, less every one that reads the changed answer `field`
 /// (record, slot) or the node tried, directly or through another definition.
-fn fresh_lets<'a>(cx: &Ctx<'a>, trial: &Trial<'a>, field: (RecordId, usize)) -> Vec<Option<V<'a>>> {
+fn fresh_lets<'a>(
+    cx: &mut Ctx<'a>,
+    trial: &Trial<'a>,
+    field: (RecordId, usize),
+) -> Vec<Option<V<'a>>> {
     let node = match trial {
         Trial::Node(n, _) => Some(*n),
         Trial::Answer(..) => None,
     };
-    let mut fresh = cx.lets.clone();
+    let mut fresh = std::mem::take(&mut cx.spare_lets);
+    fresh.clone_from(&cx.lets);
     // an answer tried: the definitions that read it, from the spec's table
     let reads = &cx.fast.reads;
     if node.is_none() && reads.len() == fresh.len() {
@@ -1684,7 +1715,7 @@ fn holds_with<'a>(
     cx.trial = Some(trial);
     let v = cx.eval(n);
     cx.trial = None;
-    cx.lets = saved;
+    cx.spare_lets = std::mem::replace(&mut cx.lets, saved);
     match v {
         V::Bool(b) => Some(b),
         _ => None,
@@ -1725,7 +1756,7 @@ fn relations_hold<'a>(cx: &mut Ctx<'a>, rid: RecordId, rec: &'a Record, trial: &
         }
     }
     cx.trial = None;
-    cx.lets = saved;
+    cx.spare_lets = std::mem::replace(&mut cx.lets, saved);
     ok
 }
 
@@ -1816,7 +1847,7 @@ fn number_change<'a>(
     if from == to {
         return none;
     }
-    let label = label_of(x.field);
+    let label = label(cx, x.rid, x.slot, x.field);
     let lbl = lower_first(&label);
     let cannot = || {
         (
@@ -1888,19 +1919,29 @@ fn number_change<'a>(
     let Ok(shown_change) = change.times(scale) else {
         return none;
     };
-    let amount = shown_change.abs().map(fine).unwrap_or_default();
     let up = !change.is_negative();
     let total = if x.total.is_some() { " in total" } else { "" };
-    let message = if pct {
-        let dir = if up { "up" } else { "down" };
-        format!(
-            "{label} {dir} by {amount} percentage points, to {}%{total}",
-            fine(shown_to)
-        )
+    let mut message = String::with_capacity(label.len() + 64);
+    if pct {
+        let dir = if up { " up by " } else { " down by " };
+        message.push_str(&label);
+        message.push_str(dir);
+        if let Ok(amount) = shown_change.abs() {
+            fine_into(&mut message, amount);
+        }
+        message.push_str(" percentage points, to ");
+        fine_into(&mut message, shown_to);
+        message.push('%');
+        message.push_str(total);
     } else {
-        let dir = if up { "more" } else { "fewer" };
-        format!("{amount} {dir} {lbl}{total}")
-    };
+        let dir = if up { " more " } else { " fewer " };
+        if let Ok(amount) = shown_change.abs() {
+            fine_into(&mut message, amount);
+        }
+        message.push_str(dir);
+        message.push_str(&lbl);
+        message.push_str(total);
+    }
     let entry = ToPass {
         path: match (x.total, x.rec) {
             (None, Some(r)) => Some(answer_pointer(cx, r, x.field)),

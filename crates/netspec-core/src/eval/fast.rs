@@ -50,6 +50,10 @@ pub struct FastSpec {
     /// (no fast form, or a definition that names one that does not exist)
     /// they walk the definitions instead.
     pub reads: Vec<Vec<(RecordId, usize)>>,
+    /// Per record and slot of the schema: the input's short label
+    /// ([`super::field_label`]), made once for explanations to borrow;
+    /// empty when there is no fast form (then they are made as needed).
+    pub labels: Vec<Vec<String>>,
 }
 
 /// A requirement's applicability and rule.
@@ -297,6 +301,7 @@ pub fn compile(requirements: &[crate::ir::Requirement], lets: &[crate::ir::LetDe
             .collect(),
         lets: lets.iter().map(|l| any(&l.value)).collect(),
         reads: answers_read(lets).unwrap_or_default(),
+        labels: Vec::new(),
     }
 }
 

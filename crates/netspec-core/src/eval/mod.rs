@@ -26,7 +26,7 @@ use crate::submission::{Record, Stored, Submission};
 use crate::vocab::Quant;
 
 pub(crate) use explain::MAX_CHECKS;
-pub use explain::{explain, explain_applicability, field_label, Check, ToPass};
+pub use explain::{explain, explain_applicability, field_label, field_labels, Check, ToPass};
 pub(crate) use relations::check_relations;
 
 /// An input that was not answered.
@@ -226,6 +226,9 @@ pub struct Ctx<'a> {
     /// A value tried in place of an answer or a total while an explanation
     /// works out what it would take to pass ([`explain`]).
     trial: Option<Trial<'a>>,
+    /// The definitions' values of the last trial, kept for the next one to
+    /// reuse its room ([`explain`]).
+    spare_lets: Vec<Option<V<'a>>>,
 }
 
 /// A value tried in place of what the submission says.
@@ -242,6 +245,7 @@ static NO_FAST_FORM: fast::FastSpec = fast::FastSpec {
     requirements: Vec::new(),
     lets: Vec::new(),
     reads: Vec::new(),
+    labels: Vec::new(),
 };
 
 /// The problem a requirement gets when the work budget runs out.
@@ -272,6 +276,7 @@ impl<'a> Ctx<'a> {
             fast_lets_set: Vec::new(),
             periods: [None; 4],
             trial: None,
+            spare_lets: Vec::new(),
         }
     }
 
