@@ -84,6 +84,13 @@ impl Num {
 
     /// Checked sum.
     pub fn plus(self, o: Num) -> Result<Num, ArithError> {
+        // adding zero (common in explanations' linear forms): nothing to reduce
+        if o == Num::ZERO {
+            return Ok(self);
+        }
+        if self == Num::ZERO {
+            return Ok(o);
+        }
         // whole numbers (counts) need no common denominator
         if self.is_integer() && o.is_integer() {
             return self
@@ -100,6 +107,12 @@ impl Num {
 
     /// Checked difference.
     pub fn minus(self, o: Num) -> Result<Num, ArithError> {
+        if o == Num::ZERO {
+            return Ok(self);
+        }
+        if self == Num::ZERO {
+            return o.negate();
+        }
         if self.is_integer() && o.is_integer() {
             return self
                 .numer()
@@ -362,38 +375,62 @@ impl Num {
         if r < 0 {
             out.push('-');
         }
-        out.push_str(std::str::from_utf8(int_s).unwrap_or_default());
+        push_ascii(out, int_s);
         if !frac_s.is_empty() {
             out.push('.');
             for _ in 0..lead {
                 out.push('0');
             }
-            out.push_str(std::str::from_utf8(frac_s).unwrap_or_default());
+            push_ascii(out, frac_s);
         }
     }
 }
 
 /// The decimal digits of `n`, written at the end of `buf`.
-fn digits_of(mut n: u128, buf: &mut [u8; 40]) -> &[u8] {
+fn digits_of(n: u128, buf: &mut [u8; 40]) -> &[u8] {
     let mut i = buf.len();
-    loop {
-        i -= 1;
-        if let Some(d) = buf.get_mut(i) {
-            // n % 10 < 10: the cast keeps it
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || i == 0 {
-            break;
+    // in 64 bits when it fits (no 128-bit division)
+    match u64::try_from(n) {
+        Ok(mut n) => loop {
+            i -= 1;
+            if let Some(d) = buf.get_mut(i) {
+                // n % 10 < 10: the cast keeps it
+                *d = b'0' + (n % 10) as u8;
+            }
+            n /= 10;
+            if n == 0 || i == 0 {
+                break;
+            }
+        },
+        Err(_) => {
+            let mut n = n;
+            loop {
+                i -= 1;
+                if let Some(d) = buf.get_mut(i) {
+                    *d = b'0' + (n % 10) as u8;
+                }
+                n /= 10;
+                if n == 0 || i == 0 {
+                    break;
+                }
+            }
         }
     }
     buf.get(i..).unwrap_or_default()
 }
 
+/// Appends ASCII digits (no UTF-8 check needed).
+fn push_ascii(out: &mut String, digits: &[u8]) {
+    out.reserve(digits.len());
+    for &b in digits {
+        out.push(char::from(b));
+    }
+}
+
 /// Appends the decimal digits of `n`.
 fn push_digits(out: &mut String, n: u128) {
     let mut buf = [0u8; 40];
-    out.push_str(std::str::from_utf8(digits_of(n, &mut buf)).unwrap_or_default());
+    push_ascii(out, digits_of(n, &mut buf));
 }
 
 /// The fewest decimal places that show `1/d` exactly (`d` a power of two
@@ -498,6 +535,30 @@ mod tests {
             .over(Num::int(50))
             .and_then(|r| r.times(Num::int(100)));
         assert_eq!(rate.map(|r| r.compare(Num::int(58))), Ok(Ordering::Equal));
+    }
+
+    #[test]
+    fn sums_and_differences_with_zero_are_those_of_the_rationals() {
+        let values = [
+            Num::ZERO,
+            Num::ONE,
+            Num::int(-7),
+            Num::int(i128::MAX),
+            Num::int(i128::MIN + 1),
+            Num::ratio(1, 3).unwrap_or(Num::ZERO),
+            Num::ratio(-22, 7).unwrap_or(Num::ZERO),
+            Num::ratio(i128::MAX, 3).unwrap_or(Num::ZERO),
+        ];
+        // the general path, by num_rational itself
+        let add = |a: Num, b: Num| a.0.checked_add(&b.0).map(Num).ok_or(ArithError::Overflow);
+        let sub = |a: Num, b: Num| a.0.checked_sub(&b.0).map(Num).ok_or(ArithError::Overflow);
+        for x in values {
+            assert_eq!(x.plus(Num::ZERO), add(x, Num::ZERO), "{x:?} + 0");
+            assert_eq!(Num::ZERO.plus(x), add(Num::ZERO, x), "0 + {x:?}");
+            assert_eq!(x.minus(Num::ZERO), sub(x, Num::ZERO), "{x:?} - 0");
+            assert_eq!(Num::ZERO.minus(x), sub(Num::ZERO, x), "0 - {x:?}");
+        }
+        assert_eq!(Num::ZERO.minus(Num::int(5)), Ok(Num::int(-5)));
     }
 
     #[test]

@@ -335,6 +335,8 @@ fn quantifier<'a>(
     }
     // a checklist's items are named by their text
     let items = checklist_item_names(cx, list);
+    // what an element is called, made for the first element explained
+    let mut noun: Option<Cow<'_, str>> = None;
     for (index, e) in elems.into_iter().enumerate() {
         if cx.exhausted() {
             break;
@@ -359,7 +361,10 @@ fn quantifier<'a>(
                 }
                 None => Here {
                     element: element_label(cx, &this, rid, &elem_ty, here.element.as_deref()),
-                    name: element_name(cx, &this, index, list, &elem_ty, here.name.as_deref()),
+                    name: {
+                        let noun: &str = noun.get_or_insert_with(|| item_noun(cx, list));
+                        element_name(cx, &this, index, noun, list, &elem_ty, here.name.as_deref())
+                    },
                 },
             };
             walk(cx, body, target, &inner, mode, out);
@@ -669,23 +674,31 @@ fn element_name(
     cx: &Ctx<'_>,
     e: &V<'_>,
     index: usize,
+    noun: &str,
     list: &Node,
     ty: &Ty,
     outer: Option<&str>,
 ) -> Option<String> {
     let own = match e {
         V::Rec(r) => {
-            let noun = item_noun(cx, list);
+            use std::fmt::Write as _;
             let number = index.saturating_add(1);
             let slot = match list.ty {
                 Ty::List(rid) => cx.spec.schema.records.get(rid).and_then(|rs| rs.label_slot),
                 _ => None,
             };
-            let number = number.to_string();
-            match slot.and_then(|s| cx.sub.answer(r, s)) {
-                Some(Stored::Text(t)) => concat(&[&noun, " ", &number, ", ", t]),
-                _ => concat(&[&noun, " ", &number]),
+            let text = match slot.and_then(|s| cx.sub.answer(r, s)) {
+                Some(Stored::Text(t)) => Some(t),
+                _ => None,
+            };
+            let mut s = String::with_capacity(noun.len() + 24 + text.map_or(0, |t| t.len()));
+            s.push_str(noun);
+            let _ = write!(s, " {number}");
+            if let Some(t) = text {
+                s.push_str(", ");
+                s.push_str(t);
             }
+            s
         }
         V::Unknown(_) => return outer.map(str::to_string),
         other => show(other, ty, cx, None),
@@ -1218,7 +1231,7 @@ fn comparison<'a>(
     };
     // "<what>: <left>; <phrase> <right>[ (<rhs>)]"
     let dated = matches!(va, V::Date(_));
-    let mut message = String::with_capacity(lhs.len() * 2 + 96);
+    let mut message = String::with_capacity(lhs.len() * 2 + 160);
     message.push_str(mode.prefix());
     // a value walked from a list of values (a checklist's item) is named by
     // its element: "Primary care: no; …", not by the rule's variable
@@ -1728,6 +1741,10 @@ fn relations_hold<'a>(cx: &mut Ctx<'a>, rid: RecordId, rec: &'a Record, trial: &
     let Some(rs) = cx.spec.schema.records.get(rid) else {
         return true;
     };
+    // nothing declared, nothing to break
+    if rs.fields.iter().all(|f| f.relations.is_empty()) {
+        return true;
+    }
     let field = match trial {
         Trial::Answer(_, slot, _) => (rid, *slot),
         Trial::Node(..) => (rid, usize::MAX),
@@ -1769,7 +1786,7 @@ fn number_change<'a>(
     b: &'a Node,
 ) -> (Option<ToPass>, String) {
     let none = (None, String::new());
-    let mut candidates = Vec::new();
+    let mut candidates = Vec::with_capacity(MAX_CANDIDATES);
     answers_in(cx, a, &mut candidates);
     answers_in(cx, b, &mut candidates);
     // the first answer the check is a linear function of

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::{AreaSummary, Counts, Outcome, Report, RequirementResult, Summary};
+use crate::eval::{Check, ToPass};
 use crate::ir::CompiledSpec;
 use crate::ir::{Requirement, AREAS};
 use crate::vocab::Rating;
@@ -157,6 +158,93 @@ fn put_list<T: Serialize>(out: &mut Vec<u8>, list: &[T]) {
     }
 }
 
+/// Appends an optional text as serde writes it: the string, or `null`.
+fn put_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => put(out, s),
+        None => put_str(out, "null"),
+    }
+}
+
+/// Appends explanations as serde writes [`Check`]s (fields in declaration
+/// order, `element`, `left`, `right` and `gap` left out when absent,
+/// `in_scope` when true, `to_pass` when empty), without serde's machinery
+/// for each field.
+fn put_checks(out: &mut Vec<u8>, checks: &[Check]) {
+    out.push(b'[');
+    for (i, c) in checks.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'{');
+        if let Some(e) = &c.element {
+            put_str(out, "\"element\":");
+            put(out, e);
+            out.push(b',');
+        }
+        put_str(out, "\"element_name\":");
+        put_opt_str(out, c.element_name.as_deref());
+        put_str(out, ",\"check\":");
+        put(out, &c.check);
+        put_str(
+            out,
+            if c.held {
+                ",\"held\":true"
+            } else {
+                ",\"held\":false"
+            },
+        );
+        if !c.in_scope {
+            put_str(out, ",\"in_scope\":false");
+        }
+        for (name, value) in [
+            (",\"left\":", &c.left),
+            (",\"right\":", &c.right),
+            (",\"gap\":", &c.gap),
+        ] {
+            if let Some(v) = value {
+                put_str(out, name);
+                put(out, v);
+            }
+        }
+        put_str(out, ",\"message\":");
+        put(out, &c.message);
+        if !c.to_pass.is_empty() {
+            put_str(out, ",\"to_pass\":[");
+            for (j, t) in c.to_pass.iter().enumerate() {
+                if j > 0 {
+                    out.push(b',');
+                }
+                put_to_pass(out, t);
+            }
+            out.push(b']');
+        }
+        out.push(b'}');
+    }
+    out.push(b']');
+}
+
+/// Appends one change that would pass, as serde writes a [`ToPass`].
+fn put_to_pass(out: &mut Vec<u8>, t: &ToPass) {
+    put_str(out, "{\"path\":");
+    put_opt_str(out, t.path.as_deref());
+    put_str(out, ",\"question\":");
+    put(out, &t.question);
+    put_str(out, ",\"label\":");
+    put(out, &t.label);
+    put_str(out, ",\"from\":");
+    put(out, &t.from);
+    put_str(out, ",\"to\":");
+    put(out, &t.to);
+    put_str(out, ",\"change\":");
+    put(out, &t.change);
+    put_str(out, ",\"unit\":");
+    put_opt_str(out, t.unit.as_deref());
+    put_str(out, ",\"message\":");
+    put(out, &t.message);
+    out.push(b'}');
+}
+
 /// Appends evidence given, as serde writes it: `{"key":…,"reference":…}`.
 fn put_given(out: &mut Vec<u8>, given: &[super::GivenEvidence]) {
     out.push(b'[');
@@ -296,7 +384,7 @@ fn put_requirement(
     put_str(out, &p.head);
     put_str(out, outcome_json(r.outcome));
     put_str(out, ",\"explanation\":");
-    put_list(out, &r.explanation);
+    put_checks(out, &r.explanation);
     put_str(out, ",\"missing\":");
     put_list(out, &r.missing);
     put_str(out, ",\"problems\":");
@@ -312,4 +400,62 @@ fn put_requirement(
         put_list(out, &r.evidence.missing);
     }
     put_str(out, "}}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check(i: usize) -> Check {
+        // every combination of the fields serde leaves out or writes as null
+        let b = |k: usize| i & (1 << k) != 0;
+        Check {
+            element: b(0).then(|| "units[0] (\"A\")".to_string()),
+            element_name: b(1).then(|| "unit 1, St Anne\u{1}s".to_string()),
+            check: "a / b >= 90%".to_string(),
+            held: b(2),
+            in_scope: b(3),
+            left: b(4).then(|| json!(12)),
+            right: b(5).then_some(serde_json::Value::Null),
+            gap: b(6).then(|| json!(0.25)),
+            message: "Shifts: 1 of 2 (50%); needs at least 90% \u{7f}\n".to_string(),
+            to_pass: if b(7) {
+                vec![
+                    ToPass {
+                        path: b(0).then(|| "/units/0/x".to_string()),
+                        question: "How \"many\"?".to_string(),
+                        label: "X".to_string(),
+                        from: json!(1),
+                        to: json!("2025-01-01"),
+                        change: serde_json::Value::Null,
+                        unit: b(1).then(|| "shifts".to_string()),
+                        message: "1 more x".to_string(),
+                    };
+                    1 + i % 2
+                ]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    #[test]
+    fn checks_are_written_as_serde_writes_them() {
+        for n in [0, 1, 2, 5] {
+            let checks: Vec<Check> = (0..256).skip(n).step_by(7).take(n + 1).map(check).collect();
+            let mut fast = Vec::new();
+            put_checks(&mut fast, &checks);
+            let slow = serde_json::to_vec(&checks).unwrap_or_default();
+            assert_eq!(
+                String::from_utf8_lossy(&fast),
+                String::from_utf8_lossy(&slow)
+            );
+        }
+        let all: Vec<Check> = (0..256).map(check).collect();
+        let mut fast = Vec::new();
+        put_checks(&mut fast, &all);
+        assert_eq!(fast, serde_json::to_vec(&all).unwrap_or_default());
+        assert!(fast.len() > 256 * 100);
+    }
 }
