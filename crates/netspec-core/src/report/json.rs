@@ -158,10 +158,30 @@ fn put_list<T: Serialize>(out: &mut Vec<u8>, list: &[T]) {
     }
 }
 
+/// Appends a text as a JSON string, as `serde_json` writes it: one that
+/// needs no escape (no `"`, `\\` or control character below U+0020, the
+/// only bytes serde_json escapes) is copied whole after one pass over its
+/// bytes; any other is written by serde_json.
+fn put_json_str(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    // no early exit, so that the pass is done many bytes at a time
+    let escape = b
+        .iter()
+        .fold(false, |e, &c| e | (c < 0x20) | (c == b'"') | (c == b'\\'));
+    if escape {
+        put(out, s);
+    } else {
+        out.reserve(b.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(b);
+        out.push(b'"');
+    }
+}
+
 /// Appends an optional text as serde writes it: the string, or `null`.
 fn put_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
     match s {
-        Some(s) => put(out, s),
+        Some(s) => put_json_str(out, s),
         None => put_str(out, "null"),
     }
 }
@@ -179,13 +199,13 @@ fn put_checks(out: &mut Vec<u8>, checks: &[Check]) {
         out.push(b'{');
         if let Some(e) = &c.element {
             put_str(out, "\"element\":");
-            put(out, e);
+            put_json_str(out, e);
             out.push(b',');
         }
         put_str(out, "\"element_name\":");
         put_opt_str(out, c.element_name.as_deref());
         put_str(out, ",\"check\":");
-        put(out, &c.check);
+        put_json_str(out, &c.check);
         put_str(
             out,
             if c.held {
@@ -208,7 +228,7 @@ fn put_checks(out: &mut Vec<u8>, checks: &[Check]) {
             }
         }
         put_str(out, ",\"message\":");
-        put(out, &c.message);
+        put_json_str(out, &c.message);
         if !c.to_pass.is_empty() {
             put_str(out, ",\"to_pass\":[");
             for (j, t) in c.to_pass.iter().enumerate() {
@@ -229,9 +249,9 @@ fn put_to_pass(out: &mut Vec<u8>, t: &ToPass) {
     put_str(out, "{\"path\":");
     put_opt_str(out, t.path.as_deref());
     put_str(out, ",\"question\":");
-    put(out, &t.question);
+    put_json_str(out, &t.question);
     put_str(out, ",\"label\":");
-    put(out, &t.label);
+    put_json_str(out, &t.label);
     put_str(out, ",\"from\":");
     put(out, &t.from);
     put_str(out, ",\"to\":");
@@ -241,7 +261,7 @@ fn put_to_pass(out: &mut Vec<u8>, t: &ToPass) {
     put_str(out, ",\"unit\":");
     put_opt_str(out, t.unit.as_deref());
     put_str(out, ",\"message\":");
-    put(out, &t.message);
+    put_json_str(out, &t.message);
     out.push(b'}');
 }
 
@@ -253,9 +273,9 @@ fn put_given(out: &mut Vec<u8>, given: &[super::GivenEvidence]) {
             out.push(b',');
         }
         put_str(out, "{\"key\":");
-        put(out, &g.key);
+        put_json_str(out, &g.key);
         put_str(out, ",\"reference\":");
-        put(out, &g.reference);
+        put_json_str(out, &g.reference);
         out.push(b'}');
     }
     out.push(b']');
@@ -438,6 +458,31 @@ mod tests {
                 Vec::new()
             },
         }
+    }
+
+    #[test]
+    fn texts_are_written_as_serde_writes_them() {
+        // every byte below 0x80 alone and among others, and some beyond
+        let mut texts: Vec<String> = (0u8..0x80).map(|b| char::from(b).to_string()).collect();
+        texts.extend((0u8..0x80).map(|b| format!("ab{}cd é ✓", char::from(b))));
+        texts.extend(
+            [
+                "",
+                "plain text",
+                "\u{7f}\u{80}\u{2028}",
+                "\\\"",
+                "\u{1}\u{1f} ",
+            ]
+            .map(String::from),
+        );
+        for t in &texts {
+            let mut fast = Vec::new();
+            put_json_str(&mut fast, t);
+            assert_eq!(fast, serde_json::to_vec(t).unwrap_or_default(), "{t:?}");
+        }
+        let mut fast = Vec::new();
+        put_opt_str(&mut fast, None);
+        assert_eq!(fast, b"null");
     }
 
     #[test]
