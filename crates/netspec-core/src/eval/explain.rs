@@ -1723,16 +1723,72 @@ fn holds_with<'a>(
     trial: Trial<'a>,
     field: (RecordId, usize),
 ) -> Option<bool> {
-    let fresh = fresh_lets(cx, &trial, field);
-    let saved = std::mem::replace(&mut cx.lets, fresh);
-    cx.trial = Some(trial);
-    let v = cx.eval(n);
-    cx.trial = None;
-    cx.spare_lets = std::mem::replace(&mut cx.lets, saved);
-    match v {
+    match in_trial(cx, trial, field, |cx| cx.eval(n)) {
         V::Bool(b) => Some(b),
         _ => None,
     }
+}
+
+/// Most definitions [`in_trial`] keeps track of in place.
+const IN_PLACE: usize = 64;
+
+/// Runs `f` with `trial` in place and the definitions' values as
+/// [`fresh_lets`] gives them; afterwards the definitions are as they were.
+/// For an answer tried in a spec with a table of what its definitions read
+/// (and at most [`IN_PLACE`] of them), in place: the values that read the
+/// answer are taken out and put back, and every definition unset before is
+/// unset again; otherwise on a copy.
+fn in_trial<'a, R>(
+    cx: &mut Ctx<'a>,
+    trial: Trial<'a>,
+    field: (RecordId, usize),
+    f: impl FnOnce(&mut Ctx<'a>) -> R,
+) -> R {
+    let fast: &'a super::fast::FastSpec = cx.fast;
+    let in_place = matches!(trial, Trial::Answer(..))
+        && fast.reads.len() == cx.lets.len()
+        && cx.lets.len() <= IN_PLACE;
+    if !in_place {
+        let fresh = fresh_lets(cx, &trial, field);
+        let saved = std::mem::replace(&mut cx.lets, fresh);
+        cx.trial = Some(trial);
+        let r = f(cx);
+        cx.trial = None;
+        cx.spare_lets = std::mem::replace(&mut cx.lets, saved);
+        return r;
+    }
+    let mut unset = [false; IN_PLACE];
+    let mut taken = std::mem::take(&mut cx.spare_taken);
+    for (i, (v, reads)) in cx.lets.iter_mut().zip(&fast.reads).enumerate() {
+        match v {
+            None => {
+                if let Some(u) = unset.get_mut(i) {
+                    *u = true;
+                }
+            }
+            Some(_) if reads.binary_search(&field).is_ok() => {
+                if let Some(x) = v.take() {
+                    taken.push((i, x));
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    cx.trial = Some(trial);
+    let r = f(cx);
+    cx.trial = None;
+    for (v, u) in cx.lets.iter_mut().zip(unset) {
+        if u {
+            *v = None;
+        }
+    }
+    for (i, x) in taken.drain(..) {
+        if let Some(v) = cx.lets.get_mut(i) {
+            *v = Some(x);
+        }
+    }
+    cx.spare_taken = taken;
+    r
 }
 
 /// Whether every declared relation of the answers in `rec` holds with
@@ -1749,32 +1805,27 @@ fn relations_hold<'a>(cx: &mut Ctx<'a>, rid: RecordId, rec: &'a Record, trial: &
         Trial::Answer(_, slot, _) => (rid, *slot),
         Trial::Node(..) => (rid, usize::MAX),
     };
-    let fresh = fresh_lets(cx, trial, field);
-    let saved = std::mem::replace(&mut cx.lets, fresh);
-    cx.trial = Some(trial.clone());
-    let mut ok = true;
-    'fields: for (slot, f) in rs.fields.iter().enumerate() {
-        for rel in &f.relations {
-            let value = cx.read(rec, rid, slot);
-            // the record as the innermost element, as relations are evaluated
-            cx.push(V::Rec(rec));
-            let bound = cx.eval(&rel.bound);
-            cx.pop();
-            if let (V::Num(v), V::Num(b)) = (value, bound) {
-                let fine = match rel.op {
-                    RelationOp::AtMost => v.compare(b).is_le(),
-                    RelationOp::AtLeast => v.compare(b).is_ge(),
-                };
-                if !fine {
-                    ok = false;
-                    break 'fields;
+    in_trial(cx, trial.clone(), field, |cx| {
+        for (slot, f) in rs.fields.iter().enumerate() {
+            for rel in &f.relations {
+                let value = cx.read(rec, rid, slot);
+                // the record as the innermost element, as relations are evaluated
+                cx.push(V::Rec(rec));
+                let bound = cx.eval(&rel.bound);
+                cx.pop();
+                if let (V::Num(v), V::Num(b)) = (value, bound) {
+                    let fine = match rel.op {
+                        RelationOp::AtMost => v.compare(b).is_le(),
+                        RelationOp::AtLeast => v.compare(b).is_ge(),
+                    };
+                    if !fine {
+                        return false;
+                    }
                 }
             }
         }
-    }
-    cx.trial = None;
-    cx.spare_lets = std::mem::replace(&mut cx.lets, saved);
-    ok
+        true
+    })
 }
 
 /// The entry for a failed numeric comparison `a op b`.

@@ -229,6 +229,8 @@ pub struct Ctx<'a> {
     /// The definitions' values of the last trial, kept for the next one to
     /// reuse its room ([`explain`]).
     spare_lets: Vec<Option<V<'a>>>,
+    /// Room for the definitions' values a trial in place takes out ([`explain`]).
+    spare_taken: Vec<(usize, V<'a>)>,
 }
 
 /// A value tried in place of what the submission says.
@@ -277,6 +279,7 @@ impl<'a> Ctx<'a> {
             periods: [None; 4],
             trial: None,
             spare_lets: Vec::new(),
+            spare_taken: Vec::new(),
         }
     }
 
