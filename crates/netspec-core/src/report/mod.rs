@@ -326,19 +326,28 @@ pub(crate) fn outcomes_as(
         if r.respondent != respondent {
             continue;
         }
-        let outcome = match decide(&mut cx, k, r, false) {
-            Decision::NotApplicable(_) => Outcome::NotApplicable,
-            // the rule holds, but it counts as met only with the required evidence
-            Decision::Rule(true)
-                if r.evidence
-                    .iter()
-                    .any(|e| e.required && !evidence_given(&sub.evidence, &r.id, &e.key)) =>
+        // the rule holds, but it counts as met only with the required evidence
+        let met = || {
+            if r.evidence
+                .iter()
+                .any(|e| e.required && !evidence_given(&sub.evidence, &r.id, &e.key))
             {
                 Outcome::Incomplete
+            } else {
+                Outcome::Met
             }
-            Decision::Rule(true) => Outcome::Met,
-            Decision::Rule(false) => Outcome::NotMet,
-            Decision::Open(_) | Decision::NotBool => Outcome::Incomplete,
+        };
+        // decide() in its two steps, the fast one without building a Decision
+        let outcome = match fast_decision(&mut cx, k) {
+            Some(None) => Outcome::NotApplicable,
+            Some(Some(true)) => met(),
+            Some(Some(false)) => Outcome::NotMet,
+            None => match decide_general(&mut cx, r, false) {
+                Decision::NotApplicable(_) => Outcome::NotApplicable,
+                Decision::Rule(true) => met(),
+                Decision::Rule(false) => Outcome::NotMet,
+                Decision::Open(_) | Decision::NotBool => Outcome::Incomplete,
+            },
         };
         outcomes.push(if cx.exhausted() {
             Outcome::Incomplete
@@ -375,10 +384,18 @@ fn decide<'a>(
     all_missing: bool,
 ) -> Decision<'a> {
     match fast_decision(cx, k) {
-        Some(None) => return Decision::NotApplicable(r.applies.as_ref()),
-        Some(Some(b)) => return Decision::Rule(b),
-        None => {}
+        Some(None) => Decision::NotApplicable(r.applies.as_ref()),
+        Some(Some(b)) => Decision::Rule(b),
+        None => decide_general(cx, r, all_missing),
     }
+}
+
+/// [`decide`] by the general evaluator alone (the fast one could not).
+fn decide_general<'a>(
+    cx: &mut Ctx<'a>,
+    r: &'a crate::ir::Requirement,
+    all_missing: bool,
+) -> Decision<'a> {
     if let Some(a) = &r.applies {
         match cx.eval(a) {
             V::Bool(false) => return Decision::NotApplicable(Some(a)),
