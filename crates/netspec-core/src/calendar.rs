@@ -105,6 +105,26 @@ impl fmt::Display for Date {
         // four digits of year whatever its sign: year -1 is `-0001`
         let year = self.0.year();
         let sign = if year < 0 { "-" } else { "" };
+        let (y, m, d) = (year.unsigned_abs(), self.0.month(), self.0.day());
+        if y <= 9999 {
+            // the usual case, without the formatting machinery (reports
+            // write many dates)
+            let digit = |n: u32| b'0' + (n % 10) as u8;
+            let text = [
+                digit(y / 1000),
+                digit(y / 100),
+                digit(y / 10),
+                digit(y),
+                b'-',
+                digit(m / 10),
+                digit(m),
+                b'-',
+                digit(d / 10),
+                digit(d),
+            ];
+            f.write_str(sign)?;
+            return f.write_str(std::str::from_utf8(&text).unwrap_or_default());
+        }
         write!(
             f,
             "{sign}{:04}-{:02}-{:02}",
@@ -215,6 +235,38 @@ mod tests {
             Some(d("2025-02-28"))
         );
         assert_eq!(d("2025-06-30").minus(months(12)), Some(d("2024-06-30")));
+    }
+
+    #[test]
+    fn dates_show_as_the_formatting_machinery_writes_them() {
+        // an independent reference: the format the fast path must match
+        let reference = |x: Date| {
+            let year = x.0.year();
+            let sign = if year < 0 { "-" } else { "" };
+            format!(
+                "{sign}{:04}-{:02}-{:02}",
+                year.unsigned_abs(),
+                x.0.month(),
+                x.0.day()
+            )
+        };
+        let mut seen = 0;
+        for y in [
+            -10_000, -9999, -1, 0, 1, 9, 10, 99, 100, 999, 1000, 2025, 9999, 10_000, 99_999,
+        ] {
+            for (m, day) in [(1, 1), (2, 28), (9, 9), (10, 10), (12, 31)] {
+                if let Some(x) = Date::from_ymd(y, m, day) {
+                    assert_eq!(x.to_string(), reference(x), "{y}-{m}-{day}");
+                    seen += 1;
+                }
+            }
+        }
+        assert_eq!(d("2025-06-30").to_string(), "2025-06-30");
+        assert_eq!(
+            Date::from_ymd(-1, 3, 4).map(|x| x.to_string()),
+            Some("-0001-03-04".into())
+        );
+        assert!(seen >= 70, "{seen} dates checked");
     }
 
     #[test]

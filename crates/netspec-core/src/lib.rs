@@ -148,6 +148,75 @@ pub struct Spec {
     limits: Limits,
     /// Its texts as JSON, made the first time a report is written.
     json: Arc<std::sync::OnceLock<report::json::Pieces>>,
+    /// Where answers to the other respondent's questions can be.
+    others: Arc<OtherSlots>,
+}
+
+/// For a provider's and for the network's submissions, per record of the
+/// schema: the slots [`Spec::other_respondent`] looks at, in order (the
+/// fields asked of the other respondent, and the groups that hold one), so
+/// that a spec with few such questions is not walked field by field.
+#[derive(Debug, Default)]
+struct OtherSlots {
+    provider: Vec<Vec<usize>>,
+    network: Vec<Vec<usize>>,
+}
+
+impl OtherSlots {
+    fn of(schema: &ir::Schema) -> OtherSlots {
+        OtherSlots {
+            provider: Self::for_respondent(schema, vocab::Respondent::Provider),
+            network: Self::for_respondent(schema, vocab::Respondent::Network),
+        }
+    }
+
+    fn for_respondent(schema: &ir::Schema, respondent: vocab::Respondent) -> Vec<Vec<usize>> {
+        fn slots(
+            schema: &ir::Schema,
+            rid: ir::RecordId,
+            respondent: vocab::Respondent,
+            memo: &mut [Option<Vec<usize>>],
+        ) -> Vec<usize> {
+            match memo.get(rid) {
+                Some(Some(known)) => return known.clone(),
+                Some(None) => {}
+                None => return Vec::new(),
+            }
+            // a record met again on the way (never in a checked schema) adds nothing
+            if let Some(m) = memo.get_mut(rid) {
+                *m = Some(Vec::new());
+            }
+            let fields = schema.records.get(rid).map_or(&[][..], |r| &r.fields[..]);
+            let mut out = Vec::new();
+            for (k, f) in fields.iter().enumerate() {
+                let holds_one = match &f.kind {
+                    ir::FieldKind::Group { record } => {
+                        !slots(schema, *record, respondent, memo).is_empty()
+                    }
+                    _ => false,
+                };
+                if f.respondent != respondent || holds_one {
+                    out.push(k);
+                }
+            }
+            if let Some(m) = memo.get_mut(rid) {
+                *m = Some(out.clone());
+            }
+            out
+        }
+        let mut memo = vec![None; schema.records.len()];
+        (0..schema.records.len())
+            .map(|rid| slots(schema, rid, respondent, &mut memo))
+            .collect()
+    }
+
+    fn slots(&self, respondent: vocab::Respondent, rid: ir::RecordId) -> &[usize] {
+        let table = match respondent {
+            vocab::Respondent::Provider => &self.provider,
+            vocab::Respondent::Network => &self.network,
+        };
+        table.get(rid).map_or(&[], Vec::as_slice)
+    }
 }
 
 impl std::fmt::Debug for Spec {
@@ -382,7 +451,11 @@ impl Spec {
         let map = Arc::new(compiled.map);
         match compiled.checked {
             Some(checked) => Ok(Spec {
-                fast: Arc::new(eval::fast::compile(&checked.requirements, &checked.lets)),
+                fast: Arc::new(eval::fast::FastSpec {
+                    labels: eval::field_labels(&checked.schema),
+                    ..eval::fast::compile(&checked.requirements, &checked.lets)
+                }),
+                others: Arc::new(OtherSlots::of(&checked.schema)),
                 checked: Arc::new(checked),
                 map,
                 warnings: cap_warnings(compiled.diagnostics).into(),
@@ -876,7 +949,11 @@ impl Spec {
             vocab::Respondent::Provider => "a provider's",
             vocab::Respondent::Network => "the network's",
         };
-        for (k, f) in schema.fields.iter().enumerate() {
+        // only the fields asked of the other respondent and the groups holding one
+        for &k in self.others.slots(respondent, rid) {
+            let Some(f) = schema.fields.get(k) else {
+                continue;
+            };
             if out.len() >= limits::MAX_DIAGNOSTICS {
                 return;
             }
@@ -1043,6 +1120,7 @@ fn gather(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::panic)]
     use super::*;
 
     fn assert_send_sync<T: Send + Sync>() {}
@@ -1050,5 +1128,97 @@ mod tests {
     #[test]
     fn spec_is_send_and_sync() {
         assert_send_sync::<Spec>();
+    }
+
+    /// NS0215's paths by walking every field of every record answered (the
+    /// way before [`OtherSlots`]), for comparison.
+    fn other_respondent_walked(
+        spec: &Spec,
+        sub: &submission::Submission,
+        rid: ir::RecordId,
+        rec: &submission::Record,
+        respondent: vocab::Respondent,
+        out: &mut Vec<String>,
+    ) {
+        let Some(schema) = spec.checked.schema.records.get(rid) else {
+            return;
+        };
+        for (k, f) in schema.fields.iter().enumerate() {
+            match (sub.answer(rec, k), &f.kind) {
+                (None, _) => {}
+                (Some(submission::Stored::Group(g)), ir::FieldKind::Group { record }) => {
+                    other_respondent_walked(spec, sub, *record, g, respondent, out);
+                }
+                (Some(_), _) if f.respondent != respondent => {
+                    out.push(format!("{}/{}", sub.pointer(rec), f.name));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn answers_to_the_other_respondent_are_found_as_by_walking_every_field() {
+        let text = "spec resp \"R\" { version \"1\" }\n\
+            inputs \"Unit\" {\n\
+              beds: int min 0 \"Beds\"\n\
+              unit.name: text \"Unit name\"\n\
+              unit.nurses: int min 0 \"Nurses\"\n\
+              wards: list \"Wards\" { name: text \"Ward\" }\n\
+            }\n\
+            inputs \"Network\" respondent network {\n\
+              icbs: int min 0 \"ICBs\"\n\
+              network.plan: bool \"Plan signed?\"\n\
+              network.audit.done: bool \"Audit done?\"\n\
+            }\n\
+            area workforce {\n\
+              requirement WF-01 must \"r\" { beds >= 0 basis standard }\n\
+              requirement CO-01 must \"n\" { respondent network icbs >= 0 basis standard }\n\
+            }\n";
+        let spec = match Spec::compile("resp.netspec", &Sources::single("resp.netspec", text)) {
+            Ok(s) => s,
+            Err(e) => panic!("{:?}", e.diagnostics),
+        };
+        let header = |who: &str| {
+            format!(
+                r#""header": {{"respondent": "{who}", "organisation": {{"ods_code": "RXX", "name": "T"}}, "period": {{"start": "2024-07-01", "end": "2025-06-30"}}, "completed_by": "A"}}"#
+            )
+        };
+        let bodies = [
+            "",
+            r#", "beds": 3"#,
+            r#", "beds": 3, "icbs": 2"#,
+            r#", "network": {"plan": true}"#,
+            r#", "network": {"audit": {"done": false}}, "unit": {"name": "A", "nurses": 4}"#,
+            r#", "beds": 1, "unit": {"name": "A"}, "wards": [{"name": "W"}], "icbs": 1, "network": {"plan": false, "audit": {"done": true}}"#,
+        ];
+        let mut found = 0;
+        for who in ["provider", "network"] {
+            for body in bodies {
+                let json = format!("{{{}{body}}}", header(who));
+                let sub = match spec.ingest_str(&json) {
+                    Ok(s) => s,
+                    Err(e) => panic!("{json}: {e:?}"),
+                };
+                let respondent = sub
+                    .header
+                    .as_ref()
+                    .map(|h| h.respondent)
+                    .unwrap_or_default();
+                let fast: Vec<String> = spec
+                    .other_respondent(&sub, respondent)
+                    .into_iter()
+                    .filter_map(|d| d.path)
+                    .collect();
+                let mut walked = Vec::new();
+                other_respondent_walked(&spec, &sub, 0, &sub.root, respondent, &mut walked);
+                assert_eq!(fast, walked, "{json}");
+                found += walked.len();
+            }
+        }
+        // as a provider: icbs, network.plan and network.audit.done answered
+        // 0+0+1+1+1+3 times; as the network: beds, unit.name, unit.nurses
+        // and wards 0+1+1+0+2+3 times
+        assert_eq!(found, 13);
     }
 }

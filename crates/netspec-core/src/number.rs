@@ -84,6 +84,13 @@ impl Num {
 
     /// Checked sum.
     pub fn plus(self, o: Num) -> Result<Num, ArithError> {
+        // adding zero (common in explanations' linear forms): nothing to reduce
+        if o == Num::ZERO {
+            return Ok(self);
+        }
+        if self == Num::ZERO {
+            return Ok(o);
+        }
         // whole numbers (counts) need no common denominator
         if self.is_integer() && o.is_integer() {
             return self
@@ -100,6 +107,12 @@ impl Num {
 
     /// Checked difference.
     pub fn minus(self, o: Num) -> Result<Num, ArithError> {
+        if o == Num::ZERO {
+            return Ok(self);
+        }
+        if self == Num::ZERO {
+            return o.negate();
+        }
         if self.is_integer() && o.is_integer() {
             return self
                 .numer()
@@ -305,18 +318,37 @@ impl Num {
     /// `max_places` digits, otherwise rounded half away from zero to `places`
     /// digits with trailing zeros removed.
     pub fn display(self, places: u32) -> String {
+        let mut s = String::new();
+        self.push_display(places, &mut s);
+        s
+    }
+
+    /// Appends [`Num::display`] to `out`, with no string made on the way.
+    pub fn push_display(self, places: u32, out: &mut String) {
         if let Some(i) = self.to_integer() {
-            return i.to_string();
+            if i < 0 {
+                out.push('-');
+            }
+            push_digits(out, i.unsigned_abs());
+            return;
         }
+        let ratio = |out: &mut String| {
+            if self.numer() < 0 {
+                out.push('-');
+            }
+            push_digits(out, self.numer().unsigned_abs());
+            out.push('/');
+            push_digits(out, self.denom().unsigned_abs());
+        };
         let p = decimal_places(self.denom())
             .filter(|&p| p <= 6)
             .unwrap_or(places);
         let Some(m) = pow10_i(p) else {
-            return format!("{}/{}", self.numer(), self.denom());
+            return ratio(out);
         };
         // the value times 10^p, rounded half away from zero
         let Some(scaled) = self.numer().checked_mul(m) else {
-            return format!("{}/{}", self.numer(), self.denom());
+            return ratio(out);
         };
         let d = self.denom();
         let (q, rem) = (scaled / d, scaled % d);
@@ -325,26 +357,80 @@ impl Num {
         } else {
             q
         };
-        let neg = r < 0;
-        let digits = r.unsigned_abs().to_string();
+        let mut buf = [0u8; 40];
+        let digits = digits_of(r.unsigned_abs(), &mut buf);
         let p = p as usize;
-        let (int_s, frac_s) = if digits.len() > p {
+        // the whole part and the fraction, which has `p` digits (zeros in front)
+        let (int_s, lead, frac_s) = if digits.len() > p {
             let (a, b) = digits.split_at(digits.len() - p);
-            (a.to_string(), b.to_string())
+            (a, 0, b)
         } else {
-            (
-                "0".to_string(),
-                format!("{}{}", "0".repeat(p - digits.len()), digits),
-            )
+            (&b"0"[..], p - digits.len(), digits)
         };
-        let frac_s = frac_s.trim_end_matches('0');
-        let sign = if neg { "-" } else { "" };
-        if frac_s.is_empty() {
-            format!("{sign}{int_s}")
-        } else {
-            format!("{sign}{int_s}.{frac_s}")
+        // trailing zeros off the fraction (all of it when it is all zeros)
+        let frac_s = match frac_s.iter().rposition(|&c| c != b'0') {
+            Some(last) => frac_s.get(..=last).unwrap_or_default(),
+            None => &[][..],
+        };
+        if r < 0 {
+            out.push('-');
+        }
+        push_ascii(out, int_s);
+        if !frac_s.is_empty() {
+            out.push('.');
+            for _ in 0..lead {
+                out.push('0');
+            }
+            push_ascii(out, frac_s);
         }
     }
+}
+
+/// The decimal digits of `n`, written at the end of `buf`.
+fn digits_of(n: u128, buf: &mut [u8; 40]) -> &[u8] {
+    let mut i = buf.len();
+    // in 64 bits when it fits (no 128-bit division)
+    match u64::try_from(n) {
+        Ok(mut n) => loop {
+            i -= 1;
+            if let Some(d) = buf.get_mut(i) {
+                // n % 10 < 10: the cast keeps it
+                *d = b'0' + (n % 10) as u8;
+            }
+            n /= 10;
+            if n == 0 || i == 0 {
+                break;
+            }
+        },
+        Err(_) => {
+            let mut n = n;
+            loop {
+                i -= 1;
+                if let Some(d) = buf.get_mut(i) {
+                    *d = b'0' + (n % 10) as u8;
+                }
+                n /= 10;
+                if n == 0 || i == 0 {
+                    break;
+                }
+            }
+        }
+    }
+    buf.get(i..).unwrap_or_default()
+}
+
+/// Appends ASCII digits (no UTF-8 check needed).
+fn push_ascii(out: &mut String, digits: &[u8]) {
+    out.reserve(digits.len());
+    for &b in digits {
+        out.push(char::from(b));
+    }
+}
+
+/// Appends the decimal digits of `n`.
+fn push_digits(out: &mut String, n: u128) {
+    let mut buf = [0u8; 40];
+    push_ascii(out, digits_of(n, &mut buf));
 }
 
 /// The fewest decimal places that show `1/d` exactly (`d` a power of two
@@ -449,6 +535,30 @@ mod tests {
             .over(Num::int(50))
             .and_then(|r| r.times(Num::int(100)));
         assert_eq!(rate.map(|r| r.compare(Num::int(58))), Ok(Ordering::Equal));
+    }
+
+    #[test]
+    fn sums_and_differences_with_zero_are_those_of_the_rationals() {
+        let values = [
+            Num::ZERO,
+            Num::ONE,
+            Num::int(-7),
+            Num::int(i128::MAX),
+            Num::int(i128::MIN + 1),
+            Num::ratio(1, 3).unwrap_or(Num::ZERO),
+            Num::ratio(-22, 7).unwrap_or(Num::ZERO),
+            Num::ratio(i128::MAX, 3).unwrap_or(Num::ZERO),
+        ];
+        // the general path, by num_rational itself
+        let add = |a: Num, b: Num| a.0.checked_add(&b.0).map(Num).ok_or(ArithError::Overflow);
+        let sub = |a: Num, b: Num| a.0.checked_sub(&b.0).map(Num).ok_or(ArithError::Overflow);
+        for x in values {
+            assert_eq!(x.plus(Num::ZERO), add(x, Num::ZERO), "{x:?} + 0");
+            assert_eq!(Num::ZERO.plus(x), add(Num::ZERO, x), "0 + {x:?}");
+            assert_eq!(x.minus(Num::ZERO), sub(x, Num::ZERO), "{x:?} - 0");
+            assert_eq!(Num::ZERO.minus(x), sub(Num::ZERO, x), "0 - {x:?}");
+        }
+        assert_eq!(Num::ZERO.minus(Num::int(5)), Ok(Num::int(-5)));
     }
 
     #[test]
@@ -593,6 +703,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn display_of_whole_numbers_and_of_what_cannot_be_scaled() {
+        for i in [
+            0,
+            1,
+            -1,
+            9,
+            10,
+            -10,
+            12_345,
+            i128::MAX,
+            i128::MIN,
+            i128::MIN + 1,
+        ] {
+            assert_eq!(Num::int(i).display(2), i.to_string());
+        }
+        // too large to scale by 10^places: the fraction as it is
+        let big = Num::ratio(i128::MAX, 3).unwrap_or(Num::ZERO);
+        assert_eq!(big.display(2), format!("{}/3", i128::MAX));
+        let neg = Num::ratio(-i128::MAX, 7).unwrap_or(Num::ZERO);
+        assert_eq!(neg.display(2), format!("-{}/7", i128::MAX));
+        // appended to what is there
+        let mut s = String::from("x = ");
+        Num::ratio(-5, 3)
+            .unwrap_or(Num::ZERO)
+            .push_display(2, &mut s);
+        assert_eq!(s, "x = -1.67");
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! answer, solved with exact rationals, kept within the answer's bounds) and
 //! then tried by evaluating the check again with it.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -333,6 +335,8 @@ fn quantifier<'a>(
     }
     // a checklist's items are named by their text
     let items = checklist_item_names(cx, list);
+    // what an element is called, made for the first element explained
+    let mut noun: Option<Cow<'_, str>> = None;
     for (index, e) in elems.into_iter().enumerate() {
         if cx.exhausted() {
             break;
@@ -346,7 +350,7 @@ fn quantifier<'a>(
                 Some(item) => {
                     let within = |outer: Option<&str>| {
                         Some(match outer {
-                            Some(o) => format!("{o} › {item}"),
+                            Some(o) => concat(&[o, " › ", item]),
                             None => item.clone(),
                         })
                     };
@@ -357,7 +361,10 @@ fn quantifier<'a>(
                 }
                 None => Here {
                     element: element_label(cx, &this, rid, &elem_ty, here.element.as_deref()),
-                    name: element_name(cx, &this, index, list, &elem_ty, here.name.as_deref()),
+                    name: {
+                        let noun: &str = noun.get_or_insert_with(|| item_noun(cx, list));
+                        element_name(cx, &this, index, noun, list, &elem_ty, here.name.as_deref())
+                    },
                 },
             };
             walk(cx, body, target, &inner, mode, out);
@@ -475,12 +482,16 @@ fn leaf<'a>(cx: &mut Ctx<'a>, n: &'a Node, target: bool, here: &Here, mode: Mode
                     let now = yes_no(*b);
                     if mode == Mode::Rule && !target {
                         to_pass.extend(bool_change(cx, n, *b));
-                        format!("{what}: {now}; needs {}", yes_no(!*b))
+                        concat(&[&what, ": ", now, "; needs ", yes_no(!*b)])
                     } else {
-                        format!("{prefix}{what}: {now}")
+                        concat(&[prefix, &what, ": ", now])
                     }
                 }
-                _ => format!("{prefix}{what}: {}", show(&v, &n.ty, cx, None)),
+                _ => {
+                    let mut m = concat(&[prefix, &what, ": "]);
+                    show_into(&mut m, &v, &n.ty, cx, None);
+                    m
+                }
             }
         }
     };
@@ -587,12 +598,12 @@ fn bool_change<'a>(cx: &mut Ctx<'a>, n: &'a Node, now: bool) -> Option<ToPass> {
     if !try_passes(cx, n, trial, (ans.rid, ans.slot)) {
         return None;
     }
-    let label = field_label(ans.field);
+    let label = label(cx, ans.rid, ans.slot, ans.field);
     Some(ToPass {
         path: Some(answer_pointer(cx, rec, ans.field)),
         question: ans.field.question.clone(),
-        message: format!("{label}: {}", yes_no(!now)),
-        label,
+        message: concat(&[&label, ": ", yes_no(!now)]),
+        label: label.into_owned(),
         from: Json::Bool(now),
         to: Json::Bool(!now),
         change: Json::Null,
@@ -641,7 +652,7 @@ fn element_label(
                     } else {
                         last
                     };
-                    format!("{o} › {last}")
+                    concat(&[o, " › ", last])
                 }
                 None => own,
             })
@@ -650,7 +661,7 @@ fn element_label(
         other => {
             let s = show(other, ty, cx, None);
             Some(match outer {
-                Some(o) => format!("{o}, {s}"),
+                Some(o) => concat(&[o, ", ", &s]),
                 None => s,
             })
         }
@@ -663,43 +674,59 @@ fn element_name(
     cx: &Ctx<'_>,
     e: &V<'_>,
     index: usize,
+    noun: &str,
     list: &Node,
     ty: &Ty,
     outer: Option<&str>,
 ) -> Option<String> {
     let own = match e {
         V::Rec(r) => {
-            let noun = item_noun(cx, list);
+            use std::fmt::Write as _;
             let number = index.saturating_add(1);
             let slot = match list.ty {
                 Ty::List(rid) => cx.spec.schema.records.get(rid).and_then(|rs| rs.label_slot),
                 _ => None,
             };
-            match slot.and_then(|s| cx.sub.answer(r, s)) {
-                Some(Stored::Text(t)) => format!("{noun} {number}, {t}"),
-                _ => format!("{noun} {number}"),
+            let text = match slot.and_then(|s| cx.sub.answer(r, s)) {
+                Some(Stored::Text(t)) => Some(t),
+                _ => None,
+            };
+            let mut s = String::with_capacity(noun.len() + 24 + text.map_or(0, |t| t.len()));
+            s.push_str(noun);
+            let _ = write!(s, " {number}");
+            if let Some(t) = text {
+                s.push_str(", ");
+                s.push_str(t);
             }
+            s
         }
         V::Unknown(_) => return outer.map(str::to_string),
         other => show(other, ty, cx, None),
     };
     Some(match outer {
-        Some(o) => format!("{o} › {own}"),
+        Some(o) => concat(&[o, " › ", &own]),
         None => own,
     })
 }
 
 /// `/units/1/beds/0` → `units[1].beds[0]`, with the record's name field.
 pub fn record_label(cx: &Ctx<'_>, r: &Record, rid: Option<RecordId>) -> String {
-    let mut label = String::new();
-    for seg in cx.sub.pointer(r).split('/').filter(|s| !s.is_empty()) {
+    let pointer = cx.sub.pointer(r);
+    let mut label = String::with_capacity(pointer.len() + 24);
+    for seg in pointer.split('/').filter(|s| !s.is_empty()) {
         if seg.bytes().all(|b| b.is_ascii_digit()) {
-            label.push_str(&format!("[{seg}]"));
+            label.push('[');
+            label.push_str(seg);
+            label.push(']');
         } else {
             if !label.is_empty() {
                 label.push('.');
             }
-            label.push_str(&seg.replace("~1", "/").replace("~0", "~"));
+            if seg.contains('~') {
+                label.push_str(&seg.replace("~1", "/").replace("~0", "~"));
+            } else {
+                label.push_str(seg);
+            }
         }
     }
     let slot = rid
@@ -709,10 +736,12 @@ pub fn record_label(cx: &Ctx<'_>, r: &Record, rid: Option<RecordId>) -> String {
         Some(Stored::Text(t)) => Some(t),
         _ => None,
     };
-    match name {
-        Some(n) => format!("{label} ({n})"),
-        None => label,
+    if let Some(n) = name {
+        label.push_str(" (");
+        label.push_str(n);
+        label.push(')');
     }
+    label
 }
 
 // ------------------------------------------------------------------ labels
@@ -723,22 +752,31 @@ fn field_def<'s>(cx: &Ctx<'s>, rid: RecordId, slot: usize) -> Option<&'s FieldDe
 
 /// The declaration of the input a list expression reads, if it is one.
 fn list_field<'s>(cx: &Ctx<'s>, list: &Node) -> Option<&'s FieldDef> {
-    match &list.kind {
-        NodeKind::Input(slot) => field_def(cx, 0, *slot),
+    list_input(cx, list).map(|(_, _, f)| f)
+}
+
+/// The input a list expression reads, if it is one: record, slot, declaration.
+fn list_input<'s>(cx: &Ctx<'s>, list: &Node) -> Option<(RecordId, usize, &'s FieldDef)> {
+    let (rid, slot) = match &list.kind {
+        NodeKind::Input(slot) => (0, *slot),
         NodeKind::Field(base, slot) => match base.ty {
-            Ty::Record(rid) => field_def(cx, rid, *slot),
-            _ => None,
+            Ty::Record(rid) => (rid, *slot),
+            _ => return None,
         },
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some((rid, slot, field_def(cx, rid, slot)?))
 }
 
 /// What one element of a list is called: its `item` noun, else the list's
 /// name made singular ([`singular`]).
-fn item_noun(cx: &Ctx<'_>, list: &Node) -> String {
+fn item_noun<'a>(cx: &Ctx<'a>, list: &Node) -> Cow<'a, str> {
     match list_field(cx, list) {
-        Some(f) => f.item.clone().unwrap_or_else(|| singular(&f.name)),
-        None => "item".to_string(),
+        Some(f) => match &f.item {
+            Some(item) => Cow::Borrowed(item),
+            None => Cow::Owned(singular(&f.name)),
+        },
+        None => Cow::Borrowed("item"),
     }
 }
 
@@ -773,68 +811,131 @@ pub fn singular(name: &str) -> String {
 /// short phrase (no `?`, at most 60 characters); else its name with `_` read
 /// as spaces and a capital first letter (`shifts_total` → `Shifts total`).
 pub fn field_label(f: &FieldDef) -> String {
+    label_of(f).into_owned()
+}
+
+/// Every input's short label ([`field_label`]), per record and slot, made
+/// once per spec ([`super::fast::FastSpec::labels`]) for explanations to
+/// borrow.
+pub fn field_labels(schema: &crate::ir::Schema) -> Vec<Vec<String>> {
+    schema
+        .records
+        .iter()
+        .map(|r| r.fields.iter().map(field_label).collect())
+        .collect()
+}
+
+/// The short label of `f`, the input in `slot` of record `rid`: from the
+/// spec's table when it has one, else made here.
+fn label<'a>(cx: &Ctx<'a>, rid: RecordId, slot: usize, f: &'a FieldDef) -> Cow<'a, str> {
+    let labels: &'a [Vec<String>] = &cx.fast.labels;
+    match labels.get(rid).and_then(|r| r.get(slot)) {
+        Some(l) => Cow::Borrowed(l),
+        None => label_of(f),
+    }
+}
+
+/// [`field_label`], borrowed from the spec unless made from the name.
+fn label_of(f: &FieldDef) -> Cow<'_, str> {
     if let Some(l) = &f.label {
-        return l.clone();
+        return Cow::Borrowed(l);
     }
     let q = f.question.trim();
-    if !q.is_empty() && !q.ends_with('?') && q.chars().count() <= 60 {
-        return q.to_string();
+    // at most 60 bytes is at most 60 characters
+    if !q.is_empty() && !q.ends_with('?') && (q.len() <= 60 || q.chars().count() <= 60) {
+        return Cow::Borrowed(q);
     }
-    humanise_name(&f.name)
+    Cow::Owned(humanise_name(&f.name))
 }
 
 /// `shifts_total` → `Shifts total`.
 fn humanise_name(name: &str) -> String {
-    let s = name.replace('_', " ");
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => s,
+    if name.is_ascii() {
+        let mut b = name.as_bytes().to_vec();
+        for c in &mut b {
+            if *c == b'_' {
+                *c = b' ';
+            }
+        }
+        if let Some(first) = b.first_mut() {
+            first.make_ascii_uppercase();
+        }
+        // ASCII in, ASCII out
+        return String::from_utf8(b).unwrap_or_default();
     }
+    let mut s = String::with_capacity(name.len());
+    let mut c = name.chars();
+    if let Some(first) = c.next() {
+        if first == '_' {
+            s.push(' ');
+        } else {
+            s.extend(first.to_uppercase());
+        }
+    }
+    for (i, piece) in c.as_str().split('_').enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(piece);
+    }
+    s
 }
 
 /// `Shifts with a coordinator` → `shifts with a coordinator`; an acronym
 /// or code (`ICNARC months`, `L3 beds`) keeps its capitals.
-fn lower_first(s: &str) -> String {
+fn lower_first(s: &str) -> Cow<'_, str> {
     let mut c = s.chars();
     match (c.next(), c.next()) {
-        (Some(_), Some(b)) if b.is_uppercase() || b.is_ascii_digit() => s.to_string(),
+        (Some(_), Some(b)) if b.is_uppercase() || b.is_ascii_digit() => Cow::Borrowed(s),
         (Some(a), _) if a.is_uppercase() => {
-            let rest: String = s.chars().skip(1).collect();
-            a.to_lowercase().chain(rest.chars()).collect()
+            let mut out = String::with_capacity(s.len());
+            out.extend(a.to_lowercase());
+            out.push_str(s.get(a.len_utf8()..).unwrap_or_default());
+            Cow::Owned(out)
         }
-        _ => s.to_string(),
+        _ => Cow::Borrowed(s),
     }
 }
 
+/// The pieces joined, in a string allocated once.
+fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
 /// A list's label: its input's label, else its text.
-fn list_label(cx: &Ctx<'_>, list: &Node) -> String {
-    match list_field(cx, list) {
-        Some(f) => field_label(f),
-        None => cx.text(list).to_string(),
+fn list_label<'a>(cx: &Ctx<'a>, list: &Node) -> Cow<'a, str> {
+    match list_input(cx, list) {
+        Some((rid, slot, f)) => label(cx, rid, slot, f),
+        None => Cow::Borrowed(cx.text(list)),
     }
 }
 
 /// An expression for people: an answer's label, a total's label, a
 /// definition's name, arithmetic and calls over those (`12 × Daytime
 /// consultants`), or failing those the text as written.
-fn describe(cx: &mut Ctx<'_>, n: &Node) -> String {
+fn describe<'a>(cx: &mut Ctx<'a>, n: &Node) -> Cow<'a, str> {
+    let spec: &'a crate::ir::CompiledSpec = cx.spec;
     match &n.kind {
-        NodeKind::Input(slot) => field_def(cx, 0, *slot).map(field_label),
+        NodeKind::Input(slot) => field_def(cx, 0, *slot).map(|f| label(cx, 0, *slot, f)),
         NodeKind::Field(base, slot) => match base.ty {
-            Ty::Record(rid) => field_def(cx, rid, *slot).map(field_label),
+            Ty::Record(rid) => field_def(cx, rid, *slot).map(|f| label(cx, rid, *slot, f)),
             _ => None,
         },
-        NodeKind::Aggregate(AggFn::Sum, list, body, None) => {
-            summed_field(cx, list, body).map(|(_, _, f)| format!("{} (total)", field_label(f)))
-        }
-        NodeKind::Let(i) => cx.spec.lets.get(*i).map(|d| match &d.value.kind {
-            NodeKind::Aggregate(AggFn::Sum, list, body, None) => summed_field(cx, list, body)
-                .map_or_else(
-                    || humanise_name(&d.name),
-                    |(_, _, f)| format!("{} (total)", field_label(f)),
-                ),
-            _ => humanise_name(&d.name),
+        NodeKind::Aggregate(AggFn::Sum, list, body, None) => summed_field(cx, list, body)
+            .map(|(rid, slot, f)| Cow::Owned(concat(&[&label(cx, rid, slot, f), " (total)"]))),
+        NodeKind::Let(i) => spec.lets.get(*i).map(|d| {
+            Cow::Owned(match &d.value.kind {
+                NodeKind::Aggregate(AggFn::Sum, list, body, None) => summed_field(cx, list, body)
+                    .map_or_else(
+                        || humanise_name(&d.name),
+                        |(rid, slot, f)| concat(&[&label(cx, rid, slot, f), " (total)"]),
+                    ),
+                _ => humanise_name(&d.name),
+            })
         }),
         NodeKind::Arith(op, x, y) => {
             let prec = |o: &Arith| match o {
@@ -843,14 +944,14 @@ fn describe(cx: &mut Ctx<'_>, n: &Node) -> String {
             };
             let p = prec(op);
             // a side in brackets when it binds more loosely (or as loosely, on the right of - and /)
-            let side = |cx: &mut Ctx<'_>, s: &Node, right: bool| {
+            let side = |cx: &mut Ctx<'a>, s: &Node, right: bool| {
                 let w = describe(cx, s);
                 match &s.kind {
                     NodeKind::Arith(o, ..)
                         if prec(o) < p
                             || (right && prec(o) == p && matches!(op, Arith::Sub | Arith::Div)) =>
                     {
-                        format!("({w})")
+                        Cow::Owned(concat(&["(", &w, ")"]))
                     }
                     _ => w,
                 }
@@ -863,20 +964,23 @@ fn describe(cx: &mut Ctx<'_>, n: &Node) -> String {
                 Arith::Mul => "×",
                 Arith::Div => "/",
             };
-            Some(format!("{l} {o} {r}"))
+            Some(Cow::Owned(concat(&[&l, " ", o, " ", &r])))
         }
-        NodeKind::AssessmentDate => Some("the assessment date".to_string()),
+        NodeKind::AssessmentDate => Some(Cow::Borrowed("the assessment date")),
         NodeKind::Aggregate(f @ (AggFn::Mean | AggFn::Min | AggFn::Max), list, body, None) => {
             let which = match f {
                 AggFn::Mean => "mean",
                 AggFn::Min => "lowest",
                 _ => "highest",
             };
-            summed_field(cx, list, body).map(|(_, _, fd)| format!("{} ({which})", field_label(fd)))
+            summed_field(cx, list, body).map(|(rid, slot, fd)| {
+                Cow::Owned(concat(&[&label(cx, rid, slot, fd), " (", which, ")"]))
+            })
         }
-        NodeKind::Count(list, None) => {
-            Some(format!("Number of {}", lower_first(&list_label(cx, list))))
-        }
+        NodeKind::Count(list, None) => Some(Cow::Owned(concat(&[
+            "Number of ",
+            &lower_first(&list_label(cx, list)),
+        ]))),
         NodeKind::Call(_, args) if !args.is_empty() => {
             let name = cx
                 .text(n)
@@ -885,19 +989,22 @@ fn describe(cx: &mut Ctx<'_>, n: &Node) -> String {
                 .unwrap_or_default()
                 .trim()
                 .to_string();
-            let mut words: Vec<String> = args
+            let mut words: Vec<Cow<'_, str>> = args
                 .iter()
                 .take(MAX_LISTED)
                 .map(|a| describe(cx, a))
                 .collect();
             if args.len() > MAX_LISTED {
-                words.push(format!("… and {} more", args.len() - MAX_LISTED));
+                words.push(Cow::Owned(format!(
+                    "… and {} more",
+                    args.len() - MAX_LISTED
+                )));
             }
-            Some(format!("{name}({})", words.join(", ")))
+            Some(Cow::Owned(format!("{name}({})", words.join(", "))))
         }
         _ => None,
     }
-    .unwrap_or_else(|| cx.text(n).to_string())
+    .unwrap_or_else(|| Cow::Borrowed(cx.text(n)))
 }
 
 /// For `sum(u.x for u in L)` (or `mean`, `min`, `max`): the element
@@ -924,13 +1031,13 @@ fn is_percent(t: &Ty) -> bool {
 /// A value for people; percents (or numbers compared with percents) as
 /// `85%`, enum values in words (`intensive_care` → `intensive care`).
 fn show(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, as_percent: Option<bool>) -> String {
-    let pct = as_percent.unwrap_or(is_percent(ty));
     match v {
-        V::Bool(b) => yes_no(*b).to_string(),
-        V::Num(n) if pct => format!("{}%", n.times(Num::int(100)).map(fine).unwrap_or_default()),
         // a value that is not 0 never shows as 0
-        V::Num(n) => fine(*n),
-        V::Date(d) => d.to_string(),
+        V::Bool(_) | V::Num(_) | V::Date(_) => {
+            let mut s = String::new();
+            show_into(&mut s, v, ty, cx, as_percent);
+            s
+        }
         V::Dur(d) => d.to_string(),
         V::Text(t) => format!("\"{t}\""),
         V::Enum(i) => enum_name(ty, *i, cx).replace('_', " "),
@@ -965,16 +1072,39 @@ fn enum_name(ty: &Ty, i: u32, cx: &Ctx<'_>) -> String {
     }
 }
 
-/// A gap for people: two decimals, more when that would show a non-zero gap as 0.
-fn fine(n: Num) -> String {
-    let mut s = n.display(2);
-    for places in [6, 12, 24, 38] {
+/// Appends a gap for people: two decimals, more when that would show a
+/// non-zero gap as 0.
+fn fine_into(out: &mut String, n: Num) {
+    let start = out.len();
+    for places in [2, 6, 12, 24, 38] {
+        out.truncate(start);
+        n.push_display(places, out);
+        let s = out.get(start..).unwrap_or_default();
         if !((s == "0" || s == "-0") && n != Num::ZERO) {
             break;
         }
-        s = n.display(places);
     }
-    s
+}
+
+/// Appends [`show`]`(v, …)`: for yes/no, numbers and dates without a
+/// string made on the way.
+fn show_into(out: &mut String, v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, as_percent: Option<bool>) {
+    let pct = as_percent.unwrap_or(is_percent(ty));
+    match v {
+        V::Bool(b) => out.push_str(yes_no(*b)),
+        V::Num(n) if pct => {
+            if let Ok(x) = n.times(Num::int(100)) {
+                fine_into(out, x);
+            }
+            out.push('%');
+        }
+        V::Num(n) => fine_into(out, *n),
+        V::Date(d) => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{d}");
+        }
+        _ => out.push_str(&show(v, ty, cx, as_percent)),
+    }
 }
 
 fn num_json(n: Num) -> Json {
@@ -1100,23 +1230,18 @@ fn comparison<'a>(
         _ => None,
     };
     // "<what>: <left>; <phrase> <right>[ (<rhs>)]"
-    let (what, left_s) = subject(cx, a, va, ty, pct);
-    let right_s = show(vb, ty, cx, Some(pct));
     let dated = matches!(va, V::Date(_));
-    let mut message = String::with_capacity(lhs.len() * 2 + 64);
+    let mut message = String::with_capacity(lhs.len() * 2 + 160);
     message.push_str(mode.prefix());
     // a value walked from a list of values (a checklist's item) is named by
     // its element: "Primary care: no; …", not by the rule's variable
     let bare_value = matches!(a.kind, NodeKind::Var(_)) && !matches!(a.ty, Ty::Record(_));
-    if !(bare_value && here.name.is_some()) {
-        message.push_str(&what);
-        message.push_str(": ");
-    }
-    message.push_str(&left_s);
+    let named = !(bare_value && here.name.is_some());
+    subject_into(cx, a, va, ty, pct, named, &mut message);
     message.push_str("; ");
     message.push_str(phrase(op, held, mode, dated));
     message.push(' ');
-    message.push_str(&right_s);
+    show_into(&mut message, vb, ty, cx, Some(pct));
     if !is_literal(b) {
         message.push_str(" (");
         message.push_str(&describe(cx, b));
@@ -1131,7 +1256,7 @@ fn comparison<'a>(
     Check {
         element: here.element.clone(),
         element_name: here.name.clone(),
-        check: format!("{lhs} {} {}", op.as_str(), cx.text(b)),
+        check: concat(&[lhs, " ", op.as_str(), " ", cx.text(b)]),
         held,
         in_scope: mode != Mode::OutOfScope,
         left: json_as(va, ty, cx, pct),
@@ -1144,26 +1269,50 @@ fn comparison<'a>(
 
 /// The left side for people: `Shifts with a coordinator` and `690 of 730
 /// shifts (94.52%)` for a rate of two answers, else the label and value.
-fn subject<'a>(cx: &mut Ctx<'a>, a: &'a Node, va: &V<'a>, ty: &Ty, pct: bool) -> (String, String) {
+/// Appended to `out`, after `<what>: ` when `named`.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site; the pieces of a comparison's left side"
+)]
+fn subject_into<'a>(
+    cx: &mut Ctx<'a>,
+    a: &'a Node,
+    va: &V<'a>,
+    ty: &Ty,
+    pct: bool,
+    named: bool,
+    out: &mut String,
+) {
     if let NodeKind::Arith(Arith::Div, x, y) = &a.kind {
         if let Some(ax) = answer_at(cx, x) {
             if let (V::Num(nx), V::Num(ny)) = (cx.eval(x), cx.eval(y)) {
-                let unit = ax
-                    .field
-                    .unit
-                    .clone()
-                    .or_else(|| answer_at(cx, y).and_then(|ay| ay.field.unit.clone()));
-                let unit = unit.map(|u| format!(" {u}")).unwrap_or_default();
-                let what = describe(cx, x);
-                let rate = show(va, ty, cx, Some(pct));
-                return (
-                    what,
-                    format!("{} of {}{unit} ({rate})", nx.display(2), ny.display(2)),
-                );
+                let unit: Option<&'a str> = match &ax.field.unit {
+                    Some(u) => Some(u),
+                    None => answer_at(cx, y).and_then(|ay| ay.field.unit.as_deref()),
+                };
+                if named {
+                    out.push_str(&describe(cx, x));
+                    out.push_str(": ");
+                }
+                nx.push_display(2, out);
+                out.push_str(" of ");
+                ny.push_display(2, out);
+                if let Some(u) = unit {
+                    out.push(' ');
+                    out.push_str(u);
+                }
+                out.push_str(" (");
+                show_into(out, va, ty, cx, Some(pct));
+                out.push(')');
+                return;
             }
         }
     }
-    (describe(cx, a), show(va, ty, cx, Some(pct)))
+    if named {
+        out.push_str(&describe(cx, a));
+        out.push_str(": ");
+    }
+    show_into(out, va, ty, cx, Some(pct));
 }
 
 // ------------------------------------------------------------------ what it would take
@@ -1424,12 +1573,12 @@ fn date_change<'a>(
     let Some(rec) = ans.rec else {
         return (None, String::new());
     };
-    let label = field_label(ans.field);
-    let cannot = format!("; cannot pass by changing {} alone", lower_first(&label));
+    let label = label(cx, ans.rid, ans.slot, ans.field);
     if let Some((_, min, max)) = ans.scalar() {
         let below = matches!(min, Some(Bound::Date(m)) if to < m);
         let above = matches!(max, Some(Bound::Date(m)) if to > m);
         if below || above {
+            let cannot = concat(&["; cannot pass by changing ", &lower_first(&label), " alone"]);
             return (None, cannot);
         }
     }
@@ -1453,7 +1602,7 @@ fn date_change<'a>(
     let entry = ToPass {
         path: Some(answer_pointer(cx, rec, ans.field)),
         question: ans.field.question.clone(),
-        label,
+        label: label.into_owned(),
         from: Json::String(from.to_string()),
         to: Json::String(to.to_string()),
         change: Json::from(days),
@@ -1464,8 +1613,16 @@ fn date_change<'a>(
 }
 
 fn answer_pointer(cx: &Ctx<'_>, rec: &Record, f: &FieldDef) -> String {
-    let name = f.name.replace('~', "~0").replace('/', "~1");
-    format!("{}/{name}", cx.sub.pointer(rec))
+    let base = cx.sub.pointer(rec);
+    let mut p = String::with_capacity(base.len() + 1 + f.name.len());
+    p.push_str(base);
+    p.push('/');
+    if f.name.contains(['~', '/']) {
+        p.push_str(&f.name.replace('~', "~0").replace('/', "~1"));
+    } else {
+        p.push_str(&f.name);
+    }
+    p
 }
 
 /// Evaluates `n` with `trial` in place (definitions worked out afresh):
@@ -1482,13 +1639,28 @@ fn try_passes<'a>(
 /// The definitions' values to evaluate with `trial` in place: those
 /// worked out so far, less every one that reads the changed answer `field`
 /// (record, slot) or the node tried, directly or through another definition.
-fn fresh_lets<'a>(cx: &Ctx<'a>, trial: &Trial<'a>, field: (RecordId, usize)) -> Vec<Option<V<'a>>> {
+fn fresh_lets<'a>(
+    cx: &mut Ctx<'a>,
+    trial: &Trial<'a>,
+    field: (RecordId, usize),
+) -> Vec<Option<V<'a>>> {
     let node = match trial {
         Trial::Node(n, _) => Some(*n),
         Trial::Answer(..) => None,
     };
+    let mut fresh = std::mem::take(&mut cx.spare_lets);
+    fresh.clone_from(&cx.lets);
+    // an answer tried: the definitions that read it, from the spec's table
+    let reads = &cx.fast.reads;
+    if node.is_none() && reads.len() == fresh.len() {
+        for (v, r) in fresh.iter_mut().zip(reads) {
+            if v.is_some() && r.binary_search(&field).is_ok() {
+                *v = None;
+            }
+        }
+        return fresh;
+    }
     let mut memo: Vec<Option<bool>> = vec![None; cx.spec.lets.len()];
-    let mut fresh = cx.lets.clone();
     for (i, v) in fresh.iter_mut().enumerate() {
         if v.is_some() && let_reads(cx, i, field, node, &mut memo) {
             *v = None;
@@ -1551,16 +1723,72 @@ fn holds_with<'a>(
     trial: Trial<'a>,
     field: (RecordId, usize),
 ) -> Option<bool> {
-    let fresh = fresh_lets(cx, &trial, field);
-    let saved = std::mem::replace(&mut cx.lets, fresh);
-    cx.trial = Some(trial);
-    let v = cx.eval(n);
-    cx.trial = None;
-    cx.lets = saved;
-    match v {
+    match in_trial(cx, trial, field, |cx| cx.eval(n)) {
         V::Bool(b) => Some(b),
         _ => None,
     }
+}
+
+/// Most definitions [`in_trial`] keeps track of in place.
+const IN_PLACE: usize = 64;
+
+/// Runs `f` with `trial` in place and the definitions' values as
+/// [`fresh_lets`] gives them; afterwards the definitions are as they were.
+/// For an answer tried in a spec with a table of what its definitions read
+/// (and at most [`IN_PLACE`] of them), in place: the values that read the
+/// answer are taken out and put back, and every definition unset before is
+/// unset again; otherwise on a copy.
+fn in_trial<'a, R>(
+    cx: &mut Ctx<'a>,
+    trial: Trial<'a>,
+    field: (RecordId, usize),
+    f: impl FnOnce(&mut Ctx<'a>) -> R,
+) -> R {
+    let fast: &'a super::fast::FastSpec = cx.fast;
+    let in_place = matches!(trial, Trial::Answer(..))
+        && fast.reads.len() == cx.lets.len()
+        && cx.lets.len() <= IN_PLACE;
+    if !in_place {
+        let fresh = fresh_lets(cx, &trial, field);
+        let saved = std::mem::replace(&mut cx.lets, fresh);
+        cx.trial = Some(trial);
+        let r = f(cx);
+        cx.trial = None;
+        cx.spare_lets = std::mem::replace(&mut cx.lets, saved);
+        return r;
+    }
+    let mut unset = [false; IN_PLACE];
+    let mut taken = std::mem::take(&mut cx.spare_taken);
+    for (i, (v, reads)) in cx.lets.iter_mut().zip(&fast.reads).enumerate() {
+        match v {
+            None => {
+                if let Some(u) = unset.get_mut(i) {
+                    *u = true;
+                }
+            }
+            Some(_) if reads.binary_search(&field).is_ok() => {
+                if let Some(x) = v.take() {
+                    taken.push((i, x));
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    cx.trial = Some(trial);
+    let r = f(cx);
+    cx.trial = None;
+    for (v, u) in cx.lets.iter_mut().zip(unset) {
+        if u {
+            *v = None;
+        }
+    }
+    for (i, x) in taken.drain(..) {
+        if let Some(v) = cx.lets.get_mut(i) {
+            *v = Some(x);
+        }
+    }
+    cx.spare_taken = taken;
+    r
 }
 
 /// Whether every declared relation of the answers in `rec` holds with
@@ -1569,36 +1797,35 @@ fn relations_hold<'a>(cx: &mut Ctx<'a>, rid: RecordId, rec: &'a Record, trial: &
     let Some(rs) = cx.spec.schema.records.get(rid) else {
         return true;
     };
+    // nothing declared, nothing to break
+    if rs.fields.iter().all(|f| f.relations.is_empty()) {
+        return true;
+    }
     let field = match trial {
         Trial::Answer(_, slot, _) => (rid, *slot),
         Trial::Node(..) => (rid, usize::MAX),
     };
-    let fresh = fresh_lets(cx, trial, field);
-    let saved = std::mem::replace(&mut cx.lets, fresh);
-    cx.trial = Some(trial.clone());
-    let mut ok = true;
-    'fields: for (slot, f) in rs.fields.iter().enumerate() {
-        for rel in &f.relations {
-            let value = cx.read(rec, rid, slot);
-            // the record as the innermost element, as relations are evaluated
-            cx.push(V::Rec(rec));
-            let bound = cx.eval(&rel.bound);
-            cx.pop();
-            if let (V::Num(v), V::Num(b)) = (value, bound) {
-                let fine = match rel.op {
-                    RelationOp::AtMost => v.compare(b).is_le(),
-                    RelationOp::AtLeast => v.compare(b).is_ge(),
-                };
-                if !fine {
-                    ok = false;
-                    break 'fields;
+    in_trial(cx, trial.clone(), field, |cx| {
+        for (slot, f) in rs.fields.iter().enumerate() {
+            for rel in &f.relations {
+                let value = cx.read(rec, rid, slot);
+                // the record as the innermost element, as relations are evaluated
+                cx.push(V::Rec(rec));
+                let bound = cx.eval(&rel.bound);
+                cx.pop();
+                if let (V::Num(v), V::Num(b)) = (value, bound) {
+                    let fine = match rel.op {
+                        RelationOp::AtMost => v.compare(b).is_le(),
+                        RelationOp::AtLeast => v.compare(b).is_ge(),
+                    };
+                    if !fine {
+                        return false;
+                    }
                 }
             }
         }
-    }
-    cx.trial = None;
-    cx.lets = saved;
-    ok
+        true
+    })
 }
 
 /// The entry for a failed numeric comparison `a op b`.
@@ -1610,7 +1837,7 @@ fn number_change<'a>(
     b: &'a Node,
 ) -> (Option<ToPass>, String) {
     let none = (None, String::new());
-    let mut candidates = Vec::new();
+    let mut candidates = Vec::with_capacity(MAX_CANDIDATES);
     answers_in(cx, a, &mut candidates);
     answers_in(cx, b, &mut candidates);
     // the first answer the check is a linear function of
@@ -1688,9 +1915,14 @@ fn number_change<'a>(
     if from == to {
         return none;
     }
-    let label = field_label(x.field);
+    let label = label(cx, x.rid, x.slot, x.field);
     let lbl = lower_first(&label);
-    let cannot = (None, format!("; cannot pass by changing {lbl} alone"));
+    let cannot = || {
+        (
+            None,
+            concat(&["; cannot pass by changing ", &lbl, " alone"]),
+        )
+    };
     // within the declared min and max (for a total: every element's)
     let count = match x.total {
         Some((_, list)) => match cx.elements(list) {
@@ -1701,12 +1933,12 @@ fn number_change<'a>(
     };
     if let Some(Bound::Num(lo)) = min {
         if lo.times(count).is_ok_and(|lo| to.compare(lo).is_lt()) {
-            return cannot;
+            return cannot();
         }
     }
     if let Some(Bound::Num(hi)) = max {
         if hi.times(count).is_ok_and(|hi| to.compare(hi).is_gt()) {
-            return cannot;
+            return cannot();
         }
     }
     let trial = match (x.total, x.rec) {
@@ -1721,7 +1953,7 @@ fn number_change<'a>(
         (None, None) => true,
     };
     if !related {
-        return cannot;
+        return cannot();
     }
     // tried: the change passes, and one less does not
     if !try_passes(cx, n, trial, (x.rid, x.slot)) {
@@ -1755,26 +1987,36 @@ fn number_change<'a>(
     let Ok(shown_change) = change.times(scale) else {
         return none;
     };
-    let amount = shown_change.abs().map(fine).unwrap_or_default();
     let up = !change.is_negative();
     let total = if x.total.is_some() { " in total" } else { "" };
-    let message = if pct {
-        let dir = if up { "up" } else { "down" };
-        format!(
-            "{label} {dir} by {amount} percentage points, to {}%{total}",
-            fine(shown_to)
-        )
+    let mut message = String::with_capacity(label.len() + 64);
+    if pct {
+        let dir = if up { " up by " } else { " down by " };
+        message.push_str(&label);
+        message.push_str(dir);
+        if let Ok(amount) = shown_change.abs() {
+            fine_into(&mut message, amount);
+        }
+        message.push_str(" percentage points, to ");
+        fine_into(&mut message, shown_to);
+        message.push('%');
+        message.push_str(total);
     } else {
-        let dir = if up { "more" } else { "fewer" };
-        format!("{amount} {dir} {lbl}{total}")
-    };
+        let dir = if up { " more " } else { " fewer " };
+        if let Ok(amount) = shown_change.abs() {
+            fine_into(&mut message, amount);
+        }
+        message.push_str(dir);
+        message.push_str(&lbl);
+        message.push_str(total);
+    }
     let entry = ToPass {
         path: match (x.total, x.rec) {
             (None, Some(r)) => Some(answer_pointer(cx, r, x.field)),
             _ => None,
         },
         question: x.field.question.clone(),
-        label,
+        label: label.into_owned(),
         from: num_json(shown_from),
         to: num_json(shown_to),
         change: num_json(shown_change),

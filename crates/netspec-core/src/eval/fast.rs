@@ -16,7 +16,7 @@ use std::sync::Arc;
 use super::{compare, const_value, Ctx, V};
 use crate::builtins::{Builtin, Lowering};
 use crate::calendar::{Date, Duration};
-use crate::ir::{AggFn, Arith, Cmp, Const, Node, NodeKind, Ty};
+use crate::ir::{AggFn, Arith, Cmp, Const, Node, NodeKind, RecordId, Ty};
 use crate::number::Num;
 use crate::submission::{Record, Stored};
 use crate::vocab::Quant;
@@ -44,6 +44,16 @@ pub struct FastSpec {
     pub requirements: Vec<Option<FastRequirement>>,
     /// Per definition.
     pub lets: Vec<Option<Any>>,
+    /// Per definition: the answers it reads (record, slot), directly or
+    /// through other definitions, sorted. Explanations use it to tell which
+    /// definitions an answer tried in place invalidates; when it is empty
+    /// (no fast form, or a definition that names one that does not exist)
+    /// they walk the definitions instead.
+    pub reads: Vec<Vec<(RecordId, usize)>>,
+    /// Per record and slot of the schema: the input's short label
+    /// ([`super::field_label`]), made once for explanations to borrow;
+    /// empty when there is no fast form (then they are made as needed).
+    pub labels: Vec<Vec<String>>,
 }
 
 /// A requirement's applicability and rule.
@@ -290,7 +300,60 @@ pub fn compile(requirements: &[crate::ir::Requirement], lets: &[crate::ir::LetDe
             })
             .collect(),
         lets: lets.iter().map(|l| any(&l.value)).collect(),
+        reads: answers_read(lets).unwrap_or_default(),
+        labels: Vec::new(),
     }
+}
+
+/// For each definition, the answers it reads, directly or through other
+/// definitions ([`FastSpec::reads`]); `None` when one names a definition
+/// that does not exist. A definition met again on the way (never in a
+/// checked spec) reads nothing more there.
+fn answers_read(lets: &[crate::ir::LetDef]) -> Option<Vec<Vec<(RecordId, usize)>>> {
+    fn node(
+        n: &Node,
+        lets: &[crate::ir::LetDef],
+        memo: &mut [Option<Vec<(RecordId, usize)>>],
+        out: &mut Vec<(RecordId, usize)>,
+    ) -> Option<()> {
+        match &n.kind {
+            NodeKind::Input(slot) => out.push((0, *slot)),
+            NodeKind::Field(base, slot) => {
+                if let Ty::Record(rid) = base.ty {
+                    out.push((rid, *slot));
+                }
+                node(base, lets, memo, out)?;
+            }
+            NodeKind::Let(j) => out.extend(definition(*j, lets, memo)?),
+            _ => {
+                for c in n.children() {
+                    node(c, lets, memo, out)?;
+                }
+            }
+        }
+        Some(())
+    }
+    fn definition(
+        i: usize,
+        lets: &[crate::ir::LetDef],
+        memo: &mut [Option<Vec<(RecordId, usize)>>],
+    ) -> Option<Vec<(RecordId, usize)>> {
+        if let Some(known) = memo.get(i)?.as_ref() {
+            return Some(known.clone());
+        }
+        // on the way: reads nothing more (see above)
+        *memo.get_mut(i)? = Some(Vec::new());
+        let mut out = Vec::new();
+        node(&lets.get(i)?.value, lets, memo, &mut out)?;
+        out.sort_unstable();
+        out.dedup();
+        *memo.get_mut(i)? = Some(out.clone());
+        Some(out)
+    }
+    let mut memo = vec![None; lets.len()];
+    (0..lets.len())
+        .map(|i| definition(i, lets, &mut memo))
+        .collect()
 }
 
 fn bx<T>(x: Option<T>) -> Option<Box<T>> {

@@ -26,7 +26,7 @@ use crate::submission::{Record, Stored, Submission};
 use crate::vocab::Quant;
 
 pub(crate) use explain::MAX_CHECKS;
-pub use explain::{explain, explain_applicability, field_label, Check, ToPass};
+pub use explain::{explain, explain_applicability, field_label, field_labels, Check, ToPass};
 pub(crate) use relations::check_relations;
 
 /// An input that was not answered.
@@ -226,6 +226,11 @@ pub struct Ctx<'a> {
     /// A value tried in place of an answer or a total while an explanation
     /// works out what it would take to pass ([`explain`]).
     trial: Option<Trial<'a>>,
+    /// The definitions' values of the last trial, kept for the next one to
+    /// reuse its room ([`explain`]).
+    spare_lets: Vec<Option<V<'a>>>,
+    /// Room for the definitions' values a trial in place takes out ([`explain`]).
+    spare_taken: Vec<(usize, V<'a>)>,
 }
 
 /// A value tried in place of what the submission says.
@@ -241,6 +246,8 @@ enum Trial<'a> {
 static NO_FAST_FORM: fast::FastSpec = fast::FastSpec {
     requirements: Vec::new(),
     lets: Vec::new(),
+    reads: Vec::new(),
+    labels: Vec::new(),
 };
 
 /// The problem a requirement gets when the work budget runs out.
@@ -271,6 +278,8 @@ impl<'a> Ctx<'a> {
             fast_lets_set: Vec::new(),
             periods: [None; 4],
             trial: None,
+            spare_lets: Vec::new(),
+            spare_taken: Vec::new(),
         }
     }
 

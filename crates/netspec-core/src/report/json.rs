@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::{AreaSummary, Counts, Outcome, Report, RequirementResult, Summary};
+use crate::eval::{Check, ToPass};
 use crate::ir::CompiledSpec;
 use crate::ir::{Requirement, AREAS};
 use crate::vocab::Rating;
@@ -117,13 +118,167 @@ fn rating_json(r: Rating) -> &'static str {
     }
 }
 
+/// Appends a whole number in decimal, as `serde_json` writes it.
+fn put_uint(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            // n % 10 < 10: the cast keeps it
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(digits.get(i..).unwrap_or_default());
+}
+
 fn put_counts(out: &mut Vec<u8>, c: &Counts) {
-    use std::io::Write as _;
-    let _ = write!(
-        out,
-        "{{\"met\":{},\"not_met\":{},\"not_applicable\":{},\"incomplete\":{}}}",
-        c.met, c.not_met, c.not_applicable, c.incomplete
-    );
+    put_str(out, "{\"met\":");
+    put_uint(out, u64::from(c.met));
+    put_str(out, ",\"not_met\":");
+    put_uint(out, u64::from(c.not_met));
+    put_str(out, ",\"not_applicable\":");
+    put_uint(out, u64::from(c.not_applicable));
+    put_str(out, ",\"incomplete\":");
+    put_uint(out, u64::from(c.incomplete));
+    out.push(b'}');
+}
+
+/// Appends a list as compact JSON; an empty one (the usual case) without
+/// serde.
+fn put_list<T: Serialize>(out: &mut Vec<u8>, list: &[T]) {
+    if list.is_empty() {
+        put_str(out, "[]");
+    } else {
+        put(out, list);
+    }
+}
+
+/// Appends a text as a JSON string, as `serde_json` writes it: one that
+/// needs no escape (no `"`, `\\` or control character below U+0020, the
+/// only bytes serde_json escapes) is copied whole after one pass over its
+/// bytes; any other is written by serde_json.
+fn put_json_str(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    // no early exit, so that the pass is done many bytes at a time
+    let escape = b
+        .iter()
+        .fold(false, |e, &c| e | (c < 0x20) | (c == b'"') | (c == b'\\'));
+    if escape {
+        put(out, s);
+    } else {
+        out.reserve(b.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(b);
+        out.push(b'"');
+    }
+}
+
+/// Appends an optional text as serde writes it: the string, or `null`.
+fn put_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => put_json_str(out, s),
+        None => put_str(out, "null"),
+    }
+}
+
+/// Appends explanations as serde writes [`Check`]s (fields in declaration
+/// order, `element`, `left`, `right` and `gap` left out when absent,
+/// `in_scope` when true, `to_pass` when empty), without serde's machinery
+/// for each field.
+fn put_checks(out: &mut Vec<u8>, checks: &[Check]) {
+    out.push(b'[');
+    for (i, c) in checks.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'{');
+        if let Some(e) = &c.element {
+            put_str(out, "\"element\":");
+            put_json_str(out, e);
+            out.push(b',');
+        }
+        put_str(out, "\"element_name\":");
+        put_opt_str(out, c.element_name.as_deref());
+        put_str(out, ",\"check\":");
+        put_json_str(out, &c.check);
+        put_str(
+            out,
+            if c.held {
+                ",\"held\":true"
+            } else {
+                ",\"held\":false"
+            },
+        );
+        if !c.in_scope {
+            put_str(out, ",\"in_scope\":false");
+        }
+        for (name, value) in [
+            (",\"left\":", &c.left),
+            (",\"right\":", &c.right),
+            (",\"gap\":", &c.gap),
+        ] {
+            if let Some(v) = value {
+                put_str(out, name);
+                put(out, v);
+            }
+        }
+        put_str(out, ",\"message\":");
+        put_json_str(out, &c.message);
+        if !c.to_pass.is_empty() {
+            put_str(out, ",\"to_pass\":[");
+            for (j, t) in c.to_pass.iter().enumerate() {
+                if j > 0 {
+                    out.push(b',');
+                }
+                put_to_pass(out, t);
+            }
+            out.push(b']');
+        }
+        out.push(b'}');
+    }
+    out.push(b']');
+}
+
+/// Appends one change that would pass, as serde writes a [`ToPass`].
+fn put_to_pass(out: &mut Vec<u8>, t: &ToPass) {
+    put_str(out, "{\"path\":");
+    put_opt_str(out, t.path.as_deref());
+    put_str(out, ",\"question\":");
+    put_json_str(out, &t.question);
+    put_str(out, ",\"label\":");
+    put_json_str(out, &t.label);
+    put_str(out, ",\"from\":");
+    put(out, &t.from);
+    put_str(out, ",\"to\":");
+    put(out, &t.to);
+    put_str(out, ",\"change\":");
+    put(out, &t.change);
+    put_str(out, ",\"unit\":");
+    put_opt_str(out, t.unit.as_deref());
+    put_str(out, ",\"message\":");
+    put_json_str(out, &t.message);
+    out.push(b'}');
+}
+
+/// Appends evidence given, as serde writes it: `{"key":…,"reference":…}`.
+fn put_given(out: &mut Vec<u8>, given: &[super::GivenEvidence]) {
+    out.push(b'[');
+    for (i, g) in given.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        put_str(out, "{\"key\":");
+        put_json_str(out, &g.key);
+        put_str(out, ",\"reference\":");
+        put_json_str(out, &g.reference);
+        out.push(b'}');
+    }
+    out.push(b']');
 }
 
 fn put_summary(out: &mut Vec<u8>, s: &Summary) {
@@ -135,6 +290,10 @@ fn put_summary(out: &mut Vec<u8>, s: &Summary) {
     put(out, &s.compliance);
     out.push(b'}');
 }
+
+/// How many requirements past the last one written the next is looked for
+/// before it is looked up by id (a report skips the other respondent's).
+const LOOK_AHEAD: usize = 8;
 
 /// Appends `report`, which `spec` made, as compact JSON: exactly what
 /// `serde_json::to_writer(out, report)` appends.
@@ -170,15 +329,28 @@ pub(crate) fn write(pieces: &Pieces, spec: &CompiledSpec, report: &Report<'_>, o
         put_area(out, pieces, i, a);
     }
     put_str(out, "],\"requirements\":[");
+    // where the next requirement is looked for first
+    let mut next = 0usize;
     for (i, r) in report.requirements.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        // a report lists only its respondent's requirements: find each by id
-        let own = spec
-            .requirement_index
-            .get(&*r.id)
-            .and_then(|&k| pieces.requirements.get(k).zip(spec.requirements.get(k)))
+        // a report lists only its respondent's requirements, in the spec's
+        // order: each is found a few places after the last one, else by id
+        let k = spec
+            .requirements
+            .iter()
+            .enumerate()
+            .skip(next)
+            .take(LOOK_AHEAD)
+            .find(|(_, q)| q.id == *r.id)
+            .map(|(k, _)| k)
+            .or_else(|| spec.requirement_index.get(&*r.id).copied());
+        if let Some(k) = k {
+            next = k.saturating_add(1);
+        }
+        let own = k
+            .and_then(|k| pieces.requirements.get(k).zip(spec.requirements.get(k)))
             .filter(|(_, req)| says_what_the_spec_says(r, req));
         match own {
             Some((p, req)) => put_requirement(out, p, req, r),
@@ -232,20 +404,103 @@ fn put_requirement(
     put_str(out, &p.head);
     put_str(out, outcome_json(r.outcome));
     put_str(out, ",\"explanation\":");
-    put(out, &r.explanation);
+    put_checks(out, &r.explanation);
     put_str(out, ",\"missing\":");
-    put(out, &r.missing);
+    put_list(out, &r.missing);
     put_str(out, ",\"problems\":");
-    put(out, &r.problems);
+    put_list(out, &r.problems);
     put_str(out, ",\"evidence\":{");
     put_str(out, &p.declared);
     put_str(out, ",\"given\":");
-    put(out, &r.evidence.given);
+    put_given(out, &r.evidence.given);
     put_str(out, ",\"missing\":");
     if same_slice(&r.evidence.missing, &req.evidence_keys) {
         put_str(out, &p.all_missing);
     } else {
-        put(out, &r.evidence.missing);
+        put_list(out, &r.evidence.missing);
     }
     put_str(out, "}}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check(i: usize) -> Check {
+        // every combination of the fields serde leaves out or writes as null
+        let b = |k: usize| i & (1 << k) != 0;
+        Check {
+            element: b(0).then(|| "units[0] (\"A\")".to_string()),
+            element_name: b(1).then(|| "unit 1, St Anne\u{1}s".to_string()),
+            check: "a / b >= 90%".to_string(),
+            held: b(2),
+            in_scope: b(3),
+            left: b(4).then(|| json!(12)),
+            right: b(5).then_some(serde_json::Value::Null),
+            gap: b(6).then(|| json!(0.25)),
+            message: "Shifts: 1 of 2 (50%); needs at least 90% \u{7f}\n".to_string(),
+            to_pass: if b(7) {
+                vec![
+                    ToPass {
+                        path: b(0).then(|| "/units/0/x".to_string()),
+                        question: "How \"many\"?".to_string(),
+                        label: "X".to_string(),
+                        from: json!(1),
+                        to: json!("2025-01-01"),
+                        change: serde_json::Value::Null,
+                        unit: b(1).then(|| "shifts".to_string()),
+                        message: "1 more x".to_string(),
+                    };
+                    1 + i % 2
+                ]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    #[test]
+    fn texts_are_written_as_serde_writes_them() {
+        // every byte below 0x80 alone and among others, and some beyond
+        let mut texts: Vec<String> = (0u8..0x80).map(|b| char::from(b).to_string()).collect();
+        texts.extend((0u8..0x80).map(|b| format!("ab{}cd é ✓", char::from(b))));
+        texts.extend(
+            [
+                "",
+                "plain text",
+                "\u{7f}\u{80}\u{2028}",
+                "\\\"",
+                "\u{1}\u{1f} ",
+            ]
+            .map(String::from),
+        );
+        for t in &texts {
+            let mut fast = Vec::new();
+            put_json_str(&mut fast, t);
+            assert_eq!(fast, serde_json::to_vec(t).unwrap_or_default(), "{t:?}");
+        }
+        let mut fast = Vec::new();
+        put_opt_str(&mut fast, None);
+        assert_eq!(fast, b"null");
+    }
+
+    #[test]
+    fn checks_are_written_as_serde_writes_them() {
+        for n in [0, 1, 2, 5] {
+            let checks: Vec<Check> = (0..256).skip(n).step_by(7).take(n + 1).map(check).collect();
+            let mut fast = Vec::new();
+            put_checks(&mut fast, &checks);
+            let slow = serde_json::to_vec(&checks).unwrap_or_default();
+            assert_eq!(
+                String::from_utf8_lossy(&fast),
+                String::from_utf8_lossy(&slow)
+            );
+        }
+        let all: Vec<Check> = (0..256).map(check).collect();
+        let mut fast = Vec::new();
+        put_checks(&mut fast, &all);
+        assert_eq!(fast, serde_json::to_vec(&all).unwrap_or_default());
+        assert!(fast.len() > 256 * 100);
+    }
 }

@@ -321,33 +321,41 @@ pub(crate) fn outcomes_as(
 ) -> Vec<Outcome> {
     let mut cx = Ctx::new(spec, map, sub, date).with_fast(fast);
     cx.set_budget(budget);
-    spec.requirements
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.respondent == respondent)
-        .map(|(k, r)| {
-            let lacks_evidence = r
-                .evidence
+    let mut outcomes = Vec::with_capacity(spec.requirements.len());
+    for (k, r) in spec.requirements.iter().enumerate() {
+        if r.respondent != respondent {
+            continue;
+        }
+        // the rule holds, but it counts as met only with the required evidence
+        let met = || {
+            if r.evidence
                 .iter()
-                .any(|e| e.required && !evidence_given(&sub.evidence, &r.id, &e.key));
-            let met = if lacks_evidence {
+                .any(|e| e.required && !evidence_given(&sub.evidence, &r.id, &e.key))
+            {
                 Outcome::Incomplete
             } else {
                 Outcome::Met
-            };
-            let outcome = match decide(&mut cx, k, r, false) {
+            }
+        };
+        // decide() in its two steps, the fast one without building a Decision
+        let outcome = match fast_decision(&mut cx, k) {
+            Some(None) => Outcome::NotApplicable,
+            Some(Some(true)) => met(),
+            Some(Some(false)) => Outcome::NotMet,
+            None => match decide_general(&mut cx, r, false) {
                 Decision::NotApplicable(_) => Outcome::NotApplicable,
-                Decision::Rule(true) => met,
+                Decision::Rule(true) => met(),
                 Decision::Rule(false) => Outcome::NotMet,
                 Decision::Open(_) | Decision::NotBool => Outcome::Incomplete,
-            };
-            if cx.exhausted() {
-                Outcome::Incomplete
-            } else {
-                outcome
-            }
-        })
-        .collect()
+            },
+        };
+        outcomes.push(if cx.exhausted() {
+            Outcome::Incomplete
+        } else {
+            outcome
+        });
+    }
+    outcomes
 }
 
 /// What deciding one requirement found, before evidence and the work
@@ -368,6 +376,7 @@ enum Decision<'n> {
 /// a requirement whose `applies` is open also has its rule evaluated, so
 /// that the inputs that would decide it, should it apply, are listed too.
 /// This is the one decision behind both [`outcomes_with`] and the report.
+#[inline]
 fn decide<'a>(
     cx: &mut Ctx<'a>,
     k: usize,
@@ -375,10 +384,18 @@ fn decide<'a>(
     all_missing: bool,
 ) -> Decision<'a> {
     match fast_decision(cx, k) {
-        Some(None) => return Decision::NotApplicable(r.applies.as_ref()),
-        Some(Some(b)) => return Decision::Rule(b),
-        None => {}
+        Some(None) => Decision::NotApplicable(r.applies.as_ref()),
+        Some(Some(b)) => Decision::Rule(b),
+        None => decide_general(cx, r, all_missing),
     }
+}
+
+/// [`decide`] by the general evaluator alone (the fast one could not).
+fn decide_general<'a>(
+    cx: &mut Ctx<'a>,
+    r: &'a crate::ir::Requirement,
+    all_missing: bool,
+) -> Decision<'a> {
     if let Some(a) = &r.applies {
         match cx.eval(a) {
             V::Bool(false) => return Decision::NotApplicable(Some(a)),
@@ -405,6 +422,7 @@ fn decide<'a>(
 /// `Some(None)` not applicable, `Some(Some(rule))` applicable; `None` when
 /// it cannot decide it (an unanswered input, a problem, the budget), with
 /// the context as it was before the attempt, for [`Ctx::eval`] to decide.
+#[inline]
 fn fast_decision<'a>(cx: &mut Ctx<'a>, k: usize) -> Option<Option<bool>> {
     if cx.exhausted() {
         return None;
