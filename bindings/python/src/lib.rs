@@ -106,21 +106,10 @@ impl Problem {
         }
     }
 
-    /// A submission the spec refused; `text` is the submission's text when
-    /// it is UTF-8, to say where JSON that does not parse stops being JSON.
-    fn submission(spec: &Spec, e: &EvalError, text: Option<&str>) -> Problem {
-        let diagnostics = e.diagnostics();
-        let (message, json_position) = match e {
-            EvalError::Json(d) => (d.to_string(), text.and_then(json_error_position)),
-            EvalError::Invalid { .. } => (e.to_string(), None),
-        };
-        Problem {
-            kind: "submission",
-            message,
-            rendered: render::diagnostics(&diagnostics, Some(spec), Style::Plain),
-            diagnostics,
-            json_position,
-        }
+    /// A submission the spec refused (`submission`, its bytes): as the
+    /// other bindings say it ([`ffi::Failure::submission`]).
+    fn submission(spec: &Spec, e: &EvalError, submission: &[u8]) -> Problem {
+        Problem::from_ffi(ffi::Failure::submission(spec, submission, e))
     }
 
     fn to_json(&self) -> String {
@@ -135,18 +124,6 @@ impl Problem {
     fn raise(&self) -> PyErr {
         _Failure::new_err(self.to_json())
     }
-}
-
-/// Where JSON text stops being JSON (a leading BOM skipped, as the engine
-/// skips it).
-fn json_error_position(text: &str) -> Option<JsonPosition> {
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    serde_json::from_str::<serde::de::IgnoredAny>(text)
-        .err()
-        .map(|e| JsonPosition {
-            line: e.line(),
-            column: e.column(),
-        })
 }
 
 /// Spec text or a submission as Python gave it: `str` or bytes (read as
@@ -227,12 +204,12 @@ fn evaluate_one(spec: &Spec, input: &Input, opts: &EvalOptions) -> Result<OwnedR
         Input::Text(text) => {
             let text: &str = text;
             OwnedReport::try_new(spec.clone(), |s| s.evaluate_str(text, opts))
-                .map_err(|e| Problem::submission(spec, &e, Some(text)))
+                .map_err(|e| Problem::submission(spec, &e, text.as_bytes()))
         }
         Input::Bytes(bytes) => {
             let bytes: &[u8] = bytes;
             OwnedReport::try_new(spec.clone(), |s| s.evaluate_bytes(bytes, opts))
-                .map_err(|e| Problem::submission(spec, &e, std::str::from_utf8(bytes).ok()))
+                .map_err(|e| Problem::submission(spec, &e, bytes))
         }
     }
 }

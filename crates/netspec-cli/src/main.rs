@@ -939,6 +939,21 @@ fn check(specs: &[PathBuf], format: Format) -> u8 {
     worst
 }
 
+/// `--as-of DATE`: a date, or (message printed) exit code 2.
+fn parse_as_of(as_of: Option<&str>) -> Result<Option<netspec::Date>, ()> {
+    match as_of.map(|d| (d, netspec::Date::parse(d))) {
+        None => Ok(None),
+        Some((_, Some(d))) => Ok(Some(d)),
+        Some((text, None)) => {
+            eprintln!(
+                "error: `--as-of {}` is not a valid date (YYYY-MM-DD)",
+                render::escape_terminal(text)
+            );
+            Err(())
+        }
+    }
+}
+
 fn eval(
     spec_path: &Path,
     sub_path: &Path,
@@ -948,13 +963,8 @@ fn eval(
     fail_on: Option<FailOn>,
     explanations: bool,
 ) -> u8 {
-    let as_of = match as_of.map(|d| (d, netspec::Date::parse(d))) {
-        None => None,
-        Some((_, Some(d))) => Some(d),
-        Some((text, None)) => {
-            eprintln!("error: `--as-of {text}` is not a valid date (YYYY-MM-DD)");
-            return 2;
-        }
+    let Ok(as_of) = parse_as_of(as_of) else {
+        return 2;
     };
     let spec = match load(spec_path, format, false) {
         Ok(s) => s,
@@ -1031,13 +1041,8 @@ fn eval_batch(
     explanations: bool,
     progress: bool,
 ) -> u8 {
-    let as_of = match as_of.map(|d| (d, netspec::Date::parse(d))) {
-        None => None,
-        Some((_, Some(d))) => Some(d),
-        Some((text, None)) => {
-            eprintln!("error: `--as-of {text}` is not a valid date (YYYY-MM-DD)");
-            return 2;
-        }
+    let Ok(as_of) = parse_as_of(as_of) else {
+        return 2;
     };
     let spec = match load(spec_path, Format::Text, false) {
         Ok(s) => s,
@@ -1077,13 +1082,8 @@ fn network_command(
     explanations: bool,
 ) -> u8 {
     use std::io::IsTerminal as _;
-    let as_of = match as_of.map(|d| (d, netspec::Date::parse(d))) {
-        None => None,
-        Some((_, Some(d))) => Some(d),
-        Some((text, None)) => {
-            eprintln!("error: `--as-of {text}` is not a valid date (YYYY-MM-DD)");
-            return 2;
-        }
+    let Ok(as_of) = parse_as_of(as_of) else {
+        return 2;
     };
     if is_stdin(spec_path) && submissions.iter().any(|p| is_stdin(p)) {
         return usage_error(

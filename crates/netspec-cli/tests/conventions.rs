@@ -549,3 +549,45 @@ fn help_documents_the_conventions() {
     let r = run(&dir, &["fmt", "--help"]);
     assert!(r.stdout.contains("--diff"), "{r:?}");
 }
+
+/// A bad `--as-of` is a usage error in every command that takes one, and
+/// the date is shown with its control characters escaped.
+#[test]
+fn a_bad_as_of_is_a_usage_error_shown_escaped() {
+    let dir = demo();
+    for args in [
+        &["eval", "demo.netspec", "sub.json", "--as-of", "2025-13-01"][..],
+        &[
+            "eval",
+            "demo.netspec",
+            "--batch",
+            "sub.json",
+            "--as-of",
+            "2025-13-01",
+        ][..],
+        &[
+            "network",
+            "demo.netspec",
+            "sub.json",
+            "--as-of",
+            "2025-13-01",
+        ][..],
+    ] {
+        let r = run(&dir, args);
+        assert_eq!(r.code, Some(2), "{args:?}: {r:?}");
+        assert!(
+            r.stderr
+                .contains("`--as-of 2025-13-01` is not a valid date (YYYY-MM-DD)"),
+            "{args:?}: {r:?}"
+        );
+    }
+    let r = run(
+        &dir,
+        &["eval", "demo.netspec", "sub.json", "--as-of", "20\x1b[2J25"],
+    );
+    assert_eq!(r.code, Some(2), "{r:?}");
+    assert!(
+        !r.stderr.contains('\x1b') && r.stderr.contains("\\u{1b}"),
+        "{r:?}"
+    );
+}
