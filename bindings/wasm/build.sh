@@ -15,7 +15,7 @@
 #   NETSPEC_TOOLS      install root for wasm-bindgen-cli (default ~/.cache/netspec-tools)
 #   WASM_ROUTE         auto | rustup | debian (default auto)
 #   WASM_TARGET_DIR    cargo target dir for the wasm build (default <repo>/target-wasm/<route>)
-#   WASM_BUDGET_GZ     fail when the gzipped .wasm is larger (default 336000 bytes)
+#   WASM_BUDGET_GZ     fail when the gzipped .wasm is larger (default 326000 bytes)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
