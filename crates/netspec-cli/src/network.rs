@@ -163,10 +163,7 @@ pub fn roll_up(
                             spec.too_large(whole).diagnostics(),
                             None,
                         );
-                    } else if !bytes
-                        .iter()
-                        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-                    {
+                    } else if !netspec::ffi::blank_line(bytes) {
                         rollup.add(Source::line(name.clone(), n), bytes);
                     }
                 }

@@ -311,6 +311,17 @@ pub enum RelationOp {
     AtLeast,
 }
 
+impl RelationOp {
+    /// Whether an answer that compares with its bound as `ordering` keeps
+    /// the relation.
+    pub fn holds(self, ordering: std::cmp::Ordering) -> bool {
+        match self {
+            RelationOp::AtMost => ordering.is_le(),
+            RelationOp::AtLeast => ordering.is_ge(),
+        }
+    }
+}
+
 /// An answer bounded by another answer of the same unit: "of those shifts,
 /// how many …" is at most the shifts. Checked when a submission is read.
 #[derive(Debug, Clone)]

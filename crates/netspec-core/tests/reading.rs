@@ -40,15 +40,20 @@ area workforce { requirement WF-01 should "Three beds" { beds >= 3 } }
     ])
 }
 
+/// What a reader of `files` hands over for `name`.
+fn read_from(files: &BTreeMap<&str, &str>, name: &str) -> FileRead {
+    files
+        .get(name)
+        .map_or(FileRead::NotFound, |t| FileRead::Text(t.to_string()))
+}
+
 #[test]
 fn compiling_while_reading_asks_for_each_file_once_and_matches_gathering() {
     let files = disk();
     let mut asked: Vec<String> = Vec::new();
     let mut read = |name: &str, _left: usize| {
         asked.push(name.to_string());
-        files
-            .get(name)
-            .map_or(FileRead::NotFound, |t| FileRead::Text(t.to_string()))
+        read_from(&files, name)
     };
     let options = CompileOptions::default();
     let (read_sources, spec) = Spec::compile_reading("root.netspec", &mut read, &options);
@@ -94,9 +99,7 @@ fn without_tests_the_files_tests_name_are_not_read() {
     let mut asked: Vec<String> = Vec::new();
     let mut read = |name: &str, _left: usize| {
         asked.push(name.to_string());
-        files
-            .get(name)
-            .map_or(FileRead::NotFound, |t| FileRead::Text(t.to_string()))
+        read_from(&files, name)
     };
     let (_, spec) = Spec::compile_reading(
         "root.netspec",
@@ -114,11 +117,7 @@ fn a_missing_use_is_reported_with_a_suggestion_from_the_files_read() {
         "more.netspec",
         "use \"common/gov.netspc\"\narea workforce { requirement WF-01 should \"x\" { beds >= 3 } }\n",
     );
-    let mut read = |name: &str, _left: usize| {
-        files
-            .get(name)
-            .map_or(FileRead::NotFound, |t| FileRead::Text(t.to_string()))
-    };
+    let mut read = |name: &str, _left: usize| read_from(&files, name);
     let (_, spec) = Spec::compile_reading("root.netspec", &mut read, &CompileOptions::default());
     let err = spec.unwrap_err();
     let d = err
@@ -143,9 +142,7 @@ fn the_byte_budget_shrinks_with_every_file_read() {
     let mut lefts: Vec<(String, usize)> = Vec::new();
     let mut read = |name: &str, left: usize| {
         lefts.push((name.to_string(), left));
-        files
-            .get(name)
-            .map_or(FileRead::NotFound, |t| FileRead::Text(t.to_string()))
+        read_from(&files, name)
     };
     let options = CompileOptions::default();
     let _ = Spec::compile_reading("root.netspec", &mut read, &options);

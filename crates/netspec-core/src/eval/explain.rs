@@ -18,8 +18,7 @@ use serde_json::Value as Json;
 use super::{Ctx, Trial, V};
 use crate::calendar::{Date, Duration, DurationUnit};
 use crate::ir::{
-    AggFn, Arith, Bound, Cmp, Const, FieldDef, FieldKind, Node, NodeKind, RecordId, RelationOp,
-    ScalarTy, Ty,
+    AggFn, Arith, Bound, Cmp, Const, FieldDef, FieldKind, Node, NodeKind, RecordId, ScalarTy, Ty,
 };
 use crate::number::Num;
 use crate::submission::{Record, Stored};
@@ -1814,11 +1813,7 @@ fn relations_hold<'a>(cx: &mut Ctx<'a>, rid: RecordId, rec: &'a Record, trial: &
                 let bound = cx.eval(&rel.bound);
                 cx.pop();
                 if let (V::Num(v), V::Num(b)) = (value, bound) {
-                    let fine = match rel.op {
-                        RelationOp::AtMost => v.compare(b).is_le(),
-                        RelationOp::AtLeast => v.compare(b).is_ge(),
-                    };
-                    if !fine {
+                    if !rel.op.holds(v.compare(b)) {
                         return false;
                     }
                 }
@@ -2051,11 +2046,7 @@ fn total_within_relations<'a>(cx: &mut Ctx<'a>, list: &'a Node, x: &Answer<'a>, 
                 Err(_) => return false,
             }
         }
-        let fine = match rel.op {
-            RelationOp::AtMost => to.compare(sum).is_le(),
-            RelationOp::AtLeast => to.compare(sum).is_ge(),
-        };
-        if !fine {
+        if !rel.op.holds(to.compare(sum)) {
             return false;
         }
     }

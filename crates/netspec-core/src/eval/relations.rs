@@ -68,10 +68,7 @@ fn relations_in<'a>(
                     let bound = cx.eval(&rel.bound);
                     cx.pop();
                     let V::Num(bound) = bound else { continue };
-                    let broken = match rel.op {
-                        RelationOp::AtMost => value.compare(bound).is_gt(),
-                        RelationOp::AtLeast => value.compare(bound).is_lt(),
-                    };
+                    let broken = !rel.op.holds(value.compare(bound));
                     if broken && out.len() < room {
                         out.push(broken_relation(
                             spec,
