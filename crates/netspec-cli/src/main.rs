@@ -133,6 +133,11 @@ enum Command {
         /// Draw no progress bar (with --batch; it is drawn only on a terminal).
         #[arg(long)]
         no_progress: bool,
+        /// What the submission is: a netspec submission (`json`), or a FHIR
+        /// R4 QuestionnaireResponse to the spec's Questionnaire (`fhir`;
+        /// see `netspec fhir`), read as `netspec fhir response` reads it.
+        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReadAs::Json, conflicts_with = "batch")]
+        from: ReadAs,
     },
     /// Roll every provider's submission up into one network report: per
     /// provider, per requirement and per area, the network's own duties
@@ -202,6 +207,12 @@ enum Command {
         #[arg(long, conflicts_with = "check")]
         diff: bool,
     },
+    /// FHIR R4 Structured Data Capture: the spec's form as a Questionnaire,
+    /// a QuestionnaireResponse as a submission and back.
+    Fhir {
+        #[command(subcommand)]
+        command: FhirCommand,
+    },
     /// Print the JSON Schema (draft 2020-12) of a valid submission.
     Schema {
         /// The spec (.netspec); `-` reads it from standard input.
@@ -239,6 +250,49 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+}
+
+/// `netspec fhir`.
+#[derive(Subcommand)]
+enum FhirCommand {
+    /// Print the FHIR R4 Questionnaire (JSON) of the questions one
+    /// respondent answers: the submission header, one group per inputs
+    /// section (one item per input, its linkId the input's JSON pointer),
+    /// the evidence the respondent's requirements declare.
+    Questionnaire {
+        /// The spec (.netspec); `-` reads it from standard input.
+        spec: PathBuf,
+        /// Whose questions.
+        #[arg(long, value_enum, value_name = "RESPONDENT", default_value_t = Who::Provider)]
+        respondent: Who,
+    },
+    /// Read a FHIR R4 QuestionnaireResponse to the spec's Questionnaire and
+    /// print it as a netspec submission (JSON); with --reverse, read a
+    /// submission and print it as a QuestionnaireResponse. Errors name the
+    /// JSON pointer and the FHIR path (exit 1).
+    Response {
+        /// The spec (.netspec).
+        spec: PathBuf,
+        /// The QuestionnaireResponse (JSON), or with --reverse the
+        /// submission; `-` reads it from standard input.
+        response: PathBuf,
+        /// Convert a submission into a QuestionnaireResponse.
+        #[arg(long)]
+        reverse: bool,
+        /// With --reverse: answer the Questionnaire of this respondent for
+        /// a submission without a header (default provider).
+        #[arg(long, value_enum, value_name = "RESPONDENT", requires = "reverse")]
+        unattributed: Option<Who>,
+    },
+}
+
+/// What `eval` reads (`--from`).
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReadAs {
+    /// A netspec submission.
+    Json,
+    /// A FHIR R4 QuestionnaireResponse to the spec's Questionnaire.
+    Fhir,
 }
 
 /// `netspec serve`.
@@ -349,6 +403,7 @@ impl Command {
             Command::Test { .. } => "test",
             Command::Network { .. } => "network",
             Command::Fmt { .. } => "fmt",
+            Command::Fhir { .. } => "fhir",
             Command::Schema { .. } => "schema",
             Command::Inputs { .. } => "inputs",
             Command::Serve(_) => "serve",
@@ -369,6 +424,7 @@ impl Command {
                 | Command::Network { .. }
                 | Command::Schema { .. }
                 | Command::Inputs { .. }
+                | Command::Fhir { .. }
         )
     }
 }
@@ -477,6 +533,11 @@ fn misuse(cli: &Cli) -> Option<String> {
         } if is_stdin(spec) && submission.iter().chain(batch.iter()).any(|p| is_stdin(p)) => Some(
             "the spec and the submission cannot both be read from standard input (`-`)".to_string(),
         ),
+        Command::Fhir {
+            command: FhirCommand::Response { spec, response, .. },
+        } if is_stdin(spec) && is_stdin(response) => Some(
+            "the spec and the response cannot both be read from standard input (`-`)".to_string(),
+        ),
         Command::Fmt { paths, .. } if paths.len() > 1 && paths.iter().any(|p| is_stdin(p)) => {
             Some("`netspec fmt -` formats standard input alone: name no other path".to_string())
         }
@@ -512,6 +573,7 @@ fn main() -> ExitCode {
             fail_on,
             no_explanations,
             no_progress,
+            from,
         } => match (batch, submission) {
             (Some(lines), _) => eval_batch(
                 &spec,
@@ -530,6 +592,7 @@ fn main() -> ExitCode {
                 format,
                 fail_on,
                 !no_explanations,
+                from,
             ),
             (None, None) => 2,
         },
@@ -580,6 +643,7 @@ fn main() -> ExitCode {
             };
             fmt(&paths, mode)
         }
+        Command::Fhir { command } => fhir(command),
         Command::Schema { spec } => match load(&spec, Format::Text, false) {
             Ok(s) => {
                 print_json(&s.json_schema());
@@ -954,6 +1018,7 @@ fn parse_as_of(as_of: Option<&str>) -> Result<Option<netspec::Date>, ()> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn eval(
     spec_path: &Path,
     sub_path: &Path,
@@ -962,6 +1027,7 @@ fn eval(
     format: Format,
     fail_on: Option<FailOn>,
     explanations: bool,
+    from: ReadAs,
 ) -> u8 {
     let Ok(as_of) = parse_as_of(as_of) else {
         return 2;
@@ -994,6 +1060,14 @@ fn eval(
         .with_as_of(as_of)
         .with_explanations(explanations)
         .with_unattributed(unattributed);
+    let text = match from {
+        ReadAs::Json => text,
+        // a response is read as a submission first: its errors name the FHIR path
+        ReadAs::Fhir => text.and_then(|t| {
+            spec.submission_from_fhir_str(&t)
+                .map(|c| c.submission.to_string())
+        }),
+    };
     let report = match text.and_then(|text| spec.evaluate_str(&text, &opts)) {
         Ok(r) => r,
         Err(e) => {
@@ -1029,6 +1103,78 @@ fn eval(
         },
     }
     u8::from(triggers(fail_on, &report))
+}
+
+/// `netspec fhir questionnaire` and `netspec fhir response`.
+fn fhir(command: FhirCommand) -> u8 {
+    match command {
+        FhirCommand::Questionnaire { spec, respondent } => match load(&spec, Format::Text, false) {
+            Ok(s) => {
+                print_json(&s.fhir_questionnaire(respondent.into()));
+                0
+            }
+            Err(code) => code,
+        },
+        FhirCommand::Response {
+            spec,
+            response,
+            reverse,
+            unattributed,
+        } => {
+            let spec = match load(&spec, Format::Text, false) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            let name = if is_stdin(&response) {
+                STDIN_NAME.to_string()
+            } else {
+                response.to_string_lossy().into_owned()
+            };
+            let text = match read_capped(&response, spec.limits().max_submission_bytes) {
+                Ok(Err(size)) => Err(spec.too_large(size)),
+                Ok(Ok(bytes)) => match netspec::decode_utf8(&bytes) {
+                    Ok(t) => Ok(t.to_string()),
+                    Err(d) => return Unreadable::NotUtf8(d, 2).report(&name, Format::Text, None),
+                },
+                Err(e) => {
+                    eprintln!(
+                        "error: cannot read `{}`: {e}",
+                        netspec::render::escape_controls(&response.to_string_lossy())
+                    );
+                    return 2;
+                }
+            };
+            let converted = text.and_then(|t| {
+                if reverse {
+                    spec.submission_to_fhir_str(&t, unattributed.map(Into::into))
+                } else {
+                    spec.submission_from_fhir_str(&t).map(|c| c.submission)
+                }
+            });
+            match converted {
+                Ok(v) => {
+                    print_json(&v);
+                    0
+                }
+                Err(e) => {
+                    let diags = e.diagnostics();
+                    eprintln!("{}:", netspec::render::escape_controls(&name));
+                    eprint!(
+                        "{}",
+                        render::diagnostics(&diags, Some(&spec), style(Stream::Stderr))
+                    );
+                    let n = diags.iter().filter(|d| d.is_error()).count();
+                    let what = if reverse { "submission" } else { "response" };
+                    eprintln!("error: the {what} has {n} error(s); nothing was converted");
+                    if matches!(e, EvalError::Json(_)) {
+                        2
+                    } else {
+                        1
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// `eval --batch`: see [`batch`].

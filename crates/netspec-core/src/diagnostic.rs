@@ -151,6 +151,16 @@ codes! {
         "An input declares that its answer is at most (`max other`) or at least (`min other`) another answer, and the submission breaks it, e.g. more shifts with a coordinator than shifts in total. The message names both JSON pointers and both questions; correct one of the answers.";
     Unattributed = "NS0217", "unattributed submission",
         "(warning) The submission has no header, and the application evaluated it as from the respondent it was configured with. The report has no header (`null`); add one (see NS0211).";
+    FhirMalformed = "NS0220", "not a QuestionnaireResponse netspec can read",
+        "The FHIR resource is not a `QuestionnaireResponse` (its `resourceType`), or a part of it does not have the shape FHIR R4 gives it: `item` and `answer` are arrays of objects, every item has a `linkId`, an answer holds one `value[x]` and no nested items. The message names the FHIR path (`item[3].item[0]`) of the part.";
+    FhirOtherQuestionnaire = "NS0221", "response to another Questionnaire",
+        "A `QuestionnaireResponse` is read against the Questionnaire netspec exports for the same spec (`netspec fhir questionnaire`): its `questionnaire` must be that Questionnaire's canonical URL (`urn:netspec:spec:<id>:questionnaire:<respondent>`), optionally with `|<version>`, the spec's version. A response to another spec's Questionnaire, to another version of this one, or naming none, is refused: export the Questionnaire again from this spec and answer it.";
+    FhirUnknownLinkId = "NS0222", "unknown linkId",
+        "An item of the `QuestionnaireResponse` has a `linkId` that the Questionnaire does not have at that place (the linkId is the question's JSON pointer, `/units/*/l3_beds`, nested as the Questionnaire nests it). The message names the FHIR path and the linkId; the answer is not read.";
+    FhirAnswerType = "NS0223", "answer of the wrong type",
+        "An answer's `value[x]` does not match its item's type: an `integer` item takes `valueInteger`, `decimal` takes `valueDecimal`, `boolean` `valueBoolean`, `date` `valueDate`, `string` `valueString`, and `choice` a `valueCoding` whose `system` (when given) is the spec's (`urn:netspec:spec:<id>`); `integer` and `decimal` also take a `valueQuantity` with a `value`. The diagnostic names the FHIR path of the answer and the JSON pointer of the input.";
+    FhirRepeated = "NS0224", "more than one answer to a single question",
+        "An item that does not repeat in the Questionnaire has more than one answer, or appears more than once in the same group. Only lists (`repeats: true` groups) may appear several times; they become list elements in order.";
     SourceTooLarge = "NS0301", "spec source too large",
         "The spec text of one compilation (the root file, every file it uses and every test file it names, together) is larger than the limit `max_source_bytes` (default 4 MiB). Real specifications are a few tens of KiB; split a generated file, or raise the limit through `netspec::Limits` if you embed the engine. It is also given for a file with more than `max_expression_terms` (default 250,000) list items and operators, which would take too much memory to compile.";
     TooManyInputs = "NS0302", "too many inputs",

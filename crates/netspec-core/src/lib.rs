@@ -111,6 +111,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod eval;
 mod fastread;
+pub mod fhir;
 pub mod files;
 pub mod format;
 pub mod inputs;
@@ -993,6 +994,65 @@ impl Spec {
     /// The JSON Schema (draft 2020-12) of a valid submission.
     pub fn json_schema(&self) -> serde_json::Value {
         inputs::json_schema(&self.checked)
+    }
+
+    /// The FHIR R4 `Questionnaire` of the questions `who` answers
+    /// ([`fhir::questionnaire`]).
+    pub fn fhir_questionnaire(&self, who: vocab::Respondent) -> serde_json::Value {
+        fhir::questionnaire(&self.checked, who)
+    }
+
+    /// Reads a FHIR `QuestionnaireResponse` (JSON text, within the
+    /// submission limits) to this spec's Questionnaire as a submission, and
+    /// checks it as [`Spec::ingest_str`] does: every error names the
+    /// submission's JSON pointer and, in a note, the FHIR path.
+    pub fn submission_from_fhir_str(&self, text: &str) -> Result<fhir::Converted, EvalError> {
+        let value = submission::parse_json_with(text, &self.limits).map_err(|d| {
+            if d.code == Code::SubmissionJson || d.code == Code::NotUtf8 {
+                EvalError::Json(d)
+            } else {
+                EvalError::Invalid {
+                    errors: vec![*d],
+                    warnings: Vec::new(),
+                }
+            }
+        })?;
+        let converted =
+            fhir::from_response(&self.checked, &value).map_err(|errors| EvalError::Invalid {
+                errors,
+                warnings: Vec::new(),
+            })?;
+        match self.ingest(&converted.submission) {
+            Ok(_) => Ok(converted),
+            Err(EvalError::Invalid {
+                mut errors,
+                mut warnings,
+            }) => {
+                converted.locate(&mut errors);
+                converted.locate(&mut warnings);
+                Err(EvalError::Invalid { errors, warnings })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A submission (JSON text, read and checked as [`Spec::ingest_str`]
+    /// reads it) as a FHIR `QuestionnaireResponse` to the Questionnaire of
+    /// its header's respondent (`unattributed` without a header; a
+    /// provider's when neither is given).
+    pub fn submission_to_fhir_str(
+        &self,
+        text: &str,
+        unattributed: Option<vocab::Respondent>,
+    ) -> Result<serde_json::Value, EvalError> {
+        self.ingest_str(text)?;
+        let value = submission::parse_json_with(text, &self.limits).map_err(EvalError::Json)?;
+        let who = match value.pointer("/header/respondent").and_then(|r| r.as_str()) {
+            Some("network") => vocab::Respondent::Network,
+            Some(_) => vocab::Respondent::Provider,
+            None => unattributed.unwrap_or_default(),
+        };
+        Ok(fhir::to_response(&self.checked, &value, who))
     }
 
     /// Runs the spec's `test` blocks (none when it was compiled without

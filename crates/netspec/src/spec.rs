@@ -183,6 +183,61 @@ impl Spec {
         self.inner.json_schema()
     }
 
+    /// The FHIR R4 `Questionnaire` (JSON) of the questions `who` answers:
+    /// one item per input, its `linkId` the input's JSON pointer (the
+    /// mapping: `docs/fhir.md`).
+    pub fn fhir_questionnaire(&self, who: crate::Respondent) -> serde_json::Value {
+        self.inner.fhir_questionnaire(who)
+    }
+
+    /// Reads a FHIR `QuestionnaireResponse` (JSON text) to this spec's
+    /// Questionnaire ([`Spec::fhir_questionnaire`]) as a submission, refused
+    /// as [`Spec::read_submission`] refuses one, and for a response to
+    /// another Questionnaire (NS0221), an unknown `linkId` (NS0222), an
+    /// answer of the wrong type (NS0223) or a question answered twice
+    /// (NS0224). Every error names the JSON pointer and, in a note, the
+    /// FHIR path (`FHIR path: item[3].item[0].answer[0]`).
+    ///
+    /// ```
+    /// use netspec::{EvalOptions, Respondent, Sources, Spec};
+    ///
+    /// let text = "spec demo \"Demo\" { version \"1\" }\ninputs \"Unit\" { beds: int min 0 \"Beds\" }\narea resources { requirement R-1 must \"Beds\" { beds > 0 } }\n";
+    /// let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", text))?;
+    /// let q = spec.fhir_questionnaire(Respondent::Provider);
+    /// assert_eq!(q["url"], "urn:netspec:spec:demo:questionnaire:provider");
+    /// let qr = r#"{"resourceType": "QuestionnaireResponse", "status": "completed",
+    ///   "questionnaire": "urn:netspec:spec:demo:questionnaire:provider|1",
+    ///   "item": [{"linkId": "section-1", "item": [{"linkId": "/beds", "answer": [{"valueInteger": 4}]}]}]}"#;
+    /// let converted = spec.submission_from_fhir_str(qr)?;
+    /// assert_eq!(converted.submission, serde_json::json!({"beds": 4}));
+    ///
+    /// let wrong = qr.replace(r#"{"valueInteger": 4}"#, r#"{"valueString": "four"}"#);
+    /// let err = spec.submission_from_fhir_str(&wrong).unwrap_err();
+    /// let d = &err.diagnostics()[0];
+    /// assert_eq!((d.code.as_str(), d.path.as_deref()), ("NS0223", Some("/beds")));
+    /// assert_eq!(d.notes, ["FHIR path: item[0].item[0].answer[0]"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn submission_from_fhir_str(
+        &self,
+        text: &str,
+    ) -> Result<crate::fhir::Converted, EvalError> {
+        self.inner.submission_from_fhir_str(text)
+    }
+
+    /// A submission (JSON text) as a FHIR `QuestionnaireResponse` to the
+    /// Questionnaire of its header's respondent (`unattributed` for a
+    /// submission without a header; a provider's when neither says). Read
+    /// back with [`Spec::submission_from_fhir_str`], it evaluates to the
+    /// same report.
+    pub fn submission_to_fhir_str(
+        &self,
+        text: &str,
+        unattributed: Option<crate::Respondent>,
+    ) -> Result<serde_json::Value, EvalError> {
+        self.inner.submission_to_fhir_str(text, unattributed)
+    }
+
     /// Runs the spec's `test` blocks (none when it was compiled without them).
     pub fn run_tests(&self) -> Vec<TestResult> {
         self.inner.run_tests()
