@@ -1785,6 +1785,11 @@ fn limit_submission_diagnostics() {
 /// (`unattributed_submission_without_a_date`).
 const OPTION_CASES: &[&str] = &["NS0208", "NS0217"];
 
+/// The FHIR import's codes: each has conformance cases of its own, with its
+/// JSON pointer and FHIR path (`tests/fhir/cases/errors_*.json`, run by
+/// `tests/tests/fhir.rs`).
+const FHIR_CASES: &[&str] = &["NS0220", "NS0221", "NS0222", "NS0223", "NS0224"];
+
 /// Codes with a case of their own that needs files on disk (`file_refused`).
 const READER_CASES: &[&str] = &["NS0311"];
 
@@ -1829,6 +1834,7 @@ fn every_code_has_a_case() {
         .chain(LIMIT_SUB_CASES.iter().map(|c| c.code))
         .chain(OPTION_CASES.iter().copied())
         .chain(READER_CASES.iter().copied())
+        .chain(FHIR_CASES.iter().copied())
         .chain(RESPONDENT_SUB_CASES.iter().map(|c| c.code))
         .collect();
     let all: BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
