@@ -60,3 +60,10 @@ bash bindings/web/ci.sh
 # threads, README) and mypy --strict
 echo "== Python package (pip install, pytest, mypy --strict)"
 bash bindings/python/ci.sh
+
+# ---- FHIR (tests/fhir): the Questionnaire of every spec and every example's
+# QuestionnaireResponse validated by fhir.resources (R4B) in its own venv
+# under target/, the round trip through the CLI, and LHC-Forms in headless
+# Chromium answering an exported Questionnaire
+echo "== FHIR: fhir.resources validation, round trip, LHC-Forms end to end"
+bash tests/fhir/ci.sh
