@@ -159,6 +159,48 @@ export declare class NetspecError extends Error {
   private constructor();
 }
 
+/** A FHIR R4 `Questionnaire` (JSON), as netspec writes it. */
+export interface FhirQuestionnaire {
+  [key: string]: unknown;
+  resourceType: 'Questionnaire';
+  url: string;
+  version?: string;
+  title: string;
+  status: 'active';
+  item: FhirQuestionnaireItem[];
+}
+
+/** An item of a FHIR `Questionnaire` as netspec writes it. */
+export interface FhirQuestionnaireItem {
+  [key: string]: unknown;
+  /** The input's JSON pointer (`/units/*\/beds`), `section-N`, or `POINTER#help`. */
+  linkId: string;
+  text: string;
+  type: 'group' | 'display' | 'boolean' | 'integer' | 'decimal' | 'date' | 'string' | 'choice';
+  repeats?: boolean;
+  required?: boolean;
+  item?: FhirQuestionnaireItem[];
+}
+
+/** A FHIR R4 `QuestionnaireResponse` (JSON). */
+export interface FhirQuestionnaireResponse {
+  [key: string]: unknown;
+  resourceType: 'QuestionnaireResponse';
+  /** The Questionnaire's canonical URL, `url|version`. */
+  questionnaire: string;
+  status: string;
+  item?: FhirResponseItem[];
+}
+
+/** An item of a FHIR `QuestionnaireResponse`. */
+export interface FhirResponseItem {
+  [key: string]: unknown;
+  linkId: string;
+  text?: string;
+  answer?: JsonObject[];
+  item?: FhirResponseItem[];
+}
+
 /** A compiled spec: evaluate as many submissions as needed with it. Made by `compile()`. */
 export declare class Spec {
   private constructor();
@@ -182,6 +224,24 @@ export declare class Spec {
   jsonSchema(): JsonObject;
   /** Runs the spec's `test` blocks, with coverage. */
   runTests(): TestRun;
+  /**
+   * The FHIR R4 `Questionnaire` of one respondent's questions (default
+   * `provider`), as `netspec fhir questionnaire` writes it: one item per
+   * input, its `linkId` the input's JSON pointer.
+   */
+  fhirQuestionnaire(respondent?: Respondent): FhirQuestionnaire;
+  /**
+   * Reads a FHIR `QuestionnaireResponse` to this spec's Questionnaire (an
+   * object, JSON text or its bytes) as a submission. Throws a NetspecError
+   * (kind `submission`): NS0220-NS0224, or the submission's own codes, each
+   * with its JSON pointer and a note `FHIR path: item[3].item[0].answer[0]`.
+   */
+  fromFhir(response: object | SourceText): JsonObject;
+  /**
+   * A submission as a FHIR `QuestionnaireResponse` to the Questionnaire of
+   * its header's respondent (`unattributed` for one without a header).
+   */
+  toFhir(submission: object | SourceText, options?: { unattributed?: Respondent }): FhirQuestionnaireResponse;
   /**
    * Rolls several submissions up into one network report, as
    * `netspec network --format json` does (per provider, per requirement,

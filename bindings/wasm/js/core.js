@@ -344,6 +344,27 @@ class Spec {
     return JSON.parse(this.#engine.call(() => this.#raw('runTests').runTests()));
   }
 
+  // FHIR R4 SDC: the spec's form as a Questionnaire, a QuestionnaireResponse
+  // read as a submission, a submission written as a QuestionnaireResponse.
+  fhirQuestionnaire(respondent) {
+    if (respondent !== undefined && respondent !== null && respondent !== 'provider' && respondent !== 'network') {
+      throw usage(`fhirQuestionnaire: \`respondent\` must be "provider" or "network", got ${describe(respondent)}`);
+    }
+    const who = respondent === null ? undefined : respondent;
+    return JSON.parse(this.#engine.call(() => this.#raw('fhirQuestionnaire').fhirQuestionnaire(who)));
+  }
+
+  fromFhir(response) {
+    const text = submissionText(this.#engine, response, 'fromFhir');
+    return JSON.parse(this.#engine.call(() => this.#raw('fromFhir').fhirToSubmission(text)));
+  }
+
+  toFhir(submission, options) {
+    const text = submissionText(this.#engine, submission, 'toFhir');
+    const o = evalOptions(options, 'toFhir', ['unattributed']);
+    return JSON.parse(this.#engine.call(() => this.#raw('toFhir').submissionToFhir(text, o.unattributed)));
+  }
+
   // Every submission rolled up by the engine's own roll-up (netspec-network),
   // one at a time: the network report and its tidy CSV.
   network(submissions, options) {

@@ -179,6 +179,35 @@ impl RawSpec {
         ffi::to_json(&self.compiled.inputs(), false).map_err(thrown)
     }
 
+    /// The FHIR R4 Questionnaire of `respondent`'s questions (`provider`,
+    /// the default, or `network`), as JSON text.
+    #[wasm_bindgen(js_name = fhirQuestionnaire)]
+    pub fn fhir_questionnaire(&self, respondent: Option<String>) -> Result<String, JsValue> {
+        self.compiled
+            .fhir_questionnaire(respondent.as_deref(), false)
+            .map_err(thrown)
+    }
+
+    /// A FHIR QuestionnaireResponse (JSON text) read as a submission (JSON text).
+    #[wasm_bindgen(js_name = fhirToSubmission)]
+    pub fn fhir_to_submission(&self, response: &str) -> Result<String, JsValue> {
+        self.compiled
+            .fhir_to_submission(response, false)
+            .map_err(thrown)
+    }
+
+    /// A submission (JSON text) as a FHIR QuestionnaireResponse (JSON text).
+    #[wasm_bindgen(js_name = submissionToFhir)]
+    pub fn submission_to_fhir(
+        &self,
+        submission: &str,
+        unattributed: Option<String>,
+    ) -> Result<String, JsValue> {
+        self.compiled
+            .submission_to_fhir(submission, unattributed.as_deref(), false)
+            .map_err(thrown)
+    }
+
     /// The JSON Schema of a valid submission, as JSON text.
     #[wasm_bindgen(js_name = jsonSchema)]
     pub fn json_schema(&self) -> Result<String, JsValue> {

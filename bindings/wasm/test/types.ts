@@ -28,6 +28,8 @@ import {
   type ChecklistAnswer,
   type EvidenceDeclared,
   type Area,
+  type FhirQuestionnaire,
+  type FhirQuestionnaireResponse,
   type QuestionType,
   type ErrorKind,
   type GivenEvidence,
@@ -120,6 +122,13 @@ const first: Question = sections[0].questions[0];
 const kind: string = first.type;
 const schema: JsonObject = spec.jsonSchema();
 const run: TestRun = spec.runTests();
+const questionnaire: FhirQuestionnaire = spec.fhirQuestionnaire('network');
+const firstLink: string = questionnaire.item[0].linkId;
+const response: FhirQuestionnaireResponse = spec.toFhir({ beds: 3 }, { unattributed: 'provider' });
+const readBack: JsonObject = spec.fromFhir(response);
+// @ts-expect-error: not a respondent
+spec.fhirQuestionnaire('commissioner');
+console.log(firstLink, readBack);
 const percent: number = run.coverage.percent;
 const firstOutcome: [string, Outcome] = run.results[0].outcomes[0];
 

@@ -1167,6 +1167,37 @@ async function importJson() {
   replaceAnswers(data, `Imported the answers from ${file.name}.`, file.name);
 }
 
+// FHIR R4 SDC: the same answers as a QuestionnaireResponse to the spec's
+// Questionnaire (`netspec fhir questionnaire`), and back
+function exportFhir() {
+  const respondent = currentRespondent();
+  const out = submissionFor(state.answers, respondent, isObject(state.answers.header));
+  let response;
+  try {
+    response = state.spec.toFhir(out, { unattributed: respondent });
+  } catch (e) {
+    const why = e instanceof NetspecError ? (e.rendered || e.message) : String(e);
+    $('action-status').textContent = `Not exported as FHIR: the answers have problems to fix first. ${why}`;
+    return;
+  }
+  download(`${state.spec.id}-${respondent}-questionnaire-response.json`, JSON.stringify(response, null, 2) + '\n', 'application/fhir+json');
+  $('action-status').textContent = 'Exported the answers as a FHIR QuestionnaireResponse.';
+}
+
+async function importFhir() {
+  const file = await pickFile('.json,application/json,application/fhir+json');
+  if (!file) return;
+  let data;
+  try {
+    data = state.spec.fromFhir(file.text);
+  } catch (e) {
+    const why = e instanceof NetspecError ? (e.rendered || e.message) : String(e);
+    $('action-status').textContent = `${file.name} could not be read as a QuestionnaireResponse to this specification: ${why}`;
+    return;
+  }
+  replaceAnswers(data, `Imported the answers from the FHIR QuestionnaireResponse ${file.name}.`, file.name);
+}
+
 async function openSpecFile() {
   const file = await pickFile('.netspec,text/plain');
   if (!file) return;
@@ -1207,6 +1238,8 @@ function wire() {
   });
   $('import').addEventListener('click', importJson);
   $('export').addEventListener('click', exportJson);
+  $('import-fhir').addEventListener('click', importFhir);
+  $('export-fhir').addEventListener('click', exportFhir);
   $('print').addEventListener('click', () => window.print());
   $('clear').addEventListener('click', () => {
     if (!window.confirm('Clear every answer to this specification?')) return;

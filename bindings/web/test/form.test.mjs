@@ -306,6 +306,22 @@ test('import, print summary, labels and phone width', { skip, timeout: 90000 }, 
     assert.deepEqual(await report(page), expected);
     assert.deepEqual(await readForm(page, sub), leaves(sub));
 
+    // the same answers as a FHIR QuestionnaireResponse, and imported back
+    const [fhirDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#export-fhir').click()]);
+    assert.equal(fhirDownload.suggestedFilename(), 'adult_critical_care-provider-questionnaire-response.json');
+    const fhirFile = artifact('exported-questionnaire-response.json');
+    await fhirDownload.saveAs(fhirFile);
+    const qr = JSON.parse(fs.readFileSync(fhirFile, 'utf8'));
+    assert.equal(qr.resourceType, 'QuestionnaireResponse');
+    assert.equal(qr.questionnaire, 'urn:netspec:spec:adult_critical_care:questionnaire:provider|2025.2');
+    assert.deepEqual(compileNode(ACC).fromFhir(qr), sub, 'the response reads back as the submission');
+    assert.equal(await page.locator('#action-status').textContent(), 'Exported the answers as a FHIR QuestionnaireResponse.');
+    const [fhirChooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator('#import-fhir').click()]);
+    await fhirChooser.setFiles(fhirFile);
+    await page.locator('#action-status').filter({ hasText: 'Imported the answers from the FHIR' }).waitFor();
+    assert.deepEqual(await report(page), expected, 'the imported response gives the same report');
+    assert.deepEqual(await readForm(page, sub), leaves(sub));
+
     // every control has a label; radio groups a legend
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll('main input, main select, main textarea, main button')]

@@ -389,6 +389,54 @@ impl Compiled {
         self.spec.inputs()
     }
 
+    /// The FHIR R4 `Questionnaire` of `respondent`'s questions (`provider`
+    /// or `network`; `None`: provider), as JSON text as `netspec fhir
+    /// questionnaire` prints it when `pretty`.
+    pub fn fhir_questionnaire(
+        &self,
+        respondent: Option<&str>,
+        pretty: bool,
+    ) -> Result<String, Failure> {
+        let who = match respondent {
+            None | Some("provider") => Respondent::Provider,
+            Some("network") => Respondent::Network,
+            Some(other) => {
+                return Err(Failure::usage(format!(
+                    "`respondent` must be \"provider\" or \"network\", got \"{}\"",
+                    crate::render::escape_controls(other)
+                )))
+            }
+        };
+        to_json(&self.spec.fhir_questionnaire(who), pretty)
+    }
+
+    /// A FHIR `QuestionnaireResponse` (JSON text) read as a submission (JSON
+    /// text, as `netspec fhir response` prints it when `pretty`); refused
+    /// as a submission is, every error with its FHIR path.
+    pub fn fhir_to_submission(&self, response: &str, pretty: bool) -> Result<String, Failure> {
+        match self.spec.submission_from_fhir_str(response) {
+            Ok(c) => to_json(&c.submission, pretty),
+            Err(e) => Err(Failure::submission(&self.spec, response.as_bytes(), &e)),
+        }
+    }
+
+    /// A submission (JSON text) as a FHIR `QuestionnaireResponse` (JSON
+    /// text, as `netspec fhir response --reverse` prints it when `pretty`);
+    /// `unattributed` (`provider` or `network`) answers for a submission
+    /// without a header.
+    pub fn submission_to_fhir(
+        &self,
+        submission: &str,
+        unattributed: Option<&str>,
+        pretty: bool,
+    ) -> Result<String, Failure> {
+        let who = parse_unattributed(unattributed)?;
+        match self.spec.submission_to_fhir_str(submission, who) {
+            Ok(v) => to_json(&v, pretty),
+            Err(e) => Err(Failure::submission(&self.spec, submission.as_bytes(), &e)),
+        }
+    }
+
     /// The `given file` submissions of the spec's tests that were not
     /// supplied (none for a spec compiled with its tests).
     pub fn missing_test_files(&self) -> Vec<String> {
