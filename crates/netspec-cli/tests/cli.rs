@@ -979,3 +979,142 @@ fn eval_text_report_shows_the_header_and_compliance() {
     assert!(run.stderr.contains(" = at /ct_within_60"), "{run:?}");
     assert!(run.stderr.contains(" = question: "), "{run:?}");
 }
+
+// ------------------------------------------------------------------ fhir
+
+#[test]
+fn fhir_questionnaire_response_and_back() {
+    let d = Dir::new("fhir");
+    d.write("demo.netspec", GOOD_SPEC);
+    d.write("sub.json", SUBMISSION);
+    let run = netspec(&d, &["fhir", "questionnaire", "demo.netspec"]);
+    assert_exit(&run, 0);
+    let q = run.json();
+    assert_eq!(q["resourceType"], "Questionnaire");
+    assert_eq!(q["url"], "urn:netspec:spec:demo:questionnaire:provider");
+    assert_eq!(q["version"], "2025.1");
+    let run = netspec(
+        &d,
+        &[
+            "fhir",
+            "questionnaire",
+            "--respondent",
+            "network",
+            "demo.netspec",
+        ],
+    );
+    assert_exit(&run, 0);
+    assert_eq!(
+        run.json()["url"],
+        "urn:netspec:spec:demo:questionnaire:network"
+    );
+
+    // a submission as a response, the response as the submission again
+    let run = netspec(
+        &d,
+        &["fhir", "response", "--reverse", "demo.netspec", "sub.json"],
+    );
+    assert_exit(&run, 0);
+    let qr = run.json();
+    assert_eq!(
+        qr["questionnaire"],
+        "urn:netspec:spec:demo:questionnaire:provider|2025.1"
+    );
+    d.write("qr.json", &run.stdout);
+    let run = netspec(&d, &["fhir", "response", "demo.netspec", "qr.json"]);
+    assert_exit(&run, 0);
+    let original: Value = serde_json::from_str(SUBMISSION).unwrap();
+    assert_eq!(run.json(), original);
+    // and evaluated directly: the same report
+    let direct = netspec(
+        &d,
+        &["eval", "--format", "json", "demo.netspec", "sub.json"],
+    );
+    let from = netspec(
+        &d,
+        &[
+            "eval",
+            "--format",
+            "json",
+            "--from",
+            "fhir",
+            "demo.netspec",
+            "qr.json",
+        ],
+    );
+    assert_exit(&direct, 0);
+    assert_exit(&from, 0);
+    assert_eq!(direct.stdout, from.stdout);
+    assert!(!direct.stdout.is_empty());
+}
+
+#[test]
+fn fhir_errors_name_the_pointer_and_the_fhir_path() {
+    let d = Dir::new("fhir-errors");
+    d.write("demo.netspec", GOOD_SPEC);
+    d.write(
+        "qr.json",
+        r#"{"resourceType": "QuestionnaireResponse", "status": "completed",
+            "questionnaire": "urn:netspec:spec:demo:questionnaire:provider|2025.1",
+            "item": [{"linkId": "/units", "item": [
+              {"linkId": "/units/*/l3_beds", "answer": [{"valueString": "six"}]}]}]}"#,
+    );
+    for args in [
+        &["fhir", "response", "demo.netspec", "qr.json"][..],
+        &["eval", "--from", "fhir", "demo.netspec", "qr.json"][..],
+    ] {
+        let run = netspec(&d, args);
+        assert_exit(&run, 1);
+        assert!(run.stdout.is_empty(), "{run:?}");
+        assert!(run.stderr.contains("error[NS0223]"), "{run:?}");
+        assert!(run.stderr.contains(" = at /units/0/l3_beds\n"), "{run:?}");
+        assert!(
+            run.stderr
+                .contains(" = FHIR path: item[0].item[0].answer[0]\n"),
+            "{run:?}"
+        );
+    }
+    // not JSON: exit 2; another spec's Questionnaire: NS0221
+    d.write("broken.json", "{\"resourceType\": ");
+    assert_exit(
+        &netspec(&d, &["fhir", "response", "demo.netspec", "broken.json"]),
+        2,
+    );
+    d.write(
+        "other.json",
+        r#"{"resourceType": "QuestionnaireResponse", "status": "completed",
+            "questionnaire": "urn:netspec:spec:burns:questionnaire:provider"}"#,
+    );
+    let run = netspec(&d, &["fhir", "response", "demo.netspec", "other.json"]);
+    assert_exit(&run, 1);
+    assert!(run.stderr.contains("error[NS0221]"), "{run:?}");
+    // usage: --unattributed only with --reverse; --from with --batch
+    assert_exit(
+        &netspec(
+            &d,
+            &[
+                "fhir",
+                "response",
+                "--unattributed",
+                "network",
+                "demo.netspec",
+                "qr.json",
+            ],
+        ),
+        2,
+    );
+    assert_exit(
+        &netspec(
+            &d,
+            &[
+                "eval",
+                "demo.netspec",
+                "--batch",
+                "qr.json",
+                "--from",
+                "fhir",
+            ],
+        ),
+        2,
+    );
+}
