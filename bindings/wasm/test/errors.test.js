@@ -163,6 +163,25 @@ test('every diagnostic code surfaces as a structured error or warning', () => {
   assert.equal(ns0217.severity, 'warning');
   assert.equal(typeof ns0217.message, 'string');
   seen.set('NS0217', 'unattributed');
+  // the FHIR import's codes, from the mapping's conformance cases
+  // (tests/fhir/cases/errors_*.json): each with its pointer and FHIR path
+  const fhirDir = require('node:path').join(__dirname, '..', '..', '..', 'tests', 'fhir', 'cases');
+  const fs = require('node:fs');
+  for (const name of fs.readdirSync(fhirDir).filter((f) => f.startsWith('errors_') && f.endsWith('.json')).sort()) {
+    const c = JSON.parse(fs.readFileSync(require('node:path').join(fhirDir, name), 'utf8'));
+    if (!c.errors) continue;
+    const spec = ns.compile(fs.readFileSync(require('node:path').join(fhirDir, c.spec), 'utf8'), { name: c.spec });
+    const err = throwsNetspec(() => spec.fromFhir(c.response), 'submission');
+    const errors = err.diagnostics.filter((d) => d.severity === 'error');
+    assert.equal(errors.length, c.errors.length, `${name}: ${JSON.stringify(errors)}`);
+    c.errors.forEach((want, i) => {
+      assert.equal(errors[i].code, want.code, name);
+      assert.equal(errors[i].path, want.path, name);
+      assert.ok(errors[i].notes.includes(`FHIR path: ${want.fhir_path}`), `${name}: ${JSON.stringify(errors[i])}`);
+      seen.set(want.code, `fhir ${name}`);
+    });
+    spec.free();
+  }
   // resource limits, checked here for the codes this engine has
   const known = new Set(ns.codes().map((c) => c.code));
   for (const [code, trigger] of Object.entries(LIMIT_TRIGGERS)) {
