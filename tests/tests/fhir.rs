@@ -214,3 +214,88 @@ fn round_trip_every_bundled_example() {
     // 12 specs with 6 examples each, and the network folders' providers
     assert!(count >= 72, "only {count} examples");
 }
+
+/// Every node of a real response replaced in turn by each of a few values
+/// of other JSON types (and every item's `linkId` by an unknown one): the
+/// import never panics, and gives either a submission the spec reads or
+/// coded errors, each an NS02xx/NS03xx code whose FHIR path note is there
+/// when the code is one of the FHIR import's own.
+#[test]
+fn mutated_responses_are_refused_or_read_never_panic() {
+    let spec = Spec::read(
+        repo().join("specs/renal.netspec").to_str().unwrap(),
+        None,
+        None,
+        &CompileOptions::evaluation_only(),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(repo().join("specs/examples/renal/compliant.json")).unwrap();
+    let qr = spec.submission_to_fhir_str(&text, None).unwrap();
+    let mut pointers = Vec::new();
+    fn walk(v: &Json, at: String, out: &mut Vec<String>) {
+        out.push(at.clone());
+        match v {
+            Json::Object(m) => m.iter().for_each(|(k, x)| {
+                walk(
+                    x,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                )
+            }),
+            Json::Array(a) => a
+                .iter()
+                .enumerate()
+                .for_each(|(i, x)| walk(x, format!("{at}/{i}"), out)),
+            _ => {}
+        }
+    }
+    walk(&qr, String::new(), &mut pointers);
+    assert!(pointers.len() > 300, "{} nodes", pointers.len());
+    let replacements = [
+        Json::Null,
+        serde_json::json!(1.5),
+        serde_json::json!("x"),
+        serde_json::json!([{"linkId": "/nowhere"}]),
+    ];
+    let (mut read, mut refused) = (0, 0);
+    // every node, each replacement in turn (one per node, cycling)
+    for (i, p) in pointers.iter().enumerate() {
+        for r in replacements.iter().skip(i % 2).step_by(2) {
+            let mut m = qr.clone();
+            match m.pointer_mut(p) {
+                Some(slot) => *slot = r.clone(),
+                None => continue,
+            }
+            match spec.submission_from_fhir_str(&m.to_string()) {
+                Ok(c) => {
+                    assert!(
+                        spec.read_submission(&c.submission.to_string()).is_ok(),
+                        "{p}"
+                    );
+                    read += 1;
+                }
+                Err(e) => {
+                    for d in e.diagnostics().iter().filter(|d| d.is_error()) {
+                        let code = d.code.as_str();
+                        assert!(
+                            code.starts_with("NS02") || code.starts_with("NS03"),
+                            "{p}: {d:?}"
+                        );
+                        if ("NS0220"..="NS0224").contains(&code) {
+                            assert!(
+                                d.notes.iter().any(|n| n.starts_with("FHIR path: ")),
+                                "{p}: {d:?}"
+                            );
+                        }
+                    }
+                    refused += 1;
+                }
+            }
+        }
+    }
+    // both happen: a wrong value is refused, a dropped answer is only unknown
+    assert!(
+        read > 100 && refused > 100,
+        "read {read}, refused {refused}"
+    );
+}
