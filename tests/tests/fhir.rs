@@ -258,7 +258,7 @@ fn mutated_responses_are_refused_or_read_never_panic() {
         serde_json::json!([{"linkId": "/nowhere"}]),
     ];
     let (mut read, mut refused) = (0, 0);
-    // every node, each replacement in turn (one per node, cycling)
+    // every node, with two of the four replacements (alternating)
     for (i, p) in pointers.iter().enumerate() {
         for r in replacements.iter().skip(i % 2).step_by(2) {
             let mut m = qr.clone();
