@@ -113,6 +113,7 @@ pub mod eval;
 mod fastread;
 pub mod files;
 pub mod format;
+pub mod ide;
 pub mod inputs;
 pub mod ir;
 pub mod limits;

@@ -33,6 +33,8 @@ const LAYERS: &[&[&str]] = &[
     &["eval"],
     // 6. what is made from an evaluation or a compiled spec
     &["report", "inputs", "testing"],
+    // editor queries over the text (hover, completion, references)
+    &["ide"],
     // 7. the crate root
     &["lib"],
 ];
