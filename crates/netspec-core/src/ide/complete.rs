@@ -165,7 +165,6 @@ pub(super) fn complete(index: &Index, text: &str, offset: usize) -> Completions 
     let binders = binders(region);
     let trimmed = before.trim_start();
     let mut words: Vec<&str> = trimmed.split_whitespace().collect();
-    let mut from = from;
     let before_id = text.get(line_start..id_from).unwrap_or("");
     if before_id.split_whitespace().eq(["expect"]) {
         // a requirement id being written, dashes and all

@@ -284,6 +284,12 @@ impl Index {
         self.files.iter().map(|f| f.name.as_str())
     }
 
+    /// The text of one of the files read.
+    pub fn text(&self, file: &str) -> Option<&str> {
+        let id = self.file_id(file)?;
+        self.file(id).map(|f| &*f.text)
+    }
+
     fn file_id(&self, name: &str) -> Option<FileId> {
         let name = normalize_path(name);
         self.files
