@@ -607,8 +607,7 @@ pub fn utf16_offset(text: &str, byte: usize) -> usize {
         .sum()
 }
 
-/// The test blocks' names and the tests of a test block: what a test is
-/// for an outline (re-exported for the requirement ids in tests).
+/// The requirement ids a test block expects outcomes of.
 pub(crate) fn test_requirements(t: &ast::TestBlock) -> impl Iterator<Item = &ast::Ident> {
     t.clauses.iter().filter_map(|c| match c {
         TestClause::ExpectRequirement(id, _, _) => Some(id),
