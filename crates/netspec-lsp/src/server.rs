@@ -20,6 +20,8 @@ use crate::Error;
 const DEBOUNCE: Duration = Duration::from_millis(200);
 /// At most this many documents are kept open.
 const MAX_DOCUMENTS: usize = 256;
+/// The open documents' texts together are at most this many bytes.
+const MAX_DOCUMENT_BYTES: usize = 256 * 1024 * 1024;
 /// At most this many specs are looked at for the references to a file.
 const MAX_ROOTS: usize = 64;
 /// The command that runs a spec's tests.
@@ -218,8 +220,13 @@ impl Server {
             "textDocument/didOpen" => {
                 if let Ok(p) = serde_json::from_value::<lsp::DidOpenTextDocumentParams>(n.params) {
                     let uri = p.text_document.uri.as_str().to_string();
-                    if self.docs.len() >= MAX_DOCUMENTS && !self.docs.contains_key(&uri) {
-                        self.log("too many open documents: this one is not checked");
+                    let held: usize = self.docs.values().map(|d| d.text.len()).sum();
+                    let full = self.docs.len() >= MAX_DOCUMENTS
+                        || held.saturating_add(p.text_document.text.len()) > MAX_DOCUMENT_BYTES;
+                    if full && !self.docs.contains_key(&uri) {
+                        self.log(
+                            "too many open documents, or too much text: this one is not checked",
+                        );
                         return;
                     }
                     let path = uri_path(&uri);
