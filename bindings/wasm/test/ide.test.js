@@ -1,6 +1,6 @@
-// The editor queries of the playground's contract (hover and complete):
-// UTF-16 offsets both ways, the same answers as the language server, and
-// never a throw.
+// The editor queries of the playground's contract (hover and complete),
+// from the Rust code the language server answers with: UTF-16 offsets both
+// ways, and never a throw.
 'use strict';
 
 const test = require('node:test');
