@@ -45,6 +45,8 @@ struct Client {
     next: i64,
     /// Notifications and server requests not yet looked at.
     seen: VecDeque<Value>,
+    /// The server's capabilities, from `initialize`.
+    caps: Value,
 }
 
 impl Client {
@@ -59,7 +61,8 @@ impl Client {
                 "capabilities": {},
             }),
         );
-        let caps = &init["result"]["capabilities"];
+        c.caps = init["result"]["capabilities"].clone();
+        let caps = &c.caps;
         for cap in [
             "hoverProvider",
             "definitionProvider",
@@ -129,6 +132,7 @@ impl Client {
             rx,
             next: 1,
             seen: VecDeque::new(),
+            caps: Value::Null,
         }
     }
 
@@ -197,6 +201,14 @@ impl Client {
 
     fn diagnostics(&mut self, u: &str) -> Vec<Value> {
         let p = self.wait("textDocument/publishDiagnostics", |p| p["uri"] == json!(u));
+        p["diagnostics"].as_array().unwrap().clone()
+    }
+
+    /// The diagnostics published for version `version` of `u`.
+    fn diagnostics_of(&mut self, u: &str, version: i64) -> Vec<Value> {
+        let p = self.wait("textDocument/publishDiagnostics", |p| {
+            p["uri"] == json!(u) && p["version"] == json!(version)
+        });
         p["diagnostics"].as_array().unwrap().clone()
     }
 
@@ -578,6 +590,70 @@ fn renal_in_detail_and_half_written_lines() {
     let n = text.matches("home_dialysis").count();
     assert_eq!(refs.as_array().unwrap().len(), n);
 
+    // semantic tokens, decoded: a requirement id, an input read through a
+    // variable, the variable, a function, a keyword, a comment
+    let legend: Vec<String> = c.caps["semanticTokensProvider"]["legend"]["tokenTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    // a second initialize is refused
+    let again = c.request("initialize", json!({"processId": null, "capabilities": {}}));
+    assert_eq!(again["error"]["code"], json!(-32600), "{again}");
+    let toks = c.result(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": u}}),
+    );
+    let data: Vec<u64> = toks["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let mut decoded = std::collections::BTreeMap::new();
+    let (mut line, mut col) = (0u64, 0u64);
+    for t in data.chunks(5) {
+        if t[0] > 0 {
+            line += t[0];
+            col = t[1];
+        } else {
+            col += t[1];
+        }
+        decoded.insert(
+            (line as usize, col as usize),
+            (t[2] as usize, legend[t[3] as usize].clone()),
+        );
+    }
+    let kind_at = |needle: &str, skip: usize| {
+        let at = find(&text, needle) + skip;
+        decoded.get(&pos(&text, at)).cloned()
+    };
+    assert_eq!(
+        kind_at("  requirement REN-SD-01 ", 14),
+        Some((9, "class".to_string()))
+    );
+    assert_eq!(
+        kind_at("all u in units: u.hd_patients /", 18),
+        Some((11, "property".to_string()))
+    );
+    assert_eq!(
+        kind_at("all u in units: u.hd_patients /", 16),
+        Some((1, "parameter".to_string()))
+    );
+    assert_eq!(
+        kind_at("all u in units: u.hd_patients /", 0),
+        Some((3, "keyword".to_string()))
+    );
+    assert_eq!(
+        kind_at("// A renal centre", 0).map(|k| k.1),
+        Some("comment".to_string())
+    );
+    assert_eq!(
+        kind_at("let home_dialysis", 4),
+        Some((13, "variable".to_string()))
+    );
+
     // half a line: `all u in units: u.` with nothing after the dot
     let line = "    all u in units: u.patients_with_access_plan >= u.hd_patients";
     let broken = text.replacen(line, "    all u in units: u.", 1);
@@ -619,7 +695,7 @@ fn renal_in_detail_and_half_written_lines() {
         .unwrap()
         .contains("training in assessing the access"));
     // and the diagnostics say where the line breaks off
-    let diags = c.diagnostics(&u);
+    let diags = c.diagnostics_of(&u, 2);
     let errors: Vec<&Value> = diags.iter().filter(|d| d["severity"] == json!(1)).collect();
     assert_eq!(errors.len(), 1, "{diags:?}");
     let e = errors[0];
@@ -677,7 +753,7 @@ fn renal_in_detail_and_half_written_lines() {
         1,
     );
     c.change(&u, 4, &misspelt);
-    let diags = c.diagnostics(&u);
+    let diags = c.diagnostics_of(&u, 4);
     let e = diags.iter().find(|d| d["severity"] == json!(1)).unwrap();
     assert_eq!(e["code"], json!("NS0017"));
     assert_eq!(range_text(&misspelt, &e["range"]), "hd_plcaes");
@@ -698,7 +774,10 @@ fn renal_in_detail_and_half_written_lines() {
 
     // mended: no error
     c.change(&u, 5, &text);
-    assert!(c.diagnostics(&u).iter().all(|d| d["severity"] != json!(1)));
+    assert!(c
+        .diagnostics_of(&u, 5)
+        .iter()
+        .all(|d| d["severity"] != json!(1)));
     c.stop();
 }
 
@@ -755,12 +834,12 @@ fn typing_and_files_used() {
     // an error in the used file shows in it, checked through the spec
     let bad_shared = shared.replace("board_members >= 3", "board_membres >= 3");
     c.change(&cu, 2, &bad_shared);
-    let diags = c.diagnostics(&cu);
+    let diags = c.diagnostics_of(&cu, 2);
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!(diags[0]["code"], json!("NS0002"));
     assert_eq!(range_text(&bad_shared, &diags[0]["range"]), "board_membres");
     c.change(&cu, 3, shared);
-    assert!(c.diagnostics(&cu).is_empty());
+    assert!(c.diagnostics_of(&cu, 3).is_empty());
 
     // typing the requirement one character at a time
     let mut version = 10;
@@ -794,20 +873,10 @@ fn typing_and_files_used() {
             }
         }
     }
-    // debounced: far fewer diagnostics than changes, the last for the whole text
-    let mut published = 0;
-    let last = loop {
-        let p = c.wait("textDocument/publishDiagnostics", |p| p["uri"] == json!(u));
-        published += 1;
-        if p["version"] == json!(version) {
-            break p;
-        }
-    };
-    assert!(
-        published < 60,
-        "{published} publications for {} changes",
-        req.len()
-    );
+    // the finished text is clean
+    let last = c.wait("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(u) && p["version"] == json!(version)
+    });
     assert!(
         last["diagnostics"]
             .as_array()
@@ -816,11 +885,31 @@ fn typing_and_files_used() {
             .all(|d| d["severity"] != json!(1)),
         "{last}"
     );
+    // debounced: a burst of changes is checked once, at its last version
+    let first = version + 1;
+    for n in 0..30 {
+        version += 1;
+        let text = format!("{head}{}{tail}", &req[..req.len() - 30 + n]);
+        c.change(&u, version, &text);
+    }
+    let mut published = Vec::new();
+    loop {
+        let p = c.wait("textDocument/publishDiagnostics", |p| p["uri"] == json!(u));
+        published.push(p["version"].as_i64().unwrap());
+        if p["version"] == json!(version) {
+            break;
+        }
+    }
+    assert_eq!(
+        published,
+        vec![version],
+        "checked at versions {published:?} of {first}..={version}"
+    );
     // half-way: an unclosed block is reported, the server lives on
     let cut = format!("{head}{}", &req[..req.find("basis").unwrap()]);
     version += 1;
     c.change(&u, version, &cut);
-    let diags = c.diagnostics(&u);
+    let diags = c.diagnostics_of(&u, version);
     assert!(diags.iter().any(|d| d["severity"] == json!(1)), "{diags:?}");
     let syms = c.result(
         "textDocument/documentSymbol",
@@ -925,7 +1014,7 @@ fn hostile_input() {
     }
     // a text of control characters and odd bytes
     c.change(&u, 2, "\u{0}\u{1b}[2J spec \u{202e} {{{{ \"\n\u{feff}");
-    let diags = c.diagnostics(&u);
+    let diags = c.diagnostics_of(&u, 2);
     assert!(!diags.is_empty());
     assert!(diags
         .iter()

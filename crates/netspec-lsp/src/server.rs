@@ -115,7 +115,13 @@ impl Server {
             };
             match msg {
                 Message::Request(req) => {
-                    if req.method == "initialize" {
+                    if req.method == "initialize" && initialized {
+                        self.send(Response::new_err(
+                            req.id,
+                            ErrorCode::InvalidRequest as i32,
+                            "the server is initialized already".into(),
+                        ));
+                    } else if req.method == "initialize" {
                         initialized = true;
                         let result = self.initialize(&req.params);
                         self.send(Response::new_ok(req.id, result));
