@@ -319,7 +319,7 @@ impl Index {
         self.occurrences
             .iter()
             .filter(|o| o.span.file == id && o.span.start <= offset && offset <= o.span.end)
-            .min_by_key(|o| (o.span.end - o.span.start, o.span.start))
+            .min_by_key(|o| (o.span.end.saturating_sub(o.span.start), o.span.start))
     }
 
     pub(crate) fn node(&self, path: &[String]) -> Option<&FieldNode> {

@@ -281,3 +281,24 @@ fn utf16_offsets() {
     assert_eq!(byte_offset(t, 4), "a→b".len()); // inside the surrogate pair: its start
     assert_eq!(byte_offset(t, 99), t.len());
 }
+
+#[test]
+fn expressions_too_deep_are_left_out() {
+    let mut text =
+        String::from("spec a \"A\" { version \"1\" }\ninputs \"I\" { x: int \"X?\" }\nlet y = ");
+    text.push_str(&vec!["x"; 200_000].join(" + "));
+    text.push_str("\nlet z = x\n");
+    let ix = Index::single("a.netspec", &text);
+    // the deep definition is left out, the rest answers
+    assert_eq!(
+        ix.hover("a.netspec", text.len() - 2)
+            .unwrap()
+            .contents
+            .lines()
+            .next(),
+        Some("**`x`**: int")
+    );
+    assert!(ix.hover("a.netspec", text.find("x + x").unwrap()).is_none());
+    let _ = ix.complete("a.netspec", text.len() - 2);
+    let _ = ix.semantic_tokens("a.netspec");
+}
