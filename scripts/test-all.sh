@@ -24,7 +24,7 @@ RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p netspec
 python3 scripts/api_count.py target/doc/netspec/all.html 60
 
 echo "== cargo doc (the published crates; warnings are errors)"
-RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p netspec-core -p netspec -p netspec-network -p netspec-cli -p netspec-server --all-features
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p netspec-core -p netspec -p netspec-network -p netspec-cli -p netspec-server -p netspec-lsp --all-features
 
 echo "== cargo package (the published crates, each built from its packaged files)"
 # cargo verifies each package against the others through a local registry
@@ -32,10 +32,10 @@ echo "== cargo package (the published crates, each built from its packaged files
 # while the version stays the same: remove earlier unpacked copies of this
 # workspace's crates, or a second run checks the first run's sources
 VERSION=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
-for crate in netspec netspec-core netspec-network netspec-cli netspec-server; do
+for crate in netspec netspec-core netspec-network netspec-cli netspec-server netspec-lsp; do
   rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$crate-$VERSION"
 done
-cargo package --locked -q -p netspec-core -p netspec -p netspec-network -p netspec-cli -p netspec-server
+cargo package --locked -q -p netspec-core -p netspec -p netspec-network -p netspec-cli -p netspec-server -p netspec-lsp
 
 echo "== fuzz targets type-check (building and running them needs cargo-fuzz: fuzz/README.md)"
 cargo check -q --manifest-path fuzz/Cargo.toml

@@ -10,6 +10,8 @@ exports.version = api.version;
 exports.compile = api.compile;
 exports.explain = api.explain;
 exports.codes = api.codes;
+exports.hover = api.hover;
+exports.complete = api.complete;
 exports.NetspecError = api.NetspecError;
 exports.Spec = api.Spec;
 Object.defineProperty(exports, '__panicForTests', { value: api.__panicForTests, enumerable: false });

@@ -274,3 +274,27 @@ export interface NetworkReport {
   failed: JsonObject[];
   notes: string[];
 }
+
+/** What `hover` shows: Markdown, and the UTF-16 range of the name it is about. */
+export interface HoverInfo {
+  contents: string;
+  from: number;
+  to: number;
+}
+
+/** What a completion candidate is. */
+export type CompletionKind = 'input' | 'field' | 'builtin' | 'keyword' | 'enum' | 'requirement' | 'definition';
+
+/** One completion candidate: the text to write, what it is, a short detail and a longer text. */
+export interface CompletionOption {
+  label: string;
+  kind: CompletionKind;
+  detail?: string;
+  info?: string;
+}
+
+/** What `complete` gives: where the word being completed starts (UTF-16) and the candidates. */
+export interface Completions {
+  from: number;
+  options: CompletionOption[];
+}

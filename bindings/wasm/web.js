@@ -47,4 +47,14 @@ export function codes() {
   return engine('codes').codes();
 }
 
+// the editor queries never throw: before init() they find nothing
+export function hover(source, offset) {
+  return api === undefined ? null : api.hover(source, offset);
+}
+
+export function complete(source, offset) {
+  if (api === undefined) return { from: typeof offset === 'number' && Number.isFinite(offset) ? Math.max(0, Math.floor(offset)) : 0, options: [] };
+  return api.complete(source, offset);
+}
+
 export { NetspecError, Spec };

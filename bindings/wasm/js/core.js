@@ -403,6 +403,13 @@ class Spec {
 }
 if (typeof Symbol.dispose === 'symbol') Spec.prototype[Symbol.dispose] = Spec.prototype.free;
 
+// An editor query's offset (a JavaScript string index) clamped to the
+// source, or undefined when the arguments are not a string and a number.
+function editorOffset(source, offset) {
+  if (typeof source !== 'string' || typeof offset !== 'number' || Number.isNaN(offset)) return undefined;
+  return Math.min(source.length, Math.max(0, Math.floor(offset)));
+}
+
 function createApi(raw) {
   const engine = new Engine(raw);
   const codeList = engine.call((r) => JSON.parse(r.allCodes()));
@@ -422,6 +429,25 @@ function createApi(raw) {
     },
     codes() {
       return codeList.map((c) => Object.assign({}, c));
+    },
+    hover(source, offset) {
+      const at = editorOffset(source, offset);
+      if (at === undefined) return null;
+      try {
+        const text = engine.call((r) => r.ideHover(source, at));
+        return text === undefined || text === null ? null : JSON.parse(text);
+      } catch (_) {
+        return null;
+      }
+    },
+    complete(source, offset) {
+      const at = editorOffset(source, offset);
+      if (at === undefined) return { from: typeof offset === 'number' && Number.isFinite(offset) ? Math.max(0, Math.floor(offset)) : 0, options: [] };
+      try {
+        return JSON.parse(engine.call((r) => r.ideComplete(source, at)));
+      } catch (_) {
+        return { from: at, options: [] };
+      }
     },
     // For the package's own tests: panics inside the module on purpose.
     __panicForTests(message) {

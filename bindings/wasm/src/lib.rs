@@ -91,6 +91,49 @@ pub fn all_codes() -> String {
     ffi::to_json(&ffi::codes(None), false).unwrap_or_else(|_| "[]".into())
 }
 
+/// What to show at `offset` (UTF-16 code units) of one spec's text, as JSON
+/// `{"contents", "from", "to"}` (UTF-16 offsets), or nothing
+/// (`netspec::ide::hover`; the JavaScript `hover`).
+#[wasm_bindgen(js_name = ideHover)]
+pub fn ide_hover(source: &str, offset: u32) -> Option<String> {
+    let byte = netspec::ide::byte_offset(source, offset as usize);
+    let h = netspec::ide::hover(source, byte)?;
+    let json = serde_json::json!({
+        "contents": h.contents,
+        "from": netspec::ide::utf16_offset(source, h.start),
+        "to": netspec::ide::utf16_offset(source, h.end),
+    });
+    Some(json.to_string())
+}
+
+/// Completion candidates at `offset` (UTF-16 code units) of one spec's
+/// text, as JSON `{"from", "options": [{"label", "kind", "detail"?,
+/// "info"?}]}` (`netspec::ide::complete`; the JavaScript `complete`).
+#[wasm_bindgen(js_name = ideComplete)]
+pub fn ide_complete(source: &str, offset: u32) -> String {
+    let byte = netspec::ide::byte_offset(source, offset as usize);
+    let c = netspec::ide::complete(source, byte);
+    let options: Vec<serde_json::Value> = c
+        .options
+        .iter()
+        .map(|o| {
+            let mut v = serde_json::json!({"label": o.label, "kind": o.kind.as_str()});
+            if let Some(d) = &o.detail {
+                v["detail"] = serde_json::Value::from(d.as_str());
+            }
+            if let Some(i) = &o.info {
+                v["info"] = serde_json::Value::from(i.as_str());
+            }
+            v
+        })
+        .collect();
+    serde_json::json!({
+        "from": netspec::ide::utf16_offset(source, c.from),
+        "options": options,
+    })
+    .to_string()
+}
+
 /// A compiled spec (the raw handle the JavaScript `Spec` wraps).
 #[wasm_bindgen(js_name = RawSpec)]
 pub struct RawSpec {

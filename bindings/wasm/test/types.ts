@@ -4,6 +4,11 @@ import {
   compile,
   explain,
   codes,
+  hover,
+  complete,
+  type HoverInfo,
+  type Completions,
+  type CompletionKind,
   version,
   NetspecError,
   Spec,
@@ -152,5 +157,12 @@ async function browser(bytes: Uint8Array): Promise<string> {
   return compileInBrowser('spec b "B" { version "1" }').title + webVersion;
 }
 
+// the editor queries (the playground's contract)
+const shown: HoverInfo | null = hover('spec a "A" { version "1" }', 0);
+const hoverText: string | undefined = shown?.contents;
+const offered: Completions = complete('spec a "A" { version "1" }\n', 27);
+const firstKind: CompletionKind | undefined = offered.options[0]?.kind;
+const firstDetail: string | undefined = offered.options[0]?.detail;
+
 spec.free();
-console.log(id, specVersion, text, messages, outcome, gap, date, kind, schema, percent, firstOutcome, info, all, v, browser, fromBytes, fromByteSource);
+console.log(hoverText, offered.from, firstKind, firstDetail, id, specVersion, text, messages, outcome, gap, date, kind, schema, percent, firstOutcome, info, all, v, browser, fromBytes, fromByteSource);

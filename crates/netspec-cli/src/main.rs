@@ -233,6 +233,16 @@ enum Command {
     /// filters them). SIGHUP reloads the specs; SIGTERM or Ctrl-C stops,
     /// letting requests in flight finish.
     Serve(ServeArgs),
+    /// Run the language server: the Language Server Protocol over standard
+    /// input and output, for editors (diagnostics, hover, go to definition,
+    /// references, completion, outline, formatting, semantic tokens and
+    /// test lenses). Specs' `use`d files are read only inside their folder.
+    Lsp {
+        /// Accepted for editors that pass it; standard input and output is
+        /// the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Explain a diagnostic code, e.g. `netspec explain NS0002`.
     Explain {
         /// The code.
@@ -407,6 +417,7 @@ impl Command {
             Command::Schema { .. } => "schema",
             Command::Inputs { .. } => "inputs",
             Command::Serve(_) => "serve",
+            Command::Lsp { .. } => "lsp",
             Command::Explain { .. } => "explain",
             Command::Completions { .. } => "completions",
             Command::Man { .. } => "man",
@@ -665,6 +676,16 @@ fn main() -> ExitCode {
             Err(code) => code,
         },
         Command::Serve(args) => serve(args),
+        Command::Lsp { stdio: _ } => match netspec_lsp::run_stdio() {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!(
+                    "error: {}",
+                    netspec::render::escape_controls(&e.to_string())
+                );
+                1
+            }
+        },
         Command::Explain { code } => explain(&code),
         Command::Completions { shell } => {
             let mut out = Vec::new();

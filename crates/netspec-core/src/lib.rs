@@ -60,6 +60,7 @@
 //! | check, read | [`check`]; [`submission`] and its one-pass reader | syntax trees → compiled spec; JSON → typed records |
 //! | evaluate | [`eval`], [`eval::fast`] | compiled spec + records → three-valued results, explanations |
 //! | results | [`report`], [`inputs`], [`testing`] | → [`Report`]; the form and JSON Schema; test results |
+//! | editors | [`ide`] | spec text → hover, definitions, references, completion, symbols, tokens |
 //! | root | [`Spec`] | the compiled spec, its fast form and its files, together |
 //!
 //! Reading and evaluating have a fast path for the common case, with the
@@ -114,6 +115,7 @@ mod fastread;
 pub mod fhir;
 pub mod files;
 pub mod format;
+pub mod ide;
 pub mod inputs;
 pub mod ir;
 pub mod limits;

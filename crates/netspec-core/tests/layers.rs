@@ -33,7 +33,9 @@ const LAYERS: &[&[&str]] = &[
     &["eval"],
     // 6. what is made from an evaluation or a compiled spec
     &["report", "inputs", "testing", "fhir"],
-    // 7. the crate root
+    // 7. editor queries over the text (hover, completion, references)
+    &["ide"],
+    // 8. the crate root
     &["lib"],
 ];
 
@@ -479,5 +481,5 @@ fn a_root_item_is_the_crate_root_layer() {
     );
     let problems = problems(&uses);
     assert_eq!(problems.len(), 1, "{problems:#?}");
-    assert!(problems[0].contains("`crate::Spec` uses `lib` (layer 7)"));
+    assert!(problems[0].contains("`crate::Spec` uses `lib` (layer 8)"));
 }

@@ -64,6 +64,8 @@
 //! - [`render`]: diagnostics and reports as text for people.
 //! - `ffi` (feature `ffi`): the calls and answers every binding (WebAssembly,
 //!   HTTP, Python) exchanges, as serde types.
+//! - `ide` (feature `ide`): editor queries (hover, completion, definitions,
+//!   references, outline, semantic tokens) over a spec's text.
 //!
 //! ## Untrusted input
 //!
@@ -112,6 +114,20 @@ mod spec;
 
 #[cfg(feature = "ffi")]
 pub mod ffi;
+
+/// Editor queries over a spec's text (feature `ide`): hover, completion,
+/// definitions and references, the outline, semantic tokens and the test
+/// blocks, on text that need not parse, by byte offset. [`ide::Index`]
+/// holds a spec's files; [`ide::hover`] and [`ide::complete`] ask of one
+/// file's text. The language server (`netspec lsp`) and the WebAssembly
+/// package answer with these.
+#[cfg(feature = "ide")]
+pub mod ide {
+    pub use netspec_core::ide::{
+        byte_offset, complete, hover, utf16_offset, Completion, CompletionKind, Completions, Hover,
+        Index, Symbol, SymbolKind, Target, TestBlock, Token, TokenKind, MAX_FILES, TOKEN_KINDS,
+    };
+}
 
 pub use netspec_core::calendar::Date;
 pub use netspec_core::diagnostic::{Code, Diagnostic, Severity};

@@ -7,4 +7,7 @@ pub mod ast;
 mod parser;
 
 pub(crate) use parser::comment_around;
-pub use parser::{outcome_name, parse_expr, parse_file, parse_file_with, parse_file_without_tests};
+pub use parser::{
+    outcome_name, parse_expr, parse_file, parse_file_partial, parse_file_with,
+    parse_file_without_tests,
+};

@@ -104,10 +104,139 @@ fn parse_file_as(
     }
 }
 
-/// After a syntax error, parses each top-level item on its own (items start
-/// at the beginning of a line with an item keyword) so that one run reports
-/// the first error of every broken item, not just the first of the file.
-fn recover(entry: Rule, text: &str, file: FileId, first: Diagnostic) -> Vec<Diagnostic> {
+/// Parses as much of a file as parses, for editors: the syntax tree of the
+/// text with the broken parts left out, and the syntax errors (empty when
+/// the whole file parsed). Spans are those of `text`: a broken line is
+/// blanked (its bytes turned into spaces) and the text parsed again, a few
+/// times; when that is not enough, every top-level item that does not parse
+/// on its own is blanked. A file over the limits gives an empty tree.
+pub fn parse_file_partial(text: &str, file: FileId, limits: &Limits) -> (File, Vec<Diagnostic>) {
+    /// Lines blanked one after another before whole items are.
+    const LINE_TRIES: usize = 12;
+    let empty = || File {
+        items: Vec::new(),
+        comments: Vec::new(),
+    };
+    let errors = match parse_file_with(text, file, limits) {
+        Ok(f) => return (f, Vec::new()),
+        Err(errors) => errors,
+    };
+    if text.len() > limits.max_source_bytes || check_nesting(text, file, limits).is_some() {
+        return (empty(), errors);
+    }
+    let mut work: Vec<u8> = text.as_bytes().to_vec();
+    let mut at = errors
+        .first()
+        .and_then(|d| d.span)
+        .map(|s| s.start as usize);
+    let mut last: Option<usize> = None;
+    for _ in 0..LINE_TRIES {
+        let Some(offset) = at else { break };
+        // an error where a line begins: something is missing on the line
+        // before (unless blanking that did not move the error)
+        let before_only = last != Some(offset);
+        blank_line_at(&mut work, offset, before_only);
+        last = Some(offset);
+        let Ok(now) = std::str::from_utf8(&work) else {
+            break;
+        };
+        match Grammar::parse(Rule::file, now) {
+            Ok(_) => {
+                if let Ok(f) = parse_file_with(now, file, limits) {
+                    return (f, errors);
+                }
+                break;
+            }
+            Err(e) => {
+                at = Some(
+                    syntax_error(e, file, now)
+                        .span
+                        .map_or(0, |s| s.start as usize),
+                )
+            }
+        }
+    }
+    // whole items: each that does not parse alone is blanked
+    let mut work: Vec<u8> = text.as_bytes().to_vec();
+    for (a, b) in item_cuts(text) {
+        let Some(chunk) = text.get(a..b) else {
+            continue;
+        };
+        if Grammar::parse(Rule::file, chunk).is_err() {
+            blank(&mut work, a, b);
+        }
+    }
+    match std::str::from_utf8(&work)
+        .ok()
+        .and_then(|now| parse_file_with(now, file, limits).ok())
+    {
+        Some(f) => (f, errors),
+        None => (empty(), errors),
+    }
+}
+
+/// Turns the bytes `a..b` that are not line ends into spaces (a whole
+/// character at a time, so the text stays UTF-8 and keeps its offsets).
+fn blank(work: &mut [u8], a: usize, b: usize) {
+    for byte in work.iter_mut().take(b).skip(a) {
+        if *byte != b'\n' && *byte != b'\r' {
+            *byte = b' ';
+        }
+    }
+}
+
+/// Blanks the line holding `offset`; when nothing but spaces comes before
+/// `offset` on it and `before_only`, the line before it that has text is
+/// blanked instead (that is where something is missing).
+fn blank_line_at(work: &mut [u8], offset: usize, before_only: bool) {
+    let offset = offset.min(work.len());
+    let start = work
+        .iter()
+        .take(offset)
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = work
+        .iter()
+        .skip(offset)
+        .position(|&c| c == b'\n')
+        .map_or(work.len(), |i| offset + i);
+    let only_space_before = work
+        .iter()
+        .take(offset)
+        .skip(start)
+        .all(|c| c.is_ascii_whitespace());
+    if !(only_space_before && before_only && start > 0) {
+        blank(work, start, end);
+        return;
+    }
+    // the previous line with text
+    let mut e = start - 1;
+    loop {
+        let s = work
+            .iter()
+            .take(e)
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |i| i + 1);
+        if work
+            .iter()
+            .take(e)
+            .skip(s)
+            .any(|c| !c.is_ascii_whitespace())
+        {
+            blank(work, s, e);
+            return;
+        }
+        if s == 0 {
+            blank(work, start, end);
+            return;
+        }
+        e = s - 1;
+    }
+}
+
+/// Where top-level items begin (lines starting with an item keyword), as
+/// `(start, end)` ranges covering the text.
+fn item_cuts(text: &str) -> Vec<(usize, usize)> {
     const STARTS: [&str; 7] = [
         "spec ", "use ", "inputs ", "let ", "area ", "rating ", "test ",
     ];
@@ -120,8 +249,18 @@ fn recover(entry: Rule, text: &str, file: FileId, first: Diagnostic) -> Vec<Diag
         offset += line.len();
     }
     cuts.push(text.len());
+    cuts.iter()
+        .copied()
+        .zip(cuts.iter().copied().skip(1))
+        .collect()
+}
+
+/// After a syntax error, parses each top-level item on its own (items start
+/// at the beginning of a line with an item keyword) so that one run reports
+/// the first error of every broken item, not just the first of the file.
+fn recover(entry: Rule, text: &str, file: FileId, first: Diagnostic) -> Vec<Diagnostic> {
     let mut errors: Vec<Diagnostic> = Vec::new();
-    for (&a, &b) in cuts.iter().zip(cuts.iter().skip(1)) {
+    for (a, b) in item_cuts(text) {
         if errors.len() >= crate::limits::MAX_DIAGNOSTICS {
             errors.push(
                 Diagnostic::error(
