@@ -16,6 +16,7 @@
 pub mod gen;
 pub mod rules;
 pub mod typed;
+pub mod workload_b;
 
 use std::path::{Path, PathBuf};
 
