@@ -12,6 +12,11 @@
 //! [`agreement`] checks that every engine reaches the same verdict on every
 //! rule for a submission; the benchmark runs it on every submission it
 //! times and stops if any engine disagrees.
+//!
+//! [`workload_b`] is a second, independent workload: 25 rules over a 1 KB
+//! submission, each peer's rules written as its documentation writes them,
+//! with a typed and a `serde_json::Value` floor, checked equal on 500
+//! generated submissions (`tests/workload_b_agreement.rs`).
 
 pub mod gen;
 pub mod rules;
