@@ -745,7 +745,7 @@ pub fn agreement(e: &Engines, text: &str) -> Result<Vec<Verdict>, String> {
 /// drawn around every threshold, every answer valid). Deterministic:
 /// the same seed gives the same text.
 pub fn generate(seed: u64) -> String {
-    let mut r = crate::gen::Lcg::new(seed ^ 0x5eed_b);
+    let mut r = crate::gen::Lcg::new(seed ^ 0x0005_eedb);
     let n = match r.range(0, 9) {
         0 => 1,
         1 => 3,
