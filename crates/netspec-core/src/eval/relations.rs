@@ -59,8 +59,26 @@ impl<'a> Lazy<'a> {
         rel: &'a Relation,
     ) -> Option<Num> {
         if let Some(direct) = direct_bound(&rel.bound, sub, rec) {
+            // builds with debug assertions (every test, property test and
+            // fuzz run) hold the direct read to the general evaluator
+            #[cfg(debug_assertions)]
+            {
+                let general = self.general(spec, sub, rec, rel);
+                debug_assert_eq!(direct, general, "relation bound `{}`", rel.text);
+            }
             return direct;
         }
+        self.general(spec, sub, rec, rel)
+    }
+
+    /// The bound by the general evaluator.
+    fn general(
+        &mut self,
+        spec: &'a CompiledSpec,
+        sub: &'a Submission,
+        rec: &'a Record,
+        rel: &'a Relation,
+    ) -> Option<Num> {
         let map = self.map;
         let cx = self.cx.get_or_insert_with(|| {
             let mut cx = Ctx::new(spec, map, sub, None);
