@@ -159,6 +159,10 @@ fn main() {
         g.finish();
     }
 
+    // workload B: 25 rules, a 1 KB submission, every peer as its docs
+    // write rules, the typed and the `serde_json::Value` floors
+    workload_b(&mut c);
+
     // compile: every bundled spec, and the peers' 34 rules
     let specs = bundled_specs();
     {
@@ -264,6 +268,166 @@ fn main() {
 
     c.final_summary();
     summary(&dir, &specs);
+    summary_b(&dir);
+}
+
+/// Workload B (`netspec_bench::workload_b`): agreement on the example and
+/// 500 generated submissions, then (a) pre-loaded, (b) from JSON text and
+/// the compiles.
+fn workload_b(c: &mut Criterion) {
+    use netspec_bench::workload_b as b;
+    let engines = ok(b::Engines::new());
+    let text = ok(b::example());
+    for seed in 0..500 {
+        if let Err(e) = b::agreement(&engines, &b::generate(seed)) {
+            fail(format!(
+                "workload B: the engines disagree on seed {seed}:\n{e}"
+            ));
+        }
+    }
+    match b::agreement(&engines, &text) {
+        Ok(v) => println!(
+            "workload B: verdicts agree on 500 generated submissions and the example ({} bytes, {} rules)",
+            text.len(),
+            v.len()
+        ),
+        Err(e) => fail(format!("workload B: the engines disagree on the example:\n{e}")),
+    }
+    let (ns, dl, zn) = (&engines.netspec, &engines.datalogic, &engines.zen);
+    let spec = &ns.spec;
+    let fast = Netspec::fast();
+    {
+        let typed_sub = ok(b::typed_parse(&text));
+        let value = ok(b::value_parse(&text));
+        let parsed = ok(b::Datalogic::parse(&text));
+        let zen_data = ok(b::Zen::parse(&text));
+        let sub = ok(spec.read_submission(&text));
+        let mut g = c.benchmark_group("b_eval");
+        g.bench_function("typed", |bn| {
+            bn.iter(|| b::typed_verdicts(black_box(&typed_sub)))
+        });
+        g.bench_function("value", |bn| {
+            bn.iter(|| b::value_verdicts(black_box(&value)))
+        });
+        let mut out = Vec::with_capacity(32);
+        let mut session = dl.engine.session();
+        g.bench_function("datalogic", |bn| {
+            bn.iter(|| {
+                dl.verdicts(&mut session, black_box(&parsed), &mut out);
+                out.len()
+            })
+        });
+        let mut vm = zen_expression::vm::VM::new();
+        g.bench_function("zen", |bn| {
+            bn.iter(|| {
+                zn.verdicts(&mut vm, black_box(&zen_data), &mut out);
+                out.len()
+            })
+        });
+        g.bench_function("netspec_outcomes", |bn| {
+            bn.iter(|| ok(spec.outcomes(black_box(&sub), &fast)))
+        });
+        g.bench_function("netspec_report", |bn| {
+            bn.iter(|| ok(spec.evaluate_submission(black_box(&sub), &fast)))
+        });
+        g.finish();
+    }
+    {
+        let mut g = c.benchmark_group("b_json");
+        g.bench_function("typed", |bn| {
+            bn.iter(|| b::typed_verdicts(&ok(b::typed_parse(black_box(&text)))))
+        });
+        g.bench_function("value", |bn| {
+            bn.iter(|| b::value_verdicts(&ok(b::value_parse(black_box(&text)))))
+        });
+        let mut out = Vec::with_capacity(32);
+        let mut session = dl.engine.session();
+        g.bench_function("datalogic", |bn| {
+            bn.iter(|| {
+                let parsed = ok(b::Datalogic::parse(black_box(&text)));
+                dl.verdicts(&mut session, &parsed, &mut out);
+                out.len()
+            })
+        });
+        let mut vm = zen_expression::vm::VM::new();
+        g.bench_function("zen", |bn| {
+            bn.iter(|| {
+                let data = ok(b::Zen::parse(black_box(&text)));
+                zn.verdicts(&mut vm, &data, &mut out);
+                out.len()
+            })
+        });
+        g.bench_function("netspec_outcomes", |bn| {
+            bn.iter(|| {
+                let sub = ok(spec.read_submission(black_box(&text)));
+                ok(spec.outcomes(&sub, &fast))
+            })
+        });
+        g.bench_function("netspec_report", |bn| {
+            bn.iter(|| ok(spec.evaluate_str(black_box(&text), &fast)))
+        });
+        g.finish();
+    }
+    {
+        let (path, sources) = b::sources();
+        let evaluation_only = CompileOptions::evaluation_only();
+        let mut g = c.benchmark_group("b_compile");
+        g.bench_function("netspec_eval_only", |bn| {
+            bn.iter(|| {
+                ok(Spec::compile_with_options(
+                    black_box(&path),
+                    black_box(&sources),
+                    &evaluation_only,
+                ))
+            })
+        });
+        g.bench_function("datalogic", |bn| bn.iter(|| ok(b::Datalogic::new())));
+        g.bench_function("zen", |bn| bn.iter(|| ok(b::Zen::new())));
+        g.finish();
+    }
+}
+
+fn summary_b(dir: &std::path::Path) {
+    println!("\n== workload B: medians (criterion), 25 rules, a 1 KB submission (2 units)\n");
+    for (group, title) in [
+        ("b_eval", "(a) evaluate every rule, submission pre-loaded"),
+        ("b_json", "(b) JSON text to verdicts"),
+    ] {
+        println!("{title}");
+        let ns_outcomes = median(dir, group, "netspec_outcomes");
+        let ns_report = median(dir, group, "netspec_report");
+        println!(
+            "  {:<26} {:>12}  {:>16}  {:>16}",
+            "engine", "median", "outcomes ÷ this", "report ÷ this"
+        );
+        for id in [
+            "netspec_outcomes",
+            "netspec_report",
+            "datalogic",
+            "zen",
+            "value",
+            "typed",
+        ] {
+            let Some(t) = median(dir, group, id) else {
+                continue;
+            };
+            let ratio = |x: Option<f64>| x.map_or("-".into(), |x| format!("{:.2}", x / t));
+            println!(
+                "  {:<26} {:>12}  {:>16}  {:>16}",
+                id,
+                show(t),
+                ratio(ns_outcomes),
+                ratio(ns_report)
+            );
+        }
+        println!();
+    }
+    println!("compile (25 rules)");
+    for id in ["netspec_eval_only", "datalogic", "zen"] {
+        if let Some(t) = median(dir, "b_compile", id) {
+            println!("  {id:<26} {:>12}", show(t));
+        }
+    }
 }
 
 /// Submissions in the batch benchmark.

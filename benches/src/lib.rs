@@ -12,10 +12,16 @@
 //! [`agreement`] checks that every engine reaches the same verdict on every
 //! rule for a submission; the benchmark runs it on every submission it
 //! times and stops if any engine disagrees.
+//!
+//! [`workload_b`] is a second, independent workload: 25 rules over a 1 KB
+//! submission, each peer's rules written as its documentation writes them,
+//! with a typed and a `serde_json::Value` floor, checked equal on 500
+//! generated submissions (`tests/workload_b_agreement.rs`).
 
 pub mod gen;
 pub mod rules;
 pub mod typed;
+pub mod workload_b;
 
 use std::path::{Path, PathBuf};
 

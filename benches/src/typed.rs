@@ -12,7 +12,8 @@ use crate::Verdict::{self, Met, NotApplicable, NotMet};
 pub struct Ymd(pub u32);
 
 impl Ymd {
-    fn parse(s: &str) -> Option<Ymd> {
+    /// Reads `yyyy-mm-dd`; `None` if it is not a date.
+    pub fn parse(s: &str) -> Option<Ymd> {
         let b = s.as_bytes();
         if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
             return None;

@@ -20,13 +20,28 @@
 //!   examples, each JSON text → report → JSON bytes (one core); one
 //!   operation is one submission.
 //!
+//!
+//! The peers on workload A (`a_datalogic`, `a_zen`, `a_typed`: pre-loaded
+//! `non_compliant`; with `_text`, from its JSON text), workload B
+//! (`benches/src/workload_b.rs`: `b_outcomes`, `b_report` pre-loaded,
+//! `b_text_outcomes`, `b_text_report` from text, explanations off; the
+//! peers `b_datalogic`, `b_zen`, `b_typed`, `b_value`, each also with
+//! `_text`), and compiles (`b_compile`: workload B for evaluation only;
+//! `b_compile_datalogic`, `b_compile_zen`: the peers' 25 rules;
+//! `compile_largest`, `compile_largest_eval_only`: neurosurgery) are
+//! counted in `measure_op`: use `--toggle-collect='*count::measure*'`,
+//! which matches both loops.
+//!
 //! `count <scenario> print` prints the JSON report of one run instead (the
 //! first submission of a batch), to check that a change keeps the bytes.
 
 use std::hint::black_box;
 
-use netspec::{EvalOptions, Spec, Submission};
-use netspec_bench::{example, gen, Netspec, DECIDED_EXAMPLES};
+use netspec::{CompileOptions, EvalOptions, Spec, Submission};
+use netspec_bench::workload_b as b;
+use netspec_bench::{
+    example, gen, spec_sources, typed, typed_parse, Datalogic, Netspec, Zen, DECIDED_EXAMPLES,
+};
 
 /// Submissions in one batch operation.
 const BATCH: usize = 60;
@@ -85,6 +100,188 @@ fn measure(spec: &Spec, work: &Work, runs: usize) -> usize {
     sum
 }
 
+/// The counted loop of the peers, of workload B and of compiles: `runs`
+/// calls of `op`.
+#[inline(never)]
+fn measure_op(runs: usize, op: &mut dyn FnMut() -> usize) -> usize {
+    let mut sum = 0usize;
+    for _ in 0..runs {
+        sum += op();
+    }
+    sum
+}
+
+/// Scenarios other than netspec's on workload A, as a closure to count;
+/// `None` if `scenario` is not one of them.
+fn other(scenario: &str, runs: usize) -> Option<usize> {
+    let text_a = || ok(example("non_compliant"));
+    let plain = options(false);
+    let sum = match scenario {
+        // workload A's peers
+        "a_datalogic" | "a_datalogic_text" => {
+            let dl = ok(Datalogic::new());
+            let text = text_a();
+            let parsed = ok(Datalogic::parse(&text));
+            let mut session = dl.engine.session();
+            let mut out = Vec::new();
+            let from_text = scenario.ends_with("_text");
+            measure_op(runs, &mut || {
+                if from_text {
+                    let parsed = ok(Datalogic::parse(black_box(&text)));
+                    dl.verdicts(&mut session, &parsed, &mut out);
+                } else {
+                    dl.verdicts(&mut session, black_box(&parsed), &mut out);
+                }
+                out.len()
+            })
+        }
+        "a_zen" | "a_zen_text" => {
+            let zn = ok(Zen::new());
+            let text = text_a();
+            let data = ok(Zen::parse(&text));
+            let mut vm = zen_expression::vm::VM::new();
+            let mut out = Vec::new();
+            let from_text = scenario.ends_with("_text");
+            measure_op(runs, &mut || {
+                if from_text {
+                    let data = ok(Zen::parse(black_box(&text)));
+                    zn.verdicts(&mut vm, &data, &mut out);
+                } else {
+                    zn.verdicts(&mut vm, black_box(&data), &mut out);
+                }
+                out.len()
+            })
+        }
+        "a_typed" => {
+            let sub = ok(typed_parse(&text_a()));
+            measure_op(runs, &mut || typed::verdicts(black_box(&sub)).len())
+        }
+        "a_typed_text" => {
+            let text = text_a();
+            measure_op(runs, &mut || {
+                typed::verdicts(&ok(typed_parse(black_box(&text)))).len()
+            })
+        }
+        // workload B
+        "b_outcomes" | "b_text_outcomes" | "b_report" | "b_text_report" => {
+            let ns = ok(b::Netspec::new());
+            let text = ok(b::example());
+            let sub = ok(ns.spec.read_submission(&text));
+            let spec = &ns.spec;
+            match scenario {
+                "b_outcomes" => measure_op(runs, &mut || {
+                    ok(spec.outcomes(black_box(&sub), &plain)).len()
+                }),
+                "b_report" => measure_op(runs, &mut || {
+                    ok(spec.evaluate_submission(black_box(&sub), &plain))
+                        .requirements
+                        .len()
+                }),
+                "b_text_outcomes" => measure_op(runs, &mut || {
+                    let sub = ok(spec.read_submission(black_box(&text)));
+                    ok(spec.outcomes(&sub, &plain)).len()
+                }),
+                _ => measure_op(runs, &mut || {
+                    ok(spec.evaluate_str(black_box(&text), &plain))
+                        .requirements
+                        .len()
+                }),
+            }
+        }
+        "b_datalogic" | "b_datalogic_text" => {
+            let dl = ok(b::Datalogic::new());
+            let text = ok(b::example());
+            let parsed = ok(b::Datalogic::parse(&text));
+            let mut session = dl.engine.session();
+            let mut out = Vec::new();
+            let from_text = scenario.ends_with("_text");
+            measure_op(runs, &mut || {
+                if from_text {
+                    let parsed = ok(b::Datalogic::parse(black_box(&text)));
+                    dl.verdicts(&mut session, &parsed, &mut out);
+                } else {
+                    dl.verdicts(&mut session, black_box(&parsed), &mut out);
+                }
+                out.len()
+            })
+        }
+        "b_zen" | "b_zen_text" => {
+            let zn = ok(b::Zen::new());
+            let text = ok(b::example());
+            let data = ok(b::Zen::parse(&text));
+            let mut vm = zen_expression::vm::VM::new();
+            let mut out = Vec::new();
+            let from_text = scenario.ends_with("_text");
+            measure_op(runs, &mut || {
+                if from_text {
+                    let data = ok(b::Zen::parse(black_box(&text)));
+                    zn.verdicts(&mut vm, &data, &mut out);
+                } else {
+                    zn.verdicts(&mut vm, black_box(&data), &mut out);
+                }
+                out.len()
+            })
+        }
+        "b_typed" => {
+            let sub = ok(b::typed_parse(&ok(b::example())));
+            measure_op(runs, &mut || b::typed_verdicts(black_box(&sub)).len())
+        }
+        "b_typed_text" => {
+            let text = ok(b::example());
+            measure_op(runs, &mut || {
+                b::typed_verdicts(&ok(b::typed_parse(black_box(&text)))).len()
+            })
+        }
+        "b_value" => {
+            let v = ok(b::value_parse(&ok(b::example())));
+            measure_op(runs, &mut || {
+                b::value_verdicts(black_box(&v)).map_or(0, |x| x.len())
+            })
+        }
+        "b_value_text" => {
+            let text = ok(b::example());
+            measure_op(runs, &mut || {
+                b::value_verdicts(&ok(b::value_parse(black_box(&text)))).map_or(0, |x| x.len())
+            })
+        }
+        // compiles
+        "b_compile" => {
+            let (path, sources) = b::sources();
+            let opts = CompileOptions::evaluation_only();
+            measure_op(runs, &mut || {
+                ok(Spec::compile_with_options(
+                    black_box(&path),
+                    &sources,
+                    &opts,
+                ))
+                .requirement_ids()
+                .count()
+            })
+        }
+        "b_compile_datalogic" => measure_op(runs, &mut || ok(b::Datalogic::new()).rules.len()),
+        "b_compile_zen" => measure_op(runs, &mut || ok(b::Zen::new()).rules.len()),
+        "compile_largest" | "compile_largest_eval_only" => {
+            let (path, sources) = spec_sources("neurosurgery");
+            let opts = if scenario == "compile_largest" {
+                CompileOptions::default()
+            } else {
+                CompileOptions::evaluation_only()
+            };
+            measure_op(runs, &mut || {
+                ok(Spec::compile_with_options(
+                    black_box(&path),
+                    &sources,
+                    &opts,
+                ))
+                .requirement_ids()
+                .count()
+            })
+        }
+        _ => return None,
+    };
+    Some(sum)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(scenario), Some(runs)) = (args.get(1), args.get(2)) else {
@@ -92,6 +289,12 @@ fn main() {
     };
     let print = runs == "print";
     let runs: usize = if print { 0 } else { ok(runs.parse()) };
+    if !print {
+        if let Some(sum) = other(scenario, runs) {
+            println!("{scenario}: {runs} operations, checksum {sum}");
+            return;
+        }
+    }
     let ns = ok(Netspec::new());
     let spec = &ns.spec;
     let work = match scenario.as_str() {

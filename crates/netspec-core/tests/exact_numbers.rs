@@ -1,9 +1,8 @@
 // Numbers in a submission are read exactly, from their text, whether or
 // not serde_json's `arbitrary_precision` feature is on: a program that
-// embeds netspec may turn it on (cargo unifies features), and the benches
-// crate does (through zen-expression). This file is also compiled into the
-// benches crate's tests (`benches/tests/exact_numbers.rs`), so it runs in
-// both settings.
+// embeds netspec may turn it on (cargo unifies features). netspec itself
+// never turns it on: `tests/embedding` holds serde_json to its default
+// number behaviour with netspec in the build.
 
 use netspec_core::number::Num;
 use netspec_core::submission::Stored;

@@ -5,7 +5,9 @@
 
 use super::{Ctx, V};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ir::{CompiledSpec, FieldDef, FieldKind, RecordId, Relation, RelationOp, ScalarTy};
+use crate::ir::{
+    CompiledSpec, FieldDef, FieldKind, Node, NodeKind, RecordId, Relation, RelationOp, ScalarTy, Ty,
+};
 use crate::limits::Limits;
 use crate::number::Num;
 use crate::source::SourceMap;
@@ -33,16 +35,94 @@ pub(crate) fn check_relations(
     if !has_relations {
         return out;
     }
-    let mut cx = Ctx::new(spec, map, sub, None);
-    cx.set_budget(Limits::default().max_eval_steps);
+    // the general evaluator, made only for a bound that is not one answer
+    let mut cx = Lazy { cx: None, map };
     let respondent = sub.header.as_ref().map(|h| h.respondent);
     relations_in(&mut cx, spec, sub, 0, &sub.root, respondent, room, &mut out);
     out
 }
 
+/// An evaluation context made when first needed.
+struct Lazy<'a> {
+    cx: Option<Ctx<'a>>,
+    map: &'a SourceMap,
+}
+
+impl<'a> Lazy<'a> {
+    /// The bound of `rel` for the answers of `rec`: `None` when it is
+    /// unknown (unanswered) or not a number, as the general evaluator finds.
+    fn bound(
+        &mut self,
+        spec: &'a CompiledSpec,
+        sub: &'a Submission,
+        rec: &'a Record,
+        rel: &'a Relation,
+    ) -> Option<Num> {
+        if let Some(direct) = direct_bound(&rel.bound, sub, rec) {
+            // builds with debug assertions (every test, property test and
+            // fuzz run) hold the direct read to the general evaluator
+            #[cfg(debug_assertions)]
+            {
+                let general = self.general(spec, sub, rec, rel);
+                debug_assert_eq!(direct, general, "relation bound `{}`", rel.text);
+            }
+            return direct;
+        }
+        self.general(spec, sub, rec, rel)
+    }
+
+    /// The bound by the general evaluator.
+    fn general(
+        &mut self,
+        spec: &'a CompiledSpec,
+        sub: &'a Submission,
+        rec: &'a Record,
+        rel: &'a Relation,
+    ) -> Option<Num> {
+        let map = self.map;
+        let cx = self.cx.get_or_insert_with(|| {
+            let mut cx = Ctx::new(spec, map, sub, None);
+            cx.set_budget(Limits::default().max_eval_steps);
+            cx
+        });
+        cx.push(V::Rec(rec));
+        let bound = cx.eval(&rel.bound);
+        cx.pop();
+        match bound {
+            V::Num(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+/// A bound that is one answer, read straight from the submission: another
+/// field of the same record (`max shifts_total`), of the root (`max
+/// deaths`) or of a group of the root (`max surge.shifts`). `Some(None)`
+/// when that answer is missing or not a number (the general evaluator gives
+/// an unknown or a non-number, and the relation is skipped); `None` for any
+/// other bound, which the general evaluator evaluates.
+fn direct_bound(bound: &Node, sub: &Submission, rec: &Record) -> Option<Option<Num>> {
+    let num = |s: Option<&Stored>| match s {
+        Some(Stored::Num(n)) => Some(*n),
+        _ => None,
+    };
+    match &bound.kind {
+        NodeKind::Input(slot) => Some(num(sub.answer(&sub.root, *slot))),
+        NodeKind::Field(base, slot) if matches!(base.ty, Ty::Record(_)) => match &base.kind {
+            NodeKind::Var(0) => Some(num(sub.answer(rec, *slot))),
+            NodeKind::Input(g) => Some(match sub.answer(&sub.root, *g) {
+                Some(Stored::Group(r)) => num(sub.answer(r, *slot)),
+                _ => None,
+            }),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn relations_in<'a>(
-    cx: &mut Ctx<'a>,
+    cx: &mut Lazy<'a>,
     spec: &'a CompiledSpec,
     sub: &'a Submission,
     rid: RecordId,
@@ -55,6 +135,10 @@ fn relations_in<'a>(
         return;
     };
     for (slot, field) in schema.fields.iter().enumerate() {
+        // most answers have no relation: stepped over before reading them
+        if field.relations.is_empty() && matches!(field.kind, FieldKind::Scalar { .. }) {
+            continue;
+        }
         if out.len() >= room {
             return;
         }
@@ -64,10 +148,9 @@ fn relations_in<'a>(
         match (sub.answer(rec, slot), &field.kind) {
             (Some(Stored::Num(value)), FieldKind::Scalar { ty, .. }) => {
                 for rel in &field.relations {
-                    cx.push(V::Rec(rec));
-                    let bound = cx.eval(&rel.bound);
-                    cx.pop();
-                    let V::Num(bound) = bound else { continue };
+                    let Some(bound) = cx.bound(spec, sub, rec, rel) else {
+                        continue;
+                    };
                     let broken = !rel.op.holds(value.compare(bound));
                     if broken && out.len() < room {
                         out.push(broken_relation(
@@ -174,4 +257,97 @@ fn fill_pointer(pattern: &str, concrete: &str) -> String {
 /// Escapes a key for a JSON pointer.
 fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+#[allow(clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::{Sources, Spec};
+
+    const SPEC: &str = r#"
+spec rel "Relations" { version "1" }
+inputs "Answers" {
+  deaths: int min 0 "Deaths"
+  reviewed: int min 0 max deaths "Deaths reviewed"
+  flag: bool "A flag"
+  surge: group "Surge" {
+    shifts: int min 0 "Surge shifts"
+    kept: int min 0 max surge.shifts "Within the floor"
+  }
+  units: list "Units" {
+    shifts: int min 1 "Shifts"
+    coord: int min 0 max shifts "With a coordinator"
+    part: int min 0 max total "Part"
+    cap: int min 0 max deaths "Capped by a root answer"
+  }
+}
+let total = sum(u.shifts for u in units)
+area quality { requirement QU-01 must "Reviewed" { reviewed >= deaths } }
+"#;
+
+    /// Every bound read straight from the submission equals the general
+    /// evaluator's, answered or not; only a definition goes to it.
+    #[test]
+    fn direct_bounds_are_the_general_evaluator_s() {
+        let spec = match Spec::compile("rel.netspec", &Sources::single("rel.netspec", SPEC)) {
+            Ok(s) => s,
+            Err(e) => panic!("{e:?}"),
+        };
+        let submissions = [
+            r#"{"deaths": 3, "reviewed": 2, "surge": {"shifts": 4, "kept": 4},
+                "units": [{"shifts": 10, "coord": 9, "part": 1, "cap": 3}, {"shifts": 5, "coord": 5, "part": 0, "cap": 0}]}"#,
+            r#"{"reviewed": 2, "surge": {"kept": 4}, "units": [{"coord": 9, "part": 1, "cap": 3}]}"#,
+            r#"{"deaths": 1, "units": [{"shifts": 2}]}"#,
+            r#"{"deaths": 0, "surge": null, "units": []}"#,
+        ];
+        let (checked, map) = (&*spec.checked, &*spec.map);
+        let (mut direct, mut general) = (0, 0);
+        for text in submissions {
+            let sub = match crate::submission::read_text(&checked.schema, text, &spec.limits, false)
+            {
+                Ok(Ok(read)) => read.sub,
+                other => panic!("{text}: {:?}", other.err()),
+            };
+            // every record of the submission, with its schema record
+            let mut records = vec![(0, &sub.root)];
+            let mut k = 0;
+            while let Some(&(rid, rec)) = records.get(k) {
+                k += 1;
+                let Some(schema) = checked.schema.records.get(rid) else {
+                    continue;
+                };
+                for (slot, field) in schema.fields.iter().enumerate() {
+                    match (sub.answer(rec, slot), &field.kind) {
+                        (Some(Stored::Group(r)), FieldKind::Group { record }) => {
+                            records.push((*record, r));
+                        }
+                        (Some(Stored::List(rs)), FieldKind::List { record, .. }) => {
+                            records.extend(rs.iter().map(|r| (*record, r)));
+                        }
+                        _ => {}
+                    }
+                    for rel in &field.relations {
+                        let mut cx = Ctx::new(checked, map, &sub, None);
+                        cx.push(V::Rec(rec));
+                        let want = match cx.eval(&rel.bound) {
+                            V::Num(n) => Some(n),
+                            _ => None,
+                        };
+                        match direct_bound(&rel.bound, &sub, rec) {
+                            Some(got) => {
+                                direct += 1;
+                                assert_eq!(got, want, "{text}: {} max {}", field.name, rel.text);
+                            }
+                            None => {
+                                general += 1;
+                                assert_eq!(rel.text, "total");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!((direct, general), (14, 4));
+    }
 }
