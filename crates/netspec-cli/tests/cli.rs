@@ -96,18 +96,21 @@ area workforce {
   }
   requirement WF-02 should "At least half of nurses hold a critical care award" {
     all u in units: u.cc_qualified >= 50%
+    ref "GPICS v2.1, nursing"
   }
 }
 
 area service_delivery {
   requirement SD-01 must "CT within 60 minutes for 90%" {
     ct_within_60 / ct_indicated >= 90%
+    ref "Imaging standard 3"
   }
 }
 
 area quality {
   requirement QU-01 should "Staffing policy reviewed in the last 12 months" {
     policy_reviewed_on within 12 months
+    ref "Governance standard 1"
   }
 }
 "#;

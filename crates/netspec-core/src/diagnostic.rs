@@ -117,6 +117,8 @@ codes! {
         "Reserved; the checker does not emit it. `basis` is optional in the language (the report shows `null`), but the specs bundled with netspec must state the basis of every requirement: their tests (tests/tests/specs.rs) fail on a bundled requirement without `basis standard`, `basis derived` or `basis estimate`.";
     EmptyList = "NS0108", "`all` over a list that may be empty",
         "(warning) `all x in L: ...` is true when `L` has no elements, so a provider that lists nothing meets the requirement. `L` is a list input without `min 1` (or more), and the requirement's `applies when` does not exclude the empty list. Give the list `min 1`, add a conjunct to `applies when` that excludes the empty case (`any x in L: ...`, `len(L) > 0`, `len(L) >= 1`, `count(x in L ...) > 0`), or use a `checklist` whose items the spec owns. The same holds for a list field inside a list element (there only `min 1` silences it). Checklists never warn.\nExample: `all s in standards: s.met` with `standards: list \"...\" { ... }`.";
+    MissingRef = "NS0109", "requirement without `ref`",
+        "(warning) A requirement has no `ref` clause, so a reader of the report cannot tell which standard or source its threshold comes from. The bundled specs give one for every requirement (specs/README.md).\nExample: `requirement SD-01 must \"...\" { basis standard  beds > 0 }`. Add `ref \"Service specification 220502S, section 3.2\"`.";
     SubmissionType = "NS0201", "wrong type in submission",
         "A submission value has the wrong JSON type for its input, e.g. a string where a number is expected.";
     SubmissionRange = "NS0202", "value out of range",
@@ -477,4 +479,50 @@ pub fn not_utf8(e: NotUtf8) -> Diagnostic {
         ),
     )
     .with_help("save the file as UTF-8")
+}
+
+#[cfg(test)]
+#[allow(clippy::panic)]
+mod tests {
+    use super::Code;
+
+    /// The codes of the diagnostics table (grammar/README.md §10): one row
+    /// per code, in order.
+    fn table_codes(reference: &str) -> Vec<String> {
+        let heading = "## 10. Diagnostics";
+        let Some(start) = reference.find(heading) else {
+            panic!("no `{heading}` in grammar/README.md");
+        };
+        let section = reference.get(start + heading.len()..).unwrap_or_default();
+        let section = section.split("\n#").next().unwrap_or_default();
+        section
+            .lines()
+            .filter_map(|l| l.strip_prefix("| NS"))
+            .map(|l| format!("NS{}", l.split(' ').next().unwrap_or_default()))
+            .collect()
+    }
+
+    /// Every code has its own row in the reference's diagnostics table, and
+    /// the table names no code that does not exist.
+    #[test]
+    fn reference_lists_every_code() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../grammar/README.md");
+        let reference = std::fs::read_to_string(&path).unwrap_or_default();
+        let listed = table_codes(&reference);
+        let codes: Vec<String> = Code::ALL.iter().map(|c| c.as_str().to_string()).collect();
+        for c in &codes {
+            assert!(
+                listed.contains(c),
+                "{c} ({}) has no row in the diagnostics table of grammar/README.md §10",
+                Code::parse(c).map_or("", Code::title)
+            );
+        }
+        for l in &listed {
+            assert!(
+                codes.contains(l),
+                "grammar/README.md §10 lists {l}, which is no code"
+            );
+        }
+        assert_eq!(listed, codes, "one row per code, in order");
+    }
 }
