@@ -222,10 +222,15 @@ enum Command {
     /// filters them). SIGHUP reloads the specs; SIGTERM or Ctrl-C stops,
     /// letting requests in flight finish.
     Serve(ServeArgs),
-    /// Explain a diagnostic code, e.g. `netspec explain NS0002`.
+    /// Explain a diagnostic code, e.g. `netspec explain NS0002`; `--list`
+    /// lists every code with its title.
     Explain {
         /// The code.
-        code: String,
+        #[arg(required_unless_present = "list", conflicts_with = "list")]
+        code: Option<String>,
+        /// List every code with its title, one a line.
+        #[arg(long)]
+        list: bool,
     },
     /// Print a shell completion script, e.g. `netspec completions bash >
     /// /etc/bash_completion.d/netspec`.
@@ -601,7 +606,15 @@ fn main() -> ExitCode {
             Err(code) => code,
         },
         Command::Serve(args) => serve(args),
-        Command::Explain { code } => explain(&code),
+        Command::Explain { code, list } => match code {
+            Some(code) if !list => explain(&code),
+            _ => {
+                for c in Code::ALL {
+                    outln!("{}  {}", c.as_str(), c.title());
+                }
+                0
+            }
+        },
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "netspec", &mut out);
@@ -1425,7 +1438,8 @@ fn fmt(paths: &[PathBuf], mode: FmtMode) -> u8 {
             return fmt_stdin(mode);
         }
     }
-    let paths = if paths.is_empty() {
+    let default_folder = paths.is_empty();
+    let paths = if default_folder {
         vec![PathBuf::from(".")]
     } else {
         paths.to_vec()
@@ -1434,6 +1448,7 @@ fn fmt(paths: &[PathBuf], mode: FmtMode) -> u8 {
         Ok(f) => f,
         Err(code) => return code,
     };
+    let seen = files.len();
     let mut unformatted = 0;
     let mut worst = 0;
     for f in files {
@@ -1466,12 +1481,21 @@ fn fmt(paths: &[PathBuf], mode: FmtMode) -> u8 {
                 if let Err(e) = std::fs::write(&f, formatted) {
                     eprintln!("error: cannot write `{name}`: {e}");
                     worst = 2;
+                } else if !quiet() {
+                    outln!("{name}: formatted");
                 }
             }
         }
     }
     if mode != FmtMode::Write && unformatted > 0 {
         worst = worst.max(1);
+    }
+    if mode == FmtMode::Write && default_folder && !quiet() {
+        // no path given: say what was looked at, also when nothing changed
+        let verb = if unformatted == 1 { "was" } else { "were" };
+        outln!(
+            "netspec fmt: {unformatted} of {seen} spec file(s) under the current folder {verb} reformatted"
+        );
     }
     worst
 }

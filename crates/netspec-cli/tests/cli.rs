@@ -859,6 +859,29 @@ fn explain_codes() {
     }
 }
 
+#[test]
+fn explain_lists_every_code() {
+    let d = Dir::new("explain-list");
+    let run = netspec(&d, &["explain", "--list"]);
+    assert_exit(&run, 0);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.first(), Some(&"NS0001  syntax error"), "{run:?}");
+    assert!(
+        lines.contains(&"NS0109  requirement without `ref`"),
+        "{run:?}"
+    );
+    assert!(lines.contains(&"NS0311  file may not be read"), "{run:?}");
+    // one line per code, each one `netspec explain` knows
+    assert_eq!(lines.len(), netspec::Code::ALL.len(), "{run:?}");
+    for l in &lines {
+        let code = l.split(' ').next().unwrap();
+        assert_exit(&netspec(&d, &["explain", code]), 0);
+    }
+    // a code and --list together is a usage error
+    let run = netspec(&d, &["explain", "NS0001", "--list"]);
+    assert_exit(&run, 2);
+}
+
 // ------------------------------------------------------------------ use
 
 const SHARED: &str = r#"inputs "Governance" {

@@ -87,6 +87,61 @@ fn fmt_walks_folders_and_defaults_to_the_current_one() {
     assert_eq!(dir.read("a/b/two.netspec"), TIDY);
     // only spec files are touched
     assert_eq!(dir.read("a/notes.txt"), MESSY);
+    // each file written is named
+    assert!(run.stdout.contains("one.netspec: formatted"), "{run:?}");
+    assert!(run.stdout.contains("two.netspec: formatted"), "{run:?}");
+}
+
+#[test]
+fn fmt_without_a_path_says_what_it_changed() {
+    let dir = Dir::new("fmt-no-path");
+    dir.write("one.netspec", MESSY.as_bytes());
+    dir.write("b/two.netspec", TIDY.as_bytes());
+    dir.write("b/three.netspec", MESSY.as_bytes());
+    let run = netspec(&dir, &["fmt"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{run:?}");
+    assert!(
+        lines.iter().any(|l| l.ends_with("one.netspec: formatted")),
+        "{run:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.ends_with("three.netspec: formatted")),
+        "{run:?}"
+    );
+    assert!(!run.stdout.contains("two.netspec"), "{run:?}");
+    assert_eq!(
+        lines.last(),
+        Some(&"netspec fmt: 2 of 3 spec file(s) under the current folder were reformatted"),
+        "{run:?}"
+    );
+    assert_eq!(dir.read("one.netspec"), TIDY);
+    assert_eq!(dir.read("b/three.netspec"), TIDY);
+    // again: nothing left to change, and it says so
+    let run = netspec(&dir, &["fmt"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(
+        run.stdout,
+        "netspec fmt: 0 of 3 spec file(s) under the current folder were reformatted\n"
+    );
+    // --quiet: nothing printed
+    dir.write("one.netspec", MESSY.as_bytes());
+    let run = netspec(&dir, &["--quiet", "fmt"]);
+    assert_eq!((run.code, run.stdout.as_str()), (Some(0), ""), "{run:?}");
+    assert_eq!(dir.read("one.netspec"), TIDY);
+    // --check and --diff without a path: as before, nothing written
+    dir.write("one.netspec", MESSY.as_bytes());
+    let run = netspec(&dir, &["fmt", "--check"]);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stdout.contains("one.netspec: not formatted"), "{run:?}");
+    assert!(!run.stdout.contains("reformatted"), "{run:?}");
+    let run = netspec(&dir, &["fmt", "--diff"]);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stdout.contains("+++ b/"), "{run:?}");
+    assert_eq!(dir.read("one.netspec"), MESSY);
 }
 
 #[test]
