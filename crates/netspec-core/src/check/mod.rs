@@ -549,7 +549,7 @@ impl<'a> Checker<'a> {
         for (fid, f) in files {
             for item in &f.items {
                 if let Item::Test(t) = item {
-                    if let Some(tc) = self.test(*fid, t, &ids) {
+                    if let Some(tc) = self.test(*fid, t, &ids, &seen_ids) {
                         tests.push(tc);
                     }
                 }
@@ -1001,7 +1001,17 @@ impl<'a> Checker<'a> {
         (rules, true)
     }
 
-    fn test(&mut self, fid: FileId, t: &ast::TestBlock, ids: &[String]) -> Option<ir::TestCase> {
+    /// A test block → a test case. `ids` are the requirements that
+    /// compiled; `declared` every id declared, so that an expectation of a
+    /// requirement with errors of its own (a duplicate id, no rule) adds no
+    /// second error.
+    fn test(
+        &mut self,
+        fid: FileId,
+        t: &ast::TestBlock,
+        ids: &[String],
+        declared: &BTreeMap<String, Span>,
+    ) -> Option<ir::TestCase> {
         let mut given = None;
         let mut assessed_on = None;
         let mut respondent = Respondent::Provider;
@@ -1096,6 +1106,8 @@ impl<'a> Checker<'a> {
                 TestClause::ExpectRequirement(id, outcome, _) => {
                     if ids.contains(&id.name) {
                         expect.push(Expectation::Requirement(id.name.clone(), *outcome));
+                    } else if declared.contains_key(&id.name) {
+                        // declared, but its own errors kept it out: they are reported
                     } else {
                         self.error(
                             Diagnostic::error(
