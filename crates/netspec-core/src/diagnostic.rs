@@ -134,7 +134,7 @@ codes! {
     SubmissionJson = "NS0207", "submission is not valid JSON",
         "The submission text could not be parsed as JSON.";
     AssessmentDate = "NS0208", "no valid assessment date",
-        "Rules that use dates are judged on an assessment date: give `assessed_on` in the submission or pass one (`--as-of`). It is never taken from the clock.";
+        "Rules that use dates (`within`, `assessment_date`) are judged on an assessment date, never taken from the clock: the end of the assessment period in the submission's header (`header.period.end`), or the caller's date (`--as-of`). A spec's `test` whose `given` has no header needs `assessed_on DATE` in the test.\nExample: `test \"late review\" { given { \"reviewed_on\": \"2023-01-01\" }  assessed_on 2025-06-30  expect QU-01 not_met }`.";
     SubmissionEvidence = "NS0209", "malformed evidence",
         "`evidence` maps requirement ids to objects of evidence key -> reference text.";
     DuplicateKey = "NS0210", "duplicate key in JSON",

@@ -1141,6 +1141,20 @@ impl<'a> Checker<'a> {
         };
         match crate::submission::ingest_with(&self.schema, &given, self.limits) {
             Ok(ing) => {
+                if self.uses_assessment_date && assessed_on.is_none() && ing.header.is_none() {
+                    // `netspec test` could not run it: say so now, and how to fix it
+                    self.error(
+                        Diagnostic::error(
+                            Code::AssessmentDate,
+                            format!(
+                                "test \"{}\" has no assessment date, and the spec has date rules",
+                                t.name.value
+                            ),
+                        )
+                        .at(t.name.span)
+                        .with_help("add `assessed_on DATE` to the test (e.g. `assessed_on 2025-06-30`), or give its submission a header with an assessment period"),
+                    );
+                }
                 for w in ing.warnings {
                     let msg = format!("test submission: {}", w.message);
                     let mut d = Diagnostic::warning(w.code, msg).at(gspan);
