@@ -666,7 +666,31 @@ area workforce {
   }
 }
 test "one bed is enough" {
-  given ⸢{ "beds": "one" }⸣
+  given { ⸢"beds"⸣: "one" }
+  expect WF-01 met
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0020_invalid_json",
+        code: "NS0020",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+  name: text "Unit name"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+test "one bed is enough" {
+  given { "beds": 1,
+          "name": ⸢'⸣A' }
   expect WF-01 met
 }
 "#,

@@ -10,6 +10,7 @@
 //! on.
 
 mod expr;
+mod given;
 mod inputs;
 mod lints;
 mod relations;
@@ -1020,8 +1021,40 @@ impl<'a> Checker<'a> {
             match c {
                 TestClause::GivenJson(text, span) => {
                     match crate::submission::read_json(text, self.limits) {
-                        Ok(v) => given = Some((v, *span)),
-                        Err(e) => self.error(test_json_error(e, "invalid JSON", *span)),
+                        Ok(v) => given = Some((v, *span, Some(text.as_str()))),
+                        Err(e) => {
+                            // at the character the reader stopped at, or the key it refused
+                            let d = match e {
+                                crate::submission::JsonError::Syntax(e) => {
+                                    // the caret shows where: the reader's line and column
+                                    // (counted in the JSON) would only mislead
+                                    let at =
+                                        given::at_line_column(*span, text, e.line(), e.column());
+                                    let whole = e.to_string();
+                                    let place =
+                                        format!(" at line {} column {}", e.line(), e.column());
+                                    let what = whole.strip_suffix(&place).unwrap_or(&whole);
+                                    Diagnostic::error(
+                                        Code::InvalidTestSubmission,
+                                        format!("invalid JSON: {what}"),
+                                    )
+                                    .at(at)
+                                    .with_label("not JSON from here")
+                                }
+                                crate::submission::JsonError::Rejected(d) => {
+                                    let at = d.path.as_deref().map_or(*span, |p| {
+                                        let last = d.code == Code::DuplicateKey;
+                                        given::at_pointer(*span, text, p, last)
+                                    });
+                                    test_json_error(
+                                        crate::submission::JsonError::Rejected(d),
+                                        "invalid JSON",
+                                        at,
+                                    )
+                                }
+                            };
+                            self.error(d);
+                        }
                     }
                 }
                 TestClause::GivenFile(path) => {
@@ -1029,7 +1062,7 @@ impl<'a> Checker<'a> {
                     let name = resolve_relative(&from, &path.value);
                     match self.sources.get(&name) {
                         Some(text) => match crate::submission::read_json(text, self.limits) {
-                            Ok(v) => given = Some((v, path.span)),
+                            Ok(v) => given = Some((v, path.span, None)),
                             Err(e) => self.error(test_json_error(
                                 e,
                                 &format!("`{name}` is not valid JSON"),
@@ -1125,7 +1158,7 @@ impl<'a> Checker<'a> {
             .clauses
             .iter()
             .any(|c| matches!(c, TestClause::GivenFile(_) | TestClause::GivenJson(..)));
-        let Some((given, gspan)) = given else {
+        let Some((given, gspan, inline)) = given else {
             if has_given {
                 // the unreadable file or JSON has been reported
                 return None;
@@ -1157,7 +1190,8 @@ impl<'a> Checker<'a> {
                 }
                 for w in ing.warnings {
                     let msg = format!("test submission: {}", w.message);
-                    let mut d = Diagnostic::warning(w.code, msg).at(gspan);
+                    let at = given_at(gspan, inline, w.path.as_deref());
+                    let mut d = Diagnostic::warning(w.code, msg).at(at);
                     d.path = w.path;
                     d.help = w.help;
                     self.diags.push(d);
@@ -1169,7 +1203,7 @@ impl<'a> Checker<'a> {
                         Code::InvalidTestSubmission,
                         format!("test submission: {}", e.message),
                     )
-                    .at(gspan)
+                    .at(given_at(gspan, inline, e.path.as_deref()))
                     .with_note(format!("{} {}", e.code, e.code.title()));
                     d.path = e.path;
                     d.help = e.help;
@@ -1185,6 +1219,15 @@ impl<'a> Checker<'a> {
             expect,
             span: t.span,
         })
+    }
+}
+
+/// Where a problem at JSON pointer `path` of a test's submission is shown:
+/// the key or element in inline JSON, else the `given` clause's span.
+fn given_at(span: Span, inline: Option<&str>, path: Option<&str>) -> Span {
+    match (inline, path) {
+        (Some(text), Some(p)) => given::at_pointer(span, text, p, false),
+        _ => span,
     }
 }
 

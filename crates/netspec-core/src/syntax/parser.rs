@@ -501,7 +501,7 @@ fn rule_name(rule: &Rule) -> String {
         Rule::test_block | Rule::skipped_test => "`test`",
         Rule::skipped_block => "a `{ … }` block",
         Rule::requirement => "`requirement`",
-        Rule::json_object => "a JSON object",
+        Rule::json_block => "a JSON object",
         Rule::applies_clause => "`applies when`",
         Rule::evidence_clause => "`evidence`",
         Rule::ref_clause => "`ref`",
