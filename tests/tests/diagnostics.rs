@@ -163,6 +163,49 @@ area workforce {
         )],
     },
     SpecCase {
+        name: "NS0001_unclosed_area",
+        code: "NS0001",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce ⸢{⸣
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+
+test "one bed is enough" {
+  given { "beds": 1 }
+  expect WF-01 met
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0001_unclosed_requirement",
+        code: "NS0001",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" ⸢{⸣
+    beds >= 1
+
+  requirement WF-02 must "Not too many beds" {
+    beds <= 20
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
         name: "NS0001_reserved_word",
         code: "NS0001",
         also: &[],

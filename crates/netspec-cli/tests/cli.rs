@@ -268,6 +268,54 @@ fn check_reports_every_file_and_json_format() {
     assert!(diags[0]["location"]["line"].as_u64().unwrap() > 1);
 }
 
+#[test]
+fn check_names_an_unclosed_brace_and_where_it_was_noticed() {
+    let d = Dir::new("check-unclosed");
+    // the workforce area loses its closing brace
+    let broken = GOOD_SPEC.replacen(
+        "    all u in units: u.cc_qualified >= 50%\n    ref \"GPICS v2.1, nursing\"\n  }\n}\n",
+        "    all u in units: u.cc_qualified >= 50%\n    ref \"GPICS v2.1, nursing\"\n  }\n",
+        1,
+    );
+    assert_ne!(broken, GOOD_SPEC);
+    d.write("open.netspec", &broken);
+    let line_of = |needle: &str| broken.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
+    let opened = line_of("area workforce {");
+    let noticed = line_of("area service_delivery {");
+    let run = netspec(&d, &["check", "open.netspec"]);
+    assert_exit(&run, 1);
+    assert!(
+        run.stderr.contains(&format!(
+            "error[NS0001]: unclosed `{{` opened at line {opened}"
+        )),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains(&format!("open.netspec:{opened}:16")),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains("noticed here: expected `requirement`"),
+        "{run:?}"
+    );
+    assert!(!run.stderr.contains("error[NS0001]: expected"), "{run:?}");
+    let run = netspec(&d, &["check", "--format", "json", "open.netspec"]);
+    assert_exit(&run, 1);
+    let v = run.json();
+    let diags = v[0]["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diags.len(), 1, "{v:#}");
+    assert_eq!(diags[0]["location"]["line"], opened);
+    assert_eq!(diags[0]["location"]["column"], 16);
+    let related = diags[0]["related"].as_array().expect("related");
+    assert_eq!(related.len(), 1, "{v:#}");
+    assert_eq!(related[0]["location"]["line"], noticed);
+    assert_eq!(related[0]["location"]["column"], 1);
+    assert!(related[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("noticed here"));
+}
+
 // ------------------------------------------------------------------ eval
 
 #[test]

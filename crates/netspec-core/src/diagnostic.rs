@@ -273,8 +273,35 @@ pub struct Diagnostic {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub notes: Vec<String>,
+    /// Other places the problem involves, each with what it is (an editor's
+    /// related information): for an unclosed `{`, where that was noticed.
+    /// Left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub related: Vec<Related>,
     #[serde(skip)]
     pub(crate) span: Option<Span>,
+}
+
+/// Another place in a spec that a [`Diagnostic`] involves.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Related {
+    /// What is there, e.g. "noticed here: expected `requirement`".
+    pub message: String,
+    /// Where, once resolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub location: Option<Location>,
+    #[serde(skip)]
+    pub(crate) span: Option<Span>,
+}
+
+impl Related {
+    /// The span in the compilation's source map, if any.
+    pub fn span(&self) -> Option<Span> {
+        self.span
+    }
 }
 
 impl Diagnostic {
@@ -289,6 +316,7 @@ impl Diagnostic {
             label: None,
             help: None,
             notes: Vec::new(),
+            related: Vec::new(),
             span: None,
         }
     }
@@ -354,6 +382,17 @@ impl Diagnostic {
         }
     }
 
+    /// Adds a related place with what it is.
+    #[must_use]
+    pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            message: message.into(),
+            location: None,
+            span: Some(span),
+        });
+        self
+    }
+
     /// Is this an error?
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -363,6 +402,11 @@ impl Diagnostic {
     pub(crate) fn locate(&mut self, map: &SourceMap) {
         if let Some(span) = self.span {
             self.location = map.locate(span);
+        }
+        for r in &mut self.related {
+            if let Some(span) = r.span {
+                r.location = map.locate(span);
+            }
         }
     }
 

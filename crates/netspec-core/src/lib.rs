@@ -1032,6 +1032,9 @@ pub fn format_file(name: &str, text: &str) -> Result<String, CompileError> {
             .into_iter()
             .map(|mut d| {
                 d.location = d.span().and_then(|s| map.locate(s));
+                for r in &mut d.related {
+                    r.location = r.span().and_then(|s| map.locate(s));
+                }
                 d
             })
             .collect();

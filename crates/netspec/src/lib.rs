@@ -113,7 +113,7 @@ mod spec;
 pub mod ffi;
 
 pub use netspec_core::calendar::Date;
-pub use netspec_core::diagnostic::{Code, Diagnostic, Severity};
+pub use netspec_core::diagnostic::{Code, Diagnostic, Related, Severity};
 pub use netspec_core::limits::Limits;
 pub use netspec_core::source::{Location, Sources};
 pub use netspec_core::{CompileError, CompileOptions, EvalError, EvalOptions};

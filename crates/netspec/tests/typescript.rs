@@ -37,6 +37,7 @@ const EXPECTED: &[&str] = &[
     "Question",
     "QuestionRelation",
     "Rating",
+    "Related",
     "Report",
     "RequirementCoverage",
     "RequirementResult",
@@ -196,6 +197,8 @@ fn the_shapes_follow_the_json() {
     has("Diagnostic", "code: DiagnosticCode;");
     has("Diagnostic", "location?: Location;");
     has("Diagnostic", "notes?: Array<string>;");
+    has("Diagnostic", "related?: Array<Related>;");
+    has("Related", "location?: Location;");
     has("Check", "element?: string;");
     has("Check", "element_name: string | null;");
     has("Check", "in_scope?: boolean;");

@@ -149,6 +149,24 @@ fn recover(entry: Rule, text: &str, file: FileId, first: Diagnostic) -> Vec<Diag
                     end: shift(sp.end),
                 });
             }
+            // a `{` left open makes the parser stumble on what follows: say which
+            if let (Some(open), Some(sp)) = (unclosed_brace(chunk), d.span) {
+                let open = a + open;
+                if sp.start as usize >= open {
+                    let line = text
+                        .get(..open)
+                        .map_or(1, |t| t.bytes().filter(|&b| b == b'\n').count() + 1);
+                    let noticed = format!("noticed here: {}", d.message);
+                    d = Diagnostic::error(
+                        Code::Syntax,
+                        format!("unclosed `{{` opened at line {line}"),
+                    )
+                    .at(Span::new(file, open, open + 1))
+                    .with_label("this `{` has no matching `}`")
+                    .with_related(sp, noticed)
+                    .with_help("add the missing `}`");
+                }
+            }
             if !errors.iter().any(|x| x.span == d.span) {
                 errors.push(d);
             }
@@ -159,6 +177,72 @@ fn recover(entry: Rule, text: &str, file: FileId, first: Diagnostic) -> Vec<Diag
     }
     errors.sort_by_key(|d| d.span.map(|s| s.start));
     errors
+}
+
+/// The byte offset of a `{` in `text` (one item, as `recover` cuts them)
+/// left without its `}`, if any: strings and comments are stepped over, and
+/// a `}` that starts a line closes the open `{` of the line indented as it
+/// is, so a `{` on a more indented line still open then is the unclosed one
+/// (a missing `}` of a requirement inside an area). Otherwise the innermost
+/// `{` still open at the end.
+fn unclosed_brace(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    // (offset of the `{`, indentation of its line)
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut line_start = 0usize;
+    let mut i = 0usize;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\n' => line_start = i + 1,
+            b'"' => {
+                i += 1;
+                while let Some(&c) = bytes.get(i) {
+                    match c {
+                        b'\\' => i += 1,
+                        b'"' | b'\n' => break,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                if bytes.get(i) == Some(&b'\n') {
+                    line_start = i + 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while bytes.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+                line_start = i + 1;
+            }
+            b'{' => open.push((i, indent(bytes, line_start))),
+            b'}' => {
+                let starts_line = bytes
+                    .get(line_start..i)
+                    .is_some_and(|pre| pre.iter().all(|c| *c == b' ' || *c == b'\t'));
+                if starts_line {
+                    let here = i - line_start;
+                    if let Some(&(at, _)) =
+                        open.iter().rev().take_while(|(_, ind)| *ind > here).last()
+                    {
+                        if open.iter().any(|(_, ind)| *ind == here) {
+                            return Some(at);
+                        }
+                    }
+                }
+                open.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    open.last().map(|(at, _)| *at)
+}
+
+/// The width of the blanks that start the line at `start`.
+fn indent(bytes: &[u8], start: usize) -> usize {
+    bytes.get(start..).map_or(0, |l| {
+        l.iter().take_while(|c| **c == b' ' || **c == b'\t').count()
+    })
 }
 
 /// Parses a standalone expression (used by tools and tests).
