@@ -82,7 +82,7 @@ codes! {
     NotAList = "NS0016", "not a list",
         "A quantifier, aggregate, count or `len` needs a list input (or a list literal).";
     UnknownField = "NS0017", "unknown field",
-        "A field is read from a record or group that does not declare it.\nExample: `u.beds` when the list `units` declares `l3_beds` and `l2_beds`.";
+        "A field is read from a group or list element that does not declare it.\nExample: `u.beds` when the list `units` declares `l3_beds` and `l2_beds`.";
     InvalidConstraint = "NS0018", "invalid input constraint",
         "`min`/`max` only apply to numbers, percents, dates and list lengths, and `min` must not exceed `max`.";
     UnknownRequirement = "NS0019", "test names an unknown requirement",
