@@ -636,7 +636,8 @@ fn binop_prec(op: BinOp) -> u8 {
         | BinOp::Ge
         | BinOp::In
         | BinOp::NotIn
-        | BinOp::Within => 6,
+        | BinOp::Within
+        | BinOp::WithinNext => 6,
         BinOp::Add | BinOp::Sub => 7,
         BinOp::Mul | BinOp::Div => 8,
     }
@@ -1110,6 +1111,7 @@ mod tests {
             BinOp::In,
             BinOp::NotIn,
             BinOp::Within,
+            BinOp::WithinNext,
             BinOp::Add,
             BinOp::Sub,
             BinOp::Mul,

@@ -672,6 +672,46 @@ impl Checker<'_> {
                     }
                 }
             }
+            BinOp::WithinNext => {
+                // `d within next D` is `d >= assessment_date and d <= assessment_date + D`
+                // (grammar/README.md §6): both sides explained as dates
+                let a = self.value(a);
+                let b = self.value(b);
+                match (&a.ty, &b.ty) {
+                    (Ty::Date | Ty::Error, Ty::Duration | Ty::Error) => {
+                        self.uses_assessment_date = true;
+                        let today = || node(NodeKind::AssessmentDate, span, Ty::Date);
+                        let until = node(
+                            NodeKind::DateShift(false, Box::new(today()), Box::new(b)),
+                            span,
+                            Ty::Date,
+                        );
+                        let from = node(
+                            NodeKind::Compare(Cmp::Ge, Box::new(a.clone()), Box::new(today())),
+                            span,
+                            Ty::Bool,
+                        );
+                        let to = node(
+                            NodeKind::Compare(Cmp::Le, Box::new(a), Box::new(until)),
+                            span,
+                            Ty::Bool,
+                        );
+                        node(NodeKind::And(Box::new(from), Box::new(to)), span, Ty::Bool)
+                    }
+                    (ta, tb) => {
+                        let msg = format!(
+                            "`within next` needs a date and a duration, found {} and {}",
+                            ta.describe(&self.schema),
+                            tb.describe(&self.schema)
+                        );
+                        self.mismatch(
+                            span,
+                            msg,
+                            Some("write `review_due within next 3 months`".into()),
+                        )
+                    }
+                }
+            }
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
                 let a = self.value(a);
                 let b = self.value(b);

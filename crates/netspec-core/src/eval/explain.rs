@@ -966,6 +966,15 @@ fn describe<'a>(cx: &mut Ctx<'a>, n: &Node) -> Cow<'a, str> {
             Some(Cow::Owned(concat(&[&l, " ", o, " ", &r])))
         }
         NodeKind::AssessmentDate => Some(Cow::Borrowed("the assessment date")),
+        // `within next` compares with the assessment date shifted by the duration
+        NodeKind::DateShift(minus, d, dur) if matches!(d.kind, NodeKind::AssessmentDate) => {
+            let sign = if *minus { " - " } else { " + " };
+            Some(Cow::Owned(concat(&[
+                "the assessment date",
+                sign,
+                cx.text(dur),
+            ])))
+        }
         NodeKind::Aggregate(f @ (AggFn::Mean | AggFn::Min | AggFn::Max), list, body, None) => {
             let which = match f {
                 AggFn::Mean => "mean",
@@ -1255,7 +1264,13 @@ fn comparison<'a>(
     Check {
         element: here.element.clone(),
         element_name: here.name.clone(),
-        check: concat(&[lhs, " ", op.as_str(), " ", cx.text(b)]),
+        // a side made by the checker (`within next`) has the whole rule's
+        // place: the rule is shown as written
+        check: if b.span == n.span {
+            cx.text(n).to_string()
+        } else {
+            concat(&[lhs, " ", op.as_str(), " ", cx.text(b)])
+        },
         held,
         in_scope: mode != Mode::OutOfScope,
         left: json_as(va, ty, cx, pct),

@@ -277,6 +277,8 @@ pub enum BinOp {
     NotIn,
     /// `within`
     Within,
+    /// `within next`: the window after the assessment date
+    WithinNext,
     /// `+`
     Add,
     /// `-`
@@ -303,6 +305,7 @@ impl BinOp {
             BinOp::In => "in",
             BinOp::NotIn => "not in",
             BinOp::Within => "within",
+            BinOp::WithinNext => "within next",
             BinOp::Add => "+",
             BinOp::Sub => "-",
             BinOp::Mul => "*",

@@ -35,7 +35,8 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::infix(Rule::op_ge, Assoc::Left)
             | Op::infix(Rule::op_in, Assoc::Left)
             | Op::infix(Rule::op_not_in, Assoc::Left)
-            | Op::infix(Rule::op_within, Assoc::Left))
+            | Op::infix(Rule::op_within, Assoc::Left)
+            | Op::infix(Rule::op_within_next, Assoc::Left))
         .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
         .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
         .op(Op::prefix(Rule::op_neg))
@@ -611,6 +612,7 @@ fn rule_name(rule: &Rule) -> String {
         | Rule::op_not_in
         | Rule::op_in
         | Rule::op_within
+        | Rule::op_within_next
         | Rule::op_add
         | Rule::op_sub
         | Rule::op_mul
@@ -1454,6 +1456,7 @@ fn binop(r: Rule) -> BinOp {
         Rule::op_in => BinOp::In,
         Rule::op_not_in => BinOp::NotIn,
         Rule::op_within => BinOp::Within,
+        Rule::op_within_next => BinOp::WithinNext,
         Rule::op_add => BinOp::Add,
         Rule::op_sub => BinOp::Sub,
         Rule::op_mul => BinOp::Mul,
