@@ -17,6 +17,7 @@ use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 
 mod batch;
 mod network;
+mod scaffold;
 
 /// Writes a line to stdout; a closed pipe (`netspec … | head`) ends the
 /// program quietly, any other write error with a message and exit code 2.
@@ -202,6 +203,36 @@ enum Command {
         #[arg(long, conflicts_with = "check")]
         diff: bool,
     },
+    /// Print a blank submission to fill in: a header with placeholders and
+    /// every question the respondent answers, unanswered (null).
+    Blank {
+        /// The spec (.netspec); `-` reads it from standard input.
+        spec: PathBuf,
+        /// Whose submission: a provider's (the default) or the network's.
+        #[arg(long, value_enum, default_value_t = Who::Provider)]
+        respondent: Who,
+        /// Elements given to each list (at least its `min`, at most 100).
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        items: usize,
+        /// The first day of the assessment period in the header.
+        #[arg(long, value_name = "DATE", default_value = "2024-04-01")]
+        period_start: String,
+        /// The last day of the assessment period (the assessment date).
+        #[arg(long, value_name = "DATE", default_value = "2025-03-31")]
+        period_end: String,
+    },
+    /// Start a new spec: writes NAME/NAME.netspec (a skeleton with all
+    /// seven areas, a requirement in each, and tests), NAME/examples/blank.json
+    /// (a blank submission) and NAME/examples/example.json (a filled-in
+    /// example that the tests read); `netspec check` and `netspec test` pass
+    /// on it as written.
+    New {
+        /// The spec's id: letters, digits and `_`, starting with a letter.
+        name: String,
+        /// The folder to create it in (default: the current folder).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+    },
     /// Print the JSON Schema (draft 2020-12) of a valid submission.
     Schema {
         /// The spec (.netspec); `-` reads it from standard input.
@@ -355,6 +386,8 @@ impl Command {
             Command::Network { .. } => "network",
             Command::Fmt { .. } => "fmt",
             Command::Schema { .. } => "schema",
+            Command::Blank { .. } => "blank",
+            Command::New { .. } => "new",
             Command::Inputs { .. } => "inputs",
             Command::Serve(_) => "serve",
             Command::Explain { .. } => "explain",
@@ -373,6 +406,7 @@ impl Command {
                 | Command::Test { .. }
                 | Command::Network { .. }
                 | Command::Schema { .. }
+                | Command::Blank { .. }
                 | Command::Inputs { .. }
         )
     }
@@ -585,6 +619,19 @@ fn main() -> ExitCode {
             };
             fmt(&paths, mode)
         }
+        Command::Blank {
+            spec,
+            respondent,
+            items,
+            period_start,
+            period_end,
+        } => blank(
+            &spec,
+            respondent.into(),
+            items,
+            (&period_start, &period_end),
+        ),
+        Command::New { name, dir } => scaffold::new_spec(&name, &dir),
         Command::Schema { spec } => match load(&spec, Format::Text, false) {
             Ok(s) => {
                 print_json(&s.json_schema());
@@ -1587,6 +1634,28 @@ fn print_diff(name: &str, old: &str, new: &str) {
         }
     }
     write_raw(&out);
+}
+
+/// `netspec blank`: the blank submission of a spec for a respondent.
+fn blank(spec: &Path, respondent: netspec::Respondent, items: usize, period: (&str, &str)) -> u8 {
+    for (flag, date) in [("--period-start", period.0), ("--period-end", period.1)] {
+        if netspec::Date::parse(date).is_none() {
+            return usage_error(&format!(
+                "`{flag} {}` is not a valid date (YYYY-MM-DD)",
+                render::escape_controls(date)
+            ));
+        }
+    }
+    if period.1 < period.0 {
+        return usage_error("the assessment period ends before it starts");
+    }
+    match load(spec, Format::Text, false) {
+        Ok(s) => {
+            outp!("{}", s.blank_submission(respondent, period, items));
+            0
+        }
+        Err(code) => code,
+    }
 }
 
 fn inputs_text(sections: &[netspec::form::Section]) -> String {

@@ -995,6 +995,16 @@ impl Spec {
         inputs::json_schema(&self.checked)
     }
 
+    /// A blank submission for `respondent` ([`inputs::blank_submission`]).
+    pub fn blank_submission(
+        &self,
+        respondent: vocab::Respondent,
+        period: (&str, &str),
+        items: usize,
+    ) -> String {
+        inputs::blank_submission(&self.checked, respondent, period, items)
+    }
+
     /// Runs the spec's `test` blocks (none when it was compiled without
     /// them: [`Spec::compiled_with_tests`]).
     pub fn run_tests(&self) -> Vec<TestResult> {
