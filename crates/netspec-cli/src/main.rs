@@ -1663,7 +1663,17 @@ fn inputs_text(sections: &[netspec::form::Section]) -> String {
         let pad = "  ".repeat(indent);
         let mut ty = q.kind.to_string();
         if !q.values.is_empty() {
-            ty = format!("enum({})", q.values.join(", "));
+            // a value with a declared label is shown with it: `a "A"`
+            let shown: Vec<String> = q
+                .values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| match q.value_labels.get(i) {
+                    Some(l) if l != v => format!("{v} \"{l}\""),
+                    _ => v.clone(),
+                })
+                .collect();
+            ty = format!("enum({})", shown.join(", "));
         }
         let mut facts = vec![ty];
         if let Some(m) = &q.min {

@@ -517,3 +517,46 @@ fn new_writes_a_spec_that_checks_and_passes_its_tests() {
         assert_eq!(run.code, Some(2), "{bad}: {run:?}");
     }
 }
+
+#[test]
+fn enum_labels_reach_the_form_the_schema_and_the_layout() {
+    let dir = Dir::new("enum-labels");
+    let spec = "spec s \"S\" { version \"1\" }\n\ninputs \"Unit\" {\n  ssnap: enum(a \"A\", b \"B\", c, d \"D \\\"low\\\"\") \"Latest SSNAP rating?\"\n}\n\narea quality {\n  requirement QU-01 must \"Rated A or B\" {\n    ssnap in [a, b]\n    basis standard\n    ref \"SSNAP\"\n  }\n}\n";
+    dir.write("s.netspec", spec.as_bytes());
+    // the canonical layout keeps the labels as written
+    let run = netspec(&dir, &["fmt", "--check", "s.netspec"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let run = netspec(&dir, &["inputs", "--format", "json", "s.netspec"]);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let q = &v[0]["questions"][0];
+    assert_eq!(q["values"], json!(["a", "b", "c", "d"]));
+    assert_eq!(q["value_labels"], json!(["A", "B", "c", "D \"low\""]));
+    let run = netspec(&dir, &["inputs", "s.netspec"]);
+    assert!(
+        run.stdout
+            .contains(r#"ssnap: enum(a "A", b "B", c, d "D "low"")"#),
+        "{run:?}"
+    );
+    let run = netspec(&dir, &["schema", "s.netspec"]);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        v["properties"]["ssnap"]["enum"],
+        json!(["a", "b", "c", "d", null])
+    );
+    assert_eq!(
+        v["properties"]["ssnap"]["x-value-labels"],
+        json!({"a": "A", "b": "B", "d": "D \"low\""})
+    );
+    // without labels: neither field
+    dir.write(
+        "plain.netspec",
+        spec.replace(" \"A\"", "")
+            .replace(" \"B\"", "")
+            .replace(" \"D \\\"low\\\"\"", "")
+            .as_bytes(),
+    );
+    let run = netspec(&dir, &["inputs", "--format", "json", "plain.netspec"]);
+    assert!(!run.stdout.contains("value_labels"), "{run:?}");
+    let run = netspec(&dir, &["schema", "plain.netspec"]);
+    assert!(!run.stdout.contains("x-value-labels"), "{run:?}");
+}

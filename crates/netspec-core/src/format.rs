@@ -817,10 +817,14 @@ fn scalar_text(k: &ScalarKind) -> String {
         ScalarKind::Percent => "percent".into(),
         ScalarKind::Date => "date".into(),
         ScalarKind::Text => "text".into(),
-        ScalarKind::Enum(vs) => format!(
+        ScalarKind::Enum(vs, ls) => format!(
             "enum({})",
             vs.iter()
-                .map(|v| v.name.as_str())
+                .enumerate()
+                .map(|(i, v)| match ls.get(i) {
+                    Some(Some(l)) => format!("{} {}", v.name, quote(&l.value)),
+                    _ => v.name.clone(),
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         ),

@@ -78,6 +78,12 @@ pub struct Question {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub values: Vec<String>,
+    /// How each value is shown to people, in step with `values`: its
+    /// declared label (`enum(a "A", …)`), else its name. Left out when no
+    /// value has a label.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub value_labels: Vec<String>,
     /// Fields of a list element or group; for a checklist, its items (each
     /// an `enum` question whose `values` are `yes`, `no`, `not_applicable`,
     /// named by its key and worded by its `question`).
@@ -247,6 +253,7 @@ fn question(
         min: None,
         max: None,
         values: Vec::new(),
+        value_labels: Vec::new(),
         fields: Vec::new(),
         read_by: readers
             .get(&(rec, slot))
@@ -278,6 +285,19 @@ fn question(
                     .get(*e)
                     .map(|d| d.variants.clone())
                     .unwrap_or_default();
+                if let Some(d) = spec.schema.enums.get(*e).filter(|d| !d.labels.is_empty()) {
+                    q.value_labels = d
+                        .variants
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| {
+                            d.labels
+                                .get(i)
+                                .and_then(Clone::clone)
+                                .unwrap_or_else(|| v.clone())
+                        })
+                        .collect();
+                }
             }
         }
         FieldKind::List {
@@ -588,6 +608,16 @@ fn field_schema(spec: &CompiledSpec, f: &FieldDef) -> Json {
                         .unwrap_or_default();
                     vals.push(Json::Null);
                     s.insert("enum".into(), Json::Array(vals));
+                    // declared display labels, by value
+                    if let Some(d) = spec.schema.enums.get(*e).filter(|d| !d.labels.is_empty()) {
+                        let labels: Map<String, Json> = d
+                            .variants
+                            .iter()
+                            .zip(&d.labels)
+                            .filter_map(|(v, l)| Some((v.clone(), Json::String(l.clone()?))))
+                            .collect();
+                        s.insert("x-value-labels".into(), Json::Object(labels));
+                    }
                 }
             }
             let lo = min

@@ -228,6 +228,17 @@ impl Ty {
 pub struct EnumDef {
     /// Values in declaration order.
     pub variants: Vec<String>,
+    /// Each value's display label (`enum(a "A", …)`), in step with
+    /// `variants`; empty when no value has one.
+    pub labels: Vec<Option<String>>,
+}
+
+impl EnumDef {
+    /// The label declared for value `name`, if any.
+    pub fn label_of(&self, name: &str) -> Option<&str> {
+        let i = self.variants.iter().position(|v| v == name)?;
+        self.labels.get(i)?.as_deref()
+    }
 }
 
 /// The declared inputs, as records of fields.

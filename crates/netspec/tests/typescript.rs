@@ -206,6 +206,7 @@ fn the_shapes_follow_the_json() {
     has("Failure", "json_position?: JsonPosition;");
     has("Question", "relations?: Array<QuestionRelation>;");
     has("Question", "fields?: Array<Question>;");
+    has("Question", "value_labels?: Array<string>;");
     has("Question", "read_by: Array<string>;");
     has("Question", "respondent: Respondent;");
     // values written through serde_json::Value, as precise as they are

@@ -1037,7 +1037,8 @@ fn is_percent(t: &Ty) -> bool {
 }
 
 /// A value for people; percents (or numbers compared with percents) as
-/// `85%`, enum values in words (`intensive_care` → `intensive care`).
+/// `85%`, enum values by their label, else in words (`intensive_care` →
+/// `intensive care`).
 fn show(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, as_percent: Option<bool>) -> String {
     match v {
         // a value that is not 0 never shows as 0
@@ -1048,7 +1049,18 @@ fn show(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, as_percent: Option<bool>) -> String {
         }
         V::Dur(d) => d.to_string(),
         V::Text(t) => format!("\"{t}\""),
-        V::Enum(i) => enum_name(ty, *i, cx).replace('_', " "),
+        // the value's declared label (`enum(a "A", …)`), else its name in words
+        V::Enum(i) => match ty {
+            Ty::Enum(e) => cx
+                .spec
+                .schema
+                .enums
+                .get(*e)
+                .and_then(|d| d.labels.get(*i as usize))
+                .and_then(|l| l.clone())
+                .unwrap_or_else(|| enum_name(ty, *i, cx).replace('_', " ")),
+            _ => enum_name(ty, *i, cx).replace('_', " "),
+        },
         V::Rec(r) => record_label(cx, r, None),
         V::List(l) => format!("{} entries", l.len()),
         V::Values(vs) => {

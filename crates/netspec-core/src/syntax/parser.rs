@@ -939,8 +939,16 @@ impl Builder<'_> {
                     })
                 }
                 Rule::enum_type => {
-                    let vals = c.into_inner().skip(1).map(|i| self.ident(i)).collect();
-                    kind = Some(ScalarKind::Enum(vals));
+                    let mut vals = Vec::new();
+                    let mut labels = Vec::new();
+                    for v in c.into_inner().skip(1) {
+                        let mut parts = v.into_inner();
+                        if let Some(i) = parts.next() {
+                            vals.push(self.ident(i));
+                            labels.push(parts.next().map(|s| self.string(s)));
+                        }
+                    }
+                    kind = Some(ScalarKind::Enum(vals, labels));
                 }
                 Rule::constraint => {
                     let cspan = self.span(&c);
