@@ -49,7 +49,7 @@ pub fn new_spec(name: &str, dir: &Path) -> u8 {
     if folder.exists() {
         eprintln!(
             "error: `{}` exists already; choose another name or folder",
-            folder.display()
+            netspec::render::escape_controls(&folder.display().to_string())
         );
         return 2;
     }
@@ -93,17 +93,31 @@ pub fn new_spec(name: &str, dir: &Path) -> u8 {
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| std::fs::write(path, content));
         if let Err(e) = written {
-            eprintln!("error: cannot write `{}`: {e}", path.display());
+            eprintln!(
+                "error: cannot write `{}`: {e}",
+                netspec::render::escape_controls(&path.display().to_string())
+            );
             return 2;
         }
-        println!("created {}", path.display());
+        say(&format!("created {}", path.display()));
     }
     let spec_path = folder.join(&spec_name);
-    println!(
+    say(&format!(
         "next: netspec check {0} && netspec test {0}",
         spec_path.display()
-    );
+    ));
     0
+}
+
+/// One line on standard output, control characters escaped; a closed pipe
+/// is not an error here (the files are written).
+fn say(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stdout(),
+        "{}",
+        netspec::render::escape_terminal(line)
+    );
 }
 
 /// The requirement id prefix: the initials of a name in parts
