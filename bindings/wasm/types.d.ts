@@ -45,6 +45,7 @@ export type {
   Question,
   QuestionRelation,
   Rating,
+  Related,
   Report,
   RequirementCoverage,
   RequirementResult,

@@ -63,7 +63,13 @@ fn compile_case_with(
     }
     match Spec::compile_with(ROOT, &sources, limits) {
         Ok(spec) => {
-            let diags = spec.warnings().to_vec();
+            // most cases leave `ref` out for brevity: NS0109 is shown only by its own case
+            let diags: Vec<Diagnostic> = spec
+                .warnings()
+                .iter()
+                .filter(|d| d.code != Code::MissingRef || case.code == "NS0109")
+                .cloned()
+                .collect();
             let rendered = render::diagnostics_in(&diags, spec.source_map(), Style::Plain);
             (diags, rendered, marked)
         }
@@ -151,6 +157,49 @@ inputs "Unit" {
 area workforce {
   requirement WF-01 must "Enough beds" {
     beds >= ⸢⸣)
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0001_unclosed_area",
+        code: "NS0001",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce ⸢{⸣
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+
+test "one bed is enough" {
+  given { "beds": 1 }
+  expect WF-01 met
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0001_unclosed_requirement",
+        code: "NS0001",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" ⸢{⸣
+    beds >= 1
+
+  requirement WF-02 must "Not too many beds" {
+    beds <= 20
   }
 }
 "#,
@@ -660,7 +709,31 @@ area workforce {
   }
 }
 test "one bed is enough" {
-  given ⸢{ "beds": "one" }⸣
+  given { ⸢"beds"⸣: "one" }
+  expect WF-01 met
+}
+"#,
+        )],
+    },
+    SpecCase {
+        name: "NS0020_invalid_json",
+        code: "NS0020",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+  name: text "Unit name"
+}
+area workforce {
+  requirement WF-01 must "Enough beds" {
+    beds >= 1
+  }
+}
+test "one bed is enough" {
+  given { "beds": 1,
+          "name": ⸢'⸣A' }
   expect WF-01 met
 }
 "#,
@@ -964,6 +1037,30 @@ area workforce {
         )],
     },
     SpecCase {
+        name: "NS0109_missing_ref",
+        code: "NS0109",
+        also: &[],
+        files: &[(
+            ROOT,
+            r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+}
+area workforce {
+  requirement WF-01 must "At least six beds" {
+    ref "Unit standard 4.2"
+    basis standard
+    beds >= 6
+  }
+  requirement ⸢WF-02⸣ should "At most twenty beds" {
+    basis standard
+    beds <= 20
+  }
+}
+"#,
+        )],
+    },
+    SpecCase {
         name: "NS0108_empty_list",
         code: "NS0108",
         also: &[],
@@ -1195,11 +1292,13 @@ area workforce {
   requirement WF-01 must "Level 3 providers have beds and a current policy" {
     provider.role == level3_unit implies beds >= 1 and reviewed_on within 1 year
     evidence rota "Staffing rota"
+    ref "Unit standard 1"
   }
 }
 area resources {
   requirement RE-01 should "Occupancy at or below 85%" {
     all u in units: u.occupancy <= 85%
+    ref "Unit standard 2"
   }
 }
 "#;

@@ -303,7 +303,7 @@ inputs "I" {
 }
 let half = p / 2
 area resources {
-  requirement RE-01 should "R" { a + len(xs) >= 0 and p >= 0% and d >= 2025-01-01 and b >= 0 }
+  requirement RE-01 should "R" { a + len(xs) >= 0 and p >= 0% and d >= 2025-01-01 and b >= 0 ref "S" }
 }
 "#;
     let check = |decl: &str| {

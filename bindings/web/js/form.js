@@ -400,7 +400,7 @@ function renderScalar(q, path) {
   let control;
   if (q.type === 'enum') {
     const values = q.values || [];
-    const opts = [h('option', { value: '' }, '— not answered —'), values.map((v) => h('option', { value: v }, words(v)))];
+    const opts = [h('option', { value: '' }, '— not answered —'), values.map((v, i) => h('option', { value: v }, (q.value_labels && q.value_labels[i]) || words(v)))];
     if (typeof value === 'string' && value && !values.includes(value)) {
       opts.push(h('option', { value, class: 'invalid-option' }, `${value} (not an allowed value)`));
     }

@@ -17,6 +17,7 @@ use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 
 mod batch;
 mod network;
+mod scaffold;
 
 /// Writes a line to stdout; a closed pipe (`netspec … | head`) ends the
 /// program quietly, any other write error with a message and exit code 2.
@@ -213,6 +214,36 @@ enum Command {
         #[command(subcommand)]
         command: FhirCommand,
     },
+    /// Print a blank submission to fill in: a header with placeholders and
+    /// every question the respondent answers, unanswered (null).
+    Blank {
+        /// The spec (.netspec); `-` reads it from standard input.
+        spec: PathBuf,
+        /// Whose submission: a provider's (the default) or the network's.
+        #[arg(long, value_enum, default_value_t = Who::Provider)]
+        respondent: Who,
+        /// Elements given to each list (at least its `min`, at most 100).
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        items: usize,
+        /// The first day of the assessment period in the header.
+        #[arg(long, value_name = "DATE", default_value = "2024-04-01")]
+        period_start: String,
+        /// The last day of the assessment period (the assessment date).
+        #[arg(long, value_name = "DATE", default_value = "2025-03-31")]
+        period_end: String,
+    },
+    /// Start a new spec: writes NAME/NAME.netspec (a skeleton with all
+    /// seven areas, a requirement in each, and tests), NAME/examples/blank.json
+    /// (a blank submission) and NAME/examples/example.json (a filled-in
+    /// example that the tests read); `netspec check` and `netspec test` pass
+    /// on it as written.
+    New {
+        /// The spec's id: letters, digits and `_`, starting with a letter.
+        name: String,
+        /// The folder to create it in (default: the current folder).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+    },
     /// Print the JSON Schema (draft 2020-12) of a valid submission.
     Schema {
         /// The spec (.netspec); `-` reads it from standard input.
@@ -243,10 +274,15 @@ enum Command {
         #[arg(long)]
         stdio: bool,
     },
-    /// Explain a diagnostic code, e.g. `netspec explain NS0002`.
+    /// Explain a diagnostic code, e.g. `netspec explain NS0002`; `--list`
+    /// lists every code with its title.
     Explain {
         /// The code.
-        code: String,
+        #[arg(required_unless_present = "list", conflicts_with = "list")]
+        code: Option<String>,
+        /// List every code with its title, one a line.
+        #[arg(long)]
+        list: bool,
     },
     /// Print a shell completion script, e.g. `netspec completions bash >
     /// /etc/bash_completion.d/netspec`.
@@ -415,6 +451,8 @@ impl Command {
             Command::Fmt { .. } => "fmt",
             Command::Fhir { .. } => "fhir",
             Command::Schema { .. } => "schema",
+            Command::Blank { .. } => "blank",
+            Command::New { .. } => "new",
             Command::Inputs { .. } => "inputs",
             Command::Serve(_) => "serve",
             Command::Lsp { .. } => "lsp",
@@ -434,6 +472,7 @@ impl Command {
                 | Command::Test { .. }
                 | Command::Network { .. }
                 | Command::Schema { .. }
+                | Command::Blank { .. }
                 | Command::Inputs { .. }
                 | Command::Fhir { .. }
         )
@@ -655,6 +694,19 @@ fn main() -> ExitCode {
             fmt(&paths, mode)
         }
         Command::Fhir { command } => fhir(command),
+        Command::Blank {
+            spec,
+            respondent,
+            items,
+            period_start,
+            period_end,
+        } => blank(
+            &spec,
+            respondent.into(),
+            items,
+            (&period_start, &period_end),
+        ),
+        Command::New { name, dir } => scaffold::new_spec(&name, &dir),
         Command::Schema { spec } => match load(&spec, Format::Text, false) {
             Ok(s) => {
                 print_json(&s.json_schema());
@@ -686,7 +738,15 @@ fn main() -> ExitCode {
                 1
             }
         },
-        Command::Explain { code } => explain(&code),
+        Command::Explain { code, list } => match code {
+            Some(code) if !list => explain(&code),
+            _ => {
+                for c in Code::ALL {
+                    outln!("{}  {}", c.as_str(), c.title());
+                }
+                0
+            }
+        },
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "netspec", &mut out);
@@ -1592,7 +1652,8 @@ fn fmt(paths: &[PathBuf], mode: FmtMode) -> u8 {
             return fmt_stdin(mode);
         }
     }
-    let paths = if paths.is_empty() {
+    let default_folder = paths.is_empty();
+    let paths = if default_folder {
         vec![PathBuf::from(".")]
     } else {
         paths.to_vec()
@@ -1601,6 +1662,7 @@ fn fmt(paths: &[PathBuf], mode: FmtMode) -> u8 {
         Ok(f) => f,
         Err(code) => return code,
     };
+    let seen = files.len();
     let mut unformatted = 0;
     let mut worst = 0;
     for f in files {
@@ -1633,12 +1695,21 @@ fn fmt(paths: &[PathBuf], mode: FmtMode) -> u8 {
                 if let Err(e) = std::fs::write(&f, formatted) {
                     eprintln!("error: cannot write `{name}`: {e}");
                     worst = 2;
+                } else if !quiet() {
+                    outln!("{name}: formatted");
                 }
             }
         }
     }
     if mode != FmtMode::Write && unformatted > 0 {
         worst = worst.max(1);
+    }
+    if mode == FmtMode::Write && default_folder && !quiet() {
+        // no path given: say what was looked at, also when nothing changed
+        let verb = if unformatted == 1 { "was" } else { "were" };
+        outln!(
+            "netspec fmt: {unformatted} of {seen} spec file(s) under the current folder {verb} reformatted"
+        );
     }
     worst
 }
@@ -1732,12 +1803,44 @@ fn print_diff(name: &str, old: &str, new: &str) {
     write_raw(&out);
 }
 
+/// `netspec blank`: the blank submission of a spec for a respondent.
+fn blank(spec: &Path, respondent: netspec::Respondent, items: usize, period: (&str, &str)) -> u8 {
+    for (flag, date) in [("--period-start", period.0), ("--period-end", period.1)] {
+        if netspec::Date::parse(date).is_none() {
+            return usage_error(&format!(
+                "`{flag} {}` is not a valid date (YYYY-MM-DD)",
+                render::escape_controls(date)
+            ));
+        }
+    }
+    if period.1 < period.0 {
+        return usage_error("the assessment period ends before it starts");
+    }
+    match load(spec, Format::Text, false) {
+        Ok(s) => {
+            outp!("{}", s.blank_submission(respondent, period, items));
+            0
+        }
+        Err(code) => code,
+    }
+}
+
 fn inputs_text(sections: &[netspec::form::Section]) -> String {
     fn one(out: &mut String, q: &netspec::form::Question, indent: usize) {
         let pad = "  ".repeat(indent);
         let mut ty = q.kind.to_string();
         if !q.values.is_empty() {
-            ty = format!("enum({})", q.values.join(", "));
+            // a value with a declared label is shown with it: `a "A"`
+            let shown: Vec<String> = q
+                .values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| match q.value_labels.get(i) {
+                    Some(l) if l != v => format!("{v} \"{l}\""),
+                    _ => v.clone(),
+                })
+                .collect();
+            ty = format!("enum({})", shown.join(", "));
         }
         let mut facts = vec![ty];
         if let Some(m) = &q.min {

@@ -96,18 +96,21 @@ area workforce {
   }
   requirement WF-02 should "At least half of nurses hold a critical care award" {
     all u in units: u.cc_qualified >= 50%
+    ref "GPICS v2.1, nursing"
   }
 }
 
 area service_delivery {
   requirement SD-01 must "CT within 60 minutes for 90%" {
     ct_within_60 / ct_indicated >= 90%
+    ref "Imaging standard 3"
   }
 }
 
 area quality {
   requirement QU-01 should "Staffing policy reviewed in the last 12 months" {
     policy_reviewed_on within 12 months
+    ref "Governance standard 1"
   }
 }
 "#;
@@ -263,6 +266,54 @@ fn check_reports_every_file_and_json_format() {
     assert_eq!(diags[0]["severity"], "error");
     assert_eq!(diags[0]["location"]["file"], "bad.netspec");
     assert!(diags[0]["location"]["line"].as_u64().unwrap() > 1);
+}
+
+#[test]
+fn check_names_an_unclosed_brace_and_where_it_was_noticed() {
+    let d = Dir::new("check-unclosed");
+    // the workforce area loses its closing brace
+    let broken = GOOD_SPEC.replacen(
+        "    all u in units: u.cc_qualified >= 50%\n    ref \"GPICS v2.1, nursing\"\n  }\n}\n",
+        "    all u in units: u.cc_qualified >= 50%\n    ref \"GPICS v2.1, nursing\"\n  }\n",
+        1,
+    );
+    assert_ne!(broken, GOOD_SPEC);
+    d.write("open.netspec", &broken);
+    let line_of = |needle: &str| broken.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
+    let opened = line_of("area workforce {");
+    let noticed = line_of("area service_delivery {");
+    let run = netspec(&d, &["check", "open.netspec"]);
+    assert_exit(&run, 1);
+    assert!(
+        run.stderr.contains(&format!(
+            "error[NS0001]: unclosed `{{` opened at line {opened}"
+        )),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains(&format!("open.netspec:{opened}:16")),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains("noticed here: expected `requirement`"),
+        "{run:?}"
+    );
+    assert!(!run.stderr.contains("error[NS0001]: expected"), "{run:?}");
+    let run = netspec(&d, &["check", "--format", "json", "open.netspec"]);
+    assert_exit(&run, 1);
+    let v = run.json();
+    let diags = v[0]["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diags.len(), 1, "{v:#}");
+    assert_eq!(diags[0]["location"]["line"], opened);
+    assert_eq!(diags[0]["location"]["column"], 16);
+    let related = diags[0]["related"].as_array().expect("related");
+    assert_eq!(related.len(), 1, "{v:#}");
+    assert_eq!(related[0]["location"]["line"], noticed);
+    assert_eq!(related[0]["location"]["column"], 1);
+    assert!(related[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("noticed here"));
 }
 
 // ------------------------------------------------------------------ eval
@@ -854,6 +905,29 @@ fn explain_codes() {
         assert_exit(&run, 2);
         assert!(run.stderr.contains("unknown code"), "{run:?}");
     }
+}
+
+#[test]
+fn explain_lists_every_code() {
+    let d = Dir::new("explain-list");
+    let run = netspec(&d, &["explain", "--list"]);
+    assert_exit(&run, 0);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.first(), Some(&"NS0001  syntax error"), "{run:?}");
+    assert!(
+        lines.contains(&"NS0109  requirement without `ref`"),
+        "{run:?}"
+    );
+    assert!(lines.contains(&"NS0311  file may not be read"), "{run:?}");
+    // one line per code, each one `netspec explain` knows
+    assert_eq!(lines.len(), netspec::Code::ALL.len(), "{run:?}");
+    for l in &lines {
+        let code = l.split(' ').next().unwrap();
+        assert_exit(&netspec(&d, &["explain", code]), 0);
+    }
+    // a code and --list together is a usage error
+    let run = netspec(&d, &["explain", "NS0001", "--list"]);
+    assert_exit(&run, 2);
 }
 
 // ------------------------------------------------------------------ use

@@ -87,6 +87,61 @@ fn fmt_walks_folders_and_defaults_to_the_current_one() {
     assert_eq!(dir.read("a/b/two.netspec"), TIDY);
     // only spec files are touched
     assert_eq!(dir.read("a/notes.txt"), MESSY);
+    // each file written is named
+    assert!(run.stdout.contains("one.netspec: formatted"), "{run:?}");
+    assert!(run.stdout.contains("two.netspec: formatted"), "{run:?}");
+}
+
+#[test]
+fn fmt_without_a_path_says_what_it_changed() {
+    let dir = Dir::new("fmt-no-path");
+    dir.write("one.netspec", MESSY.as_bytes());
+    dir.write("b/two.netspec", TIDY.as_bytes());
+    dir.write("b/three.netspec", MESSY.as_bytes());
+    let run = netspec(&dir, &["fmt"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{run:?}");
+    assert!(
+        lines.iter().any(|l| l.ends_with("one.netspec: formatted")),
+        "{run:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.ends_with("three.netspec: formatted")),
+        "{run:?}"
+    );
+    assert!(!run.stdout.contains("two.netspec"), "{run:?}");
+    assert_eq!(
+        lines.last(),
+        Some(&"netspec fmt: 2 of 3 spec file(s) under the current folder were reformatted"),
+        "{run:?}"
+    );
+    assert_eq!(dir.read("one.netspec"), TIDY);
+    assert_eq!(dir.read("b/three.netspec"), TIDY);
+    // again: nothing left to change, and it says so
+    let run = netspec(&dir, &["fmt"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(
+        run.stdout,
+        "netspec fmt: 0 of 3 spec file(s) under the current folder were reformatted\n"
+    );
+    // --quiet: nothing printed
+    dir.write("one.netspec", MESSY.as_bytes());
+    let run = netspec(&dir, &["--quiet", "fmt"]);
+    assert_eq!((run.code, run.stdout.as_str()), (Some(0), ""), "{run:?}");
+    assert_eq!(dir.read("one.netspec"), TIDY);
+    // --check and --diff without a path: as before, nothing written
+    dir.write("one.netspec", MESSY.as_bytes());
+    let run = netspec(&dir, &["fmt", "--check"]);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stdout.contains("one.netspec: not formatted"), "{run:?}");
+    assert!(!run.stdout.contains("reformatted"), "{run:?}");
+    let run = netspec(&dir, &["fmt", "--diff"]);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stdout.contains("+++ b/"), "{run:?}");
+    assert_eq!(dir.read("one.netspec"), MESSY);
 }
 
 #[test]
@@ -288,4 +343,220 @@ fn schema_and_inputs_errors() {
     let run = netspec(&dir, &["inputs", "--format", "xml", "demo.netspec"]);
     assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("invalid value 'xml'"), "{run:?}");
+}
+
+// ------------------------------------------------------------------ blank and new
+
+/// The keys of a JSON object written two spaces in, in the order written.
+fn top_keys(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("  \""))
+        .filter(|l| !l.starts_with(' '))
+        .filter_map(|l| l.split('"').next().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn blank_submissions_of_every_bundled_spec_are_accepted_and_decide_nothing_met() {
+    let dir = Dir::new("blank");
+    let specs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
+    for name in ["adult_critical_care", "burns", "renal"] {
+        let spec = specs.join(format!("{name}.netspec"));
+        let spec = spec.to_str().unwrap();
+        let inputs = netspec(&dir, &["inputs", "--format", "json", spec]);
+        let sections: Value = serde_json::from_str(&inputs.stdout).unwrap();
+        for who in ["provider", "network"] {
+            let run = netspec(&dir, &["blank", "--respondent", who, "--items", "2", spec]);
+            assert_eq!(run.code, Some(0), "{run:?}");
+            // the header first, then the respondent's questions in the form's order
+            let mut want = vec!["header".to_string()];
+            for s in sections.as_array().unwrap() {
+                for q in s["questions"].as_array().unwrap() {
+                    if q["respondent"] == who {
+                        want.push(q["name"].as_str().unwrap().to_string());
+                    }
+                }
+            }
+            assert_eq!(top_keys(&run.stdout), want, "{name} {who}");
+            let blank: Value = serde_json::from_str(&run.stdout).unwrap();
+            assert_eq!(blank["header"]["respondent"], who);
+            assert_eq!(blank["header"]["period"]["end"], "2025-03-31");
+            dir.write("blank.json", run.stdout.as_bytes());
+            let eval = netspec(&dir, &["eval", "--format", "json", spec, "blank.json"]);
+            assert_eq!(eval.code, Some(0), "{name} {who}: {eval:?}");
+            let report: Value = serde_json::from_str(&eval.stdout).unwrap();
+            assert_eq!(report["warnings"], json!([]), "{name} {who}");
+            assert_eq!(report["assessed_on"], "2025-03-31");
+            let reqs = report["requirements"].as_array().unwrap();
+            assert!(!reqs.is_empty());
+            assert!(
+                reqs.iter().all(|r| r["outcome"] != "met"),
+                "{name} {who}: a blank submission meets nothing"
+            );
+            assert!(
+                reqs.iter().filter(|r| r["outcome"] == "incomplete").count() * 2 > reqs.len(),
+                "{name} {who}: mostly incomplete"
+            );
+        }
+    }
+}
+
+#[test]
+fn blank_lists_and_periods() {
+    let dir = Dir::new("blank-lists");
+    dir.write(
+        "s.netspec",
+        "spec s \"S\" { version \"1\" }\ninputs \"U\" {\n  units: list min 3 \"Units\" { name: text \"Name\"\n    beds: int \"Beds\" }\n  lead: bool \"Lead?\"\n}\ninputs \"N\" respondent network { board: bool \"Board?\" }\n",
+    );
+    let run = netspec(
+        &dir,
+        &[
+            "blank",
+            "s.netspec",
+            "--period-start",
+            "2023-01-01",
+            "--period-end",
+            "2023-12-31",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    // a list gets its min (3) elements when --items is smaller; network questions are left out
+    assert_eq!(
+        v["units"],
+        json!([{"name": null, "beds": null}, {"name": null, "beds": null}, {"name": null, "beds": null}])
+    );
+    assert_eq!(v["lead"], Value::Null);
+    assert!(v.get("board").is_none(), "{v:#}");
+    assert_eq!(
+        v["header"]["period"],
+        json!({"start": "2023-01-01", "end": "2023-12-31"})
+    );
+    let run = netspec(&dir, &["blank", "s.netspec", "--respondent", "network"]);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(top_keys(&run.stdout), ["header", "board"], "{v:#}");
+    // a date that does not exist, or a period ending before it starts: usage errors
+    let run = netspec(&dir, &["blank", "s.netspec", "--period-end", "2025-02-30"]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    let run = netspec(
+        &dir,
+        &["blank", "s.netspec", "--period-start", "2026-01-01"],
+    );
+    assert_eq!(run.code, Some(2), "{run:?}");
+}
+
+#[test]
+fn new_writes_a_spec_that_checks_and_passes_its_tests() {
+    let dir = Dir::new("new");
+    let run = netspec(&dir, &["new", "stroke"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    for f in [
+        "stroke/stroke.netspec",
+        "stroke/examples/blank.json",
+        "stroke/examples/example.json",
+    ] {
+        assert!(run.stdout.contains(f), "{run:?}");
+    }
+    let spec = dir.read("stroke/stroke.netspec");
+    // all seven areas, a requirement in each, with basis and ref
+    for area in [
+        "service_delivery",
+        "resources",
+        "workforce",
+        "quality",
+        "collaboration",
+        "transformation",
+        "population_health",
+    ] {
+        assert!(spec.contains(&format!("area {area} {{")), "{area}");
+    }
+    assert_eq!(spec.matches("  requirement STR-").count(), 7);
+    assert_eq!(spec.matches("    basis ").count(), 7);
+    assert_eq!(spec.matches("    ref \"").count(), 7);
+    // checks without a warning, passes its tests, is formatted
+    let check = netspec(&dir, &["check", "stroke/stroke.netspec"]);
+    assert_eq!(
+        (check.code, check.stderr.as_str()),
+        (Some(0), ""),
+        "{check:?}"
+    );
+    let test = netspec(&dir, &["test", "--coverage", "stroke/stroke.netspec"]);
+    assert_eq!(test.code, Some(0), "{test:?}");
+    assert!(test.stdout.contains("4 passed, 0 failed"), "{test:?}");
+    let fmt = netspec(&dir, &["fmt", "--check", "stroke"]);
+    assert_eq!(fmt.code, Some(0), "{fmt:?}");
+    // the blank submission is `netspec blank`'s for the spec and period
+    let blank = netspec(&dir, &["blank", "stroke/stroke.netspec"]);
+    assert_eq!(blank.stdout, dir.read("stroke/examples/blank.json"));
+    // the example is met throughout
+    let eval = netspec(
+        &dir,
+        &[
+            "eval",
+            "--format",
+            "json",
+            "stroke/stroke.netspec",
+            "stroke/examples/example.json",
+        ],
+    );
+    let report: Value = serde_json::from_str(&eval.stdout).unwrap();
+    assert_eq!(report["overall"]["rating"], "green", "{eval:?}");
+    assert_eq!(report["overall"]["counts"]["met"], 7, "{eval:?}");
+    // a name in parts gives the initials; an existing folder is left alone
+    let run = netspec(&dir, &["new", "adult_critical_care", "--dir", "sub"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(dir
+        .read("sub/adult_critical_care/adult_critical_care.netspec")
+        .contains("requirement ACC-SD-01"));
+    let run = netspec(&dir, &["new", "stroke"]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.contains("exists already"), "{run:?}");
+    assert_eq!(dir.read("stroke/stroke.netspec"), spec);
+    for bad in ["9lives", "a-b", "within", "", "x/y"] {
+        let run = netspec(&dir, &["new", bad]);
+        assert_eq!(run.code, Some(2), "{bad}: {run:?}");
+    }
+}
+
+#[test]
+fn enum_labels_reach_the_form_the_schema_and_the_layout() {
+    let dir = Dir::new("enum-labels");
+    let spec = "spec s \"S\" { version \"1\" }\n\ninputs \"Unit\" {\n  ssnap: enum(a \"A\", b \"B\", c, d \"D \\\"low\\\"\") \"Latest SSNAP rating?\"\n}\n\narea quality {\n  requirement QU-01 must \"Rated A or B\" {\n    ssnap in [a, b]\n    basis standard\n    ref \"SSNAP\"\n  }\n}\n";
+    dir.write("s.netspec", spec.as_bytes());
+    // the canonical layout keeps the labels as written
+    let run = netspec(&dir, &["fmt", "--check", "s.netspec"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let run = netspec(&dir, &["inputs", "--format", "json", "s.netspec"]);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let q = &v[0]["questions"][0];
+    assert_eq!(q["values"], json!(["a", "b", "c", "d"]));
+    assert_eq!(q["value_labels"], json!(["A", "B", "c", "D \"low\""]));
+    let run = netspec(&dir, &["inputs", "s.netspec"]);
+    assert!(
+        run.stdout
+            .contains(r#"ssnap: enum(a "A", b "B", c, d "D "low"")"#),
+        "{run:?}"
+    );
+    let run = netspec(&dir, &["schema", "s.netspec"]);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        v["properties"]["ssnap"]["enum"],
+        json!(["a", "b", "c", "d", null])
+    );
+    assert_eq!(
+        v["properties"]["ssnap"]["x-value-labels"],
+        json!({"a": "A", "b": "B", "d": "D \"low\""})
+    );
+    // without labels: neither field
+    dir.write(
+        "plain.netspec",
+        spec.replace(" \"A\"", "")
+            .replace(" \"B\"", "")
+            .replace(" \"D \\\"low\\\"\"", "")
+            .as_bytes(),
+    );
+    let run = netspec(&dir, &["inputs", "--format", "json", "plain.netspec"]);
+    assert!(!run.stdout.contains("value_labels"), "{run:?}");
+    let run = netspec(&dir, &["schema", "plain.netspec"]);
+    assert!(!run.stdout.contains("x-value-labels"), "{run:?}");
 }

@@ -66,6 +66,7 @@ area workforce {
   requirement WF-01 must "One nurse per bed" {
     nurses >= beds
     basis standard
+    ref "Unit standard 1"
   }
 }
 "#;
@@ -83,6 +84,7 @@ area workforce {
   requirement WF-01 must "One nurse per bed" {
     nurses >= beds
     basis standard
+    ref "Unit standard 1"
   }
 }
 "#;

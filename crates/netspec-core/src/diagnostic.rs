@@ -82,7 +82,7 @@ codes! {
     NotAList = "NS0016", "not a list",
         "A quantifier, aggregate, count or `len` needs a list input (or a list literal).";
     UnknownField = "NS0017", "unknown field",
-        "A field is read from a record or group that does not declare it.\nExample: `u.beds` when the list `units` declares `l3_beds` and `l2_beds`.";
+        "A field is read from a group or list element that does not declare it.\nExample: `u.beds` when the list `units` declares `l3_beds` and `l2_beds`.";
     InvalidConstraint = "NS0018", "invalid input constraint",
         "`min`/`max` only apply to numbers, percents, dates and list lengths, and `min` must not exceed `max`.";
     UnknownRequirement = "NS0019", "test names an unknown requirement",
@@ -117,6 +117,8 @@ codes! {
         "Reserved; the checker does not emit it. `basis` is optional in the language (the report shows `null`), but the specs bundled with netspec must state the basis of every requirement: their tests (tests/tests/specs.rs) fail on a bundled requirement without `basis standard`, `basis derived` or `basis estimate`.";
     EmptyList = "NS0108", "`all` over a list that may be empty",
         "(warning) `all x in L: ...` is true when `L` has no elements, so a provider that lists nothing meets the requirement. `L` is a list input without `min 1` (or more), and the requirement's `applies when` does not exclude the empty list. Give the list `min 1`, add a conjunct to `applies when` that excludes the empty case (`any x in L: ...`, `len(L) > 0`, `len(L) >= 1`, `count(x in L ...) > 0`), or use a `checklist` whose items the spec owns. The same holds for a list field inside a list element (there only `min 1` silences it). Checklists never warn.\nExample: `all s in standards: s.met` with `standards: list \"...\" { ... }`.";
+    MissingRef = "NS0109", "requirement without `ref`",
+        "(warning) A requirement has no `ref` clause, so a reader of the report cannot tell which standard or source its threshold comes from. The bundled specs give one for every requirement (specs/README.md).\nExample: `requirement SD-01 must \"...\" { basis standard  beds > 0 }`. Add `ref \"Service specification 220502S, section 3.2\"`.";
     SubmissionType = "NS0201", "wrong type in submission",
         "A submission value has the wrong JSON type for its input, e.g. a string where a number is expected.";
     SubmissionRange = "NS0202", "value out of range",
@@ -132,7 +134,7 @@ codes! {
     SubmissionJson = "NS0207", "submission is not valid JSON",
         "The submission text could not be parsed as JSON.";
     AssessmentDate = "NS0208", "no valid assessment date",
-        "Rules that use dates are judged on an assessment date: give `assessed_on` in the submission or pass one (`--as-of`). It is never taken from the clock.";
+        "Rules that use dates (`within`, `assessment_date`) are judged on an assessment date, never taken from the clock: the end of the assessment period in the submission's header (`header.period.end`), or the caller's date (`--as-of`). A spec's `test` whose `given` has no header needs `assessed_on DATE` in the test.\nExample: `test \"late review\" { given { \"reviewed_on\": \"2023-01-01\" }  assessed_on 2025-06-30  expect QU-01 not_met }`.";
     SubmissionEvidence = "NS0209", "malformed evidence",
         "`evidence` maps requirement ids to objects of evidence key -> reference text.";
     DuplicateKey = "NS0210", "duplicate key in JSON",
@@ -281,8 +283,35 @@ pub struct Diagnostic {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub notes: Vec<String>,
+    /// Other places the problem involves, each with what it is (an editor's
+    /// related information): for an unclosed `{`, where that was noticed.
+    /// Left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub related: Vec<Related>,
     #[serde(skip)]
     pub(crate) span: Option<Span>,
+}
+
+/// Another place in a spec that a [`Diagnostic`] involves.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Related {
+    /// What is there, e.g. "noticed here: expected `requirement`".
+    pub message: String,
+    /// Where, once resolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub location: Option<Location>,
+    #[serde(skip)]
+    pub(crate) span: Option<Span>,
+}
+
+impl Related {
+    /// The span in the compilation's source map, if any.
+    pub fn span(&self) -> Option<Span> {
+        self.span
+    }
 }
 
 impl Diagnostic {
@@ -297,6 +326,7 @@ impl Diagnostic {
             label: None,
             help: None,
             notes: Vec::new(),
+            related: Vec::new(),
             span: None,
         }
     }
@@ -362,6 +392,17 @@ impl Diagnostic {
         }
     }
 
+    /// Adds a related place with what it is.
+    #[must_use]
+    pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            message: message.into(),
+            location: None,
+            span: Some(span),
+        });
+        self
+    }
+
     /// Is this an error?
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -371,6 +412,11 @@ impl Diagnostic {
     pub(crate) fn locate(&mut self, map: &SourceMap) {
         if let Some(span) = self.span {
             self.location = map.locate(span);
+        }
+        for r in &mut self.related {
+            if let Some(span) = r.span {
+                r.location = map.locate(span);
+            }
         }
     }
 
@@ -487,4 +533,50 @@ pub fn not_utf8(e: NotUtf8) -> Diagnostic {
         ),
     )
     .with_help("save the file as UTF-8")
+}
+
+#[cfg(test)]
+#[allow(clippy::panic)]
+mod tests {
+    use super::Code;
+
+    /// The codes of the diagnostics table (grammar/README.md §10): one row
+    /// per code, in order.
+    fn table_codes(reference: &str) -> Vec<String> {
+        let heading = "## 10. Diagnostics";
+        let Some(start) = reference.find(heading) else {
+            panic!("no `{heading}` in grammar/README.md");
+        };
+        let section = reference.get(start + heading.len()..).unwrap_or_default();
+        let section = section.split("\n#").next().unwrap_or_default();
+        section
+            .lines()
+            .filter_map(|l| l.strip_prefix("| NS"))
+            .map(|l| format!("NS{}", l.split(' ').next().unwrap_or_default()))
+            .collect()
+    }
+
+    /// Every code has its own row in the reference's diagnostics table, and
+    /// the table names no code that does not exist.
+    #[test]
+    fn reference_lists_every_code() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../grammar/README.md");
+        let reference = std::fs::read_to_string(&path).unwrap_or_default();
+        let listed = table_codes(&reference);
+        let codes: Vec<String> = Code::ALL.iter().map(|c| c.as_str().to_string()).collect();
+        for c in &codes {
+            assert!(
+                listed.contains(c),
+                "{c} ({}) has no row in the diagnostics table of grammar/README.md §10",
+                Code::parse(c).map_or("", Code::title)
+            );
+        }
+        for l in &listed {
+            assert!(
+                codes.contains(l),
+                "grammar/README.md §10 lists {l}, which is no code"
+            );
+        }
+        assert_eq!(listed, codes, "one row per code, in order");
+    }
 }

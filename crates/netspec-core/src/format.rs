@@ -636,7 +636,8 @@ fn binop_prec(op: BinOp) -> u8 {
         | BinOp::Ge
         | BinOp::In
         | BinOp::NotIn
-        | BinOp::Within => 6,
+        | BinOp::Within
+        | BinOp::WithinNext => 6,
         BinOp::Add | BinOp::Sub => 7,
         BinOp::Mul | BinOp::Div => 8,
     }
@@ -816,10 +817,14 @@ fn scalar_text(k: &ScalarKind) -> String {
         ScalarKind::Percent => "percent".into(),
         ScalarKind::Date => "date".into(),
         ScalarKind::Text => "text".into(),
-        ScalarKind::Enum(vs) => format!(
+        ScalarKind::Enum(vs, ls) => format!(
             "enum({})",
             vs.iter()
-                .map(|v| v.name.as_str())
+                .enumerate()
+                .map(|(i, v)| match ls.get(i) {
+                    Some(Some(l)) => format!("{} {}", v.name, quote(&l.value)),
+                    _ => v.name.clone(),
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -1110,6 +1115,7 @@ mod tests {
             BinOp::In,
             BinOp::NotIn,
             BinOp::Within,
+            BinOp::WithinNext,
             BinOp::Add,
             BinOp::Sub,
             BinOp::Mul,

@@ -78,6 +78,12 @@ pub struct Question {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub values: Vec<String>,
+    /// How each value is shown to people, in step with `values`: its
+    /// declared label (`enum(a "A", …)`), else its name. Left out when no
+    /// value has a label.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub value_labels: Vec<String>,
     /// Fields of a list element or group; for a checklist, its items (each
     /// an `enum` question whose `values` are `yes`, `no`, `not_applicable`,
     /// named by its key and worded by its `question`).
@@ -247,6 +253,7 @@ fn question(
         min: None,
         max: None,
         values: Vec::new(),
+        value_labels: Vec::new(),
         fields: Vec::new(),
         read_by: readers
             .get(&(rec, slot))
@@ -278,6 +285,19 @@ fn question(
                     .get(*e)
                     .map(|d| d.variants.clone())
                     .unwrap_or_default();
+                if let Some(d) = spec.schema.enums.get(*e).filter(|d| !d.labels.is_empty()) {
+                    q.value_labels = d
+                        .variants
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| {
+                            d.labels
+                                .get(i)
+                                .and_then(Clone::clone)
+                                .unwrap_or_else(|| v.clone())
+                        })
+                        .collect();
+                }
             }
         }
         FieldKind::List {
@@ -588,6 +608,16 @@ fn field_schema(spec: &CompiledSpec, f: &FieldDef) -> Json {
                         .unwrap_or_default();
                     vals.push(Json::Null);
                     s.insert("enum".into(), Json::Array(vals));
+                    // declared display labels, by value
+                    if let Some(d) = spec.schema.enums.get(*e).filter(|d| !d.labels.is_empty()) {
+                        let labels: Map<String, Json> = d
+                            .variants
+                            .iter()
+                            .zip(&d.labels)
+                            .filter_map(|(v, l)| Some((v.clone(), Json::String(l.clone()?))))
+                            .collect();
+                        s.insert("x-value-labels".into(), Json::Object(labels));
+                    }
                 }
             }
             let lo = min
@@ -645,4 +675,141 @@ fn field_schema(spec: &CompiledSpec, f: &FieldDef) -> Json {
         }
     }
     Json::Object(s)
+}
+
+/// How many elements a blank submission gives a list at most (a list whose
+/// `min` is larger gets this many, and is refused as too short when read).
+pub const BLANK_MAX_ITEMS: usize = 100;
+
+/// A JSON value written in a given key order.
+enum Blank {
+    Null,
+    Text(String),
+    Object(Vec<(String, Blank)>),
+    Array(Vec<Blank>),
+}
+
+impl Blank {
+    fn write(&self, out: &mut String, indent: usize) {
+        let pad = |out: &mut String, n: usize| out.extend(std::iter::repeat_n("  ", n));
+        match self {
+            Blank::Null => out.push_str("null"),
+            Blank::Text(t) => out.push_str(&Json::from(t.as_str()).to_string()),
+            Blank::Object(fields) if fields.is_empty() => out.push_str("{}"),
+            Blank::Array(items) if items.is_empty() => out.push_str("[]"),
+            Blank::Object(fields) => {
+                out.push_str("{\n");
+                for (i, (k, v)) in fields.iter().enumerate() {
+                    pad(out, indent + 1);
+                    out.push_str(&Json::from(k.as_str()).to_string());
+                    out.push_str(": ");
+                    v.write(out, indent + 1);
+                    out.push_str(if i + 1 < fields.len() { ",\n" } else { "\n" });
+                }
+                pad(out, indent);
+                out.push('}');
+            }
+            Blank::Array(items) => {
+                out.push_str("[\n");
+                for (i, v) in items.iter().enumerate() {
+                    pad(out, indent + 1);
+                    v.write(out, indent + 1);
+                    out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+                }
+                pad(out, indent);
+                out.push(']');
+            }
+        }
+    }
+}
+
+/// A blank submission for `respondent`, as JSON text (two-space indents, a
+/// final newline): the header first, with placeholders to replace
+/// (organisation `XXX`, "Organisation name", the assessment period from
+/// `period.0` to `period.1`, "Name, role", not signed off), then every
+/// question that respondent answers, in declaration order, unanswered
+/// (`null`): a group as an object of its fields, a checklist as an object
+/// of its items, a list as `items` elements (at least its `min`, at most
+/// [`BLANK_MAX_ITEMS`]), each an object of its fields. It is a valid
+/// submission; evaluated as it is, what needs an answer is incomplete.
+pub fn blank_submission(
+    spec: &CompiledSpec,
+    respondent: Respondent,
+    period: (&str, &str),
+    items: usize,
+) -> String {
+    let text = |t: &str| Blank::Text(t.to_string());
+    let obj = |f: Vec<(&str, Blank)>| {
+        Blank::Object(f.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    };
+    let header = obj(vec![
+        ("respondent", text(respondent.as_str())),
+        (
+            "organisation",
+            obj(vec![
+                ("ods_code", text("XXX")),
+                ("name", text("Organisation name")),
+            ]),
+        ),
+        (
+            "period",
+            obj(vec![("start", text(period.0)), ("end", text(period.1))]),
+        ),
+        ("completed_by", text("Name, role")),
+        ("signed_off", Blank::Null),
+    ]);
+    let mut fields = vec![("header".to_string(), header)];
+    if let Blank::Object(answers) = blank_record(spec, 0, respondent, items, 0) {
+        fields.extend(answers);
+    }
+    let mut out = String::new();
+    Blank::Object(fields).write(&mut out, 0);
+    out.push('\n');
+    out
+}
+
+/// One record's fields of `respondent`, unanswered. `depth` bounds the walk
+/// (records nest as deep as the spec's groups and lists).
+fn blank_record(
+    spec: &CompiledSpec,
+    rid: RecordId,
+    respondent: Respondent,
+    items: usize,
+    depth: usize,
+) -> Blank {
+    let mut out = Vec::new();
+    let Some(rec) = spec.schema.records.get(rid) else {
+        return Blank::Object(out);
+    };
+    if depth > 64 {
+        return Blank::Object(out);
+    }
+    for f in &rec.fields {
+        if f.respondent != respondent {
+            continue;
+        }
+        let value = match &f.kind {
+            FieldKind::Scalar { .. } => Blank::Null,
+            FieldKind::Group { record } => {
+                blank_record(spec, *record, respondent, items, depth + 1)
+            }
+            FieldKind::List {
+                record,
+                min_len,
+                max_len,
+            } => {
+                let n = items
+                    .max(min_len.unwrap_or(0))
+                    .min(max_len.unwrap_or(usize::MAX))
+                    .min(BLANK_MAX_ITEMS);
+                Blank::Array(
+                    (0..n)
+                        .map(|_| blank_record(spec, *record, respondent, items, depth + 1))
+                        .collect(),
+                )
+            }
+        };
+        out.push((f.name.clone(), value));
+    }
+    Blank::Object(out)
 }

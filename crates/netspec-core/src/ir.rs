@@ -177,6 +177,24 @@ pub enum Ty {
     Error,
 }
 
+/// A record as the language reference names it: a `checklist`, an element
+/// of a `list` (`list element`) or a `group`.
+fn record_noun(schema: &Schema, r: RecordId) -> &'static str {
+    if schema.records.get(r).is_some_and(|x| x.checklist) {
+        return "checklist";
+    }
+    let listed = schema
+        .records
+        .iter()
+        .flat_map(|x| &x.fields)
+        .any(|f| matches!(f.kind, FieldKind::List { record, .. } if record == r));
+    if listed {
+        "list element"
+    } else {
+        "group"
+    }
+}
+
 impl Ty {
     /// How the type is named in messages.
     pub fn describe(&self, schema: &Schema) -> String {
@@ -191,7 +209,7 @@ impl Ty {
             Ty::Enum(e) => schema.enums.get(*e).map_or("enum".into(), |d| {
                 format!("enum({})", d.variants.join(", "))
             }),
-            Ty::Record(_) => "record".into(),
+            Ty::Record(r) => record_noun(schema, *r).into(),
             Ty::List(_) => "list".into(),
             Ty::Values(t) => format!("list of {}", t.describe(schema)),
             Ty::EnumName(n, _) => format!("name `{n}`"),
@@ -210,6 +228,17 @@ impl Ty {
 pub struct EnumDef {
     /// Values in declaration order.
     pub variants: Vec<String>,
+    /// Each value's display label (`enum(a "A", …)`), in step with
+    /// `variants`; empty when no value has one.
+    pub labels: Vec<Option<String>>,
+}
+
+impl EnumDef {
+    /// The label declared for value `name`, if any.
+    pub fn label_of(&self, name: &str) -> Option<&str> {
+        let i = self.variants.iter().position(|v| v == name)?;
+        self.labels.get(i)?.as_deref()
+    }
 }
 
 /// The declared inputs, as records of fields.

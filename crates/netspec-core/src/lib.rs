@@ -1057,6 +1057,16 @@ impl Spec {
         Ok(fhir::to_response(&self.checked, &value, who))
     }
 
+    /// A blank submission for `respondent` ([`inputs::blank_submission`]).
+    pub fn blank_submission(
+        &self,
+        respondent: vocab::Respondent,
+        period: (&str, &str),
+        items: usize,
+    ) -> String {
+        inputs::blank_submission(&self.checked, respondent, period, items)
+    }
+
     /// Runs the spec's `test` blocks (none when it was compiled without
     /// them: [`Spec::compiled_with_tests`]).
     pub fn run_tests(&self) -> Vec<TestResult> {
@@ -1094,6 +1104,9 @@ pub fn format_file(name: &str, text: &str) -> Result<String, CompileError> {
             .into_iter()
             .map(|mut d| {
                 d.location = d.span().and_then(|s| map.locate(s));
+                for r in &mut d.related {
+                    r.location = r.span().and_then(|s| map.locate(s));
+                }
                 d
             })
             .collect();

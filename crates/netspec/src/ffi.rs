@@ -585,7 +585,7 @@ mod tests {
 
     const DEMO: &str = "spec demo \"Demo\" { version \"1\" }\n\
                         inputs { beds: int min 0 \"Beds\" }\n\
-                        area resources { requirement R-1 must \"Some beds\" { beds > 0 } }\n";
+                        area resources { requirement R-1 must \"Some beds\" { beds > 0 ref \"Standard 1\" } }\n";
 
     fn call(source: &str, files: &[(&str, &str)], tests: bool) -> CompileCall {
         let files = files

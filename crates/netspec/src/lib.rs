@@ -130,7 +130,7 @@ pub mod ide {
 }
 
 pub use netspec_core::calendar::Date;
-pub use netspec_core::diagnostic::{Code, Diagnostic, Severity};
+pub use netspec_core::diagnostic::{Code, Diagnostic, Related, Severity};
 pub use netspec_core::limits::Limits;
 pub use netspec_core::source::{Location, Sources};
 pub use netspec_core::{CompileError, CompileOptions, EvalError, EvalOptions};

@@ -238,6 +238,23 @@ impl Spec {
         self.inner.submission_to_fhir_str(text, unattributed)
     }
 
+    /// A blank submission for `respondent`, to fill in, as JSON text (in
+    /// declaration order, the header first): a header with
+    /// placeholders (organisation `XXX`, "Organisation name", the period
+    /// from `period.0` to `period.1`, "Name, role", not signed off) and
+    /// every question the respondent answers set to `null` (unanswered); a
+    /// list gets `items` elements (at least its `min`, at most 100), each
+    /// with its fields `null`. It is a valid submission; evaluated as it is,
+    /// what needs an answer is incomplete.
+    pub fn blank_submission(
+        &self,
+        respondent: crate::Respondent,
+        period: (&str, &str),
+        items: usize,
+    ) -> String {
+        self.inner.blank_submission(respondent, period, items)
+    }
+
     /// Runs the spec's `test` blocks (none when it was compiled without them).
     pub fn run_tests(&self) -> Vec<TestResult> {
         self.inner.run_tests()

@@ -37,6 +37,7 @@ const EXPECTED: &[&str] = &[
     "Question",
     "QuestionRelation",
     "Rating",
+    "Related",
     "Report",
     "RequirementCoverage",
     "RequirementResult",
@@ -196,6 +197,8 @@ fn the_shapes_follow_the_json() {
     has("Diagnostic", "code: DiagnosticCode;");
     has("Diagnostic", "location?: Location;");
     has("Diagnostic", "notes?: Array<string>;");
+    has("Diagnostic", "related?: Array<Related>;");
+    has("Related", "location?: Location;");
     has("Check", "element?: string;");
     has("Check", "element_name: string | null;");
     has("Check", "in_scope?: boolean;");
@@ -203,6 +206,7 @@ fn the_shapes_follow_the_json() {
     has("Failure", "json_position?: JsonPosition;");
     has("Question", "relations?: Array<QuestionRelation>;");
     has("Question", "fields?: Array<Question>;");
+    has("Question", "value_labels?: Array<string>;");
     has("Question", "read_by: Array<string>;");
     has("Question", "respondent: Respondent;");
     // values written through serde_json::Value, as precise as they are

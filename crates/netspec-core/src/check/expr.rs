@@ -672,6 +672,11 @@ impl Checker<'_> {
                     }
                 }
             }
+            BinOp::WithinNext => {
+                let a = self.value(a);
+                let b = self.value(b);
+                self.within_next(a, b, span)
+            }
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
                 let a = self.value(a);
                 let b = self.value(b);
@@ -1019,5 +1024,48 @@ fn unify(a: &Ty, b: &Ty) -> Option<Ty> {
         (Ty::Int, Ty::Number) | (Ty::Number, Ty::Int) => Some(Ty::Number),
         (x, y) if x == y => Some(x.clone()),
         _ => None,
+    }
+}
+
+impl Checker<'_> {
+    /// `d within next D` is `d >= assessment_date and d <= assessment_date + D`
+    /// (grammar/README.md §6), both sides explained as dates. Kept out of the
+    /// operator match so that its locals do not widen that recursive frame.
+    #[inline(never)]
+    fn within_next(&mut self, a: Node, b: Node, span: Span) -> Node {
+        match (&a.ty, &b.ty) {
+            (Ty::Date | Ty::Error, Ty::Duration | Ty::Error) => {
+                self.uses_assessment_date = true;
+                let today = || node(NodeKind::AssessmentDate, span, Ty::Date);
+                let until = node(
+                    NodeKind::DateShift(false, Box::new(today()), Box::new(b)),
+                    span,
+                    Ty::Date,
+                );
+                let from = node(
+                    NodeKind::Compare(Cmp::Ge, Box::new(a.clone()), Box::new(today())),
+                    span,
+                    Ty::Bool,
+                );
+                let to = node(
+                    NodeKind::Compare(Cmp::Le, Box::new(a), Box::new(until)),
+                    span,
+                    Ty::Bool,
+                );
+                node(NodeKind::And(Box::new(from), Box::new(to)), span, Ty::Bool)
+            }
+            (ta, tb) => {
+                let msg = format!(
+                    "`within next` needs a date and a duration, found {} and {}",
+                    ta.describe(&self.schema),
+                    tb.describe(&self.schema)
+                );
+                self.mismatch(
+                    span,
+                    msg,
+                    Some("write `review_due within next 3 months`".into()),
+                )
+            }
+        }
     }
 }

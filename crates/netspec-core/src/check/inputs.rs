@@ -188,13 +188,14 @@ impl Checker<'_> {
                     ScalarKind::Percent => ScalarTy::Percent,
                     ScalarKind::Date => ScalarTy::Date,
                     ScalarKind::Text => ScalarTy::Text,
-                    ScalarKind::Enum(vals) => {
+                    ScalarKind::Enum(vals, value_labels) => {
                         if !self.count_inputs(vals.len(), ty.span) {
                             return;
                         }
                         let mut variants: Vec<String> = Vec::new();
+                        let mut labels: Vec<Option<String>> = Vec::new();
                         let mut seen = std::collections::HashSet::new();
-                        for v in vals {
+                        for (i, v) in vals.iter().enumerate() {
                             if !seen.insert(v.name.as_str()) {
                                 self.error(
                                     Diagnostic::error(
@@ -205,9 +206,18 @@ impl Checker<'_> {
                                 );
                             } else {
                                 variants.push(v.name.clone());
+                                labels.push(
+                                    value_labels
+                                        .get(i)
+                                        .and_then(|l| l.as_ref())
+                                        .map(|l| l.value.clone()),
+                                );
                             }
                         }
-                        self.schema.enums.push(EnumDef { variants });
+                        if labels.iter().all(Option::is_none) {
+                            labels.clear();
+                        }
+                        self.schema.enums.push(EnumDef { variants, labels });
                         ScalarTy::Enum(self.schema.enums.len() - 1)
                     }
                 };
@@ -361,6 +371,7 @@ impl Checker<'_> {
         }
         self.schema.enums.push(EnumDef {
             variants: CHECKLIST_VALUES.iter().map(|v| (*v).to_string()).collect(),
+            labels: Vec::new(),
         });
         let e = self.schema.enums.len() - 1;
         self.checklist_enum = Some(e);

@@ -2,7 +2,8 @@
 //!
 //! An input no rule reads (NS0102), a rule that reads no answer (NS0103), a
 //! rule that can never be false (NS0104), two requirements with one title
-//! (NS0105), and `all` over a list that may be empty (NS0108). Empty areas
+//! (NS0105), `all` over a list that may be empty (NS0108) and a requirement
+//! without `ref` (NS0109). Empty areas
 //! (NS0101) and `must` on an estimate (NS0106) are found while checking.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -71,6 +72,19 @@ pub fn lint(spec: &CompiledSpec) -> Vec<Diagnostic> {
             );
         }
         empty_lists(spec, r, &mut warned, &mut out);
+        if r.reference.is_none() {
+            out.push(
+                Diagnostic::warning(
+                    Code::MissingRef,
+                    format!(
+                        "`{}` has no `ref`: say which standard or source it comes from",
+                        r.id
+                    ),
+                )
+                .at(r.id_span)
+                .with_help("add `ref \"…\"` naming the standard, its section and date"),
+            );
+        }
         if let Some(first) = titles.insert(&r.title, &r.id) {
             out.push(
                 Diagnostic::warning(

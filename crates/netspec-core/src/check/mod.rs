@@ -10,6 +10,7 @@
 //! on.
 
 mod expr;
+mod given;
 mod inputs;
 mod lints;
 mod relations;
@@ -549,7 +550,7 @@ impl<'a> Checker<'a> {
         for (fid, f) in files {
             for item in &f.items {
                 if let Item::Test(t) = item {
-                    if let Some(tc) = self.test(*fid, t, &ids) {
+                    if let Some(tc) = self.test(*fid, t, &ids, &seen_ids) {
                         tests.push(tc);
                     }
                 }
@@ -1001,7 +1002,17 @@ impl<'a> Checker<'a> {
         (rules, true)
     }
 
-    fn test(&mut self, fid: FileId, t: &ast::TestBlock, ids: &[String]) -> Option<ir::TestCase> {
+    /// A test block → a test case. `ids` are the requirements that
+    /// compiled; `declared` every id declared, so that an expectation of a
+    /// requirement with errors of its own (a duplicate id, no rule) adds no
+    /// second error.
+    fn test(
+        &mut self,
+        fid: FileId,
+        t: &ast::TestBlock,
+        ids: &[String],
+        declared: &BTreeMap<String, Span>,
+    ) -> Option<ir::TestCase> {
         let mut given = None;
         let mut assessed_on = None;
         let mut respondent = Respondent::Provider;
@@ -1010,8 +1021,40 @@ impl<'a> Checker<'a> {
             match c {
                 TestClause::GivenJson(text, span) => {
                     match crate::submission::read_json(text, self.limits) {
-                        Ok(v) => given = Some((v, *span)),
-                        Err(e) => self.error(test_json_error(e, "invalid JSON", *span)),
+                        Ok(v) => given = Some((v, *span, Some(text.as_str()))),
+                        Err(e) => {
+                            // at the character the reader stopped at, or the key it refused
+                            let d = match e {
+                                crate::submission::JsonError::Syntax(e) => {
+                                    // the caret shows where: the reader's line and column
+                                    // (counted in the JSON) would only mislead
+                                    let at =
+                                        given::at_line_column(*span, text, e.line(), e.column());
+                                    let whole = e.to_string();
+                                    let place =
+                                        format!(" at line {} column {}", e.line(), e.column());
+                                    let what = whole.strip_suffix(&place).unwrap_or(&whole);
+                                    Diagnostic::error(
+                                        Code::InvalidTestSubmission,
+                                        format!("invalid JSON: {what}"),
+                                    )
+                                    .at(at)
+                                    .with_label("not JSON from here")
+                                }
+                                crate::submission::JsonError::Rejected(d) => {
+                                    let at = d.path.as_deref().map_or(*span, |p| {
+                                        let last = d.code == Code::DuplicateKey;
+                                        given::at_pointer(*span, text, p, last)
+                                    });
+                                    test_json_error(
+                                        crate::submission::JsonError::Rejected(d),
+                                        "invalid JSON",
+                                        at,
+                                    )
+                                }
+                            };
+                            self.error(d);
+                        }
                     }
                 }
                 TestClause::GivenFile(path) => {
@@ -1019,7 +1062,7 @@ impl<'a> Checker<'a> {
                     let name = resolve_relative(&from, &path.value);
                     match self.sources.get(&name) {
                         Some(text) => match crate::submission::read_json(text, self.limits) {
-                            Ok(v) => given = Some((v, path.span)),
+                            Ok(v) => given = Some((v, path.span, None)),
                             Err(e) => self.error(test_json_error(
                                 e,
                                 &format!("`{name}` is not valid JSON"),
@@ -1096,6 +1139,8 @@ impl<'a> Checker<'a> {
                 TestClause::ExpectRequirement(id, outcome, _) => {
                     if ids.contains(&id.name) {
                         expect.push(Expectation::Requirement(id.name.clone(), *outcome));
+                    } else if declared.contains_key(&id.name) {
+                        // declared, but its own errors kept it out: they are reported
                     } else {
                         self.error(
                             Diagnostic::error(
@@ -1113,7 +1158,7 @@ impl<'a> Checker<'a> {
             .clauses
             .iter()
             .any(|c| matches!(c, TestClause::GivenFile(_) | TestClause::GivenJson(..)));
-        let Some((given, gspan)) = given else {
+        let Some((given, gspan, inline)) = given else {
             if has_given {
                 // the unreadable file or JSON has been reported
                 return None;
@@ -1129,9 +1174,24 @@ impl<'a> Checker<'a> {
         };
         match crate::submission::ingest_with(&self.schema, &given, self.limits) {
             Ok(ing) => {
+                if self.uses_assessment_date && assessed_on.is_none() && ing.header.is_none() {
+                    // `netspec test` could not run it: say so now, and how to fix it
+                    self.error(
+                        Diagnostic::error(
+                            Code::AssessmentDate,
+                            format!(
+                                "test \"{}\" has no assessment date, and the spec has date rules",
+                                t.name.value
+                            ),
+                        )
+                        .at(t.name.span)
+                        .with_help("add `assessed_on DATE` to the test (e.g. `assessed_on 2025-06-30`), or give its submission a header with an assessment period"),
+                    );
+                }
                 for w in ing.warnings {
                     let msg = format!("test submission: {}", w.message);
-                    let mut d = Diagnostic::warning(w.code, msg).at(gspan);
+                    let at = given_at(gspan, inline, w.path.as_deref());
+                    let mut d = Diagnostic::warning(w.code, msg).at(at);
                     d.path = w.path;
                     d.help = w.help;
                     self.diags.push(d);
@@ -1143,7 +1203,7 @@ impl<'a> Checker<'a> {
                         Code::InvalidTestSubmission,
                         format!("test submission: {}", e.message),
                     )
-                    .at(gspan)
+                    .at(given_at(gspan, inline, e.path.as_deref()))
                     .with_note(format!("{} {}", e.code, e.code.title()));
                     d.path = e.path;
                     d.help = e.help;
@@ -1159,6 +1219,15 @@ impl<'a> Checker<'a> {
             expect,
             span: t.span,
         })
+    }
+}
+
+/// Where a problem at JSON pointer `path` of a test's submission is shown:
+/// the key or element in inline JSON, else the `given` clause's span.
+fn given_at(span: Span, inline: Option<&str>, path: Option<&str>) -> Span {
+    match (inline, path) {
+        (Some(text), Some(p)) => given::at_pointer(span, text, p, false),
+        _ => span,
     }
 }
 

@@ -966,6 +966,15 @@ fn describe<'a>(cx: &mut Ctx<'a>, n: &Node) -> Cow<'a, str> {
             Some(Cow::Owned(concat(&[&l, " ", o, " ", &r])))
         }
         NodeKind::AssessmentDate => Some(Cow::Borrowed("the assessment date")),
+        // `within next` compares with the assessment date shifted by the duration
+        NodeKind::DateShift(minus, d, dur) if matches!(d.kind, NodeKind::AssessmentDate) => {
+            let sign = if *minus { " - " } else { " + " };
+            Some(Cow::Owned(concat(&[
+                "the assessment date",
+                sign,
+                cx.text(dur),
+            ])))
+        }
         NodeKind::Aggregate(f @ (AggFn::Mean | AggFn::Min | AggFn::Max), list, body, None) => {
             let which = match f {
                 AggFn::Mean => "mean",
@@ -1028,7 +1037,8 @@ fn is_percent(t: &Ty) -> bool {
 }
 
 /// A value for people; percents (or numbers compared with percents) as
-/// `85%`, enum values in words (`intensive_care` → `intensive care`).
+/// `85%`, enum values by their label, else in words (`intensive_care` →
+/// `intensive care`).
 fn show(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, as_percent: Option<bool>) -> String {
     match v {
         // a value that is not 0 never shows as 0
@@ -1039,7 +1049,18 @@ fn show(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, as_percent: Option<bool>) -> String {
         }
         V::Dur(d) => d.to_string(),
         V::Text(t) => format!("\"{t}\""),
-        V::Enum(i) => enum_name(ty, *i, cx).replace('_', " "),
+        // the value's declared label (`enum(a "A", …)`), else its name in words
+        V::Enum(i) => match ty {
+            Ty::Enum(e) => cx
+                .spec
+                .schema
+                .enums
+                .get(*e)
+                .and_then(|d| d.labels.get(*i as usize))
+                .and_then(|l| l.clone())
+                .unwrap_or_else(|| enum_name(ty, *i, cx).replace('_', " ")),
+            _ => enum_name(ty, *i, cx).replace('_', " "),
+        },
         V::Rec(r) => record_label(cx, r, None),
         V::List(l) => format!("{} entries", l.len()),
         V::Values(vs) => {
@@ -1255,7 +1276,13 @@ fn comparison<'a>(
     Check {
         element: here.element.clone(),
         element_name: here.name.clone(),
-        check: concat(&[lhs, " ", op.as_str(), " ", cx.text(b)]),
+        // a side made by the checker (`within next`) has the whole rule's
+        // place: the rule is shown as written
+        check: if b.span == n.span {
+            cx.text(n).to_string()
+        } else {
+            concat(&[lhs, " ", op.as_str(), " ", cx.text(b)])
+        },
         held,
         in_scope: mode != Mode::OutOfScope,
         left: json_as(va, ty, cx, pct),

@@ -436,7 +436,7 @@ impl<'a> Ctx<'a> {
             NodeKind::Field(base, slot) => {
                 let rid = match base.ty {
                     Ty::Record(r) => r,
-                    _ => return V::problem("not a record".into()),
+                    _ => return V::problem("not a group or list element".into()),
                 };
                 match self.eval(base) {
                     V::Rec(r) => self.read(r, rid, *slot),
@@ -464,7 +464,7 @@ impl<'a> Ctx<'a> {
                             _ => V::Unknown(u),
                         }
                     }
-                    _ => V::problem("not a record".into()),
+                    _ => V::problem("not a group or list element".into()),
                 }
             }
             NodeKind::Values(items) => {

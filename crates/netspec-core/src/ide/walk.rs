@@ -115,8 +115,15 @@ fn type_text(kind: &TypeKind) -> (String, NodeKind) {
                 ScalarKind::Percent => "percent".into(),
                 ScalarKind::Date => "date".into(),
                 ScalarKind::Text => "text".into(),
-                ScalarKind::Enum(vs) => {
-                    let names: Vec<&str> = vs.iter().map(|v| v.name.as_str()).collect();
+                ScalarKind::Enum(vs, labels) => {
+                    let names: Vec<String> = vs
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| match labels.get(i).and_then(Option::as_ref) {
+                            Some(label) => format!("{} {:?}", v.name, label.value),
+                            None => v.name.clone(),
+                        })
+                        .collect();
                     format!("enum({})", names.join(", "))
                 }
             },
@@ -163,7 +170,7 @@ fn declare(record: &mut FieldNode, prefix: &[String], d: &InputDecl, occs: &mut 
     node.help = d.ty.help.as_ref().map(|u| u.value.clone());
     node.item = d.ty.item.as_ref().map(|u| u.value.clone());
     match &d.ty.kind {
-        TypeKind::Scalar(ScalarKind::Enum(vs)) => {
+        TypeKind::Scalar(ScalarKind::Enum(vs, _)) => {
             node.enum_values = vs.clone();
             for v in vs {
                 occs.push(Occurrence {

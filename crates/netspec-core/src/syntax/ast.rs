@@ -127,8 +127,9 @@ pub enum ScalarKind {
     Date,
     /// `text`
     Text,
-    /// `enum(a, b)`
-    Enum(Vec<Ident>),
+    /// `enum(a, b)`; each value's display label when it has one
+    /// (`enum(a "A", b "B")`), in step with the values.
+    Enum(Vec<Ident>, Vec<Option<Str>>),
 }
 
 /// `min`/`max` on an input.
@@ -277,6 +278,8 @@ pub enum BinOp {
     NotIn,
     /// `within`
     Within,
+    /// `within next`: the window after the assessment date
+    WithinNext,
     /// `+`
     Add,
     /// `-`
@@ -303,6 +306,7 @@ impl BinOp {
             BinOp::In => "in",
             BinOp::NotIn => "not in",
             BinOp::Within => "within",
+            BinOp::WithinNext => "within next",
             BinOp::Add => "+",
             BinOp::Sub => "-",
             BinOp::Mul => "*",
@@ -478,8 +482,11 @@ pub fn without_spans(f: &File) -> File {
             path: d.path.iter().map(id).collect(),
             ty: InputType {
                 kind: match &d.ty.kind {
-                    TypeKind::Scalar(ScalarKind::Enum(vs)) => {
-                        TypeKind::Scalar(ScalarKind::Enum(vs.iter().map(id).collect()))
+                    TypeKind::Scalar(ScalarKind::Enum(vs, ls)) => {
+                        TypeKind::Scalar(ScalarKind::Enum(
+                            vs.iter().map(id).collect(),
+                            ls.iter().map(|l| l.as_ref().map(st)).collect(),
+                        ))
                     }
                     TypeKind::Scalar(k) => TypeKind::Scalar(k.clone()),
                     TypeKind::List(fs) => TypeKind::List(fs.iter().map(decl).collect()),

@@ -35,7 +35,8 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::infix(Rule::op_ge, Assoc::Left)
             | Op::infix(Rule::op_in, Assoc::Left)
             | Op::infix(Rule::op_not_in, Assoc::Left)
-            | Op::infix(Rule::op_within, Assoc::Left))
+            | Op::infix(Rule::op_within, Assoc::Left)
+            | Op::infix(Rule::op_within_next, Assoc::Left))
         .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
         .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
         .op(Op::prefix(Rule::op_neg))
@@ -288,6 +289,24 @@ fn recover(entry: Rule, text: &str, file: FileId, first: Diagnostic) -> Vec<Diag
                     end: shift(sp.end),
                 });
             }
+            // a `{` left open makes the parser stumble on what follows: say which
+            if let (Some(open), Some(sp)) = (unclosed_brace(chunk), d.span) {
+                let open = a + open;
+                if sp.start as usize >= open {
+                    let line = text
+                        .get(..open)
+                        .map_or(1, |t| t.bytes().filter(|&b| b == b'\n').count() + 1);
+                    let noticed = format!("noticed here: {}", d.message);
+                    d = Diagnostic::error(
+                        Code::Syntax,
+                        format!("unclosed `{{` opened at line {line}"),
+                    )
+                    .at(Span::new(file, open, open + 1))
+                    .with_label("this `{` has no matching `}`")
+                    .with_related(sp, noticed)
+                    .with_help("add the missing `}`");
+                }
+            }
             if !errors.iter().any(|x| x.span == d.span) {
                 errors.push(d);
             }
@@ -298,6 +317,72 @@ fn recover(entry: Rule, text: &str, file: FileId, first: Diagnostic) -> Vec<Diag
     }
     errors.sort_by_key(|d| d.span.map(|s| s.start));
     errors
+}
+
+/// The byte offset of a `{` in `text` (one item, as `recover` cuts them)
+/// left without its `}`, if any: strings and comments are stepped over, and
+/// a `}` that starts a line closes the open `{` of the line indented as it
+/// is, so a `{` on a more indented line still open then is the unclosed one
+/// (a missing `}` of a requirement inside an area). Otherwise the innermost
+/// `{` still open at the end.
+fn unclosed_brace(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    // (offset of the `{`, indentation of its line)
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut line_start = 0usize;
+    let mut i = 0usize;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\n' => line_start = i + 1,
+            b'"' => {
+                i += 1;
+                while let Some(&c) = bytes.get(i) {
+                    match c {
+                        b'\\' => i += 1,
+                        b'"' | b'\n' => break,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                if bytes.get(i) == Some(&b'\n') {
+                    line_start = i + 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while bytes.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+                line_start = i + 1;
+            }
+            b'{' => open.push((i, indent(bytes, line_start))),
+            b'}' => {
+                let starts_line = bytes
+                    .get(line_start..i)
+                    .is_some_and(|pre| pre.iter().all(|c| *c == b' ' || *c == b'\t'));
+                if starts_line {
+                    let here = i - line_start;
+                    if let Some(&(at, _)) =
+                        open.iter().rev().take_while(|(_, ind)| *ind > here).last()
+                    {
+                        if open.iter().any(|(_, ind)| *ind == here) {
+                            return Some(at);
+                        }
+                    }
+                }
+                open.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    open.last().map(|(at, _)| *at)
+}
+
+/// The width of the blanks that start the line at `start`.
+fn indent(bytes: &[u8], start: usize) -> usize {
+    bytes.get(start..).map_or(0, |l| {
+        l.iter().take_while(|c| **c == b' ' || **c == b'\t').count()
+    })
 }
 
 /// Parses a standalone expression (used by tools and tests).
@@ -640,7 +725,7 @@ fn rule_name(rule: &Rule) -> String {
         Rule::test_block | Rule::skipped_test => "`test`",
         Rule::skipped_block => "a `{ … }` block",
         Rule::requirement => "`requirement`",
-        Rule::json_object => "a JSON object",
+        Rule::json_block => "a JSON object",
         Rule::applies_clause => "`applies when`",
         Rule::evidence_clause => "`evidence`",
         Rule::ref_clause => "`ref`",
@@ -666,6 +751,7 @@ fn rule_name(rule: &Rule) -> String {
         | Rule::op_not_in
         | Rule::op_in
         | Rule::op_within
+        | Rule::op_within_next
         | Rule::op_add
         | Rule::op_sub
         | Rule::op_mul
@@ -992,8 +1078,16 @@ impl Builder<'_> {
                     })
                 }
                 Rule::enum_type => {
-                    let vals = c.into_inner().skip(1).map(|i| self.ident(i)).collect();
-                    kind = Some(ScalarKind::Enum(vals));
+                    let mut vals = Vec::new();
+                    let mut labels = Vec::new();
+                    for v in c.into_inner().skip(1) {
+                        let mut parts = v.into_inner();
+                        if let Some(i) = parts.next() {
+                            vals.push(self.ident(i));
+                            labels.push(parts.next().map(|s| self.string(s)));
+                        }
+                    }
+                    kind = Some(ScalarKind::Enum(vals, labels));
                 }
                 Rule::constraint => {
                     let cspan = self.span(&c);
@@ -1509,6 +1603,7 @@ fn binop(r: Rule) -> BinOp {
         Rule::op_in => BinOp::In,
         Rule::op_not_in => BinOp::NotIn,
         Rule::op_within => BinOp::Within,
+        Rule::op_within_next => BinOp::WithinNext,
         Rule::op_add => BinOp::Add,
         Rule::op_sub => BinOp::Sub,
         Rule::op_mul => BinOp::Mul,

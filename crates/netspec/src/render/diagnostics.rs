@@ -89,6 +89,31 @@ fn to_codespan(d: &Diagnostic, map: &SourceMap) -> cs::Diagnostic<usize> {
             cd = cd.with_labels(vec![label]);
         }
     }
+    // related places: drawn under their own lines, or named when not drawable
+    for r in &d.related {
+        let drawable = r.span().filter(|s| {
+            map.file(s.file)
+                .is_some_and(|f| f.line_len(s.start as usize) <= LONGEST_SHOWN_LINE)
+        });
+        match drawable {
+            Some(s) => {
+                cd.labels.push(
+                    cs::Label::secondary(s.file.0 as usize, s.range())
+                        .with_message(escape_controls(&r.message)),
+                );
+            }
+            None => match &r.location {
+                Some(loc) => notes.push(format!(
+                    "{} at {}:{}:{}",
+                    escape_controls(&r.message),
+                    loc.file,
+                    loc.line,
+                    loc.column
+                )),
+                None => notes.push(escape_controls(&r.message).into_owned()),
+            },
+        }
+    }
     if let Some(p) = &d.path {
         if p.is_empty() {
             notes.push("at the top level of the submission".to_string());

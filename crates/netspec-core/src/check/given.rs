@@ -1,0 +1,271 @@
+//! Places inside a test's inline `given { … }` JSON: the byte where the
+//! JSON reader stopped (a syntax error), and the key or element a JSON
+//! pointer names (a problem the submission reader found), so that NS0020
+//! points at the offending text rather than at the whole block.
+
+use crate::source::Span;
+
+/// The span of one character of `text` (which starts at `block.start` in
+/// the spec) at the reader's `line` and `column` (1-based, in bytes, as
+/// serde_json counts them); the whole block when they fall outside it.
+pub(super) fn at_line_column(block: Span, text: &str, line: usize, column: usize) -> Span {
+    if line == 0 {
+        return block;
+    }
+    let mut start = 0;
+    for _ in 1..line {
+        match text.get(start..).and_then(|t| t.find('\n')) {
+            Some(nl) => start += nl + 1,
+            None => return block,
+        }
+    }
+    let mut at = start + column.saturating_sub(1);
+    if at >= text.len() {
+        // the reader stopped at the end: point at the last character
+        at = text.len().saturating_sub(1);
+    }
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let width = text
+        .get(at..)
+        .and_then(|t| t.chars().next())
+        .map_or(1, char::len_utf8);
+    span_in(block, at, at + width)
+}
+
+/// The span of what `pointer` names in the JSON `text` (valid JSON, the
+/// block at `block`): an object member's key, an array element; for a
+/// pointer to something not there, its nearest ancestor that is; the whole
+/// block for the document itself. With `last`, a key given twice is found
+/// at its last place (the one a duplicate-key error is about).
+pub(super) fn at_pointer(block: Span, text: &str, pointer: &str, last: bool) -> Span {
+    let segments: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let mut n = segments.len();
+    while n > 0 {
+        let mut scan = Scan {
+            text,
+            pos: 0,
+            last: last && n == segments.len(),
+        };
+        if let Some((s, e)) = segments.get(..n).and_then(|segs| scan.find(segs, 0)) {
+            return span_in(block, s, e);
+        }
+        n -= 1;
+    }
+    block
+}
+
+fn span_in(block: Span, start: usize, end: usize) -> Span {
+    let base = block.start as usize;
+    let s = base.saturating_add(start).min(block.end as usize);
+    let e = base.saturating_add(end).min(block.end as usize).max(s);
+    Span::new(block.file, s, e)
+}
+
+/// Nesting beyond which the scan gives up (the reader refuses deeper JSON
+/// long before this: `Limits::max_json_depth`).
+const MAX_DEPTH: usize = 256;
+
+struct Scan<'a> {
+    text: &'a str,
+    pos: usize,
+    /// Find the last of a repeated key, not the first.
+    last: bool,
+}
+
+impl Scan<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    /// The value at the position names `segs` (empty: the value itself):
+    /// its span, or the key's span for an object member it ends at.
+    fn find(&mut self, segs: &[String], depth: usize) -> Option<(usize, usize)> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.ws();
+        let Some((first, rest)) = segs.split_first() else {
+            let start = self.pos;
+            self.skip_value(depth)?;
+            return Some((start, self.pos));
+        };
+        match self.peek()? {
+            b'{' => {
+                self.pos += 1;
+                let mut found = None;
+                loop {
+                    self.ws();
+                    if self.peek()? == b'}' {
+                        return found;
+                    }
+                    let key_start = self.pos;
+                    self.skip_string()?;
+                    let key_end = self.pos;
+                    let key: String =
+                        serde_json::from_str(self.text.get(key_start..key_end)?).ok()?;
+                    self.ws();
+                    if self.peek()? != b':' {
+                        return None;
+                    }
+                    self.pos += 1;
+                    if key == *first {
+                        if !rest.is_empty() {
+                            return self.find(rest, depth + 1);
+                        }
+                        found = Some((key_start, key_end));
+                        if !self.last {
+                            return found;
+                        }
+                    }
+                    self.ws();
+                    self.skip_value(depth + 1)?;
+                    self.ws();
+                    if self.peek()? == b',' {
+                        self.pos += 1;
+                    }
+                }
+            }
+            b'[' => {
+                let want: usize = first.parse().ok()?;
+                self.pos += 1;
+                let mut i = 0;
+                loop {
+                    self.ws();
+                    if self.peek()? == b']' {
+                        return None;
+                    }
+                    if i == want {
+                        return self.find(rest, depth + 1);
+                    }
+                    self.skip_value(depth + 1)?;
+                    self.ws();
+                    if self.peek()? == b',' {
+                        self.pos += 1;
+                    }
+                    i += 1;
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn skip_string(&mut self) -> Option<()> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        self.pos += 1;
+        loop {
+            match self.peek()? {
+                b'"' => {
+                    self.pos += 1;
+                    return Some(());
+                }
+                b'\\' => self.pos += 2,
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    fn skip_value(&mut self, depth: usize) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.ws();
+        match self.peek()? {
+            b'"' => self.skip_string(),
+            open @ (b'{' | b'[') => {
+                let close = if open == b'{' { b'}' } else { b']' };
+                self.pos += 1;
+                loop {
+                    self.ws();
+                    match self.peek()? {
+                        c if c == close => {
+                            self.pos += 1;
+                            return Some(());
+                        }
+                        b',' | b':' => self.pos += 1,
+                        _ => self.skip_value(depth + 1)?,
+                    }
+                }
+            }
+            _ => {
+                while !matches!(
+                    self.peek(),
+                    None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+                ) {
+                    self.pos += 1;
+                }
+                Some(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn text_at(text: &str, pointer: &str) -> String {
+        let block = Span::new(FileId::default(), 0, text.len());
+        let s = at_pointer(block, text, pointer, false);
+        text.get(s.start as usize..s.end as usize)
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    #[test]
+    fn pointers_name_keys_and_elements() {
+        let t = r#"{ "beds": 3, "units": [{"name": "A"}, {"name": "B", "be\"dz": [1, {"x": 2}]}],
+  "a/b": {"c": null} }"#;
+        assert_eq!(text_at(t, "/beds"), r#""beds""#);
+        assert_eq!(
+            text_at(t, "/units/1"),
+            r#"{"name": "B", "be\"dz": [1, {"x": 2}]}"#
+        );
+        assert_eq!(text_at(t, "/units/1/be\"dz"), r#""be\"dz""#);
+        assert_eq!(text_at(t, "/units/1/be\"dz/1/x"), r#""x""#);
+        assert_eq!(text_at(t, "/a~1b/c"), r#""c""#);
+        // not there: the nearest ancestor that is
+        assert_eq!(text_at(t, "/units/0/beds"), r#"{"name": "A"}"#);
+        assert_eq!(text_at(t, "/units/7"), r#""units""#);
+        assert_eq!(text_at(t, "/header/period"), t);
+        assert_eq!(text_at(t, ""), t);
+    }
+
+    #[test]
+    fn a_repeated_key_at_its_last_place() {
+        let t = r#"{ "beds": 1, "x": {"beds": 5}, "beds": 2 }"#;
+        let block = Span::new(FileId::default(), 0, t.len());
+        let s = at_pointer(block, t, "/beds", true);
+        assert_eq!((s.start, s.end), (31, 37));
+        let s = at_pointer(block, t, "/beds", false);
+        assert_eq!((s.start, s.end), (2, 8));
+    }
+
+    #[test]
+    fn line_and_column_name_one_character() {
+        let t = "{ \"beds\": 3,\n  \"units\": [{\"name\": 'A'}] }";
+        let block = Span::new(FileId::default(), 10, 10 + t.len());
+        let s = at_line_column(block, t, 2, 22);
+        assert_eq!((s.start - 10, s.end - 10), (34, 35));
+        assert_eq!(t.get(34..35), Some("'"));
+        // past the end: the last character; line 0: the block
+        let s = at_line_column(block, t, 9, 1);
+        assert_eq!(s, block);
+        let s = at_line_column(block, t, 2, 500);
+        assert_eq!(s.end as usize, 10 + t.len());
+    }
+}
