@@ -32,7 +32,7 @@ const LAYERS: &[&[&str]] = &[
     // 5. evaluation
     &["eval"],
     // 6. what is made from an evaluation or a compiled spec
-    &["report", "inputs", "testing"],
+    &["report", "inputs", "testing", "diff"],
     // 7. the crate root
     &["lib"],
 ];
