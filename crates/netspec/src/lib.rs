@@ -61,6 +61,7 @@
 //! - [`read_spec`]: read a spec and the files it uses from disk, only inside
 //!   the spec's folder.
 //! - [`render`]: diagnostics and reports as text for people.
+//! - [`diff()`]: what changed between two versions of a spec ([`SpecDiff`]).
 //! - `ffi` (feature `ffi`): the calls and answers every binding (WebAssembly,
 //!   HTTP, Python) exchanges, as serde types.
 //!

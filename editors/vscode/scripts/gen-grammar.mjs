@@ -8,45 +8,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pestWords } from './pest-words.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pestPath = join(here, '../../../grammar/netspec.pest');
 const outPath = join(here, '../syntaxes/netspec.tmLanguage.json');
 
-// pest rule (or rule-name prefix) → scope of its words; the first rule that
-// claims a word decides its scope
-const SCOPES = [
-  [/^kw_(spec|use|inputs|let|area|requirement|rating|test)$/, 'storage.type.netspec'],
-  [/^kw_(if|then|else|all|any|for|in|where|count|no|when|otherwise)$/, 'keyword.control.netspec'],
-  [/^kw_(list|group|enum|checklist)$/, 'support.type.netspec'],
-  [/^base_type$/, 'support.type.netspec'],
-  [/^kw_/, 'keyword.other.netspec'],
-  [/^(op_\w+|reserved)$/, 'keyword.operator.word.netspec'],
-  [/^(bool_lit|assessment_date|json_value)$/, 'constant.language.netspec'],
-  [/^(level|level_set)$/, 'storage.modifier.level.netspec'],
-  [/^(basis_kind|respondent_kind|outcome)$/, 'support.constant.netspec'],
-  [/^duration_unit$/, 'keyword.other.unit.netspec'],
-];
-
 const pest = readFileSync(pestPath, 'utf8');
-const words = new Map(); // word → scope
-const unplaced = [];
-for (const line of pest.split('\n')) {
-  const m = /^([a-z_]+)\s*=\s*[@$_]?\{(.*)\}\s*$/.exec(line);
-  if (!m) continue;
-  const [, rule, body] = m;
-  // words of two letters or more (single characters are punctuation or exponents)
-  const found = [...body.matchAll(/"([a-z_]{2,})"/g)].map((x) => x[1]);
-  if (found.length === 0) continue;
-  const entry = SCOPES.find(([re]) => re.test(rule));
-  if (!entry) {
-    unplaced.push(`${rule}: ${found.join(', ')}`);
-    continue;
-  }
-  for (const w of found) if (!words.has(w)) words.set(w, entry[1]);
-}
-if (unplaced.length > 0) {
-  console.error(`error: grammar/netspec.pest rules whose words have no scope here:\n  ${unplaced.join('\n  ')}`);
+let words;
+try {
+  words = pestWords(pest);
+} catch (e) {
+  console.error(`error: ${e.message}`);
   process.exit(1);
 }
 const byScope = new Map();
