@@ -7,7 +7,7 @@ export { explain, NetspecError };
 
 /**
  * The engine's editor queries, `hover(source, offset)` and
- * `complete(source, offset)` (design: the npm package's README), or null
+ * `complete(source, offset)` (typed in the package's .d.ts), or null
  * when this build of the package does not have them: the playground's hover
  * and completion are then off.
  */
