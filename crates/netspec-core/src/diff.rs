@@ -41,9 +41,9 @@ pub struct SpecDiff {
     /// version no longer reads: the input is gone, or no requirement reads
     /// it any more.
     pub no_longer_read: Vec<Answer>,
-    /// Questions of the new version an old submission does not answer: new
-    /// inputs, and inputs whose type changed (an old answer may no longer
-    /// fit).
+    /// Questions of the new version an old submission does not answer, of
+    /// those a requirement reads: new inputs, and inputs whose type changed
+    /// (an old answer may no longer fit).
     pub to_answer: Vec<Answer>,
 }
 
