@@ -67,3 +67,17 @@ bash bindings/python/ci.sh
 # Chromium answering an exported Questionnaire
 echo "== FHIR: fhir.resources validation, round trip, LHC-Forms end to end"
 bash tests/fhir/ci.sh
+# ---- spec authoring (netspec diff, CI formats, the VS Code extension):
+# `netspec diff` on committed versions of bundled specs and the SARIF output
+# validated against the official SARIF 2.1.0 schema run in `cargo test`
+# above (crates/netspec/tests/diff.rs, crates/netspec-cli/tests/ci_formats.rs);
+# here the CI formats on every bundled spec, the TextMate grammar on every
+# bundled spec and the .vsix package
+echo "== netspec test --format junit, check --format sarif on the bundled specs (well-formed XML, SARIF 2.1.0)"
+./target/debug/netspec test --format junit specs/ > target/netspec-tests.junit.xml
+python3 -c 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); n = int(r.get("tests")); assert r.tag == "testsuites" and n == len(r.findall("./testsuite/testcase")) > 0 and r.get("failures") == "0" and r.get("errors") == "0", r.attrib; print(f"JUnit XML: {n} test cases, 0 failures, 0 errors")' target/netspec-tests.junit.xml
+./target/debug/netspec check --format sarif specs/*.netspec > target/netspec-check.sarif
+python3 -c 'import json, sys; log = json.load(open(sys.argv[1])); assert log["version"] == "2.1.0", log.get("version"); print("SARIF:", len(log["runs"][0]["results"]), "results")' target/netspec-check.sarif
+
+echo "== VS Code extension (TextMate grammar on every bundled spec, client, vsce package)"
+bash editors/vscode/ci.sh

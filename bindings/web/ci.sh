@@ -7,7 +7,7 @@
 # build.sh); on a machine where it is not built yet, this builds it with
 # bindings/wasm/build.sh. Then it installs what the tests need and is
 # missing (Debian's chromium with apt-get, node and npm with apt-get,
-# playwright-core with `npm ci`), bundles the specs, builds the CLI (the
+# playwright-core, CodeMirror and esbuild with `npm ci`), bundles the specs, builds the CLI (the
 # export test compares the page's report with `netspec eval`), and runs
 # every test: unit and end-to-end.
 #
@@ -52,12 +52,13 @@ export CHROMIUM
 
 printf '\n=== npm ci (playwright-core: drives the system Chromium, downloads no browser)\n'
 cd "$HERE"
-if [ ! -f node_modules/playwright-core/package.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -f node_modules/playwright-core/package.json ] || [ ! -f node_modules/esbuild/package.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   timed "npm ci" npm ci --no-audit --no-fund
 fi
 
-printf '\n=== spec bundle\n'
+printf '\n=== spec bundle, and the spec editor (CodeMirror from npm, the words of grammar/netspec.pest)\n'
 timed "bundle specs" node scripts/bundle-specs.mjs
+timed "bundle editor" node scripts/bundle-editor.mjs
 
 printf '\n=== the CLI (for the export test)\n'
 if [ -z "${NETSPEC_CLI:-}" ]; then

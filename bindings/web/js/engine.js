@@ -1,8 +1,21 @@
 // The engine (bindings/wasm, served under /wasm/) and the bundled specs
 // (generated/specs.js, built by scripts/bundle-specs.mjs).
 import init, { compile, explain, NetspecError, version } from '../wasm/web.js';
+import * as wasm from '../wasm/web.js';
 
 export { explain, NetspecError };
+
+/**
+ * The engine's editor queries, `hover(source, offset)` and
+ * `complete(source, offset)` (typed in the package's .d.ts), or null
+ * when this build of the package does not have them: the playground's hover
+ * and completion are then off.
+ */
+export function editorQueries() {
+  return typeof wasm.hover === 'function' && typeof wasm.complete === 'function'
+    ? { hover: wasm.hover, complete: wasm.complete }
+    : null;
+}
 
 /** Every bundled file by name relative to specs/, and the spec menu: set by loadEngine(). */
 export let bundledFiles = {};

@@ -5,6 +5,7 @@ import {
   bundledSpec,
   bundledSpecs,
   compileSpec,
+  editorQueries,
   engineVersion,
   explain,
   loadEngine,
@@ -12,6 +13,7 @@ import {
 } from './engine.js';
 import { announce, download, fill, h, pickFile, words } from './dom.js';
 import { createEditor, lineStarts, offsetAt } from './editor.js';
+import { createSpecEditor } from './spec-editor.js';
 import { locations, rangeOf } from './jsonpos.js';
 import { renderReport } from './report.js';
 import { decodeState, encodeState, stateFromHash } from './share.js';
@@ -492,7 +494,11 @@ function wire() {
 }
 
 async function start() {
-  specEditor = createEditor({ id: 'spec-source', label: 'Spec source (.netspec)', onInput: schedule, describedBy: 'spec-diag-summary' });
+  const queries = editorQueries();
+  specEditor = createSpecEditor({ id: 'spec-source', label: 'Spec source (.netspec)', onInput: schedule, queries });
+  // for the tests: the editor's text and selection, and whether hover and completion are on
+  probe.spec = specEditor;
+  probe.editorQueries = queries !== null;
   subEditor = createEditor({
     id: 'submission-source',
     label: 'Submission (JSON)',

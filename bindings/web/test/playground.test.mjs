@@ -3,7 +3,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { artifact, compileNode, open, outcomesOf, readSpecFile, shownOutcomes, skip } from './support.mjs';
+import path from 'node:path';
+import { artifact, compileNode, open, outcomesOf, readSpecFile, REPO, shownOutcomes, skip } from './support.mjs';
 
 const ACC = 'adult_critical_care.netspec';
 /** A submission header as JSON text, for submissions typed into the editor. */
@@ -14,6 +15,35 @@ async function start(o, hash = '') {
   await o.page.goto(`${o.url}playground${hash}`);
   await o.page.waitForFunction(() => window.netspecPlayground && window.netspecPlayground.ready);
 }
+
+/** The spec editor's text (CodeMirror). */
+const specText = (page) => page.evaluate(() => window.netspecPlayground.spec.value);
+
+/** Replaces the spec editor's text at once, as a paste does. */
+async function pasteSpec(page, text) {
+  await page.evaluate((text) => {
+    const e = window.netspecPlayground.spec;
+    e.replace(0, e.value.length, text);
+  }, text);
+}
+
+/** Selects `length` characters at `offset` in the spec editor and types over them. */
+async function typeInSpec(page, offset, length, text) {
+  await page.evaluate(([offset, length]) => window.netspecPlayground.spec.select(offset, offset + length), [offset, length]);
+  await page.keyboard.type(text);
+}
+
+/** Runs `fn(view, shadowRoot, arg)` in the page on the spec editor's CodeMirror view. */
+const inSpecEditor = (page, fn, arg) =>
+  page.evaluate(
+    ([src, arg]) => {
+      const view = window.netspecPlayground.spec.view;
+      const root = document.getElementById('spec-source-host').shadowRoot;
+      // eslint-disable-next-line no-new-func
+      return new Function('view', 'root', 'arg', `return (${src})(view, root, arg);`)(view, root, arg);
+    },
+    [fn.toString(), arg],
+  );
 
 /** Replaces a textarea's text at once, as a paste does (Playwright's fill is slow on 30 kB). */
 async function paste(page, id, text) {
@@ -29,20 +59,7 @@ async function paste(page, id, text) {
   );
 }
 
-/** Selects `length` characters at `offset` in a textarea and types over them. */
-async function typeAt(page, id, offset, length, text) {
-  await page.evaluate(
-    ([id, offset, length]) => {
-      const t = document.getElementById(id);
-      t.focus();
-      t.setSelectionRange(offset, offset + length);
-    },
-    [id, offset, length],
-  );
-  await page.keyboard.type(text);
-}
-
-test('playground: a misspelt input name is marked at its line and column with the engine\'s message; fixed, the report is back', { skip, timeout: 120000 }, async () => {
+test('playground: a misspelt input name is underlined at its line and column with the engine\'s message; fixed, the report is back', { skip, timeout: 120000 }, async () => {
   const o = await open();
   try {
     const { page } = o;
@@ -50,7 +67,7 @@ test('playground: a misspelt input name is marked at its line and column with th
     assert.equal(await page.locator('#pg-spec-select').inputValue(), ACC);
     await page.waitForFunction(() => document.querySelector('#report .overall'));
     const source = readSpecFile(ACC);
-    assert.equal(await page.locator('#spec-source').inputValue(), source);
+    assert.equal(await specText(page), source);
     assert.equal(await page.locator('#spec-diag-summary').textContent(), 'No problems: the spec compiles.');
     const submission = await page.locator('#submission-source').inputValue();
     const spec = compileNode(ACC);
@@ -60,7 +77,7 @@ test('playground: a misspelt input name is marked at its line and column with th
     // `units` -> `unitz` in `let admissions_total = sum(u.admissions for u in units)`, typed
     const needle = 'let admissions_total = sum(u.admissions for u in units)';
     const at = source.indexOf(needle) + needle.length - 2; // the final `s`
-    await typeAt(page, 'spec-source', at, 1, 'z');
+    await typeInSpec(page, at, 1, 'z');
     const broken = source.slice(0, at) + 'z' + source.slice(at + 1);
     let err;
     try {
@@ -69,45 +86,48 @@ test('playground: a misspelt input name is marked at its line and column with th
       err = e.diagnostics.find((d) => d.severity === 'error');
     }
     assert.equal(err.code, 'NS0002');
-    const mark = page.locator('#spec-editor mark.diag-error');
+    // underlined in the text: the range, its line and column are the engine's
+    const mark = page.locator('#spec-editor .cm-lintRange-error');
     await mark.first().waitFor();
     assert.equal(await mark.count(), 1);
     assert.equal(await mark.textContent(), 'unitz');
-    assert.equal(await mark.getAttribute('data-line'), String(err.line));
-    assert.equal(await mark.getAttribute('data-column'), String(err.column));
-    assert.equal(await page.locator(`#spec-editor .gutter .gl-error`).getAttribute('data-line'), String(err.line));
+    const where = await inSpecEditor(page, (view, root) => {
+      const el = root.querySelector('.cm-lintRange-error');
+      const pos = view.posAtDOM(el, 0);
+      const line = view.state.doc.lineAt(pos);
+      const box = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      return { line: line.number, column: pos - line.from + 1, width: box.width, underline: style.backgroundImage };
+    });
+    assert.equal(where.line, err.line);
+    assert.equal(where.column, err.column);
+    assert.ok(where.width > 10, JSON.stringify(where));
+    assert.match(where.underline, /url\(/, 'the wavy underline is drawn'); // CodeMirror draws it as an SVG background
+    assert.equal(await page.locator('#spec-editor .cm-lint-marker-error').count(), 1);
     assert.equal(await page.locator('#spec-diag-summary').textContent(), '1 error');
     const item = page.locator('#spec-diagnostics li.error');
     assert.equal(await item.locator('.diag-message').textContent(), err.message);
     assert.match(await item.textContent(), new RegExp(`line ${err.line}, column ${err.column} NS0002 error: unknown name \`unitz\``));
     assert.match(await item.textContent(), /did you mean `units`\?/);
     assert.match(await page.locator('#report').textContent(), /The spec has errors/);
-    // the marker is drawn where the text is: the mark and the typed text line up
-    const boxes = await page.evaluate(() => {
-      const t = document.getElementById('spec-source');
-      const m = document.querySelector('#spec-editor mark.diag-error');
-      return { mark: m.getBoundingClientRect().toJSON(), area: t.getBoundingClientRect().toJSON() };
-    });
-    assert.ok(boxes.mark.width > 10 && boxes.mark.top >= boxes.area.top && boxes.mark.bottom <= boxes.area.bottom + 1, JSON.stringify(boxes));
     // the diagnostic's position button selects the name in the editor
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
     await item.locator('button.diag-pos').click();
-    const selection = await page.evaluate(() => {
-      const t = document.getElementById('spec-source');
-      return [document.activeElement.id, t.value.slice(t.selectionStart, t.selectionEnd)];
+    const selection = await inSpecEditor(page, (view, root) => {
+      const r = view.state.selection.main;
+      return [root.activeElement && root.activeElement.id, view.state.sliceDoc(r.from, r.to), view.hasFocus];
     });
-    assert.deepEqual(selection, ['spec-source', 'unitz']);
-    await page.evaluate(() => {
-      const t = document.getElementById('spec-source');
-      t.setSelectionRange(t.selectionEnd, t.selectionEnd); // the caret after the name, the marker in view
-      t.blur();
+    assert.deepEqual(selection, ['spec-source', 'unitz', true]);
+    await inSpecEditor(page, (view) => {
+      view.contentDOM.blur();
       window.scrollTo(0, document.querySelector('.pg-layout').getBoundingClientRect().top + window.scrollY - 10);
     });
     await page.screenshot({ path: artifact('playground.png') });
 
     // fixed: the marker goes and the report comes back
-    await typeAt(page, 'spec-source', at, 1, 's');
+    await typeInSpec(page, at, 1, 's');
     await page.locator('#report .overall').waitFor();
-    assert.equal(await page.locator('#spec-editor mark').count(), 0);
+    assert.equal(await page.locator('#spec-editor .cm-lintRange-error').count(), 0);
     assert.equal(await page.locator('#spec-diag-summary').textContent(), 'No problems: the spec compiles.');
     assert.deepEqual(await shownOutcomes(page, 'pg'), outcomesOf(expected));
     await page.screenshot({ path: artifact('playground-fixed.png') });
@@ -138,7 +158,7 @@ test('playground: run tests shows every test and the coverage; submission errors
     const source = readSpecFile(ACC);
     const changed = source.replace('expect ACC-WF-03 not_met', 'expect ACC-WF-03 met');
     assert.notEqual(changed, source);
-    await paste(page, 'spec-source', changed);
+    await pasteSpec(page, changed);
     await page.waitForFunction(() => document.querySelector('#tests .stale'));
     await page.locator('#pg-run-tests').click();
     await page.locator('#tests li.failed').first().waitFor();
@@ -173,9 +193,9 @@ test('playground: the share link and a reload give back the same spec and submis
     const { page, ctx } = o;
     await start(o);
     await page.locator('#pg-spec-select').selectOption('burns.netspec');
-    await page.waitForFunction(() => document.getElementById('spec-source').value.startsWith('spec burns'));
-    const spec = (await page.locator('#spec-source').inputValue()) + '\n// edited — with ünïcödé ✓\n';
-    await paste(page, 'spec-source', spec);
+    await page.waitForFunction(() => window.netspecPlayground.spec.value.startsWith('spec burns'));
+    const spec = (await specText(page)) + '\n// edited — with ünïcödé ✓\n';
+    await pasteSpec(page, spec);
     await page.locator('#submission-source').fill(`{${HEAD}}`);
     await page.waitForFunction(() => document.querySelector('#report .overall'));
     await page.locator('#pg-share').click();
@@ -188,7 +208,7 @@ test('playground: the share link and a reload give back the same spec and submis
     // a reload keeps it (saved in the browser)
     await page.reload();
     await page.waitForFunction(() => window.netspecPlayground && window.netspecPlayground.ready);
-    assert.equal(await page.locator('#spec-source').inputValue(), spec);
+    assert.equal(await specText(page), spec);
     assert.equal(await page.locator('#submission-source').inputValue(), `{${HEAD}}`);
 
     // the link opens it in a browser that has never seen it
@@ -196,7 +216,7 @@ test('playground: the share link and a reload give back the same spec and submis
     try {
       await other.page.goto(url);
       await other.page.waitForFunction(() => window.netspecPlayground && window.netspecPlayground.ready);
-      assert.equal(await other.page.locator('#spec-source').inputValue(), spec);
+      assert.equal(await specText(other.page), spec);
       assert.equal(await other.page.locator('#submission-source').inputValue(), `{${HEAD}}`);
       assert.equal(new URL(other.page.url()).hash, '', 'the state leaves the address bar once loaded');
       assert.deepEqual(other.logs, []);
@@ -212,11 +232,186 @@ test('playground: the share link and a reload give back the same spec and submis
     assert.deepEqual(saved, { v: 1, name: 'burns.netspec', spec, submission: `{${HEAD}}` });
     page.once('dialog', (d) => d.accept()); // the spec was changed: replace it?
     await page.locator('#pg-spec-select').selectOption(ACC);
-    await page.waitForFunction(() => document.getElementById('spec-source').value.startsWith('spec adult_critical_care'));
+    await page.waitForFunction(() => window.netspecPlayground.spec.value.startsWith('spec adult_critical_care'));
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator('#pg-open').click()]);
     await chooser.setFiles(file);
-    await page.waitForFunction((s) => document.getElementById('spec-source').value === s, spec);
+    await page.waitForFunction((s) => window.netspecPlayground.spec.value === s, spec);
     assert.equal(ctx.pages().length, 1);
+    assert.deepEqual(o.logs, []);
+  } finally {
+    await o.close();
+  }
+});
+
+test('playground: the spec is highlighted by kind of word, every word of the language from its grammar', { skip, timeout: 120000 }, async () => {
+  const o = await open();
+  try {
+    const { page } = o;
+    await start(o);
+    await page.locator('#pg-spec-select').selectOption('renal.netspec');
+    await page.waitForFunction(() => window.netspecPlayground.spec.value.startsWith('spec renal'));
+    // the words in view, by class (classHighlighter's tok-* classes)
+    const seen = await inSpecEditor(page, (view, root) => {
+      const byClass = {};
+      for (const el of root.querySelectorAll('.cm-line [class^="tok-"]')) {
+        (byClass[el.className] ??= new Set()).add(el.textContent);
+      }
+      const colour = (cls) => {
+        const el = root.querySelector(`.${cls}`);
+        return el ? getComputedStyle(el).color : null;
+      };
+      return {
+        byClass: Object.fromEntries(Object.entries(byClass).map(([k, v]) => [k, [...v]])),
+        colours: ['tok-keyword', 'tok-string', 'tok-variableName', 'tok-comment'].map(colour),
+      };
+    });
+    const has = (cls, word) => assert.ok((seen.byClass[cls] || []).includes(word), `${cls} has ${word}: ${JSON.stringify(seen.byClass[cls])}`);
+    has('tok-keyword', 'spec');
+    has('tok-variableName', 'version'); // a header attribute's name, as the grammar reads it
+    has('tok-string', '"2026.1"');
+    has('tok-comment', "// A renal centre's self-assessment against the renal ODN specification.");
+    assert.ok(!seen.byClass['tok-invalid'], `nothing invalid: ${JSON.stringify(seen.byClass['tok-invalid'])}`);
+    // the four kinds are drawn in four colours
+    assert.equal(new Set(seen.colours).size, 4, JSON.stringify(seen.colours));
+
+    // a requirement further down: its id, level, basis, inputs and threshold
+    const source = readSpecFile('renal.netspec');
+    const at = source.indexOf('requirement REN-');
+    await page.evaluate((at) => window.netspecPlayground.spec.reveal(at), at);
+    await page.locator('#spec-editor .tok-labelName').first().waitFor();
+    const line = await inSpecEditor(page, (view, root) => {
+      const pos = view.state.selection.main.head;
+      const dom = view.domAtPos(pos).node;
+      const lineEl = (dom.nodeType === 1 ? dom : dom.parentElement).closest('.cm-line');
+      return [...lineEl.querySelectorAll('[class^="tok-"]')].map((el) => [el.className, el.textContent]);
+    });
+    const want = /^\s*requirement (REN-[A-Z]+-\d+) (must|should|may) /.exec(source.slice(at - 2, source.indexOf('\n', at)));
+    assert.deepEqual(line.slice(0, 3), [
+      ['tok-keyword', 'requirement'],
+      ['tok-labelName', want[1]],
+      ['tok-atom', want[2]],
+    ]);
+    assert.equal(line[3][0], 'tok-string');
+    assert.deepEqual(o.logs, []);
+  } finally {
+    await o.close();
+  }
+});
+
+test('playground: brackets are matched, and an unmatched one is marked', { skip, timeout: 120000 }, async () => {
+  const o = await open();
+  try {
+    const { page } = o;
+    await start(o);
+    const source = await specText(page);
+    // the caret just after the spec header's `{`: it and the header's `}` light up
+    const open_ = source.indexOf('{');
+    const close = source.indexOf('}', open_);
+    await page.evaluate((p) => window.netspecPlayground.spec.select(p), open_ + 1);
+    const matched = await inSpecEditor(page, (view, root) =>
+      [...root.querySelectorAll('.cm-matchingBracket')].map((el) => [el.textContent, view.posAtDOM(el, 0)]),
+    );
+    assert.deepEqual(matched, [
+      ['{', open_],
+      ['}', close],
+    ]);
+    // round brackets inside a rule
+    const paren = source.indexOf('(', source.indexOf('requirement '));
+    let depth = 0;
+    let end = paren;
+    for (; end < source.length; end++) {
+      if (source[end] === '(') depth++;
+      else if (source[end] === ')' && --depth === 0) break;
+    }
+    await page.evaluate((p) => window.netspecPlayground.spec.select(p), paren);
+    const round = await inSpecEditor(page, (view, root) =>
+      [...root.querySelectorAll('.cm-matchingBracket')].map((el) => [el.textContent, view.posAtDOM(el, 0)]),
+    );
+    assert.deepEqual(round, [
+      ['(', paren],
+      [')', end],
+    ]);
+    // a `)` closing a `[`: both marked as not matching
+    await pasteSpec(page, `${source}\nlet x = [1)\n`);
+    const last = (await specText(page)).lastIndexOf(')');
+    await page.evaluate((p) => window.netspecPlayground.spec.select(p), last + 1);
+    await page.locator('#spec-editor .cm-nonmatchingBracket').first().waitFor();
+    assert.deepEqual(await page.locator('#spec-editor .cm-nonmatchingBracket').allTextContents(), ['[', ')']);
+  } finally {
+    await o.close();
+  }
+});
+
+test('playground: renal with a misspelt answer, highlighted and underlined (the screenshot in docs/)', { skip, timeout: 120000 }, async () => {
+  const o = await open({ viewport: { width: 1400, height: 900 } });
+  try {
+    const { page } = o;
+    await start(o);
+    await page.locator('#pg-spec-select').selectOption('renal.netspec');
+    await page.waitForFunction(() => window.netspecPlayground.spec.value.startsWith('spec renal'));
+    await page.locator('#report .overall').waitFor();
+    const source = readSpecFile('renal.netspec');
+    // misspell the first input a rule reads: `units` in the first `all u in units`
+    const at = source.indexOf('all u in units') + 'all u in unit'.length;
+    await typeInSpec(page, at, 1, 'z');
+    const mark = page.locator('#spec-editor .cm-lintRange-error');
+    await mark.first().waitFor();
+    assert.equal(await mark.first().textContent(), 'unitz');
+    assert.match(await page.locator('#spec-diagnostics li.error').first().textContent(), /NS0002 error: unknown name `unitz`/);
+    // the line in the middle of the editor, the editor at the top of the window
+    await inSpecEditor(page, (view, root, p) => {
+      view.dispatch({ effects: view.constructor.scrollIntoView(p, { y: 'center' }) });
+      window.scrollTo(0, document.querySelector('.pg-layout').getBoundingClientRect().top + window.scrollY - 10);
+    }, at);
+    // the pointer on the name shows the lint tooltip with the engine's message
+    await mark.first().hover();
+    await page.locator('#spec-editor .cm-tooltip-lint').waitFor();
+    assert.match(await page.locator('#spec-editor .cm-tooltip-lint').textContent(), /NS0002: unknown name `unitz`/);
+    await page.screenshot({ path: artifact('playground-renal.png') });
+    assert.deepEqual(o.logs, []);
+  } finally {
+    await o.close();
+  }
+});
+
+test('playground: hover and completion come from the engine when the package has them', { skip, timeout: 120000 }, async () => {
+  const o = await open();
+  try {
+    const { page } = o;
+    await start(o);
+    const web = fs.readFileSync(path.join(REPO, 'bindings/wasm/web.js'), 'utf8');
+    const inPackage = /export (async )?function hover\b/.test(web) && /export (async )?function complete\b/.test(web);
+    assert.equal(await page.evaluate(() => window.netspecPlayground.editorQueries), inPackage);
+    const source = await specText(page);
+    if (!inPackage) {
+      // the package has no editor queries yet: no tooltip, no error
+      const at = source.indexOf('units', source.indexOf('area '));
+      await page.evaluate((p) => window.netspecPlayground.spec.select(p), at);
+      const box = await inSpecEditor(page, (view, root, p) => view.coordsAtPos(p), at + 1);
+      await page.mouse.move(box.left + 2, (box.top + box.bottom) / 2);
+      await page.waitForTimeout(600);
+      assert.equal(await page.locator('#spec-editor .cm-tooltip-hover').count(), 0);
+      assert.deepEqual(o.logs, []);
+      return;
+    }
+    // hover over an input name: its question, from the engine
+    const at = source.indexOf('units', source.indexOf('area '));
+    await page.evaluate((p) => window.netspecPlayground.spec.select(p), at);
+    const box = await inSpecEditor(page, (view, root, p) => view.coordsAtPos(p), at + 1);
+    await page.mouse.move(box.left + 2, (box.top + box.bottom) / 2);
+    await page.locator('#spec-editor .cm-tooltip-hover .cm-netspec-hover').waitFor();
+    const expected = await page.evaluate(async ([s, p]) => (await import('/wasm/web.js')).hover(s, p), [source, at + 1]);
+    assert.ok(expected && expected.contents, 'the engine has a hover for an input name');
+    assert.equal(await page.locator('#spec-editor .cm-netspec-hover').textContent(), expected.contents);
+    // completion after `u.` in a rule: the engine's candidates
+    const rule = source.indexOf('u.', source.indexOf('area ')) + 2;
+    await page.evaluate((p) => window.netspecPlayground.spec.select(p), rule);
+    await page.keyboard.press('Control+Space');
+    await page.locator('#spec-editor .cm-tooltip-autocomplete').waitFor();
+    const labels = await page.locator('#spec-editor .cm-tooltip-autocomplete .cm-completionLabel').allTextContents();
+    const want = await page.evaluate(async ([s, p]) => (await import('/wasm/web.js')).complete(s, p), [source, rule]);
+    assert.ok(want.options.length > 0);
+    assert.ok(labels.length > 0 && labels.every((l) => want.options.some((o) => o.label === l)), JSON.stringify(labels));
     assert.deepEqual(o.logs, []);
   } finally {
     await o.close();

@@ -141,3 +141,40 @@ test('report elements become pointers to list entries', () => {
   assert.equal(elementPointer('7'), null);
   assert.equal(elementPointer(undefined), null);
 });
+
+// The spec editor's tokenizer (js/spec-editor.js) on every bundled spec:
+// every character that is not layout is in a token of a known kind, never
+// `invalid`, and the language's words are read as their kinds.
+test('spec editor: every bundled spec tokenizes without an invalid token', async () => {
+  const { StringStream } = await import('../generated/codemirror.js');
+  const { netspecLanguage } = await import('../js/spec-editor.js');
+  const parser = netspecLanguage.streamParser;
+  const kinds = new Map();
+  const specsDir = new URL('../../../specs/', import.meta.url);
+  const files = fs.readdirSync(specsDir).filter((f) => f.endsWith('.netspec')).map((f) => new URL(f, specsDir));
+  files.push(new URL('common/network_governance.netspec', specsDir));
+  assert.ok(files.length >= 13);
+  for (const file of files) {
+    const state = parser.startState(2);
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    lines.forEach((line, i) => {
+      const stream = new StringStream(line, 4, 2);
+      while (!stream.eol()) {
+        const start = stream.pos;
+        const kind = parser.token(stream, state);
+        assert.ok(stream.pos > start, `${file.pathname}:${i + 1}: the tokenizer moves on`);
+        const text = line.slice(start, stream.pos);
+        assert.notEqual(kind, 'invalid', `${file.pathname}:${i + 1}:${start + 1} ${JSON.stringify(text)}`);
+        if (text.trim() !== '') assert.ok(kind, `${file.pathname}:${i + 1}:${start + 1} ${JSON.stringify(text)} has a kind`);
+        if (kind && !kinds.has(text)) kinds.set(text, kind);
+      }
+    });
+  }
+  assert.equal(kinds.get('requirement'), 'keyword');
+  assert.equal(kinds.get('must'), 'atom');
+  assert.equal(kinds.get('standard'), 'atom');
+  assert.equal(kinds.get('int'), 'typeName');
+  assert.equal(kinds.get('implies'), 'operatorKeyword');
+  assert.equal(kinds.get('ACC-WF-01') ?? kinds.get('GOV-SD-01'), 'labelName');
+  assert.equal(kinds.get('90%'), 'number');
+});

@@ -16,6 +16,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 
 mod batch;
+mod ci;
 mod network;
 mod scaffold;
 
@@ -93,9 +94,10 @@ enum Command {
         /// only inside it, or inside --root).
         #[arg(required = true)]
         specs: Vec<PathBuf>,
-        /// Output format for diagnostics.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// Output format for diagnostics: text, json, or sarif (SARIF
+        /// 2.1.0, for code scanning in CI).
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
     },
     /// Evaluate a submission against a spec and print the report.
     Eval {
@@ -189,6 +191,21 @@ enum Command {
         /// Fail (exit 1) when a spec's coverage is below this percentage (implies --coverage).
         #[arg(long, value_name = "PERCENT")]
         min_coverage: Option<f64>,
+        /// Output format: text, json, or junit (JUnit XML, for CI test
+        /// reports).
+        #[arg(long, value_enum, default_value_t = TestFormat::Text)]
+        format: TestFormat,
+    },
+    /// What changed between two versions of a spec: requirements added,
+    /// removed, retitled, moved area, level, basis, thresholds (old and new
+    /// value), rules (both texts), evidence; inputs added, removed,
+    /// retyped, bounds, questions; and what it means for a submission
+    /// written for the old version. Exit 0 when both compile.
+    Diff {
+        /// The old version (.netspec); `-` reads it from standard input.
+        old: PathBuf,
+        /// The new version (.netspec); `-` reads it from standard input.
+        new: PathBuf,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -447,6 +464,7 @@ impl Command {
             Command::Check { .. } => "check",
             Command::Eval { .. } => "eval",
             Command::Test { .. } => "test",
+            Command::Diff { .. } => "diff",
             Command::Network { .. } => "network",
             Command::Fmt { .. } => "fmt",
             Command::Fhir { .. } => "fhir",
@@ -470,6 +488,7 @@ impl Command {
             Command::Check { .. }
                 | Command::Eval { .. }
                 | Command::Test { .. }
+                | Command::Diff { .. }
                 | Command::Network { .. }
                 | Command::Schema { .. }
                 | Command::Blank { .. }
@@ -496,6 +515,28 @@ enum NetworkFormat {
 enum Format {
     Text,
     Json,
+}
+
+/// The formats of `netspec check`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    /// Diagnostics as text (rustc-style).
+    Text,
+    /// Diagnostics as JSON, per file.
+    Json,
+    /// A SARIF 2.1.0 log.
+    Sarif,
+}
+
+/// The formats of `netspec test`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TestFormat {
+    /// One line per test, failures explained.
+    Text,
+    /// Every result as JSON.
+    Json,
+    /// JUnit XML.
+    Junit,
 }
 
 /// When to colour (`--color`).
@@ -588,6 +629,9 @@ fn misuse(cli: &Cli) -> Option<String> {
         } if is_stdin(spec) && is_stdin(response) => Some(
             "the spec and the response cannot both be read from standard input (`-`)".to_string(),
         ),
+        Command::Diff { old, new, .. } if is_stdin(old) && is_stdin(new) => {
+            Some("standard input (`-`) can be read only once".to_string())
+        }
         Command::Fmt { paths, .. } if paths.len() > 1 && paths.iter().any(|p| is_stdin(p)) => {
             Some("`netspec fmt -` formats standard input alone: name no other path".to_string())
         }
@@ -666,6 +710,7 @@ fn main() -> ExitCode {
             min_coverage,
             format,
         ),
+        Command::Diff { old, new, format } => diff(&old, &new, format),
         Command::Network {
             spec,
             submissions,
@@ -1040,10 +1085,15 @@ fn print_json(v: &serde_json::Value) {
     }
 }
 
-fn check(specs: &[PathBuf], format: Format) -> u8 {
+fn check(specs: &[PathBuf], check_format: CheckFormat) -> u8 {
     let mut worst = 0;
     let mut all = Vec::new();
+    let mut sarif = Vec::new();
     let options = CompileOptions::default();
+    let format = match check_format {
+        CheckFormat::Text => Format::Text,
+        CheckFormat::Json | CheckFormat::Sarif => Format::Json,
+    };
     for path in specs {
         let (name, compiled) = match read_spec(path, &options, format, Some(&mut all)) {
             Ok(found) => found,
@@ -1070,18 +1120,48 @@ fn check(specs: &[PathBuf], format: Format) -> u8 {
                 (e.diagnostics, text)
             }
         };
-        match format {
-            Format::Text => eprint!("{text}"),
-            Format::Json if !diagnostics.is_empty() => {
+        match check_format {
+            CheckFormat::Text => eprint!("{text}"),
+            CheckFormat::Json if !diagnostics.is_empty() => {
                 all.push(serde_json::json!({ "file": name, "diagnostics": diagnostics }))
             }
-            Format::Json => {}
+            CheckFormat::Sarif => sarif.push((name, diagnostics)),
+            CheckFormat::Json => {}
         }
     }
-    if format == Format::Json {
-        print_json(&serde_json::Value::Array(all));
+    match check_format {
+        CheckFormat::Json => print_json(&serde_json::Value::Array(all)),
+        CheckFormat::Sarif => {
+            // files that could not be read (NS0309, NS0301) were collected as JSON
+            for entry in all {
+                let name = entry["file"].as_str().unwrap_or_default().to_string();
+                let ds = serde_json::from_value(entry["diagnostics"].clone()).unwrap_or_default();
+                sarif.push((name, ds));
+            }
+            print_json(&ci::sarif(&sarif));
+        }
+        CheckFormat::Text => {}
     }
     worst
+}
+
+/// `netspec diff OLD NEW`: both compiled for evaluation (their tests are
+/// not read), then compared by `netspec::diff`.
+fn diff(old: &Path, new: &Path, format: Format) -> u8 {
+    let old = match load(old, format, false) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let new = match load(new, format, false) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let d = netspec::diff(&old, &new);
+    match format {
+        Format::Json => print_json(&serde_json::to_value(&d).unwrap_or_default()),
+        Format::Text => outp!("{d}"),
+    }
+    0
 }
 
 /// `--as-of DATE`: a date, or (message printed) exit code 2.
@@ -1491,7 +1571,7 @@ fn test(
     filter: Option<&str>,
     show_coverage: bool,
     min_coverage: Option<f64>,
-    format: Format,
+    format: TestFormat,
 ) -> u8 {
     let files = match spec_files(paths) {
         Ok(f) => f,
@@ -1501,7 +1581,8 @@ fn test(
     let mut broken = 0;
     let mut below = Vec::new();
     let mut json_specs = Vec::new();
-    let text_out = format == Format::Text;
+    let mut suites = Vec::new();
+    let text_out = format == TestFormat::Text;
     for f in files {
         // shared files (no `spec` header) are tested through the specs that use them
         let Some(name) = utf8_name(&f) else {
@@ -1515,6 +1596,11 @@ fn test(
             Err(e) => {
                 e.report(&name, Format::Text, None);
                 broken += 1;
+                suites.push(ci::Suite {
+                    name: name.clone(),
+                    file: name,
+                    results: Err("the spec file could not be read".into()),
+                });
                 continue;
             }
         }
@@ -1522,6 +1608,11 @@ fn test(
             Ok(s) => s,
             Err(_) => {
                 broken += 1;
+                suites.push(ci::Suite {
+                    name: name.clone(),
+                    file: name,
+                    results: Err("the spec did not compile (see `netspec check`)".into()),
+                });
                 continue;
             }
         };
@@ -1549,7 +1640,13 @@ fn test(
                 below.push(format!("{}: {:.1}% < {min}%", cov.spec, cov.percent));
             }
         }
-        if !text_out {
+        if format == TestFormat::Junit {
+            suites.push(ci::Suite {
+                name: spec.id().to_string(),
+                file: name,
+                results: Ok(results),
+            });
+        } else if !text_out {
             json_specs.push(serde_json::json!({
                 "spec": spec.id(),
                 "file": f.to_string_lossy(),
@@ -1558,11 +1655,15 @@ fn test(
             }));
         }
     }
-    if text_out {
-        outln!("");
-        outln!("{passed} passed, {failed} failed");
-    } else {
-        print_json(&serde_json::json!({ "specs": json_specs, "passed": passed, "failed": failed }));
+    match format {
+        TestFormat::Text => {
+            outln!("");
+            outln!("{passed} passed, {failed} failed");
+        }
+        TestFormat::Json => print_json(
+            &serde_json::json!({ "specs": json_specs, "passed": passed, "failed": failed }),
+        ),
+        TestFormat::Junit => write_raw(&ci::junit(&suites)),
     }
     if broken > 0 {
         eprintln!("error: {broken} spec(s) did not compile");

@@ -110,6 +110,7 @@ pub mod builtins;
 pub mod calendar;
 pub mod check;
 pub mod diagnostic;
+pub mod diff;
 pub mod eval;
 mod fastread;
 pub mod fhir;

@@ -32,7 +32,7 @@ const LAYERS: &[&[&str]] = &[
     // 5. evaluation
     &["eval"],
     // 6. what is made from an evaluation or a compiled spec
-    &["report", "inputs", "testing", "fhir"],
+    &["report", "inputs", "testing", "fhir", "diff"],
     // 7. editor queries over the text (hover, completion, references)
     &["ide"],
     // 8. the crate root

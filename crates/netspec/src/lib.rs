@@ -62,6 +62,7 @@
 //! - [`read_spec`]: read a spec and the files it uses from disk, only inside
 //!   the spec's folder.
 //! - [`render`]: diagnostics and reports as text for people.
+//! - [`diff()`]: what changed between two versions of a spec ([`SpecDiff`]).
 //! - `ffi` (feature `ffi`): the calls and answers every binding (WebAssembly,
 //!   HTTP, Python) exchanges, as serde types.
 //! - `ide` (feature `ide`): editor queries (hover, completion, definitions,
@@ -135,6 +136,40 @@ pub use netspec_core::limits::Limits;
 pub use netspec_core::source::{Location, Sources};
 pub use netspec_core::{CompileError, CompileOptions, EvalError, EvalOptions};
 pub use spec::{decode_utf8, format, gather_sources, read_spec, Spec, Submission};
+
+pub use netspec_core::diff::{Answer, Change, SpecDiff};
+
+/// What changed from `old` to `new`, two compiled versions of a spec, in
+/// the spec's terms: requirements (added, removed, retitled, moved area,
+/// level, basis, respondent, one change per threshold, rules with both
+/// texts, declared evidence), definitions, inputs (added, removed, retyped,
+/// bounds, questions, units), and what it means for a submission written
+/// for `old` ([`SpecDiff::no_longer_read`], [`SpecDiff::to_answer`]).
+/// [`SpecDiff`] prints as text and serialises as JSON.
+///
+/// ```
+/// use netspec::{Change, Sources, Spec};
+///
+/// let v1 = r#"spec demo "Demo" { version "1" }
+/// inputs "Unit" { seen: int min 0 "Patients seen" total: int min 1 "Patients" }
+/// area quality { requirement Q-01 must "Most are seen" { seen / total >= 80% ref "Demo 1" basis standard } }"#;
+/// let v2 = v1.replace("80%", "85%").replace(r#""1""#, r#""2""#);
+/// let old = Spec::compile("demo.netspec", &Sources::single("demo.netspec", v1))?;
+/// let new = Spec::compile("demo.netspec", &Sources::single("demo.netspec", v2))?;
+/// let d = netspec::diff(&old, &new);
+/// assert_eq!(d.changes.len(), 1);
+/// assert!(matches!(&d.changes[0],
+///     Change::ThresholdChanged { id, old, new, .. } if id == "Q-01" && old == "80%" && new == "85%"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn diff(old: &Spec, new: &Spec) -> SpecDiff {
+    netspec_core::diff::diff(
+        old.inner.checked(),
+        old.inner.source_map(),
+        new.inner.checked(),
+        new.inner.source_map(),
+    )
+}
 
 pub use netspec_core::report::Report;
 pub use netspec_core::vocab::{Basis, Level, Outcome, Rating, Respondent};
