@@ -1224,10 +1224,7 @@ fn eval(
     let text = match from {
         ReadAs::Json => text,
         // a response is read as a submission first: its errors name the FHIR path
-        ReadAs::Fhir => text.and_then(|t| {
-            spec.submission_from_fhir_str(&t)
-                .map(|c| c.submission.to_string())
-        }),
+        ReadAs::Fhir => text.and_then(|t| spec.submission_from_fhir_str(&t).map(|c| c.to_string())),
     };
     let report = match text.and_then(|text| spec.evaluate_str(&text, &opts)) {
         Ok(r) => r,
@@ -1309,7 +1306,7 @@ fn fhir(command: FhirCommand) -> u8 {
                 if reverse {
                     spec.submission_to_fhir_str(&t, unattributed.map(Into::into))
                 } else {
-                    spec.submission_from_fhir_str(&t).map(|c| c.submission)
+                    spec.submission_from_fhir_str(&t)
                 }
             });
             match converted {

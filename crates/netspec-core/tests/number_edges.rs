@@ -99,7 +99,10 @@ fn a_ratio_with_the_most_negative_i128_in_either_part_is_refused() {
     assert_eq!(Num::ratio(1, i128::MIN), None);
     assert_eq!(Num::ratio(i128::MIN, i128::MIN), None);
     assert_eq!(Num::ratio(1, 0), None);
-    assert_eq!(Num::ratio(i128::MIN + 1, 1).map(Num::numer), Some(i128::MIN + 1));
+    assert_eq!(
+        Num::ratio(i128::MIN + 1, 1).map(Num::numer),
+        Some(i128::MIN + 1)
+    );
 }
 
 #[test]
@@ -115,10 +118,10 @@ fn comparisons_whose_cross_products_do_not_fit_are_still_exact() {
     assert_eq!(big(-two_120, 3).compare(big(5, 1024)), Ordering::Less);
     assert_eq!(big(5, two_120 + 1).compare(big(1 << 20, 3)), Ordering::Less);
     assert_eq!(big(5, 1024).compare(big(two_120, 3)), Ordering::Less);
-    assert_eq!(big(1 << 20, 3).compare(big(5, two_120 + 1)), Ordering::Greater);
-    // equal numbers written with big parts
     assert_eq!(
-        big(two_120, 3).compare(big(two_120, 3)),
-        Ordering::Equal
+        big(1 << 20, 3).compare(big(5, two_120 + 1)),
+        Ordering::Greater
     );
+    // equal numbers written with big parts
+    assert_eq!(big(two_120, 3).compare(big(two_120, 3)), Ordering::Equal);
 }

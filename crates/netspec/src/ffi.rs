@@ -415,7 +415,7 @@ impl Compiled {
     /// as a submission is, every error with its FHIR path.
     pub fn fhir_to_submission(&self, response: &str, pretty: bool) -> Result<String, Failure> {
         match self.spec.submission_from_fhir_str(response) {
-            Ok(c) => to_json(&c.submission, pretty),
+            Ok(c) => to_json(&c, pretty),
             Err(e) => Err(Failure::submission(&self.spec, response.as_bytes(), &e)),
         }
     }

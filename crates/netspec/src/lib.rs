@@ -54,7 +54,7 @@
 //! - [`Spec`]: compile ([`Spec::compile`], [`CompileOptions`]), evaluate
 //!   ([`Spec::evaluate_str`], [`EvalOptions`]), the form model
 //!   ([`Spec::inputs`]), the JSON Schema of a submission, the spec's tests,
-//!   FHIR Questionnaires and responses ([`fhir`]).
+//!   FHIR Questionnaires and responses ([`Spec::fhir_questionnaire`]).
 //! - [`Report`] and the types it is made of ([`report`]): serialisable and
 //!   deserialisable, stamped with [`Report::FORMAT`] and the engine version.
 //! - [`Diagnostic`]: every problem in a spec or a submission, with a stable
@@ -187,14 +187,6 @@ pub mod report {
 /// The form model: the questions a spec asks ([`Spec::inputs`]).
 pub mod form {
     pub use netspec_core::inputs::{Question, QuestionRelation, Section};
-}
-
-/// FHIR R4 Structured Data Capture: a spec's form as a `Questionnaire`
-/// ([`Spec::fhir_questionnaire`]), a `QuestionnaireResponse` as a submission
-/// ([`Spec::submission_from_fhir_str`]) and back
-/// ([`Spec::submission_to_fhir_str`]). The mapping: `docs/fhir.md`.
-pub mod fhir {
-    pub use netspec_core::fhir::Converted;
 }
 
 /// The results of a spec's own tests ([`Spec::run_tests`]).

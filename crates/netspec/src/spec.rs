@@ -208,8 +208,8 @@ impl Spec {
     /// let qr = r#"{"resourceType": "QuestionnaireResponse", "status": "completed",
     ///   "questionnaire": "urn:netspec:spec:demo:questionnaire:provider|1",
     ///   "item": [{"linkId": "section-1", "item": [{"linkId": "/beds", "answer": [{"valueInteger": 4}]}]}]}"#;
-    /// let converted = spec.submission_from_fhir_str(qr)?;
-    /// assert_eq!(converted.submission, serde_json::json!({"beds": 4}));
+    /// let submission = spec.submission_from_fhir_str(qr)?;
+    /// assert_eq!(submission, serde_json::json!({"beds": 4}));
     ///
     /// let wrong = qr.replace(r#"{"valueInteger": 4}"#, r#"{"valueString": "four"}"#);
     /// let err = spec.submission_from_fhir_str(&wrong).unwrap_err();
@@ -218,11 +218,10 @@ impl Spec {
     /// assert_eq!(d.notes, ["FHIR path: item[0].item[0].answer[0]"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn submission_from_fhir_str(
-        &self,
-        text: &str,
-    ) -> Result<crate::fhir::Converted, EvalError> {
-        self.inner.submission_from_fhir_str(text)
+    pub fn submission_from_fhir_str(&self, text: &str) -> Result<serde_json::Value, EvalError> {
+        self.inner
+            .submission_from_fhir_str(text)
+            .map(|c| c.submission)
     }
 
     /// A submission (JSON text) as a FHIR `QuestionnaireResponse` to the
