@@ -31,7 +31,8 @@ const HEADER: &str = r#""header": {"respondent": "provider",
   "organisation": {"ods_code": "RRK", "name": "Eastmoor"},
   "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "Jo"}"#;
 
-/// The outcome and the first explanation line of each requirement.
+/// The outcome and the first problem (why it cannot be decided) of each
+/// requirement.
 fn evaluate(answers: &str) -> Vec<(Outcome, String)> {
     let spec = match Spec::compile("edges.netspec", &Sources::single("edges.netspec", SPEC)) {
         Ok(s) => s,
@@ -45,10 +46,7 @@ fn evaluate(answers: &str) -> Vec<(Outcome, String)> {
     report
         .requirements
         .iter()
-        .map(|r| {
-            let first = r.explanation.first().map(|e| e.message.clone());
-            (r.outcome, first.unwrap_or_default())
-        })
+        .map(|r| (r.outcome, r.problems.first().cloned().unwrap_or_default()))
         .collect()
 }
 
@@ -60,12 +58,12 @@ fn a_computation_that_cannot_be_done_says_why_and_where() {
         [
             (
                 Outcome::Incomplete,
-                "cannot decide: division by zero in `beds / nurses`".to_string()
+                "division by zero in `beds / nurses`".to_string()
             ),
             // 1e60 is past i128 (about 1.7e38)
             (
                 Outcome::Incomplete,
-                "cannot decide: number too large to compute exactly in `big * big`".to_string()
+                "number too large to compute exactly in `big * big`".to_string()
             ),
         ]
     );
@@ -124,4 +122,21 @@ fn comparisons_whose_cross_products_do_not_fit_are_still_exact() {
     );
     // equal numbers written with big parts
     assert_eq!(big(two_120, 3).compare(big(two_120, 3)), Ordering::Equal);
+}
+
+#[test]
+fn a_number_too_long_to_show_in_decimals_is_shown_as_a_fraction_with_its_sign() {
+    // 2^125 / 3 times 10^2 does not fit in i128 (2^125 · 100 > 2^127), so
+    // it is shown exactly as a fraction
+    // (2^125 = 42535295865117307932921825928971026432)
+    let big = 1i128 << 125;
+    let show = |n: i128| Num::ratio(n, 3).map(|x| x.display(2));
+    assert_eq!(
+        show(-big).as_deref(),
+        Some("-42535295865117307932921825928971026432/3")
+    );
+    assert_eq!(
+        show(big).as_deref(),
+        Some("42535295865117307932921825928971026432/3")
+    );
 }
