@@ -922,6 +922,47 @@ fn typing_and_files_used() {
             .any(|s| s["name"] == json!("Units")),
         "{syms}"
     );
+    // a requirement left open before the next one: the error is at its `{`,
+    // and where the parser noticed is related information on the line of
+    // the next requirement
+    let open_req = req.replacen("\n  }\n", "\n\n", 1);
+    let unclosed = format!("{head}{open_req}{req}{tail}");
+    version += 1;
+    c.change(&u, version, &unclosed);
+    let diags = c.diagnostics_of(&u, version);
+    let d = diags
+        .iter()
+        .find(|d| {
+            d["message"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("unclosed `{`")
+        })
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    let brace = find(&unclosed, "\"Beds\" {") + "\"Beds\" ".len();
+    assert_eq!(
+        d["range"]["start"]["line"],
+        json!(pos(&unclosed, brace).0),
+        "{d}"
+    );
+    let next_req = unclosed.rfind("requirement RE-01").unwrap();
+    let noticed = d["relatedInformation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["message"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("noticed here: ")
+        })
+        .unwrap_or_else(|| panic!("{d}"));
+    assert_eq!(noticed["location"]["uri"], json!(u));
+    assert_eq!(
+        noticed["location"]["range"]["start"]["line"],
+        json!(pos(&unclosed, next_req).0),
+        "{d}"
+    );
     c.stop();
 }
 

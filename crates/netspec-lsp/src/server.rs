@@ -395,6 +395,30 @@ impl Server {
                     "message": netspec::render::escape_controls(note),
                 }));
             }
+            // the places a diagnostic points to besides its own (e.g. where
+            // an unclosed `{` was noticed)
+            for r in d.related.iter() {
+                let location = match &r.location {
+                    Some(loc) if loc.file == root_name => {
+                        json!({"uri": uri, "range": lines.range(loc.start, loc.end)})
+                    }
+                    Some(loc) => {
+                        let other = sources
+                            .get(&loc.file)
+                            .map(|t| t.to_string())
+                            .unwrap_or_default();
+                        json!({
+                            "uri": path_uri(Path::new(&loc.file)),
+                            "range": Lines::new(&other).range(loc.start, loc.end),
+                        })
+                    }
+                    None => here.clone(),
+                };
+                related.push(json!({
+                    "location": location,
+                    "message": netspec::render::escape_controls(&r.message),
+                }));
+            }
             kept.push((bytes.0, bytes.1, d.code));
             out.push(json!({
                 "range": range,
