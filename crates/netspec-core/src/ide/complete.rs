@@ -162,7 +162,23 @@ pub(super) fn complete(index: &Index, text: &str, offset: usize) -> Completions 
     let region = text
         .get(region_start.max(from.saturating_sub(MAX_REGION))..from)
         .unwrap_or("");
-    let binders = binders(region);
+    let mut binders = binders(region);
+    // a comprehension binds after its expression: `sum(u.beds for u in
+    // units)` is written `u.` first; the rest of the line may name it, and
+    // binds innermost (looked up last first)
+    let line_end = text
+        .get(offset..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(text.len(), |i| offset + i);
+    let after = text
+        .get(offset..line_end.min(offset.saturating_add(MAX_REGION)))
+        .unwrap_or("");
+    binders.extend(
+        binders_of(after)
+            .into_iter()
+            .filter(|(q, _, _)| *q == "for")
+            .map(|(_, v, l)| (v, l)),
+    );
     let trimmed = before.trim_start();
     let mut words: Vec<&str> = trimmed.split_whitespace().collect();
     let before_id = text.get(line_start..id_from).unwrap_or("");
@@ -278,6 +294,14 @@ fn item_start(text: &str, offset: usize) -> usize {
 /// The variables bound in `region`: `x in path` after `all`, `any`, `for`
 /// or `count(`, as (variable, list path), in order.
 fn binders(region: &str) -> Vec<(String, String)> {
+    binders_of(region)
+        .into_iter()
+        .map(|(_, var, list)| (var, list))
+        .collect()
+}
+
+/// [`binders`] with the word that binds each (`all`, `any`, `for`, `count`).
+fn binders_of(region: &str) -> Vec<(&'static str, String, String)> {
     let words: Vec<&str> = region
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
         .filter(|w| !w.is_empty())
@@ -285,9 +309,15 @@ fn binders(region: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for w in words.windows(4) {
         if let [q, var, "in", list] = w {
-            let binds = matches!(*q, "all" | "any" | "for" | "count");
-            if binds && !var.contains('.') && !var.is_empty() {
-                out.push(((*var).to_string(), (*list).to_string()));
+            let binder = match *q {
+                "all" => "all",
+                "any" => "any",
+                "for" => "for",
+                "count" => "count",
+                _ => continue,
+            };
+            if !var.contains('.') && !var.is_empty() {
+                out.push((binder, (*var).to_string(), (*list).to_string()));
             }
         }
     }

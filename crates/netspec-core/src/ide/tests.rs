@@ -174,6 +174,21 @@ fn completion_contexts() {
         c.options[0].info.as_deref(),
         Some("Of those beds, how many are staffed?")
     );
+    // fields after `u.` in a comprehension, whose `for u in units` follows
+    let text = SPEC.replace("sum(u.beds for u in units)", "sum(u.be for u in units)");
+    let ix = Index::single("demo.netspec", &text);
+    let off = text.find("u.be ").unwrap() + 4;
+    let c = ix.complete("demo.netspec", off);
+    assert_eq!(labels(&c), vec!["beds"]);
+    assert_eq!(c.from, off - 2);
+    // a quantifier later on the line binds nothing here
+    let text = SPEC.replace(
+        "total_beds >= ceil(board_members / 2)",
+        "v.be and all v in units: v.beds > 0",
+    );
+    let off = text.find("v.be ").unwrap() + 4;
+    let c = Index::single("demo.netspec", &text).complete("demo.netspec", off);
+    assert!(c.options.is_empty(), "{:?}", labels(&c));
     // requirement ids after `expect`
     let text = SPEC.replace("expect WF-01 met", "expect WF-");
     let ix = Index::single("demo.netspec", &text);
