@@ -75,6 +75,24 @@ def test_compile_from_text_with_files() -> None:
         netspec.Spec.compile(42)  # type: ignore[arg-type]
 
 
+def test_related_places() -> None:
+    # the requirement's `{` on line 3 is left open; the parser notices at
+    # the next requirement, line 6
+    text = (
+        'spec r "R" { version "1" }\ninputs "U" { beds: int min 0 "Beds" }\n'
+        'area resources {\n  requirement R-1 must "Beds" {\n    beds > 0\n\n'
+        '  requirement R-2 must "More beds" {\n    beds > 1\n  }\n}\n'
+    )
+    with pytest.raises(netspec.CompileError) as e:
+        netspec.Spec.compile(text, name="r.netspec")
+    d = e.value.diagnostics[0]
+    assert (d.code, d.message, d.line) == ("NS0001", "unclosed `{` opened at line 4", 4)
+    assert len(d.related) == 1
+    r = d.related[0]
+    assert r.message.startswith("noticed here: ")
+    assert r.location is not None and (r.location.file, r.location.line) == ("r.netspec", 7)
+
+
 def test_str_bytes_and_dict_give_the_same_report(acc: netspec.Spec) -> None:
     text = example("partly_compliant")
     want = acc.evaluate(text).to_json()

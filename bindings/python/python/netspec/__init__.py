@@ -52,6 +52,7 @@ __all__ = [
     "NetspecError",
     "Organisation",
     "Period",
+    "Related",
     "Report",
     "Requirement",
     "Spec",
@@ -113,6 +114,20 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Related:
+    """Another place a diagnostic points to, e.g. where an unclosed ``{``
+    was noticed."""
+
+    message: str
+    location: Optional[Location]
+
+    @staticmethod
+    def _of(d: JsonObject) -> Related:
+        loc = d.get("location")
+        return Related(message=d["message"], location=Location._of(loc) if loc else None)
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     """A problem in a spec or a submission, with a stable code (``NS0002``)."""
 
@@ -126,6 +141,8 @@ class Diagnostic:
     label: Optional[str]
     help: Optional[str]
     notes: Tuple[str, ...]
+    #: Other places it points to (``related`` in the JSON).
+    related: Tuple[Related, ...] = ()
 
     @property
     def file(self) -> Optional[str]:
@@ -159,6 +176,7 @@ class Diagnostic:
             label=d.get("label"),
             help=d.get("help"),
             notes=tuple(d.get("notes", ())),
+            related=tuple(Related._of(r) for r in d.get("related", ())),
         )
 
 
