@@ -512,7 +512,15 @@ fn new_writes_a_spec_that_checks_and_passes_its_tests() {
     assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("exists already"), "{run:?}");
     assert_eq!(dir.read("stroke/stroke.netspec"), spec);
-    for bad in ["9lives", "a-b", "within", "true", "assessment_date", "", "x/y"] {
+    for bad in [
+        "9lives",
+        "a-b",
+        "within",
+        "true",
+        "assessment_date",
+        "",
+        "x/y",
+    ] {
         let run = netspec(&dir, &["new", bad]);
         assert_eq!(run.code, Some(2), "{bad}: {run:?}");
     }
