@@ -43,7 +43,11 @@ cargo check -q --manifest-path fuzz/Cargo.toml
 echo "== netspec check + test on the bundled specs"
 cargo build --locked -q -p netspec-cli
 ./target/debug/netspec check specs/*.netspec
-./target/debug/netspec fmt --check specs/ tests/
+# every spec file in the canonical layout, except the diagnostics cases:
+# their expected locations pin the text as written (one, an unclosed `{`,
+# cannot be laid out at all)
+find specs tests -name '*.netspec' -not -path 'tests/conformance/diagnostics/*' -print0 \
+  | sort -z | xargs -0 ./target/debug/netspec fmt --check
 ./target/debug/netspec test --min-coverage 100 specs/
 
 echo "== netspec serve: OpenAPI document validated, curl equals the CLI, the Python example run"
