@@ -140,3 +140,17 @@ fn a_number_too_long_to_show_in_decimals_is_shown_as_a_fraction_with_its_sign() 
         Some("42535295865117307932921825928971026432/3")
     );
 }
+
+#[test]
+fn display_rounds_to_two_places_and_debug_shows_the_exact_fraction() {
+    let third = Num::ratio(-1, 3);
+    assert_eq!(third.map(|n| format!("{n}")).as_deref(), Some("-0.33"));
+    assert_eq!(third.map(|n| format!("{n:?}")).as_deref(), Some("-1/3"));
+    assert_eq!(format!("{} {:?}", Num::int(42), Num::int(-7)), "42 -7");
+    // 1/8 has an exact decimal of three places: shown whole
+    let eighth = Num::ratio(1, 8);
+    assert_eq!(
+        eighth.map(|n| format!("{n} {n:?}")).as_deref(),
+        Some("0.125 1/8")
+    );
+}
