@@ -113,15 +113,6 @@ const TYPES: &[&str] = &[
     "group",
     "checklist",
 ];
-const AREAS: &[&str] = &[
-    "service_delivery",
-    "resources",
-    "workforce",
-    "quality",
-    "collaboration",
-    "transformation",
-    "population_health",
-];
 const OUTCOMES: &[&str] = &["met", "not_met", "not_applicable", "incomplete"];
 
 fn is_word(c: u8) -> bool {
@@ -217,7 +208,7 @@ pub(super) fn complete(index: &Index, text: &str, offset: usize) -> Completions 
                 }
                 keywords(&mut out, &["overall", "area"]);
             }
-            ["expect", "area"] => fixed(&mut out, AREAS, "area"),
+            ["expect", "area"] => fixed(&mut out, &crate::ir::AREAS.map(|(id, _)| id), "area"),
             ["expect", "overall"] | ["expect", "area", _] => {
                 fixed(&mut out, &["green", "amber", "red"], "rating")
             }
@@ -230,7 +221,7 @@ pub(super) fn complete(index: &Index, text: &str, offset: usize) -> Completions 
             (Some(&"basis"), _) => fixed(&mut out, &["standard", "derived", "estimate"], "basis"),
             (Some(&"respondent"), _) => fixed(&mut out, &["provider", "network"], "respondent"),
             (Some(&"period"), _) => fixed(&mut out, &["assessment"], "period"),
-            (Some(&"area"), 1) => fixed(&mut out, AREAS, "area"),
+            (Some(&"area"), 1) => fixed(&mut out, &crate::ir::AREAS.map(|(id, _)| id), "area"),
             (Some(_), 2) if words.first() == Some(&"requirement") => {
                 fixed(&mut out, &["must", "should", "may"], "level")
             }

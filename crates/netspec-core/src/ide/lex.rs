@@ -148,16 +148,6 @@ const VALUES: &[&str] = &[
     "year",
 ];
 
-const AREAS: &[&str] = &[
-    "service_delivery",
-    "resources",
-    "workforce",
-    "quality",
-    "collaboration",
-    "transformation",
-    "population_health",
-];
-
 /// Every piece of `text` worth colouring; `names` maps the start of each
 /// resolved name to its end and kind.
 pub(super) fn tokens(text: &str, names: &BTreeMap<u32, (u32, TokenKind)>) -> Vec<Token> {
@@ -225,7 +215,7 @@ pub(super) fn tokens(text: &str, names: &BTreeMap<u32, (u32, TokenKind)>) -> Vec
                 Some(TokenKind::Type)
             } else if VALUES.contains(&word) {
                 Some(TokenKind::EnumMember)
-            } else if AREAS.contains(&word) {
+            } else if crate::ir::AREAS.iter().any(|(id, _)| *id == word) {
                 Some(TokenKind::Namespace)
             } else {
                 None
