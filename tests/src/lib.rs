@@ -384,6 +384,7 @@ fn run_into(case: &Case, m: &mut Vec<String>) {
         (None, None) => spec.evaluate(&Json::Object(serde_json::Map::new()), &opts),
     };
     let result = evaluate();
+    same_from_document(case, &spec, &opts, result.as_ref(), m);
     let report = match result {
         Err(err) => {
             let all = to_json_list(&err.diagnostics());
@@ -436,6 +437,46 @@ fn run_into(case: &Case, m: &mut Vec<String>) {
         }
     }
     compare_report(e, &report, m);
+}
+
+/// The spec loaded from its compiled document evaluates the case's
+/// submission to the same JSON report bytes (or the same diagnostics) as the
+/// spec compiled from source.
+fn same_from_document(
+    case: &Case,
+    spec: &Spec,
+    opts: &EvalOptions,
+    compiled: Result<&netspec::Report<'_>, &netspec::EvalError>,
+    m: &mut Vec<String>,
+) {
+    let loaded = match Spec::from_document(&spec.to_document()) {
+        Ok(s) => s,
+        Err(e) => {
+            m.push(format!("the spec's compiled document did not load: {e}"));
+            return;
+        }
+    };
+    let result = match (&case.file.submission_text, &case.file.submission) {
+        (Some(text), _) => loaded.evaluate_str(text, opts),
+        (None, Some(v)) => loaded.evaluate(v, opts),
+        (None, None) => loaded.evaluate(&Json::Object(serde_json::Map::new()), opts),
+    };
+    match (compiled, &result) {
+        (Ok(a), Ok(b)) => {
+            let (mut x, mut y) = (Vec::new(), Vec::new());
+            spec.write_report_json(a, &mut x);
+            loaded.write_report_json(b, &mut y);
+            if x != y {
+                m.push("the spec loaded from its compiled document gave other report bytes".into());
+            }
+        }
+        (Err(a), Err(b)) => {
+            if to_json_list(&a.diagnostics()) != to_json_list(&b.diagnostics()) {
+                m.push("the spec loaded from its compiled document rejected the submission otherwise".into());
+            }
+        }
+        _ => m.push("the spec loaded from its compiled document accepted or rejected the submission otherwise".into()),
+    }
 }
 
 fn is_error(severity: Option<&str>) -> bool {

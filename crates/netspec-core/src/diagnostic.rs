@@ -185,6 +185,8 @@ codes! {
         "A compilation found 100 errors, or a submission 100 errors or 100 warnings: the engine stopped looking for more. Fix the ones shown and run again.";
     FileRefused = "NS0311", "file may not be read",
         "A spec (through `use`) or one of its tests (through `given file`) names a file that may not be read. Files are read only inside the folder of the spec being compiled (or the folder given with `netspec --root DIR`), only regular files (no devices, FIFOs or folders), and never through a symlink leading out of that folder. The message is the same whether or not the file exists. Move the file into the spec's folder, or name a larger folder with `--root`.";
+    DocumentRefused = "NS0312", "compiled document refused",
+        "A compiled document (written by `netspec compile`) could not be loaded: it is not such a document, it is of another document format or was written by another version of netspec, or it fails the checks made before a document is used (every index in range, every span inside its file, records nested as a tree, definitions without cycles, nesting and limits within the defaults). A document is read as untrusted input and is never partly used. Compile the spec again with this version of netspec: `netspec compile SPEC -o FILE`.";
 }
 
 impl fmt::Display for Code {

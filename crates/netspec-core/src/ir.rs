@@ -15,7 +15,7 @@ use crate::source::Span;
 use crate::vocab::{Basis, Level, LevelSet, Outcome, Quant, Rating, RatingQuant, Respondent};
 
 /// Facts about the spec from its header.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct SpecInfo {
     /// Spec id.
     pub id: String,
@@ -31,7 +31,11 @@ pub struct SpecInfo {
 
 /// A spec that compiled: its header facts, inputs, definitions,
 /// requirements, rating rules and tests, with names resolved to slots.
-#[derive(Debug, Clone)]
+///
+/// Serialised, it is the content of a compiled document
+/// ([`crate::document`]); what can be made again from the rest (the tests,
+/// the index of requirements by id) is left out and remade on loading.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CompiledSpec {
     /// Header facts.
     pub info: SpecInfo,
@@ -46,13 +50,16 @@ pub struct CompiledSpec {
     /// Whether the spec declared its own rating block.
     pub custom_rating: bool,
     /// Tests.
+    #[serde(skip)]
     pub tests: Vec<TestCase>,
     /// Whether the `test` blocks were read (false when compiled without
     /// them: then [`CompiledSpec::tests`] is empty whatever the files hold).
+    #[serde(skip)]
     pub tests_read: bool,
     /// Whether any rule reads the assessment date.
     pub uses_assessment_date: bool,
     /// Each requirement's place in [`CompiledSpec::requirements`], by id.
+    #[serde(skip)]
     pub requirement_index: HashMap<String, usize>,
 }
 
@@ -147,7 +154,7 @@ pub type RecordId = usize;
 pub type EnumId = usize;
 
 /// The static type of an expression.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Ty {
     /// true / false / unknown
     Bool,
@@ -224,7 +231,7 @@ impl Ty {
 }
 
 /// An enum's values.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct EnumDef {
     /// Values in declaration order.
     pub variants: Vec<String>,
@@ -242,7 +249,7 @@ impl EnumDef {
 }
 
 /// The declared inputs, as records of fields.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Schema {
     /// Record 0 is the root.
     pub records: Vec<RecordSchema>,
@@ -251,7 +258,7 @@ pub struct Schema {
 }
 
 /// The fields of one record (root, group or list element).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct RecordSchema {
     /// Fields in declaration order; a field's index is its slot.
     pub fields: Vec<FieldDef>,
@@ -267,7 +274,7 @@ pub struct RecordSchema {
 pub const CHECKLIST_VALUES: [&str; 3] = ["yes", "no", "not_applicable"];
 
 /// Scalar input types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ScalarTy {
     /// bool
     Bool,
@@ -286,7 +293,7 @@ pub enum ScalarTy {
 }
 
 /// A bound on an input.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Bound {
     /// Numeric bound (percents as fractions).
     Num(Num),
@@ -295,7 +302,7 @@ pub enum Bound {
 }
 
 /// What a field holds.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum FieldKind {
     /// One value.
     Scalar {
@@ -323,7 +330,7 @@ pub enum FieldKind {
 }
 
 /// The period an activity count covers.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CountPeriod {
     /// The submission's assessment period (header `period`).
     Assessment,
@@ -332,7 +339,7 @@ pub enum CountPeriod {
 }
 
 /// Which way an answer is bounded by another answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RelationOp {
     /// The answer is at most the other (`max other`).
     AtMost,
@@ -353,7 +360,7 @@ impl RelationOp {
 
 /// An answer bounded by another answer of the same unit: "of those shifts,
 /// how many …" is at most the shifts. Checked when a submission is read.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Relation {
     /// Direction.
     pub op: RelationOp,
@@ -367,7 +374,7 @@ pub struct Relation {
 }
 
 /// One declared input.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FieldDef {
     /// JSON key.
     pub name: String,
@@ -398,7 +405,7 @@ pub struct FieldDef {
 }
 
 /// A literal value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Const {
     /// Bool.
     Bool(bool),
@@ -481,7 +488,7 @@ impl<'a> Iterator for Children<'a> {
 }
 
 /// Arithmetic operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Arith {
     /// +
     Add,
@@ -494,7 +501,7 @@ pub enum Arith {
 }
 
 /// Comparison operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Cmp {
     /// ==
     Eq,
@@ -525,7 +532,7 @@ impl Cmp {
 }
 
 /// Aggregate functions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AggFn {
     /// sum
     Sum,
@@ -610,7 +617,7 @@ pub struct EvidenceDecl {
 }
 
 /// A compiled requirement.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Requirement {
     /// Id.
     pub id: String,
@@ -636,6 +643,7 @@ pub struct Requirement {
     pub evidence: Vec<EvidenceDecl>,
     /// The keys of the evidence declared, in order (what a report lists as
     /// missing when none is given).
+    #[serde(skip)]
     pub evidence_keys: Vec<String>,
     /// Declaration span.
     pub span: Span,
@@ -646,7 +654,7 @@ pub struct Requirement {
 }
 
 /// A compiled rating rule.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RatingRule {
     /// Rating name.
     pub rating: Rating,
@@ -655,7 +663,7 @@ pub struct RatingRule {
 }
 
 /// Rating conditions, compiled.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum RatingExpr {
     /// all
     And(Vec<RatingExpr>),
@@ -670,7 +678,7 @@ pub enum RatingExpr {
 }
 
 /// A compiled `let`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct LetDef {
     /// Name.
     pub name: String,

@@ -111,6 +111,7 @@ pub mod calendar;
 pub mod check;
 pub mod diagnostic;
 pub mod diff;
+pub mod document;
 pub mod eval;
 mod fastread;
 pub mod fhir;
@@ -454,21 +455,66 @@ impl Spec {
     fn from_compiled(compiled: check::Compiled, limits: &Limits) -> Result<Spec, CompileError> {
         let map = Arc::new(compiled.map);
         match compiled.checked {
-            Some(checked) => Ok(Spec {
-                fast: Arc::new(eval::fast::FastSpec {
-                    labels: eval::field_labels(&checked.schema),
-                    ..eval::fast::compile(&checked.requirements, &checked.lets)
-                }),
-                others: Arc::new(OtherSlots::of(&checked.schema)),
-                checked: Arc::new(checked),
+            Some(checked) => Ok(Spec::assemble(
+                checked,
                 map,
-                warnings: cap_warnings(compiled.diagnostics).into(),
-                limits: *limits,
-                json: Arc::default(),
-            }),
+                cap_warnings(compiled.diagnostics),
+                limits,
+            )),
             None => Err(CompileError {
                 diagnostics: compiled.diagnostics,
                 map,
+            }),
+        }
+    }
+
+    /// A spec from its compiled form: what the evaluators need besides it
+    /// (the fast form, its label tables, the other respondent's slots) made
+    /// from it.
+    fn assemble(
+        checked: CompiledSpec,
+        map: Arc<SourceMap>,
+        warnings: Vec<Diagnostic>,
+        limits: &Limits,
+    ) -> Spec {
+        Spec {
+            fast: Arc::new(eval::fast::FastSpec {
+                labels: eval::field_labels(&checked.schema),
+                ..eval::fast::compile(&checked.requirements, &checked.lets)
+            }),
+            others: Arc::new(OtherSlots::of(&checked.schema)),
+            checked: Arc::new(checked),
+            map,
+            warnings: warnings.into(),
+            limits: *limits,
+            json: Arc::default(),
+        }
+    }
+
+    /// The spec as a compiled document ([`document`]): one JSON text that
+    /// [`Spec::from_document`] loads without parsing or checking the spec
+    /// again. Its tests and warnings are not part of it.
+    pub fn to_document(&self) -> String {
+        document::write(&self.checked, &self.map, &self.limits)
+    }
+
+    /// Loads a compiled document written by [`Spec::to_document`], checking
+    /// it first as untrusted input: a document of another format or engine
+    /// version, or one that fails the checks, is an NS0312 error. The spec
+    /// evaluates as the one the document was written from, with the same
+    /// report bytes; it has no tests ([`Spec::compiled_with_tests`] is
+    /// false) and no warnings.
+    pub fn from_document(text: &str) -> Result<Spec, CompileError> {
+        match document::load(text) {
+            Ok(l) => Ok(Spec::assemble(
+                l.compiled,
+                Arc::new(l.map),
+                Vec::new(),
+                &l.limits,
+            )),
+            Err(d) => Err(CompileError {
+                diagnostics: vec![d],
+                map: Arc::default(),
             }),
         }
     }

@@ -58,6 +58,35 @@ impl Spec {
             .map(|inner| Spec { inner })
     }
 
+    /// The spec as a compiled document: one JSON text (its format in
+    /// `docs/compiled.md`) that [`Spec::from_document`] loads without
+    /// parsing or checking the spec again, for programs that only evaluate.
+    /// The spec's tests and warnings are not part of it.
+    pub fn to_document(&self) -> String {
+        self.inner.to_document()
+    }
+
+    /// Loads a compiled document written by [`Spec::to_document`] by this
+    /// version of netspec. The document is checked as untrusted input
+    /// before use; one of another format or engine version, or one that
+    /// fails the checks, is refused with NS0312. The spec's reports are
+    /// byte for byte those of the spec it was written from; it has no tests
+    /// and no warnings.
+    ///
+    /// ```
+    /// use netspec::{Sources, Spec};
+    /// let text = "spec demo \"Demo\" { version \"1\" }\ninputs \"Unit\" { beds: int min 0 \"Beds\" }";
+    /// let spec = Spec::compile("demo.netspec", &Sources::single("demo.netspec", text))?;
+    /// let loaded = Spec::from_document(&spec.to_document())?;
+    /// assert_eq!(loaded.id(), "demo");
+    /// let err = Spec::from_document("{}").unwrap_err();
+    /// assert_eq!(err.diagnostics[0].code.as_str(), "NS0312");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_document(text: &str) -> Result<Spec, CompileError> {
+        netspec_core::Spec::from_document(text).map(|inner| Spec { inner })
+    }
+
     /// The spec's id (`spec acc ...`).
     pub fn id(&self) -> &str {
         self.inner.id()
