@@ -1917,6 +1917,34 @@ fn file_refused() {
     });
 }
 
+/// Codes with a case of their own about compiled documents
+/// (`document_refused`; more in `tests/document.rs`).
+const DOCUMENT_CASES: &[&str] = &["NS0312"];
+
+/// A compiled document written by another engine version: NS0312, naming
+/// both versions.
+#[test]
+fn document_refused() {
+    let spec = Spec::compile(
+        "demo.netspec",
+        &netspec::Sources::single(
+            "demo.netspec",
+            "spec demo \"Demo\" { version \"1\" }\ninputs \"Unit\" { beds: int min 0 \"Funded beds\" }\n",
+        ),
+    )
+    .unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&spec.to_document()).unwrap();
+    doc["engine"] = serde_json::Value::from("0.0.1");
+    let err = Spec::from_document(&doc.to_string()).unwrap_err();
+    assert_eq!(err.diagnostics.len(), 1);
+    assert_eq!(err.diagnostics[0].code.as_str(), "NS0312");
+    let rendered = render::compile_error(&err, Style::Plain)
+        .replace(netspec_core::report::ENGINE_VERSION, "ENGINE");
+    insta::with_settings!({ omit_expression => true, prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("NS0312_document_refused", rendered);
+    });
+}
+
 /// Codes no input can produce, with the reason. Keep this empty if you can.
 const UNPRODUCIBLE: &[(&str, &str)] = &[(
     "NS0107",
@@ -1933,6 +1961,7 @@ fn every_code_has_a_case() {
         .chain(LIMIT_SUB_CASES.iter().map(|c| c.code))
         .chain(OPTION_CASES.iter().copied())
         .chain(READER_CASES.iter().copied())
+        .chain(DOCUMENT_CASES.iter().copied())
         .chain(FHIR_CASES.iter().copied())
         .chain(RESPONDENT_SUB_CASES.iter().map(|c| c.code))
         .collect();
