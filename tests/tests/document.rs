@@ -16,8 +16,11 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// A file's name and text.
+type Named = (String, String);
+
 /// Each bundled spec (`specs/*.netspec`) with its examples' texts.
-fn bundled() -> Vec<(String, Spec, Vec<(String, String)>)> {
+fn bundled() -> Vec<(String, Spec, Vec<Named>)> {
     let root = repo();
     let mut names: Vec<String> = std::fs::read_dir(root.join("specs"))
         .unwrap()
@@ -95,7 +98,7 @@ fn bundled_examples_give_the_same_report_bytes_from_the_document() {
     assert!(compared >= 60, "only {compared} examples compared");
 }
 
-fn renal() -> (Spec, Vec<(String, String)>) {
+fn renal() -> (Spec, Vec<Named>) {
     bundled()
         .into_iter()
         .find(|(n, _, _)| n == "renal")

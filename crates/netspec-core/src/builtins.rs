@@ -589,7 +589,7 @@ fn less(a: Arg, b: Arg) -> Option<bool> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 #[allow(clippy::panic)]
 mod tests {
     use super::*;

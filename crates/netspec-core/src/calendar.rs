@@ -199,7 +199,7 @@ impl DurationUnit {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests {
     use super::*;
 

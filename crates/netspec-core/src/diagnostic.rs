@@ -11,7 +11,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::source::{Location, NotUtf8, SourceMap, Span};
+use crate::source::{Location, NotUtf8, Span};
 
 macro_rules! codes {
     ($( $variant:ident = $code:literal, $title:literal, $explain:literal; )*) => {
@@ -411,7 +411,8 @@ impl Diagnostic {
     }
 
     /// Fills `location` from the span.
-    pub(crate) fn locate(&mut self, map: &SourceMap) {
+    #[cfg(feature = "compile")]
+    pub(crate) fn locate(&mut self, map: &crate::source::SourceMap) {
         if let Some(span) = self.span {
             self.location = map.locate(span);
         }
@@ -537,7 +538,7 @@ pub fn not_utf8(e: NotUtf8) -> Diagnostic {
     .with_help("save the file as UTF-8")
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 #[allow(clippy::panic)]
 mod tests {
     use super::Code;

@@ -311,12 +311,16 @@ pub fn write(compiled: &CompiledSpec, map: &SourceMap, limits: &Limits) -> Strin
     serde_json::to_string(&doc).unwrap_or_default()
 }
 
-fn refused(message: impl Into<String>) -> Diagnostic {
-    Diagnostic::error(Code::DocumentRefused, message)
+fn refused(message: impl Into<String>) -> Box<Diagnostic> {
+    Box::new(Diagnostic::error(Code::DocumentRefused, message))
+}
+
+fn refused_with_help(message: impl Into<String>, help: &str) -> Box<Diagnostic> {
+    Box::new(Diagnostic::error(Code::DocumentRefused, message).with_help(help))
 }
 
 /// Reads and checks a document.
-pub fn load(text: &str) -> Result<Loaded, Diagnostic> {
+pub fn load(text: &str) -> Result<Loaded, Box<Diagnostic>> {
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(refused(format!(
             "the compiled document is {} bytes, more than the {} a document may have",
@@ -325,11 +329,13 @@ pub fn load(text: &str) -> Result<Loaded, Diagnostic> {
         )));
     }
     let not_one = |e: serde_json::Error| {
-        refused(format!(
-            "not a compiled netspec document: {}",
-            crate::diagnostic::escape_controls(&e.to_string())
-        ))
-        .with_help("make one with `netspec compile SPEC -o FILE`")
+        refused_with_help(
+            format!(
+                "not a compiled netspec document: {}",
+                crate::diagnostic::escape_controls(&e.to_string())
+            ),
+            "make one with `netspec compile SPEC -o FILE`",
+        )
     };
     let probe: Probe = serde_json::from_str(text).map_err(not_one)?;
     let format_ok = probe.format.as_u64() == Some(u64::from(FORMAT));
@@ -340,14 +346,16 @@ pub fn load(text: &str) -> Result<Loaded, Diagnostic> {
             let s: String = s.chars().take(40).collect();
             crate::diagnostic::escape_controls(&s).into_owned()
         };
-        return Err(refused(format!(
-            "the compiled document is of format {} from engine {}; this engine reads format {} from engine \"{}\"",
-            shown(&probe.format),
-            shown(&probe.engine),
-            FORMAT,
-            ENGINE_VERSION
-        ))
-        .with_help("compile the spec again with this version of netspec (`netspec compile SPEC -o FILE`)"));
+        return Err(refused_with_help(
+            format!(
+                "the compiled document is of format {} from engine {}; this engine reads format {} from engine \"{}\"",
+                shown(&probe.format),
+                shown(&probe.engine),
+                FORMAT,
+                ENGINE_VERSION
+            ),
+            "compile the spec again with this version of netspec (`netspec compile SPEC -o FILE`)",
+        ));
     }
     let doc: DocumentIn = serde_json::from_str(text).map_err(not_one)?;
     let mut map = SourceMap::default();
@@ -717,16 +725,10 @@ impl Checker<'_> {
         let schema = &self.c.schema;
         let bad = |what: &str| Err(format!("{what} out of range"));
         match &n.kind {
-            NodeKind::Input(s) => {
-                if schema.records.first().is_none_or(|r| *s >= r.fields.len()) {
-                    return bad("an input");
-                }
+            NodeKind::Input(s) if schema.records.first().is_none_or(|r| *s >= r.fields.len()) => {
+                return bad("an input");
             }
-            NodeKind::Var(v) => {
-                if *v >= bound {
-                    return bad("a bound variable");
-                }
-            }
+            NodeKind::Var(v) if *v >= bound => return bad("a bound variable"),
             NodeKind::Let(i) => {
                 if *i >= self.c.lets.len() {
                     return bad("a definition");

@@ -723,7 +723,7 @@ fn number_value(text: &str) -> Option<Num> {
     Num::parse_decimal(text)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests {
     use super::*;
     use crate::submission::{conclude, read_text};

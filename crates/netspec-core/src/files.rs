@@ -168,7 +168,7 @@ fn absolute_lexical(path: &Path) -> Option<String> {
     Some(if n.is_empty() { "/".to_string() } else { n })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests {
     use super::*;
 

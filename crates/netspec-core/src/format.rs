@@ -945,7 +945,7 @@ fn test_clause_span(c: &TestClause) -> Span {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

@@ -6,7 +6,7 @@
 //! evaluator's element stack, and every operator carries the operand kind
 //! the checker inferred, so the evaluator never looks anything up by name.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::calendar::{Date, Duration};
@@ -86,8 +86,9 @@ impl CompiledSpec {
     /// unread-input lint needs. A walk that visits each definition once, so
     /// its time is linear in the size of the spec (unlike [`crate::inputs::readers`], whose
     /// answer, per requirement, can be as large as inputs × requirements).
-    pub(crate) fn read_anywhere(&self) -> BTreeSet<(RecordId, usize)> {
-        let mut reads = BTreeSet::new();
+    #[cfg(feature = "compile")]
+    pub(crate) fn read_anywhere(&self) -> std::collections::BTreeSet<(RecordId, usize)> {
+        let mut reads = std::collections::BTreeSet::new();
         let mut seen = vec![false; self.lets.len()];
         let mut stack: Vec<&Node> = Vec::new();
         for r in &self.requirements {

@@ -108,15 +108,19 @@
 
 pub mod builtins;
 pub mod calendar;
+#[cfg(feature = "compile")]
 pub mod check;
 pub mod diagnostic;
+#[cfg(feature = "compile")]
 pub mod diff;
 pub mod document;
 pub mod eval;
 mod fastread;
 pub mod fhir;
 pub mod files;
+#[cfg(feature = "compile")]
 pub mod format;
+#[cfg(feature = "compile")]
 pub mod ide;
 pub mod inputs;
 pub mod ir;
@@ -125,7 +129,9 @@ pub mod number;
 pub mod report;
 pub mod source;
 pub mod submission;
+#[cfg(feature = "compile")]
 pub mod syntax;
+#[cfg(feature = "compile")]
 pub mod testing;
 pub mod vocab;
 
@@ -136,6 +142,7 @@ pub use diagnostic::{Code, Diagnostic, Severity};
 pub use limits::Limits;
 pub use report::Report;
 pub use source::Sources;
+#[cfg(feature = "compile")]
 pub use testing::TestResult;
 pub use vocab::Outcome;
 
@@ -386,12 +393,14 @@ impl Default for EvalOptions {
 impl Spec {
     /// Compiles `root` from `sources` (which must also hold every file it
     /// uses), within the default [`Limits`].
+    #[cfg(feature = "compile")]
     pub fn compile(root: &str, sources: &Sources) -> Result<Spec, CompileError> {
         Spec::compile_with(root, sources, &Limits::default())
     }
 
     /// Compiles `root` from `sources` within `limits`; the spec keeps them
     /// for its evaluations.
+    #[cfg(feature = "compile")]
     pub fn compile_with(
         root: &str,
         sources: &Sources,
@@ -429,6 +438,7 @@ impl Spec {
     /// assert_eq!(report.requirements[0].outcome, netspec_core::Outcome::Met);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[cfg(feature = "compile")]
     pub fn compile_with_options(
         root: &str,
         sources: &Sources,
@@ -442,6 +452,7 @@ impl Spec {
     /// (a normalised name, and the bytes of spec text left under
     /// [`Limits::max_source_bytes`]) when the walk first reaches it, and
     /// parsed once. Also returns the files read.
+    #[cfg(feature = "compile")]
     pub fn compile_reading(
         root: &str,
         read: &mut dyn FnMut(&str, usize) -> files::FileRead,
@@ -452,6 +463,7 @@ impl Spec {
         (sources, Spec::from_compiled(compiled, &options.limits))
     }
 
+    #[cfg(feature = "compile")]
     fn from_compiled(compiled: check::Compiled, limits: &Limits) -> Result<Spec, CompileError> {
         let map = Arc::new(compiled.map);
         match compiled.checked {
@@ -513,7 +525,7 @@ impl Spec {
                 &l.limits,
             )),
             Err(d) => Err(CompileError {
-                diagnostics: vec![d],
+                diagnostics: vec![*d],
                 map: Arc::default(),
             }),
         }
@@ -901,6 +913,7 @@ impl Spec {
 
     /// [`Spec::evaluate`] within a work budget of `budget` steps, also
     /// giving the steps done (for test runs that share one budget).
+    #[cfg(feature = "compile")]
     fn evaluate_within(
         &self,
         value: &serde_json::Value,
@@ -1116,6 +1129,7 @@ impl Spec {
 
     /// Runs the spec's `test` blocks (none when it was compiled without
     /// them: [`Spec::compiled_with_tests`]).
+    #[cfg(feature = "compile")]
     pub fn run_tests(&self) -> Vec<TestResult> {
         testing::run_tests(
             &self.checked.tests,
@@ -1143,6 +1157,7 @@ impl AsRef<CompiledSpec> for Spec {
 /// Formats `text`, the spec file `name`, in the house style
 /// ([`format::format_source`]); a file that does not parse gives its parse
 /// errors, located in it.
+#[cfg(feature = "compile")]
 pub fn format_file(name: &str, text: &str) -> Result<String, CompileError> {
     format::format_source(text).map_err(|diagnostics| {
         let mut map = SourceMap::default();
@@ -1166,6 +1181,7 @@ pub fn format_file(name: &str, text: &str) -> Result<String, CompileError> {
 
 /// At most [`limits::MAX_DIAGNOSTICS`] compile warnings, then one NS0310
 /// saying how many more there were.
+#[cfg(feature = "compile")]
 fn cap_warnings(mut warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let most = limits::MAX_DIAGNOSTICS;
     if warnings.len() > most {
@@ -1192,12 +1208,14 @@ fn cap_warnings(mut warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// let err = netspec_core::Spec::compile("/no/such/folder/x.netspec", &sources).unwrap_err();
 /// assert_eq!(err.diagnostics[0].code.as_str(), "NS0311");
 /// ```
+#[cfg(feature = "compile")]
 pub fn gather_files(root: &str, options: &CompileOptions) -> Sources {
     let reader = files::ConfinedReader::for_spec(std::path::Path::new(root));
     gather_files_in(root, &reader, options)
 }
 
 /// [`gather_files`] with a reader for another folder (`netspec --root DIR`).
+#[cfg(feature = "compile")]
 pub fn gather_files_in(
     root: &str,
     reader: &files::ConfinedReader,
@@ -1212,6 +1230,7 @@ pub fn gather_files_in(
 /// reports them. `read` is handed every path a spec names, `/etc/passwd`
 /// included: to read from disk, use [`gather_files`], which reads only
 /// inside the spec's folder.
+#[cfg(feature = "compile")]
 pub fn gather_sources(root: &str, read: impl FnMut(&str) -> Option<String>) -> Sources {
     gather_sources_with(root, &CompileOptions::default(), read)
 }
@@ -1219,6 +1238,7 @@ pub fn gather_sources(root: &str, read: impl FnMut(&str) -> Option<String>) -> S
 /// [`gather_sources`] for a compilation with `options`: without tests
 /// ([`CompileOptions::tests`] off) only the `use`d files are read, not the
 /// test submissions.
+#[cfg(feature = "compile")]
 pub fn gather_sources_with(
     root: &str,
     options: &CompileOptions,
@@ -1232,6 +1252,7 @@ pub fn gather_sources_with(
 /// Walks `root` and the files it names the way compiling does
 /// ([`check::gather_reading`]); `read` gets a name and the bytes of spec
 /// text left under the limit.
+#[cfg(feature = "compile")]
 fn gather(
     root: &str,
     options: &CompileOptions,
@@ -1240,7 +1261,7 @@ fn gather(
     check::gather_reading(root, &mut read, &options.limits, options.tests)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests {
     #![allow(clippy::panic)]
     use super::*;

@@ -527,7 +527,7 @@ impl fmt::Display for Num {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests {
     use super::*;
 

@@ -334,7 +334,7 @@ pub struct Location {
     pub end_column: usize,
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests {
     use super::*;
 

@@ -20,14 +20,18 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#[cfg(feature = "compile")]
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::form::Section;
 use crate::render::Style;
+#[cfg(feature = "compile")]
 use crate::testing::{Coverage, TestResult};
-use crate::{Code, CompileError, CompileOptions, Date, Diagnostic, EvalError, EvalOptions};
+#[cfg(feature = "compile")]
+use crate::CompileOptions;
+use crate::{Code, CompileError, Date, Diagnostic, EvalError, EvalOptions};
 use crate::{Respondent, Sources, Spec};
 
 #[cfg(feature = "ts")]
@@ -37,6 +41,7 @@ pub use typescript::{typescript_declarations, TYPESCRIPT_COMMAND};
 
 /// Compile a spec: its text, and the files it uses (and the submissions its
 /// tests name), by name relative to the spec's folder.
+#[cfg(feature = "compile")]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[non_exhaustive]
@@ -55,6 +60,7 @@ pub struct CompileCall {
     pub tests: bool,
 }
 
+#[cfg(feature = "compile")]
 impl CompileCall {
     /// A call to compile `source`, named `name`, with `files`, reading its tests.
     pub fn new(name: &str, source: &str, files: BTreeMap<String, String>) -> CompileCall {
@@ -216,6 +222,7 @@ pub fn to_json<T: Serialize>(value: &T, pretty: bool) -> Result<String, Failure>
 
 /// A compiled spec, and what it was compiled from.
 #[derive(Debug, Clone)]
+#[cfg_attr(not(feature = "compile"), allow(dead_code))]
 pub struct Compiled {
     spec: Spec,
     root: String,
@@ -223,6 +230,7 @@ pub struct Compiled {
 }
 
 /// Compiles a spec.
+#[cfg(feature = "compile")]
 pub fn compile(call: &CompileCall) -> Result<Compiled, Failure> {
     let name = if call.name.trim().is_empty() {
         "spec.netspec"
@@ -249,6 +257,7 @@ pub fn compile(call: &CompileCall) -> Result<Compiled, Failure> {
 /// Checks a spec without keeping it: every diagnostic (errors and
 /// warnings), for authoring tools. Reads no file: everything the spec uses
 /// comes in the call.
+#[cfg(feature = "compile")]
 pub fn check(call: &CompileCall) -> Vec<Diagnostic> {
     match compile(call) {
         Ok(c) => c.spec.warnings().to_vec(),
@@ -257,6 +266,7 @@ pub fn check(call: &CompileCall) -> Vec<Diagnostic> {
 }
 
 /// Formats spec text, the file `name` ([`crate::format`]).
+#[cfg(feature = "compile")]
 pub fn format(name: &str, source: &str) -> Result<String, Failure> {
     crate::format(name, source).map_err(Failure::compile)
 }
@@ -305,6 +315,7 @@ pub fn decode_utf8(bytes: &[u8], kind: FailureKind, what: &str) -> Result<String
 }
 
 /// The result of running a spec's tests.
+#[cfg(feature = "compile")]
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -366,6 +377,23 @@ fn json_error_position(text: &str) -> Option<JsonPosition> {
 }
 
 impl Compiled {
+    /// A spec loaded from its compiled document ([`Spec::from_document`]);
+    /// a document refused is a `compile` failure (NS0312). It has no tests
+    /// to run.
+    pub fn from_document(document: &str) -> Result<Compiled, Failure> {
+        let spec = Spec::from_document(document).map_err(Failure::compile)?;
+        Ok(Compiled {
+            root: spec.id().to_string(),
+            spec,
+            sources: Sources::new(),
+        })
+    }
+
+    /// The spec's compiled document ([`Spec::to_document`]).
+    pub fn to_document(&self) -> String {
+        self.spec.to_document()
+    }
+
     /// The spec.
     pub fn spec(&self) -> &Spec {
         &self.spec
@@ -439,6 +467,7 @@ impl Compiled {
 
     /// The `given file` submissions of the spec's tests that were not
     /// supplied (none for a spec compiled with its tests).
+    #[cfg(feature = "compile")]
     pub fn missing_test_files(&self) -> Vec<String> {
         if self.spec.compiled_with_tests() {
             return Vec::new();
@@ -459,6 +488,7 @@ impl Compiled {
     /// Runs the spec's tests: compiled again with them when the spec was
     /// compiled without (then every submission they name must have been
     /// given).
+    #[cfg(feature = "compile")]
     pub fn run_tests(&self) -> Result<TestRun, Failure> {
         let again;
         let spec = if self.spec.compiled_with_tests() {
@@ -575,7 +605,7 @@ pub fn blank_line(bytes: &[u8]) -> bool {
         .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests {
     use super::*;
 

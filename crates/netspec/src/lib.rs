@@ -122,7 +122,7 @@ pub mod ffi;
 /// holds a spec's files; [`ide::hover`] and [`ide::complete`] ask of one
 /// file's text. The language server (`netspec lsp`) and the WebAssembly
 /// package answer with these.
-#[cfg(feature = "ide")]
+#[cfg(all(feature = "ide", feature = "compile"))]
 pub mod ide {
     pub use netspec_core::ide::{
         byte_offset, complete, hover, utf16_offset, Completion, CompletionKind, Completions, Hover,
@@ -135,8 +135,11 @@ pub use netspec_core::diagnostic::{Code, Diagnostic, Related, Severity};
 pub use netspec_core::limits::Limits;
 pub use netspec_core::source::{Location, Sources};
 pub use netspec_core::{CompileError, CompileOptions, EvalError, EvalOptions};
-pub use spec::{decode_utf8, format, gather_sources, read_spec, Spec, Submission};
+pub use spec::{decode_utf8, Spec, Submission};
+#[cfg(feature = "compile")]
+pub use spec::{format, gather_sources, read_spec};
 
+#[cfg(feature = "compile")]
 pub use netspec_core::diff::{Answer, Change, SpecDiff};
 
 /// What changed from `old` to `new`, two compiled versions of a spec, in
@@ -162,6 +165,7 @@ pub use netspec_core::diff::{Answer, Change, SpecDiff};
 ///     Change::ThresholdChanged { id, old, new, .. } if id == "Q-01" && old == "80%" && new == "85%"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg(feature = "compile")]
 pub fn diff(old: &Spec, new: &Spec) -> SpecDiff {
     netspec_core::diff::diff(
         old.inner.checked(),
@@ -190,6 +194,7 @@ pub mod form {
 }
 
 /// The results of a spec's own tests ([`Spec::run_tests`]).
+#[cfg(feature = "compile")]
 pub mod testing {
     pub use netspec_core::testing::{
         AreaCoverage, Coverage, Mismatch, RequirementCoverage, TestResult,

@@ -1,15 +1,21 @@
 //! The compiled spec, and reading and formatting spec text.
 
+#[cfg(feature = "compile")]
 use std::path::Path;
 
+#[cfg(feature = "compile")]
 use netspec_core::files::{ConfinedReader, FileRead};
+#[cfg(feature = "compile")]
 use netspec_core::source::FileId;
+#[cfg(feature = "compile")]
 use netspec_core::syntax::{ast::Item, parse_file_without_tests};
 
 use crate::form::Section;
+#[cfg(feature = "compile")]
 use crate::testing::{Coverage, TestResult};
-use crate::{CompileError, CompileOptions, Diagnostic, EvalError, EvalOptions, Limits, Outcome};
-use crate::{Report, Sources};
+use crate::{CompileError, Diagnostic, EvalError, EvalOptions, Limits, Outcome, Report};
+#[cfg(feature = "compile")]
+use crate::{CompileOptions, Sources};
 
 /// A compiled spec: cheap to clone, `Send + Sync`, evaluates any number of
 /// submissions.
@@ -22,12 +28,14 @@ impl Spec {
     /// Compiles `root` from `sources` (which must also hold every file it
     /// uses and every submission its tests name), with the default
     /// [`CompileOptions`].
+    #[cfg(feature = "compile")]
     pub fn compile(root: &str, sources: &Sources) -> Result<Spec, CompileError> {
         Spec::compile_with_options(root, sources, &CompileOptions::default())
     }
 
     /// Compiles `root` from `sources` with `options` (limits; whether to
     /// read the spec's tests).
+    #[cfg(feature = "compile")]
     pub fn compile_with_options(
         root: &str,
         sources: &Sources,
@@ -46,6 +54,7 @@ impl Spec {
     /// let err = netspec::Spec::read("/no/such/folder/x.netspec", None, None, &opts).unwrap_err();
     /// assert_eq!(err.diagnostics[0].code.as_str(), "NS0311");
     /// ```
+    #[cfg(feature = "compile")]
     pub fn read(
         path: &str,
         text: Option<String>,
@@ -284,18 +293,21 @@ impl Spec {
     }
 
     /// Runs the spec's `test` blocks (none when it was compiled without them).
+    #[cfg(feature = "compile")]
     pub fn run_tests(&self) -> Vec<TestResult> {
         self.inner.run_tests()
     }
 
     /// Which outcomes `results` (this spec's test results) produced for
     /// each requirement.
+    #[cfg(feature = "compile")]
     pub fn coverage(&self, results: &[TestResult]) -> Coverage {
         netspec_core::testing::coverage(&self.inner, results)
     }
 
     /// Whether `text` declares a spec (a `spec` header) rather than being a
     /// file other specs `use`. Text that does not parse is not a spec.
+    #[cfg(feature = "compile")]
     pub fn declared_in(text: &str) -> bool {
         parse_file_without_tests(text, FileId(0), &Limits::default())
             .is_ok_and(|f| f.items.iter().any(|i| matches!(i, Item::Spec(_))))
@@ -332,6 +344,7 @@ pub fn decode_utf8(bytes: &[u8]) -> Result<&str, Box<Diagnostic>> {
 /// let err = netspec::Spec::compile("/no/such/folder/x.netspec", &sources).unwrap_err();
 /// assert_eq!(err.diagnostics[0].code.as_str(), "NS0311");
 /// ```
+#[cfg(feature = "compile")]
 pub fn read_spec(
     path: &str,
     text: Option<String>,
@@ -344,6 +357,7 @@ pub fn read_spec(
 
 /// The reader [`read_spec`] and [`Spec::read`] share: files inside `within`
 /// (or the spec's folder), and the spec itself from `text` when given.
+#[cfg(feature = "compile")]
 fn disk_reader(
     path: &str,
     text: Option<String>,
@@ -368,6 +382,7 @@ fn disk_reader(
 /// cannot supply are left out; compiling then reports them. `read` is handed
 /// every path a spec names, `../../etc/passwd` included: to read from disk,
 /// use [`read_spec`].
+#[cfg(feature = "compile")]
 pub fn gather_sources(
     root: &str,
     options: &CompileOptions,
@@ -381,6 +396,7 @@ pub fn gather_sources(
 /// not parse gives its parse errors, located in `name`
 /// ([`crate::render::compile_error`] draws them). A file holding the line
 /// `// netspec-fmt: skip` is returned unchanged.
+#[cfg(feature = "compile")]
 pub fn format(name: &str, text: &str) -> Result<String, CompileError> {
     if text
         .lines()

@@ -213,7 +213,7 @@ impl Scan<'_> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests {
     use super::*;
     use crate::source::FileId;

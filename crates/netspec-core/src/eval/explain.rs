@@ -2080,7 +2080,7 @@ fn total_within_relations<'a>(cx: &mut Ctx<'a>, list: &'a Node, x: &Answer<'a>, 
     true
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests {
     use super::*;
 

@@ -1428,7 +1428,7 @@ fn small(n: Num) -> Res<i64> {
         .ok_or(Bail::Other)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 #[allow(clippy::panic)]
 mod tests {
     use super::*;

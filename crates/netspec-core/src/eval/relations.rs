@@ -259,7 +259,7 @@ fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 #[allow(clippy::panic)]
 mod tests {
     use super::*;

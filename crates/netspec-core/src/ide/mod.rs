@@ -615,5 +615,5 @@ pub(crate) fn test_requirements(t: &ast::TestBlock) -> impl Iterator<Item = &ast
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests;

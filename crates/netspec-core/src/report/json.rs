@@ -422,7 +422,7 @@ fn put_requirement(
     put_str(out, "}}");
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests {
     use super::*;
     use serde_json::json;

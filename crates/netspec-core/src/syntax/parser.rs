@@ -1663,7 +1663,7 @@ fn unescape(raw: &str) -> (String, Option<String>) {
     (out, bad)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests {
     use super::*;
 

@@ -13,6 +13,10 @@
 //! text, a submission's answers) are written as escapes such as `\u{1b}`,
 //! so no input can move the cursor, forge a line or colour the terminal.
 
+#[cfg(feature = "compile")]
+mod diagnostics;
+#[cfg(not(feature = "compile"))]
+#[path = "diagnostics_plain.rs"]
 mod diagnostics;
 mod report;
 
@@ -81,7 +85,8 @@ impl Painter {
     }
 }
 
-/// The colours used.
+/// The colours used (those of diagnostics only with the `compile` feature).
+#[cfg_attr(not(feature = "compile"), allow(dead_code))]
 mod colour {
     use anstyle::{AnsiColor, Style};
 
