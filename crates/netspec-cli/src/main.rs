@@ -141,6 +141,25 @@ enum Command {
         /// see `netspec fhir`), read as `netspec fhir response` reads it.
         #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReadAs::Json, conflicts_with = "batch")]
         from: ReadAs,
+        /// SPEC is a compiled document (written by `netspec compile`),
+        /// loaded without parsing or checking the spec again; the report is
+        /// byte for byte the one from the spec's source.
+        #[arg(long)]
+        compiled: bool,
+    },
+    /// Compile a spec into a compiled document: one JSON text that
+    /// `netspec eval --compiled` (and the browser form's WebAssembly module)
+    /// loads without parsing or checking the spec again. It holds the
+    /// compiled spec, the spec's files (explanations quote them) and its
+    /// limits, with the document format and the engine version: only this
+    /// version of netspec loads it (NS0312 otherwise). Its tests are not
+    /// part of it. See docs/compiled.md.
+    Compile {
+        /// The spec (.netspec); `-` reads it from standard input.
+        spec: PathBuf,
+        /// Write the document to FILE (default: standard output).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Roll every provider's submission up into one network report: per
     /// provider, per requirement and per area, the network's own duties
@@ -463,6 +482,7 @@ impl Command {
         match self {
             Command::Check { .. } => "check",
             Command::Eval { .. } => "eval",
+            Command::Compile { .. } => "compile",
             Command::Test { .. } => "test",
             Command::Diff { .. } => "diff",
             Command::Network { .. } => "network",
@@ -487,6 +507,7 @@ impl Command {
             self,
             Command::Check { .. }
                 | Command::Eval { .. }
+                | Command::Compile { .. }
                 | Command::Test { .. }
                 | Command::Diff { .. }
                 | Command::Network { .. }
@@ -603,6 +624,10 @@ fn misuse(cli: &Cli) -> Option<String> {
         ));
     }
     match &cli.command {
+        Command::Eval { compiled: true, .. } if cli.root.is_some() => Some(
+            "`--root` has no effect with `netspec eval --compiled`: a compiled document reads no `use`d file"
+                .to_string(),
+        ),
         // (clap's `requires` yields to the conflict between --batch and
         // SUBMISSION, so it would let `eval SPEC SUB --no-progress` through)
         Command::Eval {
@@ -668,9 +693,10 @@ fn main() -> ExitCode {
             no_explanations,
             no_progress,
             from,
+            compiled,
         } => match (batch, submission) {
             (Some(lines), _) => eval_batch(
-                &spec,
+                (&spec, compiled),
                 &lines,
                 as_of.as_deref(),
                 unattributed.map(Into::into),
@@ -679,7 +705,7 @@ fn main() -> ExitCode {
                 !no_progress && !cli.quiet,
             ),
             (None, Some(submission)) => eval(
-                &spec,
+                (&spec, compiled),
                 &submission,
                 as_of.as_deref(),
                 unattributed.map(Into::into),
@@ -752,6 +778,7 @@ fn main() -> ExitCode {
             (&period_start, &period_end),
         ),
         Command::New { name, dir } => scaffold::new_spec(&name, &dir),
+        Command::Compile { spec, output } => compile(&spec, output.as_deref()),
         Command::Schema { spec } => match load(&spec, Format::Text, false) {
             Ok(s) => {
                 print_json(&s.json_schema());
@@ -974,6 +1001,89 @@ fn load(path: &Path, format: Format, tests: bool) -> Result<Spec, u8> {
     })
 }
 
+/// Most bytes of a compiled document read (the engine refuses more, NS0312).
+const MAX_DOCUMENT_BYTES: usize = 64 * 1024 * 1024;
+
+/// The spec to evaluate: compiled from its source, or loaded from a
+/// compiled document (`--compiled`); on failure prints diagnostics and
+/// returns the exit code.
+fn load_for_eval(path: &Path, format: Format, compiled: bool) -> Result<Spec, u8> {
+    if !compiled {
+        return load(path, format, false);
+    }
+    let name = if is_stdin(path) {
+        STDIN_NAME.to_string()
+    } else {
+        path.to_string_lossy().into_owned()
+    };
+    let loaded = match read_text(path, 1, MAX_DOCUMENT_BYTES) {
+        Ok(text) => Spec::from_document(&text),
+        Err(Unreadable::TooLarge(max)) => {
+            let d = Diagnostic::error(
+                Code::DocumentRefused,
+                format!("the compiled document is larger than the {max} bytes a document may have"),
+            );
+            report_diagnostics(&name, format, &[d]);
+            return Err(1);
+        }
+        Err(e) => return Err(e.report(&name, format, None)),
+    };
+    loaded.map_err(|e| {
+        report_diagnostics(&name, format, &e.diagnostics);
+        1
+    })
+}
+
+/// Prints diagnostics about the file `name`: rendered on standard error,
+/// or as JSON on standard output.
+fn report_diagnostics(name: &str, format: Format, diagnostics: &[Diagnostic]) {
+    match format {
+        Format::Text => {
+            eprintln!("{}:", netspec::render::escape_controls(name));
+            eprint!(
+                "{}",
+                render::diagnostics(diagnostics, None, style(Stream::Stderr))
+            );
+        }
+        Format::Json => {
+            print_json(&serde_json::json!({ "file": name, "diagnostics": diagnostics }))
+        }
+    }
+}
+
+/// `netspec compile`: the spec's compiled document, to `output` or
+/// standard output. The document is loaded back before it is written, so a
+/// document written is one this engine loads.
+fn compile(spec_path: &Path, output: Option<&Path>) -> u8 {
+    let spec = match load(spec_path, Format::Text, false) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let mut doc = spec.to_document();
+    if let Err(e) = Spec::from_document(&doc) {
+        let name = spec_path.to_string_lossy().into_owned();
+        report_diagnostics(&name, Format::Text, &e.diagnostics);
+        return 1;
+    }
+    doc.push('\n');
+    match output {
+        None => {
+            write_raw(&doc);
+            0
+        }
+        Some(path) => match std::fs::write(path, doc) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!(
+                    "error: cannot write `{}`: {e}",
+                    netspec::render::escape_controls(&path.to_string_lossy())
+                );
+                2
+            }
+        },
+    }
+}
+
 /// A file that could not be read as text.
 enum Unreadable {
     /// Not there, or not readable (message printed): exit code 2.
@@ -1181,7 +1291,7 @@ fn parse_as_of(as_of: Option<&str>) -> Result<Option<netspec::Date>, ()> {
 
 #[allow(clippy::too_many_arguments)]
 fn eval(
-    spec_path: &Path,
+    (spec_path, compiled): (&Path, bool),
     sub_path: &Path,
     as_of: Option<&str>,
     unattributed: Option<netspec::Respondent>,
@@ -1193,7 +1303,7 @@ fn eval(
     let Ok(as_of) = parse_as_of(as_of) else {
         return 2;
     };
-    let spec = match load(spec_path, format, false) {
+    let spec = match load_for_eval(spec_path, format, compiled) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -1337,7 +1447,7 @@ fn fhir(command: FhirCommand) -> u8 {
 
 /// `eval --batch`: see [`batch`].
 fn eval_batch(
-    spec_path: &Path,
+    (spec_path, compiled): (&Path, bool),
     lines: &Path,
     as_of: Option<&str>,
     unattributed: Option<netspec::Respondent>,
@@ -1348,7 +1458,7 @@ fn eval_batch(
     let Ok(as_of) = parse_as_of(as_of) else {
         return 2;
     };
-    let spec = match load(spec_path, Format::Text, false) {
+    let spec = match load_for_eval(spec_path, Format::Text, compiled) {
         Ok(s) => s,
         Err(code) => return code,
     };

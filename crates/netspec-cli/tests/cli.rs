@@ -435,6 +435,111 @@ fn eval_is_byte_identical_across_runs() {
     }
 }
 
+/// `netspec compile` writes a compiled document; `eval --compiled` gives
+/// the same report bytes from it (text, JSON and batch), refuses another
+/// engine's document with NS0312, and a spec that does not compile gives
+/// its errors and no document.
+#[test]
+fn compile_and_eval_compiled() {
+    let d = Dir::new("compile-document");
+    d.write("demo.netspec", GOOD_SPEC);
+    d.write("sub.json", SUBMISSION);
+    let run = netspec(&d, &["compile", "demo.netspec", "-o", "demo.json"]);
+    assert_exit(&run, 0);
+    let doc: Value = serde_json::from_str(&d.read("demo.json")).unwrap();
+    assert_eq!(doc["format"], 1);
+    assert_eq!(doc["spec"]["id"], "demo");
+    assert_eq!(doc["spec"]["version"], "2025.1");
+    // standard output, the same document
+    let out = netspec(&d, &["compile", "demo.netspec"]);
+    assert_exit(&out, 0);
+    assert_eq!(out.stdout, d.read("demo.json"));
+    for format in ["json", "text"] {
+        let a = netspec(
+            &d,
+            &["eval", "demo.netspec", "sub.json", "--format", format],
+        );
+        let b = netspec(
+            &d,
+            &[
+                "eval",
+                "--compiled",
+                "demo.json",
+                "sub.json",
+                "--format",
+                format,
+            ],
+        );
+        assert_exit(&b, a.code.unwrap());
+        assert_eq!(a.stdout, b.stdout, "{format}");
+        assert!(!b.stdout.is_empty());
+    }
+    d.write(
+        "lines.jsonl",
+        &format!("{}\n{{}}\n", SUBMISSION.replace('\n', " ")),
+    );
+    let a = netspec(
+        &d,
+        &[
+            "eval",
+            "demo.netspec",
+            "--batch",
+            "lines.jsonl",
+            "--no-progress",
+        ],
+    );
+    let b = netspec(
+        &d,
+        &[
+            "eval",
+            "--compiled",
+            "demo.json",
+            "--batch",
+            "lines.jsonl",
+            "--no-progress",
+        ],
+    );
+    assert_eq!(a.stdout, b.stdout);
+    assert_eq!(a.stdout.lines().count(), 2);
+
+    let mut other = doc.clone();
+    other["engine"] = Value::from("0.0.1");
+    d.write("old.json", &other.to_string());
+    let run = netspec(&d, &["eval", "--compiled", "old.json", "sub.json"]);
+    assert_exit(&run, 1);
+    assert!(
+        run.stderr.contains("NS0312") && run.stderr.contains("0.0.1"),
+        "{run:?}"
+    );
+    let run = netspec(
+        &d,
+        &[
+            "eval",
+            "--compiled",
+            "--format",
+            "json",
+            "demo.netspec",
+            "sub.json",
+        ],
+    );
+    assert_exit(&run, 1);
+    assert_eq!(run.json()["diagnostics"][0]["code"], "NS0312");
+    let run = netspec(
+        &d,
+        &["--root", ".", "eval", "--compiled", "demo.json", "sub.json"],
+    );
+    assert_exit(&run, 2);
+
+    d.write(
+        "bad.netspec",
+        "spec bad \"Bad\" { version \"1\" }\nlet x = nothing\n",
+    );
+    let run = netspec(&d, &["compile", "bad.netspec", "-o", "bad.json"]);
+    assert_exit(&run, 1);
+    assert!(run.stderr.contains("NS0002"), "{run:?}");
+    assert!(!d.path().join("bad.json").exists());
+}
+
 #[test]
 fn eval_missing_answers_are_incomplete() {
     let d = Dir::new("eval-incomplete");
