@@ -23,6 +23,14 @@ echo "== the facade's public API: at most 60 items (default features; ARCHITECTU
 RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p netspec
 python3 scripts/api_count.py target/doc/netspec/all.html 60
 
+# ---- compiled documents: netspec-core and the facade without their
+# default `compile` feature (no parser, checker or codespan-reporting), as
+# the form's WebAssembly module (bindings/wasm/form) is built, and that module
+echo "== without the compile feature: netspec-core, netspec (ffi), netspec-form-wasm build lint-clean"
+cargo clippy --locked -p netspec-core --no-default-features --all-targets -- -D warnings
+cargo clippy --locked -p netspec --no-default-features --features ffi --all-targets -- -D warnings
+cargo clippy --locked -p netspec-form-wasm --all-targets -- -D warnings
+
 echo "== cargo doc (the published crates; warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p netspec-core -p netspec -p netspec-network -p netspec-cli -p netspec-server -p netspec-lsp --all-features
 

@@ -5,6 +5,7 @@
 //   /network           -> network.html (the network view)
 //   /index.html, /playground.html, /network.html, /css/*, /js/*, /generated/*, /docs/*   from bindings/web
 //   /wasm/web.js, /wasm/pkg/core.mjs, /wasm/pkg/web/*                     from bindings/wasm
+//   /wasm/form.js, /wasm/pkg/form/*         the form's module, from bindings/wasm
 // Nothing else is served (no directory listings, no node_modules, no tests).
 //
 // Usage: node server.mjs [--port N | N]     (or PORT=N; default 8080; 0 picks a free port)
@@ -32,7 +33,7 @@ const TYPES = {
 
 // URL prefix -> [folder, files or folders allowed below it]
 const ROUTES = [
-  ['/wasm/', WASM, ['web.js', 'pkg/core.mjs', 'pkg/web/']],
+  ['/wasm/', WASM, ['web.js', 'form.js', 'pkg/core.mjs', 'pkg/web/', 'pkg/form/']],
   ['/', WEB, ['index.html', 'playground.html', 'network.html', 'css/', 'js/', 'generated/', 'docs/']],
 ];
 const ALIASES = { '/': '/index.html', '/playground': '/playground.html', '/network': '/network.html' };

@@ -282,6 +282,14 @@ class Engine {
   }
 }
 
+// A spec's raw handle made again: compiled from its recipe, or loaded
+// from its compiled document (the form's module).
+function rebuild(raw, recipe) {
+  return Array.isArray(recipe)
+    ? raw.compileRaw(recipe[0], recipe[1], recipe[2], recipe[3])
+    : raw.loadCompiled(recipe.document);
+}
+
 class Spec {
   #engine;
   #recipe;
@@ -312,7 +320,7 @@ class Spec {
     if (this.#recipe === null) throw usage(`${where}: this Spec was freed`);
     if (this.#generation !== this.#engine.generation || this.#handle === null) {
       const recipe = this.#recipe;
-      this.#handle = this.#engine.call((raw) => raw.compileRaw(recipe[0], recipe[1], recipe[2], recipe[3]));
+      this.#handle = this.#engine.call((raw) => rebuild(raw, recipe));
       this.#generation = this.#engine.generation;
     }
     return this.#handle;
@@ -342,6 +350,11 @@ class Spec {
 
   runTests() {
     return JSON.parse(this.#engine.call(() => this.#raw('runTests').runTests()));
+  }
+
+  // The compiled document (`netspec compile`), for the form's module.
+  toDocument() {
+    return this.#engine.call(() => this.#raw('toDocument').toDocument());
   }
 
   // FHIR R4 SDC: the spec's form as a Questionnaire, a QuestionnaireResponse
@@ -412,7 +425,8 @@ function editorOffset(source, offset) {
 
 function createApi(raw) {
   const engine = new Engine(raw);
-  const codeList = engine.call((r) => JSON.parse(r.allCodes()));
+  // (the form's module has no code table)
+  const codeList = typeof raw.allCodes === 'function' ? engine.call((r) => JSON.parse(r.allCodes())) : [];
   return {
     version: engine.call((r) => r.version()),
     NetspecError,
@@ -420,6 +434,15 @@ function createApi(raw) {
     compile(source, options) {
       const recipe = compileRecipe(engine, source, options);
       const handle = engine.call((r) => r.compileRaw(recipe[0], recipe[1], recipe[2], recipe[3]));
+      return new Spec(SPEC_TOKEN, engine, recipe, handle);
+    },
+    // A spec from its compiled document (`netspec compile`, Spec#toDocument).
+    loadCompiled(document) {
+      if (typeof document !== 'string') {
+        throw usage(`loadCompiled: the compiled document must be a string, got ${describe(document)}`);
+      }
+      const recipe = { document };
+      const handle = engine.call((r) => r.loadCompiled(document));
       return new Spec(SPEC_TOKEN, engine, recipe, handle);
     },
     explain(code) {

@@ -9,9 +9,10 @@ import {
   bundledSpecs,
   compileSpec,
   engineVersion,
+  loadBundled,
   loadEngine,
   NetspecError,
-} from './engine.js';
+} from './form-engine.js';
 import { announce, download, fill, h, pickFile, words } from './dom.js';
 import * as ptr from './pointer.js';
 import { complianceText, countsText, RATING, ratingBadge, renderReport } from './report.js';
@@ -1047,12 +1048,16 @@ function showLoadError(text, detail) {
   fill(box, text ? [h('p', null, text), detail ? h('pre', { class: 'rendered' }, detail) : null] : []);
 }
 
-/** Loads a spec: `{ key, name, source }`; restores its saved answers. */
-function useSpec({ key, name, source }) {
+/**
+ * Loads a spec: `{ key, name, make }`, `make()` giving the Spec (a bundled
+ * spec's compiled document loaded, or a spec's source compiled); restores
+ * its saved answers. Resolves to whether it was loaded.
+ */
+async function useSpec({ key, name, make }) {
   let spec;
   try {
     performance.mark('netspec-compile-start');
-    spec = compileSpec(source, { name });
+    spec = await make();
     performance.mark('netspec-compiled');
   } catch (e) {
     showLoadError(`${name} has errors and cannot be used:`, e instanceof NetspecError ? e.rendered || e.message : String(e));
@@ -1084,14 +1089,18 @@ function useSpec({ key, name, source }) {
   return true;
 }
 
-function useBundled(file) {
+async function useBundled(file) {
   const s = bundledSpec(file);
-  return !!s && useSpec({ key: file, name: file, source: bundledFiles[file] });
+  return !!s && useSpec({ key: file, name: file, make: () => loadBundled(file) });
 }
 
-function useOpened() {
+async function useOpened() {
   const opened = storage.get('opened');
-  return !!opened && useSpec({ key: `file:${opened.name}`, name: opened.name, source: opened.text });
+  return !!opened && useSpec({
+    key: `file:${opened.name}`,
+    name: opened.name,
+    make: () => compileSpec(opened.text, { name: opened.name }),
+  });
 }
 
 function fillSpecSelect() {
@@ -1204,7 +1213,7 @@ async function openSpecFile() {
   const key = `file:${file.name}`;
   const previous = storage.get('opened');
   storage.set('opened', { name: file.name, text: file.text });
-  if (useSpec({ key, name: file.name, source: file.text })) {
+  if (await useSpec({ key, name: file.name, make: () => compileSpec(file.text, { name: file.name }) })) {
     fillSpecSelect();
     announce(`Opened ${file.name}`);
   } else if (previous) {
@@ -1270,8 +1279,8 @@ async function start() {
   wire();
   const current = storage.get('current');
   const key = current && current.key;
-  const ok = key && (key.startsWith('file:') ? useOpened() : useBundled(key));
-  if (!ok) useBundled(bundledSpecs[0].file);
+  const ok = key && (await (key.startsWith('file:') ? useOpened() : useBundled(key)));
+  if (!ok) await useBundled(bundledSpecs[0].file);
   fillSpecSelect();
   document.body.dataset.ready = 'true';
   probe.ready = true;

@@ -381,6 +381,31 @@ test('every bundled spec: its compliant example entered through the form gives t
   }
 });
 
+test('with a bundled spec the form loads the form\'s module and the spec\'s compiled document, never the full module', { skip, timeout: 90000 }, async () => {
+  const o = await open();
+  const requested = [];
+  o.ctx.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  try {
+    const { page } = o;
+    await start(o);
+    // another bundled spec, then an example: still no full module
+    await page.locator('#spec-select').selectOption('renal.netspec');
+    await page.waitForFunction((t) => document.getElementById('spec-title').textContent.startsWith(t), compileNode('renal.netspec').title);
+    await settled(page);
+    assert.ok(requested.includes('/wasm/pkg/form/netspec_form_wasm_bg.wasm'), requested.join('\n'));
+    assert.ok(requested.includes('/generated/compiled/adult_critical_care.json'), requested.join('\n'));
+    assert.ok(requested.includes('/generated/compiled/renal.json'), requested.join('\n'));
+    const full = requested.filter((p) => p.startsWith('/wasm/pkg/web/') || p === '/wasm/web.js' || p === '/js/engine.js');
+    assert.deepEqual(full, [], 'the full module was downloaded');
+    // the blank form's report is the engine's (from the source, in node)
+    const shown = await report(page);
+    assert.equal(shown.spec.id, compileNode('renal.netspec').id);
+    assert.deepEqual(o.logs, []);
+  } finally {
+    await o.close();
+  }
+});
+
 test('a .netspec file opened in the form: every control type, nested lists, restored on reload; a broken file is refused', { skip, timeout: 90000 }, async () => {
   const o = await open();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netspec-web-spec-'));

@@ -1,0 +1,87 @@
+// The form's module (pkg/form-node, built by build.sh from bindings/wasm/form):
+// every conformance case that compiles, loaded from its compiled document
+// (Spec#toDocument), evaluates to the same report JSON byte for byte as the
+// full module, or rejects the submission with the same diagnostics; every
+// bundled example likewise; the form model, schema and FHIR Questionnaire
+// are the same; a refused document is a NetspecError (NS0312).
+'use strict';
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const ns = require('..');
+const { createApi } = require('../pkg/core.cjs');
+const { discover, engineForm, submissionOf } = require('./support/corpus');
+
+const form = createApi(require('../pkg/form-node/netspec_form_wasm.js'));
+const REPO = path.resolve(__dirname, '../../..');
+
+function outcome(spec, submission, opts) {
+  try {
+    return { report: spec.evaluateJson(submission, opts) };
+  } catch (e) {
+    assert.ok(e instanceof ns.NetspecError, String(e));
+    return { kind: e.kind, errors: e.diagnostics.map(engineForm) };
+  }
+}
+
+test('the form module loads every conformance spec\'s document and gives the full module\'s results', () => {
+  let reports = 0;
+  let loaded = 0;
+  for (const c of discover()) {
+    let full;
+    try {
+      full = ns.compile(c.source, { name: c.specName, files: c.files });
+    } catch (_) {
+      continue; // a case about compile errors
+    }
+    const spec = form.loadCompiled(full.toDocument());
+    loaded += 1;
+    assert.equal(spec.id, full.id, c.id);
+    assert.equal(spec.version, full.version, c.id);
+    const opts = { asOf: c.file.as_of, pretty: true };
+    const want = outcome(full, submissionOf(c), opts);
+    const got = outcome(spec, submissionOf(c), opts);
+    assert.deepEqual(got, want, c.id);
+    if (want.report !== undefined) reports += 1;
+    full.free();
+    spec.free();
+  }
+  console.log(`form module: ${loaded} documents loaded, ${reports} reports byte-identical`);
+  assert.ok(loaded >= 80 && reports >= 60, `${loaded} loaded, ${reports} reports`);
+});
+
+test('every bundled example: the same report bytes, form model, schema and Questionnaire', () => {
+  const specs = path.join(REPO, 'specs');
+  const files = {};
+  for (const f of fs.readdirSync(path.join(specs, 'common'))) {
+    files[`common/${f}`] = fs.readFileSync(path.join(specs, 'common', f), 'utf8');
+  }
+  let compared = 0;
+  for (const f of fs.readdirSync(specs).filter((x) => x.endsWith('.netspec')).sort()) {
+    const full = ns.compile(fs.readFileSync(path.join(specs, f), 'utf8'), { name: f, files, tests: false });
+    const spec = form.loadCompiled(full.toDocument());
+    assert.deepEqual(spec.inputs(), full.inputs(), f);
+    assert.deepEqual(spec.jsonSchema(), full.jsonSchema(), f);
+    assert.deepEqual(spec.fhirQuestionnaire(), full.fhirQuestionnaire(), f);
+    const dir = path.join(specs, 'examples', f.replace(/\.netspec$/, ''));
+    for (const e of fs.readdirSync(dir).filter((x) => x.endsWith('.json'))) {
+      const text = fs.readFileSync(path.join(dir, e), 'utf8');
+      assert.equal(spec.evaluateJson(text), full.evaluateJson(text), `${f} ${e}`);
+      assert.deepEqual(spec.toFhir(text), full.toFhir(text), `${f} ${e}`);
+      compared += 1;
+    }
+    full.free();
+    spec.free();
+  }
+  assert.ok(compared >= 60, `only ${compared} examples`);
+});
+
+test('a refused document is a NetspecError with NS0312', () => {
+  for (const doc of ['', '{}', '{"format": 2, "engine": "0.0.1"}']) {
+    assert.throws(() => form.loadCompiled(doc), (e) => e instanceof ns.NetspecError
+      && e.kind === 'compile' && e.diagnostics[0].code === 'NS0312');
+  }
+  assert.throws(() => form.loadCompiled(42), (e) => e.kind === 'usage');
+});

@@ -1,0 +1,53 @@
+// The self-assessment form's engine: the form's small WebAssembly module
+// (bindings/wasm/form.js, served under /wasm/) with the bundled specs'
+// compiled documents (generated/compiled/*.json, made by
+// scripts/bundle-specs.mjs), and the bundled specs' menu and examples
+// (generated/specs.js). The full module (engine.js) is loaded only when a
+// person opens a spec's source of their own, which must be compiled.
+import init, { loadCompiled, NetspecError, version } from '../wasm/form.js';
+
+export { NetspecError };
+
+/** Every bundled file by name relative to specs/, and the spec menu: set by loadEngine(). */
+export let bundledFiles = {};
+export let bundledSpecs = [];
+
+let ready;
+/** Loads the form's module and the bundled specs, once, side by side. */
+export function loadEngine() {
+  if (!ready) {
+    ready = Promise.all([init(), import('../generated/specs.js')]).then(([, bundle]) => {
+      bundledFiles = bundle.files;
+      bundledSpecs = bundle.specs;
+    });
+  }
+  return ready;
+}
+
+export const engineVersion = () => version;
+
+/** The bundled spec entry for a file name, or undefined. */
+export const bundledSpec = (file) => bundledSpecs.find((s) => s.file === file);
+
+/**
+ * A bundled spec, from its compiled document (or compiled from its source
+ * by the full module when the bundle was made without documents).
+ */
+export async function loadBundled(file) {
+  const s = bundledSpec(file);
+  if (!s) throw new NetspecError(`no bundled spec ${file}`, { kind: 'usage' });
+  if (!s.document) return compileSpec(bundledFiles[file], { name: file });
+  const response = await fetch(new URL(`../generated/${s.document}`, import.meta.url));
+  if (!response.ok) throw new Error(`${s.document}: HTTP ${response.status}`);
+  return loadCompiled(await response.text());
+}
+
+/**
+ * Compiles spec source with the full module, loaded the first time it is
+ * needed; every bundled file but the spec itself is offered as a used file.
+ */
+export async function compileSpec(source, { name = 'spec.netspec' } = {}) {
+  const full = await import('./engine.js');
+  await full.loadEngine();
+  return full.compileSpec(source, { name });
+}
