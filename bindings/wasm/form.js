@@ -1,5 +1,5 @@
 // The browser form's module (ES module): specs come as compiled documents
-// (`netspec compile`, Spec#toDocument), loaded and evaluated without the
+// (`netspec compile`), loaded and evaluated without the
 // compiler, by a WebAssembly module a fraction of the full one's size. The
 // Spec it gives is the full package's (js/core.js), and its reports are
 // byte for byte the full module's. `await init()` once; by default it

@@ -226,11 +226,6 @@ export declare class Spec {
   /** Runs the spec's `test` blocks, with coverage. */
   runTests(): TestRun;
   /**
-   * The spec's compiled document (what `netspec compile` writes): JSON text
-   * the browser form's module loads without compiling the spec again.
-   */
-  toDocument(): string;
-  /**
    * The FHIR R4 `Questionnaire` of one respondent's questions (default
    * `provider`), as `netspec fhir questionnaire` writes it: one item per
    * input, its `linkId` the input's JSON pointer.

@@ -7,8 +7,9 @@
 # build.sh); on a machine where it is not built yet, this builds it with
 # bindings/wasm/build.sh. Then it installs what the tests need and is
 # missing (Debian's chromium with apt-get, node and npm with apt-get,
-# playwright-core, CodeMirror and esbuild with `npm ci`), bundles the specs, builds the CLI (the
-# export test compares the page's report with `netspec eval`), and runs
+# playwright-core, CodeMirror and esbuild with `npm ci`), builds the CLI (the
+# bundled specs' compiled documents are made with `netspec compile`, and the
+# export test compares the page's report with `netspec eval`), bundles the specs, and runs
 # every test: unit and end-to-end.
 #
 # Environment: CHROMIUM (default /usr/bin/chromium), NETSPEC_CLI (default
@@ -30,7 +31,7 @@ T_ALL=$SECONDS
 
 printf '\n=== the WebAssembly package (bindings/wasm)\n'
 WASM_PKG=$REPO/bindings/wasm/pkg
-if [ -f "$WASM_PKG/web/netspec_wasm_bg.wasm" ] && [ -f "$WASM_PKG/web/netspec_wasm.js" ] && [ -f "$WASM_PKG/core.mjs" ]; then
+if [ -f "$WASM_PKG/web/netspec_wasm_bg.wasm" ] && [ -f "$WASM_PKG/web/netspec_wasm.js" ] && [ -f "$WASM_PKG/core.mjs" ] && [ -f "$WASM_PKG/form/netspec_form_wasm_bg.wasm" ]; then
   echo "built: $WASM_PKG/web"
 else
   echo "not built yet: running bindings/wasm/build.sh"
@@ -56,11 +57,8 @@ if [ ! -f node_modules/playwright-core/package.json ] || [ ! -f node_modules/esb
   timed "npm ci" npm ci --no-audit --no-fund
 fi
 
-printf '\n=== spec bundle, and the spec editor (CodeMirror from npm, the words of grammar/netspec.pest)\n'
-timed "bundle specs" node scripts/bundle-specs.mjs
-timed "bundle editor" node scripts/bundle-editor.mjs
 
-printf '\n=== the CLI (for the export test)\n'
+printf '\n=== the CLI (for the compiled documents of the bundled specs, and the export test)\n'
 if [ -z "${NETSPEC_CLI:-}" ]; then
   (cd "$REPO" && timed "cargo build -p netspec-cli" hcargo build --locked -q -p netspec-cli)
   NETSPEC_CLI=${CARGO_TARGET_DIR:-$REPO/target}/debug/netspec
@@ -68,6 +66,10 @@ fi
 [ -x "$NETSPEC_CLI" ] || need_or_skip "no CLI at $NETSPEC_CLI"
 export NETSPEC_CLI
 echo "CLI: $NETSPEC_CLI"
+
+printf '\n=== spec bundle, and the spec editor (CodeMirror from npm, the words of grammar/netspec.pest)\n'
+timed "bundle specs" node scripts/bundle-specs.mjs
+timed "bundle editor" node scripts/bundle-editor.mjs
 
 printf '\n=== node --test (unit, end-to-end in headless Chromium)\n'
 rm -rf test-artifacts

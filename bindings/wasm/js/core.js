@@ -352,11 +352,6 @@ class Spec {
     return JSON.parse(this.#engine.call(() => this.#raw('runTests').runTests()));
   }
 
-  // The compiled document (`netspec compile`), for the form's module.
-  toDocument() {
-    return this.#engine.call(() => this.#raw('toDocument').toDocument());
-  }
-
   // FHIR R4 SDC: the spec's form as a Questionnaire, a QuestionnaireResponse
   // read as a submission, a submission written as a QuestionnaireResponse.
   fhirQuestionnaire(respondent) {
@@ -436,7 +431,7 @@ function createApi(raw) {
       const handle = engine.call((r) => r.compileRaw(recipe[0], recipe[1], recipe[2], recipe[3]));
       return new Spec(SPEC_TOKEN, engine, recipe, handle);
     },
-    // A spec from its compiled document (`netspec compile`, Spec#toDocument).
+    // A spec from its compiled document (`netspec compile`): the form's module.
     loadCompiled(document) {
       if (typeof document !== 'string') {
         throw usage(`loadCompiled: the compiled document must be a string, got ${describe(document)}`);

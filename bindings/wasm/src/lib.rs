@@ -257,13 +257,6 @@ impl RawSpec {
         ffi::to_json(&self.compiled.spec().json_schema(), false).map_err(thrown)
     }
 
-    /// The spec's compiled document (`netspec compile`), JSON text the
-    /// form's module (`form.js`) loads.
-    #[wasm_bindgen(js_name = toDocument)]
-    pub fn to_document(&self) -> String {
-        self.compiled.to_document()
-    }
-
     /// Runs the spec's tests; returns results and coverage as JSON text.
     #[wasm_bindgen(js_name = runTests)]
     pub fn run_tests(&self) -> Result<String, JsValue> {

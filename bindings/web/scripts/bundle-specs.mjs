@@ -10,16 +10,16 @@
 // File names are relative to specs/, as the specs name them in `use` and in
 // their tests' `given file`. The output is rewritten only when it changes.
 //
-// It also writes each spec's compiled document (what `netspec compile`
-// writes) to compiled/<name>.json beside the output, made by the built
-// npm package (bindings/wasm/pkg/node, the same engine as the form's
-// module): the self-assessment form loads these with the form's small
-// module instead of compiling the source. Each spec entry names its
-// document (`document: 'compiled/<name>.json'`). Without a built package
-// the documents are left out, saying so (under CI that is an error).
+// It also writes each spec's compiled document to compiled/<name>.json
+// beside the output, with `netspec compile` (NETSPEC_CLI, default
+// target/debug/netspec: the same engine as the form's module): the
+// self-assessment form loads these with the form's small module instead of
+// compiling the source. Each spec entry names its document (`document:
+// 'compiled/<name>.json'`). Without the CLI the documents are left out,
+// saying so (under CI that is an error).
 // Usage: node scripts/bundle-specs.mjs [--specs DIR] [--out FILE]
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -61,29 +61,27 @@ for (const f of sorted(SPECS, '.netspec')) {
 for (const f of sorted(path.join(SPECS, 'common'), '.netspec')) files[`common/${f}`] = read(`common/${f}`);
 for (const s of specs) for (const e of s.examples) files[e] = read(e);
 
-// the compiled documents, by the built package's engine
-const PACKAGE = path.resolve(WEB, '../wasm');
+// the compiled documents, by the CLI (the same engine as the form's module)
+const REPO = path.resolve(WEB, '../..');
+const CLI = process.env.NETSPEC_CLI || path.join(REPO, 'target/debug/netspec');
 const inCi = !['', '0', 'false'].includes(process.env.CI || '');
 let documents = 0;
-if (fs.existsSync(path.join(PACKAGE, 'pkg/node/netspec_wasm_bg.wasm'))) {
-  const netspec = createRequire(import.meta.url)(path.join(PACKAGE, 'index.js'));
+if (fs.existsSync(CLI)) {
   const dir = path.join(path.dirname(OUT), 'compiled');
   fs.mkdirSync(dir, { recursive: true });
   for (const s of specs) {
-    const others = Object.fromEntries(Object.entries(files).filter(([f]) => f !== s.file && f.endsWith('.netspec')));
-    const spec = netspec.compile(files[s.file], { name: s.file, files: others, tests: false });
-    const doc = spec.toDocument();
-    spec.free();
+    // in the specs folder, so that the document names the file as the bundle does
+    const doc = execFileSync(CLI, ['compile', s.file], { cwd: SPECS, encoding: 'utf8', maxBuffer: 1 << 28 });
     s.document = `compiled/${s.file.replace(/\.netspec$/, '')}.json`;
     const out = path.join(path.dirname(OUT), s.document);
     if (!fs.existsSync(out) || fs.readFileSync(out, 'utf8') !== doc) fs.writeFileSync(out, doc);
     documents += 1;
   }
 } else if (inCi) {
-  console.error('bundle-specs: bindings/wasm is not built (bash bindings/wasm/build.sh): no compiled documents');
+  console.error(`bundle-specs: no CLI at ${CLI} (cargo build -p netspec-cli): no compiled documents`);
   process.exit(1);
 } else {
-  console.error('bundle-specs: bindings/wasm is not built: the compiled documents are left out (the form then compiles the sources)');
+  console.error(`bundle-specs: no CLI at ${CLI}: the compiled documents are left out (the form then compiles the sources)`);
 }
 
 if (specs.length === 0) {
