@@ -36,7 +36,7 @@ use crate::calendar::Date;
 use crate::number::{ArithError, Num};
 
 /// A function called with arguments, `name(a, b)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Builtin {
     /// `ceil(x)`
     Ceil,

@@ -17,7 +17,7 @@ use serde::{Serialize, Serializer};
 pub struct Date(NaiveDate);
 
 /// The unit of a [`Duration`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum DurationUnit {
     /// Calendar days.
     Days,
@@ -30,7 +30,7 @@ pub enum DurationUnit {
 }
 
 /// A length of time such as `12 months`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Duration {
     /// How many units.
     pub count: u32,

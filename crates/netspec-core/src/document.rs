@@ -30,7 +30,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::builtins::Builtin;
 use crate::diagnostic::{Code, Diagnostic};
@@ -40,7 +41,7 @@ use crate::ir::{
 };
 use crate::limits::{Limits, MAX_BINDERS, MAX_DEPTH, MAX_LET_DEPTH};
 use crate::source::{SourceMap, Span};
-use crate::vocab::Quant;
+use crate::vocab::{LevelSet, Outcome, Quant, Respondent};
 
 /// The version of the compiled document format this engine reads and writes.
 pub const FORMAT: u32 = 1;
@@ -57,7 +58,7 @@ pub const MAX_TREE_DEPTH: usize = 2 * MAX_DEPTH;
 
 /// One operation of an expression, its operands left out: a flat list of
 /// these in post-order is an expression.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 enum Op {
     Const(Const),
     AssessmentDate,
@@ -87,7 +88,7 @@ enum Op {
 }
 
 /// An operation with its span and type.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 struct Flat(Op, Span, Ty);
 
 fn flatten(n: &Node, out: &mut Vec<Flat>) {
@@ -130,13 +131,6 @@ impl Serialize for Node {
         let mut flat = Vec::new();
         flatten(self, &mut flat);
         flat.serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
-        let flat = Vec::<Flat>::deserialize(d)?;
-        build(flat).map_err(serde::de::Error::custom)
     }
 }
 
@@ -228,25 +222,15 @@ fn build(flat: Vec<Flat>) -> Result<Node, &'static str> {
     }
 }
 
-/// The header of a document: what is read first, to refuse one of another
-/// format or engine before reading the rest.
-#[derive(Deserialize)]
-struct Probe {
-    format: serde_json::Value,
-    engine: serde_json::Value,
-}
-
 /// The spec a document holds, by id and version.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize)]
 struct SpecId {
     id: String,
     version: Option<String>,
 }
 
 /// One source file.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize)]
 struct SourceText {
     name: String,
     text: Arc<str>,
@@ -260,19 +244,6 @@ struct DocumentOut<'a> {
     limits: &'a Limits,
     sources: Vec<SourceText>,
     compiled: &'a CompiledSpec,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DocumentIn {
-    #[allow(dead_code)]
-    format: u32,
-    #[allow(dead_code)]
-    engine: String,
-    spec: SpecId,
-    limits: Limits,
-    sources: Vec<SourceText>,
-    compiled: CompiledSpec,
 }
 
 /// A loaded document's parts, checked.
@@ -337,11 +308,21 @@ pub fn load(text: &str) -> Result<Loaded, Box<Diagnostic>> {
             "make one with `netspec compile SPEC -o FILE`",
         )
     };
-    let probe: Probe = serde_json::from_str(text).map_err(not_one)?;
-    let format_ok = probe.format.as_u64() == Some(u64::from(FORMAT));
-    let engine_ok = probe.engine.as_str() == Some(ENGINE_VERSION);
+    let doc: Value = serde_json::from_str(text).map_err(not_one)?;
+    let (format, engine) = match &doc {
+        Value::Object(m) => (m.get("format"), m.get("engine")),
+        _ => (None, None),
+    };
+    let (Some(format), Some(engine)) = (format, engine) else {
+        return Err(refused_with_help(
+            "not a compiled netspec document: no `format` and `engine`",
+            "make one with `netspec compile SPEC -o FILE`",
+        ));
+    };
+    let format_ok = format.as_u64() == Some(u64::from(FORMAT));
+    let engine_ok = engine.as_str() == Some(ENGINE_VERSION);
     if !format_ok || !engine_ok {
-        let shown = |v: &serde_json::Value| {
+        let shown = |v: &Value| {
             let s = v.to_string();
             let s: String = s.chars().take(40).collect();
             crate::diagnostic::escape_controls(&s).into_owned()
@@ -349,22 +330,24 @@ pub fn load(text: &str) -> Result<Loaded, Box<Diagnostic>> {
         return Err(refused_with_help(
             format!(
                 "the compiled document is of format {} from engine {}; this engine reads format {} from engine \"{}\"",
-                shown(&probe.format),
-                shown(&probe.engine),
+                shown(format),
+                shown(engine),
                 FORMAT,
                 ENGINE_VERSION
             ),
             "compile the spec again with this version of netspec (`netspec compile SPEC -o FILE`)",
         ));
     }
-    let doc: DocumentIn = serde_json::from_str(text).map_err(not_one)?;
+    let invalid = |m: String| refused(format!("the compiled document is not valid: {m}"));
+    let (id, limits, sources, compiled) = read_document(&doc).map_err(invalid)?;
+    drop(doc);
     let mut map = SourceMap::default();
-    for s in doc.sources {
-        map.add(s.name, s.text);
+    for (name, text) in sources {
+        map.add(name, text.into());
     }
-    let mut compiled = doc.compiled;
-    check(&compiled, &map, &doc.limits, &doc.spec)
-        .map_err(|m| refused(format!("the compiled document is not valid: {m}")))?;
+    let doc_limits = limits;
+    let mut compiled = compiled;
+    check(&compiled, &map, &doc_limits, &id).map_err(invalid)?;
     compiled.requirement_index = compiled
         .requirements
         .iter()
@@ -379,7 +362,7 @@ pub fn load(text: &str) -> Result<Loaded, Box<Diagnostic>> {
     Ok(Loaded {
         compiled,
         map,
-        limits: doc.limits,
+        limits: doc_limits,
     })
 }
 
@@ -811,4 +794,732 @@ impl Checker<'_> {
             _ => (depth + 1, binders),
         }
     }
+}
+
+/// A document's parts: the spec's id, its limits, its files, the compiled spec.
+type Parts = (SpecId, Limits, Vec<(String, String)>, CompiledSpec);
+
+fn read_document(v: &Value) -> Read<Parts> {
+    let m = object(
+        v,
+        "the document",
+        &["format", "engine", "spec", "limits", "sources", "compiled"],
+    )?;
+    let id = object(member(m, "spec")?, "its header", &["id", "version"])?;
+    let id = SpecId {
+        id: text(member(id, "id")?, "the spec's id")?,
+        version: opt_text(member(id, "version")?, "the spec's version")?,
+    };
+    let sources = each(member(m, "sources")?, "its sources", |f| {
+        let f = object(f, "a source file", &["name", "text"])?;
+        Ok((
+            text(member(f, "name")?, "a file name")?,
+            text(member(f, "text")?, "a file")?,
+        ))
+    })?;
+    Ok((
+        id,
+        limits(member(m, "limits")?)?,
+        sources,
+        compiled(member(m, "compiled")?)?,
+    ))
+}
+
+// ------------------------------------------------------------------ reading
+//
+// A document is read into a `serde_json::Value` (which the engine reads
+// submissions into anyway) and from there by hand, not through derived
+// `Deserialize` impls: their visitors were about 120 KB of the form's
+// WebAssembly module, a sixth of its code. The shapes are those the derived
+// `Serialize` impls write: a struct is an object with exactly its fields
+// (`skip`ped ones absent), a unit variant its name, any other variant an
+// object of one member, its name, holding its payload (a tuple variant's as
+// a list).
+
+type Read<T> = Result<T, String>;
+type Obj = serde_json::Map<String, Value>;
+
+fn bad<T>(what: &str) -> Read<T> {
+    Err(format!("{what} is not as this engine writes it"))
+}
+
+/// An object with exactly the members `keys`.
+fn object<'v>(v: &'v Value, what: &str, keys: &[&str]) -> Read<&'v Obj> {
+    match v {
+        Value::Object(m) if m.len() == keys.len() && keys.iter().all(|k| m.contains_key(*k)) => {
+            Ok(m)
+        }
+        _ => bad(what),
+    }
+}
+
+fn member<'v>(m: &'v Obj, key: &str) -> Read<&'v Value> {
+    m.get(key).map_or_else(|| bad(key), Ok)
+}
+
+fn text(v: &Value, what: &str) -> Read<String> {
+    v.as_str().map_or_else(|| bad(what), |s| Ok(s.to_string()))
+}
+
+fn opt_text(v: &Value, what: &str) -> Read<Option<String>> {
+    if v.is_null() {
+        Ok(None)
+    } else {
+        text(v, what).map(Some)
+    }
+}
+
+fn index(v: &Value, what: &str) -> Read<usize> {
+    v.as_u64()
+        .and_then(|n| usize::try_from(n).ok())
+        .map_or_else(|| bad(what), Ok)
+}
+
+fn opt_index(v: &Value, what: &str) -> Read<Option<usize>> {
+    if v.is_null() {
+        Ok(None)
+    } else {
+        index(v, what).map(Some)
+    }
+}
+
+fn flag(v: &Value, what: &str) -> Read<bool> {
+    v.as_bool().map_or_else(|| bad(what), Ok)
+}
+
+fn list<'v>(v: &'v Value, what: &str) -> Read<&'v [Value]> {
+    v.as_array().map_or_else(|| bad(what), |a| Ok(a.as_slice()))
+}
+
+fn each<T>(v: &Value, what: &str, f: impl Fn(&Value) -> Read<T>) -> Read<Vec<T>> {
+    list(v, what)?.iter().map(f).collect()
+}
+
+/// A list of two items.
+fn two<'v>(v: &'v Value, what: &str) -> Read<(&'v Value, &'v Value)> {
+    match list(v, what)? {
+        [a, b] => Ok((a, b)),
+        _ => bad(what),
+    }
+}
+
+/// An enum's variant: its name, and its payload (none for a unit variant).
+fn variant<'v>(v: &'v Value, what: &str) -> Read<(&'v str, Option<&'v Value>)> {
+    match v {
+        Value::String(s) => Ok((s, None)),
+        Value::Object(m) if m.len() == 1 => match m.iter().next() {
+            Some((k, x)) => Ok((k, Some(x))),
+            None => bad(what),
+        },
+        _ => bad(what),
+    }
+}
+
+/// A unit variant among `names`.
+fn named<T: Copy>(v: &Value, what: &str, names: &[(&str, T)]) -> Read<T> {
+    let s = v.as_str().unwrap_or_default();
+    names
+        .iter()
+        .find(|(n, _)| *n == s)
+        .map_or_else(|| bad(what), |(_, t)| Ok(*t))
+}
+
+fn num(v: &Value) -> Read<crate::number::Num> {
+    let s = v.as_str().unwrap_or_default();
+    let (n, d) = s.split_once('/').unwrap_or((s, "1"));
+    let (Ok(n), Ok(d)) = (n.parse::<i128>(), d.parse::<i128>()) else {
+        return bad("a number");
+    };
+    match crate::number::Num::ratio(n, d) {
+        // only the form written: lowest terms, positive denominator
+        Some(x) if d > 0 && x.numer() == n && x.denom() == d => Ok(x),
+        _ => bad("a number"),
+    }
+}
+
+fn date(v: &Value) -> Read<crate::calendar::Date> {
+    v.as_str()
+        .and_then(crate::calendar::Date::parse)
+        .map_or_else(|| bad("a date"), Ok)
+}
+
+fn duration(v: &Value) -> Read<crate::calendar::Duration> {
+    use crate::calendar::DurationUnit as U;
+    let m = object(v, "a duration", &["count", "unit"])?;
+    Ok(crate::calendar::Duration {
+        count: member(m, "count")?
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map_or_else(|| bad("a duration"), Ok)?,
+        unit: named(
+            member(m, "unit")?,
+            "a duration's unit",
+            &[
+                ("Days", U::Days),
+                ("Weeks", U::Weeks),
+                ("Months", U::Months),
+                ("Years", U::Years),
+            ],
+        )?,
+    })
+}
+
+fn span(v: &Value) -> Read<Span> {
+    let m = object(v, "a span", &["file", "start", "end"])?;
+    let n = |k: &str| {
+        member(m, k)?
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map_or_else(|| bad("a span"), Ok)
+    };
+    Ok(Span {
+        file: crate::source::FileId(n("file")?),
+        start: n("start")?,
+        end: n("end")?,
+    })
+}
+
+fn respondent(v: &Value) -> Read<Respondent> {
+    named(
+        v,
+        "a respondent",
+        &[
+            ("provider", Respondent::Provider),
+            ("network", Respondent::Network),
+        ],
+    )
+}
+
+fn level_set(v: &Value) -> Read<LevelSet> {
+    named(
+        v,
+        "a set of levels",
+        &[
+            ("Must", LevelSet::Must),
+            ("Should", LevelSet::Should),
+            ("May", LevelSet::May),
+            ("All", LevelSet::All),
+        ],
+    )
+}
+
+fn outcome(v: &Value) -> Read<Outcome> {
+    named(
+        v,
+        "an outcome",
+        &[
+            ("met", Outcome::Met),
+            ("not_met", Outcome::NotMet),
+            ("not_applicable", Outcome::NotApplicable),
+            ("incomplete", Outcome::Incomplete),
+        ],
+    )
+}
+
+fn cmp(v: &Value) -> Read<Cmp> {
+    named(
+        v,
+        "a comparison",
+        &[
+            ("Eq", Cmp::Eq),
+            ("Ne", Cmp::Ne),
+            ("Lt", Cmp::Lt),
+            ("Le", Cmp::Le),
+            ("Gt", Cmp::Gt),
+            ("Ge", Cmp::Ge),
+        ],
+    )
+}
+
+fn ty(v: &Value, depth: usize) -> Read<Ty> {
+    if depth > MAX_DEPTH {
+        return bad("a type");
+    }
+    let (name, x) = variant(v, "a type")?;
+    Ok(match (name, x) {
+        ("Bool", None) => Ty::Bool,
+        ("Int", None) => Ty::Int,
+        ("Number", None) => Ty::Number,
+        ("Percent", None) => Ty::Percent,
+        ("Date", None) => Ty::Date,
+        ("Duration", None) => Ty::Duration,
+        ("Text", None) => Ty::Text,
+        ("Error", None) => Ty::Error,
+        ("Enum", Some(x)) => Ty::Enum(index(x, "a type")?),
+        ("Record", Some(x)) => Ty::Record(index(x, "a type")?),
+        ("List", Some(x)) => Ty::List(index(x, "a type")?),
+        ("Values", Some(x)) => Ty::Values(Box::new(ty(x, depth + 1)?)),
+        ("EnumName", Some(x)) => {
+            let (name, at) = two(x, "a type")?;
+            Ty::EnumName(text(name, "a type")?, span(at)?)
+        }
+        _ => return bad("a type"),
+    })
+}
+
+fn constant(v: &Value) -> Read<Const> {
+    let (name, x) = variant(v, "a constant")?;
+    let x = x.map_or_else(|| bad("a constant"), Ok)?;
+    Ok(match name {
+        "Bool" => Const::Bool(flag(x, "a constant")?),
+        "Num" => Const::Num(num(x)?),
+        "Date" => Const::Date(date(x)?),
+        "Duration" => Const::Duration(duration(x)?),
+        "Text" => Const::Text(text(x, "a constant")?.into()),
+        "Enum" => Const::Enum(
+            x.as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .map_or_else(|| bad("a constant"), Ok)?,
+        ),
+        _ => return bad("a constant"),
+    })
+}
+
+fn op(v: &Value) -> Read<Op> {
+    let (name, x) = variant(v, "an operation")?;
+    let x = || x.map_or_else(|| bad("an operation"), Ok);
+    let pair = || two(x()?, "an operation");
+    let b = || flag(x()?, "an operation");
+    let n = || index(x()?, "an operation");
+    Ok(match name {
+        "AssessmentDate" => Op::AssessmentDate,
+        "Not" => Op::Not,
+        "Neg" => Op::Neg,
+        "And" => Op::And,
+        "Or" => Op::Or,
+        "Implies" => Op::Implies,
+        "DateDiff" => Op::DateDiff,
+        "Within" => Op::Within,
+        "If" => Op::If,
+        "Present" => Op::Present,
+        "Error" => Op::Error,
+        "Const" => Op::Const(constant(x()?)?),
+        "Input" => Op::Input(n()?),
+        "Var" => Op::Var(n()?),
+        "Let" => Op::Let(n()?),
+        "Field" => Op::Field(n()?),
+        "Values" => Op::Values(n()?),
+        "Arith" => Op::Arith(named(
+            x()?,
+            "an operation",
+            &[
+                ("Add", Arith::Add),
+                ("Sub", Arith::Sub),
+                ("Mul", Arith::Mul),
+                ("Div", Arith::Div),
+            ],
+        )?),
+        "DateShift" => Op::DateShift(b()?),
+        "Compare" => Op::Compare(cmp(x()?)?),
+        "In" => {
+            let (neg, n) = pair()?;
+            Op::In(flag(neg, "an operation")?, index(n, "an operation")?)
+        }
+        "Quantifier" => Op::Quantifier(named(
+            x()?,
+            "an operation",
+            &[("All", Quant::All), ("Any", Quant::Any)],
+        )?),
+        "Aggregate" => {
+            let (f, filter) = pair()?;
+            let f = named(
+                f,
+                "an operation",
+                &[
+                    ("Sum", AggFn::Sum),
+                    ("Mean", AggFn::Mean),
+                    ("Min", AggFn::Min),
+                    ("Max", AggFn::Max),
+                ],
+            )?;
+            Op::Aggregate(f, flag(filter, "an operation")?)
+        }
+        "Count" => Op::Count(b()?),
+        "Call" => {
+            use crate::builtins::Builtin as F;
+            let (f, n) = pair()?;
+            let f = named(
+                f,
+                "a function",
+                &[
+                    ("Ceil", F::Ceil),
+                    ("Floor", F::Floor),
+                    ("Round", F::Round),
+                    ("Abs", F::Abs),
+                    ("Len", F::Len),
+                    ("DaysBetween", F::DaysBetween),
+                    ("Min", F::Min),
+                    ("Max", F::Max),
+                ],
+            )?;
+            Op::Call(f, index(n, "an operation")?)
+        }
+        _ => return bad("an operation"),
+    })
+}
+
+fn node(v: &Value) -> Read<Node> {
+    let flat = each(v, "an expression", |f| match list(f, "an expression")? {
+        [o, s, t] => Ok(Flat(op(o)?, span(s)?, ty(t, 0)?)),
+        _ => bad("an expression"),
+    })?;
+    build(flat).map_err(str::to_string)
+}
+
+fn info(v: &Value) -> Read<crate::ir::SpecInfo> {
+    let m = object(
+        v,
+        "the spec's header",
+        &["id", "title", "version", "source", "evidence_required"],
+    )?;
+    Ok(crate::ir::SpecInfo {
+        id: text(member(m, "id")?, "the spec's id")?,
+        title: text(member(m, "title")?, "the spec's title")?,
+        version: opt_text(member(m, "version")?, "the spec's version")?,
+        source: opt_text(member(m, "source")?, "the spec's source")?,
+        evidence_required: flag(member(m, "evidence_required")?, "evidence_required")?,
+    })
+}
+
+fn bound(v: &Value) -> Read<Option<crate::ir::Bound>> {
+    use crate::ir::Bound;
+    if v.is_null() {
+        return Ok(None);
+    }
+    Ok(Some(match variant(v, "a bound")? {
+        ("Num", Some(x)) => Bound::Num(num(x)?),
+        ("Date", Some(x)) => Bound::Date(date(x)?),
+        _ => return bad("a bound"),
+    }))
+}
+
+fn field_kind(v: &Value) -> Read<FieldKind> {
+    let (name, x) = variant(v, "an input's kind")?;
+    let x = x.map_or_else(|| bad("an input's kind"), Ok)?;
+    Ok(match name {
+        "Scalar" => {
+            let m = object(x, "an input's kind", &["ty", "min", "max"])?;
+            let t = match variant(member(m, "ty")?, "an input's type")? {
+                ("Bool", None) => ScalarTy::Bool,
+                ("Int", None) => ScalarTy::Int,
+                ("Number", None) => ScalarTy::Number,
+                ("Percent", None) => ScalarTy::Percent,
+                ("Date", None) => ScalarTy::Date,
+                ("Text", None) => ScalarTy::Text,
+                ("Enum", Some(e)) => ScalarTy::Enum(index(e, "an input's type")?),
+                _ => return bad("an input's type"),
+            };
+            FieldKind::Scalar {
+                ty: t,
+                min: bound(member(m, "min")?)?,
+                max: bound(member(m, "max")?)?,
+            }
+        }
+        "List" => {
+            let m = object(x, "a list", &["record", "min_len", "max_len"])?;
+            FieldKind::List {
+                record: index(member(m, "record")?, "a list's record")?,
+                min_len: opt_index(member(m, "min_len")?, "a list's length")?,
+                max_len: opt_index(member(m, "max_len")?, "a list's length")?,
+            }
+        }
+        "Group" => FieldKind::Group {
+            record: index(
+                member(object(x, "a group", &["record"])?, "record")?,
+                "a group's record",
+            )?,
+        },
+        _ => return bad("an input's kind"),
+    })
+}
+
+fn relation(v: &Value) -> Read<crate::ir::Relation> {
+    use crate::ir::RelationOp as R;
+    let m = object(v, "a relation", &["op", "bound", "text", "bound_pointer"])?;
+    Ok(crate::ir::Relation {
+        op: named(
+            member(m, "op")?,
+            "a relation",
+            &[("AtMost", R::AtMost), ("AtLeast", R::AtLeast)],
+        )?,
+        bound: node(member(m, "bound")?)?,
+        text: text(member(m, "text")?, "a relation")?,
+        bound_pointer: opt_text(member(m, "bound_pointer")?, "a relation")?,
+    })
+}
+
+fn field(v: &Value) -> Read<crate::ir::FieldDef> {
+    use crate::ir::CountPeriod;
+    let m = object(
+        v,
+        "an input",
+        &[
+            "name",
+            "question",
+            "help",
+            "unit",
+            "label",
+            "item",
+            "respondent",
+            "period",
+            "relations",
+            "section",
+            "kind",
+            "pointer",
+            "span",
+        ],
+    )?;
+    let t = |k: &str| opt_text(member(m, k)?, "an input");
+    let period = match member(m, "period")? {
+        Value::Null => None,
+        p => Some(match variant(p, "a period")? {
+            ("Assessment", None) => CountPeriod::Assessment,
+            ("Rolling", Some(d)) => CountPeriod::Rolling(duration(d)?),
+            _ => return bad("a period"),
+        }),
+    };
+    Ok(crate::ir::FieldDef {
+        name: text(member(m, "name")?, "an input's name")?,
+        question: text(member(m, "question")?, "an input's question")?,
+        help: t("help")?,
+        unit: t("unit")?,
+        label: t("label")?,
+        item: t("item")?,
+        respondent: respondent(member(m, "respondent")?)?,
+        period,
+        relations: each(member(m, "relations")?, "relations", relation)?,
+        section: t("section")?,
+        kind: field_kind(member(m, "kind")?)?,
+        pointer: text(member(m, "pointer")?, "an input's pointer")?,
+        span: span(member(m, "span")?)?,
+    })
+}
+
+fn schema(v: &Value) -> Read<crate::ir::Schema> {
+    let m = object(v, "the inputs", &["records", "enums"])?;
+    Ok(crate::ir::Schema {
+        records: each(member(m, "records")?, "records", |r| {
+            let m = object(r, "a record", &["fields", "label_slot", "checklist"])?;
+            Ok(crate::ir::RecordSchema {
+                fields: each(member(m, "fields")?, "fields", field)?,
+                label_slot: opt_index(member(m, "label_slot")?, "a label slot")?,
+                checklist: flag(member(m, "checklist")?, "checklist")?,
+            })
+        })?,
+        enums: each(member(m, "enums")?, "enums", |e| {
+            let m = object(e, "an enum", &["variants", "labels"])?;
+            Ok(crate::ir::EnumDef {
+                variants: each(member(m, "variants")?, "an enum", |x| {
+                    text(x, "an enum value")
+                })?,
+                labels: each(member(m, "labels")?, "an enum", |x| {
+                    opt_text(x, "an enum label")
+                })?,
+            })
+        })?,
+    })
+}
+
+fn requirement(v: &Value) -> Read<crate::ir::Requirement> {
+    use crate::vocab::{Basis, Level};
+    let m = object(
+        v,
+        "a requirement",
+        &[
+            "id",
+            "area",
+            "level",
+            "title",
+            "reference",
+            "help",
+            "basis",
+            "respondent",
+            "applies",
+            "rule",
+            "evidence",
+            "span",
+            "id_span",
+            "title_span",
+        ],
+    )?;
+    let basis = match member(m, "basis")? {
+        Value::Null => None,
+        b => Some(named(
+            b,
+            "a basis",
+            &[
+                ("standard", Basis::Standard),
+                ("derived", Basis::Derived),
+                ("estimate", Basis::Estimate),
+            ],
+        )?),
+    };
+    let applies = match member(m, "applies")? {
+        Value::Null => None,
+        a => Some(node(a)?),
+    };
+    Ok(crate::ir::Requirement {
+        id: text(member(m, "id")?, "a requirement's id")?,
+        area: index(member(m, "area")?, "a requirement's area")?,
+        level: named(
+            member(m, "level")?,
+            "a level",
+            &[
+                ("must", Level::Must),
+                ("should", Level::Should),
+                ("may", Level::May),
+            ],
+        )?,
+        title: text(member(m, "title")?, "a requirement's title")?,
+        reference: opt_text(member(m, "reference")?, "a reference")?,
+        help: opt_text(member(m, "help")?, "a requirement's help")?,
+        basis,
+        respondent: respondent(member(m, "respondent")?)?,
+        applies,
+        rule: node(member(m, "rule")?)?,
+        evidence: each(member(m, "evidence")?, "evidence", |e| {
+            let m = object(e, "evidence", &["key", "description", "required"])?;
+            Ok(crate::ir::EvidenceDecl {
+                key: text(member(m, "key")?, "evidence")?,
+                description: text(member(m, "description")?, "evidence")?,
+                required: flag(member(m, "required")?, "evidence")?,
+            })
+        })?,
+        evidence_keys: Vec::new(),
+        span: span(member(m, "span")?)?,
+        id_span: span(member(m, "id_span")?)?,
+        title_span: span(member(m, "title_span")?)?,
+    })
+}
+
+fn rating_expr_of(v: &Value, depth: usize) -> Read<RatingExpr> {
+    use crate::vocab::RatingQuant as Q;
+    if depth > MAX_DEPTH {
+        return bad("a rating condition");
+    }
+    let (name, x) = variant(v, "a rating condition")?;
+    let x = x.map_or_else(|| bad("a rating condition"), Ok)?;
+    let all = |x: &Value| each(x, "a rating condition", |e| rating_expr_of(e, depth + 1));
+    Ok(match name {
+        "And" => RatingExpr::And(all(x)?),
+        "Or" => RatingExpr::Or(all(x)?),
+        "Not" => RatingExpr::Not(Box::new(rating_expr_of(x, depth + 1)?)),
+        "Quant" => match list(x, "a rating condition")? {
+            [q, l, o] => RatingExpr::Quant(
+                named(
+                    q,
+                    "a rating condition",
+                    &[("All", Q::All), ("Any", Q::Any), ("No", Q::No)],
+                )?,
+                level_set(l)?,
+                outcome(o)?,
+            ),
+            _ => return bad("a rating condition"),
+        },
+        "Count" => match list(x, "a rating condition")? {
+            [l, o, c, n] => RatingExpr::Count(
+                level_set(l)?,
+                outcome(o)?,
+                cmp(c)?,
+                n.as_u64().map_or_else(|| bad("a rating condition"), Ok)?,
+            ),
+            _ => return bad("a rating condition"),
+        },
+        _ => return bad("a rating condition"),
+    })
+}
+
+fn compiled(v: &Value) -> Read<CompiledSpec> {
+    use crate::vocab::Rating;
+    let m = object(
+        v,
+        "the compiled spec",
+        &[
+            "info",
+            "schema",
+            "lets",
+            "requirements",
+            "rating",
+            "custom_rating",
+            "uses_assessment_date",
+        ],
+    )?;
+    Ok(CompiledSpec {
+        info: info(member(m, "info")?)?,
+        schema: schema(member(m, "schema")?)?,
+        lets: each(member(m, "lets")?, "definitions", |l| {
+            let m = object(l, "a definition", &["name", "value"])?;
+            Ok(crate::ir::LetDef {
+                name: text(member(m, "name")?, "a definition's name")?,
+                value: node(member(m, "value")?)?,
+            })
+        })?,
+        requirements: each(member(m, "requirements")?, "requirements", requirement)?,
+        rating: each(member(m, "rating")?, "rating rules", |r| {
+            let m = object(r, "a rating rule", &["rating", "cond"])?;
+            Ok(crate::ir::RatingRule {
+                rating: named(
+                    member(m, "rating")?,
+                    "a rating",
+                    &[
+                        ("green", Rating::Green),
+                        ("amber", Rating::Amber),
+                        ("red", Rating::Red),
+                        ("incomplete", Rating::Incomplete),
+                    ],
+                )?,
+                cond: match member(m, "cond")? {
+                    Value::Null => None,
+                    c => Some(rating_expr_of(c, 0)?),
+                },
+            })
+        })?,
+        custom_rating: flag(member(m, "custom_rating")?, "custom_rating")?,
+        tests: Vec::new(),
+        tests_read: false,
+        uses_assessment_date: flag(member(m, "uses_assessment_date")?, "uses_assessment_date")?,
+        requirement_index: std::collections::HashMap::new(),
+    })
+}
+
+const LIMIT_NAMES: [&str; 15] = [
+    "max_source_bytes",
+    "max_expression_terms",
+    "max_depth",
+    "max_prefix_run",
+    "max_implies",
+    "max_nesting_keywords",
+    "max_let_depth",
+    "max_binders",
+    "max_inputs",
+    "max_requirements",
+    "max_definitions",
+    "max_submission_bytes",
+    "max_json_depth",
+    "max_list_len",
+    "max_eval_steps",
+];
+
+fn limits(v: &Value) -> Read<Limits> {
+    let m = object(v, "the limits", &LIMIT_NAMES)?;
+    let n = |k: &str| index(member(m, k)?, k);
+    Ok(Limits {
+        max_source_bytes: n("max_source_bytes")?,
+        max_expression_terms: n("max_expression_terms")?,
+        max_depth: n("max_depth")?,
+        max_prefix_run: n("max_prefix_run")?,
+        max_implies: n("max_implies")?,
+        max_nesting_keywords: n("max_nesting_keywords")?,
+        max_let_depth: n("max_let_depth")?,
+        max_binders: n("max_binders")?,
+        max_inputs: n("max_inputs")?,
+        max_requirements: n("max_requirements")?,
+        max_definitions: n("max_definitions")?,
+        max_submission_bytes: n("max_submission_bytes")?,
+        max_json_depth: n("max_json_depth")?,
+        max_list_len: n("max_list_len")?,
+        max_eval_steps: member(m, "max_eval_steps")?
+            .as_u64()
+            .map_or_else(|| bad("max_eval_steps"), Ok)?,
+    })
 }

@@ -15,7 +15,7 @@ use crate::source::Span;
 use crate::vocab::{Basis, Level, LevelSet, Outcome, Quant, Rating, RatingQuant, Respondent};
 
 /// Facts about the spec from its header.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct SpecInfo {
     /// Spec id.
     pub id: String,
@@ -35,7 +35,7 @@ pub struct SpecInfo {
 /// Serialised, it is the content of a compiled document
 /// ([`crate::document`]); what can be made again from the rest (the tests,
 /// the index of requirements by id) is left out and remade on loading.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CompiledSpec {
     /// Header facts.
     pub info: SpecInfo,
@@ -155,7 +155,7 @@ pub type RecordId = usize;
 pub type EnumId = usize;
 
 /// The static type of an expression.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub enum Ty {
     /// true / false / unknown
     Bool,
@@ -232,7 +232,7 @@ impl Ty {
 }
 
 /// An enum's values.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct EnumDef {
     /// Values in declaration order.
     pub variants: Vec<String>,
@@ -250,7 +250,7 @@ impl EnumDef {
 }
 
 /// The declared inputs, as records of fields.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Schema {
     /// Record 0 is the root.
     pub records: Vec<RecordSchema>,
@@ -259,7 +259,7 @@ pub struct Schema {
 }
 
 /// The fields of one record (root, group or list element).
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RecordSchema {
     /// Fields in declaration order; a field's index is its slot.
     pub fields: Vec<FieldDef>,
@@ -275,7 +275,7 @@ pub struct RecordSchema {
 pub const CHECKLIST_VALUES: [&str; 3] = ["yes", "no", "not_applicable"];
 
 /// Scalar input types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum ScalarTy {
     /// bool
     Bool,
@@ -294,7 +294,7 @@ pub enum ScalarTy {
 }
 
 /// A bound on an input.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub enum Bound {
     /// Numeric bound (percents as fractions).
     Num(Num),
@@ -303,7 +303,7 @@ pub enum Bound {
 }
 
 /// What a field holds.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub enum FieldKind {
     /// One value.
     Scalar {
@@ -331,7 +331,7 @@ pub enum FieldKind {
 }
 
 /// The period an activity count covers.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub enum CountPeriod {
     /// The submission's assessment period (header `period`).
     Assessment,
@@ -340,7 +340,7 @@ pub enum CountPeriod {
 }
 
 /// Which way an answer is bounded by another answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum RelationOp {
     /// The answer is at most the other (`max other`).
     AtMost,
@@ -361,7 +361,7 @@ impl RelationOp {
 
 /// An answer bounded by another answer of the same unit: "of those shifts,
 /// how many …" is at most the shifts. Checked when a submission is read.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Relation {
     /// Direction.
     pub op: RelationOp,
@@ -375,7 +375,7 @@ pub struct Relation {
 }
 
 /// One declared input.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct FieldDef {
     /// JSON key.
     pub name: String,
@@ -406,7 +406,7 @@ pub struct FieldDef {
 }
 
 /// A literal value.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub enum Const {
     /// Bool.
     Bool(bool),
@@ -489,7 +489,7 @@ impl<'a> Iterator for Children<'a> {
 }
 
 /// Arithmetic operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Arith {
     /// +
     Add,
@@ -502,7 +502,7 @@ pub enum Arith {
 }
 
 /// Comparison operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Cmp {
     /// ==
     Eq,
@@ -533,7 +533,7 @@ impl Cmp {
 }
 
 /// Aggregate functions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum AggFn {
     /// sum
     Sum,
@@ -618,7 +618,7 @@ pub struct EvidenceDecl {
 }
 
 /// A compiled requirement.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Requirement {
     /// Id.
     pub id: String,
@@ -655,7 +655,7 @@ pub struct Requirement {
 }
 
 /// A compiled rating rule.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct RatingRule {
     /// Rating name.
     pub rating: Rating,
@@ -664,7 +664,7 @@ pub struct RatingRule {
 }
 
 /// Rating conditions, compiled.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub enum RatingExpr {
     /// all
     And(Vec<RatingExpr>),
@@ -679,7 +679,7 @@ pub enum RatingExpr {
 }
 
 /// A compiled `let`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct LetDef {
     /// Name.
     pub name: String,

@@ -65,7 +65,7 @@ pub const MAX_BINDERS: usize = 4;
 /// limits.max_eval_steps = 1_000_000;
 /// # let _ = limits;
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Limits {
     /// Most bytes of spec text in one compilation: the root file, every file

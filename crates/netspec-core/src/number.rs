@@ -488,7 +488,8 @@ impl fmt::Debug for Num {
 }
 
 /// In a compiled document: `"n"` or `"n/d"` in lowest terms (a string, so
-/// that every `i128` survives a JSON reader).
+/// that every `i128` survives a JSON reader; read back by
+/// [`crate::document`]).
 impl serde::Serialize for Num {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if self.0.is_integer() {
@@ -496,28 +497,6 @@ impl serde::Serialize for Num {
         } else {
             s.collect_str(&format_args!("{}/{}", self.0.numer(), self.0.denom()))
         }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Num {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Num, D::Error> {
-        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-        let bad = || serde::de::Error::custom("not a number in lowest terms (`n` or `n/d`)");
-        let (n, den) = match text.split_once('/') {
-            Some((n, den)) => (n, den),
-            None => (&*text, "1"),
-        };
-        let n: i128 = n.parse().map_err(|_| bad())?;
-        let den: i128 = den.parse().map_err(|_| bad())?;
-        if den <= 0 {
-            return Err(bad());
-        }
-        let num = Num::ratio(n, den).ok_or_else(bad)?;
-        // only the form written: lowest terms, positive denominator
-        if num.numer() != n || num.denom() != den {
-            return Err(bad());
-        }
-        Ok(num)
     }
 }
 

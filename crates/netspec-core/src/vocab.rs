@@ -31,7 +31,7 @@ impl Level {
 }
 
 /// Which requirements a rating condition counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum LevelSet {
     /// `must`
     Must,
@@ -160,7 +160,7 @@ impl Respondent {
 }
 
 /// Quantifier kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Quant {
     /// `all`
     All,
@@ -169,7 +169,7 @@ pub enum Quant {
 }
 
 /// Quantifier in a rating condition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum RatingQuant {
     /// every applicable requirement has the outcome
     All,
