@@ -3,7 +3,10 @@
 //! (`netspec compile`), built without netspec's `compile` feature, so
 //! without the parser, the checker and the rest of the compiler. The
 //! JavaScript wrapper is the npm package's (`js/core.js`), through
-//! `form.js`; a report is byte for byte the full module's.
+//! `form.js`; a report is byte for byte the full module's. It has what the
+//! self-assessment page uses: the spec's metadata, the form model,
+//! evaluation, and FHIR QuestionnaireResponses read and written; not the
+//! JSON Schema or the FHIR Questionnaire (the full module has them).
 
 use std::cell::RefCell;
 
@@ -118,20 +121,6 @@ impl RawSpec {
     /// The form model (sections of questions), as JSON text.
     pub fn inputs(&self) -> Result<String, JsValue> {
         ffi::to_json(&self.compiled.inputs(), false).map_err(thrown)
-    }
-
-    /// The JSON Schema of a valid submission, as JSON text.
-    #[wasm_bindgen(js_name = jsonSchema)]
-    pub fn json_schema(&self) -> Result<String, JsValue> {
-        ffi::to_json(&self.compiled.spec().json_schema(), false).map_err(thrown)
-    }
-
-    /// The FHIR R4 Questionnaire of `respondent`'s questions, as JSON text.
-    #[wasm_bindgen(js_name = fhirQuestionnaire)]
-    pub fn fhir_questionnaire(&self, respondent: Option<String>) -> Result<String, JsValue> {
-        self.compiled
-            .fhir_questionnaire(respondent.as_deref(), false)
-            .map_err(thrown)
     }
 
     /// A FHIR QuestionnaireResponse (JSON text) read as a submission (JSON text).
