@@ -182,6 +182,10 @@ test('every diagnostic code surfaces as a structured error or warning', () => {
     });
     spec.free();
   }
+  // a refused compiled document, from the form's module (pkg/form-node)
+  const form = require('../pkg/core.cjs').createApi(require('../pkg/form-node/netspec_form_wasm.js'));
+  throwsNetspec(() => form.loadCompiled('{"format": 2, "engine": "0.0.1"}'), 'compile', 'NS0312');
+  seen.set('NS0312', 'form module');
   // resource limits, checked here for the codes this engine has
   const known = new Set(ns.codes().map((c) => c.code));
   for (const [code, trigger] of Object.entries(LIMIT_TRIGGERS)) {
