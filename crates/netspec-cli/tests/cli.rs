@@ -476,7 +476,7 @@ fn compile_and_eval_compiled() {
     }
     d.write(
         "lines.jsonl",
-        &format!("{}\n{{}}\n", SUBMISSION.replace('\n', " ")),
+        format!("{}\n{{}}\n", SUBMISSION.replace('\n', " ")),
     );
     let a = netspec(
         &d,
@@ -504,7 +504,7 @@ fn compile_and_eval_compiled() {
 
     let mut other = doc.clone();
     other["engine"] = Value::from("0.0.1");
-    d.write("old.json", &other.to_string());
+    d.write("old.json", other.to_string());
     let run = netspec(&d, &["eval", "--compiled", "old.json", "sub.json"]);
     assert_exit(&run, 1);
     assert!(
