@@ -376,14 +376,13 @@ fn check(c: &CompiledSpec, map: &SourceMap, limits: &Limits, id: &SpecId) -> Res
     if total > limits.max_source_bytes {
         return Err("its sources are larger than its limits allow".into());
     }
-    let v = Checker {
+    let mut v = Checker {
         c,
         map,
         limits,
         deps: Vec::new(),
     };
     v.schema()?;
-    let mut v = v;
     // definitions: indices, then no cycle, chains and depth within limits
     let mut let_depth = vec![0usize; c.lets.len()];
     let mut let_binders = vec![0usize; c.lets.len()];
