@@ -389,3 +389,46 @@ area resources {
         "{loaded} loaded, {refused} refused"
     );
 }
+
+/// A chain of definitions as long as the checker allows loads; its limit
+/// lowered by one in the document, the same document is refused.
+#[test]
+fn definition_chains_are_held_to_the_checkers_limit() {
+    let mut limits = netspec::Limits::default();
+    limits.max_let_depth = 4;
+    let text = r#"spec demo "Demo" { version "1" }
+inputs "Unit" { beds: int min 0 "Beds" }
+let a = beds + 1
+let b = a + 1
+let c = b + 1
+let d = c + 1
+area resources {
+  requirement RE-01 must "Beds" {
+    d > 4
+    ref "Demo standard 1"
+  }
+}"#;
+    let options = netspec::CompileOptions::default().with_limits(limits);
+    let spec = Spec::compile_with_options(
+        "demo.netspec",
+        &netspec::Sources::single("demo.netspec", text),
+        &options,
+    )
+    .unwrap();
+    let doc: Json = serde_json::from_str(&spec.to_document()).unwrap();
+    assert!(Spec::from_document(&doc.to_string()).is_ok());
+    let mut shorter = doc;
+    shorter["limits"]["max_let_depth"] = Json::from(3);
+    let err = Spec::from_document(&shorter.to_string()).unwrap_err();
+    assert!(err.diagnostics[0].message.contains("chain"), "{err}");
+    // and the checker agrees: one more definition in the chain does not compile
+    let longer = text
+        .replace("let d = c + 1", "let d = c + 1\nlet e = d + 1")
+        .replace("d > 4", "e > 4");
+    assert!(Spec::compile_with_options(
+        "demo.netspec",
+        &netspec::Sources::single("demo.netspec", longer.as_str()),
+        &options
+    )
+    .is_err());
+}

@@ -418,7 +418,7 @@ fn check(c: &CompiledSpec, map: &SourceMap, limits: &Limits, id: &SpecId) -> Res
             *b = binders;
             *ch = chain;
         }
-        if chain > limits.max_let_depth + 1 {
+        if chain > limits.max_let_depth {
             return Err("a chain of definitions longer than its limits allow".into());
         }
     }
