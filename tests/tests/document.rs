@@ -432,3 +432,57 @@ area resources {
     )
     .is_err());
 }
+
+/// The deepest expression a document may hold (twice the default depth,
+/// 256 operations) evaluates, with explanations, on a 2 MiB stack (the
+/// WebAssembly module's); one level deeper is refused.
+#[test]
+fn the_deepest_expression_a_document_may_hold_evaluates_on_a_small_stack() {
+    let text = r#"spec demo "Demo" { version "1" }
+inputs "Unit" { open: bool "Open?" }
+area resources {
+  requirement RE-01 must "Open" {
+    not open
+    ref "Demo standard 1"
+  }
+}"#;
+    let spec = Spec::compile(
+        "demo.netspec",
+        &netspec::Sources::single("demo.netspec", text),
+    )
+    .unwrap();
+    let doc: Json = serde_json::from_str(&spec.to_document()).unwrap();
+    let rule = doc["compiled"]["requirements"][0]["rule"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(rule.len(), 2, "{rule:?}");
+    let deep = |depth: usize| {
+        let mut d = doc.clone();
+        let mut flat = vec![rule[0].clone()];
+        flat.extend(std::iter::repeat_n(rule[1].clone(), depth - 1));
+        d["compiled"]["requirements"][0]["rule"] = Json::Array(flat);
+        d.to_string()
+    };
+    let ok = deep(2 * netspec::Limits::default().max_depth);
+    let refused = deep(2 * netspec::Limits::default().max_depth + 1);
+    let outcome = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            let s = Spec::from_document(&ok).unwrap();
+            let opts =
+                EvalOptions::default().with_unattributed(Some(netspec::Respondent::Provider));
+            let report = s.evaluate_str(r#"{"open": true}"#, &opts).unwrap();
+            let mut out = Vec::new();
+            s.write_report_json(&report, &mut out);
+            (
+                report.requirements[0].outcome,
+                Spec::from_document(&refused).is_err(),
+            )
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    // 255 `not`s of true
+    assert_eq!(outcome, (netspec::Outcome::NotMet, true));
+}
