@@ -773,6 +773,36 @@ impl<'a> Ctx<'a> {
         self.sub.answer(rec, slot).ok_or(Bail::Missing)
     }
 
+    /// [`Ctx::quantifier`] with a body that reads only fields of the
+    /// element (`steps` each time): `test` on each element in turn.
+    #[inline]
+    fn each(
+        &mut self,
+        elems: &'a [Record],
+        decisive: bool,
+        steps: u64,
+        test: impl Fn(&Self, &'a Record) -> Res<bool>,
+    ) -> Res<bool> {
+        for e in elems {
+            self.within_budget()?;
+            self.step(steps);
+            if test(self, e)? == decisive {
+                return Ok(decisive);
+            }
+        }
+        Ok(!decisive)
+    }
+
+    /// A whole-number field of element `e`.
+    #[inline]
+    fn int_of(&self, e: &'a Record, slot: usize) -> Res<i64> {
+        match self.sub.answer(e, slot) {
+            Some(Stored::Num(n)) => small(*n),
+            Some(_) => Err(Bail::Other),
+            None => Err(Bail::Missing),
+        }
+    }
+
     /// A whole-number field of the element bound `depth` quantifiers out.
     #[inline]
     fn element_int(&self, depth: usize, slot: usize) -> Res<i64> {
@@ -1044,8 +1074,74 @@ impl<'a> Ctx<'a> {
                 let (a, b) = (self.fe(a)?, self.fe(b)?);
                 Ok(holds(*op, a.cmp(&b)))
             }
+            B::Quant(q, list, body) => self.quantifier(*q, list, body),
             _ => self.fb_more(x),
         }
+    }
+
+    /// `all`/`any`: the elements bound in turn in one place of the bound
+    /// elements, instead of one push and pop each (the same budget checks
+    /// as [`Ctx::with`]: one before each element).
+    fn quantifier(&mut self, q: Quant, list: &'a L, body: &'a B) -> Res<bool> {
+        self.step(1);
+        let decisive = q == Quant::Any;
+        let elems = self.felements(list)?;
+        // the commonest bodies, a test of one element's fields, without
+        // binding it: the same steps and budget checks as the body's own
+        match body {
+            B::ElementVsInt(op, 0, slot, c) => {
+                return self.each(elems, decisive, 4, |cx, e| {
+                    Ok(holds(*op, cx.int_of(e, *slot)?.cmp(c)))
+                })
+            }
+            B::ElementRate(op, 0, a, b, c) => {
+                return self.each(elems, decisive, 7, |cx, e| {
+                    let (a, b) = (cx.int_of(e, *a)?, cx.int_of(e, *b)?);
+                    if b == 0 {
+                        return Err(Bail::Other); // division by zero: a problem to report
+                    }
+                    Ok(holds(*op, rate_cmp(a, b, *c)?))
+                })
+            }
+            B::Read(Src::Var(0, slot)) => {
+                return self.each(elems, decisive, 2, |cx, e| {
+                    match cx.sub.answer(e, *slot) {
+                        Some(Stored::Bool(v)) => Ok(*v),
+                        Some(_) => Err(Bail::Other),
+                        None => Err(Bail::Missing),
+                    }
+                })
+            }
+            _ => {}
+        }
+        let Some(first) = elems.first() else {
+            return Ok(!decisive);
+        };
+        self.fenv.push(first);
+        let at = self.fenv.len() - 1;
+        let mut result = Ok(!decisive);
+        for e in elems {
+            if let Err(b) = self.within_budget() {
+                result = Err(b);
+                break;
+            }
+            if let Some(top) = self.fenv.get_mut(at) {
+                *top = e;
+            }
+            match self.fb(body) {
+                Ok(v) if v == decisive => {
+                    result = Ok(decisive);
+                    break;
+                }
+                Ok(_) => {}
+                Err(b) => {
+                    result = Err(b);
+                    break;
+                }
+            }
+        }
+        self.fenv.truncate(at);
+        result
     }
 
     /// The rarer cases of [`Ctx::fb`], out of line so that the common ones stay small.
@@ -1081,16 +1177,6 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 Ok(*negated)
-            }
-            B::Quant(q, list, body) => {
-                self.step(1);
-                let decisive = *q == Quant::Any;
-                for e in self.felements(list)? {
-                    if self.with(e, |cx| cx.fb(body))? == decisive {
-                        return Ok(decisive);
-                    }
-                }
-                Ok(!decisive)
             }
             B::If(c, a, b) => self.choose(c, a.as_ref(), b.as_ref(), Ctx::fb),
             B::CmpD(op, a, b) => {
