@@ -257,6 +257,9 @@ pub enum I {
     Count(Box<L>, Option<Box<B>>),
     /// `sum(e for x in list where f)`.
     Sum(Box<L>, Box<I>, Option<Box<B>>),
+    /// `sum(e for x in list)` of a linear form of answers ([`Lin`]) other
+    /// than one field: the element is never bound.
+    SumLin(Box<L>, Lin),
     /// `min`/`max` (true for min) of a list.
     Best(bool, Box<L>, Box<I>, Option<Box<B>>),
     /// `min(a, b, …)`/`max(…)` (true for min).
@@ -806,7 +809,12 @@ fn i(n: &Node) -> Option<I> {
         }
         NodeKind::Aggregate(AggFn::Sum, list, body, filter) => {
             let (list, body, filter) = over(list, body, filter, i)?;
-            I::Sum(list, body, filter)
+            // one field has a loop of its own (in `Ctx::fi_more`)
+            let one_field = matches!(body.as_ref(), I::Read(Src::Var(0, _)));
+            match lin_i(&body) {
+                Some(lin) if lin.den == 1 && filter.is_none() && !one_field => I::SumLin(list, lin),
+                _ => I::Sum(list, body, filter),
+            }
         }
         NodeKind::Aggregate(f @ (AggFn::Min | AggFn::Max), list, body, filter) => {
             let (list, body, filter) = over(list, body, filter, i)?;
@@ -1700,6 +1708,18 @@ impl<'a> Ctx<'a> {
                 }
                 Ok(total)
             }
+            I::SumLin(list, lin) => {
+                self.step(1);
+                let mut total: i128 = 0;
+                for e in self.felements(list)? {
+                    self.within_budget()?;
+                    self.step(lin.steps);
+                    // whole numbers: the denominator is one
+                    let v = self.lin(e, lin)?;
+                    total = total.checked_add(v).ok_or(Bail::Other)?;
+                }
+                i64::try_from(total).map_err(|_| Bail::Other)
+            }
             I::Neg(a) => {
                 self.step(1);
                 self.fi(a)?.checked_neg().ok_or(Bail::Other)
@@ -1965,7 +1985,9 @@ area quality {
   requirement Q-05 must "Rate" { all u in units: u.kind == b or u.x / u.z <= 80% }
   requirement Q-06 must "Root" { all u in units: u.x <= surge.shifts + floor and -u.y < 2 * floor }
   requirement Q-07 must "Rates of root answers" { all u in units: u.z > 0 implies floor / surge.shifts >= 50% }
+  requirement Q-08 must "Total" { applies when weighted > 0 weighted <= 3 * floor + sum(u.y - u.z for u in units) }
 }
+let weighted = sum(u.x + 2 * u.z - floor for u in units)
 "#;
         let spec = match Spec::compile(
             "elems.netspec",
@@ -1988,7 +2010,14 @@ area quality {
                 )
             })
             .count();
-        assert_eq!(elems, 7, "every rule compiled as element tests");
+        assert_eq!(elems, 7, "every quantifier compiled as element tests");
+        let sums = spec
+            .fast_form()
+            .lets
+            .iter()
+            .filter(|l| matches!(l, Some(Any::I(I::SumLin(..)))))
+            .count();
+        assert_eq!(sums, 1, "the total compiled as a linear form");
         let general = spec.without_fast_path();
         let values = [
             "0",
