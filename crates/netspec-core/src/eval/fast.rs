@@ -10,6 +10,11 @@
 //! compile, it gives up ([`Bail`]) and the general evaluator
 //! ([`super::Ctx::eval`]) decides. When it does decide, it gives the outcome
 //! the general evaluator would give and counts the same steps of work.
+//!
+//! A quantifier's body that tests only answers of the element, the root and
+//! its groups is compiled once more into an [`Elem`] tree, and a total of a
+//! linear form of the element's answers into a [`Lin`]: whole-number
+//! answers in exact linear forms, read without binding the element.
 
 use std::sync::Arc;
 
