@@ -1036,7 +1036,19 @@ impl<'a> Ctx<'a> {
             }
             Src::Field(base, k) => {
                 self.step(1);
-                (self.fr(base)?, *k)
+                let rec = match base.as_ref() {
+                    // a group of the root, the commonest base, in place
+                    R::Read(Src::Root(g)) => {
+                        self.step(1);
+                        match self.sub.answer(&self.sub.root, *g) {
+                            Some(Stored::Group(r)) => r,
+                            Some(_) => return Err(Bail::Other),
+                            None => return Err(Bail::Missing),
+                        }
+                    }
+                    base => self.fr(base)?,
+                };
+                (rec, *k)
             }
         };
         self.sub.answer(rec, slot).ok_or(Bail::Missing)
