@@ -10,6 +10,11 @@
 //! compile, it gives up ([`Bail`]) and the general evaluator
 //! ([`super::Ctx::eval`]) decides. When it does decide, it gives the outcome
 //! the general evaluator would give and counts the same steps of work.
+//!
+//! A quantifier's body that tests only answers of the element, the root and
+//! its groups is compiled once more into an [`Elem`] tree, and a total of a
+//! linear form of the element's answers into a [`Lin`]: whole-number
+//! answers in exact linear forms, read without binding the element.
 
 use std::sync::Arc;
 
@@ -146,9 +151,98 @@ pub enum B {
     Within(Box<D>, Duration),
     /// `all`/`any`
     Quant(Quant, Box<L>, Box<B>),
+    /// `all`/`any` whose body tests only answers of the element, the root
+    /// and its groups ([`Elem`]): the element is never bound.
+    QuantElem(Quant, Box<L>, Box<Elem>),
     /// `present(path)`
     Present(Box<Any>),
 }
+
+/// A test of the answers of one list element (the element bound by the
+/// quantifier whose body it is), of the root and of the root's groups,
+/// compiled from a quantifier's body: reads need no bound element, and each
+/// node counts the steps of the tree it replaces.
+#[derive(Debug, Clone)]
+pub enum Elem {
+    /// A bool answer.
+    Bool(Loc),
+    /// Linear forms of whole-number fields compared: the comparison's step
+    /// and both forms'.
+    Cmp(Cmp, Lin, Lin),
+    /// `e.field <op> literal` for a whole-number field (four steps).
+    VsInt(Cmp, usize, i64),
+    /// `e.a / e.b <op> literal` (seven steps).
+    Rate(Cmp, usize, usize, Num),
+    /// An enum answer among enum literals (negated for `not in`): one step,
+    /// the read's, and one per literal looked at.
+    InEnum(bool, Loc, Box<[u32]>),
+    /// Whole-number answers `a / b <op> literal`: three steps and the reads'.
+    RateOf(Cmp, Loc, Loc, Num),
+    /// An enum answer compared with an enum literal: two steps and the read's.
+    EnumVs(Cmp, Loc, u32),
+    /// `not` (one step).
+    Not(Box<Elem>),
+    /// `and` (one step).
+    And(Box<Elem>, Box<Elem>),
+    /// `or` (one step).
+    Or(Box<Elem>, Box<Elem>),
+    /// `implies` (one step).
+    Implies(Box<Elem>, Box<Elem>),
+}
+
+/// Where an [`Elem`] reads an answer, with the steps the tree counts for
+/// the read.
+#[derive(Debug, Clone, Copy)]
+pub enum Loc {
+    /// A field of the element (two steps: the field and the element).
+    Elem(usize),
+    /// An answer of the submission root (one step).
+    Root(usize),
+    /// A field of a group answer of the root (two steps).
+    Group(usize, usize),
+}
+
+impl Loc {
+    fn of(s: &Src) -> Option<Loc> {
+        match s {
+            Src::Root(k) => Some(Loc::Root(*k)),
+            Src::Var(0, k) => Some(Loc::Elem(*k)),
+            Src::Field(base, k) => match base.as_ref() {
+                R::Read(Src::Root(g)) => Some(Loc::Group(*g, *k)),
+                _ => None,
+            },
+            Src::Var(..) => None,
+        }
+    }
+
+    fn steps(self) -> u64 {
+        match self {
+            Loc::Root(_) => 1,
+            Loc::Elem(_) | Loc::Group(..) => 2,
+        }
+    }
+}
+
+/// `(c + Σ k·answer) / den` over whole-number answers, with literal
+/// coefficients: `u.l3_beds + u.l2_beds / 2`,
+/// `12 * u.consultants`. Every coefficient, the constant and the
+/// denominator stay below [`LIN_LIMIT`] and there are at most [`LIN_TERMS`]
+/// terms, so that neither this exact `i128` arithmetic nor the general
+/// evaluator's, in whatever order, can overflow on 64-bit answers.
+#[derive(Debug, Clone)]
+pub struct Lin {
+    c: i128,
+    terms: Box<[(i128, Loc)]>,
+    den: i128,
+    /// The steps the tree counts for it.
+    steps: u64,
+}
+
+/// Bound on a [`Lin`]'s coefficients, constant and denominator.
+const LIN_LIMIT: i128 = 1 << 24;
+
+/// Most terms in a [`Lin`].
+const LIN_TERMS: usize = 6;
 
 /// Whole-number expressions (counts), in `i64`: a value or a step that does
 /// not fit gives up, and the full evaluator works it out exactly (in `i128`).
@@ -168,6 +262,9 @@ pub enum I {
     Count(Box<L>, Option<Box<B>>),
     /// `sum(e for x in list where f)`.
     Sum(Box<L>, Box<I>, Option<Box<B>>),
+    /// `sum(e for x in list)` of a linear form of answers ([`Lin`]) other
+    /// than one field: the element is never bound.
+    SumLin(Box<L>, Lin),
     /// `min`/`max` (true for min) of a list.
     Best(bool, Box<L>, Box<I>, Option<Box<B>>),
     /// `min(a, b, …)`/`max(…)` (true for min).
@@ -446,7 +543,21 @@ fn b(n: &Node) -> Option<B> {
             Const::Duration(dur) => B::Within(bx(d(x))?, *dur),
             _ => return None,
         },
-        NodeKind::Quantifier(q, list, body) => B::Quant(*q, bx(l(list))?, bx(b(body))?),
+        NodeKind::Quantifier(q, list, body) => {
+            let list = bx(l(list))?;
+            let body = b(body)?;
+            // a body of one test has a loop of its own ([`Ctx::quantifier`])
+            let single = matches!(
+                body,
+                B::ElementVsInt(_, 0, _, _)
+                    | B::ElementRate(_, 0, _, _, _)
+                    | B::Read(Src::Var(0, _))
+            );
+            match elem(&body).filter(|_| !single) {
+                Some(t) => B::QuantElem(*q, list, Box::new(t)),
+                None => B::Quant(*q, list, Box::new(body)),
+            }
+        }
         NodeKind::Present(x) => {
             if !is_path(x) {
                 return None;
@@ -513,6 +624,159 @@ fn comparison(op: Cmp, x: &Node, y: &Node) -> Option<B> {
     })
 }
 
+/// A quantifier's body as a test of the element's fields, when it is one.
+fn elem(x: &B) -> Option<Elem> {
+    let pair = |a: &B, c: &B| Some((Box::new(elem(a)?), Box::new(elem(c)?)));
+    Some(match x {
+        B::Read(s) => Elem::Bool(Loc::of(s)?),
+        B::ElementVsInt(op, 0, slot, c) => Elem::VsInt(*op, *slot, *c),
+        B::ElementRate(op, 0, a, b, c) => Elem::Rate(*op, *a, *b, *c),
+        B::CmpI(op, a, c) => Elem::Cmp(*op, lin_i(a)?, lin_i(c)?),
+        B::CmpN(op, a, c) => Elem::Cmp(*op, lin_n(a)?, lin_n(c)?),
+        B::InEnum(negated, e, items) => match e.as_ref() {
+            E::Read(s) => Elem::InEnum(*negated, Loc::of(s)?, items.clone().into()),
+            _ => return None,
+        },
+        B::CmpE(op, a, b) => match (a.as_ref(), b.as_ref()) {
+            (E::Read(a), E::Const(b)) => Elem::EnumVs(*op, Loc::of(a)?, *b),
+            _ => return None,
+        },
+        B::CmpRate(op, a, b, c) => match (a.as_ref(), b.as_ref()) {
+            (I::Read(a), I::Read(b)) => Elem::RateOf(*op, Loc::of(a)?, Loc::of(b)?, *c),
+            _ => return None,
+        },
+        B::Not(a) => Elem::Not(Box::new(elem(a)?)),
+        B::And(a, c) => {
+            let (a, c) = pair(a, c)?;
+            Elem::And(a, c)
+        }
+        B::Or(a, c) => {
+            let (a, c) = pair(a, c)?;
+            Elem::Or(a, c)
+        }
+        B::Implies(a, c) => {
+            let (a, c) = pair(a, c)?;
+            Elem::Implies(a, c)
+        }
+        _ => return None,
+    })
+}
+
+impl Lin {
+    fn new(c: i128, terms: Vec<(i128, Loc)>, den: i128, steps: u64) -> Option<Lin> {
+        let small = |v: i128| v.abs() < LIN_LIMIT;
+        (small(c)
+            && den > 0
+            && small(den)
+            && terms.len() <= LIN_TERMS
+            && terms.iter().all(|t| small(t.0)))
+        .then(|| Lin {
+            c,
+            terms: terms.into(),
+            den,
+            steps,
+        })
+    }
+
+    /// A literal `n / d` (`d` positive), one step.
+    fn constant(n: i128, d: i128) -> Option<Lin> {
+        Lin::new(n, Vec::new(), d, 1)
+    }
+
+    /// An answer read.
+    fn field(at: Loc) -> Option<Lin> {
+        Lin::new(0, vec![(1, at)], 1, at.steps())
+    }
+
+    /// `self · p/q` (`q` positive), with `steps` more.
+    fn scaled(&self, p: i128, q: i128, steps: u64) -> Option<Lin> {
+        Lin::new(
+            self.c.checked_mul(p)?,
+            self.terms
+                .iter()
+                .map(|&(k, s)| Some((k.checked_mul(p)?, s)))
+                .collect::<Option<_>>()?,
+            self.den.checked_mul(q)?,
+            self.steps + steps,
+        )
+    }
+
+    /// `self ± o` (`minus` for −), with one step more.
+    fn sum(&self, o: &Lin, minus: bool) -> Option<Lin> {
+        let sign = if minus { -1 } else { 1 };
+        let a = self.scaled(o.den, 1, 0)?;
+        let b = o.scaled(self.den.checked_mul(sign)?, 1, 0)?;
+        let mut terms = a.terms.to_vec();
+        terms.extend_from_slice(&b.terms);
+        Lin::new(
+            a.c.checked_add(b.c)?,
+            terms,
+            self.den.checked_mul(o.den)?,
+            self.steps + o.steps + 1,
+        )
+    }
+
+    /// The literal it is, if it reads no field.
+    fn literal(&self) -> Option<(i128, i128)> {
+        self.terms.is_empty().then_some((self.c, self.den))
+    }
+
+    fn times(&self, o: &Lin) -> Option<Lin> {
+        // one of the two a literal; the other scaled by it
+        let (lit, other) = match (self.literal(), o.literal()) {
+            (Some(l), _) => (l, o),
+            (None, Some(l)) => (l, self),
+            (None, None) => return None,
+        };
+        let mut r = other.scaled(lit.0, lit.1, 0)?;
+        r.steps = self.steps + o.steps + 1;
+        Some(r)
+    }
+
+    fn over(&self, o: &Lin) -> Option<Lin> {
+        let (p, q) = o.literal()?;
+        if p == 0 {
+            return None; // division by zero: left to the tree
+        }
+        let (p, q) = if p < 0 { (-p, -q) } else { (p, q) };
+        let mut r = self.scaled(q, p, 0)?;
+        r.steps = self.steps + o.steps + 1;
+        Some(r)
+    }
+
+    fn negated(&self) -> Option<Lin> {
+        self.scaled(-1, 1, 1)
+    }
+}
+
+/// A whole-number expression of the element's fields as a [`Lin`].
+fn lin_i(x: &I) -> Option<Lin> {
+    match x {
+        I::Const(v) => Lin::constant(i128::from(*v), 1),
+        I::Read(s) => Lin::field(Loc::of(s)?),
+        I::Neg(a) => lin_i(a)?.negated(),
+        I::Arith(Arith::Add, a, b) => lin_i(a)?.sum(&lin_i(b)?, false),
+        I::Arith(Arith::Sub, a, b) => lin_i(a)?.sum(&lin_i(b)?, true),
+        I::Arith(Arith::Mul, a, b) => lin_i(a)?.times(&lin_i(b)?),
+        _ => None,
+    }
+}
+
+/// A rational expression of the element's fields as a [`Lin`].
+fn lin_n(x: &N) -> Option<Lin> {
+    match x {
+        N::Const(v) => Lin::constant(v.numer(), v.denom()),
+        // a number answer may be a fraction: left to the tree
+        N::FromI(a) => lin_i(a),
+        N::Neg(a) => lin_n(a)?.negated(),
+        N::Arith(Arith::Add, a, b) => lin_n(a)?.sum(&lin_n(b)?, false),
+        N::Arith(Arith::Sub, a, b) => lin_n(a)?.sum(&lin_n(b)?, true),
+        N::Arith(Arith::Mul, a, b) => lin_n(a)?.times(&lin_n(b)?),
+        N::Arith(Arith::Div, a, b) => lin_n(a)?.over(&lin_n(b)?),
+        _ => None,
+    }
+}
+
 /// The list, body and filter of an aggregate.
 type Over<X> = (Box<L>, Box<X>, Option<Box<B>>);
 
@@ -550,7 +814,12 @@ fn i(n: &Node) -> Option<I> {
         }
         NodeKind::Aggregate(AggFn::Sum, list, body, filter) => {
             let (list, body, filter) = over(list, body, filter, i)?;
-            I::Sum(list, body, filter)
+            // one field has a loop of its own (in `Ctx::fi_more`)
+            let one_field = matches!(body.as_ref(), I::Read(Src::Var(0, _)));
+            match lin_i(&body) {
+                Some(lin) if lin.den == 1 && filter.is_none() && !one_field => I::SumLin(list, lin),
+                _ => I::Sum(list, body, filter),
+            }
         }
         NodeKind::Aggregate(f @ (AggFn::Min | AggFn::Max), list, body, filter) => {
             let (list, body, filter) = over(list, body, filter, i)?;
@@ -767,10 +1036,178 @@ impl<'a> Ctx<'a> {
             }
             Src::Field(base, k) => {
                 self.step(1);
-                (self.fr(base)?, *k)
+                let rec = match base.as_ref() {
+                    // a group of the root, the commonest base, in place
+                    R::Read(Src::Root(g)) => {
+                        self.step(1);
+                        match self.sub.answer(&self.sub.root, *g) {
+                            Some(Stored::Group(r)) => r,
+                            Some(_) => return Err(Bail::Other),
+                            None => return Err(Bail::Missing),
+                        }
+                    }
+                    base => self.fr(base)?,
+                };
+                (rec, *k)
             }
         };
         self.sub.answer(rec, slot).ok_or(Bail::Missing)
+    }
+
+    /// [`Ctx::quantifier`] with a body that reads only fields of the
+    /// element (`steps` each time): `test` on each element in turn.
+    #[inline]
+    fn each(
+        &mut self,
+        elems: &'a [Record],
+        decisive: bool,
+        steps: u64,
+        test: impl Fn(&Self, &'a Record) -> Res<bool>,
+    ) -> Res<bool> {
+        for e in elems {
+            self.within_budget()?;
+            self.step(steps);
+            if test(self, e)? == decisive {
+                return Ok(decisive);
+            }
+        }
+        Ok(!decisive)
+    }
+
+    /// An [`Elem`] test of element `e`, adding the steps it counts to `steps`.
+    fn elem(&self, e: &'a Record, t: &'a Elem, steps: &mut u64) -> Res<bool> {
+        match t {
+            Elem::Bool(at) => {
+                *steps += at.steps();
+                match self.at(e, *at)? {
+                    Stored::Bool(v) => Ok(*v),
+                    _ => Err(Bail::Other),
+                }
+            }
+            Elem::Cmp(op, a, b) => {
+                *steps += 1 + a.steps + b.steps;
+                let (x, dx) = (self.lin(e, a)?, a.den);
+                let (y, dy) = (self.lin(e, b)?, b.den);
+                // x/dx against y/dy, both denominators positive
+                let l = x.checked_mul(dy).ok_or(Bail::Other)?;
+                let r = y.checked_mul(dx).ok_or(Bail::Other)?;
+                Ok(holds(*op, l.cmp(&r)))
+            }
+            Elem::VsInt(op, slot, c) => {
+                *steps += 4;
+                Ok(holds(*op, self.int_of(e, *slot)?.cmp(c)))
+            }
+            Elem::Rate(op, a, b, c) => {
+                *steps += 7;
+                let (a, b) = (self.int_of(e, *a)?, self.int_of(e, *b)?);
+                if b == 0 {
+                    return Err(Bail::Other); // division by zero: a problem to report
+                }
+                Ok(holds(*op, rate_cmp(a, b, *c)?))
+            }
+            Elem::RateOf(op, a, b, c) => {
+                *steps += 3 + a.steps() + b.steps();
+                let (a, b) = (self.int_at(e, *a)?, self.int_at(e, *b)?);
+                if b == 0 {
+                    return Err(Bail::Other); // division by zero: a problem to report
+                }
+                Ok(holds(*op, rate_cmp(a, b, *c)?))
+            }
+            Elem::EnumVs(op, at, c) => {
+                *steps += 2 + at.steps();
+                match self.at(e, *at)? {
+                    Stored::Enum(v) => Ok(holds(*op, v.cmp(c))),
+                    _ => Err(Bail::Other),
+                }
+            }
+            Elem::InEnum(negated, at, items) => {
+                *steps += 1 + at.steps();
+                let v = match self.at(e, *at)? {
+                    Stored::Enum(v) => *v,
+                    _ => return Err(Bail::Other),
+                };
+                match items.iter().position(|i| *i == v) {
+                    Some(k) => {
+                        *steps += k as u64 + 1;
+                        Ok(!negated)
+                    }
+                    None => {
+                        *steps += items.len() as u64;
+                        Ok(*negated)
+                    }
+                }
+            }
+            Elem::Not(a) => {
+                *steps += 1;
+                Ok(!self.elem(e, a, steps)?)
+            }
+            Elem::And(a, b) => {
+                *steps += 1;
+                Ok(self.elem(e, a, steps)? && self.elem(e, b, steps)?)
+            }
+            Elem::Or(a, b) => {
+                *steps += 1;
+                Ok(self.elem(e, a, steps)? || self.elem(e, b, steps)?)
+            }
+            Elem::Implies(a, b) => {
+                *steps += 1;
+                Ok(!self.elem(e, a, steps)? || self.elem(e, b, steps)?)
+            }
+        }
+    }
+
+    /// A [`Lin`]'s numerator for element `e` (its value times `den`).
+    #[inline]
+    fn lin(&self, e: &'a Record, l: &'a Lin) -> Res<i128> {
+        let mut v = l.c;
+        for &(k, at) in l.terms.iter() {
+            let x = match self.at(e, at)? {
+                Stored::Num(n) if n.is_integer() => n.numer(),
+                _ => return Err(Bail::Other),
+            };
+            if x.unsigned_abs() >= 1 << 63 {
+                return Err(Bail::Other);
+            }
+            v = k
+                .checked_mul(x)
+                .and_then(|t| v.checked_add(t))
+                .ok_or(Bail::Other)?;
+        }
+        Ok(v)
+    }
+
+    /// The answer `at` reads, with `e` the element.
+    #[inline]
+    fn at(&self, e: &'a Record, at: Loc) -> Res<&'a Stored> {
+        let sub: &'a crate::submission::Submission = self.sub;
+        let (rec, slot) = match at {
+            Loc::Elem(k) => (e, k),
+            Loc::Root(k) => (&sub.root, k),
+            Loc::Group(g, k) => match sub.answer(&sub.root, g) {
+                Some(Stored::Group(r)) => (r, k),
+                Some(_) => return Err(Bail::Other),
+                None => return Err(Bail::Missing),
+            },
+        };
+        sub.answer(rec, slot).ok_or(Bail::Missing)
+    }
+
+    /// A whole-number answer that `at` reads, with `e` the element.
+    fn int_at(&self, e: &'a Record, at: Loc) -> Res<i64> {
+        match self.at(e, at)? {
+            Stored::Num(n) => small(*n),
+            _ => Err(Bail::Other),
+        }
+    }
+
+    /// A whole-number field of element `e`.
+    #[inline]
+    fn int_of(&self, e: &'a Record, slot: usize) -> Res<i64> {
+        match self.sub.answer(e, slot) {
+            Some(Stored::Num(n)) => small(*n),
+            Some(_) => Err(Bail::Other),
+            None => Err(Bail::Missing),
+        }
     }
 
     /// A whole-number field of the element bound `depth` quantifiers out.
@@ -1044,8 +1481,86 @@ impl<'a> Ctx<'a> {
                 let (a, b) = (self.fe(a)?, self.fe(b)?);
                 Ok(holds(*op, a.cmp(&b)))
             }
+            B::Quant(q, list, body) => self.quantifier(*q, list, body),
+            B::QuantElem(q, list, test) => {
+                self.step(1);
+                let decisive = *q == Quant::Any;
+                for e in self.felements(list)? {
+                    self.within_budget()?;
+                    let mut steps = 0;
+                    let v = self.elem(e, test, &mut steps);
+                    self.step(steps);
+                    if v? == decisive {
+                        return Ok(decisive);
+                    }
+                }
+                Ok(!decisive)
+            }
             _ => self.fb_more(x),
         }
+    }
+
+    /// `all`/`any`: the elements bound in turn in one place of the bound
+    /// elements, instead of one push and pop each (the same budget checks
+    /// as [`Ctx::with`]: one before each element).
+    fn quantifier(&mut self, q: Quant, list: &'a L, body: &'a B) -> Res<bool> {
+        self.step(1);
+        let decisive = q == Quant::Any;
+        let elems = self.felements(list)?;
+        // the commonest bodies, a test of one element's fields, without
+        // binding it: the same steps and budget checks as the body's own
+        match body {
+            B::ElementVsInt(op, 0, slot, c) => {
+                return self.each(elems, decisive, 4, |cx, e| {
+                    Ok(holds(*op, cx.int_of(e, *slot)?.cmp(c)))
+                })
+            }
+            B::ElementRate(op, 0, a, b, c) => {
+                return self.each(elems, decisive, 7, |cx, e| {
+                    let (a, b) = (cx.int_of(e, *a)?, cx.int_of(e, *b)?);
+                    if b == 0 {
+                        return Err(Bail::Other); // division by zero: a problem to report
+                    }
+                    Ok(holds(*op, rate_cmp(a, b, *c)?))
+                });
+            }
+            B::Read(Src::Var(0, slot)) => {
+                return self.each(elems, decisive, 2, |cx, e| match cx.sub.answer(e, *slot) {
+                    Some(Stored::Bool(v)) => Ok(*v),
+                    Some(_) => Err(Bail::Other),
+                    None => Err(Bail::Missing),
+                })
+            }
+            _ => {}
+        }
+        let Some(first) = elems.first() else {
+            return Ok(!decisive);
+        };
+        self.fenv.push(first);
+        let at = self.fenv.len() - 1;
+        let mut result = Ok(!decisive);
+        for e in elems {
+            if let Err(b) = self.within_budget() {
+                result = Err(b);
+                break;
+            }
+            if let Some(top) = self.fenv.get_mut(at) {
+                *top = e;
+            }
+            match self.fb(body) {
+                Ok(v) if v == decisive => {
+                    result = Ok(decisive);
+                    break;
+                }
+                Ok(_) => {}
+                Err(b) => {
+                    result = Err(b);
+                    break;
+                }
+            }
+        }
+        self.fenv.truncate(at);
+        result
     }
 
     /// The rarer cases of [`Ctx::fb`], out of line so that the common ones stay small.
@@ -1081,16 +1596,6 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 Ok(*negated)
-            }
-            B::Quant(q, list, body) => {
-                self.step(1);
-                let decisive = *q == Quant::Any;
-                for e in self.felements(list)? {
-                    if self.with(e, |cx| cx.fb(body))? == decisive {
-                        return Ok(decisive);
-                    }
-                }
-                Ok(!decisive)
             }
             B::If(c, a, b) => self.choose(c, a.as_ref(), b.as_ref(), Ctx::fb),
             B::CmpD(op, a, b) => {
@@ -1201,6 +1706,17 @@ impl<'a> Ctx<'a> {
             I::Sum(list, body, filter) => {
                 self.step(1);
                 let mut total: i64 = 0;
+                // the commonest total, one field of each element, without
+                // binding it: the same steps and budget checks
+                if let (I::Read(Src::Var(0, slot)), None) = (body.as_ref(), filter) {
+                    for e in self.felements(list)? {
+                        self.within_budget()?;
+                        self.step(2);
+                        let v = self.int_of(e, *slot)?;
+                        total = total.checked_add(v).ok_or(Bail::Other)?;
+                    }
+                    return Ok(total);
+                }
                 for e in self.felements(list)? {
                     if self.keeps(e, filter)? {
                         let v = self.with(e, |cx| cx.fi(body))?;
@@ -1208,6 +1724,18 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 Ok(total)
+            }
+            I::SumLin(list, lin) => {
+                self.step(1);
+                let mut total: i128 = 0;
+                for e in self.felements(list)? {
+                    self.within_budget()?;
+                    self.step(lin.steps);
+                    // whole numbers: the denominator is one
+                    let v = self.lin(e, lin)?;
+                    total = total.checked_add(v).ok_or(Bail::Other)?;
+                }
+                i64::try_from(total).map_err(|_| Bail::Other)
             }
             I::Neg(a) => {
                 self.step(1);
@@ -1446,6 +1974,118 @@ mod tests {
             }
             _ => n.children().any(walks_values),
         }
+    }
+
+    /// Quantifier bodies compiled as tests of the element's fields
+    /// ([`Elem`], [`Lin`]) decide as the general evaluator does, with the
+    /// same steps: the same outcomes under every work budget, on answers
+    /// around every threshold, missing, zero and very large.
+    #[test]
+    fn element_tests_agree_with_the_general_evaluator() {
+        const SPEC: &str = r#"spec elems "Element tests" { version "1" }
+inputs "Units" {
+  floor: int min 0 "Floor"
+  surge: group "Surge" { shifts: int min 0 "Shifts" }
+  units: list min 0 "Units" item "unit" {
+    kind: enum(a, b, c) "Kind"
+    x: int "X"
+    y: int "Y"
+    z: int min 0 "Z"
+    ok: bool "OK"
+  }
+}
+area quality {
+  requirement Q-01 must "Linear" { all u in units: 12 * u.x >= u.y + u.z }
+  requirement Q-02 must "Half" { all u in units: u.x >= u.y + u.z / 2 }
+  requirement Q-03 must "Implies" { all u in units: u.ok implies 8 * u.x - u.y > 3 }
+  requirement Q-04 must "Enum" { any u in units: u.kind in [a, c] and not u.ok }
+  requirement Q-05 must "Rate" { all u in units: u.kind == b or u.x / u.z <= 80% }
+  requirement Q-06 must "Root" { all u in units: u.x <= surge.shifts + floor and -u.y < 2 * floor }
+  requirement Q-07 must "Rates of root answers" { all u in units: u.z > 0 implies floor / surge.shifts >= 50% }
+  requirement Q-08 must "Total" { applies when weighted > 0 weighted <= 3 * floor + sum(u.y - u.z for u in units) }
+}
+let weighted = sum(u.x + 2 * u.z - floor for u in units)
+"#;
+        let spec = match Spec::compile(
+            "elems.netspec",
+            &crate::Sources::single("elems.netspec", SPEC),
+        ) {
+            Ok(s) => s,
+            Err(e) => panic!("{e:?}"),
+        };
+        let elems = spec
+            .fast_form()
+            .requirements
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r,
+                    Some(FastRequirement {
+                        rule: B::QuantElem(..),
+                        ..
+                    })
+                )
+            })
+            .count();
+        assert_eq!(elems, 7, "every quantifier compiled as element tests");
+        let sums = spec
+            .fast_form()
+            .lets
+            .iter()
+            .filter(|l| matches!(l, Some(Any::I(I::SumLin(..)))))
+            .count();
+        assert_eq!(sums, 1, "the total compiled as a linear form");
+        let general = spec.without_fast_path();
+        let values = [
+            "0",
+            "1",
+            "2",
+            "5",
+            "-7",
+            "12",
+            "9223372036854775807",
+            "null",
+        ];
+        let kinds = ["\"a\"", "\"b\"", "\"c\""];
+        let mut compared = 0;
+        for i in 0..600usize {
+            let v = |k: usize| values[(i / k + k) % values.len()];
+            let unit = |j: usize| {
+                format!(
+                    r#"{{"kind": {}, "x": {}, "y": {}, "z": {}, "ok": {}}}"#,
+                    kinds[(i + j) % 3],
+                    v(1 + j),
+                    v(3 + j),
+                    values[(i / 7 + j) % 5],
+                    if (i + j) % 3 == 0 { "true" } else { "false" }
+                )
+            };
+            let units: Vec<String> = (0..i % 3 + 1).map(unit).collect();
+            let text = format!(
+                r#"{{"floor": {}, "surge": {{"shifts": {}}}, "units": [{}]}}"#,
+                values[i % 5],
+                values[(i / 5) % 5],
+                units.join(", ")
+            );
+            let Ok(sub) = spec.ingest_str(&text) else {
+                continue; // a value out of range: refused by both
+            };
+            for budget in [u64::MAX, 0, 3, 7, 12, 20, 33, 50] {
+                let run = |s: &Spec| {
+                    crate::report::outcomes_with(
+                        s.checked(),
+                        s.fast_form(),
+                        s.source_map(),
+                        &sub,
+                        None,
+                        budget,
+                    )
+                };
+                assert_eq!(run(&spec), run(&general), "{text} (budget {budget})");
+                compared += 1;
+            }
+        }
+        assert!(compared > 1500, "{compared}");
     }
 
     /// The fully answered examples of every bundled spec are decided by the
