@@ -26,17 +26,97 @@ use crate::submission::{
     is_ods_code, Header, Organisation, Period, Record, Seen, SignOff, Store, Stored, Submission,
 };
 
+/// How each field of a schema is read, made once per spec (see
+/// [`Plan::of`]): its name as bytes to match in the text, and for a whole
+/// number its bounds as `i64`, so that the common answers are read without
+/// going back to the schema's general form.
+#[derive(Debug, Default)]
+pub(crate) struct Plan {
+    /// Per record of the schema, per slot.
+    records: Vec<Vec<Slot>>,
+}
+
+/// How one field is read.
+#[derive(Debug)]
+struct Slot {
+    /// Its JSON key.
+    name: Box<str>,
+    /// The key can be matched in the text byte for byte: it needs no escape
+    /// in JSON (no quote, backslash or control character), and it is not
+    /// one of the root's own keys (`header`, `evidence`, `assessed_on`).
+    plain: bool,
+    how: How,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum How {
+    /// A whole number: one written as at most 18 digits is read in place
+    /// and must lie within `lo..=hi`; any other is read as the schema says.
+    Int { lo: i64, hi: i64 },
+    /// Anything else: read as the schema says.
+    Schema,
+}
+
+impl Plan {
+    /// The plan of `schema`.
+    pub(crate) fn of(schema: &Schema) -> Plan {
+        let records = schema
+            .records
+            .iter()
+            .enumerate()
+            .map(|(rec, r)| {
+                r.fields
+                    .iter()
+                    .map(|f| Slot {
+                        name: f.name.as_str().into(),
+                        plain: f.name.bytes().all(|c| c >= 0x20 && c != b'"' && c != b'\\')
+                            && !(rec == 0
+                                && matches!(
+                                    f.name.as_str(),
+                                    "header" | "evidence" | "assessed_on"
+                                )),
+                        how: match &f.kind {
+                            FieldKind::Scalar {
+                                ty: ScalarTy::Int,
+                                min,
+                                max,
+                            } => match (int_bound(*min, i64::MIN), int_bound(*max, i64::MAX)) {
+                                (Some(lo), Some(hi)) => How::Int { lo, hi },
+                                _ => How::Schema,
+                            },
+                            _ => How::Schema,
+                        },
+                    })
+                    .collect()
+            })
+            .collect();
+        Plan { records }
+    }
+}
+
+/// A whole number's bound as an `i64` (`none` when there is none), when it
+/// is one: a number read in place has at most 18 digits, so it is within
+/// the bound exactly when it is within this.
+fn int_bound(b: Option<Bound>, none: i64) -> Option<i64> {
+    match b {
+        None => Some(none),
+        Some(Bound::Num(n)) => n.to_integer().and_then(|i| i64::try_from(i).ok()),
+        Some(Bound::Date(_)) => None,
+    }
+}
+
 /// Reads `text` if it is a clean submission within `limits`; `None` means
 /// "use the full path" (which also reports any limit reached). With
 /// `need_header`, a submission without a header is left to the full path
-/// (NS0211).
-pub(crate) fn read(
+/// (NS0211). `plan` is [`Plan::of`] the schema.
+pub(crate) fn read_with(
     schema: &Schema,
+    plan: &Plan,
     text: &str,
     limits: &Limits,
     need_header: bool,
 ) -> Option<Submission> {
-    if text.len() > limits.max_submission_bytes {
+    if text.len() > limits.max_submission_bytes || plan.records.len() != schema.records.len() {
         return None;
     }
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
@@ -45,6 +125,7 @@ pub(crate) fn read(
         b: text.as_bytes(),
         i: 0,
         schema,
+        plan,
         max_list_len: limits.max_list_len,
         max_depth: limits.max_json_depth,
         depth: 0,
@@ -64,11 +145,23 @@ pub(crate) fn read(
     Some(r.store.finish(root, r.header, r.evidence, Vec::new()))
 }
 
+/// [`read_with`], the plan made for this call.
+#[cfg(test)]
+pub(crate) fn read(
+    schema: &Schema,
+    text: &str,
+    limits: &Limits,
+    need_header: bool,
+) -> Option<Submission> {
+    read_with(schema, &Plan::of(schema), text, limits, need_header)
+}
+
 struct Reader<'t, 's> {
     s: &'t str,
     b: &'t [u8],
     i: usize,
     schema: &'s Schema,
+    plan: &'s Plan,
     max_list_len: usize,
     /// Deepest nesting of objects and arrays allowed, and the current one.
     max_depth: usize,
@@ -94,15 +187,45 @@ impl Str<'_> {
     }
 }
 
-impl<'t> Reader<'t, '_> {
+impl<'t, 's> Reader<'t, 's> {
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
 
+    #[inline]
     fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
-            self.i += 1;
+        let mut i = self.i;
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(i) {
+            i += 1;
         }
+        self.i = i;
+    }
+
+    /// `:` between a key and its value, with the white space around it.
+    #[inline]
+    fn colon(&mut self) -> Option<()> {
+        if self.peek() != Some(b':') {
+            self.ws();
+        }
+        self.eat(b':')?;
+        self.ws();
+        Some(())
+    }
+
+    /// Whether the string at the reading position is `"name"` (`name`
+    /// written without escapes: its bytes then are the text's); if so, it
+    /// is consumed.
+    #[inline]
+    fn key_is(&mut self, name: &[u8]) -> bool {
+        let at = self.i + 1;
+        let end = at + name.len();
+        let found = self.peek() == Some(b'"')
+            && self.b.get(end) == Some(&b'"')
+            && self.b.get(at..end).is_some_and(|t| same_bytes(t, name));
+        if found {
+            self.i = end + 1;
+        }
+        found
     }
 
     fn eat(&mut self, c: u8) -> Option<()> {
@@ -223,6 +346,7 @@ impl<'t> Reader<'t, '_> {
     }
 
     /// After a value in an object or array: `,` (more follow) or the closer.
+    #[inline]
     fn next(&mut self, close: u8) -> Option<bool> {
         self.ws();
         match self.peek()? {
@@ -255,8 +379,9 @@ impl<'t> Reader<'t, '_> {
         if self.depth > self.max_depth {
             return None;
         }
-        let schema = self.schema.records.get(rec)?;
-        let fields = &schema.fields;
+        let schema: &'s Schema = self.schema;
+        let fields = &schema.records.get(rec)?.fields;
+        let plan: &'s [Slot] = self.plan.records.get(rec)?;
         self.eat(b'{')?;
         let record = self.store.open(fields.len(), pointer);
         let mut seen = Seen::new(fields.len());
@@ -265,62 +390,87 @@ impl<'t> Reader<'t, '_> {
         if self.eat(b'}').is_some() {
             return Some(record);
         }
-        // keys usually come in declaration order: look from the last one on
+        // keys usually come in declaration order: the next field's name is
+        // matched in place first, then any key is looked for from there on
         let mut hint = 0;
         loop {
-            let key = self.string()?;
-            let key = key.as_str();
-            self.ws();
-            self.eat(b':')?;
-            self.ws();
-            if root && key == "assessed_on" {
-                // refused (NS0214) by the full path
+            let slot = match plan.get(hint) {
+                Some(p) if p.plain && self.key_is(p.name.as_bytes()) => {
+                    self.colon()?;
+                    hint
+                }
+                _ => {
+                    let key = self.string()?;
+                    let key = key.as_str();
+                    self.colon()?;
+                    if root && key == "assessed_on" {
+                        // refused (NS0214) by the full path
+                        return None;
+                    } else if root && key == "header" {
+                        if std::mem::replace(&mut seen_header, true) {
+                            return None;
+                        }
+                        if !self.null() {
+                            self.header = Some(self.header()?);
+                        }
+                        if !self.next(b'}')? {
+                            break;
+                        }
+                        continue;
+                    } else if root && key == "evidence" {
+                        if std::mem::replace(&mut seen_evidence, true) {
+                            return None;
+                        }
+                        self.evidence()?;
+                        if !self.next(b'}')? {
+                            break;
+                        }
+                        continue;
+                    }
+                    (hint..plan.len())
+                        .chain(0..hint)
+                        .find(|&s| plan.get(s).is_some_and(|f| same_key(&f.name, key)))?
+                }
+            };
+            hint = slot + 1;
+            if seen.insert(slot) {
                 return None;
-            } else if root && key == "header" {
-                if std::mem::replace(&mut seen_header, true) {
-                    return None;
-                }
-                if !self.null() {
-                    self.header = Some(self.header()?);
-                }
-            } else if root && key == "evidence" {
-                if std::mem::replace(&mut seen_evidence, true) {
-                    return None;
-                }
-                self.evidence()?;
-            } else {
-                let slot = (hint..fields.len())
-                    .chain(0..hint)
-                    .find(|&s| fields.get(s).is_some_and(|f| same_key(&f.name, key)))?;
-                hint = slot + 1;
-                if seen.insert(slot) {
-                    return None;
-                }
-                let field = fields.get(slot)?;
-                if !self.null() {
-                    let stored = match &field.kind {
+            }
+            let (field, how) = (fields.get(slot)?, plan.get(slot)?);
+            let stored = match (how.how, self.peek()?) {
+                (_, b'n') if self.null() => None,
+                (How::Int { lo, hi }, _) => Some(match self.small_int() {
+                    Some(v) if lo <= v && v <= hi => Stored::Num(Num::int(v.into())),
+                    Some(_) => return None,
+                    None => match &field.kind {
                         FieldKind::Scalar { ty, min, max } => self.scalar(*ty, min, max)?,
-                        FieldKind::Group { record } => {
-                            let path = self.store.child_pointer(pointer, key);
-                            Stored::Group(self.record(*record, path, false)?)
+                        _ => return None,
+                    },
+                }),
+                (How::Schema, _) => Some(match &field.kind {
+                    FieldKind::Scalar { ty, min, max } => self.scalar(*ty, min, max)?,
+                    FieldKind::Group { record } => {
+                        let path = self.store.child_pointer(pointer, &how.name);
+                        Stored::Group(self.record(*record, path, false)?)
+                    }
+                    FieldKind::List {
+                        record,
+                        min_len,
+                        max_len,
+                    } => {
+                        let path = self.store.child_pointer(pointer, &how.name);
+                        let items = self.list(*record, path)?;
+                        if min_len.is_some_and(|lo| items.len() < lo)
+                            || max_len.is_some_and(|hi| items.len() > hi)
+                        {
+                            return None;
                         }
-                        FieldKind::List {
-                            record,
-                            min_len,
-                            max_len,
-                        } => {
-                            let path = self.store.child_pointer(pointer, key);
-                            let items = self.list(*record, path)?;
-                            if min_len.is_some_and(|lo| items.len() < lo)
-                                || max_len.is_some_and(|hi| items.len() > hi)
-                            {
-                                return None;
-                            }
-                            Stored::List(items)
-                        }
-                    };
-                    self.store.set(&record, slot, stored);
-                }
+                        Stored::List(items)
+                    }
+                }),
+            };
+            if let Some(stored) = stored {
+                self.store.set(&record, slot, stored);
             }
             if !self.next(b'}')? {
                 break;
@@ -360,23 +510,27 @@ impl<'t> Reader<'t, '_> {
 
     /// A whole number of at most 18 digits, in JSON's form, read in place;
     /// `None` (with nothing consumed) for anything else.
+    #[inline]
     fn small_int(&mut self) -> Option<i64> {
-        let start = self.i;
-        let neg = self.eat(b'-').is_some();
-        let first = self.i;
+        let neg = self.peek() == Some(b'-');
+        let first = self.i + usize::from(neg);
+        let mut i = first;
         let mut v: i64 = 0;
         // 18 digits always fit; a 19th is left to the general reader
-        while let (Some(c @ b'0'..=b'9'), true) = (self.peek(), self.i - first < 18) {
+        while let Some(&c @ b'0'..=b'9') = self.b.get(i) {
+            if i - first == 18 {
+                return None;
+            }
             v = v * 10 + i64::from(c - b'0');
-            self.i += 1;
+            i += 1;
         }
-        let digits = self.i - first;
+        let digits = i - first;
         let leading_zero = digits > 1 && self.b.get(first) == Some(&b'0');
-        let more = matches!(self.peek(), Some(b'0'..=b'9' | b'.' | b'e' | b'E'));
+        let more = matches!(self.b.get(i), Some(b'.' | b'e' | b'E'));
         if digits == 0 || leading_zero || more {
-            self.i = start;
             return None;
         }
+        self.i = i;
         Some(if neg { -v } else { v })
     }
 
@@ -463,21 +617,27 @@ impl<'t> Reader<'t, '_> {
             return Some(());
         }
         let mut seen = 0u32;
+        // keys usually come in the order given: the next one is matched in place
+        let mut hint = 0;
         loop {
             // an object of more entries than a list may have is the full path's to refuse
             if seen.count_ones() as usize >= self.max_list_len {
                 return None;
             }
-            let key = self.string()?;
-            let k = keys.iter().position(|k| *k == key.as_str())?;
+            let k = match keys.get(hint) {
+                Some(k) if self.key_is(k.as_bytes()) => hint,
+                _ => {
+                    let key = self.string()?;
+                    keys.iter().position(|k| *k == key.as_str())?
+                }
+            };
+            hint = k + 1;
             let bit = 1u32 << k;
             if seen & bit != 0 {
                 return None;
             }
             seen |= bit;
-            self.ws();
-            self.eat(b':')?;
-            self.ws();
+            self.colon()?;
             self.depth += 1;
             let r = value(self, k);
             self.depth -= 1;
@@ -689,7 +849,12 @@ fn int_cmp(v: i128, bound: Num) -> std::cmp::Ordering {
 /// last word overlapping the one before), without a call to `memcmp`.
 #[inline]
 fn same_key(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    same_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// [`same_key`] of bytes.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;

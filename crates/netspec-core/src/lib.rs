@@ -154,6 +154,8 @@ pub struct Spec {
     json: Arc<std::sync::OnceLock<report::json::Pieces>>,
     /// Where answers to the other respondent's questions can be.
     others: Arc<OtherSlots>,
+    /// How the fast reader reads its inputs, made the first time it reads.
+    reader: Arc<std::sync::OnceLock<fastread::Plan>>,
 }
 
 /// For a provider's and for the network's submissions, per record of the
@@ -465,6 +467,7 @@ impl Spec {
                 warnings: cap_warnings(compiled.diagnostics).into(),
                 limits: *limits,
                 json: Arc::default(),
+                reader: Arc::default(),
             }),
             None => Err(CompileError {
                 diagnostics: compiled.diagnostics,
@@ -652,11 +655,23 @@ impl Spec {
         self.read_str(json, false)
     }
 
+    /// The fast reader's plan of the inputs.
+    fn reading_plan(&self) -> &fastread::Plan {
+        self.reader
+            .get_or_init(|| fastread::Plan::of(&self.checked.schema))
+    }
+
     /// [`Spec::ingest_str`]; with `need_header`, no header is an NS0211 error.
     fn read_str(&self, json: &str, need_header: bool) -> Result<submission::Submission, EvalError> {
         // a clean submission is read by the fast path; anything else (an
         // error, a warning, a limit) by the reader, which explains it
-        if let Some(sub) = fastread::read(&self.checked.schema, json, &self.limits, need_header) {
+        if let Some(sub) = fastread::read_with(
+            &self.checked.schema,
+            self.reading_plan(),
+            json,
+            &self.limits,
+            need_header,
+        ) {
             if eval::check_relations(&self.checked, &self.map, &sub, 1).is_empty() {
                 return Ok(sub);
             }
@@ -691,9 +706,13 @@ impl Spec {
         // a clean submission is read by the fast path from the value's text,
         // as one given as text is; anything else by the reader
         if let Ok(text) = serde_json::to_string(value) {
-            if let Some(sub) =
-                fastread::read(&self.checked.schema, &text, &self.limits, need_header)
-            {
+            if let Some(sub) = fastread::read_with(
+                &self.checked.schema,
+                self.reading_plan(),
+                &text,
+                &self.limits,
+                need_header,
+            ) {
                 if eval::check_relations(&self.checked, &self.map, &sub, 1).is_empty() {
                     return Ok(sub);
                 }

@@ -251,6 +251,7 @@ impl Store {
     }
 
     /// A new record of `fields` empty slots at the pointer `pointer`.
+    #[inline]
     pub(crate) fn open(&mut self, fields: usize, pointer: (usize, usize)) -> Record {
         let first = self.slots.len();
         self.slots.resize(first + fields, None);
@@ -262,6 +263,7 @@ impl Store {
     }
 
     /// Puts an answer in an empty slot of `rec`.
+    #[inline]
     pub(crate) fn set(&mut self, rec: &Record, slot: usize, value: Stored) {
         if slot < rec.len {
             if let Some(dst) = self.slots.get_mut(rec.first + slot) {
