@@ -188,11 +188,12 @@ impl Str<'_> {
 }
 
 impl<'t, 's> Reader<'t, 's> {
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
 
-    #[inline]
+    #[inline(always)]
     fn ws(&mut self) {
         let mut i = self.i;
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(i) {
@@ -202,7 +203,7 @@ impl<'t, 's> Reader<'t, 's> {
     }
 
     /// `:` between a key and its value, with the white space around it.
-    #[inline]
+    #[inline(always)]
     fn colon(&mut self) -> Option<()> {
         if self.peek() != Some(b':') {
             self.ws();
@@ -215,7 +216,7 @@ impl<'t, 's> Reader<'t, 's> {
     /// Whether the string at the reading position is `"name"` (`name`
     /// written without escapes: its bytes then are the text's); if so, it
     /// is consumed.
-    #[inline]
+    #[inline(always)]
     fn key_is(&mut self, name: &[u8]) -> bool {
         let at = self.i + 1;
         let end = at + name.len();
@@ -228,6 +229,7 @@ impl<'t, 's> Reader<'t, 's> {
         found
     }
 
+    #[inline(always)]
     fn eat(&mut self, c: u8) -> Option<()> {
         if self.peek() == Some(c) {
             self.i += 1;
@@ -346,7 +348,7 @@ impl<'t, 's> Reader<'t, 's> {
     }
 
     /// After a value in an object or array: `,` (more follow) or the closer.
-    #[inline]
+    #[inline(always)]
     fn next(&mut self, close: u8) -> Option<bool> {
         self.ws();
         match self.peek()? {
@@ -510,7 +512,7 @@ impl<'t, 's> Reader<'t, 's> {
 
     /// A whole number of at most 18 digits, in JSON's form, read in place;
     /// `None` (with nothing consumed) for anything else.
-    #[inline]
+    #[inline(always)]
     fn small_int(&mut self) -> Option<i64> {
         let neg = self.peek() == Some(b'-');
         let first = self.i + usize::from(neg);
@@ -852,15 +854,24 @@ fn same_key(a: &str, b: &str) -> bool {
     same_bytes(a.as_bytes(), b.as_bytes())
 }
 
-/// [`same_key`] of bytes.
-#[inline]
+/// [`same_key`] of bytes: eight, four or one byte at a time (the last
+/// word overlapping the one before).
+#[inline(always)]
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
     }
     if n < 8 {
-        return a.iter().zip(b).all(|(x, y)| x == y);
+        if n < 4 {
+            return a.iter().zip(b).all(|(x, y)| x == y);
+        }
+        let half = |s: &[u8], at: usize| {
+            s.get(at..at + 4)
+                .and_then(|c| <[u8; 4]>::try_from(c).ok())
+                .map_or(0, u32::from_ne_bytes)
+        };
+        return half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4);
     }
     let word = |s: &[u8], at: usize| {
         s.get(at..at + 8)

@@ -202,7 +202,9 @@ impl Store {
     /// A store for a submission of about `bytes` bytes of JSON.
     pub(crate) fn with_capacity_for(bytes: usize) -> Store {
         Store {
-            slots: Vec::with_capacity(bytes / 24),
+            // a slot per answer and per question left out: more than one per
+            // 24 bytes in a compact submission
+            slots: Vec::with_capacity(bytes / 20),
             pointers: Vec::with_capacity(bytes / 16),
         }
     }
@@ -254,7 +256,8 @@ impl Store {
     #[inline]
     pub(crate) fn open(&mut self, fields: usize, pointer: (usize, usize)) -> Record {
         let first = self.slots.len();
-        self.slots.resize(first + fields, None);
+        self.slots
+            .extend(std::iter::repeat_with(|| None).take(fields));
         Record {
             first,
             len: fields,
