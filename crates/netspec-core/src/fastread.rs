@@ -53,6 +53,8 @@ enum How {
     /// A whole number: one written as at most 18 digits is read in place
     /// and must lie within `lo..=hi`; any other is read as the schema says.
     Int { lo: i64, hi: i64 },
+    /// `true` or `false`.
+    Bool,
     /// Anything else: read as the schema says.
     Schema,
 }
@@ -84,6 +86,9 @@ impl Plan {
                                 (Some(lo), Some(hi)) => How::Int { lo, hi },
                                 _ => How::Schema,
                             },
+                            FieldKind::Scalar {
+                                ty: ScalarTy::Bool, ..
+                            } => How::Bool,
                             _ => How::Schema,
                         },
                     })
@@ -196,8 +201,13 @@ impl<'t, 's> Reader<'t, 's> {
     #[inline(always)]
     fn ws(&mut self) {
         let mut i = self.i;
+        // usually none, or one space
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(i) {
             i += 1;
+            if let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(i) {
+                // a run (a line break and indentation): eight bytes at a time
+                i += ws_run(self.b.get(i..).unwrap_or_default());
+            }
         }
         self.i = i;
     }
@@ -438,18 +448,21 @@ impl<'t, 's> Reader<'t, 's> {
             if seen.insert(slot) {
                 return None;
             }
-            let (field, how) = (fields.get(slot)?, plan.get(slot)?);
+            let how = plan.get(slot)?;
             let stored = match (how.how, self.peek()?) {
-                (_, b'n') if self.null() => None,
-                (How::Int { lo, hi }, _) => Some(match self.small_int() {
-                    Some(v) if lo <= v && v <= hi => Stored::Num(Num::int(v.into())),
+                (How::Int { lo, hi }, b'0'..=b'9' | b'-') => match self.small_int() {
+                    Some(v) if lo <= v && v <= hi => Some(Stored::Num(Num::int(v.into()))),
                     Some(_) => return None,
-                    None => match &field.kind {
-                        FieldKind::Scalar { ty, min, max } => self.scalar(*ty, min, max)?,
+                    None => match &fields.get(slot)?.kind {
+                        FieldKind::Scalar { ty, min, max } => Some(self.scalar(*ty, min, max)?),
                         _ => return None,
                     },
-                }),
-                (How::Schema, _) => Some(match &field.kind {
+                },
+                (How::Bool, b't') if self.literal(b"true") => Some(Stored::Bool(true)),
+                (How::Bool, b'f') if self.literal(b"false") => Some(Stored::Bool(false)),
+                (_, b'n') if self.null() => None,
+                (How::Int { .. } | How::Bool, _) => return None,
+                (How::Schema, _) => Some(match &fields.get(slot)?.kind {
                     FieldKind::Scalar { ty, min, max } => self.scalar(*ty, min, max)?,
                     FieldKind::Group { record } => {
                         let path = self.store.child_pointer(pointer, &how.name);
@@ -570,7 +583,7 @@ impl<'t, 's> Reader<'t, 's> {
                 Stored::Enum(u32::try_from(i).ok()?)
             }
             ScalarTy::Date => {
-                let d = Date::parse(self.string()?.as_str())?;
+                let d = self.date()?;
                 let below = matches!(min, Some(Bound::Date(m)) if d < m);
                 let above = matches!(max, Some(Bound::Date(m)) if d > m);
                 if below || above {
@@ -653,15 +666,41 @@ impl<'t, 's> Reader<'t, 's> {
     /// A non-empty string.
     fn text(&mut self) -> Option<String> {
         let s = self.string()?;
-        if s.as_str().trim().is_empty() {
+        let s = s.as_str();
+        // not blank when it starts with a visible ASCII character
+        let visible = s
+            .as_bytes()
+            .first()
+            .is_some_and(|c| (0x21..0x7f).contains(c));
+        if !visible && s.trim().is_empty() {
             return None;
         }
-        Some(s.as_str().to_string())
+        Some(s.to_string())
     }
 
-    /// A date string.
+    /// A date string: `"YYYY-MM-DD"` read in place, any other string as
+    /// [`Date::parse`] reads it.
     fn date(&mut self) -> Option<Date> {
-        Date::parse(self.string()?.as_str())
+        let quoted = self.b.get(self.i..self.i + 12).and_then(|w| {
+            let w = <&[u8; 12]>::try_from(w).ok()?;
+            let digit = |k: usize| w.get(k).filter(|c| c.is_ascii_digit()).map(|c| c - b'0');
+            let num = |ks: &[usize]| {
+                ks.iter()
+                    .try_fold(0u32, |n, &k| Some(n * 10 + u32::from(digit(k)?)))
+            };
+            if w[0] != b'"' || w[5] != b'-' || w[8] != b'-' || w[11] != b'"' {
+                return None;
+            }
+            let y = i32::try_from(num(&[1, 2, 3, 4])?).ok()?;
+            Some((y, num(&[6, 7])?, num(&[9, 10])?))
+        });
+        match quoted {
+            Some((y, m, d)) => {
+                self.i += 12;
+                Date::from_ymd(y, m, d)
+            }
+            None => Date::parse(self.string()?.as_str()),
+        }
     }
 
     /// A valid `header` (anything else is left to the full path).
@@ -820,6 +859,35 @@ fn plain_run(b: &[u8]) -> usize {
         .remainder()
         .iter()
         .position(|&c| STOPS_STRING.get(usize::from(c)).copied().unwrap_or(true))
+        .unwrap_or(words.remainder().len())
+}
+
+/// How many bytes at the start of `b` are JSON white space (space, line
+/// feed, carriage return, tab), eight at a time while whole words are.
+#[inline]
+fn ws_run(b: &[u8]) -> usize {
+    const LOWS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // the high bit of each byte of `x` that is exactly `c`
+    let eq = |x: u64, c: u8| {
+        let t = x ^ (ONES * u64::from(c));
+        !(((t & LOWS) + LOWS) | t) & HIGHS
+    };
+    let mut at = 0;
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let x = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or([0; 8]));
+        let other = !(eq(x, b' ') | eq(x, b'\n') | eq(x, b'\r') | eq(x, b'\t')) & HIGHS;
+        if other != 0 {
+            return at + (other.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + words
+        .remainder()
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\n' | b'\r' | b'\t'))
         .unwrap_or(words.remainder().len())
 }
 
@@ -1012,6 +1080,93 @@ mod tests {
         cases.push(vec![0x21, 0x01, 0x22, 0x5d, 0x5b, 0x1f, 0x23, 0x00, 0x61]);
         for c in &cases {
             assert_eq!(plain_run(c), naive(c), "{c:?}");
+        }
+    }
+
+    /// Dates read in place are the dates [`Date::parse`] reads.
+    #[test]
+    fn reads_dates_as_date_parse_does() {
+        let schema = Schema::default();
+        let plan = Plan::of(&schema);
+        let mut texts: Vec<String> = [
+            "2024-02-29",
+            "2025-02-29",
+            "2025-06-30",
+            "0000-01-01",
+            "9999-12-31",
+            "2025-13-01",
+            "2025-00-10",
+            "2025-01-00",
+            "2025-04-31",
+            "2025-6-30",
+            "2025-06-3x",
+            "+025-06-30",
+            "2025/06/30",
+            "20250630",
+            "2025-06-300",
+            "",
+            "\\u0032025-06-30",
+            "2025-06-30 ",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
+        for y in [1900, 2000, 2023, 2024] {
+            for m in 0..=13 {
+                for d in [0, 1, 28, 29, 30, 31, 32] {
+                    texts.push(format!("{y:04}-{m:02}-{d:02}"));
+                }
+            }
+        }
+        for t in &texts {
+            let json = format!("\"{t}\"");
+            let mut r = Reader {
+                s: &json,
+                b: json.as_bytes(),
+                i: 0,
+                schema: &schema,
+                plan: &plan,
+                max_list_len: 10,
+                max_depth: 10,
+                depth: 0,
+                header: None,
+                evidence: BTreeMap::new(),
+                store: Store::default(),
+            };
+            let decoded = serde_json::from_str::<String>(&json).ok();
+            let expected = decoded.as_deref().and_then(Date::parse);
+            assert_eq!(r.date(), expected, "{json}");
+        }
+    }
+
+    #[test]
+    fn white_space_runs_end_at_the_first_other_byte() {
+        let naive = |b: &[u8]| {
+            b.iter()
+                .position(|c| !matches!(c, b' ' | b'\n' | b'\r' | b'\t'))
+                .unwrap_or(b.len())
+        };
+        let mut cases: Vec<Vec<u8>> = vec![Vec::new(), b"  \n\t\r x".to_vec()];
+        for len in 0..20 {
+            for fill in [b' ', b'\n', b'\t', b'\r'] {
+                for stop in [
+                    b'"', 0u8, 0x08, 0x0b, 0x0c, 0x1f, 0x21, 0x2a, 0x8d, 0xa0, 0xff,
+                ] {
+                    for at in 0..=len {
+                        let mut v = vec![fill; len];
+                        v.insert(at, stop);
+                        cases.push(v);
+                    }
+                }
+                cases.push(vec![fill; len]);
+            }
+        }
+        assert!(
+            cases.iter().any(|c| ws_run(c) == 9),
+            "runs longer than a word"
+        );
+        for c in &cases {
+            assert_eq!(ws_run(c), naive(c), "{c:?}");
         }
     }
 
