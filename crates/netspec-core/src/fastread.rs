@@ -19,12 +19,13 @@
 use std::collections::BTreeMap;
 
 use crate::calendar::Date;
-use crate::ir::{Bound, FieldKind, RecordId, ScalarTy, Schema};
+use crate::ir::{Bound, FieldKind, Node, NodeKind, RecordId, RelationOp, ScalarTy, Schema, Ty};
 use crate::limits::Limits;
 use crate::number::Num;
 use crate::submission::{
     is_ods_code, Header, Organisation, Period, Record, Seen, SignOff, Store, Stored, Submission,
 };
+use crate::vocab::Respondent;
 
 /// How each field of a schema is read, made once per spec (see
 /// [`Plan::of`]): its name as bytes to match in the text, and for a whole
@@ -34,6 +35,73 @@ use crate::submission::{
 pub(crate) struct Plan {
     /// Per record of the schema, per slot.
     records: Vec<Vec<Slot>>,
+    /// Per record of the schema, its declared relations between answers
+    /// and the groups and lists that may hold some, in slot order; `None`
+    /// when a relation's bound is not one answer (the general check is
+    /// then needed).
+    relations: Option<Vec<Vec<Check>>>,
+    /// Per enum of the schema: every value can be matched in the text byte
+    /// for byte (no quote, backslash or control character in it).
+    plain_enums: Vec<bool>,
+}
+
+/// What [`Plan::relations_hold`] looks at in a record.
+#[derive(Debug, Clone, Copy)]
+enum Check {
+    /// The answer in `slot` is `op` its bound.
+    Relation {
+        slot: usize,
+        respondent: Respondent,
+        op: RelationOp,
+        bound: Direct,
+    },
+    /// The group or list in `slot`, of records of type `record`.
+    Inside {
+        slot: usize,
+        respondent: Respondent,
+        record: RecordId,
+    },
+}
+
+/// A relation's bound that is one answer (as the general check reads it):
+/// another field of the same record, an input of the root, or a field of a
+/// group of the root.
+#[derive(Debug, Clone, Copy)]
+enum Direct {
+    Sibling(usize),
+    Root(usize),
+    RootGroup(usize, usize),
+}
+
+impl Direct {
+    fn of(bound: &Node) -> Option<Direct> {
+        match &bound.kind {
+            NodeKind::Input(slot) => Some(Direct::Root(*slot)),
+            NodeKind::Field(base, slot) if matches!(base.ty, Ty::Record(_)) => match &base.kind {
+                NodeKind::Var(0) => Some(Direct::Sibling(*slot)),
+                NodeKind::Input(g) => Some(Direct::RootGroup(*g, *slot)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The bound for the answers of `rec`: `None` when that answer is
+    /// missing or not a number (the relation is then not checked).
+    fn value(self, sub: &Submission, rec: &Record) -> Option<Num> {
+        let answer = match self {
+            Direct::Sibling(slot) => sub.answer(rec, slot),
+            Direct::Root(slot) => sub.answer(&sub.root, slot),
+            Direct::RootGroup(g, slot) => match sub.answer(&sub.root, g) {
+                Some(Stored::Group(r)) => sub.answer(r, slot),
+                _ => None,
+            },
+        };
+        match answer {
+            Some(Stored::Num(n)) => Some(*n),
+            _ => None,
+        }
+    }
 }
 
 /// How one field is read.
@@ -71,7 +139,7 @@ impl Plan {
                     .iter()
                     .map(|f| Slot {
                         name: f.name.as_str().into(),
-                        plain: f.name.bytes().all(|c| c >= 0x20 && c != b'"' && c != b'\\')
+                        plain: plain(&f.name)
                             && !(rec == 0
                                 && matches!(
                                     f.name.as_str(),
@@ -95,8 +163,131 @@ impl Plan {
                     .collect()
             })
             .collect();
-        Plan { records }
+        Plan {
+            records,
+            relations: Plan::checks(schema),
+            plain_enums: schema
+                .enums
+                .iter()
+                .map(|e| e.variants.iter().all(|v| plain(v)))
+                .collect(),
+        }
     }
+
+    /// The relations' checks of every record, if every bound is one answer.
+    fn checks(schema: &Schema) -> Option<Vec<Vec<Check>>> {
+        schema
+            .records
+            .iter()
+            .map(|r| {
+                let mut checks = Vec::new();
+                for (slot, f) in r.fields.iter().enumerate() {
+                    let respondent = f.respondent;
+                    match &f.kind {
+                        FieldKind::Scalar { .. } => {
+                            for rel in &f.relations {
+                                checks.push(Check::Relation {
+                                    slot,
+                                    respondent,
+                                    op: rel.op,
+                                    bound: Direct::of(&rel.bound)?,
+                                });
+                            }
+                        }
+                        FieldKind::Group { record } | FieldKind::List { record, .. } => {
+                            checks.push(Check::Inside {
+                                slot,
+                                respondent,
+                                record: *record,
+                            });
+                        }
+                    }
+                }
+                Some(checks)
+            })
+            .collect()
+    }
+
+    /// Whether [`Plan::relations_hold`] can decide (else the general
+    /// check, [`crate::eval::check_relations`], is needed).
+    pub(crate) fn checks_relations(&self) -> bool {
+        self.relations.is_some()
+    }
+
+    /// Whether every declared relation between the answers of `sub` (read
+    /// with this plan's schema) holds, as the general check finds: answers
+    /// of the other respondent than the header's are not checked, nor a
+    /// relation whose bound is not answered with a number. `false` when
+    /// the plan cannot decide.
+    pub(crate) fn relations_hold(&self, sub: &Submission) -> bool {
+        let Some(checks) = &self.relations else {
+            return false;
+        };
+        let respondent = sub.header.as_ref().map(|h| h.respondent);
+        hold(checks, sub, 0, &sub.root, respondent)
+    }
+}
+
+/// Whether the relations of the record `rec` of type `rid`, and of the
+/// records inside it, hold.
+fn hold(
+    checks: &[Vec<Check>],
+    sub: &Submission,
+    rid: RecordId,
+    rec: &Record,
+    respondent: Option<Respondent>,
+) -> bool {
+    let Some(checks_here) = checks.get(rid) else {
+        return true;
+    };
+    for c in checks_here {
+        match *c {
+            Check::Relation {
+                slot,
+                respondent: r,
+                op,
+                bound,
+            } => {
+                let Some(Stored::Num(v)) = sub.answer(rec, slot) else {
+                    continue;
+                };
+                if respondent.is_some_and(|x| x != r) {
+                    continue;
+                }
+                if let Some(b) = bound.value(sub, rec) {
+                    if !op.holds(v.compare(b)) {
+                        return false;
+                    }
+                }
+            }
+            Check::Inside {
+                slot,
+                respondent: r,
+                record,
+            } => {
+                if respondent.is_some_and(|x| x != r) {
+                    continue;
+                }
+                let inside = match sub.answer(rec, slot) {
+                    Some(Stored::Group(r)) => hold(checks, sub, record, r, respondent),
+                    Some(Stored::List(rs)) => {
+                        rs.iter().all(|r| hold(checks, sub, record, r, respondent))
+                    }
+                    _ => true,
+                };
+                if !inside {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// Whether `s` is written in JSON as it is: no quote, backslash or control
+/// character in it.
+fn plain(s: &str) -> bool {
+    s.bytes().all(|c| c >= 0x20 && c != b'"' && c != b'\\')
 }
 
 /// A whole number's bound as an `i64` (`none` when there is none), when it
@@ -577,6 +768,13 @@ impl<'t, 's> Reader<'t, 's> {
                 Str::Owned(s) => s.into_boxed_str(),
             }),
             ScalarTy::Enum(e) => {
+                let variants = &self.schema.enums.get(e)?.variants;
+                if self.plan.plain_enums.get(e) == Some(&true) {
+                    // usually written as declared: matched in place
+                    if let Some(i) = variants.iter().position(|v| self.key_is(v.as_bytes())) {
+                        return Some(Stored::Enum(u32::try_from(i).ok()?));
+                    }
+                }
                 let s = self.string()?;
                 let variants = &self.schema.enums.get(e)?.variants;
                 let i = variants.iter().position(|v| v == s.as_str())?;
