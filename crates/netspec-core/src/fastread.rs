@@ -109,6 +109,8 @@ impl Direct {
 struct Slot {
     /// Its JSON key.
     name: Box<str>,
+    /// Its key as a step of a JSON pointer (`~` as `~0`, `/` as `~1`).
+    segment: Box<str>,
     /// The key can be matched in the text byte for byte: it needs no escape
     /// in JSON (no quote, backslash or control character), and it is not
     /// one of the root's own keys (`header`, `evidence`, `assessed_on`).
@@ -139,6 +141,7 @@ impl Plan {
                     .iter()
                     .map(|f| Slot {
                         name: f.name.as_str().into(),
+                        segment: crate::submission::escape(&f.name).into(),
                         plain: plain(&f.name)
                             && !(rec == 0
                                 && matches!(
@@ -440,8 +443,13 @@ impl<'t, 's> Reader<'t, 's> {
         }
     }
 
+    #[inline(always)]
     fn literal(&mut self, word: &[u8]) -> bool {
-        if self.b.get(self.i..self.i + word.len()) == Some(word) {
+        if self
+            .b
+            .get(self.i..self.i + word.len())
+            .is_some_and(|w| same_bytes(w, word))
+        {
             self.i += word.len();
             true
         } else {
@@ -656,7 +664,7 @@ impl<'t, 's> Reader<'t, 's> {
                 (How::Schema, _) => Some(match &fields.get(slot)?.kind {
                     FieldKind::Scalar { ty, min, max } => self.scalar(*ty, min, max)?,
                     FieldKind::Group { record } => {
-                        let path = self.store.child_pointer(pointer, &how.name);
+                        let path = self.store.escaped_child_pointer(pointer, &how.segment);
                         Stored::Group(self.record(*record, path, false)?)
                     }
                     FieldKind::List {
@@ -664,7 +672,7 @@ impl<'t, 's> Reader<'t, 's> {
                         min_len,
                         max_len,
                     } => {
-                        let path = self.store.child_pointer(pointer, &how.name);
+                        let path = self.store.escaped_child_pointer(pointer, &how.segment);
                         let items = self.list(*record, path)?;
                         if min_len.is_some_and(|lo| items.len() < lo)
                             || max_len.is_some_and(|hi| items.len() > hi)
@@ -771,8 +779,10 @@ impl<'t, 's> Reader<'t, 's> {
                 let variants = &self.schema.enums.get(e)?.variants;
                 if self.plan.plain_enums.get(e) == Some(&true) {
                     // usually written as declared: matched in place
-                    if let Some(i) = variants.iter().position(|v| self.key_is(v.as_bytes())) {
-                        return Some(Stored::Enum(u32::try_from(i).ok()?));
+                    for (i, v) in variants.iter().enumerate() {
+                        if self.key_is(v.as_bytes()) {
+                            return Some(Stored::Enum(u32::try_from(i).ok()?));
+                        }
                     }
                 }
                 let s = self.string()?;
@@ -919,10 +929,16 @@ impl<'t, 's> Reader<'t, 's> {
             |r, k| {
                 match k {
                     0 => {
-                        respondent = Some(match r.string()?.as_str() {
-                            "provider" => crate::vocab::Respondent::Provider,
-                            "network" => crate::vocab::Respondent::Network,
-                            _ => return None,
+                        respondent = Some(if r.key_is(b"provider") {
+                            Respondent::Provider
+                        } else if r.key_is(b"network") {
+                            Respondent::Network
+                        } else {
+                            match r.string()?.as_str() {
+                                "provider" => Respondent::Provider,
+                                "network" => Respondent::Network,
+                                _ => return None,
+                            }
                         })
                     }
                     1 => r.object(&["ods_code", "name"], |r, k| {

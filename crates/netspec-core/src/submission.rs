@@ -236,6 +236,21 @@ impl Store {
         (start, self.pointers.len())
     }
 
+    /// A pointer: the one at `parent` then `/segment`, `segment` already
+    /// escaped (see [`Store::child_pointer`]).
+    #[inline]
+    pub(crate) fn escaped_child_pointer(
+        &mut self,
+        parent: (usize, usize),
+        segment: &str,
+    ) -> (usize, usize) {
+        let start = self.pointers.len();
+        self.copy_pointer(parent);
+        self.pointers.push(b'/');
+        self.pointers.extend_from_slice(segment.as_bytes());
+        (start, self.pointers.len())
+    }
+
     /// A pointer: the one at `parent` then `/index`.
     pub(crate) fn index_pointer(&mut self, parent: (usize, usize), index: usize) -> (usize, usize) {
         let start = self.pointers.len();
