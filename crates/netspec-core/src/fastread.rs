@@ -605,10 +605,10 @@ impl<'t, 's> Reader<'t, 's> {
         // matched in place first, then any key is looked for from there on
         let mut hint = 0;
         loop {
-            let slot = match plan.get(hint) {
+            let (slot, how) = match plan.get(hint) {
                 Some(p) if p.plain && self.key_is(p.name.as_bytes()) => {
                     self.colon()?;
-                    hint
+                    (hint, p)
                 }
                 _ => {
                     let key = self.string()?;
@@ -638,16 +638,16 @@ impl<'t, 's> Reader<'t, 's> {
                         }
                         continue;
                     }
-                    (hint..plan.len())
+                    let slot = (hint..plan.len())
                         .chain(0..hint)
-                        .find(|&s| plan.get(s).is_some_and(|f| same_key(&f.name, key)))?
+                        .find(|&s| plan.get(s).is_some_and(|f| same_key(&f.name, key)))?;
+                    (slot, plan.get(slot)?)
                 }
             };
             hint = slot + 1;
             if seen.insert(slot) {
                 return None;
             }
-            let how = plan.get(slot)?;
             let stored = match (how.how, self.peek()?) {
                 (How::Int { lo, hi }, b'0'..=b'9' | b'-') => match self.small_int() {
                     Some(v) if lo <= v && v <= hi => Some(Stored::Num(Num::int(v.into()))),
