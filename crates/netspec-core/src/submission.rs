@@ -312,6 +312,11 @@ impl Store {
 
 /// Appends the decimal digits of `i`.
 fn push_decimal(s: &mut Vec<u8>, mut i: usize) {
+    if i < 10 {
+        // the common case: one digit
+        s.push(b'0' + i as u8);
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut n = digits.len();
     loop {
