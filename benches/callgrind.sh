@@ -14,6 +14,7 @@ default=(
   b_outcomes=200 b_report=200 b_text_outcomes=200 b_text_report=200
   b_datalogic=200 b_datalogic_text=200 b_zen=50 b_zen_text=50
   b_typed=2000 b_typed_text=200 b_value=2000 b_value_text=200
+  a_read=200 b_read=200
   b_compile=20 b_compile_datalogic=20 b_compile_zen=20 compile_largest=5 compile_largest_eval_only=5
 )
 [ $# -gt 0 ] && default=("$@")

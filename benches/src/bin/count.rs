@@ -26,7 +26,8 @@
 //! (`benches/src/workload_b.rs`: `b_outcomes`, `b_report` pre-loaded,
 //! `b_text_outcomes`, `b_text_report` from text, explanations off; the
 //! peers `b_datalogic`, `b_zen`, `b_typed`, `b_value`, each also with
-//! `_text`), and compiles (`b_compile`: workload B for evaluation only;
+//! `_text`), reading alone (`a_read`, `b_read`: JSON text → a read
+//! submission, then dropped), and compiles (`b_compile`: workload B for evaluation only;
 //! `b_compile_datalogic`, `b_compile_zen`: the peers' 25 rules;
 //! `compile_largest`, `compile_largest_eval_only`: neurosurgery) are
 //! counted in `measure_op`: use `--toggle-collect='*count::measure*'`,
@@ -163,6 +164,18 @@ fn other(scenario: &str, runs: usize) -> Option<usize> {
             })
         }
         // workload B
+        // reading alone: JSON text -> a read submission (dropped)
+        "a_read" | "b_read" => {
+            let (ns, text) = if scenario == "a_read" {
+                (ok(Netspec::new()).spec, text_a())
+            } else {
+                (ok(b::Netspec::new()).spec, ok(b::example()))
+            };
+            measure_op(runs, &mut || {
+                let sub = ok(ns.read_submission(black_box(&text)));
+                std::mem::size_of_val(black_box(&sub))
+            })
+        }
         "b_outcomes" | "b_text_outcomes" | "b_report" | "b_text_report" => {
             let ns = ok(b::Netspec::new());
             let text = ok(b::example());

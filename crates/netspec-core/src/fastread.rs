@@ -12,31 +12,328 @@
 //! the submission reader ([`crate::submission`]), which finds and explains
 //! every problem. So a submission read here is exactly the one that reader
 //! would have produced, and every diagnostic still comes from one place.
-//! It is kept for speed alone: on the bundled examples it reads a clean
-//! submission two to three times as fast as the serde-driven reader (see
-//! `benches/BENCHMARKS.md`).
+//! It is kept for speed alone: with the serde-driven reader alone, JSON
+//! text → outcomes takes 2.2 times the instructions it takes with this one
+//! in front (both benchmark workloads; see `benches/BENCHMARKS.md`).
+//!
+//! What it needs of the schema is worked out once per spec, the first time
+//! it reads ([`Plan`], kept by the `Spec`): each key as bytes to match in
+//! place against the text (keys usually come in the order the fields are
+//! declared, so the next field's name is tried first), whole-number bounds
+//! as `i64`, enum values, pointer steps already escaped, and the declared
+//! relations between answers whose bound is one answer
+//! ([`Plan::relations_hold`]); a spec with any other bound leaves the
+//! relations to the general check (`eval::check_relations`), which also
+//! holds the plan's answer in builds with debug assertions.
 
 use std::collections::BTreeMap;
 
 use crate::calendar::Date;
-use crate::ir::{Bound, FieldKind, RecordId, ScalarTy, Schema};
+use crate::ir::{Bound, FieldKind, Node, NodeKind, RecordId, RelationOp, ScalarTy, Schema, Ty};
 use crate::limits::Limits;
 use crate::number::Num;
 use crate::submission::{
     is_ods_code, Header, Organisation, Period, Record, Seen, SignOff, Store, Stored, Submission,
 };
+use crate::vocab::Respondent;
+
+/// How each field of a schema is read, made once per spec (see
+/// [`Plan::of`]): its name as bytes to match in the text, and for a whole
+/// number its bounds as `i64`, so that the common answers are read without
+/// going back to the schema's general form.
+#[derive(Debug, Default)]
+pub(crate) struct Plan {
+    /// Per record of the schema, per slot.
+    records: Vec<Vec<Slot>>,
+    /// Per record of the schema, its declared relations between answers
+    /// and the groups and lists that may hold some, in slot order; `None`
+    /// when a relation's bound is not one answer (the general check is
+    /// then needed).
+    relations: Option<Vec<Vec<Check>>>,
+    /// Per enum of the schema: every value can be matched in the text byte
+    /// for byte (no quote, backslash or control character in it).
+    plain_enums: Vec<bool>,
+}
+
+/// What [`Plan::relations_hold`] looks at in a record.
+#[derive(Debug, Clone, Copy)]
+enum Check {
+    /// The answer in `slot` is `op` its bound.
+    Relation {
+        slot: usize,
+        respondent: Respondent,
+        op: RelationOp,
+        bound: Direct,
+    },
+    /// The group or list in `slot`, of records of type `record`.
+    Inside {
+        slot: usize,
+        respondent: Respondent,
+        record: RecordId,
+    },
+}
+
+/// A relation's bound that is one answer (as the general check reads it):
+/// another field of the same record, an input of the root, or a field of a
+/// group of the root.
+#[derive(Debug, Clone, Copy)]
+enum Direct {
+    Sibling(usize),
+    Root(usize),
+    RootGroup(usize, usize),
+}
+
+impl Direct {
+    fn of(bound: &Node) -> Option<Direct> {
+        match &bound.kind {
+            NodeKind::Input(slot) => Some(Direct::Root(*slot)),
+            NodeKind::Field(base, slot) if matches!(base.ty, Ty::Record(_)) => match &base.kind {
+                NodeKind::Var(0) => Some(Direct::Sibling(*slot)),
+                NodeKind::Input(g) => Some(Direct::RootGroup(*g, *slot)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The bound for the answers of `rec`: `None` when that answer is
+    /// missing or not a number (the relation is then not checked).
+    fn value(self, sub: &Submission, rec: &Record) -> Option<Num> {
+        let answer = match self {
+            Direct::Sibling(slot) => sub.answer(rec, slot),
+            Direct::Root(slot) => sub.answer(&sub.root, slot),
+            Direct::RootGroup(g, slot) => match sub.answer(&sub.root, g) {
+                Some(Stored::Group(r)) => sub.answer(r, slot),
+                _ => None,
+            },
+        };
+        match answer {
+            Some(Stored::Num(n)) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// How one field is read.
+#[derive(Debug)]
+struct Slot {
+    /// Its JSON key.
+    name: Box<str>,
+    /// Its key as a step of a JSON pointer (`~` as `~0`, `/` as `~1`).
+    segment: Box<str>,
+    /// The key can be matched in the text byte for byte: it needs no escape
+    /// in JSON (no quote, backslash or control character), and it is not
+    /// one of the root's own keys (`header`, `evidence`, `assessed_on`).
+    plain: bool,
+    how: How,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum How {
+    /// A whole number: one written as at most 18 digits is read in place
+    /// and must lie within `lo..=hi`; any other is read as the schema says.
+    Int { lo: i64, hi: i64 },
+    /// `true` or `false`.
+    Bool,
+    /// Anything else: read as the schema says.
+    Schema,
+}
+
+impl Plan {
+    /// The plan of `schema`.
+    pub(crate) fn of(schema: &Schema) -> Plan {
+        let records = schema
+            .records
+            .iter()
+            .enumerate()
+            .map(|(rec, r)| {
+                r.fields
+                    .iter()
+                    .map(|f| Slot {
+                        name: f.name.as_str().into(),
+                        segment: crate::submission::escape(&f.name).into(),
+                        plain: plain(&f.name)
+                            && !(rec == 0
+                                && matches!(
+                                    f.name.as_str(),
+                                    "header" | "evidence" | "assessed_on"
+                                )),
+                        how: match &f.kind {
+                            FieldKind::Scalar {
+                                ty: ScalarTy::Int,
+                                min,
+                                max,
+                            } => match (int_bound(*min, i64::MIN), int_bound(*max, i64::MAX)) {
+                                (Some(lo), Some(hi)) => How::Int { lo, hi },
+                                _ => How::Schema,
+                            },
+                            FieldKind::Scalar {
+                                ty: ScalarTy::Bool, ..
+                            } => How::Bool,
+                            _ => How::Schema,
+                        },
+                    })
+                    .collect()
+            })
+            .collect();
+        Plan {
+            records,
+            relations: Plan::checks(schema),
+            plain_enums: schema
+                .enums
+                .iter()
+                .map(|e| e.variants.iter().all(|v| plain(v)))
+                .collect(),
+        }
+    }
+
+    /// The relations' checks of every record, if every bound is one answer
+    /// (none at all for a schema without relations: nothing to walk).
+    fn checks(schema: &Schema) -> Option<Vec<Vec<Check>>> {
+        let any = schema
+            .records
+            .iter()
+            .any(|r| r.fields.iter().any(|f| !f.relations.is_empty()));
+        if !any {
+            return Some(Vec::new());
+        }
+        schema
+            .records
+            .iter()
+            .map(|r| {
+                let mut checks = Vec::new();
+                for (slot, f) in r.fields.iter().enumerate() {
+                    let respondent = f.respondent;
+                    match &f.kind {
+                        FieldKind::Scalar { .. } => {
+                            for rel in &f.relations {
+                                checks.push(Check::Relation {
+                                    slot,
+                                    respondent,
+                                    op: rel.op,
+                                    bound: Direct::of(&rel.bound)?,
+                                });
+                            }
+                        }
+                        FieldKind::Group { record } | FieldKind::List { record, .. } => {
+                            checks.push(Check::Inside {
+                                slot,
+                                respondent,
+                                record: *record,
+                            });
+                        }
+                    }
+                }
+                Some(checks)
+            })
+            .collect()
+    }
+
+    /// Whether [`Plan::relations_hold`] can decide (else the general
+    /// check, [`crate::eval::check_relations`], is needed).
+    pub(crate) fn checks_relations(&self) -> bool {
+        self.relations.is_some()
+    }
+
+    /// Whether every declared relation between the answers of `sub` (read
+    /// with this plan's schema) holds, as the general check finds: answers
+    /// of the other respondent than the header's are not checked, nor a
+    /// relation whose bound is not answered with a number. `false` when
+    /// the plan cannot decide.
+    pub(crate) fn relations_hold(&self, sub: &Submission) -> bool {
+        let Some(checks) = &self.relations else {
+            return false;
+        };
+        let respondent = sub.header.as_ref().map(|h| h.respondent);
+        hold(checks, sub, 0, &sub.root, respondent)
+    }
+}
+
+/// Whether the relations of the record `rec` of type `rid`, and of the
+/// records inside it, hold.
+fn hold(
+    checks: &[Vec<Check>],
+    sub: &Submission,
+    rid: RecordId,
+    rec: &Record,
+    respondent: Option<Respondent>,
+) -> bool {
+    let Some(checks_here) = checks.get(rid) else {
+        return true;
+    };
+    for c in checks_here {
+        match *c {
+            Check::Relation {
+                slot,
+                respondent: r,
+                op,
+                bound,
+            } => {
+                let Some(Stored::Num(v)) = sub.answer(rec, slot) else {
+                    continue;
+                };
+                if respondent.is_some_and(|x| x != r) {
+                    continue;
+                }
+                if let Some(b) = bound.value(sub, rec) {
+                    if !op.holds(v.compare(b)) {
+                        return false;
+                    }
+                }
+            }
+            Check::Inside {
+                slot,
+                respondent: r,
+                record,
+            } => {
+                if respondent.is_some_and(|x| x != r) {
+                    continue;
+                }
+                let inside = match sub.answer(rec, slot) {
+                    Some(Stored::Group(r)) => hold(checks, sub, record, r, respondent),
+                    Some(Stored::List(rs)) => {
+                        rs.iter().all(|r| hold(checks, sub, record, r, respondent))
+                    }
+                    _ => true,
+                };
+                if !inside {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// Whether `s` is written in JSON as it is: no quote, backslash or control
+/// character in it.
+fn plain(s: &str) -> bool {
+    s.bytes().all(|c| c >= 0x20 && c != b'"' && c != b'\\')
+}
+
+/// A whole number's bound as an `i64` (`none` when there is none), when it
+/// is one: a number read in place has at most 18 digits, so it is within
+/// the bound exactly when it is within this.
+fn int_bound(b: Option<Bound>, none: i64) -> Option<i64> {
+    match b {
+        None => Some(none),
+        Some(Bound::Num(n)) => n.to_integer().and_then(|i| i64::try_from(i).ok()),
+        Some(Bound::Date(_)) => None,
+    }
+}
 
 /// Reads `text` if it is a clean submission within `limits`; `None` means
 /// "use the full path" (which also reports any limit reached). With
 /// `need_header`, a submission without a header is left to the full path
-/// (NS0211).
-pub(crate) fn read(
+/// (NS0211). `plan` is [`Plan::of`] the schema.
+pub(crate) fn read_with(
     schema: &Schema,
+    plan: &Plan,
     text: &str,
     limits: &Limits,
     need_header: bool,
 ) -> Option<Submission> {
-    if text.len() > limits.max_submission_bytes {
+    if text.len() > limits.max_submission_bytes || plan.records.len() != schema.records.len() {
         return None;
     }
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
@@ -45,6 +342,7 @@ pub(crate) fn read(
         b: text.as_bytes(),
         i: 0,
         schema,
+        plan,
         max_list_len: limits.max_list_len,
         max_depth: limits.max_json_depth,
         depth: 0,
@@ -64,11 +362,23 @@ pub(crate) fn read(
     Some(r.store.finish(root, r.header, r.evidence, Vec::new()))
 }
 
+/// [`read_with`], the plan made for this call.
+#[cfg(test)]
+pub(crate) fn read(
+    schema: &Schema,
+    text: &str,
+    limits: &Limits,
+    need_header: bool,
+) -> Option<Submission> {
+    read_with(schema, &Plan::of(schema), text, limits, need_header)
+}
+
 struct Reader<'t, 's> {
     s: &'t str,
     b: &'t [u8],
     i: usize,
     schema: &'s Schema,
+    plan: &'s Plan,
     max_list_len: usize,
     /// Deepest nesting of objects and arrays allowed, and the current one.
     max_depth: usize,
@@ -94,17 +404,54 @@ impl Str<'_> {
     }
 }
 
-impl<'t> Reader<'t, '_> {
+impl<'t, 's> Reader<'t, 's> {
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
 
+    #[inline(always)]
     fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
-            self.i += 1;
+        let mut i = self.i;
+        // usually none, or one space
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(i) {
+            i += 1;
+            if let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(i) {
+                // a run (a line break and indentation): eight bytes at a time
+                i += ws_run(self.b.get(i..).unwrap_or_default());
+            }
         }
+        self.i = i;
     }
 
+    /// `:` between a key and its value, with the white space around it.
+    #[inline(always)]
+    fn colon(&mut self) -> Option<()> {
+        if self.peek() != Some(b':') {
+            self.ws();
+        }
+        self.eat(b':')?;
+        self.ws();
+        Some(())
+    }
+
+    /// Whether the string at the reading position is `"name"` (`name`
+    /// written without escapes: its bytes then are the text's); if so, it
+    /// is consumed.
+    #[inline(always)]
+    fn key_is(&mut self, name: &[u8]) -> bool {
+        let at = self.i + 1;
+        let end = at + name.len();
+        let found = self.peek() == Some(b'"')
+            && self.b.get(end) == Some(&b'"')
+            && self.b.get(at..end).is_some_and(|t| same_bytes(t, name));
+        if found {
+            self.i = end + 1;
+        }
+        found
+    }
+
+    #[inline(always)]
     fn eat(&mut self, c: u8) -> Option<()> {
         if self.peek() == Some(c) {
             self.i += 1;
@@ -114,8 +461,13 @@ impl<'t> Reader<'t, '_> {
         }
     }
 
+    #[inline(always)]
     fn literal(&mut self, word: &[u8]) -> bool {
-        if self.b.get(self.i..self.i + word.len()) == Some(word) {
+        if self
+            .b
+            .get(self.i..self.i + word.len())
+            .is_some_and(|w| same_bytes(w, word))
+        {
             self.i += word.len();
             true
         } else {
@@ -223,6 +575,7 @@ impl<'t> Reader<'t, '_> {
     }
 
     /// After a value in an object or array: `,` (more follow) or the closer.
+    #[inline(always)]
     fn next(&mut self, close: u8) -> Option<bool> {
         self.ws();
         match self.peek()? {
@@ -255,8 +608,9 @@ impl<'t> Reader<'t, '_> {
         if self.depth > self.max_depth {
             return None;
         }
-        let schema = self.schema.records.get(rec)?;
-        let fields = &schema.fields;
+        let schema: &'s Schema = self.schema;
+        let fields = &schema.records.get(rec)?.fields;
+        let plan: &'s [Slot] = self.plan.records.get(rec)?;
         self.eat(b'{')?;
         let record = self.store.open(fields.len(), pointer);
         let mut seen = Seen::new(fields.len());
@@ -265,62 +619,90 @@ impl<'t> Reader<'t, '_> {
         if self.eat(b'}').is_some() {
             return Some(record);
         }
-        // keys usually come in declaration order: look from the last one on
+        // keys usually come in declaration order: the next field's name is
+        // matched in place first, then any key is looked for from there on
         let mut hint = 0;
         loop {
-            let key = self.string()?;
-            let key = key.as_str();
-            self.ws();
-            self.eat(b':')?;
-            self.ws();
-            if root && key == "assessed_on" {
-                // refused (NS0214) by the full path
+            let (slot, how) = match plan.get(hint) {
+                Some(p) if p.plain && self.key_is(p.name.as_bytes()) => {
+                    self.colon()?;
+                    (hint, p)
+                }
+                _ => {
+                    let key = self.string()?;
+                    let key = key.as_str();
+                    self.colon()?;
+                    if root && key == "assessed_on" {
+                        // refused (NS0214) by the full path
+                        return None;
+                    } else if root && key == "header" {
+                        if std::mem::replace(&mut seen_header, true) {
+                            return None;
+                        }
+                        if !self.null() {
+                            self.header = Some(self.header()?);
+                        }
+                        if !self.next(b'}')? {
+                            break;
+                        }
+                        continue;
+                    } else if root && key == "evidence" {
+                        if std::mem::replace(&mut seen_evidence, true) {
+                            return None;
+                        }
+                        self.evidence()?;
+                        if !self.next(b'}')? {
+                            break;
+                        }
+                        continue;
+                    }
+                    let slot = (hint..plan.len())
+                        .chain(0..hint)
+                        .find(|&s| plan.get(s).is_some_and(|f| same_key(&f.name, key)))?;
+                    (slot, plan.get(slot)?)
+                }
+            };
+            hint = slot + 1;
+            if seen.insert(slot) {
                 return None;
-            } else if root && key == "header" {
-                if std::mem::replace(&mut seen_header, true) {
-                    return None;
-                }
-                if !self.null() {
-                    self.header = Some(self.header()?);
-                }
-            } else if root && key == "evidence" {
-                if std::mem::replace(&mut seen_evidence, true) {
-                    return None;
-                }
-                self.evidence()?;
-            } else {
-                let slot = (hint..fields.len())
-                    .chain(0..hint)
-                    .find(|&s| fields.get(s).is_some_and(|f| same_key(&f.name, key)))?;
-                hint = slot + 1;
-                if seen.insert(slot) {
-                    return None;
-                }
-                let field = fields.get(slot)?;
-                if !self.null() {
-                    let stored = match &field.kind {
-                        FieldKind::Scalar { ty, min, max } => self.scalar(*ty, min, max)?,
-                        FieldKind::Group { record } => {
-                            let path = self.store.child_pointer(pointer, key);
-                            Stored::Group(self.record(*record, path, false)?)
+            }
+            let stored = match (how.how, self.peek()?) {
+                (How::Int { lo, hi }, b'0'..=b'9' | b'-') => match self.small_int() {
+                    Some(v) if lo <= v && v <= hi => Some(Stored::Num(Num::int(v.into()))),
+                    Some(_) => return None,
+                    None => match &fields.get(slot)?.kind {
+                        FieldKind::Scalar { ty, min, max } => Some(self.scalar(*ty, min, max)?),
+                        _ => return None,
+                    },
+                },
+                (How::Bool, b't') if self.literal(b"true") => Some(Stored::Bool(true)),
+                (How::Bool, b'f') if self.literal(b"false") => Some(Stored::Bool(false)),
+                (_, b'n') if self.null() => None,
+                (How::Int { .. } | How::Bool, _) => return None,
+                (How::Schema, _) => Some(match &fields.get(slot)?.kind {
+                    FieldKind::Scalar { ty, min, max } => self.scalar(*ty, min, max)?,
+                    FieldKind::Group { record } => {
+                        let path = self.store.escaped_child_pointer(pointer, &how.segment);
+                        Stored::Group(self.record(*record, path, false)?)
+                    }
+                    FieldKind::List {
+                        record,
+                        min_len,
+                        max_len,
+                    } => {
+                        let path = self.store.escaped_child_pointer(pointer, &how.segment);
+                        let items = self.list(*record, path)?;
+                        if min_len.is_some_and(|lo| items.len() < lo)
+                            || max_len.is_some_and(|hi| items.len() > hi)
+                        {
+                            return None;
                         }
-                        FieldKind::List {
-                            record,
-                            min_len,
-                            max_len,
-                        } => {
-                            let path = self.store.child_pointer(pointer, key);
-                            let items = self.list(*record, path)?;
-                            if min_len.is_some_and(|lo| items.len() < lo)
-                                || max_len.is_some_and(|hi| items.len() > hi)
-                            {
-                                return None;
-                            }
-                            Stored::List(items)
-                        }
-                    };
-                    self.store.set(&record, slot, stored);
-                }
+                        Stored::List(items)
+                    }
+                }),
+            };
+            if let Some(stored) = stored {
+                self.store.set(&record, slot, stored);
             }
             if !self.next(b'}')? {
                 break;
@@ -342,10 +724,11 @@ impl<'t> Reader<'t, '_> {
         }
         self.eat(b'[')?;
         self.ws();
-        let mut out = Vec::new();
         if self.eat(b']').is_some() {
-            return Some(out);
+            return Some(Vec::new());
         }
+        // room for a few elements at once (lists are usually short)
+        let mut out = Vec::with_capacity(4);
         loop {
             if out.len() >= self.max_list_len {
                 return None;
@@ -360,23 +743,27 @@ impl<'t> Reader<'t, '_> {
 
     /// A whole number of at most 18 digits, in JSON's form, read in place;
     /// `None` (with nothing consumed) for anything else.
+    #[inline(always)]
     fn small_int(&mut self) -> Option<i64> {
-        let start = self.i;
-        let neg = self.eat(b'-').is_some();
-        let first = self.i;
+        let neg = self.peek() == Some(b'-');
+        let first = self.i + usize::from(neg);
+        let mut i = first;
         let mut v: i64 = 0;
         // 18 digits always fit; a 19th is left to the general reader
-        while let (Some(c @ b'0'..=b'9'), true) = (self.peek(), self.i - first < 18) {
+        while let Some(&c @ b'0'..=b'9') = self.b.get(i) {
+            if i - first == 18 {
+                return None;
+            }
             v = v * 10 + i64::from(c - b'0');
-            self.i += 1;
+            i += 1;
         }
-        let digits = self.i - first;
+        let digits = i - first;
         let leading_zero = digits > 1 && self.b.get(first) == Some(&b'0');
-        let more = matches!(self.peek(), Some(b'0'..=b'9' | b'.' | b'e' | b'E'));
+        let more = matches!(self.b.get(i), Some(b'.' | b'e' | b'E'));
         if digits == 0 || leading_zero || more {
-            self.i = start;
             return None;
         }
+        self.i = i;
         Some(if neg { -v } else { v })
     }
 
@@ -408,13 +795,22 @@ impl<'t> Reader<'t, '_> {
                 Str::Owned(s) => s.into_boxed_str(),
             }),
             ScalarTy::Enum(e) => {
+                let variants = &self.schema.enums.get(e)?.variants;
+                if self.plan.plain_enums.get(e) == Some(&true) {
+                    // usually written as declared: matched in place
+                    for (i, v) in variants.iter().enumerate() {
+                        if self.key_is(v.as_bytes()) {
+                            return Some(Stored::Enum(u32::try_from(i).ok()?));
+                        }
+                    }
+                }
                 let s = self.string()?;
                 let variants = &self.schema.enums.get(e)?.variants;
                 let i = variants.iter().position(|v| v == s.as_str())?;
                 Stored::Enum(u32::try_from(i).ok()?)
             }
             ScalarTy::Date => {
-                let d = Date::parse(self.string()?.as_str())?;
+                let d = self.date()?;
                 let below = matches!(min, Some(Bound::Date(m)) if d < m);
                 let above = matches!(max, Some(Bound::Date(m)) if d > m);
                 if below || above {
@@ -463,21 +859,27 @@ impl<'t> Reader<'t, '_> {
             return Some(());
         }
         let mut seen = 0u32;
+        // keys usually come in the order given: the next one is matched in place
+        let mut hint = 0;
         loop {
             // an object of more entries than a list may have is the full path's to refuse
             if seen.count_ones() as usize >= self.max_list_len {
                 return None;
             }
-            let key = self.string()?;
-            let k = keys.iter().position(|k| *k == key.as_str())?;
+            let k = match keys.get(hint) {
+                Some(k) if self.key_is(k.as_bytes()) => hint,
+                _ => {
+                    let key = self.string()?;
+                    keys.iter().position(|k| *k == key.as_str())?
+                }
+            };
+            hint = k + 1;
             let bit = 1u32 << k;
             if seen & bit != 0 {
                 return None;
             }
             seen |= bit;
-            self.ws();
-            self.eat(b':')?;
-            self.ws();
+            self.colon()?;
             self.depth += 1;
             let r = value(self, k);
             self.depth -= 1;
@@ -491,15 +893,41 @@ impl<'t> Reader<'t, '_> {
     /// A non-empty string.
     fn text(&mut self) -> Option<String> {
         let s = self.string()?;
-        if s.as_str().trim().is_empty() {
+        let s = s.as_str();
+        // not blank when it starts with a visible ASCII character
+        let visible = s
+            .as_bytes()
+            .first()
+            .is_some_and(|c| (0x21..0x7f).contains(c));
+        if !visible && s.trim().is_empty() {
             return None;
         }
-        Some(s.as_str().to_string())
+        Some(s.to_string())
     }
 
-    /// A date string.
+    /// A date string: `"YYYY-MM-DD"` read in place, any other string as
+    /// [`Date::parse`] reads it.
     fn date(&mut self) -> Option<Date> {
-        Date::parse(self.string()?.as_str())
+        let quoted = self.b.get(self.i..self.i + 12).and_then(|w| {
+            let w = <&[u8; 12]>::try_from(w).ok()?;
+            let digit = |k: usize| w.get(k).filter(|c| c.is_ascii_digit()).map(|c| c - b'0');
+            let num = |ks: &[usize]| {
+                ks.iter()
+                    .try_fold(0u32, |n, &k| Some(n * 10 + u32::from(digit(k)?)))
+            };
+            if w[0] != b'"' || w[5] != b'-' || w[8] != b'-' || w[11] != b'"' {
+                return None;
+            }
+            let y = i32::try_from(num(&[1, 2, 3, 4])?).ok()?;
+            Some((y, num(&[6, 7])?, num(&[9, 10])?))
+        });
+        match quoted {
+            Some((y, m, d)) => {
+                self.i += 12;
+                Date::from_ymd(y, m, d)
+            }
+            None => Date::parse(self.string()?.as_str()),
+        }
     }
 
     /// A valid `header` (anything else is left to the full path).
@@ -520,10 +948,16 @@ impl<'t> Reader<'t, '_> {
             |r, k| {
                 match k {
                     0 => {
-                        respondent = Some(match r.string()?.as_str() {
-                            "provider" => crate::vocab::Respondent::Provider,
-                            "network" => crate::vocab::Respondent::Network,
-                            _ => return None,
+                        respondent = Some(if r.key_is(b"provider") {
+                            Respondent::Provider
+                        } else if r.key_is(b"network") {
+                            Respondent::Network
+                        } else {
+                            match r.string()?.as_str() {
+                                "provider" => Respondent::Provider,
+                                "network" => Respondent::Network,
+                                _ => return None,
+                            }
                         })
                     }
                     1 => r.object(&["ods_code", "name"], |r, k| {
@@ -661,6 +1095,35 @@ fn plain_run(b: &[u8]) -> usize {
         .unwrap_or(words.remainder().len())
 }
 
+/// How many bytes at the start of `b` are JSON white space (space, line
+/// feed, carriage return, tab), eight at a time while whole words are.
+#[inline]
+fn ws_run(b: &[u8]) -> usize {
+    const LOWS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // the high bit of each byte of `x` that is exactly `c`
+    let eq = |x: u64, c: u8| {
+        let t = x ^ (ONES * u64::from(c));
+        !(((t & LOWS) + LOWS) | t) & HIGHS
+    };
+    let mut at = 0;
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let x = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or([0; 8]));
+        let other = !(eq(x, b' ') | eq(x, b'\n') | eq(x, b'\r') | eq(x, b'\t')) & HIGHS;
+        if other != 0 {
+            return at + (other.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + words
+        .remainder()
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\n' | b'\r' | b'\t'))
+        .unwrap_or(words.remainder().len())
+}
+
 /// The bytes that end a run of plain characters in a JSON string: the
 /// closing quote, an escape, and the control characters JSON forbids there.
 #[allow(clippy::indexing_slicing)] // every index is below 256
@@ -689,13 +1152,27 @@ fn int_cmp(v: i128, bound: Num) -> std::cmp::Ordering {
 /// last word overlapping the one before), without a call to `memcmp`.
 #[inline]
 fn same_key(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    same_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// [`same_key`] of bytes: eight, four or one byte at a time (the last
+/// word overlapping the one before).
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
     }
     if n < 8 {
-        return a.iter().zip(b).all(|(x, y)| x == y);
+        if n < 4 {
+            return a.iter().zip(b).all(|(x, y)| x == y);
+        }
+        let half = |s: &[u8], at: usize| {
+            s.get(at..at + 4)
+                .and_then(|c| <[u8; 4]>::try_from(c).ok())
+                .map_or(0, u32::from_ne_bytes)
+        };
+        return half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4);
     }
     let word = |s: &[u8], at: usize| {
         s.get(at..at + 8)
@@ -836,6 +1313,93 @@ mod tests {
         cases.push(vec![0x21, 0x01, 0x22, 0x5d, 0x5b, 0x1f, 0x23, 0x00, 0x61]);
         for c in &cases {
             assert_eq!(plain_run(c), naive(c), "{c:?}");
+        }
+    }
+
+    /// Dates read in place are the dates [`Date::parse`] reads.
+    #[test]
+    fn reads_dates_as_date_parse_does() {
+        let schema = Schema::default();
+        let plan = Plan::of(&schema);
+        let mut texts: Vec<String> = [
+            "2024-02-29",
+            "2025-02-29",
+            "2025-06-30",
+            "0000-01-01",
+            "9999-12-31",
+            "2025-13-01",
+            "2025-00-10",
+            "2025-01-00",
+            "2025-04-31",
+            "2025-6-30",
+            "2025-06-3x",
+            "+025-06-30",
+            "2025/06/30",
+            "20250630",
+            "2025-06-300",
+            "",
+            "\\u0032025-06-30",
+            "2025-06-30 ",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
+        for y in [1900, 2000, 2023, 2024] {
+            for m in 0..=13 {
+                for d in [0, 1, 28, 29, 30, 31, 32] {
+                    texts.push(format!("{y:04}-{m:02}-{d:02}"));
+                }
+            }
+        }
+        for t in &texts {
+            let json = format!("\"{t}\"");
+            let mut r = Reader {
+                s: &json,
+                b: json.as_bytes(),
+                i: 0,
+                schema: &schema,
+                plan: &plan,
+                max_list_len: 10,
+                max_depth: 10,
+                depth: 0,
+                header: None,
+                evidence: BTreeMap::new(),
+                store: Store::default(),
+            };
+            let decoded = serde_json::from_str::<String>(&json).ok();
+            let expected = decoded.as_deref().and_then(Date::parse);
+            assert_eq!(r.date(), expected, "{json}");
+        }
+    }
+
+    #[test]
+    fn white_space_runs_end_at_the_first_other_byte() {
+        let naive = |b: &[u8]| {
+            b.iter()
+                .position(|c| !matches!(c, b' ' | b'\n' | b'\r' | b'\t'))
+                .unwrap_or(b.len())
+        };
+        let mut cases: Vec<Vec<u8>> = vec![Vec::new(), b"  \n\t\r x".to_vec()];
+        for len in 0..20 {
+            for fill in [b' ', b'\n', b'\t', b'\r'] {
+                for stop in [
+                    b'"', 0u8, 0x08, 0x0b, 0x0c, 0x1f, 0x21, 0x2a, 0x8d, 0xa0, 0xff,
+                ] {
+                    for at in 0..=len {
+                        let mut v = vec![fill; len];
+                        v.insert(at, stop);
+                        cases.push(v);
+                    }
+                }
+                cases.push(vec![fill; len]);
+            }
+        }
+        assert!(
+            cases.iter().any(|c| ws_run(c) == 9),
+            "runs longer than a word"
+        );
+        for c in &cases {
+            assert_eq!(ws_run(c), naive(c), "{c:?}");
         }
     }
 

@@ -162,6 +162,8 @@ pub struct Spec {
     json: Arc<std::sync::OnceLock<report::json::Pieces>>,
     /// Where answers to the other respondent's questions can be.
     others: Arc<OtherSlots>,
+    /// How the fast reader reads its inputs, made the first time it reads.
+    reader: Arc<std::sync::OnceLock<fastread::Plan>>,
 }
 
 /// For a provider's and for the network's submissions, per record of the
@@ -500,6 +502,7 @@ impl Spec {
             warnings: warnings.into(),
             limits: *limits,
             json: Arc::default(),
+            reader: Arc::default(),
         }
     }
 
@@ -710,12 +713,39 @@ impl Spec {
         self.read_str(json, false)
     }
 
+    /// The fast reader's plan of the inputs.
+    fn reading_plan(&self) -> &fastread::Plan {
+        self.reader
+            .get_or_init(|| fastread::Plan::of(&self.checked.schema))
+    }
+
+    /// Whether every declared relation between the answers of `sub` (read
+    /// by the fast reader) holds: decided by the reader's plan when every
+    /// bound is one answer, else by the general check. Builds with debug
+    /// assertions (every test, property test and fuzz run) hold the plan's
+    /// answer to the general check's.
+    fn relations_hold(&self, plan: &fastread::Plan, sub: &submission::Submission) -> bool {
+        if plan.checks_relations() {
+            let holds = plan.relations_hold(sub);
+            debug_assert_eq!(
+                holds,
+                eval::check_relations(&self.checked, &self.map, sub, 1).is_empty()
+            );
+            holds
+        } else {
+            eval::check_relations(&self.checked, &self.map, sub, 1).is_empty()
+        }
+    }
+
     /// [`Spec::ingest_str`]; with `need_header`, no header is an NS0211 error.
     fn read_str(&self, json: &str, need_header: bool) -> Result<submission::Submission, EvalError> {
         // a clean submission is read by the fast path; anything else (an
         // error, a warning, a limit) by the reader, which explains it
-        if let Some(sub) = fastread::read(&self.checked.schema, json, &self.limits, need_header) {
-            if eval::check_relations(&self.checked, &self.map, &sub, 1).is_empty() {
+        let plan = self.reading_plan();
+        if let Some(sub) =
+            fastread::read_with(&self.checked.schema, plan, json, &self.limits, need_header)
+        {
+            if self.relations_hold(plan, &sub) {
                 return Ok(sub);
             }
         }
@@ -749,10 +779,11 @@ impl Spec {
         // a clean submission is read by the fast path from the value's text,
         // as one given as text is; anything else by the reader
         if let Ok(text) = serde_json::to_string(value) {
+            let plan = self.reading_plan();
             if let Some(sub) =
-                fastread::read(&self.checked.schema, &text, &self.limits, need_header)
+                fastread::read_with(&self.checked.schema, plan, &text, &self.limits, need_header)
             {
-                if eval::check_relations(&self.checked, &self.map, &sub, 1).is_empty() {
+                if self.relations_hold(plan, &sub) {
                     return Ok(sub);
                 }
             }

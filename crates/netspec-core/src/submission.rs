@@ -202,7 +202,9 @@ impl Store {
     /// A store for a submission of about `bytes` bytes of JSON.
     pub(crate) fn with_capacity_for(bytes: usize) -> Store {
         Store {
-            slots: Vec::with_capacity(bytes / 24),
+            // a slot per answer and per question left out: more than one per
+            // 24 bytes in a compact submission
+            slots: Vec::with_capacity(bytes / 20),
             pointers: Vec::with_capacity(bytes / 16),
         }
     }
@@ -234,6 +236,21 @@ impl Store {
         (start, self.pointers.len())
     }
 
+    /// A pointer: the one at `parent` then `/segment`, `segment` already
+    /// escaped (see [`Store::child_pointer`]).
+    #[inline]
+    pub(crate) fn escaped_child_pointer(
+        &mut self,
+        parent: (usize, usize),
+        segment: &str,
+    ) -> (usize, usize) {
+        let start = self.pointers.len();
+        self.copy_pointer(parent);
+        self.pointers.push(b'/');
+        self.pointers.extend_from_slice(segment.as_bytes());
+        (start, self.pointers.len())
+    }
+
     /// A pointer: the one at `parent` then `/index`.
     pub(crate) fn index_pointer(&mut self, parent: (usize, usize), index: usize) -> (usize, usize) {
         let start = self.pointers.len();
@@ -251,9 +268,11 @@ impl Store {
     }
 
     /// A new record of `fields` empty slots at the pointer `pointer`.
+    #[inline]
     pub(crate) fn open(&mut self, fields: usize, pointer: (usize, usize)) -> Record {
         let first = self.slots.len();
-        self.slots.resize(first + fields, None);
+        self.slots
+            .extend(std::iter::repeat_with(|| None).take(fields));
         Record {
             first,
             len: fields,
@@ -262,6 +281,7 @@ impl Store {
     }
 
     /// Puts an answer in an empty slot of `rec`.
+    #[inline]
     pub(crate) fn set(&mut self, rec: &Record, slot: usize, value: Stored) {
         if slot < rec.len {
             if let Some(dst) = self.slots.get_mut(rec.first + slot) {
@@ -292,6 +312,11 @@ impl Store {
 
 /// Appends the decimal digits of `i`.
 fn push_decimal(s: &mut Vec<u8>, mut i: usize) {
+    if i < 10 {
+        // the common case: one digit
+        s.push(b'0' + i as u8);
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut n = digits.len();
     loop {
