@@ -195,3 +195,58 @@ fn evidence_given_is_capped() {
         serde_json::to_string(&report).unwrap()
     );
 }
+
+/// At the caps exactly, nothing is cut: 50 failing checks are all listed,
+/// 100 unanswered inputs are all listed, 100 pieces of evidence given are
+/// all listed, with no "… and" entry and no NS0310; one more is cut.
+#[test]
+fn lists_at_their_caps_are_not_cut() {
+    let s = spec("spec w \"W\" { version \"1\" }\ninputs \"U\" { xs: list \"Xs\" { v: int min 0 \"V\" } }\narea resources { requirement RE-01 must \"V\" { all a in xs: a.v > 5 } }\n");
+    // 50 failing elements: 50 checks, no cut
+    let (report, _) = s.evaluate_counted(&elements(50, r#"{"v": 1}"#), &EvalOptions::default());
+    let report = report.unwrap();
+    let r = &report.requirements[0];
+    assert_eq!(r.outcome, Outcome::NotMet);
+    assert_eq!(r.explanation.len(), 50);
+    assert!(r.explanation.iter().all(|c| !c.message.starts_with('…')));
+    assert!(!has_code(&report, "NS0310"));
+    // 51: 50 and one "… and more"
+    let (report, _) = s.evaluate_counted(&elements(51, r#"{"v": 1}"#), &EvalOptions::default());
+    let report = report.unwrap();
+    assert_eq!(report.requirements[0].explanation.len(), 51);
+    assert!(has_code(&report, "NS0310"));
+    // 100 unanswered elements: 100 missing inputs, no cut
+    let (report, _) = s.evaluate_counted(&elements(100, "{}"), &EvalOptions::default());
+    let report = report.unwrap();
+    let r = &report.requirements[0];
+    assert_eq!(r.outcome, Outcome::Incomplete);
+    assert_eq!(r.missing.len(), 100);
+    assert!(r.missing.iter().all(|m| !m.question.starts_with('…')));
+    assert!(!has_code(&report, "NS0310"));
+    // 101: 100 and "… and 1 more"
+    let (report, _) = s.evaluate_counted(&elements(101, "{}"), &EvalOptions::default());
+    let report = report.unwrap();
+    assert_eq!(report.requirements[0].missing.len(), 101);
+    assert_eq!(report.requirements[0].missing[100].question, "… and 1 more");
+    assert!(has_code(&report, "NS0310"));
+}
+
+/// Evidence given under exactly 100 keys (one declared) is listed whole.
+#[test]
+fn evidence_given_at_the_cap_is_not_cut() {
+    let s = spec(
+        "spec w \"W\" { version \"1\" }\ninputs \"U\" { a: bool \"A\" }\narea resources { requirement RE-01 must \"A\" { a\n evidence plan \"The plan\" } }\n",
+    );
+    let mut keys: Vec<String> = (0..99).map(|i| format!("\"k{i:03}\": \"x\"")).collect();
+    keys.push("\"plan\": \"plan.pdf\"".to_string());
+    let sub = format!(
+        "{{{HEADER}, \"a\": true, \"evidence\": {{\"RE-01\": {{{}}}}}}}",
+        keys.join(", ")
+    );
+    let report = s.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+    let r = &report.requirements[0];
+    assert_eq!(r.evidence.given.len(), 100);
+    assert!(r.evidence.given.iter().all(|g| !g.reference.starts_with('…')));
+    // 99 unknown keys: 99 warnings, none cut, so no NS0310 at all
+    assert!(!has_code(&report, "NS0310"), "{:?}", report.warnings);
+}
