@@ -246,7 +246,49 @@ fn evidence_given_at_the_cap_is_not_cut() {
     let report = s.evaluate_str(&sub, &EvalOptions::default()).unwrap();
     let r = &report.requirements[0];
     assert_eq!(r.evidence.given.len(), 100);
-    assert!(r.evidence.given.iter().all(|g| !g.reference.starts_with('…')));
+    assert!(r
+        .evidence
+        .given
+        .iter()
+        .all(|g| !g.reference.starts_with('…')));
     // 99 unknown keys: 99 warnings, none cut, so no NS0310 at all
     assert!(!has_code(&report, "NS0310"), "{:?}", report.warnings);
+}
+
+/// A rule with `n` distinct problems: `1 / z > 0 and 2 / z > 0 and …` (in
+/// definitions of ten, to stay within the nesting limit) with `z` answered 0:
+/// each division by zero is its own problem.
+fn problems_spec(n: usize) -> Spec {
+    let parts: Vec<String> = (1..=n).map(|i| format!("{i} / z > 0")).collect();
+    let lets: Vec<String> = parts
+        .chunks(10)
+        .enumerate()
+        .map(|(k, c)| format!("let d{k} = {}", c.join(" and ")))
+        .collect();
+    let names: Vec<String> = (0..lets.len()).map(|k| format!("d{k}")).collect();
+    spec(&format!(
+        "spec w \"W\" {{ version \"1\" }}\ninputs \"U\" {{ z: int min 0 \"Z\" }}\n{}\narea resources {{ requirement RE-01 must \"Z\" {{ {} }} }}\n",
+        lets.join("\n"),
+        names.join(" and ")
+    ))
+}
+
+/// 100 distinct problems are listed whole; 250 are cut to 100 and
+/// "… and 150 more", and the report says so (NS0310).
+#[test]
+fn problem_lists_are_capped_at_100() {
+    let sub = format!("{{{HEADER}, \"z\": 0}}");
+    let hundred = problems_spec(100);
+    let report = hundred.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+    let r = &report.requirements[0];
+    assert_eq!(r.outcome, Outcome::Incomplete);
+    assert_eq!(r.problems.len(), 100, "{:?}", r.problems);
+    assert!(r.problems.iter().all(|p| !p.starts_with('…')));
+    assert!(!has_code(&report, "NS0310"));
+    let many = problems_spec(250);
+    let report = many.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+    let r = &report.requirements[0];
+    assert_eq!(r.problems.len(), 101);
+    assert_eq!(r.problems[100], "… and 150 more");
+    assert!(has_code(&report, "NS0310"));
 }
