@@ -292,3 +292,29 @@ fn problem_lists_are_capped_at_100() {
     assert_eq!(r.problems[100], "… and 150 more");
     assert!(has_code(&report, "NS0310"));
 }
+
+/// Evidence under an unknown requirement or an undeclared key is a warning
+/// that names it; a long key is quoted by its first 100 characters and "…".
+#[test]
+fn evidence_warnings_name_what_was_given() {
+    let s = spec(
+        "spec w \"W\" { version \"1\" }\ninputs \"U\" { beds: int min 0 \"Beds\" }\narea resources { requirement RE-01 must \"Beds\" { beds >= 1\n evidence plan \"The plan\" } }\n",
+    );
+    let long = "é".repeat(150);
+    let sub = format!(
+        "{{{HEADER}, \"beds\": 2, \"evidence\": {{\"RE-02\": {{\"plan\": \"x\"}}, \"RE-01\": {{\"plam\": \"x\", \"{long}\": \"y\"}}}}}}"
+    );
+    let report = s.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+    let messages: Vec<&str> = report.warnings.iter().map(|w| w.message.as_str()).collect();
+    let cut = format!("`RE-01` declares no evidence `{}…`", "é".repeat(100));
+    for expected in [
+        "evidence for unknown requirement `RE-02`",
+        "`RE-01` declares no evidence `plam`",
+        cut.as_str(),
+    ] {
+        assert!(
+            messages.contains(&expected),
+            "{expected} not in {messages:?}"
+        );
+    }
+}
