@@ -318,3 +318,38 @@ fn evidence_warnings_name_what_was_given() {
         );
     }
 }
+
+/// Each comparison of a rating rule's `count(…)`, at and around its number:
+/// with `k` of three `should` requirements not met, `red when count(should
+/// not_met) OP 1` gives red exactly when `k OP 1` (worked by hand below).
+#[test]
+fn rating_counts_compare_as_written() {
+    use netspec_core::vocab::Rating::{Green, Red};
+    let cases: [(&str, [netspec_core::vocab::Rating; 3]); 6] = [
+        ("<=", [Red, Red, Green]),
+        (">=", [Green, Red, Red]),
+        ("==", [Green, Red, Green]),
+        ("!=", [Red, Green, Red]),
+        ("<", [Red, Green, Green]),
+        (">", [Green, Green, Red]),
+    ];
+    for (op, expected) in cases {
+        let s = spec(&format!(
+            "spec w \"W\" {{ version \"1\" }}\ninputs \"U\" {{ a: bool \"A\"\n b: bool \"B\"\n c: bool \"C\" }}\narea resources {{\n requirement RE-01 should \"A\" {{ a }}\n requirement RE-02 should \"B\" {{ b }}\n requirement RE-03 should \"C\" {{ c }}\n}}\nrating {{\n red when count(should not_met) {op} 1\n green otherwise\n}}\n"
+        ));
+        for (k, want) in expected.iter().enumerate() {
+            let answers: Vec<&str> = (0..3)
+                .map(|i| if i < k { "false" } else { "true" })
+                .collect();
+            let sub = format!(
+                "{{{HEADER}, \"a\": {}, \"b\": {}, \"c\": {}}}",
+                answers[0], answers[1], answers[2]
+            );
+            let report = s.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+            assert_eq!(
+                report.overall.rating, *want,
+                "count {op} 1 with {k} not met"
+            );
+        }
+    }
+}
