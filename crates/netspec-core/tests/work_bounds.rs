@@ -195,3 +195,161 @@ fn evidence_given_is_capped() {
         serde_json::to_string(&report).unwrap()
     );
 }
+
+/// At the caps exactly, nothing is cut: 50 failing checks are all listed,
+/// 100 unanswered inputs are all listed, 100 pieces of evidence given are
+/// all listed, with no "… and" entry and no NS0310; one more is cut.
+#[test]
+fn lists_at_their_caps_are_not_cut() {
+    let s = spec("spec w \"W\" { version \"1\" }\ninputs \"U\" { xs: list \"Xs\" { v: int min 0 \"V\" } }\narea resources { requirement RE-01 must \"V\" { all a in xs: a.v > 5 } }\n");
+    // 50 failing elements: 50 checks, no cut
+    let (report, _) = s.evaluate_counted(&elements(50, r#"{"v": 1}"#), &EvalOptions::default());
+    let report = report.unwrap();
+    let r = &report.requirements[0];
+    assert_eq!(r.outcome, Outcome::NotMet);
+    assert_eq!(r.explanation.len(), 50);
+    assert!(r.explanation.iter().all(|c| !c.message.starts_with('…')));
+    assert!(!has_code(&report, "NS0310"));
+    // 51: 50 and one "… and more"
+    let (report, _) = s.evaluate_counted(&elements(51, r#"{"v": 1}"#), &EvalOptions::default());
+    let report = report.unwrap();
+    assert_eq!(report.requirements[0].explanation.len(), 51);
+    assert!(has_code(&report, "NS0310"));
+    // 100 unanswered elements: 100 missing inputs, no cut
+    let (report, _) = s.evaluate_counted(&elements(100, "{}"), &EvalOptions::default());
+    let report = report.unwrap();
+    let r = &report.requirements[0];
+    assert_eq!(r.outcome, Outcome::Incomplete);
+    assert_eq!(r.missing.len(), 100);
+    assert!(r.missing.iter().all(|m| !m.question.starts_with('…')));
+    assert!(!has_code(&report, "NS0310"));
+    // 101: 100 and "… and 1 more"
+    let (report, _) = s.evaluate_counted(&elements(101, "{}"), &EvalOptions::default());
+    let report = report.unwrap();
+    assert_eq!(report.requirements[0].missing.len(), 101);
+    assert_eq!(report.requirements[0].missing[100].question, "… and 1 more");
+    assert!(has_code(&report, "NS0310"));
+}
+
+/// Evidence given under exactly 100 keys (one declared) is listed whole.
+#[test]
+fn evidence_given_at_the_cap_is_not_cut() {
+    let s = spec(
+        "spec w \"W\" { version \"1\" }\ninputs \"U\" { a: bool \"A\" }\narea resources { requirement RE-01 must \"A\" { a\n evidence plan \"The plan\" } }\n",
+    );
+    let mut keys: Vec<String> = (0..99).map(|i| format!("\"k{i:03}\": \"x\"")).collect();
+    keys.push("\"plan\": \"plan.pdf\"".to_string());
+    let sub = format!(
+        "{{{HEADER}, \"a\": true, \"evidence\": {{\"RE-01\": {{{}}}}}}}",
+        keys.join(", ")
+    );
+    let report = s.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+    let r = &report.requirements[0];
+    assert_eq!(r.evidence.given.len(), 100);
+    assert!(r
+        .evidence
+        .given
+        .iter()
+        .all(|g| !g.reference.starts_with('…')));
+    // 99 unknown keys: 99 warnings, none cut, so no NS0310 at all
+    assert!(!has_code(&report, "NS0310"), "{:?}", report.warnings);
+}
+
+/// A rule with `n` distinct problems: `1 / z > 0 and 2 / z > 0 and …` (in
+/// definitions of ten, to stay within the nesting limit) with `z` answered 0:
+/// each division by zero is its own problem.
+fn problems_spec(n: usize) -> Spec {
+    let parts: Vec<String> = (1..=n).map(|i| format!("{i} / z > 0")).collect();
+    let lets: Vec<String> = parts
+        .chunks(10)
+        .enumerate()
+        .map(|(k, c)| format!("let d{k} = {}", c.join(" and ")))
+        .collect();
+    let names: Vec<String> = (0..lets.len()).map(|k| format!("d{k}")).collect();
+    spec(&format!(
+        "spec w \"W\" {{ version \"1\" }}\ninputs \"U\" {{ z: int min 0 \"Z\" }}\n{}\narea resources {{ requirement RE-01 must \"Z\" {{ {} }} }}\n",
+        lets.join("\n"),
+        names.join(" and ")
+    ))
+}
+
+/// 100 distinct problems are listed whole; 250 are cut to 100 and
+/// "… and 150 more", and the report says so (NS0310).
+#[test]
+fn problem_lists_are_capped_at_100() {
+    let sub = format!("{{{HEADER}, \"z\": 0}}");
+    let hundred = problems_spec(100);
+    let report = hundred.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+    let r = &report.requirements[0];
+    assert_eq!(r.outcome, Outcome::Incomplete);
+    assert_eq!(r.problems.len(), 100, "{:?}", r.problems);
+    assert!(r.problems.iter().all(|p| !p.starts_with('…')));
+    assert!(!has_code(&report, "NS0310"));
+    let many = problems_spec(250);
+    let report = many.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+    let r = &report.requirements[0];
+    assert_eq!(r.problems.len(), 101);
+    assert_eq!(r.problems[100], "… and 150 more");
+    assert!(has_code(&report, "NS0310"));
+}
+
+/// Evidence under an unknown requirement or an undeclared key is a warning
+/// that names it; a long key is quoted by its first 100 characters and "…".
+#[test]
+fn evidence_warnings_name_what_was_given() {
+    let s = spec(
+        "spec w \"W\" { version \"1\" }\ninputs \"U\" { beds: int min 0 \"Beds\" }\narea resources { requirement RE-01 must \"Beds\" { beds >= 1\n evidence plan \"The plan\" } }\n",
+    );
+    let long = "é".repeat(150);
+    let sub = format!(
+        "{{{HEADER}, \"beds\": 2, \"evidence\": {{\"RE-02\": {{\"plan\": \"x\"}}, \"RE-01\": {{\"plam\": \"x\", \"{long}\": \"y\"}}}}}}"
+    );
+    let report = s.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+    let messages: Vec<&str> = report.warnings.iter().map(|w| w.message.as_str()).collect();
+    let cut = format!("`RE-01` declares no evidence `{}…`", "é".repeat(100));
+    for expected in [
+        "evidence for unknown requirement `RE-02`",
+        "`RE-01` declares no evidence `plam`",
+        cut.as_str(),
+    ] {
+        assert!(
+            messages.contains(&expected),
+            "{expected} not in {messages:?}"
+        );
+    }
+}
+
+/// Each comparison of a rating rule's `count(…)`, at and around its number:
+/// with `k` of three `should` requirements not met, `red when count(should
+/// not_met) OP 1` gives red exactly when `k OP 1` (worked by hand below).
+#[test]
+fn rating_counts_compare_as_written() {
+    use netspec_core::vocab::Rating::{Green, Red};
+    let cases: [(&str, [netspec_core::vocab::Rating; 3]); 6] = [
+        ("<=", [Red, Red, Green]),
+        (">=", [Green, Red, Red]),
+        ("==", [Green, Red, Green]),
+        ("!=", [Red, Green, Red]),
+        ("<", [Red, Green, Green]),
+        (">", [Green, Green, Red]),
+    ];
+    for (op, expected) in cases {
+        let s = spec(&format!(
+            "spec w \"W\" {{ version \"1\" }}\ninputs \"U\" {{ a: bool \"A\"\n b: bool \"B\"\n c: bool \"C\" }}\narea resources {{\n requirement RE-01 should \"A\" {{ a }}\n requirement RE-02 should \"B\" {{ b }}\n requirement RE-03 should \"C\" {{ c }}\n}}\nrating {{\n red when count(should not_met) {op} 1\n green otherwise\n}}\n"
+        ));
+        for (k, want) in expected.iter().enumerate() {
+            let answers: Vec<&str> = (0..3)
+                .map(|i| if i < k { "false" } else { "true" })
+                .collect();
+            let sub = format!(
+                "{{{HEADER}, \"a\": {}, \"b\": {}, \"c\": {}}}",
+                answers[0], answers[1], answers[2]
+            );
+            let report = s.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+            assert_eq!(
+                report.overall.rating, *want,
+                "count {op} 1 with {k} not met"
+            );
+        }
+    }
+}

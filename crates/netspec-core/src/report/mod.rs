@@ -294,7 +294,9 @@ fn escape(s: &str) -> Cow<'_, str> {
 
 /// The outcome of every requirement, in report order, without the report,
 /// within a work budget of `budget` steps: the same outcomes as
-/// [`assess_with`]'s report. `fast` is the spec's fast form
+/// [`assess_with`]'s report when the budget is not used up (a report also
+/// evaluates the rule of a requirement whose `applies` is open, to list the
+/// inputs it needs, so on a small budget it can run out first). `fast` is the spec's fast form
 /// ([`crate::eval::fast::compile`]; an empty one leaves every requirement to
 /// the general evaluator, with the same results).
 pub fn outcomes_with(
