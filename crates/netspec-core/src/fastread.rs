@@ -363,7 +363,7 @@ pub(crate) fn read_with(
 }
 
 /// [`read_with`], the plan made for this call.
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 pub(crate) fn read(
     schema: &Schema,
     text: &str,
