@@ -226,7 +226,7 @@ impl Loc {
 /// `(c + Σ k·answer) / den` over whole-number answers, with literal
 /// coefficients: `u.l3_beds + u.l2_beds / 2`,
 /// `12 * u.consultants`. Every coefficient, the constant and the
-/// denominator stay below [`LIN_LIMIT`] and there are at most [`LIN_TERMS`]
+/// denominator stay below `LIN_LIMIT` and there are at most `LIN_TERMS`
 /// terms, so that neither this exact `i128` arithmetic nor the general
 /// evaluator's, in whatever order, can overflow on 64-bit answers.
 #[derive(Debug, Clone)]
