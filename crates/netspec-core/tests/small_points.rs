@@ -60,3 +60,34 @@ fn bad_unicode_escapes_in_spec_strings_are_errors() {
         assert!(netspec_core::format::format_source(&text).is_err(), "{esc}");
     }
 }
+
+/// A report that is not the spec's as made (another format, engine, id,
+/// title or version: read back or edited) is written as serde writes it,
+/// not with the spec's own pre-written opening.
+#[test]
+fn a_report_of_another_spec_is_written_as_serde_writes_it() {
+    use std::borrow::Cow;
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { n: int min 0 \"N\" }\narea resources { requirement RE-01 must \"N\" { n > 0 } }\n");
+    let sub = format!("{{{HEADER}, \"n\": 1}}");
+    let base = s.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+    let edits: [(&str, fn(&mut netspec_core::Report<'_>)); 5] = [
+        ("format", |r| r.report_format += 1),
+        ("engine", |r| {
+            r.engine_version = Cow::Borrowed("0.0.0-other")
+        }),
+        ("id", |r| r.spec.id = Cow::Borrowed("other")),
+        ("title", |r| r.spec.title = Cow::Borrowed("Other")),
+        ("version", |r| r.spec.version = Some(Cow::Borrowed("2"))),
+    ];
+    for (what, edit) in edits {
+        let mut r = base.clone();
+        edit(&mut r);
+        let mut out = Vec::new();
+        s.write_report_json(&r, &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            serde_json::to_string(&r).unwrap(),
+            "another {what}"
+        );
+    }
+}
