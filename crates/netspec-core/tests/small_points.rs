@@ -62,7 +62,7 @@ fn bad_unicode_escapes_in_spec_strings_are_errors() {
 }
 
 /// A report that is not the spec's as made (another format, engine, id,
-/// title or version: read back or edited) is written as serde writes it,
+/// title or version, or an area's key: read back or edited) is written as serde writes it,
 /// not with the spec's own pre-written opening.
 #[test]
 fn a_report_of_another_spec_is_written_as_serde_writes_it() {
@@ -70,7 +70,7 @@ fn a_report_of_another_spec_is_written_as_serde_writes_it() {
     let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { n: int min 0 \"N\" }\narea resources { requirement RE-01 must \"N\" { n > 0 } }\n");
     let sub = format!("{{{HEADER}, \"n\": 1}}");
     let base = s.evaluate_str(&sub, &EvalOptions::default()).unwrap();
-    let edits: [(&str, fn(&mut netspec_core::Report<'_>)); 5] = [
+    let edits: [(&str, fn(&mut netspec_core::Report<'_>)); 6] = [
         ("format", |r| r.report_format += 1),
         ("engine", |r| {
             r.engine_version = Cow::Borrowed("0.0.0-other")
@@ -78,6 +78,7 @@ fn a_report_of_another_spec_is_written_as_serde_writes_it() {
         ("id", |r| r.spec.id = Cow::Borrowed("other")),
         ("title", |r| r.spec.title = Cow::Borrowed("Other")),
         ("version", |r| r.spec.version = Some(Cow::Borrowed("2"))),
+        ("area key", |r| r.areas[0].area = Cow::Borrowed("workforce")),
     ];
     for (what, edit) in edits {
         let mut r = base.clone();
