@@ -70,7 +70,8 @@ fn a_report_of_another_spec_is_written_as_serde_writes_it() {
     let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { n: int min 0 \"N\" }\narea resources { requirement RE-01 must \"N\" { n > 0 } }\n");
     let sub = format!("{{{HEADER}, \"n\": 1}}");
     let base = s.evaluate_str(&sub, &EvalOptions::default()).unwrap();
-    let edits: [(&str, fn(&mut netspec_core::Report<'_>)); 6] = [
+    type Edit = fn(&mut netspec_core::Report<'_>);
+    let edits: [(&str, Edit); 6] = [
         ("format", |r| r.report_format += 1),
         ("engine", |r| {
             r.engine_version = Cow::Borrowed("0.0.0-other")
