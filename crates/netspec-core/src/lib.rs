@@ -67,7 +67,10 @@
 //! general one behind it: a clean submission is read in one pass from its
 //! text, and a requirement whose inputs are all answered is decided by
 //! [`eval::fast`]. Each gives up at the first thing it does not handle, so
-//! results, diagnostics and the work counted are the same either way.
+//! results, diagnostics and the work counted are the same either way. The
+//! one-pass reader is the feature `fast-read`, on with `compile`; a build
+//! without it (the browser form's WebAssembly module, to be smaller) reads
+//! every submission with the general reader.
 //!
 //! Specs and submissions may come from anyone: everything that can make the
 //! engine work harder is bounded by a [`Limits`], each with a safe default
