@@ -1215,8 +1215,6 @@ function dropFhirSpec() {
 const fhirLoadError = (e) => `The FHIR support could not be loaded: ${e instanceof NetspecError ? (e.rendered || e.message) : String(e)}`;
 
 async function exportFhir() {
-  const respondent = currentRespondent();
-  const out = submissionFor(state.answers, respondent, isObject(state.answers.header));
   let spec;
   try {
     spec = await specForFhir('export the answers');
@@ -1224,7 +1222,13 @@ async function exportFhir() {
     $('action-status').textContent = `Not exported as FHIR. ${fhirLoadError(e)}`;
     return;
   }
-  if (!spec) return;
+  if (!spec) {
+    $('action-status').textContent = 'Not exported as FHIR: another specification was chosen meanwhile.';
+    return;
+  }
+  // the answers as they are once the FHIR support is there
+  const respondent = currentRespondent();
+  const out = submissionFor(state.answers, respondent, isObject(state.answers.header));
   let response;
   try {
     response = spec.toFhir(out, { unattributed: respondent });
@@ -1247,7 +1251,10 @@ async function importFhir() {
     $('action-status').textContent = `${file.name} was not imported. ${fhirLoadError(e)}`;
     return;
   }
-  if (!spec) return;
+  if (!spec) {
+    $('action-status').textContent = `${file.name} was not imported: another specification was chosen meanwhile.`;
+    return;
+  }
   let data;
   try {
     data = spec.fromFhir(file.text);
