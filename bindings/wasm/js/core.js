@@ -345,6 +345,7 @@ class Spec {
   }
 
   jsonSchema() {
+    this.#has('jsonSchema', 'jsonSchema');
     return JSON.parse(this.#engine.call(() => this.#raw('jsonSchema').jsonSchema()));
   }
 
@@ -359,18 +360,30 @@ class Spec {
       throw usage(`fhirQuestionnaire: \`respondent\` must be "provider" or "network", got ${describe(respondent)}`);
     }
     const who = respondent === null ? undefined : respondent;
+    this.#has('fhirQuestionnaire', 'fhirQuestionnaire');
     return JSON.parse(this.#engine.call(() => this.#raw('fhirQuestionnaire').fhirQuestionnaire(who)));
   }
 
   fromFhir(response) {
+    this.#has('fromFhir', 'fhirToSubmission');
     const text = submissionText(this.#engine, response, 'fromFhir');
     return JSON.parse(this.#engine.call(() => this.#raw('fromFhir').fhirToSubmission(text)));
   }
 
   toFhir(submission, options) {
+    this.#has('toFhir', 'submissionToFhir');
     const text = submissionText(this.#engine, submission, 'toFhir');
     const o = evalOptions(options, 'toFhir', ['unattributed']);
     return JSON.parse(this.#engine.call(() => this.#raw('toFhir').submissionToFhir(text, o.unattributed)));
+  }
+
+  // A usage error when this Spec's module has no `method`: the form's
+  // module has neither the JSON Schema nor FHIR.
+  #has(where, method) {
+    const proto = this.#engine.raw.RawSpec ? this.#engine.raw.RawSpec.prototype : undefined;
+    if (proto !== undefined && typeof proto[method] !== 'function') {
+      throw usage(`${where}: the form's module does not have it; compile the spec with the full module (the \`netspec\` package) for ${where}`);
+    }
   }
 
   // Every submission rolled up by the engine's own roll-up (netspec-network),

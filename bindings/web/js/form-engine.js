@@ -3,7 +3,9 @@
 // compiled documents (generated/compiled/*.json, made by
 // scripts/bundle-specs.mjs), and the bundled specs' menu and examples
 // (generated/specs.js). The full module (engine.js) is loaded only when a
-// person opens a spec's source of their own, which must be compiled.
+// person opens a spec's source of their own, which must be compiled, or
+// first reads or writes a FHIR QuestionnaireResponse (the form's module has
+// no FHIR: fhirSpec below).
 import init, { loadCompiled, NetspecError, version } from '../wasm/form.js';
 
 export { NetspecError };
@@ -49,5 +51,25 @@ export async function loadBundled(file) {
 export async function compileSpec(source, { name = 'spec.netspec' } = {}) {
   const full = await import('./engine.js');
   await full.loadEngine();
-  return full.compileSpec(source, { name });
+  const spec = full.compileSpec(source, { name });
+  byFullModule.add(spec);
+  return spec;
+}
+
+// The Specs made by the full module: they read and write FHIR themselves.
+const byFullModule = new WeakSet();
+
+/**
+ * The Spec that reads and writes FHIR QuestionnaireResponses for `spec`
+ * (loaded as the spec `key`, a bundled file name or `file:<name>`): `spec`
+ * itself when the full module made it; otherwise the bundled spec's source
+ * compiled by the full module, which is loaded the first time it is needed
+ * (the form's module has no FHIR). A Spec given that is not `spec` is the
+ * caller's to free.
+ */
+export async function fhirSpec(spec, key) {
+  if (byFullModule.has(spec)) return spec;
+  const source = bundledFiles[key];
+  if (typeof source !== 'string') throw new NetspecError(`no bundled spec ${key}`, { kind: 'usage' });
+  return compileSpec(source, { name: key });
 }

@@ -9,6 +9,7 @@ import {
   bundledSpecs,
   compileSpec,
   engineVersion,
+  fhirSpec,
   loadBundled,
   loadEngine,
   NetspecError,
@@ -24,6 +25,7 @@ const state = {
   key: null, // storage key of the spec: a bundled file name, or `file:<name>`
   name: null, // the spec's file name
   spec: null,
+  fhir: null, // a promise of the Spec that reads and writes FHIR for `spec`, made on first use
   sections: [],
   evidence: [], // [{ id, title, respondent, declared: [{ key, description, required }] }]
   answers: {}, // the whole draft: `header`, every respondent's answers, `evidence`
@@ -1064,6 +1066,7 @@ async function useSpec({ key, name, make }) {
     return false;
   }
   showLoadError('');
+  dropFhirSpec();
   if (state.spec) state.spec.free();
   Object.assign(state, {
     key,
@@ -1177,28 +1180,84 @@ async function importJson() {
 }
 
 // FHIR R4 SDC: the same answers as a QuestionnaireResponse to the spec's
-// Questionnaire (`netspec fhir questionnaire`), and back
-function exportFhir() {
+// Questionnaire (`netspec fhir questionnaire`), and back. The form's module
+// has no FHIR: the full module does it, loaded on first use (fhirSpec).
+
+/** The Spec that reads and writes FHIR for the current spec; null when the spec changed meanwhile. */
+async function specForFhir(what) {
+  const spec = state.spec;
+  if (!state.fhir) {
+    $('action-status').textContent = `Loading the FHIR support to ${what}…`;
+    const made = fhirSpec(spec, state.key);
+    state.fhir = made;
+    // a failed load is tried again next time
+    made.catch(() => {
+      if (state.fhir === made) state.fhir = null;
+    });
+  }
+  const fhir = await state.fhir;
+  return state.spec === spec ? fhir : null;
+}
+
+/** Frees the FHIR Spec of the spec being replaced (when it is not that spec itself). */
+function dropFhirSpec() {
+  const pending = state.fhir;
+  const spec = state.spec;
+  state.fhir = null;
+  if (pending) {
+    pending.then((s) => {
+      if (s !== spec) s.free();
+    }, () => {});
+  }
+}
+
+/** Why FHIR support could not be loaded. */
+const fhirLoadError = (e) => `The FHIR support could not be loaded: ${e instanceof NetspecError ? (e.rendered || e.message) : String(e)}`;
+
+async function exportFhir() {
+  let spec;
+  try {
+    spec = await specForFhir('export the answers');
+  } catch (e) {
+    $('action-status').textContent = `Not exported as FHIR. ${fhirLoadError(e)}`;
+    return;
+  }
+  if (!spec) {
+    $('action-status').textContent = 'Not exported as FHIR: another specification was chosen meanwhile.';
+    return;
+  }
+  // the answers as they are once the FHIR support is there
   const respondent = currentRespondent();
   const out = submissionFor(state.answers, respondent, isObject(state.answers.header));
   let response;
   try {
-    response = state.spec.toFhir(out, { unattributed: respondent });
+    response = spec.toFhir(out, { unattributed: respondent });
   } catch (e) {
     const why = e instanceof NetspecError ? (e.rendered || e.message) : String(e);
     $('action-status').textContent = `Not exported as FHIR: the answers have problems to fix first. ${why}`;
     return;
   }
-  download(`${state.spec.id}-${respondent}-questionnaire-response.json`, JSON.stringify(response, null, 2) + '\n', 'application/fhir+json');
+  download(`${spec.id}-${respondent}-questionnaire-response.json`, JSON.stringify(response, null, 2) + '\n', 'application/fhir+json');
   $('action-status').textContent = 'Exported the answers as a FHIR QuestionnaireResponse.';
 }
 
 async function importFhir() {
   const file = await pickFile('.json,application/json,application/fhir+json');
   if (!file) return;
+  let spec;
+  try {
+    spec = await specForFhir('read the response');
+  } catch (e) {
+    $('action-status').textContent = `${file.name} was not imported. ${fhirLoadError(e)}`;
+    return;
+  }
+  if (!spec) {
+    $('action-status').textContent = `${file.name} was not imported: another specification was chosen meanwhile.`;
+    return;
+  }
   let data;
   try {
-    data = state.spec.fromFhir(file.text);
+    data = spec.fromFhir(file.text);
   } catch (e) {
     const why = e instanceof NetspecError ? (e.rendered || e.message) : String(e);
     $('action-status').textContent = `${file.name} could not be read as a QuestionnaireResponse to this specification: ${why}`;

@@ -291,8 +291,11 @@ test('answers the engine rejects are shown next to their field and announced; th
   }
 });
 
-test('import, print summary, labels and phone width', { skip, timeout: 90000 }, async () => {
+test('import, FHIR (the full module loaded on first use), print summary, labels and phone width', { skip, timeout: 90000 }, async () => {
   const o = await open({ viewport: { width: 390, height: 844 } });
+  const requested = [];
+  o.ctx.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  const fullModule = () => requested.filter((p) => p === '/wasm/pkg/web/netspec_wasm_bg.wasm' || p === '/js/engine.js');
   try {
     const { page } = o;
     await start(o);
@@ -306,7 +309,9 @@ test('import, print summary, labels and phone width', { skip, timeout: 90000 }, 
     assert.deepEqual(await report(page), expected);
     assert.deepEqual(await readForm(page, sub), leaves(sub));
 
-    // the same answers as a FHIR QuestionnaireResponse, and imported back
+    // the same answers as a FHIR QuestionnaireResponse, and imported back:
+    // the form's module has no FHIR, so the full module comes now, not before
+    assert.deepEqual(fullModule(), [], 'the full module was loaded before FHIR was used');
     const [fhirDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#export-fhir').click()]);
     assert.equal(fhirDownload.suggestedFilename(), 'adult_critical_care-provider-questionnaire-response.json');
     const fhirFile = artifact('exported-questionnaire-response.json');
@@ -316,11 +321,21 @@ test('import, print summary, labels and phone width', { skip, timeout: 90000 }, 
     assert.equal(qr.questionnaire, 'urn:netspec:spec:adult_critical_care:questionnaire:provider|2025.2');
     assert.deepEqual(compileNode(ACC).fromFhir(qr), sub, 'the response reads back as the submission');
     assert.equal(await page.locator('#action-status').textContent(), 'Exported the answers as a FHIR QuestionnaireResponse.');
+    assert.deepEqual(fullModule(), ['/js/engine.js', '/wasm/pkg/web/netspec_wasm_bg.wasm'], 'the full module, once');
     const [fhirChooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator('#import-fhir').click()]);
     await fhirChooser.setFiles(fhirFile);
     await page.locator('#action-status').filter({ hasText: 'Imported the answers from the FHIR' }).waitFor();
     assert.deepEqual(await report(page), expected, 'the imported response gives the same report');
     assert.deepEqual(await readForm(page, sub), leaves(sub));
+    assert.equal(fullModule().length, 2, 'the full module is loaded once');
+    // a response that does not fit the spec: its diagnostic, the answers kept
+    const badFile = artifact('bad-questionnaire-response.json');
+    fs.writeFileSync(badFile, JSON.stringify({ ...qr, questionnaire: 'urn:netspec:spec:burns:questionnaire:provider' }));
+    const [badChooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator('#import-fhir').click()]);
+    await badChooser.setFiles(badFile);
+    await page.locator('#action-status').filter({ hasText: 'could not be read as a QuestionnaireResponse' }).waitFor();
+    assert.match(await page.locator('#action-status').textContent(), /NS0221/);
+    assert.deepEqual(await report(page), expected, 'the answers are kept');
 
     // every control has a label; radio groups a legend
     const unlabelled = await page.evaluate(() =>

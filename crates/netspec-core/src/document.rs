@@ -890,8 +890,16 @@ fn list<'v>(v: &'v Value, what: &str) -> Read<&'v [Value]> {
     v.as_array().map_or_else(|| bad(what), |a| Ok(a.as_slice()))
 }
 
+/// Every item of a list read by `f`. (A plain loop: `collect` into a
+/// `Result` instantiated iterator adapters for every item type, several KB
+/// of the form's WebAssembly module.)
 fn each<T>(v: &Value, what: &str, f: impl Fn(&Value) -> Read<T>) -> Read<Vec<T>> {
-    list(v, what)?.iter().map(f).collect()
+    let items = list(v, what)?;
+    let mut out = Vec::with_capacity(items.len());
+    for x in items {
+        out.push(f(x)?);
+    }
+    Ok(out)
 }
 
 /// A list of two items.

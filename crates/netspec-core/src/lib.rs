@@ -67,7 +67,10 @@
 //! general one behind it: a clean submission is read in one pass from its
 //! text, and a requirement whose inputs are all answered is decided by
 //! [`eval::fast`]. Each gives up at the first thing it does not handle, so
-//! results, diagnostics and the work counted are the same either way.
+//! results, diagnostics and the work counted are the same either way. The
+//! one-pass reader is the feature `fast-read`, on with `compile`; a build
+//! without it (the browser form's WebAssembly module, to be smaller) reads
+//! every submission with the general reader.
 //!
 //! Specs and submissions may come from anyone: everything that can make the
 //! engine work harder is bounded by a [`Limits`], each with a safe default
@@ -115,6 +118,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod document;
 pub mod eval;
+#[cfg(feature = "fast-read")]
 mod fastread;
 pub mod fhir;
 pub mod files;
@@ -163,6 +167,7 @@ pub struct Spec {
     /// Where answers to the other respondent's questions can be.
     others: Arc<OtherSlots>,
     /// How the fast reader reads its inputs, made the first time it reads.
+    #[cfg(feature = "fast-read")]
     reader: Arc<std::sync::OnceLock<fastread::Plan>>,
 }
 
@@ -502,6 +507,7 @@ impl Spec {
             warnings: warnings.into(),
             limits: *limits,
             json: Arc::default(),
+            #[cfg(feature = "fast-read")]
             reader: Arc::default(),
         }
     }
@@ -714,6 +720,7 @@ impl Spec {
     }
 
     /// The fast reader's plan of the inputs.
+    #[cfg(feature = "fast-read")]
     fn reading_plan(&self) -> &fastread::Plan {
         self.reader
             .get_or_init(|| fastread::Plan::of(&self.checked.schema))
@@ -724,6 +731,7 @@ impl Spec {
     /// bound is one answer, else by the general check. Builds with debug
     /// assertions (every test, property test and fuzz run) hold the plan's
     /// answer to the general check's.
+    #[cfg(feature = "fast-read")]
     fn relations_hold(&self, plan: &fastread::Plan, sub: &submission::Submission) -> bool {
         if plan.checks_relations() {
             let holds = plan.relations_hold(sub);
@@ -737,17 +745,28 @@ impl Spec {
         }
     }
 
+    /// A clean submission read by the one-pass reader, its declared
+    /// relations holding; `None` leaves it to the general reader.
+    #[cfg(feature = "fast-read")]
+    fn read_fast(&self, json: &str, need_header: bool) -> Option<submission::Submission> {
+        let plan = self.reading_plan();
+        let sub = fastread::read_with(&self.checked.schema, plan, json, &self.limits, need_header)?;
+        self.relations_hold(plan, &sub).then_some(sub)
+    }
+
+    /// Without the `fast-read` feature every submission is read by the
+    /// general reader (the same results).
+    #[cfg(not(feature = "fast-read"))]
+    fn read_fast(&self, _json: &str, _need_header: bool) -> Option<submission::Submission> {
+        None
+    }
+
     /// [`Spec::ingest_str`]; with `need_header`, no header is an NS0211 error.
     fn read_str(&self, json: &str, need_header: bool) -> Result<submission::Submission, EvalError> {
         // a clean submission is read by the fast path; anything else (an
         // error, a warning, a limit) by the reader, which explains it
-        let plan = self.reading_plan();
-        if let Some(sub) =
-            fastread::read_with(&self.checked.schema, plan, json, &self.limits, need_header)
-        {
-            if self.relations_hold(plan, &sub) {
-                return Ok(sub);
-            }
+        if let Some(sub) = self.read_fast(json, need_header) {
+            return Ok(sub);
         }
         let read = submission::read_text(&self.checked.schema, json, &self.limits, need_header)
             .map_err(|e| {
@@ -778,14 +797,10 @@ impl Spec {
     ) -> Result<submission::Submission, EvalError> {
         // a clean submission is read by the fast path from the value's text,
         // as one given as text is; anything else by the reader
+        #[cfg(feature = "fast-read")]
         if let Ok(text) = serde_json::to_string(value) {
-            let plan = self.reading_plan();
-            if let Some(sub) =
-                fastread::read_with(&self.checked.schema, plan, &text, &self.limits, need_header)
-            {
-                if self.relations_hold(plan, &sub) {
-                    return Ok(sub);
-                }
+            if let Some(sub) = self.read_fast(&text, need_header) {
+                return Ok(sub);
             }
         }
         self.checked_read(submission::read_value(

@@ -20,6 +20,7 @@ use serde_json::Value as Json;
 
 mod read;
 
+#[cfg(feature = "fast-read")]
 pub(crate) use read::Seen;
 
 use crate::calendar::Date;
@@ -239,6 +240,7 @@ impl Store {
     /// A pointer: the one at `parent` then `/segment`, `segment` already
     /// escaped (see [`Store::child_pointer`]).
     #[inline]
+    #[cfg(feature = "fast-read")]
     pub(crate) fn escaped_child_pointer(
         &mut self,
         parent: (usize, usize),

@@ -67,6 +67,9 @@
 //!   HTTP, Python) exchanges, as serde types.
 //! - `ide` (feature `ide`): editor queries (hover, completion, definitions,
 //!   references, outline, semantic tokens) over a spec's text.
+//! - feature `fast-read` (on with `compile`): clean submissions read in one
+//!   pass, the same results faster; without `compile` it is off unless asked
+//!   for.
 //!
 //! ## Untrusted input
 //!

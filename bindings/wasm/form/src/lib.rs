@@ -4,9 +4,10 @@
 //! without the parser, the checker and the rest of the compiler. The
 //! JavaScript wrapper is the npm package's (`js/core.js`), through
 //! `form.js`; a report is byte for byte the full module's. It has what the
-//! self-assessment page uses: the spec's metadata, the form model,
-//! evaluation, and FHIR QuestionnaireResponses read and written; not the
-//! JSON Schema or the FHIR Questionnaire (the full module has them).
+//! self-assessment page uses on every keystroke: the spec's metadata, the
+//! form model and evaluation; not the JSON Schema or FHIR (Questionnaires,
+//! QuestionnaireResponses read and written): the full module has them, and
+//! the page loads it when someone first imports or exports FHIR.
 
 use std::cell::RefCell;
 
@@ -121,25 +122,5 @@ impl RawSpec {
     /// The form model (sections of questions), as JSON text.
     pub fn inputs(&self) -> Result<String, JsValue> {
         ffi::to_json(&self.compiled.inputs(), false).map_err(thrown)
-    }
-
-    /// A FHIR QuestionnaireResponse (JSON text) read as a submission (JSON text).
-    #[wasm_bindgen(js_name = fhirToSubmission)]
-    pub fn fhir_to_submission(&self, response: &str) -> Result<String, JsValue> {
-        self.compiled
-            .fhir_to_submission(response, false)
-            .map_err(thrown)
-    }
-
-    /// A submission (JSON text) as a FHIR QuestionnaireResponse (JSON text).
-    #[wasm_bindgen(js_name = submissionToFhir)]
-    pub fn submission_to_fhir(
-        &self,
-        submission: &str,
-        unattributed: Option<String>,
-    ) -> Result<String, JsValue> {
-        self.compiled
-            .submission_to_fhir(submission, unattributed.as_deref(), false)
-            .map_err(thrown)
     }
 }
