@@ -154,3 +154,39 @@ fn the_byte_budget_shrinks_with_every_file_read() {
         expected -= files[name.as_str()].len();
     }
 }
+
+/// A file that is not there is asked for once, however many files use it,
+/// and each use is reported where it is.
+#[test]
+fn a_missing_file_is_asked_for_once() {
+    let mut files = disk();
+    files.insert(
+        "root.netspec",
+        "spec demo \"Demo\" { version \"1\" }\nuse \"gone.netspec\"\nuse \"more.netspec\"\ninputs \"Unit\" { beds: int min 0 \"Funded beds\" }\n",
+    );
+    files.insert(
+        "more.netspec",
+        "use \"gone.netspec\"\narea workforce { requirement WF-01 should \"x\" { beds >= 3 } }\n",
+    );
+    let mut asked: Vec<String> = Vec::new();
+    let mut read = |name: &str, _left: usize| {
+        asked.push(name.to_string());
+        read_from(&files, name)
+    };
+    let (_, spec) = Spec::compile_reading("root.netspec", &mut read, &CompileOptions::default());
+    let err = spec.unwrap_err();
+    let missing = err
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "NS0008")
+        .count();
+    assert_eq!(missing, 2, "{:?}", err.diagnostics);
+    assert_eq!(
+        asked
+            .iter()
+            .filter(|n| n.as_str() == "gone.netspec")
+            .count(),
+        1,
+        "{asked:?}"
+    );
+}
