@@ -82,6 +82,10 @@ pub enum Src {
     Var(usize, usize),
     /// `NodeKind::Field(base, slot)`.
     Field(Box<R>, usize),
+    /// A field of a group nested in groups of the root: the group inputs'
+    /// slots from the root down, then the field's (one step per
+    /// `NodeKind::Field` and one for the root's input), read in place.
+    Path(Box<[usize]>, usize),
 }
 
 /// Records: groups and list elements.
@@ -235,7 +239,7 @@ impl Loc {
                 R::Read(Src::Root(g)) => Some(Loc::Group(*g, *k)),
                 _ => None,
             },
-            Src::Var(..) => None,
+            Src::Var(..) | Src::Path(..) => None,
         }
     }
 
@@ -504,8 +508,31 @@ fn src(n: &Node) -> Option<Src> {
         NodeKind::Input(slot) => Some(Src::Root(*slot)),
         NodeKind::Field(base, slot) => match base.kind {
             NodeKind::Var(depth) => Some(Src::Var(depth, *slot)),
-            _ => Some(Src::Field(Box::new(r(base)?), *slot)),
+            _ => {
+                // groups in groups of the root: one path
+                if let Some(groups) = group_path(base).filter(|g| g.len() > 1) {
+                    return Some(Src::Path(groups.into(), *slot));
+                }
+                Some(Src::Field(Box::new(r(base)?), *slot))
+            }
         },
+        _ => None,
+    }
+}
+
+/// The slots of a group input of the root and of the groups in it down to
+/// `n`, when `n` is one (`network.host` gives `[network, host]`).
+fn group_path(n: &Node) -> Option<Vec<usize>> {
+    if !matches!(n.ty, Ty::Record(_)) {
+        return None;
+    }
+    match &n.kind {
+        NodeKind::Input(g) => Some(vec![*g]),
+        NodeKind::Field(base, slot) => {
+            let mut path = group_path(base)?;
+            path.push(*slot);
+            Some(path)
+        }
         _ => None,
     }
 }
@@ -1143,6 +1170,19 @@ impl<'a> Ctx<'a> {
                     }
                     base => self.fr(base)?,
                 };
+                (rec, *k)
+            }
+            Src::Path(groups, k) => {
+                self.step(1 + groups.len() as u64);
+                let sub: &'a crate::submission::Submission = self.sub;
+                let mut rec = &sub.root;
+                for &g in groups.iter() {
+                    rec = match sub.answer(rec, g) {
+                        Some(Stored::Group(r)) => r,
+                        Some(_) => return Err(Bail::Other),
+                        None => return Err(Bail::Missing),
+                    };
+                }
                 (rec, *k)
             }
         };
@@ -2282,8 +2322,9 @@ let weighted = sum(u.x + 2 * u.z - floor for u in units)
     }
 
     /// Comparisons, rates and divisions of answers of the root, of its
-    /// groups, of literals and of definitions, read in place ([`Leaf`]),
-    /// give the general evaluator's outcomes under every budget: answers
+    /// groups (and groups in them), of literals and of definitions, read in
+    /// place ([`Leaf`], [`Src::Path`]), give the general evaluator's
+    /// outcomes under every budget: answers
     /// around every threshold, zero divisors, negative divisors, missing
     /// answers and `i64::MAX`.
     #[test]
@@ -2297,6 +2338,12 @@ inputs "Provider" {
     kept: int "Kept"
   }
   units: list min 0 "Units" item "unit" { x: int "X" }
+  net: group "Network" {
+    host: group "Host" {
+      beds: int "Beds"
+      signed: bool "Signed"
+    }
+  }
 }
 let total = sum(u.x for u in units)
 area quality {
@@ -2309,6 +2356,7 @@ area quality {
   requirement L-07 must "Group and root" { surge.shifts != floor and cap >= 0 - 2 }
   requirement L-08 must "In a quantifier" { all u in units: surge.shifts >= floor }
   requirement L-09 must "Division by a definition" { applies when total != 5 cap / total >= floor }
+  requirement L-10 must "Groups in groups" { net.host.signed or net.host.beds >= floor and cap > 0 }
 }
 "#;
         fn uses_leaves(b: &B) -> bool {
@@ -2327,12 +2375,19 @@ area quality {
             Err(e) => panic!("{e:?}"),
         };
         let forms: Vec<&FastRequirement> = spec.fast_form().requirements.iter().flatten().collect();
-        assert_eq!(forms.len(), 9, "every requirement compiled");
+        assert_eq!(forms.len(), 10, "every requirement compiled");
         let leaves = forms.iter().filter(|r| uses_leaves(&r.rule)).count();
-        assert_eq!(leaves, 8, "every rule but the quantifier read in place");
+        assert_eq!(
+            leaves, 9,
+            "every rule but the quantifier reads some operands in place"
+        );
         assert!(
             matches!(forms[7].rule, B::QuantElem(..)),
             "a comparison of root answers in a quantifier's body is an element test"
+        );
+        assert!(
+            matches!(&forms[9].rule, B::Or(a, _) if matches!(a.as_ref(), B::Read(Src::Path(g, _)) if g.len() == 2)),
+            "a field of a group in a group is read by its path"
         );
         let general = spec.without_fast_path();
         let values = [
@@ -2352,18 +2407,30 @@ area quality {
             let units: Vec<String> = (0..i % 3)
                 .map(|j| format!(r#"{{"x": {}}}"#, v(5 + j)))
                 .collect();
+            let net = match i % 4 {
+                0 => String::new(),
+                1 => r#", "net": {}"#.to_string(),
+                2 => format!(r#", "net": {{"host": {{"beds": {}}}}}"#, v(6)),
+                _ => format!(
+                    r#", "net": {{"host": {{"beds": {}, "signed": {}}}}}"#,
+                    v(7),
+                    i % 5 == 0
+                ),
+            };
             let text = format!(
-                r#"{{"floor": {}, "cap": {}, "surge": {{"shifts": {}, "kept": {}}}, "units": [{}]}}"#,
+                r#"{{"floor": {}, "cap": {}, "surge": {{"shifts": {}, "kept": {}}}, "units": [{}]{}}}"#,
                 v(1),
                 v(2),
                 v(3),
                 v(4),
-                units.join(", ")
+                units.join(", "),
+                net
             );
             let Ok(sub) = spec.ingest_str(&text) else {
                 continue;
             };
-            for budget in [u64::MAX, 0, 2, 5, 9, 14, 20, 30] {
+            // every budget up to past the whole evaluation's steps
+            for budget in std::iter::once(u64::MAX).chain((0..160).step_by(3)) {
                 let run = |s: &Spec| {
                     crate::report::outcomes_with(
                         s.checked(),
@@ -2378,7 +2445,7 @@ area quality {
                 compared += 1;
             }
         }
-        assert!(compared > 5000, "{compared}");
+        assert!(compared > 30_000, "{compared}");
     }
 
     /// The fully answered examples of every bundled spec are decided by the
