@@ -1145,7 +1145,7 @@ impl<'a> Ctx<'a> {
         self.fenv_base = 0;
     }
 
-    #[inline]
+    #[inline(always)]
     fn stored(&mut self, s: &'a Src) -> Res<&'a Stored> {
         let (rec, slot) = match s {
             Src::Root(k) => {
@@ -2166,6 +2166,7 @@ fn better_num(want_min: bool, a: Num, b: Num) -> Num {
 
 /// `a / b` (with `b` not zero) against `c`, by cross-multiplying when the
 /// products fit, else through the exact quotient.
+#[inline(always)]
 fn rate_cmp(a: i64, b: i64, c: Num) -> Res<std::cmp::Ordering> {
     const SMALL: u128 = 1 << 63;
     let (n, d) = (c.numer(), c.denom());
