@@ -1491,7 +1491,24 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A list: a list input of the root, the commonest, read in place.
+    #[inline(always)]
     fn fl(&mut self, x: &'a L) -> Res<&'a [Record]> {
+        if let L::Read(Src::Root(k)) = x {
+            self.step(1);
+            let sub: &'a crate::submission::Submission = self.sub;
+            return match sub.answer(&sub.root, *k) {
+                Some(Stored::List(l)) => Ok(l),
+                Some(_) => Err(Bail::Other),
+                None => Err(Bail::Missing),
+            };
+        }
+        self.fl_more(x)
+    }
+
+    /// [`Ctx::fl`] of any other list.
+    #[inline(never)]
+    fn fl_more(&mut self, x: &'a L) -> Res<&'a [Record]> {
         match x {
             L::Read(s) => match self.stored(s)? {
                 Stored::List(l) => Ok(l),
