@@ -1145,7 +1145,11 @@ impl<'a> Ctx<'a> {
         self.fenv_base = 0;
     }
 
-    #[inline(always)]
+    // inlined where it is used in optimised builds only: in unoptimised
+    // ones each inlined body adds to the frame of the recursive `fb`, and
+    // the deepest rules must still evaluate on a 2 MiB stack
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn stored(&mut self, s: &'a Src) -> Res<&'a Stored> {
         let (rec, slot) = match s {
             Src::Root(k) => {
@@ -1492,7 +1496,11 @@ impl<'a> Ctx<'a> {
     }
 
     /// A list: a list input of the root, the commonest, read in place.
-    #[inline(always)]
+    // inlined where it is used in optimised builds only: in unoptimised
+    // ones each inlined body adds to the frame of the recursive `fb`, and
+    // the deepest rules must still evaluate on a 2 MiB stack
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn fl(&mut self, x: &'a L) -> Res<&'a [Record]> {
         if let L::Read(Src::Root(k)) = x {
             self.step(1);
@@ -1850,7 +1858,11 @@ impl<'a> Ctx<'a> {
     }
 
     /// A [`Leaf`]'s value, counting the steps of the [`I`] node it replaces.
-    #[inline(always)]
+    // inlined where it is used in optimised builds only: in unoptimised
+    // ones each inlined body adds to the frame of the recursive `fb`, and
+    // the deepest rules must still evaluate on a 2 MiB stack
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn leaf(&mut self, x: &'a Leaf) -> Res<i64> {
         let sub: &'a crate::submission::Submission = self.sub;
         let (rec, slot) = match *x {
