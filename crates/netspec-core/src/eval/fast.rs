@@ -15,6 +15,11 @@
 //! its groups is compiled once more into an [`Elem`] tree, and a total of a
 //! linear form of the element's answers into a [`Lin`]: whole-number
 //! answers in exact linear forms, read without binding the element.
+//! Comparisons, rates and divisions whose operands are literals, answers
+//! of the root or of its groups, or definitions ([`Leaf`]) are read in
+//! place ([`B::Leaves`], [`B::RateLeaves`], [`B::DivLeaves`]); a field of a
+//! group in a group is read by its path ([`Src::Path`]); a whole-number
+//! definition is worked out as an `i64`.
 
 use std::sync::Arc;
 
