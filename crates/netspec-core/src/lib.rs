@@ -945,7 +945,8 @@ impl Spec {
         sub: &submission::Submission,
         opts: &EvalOptions,
     ) -> Result<Vec<Outcome>, EvalError> {
-        let (date, whom) = self.attribution(sub, opts)?;
+        // the outcomes carry no warnings: none are made
+        let (date, whom) = self.attribution_with(sub, opts, false)?;
         Ok(report::outcomes_as(
             &self.checked,
             &self.fast,
@@ -982,9 +983,21 @@ impl Spec {
         sub: &submission::Submission,
         opts: &EvalOptions,
     ) -> Result<(Option<Date>, report::Attribution), EvalError> {
+        self.attribution_with(sub, opts, true)
+    }
+
+    /// [`Spec::attribution`], with its warnings only when `warn` (the
+    /// same respondent, date and errors either way).
+    fn attribution_with(
+        &self,
+        sub: &submission::Submission,
+        opts: &EvalOptions,
+        warn: bool,
+    ) -> Result<(Option<Date>, report::Attribution), EvalError> {
         let mut warnings = Vec::new();
         let respondent = match (&sub.header, opts.unattributed) {
             (Some(h), _) => h.respondent,
+            (None, Some(r)) if !warn => r,
             (None, Some(r)) => {
                 warnings.push(
                     Diagnostic::warning(
@@ -1006,7 +1019,9 @@ impl Spec {
                 })
             }
         };
-        warnings.extend(self.other_respondent(sub, respondent));
+        if warn {
+            warnings.extend(self.other_respondent(sub, respondent));
+        }
         let date = opts.as_of.or(sub.header.as_ref().map(|h| h.period.end));
         if date.is_none() && self.checked.uses_assessment_date {
             return Err(EvalError::Invalid {

@@ -15,6 +15,11 @@
 //! its groups is compiled once more into an [`Elem`] tree, and a total of a
 //! linear form of the element's answers into a [`Lin`]: whole-number
 //! answers in exact linear forms, read without binding the element.
+//! Comparisons, rates and divisions whose operands are literals, answers
+//! of the root or of its groups, or definitions ([`Leaf`]) are read in
+//! place ([`B::Leaves`], [`B::RateLeaves`], [`B::DivLeaves`]); a field of a
+//! group in a group is read by its path ([`Src::Path`]); a whole-number
+//! definition is worked out as an `i64`.
 
 use std::sync::Arc;
 
@@ -82,6 +87,10 @@ pub enum Src {
     Var(usize, usize),
     /// `NodeKind::Field(base, slot)`.
     Field(Box<R>, usize),
+    /// A field of a group nested in groups of the root: the group inputs'
+    /// slots from the root down, then the field's (one step per
+    /// `NodeKind::Field` and one for the root's input), read in place.
+    Path(Box<[usize]>, usize),
 }
 
 /// Records: groups and list elements.
@@ -125,6 +134,15 @@ pub enum B {
     If(Box<B>, Box<B>, Box<B>),
     /// Whole numbers compared.
     CmpI(Cmp, Box<I>, Box<I>),
+    /// Two whole-number [`Leaf`]s compared: a [`B::CmpI`] read in place
+    /// (one step and the leaves').
+    Leaves(Cmp, Leaf, Leaf),
+    /// `a / b <op> literal` for whole-number [`Leaf`]s: a [`B::CmpRate`]
+    /// read in place (three steps and the leaves').
+    RateLeaves(Cmp, Leaf, Leaf, Num),
+    /// `a / b <op> c` for whole-number [`Leaf`]s: a [`B::CmpN`] of a
+    /// division, compared by cross-multiplying (two steps and the leaves').
+    DivLeaves(Cmp, Leaf, Leaf, Leaf),
     /// Numbers compared.
     CmpN(Cmp, Box<N>, Box<N>),
     /// `a / b <op> c` for whole numbers `a`, `b` and a literal `c`.
@@ -190,6 +208,21 @@ pub enum Elem {
     Implies(Box<Elem>, Box<Elem>),
 }
 
+/// A whole-number operand read without a tree: a literal, an answer of the
+/// root or of a group of the root, or a definition. It counts the steps of
+/// the [`I`] node it replaces.
+#[derive(Debug, Clone, Copy)]
+pub enum Leaf {
+    /// A literal (one step).
+    Const(i64),
+    /// A whole-number answer of the root (one step).
+    Root(usize),
+    /// A whole-number field of a group answer of the root (two steps).
+    Group(usize, usize),
+    /// A whole-number definition (one step, and its body's the first time).
+    Let(usize),
+}
+
 /// Where an [`Elem`] reads an answer, with the steps the tree counts for
 /// the read.
 #[derive(Debug, Clone, Copy)]
@@ -211,7 +244,7 @@ impl Loc {
                 R::Read(Src::Root(g)) => Some(Loc::Group(*g, *k)),
                 _ => None,
             },
-            Src::Var(..) => None,
+            Src::Var(..) | Src::Path(..) => None,
         }
     }
 
@@ -243,6 +276,10 @@ const LIN_LIMIT: i128 = 1 << 24;
 
 /// Most terms in a [`Lin`].
 const LIN_TERMS: usize = 6;
+
+// A numerator ([`Ctx::lin`]) is below (terms + 1) · 2^24 · 2^63, and
+// compared after a multiplication by a denominator below 2^24: below 2^127.
+const _: () = assert!((LIN_TERMS as i128 + 1) * LIN_LIMIT * LIN_LIMIT < 1 << 64);
 
 /// Whole-number expressions (counts), in `i64`: a value or a step that does
 /// not fit gives up, and the full evaluator works it out exactly (in `i128`).
@@ -476,8 +513,31 @@ fn src(n: &Node) -> Option<Src> {
         NodeKind::Input(slot) => Some(Src::Root(*slot)),
         NodeKind::Field(base, slot) => match base.kind {
             NodeKind::Var(depth) => Some(Src::Var(depth, *slot)),
-            _ => Some(Src::Field(Box::new(r(base)?), *slot)),
+            _ => {
+                // groups in groups of the root: one path
+                if let Some(groups) = group_path(base).filter(|g| g.len() > 1) {
+                    return Some(Src::Path(groups.into(), *slot));
+                }
+                Some(Src::Field(Box::new(r(base)?), *slot))
+            }
         },
+        _ => None,
+    }
+}
+
+/// The slots of a group input of the root and of the groups in it down to
+/// `n`, when `n` is one (`network.host` gives `[network, host]`).
+fn group_path(n: &Node) -> Option<Vec<usize>> {
+    if !matches!(n.ty, Ty::Record(_)) {
+        return None;
+    }
+    match &n.kind {
+        NodeKind::Input(g) => Some(vec![*g]),
+        NodeKind::Field(base, slot) => {
+            let mut path = group_path(base)?;
+            path.push(*slot);
+            Some(path)
+        }
         _ => None,
     }
 }
@@ -588,6 +648,28 @@ fn element_int(n: &Node) -> Option<(usize, usize)> {
     }
 }
 
+/// A whole-number expression as a [`Leaf`], when it is one.
+fn leaf(n: &Node) -> Option<Leaf> {
+    if n.ty != Ty::Int {
+        return None;
+    }
+    match &n.kind {
+        NodeKind::Const(Const::Num(v)) => Some(Leaf::Const(i64::try_from(v.to_integer()?).ok()?)),
+        NodeKind::Input(slot) => Some(Leaf::Root(*slot)),
+        NodeKind::Field(base, slot) => match base.kind {
+            NodeKind::Input(g) => Some(Leaf::Group(g, *slot)),
+            _ => None,
+        },
+        NodeKind::Let(k) => Some(Leaf::Let(*k)),
+        _ => None,
+    }
+}
+
+/// Two whole-number expressions as [`Leaf`]s, when both are.
+fn leaves(x: &Node, y: &Node) -> Option<(Leaf, Leaf)> {
+    Some((leaf(x)?, leaf(y)?))
+}
+
 fn comparison(op: Cmp, x: &Node, y: &Node) -> Option<B> {
     // the commonest comparisons in a quantifier's body, in one node each
     if let (Some((depth, slot)), Some(Const::Num(c)), Ty::Int) =
@@ -605,13 +687,24 @@ fn comparison(op: Cmp, x: &Node, y: &Node) -> Option<B> {
         }
     }
     Some(match (&x.ty, &y.ty) {
-        (Ty::Int, Ty::Int) => B::CmpI(op, bx(i(x))?, bx(i(y))?),
+        (Ty::Int, Ty::Int) => match leaves(x, y) {
+            Some((a, b)) => B::Leaves(op, a, b),
+            None => B::CmpI(op, bx(i(x))?, bx(i(y))?),
+        },
         (Ty::Int | Ty::Number | Ty::Percent, Ty::Int | Ty::Number | Ty::Percent) => {
-            // a rate of two counts against a literal
-            if let (NodeKind::Arith(Arith::Div, a, b), Some(Const::Num(c))) = (&x.kind, is_const(y))
-            {
+            if let NodeKind::Arith(Arith::Div, a, b) = &x.kind {
                 if a.ty == Ty::Int && b.ty == Ty::Int {
-                    return Some(B::CmpRate(op, bx(i(a))?, bx(i(b))?, *c));
+                    // a rate of two counts against a literal
+                    if let Some(Const::Num(c)) = is_const(y) {
+                        if let Some((a, b)) = leaves(a, b) {
+                            return Some(B::RateLeaves(op, a, b, *c));
+                        }
+                        return Some(B::CmpRate(op, bx(i(a))?, bx(i(b))?, *c));
+                    }
+                    // ... or against a count
+                    if let (Some((a, b)), Some(c)) = (leaves(a, b), leaf(y)) {
+                        return Some(B::DivLeaves(op, a, b, c));
+                    }
                 }
             }
             B::CmpN(op, bx(num(x))?, bx(num(y))?)
@@ -632,6 +725,11 @@ fn elem(x: &B) -> Option<Elem> {
         B::ElementVsInt(op, 0, slot, c) => Elem::VsInt(*op, *slot, *c),
         B::ElementRate(op, 0, a, b, c) => Elem::Rate(*op, *a, *b, *c),
         B::CmpI(op, a, c) => Elem::Cmp(*op, lin_i(a)?, lin_i(c)?),
+        B::Leaves(op, a, c) => Elem::Cmp(*op, lin_leaf(*a)?, lin_leaf(*c)?),
+        B::RateLeaves(op, a, b, c) => Elem::RateOf(*op, a.loc()?, b.loc()?, *c),
+        B::DivLeaves(op, a, b, c) => {
+            Elem::Cmp(*op, lin_leaf(*a)?.over(&lin_leaf(*b)?)?, lin_leaf(*c)?)
+        }
         B::CmpN(op, a, c) => Elem::Cmp(*op, lin_n(a)?, lin_n(c)?),
         B::InEnum(negated, e, items) => match e.as_ref() {
             E::Read(s) => Elem::InEnum(*negated, Loc::of(s)?, items.clone().into()),
@@ -746,6 +844,26 @@ impl Lin {
 
     fn negated(&self) -> Option<Lin> {
         self.scaled(-1, 1, 1)
+    }
+}
+
+impl Leaf {
+    /// Where an [`Elem`] reads it, if it is an answer.
+    fn loc(self) -> Option<Loc> {
+        match self {
+            Leaf::Root(k) => Some(Loc::Root(k)),
+            Leaf::Group(g, k) => Some(Loc::Group(g, k)),
+            Leaf::Const(_) | Leaf::Let(_) => None,
+        }
+    }
+}
+
+/// A [`Leaf`] as a [`Lin`] (a definition is not one).
+fn lin_leaf(x: Leaf) -> Option<Lin> {
+    match x {
+        Leaf::Const(v) => Lin::constant(i128::from(v), 1),
+        Leaf::Let(_) => None,
+        x => Lin::field(x.loc()?),
     }
 }
 
@@ -994,6 +1112,7 @@ impl<'a> Ctx<'a> {
     /// caller resets the steps ([`Ctx::fast_rollback`]) and asks
     /// [`Ctx::eval`] instead.
     pub(crate) fn fast_requirement(&mut self, r: &'a FastRequirement) -> Res<Option<bool>> {
+        self.fast_lets_low = 0;
         self.fast_lets_set.clear();
         let applies = match &r.applies {
             Some(a) => self.fb(a)?,
@@ -1014,6 +1133,14 @@ impl<'a> Ctx<'a> {
     /// steps again, as it would have without the attempt).
     pub(crate) fn fast_rollback(&mut self, steps: u64) {
         self.steps = steps;
+        let mut low = std::mem::take(&mut self.fast_lets_low);
+        while low != 0 {
+            let k = low.trailing_zeros() as usize;
+            low &= low - 1;
+            if let Some(slot) = self.lets.get_mut(k) {
+                *slot = None;
+            }
+        }
         for k in std::mem::take(&mut self.fast_lets_set) {
             if let Some(slot) = self.lets.get_mut(k) {
                 *slot = None;
@@ -1023,7 +1150,11 @@ impl<'a> Ctx<'a> {
         self.fenv_base = 0;
     }
 
-    #[inline]
+    // inlined where it is used in optimised builds only: in unoptimised
+    // ones each inlined body adds to the frame of the recursive `fb`, and
+    // the deepest rules must still evaluate on a 2 MiB stack
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn stored(&mut self, s: &'a Src) -> Res<&'a Stored> {
         let (rec, slot) = match s {
             Src::Root(k) => {
@@ -1048,6 +1179,19 @@ impl<'a> Ctx<'a> {
                     }
                     base => self.fr(base)?,
                 };
+                (rec, *k)
+            }
+            Src::Path(groups, k) => {
+                self.step(1 + groups.len() as u64);
+                let sub: &'a crate::submission::Submission = self.sub;
+                let mut rec = &sub.root;
+                for &g in groups.iter() {
+                    rec = match sub.answer(rec, g) {
+                        Some(Stored::Group(r)) => r,
+                        Some(_) => return Err(Bail::Other),
+                        None => return Err(Bail::Missing),
+                    };
+                }
                 (rec, *k)
             }
         };
@@ -1088,9 +1232,11 @@ impl<'a> Ctx<'a> {
                 *steps += 1 + a.steps + b.steps;
                 let (x, dx) = (self.lin(e, a)?, a.den);
                 let (y, dy) = (self.lin(e, b)?, b.den);
-                // x/dx against y/dy, both denominators positive
-                let l = x.checked_mul(dy).ok_or(Bail::Other)?;
-                let r = y.checked_mul(dx).ok_or(Bail::Other)?;
+                // x/dx against y/dy, both denominators positive; a
+                // numerator is below 2^90 and a denominator below 2^24
+                // ([`Ctx::lin`]), so neither product overflows
+                let l = x.wrapping_mul(dy);
+                let r = y.wrapping_mul(dx);
                 Ok(holds(*op, l.cmp(&r)))
             }
             Elem::VsInt(op, slot, c) => {
@@ -1157,6 +1303,11 @@ impl<'a> Ctx<'a> {
     }
 
     /// A [`Lin`]'s numerator for element `e` (its value times `den`).
+    ///
+    /// Every answer is below 2^63 in magnitude (else it gives up), every
+    /// coefficient and the constant below `LIN_LIMIT` (2^24), and there are
+    /// at most `LIN_TERMS` (6) terms: the numerator is below 2^90, so the
+    /// `i128` arithmetic cannot overflow and is not checked.
     #[inline]
     fn lin(&self, e: &'a Record, l: &'a Lin) -> Res<i128> {
         let mut v = l.c;
@@ -1168,10 +1319,7 @@ impl<'a> Ctx<'a> {
             if x.unsigned_abs() >= 1 << 63 {
                 return Err(Bail::Other);
             }
-            v = k
-                .checked_mul(x)
-                .and_then(|t| v.checked_add(t))
-                .ok_or(Bail::Other)?;
+            v = v.wrapping_add(k.wrapping_mul(x));
         }
         Ok(v)
     }
@@ -1270,8 +1418,40 @@ impl<'a> Ctx<'a> {
         self.fenv_base = saved;
         let v = v?;
         if let Some(slot) = self.lets.get_mut(k) {
-            *slot = Some(v.clone());
-            self.fast_lets_set.push(k);
+            // a number, the commonest, copied without a call
+            *slot = Some(match &v {
+                V::Num(n) => V::Num(*n),
+                v => v.clone(),
+            });
+            if k < 64 {
+                self.fast_lets_low |= 1 << k;
+            } else {
+                self.fast_lets_set.push(k);
+            }
+        }
+        Ok(v)
+    }
+
+    /// A whole-number definition not worked out yet ([`Ctx::flet`]): its
+    /// body worked out as an `i64`, with no [`V`] made but the one kept.
+    fn flet_int(&mut self, k: usize) -> Res<i64> {
+        let fast: &'a FastSpec = self.fast;
+        let (Some(Some(Any::I(body))), Some(None)) = (fast.lets.get(k), self.lets.get(k)) else {
+            return as_int(&self.flet(k)?);
+        };
+        self.step(1);
+        // definitions see no bound elements: hide those bound so far
+        let saved = std::mem::replace(&mut self.fenv_base, self.fenv.len());
+        let v = self.fi(body);
+        self.fenv_base = saved;
+        let v = v?;
+        if let Some(slot) = self.lets.get_mut(k) {
+            *slot = Some(V::Num(Num::int(v.into())));
+            if k < 64 {
+                self.fast_lets_low |= 1 << k;
+            } else {
+                self.fast_lets_set.push(k);
+            }
         }
         Ok(v)
     }
@@ -1320,7 +1500,28 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A list: a list input of the root, the commonest, read in place.
+    // inlined where it is used in optimised builds only: in unoptimised
+    // ones each inlined body adds to the frame of the recursive `fb`, and
+    // the deepest rules must still evaluate on a 2 MiB stack
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn fl(&mut self, x: &'a L) -> Res<&'a [Record]> {
+        if let L::Read(Src::Root(k)) = x {
+            self.step(1);
+            let sub: &'a crate::submission::Submission = self.sub;
+            return match sub.answer(&sub.root, *k) {
+                Some(Stored::List(l)) => Ok(l),
+                Some(_) => Err(Bail::Other),
+                None => Err(Bail::Missing),
+            };
+        }
+        self.fl_more(x)
+    }
+
+    /// [`Ctx::fl`] of any other list.
+    #[inline(never)]
+    fn fl_more(&mut self, x: &'a L) -> Res<&'a [Record]> {
         match x {
             L::Read(s) => match self.stored(s)? {
                 Stored::List(l) => Ok(l),
@@ -1448,6 +1649,20 @@ impl<'a> Ctx<'a> {
                 self.step(1);
                 let (a, b) = (self.fi_leaf(a)?, self.fi_leaf(b)?);
                 Ok(holds(*op, a.cmp(&b)))
+            }
+            B::Leaves(op, a, b) => {
+                self.step(1);
+                let (a, b) = (self.leaf(a)?, self.leaf(b)?);
+                Ok(holds(*op, a.cmp(&b)))
+            }
+            B::RateLeaves(op, a, b, c) => {
+                // the comparison, the division and the literal
+                self.step(3);
+                let (a, b) = (self.leaf(a)?, self.leaf(b)?);
+                if b == 0 {
+                    return Err(Bail::Other); // division by zero: a problem to report
+                }
+                Ok(holds(*op, rate_cmp(a, b, *c)?))
             }
             B::CmpN(op, a, b) => {
                 self.step(1);
@@ -1598,6 +1813,19 @@ impl<'a> Ctx<'a> {
                 Ok(*negated)
             }
             B::If(c, a, b) => self.choose(c, a.as_ref(), b.as_ref(), Ctx::fb),
+            B::DivLeaves(op, a, b, c) => {
+                // the comparison and the division
+                self.step(2);
+                let (a, b) = (self.leaf(a)?, self.leaf(b)?);
+                if b == 0 {
+                    return Err(Bail::Other); // division by zero: a problem to report
+                }
+                let c = self.leaf(c)?;
+                // a/b against c: a against c·b, reversed when b < 0 (i64
+                // operands: the products fit in i128)
+                let ord = i128::from(a).cmp(&(i128::from(c) * i128::from(b)));
+                Ok(holds(*op, if b < 0 { ord.reverse() } else { ord }))
+            }
             B::CmpD(op, a, b) => {
                 self.step(1);
                 let (a, b) = (self.fd(a)?, self.fd(b)?);
@@ -1631,6 +1859,45 @@ impl<'a> Ctx<'a> {
                 }
             }
             _ => Err(Bail::Other),
+        }
+    }
+
+    /// A [`Leaf`]'s value, counting the steps of the [`I`] node it replaces.
+    // inlined where it is used in optimised builds only: in unoptimised
+    // ones each inlined body adds to the frame of the recursive `fb`, and
+    // the deepest rules must still evaluate on a 2 MiB stack
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn leaf(&mut self, x: &'a Leaf) -> Res<i64> {
+        let sub: &'a crate::submission::Submission = self.sub;
+        let (rec, slot) = match *x {
+            Leaf::Const(v) => {
+                self.step(1);
+                return Ok(v);
+            }
+            Leaf::Let(k) => {
+                return match self.cached_num(k) {
+                    Some(n) => small(n),
+                    None => self.flet_int(k),
+                }
+            }
+            Leaf::Root(k) => {
+                self.step(1);
+                (&sub.root, k)
+            }
+            Leaf::Group(g, k) => {
+                self.step(2);
+                match sub.answer(&sub.root, g) {
+                    Some(Stored::Group(r)) => (r, k),
+                    Some(_) => return Err(Bail::Other),
+                    None => return Err(Bail::Missing),
+                }
+            }
+        };
+        match sub.answer(rec, slot) {
+            Some(Stored::Num(n)) => small(*n),
+            Some(_) => Err(Bail::Other),
+            None => Err(Bail::Missing),
         }
     }
 
@@ -1668,7 +1935,7 @@ impl<'a> Ctx<'a> {
             },
             I::Let(k) => match self.cached_num(*k) {
                 Some(n) => small(n),
-                None => as_int(&self.flet(*k)?),
+                None => self.flet_int(*k),
             },
             I::Arith(op, a, b) => {
                 self.step(1);
@@ -1933,6 +2200,7 @@ fn better_num(want_min: bool, a: Num, b: Num) -> Num {
 
 /// `a / b` (with `b` not zero) against `c`, by cross-multiplying when the
 /// products fit, else through the exact quotient.
+#[inline(always)]
 fn rate_cmp(a: i64, b: i64, c: Num) -> Res<std::cmp::Ordering> {
     const SMALL: u128 = 1 << 63;
     let (n, d) = (c.numer(), c.denom());
@@ -2086,6 +2354,133 @@ let weighted = sum(u.x + 2 * u.z - floor for u in units)
             }
         }
         assert!(compared > 1500, "{compared}");
+    }
+
+    /// Comparisons, rates and divisions of answers of the root, of its
+    /// groups (and groups in them), of literals and of definitions, read in
+    /// place ([`Leaf`], [`Src::Path`]), give the general evaluator's
+    /// outcomes under every budget: answers
+    /// around every threshold, zero divisors, negative divisors, missing
+    /// answers and `i64::MAX`.
+    #[test]
+    fn leaf_comparisons_agree_with_the_general_evaluator() {
+        const SPEC: &str = r#"spec leaves "Leaf comparisons" { version "1" }
+inputs "Provider" {
+  floor: int "Floor"
+  cap: int "Cap"
+  surge: group "Surge" {
+    shifts: int "Shifts"
+    kept: int "Kept"
+  }
+  units: list min 0 "Units" item "unit" { x: int "X" }
+  net: group "Network" {
+    host: group "Host" {
+      beds: int "Beds"
+      signed: bool "Signed"
+    }
+  }
+}
+let total = sum(u.x for u in units)
+area quality {
+  requirement L-01 must "Leaves" { applies when floor > 0 surge.kept >= surge.shifts }
+  requirement L-02 must "Definition" { total <= cap }
+  requirement L-03 must "Rate" { surge.kept / surge.shifts >= 90% }
+  requirement L-04 must "Rate of a definition" { floor / total < 50% }
+  requirement L-05 must "Division by a literal" { total / 3 <= cap }
+  requirement L-06 must "Division by an answer" { surge.kept / floor > cap or floor == 0 }
+  requirement L-07 must "Group and root" { surge.shifts != floor and cap >= 0 - 2 }
+  requirement L-08 must "In a quantifier" { all u in units: surge.shifts >= floor }
+  requirement L-09 must "Division by a definition" { applies when total != 5 cap / total >= floor }
+  requirement L-10 must "Groups in groups" { net.host.signed or net.host.beds >= floor and cap > 0 }
+}
+"#;
+        fn uses_leaves(b: &B) -> bool {
+            match b {
+                B::Leaves(..) | B::RateLeaves(..) | B::DivLeaves(..) => true,
+                B::Not(a) => uses_leaves(a),
+                B::And(a, c) | B::Or(a, c) | B::Implies(a, c) => uses_leaves(a) || uses_leaves(c),
+                _ => false,
+            }
+        }
+        let spec = match Spec::compile(
+            "leaves.netspec",
+            &crate::Sources::single("leaves.netspec", SPEC),
+        ) {
+            Ok(s) => s,
+            Err(e) => panic!("{e:?}"),
+        };
+        let forms: Vec<&FastRequirement> = spec.fast_form().requirements.iter().flatten().collect();
+        assert_eq!(forms.len(), 10, "every requirement compiled");
+        let leaves = forms.iter().filter(|r| uses_leaves(&r.rule)).count();
+        assert_eq!(
+            leaves, 9,
+            "every rule but the quantifier reads some operands in place"
+        );
+        assert!(
+            matches!(forms[7].rule, B::QuantElem(..)),
+            "a comparison of root answers in a quantifier's body is an element test"
+        );
+        assert!(
+            matches!(&forms[9].rule, B::Or(a, _) if matches!(a.as_ref(), B::Read(Src::Path(g, _)) if g.len() == 2)),
+            "a field of a group in a group is read by its path"
+        );
+        let general = spec.without_fast_path();
+        let values = [
+            "0",
+            "1",
+            "2",
+            "3",
+            "-7",
+            "10",
+            "9",
+            "9223372036854775807",
+            "null",
+        ];
+        let mut compared = 0;
+        for i in 0..900usize {
+            let v = |k: usize| values[(i / k + k) % values.len()];
+            let units: Vec<String> = (0..i % 3)
+                .map(|j| format!(r#"{{"x": {}}}"#, v(5 + j)))
+                .collect();
+            let net = match i % 4 {
+                0 => String::new(),
+                1 => r#", "net": {}"#.to_string(),
+                2 => format!(r#", "net": {{"host": {{"beds": {}}}}}"#, v(6)),
+                _ => format!(
+                    r#", "net": {{"host": {{"beds": {}, "signed": {}}}}}"#,
+                    v(7),
+                    i % 5 == 0
+                ),
+            };
+            let text = format!(
+                r#"{{"floor": {}, "cap": {}, "surge": {{"shifts": {}, "kept": {}}}, "units": [{}]{}}}"#,
+                v(1),
+                v(2),
+                v(3),
+                v(4),
+                units.join(", "),
+                net
+            );
+            let Ok(sub) = spec.ingest_str(&text) else {
+                continue;
+            };
+            // every budget up to past the whole evaluation's steps
+            for budget in std::iter::once(u64::MAX).chain((0..160).step_by(3)) {
+                let run = |s: &Spec| {
+                    crate::report::outcomes_with(
+                        s.checked(),
+                        s.fast_form(),
+                        s.source_map(),
+                        &sub,
+                        None,
+                        budget,
+                    )
+                };
+                assert_eq!(run(&spec), run(&general), "{text} (budget {budget})");
+                compared += 1;
+            }
+        }
+        assert!(compared > 30_000, "{compared}");
     }
 
     /// The fully answered examples of every bundled spec are decided by the

@@ -219,7 +219,10 @@ pub struct Ctx<'a> {
     fenv: Vec<&'a Record>,
     /// Where the elements a definition's body may see start in `fenv`.
     fenv_base: usize,
-    /// Definitions the current fast attempt worked out (forgotten if it gives up).
+    /// Definitions the current fast attempt worked out (forgotten if it
+    /// gives up): bit `k` for definition `k` below 64, ...
+    fast_lets_low: u64,
+    /// ... and the others' numbers (no room taken for a spec with fewer).
     fast_lets_set: Vec<usize>,
     /// `assessment date - duration` for the durations of `within` met so far.
     periods: [Option<(Duration, Option<Date>)>; 4],
@@ -270,11 +273,14 @@ impl<'a> Ctx<'a> {
             sub,
             date,
             env: Vec::new(),
-            lets: vec![None; spec.lets.len()],
+            lets: std::iter::repeat_with(|| None)
+                .take(spec.lets.len())
+                .collect(),
             steps: 0,
             budget: crate::limits::Limits::default().max_eval_steps,
             fenv: Vec::new(),
             fenv_base: 0,
+            fast_lets_low: 0,
             fast_lets_set: Vec::new(),
             periods: [None; 4],
             trial: None,
