@@ -185,8 +185,31 @@ struct Here {
     name: Option<String>,
 }
 
+/// Gives the checks just found for one element of a quantifier (`found`)
+/// the element's labels, `here`: those made without labels (both `None`,
+/// by [`comparison`] and [`leaf`]). A check of an inner quantifier with
+/// both `None` has them from an element of this one with both `None` too,
+/// so labelling it again changes nothing. The last one takes the labels,
+/// the others get copies.
+fn give_labels(found: &mut [Check], here: Here) {
+    let unlabelled = |c: &Check| c.element.is_none() && c.element_name.is_none();
+    let Some(last) = found.iter().rposition(unlabelled) else {
+        return;
+    };
+    let (others, rest) = found.split_at_mut(last);
+    for c in others.iter_mut().filter(|c| unlabelled(c)) {
+        c.element.clone_from(&here.element);
+        c.element_name.clone_from(&here.name);
+    }
+    if let Some(c) = rest.first_mut() {
+        c.element = here.element;
+        c.element_name = here.name;
+    }
+}
+
 fn explain_as<'a>(cx: &mut Ctx<'a>, node: &'a Node, target: bool, mode: Mode) -> Vec<Check> {
     let mut out = Vec::new();
+    // a check outside a quantifier concerns no element: no labels
     walk(cx, node, target, &Here::default(), mode, &mut out);
     let extra = out.len().saturating_sub(MAX_CHECKS);
     if extra > 0 {
@@ -277,7 +300,7 @@ fn walk<'a>(
             out.push(c);
         }
         _ => {
-            let c = leaf(cx, n, target, here, mode);
+            let c = leaf(cx, n, target, mode);
             out.push(c);
         }
     }
@@ -366,7 +389,11 @@ fn quantifier<'a>(
                     },
                 },
             };
+            let start = out.len();
             walk(cx, body, target, &inner, mode, out);
+            if let Some(found) = out.get_mut(start..) {
+                give_labels(found, inner);
+            }
             if single && q == Quant::Any {
                 cx.pop();
                 break;
@@ -425,7 +452,7 @@ fn none_has<'a>(
 }
 
 /// A check that is not a comparison: a yes/no answer, `present`, `in`, `within`.
-fn leaf<'a>(cx: &mut Ctx<'a>, n: &'a Node, target: bool, here: &Here, mode: Mode) -> Check {
+fn leaf<'a>(cx: &mut Ctx<'a>, n: &'a Node, target: bool, mode: Mode) -> Check {
     let v = cx.eval(n);
     let text = cx.text(n).to_string();
     let prefix = mode.prefix();
@@ -519,8 +546,9 @@ fn leaf<'a>(cx: &mut Ctx<'a>, n: &'a Node, target: bool, here: &Here, mode: Mode
         _ => (json_of(&v, &n.ty, cx), None),
     };
     Check {
-        element: here.element.clone(),
-        element_name: here.name.clone(),
+        // the element's labels are given by the quantifier ([`give_labels`])
+        element: None,
+        element_name: None,
         check: text,
         held: target,
         in_scope: mode != Mode::OutOfScope,
@@ -1274,8 +1302,9 @@ fn comparison<'a>(
         message.push_str(&note);
     }
     Check {
-        element: here.element.clone(),
-        element_name: here.name.clone(),
+        // the element's labels are given by the quantifier ([`give_labels`])
+        element: None,
+        element_name: None,
         // a side made by the checker (`within next`) has the whole rule's
         // place: the rule is shown as written
         check: if b.span == n.span {
@@ -1467,9 +1496,34 @@ enum Lin {
     L(Num, Num),
 }
 
+impl Lin {
+    /// Whether its coefficient and constant are both [`small`].
+    fn is_small(self) -> bool {
+        match self {
+            Lin::K(k) => small(k),
+            Lin::L(m, c) => small(m) && small(c),
+        }
+    }
+}
+
 /// `n` as a linear function of the answer `x`; `None` when it is not one
-/// (or a value is not known).
-fn linear<'a>(cx: &mut Ctx<'a>, n: &'a Node, x: &Answer<'a>) -> Option<Lin> {
+/// (or a value is not known). `narrow` is cleared when the form of `n` or
+/// of any node under it is not [`Lin::is_small`].
+fn linear<'a>(cx: &mut Ctx<'a>, n: &'a Node, x: &Answer<'a>, narrow: &mut bool) -> Option<Lin> {
+    let lin = linear_node(cx, n, x, narrow);
+    if let Some(l) = lin {
+        *narrow &= l.is_small();
+    }
+    lin
+}
+
+/// [`linear`] of one node.
+fn linear_node<'a>(
+    cx: &mut Ctx<'a>,
+    n: &'a Node,
+    x: &Answer<'a>,
+    narrow: &mut bool,
+) -> Option<Lin> {
     if let Some(a) = answer_at(cx, n) {
         if a.same(x, cx) {
             return Some(Lin::L(Num::ONE, Num::ZERO));
@@ -1477,8 +1531,8 @@ fn linear<'a>(cx: &mut Ctx<'a>, n: &'a Node, x: &Answer<'a>) -> Option<Lin> {
     }
     match &n.kind {
         NodeKind::Arith(op, p, q) => {
-            let lp = linear(cx, p, x)?;
-            let lq = linear(cx, q, x)?;
+            let lp = linear(cx, p, x, narrow)?;
+            let lq = linear(cx, q, x, narrow)?;
             match (op, lp, lq) {
                 (Arith::Add, Lin::K(a), Lin::K(b)) => a.plus(b).ok().map(Lin::K),
                 (Arith::Add, Lin::L(m, c), Lin::K(k)) | (Arith::Add, Lin::K(k), Lin::L(m, c)) => {
@@ -1506,13 +1560,13 @@ fn linear<'a>(cx: &mut Ctx<'a>, n: &'a Node, x: &Answer<'a>) -> Option<Lin> {
                 _ => None,
             }
         }
-        NodeKind::Neg(p) => match linear(cx, p, x)? {
+        NodeKind::Neg(p) => match linear(cx, p, x, narrow)? {
             Lin::K(k) => k.negate().ok().map(Lin::K),
             Lin::L(m, c) => Some(Lin::L(m.negate().ok()?, c.negate().ok()?)),
         },
         NodeKind::Let(i) => {
             let def = cx.spec.lets.get(*i)?;
-            in_let(cx, |cx| linear(cx, &def.value, x))
+            in_let(cx, |cx| linear(cx, &def.value, x, narrow))
         }
         // anything else is a value that does not move with `x` (the trial
         // afterwards catches one that does)
@@ -1864,8 +1918,15 @@ fn number_change<'a>(
     answers_in(cx, b, &mut candidates);
     // the first answer the check is a linear function of
     let mut found = None;
+    // whether every form met on the way is small enough for the trials'
+    // verdict to be worked out without them ([`solved`])
+    let mut narrow = true;
     for x in candidates {
-        let (Some(la), Some(lb)) = (linear(cx, a, &x), linear(cx, b, &x)) else {
+        narrow = true;
+        let (Some(la), Some(lb)) = (
+            linear(cx, a, &x, &mut narrow),
+            linear(cx, b, &x, &mut narrow),
+        ) else {
             continue;
         };
         let (ma, ca) = match la {
@@ -1895,6 +1956,7 @@ fn number_change<'a>(
     let Ok(t) = c.negate().and_then(|c| c.over(m)) else {
         return none;
     };
+    let check = op;
     let op = if m.is_negative() { mirror(op) } else { op };
     let int = ty == ScalarTy::Int;
     let to = if int {
@@ -1978,25 +2040,34 @@ fn number_change<'a>(
         return cannot();
     }
     // tried: the change passes, and one less does not
-    if !try_passes(cx, n, trial, (x.rid, x.slot)) {
-        return none;
-    }
-    if int {
+    let less = if int {
         let less = if to.compare(from).is_gt() {
             to.minus(Num::ONE)
         } else {
             to.plus(Num::ONE)
         };
-        if let Ok(less) = less {
-            if less != from {
-                let t2 = match (x.total, x.rec) {
-                    (Some((node, _)), _) => Trial::Node(node, V::Num(less)),
-                    (None, Some(r)) => Trial::Answer(*r, x.slot, V::Num(less)),
-                    (None, None) => return none,
-                };
-                if holds_with(cx, n, t2, (x.rid, x.slot)) != Some(false) {
-                    return none;
-                }
+        less.ok().filter(|l| *l != from)
+    } else {
+        None
+    };
+    let form = Form {
+        check,
+        m,
+        c,
+        narrow,
+    };
+    if !solved(cx, n, &x, form, to, less) {
+        if !try_passes(cx, n, trial, (x.rid, x.slot)) {
+            return none;
+        }
+        if let Some(less) = less {
+            let t2 = match (x.total, x.rec) {
+                (Some((node, _)), _) => Trial::Node(node, V::Num(less)),
+                (None, Some(r)) => Trial::Answer(*r, x.slot, V::Num(less)),
+                (None, None) => return none,
+            };
+            if holds_with(cx, n, t2, (x.rid, x.slot)) != Some(false) {
+                return none;
             }
         }
     }
@@ -2050,6 +2121,240 @@ fn number_change<'a>(
         message,
     };
     (Some(entry), String::new())
+}
+
+/// Numerators and denominators below this are small ([`solved`]).
+const SMALL: u128 = 1 << 20;
+
+/// Whether `n`'s numerator and denominator are both below [`SMALL`].
+fn small(n: Num) -> bool {
+    n.numer().unsigned_abs() < SMALL && n.denom().unsigned_abs() < SMALL
+}
+
+#[cfg(test)]
+thread_local! {
+    /// For tests: every "to pass" entry tried by evaluating, as the
+    /// reference that [`solved`] must agree with.
+    static BY_TRIAL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A failed comparison `a check b` read as `m·x + c check 0`, linear in
+/// one answer `x`; `narrow` when every form met on the way was
+/// [`Lin::is_small`].
+#[derive(Clone, Copy)]
+struct Form {
+    check: Cmp,
+    m: Num,
+    c: Num,
+    narrow: bool,
+}
+
+impl Form {
+    /// Whether the comparison holds with `x = v`; `None` when that cannot
+    /// be worked out. With `m = p/q`, `v = r/s` and `c = t/u` (denominators
+    /// positive), `m·v + c` has the sign of `p·r·u + t·q·s`: no fraction is
+    /// reduced.
+    fn holds_at(self, v: Num) -> Option<bool> {
+        let (p, q) = (self.m.numer(), self.m.denom());
+        let (r, s) = (v.numer(), v.denom());
+        let (t, u) = (self.c.numer(), self.c.denom());
+        let left = p.checked_mul(r)?.checked_mul(u)?;
+        let right = t.checked_mul(q)?.checked_mul(s)?;
+        let ord = left.checked_add(right)?.cmp(&0);
+        Some(match self.check {
+            Cmp::Eq => ord.is_eq(),
+            Cmp::Ne => ord.is_ne(),
+            Cmp::Lt => ord.is_lt(),
+            Cmp::Le => ord.is_le(),
+            Cmp::Gt => ord.is_gt(),
+            Cmp::Ge => ord.is_ge(),
+        })
+    }
+}
+
+/// The trials of [`number_change`] (the comparison `n` evaluated with `x`
+/// at `to`, and at `less` when given) worked out without evaluating: true
+/// when they would find that `to` passes and `less` does not, and then the
+/// steps of work they would do are counted; false when that cannot be told
+/// without them (nothing is counted then, and the trials are run).
+///
+/// It can be told when the trials would evaluate exactly the linear form:
+/// every node of the comparison a literal, a bound element, an answer, a
+/// definition or `+ - × /` ([`Sim`]), the answer tried read by the trials
+/// just where the form reads it, and every form on the way, `to` and
+/// `less` with parts below 2^20 ([`small`]). Each node's value is then
+/// `m·to + c` of its own form, with parts below 2^61, so no operation of
+/// the evaluator on two of them overflows (products below 2^122) and the
+/// comparison is decided as the form decides it.
+fn solved<'a>(
+    cx: &mut Ctx<'a>,
+    n: &'a Node,
+    x: &Answer<'a>,
+    form: Form,
+    to: Num,
+    less: Option<Num>,
+) -> bool {
+    #[cfg(test)]
+    if BY_TRIAL.with(std::cell::Cell::get) {
+        return false;
+    }
+    if !form.narrow || !small(to) || !less.is_none_or(small) {
+        return false;
+    }
+    if form.holds_at(to) != Some(true) {
+        return false;
+    }
+    if let Some(l) = less {
+        if form.holds_at(l) != Some(false) {
+            return false;
+        }
+    }
+    let NodeKind::Compare(_, a, b) = &n.kind else {
+        return false;
+    };
+    let mut sim = Sim {
+        x,
+        field: (x.rid, x.slot),
+        done: [0; 8],
+        len: 0,
+        memo: Vec::new(),
+    };
+    let cost = sim
+        .steps(cx, a, false)
+        .and_then(|ca| Some(1 + ca + sim.steps(cx, b, false)?));
+    let trials = if less.is_some() { 2 } else { 1 };
+    let Some(work) = cost.and_then(|c| c.checked_mul(trials)) else {
+        return false;
+    };
+    // a trial that would run out of the budget gives no verdict: run it
+    if cx.steps.saturating_add(work) > cx.budget {
+        return false;
+    }
+    cx.charge(work)
+}
+
+/// How a trial of [`number_change`] would evaluate a node: the steps of
+/// work, for the nodes whose value the linear form accounts for exactly.
+struct Sim<'x, 'a> {
+    /// The answer tried.
+    x: &'x Answer<'a>,
+    /// Its record and slot.
+    field: (RecordId, usize),
+    /// The definitions the trial works out afresh, met so far (it keeps
+    /// their values once worked out).
+    done: [usize; 8],
+    len: usize,
+    /// [`let_reads`]' memo, made when first needed.
+    memo: Vec<Option<bool>>,
+}
+
+impl<'a> Sim<'_, 'a> {
+    /// The steps the trial's evaluation of `n` counts; `None` when the
+    /// linear form may not be what it evaluates (or it is not known).
+    /// `in_def`: within a definition's value (no bound elements).
+    fn steps(&mut self, cx: &Ctx<'a>, n: &'a Node, in_def: bool) -> Option<u64> {
+        // the total tried: its value is the trial's, for one step
+        if let Some((t, _)) = self.x.total {
+            if std::ptr::eq(t, n) {
+                return Some(1);
+            }
+        }
+        match &n.kind {
+            NodeKind::Const(_) => Some(1),
+            NodeKind::Var(_) if !in_def => Some(1),
+            NodeKind::Input(slot) => {
+                self.read(cx, &cx.sub.root, 0, *slot)?;
+                Some(1)
+            }
+            NodeKind::Field(base, slot) => {
+                let Ty::Record(rid) = base.ty else {
+                    return None;
+                };
+                let (r, steps) = self.record(cx, base, in_def)?;
+                self.read(cx, r, rid, *slot)?;
+                Some(1 + steps)
+            }
+            NodeKind::Arith(_, p, q) => {
+                Some(1 + self.steps(cx, p, in_def)? + self.steps(cx, q, in_def)?)
+            }
+            NodeKind::Neg(p) => Some(1 + self.steps(cx, p, in_def)?),
+            NodeKind::Let(i) => {
+                if self.done.get(..self.len)?.contains(i) || self.kept(cx, *i)? {
+                    return Some(1);
+                }
+                let def = cx.spec.lets.get(*i)?;
+                let steps = self.steps(cx, &def.value, true)?;
+                *self.done.get_mut(self.len)? = *i;
+                self.len += 1;
+                Some(1 + steps)
+            }
+            _ => None,
+        }
+    }
+
+    /// `Some` when the trial reads slot `slot` of `rec` (of record `rid`)
+    /// as the linear form does: the value tried exactly where the form has
+    /// the answer ([`answer_at`], [`Answer::same`]), else the submission's.
+    fn read(&self, cx: &Ctx<'a>, rec: &Record, rid: RecordId, slot: usize) -> Option<()> {
+        let x = self.x;
+        let tried = x.total.is_none() && x.rec == Some(rec) && slot == x.slot;
+        let answer = tried
+            && rid == x.rid
+            && field_def(cx, rid, slot).is_some_and(|f| std::ptr::eq(f, x.field));
+        (tried == answer).then_some(())
+    }
+
+    /// The record a group or element expression is, and the steps of
+    /// evaluating it.
+    fn record(&self, cx: &Ctx<'a>, base: &'a Node, in_def: bool) -> Option<(&'a Record, u64)> {
+        match &base.kind {
+            NodeKind::Var(depth) if !in_def => {
+                let i = cx.env.len().checked_sub(1 + depth)?;
+                match cx.env.get(i)? {
+                    V::Rec(r) => Some((r, 1)),
+                    _ => None,
+                }
+            }
+            NodeKind::Input(slot) => Some((self.group(cx, &cx.sub.root, *slot)?, 1)),
+            NodeKind::Field(b, slot) => {
+                let (r, steps) = self.record(cx, b, in_def)?;
+                Some((self.group(cx, r, *slot)?, 1 + steps))
+            }
+            _ => None,
+        }
+    }
+
+    /// The group answered in slot `slot` of `rec`.
+    fn group(&self, cx: &Ctx<'a>, rec: &'a Record, slot: usize) -> Option<&'a Record> {
+        let x = self.x;
+        if x.total.is_none() && x.rec == Some(rec) && slot == x.slot {
+            return None;
+        }
+        match cx.sub.answer(rec, slot)? {
+            Stored::Group(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Whether the trial keeps definition `i`'s value worked out so far, as
+    /// [`in_trial`] and [`fresh_lets`] decide: worked out, and reading
+    /// neither the answer tried nor the total tried.
+    fn kept(&mut self, cx: &Ctx<'a>, i: usize) -> Option<bool> {
+        if cx.lets.get(i)?.is_none() {
+            return Some(false);
+        }
+        let node = self.x.total.map(|(t, _)| t);
+        let reads = &cx.fast.reads;
+        let changed = if node.is_none() && reads.len() == cx.lets.len() {
+            reads.get(i)?.binary_search(&self.field).is_ok()
+        } else {
+            if self.memo.is_empty() {
+                self.memo = vec![None; cx.spec.lets.len()];
+            }
+            let_reads(cx, i, self.field, node, &mut self.memo)
+        };
+        Some(!changed)
+    }
 }
 
 /// Whether a total of `to` keeps within the summed answers' declared
