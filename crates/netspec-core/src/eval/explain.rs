@@ -924,6 +924,19 @@ fn lower_first(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// Appends [`lower_first`]`(s)`, without a string made on the way.
+fn push_lower_first(out: &mut String, s: &str) {
+    let mut c = s.chars();
+    match (c.next(), c.next()) {
+        (Some(_), Some(b)) if b.is_uppercase() || b.is_ascii_digit() => out.push_str(s),
+        (Some(a), _) if a.is_uppercase() => {
+            out.extend(a.to_lowercase());
+            out.push_str(s.get(a.len_utf8()..).unwrap_or_default());
+        }
+        _ => out.push_str(s),
+    }
+}
+
 /// The pieces joined, in a string allocated once.
 fn concat(parts: &[&str]) -> String {
     let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
@@ -1697,7 +1710,7 @@ fn answer_pointer(cx: &Ctx<'_>, rec: &Record, f: &FieldDef) -> String {
     let mut p = String::with_capacity(base.len() + 1 + f.name.len());
     p.push_str(base);
     p.push('/');
-    if f.name.contains(['~', '/']) {
+    if f.name.bytes().any(|b| b == b'~' || b == b'/') {
         p.push_str(&f.name.replace('~', "~0").replace('/', "~1"));
     } else {
         p.push_str(&f.name);
@@ -2000,11 +2013,10 @@ fn number_change<'a>(
         return none;
     }
     let label = label(cx, x.rid, x.slot, x.field);
-    let lbl = lower_first(&label);
     let cannot = || {
         (
             None,
-            concat(&["; cannot pass by changing ", &lbl, " alone"]),
+            concat(&["; cannot pass by changing ", &lower_first(&label), " alone"]),
         )
     };
     // within the declared min and max (for a total: every element's)
@@ -2100,7 +2112,7 @@ fn number_change<'a>(
             fine_into(&mut message, amount);
         }
         message.push_str(dir);
-        message.push_str(&lbl);
+        push_lower_first(&mut message, &label);
         message.push_str(total);
     }
     let entry = ToPass {
@@ -2418,6 +2430,22 @@ mod tests {
         assert_eq!(lower_first("L3 beds"), "L3 beds");
         assert_eq!(lower_first("x"), "x");
         assert_eq!(lower_first(""), "");
+        for s in [
+            "Shifts with a coordinator",
+            "ICNARC months",
+            "L3 beds",
+            "x",
+            "",
+            "Émile's beds",
+            "ÉCOLE",
+            "É",
+            "already lower",
+        ] {
+            let mut out = String::from(">");
+            push_lower_first(&mut out, s);
+            assert_eq!(out, format!(">{}", lower_first(s)), "{s}");
+        }
+        assert_eq!(lower_first("Émile's beds"), "émile's beds");
         assert_eq!(
             humanise_name("shifts_with_coordinator"),
             "Shifts with coordinator"
