@@ -1290,6 +1290,9 @@ fn comparison<'a>(
         }
         _ => None,
     };
+    // a number compared with a percent, in percent points: scaled once for
+    // the message and the JSON values
+    let (pa, pb) = (percent_points(va, pct), percent_points(vb, pct));
     // "<what>: <left>; <phrase> <right>[ (<rhs>)]"
     let dated = matches!(va, V::Date(_));
     let mut message = String::with_capacity(lhs.len() * 2 + 160);
@@ -1298,11 +1301,11 @@ fn comparison<'a>(
     // its element: "Primary care: no; …", not by the rule's variable
     let bare_value = matches!(a.kind, NodeKind::Var(_)) && !matches!(a.ty, Ty::Record(_));
     let named = !(bare_value && here.name.is_some());
-    subject_into(cx, a, va, ty, pct, named, &mut message);
+    subject_into(cx, a, (va, pa), ty, pct, named, &mut message);
     message.push_str("; ");
     message.push_str(phrase(op, held, mode, dated));
     message.push(' ');
-    show_into(&mut message, vb, ty, cx, Some(pct));
+    show_points_into(&mut message, (vb, pb), ty, cx, pct);
     if !is_literal(b) {
         message.push_str(" (");
         message.push_str(&describe(cx, b));
@@ -1327,8 +1330,14 @@ fn comparison<'a>(
         },
         held,
         in_scope: mode != Mode::OutOfScope,
-        left: json_as(va, ty, cx, pct),
-        right: json_as(vb, ty, cx, pct),
+        left: match pa {
+            Some(points) => points.map(num_json),
+            None => json_as(va, ty, cx, pct),
+        },
+        right: match pb {
+            Some(points) => points.map(num_json),
+            None => json_as(vb, ty, cx, pct),
+        },
         gap: if mode == Mode::Rule { gap } else { None },
         message,
         to_pass,
@@ -1345,7 +1354,7 @@ fn comparison<'a>(
 fn subject_into<'a>(
     cx: &mut Ctx<'a>,
     a: &'a Node,
-    va: &V<'a>,
+    (va, pa): (&V<'a>, Option<Option<Num>>),
     ty: &Ty,
     pct: bool,
     named: bool,
@@ -1370,7 +1379,7 @@ fn subject_into<'a>(
                     out.push_str(u);
                 }
                 out.push_str(" (");
-                show_into(out, va, ty, cx, Some(pct));
+                show_points_into(out, (va, pa), ty, cx, pct);
                 out.push(')');
                 return;
             }
@@ -1380,7 +1389,36 @@ fn subject_into<'a>(
         out.push_str(&describe(cx, a));
         out.push_str(": ");
     }
-    show_into(out, va, ty, cx, Some(pct));
+    show_points_into(out, (va, pa), ty, cx, pct);
+}
+
+/// For a number shown as a percent (`pct`): its value in percent points
+/// (`None` inside when that overflows); `None` for any other value.
+fn percent_points(v: &V<'_>, pct: bool) -> Option<Option<Num>> {
+    match v {
+        V::Num(n) if pct => Some(n.times(Num::int(100)).ok()),
+        _ => None,
+    }
+}
+
+/// [`show_into`]`(out, v, ty, cx, Some(pct))`, with `points` the value's
+/// [`percent_points`].
+fn show_points_into(
+    out: &mut String,
+    (v, points): (&V<'_>, Option<Option<Num>>),
+    ty: &Ty,
+    cx: &Ctx<'_>,
+    pct: bool,
+) {
+    match points {
+        Some(points) => {
+            if let Some(x) = points {
+                fine_into(out, x);
+            }
+            out.push('%');
+        }
+        None => show_into(out, v, ty, cx, Some(pct)),
+    }
 }
 
 // ------------------------------------------------------------------ what it would take
