@@ -2186,6 +2186,8 @@ thread_local! {
     /// For tests: every "to pass" entry tried by evaluating, as the
     /// reference that [`solved`] must agree with.
     static BY_TRIAL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// For tests: how many entries [`solved`] worked out.
+    static SOLVED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// A failed comparison `a check b` read as `m·x + c check 0`, linear in
@@ -2280,6 +2282,8 @@ fn solved<'a>(
     if cx.steps.saturating_add(work) > cx.budget {
         return false;
     }
+    #[cfg(test)]
+    SOLVED.with(|n| n.set(n.get() + 1));
     cx.charge(work)
 }
 
@@ -2438,6 +2442,179 @@ fn total_within_relations<'a>(cx: &mut Ctx<'a>, list: &'a Node, x: &Answer<'a>, 
 #[cfg(all(test, feature = "compile"))]
 mod tests {
     use super::*;
+    use crate::report::{assess_given, Attribution, Given};
+    use crate::Spec;
+
+    /// Every kind of linear check [`solved`] works out, and some it leaves
+    /// to the trials (a call, an inline total, a form with a coefficient
+    /// of 2^100 on the way, with which the evaluator overflows).
+    const LINEAR: &str = r#"spec lin "Linear forms" { version "1" }
+inputs "Units" {
+  floor: int min 0 "Floor"
+  share: percent "Share"
+  surge: group "Surge" {
+    shifts: int min 0 "Shifts" unit "shifts"
+    kept: int min 0 max shifts "Shifts within the floor" unit "shifts"
+  }
+  units: list min 0 "Units" item "unit" {
+    x: int "X"
+    y: int "Y"
+    z: int min 0 max 40 "Z"
+    w: int min 0 max y "W" unit "admissions"
+    p: percent "P"
+    n: number "N"
+  }
+}
+area quality {
+  requirement Q-01 must "Rate" { all u in units: u.w / u.y >= 95% }
+  requirement Q-02 must "Linear" { all u in units: 12 * u.x >= u.y + u.z }
+  requirement Q-03 must "Less" { all u in units: u.x < 8 * u.y - floor }
+  requirement Q-04 must "Negated" { all u in units: -u.x + 3 <= u.z / 2 }
+  requirement Q-05 must "Percent" { all u in units: u.p >= share }
+  requirement Q-06 must "Equal" { all u in units: u.x == floor }
+  requirement Q-07 must "Number" { all u in units: u.n * 3 >= u.x }
+  requirement Q-08 must "Group rate" { surge.kept / surge.shifts >= 100% }
+  requirement Q-09 must "Total rate" { sum(u.w for u in units) / total_y >= 90% }
+  requirement Q-10 must "Definitions" { occupied / total_y <= 80% }
+  requirement Q-11 must "Through a definition" { surge.shifts > 2 * floor + weighted }
+  requirement Q-12 must "Twice" { floor + floor >= 7 - floor }
+  requirement Q-13 must "Call" { all u in units: max(u.x, 2) >= u.y }
+  requirement Q-14 must "Inline total" { surge.shifts >= sum(u.z for u in units) }
+  requirement Q-15 must "Same total twice" { sum(u.z for u in units) / total_y <= 80% and occupied <= 4 * floor }
+  requirement Q-16 must "Wide" { all u in units: u.x * 1125899906842624 * 1125899906842624 / 1125899906842624 / 1125899906842624 >= u.y }
+}
+let total_y = sum(u.y for u in units)
+let occupied = sum(u.z for u in units)
+let weighted = floor * 3 - surge.kept
+"#;
+
+    /// The "to pass" entries worked out from linear forms ([`solved`]) are
+    /// those the trials find: the same reports (every check, every entry,
+    /// every message) and the same steps of work, under every work budget,
+    /// on answers around the thresholds, zero, negative, fractions, at
+    /// 2^20 (where [`small`] stops) and very large.
+    #[test]
+    fn linear_forms_give_what_the_trials_give() {
+        let spec = match Spec::compile(
+            "lin.netspec",
+            &crate::Sources::single("lin.netspec", LINEAR),
+        ) {
+            Ok(s) => s,
+            Err(e) => panic!("{e:?}"),
+        };
+        let ints: [i64; 16] = [
+            0,
+            1,
+            2,
+            3,
+            5,
+            -7,
+            12,
+            19,
+            20,
+            95,
+            100,
+            1000,
+            1_048_575,
+            1_048_576,
+            1 << 40,
+            i64::MAX,
+        ];
+        let fractions = [
+            "0.5",
+            "0.8",
+            "0.95",
+            "1",
+            "0.333",
+            "2.25",
+            "-1.5",
+            "1048575.5",
+        ];
+        let shares = [
+            "0", "0.5", "0.8", "0.95", "1", "0.333", "0.123457", "0.0625",
+        ];
+        // at most `of`, as a relation (`max`) needs: none, a share, or all of it
+        let part = |of: i64, k: usize| {
+            let of = of.max(0);
+            match k % 4 {
+                0 => 0,
+                1 => of / 2,
+                2 => of - of / 20,
+                _ => of,
+            }
+        };
+        let run = |sub: &crate::submission::Submission, budget: u64, by_trial: bool| {
+            BY_TRIAL.with(|b| b.set(by_trial));
+            let (report, steps) = assess_given(
+                spec.checked(),
+                spec.fast_form(),
+                spec.source_map(),
+                sub,
+                Given::Borrowed(&sub.evidence),
+                None,
+                true,
+                budget,
+                Attribution::of(sub),
+            );
+            BY_TRIAL.with(|b| b.set(false));
+            (report, steps)
+        };
+        SOLVED.with(|n| n.set(0));
+        let (mut compared, mut entries, mut refused) = (0usize, 0usize, 0usize);
+        for i in 0..600usize {
+            let int = |k: usize| ints[(i * 7 / k + k * 3) % ints.len()];
+            let frac = |k: usize| fractions[(i / k + k) % fractions.len()];
+            let share = |k: usize| shares[(i / k + k) % shares.len()];
+            let unit = |j: usize| {
+                let y = ints[(i / 3 + j) % 15].max(0);
+                format!(
+                    r#"{{"x": {}, "y": {y}, "z": {}, "w": {}, "p": {}, "n": {}}}"#,
+                    int(1 + j),
+                    ["0", "3", "17", "40"][(i + j) % 4],
+                    part(y, i / 5 + j),
+                    share(2 + j),
+                    frac(5 + j),
+                )
+            };
+            let units: Vec<String> = (0..i % 4).map(unit).collect();
+            let shifts = ints[(i / 2) % 16].max(0);
+            let text = format!(
+                r#"{{"floor": {}, "share": {}, "surge": {{"shifts": {shifts}, "kept": {}}}, "units": [{}]}}"#,
+                ints[i % 16].max(0),
+                share(3),
+                part(shifts, i / 4),
+                units.join(", ")
+            );
+            let Ok(sub) = spec.ingest_str(&text) else {
+                refused += 1; // out of range: refused before any evaluation
+                continue;
+            };
+            let (reference, steps) = run(&sub, u64::MAX, true);
+            entries += reference
+                .requirements
+                .iter()
+                .flat_map(|r| &r.explanation)
+                .map(|c| c.to_pass.len())
+                .sum::<usize>();
+            let mut budgets = vec![u64::MAX, steps, steps.saturating_sub(1), steps / 2, 3];
+            budgets.extend((1..8).map(|k| steps * k / 8 + (i as u64 % 5)));
+            for budget in budgets {
+                let trial = run(&sub, budget, true);
+                let fast = run(&sub, budget, false);
+                assert_eq!(fast.1, trial.1, "steps: {text} (budget {budget})");
+                assert_eq!(fast.0, trial.0, "{text} (budget {budget})");
+                compared += 1;
+            }
+        }
+        let solved = SOLVED.with(std::cell::Cell::get);
+        assert!(refused < 150, "{refused} submissions refused");
+        assert!(compared > 5000, "{compared} reports compared");
+        assert!(entries > 1000, "{entries} entries to pass");
+        assert!(
+            solved > 1000,
+            "{solved} entries worked out from their forms"
+        );
+    }
 
     #[test]
     fn list_names_made_singular() {
