@@ -8,7 +8,10 @@
 //! the gap and the smallest change to one answer that makes it hold. That
 //! change is worked out exactly (the check read as a linear function of one
 //! answer, solved with exact rationals, kept within the answer's bounds) and
-//! then tried by evaluating the check again with it.
+//! then tried by evaluating the check again with it, and with one less; for
+//! a check that is exactly its linear form with small parts, what those two
+//! evaluations would find (and the work they would count) is worked out
+//! from the form instead ([`solved`]).
 
 use std::borrow::Cow;
 
@@ -2440,6 +2443,7 @@ fn total_within_relations<'a>(cx: &mut Ctx<'a>, list: &'a Node, x: &Answer<'a>, 
 }
 
 #[cfg(all(test, feature = "compile"))]
+#[allow(clippy::panic)]
 mod tests {
     use super::*;
     use crate::report::{assess_given, Attribution, Given};
