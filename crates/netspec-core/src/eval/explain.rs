@@ -580,38 +580,39 @@ fn within_message<'a>(
     target: bool,
     mode: Mode,
 ) -> (String, Option<ToPass>, String) {
+    use std::fmt::Write as _;
     let vd = cx.eval(d);
     let vdur = cx.eval(dur);
     let what = describe(cx, d);
     let prefix = mode.prefix();
-    let date = show(&vd, &d.ty, cx, None);
+    // "<prefix><what>: <date>[; …]", in one string
+    let mut message = String::with_capacity(prefix.len() + what.len() + 96);
+    message.push_str(prefix);
+    message.push_str(&what);
+    message.push_str(": ");
+    show_into(&mut message, &vd, &d.ty, cx, None);
     let (V::Dur(duration), Some(today)) = (vdur, cx.date) else {
-        return (format!("{prefix}{what}: {date}"), None, String::new());
+        return (message, None, String::new());
     };
     let Some(start) = today.minus(duration) else {
-        return (format!("{prefix}{what}: {date}"), None, String::new());
+        return (message, None, String::new());
     };
     if target {
-        return (
-            format!("{prefix}{what}: {date}; within {duration} of {today}"),
-            None,
-            String::new(),
-        );
+        let _ = write!(message, "; within {duration} of {today}");
+        return (message, None, String::new());
     }
     let late = matches!(vd, V::Date(x) if x > today);
-    let needs = if late {
-        format!("a date on or before {today}")
-    } else {
-        format!("a date on or after {start}")
-    };
     if mode != Mode::Rule {
-        return (
-            format!("{prefix}{what}: {date}; not within {duration} of {today}"),
-            None,
-            String::new(),
-        );
+        let _ = write!(message, "; not within {duration} of {today}");
+        return (message, None, String::new());
     }
-    let message = format!("{what}: {date}; needs {needs} (within {duration} of {today})");
+    // a rule (no prefix): what it needs
+    let _ = if late {
+        write!(message, "; needs a date on or before {today}")
+    } else {
+        write!(message, "; needs a date on or after {start}")
+    };
+    let _ = write!(message, " (within {duration} of {today})");
     let V::Date(from) = vd else {
         return (message, None, String::new());
     };
