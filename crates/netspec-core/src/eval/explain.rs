@@ -8,7 +8,10 @@
 //! the gap and the smallest change to one answer that makes it hold. That
 //! change is worked out exactly (the check read as a linear function of one
 //! answer, solved with exact rationals, kept within the answer's bounds) and
-//! then tried by evaluating the check again with it.
+//! then tried by evaluating the check again with it, and with one less; for
+//! a check that is exactly its linear form with small parts, what those two
+//! evaluations would find (and the work they would count) is worked out
+//! from the form instead ([`solved`]).
 
 use std::borrow::Cow;
 
@@ -185,8 +188,31 @@ struct Here {
     name: Option<String>,
 }
 
+/// Gives the checks just found for one element of a quantifier (`found`)
+/// the element's labels, `here`: those made without labels (both `None`,
+/// by [`comparison`] and [`leaf`]). A check of an inner quantifier with
+/// both `None` has them from an element of this one with both `None` too,
+/// so labelling it again changes nothing. The last one takes the labels,
+/// the others get copies.
+fn give_labels(found: &mut [Check], here: Here) {
+    let unlabelled = |c: &Check| c.element.is_none() && c.element_name.is_none();
+    let Some(last) = found.iter().rposition(unlabelled) else {
+        return;
+    };
+    let (others, rest) = found.split_at_mut(last);
+    for c in others.iter_mut().filter(|c| unlabelled(c)) {
+        c.element.clone_from(&here.element);
+        c.element_name.clone_from(&here.name);
+    }
+    if let Some(c) = rest.first_mut() {
+        c.element = here.element;
+        c.element_name = here.name;
+    }
+}
+
 fn explain_as<'a>(cx: &mut Ctx<'a>, node: &'a Node, target: bool, mode: Mode) -> Vec<Check> {
     let mut out = Vec::new();
+    // a check outside a quantifier concerns no element: no labels
     walk(cx, node, target, &Here::default(), mode, &mut out);
     let extra = out.len().saturating_sub(MAX_CHECKS);
     if extra > 0 {
@@ -277,7 +303,7 @@ fn walk<'a>(
             out.push(c);
         }
         _ => {
-            let c = leaf(cx, n, target, here, mode);
+            let c = leaf(cx, n, target, mode);
             out.push(c);
         }
     }
@@ -366,7 +392,11 @@ fn quantifier<'a>(
                     },
                 },
             };
+            let start = out.len();
             walk(cx, body, target, &inner, mode, out);
+            if let Some(found) = out.get_mut(start..) {
+                give_labels(found, inner);
+            }
             if single && q == Quant::Any {
                 cx.pop();
                 break;
@@ -425,7 +455,7 @@ fn none_has<'a>(
 }
 
 /// A check that is not a comparison: a yes/no answer, `present`, `in`, `within`.
-fn leaf<'a>(cx: &mut Ctx<'a>, n: &'a Node, target: bool, here: &Here, mode: Mode) -> Check {
+fn leaf<'a>(cx: &mut Ctx<'a>, n: &'a Node, target: bool, mode: Mode) -> Check {
     let v = cx.eval(n);
     let text = cx.text(n).to_string();
     let prefix = mode.prefix();
@@ -519,8 +549,9 @@ fn leaf<'a>(cx: &mut Ctx<'a>, n: &'a Node, target: bool, here: &Here, mode: Mode
         _ => (json_of(&v, &n.ty, cx), None),
     };
     Check {
-        element: here.element.clone(),
-        element_name: here.name.clone(),
+        // the element's labels are given by the quantifier ([`give_labels`])
+        element: None,
+        element_name: None,
         check: text,
         held: target,
         in_scope: mode != Mode::OutOfScope,
@@ -549,38 +580,39 @@ fn within_message<'a>(
     target: bool,
     mode: Mode,
 ) -> (String, Option<ToPass>, String) {
+    use std::fmt::Write as _;
     let vd = cx.eval(d);
     let vdur = cx.eval(dur);
     let what = describe(cx, d);
     let prefix = mode.prefix();
-    let date = show(&vd, &d.ty, cx, None);
+    // "<prefix><what>: <date>[; …]", in one string
+    let mut message = String::with_capacity(prefix.len() + what.len() + 96);
+    message.push_str(prefix);
+    message.push_str(&what);
+    message.push_str(": ");
+    show_into(&mut message, &vd, &d.ty, cx, None);
     let (V::Dur(duration), Some(today)) = (vdur, cx.date) else {
-        return (format!("{prefix}{what}: {date}"), None, String::new());
+        return (message, None, String::new());
     };
     let Some(start) = today.minus(duration) else {
-        return (format!("{prefix}{what}: {date}"), None, String::new());
+        return (message, None, String::new());
     };
     if target {
-        return (
-            format!("{prefix}{what}: {date}; within {duration} of {today}"),
-            None,
-            String::new(),
-        );
+        let _ = write!(message, "; within {duration} of {today}");
+        return (message, None, String::new());
     }
     let late = matches!(vd, V::Date(x) if x > today);
-    let needs = if late {
-        format!("a date on or before {today}")
-    } else {
-        format!("a date on or after {start}")
-    };
     if mode != Mode::Rule {
-        return (
-            format!("{prefix}{what}: {date}; not within {duration} of {today}"),
-            None,
-            String::new(),
-        );
+        let _ = write!(message, "; not within {duration} of {today}");
+        return (message, None, String::new());
     }
-    let message = format!("{what}: {date}; needs {needs} (within {duration} of {today})");
+    // a rule (no prefix): what it needs
+    let _ = if late {
+        write!(message, "; needs a date on or before {today}")
+    } else {
+        write!(message, "; needs a date on or after {start}")
+    };
+    let _ = write!(message, " (within {duration} of {today})");
     let V::Date(from) = vd else {
         return (message, None, String::new());
     };
@@ -893,6 +925,19 @@ fn lower_first(s: &str) -> Cow<'_, str> {
             Cow::Owned(out)
         }
         _ => Cow::Borrowed(s),
+    }
+}
+
+/// Appends [`lower_first`]`(s)`, without a string made on the way.
+fn push_lower_first(out: &mut String, s: &str) {
+    let mut c = s.chars();
+    match (c.next(), c.next()) {
+        (Some(_), Some(b)) if b.is_uppercase() || b.is_ascii_digit() => out.push_str(s),
+        (Some(a), _) if a.is_uppercase() => {
+            out.extend(a.to_lowercase());
+            out.push_str(s.get(a.len_utf8()..).unwrap_or_default());
+        }
+        _ => out.push_str(s),
     }
 }
 
@@ -1249,6 +1294,9 @@ fn comparison<'a>(
         }
         _ => None,
     };
+    // a number compared with a percent, in percent points: scaled once for
+    // the message and the JSON values
+    let (pa, pb) = (percent_points(va, pct), percent_points(vb, pct));
     // "<what>: <left>; <phrase> <right>[ (<rhs>)]"
     let dated = matches!(va, V::Date(_));
     let mut message = String::with_capacity(lhs.len() * 2 + 160);
@@ -1257,11 +1305,11 @@ fn comparison<'a>(
     // its element: "Primary care: no; …", not by the rule's variable
     let bare_value = matches!(a.kind, NodeKind::Var(_)) && !matches!(a.ty, Ty::Record(_));
     let named = !(bare_value && here.name.is_some());
-    subject_into(cx, a, va, ty, pct, named, &mut message);
+    subject_into(cx, a, (va, pa), ty, pct, named, &mut message);
     message.push_str("; ");
     message.push_str(phrase(op, held, mode, dated));
     message.push(' ');
-    show_into(&mut message, vb, ty, cx, Some(pct));
+    show_points_into(&mut message, (vb, pb), ty, cx, pct);
     if !is_literal(b) {
         message.push_str(" (");
         message.push_str(&describe(cx, b));
@@ -1274,8 +1322,9 @@ fn comparison<'a>(
         message.push_str(&note);
     }
     Check {
-        element: here.element.clone(),
-        element_name: here.name.clone(),
+        // the element's labels are given by the quantifier ([`give_labels`])
+        element: None,
+        element_name: None,
         // a side made by the checker (`within next`) has the whole rule's
         // place: the rule is shown as written
         check: if b.span == n.span {
@@ -1285,8 +1334,14 @@ fn comparison<'a>(
         },
         held,
         in_scope: mode != Mode::OutOfScope,
-        left: json_as(va, ty, cx, pct),
-        right: json_as(vb, ty, cx, pct),
+        left: match pa {
+            Some(points) => points.map(num_json),
+            None => json_as(va, ty, cx, pct),
+        },
+        right: match pb {
+            Some(points) => points.map(num_json),
+            None => json_as(vb, ty, cx, pct),
+        },
         gap: if mode == Mode::Rule { gap } else { None },
         message,
         to_pass,
@@ -1303,7 +1358,7 @@ fn comparison<'a>(
 fn subject_into<'a>(
     cx: &mut Ctx<'a>,
     a: &'a Node,
-    va: &V<'a>,
+    (va, pa): (&V<'a>, Option<Option<Num>>),
     ty: &Ty,
     pct: bool,
     named: bool,
@@ -1328,7 +1383,7 @@ fn subject_into<'a>(
                     out.push_str(u);
                 }
                 out.push_str(" (");
-                show_into(out, va, ty, cx, Some(pct));
+                show_points_into(out, (va, pa), ty, cx, pct);
                 out.push(')');
                 return;
             }
@@ -1338,7 +1393,36 @@ fn subject_into<'a>(
         out.push_str(&describe(cx, a));
         out.push_str(": ");
     }
-    show_into(out, va, ty, cx, Some(pct));
+    show_points_into(out, (va, pa), ty, cx, pct);
+}
+
+/// For a number shown as a percent (`pct`): its value in percent points
+/// (`None` inside when that overflows); `None` for any other value.
+fn percent_points(v: &V<'_>, pct: bool) -> Option<Option<Num>> {
+    match v {
+        V::Num(n) if pct => Some(n.times(Num::int(100)).ok()),
+        _ => None,
+    }
+}
+
+/// [`show_into`]`(out, v, ty, cx, Some(pct))`, with `points` the value's
+/// [`percent_points`].
+fn show_points_into(
+    out: &mut String,
+    (v, points): (&V<'_>, Option<Option<Num>>),
+    ty: &Ty,
+    cx: &Ctx<'_>,
+    pct: bool,
+) {
+    match points {
+        Some(points) => {
+            if let Some(x) = points {
+                fine_into(out, x);
+            }
+            out.push('%');
+        }
+        None => show_into(out, v, ty, cx, Some(pct)),
+    }
 }
 
 // ------------------------------------------------------------------ what it would take
@@ -1467,9 +1551,34 @@ enum Lin {
     L(Num, Num),
 }
 
+impl Lin {
+    /// Whether its coefficient and constant are both [`small`].
+    fn is_small(self) -> bool {
+        match self {
+            Lin::K(k) => small(k),
+            Lin::L(m, c) => small(m) && small(c),
+        }
+    }
+}
+
 /// `n` as a linear function of the answer `x`; `None` when it is not one
-/// (or a value is not known).
-fn linear<'a>(cx: &mut Ctx<'a>, n: &'a Node, x: &Answer<'a>) -> Option<Lin> {
+/// (or a value is not known). `narrow` is cleared when the form of `n` or
+/// of any node under it is not [`Lin::is_small`].
+fn linear<'a>(cx: &mut Ctx<'a>, n: &'a Node, x: &Answer<'a>, narrow: &mut bool) -> Option<Lin> {
+    let lin = linear_node(cx, n, x, narrow);
+    if let Some(l) = lin {
+        *narrow &= l.is_small();
+    }
+    lin
+}
+
+/// [`linear`] of one node.
+fn linear_node<'a>(
+    cx: &mut Ctx<'a>,
+    n: &'a Node,
+    x: &Answer<'a>,
+    narrow: &mut bool,
+) -> Option<Lin> {
     if let Some(a) = answer_at(cx, n) {
         if a.same(x, cx) {
             return Some(Lin::L(Num::ONE, Num::ZERO));
@@ -1477,8 +1586,8 @@ fn linear<'a>(cx: &mut Ctx<'a>, n: &'a Node, x: &Answer<'a>) -> Option<Lin> {
     }
     match &n.kind {
         NodeKind::Arith(op, p, q) => {
-            let lp = linear(cx, p, x)?;
-            let lq = linear(cx, q, x)?;
+            let lp = linear(cx, p, x, narrow)?;
+            let lq = linear(cx, q, x, narrow)?;
             match (op, lp, lq) {
                 (Arith::Add, Lin::K(a), Lin::K(b)) => a.plus(b).ok().map(Lin::K),
                 (Arith::Add, Lin::L(m, c), Lin::K(k)) | (Arith::Add, Lin::K(k), Lin::L(m, c)) => {
@@ -1506,13 +1615,13 @@ fn linear<'a>(cx: &mut Ctx<'a>, n: &'a Node, x: &Answer<'a>) -> Option<Lin> {
                 _ => None,
             }
         }
-        NodeKind::Neg(p) => match linear(cx, p, x)? {
+        NodeKind::Neg(p) => match linear(cx, p, x, narrow)? {
             Lin::K(k) => k.negate().ok().map(Lin::K),
             Lin::L(m, c) => Some(Lin::L(m.negate().ok()?, c.negate().ok()?)),
         },
         NodeKind::Let(i) => {
             let def = cx.spec.lets.get(*i)?;
-            in_let(cx, |cx| linear(cx, &def.value, x))
+            in_let(cx, |cx| linear(cx, &def.value, x, narrow))
         }
         // anything else is a value that does not move with `x` (the trial
         // afterwards catches one that does)
@@ -1643,7 +1752,7 @@ fn answer_pointer(cx: &Ctx<'_>, rec: &Record, f: &FieldDef) -> String {
     let mut p = String::with_capacity(base.len() + 1 + f.name.len());
     p.push_str(base);
     p.push('/');
-    if f.name.contains(['~', '/']) {
+    if f.name.bytes().any(|b| b == b'~' || b == b'/') {
         p.push_str(&f.name.replace('~', "~0").replace('/', "~1"));
     } else {
         p.push_str(&f.name);
@@ -1864,8 +1973,15 @@ fn number_change<'a>(
     answers_in(cx, b, &mut candidates);
     // the first answer the check is a linear function of
     let mut found = None;
+    // whether every form met on the way is small enough for the trials'
+    // verdict to be worked out without them ([`solved`])
+    let mut narrow = true;
     for x in candidates {
-        let (Some(la), Some(lb)) = (linear(cx, a, &x), linear(cx, b, &x)) else {
+        narrow = true;
+        let (Some(la), Some(lb)) = (
+            linear(cx, a, &x, &mut narrow),
+            linear(cx, b, &x, &mut narrow),
+        ) else {
             continue;
         };
         let (ma, ca) = match la {
@@ -1895,6 +2011,7 @@ fn number_change<'a>(
     let Ok(t) = c.negate().and_then(|c| c.over(m)) else {
         return none;
     };
+    let check = op;
     let op = if m.is_negative() { mirror(op) } else { op };
     let int = ty == ScalarTy::Int;
     let to = if int {
@@ -1938,11 +2055,10 @@ fn number_change<'a>(
         return none;
     }
     let label = label(cx, x.rid, x.slot, x.field);
-    let lbl = lower_first(&label);
     let cannot = || {
         (
             None,
-            concat(&["; cannot pass by changing ", &lbl, " alone"]),
+            concat(&["; cannot pass by changing ", &lower_first(&label), " alone"]),
         )
     };
     // within the declared min and max (for a total: every element's)
@@ -1978,25 +2094,34 @@ fn number_change<'a>(
         return cannot();
     }
     // tried: the change passes, and one less does not
-    if !try_passes(cx, n, trial, (x.rid, x.slot)) {
-        return none;
-    }
-    if int {
+    let less = if int {
         let less = if to.compare(from).is_gt() {
             to.minus(Num::ONE)
         } else {
             to.plus(Num::ONE)
         };
-        if let Ok(less) = less {
-            if less != from {
-                let t2 = match (x.total, x.rec) {
-                    (Some((node, _)), _) => Trial::Node(node, V::Num(less)),
-                    (None, Some(r)) => Trial::Answer(*r, x.slot, V::Num(less)),
-                    (None, None) => return none,
-                };
-                if holds_with(cx, n, t2, (x.rid, x.slot)) != Some(false) {
-                    return none;
-                }
+        less.ok().filter(|l| *l != from)
+    } else {
+        None
+    };
+    let form = Form {
+        check,
+        m,
+        c,
+        narrow,
+    };
+    if !solved(cx, n, &x, form, to, less) {
+        if !try_passes(cx, n, trial, (x.rid, x.slot)) {
+            return none;
+        }
+        if let Some(less) = less {
+            let t2 = match (x.total, x.rec) {
+                (Some((node, _)), _) => Trial::Node(node, V::Num(less)),
+                (None, Some(r)) => Trial::Answer(*r, x.slot, V::Num(less)),
+                (None, None) => return none,
+            };
+            if holds_with(cx, n, t2, (x.rid, x.slot)) != Some(false) {
+                return none;
             }
         }
     }
@@ -2029,7 +2154,7 @@ fn number_change<'a>(
             fine_into(&mut message, amount);
         }
         message.push_str(dir);
-        message.push_str(&lbl);
+        push_lower_first(&mut message, &label);
         message.push_str(total);
     }
     let entry = ToPass {
@@ -2050,6 +2175,244 @@ fn number_change<'a>(
         message,
     };
     (Some(entry), String::new())
+}
+
+/// Numerators and denominators below this are small ([`solved`]).
+const SMALL: u128 = 1 << 20;
+
+/// Whether `n`'s numerator and denominator are both below [`SMALL`].
+fn small(n: Num) -> bool {
+    n.numer().unsigned_abs() < SMALL && n.denom().unsigned_abs() < SMALL
+}
+
+#[cfg(test)]
+thread_local! {
+    /// For tests: every "to pass" entry tried by evaluating, as the
+    /// reference that [`solved`] must agree with.
+    static BY_TRIAL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// For tests: how many entries [`solved`] worked out.
+    static SOLVED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// A failed comparison `a check b` read as `m·x + c check 0`, linear in
+/// one answer `x`; `narrow` when every form met on the way was
+/// [`Lin::is_small`].
+#[derive(Clone, Copy)]
+struct Form {
+    check: Cmp,
+    m: Num,
+    c: Num,
+    narrow: bool,
+}
+
+impl Form {
+    /// Whether the comparison holds with `x = v`; `None` when that cannot
+    /// be worked out. With `m = p/q`, `v = r/s` and `c = t/u` (denominators
+    /// positive), `m·v + c` has the sign of `p·r·u + t·q·s`: no fraction is
+    /// reduced.
+    fn holds_at(self, v: Num) -> Option<bool> {
+        let (p, q) = (self.m.numer(), self.m.denom());
+        let (r, s) = (v.numer(), v.denom());
+        let (t, u) = (self.c.numer(), self.c.denom());
+        let left = p.checked_mul(r)?.checked_mul(u)?;
+        let right = t.checked_mul(q)?.checked_mul(s)?;
+        let ord = left.checked_add(right)?.cmp(&0);
+        Some(match self.check {
+            Cmp::Eq => ord.is_eq(),
+            Cmp::Ne => ord.is_ne(),
+            Cmp::Lt => ord.is_lt(),
+            Cmp::Le => ord.is_le(),
+            Cmp::Gt => ord.is_gt(),
+            Cmp::Ge => ord.is_ge(),
+        })
+    }
+}
+
+/// The trials of [`number_change`] (the comparison `n` evaluated with `x`
+/// at `to`, and at `less` when given) worked out without evaluating: true
+/// when they would find that `to` passes and `less` does not, and then the
+/// steps of work they would do are counted; false when that cannot be told
+/// without them (nothing is counted then, and the trials are run).
+///
+/// It can be told when the trials would evaluate exactly the linear form:
+/// every node of the comparison a literal, a bound element, an answer, a
+/// definition or `+ - × /` ([`Sim`]), the answer tried read by the trials
+/// just where the form reads it, and every form on the way, `to` and
+/// `less` with parts below 2^20 ([`small`]). Each node's value is then
+/// `m·to + c` of its own form, with parts below 2^61, so no operation of
+/// the evaluator on two of them overflows (products below 2^122) and the
+/// comparison is decided as the form decides it.
+fn solved<'a>(
+    cx: &mut Ctx<'a>,
+    n: &'a Node,
+    x: &Answer<'a>,
+    form: Form,
+    to: Num,
+    less: Option<Num>,
+) -> bool {
+    #[cfg(test)]
+    if BY_TRIAL.with(std::cell::Cell::get) {
+        return false;
+    }
+    if !form.narrow || !small(to) || !less.is_none_or(small) {
+        return false;
+    }
+    if form.holds_at(to) != Some(true) {
+        return false;
+    }
+    if let Some(l) = less {
+        if form.holds_at(l) != Some(false) {
+            return false;
+        }
+    }
+    let NodeKind::Compare(_, a, b) = &n.kind else {
+        return false;
+    };
+    let mut sim = Sim {
+        x,
+        field: (x.rid, x.slot),
+        done: [0; 8],
+        len: 0,
+        memo: Vec::new(),
+    };
+    let cost = sim
+        .steps(cx, a, false)
+        .and_then(|ca| Some(1 + ca + sim.steps(cx, b, false)?));
+    let trials = if less.is_some() { 2 } else { 1 };
+    let Some(work) = cost.and_then(|c| c.checked_mul(trials)) else {
+        return false;
+    };
+    // a trial that would run out of the budget gives no verdict: run it
+    if cx.steps.saturating_add(work) > cx.budget {
+        return false;
+    }
+    #[cfg(test)]
+    SOLVED.with(|n| n.set(n.get() + 1));
+    cx.charge(work)
+}
+
+/// How a trial of [`number_change`] would evaluate a node: the steps of
+/// work, for the nodes whose value the linear form accounts for exactly.
+struct Sim<'x, 'a> {
+    /// The answer tried.
+    x: &'x Answer<'a>,
+    /// Its record and slot.
+    field: (RecordId, usize),
+    /// The definitions the trial works out afresh, met so far (it keeps
+    /// their values once worked out).
+    done: [usize; 8],
+    len: usize,
+    /// [`let_reads`]' memo, made when first needed.
+    memo: Vec<Option<bool>>,
+}
+
+impl<'a> Sim<'_, 'a> {
+    /// The steps the trial's evaluation of `n` counts; `None` when the
+    /// linear form may not be what it evaluates (or it is not known).
+    /// `in_def`: within a definition's value (no bound elements).
+    fn steps(&mut self, cx: &Ctx<'a>, n: &'a Node, in_def: bool) -> Option<u64> {
+        // the total tried: its value is the trial's, for one step
+        if let Some((t, _)) = self.x.total {
+            if std::ptr::eq(t, n) {
+                return Some(1);
+            }
+        }
+        match &n.kind {
+            NodeKind::Const(_) => Some(1),
+            NodeKind::Var(_) if !in_def => Some(1),
+            NodeKind::Input(slot) => {
+                self.read(cx, &cx.sub.root, 0, *slot)?;
+                Some(1)
+            }
+            NodeKind::Field(base, slot) => {
+                let Ty::Record(rid) = base.ty else {
+                    return None;
+                };
+                let (r, steps) = self.record(cx, base, in_def)?;
+                self.read(cx, r, rid, *slot)?;
+                Some(1 + steps)
+            }
+            NodeKind::Arith(_, p, q) => {
+                Some(1 + self.steps(cx, p, in_def)? + self.steps(cx, q, in_def)?)
+            }
+            NodeKind::Neg(p) => Some(1 + self.steps(cx, p, in_def)?),
+            NodeKind::Let(i) => {
+                if self.done.get(..self.len)?.contains(i) || self.kept(cx, *i)? {
+                    return Some(1);
+                }
+                let def = cx.spec.lets.get(*i)?;
+                let steps = self.steps(cx, &def.value, true)?;
+                *self.done.get_mut(self.len)? = *i;
+                self.len += 1;
+                Some(1 + steps)
+            }
+            _ => None,
+        }
+    }
+
+    /// `Some` when the trial reads slot `slot` of `rec` (of record `rid`)
+    /// as the linear form does: the value tried exactly where the form has
+    /// the answer ([`answer_at`], [`Answer::same`]), else the submission's.
+    fn read(&self, cx: &Ctx<'a>, rec: &Record, rid: RecordId, slot: usize) -> Option<()> {
+        let x = self.x;
+        let tried = x.total.is_none() && x.rec == Some(rec) && slot == x.slot;
+        let answer = tried
+            && rid == x.rid
+            && field_def(cx, rid, slot).is_some_and(|f| std::ptr::eq(f, x.field));
+        (tried == answer).then_some(())
+    }
+
+    /// The record a group or element expression is, and the steps of
+    /// evaluating it.
+    fn record(&self, cx: &Ctx<'a>, base: &'a Node, in_def: bool) -> Option<(&'a Record, u64)> {
+        match &base.kind {
+            NodeKind::Var(depth) if !in_def => {
+                let i = cx.env.len().checked_sub(1 + depth)?;
+                match cx.env.get(i)? {
+                    V::Rec(r) => Some((r, 1)),
+                    _ => None,
+                }
+            }
+            NodeKind::Input(slot) => Some((self.group(cx, &cx.sub.root, *slot)?, 1)),
+            NodeKind::Field(b, slot) => {
+                let (r, steps) = self.record(cx, b, in_def)?;
+                Some((self.group(cx, r, *slot)?, 1 + steps))
+            }
+            _ => None,
+        }
+    }
+
+    /// The group answered in slot `slot` of `rec`.
+    fn group(&self, cx: &Ctx<'a>, rec: &'a Record, slot: usize) -> Option<&'a Record> {
+        let x = self.x;
+        if x.total.is_none() && x.rec == Some(rec) && slot == x.slot {
+            return None;
+        }
+        match cx.sub.answer(rec, slot)? {
+            Stored::Group(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Whether the trial keeps definition `i`'s value worked out so far, as
+    /// [`in_trial`] and [`fresh_lets`] decide: worked out, and reading
+    /// neither the answer tried nor the total tried.
+    fn kept(&mut self, cx: &Ctx<'a>, i: usize) -> Option<bool> {
+        if cx.lets.get(i)?.is_none() {
+            return Some(false);
+        }
+        let node = self.x.total.map(|(t, _)| t);
+        let reads = &cx.fast.reads;
+        let changed = if node.is_none() && reads.len() == cx.lets.len() {
+            reads.get(i)?.binary_search(&self.field).is_ok()
+        } else {
+            if self.memo.is_empty() {
+                self.memo = vec![None; cx.spec.lets.len()];
+            }
+            let_reads(cx, i, self.field, node, &mut self.memo)
+        };
+        Some(!changed)
+    }
 }
 
 /// Whether a total of `to` keeps within the summed answers' declared
@@ -2081,8 +2444,182 @@ fn total_within_relations<'a>(cx: &mut Ctx<'a>, list: &'a Node, x: &Answer<'a>, 
 }
 
 #[cfg(all(test, feature = "compile"))]
+#[allow(clippy::panic)]
 mod tests {
     use super::*;
+    use crate::report::{assess_given, Attribution, Given};
+    use crate::Spec;
+
+    /// Every kind of linear check [`solved`] works out, and some it leaves
+    /// to the trials (a call, an inline total, a form with a coefficient
+    /// of 2^100 on the way, with which the evaluator overflows).
+    const LINEAR: &str = r#"spec lin "Linear forms" { version "1" }
+inputs "Units" {
+  floor: int min 0 "Floor"
+  share: percent "Share"
+  surge: group "Surge" {
+    shifts: int min 0 "Shifts" unit "shifts"
+    kept: int min 0 max shifts "Shifts within the floor" unit "shifts"
+  }
+  units: list min 0 "Units" item "unit" {
+    x: int "X"
+    y: int "Y"
+    z: int min 0 max 40 "Z"
+    w: int min 0 max y "W" unit "admissions"
+    p: percent "P"
+    n: number "N"
+  }
+}
+area quality {
+  requirement Q-01 must "Rate" { all u in units: u.w / u.y >= 95% }
+  requirement Q-02 must "Linear" { all u in units: 12 * u.x >= u.y + u.z }
+  requirement Q-03 must "Less" { all u in units: u.x < 8 * u.y - floor }
+  requirement Q-04 must "Negated" { all u in units: -u.x + 3 <= u.z / 2 }
+  requirement Q-05 must "Percent" { all u in units: u.p >= share }
+  requirement Q-06 must "Equal" { all u in units: u.x == floor }
+  requirement Q-07 must "Number" { all u in units: u.n * 3 >= u.x }
+  requirement Q-08 must "Group rate" { surge.kept / surge.shifts >= 100% }
+  requirement Q-09 must "Total rate" { sum(u.w for u in units) / total_y >= 90% }
+  requirement Q-10 must "Definitions" { occupied / total_y <= 80% }
+  requirement Q-11 must "Through a definition" { surge.shifts > 2 * floor + weighted }
+  requirement Q-12 must "Twice" { floor + floor >= 7 - floor }
+  requirement Q-13 must "Call" { all u in units: max(u.x, 2) >= u.y }
+  requirement Q-14 must "Inline total" { surge.shifts >= sum(u.z for u in units) }
+  requirement Q-15 must "Same total twice" { sum(u.z for u in units) / total_y <= 80% and occupied <= 4 * floor }
+  requirement Q-16 must "Wide" { all u in units: u.x * 1125899906842624 * 1125899906842624 / 1125899906842624 / 1125899906842624 >= u.y }
+}
+let total_y = sum(u.y for u in units)
+let occupied = sum(u.z for u in units)
+let weighted = floor * 3 - surge.kept
+"#;
+
+    /// The "to pass" entries worked out from linear forms ([`solved`]) are
+    /// those the trials find: the same reports (every check, every entry,
+    /// every message) and the same steps of work, under every work budget,
+    /// on answers around the thresholds, zero, negative, fractions, at
+    /// 2^20 (where [`small`] stops) and very large.
+    #[test]
+    fn linear_forms_give_what_the_trials_give() {
+        let spec = match Spec::compile(
+            "lin.netspec",
+            &crate::Sources::single("lin.netspec", LINEAR),
+        ) {
+            Ok(s) => s,
+            Err(e) => panic!("{e:?}"),
+        };
+        let ints: [i64; 16] = [
+            0,
+            1,
+            2,
+            3,
+            5,
+            -7,
+            12,
+            19,
+            20,
+            95,
+            100,
+            1000,
+            1_048_575,
+            1_048_576,
+            1 << 40,
+            i64::MAX,
+        ];
+        let fractions = [
+            "0.5",
+            "0.8",
+            "0.95",
+            "1",
+            "0.333",
+            "2.25",
+            "-1.5",
+            "1048575.5",
+        ];
+        let shares = [
+            "0", "0.5", "0.8", "0.95", "1", "0.333", "0.123457", "0.0625",
+        ];
+        // at most `of`, as a relation (`max`) needs: none, a share, or all of it
+        let part = |of: i64, k: usize| {
+            let of = of.max(0);
+            match k % 4 {
+                0 => 0,
+                1 => of / 2,
+                2 => of - of / 20,
+                _ => of,
+            }
+        };
+        let run = |sub: &crate::submission::Submission, budget: u64, by_trial: bool| {
+            BY_TRIAL.with(|b| b.set(by_trial));
+            let (report, steps) = assess_given(
+                spec.checked(),
+                spec.fast_form(),
+                spec.source_map(),
+                sub,
+                Given::Borrowed(&sub.evidence),
+                None,
+                true,
+                budget,
+                Attribution::of(sub),
+            );
+            BY_TRIAL.with(|b| b.set(false));
+            (report, steps)
+        };
+        SOLVED.with(|n| n.set(0));
+        let (mut compared, mut entries, mut refused) = (0usize, 0usize, 0usize);
+        for i in 0..600usize {
+            let int = |k: usize| ints[(i * 7 / k + k * 3) % ints.len()];
+            let frac = |k: usize| fractions[(i / k + k) % fractions.len()];
+            let share = |k: usize| shares[(i / k + k) % shares.len()];
+            let unit = |j: usize| {
+                let y = ints[(i / 3 + j) % 15].max(0);
+                format!(
+                    r#"{{"x": {}, "y": {y}, "z": {}, "w": {}, "p": {}, "n": {}}}"#,
+                    int(1 + j),
+                    ["0", "3", "17", "40"][(i + j) % 4],
+                    part(y, i / 5 + j),
+                    share(2 + j),
+                    frac(5 + j),
+                )
+            };
+            let units: Vec<String> = (0..i % 4).map(unit).collect();
+            let shifts = ints[(i / 2) % 16].max(0);
+            let text = format!(
+                r#"{{"floor": {}, "share": {}, "surge": {{"shifts": {shifts}, "kept": {}}}, "units": [{}]}}"#,
+                ints[i % 16].max(0),
+                share(3),
+                part(shifts, i / 4),
+                units.join(", ")
+            );
+            let Ok(sub) = spec.ingest_str(&text) else {
+                refused += 1; // out of range: refused before any evaluation
+                continue;
+            };
+            let (reference, steps) = run(&sub, u64::MAX, true);
+            entries += reference
+                .requirements
+                .iter()
+                .flat_map(|r| &r.explanation)
+                .map(|c| c.to_pass.len())
+                .sum::<usize>();
+            let mut budgets = vec![u64::MAX, steps, steps.saturating_sub(1), steps / 2, 3];
+            budgets.extend((1..8).map(|k| steps * k / 8 + (i as u64 % 5)));
+            for budget in budgets {
+                let trial = run(&sub, budget, true);
+                let fast = run(&sub, budget, false);
+                assert_eq!(fast.1, trial.1, "steps: {text} (budget {budget})");
+                assert_eq!(fast.0, trial.0, "{text} (budget {budget})");
+                compared += 1;
+            }
+        }
+        let solved = SOLVED.with(std::cell::Cell::get);
+        assert!(refused < 150, "{refused} submissions refused");
+        assert!(compared > 5000, "{compared} reports compared");
+        assert!(entries > 1000, "{entries} entries to pass");
+        assert!(
+            solved > 1000,
+            "{solved} entries worked out from their forms"
+        );
+    }
 
     #[test]
     fn list_names_made_singular() {
@@ -2113,6 +2650,22 @@ mod tests {
         assert_eq!(lower_first("L3 beds"), "L3 beds");
         assert_eq!(lower_first("x"), "x");
         assert_eq!(lower_first(""), "");
+        for s in [
+            "Shifts with a coordinator",
+            "ICNARC months",
+            "L3 beds",
+            "x",
+            "",
+            "Émile's beds",
+            "ÉCOLE",
+            "É",
+            "already lower",
+        ] {
+            let mut out = String::from(">");
+            push_lower_first(&mut out, s);
+            assert_eq!(out, format!(">{}", lower_first(s)), "{s}");
+        }
+        assert_eq!(lower_first("Émile's beds"), "émile's beds");
         assert_eq!(
             humanise_name("shifts_with_coordinator"),
             "Shifts with coordinator"
