@@ -93,3 +93,32 @@ fn a_report_of_another_spec_is_written_as_serde_writes_it() {
         );
     }
 }
+
+/// A second rule in a requirement is NS0015; when one of the two is a clause
+/// word written without its value (`basis guess` reads as two rules), the
+/// help says what that clause takes.
+#[test]
+fn a_second_rule_says_what_a_clause_word_takes() {
+    let help = |body: &str| {
+        let text = format!(
+            "spec s \"S\" {{ version \"1\" }}\ninputs \"U\" {{ n: int \"N\" }}\narea resources {{\n  requirement RE-01 must \"N\" {{\n    {body}\n  }}\n}}\n"
+        );
+        let err =
+            Spec::compile("s.netspec", &Sources::single("s.netspec", text.as_str())).unwrap_err();
+        let d = err
+            .diagnostics
+            .iter()
+            .find(|d| d.code.as_str() == "NS0015")
+            .unwrap_or_else(|| panic!("{:?}", err.diagnostics));
+        d.help.clone().unwrap_or_default()
+    };
+    assert_eq!(
+        help("basis guess\n    n > 0"),
+        "`basis` takes `standard`, `derived` or `estimate`"
+    );
+    assert_eq!(
+        help("respondent trust\n    n > 0"),
+        "`respondent` takes `provider` or `network`"
+    );
+    assert_eq!(help("n > 0\n    n > 1"), "join the conditions with `and`");
+}
