@@ -125,6 +125,9 @@ struct Slot {
     /// in JSON (no quote, backslash or control character), and it is not
     /// one of the root's own keys (`header`, `evidence`, `assessed_on`).
     plain: bool,
+    /// When `plain`, the key as written in compact JSON with its colon
+    /// (`"name":`), matched against the text in one comparison.
+    quoted: Box<[u8]>,
     how: How,
 }
 
@@ -152,6 +155,7 @@ impl Plan {
                     .map(|f| Slot {
                         name: f.name.as_str().into(),
                         segment: crate::submission::escape(&f.name).into(),
+                        quoted: format!("\"{}\":", f.name).into_bytes().into(),
                         plain: plain(&f.name)
                             && !(rec == 0
                                 && matches!(
@@ -451,6 +455,21 @@ impl<'t, 's> Reader<'t, 's> {
         found
     }
 
+    /// Whether the text at the reading position is `bytes`; if so, they are
+    /// consumed.
+    #[inline(always)]
+    fn bytes_are(&mut self, bytes: &[u8]) -> bool {
+        let end = self.i + bytes.len();
+        let found = self
+            .b
+            .get(self.i..end)
+            .is_some_and(|t| same_bytes(t, bytes));
+        if found {
+            self.i = end;
+        }
+        found
+    }
+
     #[inline(always)]
     fn eat(&mut self, c: u8) -> Option<()> {
         if self.peek() == Some(c) {
@@ -624,8 +643,9 @@ impl<'t, 's> Reader<'t, 's> {
         let mut hint = 0;
         loop {
             let (slot, how) = match plan.get(hint) {
-                Some(p) if p.plain && self.key_is(p.name.as_bytes()) => {
-                    self.colon()?;
+                Some(p) if p.plain && self.bytes_are(&p.quoted) => {
+                    // `"name":` matched: white space may follow the colon
+                    self.ws();
                     (hint, p)
                 }
                 _ => {
