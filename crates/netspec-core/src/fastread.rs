@@ -1496,10 +1496,20 @@ mod tests {
             Just("\"\"".to_string()),
         ];
         let ws = prop::sample::select(vec!["", " ", "\n  ", "\t", "\r\n"]);
-        let unit = (text, number.clone(), number.clone(), number, ws.clone()).prop_map(
-            |(name, beds, a, b, w)| {
+        // a declared key as written (matched with its colon in one
+        // comparison), escaped, or another key it starts or ends like
+        let key = prop::sample::select(vec![
+            "\"admissions\"",
+            "\"admissions\"",
+            "\"admi\\u0073sions\"",
+            "\"admission\"",
+            "\"admissions_\"",
+            "\"admissions \"",
+        ]);
+        let unit = (text, number.clone(), number.clone(), number, ws.clone(), key).prop_map(
+            |(name, beds, a, b, w, key)| {
                 format!(
-                    "{{{w}\"name\":{w}{name},\"l3_beds\"{w}:{beds},\"admissions\":{a}{w},\"admissions_within_4h\":{b}}}"
+                    "{{{w}\"name\":{w}{name},\"l3_beds\"{w}:{beds},{key}:{a}{w},\"admissions_within_4h\":{b}}}"
                 )
             },
         );
