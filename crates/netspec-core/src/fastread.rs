@@ -125,6 +125,9 @@ struct Slot {
     /// in JSON (no quote, backslash or control character), and it is not
     /// one of the root's own keys (`header`, `evidence`, `assessed_on`).
     plain: bool,
+    /// When `plain`, the key as written in compact JSON with its colon
+    /// (`"name":`), matched against the text in one comparison.
+    quoted: Box<[u8]>,
     how: How,
 }
 
@@ -152,6 +155,7 @@ impl Plan {
                     .map(|f| Slot {
                         name: f.name.as_str().into(),
                         segment: crate::submission::escape(&f.name).into(),
+                        quoted: format!("\"{}\":", f.name).into_bytes().into(),
                         plain: plain(&f.name)
                             && !(rec == 0
                                 && matches!(
@@ -416,9 +420,9 @@ impl<'t, 's> Reader<'t, 's> {
         // usually none, or one space
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(i) {
             i += 1;
-            if let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(i) {
-                // a run (a line break and indentation): eight bytes at a time
-                i += ws_run(self.b.get(i..).unwrap_or_default());
+            if let Some(b' ') = self.b.get(i) {
+                // indentation after a line break: spaces eight at a time
+                i += space_run(self.b.get(i..).unwrap_or_default());
             }
         }
         self.i = i;
@@ -447,6 +451,21 @@ impl<'t, 's> Reader<'t, 's> {
             && self.b.get(at..end).is_some_and(|t| same_bytes(t, name));
         if found {
             self.i = end + 1;
+        }
+        found
+    }
+
+    /// Whether the text at the reading position is `bytes`; if so, they are
+    /// consumed.
+    #[inline(always)]
+    fn bytes_are(&mut self, bytes: &[u8]) -> bool {
+        let end = self.i + bytes.len();
+        let found = self
+            .b
+            .get(self.i..end)
+            .is_some_and(|t| same_bytes(t, bytes));
+        if found {
+            self.i = end;
         }
         found
     }
@@ -624,8 +643,9 @@ impl<'t, 's> Reader<'t, 's> {
         let mut hint = 0;
         loop {
             let (slot, how) = match plan.get(hint) {
-                Some(p) if p.plain && self.key_is(p.name.as_bytes()) => {
-                    self.colon()?;
+                Some(p) if p.plain && self.bytes_are(&p.quoted) => {
+                    // `"name":` matched: white space may follow the colon
+                    self.ws();
                     (hint, p)
                 }
                 _ => {
@@ -1095,23 +1115,21 @@ fn plain_run(b: &[u8]) -> usize {
         .unwrap_or(words.remainder().len())
 }
 
-/// How many bytes at the start of `b` are JSON white space (space, line
-/// feed, carriage return, tab), eight at a time while whole words are.
+/// How many bytes at the start of `b` are spaces, eight at a time while
+/// whole words are (any other white space is left to the caller's loop).
 #[inline]
-fn ws_run(b: &[u8]) -> usize {
+fn space_run(b: &[u8]) -> usize {
     const LOWS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     const ONES: u64 = 0x0101_0101_0101_0101;
-    // the high bit of each byte of `x` that is exactly `c`
-    let eq = |x: u64, c: u8| {
-        let t = x ^ (ONES * u64::from(c));
-        !(((t & LOWS) + LOWS) | t) & HIGHS
-    };
     let mut at = 0;
     let mut words = b.chunks_exact(8);
     for w in &mut words {
         let x = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or([0; 8]));
-        let other = !(eq(x, b' ') | eq(x, b'\n') | eq(x, b'\r') | eq(x, b'\t')) & HIGHS;
+        // the high bit of each byte that is not a space (no carry between
+        // bytes: each low part plus 0x7f stays below 0x100)
+        let t = x ^ (ONES * u64::from(b' '));
+        let other = (((t & LOWS) + LOWS) | t) & HIGHS;
         if other != 0 {
             return at + (other.trailing_zeros() / 8) as usize;
         }
@@ -1120,7 +1138,7 @@ fn ws_run(b: &[u8]) -> usize {
     at + words
         .remainder()
         .iter()
-        .position(|c| !matches!(c, b' ' | b'\n' | b'\r' | b'\t'))
+        .position(|&c| c != b' ')
         .unwrap_or(words.remainder().len())
 }
 
@@ -1394,12 +1412,49 @@ mod tests {
                 cases.push(vec![fill; len]);
             }
         }
+        // indentation after a line break, and mixed white space
+        for len in 0..20 {
+            for lead in [b'\n', b'\r', b'\t', b' '] {
+                let mut v = vec![lead];
+                v.extend(vec![b' '; len]);
+                for tail in [&b"\"a"[..], b"\t \"", b"\r\n  }", b"\n\t\t1", b""] {
+                    let mut w = v.clone();
+                    w.extend_from_slice(tail);
+                    cases.push(w);
+                }
+            }
+        }
+        let spaces = |b: &[u8]| b.iter().position(|&c| c != b' ').unwrap_or(b.len());
         assert!(
-            cases.iter().any(|c| ws_run(c) == 9),
+            cases.iter().any(|c| space_run(c) == 9) && cases.iter().any(|c| naive(c) > 20),
             "runs longer than a word"
         );
+        let schema = Schema::default();
+        let plan = Plan::of(&schema);
         for c in &cases {
-            assert_eq!(ws_run(c), naive(c), "{c:?}");
+            assert_eq!(space_run(c), spaces(c), "{c:?}");
+            // the reader's white space step, from every position
+            for start in 0..=c.len() {
+                let text = String::from_utf8_lossy(c).into_owned();
+                let bytes = text.as_bytes();
+                let mut r = Reader {
+                    s: &text,
+                    b: bytes,
+                    i: start.min(bytes.len()),
+                    schema: &schema,
+                    plan: &plan,
+                    max_list_len: 10,
+                    max_depth: 10,
+                    depth: 0,
+                    header: None,
+                    evidence: BTreeMap::new(),
+                    store: Store::default(),
+                };
+                let from = r.i;
+                r.ws();
+                let rest = bytes.get(from..).unwrap_or_default();
+                assert_eq!(r.i - from, naive(rest), "{c:?} from {from}");
+            }
         }
     }
 
@@ -1441,10 +1496,20 @@ mod tests {
             Just("\"\"".to_string()),
         ];
         let ws = prop::sample::select(vec!["", " ", "\n  ", "\t", "\r\n"]);
-        let unit = (text, number.clone(), number.clone(), number, ws.clone()).prop_map(
-            |(name, beds, a, b, w)| {
+        // a declared key as written (matched with its colon in one
+        // comparison), escaped, or another key it starts or ends like
+        let key = prop::sample::select(vec![
+            "\"admissions\"",
+            "\"admissions\"",
+            "\"admi\\u0073sions\"",
+            "\"admission\"",
+            "\"admissions_\"",
+            "\"admissions \"",
+        ]);
+        let unit = (text, number.clone(), number.clone(), number, ws.clone(), key).prop_map(
+            |(name, beds, a, b, w, key)| {
                 format!(
-                    "{{{w}\"name\":{w}{name},\"l3_beds\"{w}:{beds},\"admissions\":{a}{w},\"admissions_within_4h\":{b}}}"
+                    "{{{w}\"name\":{w}{name},\"l3_beds\"{w}:{beds},{key}:{a}{w},\"admissions_within_4h\":{b}}}"
                 )
             },
         );
