@@ -233,3 +233,41 @@ fn a_compilation_reports_100_errors() {
     let d = compile(&unknown_names(101)).err().unwrap();
     assert_eq!(codes(&d), [vec!["NS0002"; 100], vec!["NS0310"]].concat());
 }
+
+/// NS0026 also counts the depth a rule reaches through its definitions, each
+/// shallow on its own. By the checker's count (every node one level, a
+/// definition one level above its value) `let a0 = n + 1` is 3 deep,
+/// `let ak = a(k-1) + 1` is 3 + 2k, and the rule `ak > 0` 4 + 2k: with
+/// `max_depth` 10, `a3 > 0` (10) compiles and `a4 > 0` (12) is refused.
+#[test]
+fn depth_through_definitions_at_its_boundary() {
+    let chain = |k: usize| {
+        let mut text = String::from(
+            "spec s \"S\" { version \"1\" }\ninputs \"U\" { n: int \"N\" }\nlet a0 = n + 1\n",
+        );
+        for i in 1..=k {
+            text.push_str(&format!("let a{i} = a{} + 1\n", i - 1));
+        }
+        text.push_str(&format!(
+            "area resources {{ requirement RE-01 must \"N\" {{ a{k} > 0 }} }}\n"
+        ));
+        let mut limits = Limits::default();
+        limits.max_depth = 10;
+        let options = netspec_core::CompileOptions::default().with_limits(limits);
+        Spec::compile_with_options(
+            "s.netspec",
+            &Sources::single("s.netspec", text.as_str()),
+            &options,
+        )
+        .map_err(|e| e.diagnostics)
+    };
+    assert!(chain(3).is_ok(), "{:?}", chain(3).err());
+    let d = chain(4).err().expect("a4 > 0 nests 12 deep");
+    assert_eq!(codes(&d), ["NS0026"]);
+    assert!(
+        d[0].message
+            .contains("nests 12 levels deep through its definitions (at most 10)"),
+        "{}",
+        d[0].message
+    );
+}
