@@ -190,3 +190,28 @@ fn a_missing_file_is_asked_for_once() {
         "{asked:?}"
     );
 }
+
+/// A test's submission file the reader refuses is reported as refused
+/// (NS0311, at the file's name in the test), not as a file not found.
+#[test]
+fn a_refused_test_file_is_said_to_be_refused() {
+    let files = disk();
+    let mut read = |name: &str, _left: usize| {
+        if name == "examples/full.json" {
+            FileRead::Problem(netspec_core::source::FileProblem::Refused)
+        } else {
+            read_from(&files, name)
+        }
+    };
+    let (_, spec) = Spec::compile_reading("root.netspec", &mut read, &CompileOptions::default());
+    let err = spec.unwrap_err();
+    let codes: Vec<&str> = err.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["NS0311"], "{:?}", err.diagnostics);
+    assert!(
+        err.diagnostics[0]
+            .message
+            .contains("`examples/full.json` may not be read"),
+        "{}",
+        err.diagnostics[0].message
+    );
+}

@@ -122,3 +122,15 @@ fn a_second_rule_says_what_a_clause_word_takes() {
     );
     assert_eq!(help("n > 0\n    n > 1"), "join the conditions with `and`");
 }
+
+/// A key written twice in a test's `given` JSON is reported at its second
+/// occurrence, the one that is refused.
+#[test]
+fn a_duplicate_key_in_a_given_is_shown_where_it_repeats() {
+    let text = "spec s \"S\" { version \"1\" }\ninputs \"U\" { n: int \"N\" }\narea resources { requirement RE-01 must \"N\" { n > 0 } }\ntest \"twice\" { given { \"n\": 1, \"n\": 2 } expect RE-01 met }\n";
+    let err = Spec::compile("s.netspec", &Sources::single("s.netspec", text)).unwrap_err();
+    let d = &err.diagnostics[0];
+    let second = text.rfind("\"n\": 2").unwrap();
+    let span = d.span().unwrap_or_else(|| panic!("{d:?}"));
+    assert_eq!(span.range().start, second, "{:?}", err.diagnostics);
+}
