@@ -238,7 +238,8 @@ fn a_compilation_reports_100_errors() {
 /// shallow on its own. By the checker's count (every node one level, a
 /// definition one level above its value) `let a0 = n + 1` is 3 deep,
 /// `let ak = a(k-1) + 1` is 3 + 2k, and the rule `ak > 0` 4 + 2k: with
-/// `max_depth` 10, `a3 > 0` (10) compiles and `a4 > 0` (12) is refused.
+/// `max_depth` 10, `a3 > 0` (10) compiles and `a4 > 0` (12) is refused,
+/// counted exactly up to four times the limit.
 #[test]
 fn depth_through_definitions_at_its_boundary() {
     let chain = |k: usize| {
@@ -262,11 +263,27 @@ fn depth_through_definitions_at_its_boundary() {
         .map_err(|e| e.diagnostics)
     };
     assert!(chain(3).is_ok(), "{:?}", chain(3).err());
-    let d = chain(4).err().expect("a4 > 0 nests 12 deep");
+    let d = chain(4).expect_err("a4 > 0 nests 12 deep");
     assert_eq!(codes(&d), ["NS0026"]);
     assert!(
         d[0].message
             .contains("nests 12 levels deep through its definitions (at most 10)"),
+        "{}",
+        d[0].message
+    );
+    // the count goes on to four times the limit (40), then says "more than"
+    let d = chain(18).expect_err("a18 > 0 nests 40 deep");
+    assert!(
+        d[0].message
+            .contains("nests 40 levels deep through its definitions (at most 10)"),
+        "{}",
+        d[0].message
+    );
+    let d = chain(19).expect_err("a19 > 0 nests 42 deep");
+    assert_eq!(codes(&d), ["NS0026"]);
+    assert!(
+        d[0].message
+            .contains("nests more than 40 levels deep through its definitions (at most 10)"),
         "{}",
         d[0].message
     );

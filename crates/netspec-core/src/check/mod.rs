@@ -1252,57 +1252,79 @@ impl Checker<'_> {
     /// limit once definitions are followed: the evaluator recurses through them.
     fn check_depth(&mut self, checked: &CompiledSpec) {
         let max_depth = self.limits.max_depth;
+        let cap = depth_cap(max_depth);
         let mut memo = vec![None; checked.lets.len()];
         for r in &checked.requirements {
             for n in r.applies.iter().chain(std::iter::once(&r.rule)) {
-                let d = depth(n, &checked.lets, &mut memo, 0, max_depth);
-                if d > max_depth {
-                    self.error(
-                        Diagnostic::error(
-                            Code::TooDeep,
-                            format!(
-                                "`{}` nests {d} levels deep through its definitions (at most {max_depth})",
-                                r.id,
-                            ),
-                        )
-                        .at(n.span)
-                        .with_help("flatten the definitions this rule uses"),
-                    );
-                }
+                let levels = match depth(n, &checked.lets, &mut memo, 0, cap) {
+                    Some(d) if d > max_depth => d.to_string(),
+                    Some(_) => continue,
+                    None => format!("more than {cap}"),
+                };
+                self.error(
+                    Diagnostic::error(
+                        Code::TooDeep,
+                        format!(
+                            "`{}` nests {levels} levels deep through its definitions (at most {max_depth})",
+                            r.id,
+                        ),
+                    )
+                    .at(n.span)
+                    .with_help("flatten the definitions this rule uses"),
+                );
             }
         }
     }
 }
 
-/// Nesting depth of a compiled expression, following definitions.
+/// How deep [`depth`] follows a rule before it stops counting: four times
+/// the limit, enough for any message to say how far over a rule is while
+/// the walk's own recursion stays bounded.
+fn depth_cap(max_depth: usize) -> usize {
+    max_depth.saturating_mul(4)
+}
+
+/// Nesting depth of a compiled expression, following definitions, counting
+/// every node one level and a definition one level above its value; `None`
+/// when it is deeper than `cap` (`level` is how deep `n` itself sits). A
+/// definition's depth is remembered only when it was counted in full.
 fn depth(
     n: &ir::Node,
     lets: &[ir::LetDef],
     memo: &mut Vec<Option<usize>>,
-    guard: usize,
-    max_depth: usize,
-) -> usize {
+    level: usize,
+    cap: usize,
+) -> Option<usize> {
     use ir::NodeKind as K;
-    if guard > 4 * max_depth {
-        return guard;
+    if level >= cap {
+        return None;
     }
-    let mut go = |x: &ir::Node| depth(x, lets, memo, guard + 1, max_depth);
-    1 + match &n.kind {
-        K::Let(i) => {
-            if let Some(Some(d)) = memo.get(*i) {
-                *d
-            } else {
-                let d = lets
-                    .get(*i)
-                    .map_or(0, |l| depth(&l.value, lets, memo, guard + 1, max_depth));
+    let below = match &n.kind {
+        K::Let(i) => match memo.get(*i) {
+            Some(Some(d)) => *d,
+            _ => {
+                let value = lets.get(*i).map(|l| &l.value);
+                let d = match value {
+                    Some(v) => depth(v, lets, memo, level + 1, cap)?,
+                    None => 0,
+                };
                 if let Some(m) = memo.get_mut(*i) {
                     *m = Some(d);
                 }
                 d
             }
+        },
+        _ => {
+            let mut deepest = 0;
+            for child in n.children() {
+                deepest = deepest.max(depth(child, lets, memo, level + 1, cap)?);
+            }
+            deepest
         }
-        _ => n.children().map(&mut go).max().unwrap_or(0),
-    }
+    };
+    let total = 1 + below;
+    // a remembered definition can put the total past the cap from here
+    (level + total <= cap).then_some(total)
 }
 
 fn rating_expr(c: &ast::RatingCond) -> RatingExpr {
