@@ -1221,6 +1221,28 @@ fn number_value(text: &str) -> Option<Num> {
 #[cfg(all(test, feature = "compile"))]
 mod tests {
     use super::*;
+
+    /// A reader of `text` from byte `at` (at most its end), with small limits.
+    fn test_reader<'t, 's>(
+        text: &'t str,
+        at: usize,
+        schema: &'s Schema,
+        plan: &'s Plan,
+    ) -> Reader<'t, 's> {
+        Reader {
+            s: text,
+            b: text.as_bytes(),
+            i: at.min(text.len()),
+            schema,
+            plan,
+            max_list_len: 10,
+            max_depth: 10,
+            depth: 0,
+            header: None,
+            evidence: BTreeMap::new(),
+            store: Store::default(),
+        }
+    }
     use crate::submission::{conclude, read_text};
     use crate::{Sources, Spec};
 
@@ -1371,19 +1393,7 @@ mod tests {
         }
         for t in &texts {
             let json = format!("\"{t}\"");
-            let mut r = Reader {
-                s: &json,
-                b: json.as_bytes(),
-                i: 0,
-                schema: &schema,
-                plan: &plan,
-                max_list_len: 10,
-                max_depth: 10,
-                depth: 0,
-                header: None,
-                evidence: BTreeMap::new(),
-                store: Store::default(),
-            };
+            let mut r = test_reader(&json, 0, &schema, &plan);
             let decoded = serde_json::from_str::<String>(&json).ok();
             let expected = decoded.as_deref().and_then(Date::parse);
             assert_eq!(r.date(), expected, "{json}");
@@ -1437,19 +1447,7 @@ mod tests {
             for start in 0..=c.len() {
                 let text = String::from_utf8_lossy(c).into_owned();
                 let bytes = text.as_bytes();
-                let mut r = Reader {
-                    s: &text,
-                    b: bytes,
-                    i: start.min(bytes.len()),
-                    schema: &schema,
-                    plan: &plan,
-                    max_list_len: 10,
-                    max_depth: 10,
-                    depth: 0,
-                    header: None,
-                    evidence: BTreeMap::new(),
-                    store: Store::default(),
-                };
+                let mut r = test_reader(&text, start, &schema, &plan);
                 let from = r.i;
                 r.ws();
                 let rest = bytes.get(from..).unwrap_or_default();

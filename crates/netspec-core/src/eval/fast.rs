@@ -2230,6 +2230,23 @@ mod tests {
     use super::*;
     use crate::Spec;
 
+    /// The outcomes of `sub` under `spec` with a work budget of `budget`
+    /// steps (the fast evaluator, unless `spec` has it switched off).
+    fn outcomes_under(
+        spec: &Spec,
+        sub: &crate::submission::Submission,
+        budget: u64,
+    ) -> Vec<crate::vocab::Outcome> {
+        crate::report::outcomes_with(
+            spec.checked(),
+            spec.fast_form(),
+            spec.source_map(),
+            sub,
+            None,
+            budget,
+        )
+    }
+
     /// Whether `n` walks a list of values (`all s in standards: …` over a
     /// checklist) anywhere, definitions included.
     fn walks_values(n: &crate::ir::Node) -> bool {
@@ -2339,17 +2356,11 @@ let weighted = sum(u.x + 2 * u.z - floor for u in units)
                 continue; // a value out of range: refused by both
             };
             for budget in [u64::MAX, 0, 3, 7, 12, 20, 33, 50] {
-                let run = |s: &Spec| {
-                    crate::report::outcomes_with(
-                        s.checked(),
-                        s.fast_form(),
-                        s.source_map(),
-                        &sub,
-                        None,
-                        budget,
-                    )
-                };
-                assert_eq!(run(&spec), run(&general), "{text} (budget {budget})");
+                assert_eq!(
+                    outcomes_under(&spec, &sub, budget),
+                    outcomes_under(&general, &sub, budget),
+                    "{text} (budget {budget})"
+                );
                 compared += 1;
             }
         }
@@ -2466,17 +2477,11 @@ area quality {
             };
             // every budget up to past the whole evaluation's steps
             for budget in std::iter::once(u64::MAX).chain((0..160).step_by(3)) {
-                let run = |s: &Spec| {
-                    crate::report::outcomes_with(
-                        s.checked(),
-                        s.fast_form(),
-                        s.source_map(),
-                        &sub,
-                        None,
-                        budget,
-                    )
-                };
-                assert_eq!(run(&spec), run(&general), "{text} (budget {budget})");
+                assert_eq!(
+                    outcomes_under(&spec, &sub, budget),
+                    outcomes_under(&general, &sub, budget),
+                    "{text} (budget {budget})"
+                );
                 compared += 1;
             }
         }
