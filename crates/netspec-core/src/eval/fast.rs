@@ -1150,11 +1150,15 @@ impl<'a> Ctx<'a> {
         self.fenv_base = 0;
     }
 
-    // inlined where it is used in optimised builds only: in unoptimised
+    // inlined where it is used in optimised native builds only (the
+    // WebAssembly modules are built for size): in unoptimised
     // ones each inlined body adds to the frame of the recursive `fb`, and
     // the deepest rules must still evaluate on a 2 MiB stack
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
     fn stored(&mut self, s: &'a Src) -> Res<&'a Stored> {
         let (rec, slot) = match s {
             Src::Root(k) => {
@@ -1501,11 +1505,15 @@ impl<'a> Ctx<'a> {
     }
 
     /// A list: a list input of the root, the commonest, read in place.
-    // inlined where it is used in optimised builds only: in unoptimised
+    // inlined where it is used in optimised native builds only (the
+    // WebAssembly modules are built for size): in unoptimised
     // ones each inlined body adds to the frame of the recursive `fb`, and
     // the deepest rules must still evaluate on a 2 MiB stack
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
     fn fl(&mut self, x: &'a L) -> Res<&'a [Record]> {
         if let L::Read(Src::Root(k)) = x {
             self.step(1);
@@ -1863,11 +1871,15 @@ impl<'a> Ctx<'a> {
     }
 
     /// A [`Leaf`]'s value, counting the steps of the [`I`] node it replaces.
-    // inlined where it is used in optimised builds only: in unoptimised
+    // inlined where it is used in optimised native builds only (the
+    // WebAssembly modules are built for size): in unoptimised
     // ones each inlined body adds to the frame of the recursive `fb`, and
     // the deepest rules must still evaluate on a 2 MiB stack
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
     fn leaf(&mut self, x: &'a Leaf) -> Res<i64> {
         let sub: &'a crate::submission::Submission = self.sub;
         let (rec, slot) = match *x {
@@ -1903,7 +1915,7 @@ impl<'a> Ctx<'a> {
 
     /// [`Ctx::fi`] with the commonest operands, literals and inputs, worked
     /// out in place.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn fi_leaf(&mut self, x: &'a I) -> Res<i64> {
         match x {
             I::Const(v) => {
@@ -2200,7 +2212,7 @@ fn better_num(want_min: bool, a: Num, b: Num) -> Num {
 
 /// `a / b` (with `b` not zero) against `c`, by cross-multiplying when the
 /// products fit, else through the exact quotient.
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn rate_cmp(a: i64, b: i64, c: Num) -> Res<std::cmp::Ordering> {
     const SMALL: u128 = 1 << 63;
     let (n, d) = (c.numer(), c.denom());
