@@ -10,44 +10,15 @@
 //! [`netspec::ffi::Failure`]. Should the engine ever panic, the panic hook
 //! keeps the message so the wrapper can report it and reset the module.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use netspec::ffi::{self, CompileCall, EvaluateCall, Failure, FailureKind};
+#[path = "../glue/common.rs"]
+mod common;
+
+use common::thrown;
+pub use common::{decode_utf8, start, take_panic_message, version, RawSpec};
+use netspec::ffi::{self, CompileCall, Failure};
 use wasm_bindgen::prelude::*;
-
-/// The version of this package (the crate version).
-#[wasm_bindgen]
-pub fn version() -> String {
-    env!("CARGO_PKG_VERSION").to_string()
-}
-
-thread_local! {
-    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
-}
-
-/// Keeps the message of any panic for [`take_panic_message`]. Runs when the
-/// module is instantiated.
-#[wasm_bindgen(start)]
-pub fn start() {
-    std::panic::set_hook(Box::new(|info| {
-        let text = info.to_string();
-        let _ = LAST_PANIC.try_with(|p| {
-            if let Ok(mut slot) = p.try_borrow_mut() {
-                *slot = Some(text);
-            }
-        });
-    }));
-}
-
-/// The message of the last panic, if one happened since the last call.
-#[wasm_bindgen(js_name = takePanicMessage)]
-pub fn take_panic_message() -> Option<String> {
-    LAST_PANIC
-        .try_with(|p| p.try_borrow_mut().ok().and_then(|mut s| s.take()))
-        .ok()
-        .flatten()
-}
 
 /// Test hook: panics on purpose, so the JavaScript tests can check that the
 /// wrapper recovers from a trap. Not part of the public API.
@@ -55,26 +26,6 @@ pub fn take_panic_message() -> Option<String> {
 #[allow(clippy::panic)]
 pub fn panic_for_tests(message: &str) {
     panic!("{message}");
-}
-
-fn thrown(f: Failure) -> JsValue {
-    JsValue::from_str(&f.to_json())
-}
-
-/// The kind a JavaScript caller names: `compile`, else `submission`.
-fn kind(name: &str) -> FailureKind {
-    if name == "compile" {
-        FailureKind::Compile
-    } else {
-        FailureKind::Submission
-    }
-}
-
-/// Reads bytes given from JavaScript (a `Uint8Array`) as UTF-8 text
-/// ([`ffi::decode_utf8`]); `kind` is `compile` or `submission`.
-#[wasm_bindgen(js_name = decodeUtf8)]
-pub fn decode_utf8(bytes: &[u8], kind_name: &str, what: &str) -> Result<String, JsValue> {
-    ffi::decode_utf8(bytes, kind(kind_name), what).map_err(thrown)
 }
 
 /// The explanation of a diagnostic code (`NS0002`, any case) as JSON, if it exists.
@@ -134,12 +85,6 @@ pub fn ide_complete(source: &str, offset: u32) -> String {
     .to_string()
 }
 
-/// A compiled spec (the raw handle the JavaScript `Spec` wraps).
-#[wasm_bindgen(js_name = RawSpec)]
-pub struct RawSpec {
-    compiled: ffi::Compiled,
-}
-
 /// The call to compile `root`, named `name`, with the files in `files_json`
 /// (a JSON object of file names and texts; empty for none).
 pub fn compile_call(
@@ -176,52 +121,6 @@ pub fn compile_raw(
 
 #[wasm_bindgen(js_class = RawSpec)]
 impl RawSpec {
-    /// Spec id.
-    #[wasm_bindgen(getter)]
-    pub fn id(&self) -> String {
-        self.compiled.spec().id().to_string()
-    }
-
-    /// Spec title.
-    #[wasm_bindgen(getter)]
-    pub fn title(&self) -> String {
-        self.compiled.spec().title().to_string()
-    }
-
-    /// Spec version, if declared.
-    #[wasm_bindgen(getter)]
-    pub fn version(&self) -> Option<String> {
-        self.compiled.spec().version().map(str::to_string)
-    }
-
-    /// Compilation warnings, as a JSON array of diagnostics.
-    pub fn warnings(&self) -> Result<String, JsValue> {
-        ffi::to_json(&self.compiled.spec().warnings(), false).map_err(thrown)
-    }
-
-    /// Evaluates a submission given as JSON text; returns the report as JSON text.
-    /// `unattributed`: `provider` or `network` to accept a submission without a header.
-    pub fn evaluate(
-        &self,
-        submission: &str,
-        as_of: Option<String>,
-        explanations: bool,
-        pretty: bool,
-        unattributed: Option<String>,
-    ) -> Result<String, JsValue> {
-        let mut call = EvaluateCall::default();
-        call.as_of = as_of;
-        call.explanations = explanations;
-        call.pretty = pretty;
-        call.unattributed = unattributed;
-        self.compiled.evaluate(submission, &call).map_err(thrown)
-    }
-
-    /// The form model (sections of questions), as JSON text.
-    pub fn inputs(&self) -> Result<String, JsValue> {
-        ffi::to_json(&self.compiled.inputs(), false).map_err(thrown)
-    }
-
     /// The FHIR R4 Questionnaire of `respondent`'s questions (`provider`,
     /// the default, or `network`), as JSON text.
     #[wasm_bindgen(js_name = fhirQuestionnaire)]
@@ -342,6 +241,7 @@ fn self_spec(spec: &RawSpec) -> &netspec::Spec {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netspec::ffi::FailureKind;
 
     #[test]
     fn files_must_map_names_to_text() {
@@ -350,11 +250,5 @@ mod tests {
             .is_err_and(|e| e.kind == FailureKind::Usage && e.message.contains("`files`")));
         assert!(compile_call("x.netspec", "", r#"{"a.json": "{}"}"#, false)
             .is_ok_and(|c| !c.tests && c.files.len() == 1));
-    }
-
-    #[test]
-    fn kinds_are_named_as_javascript_names_them() {
-        assert_eq!(kind("compile"), FailureKind::Compile);
-        assert_eq!(kind("submission"), FailureKind::Submission);
     }
 }

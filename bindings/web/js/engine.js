@@ -1,9 +1,11 @@
 // The engine (bindings/wasm, served under /wasm/) and the bundled specs
-// (generated/specs.js, built by scripts/bundle-specs.mjs).
+// (bundle.js).
 import init, { compile, explain, NetspecError, version } from '../wasm/web.js';
 import * as wasm from '../wasm/web.js';
+import { bundledFiles, loadBundle } from './bundle.js';
 
 export { explain, NetspecError };
+export { bundledFiles, bundledSpecs, bundledSpec } from './bundle.js';
 
 /**
  * The engine's editor queries, `hover(source, offset)` and
@@ -17,10 +19,6 @@ export function editorQueries() {
     : null;
 }
 
-/** Every bundled file by name relative to specs/, and the spec menu: set by loadEngine(). */
-export let bundledFiles = {};
-export let bundledSpecs = [];
-
 let ready;
 /**
  * Loads the WebAssembly engine and the bundled specs, once, side by side:
@@ -28,10 +26,7 @@ let ready;
  */
 export function loadEngine() {
   if (!ready) {
-    ready = Promise.all([init(), import('../generated/specs.js')]).then(([, bundle]) => {
-      bundledFiles = bundle.files;
-      bundledSpecs = bundle.specs;
-    });
+    ready = Promise.all([init(), loadBundle()]).then(() => undefined);
   }
   return ready;
 }
@@ -49,9 +44,6 @@ export function compileSpec(source, { name = 'spec.netspec', tests = false } = {
   for (const [f, text] of Object.entries(bundledFiles)) if (f !== name) files[f] = text;
   return compile(source, { name, files, tests });
 }
-
-/** The bundled spec entry for a file name, or undefined. */
-export const bundledSpec = (file) => bundledSpecs.find((s) => s.file === file);
 
 /** Today as YYYY-MM-DD in the local time zone. */
 export function today() {

@@ -2,34 +2,26 @@
 // (bindings/wasm/form.js, served under /wasm/) with the bundled specs'
 // compiled documents (generated/compiled/*.json, made by
 // scripts/bundle-specs.mjs), and the bundled specs' menu and examples
-// (generated/specs.js). The full module (engine.js) is loaded only when a
+// (bundle.js). The full module (engine.js) is loaded only when a
 // person opens a spec's source of their own, which must be compiled, or
 // first reads or writes a FHIR QuestionnaireResponse (the form's module has
 // no FHIR: fhirSpec below).
 import init, { loadCompiled, NetspecError, version } from '../wasm/form.js';
+import { bundledFiles, bundledSpec, loadBundle } from './bundle.js';
 
 export { NetspecError };
-
-/** Every bundled file by name relative to specs/, and the spec menu: set by loadEngine(). */
-export let bundledFiles = {};
-export let bundledSpecs = [];
+export { bundledFiles, bundledSpecs, bundledSpec } from './bundle.js';
 
 let ready;
 /** Loads the form's module and the bundled specs, once, side by side. */
 export function loadEngine() {
   if (!ready) {
-    ready = Promise.all([init(), import('../generated/specs.js')]).then(([, bundle]) => {
-      bundledFiles = bundle.files;
-      bundledSpecs = bundle.specs;
-    });
+    ready = Promise.all([init(), loadBundle()]).then(() => undefined);
   }
   return ready;
 }
 
 export const engineVersion = () => version;
-
-/** The bundled spec entry for a file name, or undefined. */
-export const bundledSpec = (file) => bundledSpecs.find((s) => s.file === file);
 
 /**
  * A bundled spec, from its compiled document (or compiled from its source
