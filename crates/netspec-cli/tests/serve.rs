@@ -1091,11 +1091,15 @@ fn closed_by_server(s: &mut TcpStream, fail_safe: Duration) -> bool {
     }
 }
 
-/// `GET /healthz` on a kept-alive connection: reads exactly one answer
-/// (by its content-length) and gives its status line.
+/// `GET /healthz` on a kept-alive connection: the answer's status line.
 fn health_on(s: &mut TcpStream) -> String {
-    s.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n")
-        .unwrap();
+    get_on(s, "/healthz").0
+}
+
+/// `GET path` on a kept-alive connection: reads exactly one answer (by its
+/// content-length) and gives its status line and body.
+fn get_on(s: &mut TcpStream, path: &str) -> (String, String) {
+    write!(s, "GET {path} HTTP/1.1\r\nhost: x\r\n\r\n").unwrap();
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let mut got = Vec::new();
     let mut b = [0u8; 1024];
@@ -1114,7 +1118,8 @@ fn health_on(s: &mut TcpStream) -> String {
                 })
                 .expect("a content-length");
             if body.len() >= length {
-                return head.lines().next().unwrap_or_default().to_string();
+                let status = head.lines().next().unwrap_or_default().to_string();
+                return (status, body.to_string());
             }
         }
     }
@@ -1128,7 +1133,7 @@ fn slow_and_idle_clients_are_disconnected_after_the_header_timeout() {
     half.write_all(b"GET /heal").unwrap();
     // nothing at all
     let mut idle = TcpStream::connect(&server.addr).unwrap();
-    // the start of the HTTP/2 preface (not served: HTTP/1.1 only)
+    // the start of the HTTP/2 preface (refused at once: HTTP/1.1 only)
     let mut preface = TcpStream::connect(&server.addr).unwrap();
     preface.write_all(b"PRI * HTTP/2.0\r\n").unwrap();
     // whole headers but one, sent a byte at a time well within each read
@@ -1166,6 +1171,16 @@ fn slow_and_idle_clients_are_disconnected_after_the_header_timeout() {
     assert_eq!(r.status(), StatusCode::OK);
     let mut fresh = TcpStream::connect(&server.addr).unwrap();
     assert_eq!(health_on(&mut fresh), "HTTP/1.1 200 OK");
+    // the other three counted as closed on the header timeout
+    let (status, metrics) = get_on(&mut fresh, "/metrics");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    let timeouts: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("netspec_header_timeouts_total "))
+        .unwrap_or_else(|| panic!("no header timeouts in\n{metrics}"))
+        .parse()
+        .unwrap();
+    assert!(timeouts >= 3, "{timeouts} header timeouts counted");
 }
 
 #[test]
@@ -1213,8 +1228,14 @@ fn past_max_connections_new_connections_wait_until_one_closes() {
         got.extend_from_slice(&b[..n]);
     }
     assert!(got.starts_with(b"HTTP/1.1 200 OK\r\n"), "{got:?}");
-    // the one still open is still served
+    // the one still open is still served; two are open
     assert_eq!(health_on(&mut second), "HTTP/1.1 200 OK");
+    let (status, metrics) = get_on(&mut second, "/metrics");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(
+        metrics.lines().any(|l| l == "netspec_connections_open 2"),
+        "not 2 connections open in\n{metrics}"
+    );
     // bad values are usage errors
     for flags in [
         ["--max-connections", "0"],

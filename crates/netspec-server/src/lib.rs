@@ -383,7 +383,7 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     }
     reload_on_hangup(state.clone());
 
-    let app = router(state);
+    let app = router(state.clone());
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(config.header_timeout)
@@ -430,10 +430,17 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         let service = hyper_util::service::TowerToHyperService::new(app.clone());
         let connection =
             graceful.watch(http.serve_connection(hyper_util::rt::TokioIo::new(stream), service));
+        let state = state.clone();
+        state.metrics.connections_open.inc();
         tokio::spawn(async move {
             if let Err(e) = connection.await {
-                tracing::debug!(peer = %peer, error = %e, timeout = e.is_timeout(), "connection closed on an error");
+                if e.is_timeout() {
+                    state.metrics.header_timeouts.inc();
+                }
+                tracing::debug!(peer = %peer, error = %e, "connection closed on an error");
             }
+            state.metrics.connections_open.dec();
+            // the slot is given back last, once the connection is counted out
             drop(slot);
         });
     }
