@@ -29,7 +29,9 @@
 //!
 //! [`serve`] binds, loads the specs, reloads them on SIGHUP and stops
 //! gracefully on SIGTERM or SIGINT; [`run`] does the same on a runtime of
-//! its own. Evaluation runs on tokio's blocking pool, never on the async
+//! its own. It closes a connection whose client takes longer than
+//! [`Config::header_timeout`] to send a request's headers, and keeps at
+//! most [`Config::max_connections`] open (past it, new ones wait unaccepted). Evaluation runs on tokio's blocking pool, never on the async
 //! threads. Logs are JSON lines on stderr (`RUST_LOG` filters them) and
 //! never hold a request's body.
 
