@@ -5,7 +5,9 @@
 //! equal to `netspec eval --format json` over every bundled example, the
 //! batch route equal to `netspec eval --batch` and streamed, reload with a
 //! broken spec (admin route and SIGHUP), graceful shutdown with a request in
-//! flight, and hostile requests after which the server still answers.
+//! flight, hostile requests after which the server still answers, slow and
+//! idle clients cut off by the header timeout, the cap on open connections,
+//! and accept errors (too many open files) that do not stop the server.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -1059,22 +1061,24 @@ fn cors_is_off_by_default_and_allows_one_origin() {
 }
 
 /// Reads from `s` until the server closes the connection (end of stream
-/// or reset): true; false when nothing ends it within `fail_safe`.
-fn closed_by_server(s: &mut TcpStream, fail_safe: Duration) -> bool {
+/// or reset): what it sent before; `None` when nothing ends it within
+/// `fail_safe`.
+fn closed_by_server(s: &mut TcpStream, fail_safe: Duration) -> Option<Vec<u8>> {
     let deadline = Instant::now() + fail_safe;
     s.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
     let mut b = [0u8; 512];
+    let mut got = Vec::new();
     loop {
         match s.read(&mut b) {
-            Ok(0) => return true,
-            Ok(_) => {}
+            Ok(0) => return Some(got),
+            Ok(n) => got.extend_from_slice(&b[..n]),
             Err(e)
                 if matches!(
                     e.kind(),
                     std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted
                 ) =>
             {
-                return true
+                return Some(got)
             }
             Err(e)
                 if matches!(
@@ -1083,7 +1087,7 @@ fn closed_by_server(s: &mut TcpStream, fail_safe: Duration) -> bool {
                 ) =>
             {
                 if Instant::now() >= deadline {
-                    return false;
+                    return None;
                 }
             }
             Err(e) => panic!("reading: {e}"),
@@ -1156,15 +1160,24 @@ fn slow_and_idle_clients_are_disconnected_after_the_header_timeout() {
         cut,
         "a client sending its headers a byte at a time kept its connection ({dribbled} bytes)"
     );
-    for (what, s) in [
-        ("half a request line", &mut half),
-        ("nothing", &mut idle),
-        ("the start of the HTTP/2 preface", &mut preface),
+    // closed without an answer; the preface with a 400
+    for (what, s, answer) in [
+        ("half a request line", &mut half, ""),
+        ("nothing", &mut idle, ""),
+        (
+            "the start of the HTTP/2 preface",
+            &mut preface,
+            "HTTP/1.1 400 ",
+        ),
     ] {
-        assert!(
-            closed_by_server(s, Duration::from_secs(60)),
-            "a connection that sent {what} was still open after 60 s"
-        );
+        let sent = closed_by_server(s, Duration::from_secs(60))
+            .unwrap_or_else(|| panic!("a connection that sent {what} was still open after 60 s"));
+        let sent = String::from_utf8_lossy(&sent);
+        if answer.is_empty() {
+            assert!(sent.is_empty(), "{what}: answered {sent:?}");
+        } else {
+            assert!(sent.starts_with(answer), "{what}: answered {sent:?}");
+        }
     }
     // a new connection is served as before
     let r = client().get(server.url("/healthz")).send().unwrap();
@@ -1181,6 +1194,10 @@ fn slow_and_idle_clients_are_disconnected_after_the_header_timeout() {
         .parse()
         .unwrap();
     assert!(timeouts >= 3, "{timeouts} header timeouts counted");
+    // a kept-alive connection left idle is closed the same way
+    let after = closed_by_server(&mut fresh, Duration::from_secs(60))
+        .expect("an idle kept-alive connection was still open after 60 s");
+    assert!(after.is_empty(), "answered {after:?}");
 }
 
 #[test]

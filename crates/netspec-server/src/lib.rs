@@ -85,12 +85,13 @@ pub struct Config {
     /// The longest a client may take to send a request's headers, counted
     /// from the connection's opening or from the end of its previous answer
     /// (so also the longest a kept-alive connection stays idle); the
-    /// connection is closed, without an answer, past it.
+    /// connection is closed, without an answer, past it. Above zero.
     pub header_timeout: Duration,
     /// The most connections open at once. Past it no new connection is
     /// accepted until one closes: new ones wait in the listen backlog (the
     /// operating system's queue of connections not yet accepted). Keep it
-    /// under the process's limit of open files (`ulimit -n`).
+    /// under the process's limit of open files (`ulimit -n`). At least 1
+    /// (0 counts as 1).
     pub max_connections: usize,
 }
 
