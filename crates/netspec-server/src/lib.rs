@@ -387,6 +387,10 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     reload_on_hangup(state.clone());
 
     let app = router(state.clone());
+    // hyper's HTTP/1 connection itself (the service speaks HTTP/1.1 only):
+    // its header-read timeout runs from the first byte awaited, where a
+    // connection that detects the protocol would first wait for the
+    // opening bytes with no timeout at all
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(config.header_timeout)
