@@ -414,6 +414,16 @@ struct ServeArgs {
     /// Retry-After.
     #[arg(long, value_name = "N", default_value_t = 256)]
     max_concurrency: usize,
+    /// The longest a client may take to send a request's headers (also
+    /// the longest a kept-alive connection stays idle); the connection is
+    /// closed past it.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    header_timeout: f64,
+    /// The most connections open at once; past it new connections wait,
+    /// not accepted, until one closes. Keep it under the limit of open
+    /// files (`ulimit -n`).
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    max_connections: usize,
     /// How long requests in flight may take to finish once SIGTERM or
     /// SIGINT asks the server to stop.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
@@ -449,6 +459,13 @@ fn serve(args: ServeArgs) -> u8 {
     if args.max_concurrency == 0 {
         return usage_error("`--max-concurrency` must be at least 1");
     }
+    let header_timeout = match seconds("header-timeout", args.header_timeout) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    if args.max_connections == 0 {
+        return usage_error("`--max-connections` must be at least 1");
+    }
     let admin_token = args.admin_token.or_else(|| {
         std::env::var("NETSPEC_ADMIN_TOKEN")
             .ok()
@@ -463,6 +480,8 @@ fn serve(args: ServeArgs) -> u8 {
     config.request_timeout = request_timeout;
     config.max_concurrency = args.max_concurrency;
     config.shutdown_timeout = shutdown_timeout;
+    config.header_timeout = header_timeout;
+    config.max_connections = args.max_connections;
     netspec_server::init_logging();
     match netspec_server::run(config) {
         Ok(()) => 0,

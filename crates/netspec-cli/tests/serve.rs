@@ -5,7 +5,9 @@
 //! equal to `netspec eval --format json` over every bundled example, the
 //! batch route equal to `netspec eval --batch` and streamed, reload with a
 //! broken spec (admin route and SIGHUP), graceful shutdown with a request in
-//! flight, and hostile requests after which the server still answers.
+//! flight, hostile requests after which the server still answers, slow and
+//! idle clients cut off by the header timeout, the cap on open connections,
+//! and accept errors (too many open files) that do not stop the server.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -1056,4 +1058,284 @@ fn cors_is_off_by_default_and_allows_one_origin() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/folder"));
+}
+
+/// Reads from `s` until the server closes the connection (end of stream
+/// or reset): what it sent before; `None` when nothing ends it within
+/// `fail_safe`.
+fn closed_by_server(s: &mut TcpStream, fail_safe: Duration) -> Option<Vec<u8>> {
+    let deadline = Instant::now() + fail_safe;
+    s.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+    let mut b = [0u8; 512];
+    let mut got = Vec::new();
+    loop {
+        match s.read(&mut b) {
+            Ok(0) => return Some(got),
+            Ok(n) => got.extend_from_slice(&b[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted
+                ) =>
+            {
+                return Some(got)
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                if Instant::now() >= deadline {
+                    return None;
+                }
+            }
+            Err(e) => panic!("reading: {e}"),
+        }
+    }
+}
+
+/// `GET /healthz` on a kept-alive connection: the answer's status line.
+fn health_on(s: &mut TcpStream) -> String {
+    get_on(s, "/healthz").0
+}
+
+/// `GET path` on a kept-alive connection: reads exactly one answer (by its
+/// content-length) and gives its status line and body.
+fn get_on(s: &mut TcpStream, path: &str) -> (String, String) {
+    write!(s, "GET {path} HTTP/1.1\r\nhost: x\r\n\r\n").unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut got = Vec::new();
+    let mut b = [0u8; 1024];
+    loop {
+        let n = s.read(&mut b).expect("an answer within 60 s");
+        assert!(n > 0, "closed before answering: {got:?}");
+        got.extend_from_slice(&b[..n]);
+        let text = String::from_utf8_lossy(&got).into_owned();
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let length: usize = head
+                .lines()
+                .find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.eq_ignore_ascii_case("content-length")
+                        .then(|| v.trim().parse().ok())?
+                })
+                .expect("a content-length");
+            if body.len() >= length {
+                let status = head.lines().next().unwrap_or_default().to_string();
+                return (status, body.to_string());
+            }
+        }
+    }
+}
+
+#[test]
+fn slow_and_idle_clients_are_disconnected_after_the_header_timeout() {
+    let server = Server::start(&["--no-web", "--header-timeout", "1"]);
+    // half a request line, then nothing
+    let mut half = TcpStream::connect(&server.addr).unwrap();
+    half.write_all(b"GET /heal").unwrap();
+    // nothing at all
+    let mut idle = TcpStream::connect(&server.addr).unwrap();
+    // the start of the HTTP/2 preface (refused at once: HTTP/1.1 only)
+    let mut preface = TcpStream::connect(&server.addr).unwrap();
+    preface.write_all(b"PRI * HTTP/2.0\r\n").unwrap();
+    // whole headers but one, sent a byte at a time well within each read
+    let mut dribble = TcpStream::connect(&server.addr).unwrap();
+    dribble.write_all(b"GET /healthz HTTP/1.1\r\n").unwrap();
+    let mut dribbled = 0;
+    let fail_safe = Instant::now() + Duration::from_secs(60);
+    let cut = loop {
+        // one byte every 200 ms of a header that never ends
+        if dribble.write_all(b"x").is_err() {
+            break true;
+        }
+        dribbled += 1;
+        std::thread::sleep(Duration::from_millis(200));
+        if Instant::now() >= fail_safe {
+            break false;
+        }
+    };
+    assert!(
+        cut,
+        "a client sending its headers a byte at a time kept its connection ({dribbled} bytes)"
+    );
+    // closed without an answer; the preface with a 400
+    for (what, s, answer) in [
+        ("half a request line", &mut half, ""),
+        ("nothing", &mut idle, ""),
+        (
+            "the start of the HTTP/2 preface",
+            &mut preface,
+            "HTTP/1.1 400 ",
+        ),
+    ] {
+        let sent = closed_by_server(s, Duration::from_secs(60))
+            .unwrap_or_else(|| panic!("a connection that sent {what} was still open after 60 s"));
+        let sent = String::from_utf8_lossy(&sent);
+        if answer.is_empty() {
+            assert!(sent.is_empty(), "{what}: answered {sent:?}");
+        } else {
+            assert!(sent.starts_with(answer), "{what}: answered {sent:?}");
+        }
+    }
+    // a new connection is served as before
+    let r = client().get(server.url("/healthz")).send().unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let mut fresh = TcpStream::connect(&server.addr).unwrap();
+    assert_eq!(health_on(&mut fresh), "HTTP/1.1 200 OK");
+    // the other three counted as closed on the header timeout
+    let (status, metrics) = get_on(&mut fresh, "/metrics");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    let timeouts: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("netspec_header_timeouts_total "))
+        .unwrap_or_else(|| panic!("no header timeouts in\n{metrics}"))
+        .parse()
+        .unwrap();
+    assert!(timeouts >= 3, "{timeouts} header timeouts counted");
+    // a kept-alive connection left idle is closed the same way
+    let after = closed_by_server(&mut fresh, Duration::from_secs(60))
+        .expect("an idle kept-alive connection was still open after 60 s");
+    assert!(after.is_empty(), "answered {after:?}");
+}
+
+#[test]
+fn past_max_connections_new_connections_wait_until_one_closes() {
+    let server = Server::start(&[
+        "--no-web",
+        "--max-connections",
+        "2",
+        "--header-timeout",
+        "600",
+    ]);
+    // two connections, answered once and kept open, idle
+    let mut first = TcpStream::connect(&server.addr).unwrap();
+    assert_eq!(health_on(&mut first), "HTTP/1.1 200 OK");
+    let mut second = TcpStream::connect(&server.addr).unwrap();
+    assert_eq!(health_on(&mut second), "HTTP/1.1 200 OK");
+    // a third is not served while both are open
+    let mut third = TcpStream::connect(&server.addr).unwrap();
+    third
+        .write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n")
+        .unwrap();
+    third
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let mut b = [0u8; 64];
+    match third.read(&mut b) {
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ) => {}
+        other => panic!("the third connection was answered at the limit: {other:?}"),
+    }
+    // once one closes, it is
+    drop(first);
+    third
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let mut got = Vec::new();
+    while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = third
+            .read(&mut b)
+            .expect("served within 60 s of a slot freeing");
+        assert!(n > 0, "closed unanswered: {got:?}");
+        got.extend_from_slice(&b[..n]);
+    }
+    assert!(got.starts_with(b"HTTP/1.1 200 OK\r\n"), "{got:?}");
+    // the one still open is still served; two are open
+    assert_eq!(health_on(&mut second), "HTTP/1.1 200 OK");
+    let (status, metrics) = get_on(&mut second, "/metrics");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(
+        metrics.lines().any(|l| l == "netspec_connections_open 2"),
+        "not 2 connections open in\n{metrics}"
+    );
+    // bad values are usage errors
+    for flags in [
+        ["--max-connections", "0"],
+        ["--header-timeout", "0"],
+        ["--header-timeout", "nan"],
+    ] {
+        let out = Command::new(BIN)
+            .arg("serve")
+            .args(flags)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flags:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(flags[0]),
+            "{flags:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// With a limit of open files far below the connections opened, accept
+/// fails (EMFILE): the server logs it, pauses and goes on serving.
+#[cfg(target_os = "linux")]
+#[test]
+fn accept_errors_do_not_stop_the_server() {
+    let quoted = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -n 48 && exec {} serve --addr 127.0.0.1:0 --no-web",
+            quoted(BIN)
+        ))
+        .current_dir(root())
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let logs = Arc::new(Mutex::new(String::new()));
+    let stderr = child.stderr.take().unwrap();
+    let sink = logs.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let mut l = sink.lock().unwrap();
+            l.push_str(&line);
+            l.push('\n');
+        }
+    });
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let addr = first
+        .trim()
+        .strip_prefix("netspec serve: listening on http://")
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_string();
+    let server = Server {
+        child,
+        base: format!("http://{addr}"),
+        addr,
+        logs,
+    };
+    server.wait_ready();
+    // more connections than the server may have files
+    let mut open = Vec::new();
+    for _ in 0..80 {
+        open.push(TcpStream::connect(&server.addr).unwrap());
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !server.logs().contains("cannot accept a connection") {
+        assert!(
+            Instant::now() < deadline,
+            "no accept error logged; logs:\n{}",
+            server.logs()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(open);
+    // still serving
+    let mut s = TcpStream::connect(&server.addr).unwrap();
+    assert_eq!(health_on(&mut s), "HTTP/1.1 200 OK");
+    let r = client().get(server.url("/healthz")).send().unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
 }

@@ -29,7 +29,9 @@
 //!
 //! [`serve`] binds, loads the specs, reloads them on SIGHUP and stops
 //! gracefully on SIGTERM or SIGINT; [`run`] does the same on a runtime of
-//! its own. Evaluation runs on tokio's blocking pool, never on the async
+//! its own. It closes a connection whose client takes longer than
+//! [`Config::header_timeout`] to send a request's headers, and keeps at
+//! most [`Config::max_connections`] open (past it, new ones wait unaccepted). Evaluation runs on tokio's blocking pool, never on the async
 //! threads. Logs are JSON lines on stderr (`RUST_LOG` filters them) and
 //! never hold a request's body.
 
@@ -80,6 +82,17 @@ pub struct Config {
     pub max_concurrency: usize,
     /// How long requests in flight may take to finish after SIGTERM/SIGINT.
     pub shutdown_timeout: Duration,
+    /// The longest a client may take to send a request's headers, counted
+    /// from the connection's opening or from the end of its previous answer
+    /// (so also the longest a kept-alive connection stays idle); the
+    /// connection is closed, without an answer, past it. Above zero.
+    pub header_timeout: Duration,
+    /// The most connections open at once. Past it no new connection is
+    /// accepted until one closes: new ones wait in the listen backlog (the
+    /// operating system's queue of connections not yet accepted). Keep it
+    /// under the process's limit of open files (`ulimit -n`). At least 1
+    /// (0 counts as 1).
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -93,14 +106,17 @@ impl Default for Config {
             request_timeout: Duration::from_secs(30),
             max_concurrency: 256,
             shutdown_timeout: Duration::from_secs(30),
+            header_timeout: Duration::from_secs(10),
+            max_connections: 1024,
         }
     }
 }
 
 impl Config {
     /// The default configuration: `specs/`, 127.0.0.1:8080, no admin
-    /// token, no CORS, the pages of `bindings/web`, 30 s timeouts, 256
-    /// requests at once.
+    /// token, no CORS, the pages of `bindings/web`, 30 s request and
+    /// shutdown timeouts, 256 requests at once, 10 s to send a request's
+    /// headers, 1024 connections open at once.
     pub fn new() -> Config {
         Config::default()
     }
@@ -317,10 +333,35 @@ fn reload_on_hangup(state: Arc<AppState>) {
     let _ = state;
 }
 
+/// The first pause after an error accepting a connection that is not the
+/// connection's own (too many open files, out of memory); it doubles while
+/// the errors go on, up to [`ACCEPT_BACKOFF_MAX`].
+const ACCEPT_BACKOFF_MIN: Duration = Duration::from_millis(10);
+/// The longest pause between two failed accepts.
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
+
+/// An accept error about that one connection (the client went away before
+/// it was accepted): the next accept may well succeed at once.
+fn is_connection_error(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::ConnectionRefused
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::ConnectionReset
+    )
+}
+
 /// Serves until SIGTERM or SIGINT: binds `config.addr`, prints
 /// `netspec serve: listening on http://ADDR` on stdout, loads the specs,
 /// reloads them on SIGHUP; on a stop signal, takes no new connections and
 /// lets the requests in flight finish, for at most `config.shutdown_timeout`.
+///
+/// Connections are HTTP/1.1 with keep-alive. A client must send each
+/// request's headers within `config.header_timeout` (the connection is
+/// closed past it); at most `config.max_connections` connections are open
+/// at once, and past that new ones wait, not accepted, until one closes.
+/// An accept that fails (too many open files) is logged and tried again
+/// after a short pause; it never stops the server.
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let state = AppState::new(&config)?;
     let listener = tokio::net::TcpListener::bind(config.addr)
@@ -345,30 +386,87 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     }
     reload_on_hangup(state.clone());
 
-    let app = router(state);
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let server = axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            let mut stopped = stopped;
-            let _ = stopped.wait_for(|s| *s).await;
-        })
-        .into_future();
-    tokio::pin!(server);
-    tokio::select! {
-        done = &mut server => done.map_err(ServeError::Io),
-        () = shutdown_signal() => {
-            tracing::info!(timeout_s = config.shutdown_timeout.as_secs_f64(), "stopping: no new connections; finishing the requests in flight");
-            let _ = stop.send(true);
-            match tokio::time::timeout(config.shutdown_timeout, &mut server).await {
-                Ok(done) => {
-                    tracing::info!("stopped");
-                    done.map_err(ServeError::Io)
-                }
-                Err(_) => {
-                    tracing::warn!("stopped: requests still in flight after the shutdown timeout were cut off");
-                    Ok(())
-                }
+    let app = router(state.clone());
+    // hyper's HTTP/1 connection itself (the service speaks HTTP/1.1 only):
+    // its header-read timeout runs from the first byte awaited, where a
+    // connection that detects the protocol would first wait for the
+    // opening bytes with no timeout at all
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(config.header_timeout)
+        .keep_alive(true);
+    let slots = Arc::new(tokio::sync::Semaphore::new(
+        config
+            .max_connections
+            .clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
+    ));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let stop = shutdown_signal();
+    tokio::pin!(stop);
+    let mut backoff = ACCEPT_BACKOFF_MIN;
+    loop {
+        // a free slot first: at the limit, accept pauses and new
+        // connections wait in the listen backlog
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            () = &mut stop => break,
+        };
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut stop => break,
+        };
+        let (stream, peer) = match accepted {
+            Ok(accepted) => {
+                backoff = ACCEPT_BACKOFF_MIN;
+                accepted
             }
+            Err(e) if is_connection_error(&e) => continue,
+            Err(e) => {
+                tracing::error!(error = %e, pause_ms = backoff.as_millis() as u64, "cannot accept a connection; trying again after a pause");
+                tokio::select! {
+                    () = tokio::time::sleep(backoff) => {}
+                    () = &mut stop => break,
+                }
+                backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
+                continue;
+            }
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection =
+            graceful.watch(http.serve_connection(hyper_util::rt::TokioIo::new(stream), service));
+        let state = state.clone();
+        state.metrics.connections_open.inc();
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                if e.is_timeout() {
+                    state.metrics.header_timeouts.inc();
+                }
+                tracing::debug!(peer = %peer, error = %e, "connection closed on an error");
+            }
+            state.metrics.connections_open.dec();
+            // the slot is given back last, once the connection is counted out
+            drop(slot);
+        });
+    }
+    // no new connections: the port is closed at once
+    drop(listener);
+    tracing::info!(
+        timeout_s = config.shutdown_timeout.as_secs_f64(),
+        "stopping: no new connections; finishing the requests in flight"
+    );
+    match tokio::time::timeout(config.shutdown_timeout, graceful.shutdown()).await {
+        Ok(()) => {
+            tracing::info!("stopped");
+            Ok(())
+        }
+        Err(_) => {
+            tracing::warn!(
+                "stopped: requests still in flight after the shutdown timeout were cut off"
+            );
+            Ok(())
         }
     }
 }
@@ -384,5 +482,3 @@ pub fn run(config: Config) -> Result<(), ServeError> {
         .map_err(ServeError::Runtime)?;
     runtime.block_on(serve(config))
 }
-
-use std::future::IntoFuture as _;

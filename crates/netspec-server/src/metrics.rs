@@ -1,6 +1,7 @@
 //! `GET /metrics`: requests by route and status, evaluation latency, the
-//! outcomes of the requirements evaluated by spec, and the state of the
-//! loaded specs, in the OpenMetrics text format that Prometheus scrapes.
+//! outcomes of the requirements evaluated by spec, the state of the
+//! loaded specs, and the connections open and closed on the header
+//! timeout, in the OpenMetrics text format that Prometheus scrapes.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -72,6 +73,11 @@ pub struct Metrics {
     pub spec_failures: Gauge,
     /// Loads by result.
     pub reloads: Family<ReloadLabels, Counter>,
+    /// HTTP connections open now.
+    pub connections_open: Gauge,
+    /// Connections closed because their client did not send a request's
+    /// headers within the header timeout (idle kept-alive ones included).
+    pub header_timeouts: Counter,
 }
 
 impl Default for Metrics {
@@ -122,6 +128,18 @@ impl Metrics {
             "Loads of the specs folder, by result (ok, failures, error)",
             reloads.clone(),
         );
+        let connections_open = Gauge::default();
+        registry.register(
+            "connections_open",
+            "HTTP connections open now",
+            connections_open.clone(),
+        );
+        let header_timeouts = Counter::default();
+        registry.register(
+            "header_timeouts",
+            "Connections closed because a request's headers did not arrive within the header timeout (idle kept-alive ones included)",
+            header_timeouts.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -131,6 +149,8 @@ impl Metrics {
             specs_loaded,
             spec_failures,
             reloads,
+            connections_open,
+            header_timeouts,
         }
     }
 
