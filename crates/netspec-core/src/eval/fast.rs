@@ -1308,7 +1308,8 @@ impl<'a> Ctx<'a> {
 
     /// A [`Lin`]'s numerator for element `e` (its value times `den`).
     ///
-    /// Every answer is below 2^63 in magnitude (else it gives up), every
+    /// Every answer read is a whole number stored as an `i64` (else it
+    /// gives up), at most 2^63 in magnitude, every
     /// coefficient and the constant below `LIN_LIMIT` (2^24), and there are
     /// at most `LIN_TERMS` (6) terms: the numerator is below 2^90, so the
     /// `i128` arithmetic cannot overflow and is not checked.
@@ -1317,12 +1318,9 @@ impl<'a> Ctx<'a> {
         let mut v = l.c;
         for &(k, at) in l.terms.iter() {
             let x = match self.at(e, at)? {
-                Stored::Num(n) if n.is_integer() => n.numer(),
+                Stored::Int(x) => i128::from(*x),
                 _ => return Err(Bail::Other),
             };
-            if x.unsigned_abs() >= 1 << 63 {
-                return Err(Bail::Other);
-            }
             v = v.wrapping_add(k.wrapping_mul(x));
         }
         Ok(v)
@@ -1347,7 +1345,7 @@ impl<'a> Ctx<'a> {
     /// A whole-number answer that `at` reads, with `e` the element.
     fn int_at(&self, e: &'a Record, at: Loc) -> Res<i64> {
         match self.at(e, at)? {
-            Stored::Num(n) => small(*n),
+            Stored::Int(v) => Ok(*v),
             _ => Err(Bail::Other),
         }
     }
@@ -1356,7 +1354,7 @@ impl<'a> Ctx<'a> {
     #[inline]
     fn int_of(&self, e: &'a Record, slot: usize) -> Res<i64> {
         match self.sub.answer(e, slot) {
-            Some(Stored::Num(n)) => small(*n),
+            Some(Stored::Int(v)) => Ok(*v),
             Some(_) => Err(Bail::Other),
             None => Err(Bail::Missing),
         }
@@ -1366,7 +1364,7 @@ impl<'a> Ctx<'a> {
     #[inline]
     fn element_int(&self, depth: usize, slot: usize) -> Res<i64> {
         match self.sub.answer(self.bound(depth)?, slot) {
-            Some(Stored::Num(n)) => small(*n),
+            Some(Stored::Int(v)) => Ok(*v),
             Some(_) => Err(Bail::Other),
             None => Err(Bail::Missing),
         }
@@ -1907,7 +1905,7 @@ impl<'a> Ctx<'a> {
             }
         };
         match sub.answer(rec, slot) {
-            Some(Stored::Num(n)) => small(*n),
+            Some(Stored::Int(v)) => Ok(*v),
             Some(_) => Err(Bail::Other),
             None => Err(Bail::Missing),
         }
@@ -1923,7 +1921,7 @@ impl<'a> Ctx<'a> {
                 Ok(*v)
             }
             I::Read(s) => match self.stored(s)? {
-                Stored::Num(n) => small(*n),
+                Stored::Int(v) => Ok(*v),
                 _ => Err(Bail::Other),
             },
             I::Let(k) => match self.cached_num(*k) {
@@ -1942,7 +1940,7 @@ impl<'a> Ctx<'a> {
                 Ok(*v)
             }
             I::Read(s) => match self.stored(s)? {
-                Stored::Num(n) => small(*n),
+                Stored::Int(v) => Ok(*v),
                 _ => Err(Bail::Other),
             },
             I::Let(k) => match self.cached_num(*k) {
@@ -2060,6 +2058,7 @@ impl<'a> Ctx<'a> {
                 Ok(*v)
             }
             N::Read(s) => match self.stored(s)? {
+                Stored::Int(v) => Ok(Num::int((*v).into())),
                 Stored::Num(n) => Ok(*n),
                 _ => Err(Bail::Other),
             },
