@@ -265,7 +265,9 @@ impl Loc {
 #[derive(Debug, Clone)]
 pub struct Lin {
     c: i128,
-    terms: Box<[(i128, Loc)]>,
+    /// Each coefficient (below `LIN_LIMIT`) with the answer it scales: an
+    /// `i64`, so that a term is one 64 × 64 → 128-bit product.
+    terms: Box<[(i64, Loc)]>,
     den: i128,
     /// The steps the tree counts for it.
     steps: u64,
@@ -761,13 +763,13 @@ fn elem(x: &B) -> Option<Elem> {
 }
 
 impl Lin {
-    fn new(c: i128, terms: Vec<(i128, Loc)>, den: i128, steps: u64) -> Option<Lin> {
+    fn new(c: i128, terms: Vec<(i64, Loc)>, den: i128, steps: u64) -> Option<Lin> {
         let small = |v: i128| v.abs() < LIN_LIMIT;
         (small(c)
             && den > 0
             && small(den)
             && terms.len() <= LIN_TERMS
-            && terms.iter().all(|t| small(t.0)))
+            && terms.iter().all(|t| small(t.0.into())))
         .then(|| Lin {
             c,
             terms: terms.into(),
@@ -792,7 +794,7 @@ impl Lin {
             self.c.checked_mul(p)?,
             self.terms
                 .iter()
-                .map(|&(k, s)| Some((k.checked_mul(p)?, s)))
+                .map(|&(k, s)| Some((i64::try_from(i128::from(k).checked_mul(p)?).ok()?, s)))
                 .collect::<Option<_>>()?,
             self.den.checked_mul(q)?,
             self.steps + steps,
@@ -1321,7 +1323,7 @@ impl<'a> Ctx<'a> {
                 Stored::Int(x) => i128::from(*x),
                 _ => return Err(Bail::Other),
             };
-            v = v.wrapping_add(k.wrapping_mul(x));
+            v = v.wrapping_add(i128::from(k).wrapping_mul(x));
         }
         Ok(v)
     }
