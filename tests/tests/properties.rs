@@ -2411,6 +2411,100 @@ fn fast_evaluator_agrees_on_the_sample_spec() {
     decided.assert_at_least("fast vs full, the sample spec", 200, 0.25);
 }
 
+/// A spec whose number answers have no declared bounds, so that answers of
+/// any size are accepted: whole ones are read as `i64` where they fit, any
+/// other as a rational, by the fast evaluator's leaves, element tests,
+/// totals and rates.
+static WHOLES: LazyLock<Spec> = LazyLock::new(|| {
+    const SPEC: &str = r#"spec wholes "Numbers of any size" { version "1" }
+inputs "Numbers" {
+  i: int "I"
+  n: number "N"
+  p: percent "P"
+  g: group "G" {
+    n: number "N"
+    i: int "I"
+  }
+  units: list min 0 "Units" item "unit" {
+    i: int "I"
+    n: number "N"
+    p: percent "P"
+  }
+}
+let total = sum(u.i for u in units)
+let ntotal = sum(u.n for u in units)
+area quality {
+  requirement W-01 must "Int against number" { i >= n }
+  requirement W-02 must "Percent" { p >= 50% and n > 0 - 3 }
+  requirement W-03 must "Rate" { i / n >= 90% }
+  requirement W-04 must "Group" { g.n + g.i <= i }
+  requirement W-05 must "Elements, linear" { all u in units: 2 * u.n >= u.i + 1 }
+  requirement W-06 must "Elements, percent" { all u in units: u.p <= 80% or u.n == u.i }
+  requirement W-07 must "Elements, rate" { all u in units: u.i / u.n <= 80% }
+  requirement W-08 must "Totals" { total >= ntotal }
+  requirement W-09 must "Number arithmetic" { n * 2 - g.n > n * p }
+  requirement W-10 must "Element against root" { any u in units: u.n > n }
+  requirement W-11 must "Rate of a definition" { i / total < 50% }
+  requirement W-12 must "Element against a literal" { all u in units: u.i >= 0 - 2 }
+  requirement W-13 must "Elements, whole numbers" { all u in units: 3 * u.i - g.i <= 5 }
+}
+"#;
+    Spec::compile("wholes.netspec", &Sources::single("wholes.netspec", SPEC))
+        .unwrap_or_else(|e| panic!("{}", render::compile_error(&e, Style::Plain)))
+});
+
+/// Int, number and percent answers of any size (`i64::MIN`, `i64::MAX`,
+/// beyond, fractions, the extremes of `f64`) and missing: the fast
+/// evaluator decides as the full one, under any budget.
+#[test]
+fn fast_evaluator_agrees_on_numbers_of_any_size() {
+    let spec = &*WHOLES;
+    let full = full_only(spec);
+    let int = || prop_oneof![2 => (-5i64..200).prop_map(Value::from), 2 => number_leaf(), 1 => Just(Value::Null)];
+    let num = || prop_oneof![2 => (-5i64..200).prop_map(Value::from), 3 => number_leaf(), 1 => Just(Value::Null)];
+    let pct = || {
+        prop_oneof![
+            3 => (0u32..=10_000).prop_map(|n| json!(f64::from(n) / 100.0)),
+            3 => (0i64..=100).prop_map(Value::from),
+            1 => number_leaf(),
+            1 => Just(Value::Null),
+        ]
+    };
+    let unit = (int(), num(), pct()).prop_map(|(i, n, p)| json!({"i": i, "n": n, "p": p}));
+    let strategy = (
+        (int(), num(), pct(), num(), int()),
+        prop::collection::vec(unit, 0..4),
+        budget(),
+    )
+        .prop_map(|((i, n, p, gn, gi), units, budget)| {
+            (
+                json!({"i": i, "n": n, "p": p, "g": {"n": gn, "i": gi}, "units": units}),
+                budget,
+            )
+        });
+    let mut runner = proptest::test_runner::TestRunner::new_with_rng(
+        ProptestConfig {
+            cases: 600,
+            // no source file to keep regressions in: a failure prints its case
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        },
+        proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        ),
+    );
+    let accepted = std::cell::Cell::new(0);
+    runner
+        .run(&strategy, |(sub, budget)| {
+            if fast_agrees(spec, &full, &sub, None, budget).is_some() {
+                accepted.set(accepted.get() + 1);
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert!(accepted.get() >= 150, "{} of 600 accepted", accepted.get());
+}
+
 /// Every example of every bundled spec, at every budget up to what it needs.
 #[test]
 fn fast_evaluator_agrees_on_every_example_at_every_budget() {

@@ -107,10 +107,7 @@ impl Direct {
                 _ => None,
             },
         };
-        match answer {
-            Some(Stored::Num(n)) => Some(*n),
-            _ => None,
-        }
+        answer.and_then(Stored::num)
     }
 }
 
@@ -273,7 +270,7 @@ fn hold(
                 op,
                 bound,
             } => {
-                let Some(Stored::Num(v)) = sub.answer(rec, slot) else {
+                let Some(v) = sub.answer(rec, slot).and_then(Stored::num) else {
                     continue;
                 };
                 if respondent.is_some_and(|x| x != r) {
@@ -688,7 +685,7 @@ impl<'t, 's> Reader<'t, 's> {
             }
             let stored = match (how.how, self.peek()?) {
                 (How::Int { lo, hi }, b'0'..=b'9' | b'-') => match self.small_int() {
-                    Some(v) if lo <= v && v <= hi => Some(Stored::Num(Num::int(v.into()))),
+                    Some(v) if lo <= v && v <= hi => Some(Stored::Int(v)),
                     Some(_) => return None,
                     None => match &fields.get(slot)?.kind {
                         FieldKind::Scalar { ty, min, max } => Some(self.scalar(*ty, min, max)?),
@@ -790,13 +787,13 @@ impl<'t, 's> Reader<'t, 's> {
     fn scalar(&mut self, ty: ScalarTy, min: &Option<Bound>, max: &Option<Bound>) -> Option<Stored> {
         if ty == ScalarTy::Int {
             if let Some(v) = self.small_int() {
-                let v = i128::from(v);
-                let below = matches!(min, Some(Bound::Num(m)) if int_cmp(v, *m).is_lt());
-                let above = matches!(max, Some(Bound::Num(m)) if int_cmp(v, *m).is_gt());
+                let w = i128::from(v);
+                let below = matches!(min, Some(Bound::Num(m)) if int_cmp(w, *m).is_lt());
+                let above = matches!(max, Some(Bound::Num(m)) if int_cmp(w, *m).is_gt());
                 if below || above {
                     return None;
                 }
-                return Some(Stored::Num(Num::int(v)));
+                return Some(Stored::Int(v));
             }
         }
         let (min, max) = (*min, *max);
@@ -858,7 +855,7 @@ impl<'t, 's> Reader<'t, 's> {
                 if below || above {
                     return None;
                 }
-                Stored::Num(value)
+                Stored::number(value)
             }
         })
     }

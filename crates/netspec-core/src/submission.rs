@@ -50,7 +50,14 @@ pub struct Record {
 pub enum Stored {
     /// bool
     Bool(bool),
-    /// int, number or percent (percents as fractions)
+    /// a whole number within `i64`: an int, number or percent answer whose
+    /// value is whole (a percent as a fraction: `100%` is 1). Every reader
+    /// stores such a value this way and never as [`Stored::Num`], so the
+    /// fast evaluator reads it without the rational; build one with
+    /// [`Stored::number`]
+    Int(i64),
+    /// any other int, number or percent answer (percents as fractions):
+    /// not whole, or whole beyond `i64`
     Num(Num),
     /// date
     Date(Date),
@@ -62,6 +69,29 @@ pub enum Stored {
     Group(Record),
     /// list
     List(Vec<Record>),
+}
+
+impl Stored {
+    /// A number answer in its one stored form: [`Stored::Int`] when `n` is
+    /// whole and within `i64`, else [`Stored::Num`].
+    #[inline]
+    pub fn number(n: Num) -> Stored {
+        match n.to_integer().map(i64::try_from) {
+            Some(Ok(i)) => Stored::Int(i),
+            _ => Stored::Num(n),
+        }
+    }
+
+    /// The number this answer holds, whichever form it is stored in; `None`
+    /// for an answer that is not a number.
+    #[inline]
+    pub fn num(&self) -> Option<Num> {
+        match self {
+            Stored::Int(i) => Some(Num::int((*i).into())),
+            Stored::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
 }
 
 /// Who a submission is from and which period it covers: its `header`.

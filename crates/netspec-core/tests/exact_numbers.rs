@@ -29,8 +29,10 @@ fn spec() -> Spec {
 fn read(spec: &Spec, text: &str) -> (Result<Num, String>, Result<Num, String>) {
     let json = format!(r#"{{"x": {text}}}"#);
     let pick = |r: Result<netspec_core::submission::Submission, EvalError>| match r {
+        // a whole number within i64 is stored as `Stored::Int`, any other as
+        // `Stored::Num`: the value is the same either way
         Ok(sub) => match sub.answer(&sub.root, 0) {
-            Some(Stored::Num(n)) => Ok(*n),
+            Some(s @ (Stored::Int(_) | Stored::Num(_))) => s.num().ok_or_else(String::new),
             other => Err(format!("not a number: {other:?}")),
         },
         Err(e) => Err(e

@@ -265,7 +265,9 @@ impl Loc {
 #[derive(Debug, Clone)]
 pub struct Lin {
     c: i128,
-    terms: Box<[(i128, Loc)]>,
+    /// Each coefficient (below `LIN_LIMIT`) with the answer it scales: an
+    /// `i64`, so that a term is one 64 × 64 → 128-bit product.
+    terms: Box<[(i64, Loc)]>,
     den: i128,
     /// The steps the tree counts for it.
     steps: u64,
@@ -761,13 +763,13 @@ fn elem(x: &B) -> Option<Elem> {
 }
 
 impl Lin {
-    fn new(c: i128, terms: Vec<(i128, Loc)>, den: i128, steps: u64) -> Option<Lin> {
+    fn new(c: i128, terms: Vec<(i64, Loc)>, den: i128, steps: u64) -> Option<Lin> {
         let small = |v: i128| v.abs() < LIN_LIMIT;
         (small(c)
             && den > 0
             && small(den)
             && terms.len() <= LIN_TERMS
-            && terms.iter().all(|t| small(t.0)))
+            && terms.iter().all(|t| small(t.0.into())))
         .then(|| Lin {
             c,
             terms: terms.into(),
@@ -792,7 +794,7 @@ impl Lin {
             self.c.checked_mul(p)?,
             self.terms
                 .iter()
-                .map(|&(k, s)| Some((k.checked_mul(p)?, s)))
+                .map(|&(k, s)| Some((i64::try_from(i128::from(k).checked_mul(p)?).ok()?, s)))
                 .collect::<Option<_>>()?,
             self.den.checked_mul(q)?,
             self.steps + steps,
@@ -1308,7 +1310,8 @@ impl<'a> Ctx<'a> {
 
     /// A [`Lin`]'s numerator for element `e` (its value times `den`).
     ///
-    /// Every answer is below 2^63 in magnitude (else it gives up), every
+    /// Every answer read is a whole number stored as an `i64` (else it
+    /// gives up), at most 2^63 in magnitude, every
     /// coefficient and the constant below `LIN_LIMIT` (2^24), and there are
     /// at most `LIN_TERMS` (6) terms: the numerator is below 2^90, so the
     /// `i128` arithmetic cannot overflow and is not checked.
@@ -1317,13 +1320,10 @@ impl<'a> Ctx<'a> {
         let mut v = l.c;
         for &(k, at) in l.terms.iter() {
             let x = match self.at(e, at)? {
-                Stored::Num(n) if n.is_integer() => n.numer(),
+                Stored::Int(x) => i128::from(*x),
                 _ => return Err(Bail::Other),
             };
-            if x.unsigned_abs() >= 1 << 63 {
-                return Err(Bail::Other);
-            }
-            v = v.wrapping_add(k.wrapping_mul(x));
+            v = v.wrapping_add(i128::from(k).wrapping_mul(x));
         }
         Ok(v)
     }
@@ -1347,7 +1347,7 @@ impl<'a> Ctx<'a> {
     /// A whole-number answer that `at` reads, with `e` the element.
     fn int_at(&self, e: &'a Record, at: Loc) -> Res<i64> {
         match self.at(e, at)? {
-            Stored::Num(n) => small(*n),
+            Stored::Int(v) => Ok(*v),
             _ => Err(Bail::Other),
         }
     }
@@ -1356,7 +1356,7 @@ impl<'a> Ctx<'a> {
     #[inline]
     fn int_of(&self, e: &'a Record, slot: usize) -> Res<i64> {
         match self.sub.answer(e, slot) {
-            Some(Stored::Num(n)) => small(*n),
+            Some(Stored::Int(v)) => Ok(*v),
             Some(_) => Err(Bail::Other),
             None => Err(Bail::Missing),
         }
@@ -1366,7 +1366,7 @@ impl<'a> Ctx<'a> {
     #[inline]
     fn element_int(&self, depth: usize, slot: usize) -> Res<i64> {
         match self.sub.answer(self.bound(depth)?, slot) {
-            Some(Stored::Num(n)) => small(*n),
+            Some(Stored::Int(v)) => Ok(*v),
             Some(_) => Err(Bail::Other),
             None => Err(Bail::Missing),
         }
@@ -1907,7 +1907,7 @@ impl<'a> Ctx<'a> {
             }
         };
         match sub.answer(rec, slot) {
-            Some(Stored::Num(n)) => small(*n),
+            Some(Stored::Int(v)) => Ok(*v),
             Some(_) => Err(Bail::Other),
             None => Err(Bail::Missing),
         }
@@ -1923,7 +1923,7 @@ impl<'a> Ctx<'a> {
                 Ok(*v)
             }
             I::Read(s) => match self.stored(s)? {
-                Stored::Num(n) => small(*n),
+                Stored::Int(v) => Ok(*v),
                 _ => Err(Bail::Other),
             },
             I::Let(k) => match self.cached_num(*k) {
@@ -1942,7 +1942,7 @@ impl<'a> Ctx<'a> {
                 Ok(*v)
             }
             I::Read(s) => match self.stored(s)? {
-                Stored::Num(n) => small(*n),
+                Stored::Int(v) => Ok(*v),
                 _ => Err(Bail::Other),
             },
             I::Let(k) => match self.cached_num(*k) {
@@ -2060,6 +2060,7 @@ impl<'a> Ctx<'a> {
                 Ok(*v)
             }
             N::Read(s) => match self.stored(s)? {
+                Stored::Int(v) => Ok(Num::int((*v).into())),
                 Stored::Num(n) => Ok(*n),
                 _ => Err(Bail::Other),
             },
@@ -2498,6 +2499,149 @@ area quality {
             }
         }
         assert!(compared > 30_000, "{compared}");
+    }
+
+    /// Whole-number answers are stored as `i64` (`Stored::Int`) and every
+    /// other number as a rational, by both readers alike; the fast
+    /// evaluator's reads of them (leaves, element tests, totals, rates,
+    /// number expressions) decide as the general evaluator does, under
+    /// every work budget: int, number and percent answers at `i64::MIN` and
+    /// `i64::MAX`, just beyond them, negative, whole written as `3.0` or
+    /// `1e2`, and not whole.
+    #[test]
+    fn whole_number_answers_agree_with_the_general_evaluator() {
+        const SPEC: &str = r#"spec wholes "Whole numbers" { version "1" }
+inputs "Numbers" {
+  i: int "I"
+  n: number "N"
+  p: percent "P"
+  g: group "G" {
+    n: number "N"
+    i: int "I"
+  }
+  units: list min 0 "Units" item "unit" {
+    i: int "I"
+    n: number "N"
+    p: percent "P"
+  }
+}
+let total = sum(u.i for u in units)
+let ntotal = sum(u.n for u in units)
+area quality {
+  requirement W-01 must "Int against number" { i >= n }
+  requirement W-02 must "Percent" { p >= 50% and n > 0 - 3 }
+  requirement W-03 must "Rate" { i / n >= 90% }
+  requirement W-04 must "Group" { g.n + g.i <= i }
+  requirement W-05 must "Elements, linear" { all u in units: 2 * u.n >= u.i + 1 }
+  requirement W-06 must "Elements, percent" { all u in units: u.p <= 80% or u.n == u.i }
+  requirement W-07 must "Elements, rate" { all u in units: u.i / u.n <= 80% }
+  requirement W-08 must "Totals" { total >= ntotal }
+  requirement W-09 must "Number arithmetic" { n * 2 - g.n > n * p }
+  requirement W-10 must "Element against root" { any u in units: u.n > n }
+  requirement W-11 must "Rate of a definition" { i / total < 50% }
+  requirement W-12 must "Element against a literal" { all u in units: u.i >= 0 - 2 }
+}
+"#;
+        let spec = match Spec::compile(
+            "wholes.netspec",
+            &crate::Sources::single("wholes.netspec", SPEC),
+        ) {
+            Ok(s) => s,
+            Err(e) => panic!("{e:?}"),
+        };
+        let fast = spec.fast_form().requirements.iter().flatten().count();
+        assert!(fast >= 10, "{fast} of 12 requirements have a fast form");
+        let general = spec.without_fast_path();
+        let ints = [
+            "0",
+            "1",
+            "-1",
+            "7",
+            "-3",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "9223372036854775808",
+            "-9223372036854775809",
+            "null",
+        ];
+        let numbers = [
+            "0",
+            "2",
+            "-2",
+            "3.0",
+            "1e2",
+            "2.5",
+            "-0.5",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "9223372036854775807.5",
+            "18446744073709551616",
+            "null",
+        ];
+        let percents = ["0", "50", "80", "100", "12.5", "99.99", "null"];
+        let (mut compared, mut ints_seen, mut rationals_seen) = (0, 0, 0);
+        for k in 0..700usize {
+            let int = |j: usize| ints[(k / j + j) % ints.len()];
+            let num = |j: usize| numbers[(k / j + 2 * j) % numbers.len()];
+            let pct = |j: usize| percents[(k / j + j) % percents.len()];
+            let units: Vec<String> = (0..k % 4)
+                .map(|j| {
+                    format!(
+                        r#"{{"i": {}, "n": {}, "p": {}}}"#,
+                        int(5 + j),
+                        num(6 + j),
+                        pct(7 + j)
+                    )
+                })
+                .collect();
+            let text = format!(
+                r#"{{"i": {}, "n": {}, "p": {}, "g": {{"n": {}, "i": {}}}, "units": [{}]}}"#,
+                int(1),
+                num(2),
+                pct(3),
+                num(4),
+                int(3),
+                units.join(", ")
+            );
+            let Ok(sub) = spec.ingest_str(&text) else {
+                continue;
+            };
+            // the general reader stores the same answers in the same forms
+            match crate::submission::read_text(&spec.checked().schema, &text, spec.limits(), false)
+            {
+                Ok(Ok(read)) => assert!(read.sub == sub, "{text}"),
+                _ => panic!("the general reader refuses {text}"),
+            }
+            // one form for each value: an i64 when whole and within i64
+            for slot in 0..3 {
+                match sub.answer(&sub.root, slot) {
+                    Some(Stored::Int(v)) => {
+                        ints_seen += 1;
+                        assert_eq!(Stored::number(Num::int((*v).into())), Stored::Int(*v));
+                    }
+                    Some(Stored::Num(n)) => {
+                        rationals_seen += 1;
+                        let whole_i64 = n.to_integer().and_then(|v| i64::try_from(v).ok());
+                        assert_eq!(whole_i64, None, "{text}: {n:?} is whole within i64");
+                    }
+                    None => {}
+                    Some(other) => panic!("{text}: {other:?}"),
+                }
+            }
+            for budget in std::iter::once(u64::MAX).chain((0..180).step_by(3)) {
+                assert_eq!(
+                    outcomes_under(&spec, &sub, budget),
+                    outcomes_under(&general, &sub, budget),
+                    "{text} (budget {budget})"
+                );
+                compared += 1;
+            }
+        }
+        assert!(compared > 20_000, "{compared}");
+        assert!(
+            ints_seen > 300 && rationals_seen > 100,
+            "{ints_seen} {rationals_seen}"
+        );
     }
 
     /// The fully answered examples of every bundled spec are decided by the

@@ -332,6 +332,7 @@ impl<'a> Ctx<'a> {
         match self.sub.answer(rec, slot) {
             Some(s) => match s {
                 Stored::Bool(b) => V::Bool(*b),
+                Stored::Int(i) => V::Num(Num::int((*i).into())),
                 Stored::Num(n) => V::Num(*n),
                 Stored::Date(d) => V::Date(*d),
                 Stored::Text(t) => V::Text(t),

@@ -102,10 +102,7 @@ impl<'a> Lazy<'a> {
 /// an unknown or a non-number, and the relation is skipped); `None` for any
 /// other bound, which the general evaluator evaluates.
 fn direct_bound(bound: &Node, sub: &Submission, rec: &Record) -> Option<Option<Num>> {
-    let num = |s: Option<&Stored>| match s {
-        Some(Stored::Num(n)) => Some(*n),
-        _ => None,
-    };
+    let num = |s: Option<&Stored>| s.and_then(Stored::num);
     match &bound.kind {
         NodeKind::Input(slot) => Some(num(sub.answer(&sub.root, *slot))),
         NodeKind::Field(base, slot) if matches!(base.ty, Ty::Record(_)) => match &base.kind {
@@ -146,7 +143,10 @@ fn relations_in<'a>(
             continue;
         }
         match (sub.answer(rec, slot), &field.kind) {
-            (Some(Stored::Num(value)), FieldKind::Scalar { ty, .. }) => {
+            (Some(s @ (Stored::Int(_) | Stored::Num(_))), FieldKind::Scalar { ty, .. }) => {
+                let Some(value) = s.num() else {
+                    continue;
+                };
                 for rel in &field.relations {
                     let Some(bound) = cx.bound(spec, sub, rec, rel) else {
                         continue;
@@ -158,7 +158,7 @@ fn relations_in<'a>(
                             sub.pointer(rec),
                             field,
                             *ty,
-                            *value,
+                            value,
                             rel,
                             bound,
                         ));

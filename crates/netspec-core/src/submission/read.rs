@@ -918,7 +918,7 @@ impl<'t> St<'t, '_> {
                     (min, max)
                 };
                 self.check_bounds(parent, Bound::Num(value), min, max, ty);
-                Some(Stored::Num(value))
+                Some(Stored::number(value))
             }
         }
     }
