@@ -94,6 +94,60 @@ fn a_report_of_another_spec_is_written_as_serde_writes_it() {
     }
 }
 
+/// A requirement's result whose texts are not the spec's any more (one
+/// field edited) is written as serde writes it: the writer's pre-written
+/// pieces are the spec's texts and are used only for a result that still
+/// says what the spec says, field by field.
+#[test]
+fn a_requirement_result_edited_is_written_as_serde_writes_it() {
+    use netspec_core::report::DeclaredEvidence;
+    use netspec_core::vocab::{Basis, Level, Respondent};
+    use std::borrow::Cow;
+    let s = spec(concat!(
+        "spec s \"S\" { version \"1\" }\ninputs \"U\" { n: int min 0 \"N\" }\n",
+        "area resources {\n  requirement RE-01 should \"N is positive\" {\n    n > 0\n",
+        "    basis standard\n    ref \"A standard\"\n    help \"Count them\"\n",
+        "    evidence rota \"The rota\"\n  }\n}\n",
+    ));
+    let sub = format!("{{{HEADER}, \"n\": 1}}");
+    let base = s.evaluate_str(&sub, &EvalOptions::default()).unwrap();
+    // unedited, the result is written from the pieces, and as serde writes it
+    let mut out = Vec::new();
+    s.write_report_json(&base, &mut out);
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        serde_json::to_string(&base).unwrap()
+    );
+    type Edit = fn(&mut netspec_core::report::RequirementResult<'_>);
+    let edits: [(&str, Edit); 9] = [
+        ("title", |r| r.title = Cow::Borrowed("Other")),
+        ("reference", |r| r.reference = Some(Cow::Borrowed("Other"))),
+        ("no reference", |r| r.reference = None),
+        ("level", |r| r.level = Level::May),
+        ("basis", |r| r.basis = Some(Basis::Derived)),
+        ("respondent", |r| r.respondent = Respondent::Network),
+        ("help", |r| r.help = Some(Cow::Borrowed("Other"))),
+        ("area", |r| r.area = Cow::Borrowed("workforce")),
+        ("evidence of the same length", |r| {
+            let mut other: Vec<DeclaredEvidence> = r.evidence.declared.to_vec();
+            other[0].key = "other".into();
+            r.evidence.declared = Cow::Owned(other);
+        }),
+    ];
+    for (what, edit) in edits {
+        let mut r = base.clone();
+        edit(&mut r.requirements[0]);
+        assert_ne!(r, base, "{what}: the edit changes the result");
+        let mut out = Vec::new();
+        s.write_report_json(&r, &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            serde_json::to_string(&r).unwrap(),
+            "another {what}"
+        );
+    }
+}
+
 /// A second rule in a requirement is NS0015; when one of the two is a clause
 /// word written without its value (`basis guess` reads as two rules), the
 /// help says what that clause takes.

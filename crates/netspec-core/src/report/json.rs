@@ -502,5 +502,12 @@ mod tests {
         put_checks(&mut fast, &all);
         assert_eq!(fast, serde_json::to_vec(&all).unwrap_or_default());
         assert!(fast.len() > 256 * 100);
+        // the 256 checks are 256 different combinations, so each field is
+        // written both present and absent
+        let distinct: std::collections::BTreeSet<Vec<u8>> = all
+            .iter()
+            .map(|c| serde_json::to_vec(c).unwrap_or_default())
+            .collect();
+        assert_eq!(distinct.len(), 256);
     }
 }
