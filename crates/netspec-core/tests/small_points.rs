@@ -148,6 +148,59 @@ fn a_requirement_result_edited_is_written_as_serde_writes_it() {
     }
 }
 
+/// Two submissions are equal only when they hold the same answers at the
+/// same places (in groups and list elements too), the same header, the same
+/// evidence and the same warnings: the comparisons of the two readers rely
+/// on it.
+#[test]
+fn submissions_are_equal_only_when_everything_in_them_is() {
+    let s = spec(concat!(
+        "spec s \"S\" { version \"1\" }\n",
+        "inputs \"U\" {\n  n: int min 0 \"N\"\n  g: group \"G\" { a: int \"A\" }\n",
+        "  units: list \"Units\" { beds: int \"Beds\" }\n}\n",
+        "area resources { requirement RE-01 must \"N\" { n > 0 evidence rota \"The rota\" } }\n",
+    ));
+    let base = r#""n": 1, "g": {"a": 2}, "units": [{"beds": 3}, {"beds": 4}], "evidence": {"RE-01": {"rota": "Rota 1"}}"#;
+    let read = |body: &str| {
+        s.ingest_str(&format!("{{{HEADER}, {body}}}"))
+            .unwrap_or_else(|e| panic!("{body}: {e:?}"))
+    };
+    let one = read(base);
+    // the same answers written in another order, and read from a value
+    // (another reader's layout), are equal
+    let reordered = read(
+        r#""evidence": {"RE-01": {"rota": "Rota 1"}}, "units": [{"beds": 3}, {"beds": 4}], "g": {"a": 2}, "n": 1"#,
+    );
+    assert!(one == reordered, "the same answers in another order");
+    let value: serde_json::Value = serde_json::from_str(&format!("{{{HEADER}, {base}}}")).unwrap();
+    assert!(one == s.ingest(&value).unwrap(), "read from a value");
+    for other in [
+        r#""n": 2, "g": {"a": 2}, "units": [{"beds": 3}, {"beds": 4}], "evidence": {"RE-01": {"rota": "Rota 1"}}"#,
+        r#""g": {"a": 2}, "units": [{"beds": 3}, {"beds": 4}], "evidence": {"RE-01": {"rota": "Rota 1"}}"#,
+        r#""n": 1, "g": {"a": 5}, "units": [{"beds": 3}, {"beds": 4}], "evidence": {"RE-01": {"rota": "Rota 1"}}"#,
+        r#""n": 1, "g": {}, "units": [{"beds": 3}, {"beds": 4}], "evidence": {"RE-01": {"rota": "Rota 1"}}"#,
+        r#""n": 1, "g": {"a": 2}, "units": [{"beds": 3}, {"beds": 5}], "evidence": {"RE-01": {"rota": "Rota 1"}}"#,
+        r#""n": 1, "g": {"a": 2}, "units": [{"beds": 3}], "evidence": {"RE-01": {"rota": "Rota 1"}}"#,
+        r#""n": 1, "g": {"a": 2}, "units": [{"beds": 3}, {"beds": 4}, {"beds": 4}], "evidence": {"RE-01": {"rota": "Rota 1"}}"#,
+        r#""n": 1, "g": {"a": 2}, "units": [{"beds": 4}, {"beds": 3}], "evidence": {"RE-01": {"rota": "Rota 1"}}"#,
+        r#""n": 1, "g": {"a": 2}, "units": [{"beds": 3}, {"beds": 4}], "evidence": {"RE-01": {"rota": "Rota 2"}}"#,
+        r#""n": 1, "g": {"a": 2}, "units": [{"beds": 3}, {"beds": 4}]"#,
+        r#""n": 1, "g": {"a": 2}, "units": [{"beds": 3}, {"beds": 4}], "evidence": {"RE-01": {"rota": "Rota 1"}}, "extra": 1"#,
+    ] {
+        assert!(one != read(other), "{other}");
+        assert!(read(other) != one, "{other}");
+        assert!(read(other) == read(other), "{other} with itself");
+    }
+    // another header
+    let other_header = s
+        .ingest_str(&format!(
+            "{{{}, {base}}}",
+            HEADER.replace("\"Jo\"", "\"Sam\"")
+        ))
+        .unwrap();
+    assert!(one != other_header, "another header");
+}
+
 /// A second rule in a requirement is NS0015; when one of the two is a clause
 /// word written without its value (`basis guess` reads as two rules), the
 /// help says what that clause takes.
