@@ -566,20 +566,25 @@ pub(crate) fn assess_given<'s>(
             missing.clear();
             problems = vec![crate::eval::budget_problem(budget)];
         }
-        missing.sort();
-        missing.dedup();
-        let mut missing: Vec<MissingInput> = missing
-            .into_iter()
-            .map(|m| MissingInput {
-                question: spec
-                    .schema
-                    .records
-                    .get(m.record)
-                    .and_then(|rs| rs.fields.get(m.slot))
-                    .map_or(Cow::Borrowed(""), |f| Cow::Borrowed(f.question.as_str())),
-                path: m.pointer,
-            })
-            .collect();
+        // most requirements are decided: nothing to sort or convert
+        let mut missing: Vec<MissingInput> = if missing.is_empty() {
+            Vec::new()
+        } else {
+            missing.sort();
+            missing.dedup();
+            missing
+                .into_iter()
+                .map(|m| MissingInput {
+                    question: spec
+                        .schema
+                        .records
+                        .get(m.record)
+                        .and_then(|rs| rs.fields.get(m.slot))
+                        .map_or(Cow::Borrowed(""), |f| Cow::Borrowed(f.question.as_str())),
+                    path: m.pointer,
+                })
+                .collect()
+        };
         // bounded lists: the first entries and one "… and N more"
         if explanation.len() > crate::eval::MAX_CHECKS {
             cut += 1;
