@@ -822,12 +822,13 @@ impl Tally {
         first_rating(rules, |c| self.holds(c))
     }
 
-    /// [`holds`] over the tallied results.
+    /// [`holds`] over the tallied results: a single quantifier or count
+    /// here, where it costs no call; `and`, `or` and `not` in
+    /// [`Tally::holds_nested`].
+    #[inline]
     fn holds(&self, c: &RatingExpr) -> bool {
         match c {
-            RatingExpr::And(xs) => xs.iter().all(|x| self.holds(x)),
-            RatingExpr::Or(xs) => xs.iter().any(|x| self.holds(x)),
-            RatingExpr::Not(x) => !self.holds(x),
+            RatingExpr::And(_) | RatingExpr::Or(_) | RatingExpr::Not(_) => self.holds_nested(c),
             RatingExpr::Quant(q, set, o) => match q {
                 // every applicable one (every one, for `not_applicable`)
                 // has `o`: none has another outcome that counts
@@ -851,6 +852,16 @@ impl Tally {
                     Cmp::Ge => k >= *n,
                 }
             }
+        }
+    }
+
+    #[inline(never)]
+    fn holds_nested(&self, c: &RatingExpr) -> bool {
+        match c {
+            RatingExpr::And(xs) => xs.iter().all(|x| self.holds(x)),
+            RatingExpr::Or(xs) => xs.iter().any(|x| self.holds(x)),
+            RatingExpr::Not(x) => !self.holds(x),
+            RatingExpr::Quant(..) | RatingExpr::Count(..) => self.holds(c),
         }
     }
 }
