@@ -9,7 +9,7 @@ cargo build --release -q -p netspec-bench --bin count
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 default=(
-  outcomes=200 text_outcomes=200 text_report=200 non_compliant_explained=50
+  outcomes=200 a_report=200 text_outcomes=200 text_report=200 non_compliant_explained=50
   a_datalogic=200 a_datalogic_text=200 a_zen=50 a_zen_text=50 a_typed=2000 a_typed_text=200
   b_outcomes=200 b_report=200 b_text_outcomes=200 b_text_report=200
   b_datalogic=200 b_datalogic_text=200 b_zen=50 b_zen_text=50

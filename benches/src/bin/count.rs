@@ -21,8 +21,9 @@
 //!   operation is one submission.
 //!
 //!
-//! The peers on workload A (`a_datalogic`, `a_zen`, `a_typed`: pre-loaded
-//! `non_compliant`; with `_text`, from its JSON text), workload B
+//! The report of a pre-loaded `non_compliant`, explanations off
+//! (`a_report`), the peers on workload A (`a_datalogic`, `a_zen`, `a_typed`:
+//! pre-loaded `non_compliant`; with `_text`, from its JSON text), workload B
 //! (`benches/src/workload_b.rs`: `b_outcomes`, `b_report` pre-loaded,
 //! `b_text_outcomes`, `b_text_report` from text, explanations off; the
 //! peers `b_datalogic`, `b_zen`, `b_typed`, `b_value`, each also with
@@ -161,6 +162,17 @@ fn other(scenario: &str, runs: usize) -> Option<usize> {
             let text = text_a();
             measure_op(runs, &mut || {
                 typed::verdicts(&ok(typed_parse(black_box(&text)))).len()
+            })
+        }
+        // workload A's report from a pre-loaded submission, explanations off
+        "a_report" => {
+            let ns = ok(Netspec::new());
+            let sub = ok(ns.spec.read_submission(&text_a()));
+            let spec = &ns.spec;
+            measure_op(runs, &mut || {
+                ok(spec.evaluate_submission(black_box(&sub), &plain))
+                    .requirements
+                    .len()
             })
         }
         // workload B

@@ -44,17 +44,6 @@ pub struct Counts {
     pub incomplete: u32,
 }
 
-impl Counts {
-    fn add(&mut self, o: Outcome) {
-        match o {
-            Outcome::Met => self.met += 1,
-            Outcome::NotMet => self.not_met += 1,
-            Outcome::NotApplicable => self.not_applicable += 1,
-            Outcome::Incomplete => self.incomplete += 1,
-        }
-    }
-}
-
 /// Which spec a report is for.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -532,6 +521,9 @@ pub(crate) fn assess_given<'s>(
     // lists of missing inputs or problems cut short
     let mut cut = 0usize;
     let respondent = whom.respondent;
+    // each area's outcomes by level, for its counts and rating (the last
+    // for an area out of range, counted in the overall ones only)
+    let mut tallies = [Tally::default(); AREAS.len() + 1];
     for (k, r) in spec.requirements.iter().enumerate() {
         if r.respondent != respondent {
             continue;
@@ -574,20 +566,25 @@ pub(crate) fn assess_given<'s>(
             missing.clear();
             problems = vec![crate::eval::budget_problem(budget)];
         }
-        missing.sort();
-        missing.dedup();
-        let mut missing: Vec<MissingInput> = missing
-            .into_iter()
-            .map(|m| MissingInput {
-                question: spec
-                    .schema
-                    .records
-                    .get(m.record)
-                    .and_then(|rs| rs.fields.get(m.slot))
-                    .map_or(Cow::Borrowed(""), |f| Cow::Borrowed(f.question.as_str())),
-                path: m.pointer,
-            })
-            .collect();
+        // most requirements are decided: nothing to sort or convert
+        let mut missing: Vec<MissingInput> = if missing.is_empty() {
+            Vec::new()
+        } else {
+            missing.sort();
+            missing.dedup();
+            missing
+                .into_iter()
+                .map(|m| MissingInput {
+                    question: spec
+                        .schema
+                        .records
+                        .get(m.record)
+                        .and_then(|rs| rs.fields.get(m.slot))
+                        .map_or(Cow::Borrowed(""), |f| Cow::Borrowed(f.question.as_str())),
+                    path: m.pointer,
+                })
+                .collect()
+        };
         // bounded lists: the first entries and one "… and N more"
         if explanation.len() > crate::eval::MAX_CHECKS {
             cut += 1;
@@ -654,6 +651,9 @@ pub(crate) fn assess_given<'s>(
             missing: evidence_missing,
             given,
         };
+        if let Some(t) = tallies.get_mut(r.area.min(AREAS.len())) {
+            t.add(r.level, outcome);
+        }
         results.push(RequirementResult {
             id: Cow::Borrowed(&r.id),
             area: Cow::Borrowed(AREAS.get(r.area).map_or("", |(k, _)| k)),
@@ -700,30 +700,27 @@ pub(crate) fn assess_given<'s>(
         );
     }
 
-    // requirements come in area order (the checker sorts them): each area's
-    // results are one run of the list
-    let mut from = 0;
     let areas = AREAS
         .iter()
-        .map(|(key, title)| {
-            let n = results
-                .get(from..)
-                .map_or(0, |rest| rest.iter().take_while(|r| r.area == *key).count());
-            let subset = results.get(from..from + n).unwrap_or_default();
-            from += n;
-            let counts = counts(subset);
+        .zip(&tallies)
+        .map(|((key, title), tally)| {
+            let counts = tally.counts();
             AreaSummary {
                 area: Cow::Borrowed(key),
                 title: Cow::Borrowed(title),
-                rating: rate_results(&spec.rating, subset),
+                rating: tally.rate(&spec.rating),
                 counts,
                 compliance: counts.compliance(),
             }
         })
         .collect();
-    let counts = counts(&results);
+    let mut all = Tally::default();
+    for t in &tallies {
+        all.merge(t);
+    }
+    let counts = all.counts();
     let overall = Summary {
-        rating: rate_results(&spec.rating, &results),
+        rating: all.rate(&spec.rating),
         counts,
         compliance: counts.compliance(),
     };
@@ -746,12 +743,127 @@ pub(crate) fn assess_given<'s>(
     (report, cx.steps())
 }
 
-fn counts(rs: &[RequirementResult<'_>]) -> Counts {
-    let mut c = Counts::default();
-    for r in rs {
-        c.add(r.outcome);
+/// How many of a set of results had each outcome, at each level: all that
+/// counts and rating rules read of them, so each rule is decided without
+/// reading the results again (the same ratings as [`rate`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Tally([[u32; 4]; 3]);
+
+/// The outcomes, in [`Tally`]'s order.
+const OUTCOMES: [Outcome; 4] = [
+    Outcome::Met,
+    Outcome::NotMet,
+    Outcome::NotApplicable,
+    Outcome::Incomplete,
+];
+
+fn outcome_index(o: Outcome) -> usize {
+    match o {
+        Outcome::Met => 0,
+        Outcome::NotMet => 1,
+        Outcome::NotApplicable => 2,
+        Outcome::Incomplete => 3,
     }
-    c
+}
+
+impl Tally {
+    fn add(&mut self, level: Level, outcome: Outcome) {
+        let row = match level {
+            Level::Must => 0,
+            Level::Should => 1,
+            Level::May => 2,
+        };
+        if let Some(n) = self
+            .0
+            .get_mut(row)
+            .and_then(|r| r.get_mut(outcome_index(outcome)))
+        {
+            *n += 1;
+        }
+    }
+
+    fn merge(&mut self, other: &Tally) {
+        for (row, other) in self.0.iter_mut().zip(&other.0) {
+            for (n, m) in row.iter_mut().zip(other) {
+                *n += m;
+            }
+        }
+    }
+
+    /// How many at the levels of `set` had outcome `o`.
+    fn count(&self, set: LevelSet, o: Outcome) -> u64 {
+        let at = |row: usize| {
+            self.0
+                .get(row)
+                .and_then(|r| r.get(outcome_index(o)))
+                .map_or(0, |n| u64::from(*n))
+        };
+        match set {
+            LevelSet::Must => at(0),
+            LevelSet::Should => at(1),
+            LevelSet::May => at(2),
+            LevelSet::All => at(0) + at(1) + at(2),
+        }
+    }
+
+    fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for [met, not_met, not_applicable, incomplete] in &self.0 {
+            c.met += met;
+            c.not_met += not_met;
+            c.not_applicable += not_applicable;
+            c.incomplete += incomplete;
+        }
+        c
+    }
+
+    /// The rating of the first of `rules` whose condition holds.
+    fn rate(&self, rules: &[RatingRule]) -> Rating {
+        first_rating(rules, |c| self.holds(c))
+    }
+
+    /// [`holds`] over the tallied results: a single quantifier or count
+    /// here, where it costs no call; `and`, `or` and `not` in
+    /// [`Tally::holds_nested`].
+    #[inline]
+    fn holds(&self, c: &RatingExpr) -> bool {
+        match c {
+            RatingExpr::And(_) | RatingExpr::Or(_) | RatingExpr::Not(_) => self.holds_nested(c),
+            RatingExpr::Quant(q, set, o) => match q {
+                // every applicable one (every one, for `not_applicable`)
+                // has `o`: none has another outcome that counts
+                RatingQuant::All => OUTCOMES
+                    .iter()
+                    .filter(|x| {
+                        *x != o && (*o == Outcome::NotApplicable || **x != Outcome::NotApplicable)
+                    })
+                    .all(|x| self.count(*set, *x) == 0),
+                RatingQuant::Any => self.count(*set, *o) > 0,
+                RatingQuant::No => self.count(*set, *o) == 0,
+            },
+            RatingExpr::Count(set, o, op, n) => {
+                let k = self.count(*set, *o);
+                match op {
+                    Cmp::Eq => k == *n,
+                    Cmp::Ne => k != *n,
+                    Cmp::Lt => k < *n,
+                    Cmp::Le => k <= *n,
+                    Cmp::Gt => k > *n,
+                    Cmp::Ge => k >= *n,
+                }
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn holds_nested(&self, c: &RatingExpr) -> bool {
+        match c {
+            RatingExpr::And(xs) => xs.iter().all(|x| self.holds(x)),
+            RatingExpr::Or(xs) => xs.iter().any(|x| self.holds(x)),
+            RatingExpr::Not(x) => !self.holds(x),
+            RatingExpr::Quant(..) | RatingExpr::Count(..) => self.holds(c),
+        }
+    }
 }
 
 /// Most unanswered inputs, and most problems, listed for one requirement;
@@ -881,10 +993,6 @@ pub fn rate(rules: &[RatingRule], rs: &[&RequirementResult<'_>]) -> Rating {
     first_rating(rules, |c| holds(c, || rs.iter().copied()))
 }
 
-fn rate_results(rules: &[RatingRule], rs: &[RequirementResult<'_>]) -> Rating {
-    first_rating(rules, |c| holds(c, || rs.iter()))
-}
-
 fn first_rating(rules: &[RatingRule], mut holds: impl FnMut(&RatingExpr) -> bool) -> Rating {
     for rule in rules {
         match &rule.cond {
@@ -999,6 +1107,136 @@ impl Report<'_> {
                 })
                 .collect(),
             warnings: self.warnings,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn result(level: Level, outcome: Outcome) -> RequirementResult<'static> {
+        RequirementResult {
+            id: Cow::Borrowed("R"),
+            area: Cow::Borrowed("quality"),
+            level,
+            title: Cow::Borrowed(""),
+            reference: None,
+            basis: None,
+            respondent: Respondent::default(),
+            help: None,
+            outcome,
+            explanation: Vec::new(),
+            missing: Vec::new(),
+            problems: Vec::new(),
+            evidence: EvidenceStatus::default(),
+        }
+    }
+
+    fn level() -> impl Strategy<Value = Level> {
+        prop_oneof![Just(Level::Must), Just(Level::Should), Just(Level::May)]
+    }
+
+    fn outcome() -> impl Strategy<Value = Outcome> {
+        prop::sample::select(OUTCOMES.to_vec())
+    }
+
+    fn set() -> impl Strategy<Value = LevelSet> {
+        prop_oneof![
+            Just(LevelSet::Must),
+            Just(LevelSet::Should),
+            Just(LevelSet::May),
+            Just(LevelSet::All)
+        ]
+    }
+
+    fn expr() -> impl Strategy<Value = RatingExpr> {
+        let quant = prop_oneof![
+            Just(RatingQuant::All),
+            Just(RatingQuant::Any),
+            Just(RatingQuant::No)
+        ];
+        let cmp = prop_oneof![
+            Just(Cmp::Eq),
+            Just(Cmp::Ne),
+            Just(Cmp::Lt),
+            Just(Cmp::Le),
+            Just(Cmp::Gt),
+            Just(Cmp::Ge)
+        ];
+        let leaf = prop_oneof![
+            (quant, set(), outcome()).prop_map(|(q, s, o)| RatingExpr::Quant(q, s, o)),
+            (set(), outcome(), cmp, 0u64..6).prop_map(|(s, o, c, n)| RatingExpr::Count(s, o, c, n)),
+        ];
+        leaf.prop_recursive(3, 12, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3).prop_map(RatingExpr::And),
+                prop::collection::vec(inner.clone(), 0..3).prop_map(RatingExpr::Or),
+                inner.prop_map(|x| RatingExpr::Not(Box::new(x))),
+            ]
+        })
+    }
+
+    fn rules() -> impl Strategy<Value = Vec<RatingRule>> {
+        let rating = prop_oneof![
+            Just(Rating::Green),
+            Just(Rating::Amber),
+            Just(Rating::Red),
+            Just(Rating::Incomplete)
+        ];
+        prop::collection::vec(
+            (rating, prop::option::weighted(0.8, expr()))
+                .prop_map(|(rating, cond)| RatingRule { rating, cond }),
+            1..5,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The counts and ratings a report takes from its tallies are those
+        /// of the results themselves.
+        #[test]
+        fn tallies_rate_and_count_as_the_results_do(
+            outcomes in prop::collection::vec((level(), outcome()), 0..10),
+            rules in rules(),
+        ) {
+            let results: Vec<RequirementResult> =
+                outcomes.iter().map(|(l, o)| result(*l, *o)).collect();
+            let refs: Vec<&RequirementResult> = results.iter().collect();
+            let mut tally = Tally::default();
+            for (l, o) in &outcomes {
+                tally.add(*l, *o);
+            }
+            prop_assert_eq!(tally.rate(&rules), rate(&rules, &refs));
+            for rule in &rules {
+                if let Some(c) = &rule.cond {
+                    prop_assert_eq!(tally.holds(c), holds(c, || refs.iter().copied()));
+                }
+            }
+            let counted = |o: Outcome| outcomes.iter().filter(|(_, x)| *x == o).count() as u32;
+            let counts = tally.counts();
+            prop_assert_eq!(
+                (counts.met, counts.not_met, counts.not_applicable, counts.incomplete),
+                (
+                    counted(Outcome::Met),
+                    counted(Outcome::NotMet),
+                    counted(Outcome::NotApplicable),
+                    counted(Outcome::Incomplete)
+                )
+            );
+            let mut split = Tally::default();
+            let half = outcomes.len() / 2;
+            for (l, o) in outcomes.get(..half).unwrap_or_default() {
+                split.add(*l, *o);
+            }
+            let mut rest = Tally::default();
+            for (l, o) in outcomes.get(half..).unwrap_or_default() {
+                rest.add(*l, *o);
+            }
+            split.merge(&rest);
+            prop_assert_eq!(split, tally);
         }
     }
 }
