@@ -201,6 +201,89 @@ fn submissions_are_equal_only_when_everything_in_them_is() {
     assert!(one != other_header, "another header");
 }
 
+/// `parse_json` reads JSON text as serde_json does, within the default
+/// limits; a lone surrogate or a cut-off `\u` escape gets the plain-words
+/// message, and the line shown under a syntax error puts its caret under
+/// the character where reading stopped, also far along a long line.
+#[test]
+fn json_text_is_read_and_its_errors_are_shown_where_they_are() {
+    use netspec_core::submission::{json_number, parse_json};
+    let text = r#"{"a": [1, 2.5, "x"], "b": {"c": null, "d": true}}"#;
+    assert_eq!(
+        parse_json(text).unwrap(),
+        serde_json::from_str::<serde_json::Value>(text).unwrap()
+    );
+    for (text, raw) in [
+        (r#"["\ud800"]"#, "unexpected end of hex escape"),
+        (r#"["\udc00x"]"#, "lone leading surrogate in hex escape"),
+    ] {
+        let d = parse_json(text).unwrap_err();
+        assert_eq!(d.code.as_str(), "NS0207", "{text}");
+        assert!(
+            d.message
+                .starts_with("not valid JSON: a `\\u` escape is not a character: a surrogate"),
+            "{text} ({raw}): {}",
+            d.message
+        );
+    }
+    // 100 characters, then the error: the line is shown from 60 characters
+    // before it, and the caret sits under the `x`
+    let text = format!("[{}x]", "1,".repeat(50));
+    let d = parse_json(&text).unwrap_err();
+    let note = &d.notes[0];
+    let mut lines = note.lines();
+    let shown = lines.next().unwrap();
+    let caret = lines.next().unwrap();
+    let at = caret.find('^').unwrap();
+    assert_eq!(shown.as_bytes()[at], b'x', "{note}");
+    assert_eq!(shown.matches("1,").count(), 30, "{note}");
+    // a number's exact value
+    let n: serde_json::Number = serde_json::from_str("12.50").unwrap();
+    assert_eq!(
+        json_number(&n).map(|x| x.to_string()).as_deref(),
+        Some("12.5")
+    );
+}
+
+/// The submission size limit (NS0305) at its boundary, through each way in:
+/// JSON text parsed on its own, and a submission read for a spec (a clean
+/// one, which the fast reader takes, and one with a problem).
+#[test]
+fn the_submission_size_limit_holds_at_its_boundary_on_every_way_in() {
+    use netspec_core::limits::Limits;
+    use netspec_core::submission::parse_json_with;
+    let body = |len: usize, extra: &str| {
+        let head = format!("{{{HEADER}, \"n\": 1{extra}, \"pad\": \"");
+        let pad = len - head.len() - 2;
+        format!("{head}{}\"}}", "x".repeat(pad))
+    };
+    let text = body(600, "");
+    assert_eq!(text.len(), 600);
+    let mut limits = Limits::default();
+    limits.max_submission_bytes = 600;
+    assert!(parse_json_with(&text, &limits).is_ok());
+    let over = body(601, "");
+    let d = parse_json_with(&over, &limits).unwrap_err();
+    assert_eq!(d.code.as_str(), "NS0305");
+    let options = netspec_core::CompileOptions::default().with_limits(limits);
+    let s = Spec::compile_with_options(
+        "s.netspec",
+        &Sources::single(
+            "s.netspec",
+            "spec s \"S\" { version \"1\" }\ninputs \"U\" { n: int min 0 \"N\"\n pad: text \"Pad\" }\narea resources { requirement RE-01 must \"N\" { n > 0 } }\n",
+        ),
+        &options,
+    )
+    .unwrap();
+    for extra in ["", ", \"unknown\": 1"] {
+        let ok = body(600, extra);
+        assert!(s.ingest_str(&ok).is_ok(), "{extra}: 600 bytes");
+        let over = body(601, extra);
+        let err = format!("{:?}", s.ingest_str(&over).unwrap_err());
+        assert!(err.contains("SubmissionTooLarge"), "{extra}: {err}");
+    }
+}
+
 /// A second rule in a requirement is NS0015; when one of the two is a clause
 /// word written without its value (`basis guess` reads as two rules), the
 /// help says what that clause takes.
