@@ -284,6 +284,26 @@ fn the_submission_size_limit_holds_at_its_boundary_on_every_way_in() {
     }
 }
 
+/// A text answer quoted in a type error is cut after 40 characters (with
+/// an ellipsis); one of 40 is quoted whole.
+#[test]
+fn a_long_text_quoted_in_an_error_is_cut_after_40_characters() {
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { n: int min 0 \"N\" }\narea resources { requirement RE-01 must \"N\" { n > 0 } }\n");
+    let message = |text: &str| {
+        let e = s
+            .ingest_str(&format!("{{{HEADER}, \"n\": \"{text}\"}}"))
+            .unwrap_err();
+        format!("{e:?}")
+    };
+    let forty = "abcdefghij".repeat(4);
+    let m = message(&forty);
+    assert!(m.contains(&format!("\\\"{forty}\\\"")), "{m}");
+    assert!(!m.contains('…'), "{m}");
+    let m = message(&format!("{forty}KLMNOP"));
+    assert!(m.contains(&format!("\\\"{forty}…\\\"")), "{m}");
+    assert!(!m.contains("KLM"), "{m}");
+}
+
 /// A second rule in a requirement is NS0015; when one of the two is a clause
 /// word written without its value (`basis guess` reads as two rules), the
 /// help says what that clause takes.
