@@ -219,6 +219,8 @@ impl Ty {
             }),
             Ty::Record(r) => record_noun(schema, *r).into(),
             Ty::List(_) => "list".into(),
+            // an empty `[]` (or one whose values are all in error)
+            Ty::Values(t) if matches!(**t, Ty::Error) => "list with no values".into(),
             Ty::Values(t) => format!("list of {}", t.describe(schema)),
             Ty::EnumName(n, _) => format!("name `{n}`"),
             Ty::Error => "error".into(),

@@ -304,6 +304,74 @@ fn a_long_text_quoted_in_an_error_is_cut_after_40_characters() {
     assert!(!m.contains("KLM"), "{m}");
 }
 
+/// Lists written in a rule: an empty one, bare enum values in a definition
+/// or a quantifier, and the messages when one is used where it cannot be.
+#[test]
+fn lists_written_in_rules_are_typed_and_misuses_are_named() {
+    let compile = |lets: &str, body: &str| {
+        let text = format!(
+            "spec s \"S\" {{ version \"1\" }}\ninputs \"U\" {{ n: int min 0 \"N\"\n  kind: enum(adult, paediatric) \"K\"\n  units: list \"Us\" {{ beds: int \"B\" }} }}\n{lets}area resources {{ requirement RE-01 must \"N\" {{ {body} }} }}\n"
+        );
+        Spec::compile("s.netspec", &Sources::single("s.netspec", text.as_str())).map_err(|e| {
+            e.diagnostics
+                .iter()
+                .map(|d| format!("{} {}", d.code.as_str(), d.message))
+                .collect::<Vec<_>>()
+        })
+    };
+    // accepted: an empty list (the spec has one enum, which an empty list
+    // is not taken for), one enum's values in a definition or a quantifier
+    for (lets, body) in [
+        ("", "n in []"),
+        ("", "all u in []: u > 1"),
+        ("let ages = [adult, paediatric]\n", "n > 0"),
+        ("", "all k in [adult, paediatric]: k == kind or k != kind"),
+    ] {
+        if let Err(e) = compile(lets, body) {
+            panic!("{lets}{body}: {e:?}");
+        }
+    }
+    // refused, each with its own message
+    for (lets, body, want) in [
+        (
+            "",
+            "n + [] > 1",
+            "NS0003 cannot apply `+` to int and list with no values",
+        ),
+        (
+            "",
+            "n == []",
+            "NS0003 cannot compare int with list with no values using `==`",
+        ),
+        (
+            "",
+            "not []",
+            "NS0011 the operand of `not` must be a condition, but this is a list with no values",
+        ),
+        (
+            "let none = []\n",
+            "n in none",
+            "NS0016 `in` needs a list of values in brackets, found a list with no values",
+        ),
+        (
+            "",
+            "all u in units: u.beds",
+            "NS0011 the body of `all` must be a condition, but this is an int",
+        ),
+        (
+            "",
+            "any u in units: u.beds",
+            "NS0011 the body of `any` must be a condition, but this is an int",
+        ),
+    ] {
+        assert_eq!(
+            compile(lets, body).err(),
+            Some(vec![want.to_string()]),
+            "{lets}{body}"
+        );
+    }
+}
+
 /// A second rule in a requirement is NS0015; when one of the two is a clause
 /// word written without its value (`basis guess` reads as two rules), the
 /// help says what that clause takes.
