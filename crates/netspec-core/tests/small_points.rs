@@ -308,9 +308,9 @@ fn a_long_text_quoted_in_an_error_is_cut_after_40_characters() {
 /// or a quantifier, and the messages when one is used where it cannot be.
 #[test]
 fn lists_written_in_rules_are_typed_and_misuses_are_named() {
-    let compile = |lets: &str, body: &str| {
+    let compile_with = |answer: &str, lets: &str, body: &str| {
         let text = format!(
-            "spec s \"S\" {{ version \"1\" }}\ninputs \"U\" {{ n: int min 0 \"N\"\n  kind: enum(adult, paediatric) \"K\"\n  units: list \"Us\" {{ beds: int \"B\" }} }}\n{lets}area resources {{ requirement RE-01 must \"N\" {{ {body} }} }}\n"
+            "spec s \"S\" {{ version \"1\" }}\ninputs \"U\" {{ n: int min 0 \"N\"\n  kind: enum(adult, paediatric) \"K\"\n{answer}  units: list \"Us\" {{ beds: int \"B\" }} }}\n{lets}area resources {{ requirement RE-01 must \"N\" {{ {body} }} }}\n"
         );
         Spec::compile("s.netspec", &Sources::single("s.netspec", text.as_str())).map_err(|e| {
             e.diagnostics
@@ -319,8 +319,14 @@ fn lists_written_in_rules_are_typed_and_misuses_are_named() {
                 .collect::<Vec<_>>()
         })
     };
-    // accepted: an empty list (the spec has one enum, which an empty list
-    // is not taken for), one enum's values in a definition or a quantifier
+    let compile =
+        |lets: &str, body: &str| compile_with("  answer: enum(yes, no) \"A\"\n", lets, body);
+    // with one enum in the spec, an empty list is not taken for a list of it
+    if let Err(e) = compile_with("", "", "all u in []: u > 1") {
+        panic!("one enum: {e:?}");
+    }
+    // accepted: an empty list, one enum's values (of the spec's two) in a
+    // definition or a quantifier
     for (lets, body) in [
         ("", "n in []"),
         ("", "all u in []: u > 1"),
