@@ -325,6 +325,14 @@ fn lists_written_in_rules_are_typed_and_misuses_are_named() {
     if let Err(e) = compile_with("", "", "all u in []: u > 1") {
         panic!("one enum: {e:?}");
     }
+    // two enums with the same values are the same for a list of them
+    if let Err(e) = compile_with(
+        "  other: enum(adult \"Adults\", paediatric \"Children\") \"O\"\n",
+        "let ages = [adult, paediatric]\n",
+        "n > 0",
+    ) {
+        panic!("two enums alike: {e:?}");
+    }
     // accepted: an empty list, one enum's values (of the spec's two) in a
     // definition or a quantifier
     for (lets, body) in [
