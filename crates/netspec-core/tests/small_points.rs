@@ -386,6 +386,39 @@ fn lists_written_in_rules_are_typed_and_misuses_are_named() {
     }
 }
 
+/// A bare name that is both an enum value and an input or definition,
+/// opposite an enum: read as the input or definition when that reading
+/// type-checks, else as the value, on either side of the comparison.
+#[test]
+fn a_name_that_is_both_a_value_and_an_input_is_read_as_the_one_that_fits() {
+    use netspec_core::Outcome;
+    let outcomes = |lets: &str, rule: &str, category: &str| {
+        let s = spec(&format!(
+            "spec s \"S\" {{ version \"1\" }}\ninputs \"U\" {{ category: enum(network, trust) \"C\"\n  network: group \"N\" {{ size: int \"S\" }} }}\n{lets}area resources {{ requirement RE-01 must \"R\" {{ {rule} }} }}\n"
+        ));
+        let r = s
+            .evaluate_str(
+                &format!(
+                    "{{{HEADER}, \"category\": \"{category}\", \"network\": {{\"size\": 1}}}}"
+                ),
+                &EvalOptions::default(),
+            )
+            .unwrap();
+        r.requirements[0].outcome
+    };
+    // `network` names a group of inputs, which cannot be compared with the
+    // category: it is the value, on the right and on the left
+    for rule in ["category == network", "network == category"] {
+        assert_eq!(outcomes("", rule, "network"), Outcome::Met, "{rule}");
+        assert_eq!(outcomes("", rule, "trust"), Outcome::NotMet, "{rule}");
+    }
+    // a definition `trust` of the category's own type fits: it is read as the
+    // definition, so the rule compares the category with itself
+    let lets = "let trust = category\n";
+    assert_eq!(outcomes(lets, "category == trust", "network"), Outcome::Met);
+    assert_eq!(outcomes(lets, "category == trust", "trust"), Outcome::Met);
+}
+
 /// A second rule in a requirement is NS0015; when one of the two is a clause
 /// word written without its value (`basis guess` reads as two rules), the
 /// help says what that clause takes.
