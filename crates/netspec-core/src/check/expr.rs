@@ -717,7 +717,7 @@ impl Checker<'_> {
         let ty = match (&a.ty, &b.ty, aop) {
             (Error, _, _) | (_, Error, _) => Some(Error),
             (Int, Int, Arith::Add | Arith::Sub | Arith::Mul) => Some(Int),
-            (Int | Number, Int | Number, Arith::Div) => Some(Number),
+            // a division of whole numbers, or any arithmetic with a number
             (Int | Number, Int | Number, _) => Some(Number),
             (Percent, Percent, Arith::Add | Arith::Sub | Arith::Mul) => Some(Percent),
             (Percent, Percent, Arith::Div) => Some(Number),
