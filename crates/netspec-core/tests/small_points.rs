@@ -419,6 +419,69 @@ fn a_name_that_is_both_a_value_and_an_input_is_read_as_the_one_that_fits() {
     assert_eq!(outcomes(lets, "category == trust", "trust"), Outcome::Met);
 }
 
+/// The help a type mismatch gives names the way out: scale by a percent,
+/// add a duration, compare with a date, compare text or enums only with
+/// `==` and `!=`; a mismatch with no such way out has no help.
+#[test]
+fn type_mismatches_say_what_to_write_instead() {
+    let help = |body: &str| {
+        let text = format!(
+            "spec s \"S\" {{ version \"1\" }}\ninputs \"U\" {{ n: int min 0 \"N\"\n  d: date \"D\"\n  name: text \"T\"\n  kind: enum(adult, paediatric) \"K\" }}\narea resources {{ requirement RE-01 must \"N\" {{ {body} }} }}\n"
+        );
+        let e = Spec::compile("s.netspec", &Sources::single("s.netspec", text.as_str()))
+            .expect_err(body);
+        assert_eq!(e.diagnostics.len(), 1, "{body}: {:?}", e.diagnostics);
+        (
+            e.diagnostics[0].code.as_str().to_string(),
+            e.diagnostics[0].help.clone(),
+        )
+    };
+    let percent = "a percent can be added only to a percent; multiply to scale (`beds * 50%`)";
+    let duration = "add a duration: `review_date + 12 months`";
+    let a_date = "compare with a date, e.g. `review_date >= assessment_date - 12 months`";
+    for (body, want) in [
+        ("n + 50% > 1", Some(percent)),
+        ("50% - n > 1", Some(percent)),
+        ("d + 1 >= d", Some(duration)),
+        ("1 + d >= d", Some(duration)),
+        ("d >= 1", Some(a_date)),
+        ("2 == d", Some(a_date)),
+        (
+            "kind < adult",
+            Some("enum(adult, paediatric) values can only be compared with == and !="),
+        ),
+        (
+            "name > \"a\"",
+            Some("text values can only be compared with == and !="),
+        ),
+        ("name == 5", None),
+        ("kind == 5", None),
+    ] {
+        assert_eq!(
+            help(body),
+            ("NS0003".to_string(), want.map(str::to_string)),
+            "{body}"
+        );
+    }
+}
+
+/// `in` with a list of values two enums share: read against the enum of
+/// the answer it is compared with.
+#[test]
+fn values_two_enums_share_are_read_against_the_answer_in_a_membership() {
+    use netspec_core::Outcome;
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { answer: enum(yes, no) \"A\"\n  other: enum(yes, no, unsure) \"O\" }\narea resources { requirement RE-01 must \"R\" { answer in [yes] } }\n");
+    for (answer, want) in [("yes", Outcome::Met), ("no", Outcome::NotMet)] {
+        let r = s
+            .evaluate_str(
+                &format!("{{{HEADER}, \"answer\": \"{answer}\", \"other\": \"unsure\"}}"),
+                &EvalOptions::default(),
+            )
+            .unwrap();
+        assert_eq!(r.requirements[0].outcome, want, "{answer}");
+    }
+}
+
 /// A second rule in a requirement is NS0015; when one of the two is a clause
 /// word written without its value (`basis guess` reads as two rules), the
 /// help says what that clause takes.
