@@ -482,6 +482,28 @@ fn values_two_enums_share_are_read_against_the_answer_in_a_membership() {
     }
 }
 
+/// `present` takes exactly one input: with none or two it is refused, not
+/// read as its first argument or dropped without a word.
+#[test]
+fn present_takes_one_input() {
+    let codes = |body: &str| {
+        let text = format!(
+            "spec s \"S\" {{ version \"1\" }}\ninputs \"U\" {{ n: int min 0 \"N\"\n  m: int min 0 \"M\" }}\narea resources {{ requirement RE-01 must \"N\" {{ {body} }} }}\n"
+        );
+        match Spec::compile("s.netspec", &Sources::single("s.netspec", text.as_str())) {
+            Ok(_) => Vec::new(),
+            Err(e) => e
+                .diagnostics
+                .iter()
+                .map(|d| d.code.as_str().to_string())
+                .collect(),
+        }
+    };
+    assert_eq!(codes("present(n)"), Vec::<String>::new());
+    assert_eq!(codes("present()"), ["NS0007"]);
+    assert_eq!(codes("present(n, m)"), ["NS0007"]);
+}
+
 /// A second rule in a requirement is NS0015; when one of the two is a clause
 /// word written without its value (`basis guess` reads as two rules), the
 /// help says what that clause takes.
