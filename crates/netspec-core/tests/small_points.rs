@@ -504,6 +504,31 @@ fn present_takes_one_input() {
     assert_eq!(codes("present(n, m)"), ["NS0007"]);
 }
 
+/// An argument that does not mix with the ones before it is shown at that
+/// argument; an argument the function cannot take at all, at the call.
+#[test]
+fn a_function_argument_error_is_shown_where_it_is() {
+    let at = |body: &str, expect: &str| {
+        let text = format!(
+            "spec s \"S\" {{ version \"1\" }}\ninputs \"U\" {{ n: int min 0 \"N\"\n  d: date \"D\" }}\narea resources {{ requirement RE-01 must \"N\" {{ {body} }} }}\n"
+        );
+        let e = Spec::compile("s.netspec", &Sources::single("s.netspec", text.as_str()))
+            .expect_err(body);
+        let d = &e.diagnostics[0];
+        let span = d.span().unwrap_or_else(|| panic!("{d:?}"));
+        let start = text.find(body).unwrap() + body.find(expect).unwrap();
+        assert_eq!(
+            (d.code.as_str(), span.range().start),
+            ("NS0003", start),
+            "{body}: {}",
+            d.message
+        );
+    };
+    at("min(n, d) > 1", "d)");
+    at("max(n, n, d) > 1", "d)");
+    at("round(d) > 1", "round");
+}
+
 /// A second rule in a requirement is NS0015; when one of the two is a clause
 /// word written without its value (`basis guess` reads as two rules), the
 /// help says what that clause takes.

@@ -267,5 +267,17 @@ mod tests {
         assert_eq!(s, block);
         let s = at_line_column(block, t, 2, 500);
         assert_eq!(s.end as usize, 10 + t.len());
+        // a column inside a character of several bytes, or past the end of
+        // a text that ends with one: that whole character
+        let t = "{\"name\": \"Zo\u{eb}\u{1f600}";
+        let block = Span::new(FileId::default(), 0, t.len());
+        let emoji = t.len() - 4;
+        let n = |a: usize| u32::try_from(a).unwrap_or(u32::MAX);
+        for column in [emoji + 2, emoji + 3, emoji + 4, 500] {
+            let s = at_line_column(block, t, 1, column);
+            assert_eq!((s.start, s.end), (n(emoji), n(t.len())), "column {column}");
+        }
+        let s = at_line_column(block, t, 1, emoji);
+        assert_eq!((s.start, s.end), (n(emoji - 2), n(emoji)), "the \u{eb}");
     }
 }
