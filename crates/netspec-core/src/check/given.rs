@@ -253,6 +253,12 @@ mod tests {
         assert_eq!((s.start, s.end), (31, 37));
         let s = at_pointer(block, t, "/beds", false);
         assert_eq!((s.start, s.end), (2, 8));
+        // nothing of the pointer there, not even its first key: the block,
+        // whitespace around the document included
+        let t = " \n {\"beds\": 1} \n";
+        let block = Span::new(FileId::default(), 0, t.len());
+        assert_eq!(at_pointer(block, t, "/units/0", false), block);
+        assert_eq!(at_pointer(block, t, "", false), block);
     }
 
     #[test]
