@@ -2416,39 +2416,8 @@ fn fast_evaluator_agrees_on_the_sample_spec() {
 /// other as a rational, by the fast evaluator's leaves, element tests,
 /// totals and rates.
 static WHOLES: LazyLock<Spec> = LazyLock::new(|| {
-    const SPEC: &str = r#"spec wholes "Numbers of any size" { version "1" }
-inputs "Numbers" {
-  i: int "I"
-  n: number "N"
-  p: percent "P"
-  g: group "G" {
-    n: number "N"
-    i: int "I"
-  }
-  units: list min 0 "Units" item "unit" {
-    i: int "I"
-    n: number "N"
-    p: percent "P"
-  }
-}
-let total = sum(u.i for u in units)
-let ntotal = sum(u.n for u in units)
-area quality {
-  requirement W-01 must "Int against number" { i >= n }
-  requirement W-02 must "Percent" { p >= 50% and n > 0 - 3 }
-  requirement W-03 must "Rate" { i / n >= 90% }
-  requirement W-04 must "Group" { g.n + g.i <= i }
-  requirement W-05 must "Elements, linear" { all u in units: 2 * u.n >= u.i + 1 }
-  requirement W-06 must "Elements, percent" { all u in units: u.p <= 80% or u.n == u.i }
-  requirement W-07 must "Elements, rate" { all u in units: u.i / u.n <= 80% }
-  requirement W-08 must "Totals" { total >= ntotal }
-  requirement W-09 must "Number arithmetic" { n * 2 - g.n > n * p }
-  requirement W-10 must "Element against root" { any u in units: u.n > n }
-  requirement W-11 must "Rate of a definition" { i / total < 50% }
-  requirement W-12 must "Element against a literal" { all u in units: u.i >= 0 - 2 }
-  requirement W-13 must "Elements, whole numbers" { all u in units: 3 * u.i - g.i <= 5 }
-}
-"#;
+    // the same spec as the fast evaluator's unit test of whole numbers
+    const SPEC: &str = include_str!("../../crates/netspec-core/src/eval/wholes.netspec");
     Spec::compile("wholes.netspec", &Sources::single("wholes.netspec", SPEC))
         .unwrap_or_else(|e| panic!("{}", render::compile_error(&e, Style::Plain)))
 });

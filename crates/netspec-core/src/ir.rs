@@ -532,6 +532,19 @@ impl Cmp {
             Cmp::Ge => ">=",
         }
     }
+
+    /// Whether two values that compare as `ordering` satisfy the operator.
+    #[inline]
+    pub fn holds(self, ordering: std::cmp::Ordering) -> bool {
+        match self {
+            Cmp::Eq => ordering.is_eq(),
+            Cmp::Ne => ordering.is_ne(),
+            Cmp::Lt => ordering.is_lt(),
+            Cmp::Le => ordering.is_le(),
+            Cmp::Gt => ordering.is_gt(),
+            Cmp::Ge => ordering.is_ge(),
+        }
+    }
 }
 
 /// Aggregate functions.

@@ -61,6 +61,17 @@ fn bad_unicode_escapes_in_spec_strings_are_errors() {
     }
 }
 
+/// `r` as the spec's writer writes it is what serde writes.
+fn assert_written_as_serde_writes_it(s: &Spec, r: &netspec_core::Report<'_>, what: &str) {
+    let mut out = Vec::new();
+    s.write_report_json(r, &mut out);
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        serde_json::to_string(r).unwrap(),
+        "another {what}"
+    );
+}
+
 /// A report that is not the spec's as made (another format, engine, id,
 /// title or version, or an area's key: read back or edited) is written as serde writes it,
 /// not with the spec's own pre-written opening.
@@ -84,13 +95,7 @@ fn a_report_of_another_spec_is_written_as_serde_writes_it() {
     for (what, edit) in edits {
         let mut r = base.clone();
         edit(&mut r);
-        let mut out = Vec::new();
-        s.write_report_json(&r, &mut out);
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            serde_json::to_string(&r).unwrap(),
-            "another {what}"
-        );
+        assert_written_as_serde_writes_it(&s, &r, what);
     }
 }
 
@@ -112,12 +117,7 @@ fn a_requirement_result_edited_is_written_as_serde_writes_it() {
     let sub = format!("{{{HEADER}, \"n\": 1}}");
     let base = s.evaluate_str(&sub, &EvalOptions::default()).unwrap();
     // unedited, the result is written from the pieces, and as serde writes it
-    let mut out = Vec::new();
-    s.write_report_json(&base, &mut out);
-    assert_eq!(
-        String::from_utf8(out).unwrap(),
-        serde_json::to_string(&base).unwrap()
-    );
+    assert_written_as_serde_writes_it(&s, &base, "unedited");
     type Edit = fn(&mut netspec_core::report::RequirementResult<'_>);
     let edits: [(&str, Edit); 9] = [
         ("title", |r| r.title = Cow::Borrowed("Other")),
@@ -138,13 +138,7 @@ fn a_requirement_result_edited_is_written_as_serde_writes_it() {
         let mut r = base.clone();
         edit(&mut r.requirements[0]);
         assert_ne!(r, base, "{what}: the edit changes the result");
-        let mut out = Vec::new();
-        s.write_report_json(&r, &mut out);
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            serde_json::to_string(&r).unwrap(),
-            "another {what}"
-        );
+        assert_written_as_serde_writes_it(&s, &r, what);
     }
 }
 

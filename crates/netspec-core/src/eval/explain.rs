@@ -2217,14 +2217,7 @@ impl Form {
         let left = p.checked_mul(r)?.checked_mul(u)?;
         let right = t.checked_mul(q)?.checked_mul(s)?;
         let ord = left.checked_add(right)?.cmp(&0);
-        Some(match self.check {
-            Cmp::Eq => ord.is_eq(),
-            Cmp::Ne => ord.is_ne(),
-            Cmp::Lt => ord.is_lt(),
-            Cmp::Le => ord.is_le(),
-            Cmp::Gt => ord.is_gt(),
-            Cmp::Ge => ord.is_ge(),
-        })
+        Some(self.check.holds(ord))
     }
 }
 

@@ -863,12 +863,5 @@ pub fn compare(op: Cmp, a: &V<'_>, b: &V<'_>) -> Option<bool> {
         (V::Enum(x), V::Enum(y)) => x.cmp(y),
         _ => return None,
     };
-    Some(match op {
-        Cmp::Eq => ord == Ordering::Equal,
-        Cmp::Ne => ord != Ordering::Equal,
-        Cmp::Lt => ord == Ordering::Less,
-        Cmp::Le => ord != Ordering::Greater,
-        Cmp::Gt => ord == Ordering::Greater,
-        Cmp::Ge => ord != Ordering::Less,
-    })
+    Some(op.holds(ord))
 }

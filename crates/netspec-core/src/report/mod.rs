@@ -25,7 +25,7 @@ use crate::diagnostic::Diagnostic;
 use crate::eval::fast::FastSpec;
 use crate::eval::{explain, explain_applicability, Check, Ctx, Missing, Unknown, V};
 use crate::ir::CompiledSpec;
-use crate::ir::{Cmp, Node, RatingExpr, RatingRule, AREAS};
+use crate::ir::{Node, RatingExpr, RatingRule, AREAS};
 use crate::source::SourceMap;
 use crate::submission::{Header, Submission};
 use crate::vocab::{Basis, Level, LevelSet, Outcome, Rating, RatingQuant, Respondent};
@@ -841,17 +841,7 @@ impl Tally {
                 RatingQuant::Any => self.count(*set, *o) > 0,
                 RatingQuant::No => self.count(*set, *o) == 0,
             },
-            RatingExpr::Count(set, o, op, n) => {
-                let k = self.count(*set, *o);
-                match op {
-                    Cmp::Eq => k == *n,
-                    Cmp::Ne => k != *n,
-                    Cmp::Lt => k < *n,
-                    Cmp::Le => k <= *n,
-                    Cmp::Gt => k > *n,
-                    Cmp::Ge => k >= *n,
-                }
-            }
+            RatingExpr::Count(set, o, op, n) => op.holds(self.count(*set, *o).cmp(n)),
         }
     }
 
@@ -1037,14 +1027,7 @@ where
             let k = rs()
                 .filter(|r| in_set(r.level, *set) && r.outcome == *o)
                 .count() as u64;
-            match op {
-                Cmp::Eq => k == *n,
-                Cmp::Ne => k != *n,
-                Cmp::Lt => k < *n,
-                Cmp::Le => k <= *n,
-                Cmp::Gt => k > *n,
-                Cmp::Ge => k >= *n,
-            }
+            op.holds(k.cmp(n))
         }
     }
 }
@@ -1114,6 +1097,7 @@ impl Report<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::Cmp;
     use proptest::prelude::*;
 
     fn result(level: Level, outcome: Outcome) -> RequirementResult<'static> {
