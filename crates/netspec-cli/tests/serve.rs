@@ -40,7 +40,7 @@ impl Server {
     /// Starts `netspec serve --addr 127.0.0.1:0 ARGS...` in the repository
     /// root and waits until it is ready (or, with `ready` false, listening).
     fn start_with(args: &[&str], ready: bool) -> Server {
-        let mut child = Command::new(BIN)
+        let child = Command::new(BIN)
             .arg("serve")
             .args(["--addr", "127.0.0.1:0"])
             .args(args)
@@ -52,6 +52,20 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .expect("netspec serve starts");
+        let server = Server::attach(child);
+        if ready {
+            server.wait_ready();
+        }
+        server
+    }
+
+    fn start(args: &[&str]) -> Server {
+        Server::start_with(args, true)
+    }
+
+    /// A started `netspec serve` (stdout and stderr piped): its logs
+    /// collected, and its address read from the line it prints first.
+    fn attach(mut child: Child) -> Server {
         let logs = Arc::new(Mutex::new(String::new()));
         let stderr = child.stderr.take().unwrap();
         let sink = logs.clone();
@@ -74,20 +88,12 @@ impl Server {
             .strip_prefix("netspec serve: listening on http://")
             .unwrap_or_else(|| panic!("no address in {first:?}; logs: {}", logs.lock().unwrap()))
             .to_string();
-        let server = Server {
+        Server {
             child,
             base: format!("http://{addr}"),
             addr,
             logs,
-        };
-        if ready {
-            server.wait_ready();
         }
-        server
-    }
-
-    fn start(args: &[&str]) -> Server {
-        Server::start_with(args, true)
     }
 
     fn url(&self, path: &str) -> String {
@@ -1280,7 +1286,7 @@ fn past_max_connections_new_connections_wait_until_one_closes() {
 #[test]
 fn accept_errors_do_not_stop_the_server() {
     let quoted = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
-    let mut child = Command::new("sh")
+    let child = Command::new("sh")
         .arg("-c")
         .arg(format!(
             "ulimit -n 48 && exec {} serve --addr 127.0.0.1:0 --no-web",
@@ -1293,30 +1299,7 @@ fn accept_errors_do_not_stop_the_server() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let logs = Arc::new(Mutex::new(String::new()));
-    let stderr = child.stderr.take().unwrap();
-    let sink = logs.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let mut l = sink.lock().unwrap();
-            l.push_str(&line);
-            l.push('\n');
-        }
-    });
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    let addr = first
-        .trim()
-        .strip_prefix("netspec serve: listening on http://")
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_string();
-    let server = Server {
-        child,
-        base: format!("http://{addr}"),
-        addr,
-        logs,
-    };
+    let server = Server::attach(child);
     server.wait_ready();
     // more connections than the server may have files
     let mut open = Vec::new();
