@@ -262,6 +262,40 @@ mod tests {
     }
 
     #[test]
+    fn the_scan_goes_256_levels_deep_and_no_further() {
+        // a value 256 arrays deep is found; one 257 deep cannot be reached,
+        // nor can any array around it be skipped: the whole block
+        let nested = |n: usize| format!("{}7{}", "[".repeat(n), "]".repeat(n));
+        let t = nested(256);
+        assert_eq!(text_at(&t, &"/0".repeat(256)), "7");
+        let t = nested(257);
+        assert_eq!(text_at(&t, &"/0".repeat(257)), t);
+        // members 258 objects deep: the key 257 deep is past the limit, so
+        // the nearest ancestor, the key at depth 256, is what is shown
+        let keys: Vec<String> = (0..258).map(|i| format!("k{i}")).collect();
+        let mut t = String::new();
+        for k in &keys {
+            t.push_str(&format!("{{\"{k}\": "));
+        }
+        t.push('7');
+        t.push_str(&"}".repeat(keys.len()));
+        let pointer: String = keys.iter().map(|k| format!("/{k}")).collect();
+        assert_eq!(text_at(&t, &pointer), "\"k256\"");
+        let upto = |n: usize| -> String { keys.iter().take(n).map(|k| format!("/{k}")).collect() };
+        assert_eq!(text_at(&t, &upto(257)), "\"k256\"");
+        // a member after another at depth 256: skipping the other's value
+        // would go past the limit, so the nearest ancestor is shown
+        let mut t = String::new();
+        for k in keys.iter().take(256) {
+            t.push_str(&format!("{{\"{k}\": "));
+        }
+        t.push_str(r#"{"x": 1, "y": 2}"#);
+        t.push_str(&"}".repeat(256));
+        assert_eq!(text_at(&t, &format!("{}/x", upto(256))), "\"x\"");
+        assert_eq!(text_at(&t, &format!("{}/y", upto(256))), "\"k255\"");
+    }
+
+    #[test]
     fn line_and_column_name_one_character() {
         let t = "{ \"beds\": 3,\n  \"units\": [{\"name\": 'A'}] }";
         let block = Span::new(FileId::default(), 10, 10 + t.len());
