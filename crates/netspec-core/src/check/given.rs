@@ -270,6 +270,18 @@ mod tests {
         assert_eq!(text_at(&t, &"/0".repeat(256)), "7");
         let t = nested(257);
         assert_eq!(text_at(&t, &"/0".repeat(257)), t);
+        // an element after another 257 arrays deep: skipping the other
+        // goes past the limit, and so does skipping any array around it
+        let t = format!("{}[1, 2]{}", "[".repeat(256), "]".repeat(256));
+        assert_eq!(text_at(&t, &format!("{}/1", "/0".repeat(256))), t);
+        // an element before it that reaches 257 deep cannot be skipped
+        let t = format!("{}[[1], 2]{}", "[".repeat(255), "]".repeat(255));
+        assert_eq!(text_at(&t, &format!("{}/1", "/0".repeat(255))), t);
+        let t = format!("{}[[1], 2]{}", "[".repeat(254), "]".repeat(254));
+        assert_eq!(text_at(&t, &format!("{}/1", "/0".repeat(254))), "2");
+        // one level shallower, the element before is skipped at depth 256
+        let t = format!("{}[1, 2]{}", "[".repeat(255), "]".repeat(255));
+        assert_eq!(text_at(&t, &format!("{}/1", "/0".repeat(255))), "2");
         // members 258 objects deep: the key 257 deep is past the limit, so
         // the nearest ancestor, the key at depth 256, is what is shown
         let keys: Vec<String> = (0..258).map(|i| format!("k{i}")).collect();
