@@ -238,6 +238,10 @@ mod tests {
         assert_eq!(text_at(t, "/units/1/be\"dz"), r#""be\"dz""#);
         assert_eq!(text_at(t, "/units/1/be\"dz/1/x"), r#""x""#);
         assert_eq!(text_at(t, "/a~1b/c"), r#""c""#);
+        // values skipped on the way hold the marks that end a bare value
+        let u = r#"{"note": "a, b] c}", "list": [" ]", {"k": "}"}], "beds": 3}"#;
+        assert_eq!(text_at(u, "/beds"), r#""beds""#);
+        assert_eq!(text_at(u, "/list/1/k"), r#""k""#);
         // not there: the nearest ancestor that is
         assert_eq!(text_at(t, "/units/0/beds"), r#"{"name": "A"}"#);
         assert_eq!(text_at(t, "/units/7"), r#""units""#);
