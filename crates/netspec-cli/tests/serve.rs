@@ -918,6 +918,19 @@ fn hostile_requests_then_still_answering() {
         .unwrap();
     let _ = read_answer_or_close(&mut s);
 
+    // headers: 40 KiB of them answered; past the 64 KiB read buffer, 431
+    // (hyper's default buffer would take up to about 400 KiB of them)
+    for (kib, want) in [(40, 200), (70, 431), (300, 431)] {
+        let mut s = TcpStream::connect(&server.addr).unwrap();
+        let filler = "a".repeat(kib * 1024);
+        let _ = write!(
+            s,
+            "GET /healthz HTTP/1.1\r\nhost: x\r\nx-filler: {filler}\r\nconnection: close\r\n\r\n"
+        );
+        let (status, _) = read_answer(&mut s);
+        assert_eq!(status, want, "{kib} KiB of headers");
+    }
+
     // 1,000 connections opened at once, some with half a request, then dropped
     let mut open = Vec::new();
     for i in 0..1000 {

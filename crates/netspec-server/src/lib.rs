@@ -333,6 +333,13 @@ fn reload_on_hangup(state: Arc<AppState>) {
     let _ = state;
 }
 
+/// The most a connection's read buffer holds (hyper's default is about
+/// 400 KiB): a request's headers must fit in it or the answer is 431, and
+/// with `--max-connections` it bounds the memory that open connections take.
+/// Bodies do not count against it: they are read in pieces, up to the body
+/// limit.
+const READ_BUFFER_BYTES: usize = 64 * 1024;
+
 /// The first pause after an error accepting a connection that is not the
 /// connection's own (too many open files, out of memory); it doubles while
 /// the errors go on, up to [`ACCEPT_BACKOFF_MAX`].
@@ -394,6 +401,7 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(config.header_timeout)
+        .max_buf_size(READ_BUFFER_BYTES)
         .keep_alive(true);
     let slots = Arc::new(tokio::sync::Semaphore::new(
         config
