@@ -563,3 +563,52 @@ fn a_duplicate_key_in_a_given_is_shown_where_it_repeats() {
     let span = d.span().unwrap_or_else(|| panic!("{d:?}"));
     assert_eq!(span.range().start, second, "{:?}", err.diagnostics);
 }
+
+/// The codes of the errors compiling `inputs` (one line of declarations)
+/// gives, with the text each is shown at.
+fn input_errors(inputs: &str) -> Vec<(String, String)> {
+    let text = format!(
+        "spec s \"S\" {{ version \"1\" }}\ninputs \"U\" {{\n{inputs}\n}}\narea resources {{ requirement RE-01 must \"N\" {{ true }} }}\n"
+    );
+    match Spec::compile("s.netspec", &Sources::single("s.netspec", text.as_str())) {
+        Ok(_) => Vec::new(),
+        Err(e) => e
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let at = d
+                    .span()
+                    .and_then(|s| text.get(s.start as usize..s.end as usize))
+                    .unwrap_or_default();
+                (d.code.as_str().to_string(), at.to_string())
+            })
+            .collect(),
+    }
+}
+
+/// A dotted input whose first group is a key the submission keeps for
+/// itself is refused there; the same name further down is an ordinary group.
+#[test]
+fn reserved_keys_are_refused_as_the_first_group_of_a_dotted_input() {
+    for key in ["evidence", "assessed_on"] {
+        assert_eq!(
+            input_errors(&format!("  {key}.n: int \"N\"")),
+            vec![("NS0021".to_string(), key.to_string())],
+            "{key}"
+        );
+        assert_eq!(input_errors(&format!("  unit.{key}.n: int \"N\"")), vec![]);
+    }
+}
+
+/// A rolling period must be at least one of its unit long.
+#[test]
+fn a_period_of_no_length_is_refused() {
+    assert_eq!(
+        input_errors("  n: int min 0 \"N\"\n    period 0 months"),
+        vec![("NS0010".to_string(), "0 months".to_string())]
+    );
+    assert_eq!(
+        input_errors("  n: int min 0 \"N\"\n    period 1 months"),
+        vec![]
+    );
+}
