@@ -612,3 +612,32 @@ fn a_period_of_no_length_is_refused() {
         vec![]
     );
 }
+
+/// Bounds are checked against their input's type and against each other:
+/// equal bounds are fine, a minimum above the maximum is not.
+#[test]
+fn bounds_fit_their_input_and_each_other() {
+    let e = |code: &str, at: &str| vec![(code.to_string(), at.to_string())];
+    assert_eq!(
+        input_errors("  n: int min 1.5 \"N\""),
+        e("NS0018", "min 1.5")
+    );
+    assert_eq!(input_errors("  n: number min 1.5 \"N\""), vec![]);
+    assert_eq!(input_errors("  n: int min 3 max 3 \"N\""), vec![]);
+    assert_eq!(
+        input_errors("  n: int min 4 max 3 \"N\""),
+        e("NS0018", "max 3")
+    );
+    assert_eq!(
+        input_errors("  n: number min 0.5 max 0.25 \"N\""),
+        e("NS0018", "max 0.25")
+    );
+    assert_eq!(
+        input_errors("  d: date min 2024-01-01 max 2024-01-01 \"D\""),
+        vec![]
+    );
+    assert_eq!(
+        input_errors("  d: date min 2024-01-02 max 2024-01-01 \"D\""),
+        e("NS0018", "max 2024-01-01")
+    );
+}
