@@ -437,6 +437,19 @@ test('long chains of definitions: an error, and the module keeps working', () =>
   stillWorks();
 });
 
+test('a chain of deep definitions within every limit of its own: an error, not a trap', () => {
+  // 32 definitions, each 60 `not`s before the one below: each within the
+  // limits of one expression and the chain within 32, but checking it once
+  // went a level of the stack per expression through the whole chain
+  const lets = Array.from({ length: 32 }, (_, i) => `let a${i} = ${i ? `${'not '.repeat(60)}a${i - 1}` : 'x > 0'}`);
+  const src = `spec d "D" { version "1" }\ninputs { x: int "X" }\n${lets.join('\n')}\n`
+    + 'area resources { requirement R-1 must "t" { a31 } }\n';
+  const err = throwsNetspec(() => ns.compile(src), 'compile');
+  assert.equal(err.code, 'NS0026', err.message);
+  assert.match(err.message, /nests more than 128 levels deep through its definitions/);
+  stillWorks();
+});
+
 // ------------------------------------------------------------------ bad calls
 test('bad arguments are usage errors', () => {
   const spec = ns.compile(SMALL_SPEC);

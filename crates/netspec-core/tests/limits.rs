@@ -238,20 +238,20 @@ fn a_compilation_reports_100_errors() {
 /// shallow on its own. By the checker's count (every node one level, a
 /// definition one level above its value) `let a0 = n + 1` is 3 deep,
 /// `let ak = a(k-1) + 1` is 3 + 2k, and the rule `ak > 0` 4 + 2k: with
-/// `max_depth` 10, `a3 > 0` (10) compiles and `a4 > 0` (12) is refused,
-/// counted exactly up to four times the limit.
+/// `max_depth` 10, `a3 > 0` (10) compiles and `a4 > 0` (12) is refused.
+/// Checking `a4 > 0` comes to `a0` 10 expressions in, and stops there.
 #[test]
 fn depth_through_definitions_at_its_boundary() {
-    let chain = |k: usize| {
+    let lets = |k: usize| {
         let mut text = String::from(
             "spec s \"S\" { version \"1\" }\ninputs \"U\" { n: int \"N\" }\nlet a0 = n + 1\n",
         );
         for i in 1..=k {
             text.push_str(&format!("let a{i} = a{} + 1\n", i - 1));
         }
-        text.push_str(&format!(
-            "area resources {{ requirement RE-01 must \"N\" {{ a{k} > 0 }} }}\n"
-        ));
+        text
+    };
+    let compile = |text: String| {
         let mut limits = Limits::default();
         limits.max_depth = 10;
         let options = netspec_core::CompileOptions::default().with_limits(limits);
@@ -262,29 +262,85 @@ fn depth_through_definitions_at_its_boundary() {
         )
         .map_err(|e| e.diagnostics)
     };
+    let chain = |k: usize| {
+        compile(format!(
+            "{}area resources {{ requirement RE-01 must \"N\" {{ a{k} > 0 }} }}\n",
+            lets(k)
+        ))
+    };
     assert!(chain(3).is_ok(), "{:?}", chain(3).err());
     let d = chain(4).expect_err("a4 > 0 nests 12 deep");
     assert_eq!(codes(&d), ["NS0026"]);
     assert!(
         d[0].message
-            .contains("nests 12 levels deep through its definitions (at most 10)"),
+            .contains("the rule nests more than 10 levels deep through its definitions by here"),
         "{}",
         d[0].message
     );
-    // the count goes on to four times the limit (40), then says "more than"
-    let d = chain(18).expect_err("a18 > 0 nests 40 deep");
-    assert!(
-        d[0].message
-            .contains("nests 40 levels deep through its definitions (at most 10)"),
-        "{}",
-        d[0].message
-    );
-    let d = chain(19).expect_err("a19 > 0 nests 42 deep");
+    assert_eq!(d[0].label.as_deref(), Some("`a0` used 10 levels in"));
+    // a long chain stops as soon, at the same place
+    let d = chain(30).expect_err("a30 > 0 nests 64 deep");
     assert_eq!(codes(&d), ["NS0026"]);
-    assert!(
-        d[0].message
-            .contains("nests more than 40 levels deep through its definitions (at most 10)"),
-        "{}",
-        d[0].message
+    assert_eq!(d[0].label.as_deref(), Some("`a26` used 10 levels in"));
+
+    // definitions first checked each where it is used shallowly: the whole
+    // depth is counted after checking, exactly up to four times the limit
+    // (40), then "more than"; requirement RE-k has the rule `ak > 0`
+    let mut text = lets(19);
+    text.push_str("area resources {\n");
+    for k in 0..=19 {
+        text.push_str(&format!(
+            "  requirement RE-{k:02} must \"N{k}\" {{ a{k} > 0 }}\n"
+        ));
+    }
+    text.push_str("}\n");
+    let d = compile(text).expect_err("RE-04 to RE-19 are too deep");
+    assert_eq!(codes(&d), ["NS0026"; 16]);
+    let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages.first().copied(),
+        Some("`RE-04` nests 12 levels deep through its definitions (at most 10)")
+    );
+    assert_eq!(
+        messages.get(14).copied(),
+        Some("`RE-18` nests 40 levels deep through its definitions (at most 10)")
+    );
+    assert_eq!(
+        messages.get(15).copied(),
+        Some("`RE-19` nests more than 40 levels deep through its definitions (at most 10)")
+    );
+}
+
+/// A chain of 32 definitions, each 60 `not`s deep, is within every limit
+/// of one expression and of the chain's length, yet checking it used to go
+/// a level of the stack per expression through the whole chain, about
+/// 2,000 levels: past the stack of a 2 MiB thread (and of WebAssembly). It
+/// is refused once a definition is used past `max_depth`, on such a thread.
+#[test]
+fn a_long_chain_of_deep_definitions_is_refused_within_a_small_stack() {
+    let mut text = String::from(
+        "spec s \"S\" { version \"1\" }\ninputs \"U\" { n: int \"N\" }\nlet a0 = n > 0\n",
+    );
+    for i in 1..32 {
+        text.push_str(&format!("let a{i} = {}a{}\n", "not ".repeat(60), i - 1));
+    }
+    text.push_str("area resources { requirement RE-01 must \"N\" { a31 } }\n");
+    let found = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            compile(&text)
+                .err()
+                .map(|d| (codes(&d).join(" "), d[0].label.clone()))
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    // a31 at 1, a30 at 62, a29 at 123, a28 at 184: the first past 128
+    assert_eq!(
+        found,
+        Some((
+            "NS0026".to_string(),
+            Some("`a28` used 184 levels in".to_string())
+        ))
     );
 }

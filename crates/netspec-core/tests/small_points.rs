@@ -641,3 +641,101 @@ fn bounds_fit_their_input_and_each_other() {
         e("NS0018", "max 2024-01-01")
     );
 }
+
+/// The codes of the warnings compiling a spec with these inputs,
+/// definitions and rule gives, with the text each is shown at.
+fn lint_warnings(inputs: &str, lets: &str, rule: &str) -> Vec<(String, String)> {
+    lint_warnings_within(netspec_core::Limits::default(), inputs, lets, rule)
+}
+
+/// [`lint_warnings`] under other limits.
+fn lint_warnings_within(
+    limits: netspec_core::Limits,
+    inputs: &str,
+    lets: &str,
+    rule: &str,
+) -> Vec<(String, String)> {
+    let text = format!(
+        "spec s \"S\" {{ version \"1\" }}\ninputs \"U\" {{\n{inputs}\n}}\n{lets}\narea resources {{ requirement RE-01 must \"N\" {{\n    {rule}\n    ref \"R\"\n  }} }}\n"
+    );
+    let options = netspec_core::CompileOptions::default().with_limits(limits);
+    let s = Spec::compile_with_options(
+        "s.netspec",
+        &Sources::single("s.netspec", text.as_str()),
+        &options,
+    )
+    .unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+    s.warnings()
+        .iter()
+        .map(|d| {
+            let at = d
+                .span()
+                .and_then(|s| text.get(s.start as usize..s.end as usize))
+                .unwrap_or_default();
+            (d.code.as_str().to_string(), at.to_string())
+        })
+        .collect()
+}
+
+/// NS0102 names unread inputs, but not the text of a list element (its
+/// label).
+#[test]
+fn unread_inputs_are_named_but_element_labels_are_not() {
+    let w = lint_warnings(
+        "  n: int \"N\"\n  note: text \"Note\"\n  units: list \"Units\" {\n    name: text \"Name\"\n    beds: int \"Beds\"\n  }",
+        "",
+        "n > 0",
+    );
+    let unread: Vec<&str> = w
+        .iter()
+        .filter(|(c, _)| c == "NS0102")
+        .map(|(_, at)| at.as_str())
+        .collect();
+    assert_eq!(unread, ["note", "units", "beds"], "{w:?}");
+}
+
+/// NS0104: a rule that reads answers but can never be false, through
+/// `not`, `and` and `implies`.
+#[test]
+fn rules_that_can_never_be_false_are_found_through_not_and_implies() {
+    for rule in ["not (n > 0 and false)", "n > 0 implies true"] {
+        let w = lint_warnings("  n: int \"N\"", "", rule);
+        assert_eq!(w, vec![("NS0104".to_string(), rule.to_string())], "{rule}");
+    }
+    for rule in ["not (n > 0 and true)", "n > 0 implies n > 1"] {
+        assert_eq!(lint_warnings("  n: int \"N\"", "", rule), vec![], "{rule}");
+    }
+}
+
+/// NS0103's look for an answer goes 512 levels deep through definitions;
+/// past that it assumes the rule reads one and says nothing. Only a spec
+/// compiled with a `max_depth` above 512 gets there (and needs a larger
+/// stack, as the limit's documentation says).
+#[test]
+fn a_rule_reading_nothing_is_found_up_to_512_levels_deep() {
+    // the rule is `a8`, each of a1..a8 is 60 `not`s before the one below,
+    // a0 is `m` `not`s before `true`: the constant sits at depth
+    // 1 + 8 * 61 + m (a definition's value one below its use)
+    let chain = |m: usize| {
+        let mut lets = format!("let a0 = {}true\n", "not ".repeat(m));
+        for j in 1..=8 {
+            lets.push_str(&format!("let a{j} = {}a{}\n", "not ".repeat(60), j - 1));
+        }
+        lets
+    };
+    let warned = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            let mut limits = netspec_core::Limits::default();
+            limits.max_depth = 2000;
+            [23, 24].map(|m| {
+                lint_warnings_within(limits, "  n: int \"N\"", &chain(m), "a8")
+                    .iter()
+                    .any(|(c, at)| c == "NS0103" && at == "a8")
+            })
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(warned, [true, false]);
+}

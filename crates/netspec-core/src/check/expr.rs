@@ -129,6 +129,14 @@ impl Checker<'_> {
 
     /// Checks and compiles an expression.
     pub(super) fn expr(&mut self, e: &ast::Expr) -> Node {
+        self.nesting += 1;
+        let n = self.expr_at(e);
+        self.nesting -= 1;
+        n
+    }
+
+    /// [`Checker::expr`] one level in.
+    fn expr_at(&mut self, e: &ast::Expr) -> Node {
         let span = e.span;
         match &e.kind {
             ExprKind::Error => error_node(span),
@@ -321,7 +329,7 @@ impl Checker<'_> {
             return node(NodeKind::Var(depth), span, ty);
         }
         if let Some(&i) = self.let_index.get(&id.name) {
-            let ty = self.check_let(i);
+            let ty = self.check_let(i, span);
             return node(NodeKind::Let(i), span, ty);
         }
         if let Some(slot) = self.root_field(&id.name) {

@@ -392,6 +392,9 @@ pub(crate) struct Checker<'a> {
     pub(crate) uses_assessment_date: bool,
     /// How many definitions are being checked inside one another.
     let_depth: usize,
+    /// How many expressions are being checked inside one another, through
+    /// definitions ([`Checker::check_let`] bounds it).
+    pub(crate) nesting: usize,
     pub(crate) limits: &'a Limits,
     /// Inputs declared so far (for [`Limits::max_inputs`]).
     pub(crate) inputs_declared: usize,
@@ -436,6 +439,7 @@ impl<'a> Checker<'a> {
             scope: Vec::new(),
             uses_assessment_date: false,
             let_depth: 0,
+            nesting: 0,
             limits,
             inputs_declared: 0,
             lets_seen: 0,
@@ -505,7 +509,8 @@ impl<'a> Checker<'a> {
         requirements.sort_by_key(|r: &ir::Requirement| r.area);
 
         for i in 0..self.lets.len() {
-            self.check_let(i);
+            // at the top, never too deep: where it is used does not matter
+            self.check_let(i, Span::default());
         }
         self.check_respondents(&requirements);
         let lets = self
@@ -699,8 +704,9 @@ impl<'a> Checker<'a> {
         self.lets.push(LetSlot::Pending(l));
     }
 
-    /// Checks a `let` (once) and returns its type.
-    pub(crate) fn check_let(&mut self, i: usize) -> ir::Ty {
+    /// Checks a `let` (once) and returns its type; `used_at` is where it is
+    /// used.
+    pub(crate) fn check_let(&mut self, i: usize, used_at: Span) -> ir::Ty {
         let decl = match self.lets.get(i) {
             Some(LetSlot::Done(n, _)) => return n.ty.clone(),
             Some(LetSlot::InProgress(d)) => {
@@ -717,6 +723,26 @@ impl<'a> Checker<'a> {
             Some(LetSlot::Pending(d)) => *d,
             None => return ir::Ty::Error,
         };
+        // a definition used this deep makes its rule nest deeper than
+        // `max_depth` (each expression checked inside another is a level of
+        // the rule's compiled form at least): refused here, where checking
+        // its value would take the stack a level per expression through
+        // every definition of the chain
+        let max_depth = self.limits.max_depth;
+        if self.nesting >= max_depth {
+            self.error(
+                Diagnostic::error(
+                    Code::TooDeep,
+                    format!(
+                        "the rule nests more than {max_depth} levels deep through its definitions by here"
+                    ),
+                )
+                .at(used_at)
+                .with_label(format!("`{}` used {} levels in", decl.name.name, self.nesting))
+                .with_help("flatten the definitions this rule uses"),
+            );
+            return ir::Ty::Error;
+        }
         let max_let_depth = self.limits.max_let_depth;
         if self.let_depth >= max_let_depth {
             self.error(

@@ -247,7 +247,7 @@ impl Checker<'_> {
         let Some((mut r, mut s, mut n)) = start else {
             if rest.is_empty() {
                 if let Some(&i) = self.let_index.get(&first.name) {
-                    let ty = self.check_let(i);
+                    let ty = self.check_let(i, first.span);
                     return Some(Resolved {
                         node: node(NodeKind::Let(i), ty),
                         input: None,
