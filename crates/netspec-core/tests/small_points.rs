@@ -739,3 +739,123 @@ fn a_rule_reading_nothing_is_found_up_to_512_levels_deep() {
         .unwrap();
     assert_eq!(warned, [true, false]);
 }
+
+/// Whether compiling the rule gives `code` (under `limits`, on a thread
+/// with room for raised ones).
+fn warns(limits: netspec_core::Limits, inputs: &str, lets: &str, rule: &str, code: &str) -> bool {
+    let (inputs, lets, rule, code) = (
+        inputs.to_string(),
+        lets.to_string(),
+        rule.to_string(),
+        code.to_string(),
+    );
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            lint_warnings_within(limits, &inputs, &lets, &rule)
+                .iter()
+                .any(|(c, _)| *c == code)
+        })
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+/// NS0104 through every kind of condition: whether each can be true and
+/// can be false, worked out from its parts (a comparison of an answer can be
+/// either).
+#[test]
+fn never_false_is_worked_out_through_every_kind_of_condition() {
+    let inputs = "  n: int \"N\"\n  units: list \"Units\" {\n    beds: int \"Beds\"\n  }";
+    let cases = [
+        ("not (n > 0 and false)", true),
+        ("not (n > 0 and true)", false),
+        ("n > 0 and true", false),
+        ("n > 0 or true", true),
+        ("n > 0 or false", false),
+        ("not (n > 0 or false)", false),
+        ("not (n > 0 or n > 1)", false),
+        ("n > 0 implies true", true),
+        ("false implies n > 0", true),
+        ("n > 0 implies false", false),
+        ("not (n > 0 implies false)", false),
+        ("if n > 0 then true else true", true),
+        ("if n > 0 then true else n > 1", false),
+        ("if n > 0 then n > 1 else true", false),
+        ("not (if n > 0 then true else false)", false),
+        ("not (if n > 0 then false else true)", false),
+        ("all u in units: true", true),
+        ("all u in units: u.beds > 0", false),
+        ("not (any u in units: false)", true),
+        ("not (any u in units: u.beds > 0)", false),
+        ("any u in units: u.beds > 0", false),
+    ];
+    let mut wrong = Vec::new();
+    for (rule, never_false) in cases {
+        if warns(netspec_core::Limits::default(), inputs, "", rule, "NS0104") != never_false {
+            wrong.push(rule);
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:?}");
+}
+
+/// NS0108 (`all` over a list that may be empty) follows definitions to the
+/// list and knows a list inside a group by its path, to 64 steps each.
+#[test]
+fn empty_list_warnings_follow_definitions_and_groups() {
+    let d = netspec_core::Limits::default;
+    let units = "  units: list \"Units\" {\n    beds: int \"Beds\"\n  }";
+    let rule = |l: &str| format!("all u in {l}: u.beds > 0");
+    // a definition of the list: warned, and silenced by its own `applies`
+    assert!(warns(d(), units, "let us = units\n", &rule("us"), "NS0108"));
+    let applies = format!("{}\n    applies when len(units) > 0", rule("us"));
+    assert!(!warns(d(), units, "let us = units\n", &applies, "NS0108"));
+    // a list in a group, silenced by its path
+    let grouped = "  service.units: list \"Units\" {\n    beds: int \"Beds\"\n  }";
+    assert!(warns(d(), grouped, "", &rule("service.units"), "NS0108"));
+    let applies = format!(
+        "{}\n    applies when len(service.units) > 0",
+        rule("service.units")
+    );
+    assert!(!warns(d(), grouped, "", &applies, "NS0108"));
+    // groups 64 deep are followed, 65 are not (the warning stays): `g1` is
+    // 64 steps below the list in `g1.….g64.units`
+    let deep = |k: usize| {
+        let path: Vec<String> = (1..=k).map(|i| format!("g{i}")).collect();
+        let path = format!("{}.units", path.join("."));
+        let inputs = format!("  {path}: list \"Units\" {{\n    beds: int \"Beds\"\n  }}");
+        let rule = format!("{}\n    applies when len({path}) > 0", rule(&path));
+        warns(d(), &inputs, "", &rule, "NS0108")
+    };
+    assert_eq!([deep(64), deep(65)], [false, true]);
+    // definitions 63 deep are followed to the list, 64 are not (no warning)
+    let mut raised = d();
+    raised.max_let_depth = 100;
+    let chain = |k: usize| {
+        let mut lets = String::from("let l0 = units\n");
+        for i in 1..=k {
+            lets.push_str(&format!("let l{i} = l{}\n", i - 1));
+        }
+        lets
+    };
+    let chained = |k: usize| {
+        warns(
+            raised.clone(),
+            units,
+            &chain(k),
+            &rule(&format!("l{k}")),
+            "NS0108",
+        )
+    };
+    assert_eq!([chained(62), chained(63), chained(64)], [true, true, false]);
+    // definitions and groups count together on the way to the path
+    let path: Vec<String> = (1..=30).map(|i| format!("g{i}")).collect();
+    let path = format!("{}.units", path.join("."));
+    let inputs = format!("  {path}: list \"Units\" {{\n    beds: int \"Beds\"\n  }}");
+    let mut lets = format!("let l0 = {path}\n");
+    for i in 1..=40 {
+        lets.push_str(&format!("let l{i} = l{}\n", i - 1));
+    }
+    let applies = format!("{}\n    applies when len({path}) > 0", rule("l40"));
+    assert!(warns(raised, &inputs, &lets, &applies, "NS0108"));
+}
