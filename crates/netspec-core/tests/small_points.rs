@@ -838,15 +838,7 @@ fn empty_list_warnings_follow_definitions_and_groups() {
         }
         lets
     };
-    let chained = |k: usize| {
-        warns(
-            raised.clone(),
-            units,
-            &chain(k),
-            &rule(&format!("l{k}")),
-            "NS0108",
-        )
-    };
+    let chained = |k: usize| warns(raised, units, &chain(k), &rule(&format!("l{k}")), "NS0108");
     assert_eq!([chained(62), chained(63), chained(64)], [true, true, false]);
     // definitions and groups count together on the way to the path
     let path: Vec<String> = (1..=30).map(|i| format!("g{i}")).collect();
