@@ -851,3 +851,49 @@ fn empty_list_warnings_follow_definitions_and_groups() {
     let applies = format!("{}\n    applies when len({path}) > 0", rule("l40"));
     assert!(warns(raised, &inputs, &lets, &applies, "NS0108"));
 }
+
+/// NS0108 is silenced by a condition that says the list is not empty: its
+/// top-level conjuncts, through definitions, to 64 steps; only comparisons
+/// with 0 (or 1) that do say so count.
+#[test]
+fn empty_list_warnings_are_silenced_only_by_what_says_the_list_is_not_empty() {
+    let d = netspec_core::Limits::default;
+    let units = "  n: int \"N\"\n  units: list \"Units\" {\n    beds: int \"Beds\"\n  }";
+    let rule = |applies: &str| format!("all u in units: u.beds > 0\n    applies when {applies}");
+    let silenced =
+        |limits, lets: &str, applies: &str| !warns(limits, units, lets, &rule(applies), "NS0108");
+    assert!(silenced(d(), "", "0 < len(units)"));
+    assert!(silenced(d(), "", "1 <= len(units)"));
+    assert!(!silenced(d(), "", "len(units) > 0 - 1"));
+    assert!(!silenced(d(), "", "0 - 1 < len(units)"));
+    // the first of k conjuncts sits k levels down, the last of k nested to
+    // the right too
+    let first = |k: usize| format!("len(units) > 0{}", " and n > 0".repeat(k));
+    assert_eq!(
+        [silenced(d(), "", &first(64)), silenced(d(), "", &first(65))],
+        [true, false]
+    );
+    let last = |k: usize| format!("{}len(units) > 0{}", "n > 0 and (".repeat(k), ")".repeat(k));
+    assert_eq!(
+        [silenced(d(), "", &last(64)), silenced(d(), "", &last(65))],
+        [true, false]
+    );
+    // through definitions: `lk`'s value is k + 1 levels down
+    let mut raised = d();
+    raised.max_let_depth = 100;
+    let chain = |k: usize| {
+        let mut lets = String::from("let l0 = len(units) > 0\n");
+        for i in 1..=k {
+            lets.push_str(&format!("let l{i} = l{}\n", i - 1));
+        }
+        lets
+    };
+    assert!(silenced(d(), &chain(0), "l0"));
+    assert_eq!(
+        [
+            silenced(raised, &chain(63), "l63"),
+            silenced(raised, &chain(64), "l64")
+        ],
+        [true, false]
+    );
+}
