@@ -866,6 +866,8 @@ fn empty_list_warnings_are_silenced_only_by_what_says_the_list_is_not_empty() {
     assert!(silenced(d(), "", "1 <= len(units)"));
     assert!(!silenced(d(), "", "len(units) > 0 - 1"));
     assert!(!silenced(d(), "", "0 - 1 < len(units)"));
+    assert!(!silenced(d(), "", "len(units) >= 0"));
+    assert!(!silenced(d(), "", "0 <= len(units)"));
     // the first of k conjuncts sits k levels down, the last of k nested to
     // the right too
     let first = |k: usize| format!("len(units) > 0{}", " and n > 0".repeat(k));
