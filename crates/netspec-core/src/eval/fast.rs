@@ -1076,17 +1076,34 @@ fn better<X: Ord>(want_min: bool, a: X, b: X) -> X {
     }
 }
 
+/// The largest work budget the fast evaluator works within; under a larger
+/// one (no evaluation could spend it: 2^62 steps at one a nanosecond take
+/// 146 years) the general evaluator decides every requirement.
+///
+/// It keeps [`Ctx::step`] a plain addition that cannot wrap: an attempt
+/// starts at most at the budget, and between two budget checks it counts at
+/// most one list's elements ([`Ctx::visit`] checks right after) and at most
+/// the steps of each node, literal and group path of the rules and
+/// definitions once (every loop checks before each element, and a
+/// definition is worked out once): less than 2^60 in any address space, so
+/// the count stays below 2^63. The general evaluator ([`Ctx::eval`]) counts
+/// saturating, as before; the two counts are the same.
+pub(crate) const FAST_BUDGET: u64 = 1 << 62;
+
 impl<'a> Ctx<'a> {
-    /// One step per node, as [`Ctx::eval`] counts them.
+    /// One step per node, as [`Ctx::eval`] counts them: a plain addition,
+    /// which cannot wrap within [`FAST_BUDGET`].
     #[inline]
     fn step(&mut self, n: u64) {
-        self.steps = self.steps.saturating_add(n);
+        self.steps = self.steps.wrapping_add(n);
     }
 
     /// Steps for visiting `n` list elements; gives up once over the budget.
     #[inline]
     fn visit(&mut self, n: usize) -> Res<()> {
-        self.step(u64::try_from(n).unwrap_or(u64::MAX));
+        self.steps = self
+            .steps
+            .saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
         self.within_budget()
     }
 
@@ -1107,6 +1124,9 @@ impl<'a> Ctx<'a> {
     /// caller resets the steps ([`Ctx::fast_rollback`]) and asks
     /// [`Ctx::eval`] instead.
     pub(crate) fn fast_requirement(&mut self, r: &'a FastRequirement) -> Res<Option<bool>> {
+        if self.budget > FAST_BUDGET {
+            return Err(Bail::Other); // see [`FAST_BUDGET`]
+        }
         self.fast_lets_low = 0;
         self.fast_lets_set.clear();
         let applies = match &r.applies {
@@ -2361,7 +2381,7 @@ let weighted = sum(u.x + 2 * u.z - floor for u in units)
             let Ok(sub) = spec.ingest_str(&text) else {
                 continue; // a value out of range: refused by both
             };
-            for budget in [u64::MAX, 0, 3, 7, 12, 20, 33, 50] {
+            for budget in [u64::MAX, FAST_BUDGET, 0, 3, 7, 12, 20, 33, 50] {
                 assert_eq!(
                     outcomes_under(&spec, &sub, budget),
                     outcomes_under(&general, &sub, budget),
@@ -2482,7 +2502,10 @@ area quality {
                 continue;
             };
             // every budget up to past the whole evaluation's steps
-            for budget in std::iter::once(u64::MAX).chain((0..160).step_by(3)) {
+            for budget in [u64::MAX, FAST_BUDGET]
+                .into_iter()
+                .chain((0..160).step_by(3))
+            {
                 assert_eq!(
                     outcomes_under(&spec, &sub, budget),
                     outcomes_under(&general, &sub, budget),
@@ -2591,7 +2614,10 @@ area quality {
                     Some(other) => panic!("{text}: {other:?}"),
                 }
             }
-            for budget in std::iter::once(u64::MAX).chain((0..180).step_by(3)) {
+            for budget in [u64::MAX, FAST_BUDGET]
+                .into_iter()
+                .chain((0..180).step_by(3))
+            {
                 assert_eq!(
                     outcomes_under(&spec, &sub, budget),
                     outcomes_under(&general, &sub, budget),
