@@ -1240,6 +1240,51 @@ impl<'a> Ctx<'a> {
     /// An [`Elem`] test of element `e`, adding the steps it counts to `steps`.
     fn elem(&self, e: &'a Record, t: &'a Elem, steps: &mut u64) -> Res<bool> {
         match t {
+            Elem::Not(a) => {
+                *steps += 1;
+                Ok(!self.elem(e, a, steps)?)
+            }
+            Elem::And(a, b) => {
+                *steps += 1;
+                Ok(self.elem_part(e, a, steps)? && self.elem_part(e, b, steps)?)
+            }
+            Elem::Or(a, b) => {
+                *steps += 1;
+                Ok(self.elem_part(e, a, steps)? || self.elem_part(e, b, steps)?)
+            }
+            Elem::Implies(a, b) => {
+                *steps += 1;
+                Ok(!self.elem_part(e, a, steps)? || self.elem_part(e, b, steps)?)
+            }
+            _ => self.elem_test(e, t, steps),
+        }
+    }
+
+    /// A part of an `and`, `or` or `implies` of [`Elem`]s: a test worked
+    /// out in place, without a call; a combination by [`Ctx::elem`].
+    // in place in optimised native builds only (see [`Ctx::fl`])
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
+    fn elem_part(&self, e: &'a Record, t: &'a Elem, steps: &mut u64) -> Res<bool> {
+        match t {
+            Elem::Not(..) | Elem::And(..) | Elem::Or(..) | Elem::Implies(..) => {
+                self.elem(e, t, steps)
+            }
+            _ => self.elem_test(e, t, steps),
+        }
+    }
+
+    /// An [`Elem`] that is a test, not a combination of tests ([`Ctx::elem`]).
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
+    fn elem_test(&self, e: &'a Record, t: &'a Elem, steps: &mut u64) -> Res<bool> {
+        match t {
             Elem::Bool(at) => {
                 *steps += at.steps();
                 match self.at(e, *at)? {
@@ -1302,21 +1347,8 @@ impl<'a> Ctx<'a> {
                     }
                 }
             }
-            Elem::Not(a) => {
-                *steps += 1;
-                Ok(!self.elem(e, a, steps)?)
-            }
-            Elem::And(a, b) => {
-                *steps += 1;
-                Ok(self.elem(e, a, steps)? && self.elem(e, b, steps)?)
-            }
-            Elem::Or(a, b) => {
-                *steps += 1;
-                Ok(self.elem(e, a, steps)? || self.elem(e, b, steps)?)
-            }
-            Elem::Implies(a, b) => {
-                *steps += 1;
-                Ok(!self.elem(e, a, steps)? || self.elem(e, b, steps)?)
+            Elem::Not(..) | Elem::And(..) | Elem::Or(..) | Elem::Implies(..) => {
+                self.elem(e, t, steps)
             }
         }
     }
@@ -1328,7 +1360,12 @@ impl<'a> Ctx<'a> {
     /// coefficient and the constant below `LIN_LIMIT` (2^24), and there are
     /// at most `LIN_TERMS` (6) terms: the numerator is below 2^90, so the
     /// `i128` arithmetic cannot overflow and is not checked.
-    #[inline]
+    // in place in optimised native builds only (see [`Ctx::fl`])
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
     fn lin(&self, e: &'a Record, l: &'a Lin) -> Res<i128> {
         let mut v = l.c;
         for &(k, at) in l.terms.iter() {
@@ -1724,7 +1761,7 @@ impl<'a> Ctx<'a> {
                 for e in self.felements(list)? {
                     self.within_budget()?;
                     let mut steps = 0;
-                    let v = self.elem(e, test, &mut steps);
+                    let v = self.elem_part(e, test, &mut steps);
                     self.step(steps);
                     if v? == decisive {
                         return Ok(decisive);
