@@ -10,6 +10,9 @@
 //! compile, it gives up ([`Bail`]) and the general evaluator
 //! ([`super::Ctx::eval`]) decides. When it does decide, it gives the outcome
 //! the general evaluator would give and counts the same steps of work.
+//! Under a work budget larger than 2^62 steps (`FAST_BUDGET`: one no
+//! evaluation could spend) it decides nothing, and the general evaluator
+//! decides every requirement.
 //!
 //! A quantifier's body that tests only answers of the element, the root and
 //! its groups is compiled once more into an [`Elem`] tree, and a total of a
