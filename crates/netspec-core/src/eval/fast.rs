@@ -1499,7 +1499,11 @@ impl<'a> Ctx<'a> {
         self.step(1);
         // definitions see no bound elements: hide those bound so far
         let saved = std::mem::replace(&mut self.fenv_base, self.fenv.len());
-        let v = self.fi(body);
+        // a total or count, the commonest body, without the call of `fi`
+        let v = match body {
+            I::Count(..) | I::Sum(..) | I::SumLin(..) => self.fi_more(body),
+            _ => self.fi(body),
+        };
         self.fenv_base = saved;
         let v = v?;
         if let Some(slot) = self.lets.get_mut(k) {
