@@ -1222,7 +1222,12 @@ impl<'a> Ctx<'a> {
 
     /// [`Ctx::quantifier`] with a body that reads only fields of the
     /// element (`steps` each time): `test` on each element in turn.
-    #[inline]
+    // in place in optimised native builds only (see [`Ctx::fl`])
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
     fn each(
         &mut self,
         elems: &'a [Record],
