@@ -1605,6 +1605,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// The elements of a list, counted as the full evaluator counts them.
+    // in place in optimised native builds only (see [`Ctx::fl`])
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
     fn felements(&mut self, list: &'a L) -> Res<&'a [Record]> {
         let l = self.fl(list)?;
         self.visit(l.len())?;
