@@ -1387,7 +1387,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// The answer `at` reads, with `e` the element.
-    #[inline]
+    // in place in optimised native builds only (see [`Ctx::fl`])
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
     fn at(&self, e: &'a Record, at: Loc) -> Res<&'a Stored> {
         let sub: &'a crate::submission::Submission = self.sub;
         let (rec, slot) = match at {
