@@ -1932,7 +1932,7 @@ impl<'a> Ctx<'a> {
             }
             B::CmpD(op, a, b) => {
                 self.step(1);
-                let (a, b) = (self.fd(a)?, self.fd(b)?);
+                let (a, b) = (self.fd_leaf(a)?, self.fd_leaf(b)?);
                 Ok(holds(*op, a.cmp(&b)))
             }
             B::CmpT(op, a, b) => {
@@ -1948,7 +1948,7 @@ impl<'a> Ctx<'a> {
             B::Within(date, dur) => {
                 // the node, the date and the duration literal
                 self.step(1);
-                let x = self.fd(date)?;
+                let x = self.fd_leaf(date)?;
                 self.step(1);
                 let today = self.date.ok_or(Bail::Other)?;
                 let start = self.period_start(today, *dur)?;
@@ -2216,6 +2216,32 @@ impl<'a> Ctx<'a> {
                 f.same_num(self.fnum(a)?).map_err(|_| Bail::Other)
             }
             N::If(c, a, b) => self.choose(c, a.as_ref(), b.as_ref(), Ctx::fnum),
+        }
+    }
+
+    /// [`Ctx::fd`] with the commonest operands, date answers, literals and
+    /// the assessment date, worked out in place.
+    // in place in optimised native builds only (see [`Ctx::fl`])
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
+    fn fd_leaf(&mut self, x: &'a D) -> Res<Date> {
+        match x {
+            D::Read(s) => match self.stored(s)? {
+                Stored::Date(v) => Ok(*v),
+                _ => Err(Bail::Other),
+            },
+            D::Const(v) => {
+                self.step(1);
+                Ok(*v)
+            }
+            D::Today => {
+                self.step(1);
+                self.date.ok_or(Bail::Other)
+            }
+            _ => self.fd(x),
         }
     }
 
