@@ -1783,7 +1783,7 @@ fn fresh_lets<'a>(
         Trial::Node(n, _) => Some(*n),
         Trial::Answer(..) => None,
     };
-    let mut fresh = std::mem::take(&mut cx.spare_lets);
+    let mut fresh = std::mem::take(&mut cx.explaining().spare_lets);
     fresh.clone_from(&cx.lets);
     // an answer tried: the definitions that read it, from the spec's table
     let reads = &cx.fast.reads;
@@ -1886,14 +1886,16 @@ fn in_trial<'a, R>(
     if !in_place {
         let fresh = fresh_lets(cx, &trial, field);
         let saved = std::mem::replace(&mut cx.lets, fresh);
-        cx.trial = Some(trial);
+        cx.explaining().trial = Some(trial);
         let r = f(cx);
-        cx.trial = None;
-        cx.spare_lets = std::mem::replace(&mut cx.lets, saved);
+        let spare = std::mem::replace(&mut cx.lets, saved);
+        let x = cx.explaining();
+        x.trial = None;
+        x.spare_lets = spare;
         return r;
     }
     let mut unset = [false; IN_PLACE];
-    let mut taken = std::mem::take(&mut cx.spare_taken);
+    let mut taken = std::mem::take(&mut cx.explaining().spare_taken);
     for (i, (v, reads)) in cx.lets.iter_mut().zip(&fast.reads).enumerate() {
         match v {
             None => {
@@ -1909,9 +1911,9 @@ fn in_trial<'a, R>(
             Some(_) => {}
         }
     }
-    cx.trial = Some(trial);
+    cx.explaining().trial = Some(trial);
     let r = f(cx);
-    cx.trial = None;
+    cx.explaining().trial = None;
     for (v, u) in cx.lets.iter_mut().zip(unset) {
         if u {
             *v = None;
@@ -1922,7 +1924,7 @@ fn in_trial<'a, R>(
             *v = Some(x);
         }
     }
-    cx.spare_taken = taken;
+    cx.explaining().spare_taken = taken;
     r
 }
 

@@ -10,6 +10,9 @@
 //! compile, it gives up ([`Bail`]) and the general evaluator
 //! ([`super::Ctx::eval`]) decides. When it does decide, it gives the outcome
 //! the general evaluator would give and counts the same steps of work.
+//! Under a work budget larger than 2^62 steps (`FAST_BUDGET`: one no
+//! evaluation could spend) it decides nothing, and the general evaluator
+//! decides every requirement.
 //!
 //! A quantifier's body that tests only answers of the element, the root and
 //! its groups is compiled once more into an [`Elem`] tree, and a total of a
@@ -1076,17 +1079,34 @@ fn better<X: Ord>(want_min: bool, a: X, b: X) -> X {
     }
 }
 
+/// The largest work budget the fast evaluator works within; under a larger
+/// one (no evaluation could spend it: 2^62 steps at one a nanosecond take
+/// 146 years) the general evaluator decides every requirement.
+///
+/// It keeps [`Ctx::step`] a plain addition that cannot wrap: an attempt
+/// starts at most at the budget, and between two budget checks it counts at
+/// most one list's elements ([`Ctx::visit`] checks right after) and at most
+/// the steps of each node, literal and group path of the rules and
+/// definitions once (every loop checks before each element, and a
+/// definition is worked out once): less than 2^60 in any address space, so
+/// the count stays below 2^63. The general evaluator ([`Ctx::eval`]) counts
+/// saturating, as before; the two counts are the same.
+pub(crate) const FAST_BUDGET: u64 = 1 << 62;
+
 impl<'a> Ctx<'a> {
-    /// One step per node, as [`Ctx::eval`] counts them.
+    /// One step per node, as [`Ctx::eval`] counts them: a plain addition,
+    /// which cannot wrap within [`FAST_BUDGET`].
     #[inline]
     fn step(&mut self, n: u64) {
-        self.steps = self.steps.saturating_add(n);
+        self.steps = self.steps.wrapping_add(n);
     }
 
     /// Steps for visiting `n` list elements; gives up once over the budget.
     #[inline]
     fn visit(&mut self, n: usize) -> Res<()> {
-        self.step(u64::try_from(n).unwrap_or(u64::MAX));
+        self.steps = self
+            .steps
+            .saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
         self.within_budget()
     }
 
@@ -1107,6 +1127,9 @@ impl<'a> Ctx<'a> {
     /// caller resets the steps ([`Ctx::fast_rollback`]) and asks
     /// [`Ctx::eval`] instead.
     pub(crate) fn fast_requirement(&mut self, r: &'a FastRequirement) -> Res<Option<bool>> {
+        if self.budget > FAST_BUDGET {
+            return Err(Bail::Other); // see [`FAST_BUDGET`]
+        }
         self.fast_lets_low = 0;
         self.fast_lets_set.clear();
         let applies = match &r.applies {
@@ -1199,7 +1222,12 @@ impl<'a> Ctx<'a> {
 
     /// [`Ctx::quantifier`] with a body that reads only fields of the
     /// element (`steps` each time): `test` on each element in turn.
-    #[inline]
+    // in place in optimised native builds only (see [`Ctx::fl`])
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
     fn each(
         &mut self,
         elems: &'a [Record],
@@ -1219,6 +1247,51 @@ impl<'a> Ctx<'a> {
 
     /// An [`Elem`] test of element `e`, adding the steps it counts to `steps`.
     fn elem(&self, e: &'a Record, t: &'a Elem, steps: &mut u64) -> Res<bool> {
+        match t {
+            Elem::Not(a) => {
+                *steps += 1;
+                Ok(!self.elem(e, a, steps)?)
+            }
+            Elem::And(a, b) => {
+                *steps += 1;
+                Ok(self.elem_part(e, a, steps)? && self.elem_part(e, b, steps)?)
+            }
+            Elem::Or(a, b) => {
+                *steps += 1;
+                Ok(self.elem_part(e, a, steps)? || self.elem_part(e, b, steps)?)
+            }
+            Elem::Implies(a, b) => {
+                *steps += 1;
+                Ok(!self.elem_part(e, a, steps)? || self.elem_part(e, b, steps)?)
+            }
+            _ => self.elem_test(e, t, steps),
+        }
+    }
+
+    /// A part of an `and`, `or` or `implies` of [`Elem`]s: a test worked
+    /// out in place, without a call; a combination by [`Ctx::elem`].
+    // in place in optimised native builds only (see [`Ctx::fl`])
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
+    fn elem_part(&self, e: &'a Record, t: &'a Elem, steps: &mut u64) -> Res<bool> {
+        match t {
+            Elem::Not(..) | Elem::And(..) | Elem::Or(..) | Elem::Implies(..) => {
+                self.elem(e, t, steps)
+            }
+            _ => self.elem_test(e, t, steps),
+        }
+    }
+
+    /// An [`Elem`] that is a test, not a combination of tests ([`Ctx::elem`]).
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
+    fn elem_test(&self, e: &'a Record, t: &'a Elem, steps: &mut u64) -> Res<bool> {
         match t {
             Elem::Bool(at) => {
                 *steps += at.steps();
@@ -1282,21 +1355,8 @@ impl<'a> Ctx<'a> {
                     }
                 }
             }
-            Elem::Not(a) => {
-                *steps += 1;
-                Ok(!self.elem(e, a, steps)?)
-            }
-            Elem::And(a, b) => {
-                *steps += 1;
-                Ok(self.elem(e, a, steps)? && self.elem(e, b, steps)?)
-            }
-            Elem::Or(a, b) => {
-                *steps += 1;
-                Ok(self.elem(e, a, steps)? || self.elem(e, b, steps)?)
-            }
-            Elem::Implies(a, b) => {
-                *steps += 1;
-                Ok(!self.elem(e, a, steps)? || self.elem(e, b, steps)?)
+            Elem::Not(..) | Elem::And(..) | Elem::Or(..) | Elem::Implies(..) => {
+                self.elem(e, t, steps)
             }
         }
     }
@@ -1308,7 +1368,12 @@ impl<'a> Ctx<'a> {
     /// coefficient and the constant below `LIN_LIMIT` (2^24), and there are
     /// at most `LIN_TERMS` (6) terms: the numerator is below 2^90, so the
     /// `i128` arithmetic cannot overflow and is not checked.
-    #[inline]
+    // in place in optimised native builds only (see [`Ctx::fl`])
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
     fn lin(&self, e: &'a Record, l: &'a Lin) -> Res<i128> {
         let mut v = l.c;
         for &(k, at) in l.terms.iter() {
@@ -1322,7 +1387,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// The answer `at` reads, with `e` the element.
-    #[inline]
+    // in place in optimised native builds only (see [`Ctx::fl`])
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
     fn at(&self, e: &'a Record, at: Loc) -> Res<&'a Stored> {
         let sub: &'a crate::submission::Submission = self.sub;
         let (rec, slot) = match at {
@@ -1439,7 +1509,11 @@ impl<'a> Ctx<'a> {
         self.step(1);
         // definitions see no bound elements: hide those bound so far
         let saved = std::mem::replace(&mut self.fenv_base, self.fenv.len());
-        let v = self.fi(body);
+        // a total or count, the commonest body, without the call of `fi`
+        let v = match body {
+            I::Count(..) | I::Sum(..) | I::SumLin(..) => self.fi_more(body),
+            _ => self.fi(body),
+        };
         self.fenv_base = saved;
         let v = v?;
         if let Some(slot) = self.lets.get_mut(k) {
@@ -1536,6 +1610,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// The elements of a list, counted as the full evaluator counts them.
+    // in place in optimised native builds only (see [`Ctx::fl`])
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
     fn felements(&mut self, list: &'a L) -> Res<&'a [Record]> {
         let l = self.fl(list)?;
         self.visit(l.len())?;
@@ -1615,6 +1695,29 @@ impl<'a> Ctx<'a> {
         best.ok_or(Bail::Other)
     }
 
+    /// [`Ctx::fb`] with the commonest parts of a rule, a comparison of two
+    /// [`Leaf`]s and a bool answer, worked out in place, without a call.
+    // in place in optimised native builds only (see [`Ctx::fl`])
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
+    fn fb_part(&mut self, x: &'a B) -> Res<bool> {
+        match x {
+            B::Leaves(op, a, b) => {
+                self.step(1);
+                let (a, b) = (self.leaf(a)?, self.leaf(b)?);
+                Ok(holds(*op, a.cmp(&b)))
+            }
+            B::Read(s) => match self.stored(s)? {
+                Stored::Bool(v) => Ok(*v),
+                _ => Err(Bail::Other),
+            },
+            _ => self.fb(x),
+        }
+    }
+
     /// Evaluates a bool expression.
     pub(crate) fn fb(&mut self, x: &'a B) -> Res<bool> {
         match x {
@@ -1636,15 +1739,15 @@ impl<'a> Ctx<'a> {
             }
             B::And(a, b) => {
                 self.step(1);
-                Ok(self.fb(a)? && self.fb(b)?)
+                Ok(self.fb_part(a)? && self.fb_part(b)?)
             }
             B::Or(a, b) => {
                 self.step(1);
-                Ok(self.fb(a)? || self.fb(b)?)
+                Ok(self.fb_part(a)? || self.fb_part(b)?)
             }
             B::Implies(a, b) => {
                 self.step(1);
-                Ok(!self.fb(a)? || self.fb(b)?)
+                Ok(!self.fb_part(a)? || self.fb_part(b)?)
             }
             B::CmpI(op, a, b) => {
                 self.step(1);
@@ -1704,7 +1807,7 @@ impl<'a> Ctx<'a> {
                 for e in self.felements(list)? {
                     self.within_budget()?;
                     let mut steps = 0;
-                    let v = self.elem(e, test, &mut steps);
+                    let v = self.elem_part(e, test, &mut steps);
                     self.step(steps);
                     if v? == decisive {
                         return Ok(decisive);
@@ -1829,7 +1932,7 @@ impl<'a> Ctx<'a> {
             }
             B::CmpD(op, a, b) => {
                 self.step(1);
-                let (a, b) = (self.fd(a)?, self.fd(b)?);
+                let (a, b) = (self.fd_leaf(a)?, self.fd_leaf(b)?);
                 Ok(holds(*op, a.cmp(&b)))
             }
             B::CmpT(op, a, b) => {
@@ -1845,7 +1948,7 @@ impl<'a> Ctx<'a> {
             B::Within(date, dur) => {
                 // the node, the date and the duration literal
                 self.step(1);
-                let x = self.fd(date)?;
+                let x = self.fd_leaf(date)?;
                 self.step(1);
                 let today = self.date.ok_or(Bail::Other)?;
                 let start = self.period_start(today, *dur)?;
@@ -2116,6 +2219,32 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// [`Ctx::fd`] with the commonest operands, date answers, literals and
+    /// the assessment date, worked out in place.
+    // in place in optimised native builds only (see [`Ctx::fl`])
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
+    fn fd_leaf(&mut self, x: &'a D) -> Res<Date> {
+        match x {
+            D::Read(s) => match self.stored(s)? {
+                Stored::Date(v) => Ok(*v),
+                _ => Err(Bail::Other),
+            },
+            D::Const(v) => {
+                self.step(1);
+                Ok(*v)
+            }
+            D::Today => {
+                self.step(1);
+                self.date.ok_or(Bail::Other)
+            }
+            _ => self.fd(x),
+        }
+    }
+
     /// Evaluates a date expression.
     fn fd(&mut self, x: &'a D) -> Res<Date> {
         match x {
@@ -2361,7 +2490,7 @@ let weighted = sum(u.x + 2 * u.z - floor for u in units)
             let Ok(sub) = spec.ingest_str(&text) else {
                 continue; // a value out of range: refused by both
             };
-            for budget in [u64::MAX, 0, 3, 7, 12, 20, 33, 50] {
+            for budget in [u64::MAX, FAST_BUDGET, 0, 3, 7, 12, 20, 33, 50] {
                 assert_eq!(
                     outcomes_under(&spec, &sub, budget),
                     outcomes_under(&general, &sub, budget),
@@ -2482,7 +2611,10 @@ area quality {
                 continue;
             };
             // every budget up to past the whole evaluation's steps
-            for budget in std::iter::once(u64::MAX).chain((0..160).step_by(3)) {
+            for budget in [u64::MAX, FAST_BUDGET]
+                .into_iter()
+                .chain((0..160).step_by(3))
+            {
                 assert_eq!(
                     outcomes_under(&spec, &sub, budget),
                     outcomes_under(&general, &sub, budget),
@@ -2591,7 +2723,10 @@ area quality {
                     Some(other) => panic!("{text}: {other:?}"),
                 }
             }
-            for budget in std::iter::once(u64::MAX).chain((0..180).step_by(3)) {
+            for budget in [u64::MAX, FAST_BUDGET]
+                .into_iter()
+                .chain((0..180).step_by(3))
+            {
                 assert_eq!(
                     outcomes_under(&spec, &sub, budget),
                     outcomes_under(&general, &sub, budget),

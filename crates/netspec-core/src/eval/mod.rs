@@ -226,13 +226,21 @@ pub struct Ctx<'a> {
     fast_lets_set: Vec<usize>,
     /// `assessment date - duration` for the durations of `within` met so far.
     periods: [Option<(Duration, Option<Date>)>; 4],
+    /// What only explanations use ([`explain`]), made at their first trial:
+    /// an evaluation without explanations neither builds nor drops it.
+    explaining: Option<Box<Explaining<'a>>>,
+}
+
+/// The state of [`Ctx`] that only explanations use ([`explain`]).
+#[derive(Default)]
+struct Explaining<'a> {
     /// A value tried in place of an answer or a total while an explanation
-    /// works out what it would take to pass ([`explain`]).
+    /// works out what it would take to pass.
     trial: Option<Trial<'a>>,
     /// The definitions' values of the last trial, kept for the next one to
-    /// reuse its room ([`explain`]).
+    /// reuse its room.
     spare_lets: Vec<Option<V<'a>>>,
-    /// Room for the definitions' values a trial in place takes out ([`explain`]).
+    /// Room for the definitions' values a trial in place takes out.
     spare_taken: Vec<(usize, V<'a>)>,
 }
 
@@ -283,10 +291,19 @@ impl<'a> Ctx<'a> {
             fast_lets_low: 0,
             fast_lets_set: Vec::new(),
             periods: [None; 4],
-            trial: None,
-            spare_lets: Vec::new(),
-            spare_taken: Vec::new(),
+            explaining: None,
         }
+    }
+
+    /// The value tried in place, while an explanation tries one.
+    #[inline]
+    fn trial(&self) -> Option<&Trial<'a>> {
+        self.explaining.as_ref()?.trial.as_ref()
+    }
+
+    /// The explanations' state, made the first time it is asked for.
+    fn explaining(&mut self) -> &mut Explaining<'a> {
+        self.explaining.get_or_insert_with(Box::default)
     }
 
     /// The context deciding what it can with `fast`, the fast form of its
@@ -324,7 +341,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn read(&self, rec: &'a Record, rid: RecordId, slot: usize) -> V<'a> {
-        if let Some(Trial::Answer(r, s, v)) = &self.trial {
+        if let Some(Trial::Answer(r, s, v)) = self.trial() {
             if r == rec && *s == slot {
                 return v.clone();
             }
@@ -406,7 +423,7 @@ impl<'a> Ctx<'a> {
         if !self.charge(1) {
             return V::problem(budget_problem(self.budget));
         }
-        if let Some(Trial::Node(t, v)) = &self.trial {
+        if let Some(Trial::Node(t, v)) = self.trial() {
             if std::ptr::eq(*t, n) {
                 return v.clone();
             }

@@ -328,23 +328,28 @@ pub(crate) fn outcomes_as(
                 Outcome::Met
             }
         };
-        // decide() in its two steps, the fast one without building a Decision
+        // decide() in its two steps, the fast one without building a
+        // Decision; a decision of the fast evaluator is within the budget
+        // (it checks the budget last)
         let outcome = match fast_decision(&mut cx, k) {
             Some(None) => Outcome::NotApplicable,
             Some(Some(true)) => met(),
             Some(Some(false)) => Outcome::NotMet,
-            None => match decide_general(&mut cx, r, false) {
-                Decision::NotApplicable(_) => Outcome::NotApplicable,
-                Decision::Rule(true) => met(),
-                Decision::Rule(false) => Outcome::NotMet,
-                Decision::Open(_) | Decision::NotBool => Outcome::Incomplete,
-            },
+            None => {
+                let outcome = match decide_general(&mut cx, r, false) {
+                    Decision::NotApplicable(_) => Outcome::NotApplicable,
+                    Decision::Rule(true) => met(),
+                    Decision::Rule(false) => Outcome::NotMet,
+                    Decision::Open(_) | Decision::NotBool => Outcome::Incomplete,
+                };
+                if cx.exhausted() {
+                    Outcome::Incomplete
+                } else {
+                    outcome
+                }
+            }
         };
-        outcomes.push(if cx.exhausted() {
-            Outcome::Incomplete
-        } else {
-            outcome
-        });
+        outcomes.push(outcome);
     }
     outcomes
 }
