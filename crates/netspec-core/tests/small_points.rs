@@ -899,3 +899,32 @@ fn empty_list_warnings_are_silenced_only_by_what_says_the_list_is_not_empty() {
         [true, false]
     );
 }
+
+/// NS0108's walk over a rule goes 1,024 levels deep through definitions
+/// (only a spec compiled with a `max_depth` above that gets there): an
+/// `all` at 1,024 is warned about, one at 1,025 is not looked at.
+#[test]
+fn the_empty_list_walk_goes_1024_levels_deep() {
+    let units = "  n: int \"N\"\n  units: list \"Units\" {\n    beds: int \"Beds\"\n  }";
+    // the rule is `a17`; each of a1..a17 is 58 `not`s before the one below
+    // (an even number: the `all` stays on the side that makes the rule
+    // true), a definition's value one level below its use: a0's value
+    // sits at 1 + 17 * 59 = 1,004, and 20 `not`s more put the `all` at 1,024
+    let chain = |a0: &str| {
+        let mut lets = format!("let a0 = {}({a0})\n", "not ".repeat(20));
+        for j in 1..=17 {
+            lets.push_str(&format!("let a{j} = {}a{}\n", "not ".repeat(58), j - 1));
+        }
+        lets
+    };
+    let mut raised = netspec_core::Limits::default();
+    raised.max_depth = 4000;
+    let all = "all u in units: u.beds > 0";
+    assert!(warns(raised, units, &chain(all), "a17", "NS0108"));
+    let deeper = chain(&format!("n > 0 and {all}"));
+    assert!(!warns(raised, units, &deeper, "a17", "NS0108"));
+    // the same one level up is warned about
+    let shallower =
+        chain(&format!("n > 0 and {all}")).replacen(&"not ".repeat(20), &"not ".repeat(18), 1);
+    assert!(warns(raised, units, &shallower, "a17", "NS0108"));
+}
