@@ -806,6 +806,19 @@ fn empty_list_warnings_follow_definitions_and_groups() {
     let d = netspec_core::Limits::default;
     let units = "  units: list \"Units\" {\n    beds: int \"Beds\"\n  }";
     let rule = |l: &str| format!("all u in {l}: u.beds > 0");
+    // in either branch of an `if`, on either side of `or`; not under `not`
+    // or on the left of `implies`, where an empty list makes the rule false
+    let n_units = format!("  n: int \"N\"\n{units}");
+    for (r, warned) in [
+        (format!("if n > 0 then {} else true", rule("units")), true),
+        (format!("if n > 0 then true else {}", rule("units")), true),
+        (format!("n > 0 or {}", rule("units")), true),
+        (format!("not ({})", rule("units")), false),
+        (format!("({}) implies n > 0", rule("units")), false),
+        (format!("n > 0 implies ({})", rule("units")), true),
+    ] {
+        assert_eq!(warns(d(), &n_units, "", &r, "NS0108"), warned, "{r}");
+    }
     // a definition of the list: warned, and silenced by its own `applies`
     assert!(warns(d(), units, "let us = units\n", &rule("us"), "NS0108"));
     let applies = format!("{}\n    applies when len(units) > 0", rule("us"));
