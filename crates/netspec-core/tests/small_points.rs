@@ -941,3 +941,29 @@ fn the_empty_list_walk_goes_1024_levels_deep() {
         chain(&format!("n > 0 and {all}")).replacen(&"not ".repeat(20), &"not ".repeat(18), 1);
     assert!(warns(raised, units, &shallower, "a17", "NS0108"));
 }
+
+/// NS0108 once for each `all` that may be over an empty list: one in each
+/// of two requirements, and one in a definition two requirements use.
+#[test]
+fn each_all_over_a_list_that_may_be_empty_is_warned_about_once() {
+    let text = "spec s \"S\" { version \"1\" }\ninputs \"U\" {\n  units: list \"Units\" {\n    beds: int \"Beds\"\n  }\n  wards: list \"Wards\" {\n    beds: int \"Beds\"\n  }\n}\nlet staffed = all w in wards: w.beds > 0\narea resources {\n  requirement RE-01 must \"A\" {\n    all u in units: u.beds > 0\n    ref \"R\"\n  }\n  requirement RE-02 must \"B\" {\n    all u in units: u.beds > 1\n    ref \"R\"\n  }\n  requirement RE-03 must \"C\" {\n    staffed\n    ref \"R\"\n  }\n  requirement RE-04 must \"D\" {\n    staffed or not staffed\n    ref \"R\"\n  }\n}\n";
+    let s = Spec::compile("s.netspec", &Sources::single("s.netspec", text)).unwrap();
+    let at: Vec<&str> = s
+        .warnings()
+        .iter()
+        .filter(|d| d.code.as_str() == "NS0108")
+        .map(|d| {
+            d.span()
+                .and_then(|s| text.get(s.start as usize..s.end as usize))
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            "all u in units: u.beds > 0",
+            "all u in units: u.beds > 1",
+            "all w in wards: w.beds > 0"
+        ]
+    );
+}
