@@ -967,3 +967,30 @@ fn each_all_over_a_list_that_may_be_empty_is_warned_about_once() {
         ]
     );
 }
+
+/// A bound by another answer of another kind says which kinds they are.
+#[test]
+fn a_bound_of_another_kind_names_both_kinds() {
+    let cases = [
+        ("n: int", "an int", "a percent"),
+        ("n: number", "a number", "a percent"),
+    ];
+    for (decl, own, other) in cases {
+        let text = format!(
+            "spec s \"S\" {{ version \"1\" }}\ninputs \"U\" {{\n  p: percent \"P\"\n  {decl} max p \"N\"\n}}\narea resources {{ requirement RE-01 must \"N\" {{ n > 0 and p > 0% }} }}\n"
+        );
+        let err =
+            Spec::compile("s.netspec", &Sources::single("s.netspec", text.as_str())).unwrap_err();
+        let m = &err.diagnostics[0].message;
+        assert_eq!(
+            m,
+            &format!("`n` is {own} but its bound `p` is {other}: an answer can only be bounded by an answer of the same kind"),
+        );
+    }
+    let text = "spec s \"S\" { version \"1\" }\ninputs \"U\" {\n  n: int \"N\"\n  p: percent max n \"P\"\n}\narea resources { requirement RE-01 must \"N\" { n > 0 and p > 0% } }\n";
+    let err = Spec::compile("s.netspec", &Sources::single("s.netspec", text)).unwrap_err();
+    assert_eq!(
+        err.diagnostics[0].message,
+        "`p` is a percent but its bound `n` is an int: an answer can only be bounded by an answer of the same kind"
+    );
+}
