@@ -994,3 +994,87 @@ fn a_bound_of_another_kind_names_both_kinds() {
         "`p` is a percent but its bound `n` is an int: an answer can only be bounded by an answer of the same kind"
     );
 }
+
+/// The codes of the errors compiling `text` gives.
+fn compile_codes(text: &str, limits: netspec_core::Limits) -> Vec<String> {
+    let text = text.to_string();
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            let options = netspec_core::CompileOptions::default().with_limits(limits);
+            match Spec::compile_with_options(
+                "s.netspec",
+                &Sources::single("s.netspec", text.as_str()),
+                &options,
+            ) {
+                Ok(_) => Vec::new(),
+                Err(e) => e
+                    .diagnostics
+                    .iter()
+                    .map(|d| d.code.as_str().to_string())
+                    .collect(),
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+/// NS0028: a requirement reads only its own respondent's answers, whoever
+/// answers the rest of the spec; a group two respondents' questions share
+/// is a container, not an answer of whoever declared it first.
+#[test]
+fn requirements_read_only_their_own_respondents_answers() {
+    let d = netspec_core::Limits::default;
+    let spec = |block: &str, requirement: &str| {
+        format!("spec s \"S\" {{ version \"1\" }}\ninputs \"U\"{block} {{\n  n: int \"N\"\n}}\narea resources {{\n  requirement RE-01 must \"N\" {{\n{requirement}    n > 0\n    ref \"R\"\n  }}\n}}\n")
+    };
+    // every input the network's, a provider's requirement; and the other way
+    assert_eq!(
+        compile_codes(&spec(" respondent network", ""), d()),
+        ["NS0028"]
+    );
+    assert_eq!(
+        compile_codes(&spec("", "    respondent network\n"), d()),
+        ["NS0028"]
+    );
+    assert_eq!(
+        compile_codes(
+            &spec(" respondent network", "    respondent network\n"),
+            d()
+        ),
+        Vec::<String>::new()
+    );
+    // a group made by the network's questions, holding a provider's one
+    let shared = "spec s \"S\" { version \"1\" }\ninputs \"Net\" respondent network {\n  g.h.y: int \"Y\"\n}\ninputs \"Prov\" {\n  g.h.x: int \"X\"\n}\narea resources {\n  requirement RE-01 must \"X\" {\n    g.h.x > 0\n    ref \"R\"\n  }\n  requirement RE-02 must \"Y\" {\n    respondent network\n    g.h.y > 0\n    ref \"R\"\n  }\n}\n";
+    assert_eq!(compile_codes(shared, d()), Vec::<String>::new());
+    assert_eq!(
+        compile_codes(&shared.replace("g.h.x > 0", "g.h.y > 0"), d()),
+        ["NS0028"]
+    );
+}
+
+/// NS0028's look for the other respondent's answers goes 1,024 levels deep
+/// through definitions (only a spec compiled with a `max_depth` above that
+/// gets there); past that it says nothing.
+#[test]
+fn the_respondent_check_goes_1024_levels_deep() {
+    // as in the_empty_list_walk_goes_1024_levels_deep: a0's value sits at
+    // 1,004; after `k` `not`s the comparison is at 1,004 + k and the
+    // network's answer one below
+    let spec = |k: usize| {
+        let mut text = format!(
+            "spec s \"S\" {{ version \"1\" }}\ninputs \"U\" respondent network {{\n  n: int \"N\"\n}}\nlet a0 = {}(n > 0)\n",
+            "not ".repeat(k)
+        );
+        for j in 1..=17 {
+            text.push_str(&format!("let a{j} = {}a{}\n", "not ".repeat(58), j - 1));
+        }
+        text.push_str("area resources { requirement RE-01 must \"N\" { a17 } }\n");
+        text
+    };
+    let mut raised = netspec_core::Limits::default();
+    raised.max_depth = 4000;
+    assert_eq!(compile_codes(&spec(19), raised), ["NS0028"]);
+    assert_eq!(compile_codes(&spec(20), raised), Vec::<String>::new());
+}

@@ -94,12 +94,13 @@ impl Checker<'_> {
                 .foreign(0, *slot, who)
                 .then_some((0, *slot, n.span, None)),
             NodeKind::Field(base, slot) => {
-                if let Ty::Record(r) = base.ty {
-                    if self.foreign(r, *slot, who) {
-                        return Some((r, *slot, n.span, None));
+                // the groups on the way are containers, whoever declared
+                // them first: only the answers in them count
+                if let (Ty::Record(r), false) = (&base.ty, matches!(n.ty, Ty::Record(_))) {
+                    if self.foreign(*r, *slot, who) {
+                        return Some((*r, *slot, n.span, None));
                     }
                 }
-                // the groups on the way are containers: only their fields count
                 match &base.kind {
                     NodeKind::Input(_) => None,
                     _ => self.foreign_read(base, who, memo, depth + 1),
