@@ -189,6 +189,13 @@ fn eval_steps_of_one_node() {
         assert_eq!(r.requirements[0].outcome, want, "budget {budget}");
         let warned = if budget == 1 { vec![] } else { vec!["NS0308"] };
         assert_eq!(codes(&r.warnings), warned, "budget {budget}");
+        // the requirement says why it is open
+        let problems: Vec<String> = if budget == 1 {
+            vec![]
+        } else {
+            vec!["the evaluation work budget (0 steps) was exceeded before this was decided".into()]
+        };
+        assert_eq!(r.requirements[0].problems, problems, "budget {budget}");
     }
 }
 
