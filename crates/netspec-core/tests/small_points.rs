@@ -844,23 +844,14 @@ fn empty_list_warnings_follow_definitions_and_groups() {
     // definitions 63 deep are followed to the list, 64 are not (no warning)
     let mut raised = d();
     raised.max_let_depth = 100;
-    let chain = |k: usize| {
-        let mut lets = String::from("let l0 = units\n");
-        for i in 1..=k {
-            lets.push_str(&format!("let l{i} = l{}\n", i - 1));
-        }
-        lets
-    };
+    let chain = |k: usize| let_chain("units", k);
     let chained = |k: usize| warns(raised, units, &chain(k), &rule(&format!("l{k}")), "NS0108");
     assert_eq!([chained(62), chained(63), chained(64)], [true, true, false]);
     // definitions and groups count together on the way to the path
     let path: Vec<String> = (1..=30).map(|i| format!("g{i}")).collect();
     let path = format!("{}.units", path.join("."));
     let inputs = format!("  {path}: list \"Units\" {{\n    beds: int \"Beds\"\n  }}");
-    let mut lets = format!("let l0 = {path}\n");
-    for i in 1..=40 {
-        lets.push_str(&format!("let l{i} = l{}\n", i - 1));
-    }
+    let lets = let_chain(&path, 40);
     let applies = format!("{}\n    applies when len({path}) > 0", rule("l40"));
     assert!(warns(raised, &inputs, &lets, &applies, "NS0108"));
 }
@@ -896,13 +887,7 @@ fn empty_list_warnings_are_silenced_only_by_what_says_the_list_is_not_empty() {
     // through definitions: `lk`'s value is k + 1 levels down
     let mut raised = d();
     raised.max_let_depth = 100;
-    let chain = |k: usize| {
-        let mut lets = String::from("let l0 = len(units) > 0\n");
-        for i in 1..=k {
-            lets.push_str(&format!("let l{i} = l{}\n", i - 1));
-        }
-        lets
-    };
+    let chain = |k: usize| let_chain("len(units) > 0", k);
     assert!(silenced(d(), &chain(0), "l0"));
     assert_eq!(
         [
@@ -1077,4 +1062,13 @@ fn the_respondent_check_goes_1024_levels_deep() {
     raised.max_depth = 4000;
     assert_eq!(compile_codes(&spec(19), raised), ["NS0028"]);
     assert_eq!(compile_codes(&spec(20), raised), Vec::<String>::new());
+}
+
+/// Definitions `l0` (`first`) to `lk`, each the one before.
+fn let_chain(first: &str, k: usize) -> String {
+    let mut lets = format!("let l0 = {first}\n");
+    for i in 1..=k {
+        lets.push_str(&format!("let l{i} = l{}\n", i - 1));
+    }
+    lets
 }
