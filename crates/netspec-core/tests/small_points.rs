@@ -484,14 +484,7 @@ fn present_takes_one_input() {
         let text = format!(
             "spec s \"S\" {{ version \"1\" }}\ninputs \"U\" {{ n: int min 0 \"N\"\n  m: int min 0 \"M\" }}\narea resources {{ requirement RE-01 must \"N\" {{ {body} }} }}\n"
         );
-        match Spec::compile("s.netspec", &Sources::single("s.netspec", text.as_str())) {
-            Ok(_) => Vec::new(),
-            Err(e) => e
-                .diagnostics
-                .iter()
-                .map(|d| d.code.as_str().to_string())
-                .collect(),
-        }
+        compile_codes(&text, netspec_core::Limits::default())
     };
     assert_eq!(codes("present(n)"), Vec::<String>::new());
     assert_eq!(codes("present()"), ["NS0007"]);
