@@ -568,13 +568,7 @@ fn input_errors(inputs: &str) -> Vec<(String, String)> {
         Err(e) => e
             .diagnostics
             .iter()
-            .map(|d| {
-                let at = d
-                    .span()
-                    .and_then(|s| text.get(s.start as usize..s.end as usize))
-                    .unwrap_or_default();
-                (d.code.as_str().to_string(), at.to_string())
-            })
+            .map(|d| code_and_place(d, &text))
             .collect(),
     }
 }
@@ -660,13 +654,7 @@ fn lint_warnings_within(
     .unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
     s.warnings()
         .iter()
-        .map(|d| {
-            let at = d
-                .span()
-                .and_then(|s| text.get(s.start as usize..s.end as usize))
-                .unwrap_or_default();
-            (d.code.as_str().to_string(), at.to_string())
-        })
+        .map(|d| code_and_place(d, &text))
         .collect()
 }
 
@@ -1064,4 +1052,13 @@ fn let_chain(first: &str, k: usize) -> String {
         lets.push_str(&format!("let l{i} = l{}\n", i - 1));
     }
     lets
+}
+
+/// A diagnostic's code and the text of `text` it is shown at.
+fn code_and_place(d: &netspec_core::Diagnostic, text: &str) -> (String, String) {
+    let at = d
+        .span()
+        .and_then(|s| text.get(s.start as usize..s.end as usize))
+        .unwrap_or_default();
+    (d.code.as_str().to_string(), at.to_string())
 }
