@@ -1062,3 +1062,21 @@ fn code_and_place(d: &netspec_core::Diagnostic, text: &str) -> (String, String) 
         .unwrap_or_default();
     (d.code.as_str().to_string(), at.to_string())
 }
+
+/// A relation is checked when it is the spec's only input, bounded by a
+/// definition (NS0216 past it, nothing at it).
+#[test]
+fn a_relation_on_every_input_is_checked() {
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" {\n  a: int max cap \"A\"\n}\nlet cap = 3 + 1\narea resources { requirement RE-01 must \"A\" { a > 0 } }\n");
+    let err = s
+        .evaluate_str(&format!("{{{HEADER}, \"a\": 9}}"), &EvalOptions::default())
+        .unwrap_err();
+    let d = &err.diagnostics()[0];
+    assert_eq!(
+        (d.code.as_str(), d.message.as_str()),
+        ("NS0216", "/a (A) is 9, more than cap, 4")
+    );
+    assert!(s
+        .evaluate_str(&format!("{{{HEADER}, \"a\": 4}}"), &EvalOptions::default())
+        .is_ok());
+}
