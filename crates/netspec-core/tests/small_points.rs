@@ -1080,3 +1080,46 @@ fn a_relation_on_every_input_is_checked() {
         .evaluate_str(&format!("{{{HEADER}, \"a\": 4}}"), &EvalOptions::default())
         .is_ok());
 }
+
+/// Relations are checked inside groups and list elements, and their errors
+/// stop at the submission's error cap (100, then NS0310).
+#[test]
+fn relations_are_checked_in_groups_and_lists_up_to_the_error_cap() {
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" {\n  surge: group \"Surge\" {\n    shifts: int min 0 \"Shifts\"\n    kept: int min 0 max surge.shifts \"Kept\"\n  }\n  units: list \"Units\" {\n    shifts: int min 0 \"Shifts\"\n    coord: int min 0 max shifts \"Coordinated\"\n  }\n}\narea resources { requirement RE-01 must \"A\" { surge.kept >= 0 and all u in units: u.coord >= 0 } }\n");
+    let codes = |surge: &str, units: usize| {
+        let list = vec![r#"{"shifts": 1, "coord": 2}"#; units].join(", ");
+        let text = format!("{{{HEADER}, \"surge\": {surge}, \"units\": [{list}]}}");
+        match s.evaluate_str(&text, &EvalOptions::default()) {
+            Ok(_) => Vec::new(),
+            Err(e) => e
+                .diagnostics()
+                .iter()
+                .map(|d| d.code.as_str().to_string())
+                .collect::<Vec<_>>(),
+        }
+    };
+    assert_eq!(
+        codes(r#"{"shifts": 4, "kept": 4}"#, 0),
+        Vec::<String>::new()
+    );
+    assert_eq!(codes(r#"{"shifts": 4, "kept": 5}"#, 0), ["NS0216"]);
+    assert_eq!(codes(r#"{"shifts": 4, "kept": 4}"#, 1), ["NS0216"]);
+    let many = codes(r#"{"shifts": 4, "kept": 4}"#, 150);
+    assert_eq!(
+        many.iter().filter(|c| *c == "NS0216").count(),
+        100,
+        "{many:?}"
+    );
+    assert_eq!(many.last().map(String::as_str), Some("NS0310"));
+    // an answer with two bounds, both broken: the cap falls between them
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" {\n  units: list \"Units\" {\n    shifts: int min 0 \"Shifts\"\n    floor: int min 0 \"Floor\"\n    coord: int min floor max shifts \"Coordinated\"\n  }\n}\narea resources { requirement RE-01 must \"A\" { all u in units: u.coord >= 0 } }\n");
+    let list = vec![r#"{"shifts": 1, "floor": 3, "coord": 2}"#; 60].join(", ");
+    let text = format!("{{{HEADER}, \"units\": [{list}]}}");
+    let err = s.evaluate_str(&text, &EvalOptions::default()).unwrap_err();
+    let broken = err
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code.as_str() == "NS0216")
+        .count();
+    assert_eq!(broken, 100);
+}
