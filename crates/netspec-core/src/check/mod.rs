@@ -394,7 +394,7 @@ pub(crate) struct Checker<'a> {
     let_depth: usize,
     /// How many expressions are being checked inside one another, through
     /// definitions ([`Checker::check_let`] bounds it).
-    pub(crate) nesting: usize,
+    nesting: usize,
     pub(crate) limits: &'a Limits,
     /// Inputs declared so far (for [`Limits::max_inputs`]).
     pub(crate) inputs_declared: usize,
