@@ -1123,3 +1123,30 @@ fn relations_are_checked_in_groups_and_lists_up_to_the_error_cap() {
         .count();
     assert_eq!(broken, 100);
 }
+
+/// A compiled document says whether its spec has date rules, and a
+/// document can come from anywhere: one that says "no" to a spec that has
+/// them is evaluated without an assessment date, and its date rules are
+/// open, each saying there is no date, not that the answer is not a date.
+#[test]
+fn date_rules_evaluated_without_an_assessment_date_say_there_is_none() {
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { d: date \"D\" }\narea resources {\n  requirement RE-01 must \"Recent\" { d within 3 months }\n  requirement RE-02 must \"Past\" { d <= assessment_date }\n}\n");
+    let doc = s.to_document();
+    let flag = "\"uses_assessment_date\":true";
+    assert!(doc.contains(flag), "{doc}");
+    let lying = Spec::from_document(&doc.replace(flag, "\"uses_assessment_date\":false")).unwrap();
+    let opts =
+        EvalOptions::default().with_unattributed(Some(netspec_core::vocab::Respondent::Provider));
+    for general in [false, true] {
+        let spec = if general {
+            lying.without_fast_path()
+        } else {
+            lying.clone()
+        };
+        let r = spec.evaluate_str(r#"{"d": "2025-01-01"}"#, &opts).unwrap();
+        for req in &r.requirements {
+            assert_eq!(req.outcome, netspec_core::Outcome::Incomplete, "{}", req.id);
+            assert_eq!(req.problems, ["no assessment date was given"], "{}", req.id);
+        }
+    }
+}
