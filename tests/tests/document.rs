@@ -216,6 +216,36 @@ area resources {
     let err = Spec::from_document(&twice.to_string()).unwrap_err();
     assert!(err.diagnostics[0].message.contains("tree"), "{err}");
 
+    // `present` of something other than an input, which the checker
+    // refuses (NS0023): refused here too
+    let text = text.replace("b > 0", "b > 0 and present(total)");
+    let with_present = Spec::compile(
+        "demo.netspec",
+        &netspec::Sources::single("demo.netspec", text.as_str()),
+    )
+    .unwrap();
+    let present: Json = serde_json::from_str(&with_present.to_document()).unwrap();
+    assert!(Spec::from_document(&present.to_string()).is_ok());
+    for operand in [
+        serde_json::json!({"Const": {"Num": "1"}}),
+        serde_json::json!({"Let": 0}),
+    ] {
+        let mut other = present.clone();
+        let rule = other["compiled"]["requirements"][0]["rule"]
+            .as_array_mut()
+            .unwrap();
+        let at = rule.iter().position(|f| f[0] == "Present").unwrap();
+        assert_eq!(rule[at - 1][0], serde_json::json!({"Input": 1}));
+        rule[at - 1][0] = operand;
+        let err = Spec::from_document(&other.to_string()).unwrap_err();
+        assert!(
+            err.diagnostics[0]
+                .message
+                .contains("a `present` of something other than an input"),
+            "{err}"
+        );
+    }
+
     // an operation without its operands
     let mut short = doc;
     let rule = short["compiled"]["requirements"][0]["rule"]

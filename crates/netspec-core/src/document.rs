@@ -20,7 +20,8 @@
 //! format or engine version, one that is not such a document, and one that
 //! fails the structural checks made before anything evaluates it: every
 //! record, field, enum, definition and requirement index in range, every
-//! span inside its file, records nested as a tree, definitions without
+//! span inside its file, records nested as a tree, `present` only of an
+//! input (as the checker allows it), definitions without
 //! cycles, expression depth (through definitions), definition chains and
 //! quantifier nesting within the limits, and the limits themselves no higher
 //! than their defaults (a caller that needs more sets them after loading).
@@ -188,7 +189,22 @@ fn build(flat: Vec<Flat>) -> Result<Node, &'static str> {
             Op::Field(s) => K::Field(next()?, s),
             Op::Not => K::Not(next()?),
             Op::Neg => K::Neg(next()?),
-            Op::Present => K::Present(next()?),
+            Op::Present => {
+                // as the checker makes it: an input or a field read, whose
+                // unknown is one missing answer or problems alone
+                let x = next()?;
+                let read = match &x.kind {
+                    K::Input(_) => true,
+                    K::Field(base, _) => {
+                        matches!(base.kind, K::Input(_) | K::Var(_) | K::Field(..))
+                    }
+                    _ => false,
+                };
+                if !read {
+                    return Err("a `present` of something other than an input");
+                }
+                K::Present(x)
+            }
             Op::And => K::And(next()?, next()?),
             Op::Or => K::Or(next()?, next()?),
             Op::Implies => K::Implies(next()?, next()?),
