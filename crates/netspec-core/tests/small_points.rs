@@ -1150,3 +1150,28 @@ fn date_rules_evaluated_without_an_assessment_date_say_there_is_none() {
         }
     }
 }
+
+/// `min` and `max` over a list, by the general evaluator as by the fast
+/// one: the smallest and the largest value, wherever they stand.
+#[test]
+fn min_and_max_pick_the_smallest_and_the_largest() {
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { units: list \"Units\" { beds: int \"Beds\" } }\narea resources {\n  requirement RE-01 must \"Min\" { min(u.beds for u in units) == 2 }\n  requirement RE-02 must \"Max\" { max(u.beds for u in units) == 9 }\n}\n");
+    for beds in [[5, 2, 9, 4], [9, 4, 5, 2], [2, 9, 4, 5]] {
+        let units: Vec<String> = beds.iter().map(|b| format!("{{\"beds\": {b}}}")).collect();
+        let text = format!("{{{HEADER}, \"units\": [{}]}}", units.join(", "));
+        for general in [false, true] {
+            let spec = if general {
+                s.without_fast_path()
+            } else {
+                s.clone()
+            };
+            let r = spec.evaluate_str(&text, &EvalOptions::default()).unwrap();
+            let outcomes: Vec<_> = r.requirements.iter().map(|r| r.outcome).collect();
+            assert_eq!(
+                outcomes,
+                [netspec_core::Outcome::Met; 2],
+                "{beds:?}, general {general}"
+            );
+        }
+    }
+}
