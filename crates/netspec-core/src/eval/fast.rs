@@ -307,6 +307,12 @@ pub enum I {
     /// `sum(e for x in list)` of a linear form of answers ([`Lin`]) other
     /// than one field: the element is never bound.
     SumLin(Box<L>, Lin),
+    /// `sum(x.field for x in list)` of a list answer of the root (its slot,
+    /// then the whole-number field's): the commonest total, in a loop of
+    /// its own ([`Ctx::sum_root`]).
+    SumField(usize, usize),
+    /// [`I::SumLin`] of a list answer of the root (its slot).
+    SumLinRoot(usize, Lin),
     /// `min`/`max` (true for min) of a list.
     Best(bool, Box<L>, Box<I>, Option<Box<B>>),
     /// `min(a, b, …)`/`max(…)` (true for min).
@@ -939,8 +945,20 @@ fn i(n: &Node) -> Option<I> {
             let (list, body, filter) = over(list, body, filter, i)?;
             // one field has a loop of its own (in `Ctx::fi_more`)
             let one_field = matches!(body.as_ref(), I::Read(Src::Var(0, _)));
-            match lin_i(&body) {
-                Some(lin) if lin.den == 1 && filter.is_none() && !one_field => I::SumLin(list, lin),
+            let root = match list.as_ref() {
+                L::Read(Src::Root(k)) => Some(*k),
+                _ => None,
+            };
+            match (lin_i(&body), body.as_ref(), root) {
+                (_, I::Read(Src::Var(0, slot)), Some(k)) if filter.is_none() => {
+                    I::SumField(k, *slot)
+                }
+                (Some(lin), _, Some(k)) if lin.den == 1 && filter.is_none() && !one_field => {
+                    I::SumLinRoot(k, lin)
+                }
+                (Some(lin), ..) if lin.den == 1 && filter.is_none() && !one_field => {
+                    I::SumLin(list, lin)
+                }
                 _ => I::Sum(list, body, filter),
             }
         }
@@ -1511,6 +1529,11 @@ impl<'a> Ctx<'a> {
         let saved = std::mem::replace(&mut self.fenv_base, self.fenv.len());
         // a total or count, the commonest body, without the call of `fi`
         let v = match body {
+            I::SumField(list, slot) => self.sum_root(*list, 2, |cx, e| cx.int_of(e, *slot)),
+            I::SumLinRoot(list, lin) => self.sum_root(*list, lin.steps, |cx, e| {
+                // whole numbers: the denominator is one; a term is below 2^87
+                i64::try_from(cx.lin(e, lin)?).map_err(|_| Bail::Other)
+            }),
             I::Count(..) | I::Sum(..) | I::SumLin(..) => self.fi_more(body),
             _ => self.fi(body),
         };
@@ -1629,6 +1652,40 @@ impl<'a> Ctx<'a> {
         let r = f(self);
         self.fenv.pop();
         r
+    }
+
+    /// `sum(…)` over the list answer in slot `list` of the root, `steps`
+    /// and `value` for each element: the steps and budget checks of
+    /// [`I::Sum`] (the node, the list's read, the elements visited, then a
+    /// check before each element), without binding it.
+    // in place in optimised native builds only (see [`Ctx::fl`])
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
+    fn sum_root(
+        &mut self,
+        list: usize,
+        steps: u64,
+        value: impl Fn(&Self, &'a Record) -> Res<i64>,
+    ) -> Res<i64> {
+        // the node and the list's read
+        self.step(2);
+        let sub: &'a crate::submission::Submission = self.sub;
+        let elems = match sub.answer(&sub.root, list) {
+            Some(Stored::List(l)) => l,
+            Some(_) => return Err(Bail::Other),
+            None => return Err(Bail::Missing),
+        };
+        self.visit(elems.len())?;
+        let mut total: i64 = 0;
+        for e in elems.iter() {
+            self.within_budget()?;
+            self.step(steps);
+            total = total.checked_add(value(self, e)?).ok_or(Bail::Other)?;
+        }
+        Ok(total)
     }
 
     /// Whether a filter keeps an element (no filter keeps every one).
@@ -2100,6 +2157,10 @@ impl<'a> Ctx<'a> {
                 }
                 Ok(total)
             }
+            I::SumField(list, slot) => self.sum_root(*list, 2, |cx, e| cx.int_of(e, *slot)),
+            I::SumLinRoot(list, lin) => self.sum_root(*list, lin.steps, |cx, e| {
+                i64::try_from(cx.lin(e, lin)?).map_err(|_| Bail::Other)
+            }),
             I::SumLin(list, lin) => {
                 self.step(1);
                 let mut total: i128 = 0;
@@ -2397,9 +2458,10 @@ mod tests {
     }
 
     /// Quantifier bodies compiled as tests of the element's fields
-    /// ([`Elem`], [`Lin`]) decide as the general evaluator does, with the
-    /// same steps: the same outcomes under every work budget, on answers
-    /// around every threshold, missing, zero and very large.
+    /// ([`Elem`], [`Lin`]), and totals over a list answer of the root
+    /// ([`I::SumField`], [`I::SumLinRoot`]), decide as the general evaluator
+    /// does, with the same steps: the same outcomes under every work budget,
+    /// on answers around every threshold, missing, zero and very large.
     #[test]
     fn element_tests_agree_with_the_general_evaluator() {
         const SPEC: &str = r#"spec elems "Element tests" { version "1" }
@@ -2423,8 +2485,10 @@ area quality {
   requirement Q-06 must "Root" { all u in units: u.x <= surge.shifts + floor and -u.y < 2 * floor }
   requirement Q-07 must "Rates of root answers" { all u in units: u.z > 0 implies floor / surge.shifts >= 50% }
   requirement Q-08 must "Total" { applies when weighted > 0 weighted <= 3 * floor + sum(u.y - u.z for u in units) }
+  requirement Q-09 must "Field totals" { applies when total_x > 0 sum(u.z for u in units) <= total_x + floor }
 }
 let weighted = sum(u.x + 2 * u.z - floor for u in units)
+let total_x = sum(u.x for u in units)
 "#;
         let spec = match Spec::compile(
             "elems.netspec",
@@ -2452,9 +2516,23 @@ let weighted = sum(u.x + 2 * u.z - floor for u in units)
             .fast_form()
             .lets
             .iter()
-            .filter(|l| matches!(l, Some(Any::I(I::SumLin(..)))))
+            .filter(|l| matches!(l, Some(Any::I(I::SumLin(..) | I::SumLinRoot(..)))))
             .count();
         assert_eq!(sums, 1, "the total compiled as a linear form");
+        let fields = spec
+            .fast_form()
+            .lets
+            .iter()
+            .filter(|l| matches!(l, Some(Any::I(I::SumField(..)))))
+            .count();
+        assert_eq!(fields, 1, "the total of one field compiled as such");
+        match &spec.fast_form().requirements.get(8) {
+            Some(Some(FastRequirement {
+                rule: B::CmpI(_, a, _),
+                ..
+            })) => assert!(matches!(a.as_ref(), I::SumField(..)), "{a:?}"),
+            r => panic!("{r:?}"),
+        }
         let general = spec.without_fast_path();
         let values = [
             "0",
