@@ -142,20 +142,20 @@ pub enum B {
     Leaves(Cmp, Leaf, Leaf),
     /// `a / b <op> literal` for whole-number [`Leaf`]s: a [`B::CmpRate`]
     /// read in place (three steps and the leaves').
-    RateLeaves(Cmp, Leaf, Leaf, Num),
+    RateLeaves(Cmp, Leaf, Leaf, Rate),
     /// `a / b <op> c` for whole-number [`Leaf`]s: a [`B::CmpN`] of a
     /// division, compared by cross-multiplying (two steps and the leaves').
     DivLeaves(Cmp, Leaf, Leaf, Leaf),
     /// Numbers compared.
     CmpN(Cmp, Box<N>, Box<N>),
     /// `a / b <op> c` for whole numbers `a`, `b` and a literal `c`.
-    CmpRate(Cmp, Box<I>, Box<I>, Num),
+    CmpRate(Cmp, Box<I>, Box<I>, Rate),
     /// `e.field <op> literal` for a whole-number field of the element bound
     /// `depth` quantifiers out (four steps: comparison, field, element, literal).
     ElementVsInt(Cmp, usize, usize, i64),
     /// `e.a / e.b <op> literal` for whole-number fields of one bound element
     /// (seven steps).
-    ElementRate(Cmp, usize, usize, usize, Num),
+    ElementRate(Cmp, usize, usize, usize, Rate),
     /// Dates compared.
     CmpD(Cmp, Box<D>, Box<D>),
     /// Text compared.
@@ -193,12 +193,12 @@ pub enum Elem {
     /// `e.field <op> literal` for a whole-number field (four steps).
     VsInt(Cmp, usize, i64),
     /// `e.a / e.b <op> literal` (seven steps).
-    Rate(Cmp, usize, usize, Num),
+    Rate(Cmp, usize, usize, Rate),
     /// An enum answer among enum literals (negated for `not in`): one step,
     /// the read's, and one per literal looked at.
     InEnum(bool, Loc, Box<[u32]>),
     /// Whole-number answers `a / b <op> literal`: three steps and the reads'.
-    RateOf(Cmp, Loc, Loc, Num),
+    RateOf(Cmp, Loc, Loc, Rate),
     /// An enum answer compared with an enum literal: two steps and the read's.
     EnumVs(Cmp, Loc, u32),
     /// `not` (one step).
@@ -209,6 +209,33 @@ pub enum Elem {
     Or(Box<Elem>, Box<Elem>),
     /// `implies` (one step).
     Implies(Box<Elem>, Box<Elem>),
+}
+
+/// The literal a quotient of two whole numbers is compared with
+/// ([`rate_cmp`]): its numerator and denominator as `i64`s when both are
+/// below 2^63 in magnitude (then the comparison cross-multiplies in `i128`,
+/// one 64 × 64 → 128-bit product a side), else the exact number.
+#[derive(Debug, Clone, Copy)]
+pub enum Rate {
+    /// Numerator and (positive) denominator.
+    Small(i64, i64),
+    /// Any other literal.
+    Big(Num),
+}
+
+impl Rate {
+    fn of(c: Num) -> Rate {
+        const SMALL: u128 = 1 << 63;
+        let (n, d) = (c.numer(), c.denom());
+        match (i64::try_from(n), i64::try_from(d)) {
+            (Ok(n), Ok(d))
+                if n.unsigned_abs() < SMALL as u64 && d.unsigned_abs() < SMALL as u64 =>
+            {
+                Rate::Small(n, d)
+            }
+            _ => Rate::Big(c),
+        }
+    }
 }
 
 /// A whole-number operand read without a tree: a literal, an answer of the
@@ -693,7 +720,7 @@ fn comparison(op: Cmp, x: &Node, y: &Node) -> Option<B> {
     if let (NodeKind::Arith(Arith::Div, a, b), Some(Const::Num(c))) = (&x.kind, is_const(y)) {
         if let (Some((da, sa)), Some((db, sb))) = (element_int(a), element_int(b)) {
             if da == db {
-                return Some(B::ElementRate(op, da, sa, sb, *c));
+                return Some(B::ElementRate(op, da, sa, sb, Rate::of(*c)));
             }
         }
     }
@@ -708,9 +735,9 @@ fn comparison(op: Cmp, x: &Node, y: &Node) -> Option<B> {
                     // a rate of two counts against a literal
                     if let Some(Const::Num(c)) = is_const(y) {
                         if let Some((a, b)) = leaves(a, b) {
-                            return Some(B::RateLeaves(op, a, b, *c));
+                            return Some(B::RateLeaves(op, a, b, Rate::of(*c)));
                         }
-                        return Some(B::CmpRate(op, bx(i(a))?, bx(i(b))?, *c));
+                        return Some(B::CmpRate(op, bx(i(a))?, bx(i(b))?, Rate::of(*c)));
                     }
                     // ... or against a count
                     if let (Some((a, b)), Some(c)) = (leaves(a, b), leaf(y)) {
@@ -2395,21 +2422,23 @@ fn better_num(want_min: bool, a: Num, b: Num) -> Num {
 }
 
 /// `a / b` (with `b` not zero) against `c`, by cross-multiplying when the
-/// products fit, else through the exact quotient.
+/// products fit ([`Rate::Small`]), else through the exact quotient.
 #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-fn rate_cmp(a: i64, b: i64, c: Num) -> Res<std::cmp::Ordering> {
-    const SMALL: u128 = 1 << 63;
-    let (n, d) = (c.numer(), c.denom());
-    if n.unsigned_abs() < SMALL && d.unsigned_abs() < SMALL {
-        // a/b against n/d with d > 0: a*d against n*b, reversed when b < 0
-        let (a, b) = (i128::from(a), i128::from(b));
-        let ord = (a * d).cmp(&(n * b));
-        return Ok(if b < 0 { ord.reverse() } else { ord });
+fn rate_cmp(a: i64, b: i64, c: Rate) -> Res<std::cmp::Ordering> {
+    match c {
+        Rate::Small(n, d) => {
+            // a/b against n/d with d > 0: a*d against n*b, reversed when
+            // b < 0 (each product below 2^126)
+            let ord = (i128::from(a) * i128::from(d)).cmp(&(i128::from(n) * i128::from(b)));
+            Ok(if b < 0 { ord.reverse() } else { ord })
+        }
+        Rate::Big(c) => {
+            let q = Num::int(a.into())
+                .over(Num::int(b.into()))
+                .map_err(|_| Bail::Other)?;
+            Ok(q.compare(c))
+        }
     }
-    let q = Num::int(a.into())
-        .over(Num::int(b.into()))
-        .map_err(|_| Bail::Other)?;
-    Ok(q.compare(c))
 }
 
 /// A whole number that fits in an `i64`.
@@ -2616,6 +2645,7 @@ area quality {
   requirement L-08 must "In a quantifier" { all u in units: surge.shifts >= floor }
   requirement L-09 must "Division by a definition" { applies when total != 5 cap / total >= floor }
   requirement L-10 must "Groups in groups" { net.host.signed or net.host.beds >= floor and cap > 0 }
+  requirement L-11 must "Rate of a fine literal" { surge.kept / surge.shifts > 0.00000000000000000001 }
 }
 "#;
         fn uses_leaves(b: &B) -> bool {
@@ -2634,10 +2664,10 @@ area quality {
             Err(e) => panic!("{e:?}"),
         };
         let forms: Vec<&FastRequirement> = spec.fast_form().requirements.iter().flatten().collect();
-        assert_eq!(forms.len(), 10, "every requirement compiled");
+        assert_eq!(forms.len(), 11, "every requirement compiled");
         let leaves = forms.iter().filter(|r| uses_leaves(&r.rule)).count();
         assert_eq!(
-            leaves, 9,
+            leaves, 10,
             "every rule but the quantifier reads some operands in place"
         );
         assert!(
@@ -2647,6 +2677,16 @@ area quality {
         assert!(
             matches!(&forms[9].rule, B::Or(a, _) if matches!(a.as_ref(), B::Read(Src::Path(g, _)) if g.len() == 2)),
             "a field of a group in a group is read by its path"
+        );
+        assert!(
+            matches!(forms[2].rule, B::RateLeaves(_, _, _, Rate::Small(9, 10))),
+            "{:?}",
+            forms[2].rule
+        );
+        assert!(
+            matches!(forms[10].rule, B::RateLeaves(_, _, _, Rate::Big(_))),
+            "a literal whose denominator does not fit in an i64: {:?}",
+            forms[10].rule
         );
         let general = spec.without_fast_path();
         let values = [
