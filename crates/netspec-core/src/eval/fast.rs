@@ -212,29 +212,28 @@ pub enum Elem {
 }
 
 /// The literal a quotient of two whole numbers is compared with
-/// ([`rate_cmp`]): its numerator and denominator as `i64`s when both are
-/// below 2^63 in magnitude (then the comparison cross-multiplies in `i128`,
-/// one 64 × 64 → 128-bit product a side), else the exact number.
+/// ([`rate_cmp`]): with its numerator and denominator as `i64`s when both
+/// are below 2^63 in magnitude (then the comparison cross-multiplies in
+/// `i128`, one 64 × 64 → 128-bit product a side), else with a denominator
+/// of zero (then it divides exactly).
 #[derive(Debug, Clone, Copy)]
-pub enum Rate {
-    /// Numerator and (positive) denominator.
-    Small(i64, i64),
-    /// Any other literal.
-    Big(Num),
+pub struct Rate {
+    /// Numerator, when it fits.
+    n: i64,
+    /// Denominator (positive), when both fit; else zero.
+    d: i64,
+    /// The literal.
+    c: Num,
 }
 
 impl Rate {
     fn of(c: Num) -> Rate {
-        const SMALL: u128 = 1 << 63;
-        let (n, d) = (c.numer(), c.denom());
-        match (i64::try_from(n), i64::try_from(d)) {
-            (Ok(n), Ok(d))
-                if n.unsigned_abs() < SMALL as u64 && d.unsigned_abs() < SMALL as u64 =>
-            {
-                Rate::Small(n, d)
-            }
-            _ => Rate::Big(c),
-        }
+        const SMALL: u64 = 1 << 63;
+        let (n, d) = match (i64::try_from(c.numer()), i64::try_from(c.denom())) {
+            (Ok(n), Ok(d)) if n.unsigned_abs() < SMALL && d.unsigned_abs() < SMALL => (n, d),
+            _ => (0, 0),
+        };
+        Rate { n, d, c }
     }
 }
 
@@ -2422,23 +2421,19 @@ fn better_num(want_min: bool, a: Num, b: Num) -> Num {
 }
 
 /// `a / b` (with `b` not zero) against `c`, by cross-multiplying when the
-/// products fit ([`Rate::Small`]), else through the exact quotient.
+/// products fit ([`Rate`]), else through the exact quotient.
 #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn rate_cmp(a: i64, b: i64, c: Rate) -> Res<std::cmp::Ordering> {
-    match c {
-        Rate::Small(n, d) => {
-            // a/b against n/d with d > 0: a*d against n*b, reversed when
-            // b < 0 (each product below 2^126)
-            let ord = (i128::from(a) * i128::from(d)).cmp(&(i128::from(n) * i128::from(b)));
-            Ok(if b < 0 { ord.reverse() } else { ord })
-        }
-        Rate::Big(c) => {
-            let q = Num::int(a.into())
-                .over(Num::int(b.into()))
-                .map_err(|_| Bail::Other)?;
-            Ok(q.compare(c))
-        }
+    if c.d != 0 {
+        // a/b against n/d with d > 0: a*d against n*b, reversed when b < 0
+        // (each product below 2^126)
+        let ord = (i128::from(a) * i128::from(c.d)).cmp(&(i128::from(c.n) * i128::from(b)));
+        return Ok(if b < 0 { ord.reverse() } else { ord });
     }
+    let q = Num::int(a.into())
+        .over(Num::int(b.into()))
+        .map_err(|_| Bail::Other)?;
+    Ok(q.compare(c.c))
 }
 
 /// A whole number that fits in an `i64`.
@@ -2679,12 +2674,15 @@ area quality {
             "a field of a group in a group is read by its path"
         );
         assert!(
-            matches!(forms[2].rule, B::RateLeaves(_, _, _, Rate::Small(9, 10))),
+            matches!(
+                forms[2].rule,
+                B::RateLeaves(_, _, _, Rate { n: 9, d: 10, .. })
+            ),
             "{:?}",
             forms[2].rule
         );
         assert!(
-            matches!(forms[10].rule, B::RateLeaves(_, _, _, Rate::Big(_))),
+            matches!(forms[10].rule, B::RateLeaves(_, _, _, Rate { d: 0, .. })),
             "a literal whose denominator does not fit in an i64: {:?}",
             forms[10].rule
         );
