@@ -22,7 +22,10 @@
 //! of the root or of its groups, or definitions ([`Leaf`]) are read in
 //! place ([`B::Leaves`], [`B::RateLeaves`], [`B::DivLeaves`]); a field of a
 //! group in a group is read by its path ([`Src::Path`]); a whole-number
-//! definition is worked out as an `i64`.
+//! definition is worked out as an `i64`. A total over a list answer of the
+//! root has a loop of its own ([`I::SumField`], [`I::SumLinRoot`]), and a
+//! literal a rate is compared with is split into `i64` numerator and
+//! denominator once ([`Rate`]).
 
 use std::sync::Arc;
 
@@ -212,7 +215,7 @@ pub enum Elem {
 }
 
 /// The literal a quotient of two whole numbers is compared with
-/// ([`rate_cmp`]): with its numerator and denominator as `i64`s when both
+/// (`rate_cmp`): with its numerator and denominator as `i64`s when both
 /// are below 2^63 in magnitude (then the comparison cross-multiplies in
 /// `i128`, one 64 × 64 → 128-bit product a side), else with a denominator
 /// of zero (then it divides exactly).
@@ -335,7 +338,7 @@ pub enum I {
     SumLin(Box<L>, Lin),
     /// `sum(x.field for x in list)` of a list answer of the root (its slot,
     /// then the whole-number field's): the commonest total, in a loop of
-    /// its own ([`Ctx::sum_root`]).
+    /// its own (`Ctx::sum_root`).
     SumField(usize, usize),
     /// [`I::SumLin`] of a list answer of the root (its slot).
     SumLinRoot(usize, Lin),
