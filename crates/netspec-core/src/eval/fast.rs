@@ -22,7 +22,10 @@
 //! of the root or of its groups, or definitions ([`Leaf`]) are read in
 //! place ([`B::Leaves`], [`B::RateLeaves`], [`B::DivLeaves`]); a field of a
 //! group in a group is read by its path ([`Src::Path`]); a whole-number
-//! definition is worked out as an `i64`.
+//! definition is worked out as an `i64`. A total over a list answer of the
+//! root has a loop of its own ([`I::SumField`], [`I::SumLinRoot`]), and a
+//! literal a rate is compared with is split into `i64` numerator and
+//! denominator once ([`Rate`]).
 
 use std::sync::Arc;
 
@@ -142,20 +145,20 @@ pub enum B {
     Leaves(Cmp, Leaf, Leaf),
     /// `a / b <op> literal` for whole-number [`Leaf`]s: a [`B::CmpRate`]
     /// read in place (three steps and the leaves').
-    RateLeaves(Cmp, Leaf, Leaf, Num),
+    RateLeaves(Cmp, Leaf, Leaf, Rate),
     /// `a / b <op> c` for whole-number [`Leaf`]s: a [`B::CmpN`] of a
     /// division, compared by cross-multiplying (two steps and the leaves').
     DivLeaves(Cmp, Leaf, Leaf, Leaf),
     /// Numbers compared.
     CmpN(Cmp, Box<N>, Box<N>),
     /// `a / b <op> c` for whole numbers `a`, `b` and a literal `c`.
-    CmpRate(Cmp, Box<I>, Box<I>, Num),
+    CmpRate(Cmp, Box<I>, Box<I>, Rate),
     /// `e.field <op> literal` for a whole-number field of the element bound
     /// `depth` quantifiers out (four steps: comparison, field, element, literal).
     ElementVsInt(Cmp, usize, usize, i64),
     /// `e.a / e.b <op> literal` for whole-number fields of one bound element
     /// (seven steps).
-    ElementRate(Cmp, usize, usize, usize, Num),
+    ElementRate(Cmp, usize, usize, usize, Rate),
     /// Dates compared.
     CmpD(Cmp, Box<D>, Box<D>),
     /// Text compared.
@@ -193,12 +196,12 @@ pub enum Elem {
     /// `e.field <op> literal` for a whole-number field (four steps).
     VsInt(Cmp, usize, i64),
     /// `e.a / e.b <op> literal` (seven steps).
-    Rate(Cmp, usize, usize, Num),
+    Rate(Cmp, usize, usize, Rate),
     /// An enum answer among enum literals (negated for `not in`): one step,
     /// the read's, and one per literal looked at.
     InEnum(bool, Loc, Box<[u32]>),
     /// Whole-number answers `a / b <op> literal`: three steps and the reads'.
-    RateOf(Cmp, Loc, Loc, Num),
+    RateOf(Cmp, Loc, Loc, Rate),
     /// An enum answer compared with an enum literal: two steps and the read's.
     EnumVs(Cmp, Loc, u32),
     /// `not` (one step).
@@ -209,6 +212,32 @@ pub enum Elem {
     Or(Box<Elem>, Box<Elem>),
     /// `implies` (one step).
     Implies(Box<Elem>, Box<Elem>),
+}
+
+/// The literal a quotient of two whole numbers is compared with
+/// (`rate_cmp`): with its numerator and denominator as `i64`s when both
+/// are below 2^63 in magnitude (then the comparison cross-multiplies in
+/// `i128`, one 64 × 64 → 128-bit product a side), else with a denominator
+/// of zero (then it divides exactly).
+#[derive(Debug, Clone, Copy)]
+pub struct Rate {
+    /// Numerator, when it fits.
+    n: i64,
+    /// Denominator (positive), when both fit; else zero.
+    d: i64,
+    /// The literal.
+    c: Num,
+}
+
+impl Rate {
+    fn of(c: Num) -> Rate {
+        const SMALL: u64 = 1 << 63;
+        let (n, d) = match (i64::try_from(c.numer()), i64::try_from(c.denom())) {
+            (Ok(n), Ok(d)) if n.unsigned_abs() < SMALL && d.unsigned_abs() < SMALL => (n, d),
+            _ => (0, 0),
+        };
+        Rate { n, d, c }
+    }
 }
 
 /// A whole-number operand read without a tree: a literal, an answer of the
@@ -307,6 +336,12 @@ pub enum I {
     /// `sum(e for x in list)` of a linear form of answers ([`Lin`]) other
     /// than one field: the element is never bound.
     SumLin(Box<L>, Lin),
+    /// `sum(x.field for x in list)` of a list answer of the root (its slot,
+    /// then the whole-number field's): the commonest total, in a loop of
+    /// its own (`Ctx::sum_root`).
+    SumField(usize, usize),
+    /// [`I::SumLin`] of a list answer of the root (its slot).
+    SumLinRoot(usize, Lin),
     /// `min`/`max` (true for min) of a list.
     Best(bool, Box<L>, Box<I>, Option<Box<B>>),
     /// `min(a, b, …)`/`max(…)` (true for min).
@@ -687,7 +722,7 @@ fn comparison(op: Cmp, x: &Node, y: &Node) -> Option<B> {
     if let (NodeKind::Arith(Arith::Div, a, b), Some(Const::Num(c))) = (&x.kind, is_const(y)) {
         if let (Some((da, sa)), Some((db, sb))) = (element_int(a), element_int(b)) {
             if da == db {
-                return Some(B::ElementRate(op, da, sa, sb, *c));
+                return Some(B::ElementRate(op, da, sa, sb, Rate::of(*c)));
             }
         }
     }
@@ -702,9 +737,9 @@ fn comparison(op: Cmp, x: &Node, y: &Node) -> Option<B> {
                     // a rate of two counts against a literal
                     if let Some(Const::Num(c)) = is_const(y) {
                         if let Some((a, b)) = leaves(a, b) {
-                            return Some(B::RateLeaves(op, a, b, *c));
+                            return Some(B::RateLeaves(op, a, b, Rate::of(*c)));
                         }
-                        return Some(B::CmpRate(op, bx(i(a))?, bx(i(b))?, *c));
+                        return Some(B::CmpRate(op, bx(i(a))?, bx(i(b))?, Rate::of(*c)));
                     }
                     // ... or against a count
                     if let (Some((a, b)), Some(c)) = (leaves(a, b), leaf(y)) {
@@ -939,8 +974,20 @@ fn i(n: &Node) -> Option<I> {
             let (list, body, filter) = over(list, body, filter, i)?;
             // one field has a loop of its own (in `Ctx::fi_more`)
             let one_field = matches!(body.as_ref(), I::Read(Src::Var(0, _)));
-            match lin_i(&body) {
-                Some(lin) if lin.den == 1 && filter.is_none() && !one_field => I::SumLin(list, lin),
+            let root = match list.as_ref() {
+                L::Read(Src::Root(k)) => Some(*k),
+                _ => None,
+            };
+            match (lin_i(&body), body.as_ref(), root) {
+                (_, I::Read(Src::Var(0, slot)), Some(k)) if filter.is_none() => {
+                    I::SumField(k, *slot)
+                }
+                (Some(lin), _, Some(k)) if lin.den == 1 && filter.is_none() && !one_field => {
+                    I::SumLinRoot(k, lin)
+                }
+                (Some(lin), ..) if lin.den == 1 && filter.is_none() && !one_field => {
+                    I::SumLin(list, lin)
+                }
                 _ => I::Sum(list, body, filter),
             }
         }
@@ -1511,6 +1558,11 @@ impl<'a> Ctx<'a> {
         let saved = std::mem::replace(&mut self.fenv_base, self.fenv.len());
         // a total or count, the commonest body, without the call of `fi`
         let v = match body {
+            I::SumField(list, slot) => self.sum_root(*list, 2, |cx, e| cx.int_of(e, *slot)),
+            I::SumLinRoot(list, lin) => self.sum_root(*list, lin.steps, |cx, e| {
+                // whole numbers: the denominator is one; a term is below 2^87
+                i64::try_from(cx.lin(e, lin)?).map_err(|_| Bail::Other)
+            }),
             I::Count(..) | I::Sum(..) | I::SumLin(..) => self.fi_more(body),
             _ => self.fi(body),
         };
@@ -1629,6 +1681,40 @@ impl<'a> Ctx<'a> {
         let r = f(self);
         self.fenv.pop();
         r
+    }
+
+    /// `sum(…)` over the list answer in slot `list` of the root, `steps`
+    /// and `value` for each element: the steps and budget checks of
+    /// [`I::Sum`] (the node, the list's read, the elements visited, then a
+    /// check before each element), without binding it.
+    // in place in optimised native builds only (see [`Ctx::fl`])
+    #[cfg_attr(
+        all(not(debug_assertions), not(target_arch = "wasm32")),
+        inline(always)
+    )]
+    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
+    fn sum_root(
+        &mut self,
+        list: usize,
+        steps: u64,
+        value: impl Fn(&Self, &'a Record) -> Res<i64>,
+    ) -> Res<i64> {
+        // the node and the list's read
+        self.step(2);
+        let sub: &'a crate::submission::Submission = self.sub;
+        let elems = match sub.answer(&sub.root, list) {
+            Some(Stored::List(l)) => l,
+            Some(_) => return Err(Bail::Other),
+            None => return Err(Bail::Missing),
+        };
+        self.visit(elems.len())?;
+        let mut total: i64 = 0;
+        for e in elems.iter() {
+            self.within_budget()?;
+            self.step(steps);
+            total = total.checked_add(value(self, e)?).ok_or(Bail::Other)?;
+        }
+        Ok(total)
     }
 
     /// Whether a filter keeps an element (no filter keeps every one).
@@ -2100,6 +2186,10 @@ impl<'a> Ctx<'a> {
                 }
                 Ok(total)
             }
+            I::SumField(list, slot) => self.sum_root(*list, 2, |cx, e| cx.int_of(e, *slot)),
+            I::SumLinRoot(list, lin) => self.sum_root(*list, lin.steps, |cx, e| {
+                i64::try_from(cx.lin(e, lin)?).map_err(|_| Bail::Other)
+            }),
             I::SumLin(list, lin) => {
                 self.step(1);
                 let mut total: i128 = 0;
@@ -2334,21 +2424,19 @@ fn better_num(want_min: bool, a: Num, b: Num) -> Num {
 }
 
 /// `a / b` (with `b` not zero) against `c`, by cross-multiplying when the
-/// products fit, else through the exact quotient.
+/// products fit ([`Rate`]), else through the exact quotient.
 #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-fn rate_cmp(a: i64, b: i64, c: Num) -> Res<std::cmp::Ordering> {
-    const SMALL: u128 = 1 << 63;
-    let (n, d) = (c.numer(), c.denom());
-    if n.unsigned_abs() < SMALL && d.unsigned_abs() < SMALL {
+fn rate_cmp(a: i64, b: i64, c: Rate) -> Res<std::cmp::Ordering> {
+    if c.d != 0 {
         // a/b against n/d with d > 0: a*d against n*b, reversed when b < 0
-        let (a, b) = (i128::from(a), i128::from(b));
-        let ord = (a * d).cmp(&(n * b));
+        // (each product below 2^126)
+        let ord = (i128::from(a) * i128::from(c.d)).cmp(&(i128::from(c.n) * i128::from(b)));
         return Ok(if b < 0 { ord.reverse() } else { ord });
     }
     let q = Num::int(a.into())
         .over(Num::int(b.into()))
         .map_err(|_| Bail::Other)?;
-    Ok(q.compare(c))
+    Ok(q.compare(c.c))
 }
 
 /// A whole number that fits in an `i64`.
@@ -2397,9 +2485,10 @@ mod tests {
     }
 
     /// Quantifier bodies compiled as tests of the element's fields
-    /// ([`Elem`], [`Lin`]) decide as the general evaluator does, with the
-    /// same steps: the same outcomes under every work budget, on answers
-    /// around every threshold, missing, zero and very large.
+    /// ([`Elem`], [`Lin`]), and totals over a list answer of the root
+    /// ([`I::SumField`], [`I::SumLinRoot`]), decide as the general evaluator
+    /// does, with the same steps: the same outcomes under every work budget,
+    /// on answers around every threshold, missing, zero and very large.
     #[test]
     fn element_tests_agree_with_the_general_evaluator() {
         const SPEC: &str = r#"spec elems "Element tests" { version "1" }
@@ -2423,8 +2512,10 @@ area quality {
   requirement Q-06 must "Root" { all u in units: u.x <= surge.shifts + floor and -u.y < 2 * floor }
   requirement Q-07 must "Rates of root answers" { all u in units: u.z > 0 implies floor / surge.shifts >= 50% }
   requirement Q-08 must "Total" { applies when weighted > 0 weighted <= 3 * floor + sum(u.y - u.z for u in units) }
+  requirement Q-09 must "Field totals" { applies when total_x > 0 sum(u.z for u in units) <= total_x + floor }
 }
 let weighted = sum(u.x + 2 * u.z - floor for u in units)
+let total_x = sum(u.x for u in units)
 "#;
         let spec = match Spec::compile(
             "elems.netspec",
@@ -2452,9 +2543,23 @@ let weighted = sum(u.x + 2 * u.z - floor for u in units)
             .fast_form()
             .lets
             .iter()
-            .filter(|l| matches!(l, Some(Any::I(I::SumLin(..)))))
+            .filter(|l| matches!(l, Some(Any::I(I::SumLin(..) | I::SumLinRoot(..)))))
             .count();
         assert_eq!(sums, 1, "the total compiled as a linear form");
+        let fields = spec
+            .fast_form()
+            .lets
+            .iter()
+            .filter(|l| matches!(l, Some(Any::I(I::SumField(..)))))
+            .count();
+        assert_eq!(fields, 1, "the total of one field compiled as such");
+        match &spec.fast_form().requirements.get(8) {
+            Some(Some(FastRequirement {
+                rule: B::CmpI(_, a, _),
+                ..
+            })) => assert!(matches!(a.as_ref(), I::SumField(..)), "{a:?}"),
+            r => panic!("{r:?}"),
+        }
         let general = spec.without_fast_path();
         let values = [
             "0",
@@ -2538,6 +2643,7 @@ area quality {
   requirement L-08 must "In a quantifier" { all u in units: surge.shifts >= floor }
   requirement L-09 must "Division by a definition" { applies when total != 5 cap / total >= floor }
   requirement L-10 must "Groups in groups" { net.host.signed or net.host.beds >= floor and cap > 0 }
+  requirement L-11 must "Rate of a fine literal" { surge.kept / surge.shifts > 0.00000000000000000001 }
 }
 "#;
         fn uses_leaves(b: &B) -> bool {
@@ -2556,10 +2662,10 @@ area quality {
             Err(e) => panic!("{e:?}"),
         };
         let forms: Vec<&FastRequirement> = spec.fast_form().requirements.iter().flatten().collect();
-        assert_eq!(forms.len(), 10, "every requirement compiled");
+        assert_eq!(forms.len(), 11, "every requirement compiled");
         let leaves = forms.iter().filter(|r| uses_leaves(&r.rule)).count();
         assert_eq!(
-            leaves, 9,
+            leaves, 10,
             "every rule but the quantifier reads some operands in place"
         );
         assert!(
@@ -2569,6 +2675,19 @@ area quality {
         assert!(
             matches!(&forms[9].rule, B::Or(a, _) if matches!(a.as_ref(), B::Read(Src::Path(g, _)) if g.len() == 2)),
             "a field of a group in a group is read by its path"
+        );
+        assert!(
+            matches!(
+                forms[2].rule,
+                B::RateLeaves(_, _, _, Rate { n: 9, d: 10, .. })
+            ),
+            "{:?}",
+            forms[2].rule
+        );
+        assert!(
+            matches!(forms[10].rule, B::RateLeaves(_, _, _, Rate { d: 0, .. })),
+            "a literal whose denominator does not fit in an i64: {:?}",
+            forms[10].rule
         );
         let general = spec.without_fast_path();
         let values = [
