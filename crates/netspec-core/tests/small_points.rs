@@ -1175,3 +1175,28 @@ fn min_and_max_pick_the_smallest_and_the_largest() {
         }
     }
 }
+
+/// A text that ends inside a number is cut off there: the error says the
+/// text ran out and points at its last character, wherever the number
+/// stands (the whole text, an element, an answer).
+#[test]
+fn a_number_cut_off_by_the_end_of_the_text_is_shown_where_the_text_ends() {
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { n: number \"N\" }\narea resources { requirement RE-01 must \"N\" { n > 0 } }\n");
+    for (text, column) in [
+        ("1.", 2),
+        ("-", 1),
+        ("1e+", 3),
+        ("[1.", 3),
+        ("{\"n\": 1.", 8),
+        ("{\"x\": [2E", 9),
+    ] {
+        let err = s.evaluate_str(text, &EvalOptions::default()).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.code.as_str(), "NS0207", "{text}");
+        assert_eq!(
+            d.message,
+            format!("not valid JSON: EOF while parsing a value at line 1 column {column}"),
+            "{text}"
+        );
+    }
+}
