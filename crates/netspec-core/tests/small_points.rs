@@ -1200,3 +1200,34 @@ fn a_number_cut_off_by_the_end_of_the_text_is_shown_where_the_text_ends() {
         );
     }
 }
+
+/// A submission given as a JSON value (built by the caller, not read from
+/// text) is held to the list limit too: a list of `max_list_len` entries
+/// is read, one more is NS0307 at the list, among the other errors.
+#[test]
+fn a_list_given_as_a_value_is_held_to_the_list_limit_at_its_boundary() {
+    let mut limits = netspec_core::Limits::default();
+    limits.max_list_len = 3;
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { units: list \"Units\" { ok: bool \"OK\" } n: int \"N\" }\narea resources { requirement RE-01 must \"OK\" { all u in units: u.ok } }\n")
+        .with_limits(limits);
+    for k in [3, 4, 5] {
+        let units = vec![r#"{"ok": true}"#; k].join(", ");
+        let text = format!("{{{HEADER}, \"units\": [{units}], \"n\": \"x\"}}");
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let err = s.evaluate(&value, &EvalOptions::default()).unwrap_err();
+        let diags = err.diagnostics();
+        let got: Vec<(&str, &str)> = diags
+            .iter()
+            .map(|d| (d.code.as_str(), d.path.as_deref().unwrap_or("")))
+            .collect();
+        if k == 3 {
+            assert_eq!(got, [("NS0201", "/n")], "{k} entries");
+        } else {
+            assert_eq!(got, [("NS0201", "/n"), ("NS0307", "/units")], "{k} entries");
+            assert_eq!(
+                diags[1].message,
+                format!("this list has {k} entries, more than the limit of 3")
+            );
+        }
+    }
+}
