@@ -1231,3 +1231,104 @@ fn a_list_given_as_a_value_is_held_to_the_list_limit_at_its_boundary() {
         }
     }
 }
+
+/// A date answer's bounds hold at their exact days, whichever reader reads
+/// it: a clean text, a text with a warning and a JSON value.
+#[test]
+fn date_bounds_hold_at_their_exact_days_on_every_way_in() {
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { d: date min 2024-01-01 max 2024-12-31 \"D\" }\narea resources { requirement RE-01 must \"D\" { d >= 2024-01-01 } }\n");
+    for (d, error) in [
+        ("2024-01-01", None),
+        ("2024-12-31", None),
+        (
+            "2023-12-31",
+            Some("2023-12-31 is below the minimum 2024-01-01"),
+        ),
+        (
+            "2025-01-01",
+            Some("2025-01-01 is above the maximum 2024-12-31"),
+        ),
+    ] {
+        for extra in ["", ", \"unknown\": 1"] {
+            let text = format!("{{{HEADER}, \"d\": \"{d}\"{extra}}}");
+            let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+            for (how, got) in [
+                ("text", s.evaluate_str(&text, &EvalOptions::default())),
+                ("value", s.evaluate(&value, &EvalOptions::default())),
+            ] {
+                match (got, error) {
+                    (Ok(r), None) => assert_eq!(
+                        r.requirements[0].outcome,
+                        netspec_core::Outcome::Met,
+                        "{d}{extra} as {how}"
+                    ),
+                    (Err(e), Some(message)) => {
+                        let diags = e.diagnostics();
+                        // the errors (the unknown key's warning aside)
+                        let found: Vec<(&str, Option<&str>, &str)> = diags
+                            .iter()
+                            .filter(|d| d.severity == netspec_core::diagnostic::Severity::Error)
+                            .map(|d| (d.code.as_str(), d.path.as_deref(), d.message.as_str()))
+                            .collect();
+                        assert_eq!(
+                            found,
+                            [("NS0202", Some("/d"), message)],
+                            "{d}{extra} as {how}"
+                        );
+                    }
+                    (got, _) => panic!(
+                        "{d}{extra} as {how}: {:?}",
+                        got.map(|r| r.requirements[0].outcome)
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// `"header": null` is no header: NS0211 (who answers is not known), or,
+/// when the caller says who answers, an unattributed submission (NS0217).
+#[test]
+fn a_null_header_is_no_header() {
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { n: int \"N\" }\narea resources { requirement RE-01 must \"N\" { n > 0 } }\n");
+    // with an unknown key too, so that the general reader reads it
+    for extra in ["", ", \"unknown\": 1"] {
+        let text = format!("{{\"header\": null, \"n\": 1{extra}}}");
+        let err = s.evaluate_str(&text, &EvalOptions::default()).unwrap_err();
+        let codes: Vec<&str> = err.diagnostics().iter().map(|d| d.code.as_str()).collect();
+        let want: &[&str] = if extra.is_empty() {
+            &["NS0211"]
+        } else {
+            &["NS0211", "NS0205"]
+        };
+        assert_eq!(codes, want, "{text}");
+        let opts = EvalOptions::default()
+            .with_unattributed(Some(netspec_core::vocab::Respondent::Provider));
+        let r = s.evaluate_str(&text, &opts).unwrap();
+        assert_eq!(
+            r.requirements[0].outcome,
+            netspec_core::Outcome::Met,
+            "{text}"
+        );
+        let codes: Vec<&str> = r.warnings.iter().map(|d| d.code.as_str()).collect();
+        assert!(codes.contains(&"NS0217"), "{text}: {codes:?}");
+    }
+}
+
+/// Looking through a submission stops once there are more than 100
+/// warnings (NS0310), even with no error yet: a wrong answer further on
+/// is not looked at, and the requirement reading it stays open (never
+/// decided on it).
+#[test]
+fn looking_stops_after_100_warnings_with_no_error() {
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { z: int \"Z\" }\narea resources { requirement RE-01 must \"Z\" { z > 0 } }\n");
+    let unknown: Vec<String> = (0..150).map(|i| format!("\"a{i:03}\": 1")).collect();
+    let text = format!("{{{HEADER}, {}, \"z\": \"x\"}}", unknown.join(", "));
+    let r = s.evaluate_str(&text, &EvalOptions::default()).unwrap();
+    assert_eq!(r.requirements[0].outcome, netspec_core::Outcome::Incomplete);
+    let codes: Vec<&str> = r.warnings.iter().map(|d| d.code.as_str()).collect();
+    // 100 warnings kept, then the one saying the rest was not checked
+    assert_eq!(codes.len(), 101, "{codes:?}");
+    assert!(codes[..100].iter().all(|c| *c == "NS0205"), "{codes:?}");
+    assert_eq!(codes[100], "NS0310");
+}
