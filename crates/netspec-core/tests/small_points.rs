@@ -1332,3 +1332,46 @@ fn looking_stops_after_100_warnings_with_no_error() {
     assert!(codes[..100].iter().all(|c| *c == "NS0205"), "{codes:?}");
     assert_eq!(codes[100], "NS0310");
 }
+
+/// `header`, `evidence` and `assessed_on` are special at the top of a
+/// submission only: inside a group or a list element they are unknown
+/// fields like any other (NS0205), and the submission's own header stays.
+#[test]
+fn reserved_keys_inside_groups_and_elements_are_unknown_fields() {
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { g.n: int \"N\"\n  units: list \"Units\" { ok: bool \"OK\" } }\narea resources { requirement RE-01 must \"N\" { g.n > 0 and all u in units: u.ok } }\n");
+    let other = r#"{"respondent": "network", "organisation": {"ods_code": "Y60", "name": "Other"}, "period": {"start": "2020-01-01", "end": "2020-12-31"}, "completed_by": "Al"}"#;
+    for key in ["header", "evidence", "assessed_on"] {
+        let value = match key {
+            "header" => other.to_string(),
+            "evidence" => r#"{"RE-01": ["x"]}"#.to_string(),
+            _ => "\"2020-01-01\"".to_string(),
+        };
+        let text = format!("{{{HEADER}, \"g\": {{\"n\": 1, \"{key}\": {value}}}, \"units\": [{{\"ok\": true, \"{key}\": {value}}}]}}");
+        let r = s.evaluate_str(&text, &EvalOptions::default()).unwrap();
+        assert_eq!(
+            r.requirements[0].outcome,
+            netspec_core::Outcome::Met,
+            "{key}"
+        );
+        let warnings: Vec<(&str, Option<&str>)> = r
+            .warnings
+            .iter()
+            .map(|d| (d.code.as_str(), d.path.as_deref()))
+            .collect();
+        let at_g = format!("/g/{key}");
+        let at_u = format!("/units/0/{key}");
+        assert_eq!(
+            warnings,
+            [
+                ("NS0205", Some(at_g.as_str())),
+                ("NS0205", Some(at_u.as_str()))
+            ],
+            "{key}"
+        );
+        let mut out = Vec::new();
+        s.write_report_json(&r, &mut out);
+        let json = String::from_utf8(out).unwrap();
+        assert!(json.contains("\"ods_code\":\"RRK\""), "{key}: {json}");
+        assert!(!json.contains("Y60"), "{key}: {json}");
+    }
+}
