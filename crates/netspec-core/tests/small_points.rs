@@ -1375,3 +1375,57 @@ fn reserved_keys_inside_groups_and_elements_are_unknown_fields() {
         assert!(!json.contains("Y60"), "{key}: {json}");
     }
 }
+
+/// The errors come out in the order of the keys sorted, whatever their
+/// order in the text, and none is lost: keys out of order inside a group
+/// that follows an error, one key with two errors of its own.
+#[test]
+fn errors_come_in_the_order_of_the_keys_inside_groups_too() {
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { a: int \"A\"\n  g.a: int \"GA\"\n  g.z: int \"GZ\"\n  g.m: list \"M\" { ok: bool \"OK\" } }\narea resources { requirement RE-01 must \"A\" { a > 0 } }\n");
+    for body in [
+        r#""a": "x", "g": {"z": "x", "m": [1, 2], "a": "y"}"#,
+        r#""g": {"m": [1, 2], "z": "x", "a": "y"}, "a": "x""#,
+        r#""g": {"a": "y", "m": [1, 2], "z": "x"}, "a": "x""#,
+    ] {
+        let text = format!("{{{HEADER}, {body}}}");
+        let err = s.evaluate_str(&text, &EvalOptions::default()).unwrap_err();
+        let diags = err.diagnostics();
+        let paths: Vec<&str> = diags
+            .iter()
+            .map(|d| d.path.as_deref().unwrap_or(""))
+            .collect();
+        assert_eq!(paths, ["/a", "/g/a", "/g/m/0", "/g/m/1", "/g/z"], "{body}");
+    }
+}
+
+/// A submission with a header, evidence and a warning (read by the general
+/// reader) is read whole: the header and the evidence are not taken for one
+/// key given twice, and the evidence reaches the report.
+#[test]
+fn header_and_evidence_together_are_read_by_the_general_reader() {
+    let s = spec(concat!(
+        "spec s \"S\" { version \"1\" }\ninputs \"U\" { n: int min 0 \"N\" }\n",
+        "area resources {\n  requirement RE-01 should \"N is positive\" {\n    n > 0\n",
+        "    evidence rota \"The rota\"\n  }\n}\n",
+    ));
+    for extra in ["", ", \"unknown\": 1"] {
+        for order in [false, true] {
+            let evidence = r#""evidence": {"RE-01": {"rota": "Rota 2025"}}"#;
+            let text = if order {
+                format!("{{{evidence}, \"n\": 1, {HEADER}{extra}}}")
+            } else {
+                format!("{{{HEADER}, \"n\": 1, {evidence}{extra}}}")
+            };
+            let r = s.evaluate_str(&text, &EvalOptions::default()).unwrap();
+            assert_eq!(
+                r.requirements[0].outcome,
+                netspec_core::Outcome::Met,
+                "{text}"
+            );
+            let mut out = Vec::new();
+            s.write_report_json(&r, &mut out);
+            let json = String::from_utf8(out).unwrap();
+            assert!(json.contains("Rota 2025"), "{text}: {json}");
+        }
+    }
+}
