@@ -1428,4 +1428,11 @@ fn header_and_evidence_together_are_read_by_the_general_reader() {
             assert!(json.contains("Rota 2025"), "{text}: {json}");
         }
     }
+    // with `assessed_on` beside them, that key's own error alone: none of
+    // the three is taken for another given twice
+    let text =
+        format!("{{{HEADER}, \"n\": 1, \"evidence\": {{}}, \"assessed_on\": \"2025-01-01\"}}");
+    let err = s.evaluate_str(&text, &EvalOptions::default()).unwrap_err();
+    let codes: Vec<&str> = err.diagnostics().iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["NS0214"], "{text}");
 }
