@@ -1436,3 +1436,129 @@ fn header_and_evidence_together_are_read_by_the_general_reader() {
     let codes: Vec<&str> = err.diagnostics().iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["NS0214"], "{text}");
 }
+
+/// Looking stops after 100 warnings inside a list too: the element after
+/// the 101st warning is the last looked at, so a wrong answer further on
+/// in the same list is not looked at, and the requirement stays open.
+#[test]
+fn looking_stops_after_100_warnings_inside_a_list() {
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { units: list \"Units\" { ok: bool \"OK\" } }\narea resources { requirement RE-01 must \"OK\" { all u in units: u.ok } }\n");
+    let mut units = vec![r#"{"ok": true, "x": 1}"#; 150];
+    units.push(r#"{"ok": "bad"}"#);
+    let text = format!("{{{HEADER}, \"units\": [{}]}}", units.join(", "));
+    let r = s.evaluate_str(&text, &EvalOptions::default()).unwrap();
+    assert_eq!(r.requirements[0].outcome, netspec_core::Outcome::Incomplete);
+    let codes: Vec<&str> = r.warnings.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes.len(), 101, "{codes:?}");
+    assert!(codes[..100].iter().all(|c| *c == "NS0205"), "{codes:?}");
+    assert_eq!(codes[100], "NS0310");
+}
+
+/// Arrays the reader only walks (an unknown key's, the header's, the
+/// evidence's) are held to the list limit too, and what is wrong inside
+/// one is shown at its element.
+#[test]
+fn walked_arrays_are_held_to_the_list_limit_and_show_their_elements() {
+    let mut limits = netspec_core::Limits::default();
+    // five: the header's four keys are within it
+    limits.max_list_len = 5;
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { a: int \"A\" }\narea resources { requirement RE-01 must \"A\" { a > 0 } }\n")
+        .with_limits(limits);
+    for k in [5, 6] {
+        let items = vec!["1"; k].join(", ");
+        for extra in [
+            format!("\"x\": [{items}]"),
+            format!("\"evidence\": {{\"RE-01\": [{items}]}}"),
+        ] {
+            let text = format!("{{{HEADER}, \"a\": 1, {extra}}}");
+            let got = s.evaluate_str(&text, &EvalOptions::default());
+            if k == 5 {
+                // read (an evidence list of numbers is an error of its own, not the limit's)
+                let codes: Vec<String> = match &got {
+                    Ok(_) => Vec::new(),
+                    Err(e) => e.diagnostics().iter().map(|d| d.code.to_string()).collect(),
+                };
+                assert!(!codes.iter().any(|c| c == "NS0307"), "{extra}: {codes:?}");
+            } else {
+                let err = got.unwrap_err();
+                let codes: Vec<&str> = err.diagnostics().iter().map(|d| d.code.as_str()).collect();
+                assert_eq!(codes, ["NS0307"], "{extra}");
+            }
+        }
+    }
+    let text = format!("{{{HEADER}, \"a\": 1, \"x\": [{{}}, {{\"k\": 1, \"k\": 2}}]}}");
+    let err = s.evaluate_str(&text, &EvalOptions::default()).unwrap_err();
+    let d = &err.diagnostics()[0];
+    assert_eq!(
+        (d.code.as_str(), d.path.as_deref()),
+        ("NS0210", Some("/x/1/k"))
+    );
+}
+
+/// A key given twice is refused (NS0210) whichever field it is, the
+/// header too, with and without a warning before it.
+#[test]
+fn a_key_given_twice_is_refused_whichever_field_it_is() {
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { a: int \"A\"\n  b: int \"B\"\n  c: int \"C\" }\narea resources { requirement RE-01 must \"A\" { a > 0 } }\n");
+    for twice in [
+        r#""a": 1, "b": 1, "c": 1, "a": 2"#,
+        r#""a": 1, "b": 1, "c": 1, "b": 2"#,
+        r#""a": 1, "b": 1, "c": 1, "c": 2"#,
+        r#""z": 0, "a": 1, "b": 1, "c": 1, "c": 2"#,
+        r#""evidence": {}, "a": 1, "evidence": {}"#,
+    ] {
+        let text = format!("{{{HEADER}, {twice}}}");
+        let err = s.evaluate_str(&text, &EvalOptions::default()).unwrap_err();
+        let codes: Vec<&str> = err.diagnostics().iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["NS0210"], "{twice}");
+    }
+    let text = format!("{{{HEADER}, \"a\": 1, {HEADER}}}");
+    let err = s.evaluate_str(&text, &EvalOptions::default()).unwrap_err();
+    let codes: Vec<&str> = err.diagnostics().iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["NS0210"], "the header twice");
+}
+
+/// A header whose parts are of the wrong kind: NS0201 at each part, and
+/// not a missing header (NS0211).
+#[test]
+fn a_header_of_the_wrong_kind_is_named_part_by_part() {
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { a: int \"A\" }\narea resources { requirement RE-01 must \"A\" { a > 0 } }\n");
+    for extra in ["", ", \"unknown\": 1"] {
+        let text = format!("{{\"header\": {{\"respondent\": 1, \"organisation\": \"x\", \"period\": {{\"start\": \"2024-07-01\", \"end\": \"2025-06-30\"}}, \"completed_by\": \"Jo\"}}, \"a\": 1{extra}}}");
+        let err = s.evaluate_str(&text, &EvalOptions::default()).unwrap_err();
+        let diags = err.diagnostics();
+        let found: Vec<(&str, Option<&str>, &str)> = diags
+            .iter()
+            .filter(|d| d.severity == netspec_core::diagnostic::Severity::Error)
+            .map(|d| (d.code.as_str(), d.path.as_deref(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "NS0201",
+                    Some("/header/respondent"),
+                    "expected \"provider\" or \"network\", found a number 1"
+                ),
+                (
+                    "NS0201",
+                    Some("/header/organisation"),
+                    "expected an object {\"ods_code\", \"name\"}, found a string \"x\""
+                ),
+            ],
+            "{text}"
+        );
+        let text = format!("{{\"header\": \"me\", \"a\": 1{extra}}}");
+        let err = s.evaluate_str(&text, &EvalOptions::default()).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(
+            (d.code.as_str(), d.path.as_deref(), d.message.as_str()),
+            (
+                "NS0201",
+                Some("/header"),
+                "expected an object, found a string \"me\""
+            ),
+            "{text}"
+        );
+    }
+}
