@@ -182,7 +182,7 @@ codes! {
     NotUtf8 = "NS0309", "text is not UTF-8",
         "A spec file or a submission is not valid UTF-8 text. The message gives the byte offset of the first invalid byte. Save the file as UTF-8.";
     TooManyDiagnostics = "NS0310", "too many problems",
-        "A compilation found 100 errors, or a submission 100 errors or 100 warnings: the engine stopped looking for more. Fix the ones shown and run again.";
+        "A compilation found 100 errors, or a submission 100 errors: the engine stopped looking for more. Or a submission (or a compilation) gave more than 100 warnings: only the first 100 are shown, and a submission's errors were still looked for. Fix the ones shown and run again.";
     FileRefused = "NS0311", "file may not be read",
         "A spec (through `use`) or one of its tests (through `given file`) names a file that may not be read. Files are read only inside the folder of the spec being compiled (or the folder given with `netspec --root DIR`), only regular files (no devices, FIFOs or folders), and never through a symlink leading out of that folder. The message is the same whether or not the file exists. Move the file into the spec's folder, or name a larger folder with `--root`.";
     DocumentRefused = "NS0312", "compiled document refused",

@@ -34,12 +34,13 @@
 //! The depth limits bound recursion: raising one above its default needs a
 //! larger stack than 2 MiB (run the engine on a thread with a bigger stack).
 //! Besides these, a compilation reports at most 100 errors, and a submission
-//! at most 100 errors and 100 warnings ([`MAX_DIAGNOSTICS`]): past that the
-//! engine stops looking and says so (NS0310).
+//! at most 100 errors and 100 warnings ([`MAX_DIAGNOSTICS`]): past 100
+//! errors the engine stops looking, past 100 warnings it keeps the first
+//! 100, and says so (NS0310).
 
 /// Most errors (and, for a submission, most warnings) reported for one
 /// compilation or one submission; past it a final NS0310 says the rest were
-/// not looked for.
+/// not looked for (errors) or not shown (warnings).
 pub const MAX_DIAGNOSTICS: usize = 100;
 
 /// Deepest bracket or expression nesting accepted by default (an operator

@@ -491,8 +491,9 @@ pub fn ingest(schema: &Schema, value: &Json) -> Result<Submission, Rejected> {
 
 /// Validates a JSON value against the inputs, refusing lists longer than
 /// [`Limits::max_list_len`] (NS0307). Collects every error, up to
-/// [`MAX_DIAGNOSTICS`] errors and as many warnings (then one NS0310 says the
-/// rest were not looked for). A submission without a `header` is read (its
+/// [`MAX_DIAGNOSTICS`] errors (then one NS0310 says the rest were not
+/// looked for), and keeps as many warnings (then one NS0310 says there were
+/// more). A submission without a `header` is read (its
 /// [`Submission::header`] is `None`): whether it may be evaluated is decided
 /// by [`EvalOptions::unattributed`](crate::EvalOptions::unattributed).
 /// Declared relations between answers are not checked here but by
@@ -582,14 +583,19 @@ pub fn is_ods_code(code: &str) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
-/// Keeps at most [`MAX_DIAGNOSTICS`] of each, with an NS0310 for the rest.
+/// Keeps at most [`MAX_DIAGNOSTICS`] of each, with an NS0310 for the rest:
+/// past that many errors the rest of the submission was not looked at;
+/// past that many warnings it was (for errors), and only the warnings are
+/// cut short.
 pub(crate) fn cap(errors: &mut Vec<Diagnostic>, warnings: &mut Vec<Diagnostic>) {
     for (list, what, error) in [(errors, "errors", true), (warnings, "warnings", false)] {
         if list.len() > MAX_DIAGNOSTICS {
             list.truncate(MAX_DIAGNOSTICS);
-            let msg = format!(
-                "more than {MAX_DIAGNOSTICS} {what}; the rest of the submission was not checked"
-            );
+            let msg = if error {
+                format!("more than {MAX_DIAGNOSTICS} {what}; the rest of the submission was not checked")
+            } else {
+                format!("more than {MAX_DIAGNOSTICS} {what}; the first {MAX_DIAGNOSTICS} are shown")
+            };
             let d = if error {
                 Diagnostic::error(Code::TooManyDiagnostics, msg)
             } else {

@@ -1315,22 +1315,37 @@ fn a_null_header_is_no_header() {
     }
 }
 
-/// Looking through a submission stops once there are more than 100
-/// warnings (NS0310), even with no error yet: a wrong answer further on
-/// is not looked at, and the requirement reading it stays open (never
-/// decided on it).
+/// More than 100 warnings never hide an error: looking goes on for errors
+/// past them (only the first 100 warnings are kept, then NS0310), so a
+/// wrong answer after 150 unknown keys still refuses the submission.
 #[test]
-fn looking_stops_after_100_warnings_with_no_error() {
+fn errors_are_looked_for_past_100_warnings() {
     let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { z: int \"Z\" }\narea resources { requirement RE-01 must \"Z\" { z > 0 } }\n");
     let unknown: Vec<String> = (0..150).map(|i| format!("\"a{i:03}\": 1")).collect();
     let text = format!("{{{HEADER}, {}, \"z\": \"x\"}}", unknown.join(", "));
-    let r = s.evaluate_str(&text, &EvalOptions::default()).unwrap();
-    assert_eq!(r.requirements[0].outcome, netspec_core::Outcome::Incomplete);
-    let codes: Vec<&str> = r.warnings.iter().map(|d| d.code.as_str()).collect();
-    // 100 warnings kept, then the one saying the rest was not checked
+    let Err(netspec_core::EvalError::Invalid { errors, warnings }) =
+        s.evaluate_str(&text, &EvalOptions::default())
+    else {
+        panic!("refused with errors expected");
+    };
+    let errors: Vec<(&str, Option<&str>)> = errors
+        .iter()
+        .map(|d| (d.code.as_str(), d.path.as_deref()))
+        .collect();
+    assert_eq!(errors, [("NS0201", Some("/z"))]);
+    let codes: Vec<&str> = warnings.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes.len(), 101, "{codes:?}");
     assert!(codes[..100].iter().all(|c| *c == "NS0205"), "{codes:?}");
     assert_eq!(codes[100], "NS0310");
+    assert_eq!(
+        warnings[100].message,
+        "more than 100 warnings; the first 100 are shown"
+    );
+    // with the answer right, the submission is read and decided, warned
+    let text = text.replace("\"z\": \"x\"", "\"z\": 1");
+    let r = s.evaluate_str(&text, &EvalOptions::default()).unwrap();
+    assert_eq!(r.requirements[0].outcome, netspec_core::Outcome::Met);
+    assert_eq!(r.warnings.len(), 101);
 }
 
 /// `header`, `evidence` and `assessed_on` are special at the top of a
@@ -1437,21 +1452,31 @@ fn header_and_evidence_together_are_read_by_the_general_reader() {
     assert_eq!(codes, ["NS0214"], "{text}");
 }
 
-/// Looking stops after 100 warnings inside a list too: the element after
-/// the 101st warning is the last looked at, so a wrong answer further on
-/// in the same list is not looked at, and the requirement stays open.
+/// Inside a list too, more than 100 warnings hide no error: an element
+/// that is not an object, or a wrong answer in one, after 101 elements
+/// with a warning each refuses the submission. (Before, looking stopped
+/// there: the element was left out of the list unseen, and `all u in
+/// units: u.ok` was met on the elements left.)
 #[test]
-fn looking_stops_after_100_warnings_inside_a_list() {
+fn errors_in_a_list_are_looked_for_past_100_warnings() {
     let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { units: list \"Units\" { ok: bool \"OK\" } }\narea resources { requirement RE-01 must \"OK\" { all u in units: u.ok } }\n");
-    let mut units = vec![r#"{"ok": true, "x": 1}"#; 150];
-    units.push(r#"{"ok": "bad"}"#);
-    let text = format!("{{{HEADER}, \"units\": [{}]}}", units.join(", "));
-    let r = s.evaluate_str(&text, &EvalOptions::default()).unwrap();
-    assert_eq!(r.requirements[0].outcome, netspec_core::Outcome::Incomplete);
-    let codes: Vec<&str> = r.warnings.iter().map(|d| d.code.as_str()).collect();
-    assert_eq!(codes.len(), 101, "{codes:?}");
-    assert!(codes[..100].iter().all(|c| *c == "NS0205"), "{codes:?}");
-    assert_eq!(codes[100], "NS0310");
+    for (last, at) in [("1", "/units/101"), (r#"{"ok": "bad"}"#, "/units/101/ok")] {
+        let mut units = vec![r#"{"ok": true, "x": 1}"#; 101];
+        units.push(last);
+        let text = format!("{{{HEADER}, \"units\": [{}]}}", units.join(", "));
+        let Err(netspec_core::EvalError::Invalid { errors, warnings }) =
+            s.evaluate_str(&text, &EvalOptions::default())
+        else {
+            panic!("{last}: refused with errors expected");
+        };
+        let errors: Vec<(&str, Option<&str>)> = errors
+            .iter()
+            .map(|d| (d.code.as_str(), d.path.as_deref()))
+            .collect();
+        assert_eq!(errors, [("NS0201", Some(at))], "{last}");
+        assert_eq!(warnings.len(), 101, "{last}");
+        assert_eq!(warnings[100].code.as_str(), "NS0310", "{last}");
+    }
 }
 
 /// Arrays the reader only walks (an unknown key's, the header's, the

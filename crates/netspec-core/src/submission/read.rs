@@ -20,9 +20,10 @@
 //! (NS0306, NS0307, NS0210), at the first problem in the text. Every other
 //! problem is collected; the diagnostics come out in the order of the keys
 //! of each object sorted (as a JSON object's keys are compared), whatever
-//! their order in the text, and looking stops after
-//! [`MAX_DIAGNOSTICS`] errors or warnings,
-//! at the same place whatever the order in the text.
+//! their order in the text, and looking stops after [`MAX_DIAGNOSTICS`]
+//! errors, at the same place whatever the order in the text. Warnings never
+//! stop it (only the first [`MAX_DIAGNOSTICS`] are kept): no error is lost
+//! behind them.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -994,7 +995,10 @@ impl<'t> St<'t, '_> {
         for e in self.log {
             match e {
                 Entry::Check => {
-                    if errors.len() > MAX_DIAGNOSTICS || warnings.len() > MAX_DIAGNOSTICS {
+                    // enough errors to refuse the submission: stop. Warnings
+                    // never stop it: an error after them would be lost, and
+                    // the submission evaluated as if it were not there
+                    if errors.len() > MAX_DIAGNOSTICS {
                         break;
                     }
                 }
