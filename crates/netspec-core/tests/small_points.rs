@@ -1587,3 +1587,54 @@ fn a_header_of_the_wrong_kind_is_named_part_by_part() {
         );
     }
 }
+
+/// The header's period may be one day long (start = end), not end before
+/// it starts (NS0213); its texts may not be blank (NS0201). On both
+/// readers: a clean submission and one with a warning.
+#[test]
+fn a_header_period_of_one_day_and_blank_header_texts() {
+    let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { a: int \"A\" }\narea resources { requirement RE-01 must \"A\" { a > 0 } }\n");
+    let header = |start: &str, end: &str, name: &str, by: &str| {
+        format!("\"header\": {{\"respondent\": \"provider\", \"organisation\": {{\"ods_code\": \"RRK\", \"name\": \"{name}\"}}, \"period\": {{\"start\": \"{start}\", \"end\": \"{end}\"}}, \"completed_by\": \"{by}\"}}")
+    };
+    for extra in ["", ", \"unknown\": 1"] {
+        let one_day = header("2025-06-30", "2025-06-30", "Eastmoor", "Jo");
+        let r = s
+            .evaluate_str(
+                &format!("{{{one_day}, \"a\": 1{extra}}}"),
+                &EvalOptions::default(),
+            )
+            .unwrap();
+        assert_eq!(
+            r.requirements[0].outcome,
+            netspec_core::Outcome::Met,
+            "{extra}"
+        );
+        for (h, want) in [
+            (
+                header("2025-07-01", "2025-06-30", "Eastmoor", "Jo"),
+                ("NS0213", "/header/period/end"),
+            ),
+            (
+                header("2024-07-01", "2025-06-30", " ", "Jo"),
+                ("NS0201", "/header/organisation/name"),
+            ),
+            (
+                header("2024-07-01", "2025-06-30", "Eastmoor", ""),
+                ("NS0201", "/header/completed_by"),
+            ),
+        ] {
+            let text = format!("{{{h}, \"a\": 1{extra}}}");
+            let Err(netspec_core::EvalError::Invalid { errors, .. }) =
+                s.evaluate_str(&text, &EvalOptions::default())
+            else {
+                panic!("{text}: refused with errors expected");
+            };
+            let got: Vec<(&str, Option<&str>)> = errors
+                .iter()
+                .map(|d| (d.code.as_str(), d.path.as_deref()))
+                .collect();
+            assert_eq!(got, [(want.0, Some(want.1))], "{text}");
+        }
+    }
+}
