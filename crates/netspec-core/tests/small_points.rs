@@ -11,6 +11,47 @@ fn spec(text: &str) -> Spec {
     Spec::compile("s.netspec", &Sources::single("s.netspec", text)).unwrap()
 }
 
+/// The errors of a refusal, each `CODE at PATH: MESSAGE` (warnings left out).
+fn errors_said(e: &netspec_core::EvalError) -> Vec<String> {
+    e.diagnostics()
+        .iter()
+        .filter(|d| d.severity == netspec_core::diagnostic::Severity::Error)
+        .map(|d| {
+            format!(
+                "{} at {}: {}",
+                d.code,
+                d.path.as_deref().unwrap_or(""),
+                d.message
+            )
+        })
+        .collect()
+}
+
+/// The codes of every diagnostic (errors, then warnings) of a submission
+/// `s` refuses; a panic if it does not.
+fn refused_codes(s: &Spec, text: &str) -> Vec<String> {
+    match s.evaluate_str(text, &EvalOptions::default()) {
+        Err(e) => e.diagnostics().iter().map(|d| d.code.to_string()).collect(),
+        Ok(_) => panic!("{text}: read, but refused expected"),
+    }
+}
+
+/// The errors (each `CODE at PATH`) and the warnings of a submission `s`
+/// refuses; a panic if it does not.
+fn refusal(s: &Spec, text: &str) -> (Vec<String>, Vec<netspec_core::Diagnostic>) {
+    match s.evaluate_str(text, &EvalOptions::default()) {
+        Err(netspec_core::EvalError::Invalid { errors, warnings }) => {
+            let errors = errors
+                .iter()
+                .map(|d| format!("{} at {}", d.code, d.path.as_deref().unwrap_or("")))
+                .collect();
+            (errors, warnings)
+        }
+        Err(e) => panic!("{text}: refused as not JSON: {e}"),
+        Ok(_) => panic!("{text}: read, but refused with errors expected"),
+    }
+}
+
 /// NS0202 quotes a bounded prefix of a 1 MB number.
 #[test]
 fn long_number_is_quoted_by_a_prefix() {
@@ -1263,16 +1304,9 @@ fn date_bounds_hold_at_their_exact_days_on_every_way_in() {
                         "{d}{extra} as {how}"
                     ),
                     (Err(e), Some(message)) => {
-                        let diags = e.diagnostics();
-                        // the errors (the unknown key's warning aside)
-                        let found: Vec<(&str, Option<&str>, &str)> = diags
-                            .iter()
-                            .filter(|d| d.severity == netspec_core::diagnostic::Severity::Error)
-                            .map(|d| (d.code.as_str(), d.path.as_deref(), d.message.as_str()))
-                            .collect();
                         assert_eq!(
-                            found,
-                            [("NS0202", Some("/d"), message)],
+                            errors_said(&e),
+                            [format!("NS0202 at /d: {message}")],
                             "{d}{extra} as {how}"
                         );
                     }
@@ -1294,8 +1328,7 @@ fn a_null_header_is_no_header() {
     // with an unknown key too, so that the general reader reads it
     for extra in ["", ", \"unknown\": 1"] {
         let text = format!("{{\"header\": null, \"n\": 1{extra}}}");
-        let err = s.evaluate_str(&text, &EvalOptions::default()).unwrap_err();
-        let codes: Vec<&str> = err.diagnostics().iter().map(|d| d.code.as_str()).collect();
+        let codes = refused_codes(&s, &text);
         let want: &[&str] = if extra.is_empty() {
             &["NS0211"]
         } else {
@@ -1323,16 +1356,8 @@ fn errors_are_looked_for_past_100_warnings() {
     let s = spec("spec s \"S\" { version \"1\" }\ninputs \"U\" { z: int \"Z\" }\narea resources { requirement RE-01 must \"Z\" { z > 0 } }\n");
     let unknown: Vec<String> = (0..150).map(|i| format!("\"a{i:03}\": 1")).collect();
     let text = format!("{{{HEADER}, {}, \"z\": \"x\"}}", unknown.join(", "));
-    let Err(netspec_core::EvalError::Invalid { errors, warnings }) =
-        s.evaluate_str(&text, &EvalOptions::default())
-    else {
-        panic!("refused with errors expected");
-    };
-    let errors: Vec<(&str, Option<&str>)> = errors
-        .iter()
-        .map(|d| (d.code.as_str(), d.path.as_deref()))
-        .collect();
-    assert_eq!(errors, [("NS0201", Some("/z"))]);
+    let (errors, warnings) = refusal(&s, &text);
+    assert_eq!(errors, ["NS0201 at /z"]);
     let codes: Vec<&str> = warnings.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes.len(), 101, "{codes:?}");
     assert!(codes[..100].iter().all(|c| *c == "NS0205"), "{codes:?}");
@@ -1447,8 +1472,7 @@ fn header_and_evidence_together_are_read_by_the_general_reader() {
     // the three is taken for another given twice
     let text =
         format!("{{{HEADER}, \"n\": 1, \"evidence\": {{}}, \"assessed_on\": \"2025-01-01\"}}");
-    let err = s.evaluate_str(&text, &EvalOptions::default()).unwrap_err();
-    let codes: Vec<&str> = err.diagnostics().iter().map(|d| d.code.as_str()).collect();
+    let codes = refused_codes(&s, &text);
     assert_eq!(codes, ["NS0214"], "{text}");
 }
 
@@ -1464,16 +1488,8 @@ fn errors_in_a_list_are_looked_for_past_100_warnings() {
         let mut units = vec![r#"{"ok": true, "x": 1}"#; 101];
         units.push(last);
         let text = format!("{{{HEADER}, \"units\": [{}]}}", units.join(", "));
-        let Err(netspec_core::EvalError::Invalid { errors, warnings }) =
-            s.evaluate_str(&text, &EvalOptions::default())
-        else {
-            panic!("{last}: refused with errors expected");
-        };
-        let errors: Vec<(&str, Option<&str>)> = errors
-            .iter()
-            .map(|d| (d.code.as_str(), d.path.as_deref()))
-            .collect();
-        assert_eq!(errors, [("NS0201", Some(at))], "{last}");
+        let (errors, warnings) = refusal(&s, &text);
+        assert_eq!(errors, [format!("NS0201 at {at}")], "{last}");
         assert_eq!(warnings.len(), 101, "{last}");
         assert_eq!(warnings[100].code.as_str(), "NS0310", "{last}");
     }
@@ -1533,13 +1549,11 @@ fn a_key_given_twice_is_refused_whichever_field_it_is() {
         r#""evidence": {}, "a": 1, "evidence": {}"#,
     ] {
         let text = format!("{{{HEADER}, {twice}}}");
-        let err = s.evaluate_str(&text, &EvalOptions::default()).unwrap_err();
-        let codes: Vec<&str> = err.diagnostics().iter().map(|d| d.code.as_str()).collect();
+        let codes = refused_codes(&s, &text);
         assert_eq!(codes, ["NS0210"], "{twice}");
     }
     let text = format!("{{{HEADER}, \"a\": 1, {HEADER}}}");
-    let err = s.evaluate_str(&text, &EvalOptions::default()).unwrap_err();
-    let codes: Vec<&str> = err.diagnostics().iter().map(|d| d.code.as_str()).collect();
+    let codes = refused_codes(&s, &text);
     assert_eq!(codes, ["NS0210"], "the header twice");
 }
 
@@ -1551,38 +1565,19 @@ fn a_header_of_the_wrong_kind_is_named_part_by_part() {
     for extra in ["", ", \"unknown\": 1"] {
         let text = format!("{{\"header\": {{\"respondent\": 1, \"organisation\": \"x\", \"period\": {{\"start\": \"2024-07-01\", \"end\": \"2025-06-30\"}}, \"completed_by\": \"Jo\"}}, \"a\": 1{extra}}}");
         let err = s.evaluate_str(&text, &EvalOptions::default()).unwrap_err();
-        let diags = err.diagnostics();
-        let found: Vec<(&str, Option<&str>, &str)> = diags
-            .iter()
-            .filter(|d| d.severity == netspec_core::diagnostic::Severity::Error)
-            .map(|d| (d.code.as_str(), d.path.as_deref(), d.message.as_str()))
-            .collect();
         assert_eq!(
-            found,
+            errors_said(&err),
             [
-                (
-                    "NS0201",
-                    Some("/header/respondent"),
-                    "expected \"provider\" or \"network\", found a number 1"
-                ),
-                (
-                    "NS0201",
-                    Some("/header/organisation"),
-                    "expected an object {\"ods_code\", \"name\"}, found a string \"x\""
-                ),
+                "NS0201 at /header/respondent: expected \"provider\" or \"network\", found a number 1",
+                "NS0201 at /header/organisation: expected an object {\"ods_code\", \"name\"}, found a string \"x\"",
             ],
             "{text}"
         );
         let text = format!("{{\"header\": \"me\", \"a\": 1{extra}}}");
         let err = s.evaluate_str(&text, &EvalOptions::default()).unwrap_err();
-        let d = &err.diagnostics()[0];
         assert_eq!(
-            (d.code.as_str(), d.path.as_deref(), d.message.as_str()),
-            (
-                "NS0201",
-                Some("/header"),
-                "expected an object, found a string \"me\""
-            ),
+            errors_said(&err),
+            ["NS0201 at /header: expected an object, found a string \"me\""],
             "{text}"
         );
     }
@@ -1625,16 +1620,8 @@ fn a_header_period_of_one_day_and_blank_header_texts() {
             ),
         ] {
             let text = format!("{{{h}, \"a\": 1{extra}}}");
-            let Err(netspec_core::EvalError::Invalid { errors, .. }) =
-                s.evaluate_str(&text, &EvalOptions::default())
-            else {
-                panic!("{text}: refused with errors expected");
-            };
-            let got: Vec<(&str, Option<&str>)> = errors
-                .iter()
-                .map(|d| (d.code.as_str(), d.path.as_deref()))
-                .collect();
-            assert_eq!(got, [(want.0, Some(want.1))], "{text}");
+            let (errors, _) = refusal(&s, &text);
+            assert_eq!(errors, [format!("{} at {}", want.0, want.1)], "{text}");
         }
     }
 }
