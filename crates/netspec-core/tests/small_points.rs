@@ -1625,3 +1625,61 @@ fn a_header_period_of_one_day_and_blank_header_texts() {
         }
     }
 }
+
+/// An explanation looks through `not`, `if` and definitions to the
+/// comparisons that decided the rule, each with its own values.
+#[test]
+fn explanations_look_through_not_if_and_definitions() {
+    let s = spec(concat!(
+        "spec s \"S\" { version \"1\" }\ninputs \"U\" { n: int \"N\"\n  b: bool \"B\" }\n",
+        "let big = n > 5\n",
+        "area resources {\n",
+        "  requirement RE-01 must \"Not big\" { not (n > 5) }\n",
+        "  requirement RE-02 must \"If\" { if b then n > 5 else n < 3 }\n",
+        "  requirement RE-03 must \"Big\" { big }\n",
+        "}\n",
+    ));
+    let checks = |n: i64, b: bool| {
+        let text = format!("{{{HEADER}, \"n\": {n}, \"b\": {b}}}");
+        let r = s.evaluate_str(&text, &EvalOptions::default()).unwrap();
+        r.requirements
+            .iter()
+            .map(|q| {
+                let c: Vec<String> = q
+                    .explanation
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{} held {} ({} vs {})",
+                            c.check,
+                            c.held,
+                            c.left.as_ref().map_or("-".into(), |v| v.to_string()),
+                            c.right.as_ref().map_or("-".into(), |v| v.to_string())
+                        )
+                    })
+                    .collect();
+                format!("{} {:?}: {}", q.id, q.outcome, c.join("; "))
+            })
+            .collect::<Vec<String>>()
+    };
+    // n = 7: `not (n > 5)` fails because 7 > 5 held; the `if` takes its
+    // `then` (b), where 7 > 5 holds; `big` holds
+    assert_eq!(
+        checks(7, true),
+        [
+            "RE-01 NotMet: n > 5 held true (7 vs 5)",
+            "RE-02 Met: n > 5 held true (7 vs 5)",
+            "RE-03 Met: n > 5 held true (7 vs 5)",
+        ]
+    );
+    // n = 4, b false: `not` holds as 4 > 5 does not; the `else` branch
+    // fails (4 < 3 does not hold); `big` fails on 4 > 5
+    assert_eq!(
+        checks(4, false),
+        [
+            "RE-01 Met: n > 5 held false (4 vs 5)",
+            "RE-02 NotMet: n < 3 held false (4 vs 3)",
+            "RE-03 NotMet: n > 5 held false (4 vs 5)",
+        ]
+    );
+}
