@@ -1683,3 +1683,75 @@ fn explanations_look_through_not_if_and_definitions() {
         ]
     );
 }
+
+/// What an explanation lists for `or`, quantifiers over answers and over
+/// values, an empty list out of scope, and an `applies when any` that is
+/// false: each worked out from the rule's meaning.
+#[test]
+fn explanations_list_the_checks_that_decided() {
+    let s = spec(concat!(
+        "spec s \"S\" { version \"1\" }\n",
+        "inputs \"U\" { n: int \"N\"\n  r: percent \"R\"\n",
+        "  units: list \"Units\" item \"unit\" { name: text \"Name\"\n    ok: bool \"OK\"\n    beds: int \"Beds\" } }\n",
+        "area resources {\n",
+        "  requirement RE-01 must \"Or held\" { n > 1 or n > 2 }\n",
+        "  requirement RE-02 must \"Or failed\" { n > 10 or n > 20 }\n",
+        "  requirement RE-03 must \"Values\" { all p in [50%, 90%]: p <= r }\n",
+        "  requirement RE-04 must \"Any held\" { any u in units: u.ok }\n",
+        "  requirement RE-05 must \"Out of scope\" { (any u in units: u.beds > 100) implies n > 5 }\n",
+        "  requirement RE-06 must \"Any failed\" { any u in units: u.beds > 6 }\n",
+        "  requirement RE-07 must \"Applies\" {\n    applies when any u in units: u.beds > 6\n    n > 0\n  }\n",
+        "}\n",
+    ));
+    let explained = |units: &str| {
+        let text = format!("{{{HEADER}, \"n\": 7, \"r\": 60, \"units\": [{units}]}}");
+        let r = s.evaluate_str(&text, &EvalOptions::default()).unwrap();
+        r.requirements
+            .iter()
+            .flat_map(|q| {
+                q.explanation.iter().map(move |c| {
+                    format!(
+                        "{} {}{}: {}{}",
+                        q.id,
+                        c.element_name
+                            .as_deref()
+                            .map_or(String::new(), |e| format!("[{e}] ")),
+                        c.check,
+                        c.message,
+                        if c.in_scope { "" } else { " (out of scope)" }
+                    )
+                })
+            })
+            .collect::<Vec<String>>()
+    };
+    assert_eq!(
+        explained(r#"{"name": "A", "ok": true, "beds": 3}, {"name": "B", "ok": true, "beds": 4}"#),
+        [
+            // an `or` that held: its first side that held, alone
+            "RE-01 n > 1: N: 7; more than 1",
+            // an `or` that failed: both sides
+            "RE-02 n > 10: N: 7; needs more than 10",
+            "RE-02 n > 20: N: 7; needs more than 20",
+            // `all` over values: the value that fails, shown as a percent
+            "RE-03 [90%] p <= r: 90%; needs at most 60% (R)",
+            // `any` that held: the first element that holds
+            "RE-04 [unit 1, A] u.ok: OK: yes",
+            // the condition of an `implies` false for every element: out of scope
+            "RE-05 [unit 1, A] u.beds > 100: Out of scope: Beds: 3; not more than 100 (out of scope)",
+            "RE-05 [unit 2, B] u.beds > 100: Out of scope: Beds: 4; not more than 100 (out of scope)",
+            // `any` that failed: every element
+            "RE-06 [unit 1, A] u.beds > 6: Beds: 3; needs more than 6",
+            "RE-06 [unit 2, B] u.beds > 6: Beds: 4; needs more than 6",
+            // `applies when any …` false: one line for them all
+            "RE-07 any u in units: u.beds > 6: Not applicable: no unit has beds more than 6",
+        ]
+    );
+    let empty = explained("");
+    assert!(
+        empty.contains(
+            &"RE-05 (any u in units: u.beds > 100): Out of scope: Units: no entries (out of scope)"
+                .to_string()
+        ),
+        "{empty:#?}"
+    );
+}
