@@ -1754,4 +1754,22 @@ fn explanations_list_the_checks_that_decided() {
         ),
         "{empty:#?}"
     );
+    // `applies when any` against another answer of the element: not one
+    // line for all (there is no one value to name), but each element
+    let s = spec(concat!(
+        "spec s \"S\" { version \"1\" }\n",
+        "inputs \"U\" { units: list \"Units\" item \"unit\" { name: text \"Name\"\n    beds: int \"Beds\"\n    cap: int \"Cap\" } }\n",
+        "area resources {\n  requirement RE-01 must \"Applies\" {\n    applies when any u in units: u.beds > u.cap\n    len(units) > 0\n  }\n}\n",
+    ));
+    let text = format!("{{{HEADER}, \"units\": [{{\"name\": \"A\", \"beds\": 3, \"cap\": 5}}]}}");
+    let r = s.evaluate_str(&text, &EvalOptions::default()).unwrap();
+    let lines: Vec<String> = r.requirements[0]
+        .explanation
+        .iter()
+        .map(|c| format!("{:?} {}: {}", c.element_name, c.check, c.message))
+        .collect();
+    assert_eq!(
+        lines,
+        ["Some(\"unit 1, A\") u.beds > u.cap: Not applicable: Beds: 3; not more than 5 (Cap)"]
+    );
 }
