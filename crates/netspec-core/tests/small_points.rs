@@ -1773,3 +1773,61 @@ fn explanations_list_the_checks_that_decided() {
         ["Some(\"unit 1, A\") u.beds > u.cap: Not applicable: Beds: 3; not more than 5 (Cap)"]
     );
 }
+
+/// Explanations of checks that are not comparisons: `present`, a long `in`
+/// list quoted by its first 20 values, a yes/no answer out of scope, and a
+/// percent compared with a plain number in `applies when any`.
+#[test]
+fn explanations_of_present_in_yes_no_and_percents() {
+    let items = |k: usize| {
+        (1..=k)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let s = spec(&format!(
+        concat!(
+            "spec s \"S\" {{ version \"1\" }}\n",
+            "inputs \"U\" {{ n: int \"N\"\n  m: int \"M\"\n  b: bool \"B\"\n",
+            "  units: list \"Units\" item \"unit\" {{ occ: percent \"Occupancy\" }} }}\n",
+            "area resources {{\n",
+            "  requirement RE-01 must \"Present\" {{ present(m) }}\n",
+            "  requirement RE-02 must \"Twenty\" {{ n in [{twenty}] }}\n",
+            "  requirement RE-03 must \"Twenty-one\" {{ n in [{twenty_one}] }}\n",
+            "  requirement RE-04 must \"Out of scope\" {{ b implies n > 5 }}\n",
+            "  requirement RE-05 must \"Percent\" {{\n    applies when any u in units: u.occ > 0.85\n    n > 0\n  }}\n",
+            "}}\n",
+        ),
+        twenty = items(20),
+        twenty_one = items(21),
+    ));
+    let text = format!("{{{HEADER}, \"n\": 99, \"b\": false, \"units\": [{{\"occ\": 50}}]}}");
+    let r = s.evaluate_str(&text, &EvalOptions::default()).unwrap();
+    let lines: Vec<String> = r
+        .requirements
+        .iter()
+        .flat_map(|q| {
+            q.explanation.iter().map(move |c| {
+                format!(
+                    "{} {}: {}{}",
+                    q.id,
+                    c.check,
+                    c.message,
+                    if c.in_scope { "" } else { " (out of scope)" }
+                )
+            })
+        })
+        .collect();
+    let twenty: Vec<String> = (1..=20).map(|i| i.to_string()).collect();
+    let twenty = twenty.join(", ");
+    assert_eq!(
+        lines,
+        [
+            "RE-01 present(m): M: not answered; needs an answer".to_string(),
+            format!("RE-02 n in [{}]: N: 99; needs one of {twenty}", items(20)),
+            format!("RE-03 n in [{}]: N: 99; needs one of {twenty}, … and 1 more", items(21)),
+            "RE-04 b: Out of scope: B: no (out of scope)".to_string(),
+            "RE-05 any u in units: u.occ > 0.85: Not applicable: no unit has occupancy more than 85%".to_string(),
+        ]
+    );
+}
