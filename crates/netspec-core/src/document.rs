@@ -193,14 +193,7 @@ fn build(flat: Vec<Flat>) -> Result<Node, &'static str> {
                 // as the checker makes it: an input or a field read, whose
                 // unknown is one missing answer or problems alone
                 let x = next()?;
-                let read = match &x.kind {
-                    K::Input(_) => true,
-                    K::Field(base, _) => {
-                        matches!(base.kind, K::Input(_) | K::Var(_) | K::Field(..))
-                    }
-                    _ => false,
-                };
-                if !read {
+                if !x.is_input_read() {
                     return Err("a `present` of something other than an input");
                 }
                 K::Present(x)

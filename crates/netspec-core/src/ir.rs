@@ -436,6 +436,19 @@ pub struct Node {
 }
 
 impl Node {
+    /// Whether the node reads an input (possibly through fields): what
+    /// `present` may be applied to.
+    pub(crate) fn is_input_read(&self) -> bool {
+        match &self.kind {
+            NodeKind::Input(_) => true,
+            NodeKind::Field(base, _) => matches!(
+                base.kind,
+                NodeKind::Input(_) | NodeKind::Var(_) | NodeKind::Field(..)
+            ),
+            _ => false,
+        }
+    }
+
     /// The operations this one applies to, in source order (a definition's
     /// value is not among them: that is [`CompiledSpec::lets`]).
     pub fn children(&self) -> Children<'_> {

@@ -591,15 +591,18 @@ pub(crate) fn cap(errors: &mut Vec<Diagnostic>, warnings: &mut Vec<Diagnostic>) 
     for (list, what, error) in [(errors, "errors", true), (warnings, "warnings", false)] {
         if list.len() > MAX_DIAGNOSTICS {
             list.truncate(MAX_DIAGNOSTICS);
-            let msg = if error {
-                format!("more than {MAX_DIAGNOSTICS} {what}; the rest of the submission was not checked")
-            } else {
-                format!("more than {MAX_DIAGNOSTICS} {what}; the first {MAX_DIAGNOSTICS} are shown")
-            };
             let d = if error {
-                Diagnostic::error(Code::TooManyDiagnostics, msg)
+                Diagnostic::error(
+                    Code::TooManyDiagnostics,
+                    format!("more than {MAX_DIAGNOSTICS} {what}; the rest of the submission was not checked"),
+                )
             } else {
-                Diagnostic::warning(Code::TooManyDiagnostics, msg)
+                Diagnostic::warning(
+                    Code::TooManyDiagnostics,
+                    format!(
+                        "more than {MAX_DIAGNOSTICS} {what}; the first {MAX_DIAGNOSTICS} are shown"
+                    ),
+                )
             };
             list.push(d.at_path(""));
         }

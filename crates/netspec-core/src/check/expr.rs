@@ -920,7 +920,7 @@ impl Checker<'_> {
                 let x = args.first().map(|a| self.expr(a));
                 let Some(x) = x else { return error_node(span) };
                 let x = self.value(x);
-                if !is_input_read(&x) && !matches!(x.ty, Ty::Error) {
+                if !x.is_input_read() && !matches!(x.ty, Ty::Error) {
                     self.error(
                         Diagnostic::error(Code::PresentNeedsInput, "`present` needs an input, such as `present(units)` or `present(u.beds)`")
                             .at(x.span),
@@ -1010,18 +1010,6 @@ impl ArgType for Ty {
             | Class::Values
             | Class::Other => Ty::Error,
         }
-    }
-}
-
-/// Is the node a read of an input (possibly through fields)?
-fn is_input_read(n: &Node) -> bool {
-    match &n.kind {
-        NodeKind::Input(_) => true,
-        NodeKind::Field(base, _) => matches!(
-            base.kind,
-            NodeKind::Input(_) | NodeKind::Var(_) | NodeKind::Field(..)
-        ),
-        _ => false,
     }
 }
 
