@@ -1831,3 +1831,64 @@ fn explanations_of_present_in_yes_no_and_percents() {
         ]
     );
 }
+
+/// An input is named in explanations by its label; else by its question
+/// when that is a short phrase (no `?`, at most 60 characters, counted as
+/// characters, not bytes); else by its name, `_` read as spaces. Worked out
+/// by hand from the rules in `explain::field_label`'s documentation.
+#[test]
+fn explanations_name_an_input_by_its_label_its_question_or_its_name() {
+    let sixty = "b".repeat(60);
+    let sixty_one = "b".repeat(61);
+    // 40 characters in 80 bytes, and 61 in 122
+    let wide = "é".repeat(40);
+    let too_wide = "é".repeat(61);
+    let s = spec(&format!(
+        concat!(
+            "spec s \"S\" {{ version \"1\" }}\n",
+            "inputs \"U\" {{\n",
+            "  labelled: int \"How many beds were open?\" label \"Beds open\"\n",
+            "  asked_beds: int \"How many beds were open?\"\n",
+            "  short_beds: int \"  Beds staffed  \"\n",
+            "  sixty_beds: int \"{sixty}\"\n",
+            "  long_beds: int \"{sixty_one}\"\n",
+            "  wide_beds: int \"{wide}\"\n",
+            "  too_wide_beds: int \"{too_wide}\"\n",
+            "  _spare_beds_: int \"   \"\n",
+            "  units: list \"Units\" item \"unit\" {{ occ: percent \"ǅemal occupancy\" }}\n",
+            "}}\n",
+            "area resources {{\n",
+            "  requirement RE-01 must \"All\" {{ labelled > 5 and asked_beds > 5 and short_beds > 5 and sixty_beds > 5 }}\n",
+            "  requirement RE-02 must \"All\" {{ long_beds > 5 and wide_beds > 5 and too_wide_beds > 5 and _spare_beds_ > 5 }}\n",
+            "  requirement RE-03 must \"Lowered\" {{\n    applies when any u in units: u.occ > 0.85\n    labelled > 0\n  }}\n",
+            "}}\n",
+        ),
+        sixty = sixty,
+        sixty_one = sixty_one,
+        wide = wide,
+        too_wide = too_wide,
+    ));
+    let text = format!(
+        "{{{HEADER}, \"labelled\": 1, \"asked_beds\": 2, \"short_beds\": 3, \"sixty_beds\": 4, \"long_beds\": 1, \"wide_beds\": 2, \"too_wide_beds\": 3, \"_spare_beds_\": 4, \"units\": [{{\"occ\": 50}}]}}"
+    );
+    let r = s.evaluate_str(&text, &EvalOptions::default()).unwrap();
+    let said: Vec<&str> = r
+        .requirements
+        .iter()
+        .flat_map(|q| q.explanation.iter().map(|c| c.message.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "Beds open: 1; needs more than 5".to_string(),
+            "Asked beds: 2; needs more than 5".to_string(),
+            "Beds staffed: 3; needs more than 5".to_string(),
+            format!("{sixty}: 4; needs more than 5"),
+            "Long beds: 1; needs more than 5".to_string(),
+            format!("{wide}: 2; needs more than 5"),
+            "Too wide beds: 3; needs more than 5".to_string(),
+            "Spare beds: 4; needs more than 5".to_string(),
+            "Not applicable: no unit has ǆemal occupancy more than 85%".to_string(),
+        ]
+    );
+}

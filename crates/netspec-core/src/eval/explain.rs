@@ -879,49 +879,29 @@ fn label_of(f: &FieldDef) -> Cow<'_, str> {
     Cow::Owned(humanise_name(&f.name))
 }
 
-/// `shifts_total` → `Shifts total`.
+/// `shifts_total` → `Shifts total`: `_` read as spaces, the ends trimmed,
+/// the first letter a capital (`_spare_beds` → `Spare beds`).
 fn humanise_name(name: &str) -> String {
-    if name.is_ascii() {
-        let mut b = name.as_bytes().to_vec();
-        for c in &mut b {
-            if *c == b'_' {
-                *c = b' ';
-            }
-        }
-        if let Some(first) = b.first_mut() {
-            first.make_ascii_uppercase();
-        }
-        // ASCII in, ASCII out
-        return String::from_utf8(b).unwrap_or_default();
+    let spaced = name.replace('_', " ");
+    let words = spaced.trim();
+    let mut c = words.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
-    let mut s = String::with_capacity(name.len());
-    let mut c = name.chars();
-    if let Some(first) = c.next() {
-        if first == '_' {
-            s.push(' ');
-        } else {
-            s.extend(first.to_uppercase());
-        }
-    }
-    for (i, piece) in c.as_str().split('_').enumerate() {
-        if i > 0 {
-            s.push(' ');
-        }
-        s.push_str(piece);
-    }
-    s
 }
 
 /// `Shifts with a coordinator` → `shifts with a coordinator`; an acronym
-/// or code (`ICNARC months`, `L3 beds`) keeps its capitals.
+/// or code (`ICNARC months`, `L3 beds`) keeps its capitals. A first letter
+/// is lowered when it has a lower case of its own: a capital, or a
+/// titlecase letter such as `ǅ`.
 fn lower_first(s: &str) -> Cow<'_, str> {
     let mut c = s.chars();
     match (c.next(), c.next()) {
         (Some(_), Some(b)) if b.is_uppercase() || b.is_ascii_digit() => Cow::Borrowed(s),
-        (Some(a), _) if a.is_uppercase() => {
+        (Some(a), _) if !a.to_lowercase().eq([a]) => {
             let mut out = String::with_capacity(s.len());
-            out.extend(a.to_lowercase());
-            out.push_str(s.get(a.len_utf8()..).unwrap_or_default());
+            push_lower_first(&mut out, s);
             Cow::Owned(out)
         }
         _ => Cow::Borrowed(s),
@@ -933,11 +913,11 @@ fn push_lower_first(out: &mut String, s: &str) {
     let mut c = s.chars();
     match (c.next(), c.next()) {
         (Some(_), Some(b)) if b.is_uppercase() || b.is_ascii_digit() => out.push_str(s),
-        (Some(a), _) if a.is_uppercase() => {
+        (Some(a), _) => {
             out.extend(a.to_lowercase());
             out.push_str(s.get(a.len_utf8()..).unwrap_or_default());
         }
-        _ => out.push_str(s),
+        (None, _) => {}
     }
 }
 
@@ -2652,6 +2632,7 @@ let weighted = floor * 3 - surge.kept
             "x",
             "",
             "Émile's beds",
+            "ǅemal's beds",
             "ÉCOLE",
             "É",
             "already lower",
@@ -2661,10 +2642,17 @@ let weighted = floor * 3 - surge.kept
             assert_eq!(out, format!(">{}", lower_first(s)), "{s}");
         }
         assert_eq!(lower_first("Émile's beds"), "émile's beds");
+        // a titlecase letter is lowered; a lower case one borrowed as it is
+        assert_eq!(lower_first("ǅemal's beds"), "ǆemal's beds");
+        assert!(matches!(lower_first("émile"), Cow::Borrowed(_)));
         assert_eq!(
             humanise_name("shifts_with_coordinator"),
             "Shifts with coordinator"
         );
+        assert_eq!(humanise_name("_spare_beds_"), "Spare beds");
+        assert_eq!(humanise_name("émile_beds"), "Émile beds");
+        assert_eq!(humanise_name("ǆ_beds"), "Ǆ beds");
+        assert_eq!(humanise_name("__"), "");
         assert_eq!(humanise_name(""), "");
     }
 }
