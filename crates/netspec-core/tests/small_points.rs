@@ -1892,3 +1892,67 @@ fn explanations_name_an_input_by_its_label_its_question_or_its_name() {
         ]
     );
 }
+
+/// The messages of one submission's checks, each `ID: MESSAGE`.
+fn messages(s: &Spec, text: &str) -> Vec<String> {
+    let r = s.evaluate_str(text, &EvalOptions::default()).unwrap();
+    r.requirements
+        .iter()
+        .flat_map(|q| {
+            q.explanation
+                .iter()
+                .map(move |c| format!("{}: {}", q.id, c.message))
+        })
+        .collect()
+}
+
+/// A side of a comparison that is not one answer is described in words: a
+/// total (inline or through a definition) by its field's label and
+/// "(total)", another definition by its name, a count by its list, a mean,
+/// lowest or highest by its field, a call by its name and arguments.
+/// Worked out by hand: beds 3 and 4 (total 7), occupancy 80% and 90%
+/// (mean 85%), staff 2 and 4, floor 2.
+#[test]
+fn explanations_describe_totals_definitions_counts_and_calls() {
+    let s = spec(concat!(
+        "spec s \"S\" { version \"1\" }\n",
+        "inputs \"U\" {\n",
+        "  floor: int \"Floor\"\n",
+        "  units: list \"Units\" item \"unit\" {\n",
+        "    beds: int \"Beds open\"\n",
+        "    occ: percent \"Occupancy\"\n",
+        "    staff: int \"Staff\"\n",
+        "  }\n",
+        "}\n",
+        "area resources {\n",
+        "  requirement RE-01 must \"Inline total\" { sum(u.beds for u in units) >= 10 }\n",
+        "  requirement RE-02 must \"Total\" { beds_total >= 10 }\n",
+        "  requirement RE-03 must \"Definition\" { weighted >= 10 }\n",
+        "  requirement RE-04 must \"Count\" { count(u in units) >= 3 }\n",
+        "  requirement RE-05 must \"Mean\" { mean(u.occ for u in units) <= 80% }\n",
+        "  requirement RE-06 must \"Lowest\" { min(u.staff for u in units) >= 3 }\n",
+        "  requirement RE-07 must \"Highest\" { max(u.staff for u in units) <= 3 }\n",
+        "  requirement RE-08 must \"Call\" { max(floor, 1) >= 5 }\n",
+        "  requirement RE-09 must \"Times\" { 12 * floor >= 30 }\n",
+        "}\n",
+        "let beds_total = sum(u.beds for u in units)\n",
+        "let weighted = floor * 3\n",
+    ));
+    let text = format!(
+        "{{{HEADER}, \"floor\": 2, \"units\": [{{\"beds\": 3, \"occ\": 80, \"staff\": 2}}, {{\"beds\": 4, \"occ\": 90, \"staff\": 4}}]}}"
+    );
+    assert_eq!(
+        messages(&s, &text),
+        [
+            "RE-01: Beds open (total): 7; needs at least 10",
+            "RE-02: Beds open (total): 7; needs at least 10",
+            "RE-03: Weighted: 6; needs at least 10",
+            "RE-04: Number of units: 2; needs at least 3",
+            "RE-05: Occupancy (mean): 85%; needs at most 80%",
+            "RE-06: Staff (lowest): 2; needs at least 3",
+            "RE-07: Staff (highest): 4; needs at most 3",
+            "RE-08: max(Floor, 1): 2; needs at least 5",
+            "RE-09: 12 × Floor: 24; needs at least 30",
+        ]
+    );
+}
