@@ -1956,3 +1956,26 @@ fn explanations_describe_totals_definitions_counts_and_calls() {
         ]
     );
 }
+
+/// A date moved by a duration is described as written, unless it is the
+/// assessment date (`within next` compares with the assessment date moved
+/// on). Worked out by hand: reviewed 2024-01-15, assessed 2025-06-30.
+#[test]
+fn explanations_describe_dates_moved_by_a_duration() {
+    let s = spec(concat!(
+        "spec s \"S\" { version \"1\" }\n",
+        "inputs \"U\" { reviewed: date \"Last reviewed\" }\n",
+        "area resources {\n",
+        "  requirement RE-01 must \"Reviewed yearly\" { reviewed + 12 months >= assessment_date }\n",
+        "  requirement RE-02 must \"Due soon\" { assessment_date + 1 month <= reviewed }\n",
+        "}\n",
+    ));
+    let text = format!("{{{HEADER}, \"reviewed\": \"2024-01-15\"}}");
+    assert_eq!(
+        messages(&s, &text),
+        [
+            "RE-01: reviewed + 12 months: 2025-01-15; needs a date on or after 2025-06-30 (the assessment date)",
+            "RE-02: the assessment date + 1 month: 2025-07-30; needs a date on or before 2024-01-15 (Last reviewed)",
+        ]
+    );
+}
