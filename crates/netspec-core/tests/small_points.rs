@@ -1979,3 +1979,49 @@ fn explanations_describe_dates_moved_by_a_duration() {
         ]
     );
 }
+
+/// Arithmetic is described with brackets only where a side binds more
+/// loosely than its operator (or as loosely, on the right of `-` and `/`);
+/// a call names at most 20 of its arguments. Worked out by hand: floor 2,
+/// extra 5.
+#[test]
+fn explanations_describe_arithmetic_with_the_brackets_it_needs() {
+    let args = |k: usize| (1..=k).map(|i| i.to_string()).collect::<Vec<_>>();
+    let s = spec(&format!(
+        concat!(
+            "spec s \"S\" {{ version \"1\" }}\n",
+            "inputs \"U\" {{ floor: int \"Floor\"\n  extra: int \"Extra\" }}\n",
+            "area resources {{\n",
+            "  requirement RE-01 must \"A\" {{ (floor + 1) * 3 >= 30 }}\n",
+            "  requirement RE-02 must \"B\" {{ floor * 3 + 1 >= 30 }}\n",
+            "  requirement RE-03 must \"C\" {{ floor - (extra - 1) >= 30 }}\n",
+            "  requirement RE-04 must \"D\" {{ floor - extra - 1 >= 30 }}\n",
+            "  requirement RE-05 must \"E\" {{ 1 + floor / (extra * 2) >= 30 }}\n",
+            "  requirement RE-06 must \"F\" {{ floor + (extra + 1) >= 30 }}\n",
+            "  requirement RE-07 must \"G\" {{ floor - extra * 2 >= 30 }}\n",
+            "  requirement RE-08 must \"H\" {{ max(floor, {nineteen}) >= 30 }}\n",
+            "  requirement RE-09 must \"I\" {{ max(floor, {twenty}) >= 30 }}\n",
+            "}}\n",
+        ),
+        nineteen = args(19).join(", "),
+        twenty = args(20).join(", "),
+    ));
+    let text = format!("{{{HEADER}, \"floor\": 2, \"extra\": 5}}");
+    let first_nineteen = args(19).join(", ");
+    assert_eq!(
+        messages(&s, &text),
+        [
+            "RE-01: (Floor + 1) × 3: 9; needs at least 30".to_string(),
+            "RE-02: Floor × 3 + 1: 7; needs at least 30".to_string(),
+            "RE-03: Floor - (Extra - 1): -2; needs at least 30".to_string(),
+            "RE-04: Floor - Extra - 1: -4; needs at least 30".to_string(),
+            "RE-05: 1 + Floor / (Extra × 2): 1.2; needs at least 30".to_string(),
+            "RE-06: Floor + Extra + 1: 8; needs at least 30".to_string(),
+            "RE-07: Floor - Extra × 2: -8; needs at least 30".to_string(),
+            // 20 arguments: every one named
+            format!("RE-08: max(Floor, {first_nineteen}): 19; needs at least 30"),
+            // 21: the first 20 and how many more
+            format!("RE-09: max(Floor, {first_nineteen}, … and 1 more): 20; needs at least 30"),
+        ]
+    );
+}

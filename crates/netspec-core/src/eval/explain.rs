@@ -1014,7 +1014,7 @@ fn describe<'a>(cx: &mut Ctx<'a>, n: &Node) -> Cow<'a, str> {
             "Number of ",
             &lower_first(&list_label(cx, list)),
         ]))),
-        NodeKind::Call(_, args) if !args.is_empty() => {
+        NodeKind::Call(_, args) => {
             let name = cx
                 .text(n)
                 .split('(')
