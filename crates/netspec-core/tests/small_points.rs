@@ -2025,3 +2025,37 @@ fn explanations_describe_arithmetic_with_the_brackets_it_needs() {
         ]
     );
 }
+
+/// An element that is itself a list of values (`all x in [[…], […]]`) is
+/// named by its values, at most 20 of them and then how many more.
+#[test]
+fn an_element_that_is_a_list_of_values_is_named_by_its_first_20() {
+    let list = |k: usize| {
+        (1..=k)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let s = spec(&format!(
+        "spec s \"S\" {{ version \"1\" }}\ninputs \"U\" {{ n: int \"N\" }}\narea resources {{ requirement RE-01 must \"X\" {{ all x in [[{}], [{}]]: len(x) > n }} }}\n",
+        list(20),
+        list(21)
+    ));
+    let r = s
+        .evaluate_str(&format!("{{{HEADER}, \"n\": 30}}"), &EvalOptions::default())
+        .unwrap();
+    let named: Vec<(Option<&str>, &str)> = r.requirements[0]
+        .explanation
+        .iter()
+        .map(|c| (c.element_name.as_deref(), c.message.as_str()))
+        .collect();
+    let twenty = format!("[{}]", list(20));
+    let twenty_one = format!("[{}, … and 1 more]", list(20));
+    assert_eq!(
+        named,
+        [
+            (Some(twenty.as_str()), "len(x): 20; needs more than 30 (N)"),
+            (Some(twenty_one.as_str()), "len(x): 21; needs more than 30 (N)"),
+        ]
+    );
+}
