@@ -2055,7 +2055,148 @@ fn an_element_that_is_a_list_of_values_is_named_by_its_first_20() {
         named,
         [
             (Some(twenty.as_str()), "len(x): 20; needs more than 30 (N)"),
-            (Some(twenty_one.as_str()), "len(x): 21; needs more than 30 (N)"),
+            (
+                Some(twenty_one.as_str()),
+                "len(x): 21; needs more than 30 (N)"
+            ),
+        ]
+    );
+}
+
+/// The words of a comparison, for every operator, on numbers and on dates,
+/// when the rule fails ("needs …"), when it holds and when an `applies
+/// when` fails ("not …"). N is 5; D is 2025-01-10.
+#[test]
+fn comparisons_are_worded_for_each_operator_and_outcome() {
+    // operator; failing and holding number; failing and holding date;
+    // the words when the rule fails, holds, and a condition fails, for a
+    // number and for a date
+    let table = [
+        (
+            ">=",
+            "6",
+            "5",
+            "2025-01-11",
+            "2025-01-10",
+            ["needs at least", "at least", "not at least"],
+            ["needs a date on or after", "on or after", "not on or after"],
+        ),
+        (
+            ">",
+            "5",
+            "4",
+            "2025-01-10",
+            "2025-01-09",
+            ["needs more than", "more than", "not more than"],
+            ["needs a date after", "after", "not after"],
+        ),
+        (
+            "<=",
+            "4",
+            "5",
+            "2025-01-09",
+            "2025-01-10",
+            ["needs at most", "at most", "not at most"],
+            [
+                "needs a date on or before",
+                "on or before",
+                "not on or before",
+            ],
+        ),
+        (
+            "<",
+            "5",
+            "6",
+            "2025-01-10",
+            "2025-01-11",
+            ["needs less than", "less than", "not less than"],
+            ["needs a date before", "before", "not before"],
+        ),
+        (
+            "==",
+            "6",
+            "5",
+            "2025-01-11",
+            "2025-01-10",
+            ["needs", "equal to", "not equal to"],
+            ["needs", "equal to", "not equal to"],
+        ),
+        (
+            "!=",
+            "5",
+            "6",
+            "2025-01-10",
+            "2025-01-11",
+            ["needs other than", "other than", "equal to"],
+            ["needs other than", "other than", "equal to"],
+        ),
+    ];
+    let mut rules = String::new();
+    let mut expected = Vec::new();
+    let mut id = 0;
+    for (op, bad_n, good_n, bad_d, good_d, n_words, d_words) in table {
+        for (subject, value, bad, good, words) in [
+            ("n", "N: 5", bad_n, good_n, n_words),
+            ("d", "D: 2025-01-10", bad_d, good_d, d_words),
+        ] {
+            for (rule, word, prefix, right) in [
+                (format!("{subject} {op} {bad}"), words[0], "", bad),
+                (format!("{subject} {op} {good} or b"), words[1], "", good),
+                (
+                    format!("applies when {subject} {op} {bad}\n b"),
+                    words[2],
+                    "Not applicable: ",
+                    bad,
+                ),
+            ] {
+                id += 1;
+                rules.push_str(&format!(
+                    "  requirement RE-{id:02} must \"R\" {{ {rule} }}\n"
+                ));
+                expected.push(format!("RE-{id:02}: {prefix}{value}; {word} {right}"));
+            }
+        }
+    }
+    let s = spec(&format!(
+        "spec s \"S\" {{ version \"1\" }}\ninputs \"U\" {{ n: int \"N\"\n  d: date \"D\"\n  b: bool \"B\" }}\narea resources {{\n{rules}}}\n"
+    ));
+    let text = format!("{{{HEADER}, \"n\": 5, \"d\": \"2025-01-10\", \"b\": false}}");
+    assert_eq!(messages(&s, &text), expected);
+}
+
+/// The values a check gives as JSON (`left`, `right`): texts as strings,
+/// a percent in percentage points, also in the one line that says no
+/// element meets an `applies when any`.
+#[test]
+fn checks_give_texts_and_percents_as_json_values() {
+    let s = spec(concat!(
+        "spec s \"S\" { version \"1\" }\n",
+        "inputs \"U\" { name: text \"Name\"\n",
+        "  units: list \"Units\" item \"unit\" { occ: percent \"Occupancy\" } }\n",
+        "area resources {\n",
+        "  requirement RE-01 must \"Named\" { name == \"Eastmoor\" }\n",
+        "  requirement RE-02 must \"Busy\" {\n    applies when any u in units: u.occ > 85%\n    name == \"Z\"\n  }\n",
+        "}\n",
+    ));
+    let text = format!("{{{HEADER}, \"name\": \"Westmoor\", \"units\": [{{\"occ\": 50}}]}}");
+    let r = s.evaluate_str(&text, &EvalOptions::default()).unwrap();
+    let values: Vec<(Option<serde_json::Value>, Option<serde_json::Value>)> = r
+        .requirements
+        .iter()
+        .flat_map(|q| {
+            q.explanation
+                .iter()
+                .map(|c| (c.left.clone(), c.right.clone()))
+        })
+        .collect();
+    assert_eq!(
+        values,
+        [
+            (
+                Some(serde_json::json!("Westmoor")),
+                Some(serde_json::json!("Eastmoor"))
+            ),
+            (None, Some(serde_json::json!(85))),
         ]
     );
 }
