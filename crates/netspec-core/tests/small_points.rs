@@ -2200,3 +2200,42 @@ fn checks_give_texts_and_percents_as_json_values() {
         ]
     );
 }
+
+/// A failed comparison's `gap` is the difference between its sides, one
+/// more for a strict comparison of two whole numbers (`n > 2` at 2 is one
+/// short), none when a strict comparison is failed exactly at its bound by
+/// a number that may be a fraction. N is 2 (whole); X is 2 (a number).
+#[test]
+fn the_gap_counts_one_more_only_for_two_whole_numbers() {
+    let s = spec(concat!(
+        "spec s \"S\" { version \"1\" }\n",
+        "inputs \"U\" { n: int \"N\"\n  x: number \"X\" }\n",
+        "area resources {\n",
+        "  requirement RE-01 must \"A\" { n > 2 }\n",
+        "  requirement RE-02 must \"B\" { n > 2.5 }\n",
+        "  requirement RE-03 must \"C\" { n >= 3 }\n",
+        "  requirement RE-04 must \"D\" { x > 2 }\n",
+        "  requirement RE-05 must \"E\" { x < 1.5 }\n",
+        "  requirement RE-06 must \"F\" { n < 2 }\n",
+        "}\n",
+    ));
+    let text = format!("{{{HEADER}, \"n\": 2, \"x\": 2}}");
+    let r = s.evaluate_str(&text, &EvalOptions::default()).unwrap();
+    let gaps: Vec<Option<serde_json::Value>> = r
+        .requirements
+        .iter()
+        .map(|q| q.explanation[0].gap.clone())
+        .collect();
+    use serde_json::json;
+    assert_eq!(
+        gaps,
+        [
+            Some(json!(1)),
+            Some(json!(0.5)),
+            Some(json!(1)),
+            None,
+            Some(json!(0.5)),
+            Some(json!(1)),
+        ]
+    );
+}
