@@ -2239,3 +2239,51 @@ fn the_gap_counts_one_more_only_for_two_whole_numbers() {
         ]
     );
 }
+
+/// Only a failed rule has a gap and says what it would take: a comparison
+/// that held (on numbers or dates) and an `applies when` that failed have
+/// neither. N is 5; D is 2025-01-10.
+#[test]
+fn checks_that_held_and_conditions_have_no_gap_and_nothing_to_pass() {
+    let s = spec(concat!(
+        "spec s \"S\" { version \"1\" }\n",
+        "inputs \"U\" { n: int \"N\"\n  d: date \"D\"\n  b: bool \"B\" }\n",
+        "area resources {\n",
+        "  requirement RE-01 must \"A\" { d >= 2025-01-01 or b }\n",
+        "  requirement RE-02 must \"B\" { n >= 3 or b }\n",
+        "  requirement RE-03 must \"C\" {\n    applies when n >= 6\n    b\n  }\n",
+        "  requirement RE-04 must \"D\" {\n    applies when d >= 2025-02-01\n    b\n  }\n",
+        "  requirement RE-05 must \"E\" { n >= 6 }\n",
+        "}\n",
+    ));
+    let text = format!("{{{HEADER}, \"n\": 5, \"d\": \"2025-01-10\", \"b\": false}}");
+    let r = s.evaluate_str(&text, &EvalOptions::default()).unwrap();
+    let seen: Vec<(String, Option<serde_json::Value>, usize)> = r
+        .requirements
+        .iter()
+        .flat_map(|q| {
+            q.explanation
+                .iter()
+                .map(|c| (c.message.clone(), c.gap.clone(), c.to_pass.len()))
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("D: 2025-01-10; on or after 2025-01-01".to_string(), None, 0),
+            ("N: 5; at least 3".to_string(), None, 0),
+            ("Not applicable: N: 5; not at least 6".to_string(), None, 0),
+            (
+                "Not applicable: D: 2025-01-10; not on or after 2025-02-01".to_string(),
+                None,
+                0
+            ),
+            // the failed rule beside them: a gap of 1 and one change
+            (
+                "N: 5; needs at least 6".to_string(),
+                Some(serde_json::json!(1)),
+                1
+            ),
+        ]
+    );
+}
