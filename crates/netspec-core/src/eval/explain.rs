@@ -2423,8 +2423,9 @@ mod tests {
     use crate::Spec;
 
     /// Every kind of linear check [`solved`] works out, and some it leaves
-    /// to the trials (a call, an inline total, a form with a coefficient
-    /// of 2^100 on the way, with which the evaluator overflows).
+    /// to the trials (a call, an inline total, forms with a coefficient of
+    /// 2^100, 2^110 or 10^36 on the way, with which the evaluator
+    /// overflows where the form does not).
     const LINEAR: &str = r#"spec lin "Linear forms" { version "1" }
 inputs "Units" {
   floor: int min 0 "Floor"
@@ -2460,6 +2461,7 @@ area quality {
   requirement Q-15 must "Same total twice" { sum(u.z for u in units) / total_y <= 80% and occupied <= 4 * floor }
   requirement Q-16 must "Wide" { all u in units: u.x * 1125899906842624 * 1125899906842624 / 1125899906842624 / 1125899906842624 >= u.y }
   requirement Q-17 must "Wider" { all u in units: u.x * 1298074214633706907132624082305024 / 1298074214633706907132624082305024 >= u.y }
+  requirement Q-18 must "Wide from small steps" { all u in units: u.x * 1000000 * 1000000 * 1000000 * 1000000 * 1000000 * 1000000 / 1000000 / 1000000 / 1000000 / 1000000 / 1000000 / 1000000 >= u.y }
 }
 let total_y = sum(u.y for u in units)
 let occupied = sum(u.z for u in units)
