@@ -2338,3 +2338,61 @@ fn what_it_takes_is_found_through_definitions_negation_and_beside_calls() {
         ]
     );
 }
+
+/// What it would take to pass, for each shape of linear form and each
+/// comparison: the answer solved for exactly, rounded to what it can hold
+/// (a whole number passes a strict bound by one; a number cannot pass a
+/// strict bound by a least amount, and is not offered one). Worked out by
+/// hand: N is 5 (whole), X is 5 (a number).
+#[test]
+fn what_it_takes_solves_each_linear_form_and_comparison() {
+    let cases = [
+        ("n + 2 >= 10", Some("3 more beds")),
+        ("2 + n >= 10", Some("3 more beds")),
+        ("n + n >= 20", Some("5 more beds")),
+        ("n + (1 + 1) >= 10", Some("3 more beds")),
+        ("n - (3 - 1) >= 10", Some("7 more beds")),
+        ("n - 2 >= 10", Some("7 more beds")),
+        ("20 - n <= 5", Some("10 more beds")),
+        ("n * 3 - n >= 20", Some("5 more beds")),
+        ("n + 6 / 3 >= 10", Some("3 more beds")),
+        ("n + 2 * 3 >= 20", Some("9 more beds")),
+        ("n * 2 >= 20", Some("5 more beds")),
+        ("2 * n >= 20", Some("5 more beds")),
+        ("n / 2 >= 10", Some("15 more beds")),
+        ("-n + 30 <= 10", Some("15 more beds")),
+        ("n - n * 2 <= -20", Some("15 more beds")),
+        ("n * 2 <= 4", Some("3 fewer beds")),
+        ("n > 9", Some("5 more beds")),
+        ("n > 9.5", Some("5 more beds")),
+        ("n >= 9.5", Some("5 more beds")),
+        ("n < 3", Some("3 fewer beds")),
+        ("n < 2.5", Some("3 fewer beds")),
+        ("n <= 2.5", Some("3 fewer beds")),
+        ("n == 7", Some("2 more beds")),
+        ("n == 7.5", None),
+        ("x >= 7.5", Some("2.5 more x")),
+        ("x <= 1.25", Some("3.75 fewer x")),
+        ("x == 7.5", Some("2.5 more x")),
+        ("x > 7.5", None),
+        ("x < 1.25", None),
+        ("n != 5", None),
+    ];
+    let mut rules = String::new();
+    for (i, (rule, _)) in cases.iter().enumerate() {
+        rules.push_str(&format!(
+            "  requirement RE-{:02} must \"R\" {{ {rule} }}\n",
+            i + 1
+        ));
+    }
+    let s = spec(&format!(
+        "spec s \"S\" {{ version \"1\" }}\ninputs \"U\" {{ n: int \"Beds\"\n  x: number \"X\" }}\narea resources {{\n{rules}}}\n"
+    ));
+    let text = format!("{{{HEADER}, \"n\": 5, \"x\": 5}}");
+    let expected: Vec<String> = cases
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, change))| change.map(|c| format!("RE-{:02}: {c}", i + 1)))
+        .collect();
+    assert_eq!(changes(&s, &text), expected);
+}
