@@ -2396,3 +2396,32 @@ fn what_it_takes_solves_each_linear_form_and_comparison() {
         .collect();
     assert_eq!(changes(&s, &text), expected);
 }
+
+/// A date answer is not offered a change past its declared bounds: the
+/// message says it cannot pass by that answer alone. D is 2024-06-01,
+/// allowed from 2024-01-01 to 2024-12-31.
+#[test]
+fn a_date_is_not_offered_a_change_past_its_bounds() {
+    let s = spec(concat!(
+        "spec s \"S\" { version \"1\" }\n",
+        "inputs \"U\" { d: date min 2024-01-01 max 2024-12-31 \"Review date\" }\n",
+        "area resources {\n",
+        "  requirement RE-01 must \"Late\" { d >= 2025-02-01 }\n",
+        "  requirement RE-02 must \"Early\" { d <= 2023-06-01 }\n",
+        "  requirement RE-03 must \"Within\" { d >= 2024-07-01 }\n",
+        "}\n",
+    ));
+    let text = format!("{{{HEADER}, \"d\": \"2024-06-01\"}}");
+    assert_eq!(
+        messages(&s, &text),
+        [
+            "RE-01: Review date: 2024-06-01; needs a date on or after 2025-02-01; cannot pass by changing review date alone",
+            "RE-02: Review date: 2024-06-01; needs a date on or before 2023-06-01; cannot pass by changing review date alone",
+            "RE-03: Review date: 2024-06-01; needs a date on or after 2024-07-01",
+        ]
+    );
+    assert_eq!(
+        changes(&s, &text),
+        ["RE-03: Review date: 2024-07-01 or later (30 days later)"]
+    );
+}
