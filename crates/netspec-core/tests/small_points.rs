@@ -2425,3 +2425,78 @@ fn a_date_is_not_offered_a_change_past_its_bounds() {
         ["RE-03: Review date: 2024-07-01 or later (30 days later)"]
     );
 }
+
+/// A change is offered only within the answer's declared bounds and
+/// relations (for a total: within its elements' bounds and relations, all
+/// together), and says its unit, percentage points for a percent, and "in
+/// total" for a total. Worked out by hand: beds 10 (0 to 20), staffed 10
+/// (at most beds), share 85%, two units with z 5 (0 to 10), w 5 (at most
+/// y, 6).
+#[test]
+fn changes_keep_within_bounds_and_relations_and_say_their_unit() {
+    let s = spec(concat!(
+        "spec s \"S\" { version \"1\" }\n",
+        "inputs \"U\" {\n",
+        "  beds: int min 0 max 20 \"Beds\" unit \"beds\"\n",
+        "  staffed: int min 0 max beds \"Staffed beds\"\n",
+        "  share: percent \"Share\"\n",
+        "  units: list \"Units\" item \"unit\" {\n",
+        "    z: int min 0 max 10 \"Z\" unit \"shifts\"\n",
+        "    y: int \"Y\"\n",
+        "    w: int min 0 max y \"W\"\n",
+        "  }\n",
+        "}\n",
+        "area resources {\n",
+        "  requirement RE-01 must \"A\" { beds >= 25 }\n",
+        "  requirement RE-02 must \"B\" { beds <= -1 }\n",
+        "  requirement RE-03 must \"C\" { beds >= 15 }\n",
+        "  requirement RE-04 must \"D\" { share >= 90% }\n",
+        "  requirement RE-05 must \"E\" { share <= 80% }\n",
+        "  requirement RE-06 must \"F\" { staffed >= 12 }\n",
+        "  requirement RE-07 must \"G\" { sum(u.z for u in units) >= 25 }\n",
+        "  requirement RE-08 must \"H\" { sum(u.z for u in units) >= 15 }\n",
+        "  requirement RE-09 must \"I\" { sum(u.w for u in units) >= 15 }\n",
+        "  requirement RE-10 must \"J\" { sum(u.w for u in units) >= 11 }\n",
+        "}\n",
+    ));
+    let text = format!(
+        "{{{HEADER}, \"beds\": 10, \"staffed\": 10, \"share\": 85, \"units\": [{{\"z\": 5, \"y\": 6, \"w\": 5}}, {{\"z\": 5, \"y\": 6, \"w\": 5}}]}}"
+    );
+    assert_eq!(
+        messages(&s, &text),
+        [
+            "RE-01: Beds: 10; needs at least 25; cannot pass by changing beds alone",
+            "RE-02: Beds: 10; needs at most -1; cannot pass by changing beds alone",
+            "RE-03: Beds: 10; needs at least 15",
+            "RE-04: Share: 85%; needs at least 90%",
+            "RE-05: Share: 85%; needs at most 80%",
+            "RE-06: Staffed beds: 10; needs at least 12; cannot pass by changing staffed beds alone",
+            "RE-07: Z (total): 10; needs at least 25; cannot pass by changing z alone",
+            "RE-08: Z (total): 10; needs at least 15",
+            "RE-09: W (total): 10; needs at least 15; cannot pass by changing w alone",
+            "RE-10: W (total): 10; needs at least 11",
+        ]
+    );
+    let r = s.evaluate_str(&text, &EvalOptions::default()).unwrap();
+    let entries: Vec<String> = r
+        .requirements
+        .iter()
+        .flat_map(|q| q.explanation.iter().flat_map(|c| c.to_pass.iter()))
+        .map(|t| {
+            format!(
+                "{} | {:?} | {} → {} ({}) {:?}",
+                t.message, t.path, t.from, t.to, t.change, t.unit
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            "5 more beds | Some(\"/beds\") | 10 → 15 (5) Some(\"beds\")",
+            "Share up by 5 percentage points, to 90% | Some(\"/share\") | 85 → 90 (5) Some(\"percentage points\")",
+            "Share down by 5 percentage points, to 80% | Some(\"/share\") | 85 → 80 (-5) Some(\"percentage points\")",
+            "5 more z in total | None | 10 → 15 (5) Some(\"shifts\")",
+            "1 more w in total | None | 10 → 11 (1) None",
+        ]
+    );
+}

@@ -1177,13 +1177,15 @@ fn json_as(v: &V<'_>, ty: &Ty, cx: &Ctx<'_>, pct: bool) -> Option<Json> {
     })
 }
 
+/// A value written in the rule: a constant, or a negative number (`-1`).
 fn is_literal(n: &Node) -> bool {
-    matches!(
-        n.kind,
+    match &n.kind {
         NodeKind::Const(
-            Const::Num(_) | Const::Date(_) | Const::Bool(_) | Const::Text(_) | Const::Enum(_)
-        )
-    )
+            Const::Num(_) | Const::Date(_) | Const::Bool(_) | Const::Text(_) | Const::Enum(_),
+        ) => true,
+        NodeKind::Neg(x) => matches!(x.kind, NodeKind::Const(Const::Num(_))),
+        _ => false,
+    }
 }
 
 /// The words before the right-hand value.
