@@ -516,3 +516,29 @@ area resources {
     // 255 `not`s of true
     assert_eq!(outcome, (netspec::Outcome::NotMet, true));
 }
+
+/// An input's name in a document need not be an identifier: a name with
+/// `/` and `~` is escaped in the JSON pointer of what it would take to
+/// pass (`/a~1b~0c`), as in any other pointer.
+#[test]
+fn a_name_with_slash_and_tilde_is_escaped_in_the_pointer_of_a_change() {
+    let spec = Spec::compile(
+        "s.netspec",
+        &netspec::Sources::single(
+            "s.netspec",
+            "spec s \"S\" { version \"1\" }\ninputs \"U\" { beds: int \"Beds\" }\narea resources { requirement RE-01 must \"B\" { beds >= 10 } }\n",
+        ),
+    )
+    .unwrap();
+    let doc = spec.to_document().replace("\"beds\"", "\"a/b~c\"");
+    let loaded = Spec::from_document(&doc).unwrap();
+    let header = r#""header": {"respondent": "provider", "organisation": {"ods_code": "RRK", "name": "Eastmoor"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "Jo"}"#;
+    let text = format!("{{{header}, \"a/b~c\": 4}}");
+    let r = loaded.evaluate_str(&text, &EvalOptions::default()).unwrap();
+    let paths: Vec<Option<&str>> = r.requirements[0]
+        .explanation
+        .iter()
+        .flat_map(|c| c.to_pass.iter().map(|t| t.path.as_deref()))
+        .collect();
+    assert_eq!(paths, [Some("/a~1b~0c")]);
+}

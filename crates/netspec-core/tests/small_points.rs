@@ -2500,3 +2500,29 @@ fn changes_keep_within_bounds_and_relations_and_say_their_unit() {
         ]
     );
 }
+
+/// A date change counts its days in the singular for one day, either way.
+/// D is 2024-06-01.
+#[test]
+fn a_date_change_of_one_day_is_a_day() {
+    let s = spec(concat!(
+        "spec s \"S\" { version \"1\" }\n",
+        "inputs \"U\" { d: date \"Review date\" }\n",
+        "area resources {\n",
+        "  requirement RE-01 must \"A\" { d <= 2024-05-31 }\n",
+        "  requirement RE-02 must \"B\" { d <= 2024-05-30 }\n",
+        "  requirement RE-03 must \"C\" { d >= 2024-06-02 }\n",
+        "  requirement RE-04 must \"D\" { d > 2024-06-02 }\n",
+        "}\n",
+    ));
+    let text = format!("{{{HEADER}, \"d\": \"2024-06-01\"}}");
+    assert_eq!(
+        changes(&s, &text),
+        [
+            "RE-01: Review date: 2024-05-31 or earlier (1 day earlier)",
+            "RE-02: Review date: 2024-05-30 or earlier (2 days earlier)",
+            "RE-03: Review date: 2024-06-02 or later (1 day later)",
+            "RE-04: Review date: 2024-06-03 or later (2 days later)",
+        ]
+    );
+}
