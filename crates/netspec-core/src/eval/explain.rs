@@ -1731,10 +1731,14 @@ fn answer_pointer(cx: &Ctx<'_>, rec: &Record, f: &FieldDef) -> String {
     let mut p = String::with_capacity(base.len() + 1 + f.name.len());
     p.push_str(base);
     p.push('/');
-    if f.name.bytes().any(|b| b == b'~' || b == b'/') {
-        p.push_str(&f.name.replace('~', "~0").replace('/', "~1"));
-    } else {
-        p.push_str(&f.name);
+    // escaped as a JSON pointer's segment (a document's names need not be
+    // identifiers)
+    for c in f.name.chars() {
+        match c {
+            '~' => p.push_str("~0"),
+            '/' => p.push_str("~1"),
+            c => p.push(c),
+        }
     }
     p
 }
