@@ -2468,10 +2468,12 @@ area quality {
   requirement Q-16 must "Wide" { all u in units: u.x * 1125899906842624 * 1125899906842624 / 1125899906842624 / 1125899906842624 >= u.y }
   requirement Q-17 must "Wider" { all u in units: u.x * 1298074214633706907132624082305024 / 1298074214633706907132624082305024 >= u.y }
   requirement Q-18 must "Wide from small steps" { all u in units: u.x * 1000000 * 1000000 * 1000000 * 1000000 * 1000000 * 1000000 / 1000000 / 1000000 / 1000000 / 1000000 / 1000000 / 1000000 >= u.y }
+  requirement Q-19 must "Through two definitions" { occupancy <= 80% }
 }
 let total_y = sum(u.y for u in units)
 let occupied = sum(u.z for u in units)
 let weighted = floor * 3 - surge.kept
+let occupancy = occupied / total_y
 "#;
 
     /// The "to pass" entries worked out from linear forms ([`solved`]) are
