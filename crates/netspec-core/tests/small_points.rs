@@ -2526,3 +2526,40 @@ fn a_date_change_of_one_day_is_a_day() {
         ]
     );
 }
+
+/// The trials behind "what it would take" leave no value behind: a
+/// definition first worked out inside a trial is unset again, in a spec
+/// with more definitions than are tracked in place (65) too. Beds is 5, so
+/// `big` is 10; the trials of RE-01 try beds 10 and 9, where `big` is 20
+/// and 18.
+#[test]
+fn trials_leave_no_definition_behind_in_a_spec_of_many_definitions() {
+    for many in [1, 65] {
+        let mut lets = String::new();
+        for i in 0..many {
+            lets.push_str(&format!("let d{i} = {i}\n"));
+        }
+        let s = spec(&format!(
+            concat!(
+                "spec s \"S\" {{ version \"1\" }}\n",
+                "inputs \"U\" {{ beds: int \"Beds\" }}\n",
+                "area resources {{\n",
+                "  requirement RE-01 must \"A\" {{ beds + (if beds > 7 then big else 0) >= 10 }}\n",
+                "  requirement RE-02 must \"B\" {{ big + d0 >= 100 }}\n",
+                "}}\n",
+                "{lets}",
+                "let big = beds * 2\n",
+            ),
+            lets = lets
+        ));
+        let text = format!("{{{HEADER}, \"beds\": 5}}");
+        assert_eq!(
+            messages(&s, &text),
+            [
+                "RE-01: Beds + (if beds > 7 then big else 0): 5; needs at least 10",
+                "RE-02: Big + D0: 10; needs at least 100",
+            ],
+            "{many} definitions"
+        );
+    }
+}
