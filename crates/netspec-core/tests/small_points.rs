@@ -2375,8 +2375,9 @@ fn what_it_takes_solves_each_linear_form_and_comparison() {
         ("x <= 1.25", Some("3.75 fewer x")),
         ("x == 7.5", Some("2.5 more x")),
         ("x > 7.5", None),
-        // 10/3 cannot be written in six decimals
-        ("x * 3 >= 10", None),
+        // 20/3 cannot be written in six decimals
+        ("x * 3 >= 20", None),
+        ("x * 4 >= 21", Some("0.25 more x")),
         ("x < 1.25", None),
         ("n != 5", None),
     ];
