@@ -896,29 +896,36 @@ fn humanise_name(name: &str) -> String {
 /// is lowered when it has a lower case of its own: a capital, or a
 /// titlecase letter such as `ǅ`.
 fn lower_first(s: &str) -> Cow<'_, str> {
-    let mut c = s.chars();
-    match (c.next(), c.next()) {
-        (Some(_), Some(b)) if b.is_uppercase() || b.is_ascii_digit() => Cow::Borrowed(s),
-        (Some(a), _) if !a.to_lowercase().eq([a]) => {
-            let mut out = String::with_capacity(s.len());
-            push_lower_first(&mut out, s);
-            Cow::Owned(out)
-        }
-        _ => Cow::Borrowed(s),
+    if lowered_first(s).is_none() {
+        return Cow::Borrowed(s);
     }
+    let mut out = String::with_capacity(s.len());
+    push_lower_first(&mut out, s);
+    Cow::Owned(out)
 }
 
 /// Appends [`lower_first`]`(s)`, without a string made on the way.
 fn push_lower_first(out: &mut String, s: &str) {
-    let mut c = s.chars();
-    match (c.next(), c.next()) {
-        (Some(_), Some(b)) if b.is_uppercase() || b.is_ascii_digit() => out.push_str(s),
-        (Some(a), _) => {
+    match lowered_first(s) {
+        Some(a) => {
             out.extend(a.to_lowercase());
             out.push_str(s.get(a.len_utf8()..).unwrap_or_default());
         }
-        (None, _) => {}
+        None => out.push_str(s),
     }
+}
+
+/// The first letter of `s` when [`lower_first`] lowers it: not before
+/// another capital or a digit, and with a lower case of its own.
+fn lowered_first(s: &str) -> Option<char> {
+    let mut c = s.chars();
+    let a = c.next()?;
+    if c.next()
+        .is_some_and(|b| b.is_uppercase() || b.is_ascii_digit())
+    {
+        return None;
+    }
+    (!a.to_lowercase().eq([a])).then_some(a)
 }
 
 /// The pieces joined, in a string allocated once.
