@@ -2470,6 +2470,73 @@ mod tests {
         )
     }
 
+    /// Checks that the fast evaluator decides, by itself, every requirement
+    /// with a fast form that the general evaluator decides, when `text`
+    /// answers every input (`complete`, as the caller built it) with
+    /// small values other than zero (no `null`, nothing near the ends of
+    /// `i64`, no zero to divide by): it gives up only at a missing answer,
+    /// a runtime problem, a value too large or the work budget, and none of
+    /// those is there. Counts each requirement so decided in `decided`
+    /// (by its place in the spec).
+    fn decides_when_answered(
+        spec: &Spec,
+        sub: &crate::submission::Submission,
+        text: &str,
+        complete: bool,
+        decided: &mut [usize],
+    ) {
+        let small_and_given = !text.contains("null")
+            && !text.contains(": 0,")
+            && !text.contains(": 0}")
+            && !["922337", "184467"].iter().any(|big| text.contains(big));
+        if !complete || !small_and_given {
+            return;
+        }
+        let general = outcomes_under(&spec.without_fast_path(), sub, u64::MAX);
+        let checked = spec.checked();
+        for (k, ((r, f), outcome)) in checked
+            .requirements
+            .iter()
+            .zip(&spec.fast_form().requirements)
+            .zip(general)
+            .enumerate()
+        {
+            let Some(f) = f else { continue };
+            if outcome == crate::vocab::Outcome::Incomplete {
+                continue; // a runtime problem: both give up
+            }
+            let mut cx = Ctx::new(checked, spec.source_map(), sub, sub.period_end())
+                .with_fast(spec.fast_form());
+            let fast = cx.fast_requirement(f);
+            assert!(
+                fast.is_ok(),
+                "{text}: {} left to the general evaluator ({fast:?})",
+                r.id
+            );
+            if let Some(n) = decided.get_mut(k) {
+                *n += 1;
+            }
+        }
+    }
+
+    /// Checks that every requirement with a fast form was decided by the
+    /// fast evaluator alone at least `least` times.
+    fn each_decided(spec: &Spec, decided: &[usize], least: usize) {
+        for ((r, f), n) in spec
+            .checked()
+            .requirements
+            .iter()
+            .zip(&spec.fast_form().requirements)
+            .zip(decided)
+        {
+            assert!(
+                f.is_none() || *n >= least,
+                "{}: decided by the fast evaluator alone {n} times",
+                r.id
+            );
+        }
+    }
+
     /// Whether `n` walks a list of values (`all s in standards: …` over a
     /// checklist) anywhere, definitions included.
     fn walks_values(n: &crate::ir::Node) -> bool {
@@ -2572,7 +2639,7 @@ let total_x = sum(u.x for u in units)
             "null",
         ];
         let kinds = ["\"a\"", "\"b\"", "\"c\""];
-        let mut compared = 0;
+        let (mut compared, mut decided) = (0, [0; 11]);
         for i in 0..600usize {
             let v = |k: usize| values[(i / k + k) % values.len()];
             let unit = |j: usize| {
@@ -2595,6 +2662,7 @@ let total_x = sum(u.x for u in units)
             let Ok(sub) = spec.ingest_str(&text) else {
                 continue; // a value out of range: refused by both
             };
+            decides_when_answered(&spec, &sub, &text, true, &mut decided);
             for budget in [u64::MAX, FAST_BUDGET, 0, 3, 7, 12, 20, 33, 50] {
                 assert_eq!(
                     outcomes_under(&spec, &sub, budget),
@@ -2605,6 +2673,7 @@ let total_x = sum(u.x for u in units)
             }
         }
         assert!(compared > 1500, "{compared}");
+        each_decided(&spec, &decided, 5);
     }
 
     /// Comparisons, rates and divisions of answers of the root, of its
@@ -2701,7 +2770,7 @@ area quality {
             "9223372036854775807",
             "null",
         ];
-        let mut compared = 0;
+        let (mut compared, mut decided) = (0, [0; 11]);
         for i in 0..900usize {
             let v = |k: usize| values[(i / k + k) % values.len()];
             let units: Vec<String> = (0..i % 3)
@@ -2729,6 +2798,7 @@ area quality {
             let Ok(sub) = spec.ingest_str(&text) else {
                 continue;
             };
+            decides_when_answered(&spec, &sub, &text, i % 4 == 3, &mut decided);
             // every budget up to past the whole evaluation's steps
             for budget in [u64::MAX, FAST_BUDGET]
                 .into_iter()
@@ -2743,6 +2813,30 @@ area quality {
             }
         }
         assert!(compared > 30_000, "{compared}");
+        // every answer given, small and not zero: decided by the fast
+        // evaluator alone
+        let clean = ["1", "2", "3", "-7", "10", "9"];
+        for i in 0..300usize {
+            let v = |k: usize| clean[(i / k + k) % clean.len()];
+            let units: Vec<String> = (0..1 + i % 3)
+                .map(|j| format!(r#"{{"x": {}}}"#, v(5 + j)))
+                .collect();
+            let text = format!(
+                r#"{{"floor": {}, "cap": {}, "surge": {{"shifts": {}, "kept": {}}}, "units": [{}], "net": {{"host": {{"beds": {}, "signed": {}}}}}}}"#,
+                v(1),
+                v(2),
+                v(3),
+                v(4),
+                units.join(", "),
+                v(7),
+                i % 5 == 0
+            );
+            let Ok(sub) = spec.ingest_str(&text) else {
+                panic!("{text}");
+            };
+            decides_when_answered(&spec, &sub, &text, true, &mut decided);
+        }
+        each_decided(&spec, &decided, 5);
     }
 
     /// Whole-number answers are stored as `i64` (`Stored::Int`) and every
@@ -2793,7 +2887,7 @@ area quality {
             "null",
         ];
         let percents = ["0", "50", "80", "100", "12.5", "99.99", "null"];
-        let (mut compared, mut ints_seen, mut rationals_seen) = (0, 0, 0);
+        let (mut compared, mut ints_seen, mut rationals_seen, mut decided) = (0, 0, 0, [0; 12]);
         for k in 0..700usize {
             let int = |j: usize| ints[(k / j + j) % ints.len()];
             let num = |j: usize| numbers[(k / j + 2 * j) % numbers.len()];
@@ -2820,6 +2914,7 @@ area quality {
             let Ok(sub) = spec.ingest_str(&text) else {
                 continue;
             };
+            decides_when_answered(&spec, &sub, &text, true, &mut decided);
             // the general reader stores the same answers in the same forms
             match crate::submission::read_text(&spec.checked().schema, &text, spec.limits(), false)
             {
@@ -2855,6 +2950,42 @@ area quality {
             }
         }
         assert!(compared > 20_000, "{compared}");
+        // every answer given, small and not zero: decided by the fast
+        // evaluator alone
+        let (ints, numbers, percents) = (
+            ["1", "-1", "7", "-3"],
+            ["2", "-2", "3.0", "1e2", "2.5", "-0.5"],
+            ["50", "80", "100", "12.5"],
+        );
+        for k in 0..300usize {
+            let int = |j: usize| ints[(k / j + j) % ints.len()];
+            let num = |j: usize| numbers[(k / j + 2 * j) % numbers.len()];
+            let pct = |j: usize| percents[(k / j + j) % percents.len()];
+            let units: Vec<String> = (0..1 + k % 3)
+                .map(|j| {
+                    format!(
+                        r#"{{"i": {}, "n": {}, "p": {}}}"#,
+                        int(5 + j),
+                        num(6 + j),
+                        pct(7 + j)
+                    )
+                })
+                .collect();
+            let text = format!(
+                r#"{{"i": {}, "n": {}, "p": {}, "g": {{"n": {}, "i": {}}}, "units": [{}]}}"#,
+                int(1),
+                num(2),
+                pct(3),
+                num(4),
+                int(3),
+                units.join(", ")
+            );
+            let Ok(sub) = spec.ingest_str(&text) else {
+                panic!("{text}");
+            };
+            decides_when_answered(&spec, &sub, &text, true, &mut decided);
+        }
+        each_decided(&spec, &decided, 5);
         assert!(
             ints_seen > 300 && rationals_seen > 100,
             "{ints_seen} {rationals_seen}"
