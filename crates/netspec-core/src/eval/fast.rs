@@ -2605,6 +2605,11 @@ let total_x = sum(u.x for u in units)
             })
             .count();
         assert_eq!(elems, 7, "every quantifier compiled as element tests");
+        assert_eq!(
+            spec.fast_form().requirements.iter().flatten().count(),
+            9,
+            "every requirement has a fast form"
+        );
         let sums = spec
             .fast_form()
             .lets
