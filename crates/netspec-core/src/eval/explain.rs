@@ -2611,6 +2611,88 @@ let occupancy = occupied / total_y
         );
     }
 
+    /// Checks small enough to be worked out from their forms, each node
+    /// kind [`Sim`] counts: a literal, an answer of the root, of a group
+    /// and of an element, arithmetic, negation, a definition met twice, a
+    /// definition the trial keeps, and a total.
+    const NARROW: &str = r#"spec narrow "Narrow forms" { version "1" }
+inputs "Units" {
+  floor: int min 0 "Floor"
+  surge: group "Surge" {
+    shifts: int min 0 "Shifts"
+    kept: int min 0 "Kept"
+  }
+  units: list min 0 "Units" item "unit" {
+    x: int "X"
+    y: int "Y"
+  }
+}
+let weighted = floor * 3 - surge.kept
+let doubled = surge.shifts * 2
+area quality {
+  requirement S-01 must "Root" { floor >= 10 }
+  requirement S-02 must "Group" { surge.kept >= surge.shifts }
+  requirement S-03 must "Element" { all u in units: 2 * u.x >= u.y + 1 }
+  requirement S-04 must "Negated" { -floor + 20 <= surge.kept }
+  requirement S-05 must "Definition twice" { surge.shifts > weighted + weighted }
+  requirement S-06 must "Kept definition" { doubled + floor >= 50 }
+  requirement S-07 must "Total" { sum(u.y for u in units) >= 40 }
+}
+"#;
+
+    /// Every "to pass" entry of a check whose form is narrow and whose
+    /// values are small (below 2^20) is worked out from the form
+    /// ([`solved`]), not tried, for every node kind the trials' steps are
+    /// counted for; also under a work budget just large enough for the
+    /// whole report, and the report is the trials' report.
+    #[test]
+    fn narrow_forms_are_worked_out_not_tried() {
+        let spec = match Spec::compile(
+            "narrow.netspec",
+            &crate::Sources::single("narrow.netspec", NARROW),
+        ) {
+            Ok(s) => s,
+            Err(e) => panic!("{e:?}"),
+        };
+        let run = |sub: &crate::submission::Submission, budget: u64, by_trial: bool| {
+            BY_TRIAL.with(|b| b.set(by_trial));
+            SOLVED.with(|n| n.set(0));
+            let (report, steps) = assess_given(
+                spec.checked(),
+                spec.fast_form(),
+                spec.source_map(),
+                sub,
+                Given::Borrowed(&sub.evidence),
+                None,
+                true,
+                budget,
+                Attribution::of(sub),
+            );
+            BY_TRIAL.with(|b| b.set(false));
+            (report, steps, SOLVED.with(std::cell::Cell::get))
+        };
+        let text = r#"{"floor": 4, "surge": {"shifts": 9, "kept": 3}, "units": [{"x": 1, "y": 7}, {"x": 5, "y": 2}]}"#;
+        let Ok(sub) = spec.ingest_str(text) else {
+            panic!("{text}");
+        };
+        let (report, steps, solved) = run(&sub, u64::MAX, false);
+        let mut entries = Vec::new();
+        for r in &report.requirements {
+            assert_eq!(r.outcome, crate::vocab::Outcome::NotMet, "{}", r.id);
+            let n: usize = r.explanation.iter().map(|c| c.to_pass.len()).sum();
+            assert!(n > 0, "{}: no entry", r.id);
+            entries.push(n);
+        }
+        let total: usize = entries.iter().sum();
+        assert_eq!(solved, total, "{entries:?}");
+        let (trial, trial_steps, by_trial) = run(&sub, u64::MAX, true);
+        assert_eq!(by_trial, 0);
+        assert_eq!((&report, steps), (&trial, trial_steps));
+        // a budget just large enough: the same report, each entry solved
+        let (tight, tight_steps, tight_solved) = run(&sub, steps, false);
+        assert_eq!((&tight, tight_steps, tight_solved), (&report, steps, total));
+    }
+
     #[test]
     fn list_names_made_singular() {
         for (name, noun) in [
