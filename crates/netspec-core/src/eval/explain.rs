@@ -2614,9 +2614,10 @@ let occupancy = occupied / total_y
     /// Checks small enough to be worked out from their forms, each node
     /// kind [`Sim`] counts: a literal, an answer of the root, of a group
     /// and of an element, arithmetic, negation, a definition met twice, a
-    /// definition the trial keeps, and a total; and the two checks either
-    /// side of where [`small`] stops (2^20), the value tried and the one
-    /// below it both small in S-08, only the one below in S-09.
+    /// definition the trial keeps, a total and a value of a list; and two
+    /// checks either side of where [`small`] stops (2^20), with forms of
+    /// small parts: the value to pass (2^20 - 1) and the one below it both
+    /// small in S-09, only the one below in S-10 (2^20 = 4 × 262,144).
     const NARROW: &str = r#"spec narrow "Narrow forms" { version "1" }
 inputs "Units" {
   floor: int min 0 "Floor"
@@ -2639,15 +2640,16 @@ area quality {
   requirement S-05 must "Definition twice" { surge.shifts > weighted + weighted }
   requirement S-06 must "Kept definition" { doubled + floor >= 50 }
   requirement S-07 must "Total" { sum(u.y for u in units) >= 40 }
-  requirement S-08 must "Just small" { floor >= 1048575 }
-  requirement S-09 must "Just not small" { floor >= 1048576 }
+  requirement S-08 must "Values" { all v in [12, 30]: floor >= v }
+  requirement S-09 must "Just small" { floor >= 1048575 }
+  requirement S-10 must "Just not small" { floor / 4 >= 262144 }
 }
 "#;
 
     /// Every "to pass" entry of a check whose form is narrow and whose
     /// values are small (below 2^20) is worked out from the form
     /// ([`solved`]), not tried, for every node kind the trials' steps are
-    /// counted for, but for S-09, whose value to pass (2^20) is not small;
+    /// counted for, but for S-10, whose value to pass (2^20) is not small;
     /// also under a work budget just large enough for the
     /// whole report, and the report is the trials' report.
     #[test]
@@ -2689,8 +2691,9 @@ area quality {
             entries.push(n);
         }
         let total: usize = entries.iter().sum();
-        assert_eq!(entries.len(), 9);
-        assert_eq!(entries.last(), Some(&1), "S-09");
+        assert_eq!(entries.len(), 10);
+        assert_eq!(entries.get(7), Some(&2), "S-08: one for each value");
+        assert_eq!(entries.last(), Some(&1), "S-10");
         assert_eq!(solved, total - 1, "{entries:?}");
         let (trial, trial_steps, by_trial) = run(&sub, u64::MAX, true);
         assert_eq!(by_trial, 0);
