@@ -2613,8 +2613,9 @@ let occupancy = occupied / total_y
 
     /// Checks small enough to be worked out from their forms, each node
     /// kind [`Sim`] counts: a literal, an answer of the root, of a group
-    /// and of an element, arithmetic, negation, a definition met twice, a
-    /// definition the trial keeps, a total and a value of a list; and two
+    /// and of an element, arithmetic, negation, a definition that reads the
+    /// answer tried met twice (the trial works it out once), a definition
+    /// the trial keeps, a total and a value of a list; and two
     /// checks either side of where [`small`] stops (2^20), with forms of
     /// small parts: the value to pass (2^20 - 1) and the one below it both
     /// small in S-09, only the one below in S-10 (2^20 = 4 × 262,144).
@@ -2637,7 +2638,7 @@ area quality {
   requirement S-02 must "Group" { surge.kept >= surge.shifts }
   requirement S-03 must "Element" { all u in units: 2 * u.x >= u.y + 1 }
   requirement S-04 must "Negated" { -floor + 20 <= surge.kept }
-  requirement S-05 must "Definition twice" { surge.shifts > weighted + weighted }
+  requirement S-05 must "Definition twice" { surge.kept > weighted + weighted }
   requirement S-06 must "Kept definition" { doubled + floor >= 50 }
   requirement S-07 must "Total" { sum(u.y for u in units) >= 40 }
   requirement S-08 must "Values" { all v in [12, 30]: floor >= v }
