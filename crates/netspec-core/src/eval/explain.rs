@@ -2615,8 +2615,10 @@ let occupancy = occupied / total_y
     /// kind [`Sim`] counts: a literal, an answer of the root, of a group
     /// and of an element, arithmetic, negation, a definition that reads the
     /// answer tried met twice (the trial works it out once), a definition
-    /// the trial keeps, a total and a value of a list; and two
-    /// checks either side of where [`small`] stops (2^20), with forms of
+    /// the trial keeps, a total, a value of a list, a group in a group, and
+    /// an element's answer read beside the same answer of another element
+    /// (the inner one of S-12's, read beside the outer); and two checks
+    /// either side of where [`small`] stops (2^20), with forms of
     /// small parts: the value to pass (2^20 - 1) and the one below it both
     /// small in S-09, only the one below in S-10 (2^20 = 4 × 262,144).
     const NARROW: &str = r#"spec narrow "Narrow forms" { version "1" }
@@ -2629,6 +2631,9 @@ inputs "Units" {
   units: list min 0 "Units" item "unit" {
     x: int "X"
     y: int "Y"
+  }
+  net: group "Network" {
+    host: group "Host" { beds: int min 0 "Beds" }
   }
 }
 let weighted = floor * 3 - surge.kept
@@ -2644,6 +2649,9 @@ area quality {
   requirement S-08 must "Values" { all v in [12, 30]: floor >= v }
   requirement S-09 must "Just small" { floor >= 1048575 }
   requirement S-10 must "Just not small" { floor / 4 >= 262144 }
+  requirement S-11 must "Group in a group" { net.host.beds >= floor + 1 }
+  requirement S-12 must "Pairs" { all u in units: all v in units: 2 * u.x >= v.x + 1 }
+  requirement S-13 must "Last" { floor >= 12 }
 }
 "#;
 
@@ -2651,8 +2659,9 @@ area quality {
     /// values are small (below 2^20) is worked out from the form
     /// ([`solved`]), not tried, for every node kind the trials' steps are
     /// counted for, but for S-10, whose value to pass (2^20) is not small;
-    /// also under a work budget just large enough for the
-    /// whole report, and the report is the trials' report.
+    /// also under a work budget just large enough for the whole report
+    /// (S-13's trials' steps, the last work it does, just within it), and
+    /// the report is the trials' report.
     #[test]
     fn narrow_forms_are_worked_out_not_tried() {
         let spec = match Spec::compile(
@@ -2679,7 +2688,7 @@ area quality {
             BY_TRIAL.with(|b| b.set(false));
             (report, steps, SOLVED.with(std::cell::Cell::get))
         };
-        let text = r#"{"floor": 4, "surge": {"shifts": 9, "kept": 3}, "units": [{"x": 1, "y": 7}, {"x": 5, "y": 2}]}"#;
+        let text = r#"{"floor": 4, "surge": {"shifts": 9, "kept": 3}, "units": [{"x": 1, "y": 7}, {"x": 5, "y": 2}], "net": {"host": {"beds": 2}}}"#;
         let Ok(sub) = spec.ingest_str(text) else {
             panic!("{text}");
         };
@@ -2692,9 +2701,9 @@ area quality {
             entries.push(n);
         }
         let total: usize = entries.iter().sum();
-        assert_eq!(entries.len(), 10);
+        assert_eq!(entries.len(), 13);
         assert_eq!(entries.get(7), Some(&2), "S-08: one for each value");
-        assert_eq!(entries.last(), Some(&1), "S-10");
+        assert_eq!(entries.get(9), Some(&1), "S-10");
         assert_eq!(solved, total - 1, "{entries:?}");
         let (trial, trial_steps, by_trial) = run(&sub, u64::MAX, true);
         assert_eq!(by_trial, 0);
