@@ -216,9 +216,9 @@ pub enum Elem {
 
 /// The literal a quotient of two whole numbers is compared with
 /// (`rate_cmp`): with its numerator and denominator as `i64`s when both
-/// are below 2^63 in magnitude (then the comparison cross-multiplies in
-/// `i128`, one 64 × 64 → 128-bit product a side), else with a denominator
-/// of zero (then it divides exactly).
+/// fit in one (then the comparison cross-multiplies in `i128`, one
+/// 64 × 64 → 128-bit product a side, at most 2^126), else with a
+/// denominator of zero (then it divides exactly).
 #[derive(Debug, Clone, Copy)]
 pub struct Rate {
     /// Numerator, when it fits.
@@ -231,9 +231,9 @@ pub struct Rate {
 
 impl Rate {
     fn of(c: Num) -> Rate {
-        const SMALL: u64 = 1 << 63;
+        // `i64::MIN` too: its product with any `i64` is within `i128`
         let (n, d) = match (i64::try_from(c.numer()), i64::try_from(c.denom())) {
-            (Ok(n), Ok(d)) if n.unsigned_abs() < SMALL && d.unsigned_abs() < SMALL => (n, d),
+            (Ok(n), Ok(d)) => (n, d),
             _ => (0, 0),
         };
         Rate { n, d, c }
