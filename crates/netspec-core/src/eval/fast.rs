@@ -2997,6 +2997,133 @@ area quality {
         );
     }
 
+    /// Every construct the fast evaluator compiles, in one spec
+    /// (`constructs.netspec`: texts, enums and numbers among literals, `if`,
+    /// dates moved, compared and `within` a window, the assessment date,
+    /// every call, totals, counts, means, the lowest and highest of numbers
+    /// and dates, nested quantifiers, `present`, groups in groups,
+    /// definitions of each kind): each requirement has a fast form, which
+    /// decides it alone whenever every answer is given, and the outcomes
+    /// are the general evaluator's under every work budget.
+    #[test]
+    fn every_construct_it_compiles_decides_as_the_general_evaluator_does() {
+        const SPEC: &str = include_str!("constructs.netspec");
+        let spec = match Spec::compile(
+            "constructs.netspec",
+            &crate::Sources::single("constructs.netspec", SPEC),
+        ) {
+            Ok(s) => s,
+            Err(e) => panic!("{e:?}"),
+        };
+        let checked = spec.checked();
+        assert_eq!(checked.requirements.len(), 27);
+        for (r, f) in checked
+            .requirements
+            .iter()
+            .zip(&spec.fast_form().requirements)
+        {
+            assert!(f.is_some(), "{}: no fast form", r.id);
+        }
+        assert!(spec.fast_form().lets.iter().all(Option::is_some));
+        let general = spec.without_fast_path();
+        let date = Date::parse("2024-12-01");
+        let outcomes = |spec: &Spec, sub: &crate::submission::Submission, budget: u64| {
+            crate::report::outcomes_with(
+                spec.checked(),
+                spec.fast_form(),
+                spec.source_map(),
+                sub,
+                date,
+                budget,
+            )
+        };
+        let pick = |values: &[&'static str], i: usize, k: usize| values[(i / k + k) % values.len()];
+        // per requirement: met, not met
+        let mut seen = vec![[0usize; 2]; checked.requirements.len()];
+        for i in 0..400usize {
+            let unit = |j: usize| {
+                format!(
+                    r#"{{"x": {}, "n": {}, "open": {}, "kind": "{}", "seen": "{}", "name": "{}"}}"#,
+                    pick(&["3", "4", "-2"], i, 11 + j),
+                    pick(&["1.5", "2", "0.5"], i, 12 + j),
+                    // the first unit open: a mean and a highest over the
+                    // open units always have one
+                    j == 0 || pick(&["true", "false"], i, 13 + j) == "true",
+                    pick(&["a", "b"], i, 14 + j),
+                    pick(&["2024-04-02", "2022-05-02", "2025-02-01"], i, 15 + j),
+                    pick(&["A", ""], i, 16 + j),
+                )
+            };
+            let units: Vec<String> = (0..1 + i % 3).map(unit).collect();
+            let text = format!(
+                r#"{{"signed": {}, "beds": {}, "cover": {}, "share": {}, "opened": "{}", "reviewed": "{}", "lead": "{}", "tier": "{}", "surge": {{"shifts": {}, "kept": {}, "since": "{}", "net": {{"host": "{}"}}}}, "units": [{}]}}"#,
+                pick(&["true", "false"], i, 1),
+                pick(&["1", "4", "7"], i, 2),
+                pick(&["2.5", "0.4", "7"], i, 3),
+                pick(&["60", "20", "95"], i, 4),
+                pick(
+                    &["2024-03-01", "2023-01-15", "2025-06-30", "2027-06-01"],
+                    i,
+                    5
+                ),
+                pick(&["2024-11-20", "2024-02-01", "2023-06-01"], i, 6),
+                pick(&["Ann", "Bea", "Cy"], i, 7),
+                pick(&["low", "mid", "high"], i, 8),
+                pick(&["6", "2"], i, 9),
+                pick(&["5", "9"], i, 10),
+                pick(&["2024-01-10", "2024-12-30"], i, 3),
+                pick(&["Bea", "Ann"], i, 4),
+                units.join(", ")
+            );
+            let Ok(sub) = spec.ingest_str(&text) else {
+                panic!("{text}");
+            };
+            let expected = outcomes(&general, &sub, u64::MAX);
+            for budget in [u64::MAX, FAST_BUDGET]
+                .into_iter()
+                .chain((0..400).step_by(9))
+            {
+                assert_eq!(
+                    outcomes(&spec, &sub, budget),
+                    outcomes(&general, &sub, budget),
+                    "{text} (budget {budget})"
+                );
+            }
+            for (k, ((r, f), outcome)) in checked
+                .requirements
+                .iter()
+                .zip(&spec.fast_form().requirements)
+                .zip(&expected)
+                .enumerate()
+            {
+                use crate::vocab::Outcome as O;
+                let Some(seen) = seen.get_mut(k) else {
+                    continue;
+                };
+                match outcome {
+                    O::Met => seen[0] += 1,
+                    O::NotMet => seen[1] += 1,
+                    // every answer given: nothing is incomplete
+                    o => panic!("{text}: {} {o:?}", r.id),
+                }
+                let Some(f) = f else { continue };
+                let mut cx =
+                    Ctx::new(checked, spec.source_map(), &sub, date).with_fast(spec.fast_form());
+                let fast = cx.fast_requirement(f);
+                assert!(
+                    fast.is_ok(),
+                    "{text}: {} left to the general evaluator ({fast:?})",
+                    r.id
+                );
+            }
+        }
+        // each requirement both met and not met, by one evaluator as by the
+        // other (the fast one alone each time)
+        for (r, seen) in checked.requirements.iter().zip(&seen) {
+            assert!(seen[0] > 0 && seen[1] > 0, "{}: {seen:?}", r.id);
+        }
+    }
+
     /// The fully answered examples of every bundled spec are decided by the
     /// fast evaluator alone, every requirement of them.
     #[test]
