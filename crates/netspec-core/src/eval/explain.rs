@@ -2717,60 +2717,70 @@ area quality {
     }
 
     /// A spec of one definition, which reads the answer tried (the third
-    /// input): the trials work it out afresh, and the form goes through it,
-    /// whether the table of what definitions read ([`FastSpec::reads`])
-    /// is used or not.
+    /// input), and one of two, the second reading the tried answer through
+    /// the first: the trials work them out afresh, and the form goes through
+    /// them, whether the table of what definitions read
+    /// ([`FastSpec::reads`], checked here too) is used or not.
     #[test]
-    fn the_one_definition_of_a_spec_is_worked_out_afresh_in_the_trials() {
-        const ONE: &str = r#"spec one "One definition" { version "1" }
+    fn definitions_reading_the_answer_tried_are_worked_out_afresh_in_the_trials() {
+        const INPUTS: &str = r#"spec one "Definitions" { version "1" }
 inputs "Provider" {
   a: int "A"
   b: int "B"
   c: int min 0 "C"
 }
-let doubled = c * 2
-area quality {
-  requirement O-01 must "Through the definition" { c + doubled >= 30 }
-}
 "#;
-        let spec = match Spec::compile("one.netspec", &crate::Sources::single("one.netspec", ONE)) {
-            Ok(s) => s,
-            Err(e) => panic!("{e:?}"),
-        };
-        assert_eq!(spec.fast_form().reads, vec![vec![(0, 2)]]);
-        let text = r#"{"a": 1, "b": 2, "c": 4}"#;
-        let Ok(sub) = spec.ingest_str(text) else {
-            panic!("{text}");
-        };
-        for (fast, by_trial) in [(true, true), (true, false), (false, true), (false, false)] {
-            let general = spec.without_fast_path();
-            let spec = if fast { &spec } else { &general };
-            BY_TRIAL.with(|b| b.set(by_trial));
-            let (report, _) = assess_given(
-                spec.checked(),
-                spec.fast_form(),
-                spec.source_map(),
-                &sub,
-                Given::Borrowed(&sub.evidence),
-                None,
-                true,
-                u64::MAX,
-                Attribution::of(&sub),
-            );
-            BY_TRIAL.with(|b| b.set(false));
-            // 4 + 8 < 30; c + 2c >= 30 from c = 10
-            let entries: Vec<(&str, String)> = report
-                .requirements
-                .iter()
-                .flat_map(|r| &r.explanation)
-                .flat_map(|c| &c.to_pass)
-                .map(|e| (e.label.as_str(), e.to.to_string()))
-                .collect();
-            assert_eq!(
-                entries,
-                [("C", "10".to_string())],
-                "fast {fast}, by trial {by_trial}"
-            );
+        // 4 + 8 < 30, and c + 2c >= 30 from c = 10;
+        // 4 + (8 + 1) < 30, and c + 2c + 1 >= 30 from c = 10 (29/3 up)
+        let one = "let doubled = c * 2\narea quality {\n  requirement O-01 must \"One\" { c + doubled >= 30 }\n}\n";
+        let two = "let doubled = c * 2\nlet more = doubled + a\narea quality {\n  requirement O-01 must \"Two\" { c + more >= 30 }\n}\n";
+        for (rules, reads) in [
+            (one, vec![vec![(0, 2)]]),
+            (two, vec![vec![(0, 2)], vec![(0, 0), (0, 2)]]),
+        ] {
+            let text = format!("{INPUTS}{rules}");
+            let spec = match Spec::compile(
+                "one.netspec",
+                &crate::Sources::single("one.netspec", text.as_str()),
+            ) {
+                Ok(s) => s,
+                Err(e) => panic!("{e:?}"),
+            };
+            assert_eq!(spec.fast_form().reads, reads, "{rules}");
+            let answers = r#"{"a": 1, "b": 2, "c": 4}"#;
+            let Ok(sub) = spec.ingest_str(answers) else {
+                panic!("{answers}");
+            };
+            for (fast, by_trial) in [(true, true), (true, false), (false, true), (false, false)] {
+                let general = spec.without_fast_path();
+                let spec = if fast { &spec } else { &general };
+                BY_TRIAL.with(|b| b.set(by_trial));
+                let (report, _) = assess_given(
+                    spec.checked(),
+                    spec.fast_form(),
+                    spec.source_map(),
+                    &sub,
+                    Given::Borrowed(&sub.evidence),
+                    None,
+                    true,
+                    u64::MAX,
+                    Attribution::of(&sub),
+                );
+                BY_TRIAL.with(|b| b.set(false));
+                let entries: Vec<(&str, String)> = report
+                    .requirements
+                    .iter()
+                    .flat_map(|r| &r.explanation)
+                    .flat_map(|c| &c.to_pass)
+                    .filter(|e| e.label == "C")
+                    .map(|e| (e.label.as_str(), e.to.to_string()))
+                    .collect();
+                assert_eq!(
+                    entries,
+                    [("C", "10".to_string())],
+                    "{rules}: fast {fast}, by trial {by_trial}"
+                );
+            }
         }
     }
 
