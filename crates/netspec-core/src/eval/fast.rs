@@ -3016,7 +3016,7 @@ area quality {
             Err(e) => panic!("{e:?}"),
         };
         let checked = spec.checked();
-        assert_eq!(checked.requirements.len(), 29);
+        assert_eq!(checked.requirements.len(), 30);
         for (r, f) in checked
             .requirements
             .iter()
