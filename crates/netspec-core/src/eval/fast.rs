@@ -3016,7 +3016,7 @@ area quality {
             Err(e) => panic!("{e:?}"),
         };
         let checked = spec.checked();
-        assert_eq!(checked.requirements.len(), 30);
+        assert_eq!(checked.requirements.len(), 32);
         for (r, f) in checked
             .requirements
             .iter()
@@ -3025,6 +3025,16 @@ area quality {
             assert!(f.is_some(), "{}: no fast form", r.id);
         }
         assert!(spec.fast_form().lets.iter().all(Option::is_some));
+        // an element's whole number against a literal, in one node
+        assert!(
+            matches!(
+                &spec.fast_form().requirements[31],
+                Some(FastRequirement { rule: B::Quant(Quant::Any, _, body), .. })
+                    if matches!(body.as_ref(), B::ElementVsInt(Cmp::Ge, 0, 0, 4))
+            ),
+            "{:?}",
+            spec.fast_form().requirements[31]
+        );
         let general = spec.without_fast_path();
         let date = Date::parse("2024-12-01");
         let outcomes = |spec: &Spec, sub: &crate::submission::Submission, budget: u64| {
