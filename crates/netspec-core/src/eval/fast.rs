@@ -2579,6 +2579,7 @@ area quality {
   requirement Q-07 must "Rates of root answers" { all u in units: u.z > 0 implies floor / surge.shifts >= 50% }
   requirement Q-08 must "Total" { applies when weighted > 0 weighted <= 3 * floor + sum(u.y - u.z for u in units) }
   requirement Q-09 must "Field totals" { applies when total_x > 0 sum(u.z for u in units) <= total_x + floor }
+  requirement Q-10 must "Division of a count" { all u in units: u.ok or floor / 3 <= surge.shifts }
 }
 let weighted = sum(u.x + 2 * u.z - floor for u in units)
 let total_x = sum(u.x for u in units)
@@ -2604,10 +2605,10 @@ let total_x = sum(u.x for u in units)
                 )
             })
             .count();
-        assert_eq!(elems, 7, "every quantifier compiled as element tests");
+        assert_eq!(elems, 8, "every quantifier compiled as element tests");
         assert_eq!(
             spec.fast_form().requirements.iter().flatten().count(),
-            9,
+            10,
             "every requirement has a fast form"
         );
         let sums = spec
@@ -3016,7 +3017,7 @@ area quality {
             Err(e) => panic!("{e:?}"),
         };
         let checked = spec.checked();
-        assert_eq!(checked.requirements.len(), 32);
+        assert_eq!(checked.requirements.len(), 33);
         for (r, f) in checked
             .requirements
             .iter()
