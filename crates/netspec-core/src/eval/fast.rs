@@ -2580,6 +2580,7 @@ area quality {
   requirement Q-08 must "Total" { applies when weighted > 0 weighted <= 3 * floor + sum(u.y - u.z for u in units) }
   requirement Q-09 must "Field totals" { applies when total_x > 0 sum(u.z for u in units) <= total_x + floor }
   requirement Q-10 must "Division of a count" { all u in units: u.ok or floor / 3 <= surge.shifts }
+  requirement Q-11 must "Rate of an element's answer and the root's" { all u in units: u.ok or u.x / floor <= 80% }
 }
 let weighted = sum(u.x + 2 * u.z - floor for u in units)
 let total_x = sum(u.x for u in units)
@@ -2605,10 +2606,10 @@ let total_x = sum(u.x for u in units)
                 )
             })
             .count();
-        assert_eq!(elems, 8, "every quantifier compiled as element tests");
+        assert_eq!(elems, 9, "every quantifier compiled as element tests");
         assert_eq!(
             spec.fast_form().requirements.iter().flatten().count(),
-            10,
+            11,
             "every requirement has a fast form"
         );
         let sums = spec
