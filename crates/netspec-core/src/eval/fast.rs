@@ -2581,6 +2581,7 @@ area quality {
   requirement Q-09 must "Field totals" { applies when total_x > 0 sum(u.z for u in units) <= total_x + floor }
   requirement Q-10 must "Division of a count" { all u in units: u.ok or floor / 3 <= surge.shifts }
   requirement Q-11 must "Rate of an element's answer and the root's" { all u in units: u.ok or u.x / floor <= 80% }
+  requirement Q-12 must "Fractions" { all u in units: u.ok or 1.5 * u.x - u.y / 2 >= -(u.z / 4) + u.x / (0 - 3) }
 }
 let weighted = sum(u.x + 2 * u.z - floor for u in units)
 let total_x = sum(u.x for u in units)
@@ -2606,10 +2607,10 @@ let total_x = sum(u.x for u in units)
                 )
             })
             .count();
-        assert_eq!(elems, 9, "every quantifier compiled as element tests");
+        assert_eq!(elems, 10, "every quantifier compiled as element tests");
         assert_eq!(
             spec.fast_form().requirements.iter().flatten().count(),
-            11,
+            12,
             "every requirement has a fast form"
         );
         let sums = spec
