@@ -2617,9 +2617,12 @@ let total_x = sum(u.x for u in units)
             .fast_form()
             .lets
             .iter()
-            .filter(|l| matches!(l, Some(Any::I(I::SumLin(..) | I::SumLinRoot(..)))))
+            .filter(|l| matches!(l, Some(Any::I(I::SumLinRoot(..)))))
             .count();
-        assert_eq!(sums, 1, "the total compiled as a linear form");
+        assert_eq!(
+            sums, 1,
+            "the total compiled as a linear form over a root list"
+        );
         let fields = spec
             .fast_form()
             .lets
@@ -3025,7 +3028,8 @@ area quality {
     /// Every construct the fast evaluator compiles, in one spec
     /// (`constructs.netspec`: texts, enums and numbers among literals, `if`,
     /// dates moved, compared and `within` a window, the assessment date,
-    /// every call, totals, counts, means, the lowest and highest of numbers
+    /// every call, totals (filtered, over a definition), counts, means, the
+    /// difference of two dates, the lowest and highest of numbers
     /// and dates, nested quantifiers, `present` of each kind, groups in
     /// groups, definitions of each kind, enums, groups and lists among them): each requirement has a fast form, which
     /// decides it alone whenever every answer is given, and the outcomes
@@ -3041,7 +3045,7 @@ area quality {
             Err(e) => panic!("{e:?}"),
         };
         let checked = spec.checked();
-        assert_eq!(checked.requirements.len(), 33);
+        assert_eq!(checked.requirements.len(), 36);
         for (r, f) in checked
             .requirements
             .iter()
@@ -3050,6 +3054,16 @@ area quality {
             assert!(f.is_some(), "{}: no fast form", r.id);
         }
         assert!(spec.fast_form().lets.iter().all(Option::is_some));
+        // a total of a linear form over a definition's list, in one node
+        assert!(
+            matches!(
+                &spec.fast_form().requirements[34],
+                Some(FastRequirement { rule: B::CmpI(Cmp::Ge, total, _), .. })
+                    if matches!(total.as_ref(), I::SumLin(..))
+            ),
+            "{:?}",
+            spec.fast_form().requirements[34]
+        );
         // an element's whole number against a literal, in one node
         assert!(
             matches!(
