@@ -3029,11 +3029,12 @@ area quality {
     /// (`constructs.netspec`: texts, enums and numbers among literals, `if`,
     /// dates moved, compared and `within` a window, the assessment date,
     /// every call, totals (filtered, over a definition), counts, means, the
-    /// difference of two dates, the lowest and highest of numbers
-    /// and dates, nested quantifiers, `present` of each kind, groups in
-    /// groups, definitions of each kind, enums, groups and lists among them): each requirement has a fast form, which
-    /// decides it alone whenever every answer is given, and the outcomes
-    /// are the general evaluator's under every work budget.
+    /// difference of two dates, the lowest and highest of numbers and
+    /// dates, nested quantifiers, `present` of each kind, groups in groups,
+    /// definitions of each kind, enums, groups and lists among them): each
+    /// requirement has a fast form, which decides it alone whenever every
+    /// answer is given, and the outcomes are the general evaluator's under
+    /// every work budget.
     #[test]
     fn every_construct_it_compiles_decides_as_the_general_evaluator_does() {
         const SPEC: &str = include_str!("constructs.netspec");
