@@ -3046,7 +3046,7 @@ area quality {
             Err(e) => panic!("{e:?}"),
         };
         let checked = spec.checked();
-        assert_eq!(checked.requirements.len(), 37);
+        assert_eq!(checked.requirements.len(), 38);
         for (r, f) in checked
             .requirements
             .iter()
