@@ -2435,6 +2435,33 @@ mod tests {
     use crate::report::{assess_given, Attribution, Given};
     use crate::Spec;
 
+    /// The report of `sub` under `spec`, with explanations, within
+    /// `budget` steps; every "to pass" entry tried by evaluating when
+    /// `by_trial` (the reference [`solved`] must agree with). With the
+    /// steps done and the number of entries [`solved`] worked out.
+    fn report_by<'s>(
+        spec: &'s Spec,
+        sub: &crate::submission::Submission,
+        budget: u64,
+        by_trial: bool,
+    ) -> (crate::Report<'s>, u64, usize) {
+        BY_TRIAL.with(|b| b.set(by_trial));
+        let before = SOLVED.with(std::cell::Cell::get);
+        let (report, steps) = assess_given(
+            spec.checked(),
+            spec.fast_form(),
+            spec.source_map(),
+            sub,
+            Given::Borrowed(&sub.evidence),
+            None,
+            true,
+            budget,
+            Attribution::of(sub),
+        );
+        BY_TRIAL.with(|b| b.set(false));
+        (report, steps, SOLVED.with(std::cell::Cell::get) - before)
+    }
+
     /// Every kind of linear check [`solved`] works out, and some it leaves
     /// to the trials (a call, an inline total, forms with a coefficient of
     /// 2^100, 2^110 or 10^36 on the way, with which the evaluator
@@ -2539,19 +2566,7 @@ let occupancy = occupied / total_y
             }
         };
         let run = |sub: &crate::submission::Submission, budget: u64, by_trial: bool| {
-            BY_TRIAL.with(|b| b.set(by_trial));
-            let (report, steps) = assess_given(
-                spec.checked(),
-                spec.fast_form(),
-                spec.source_map(),
-                sub,
-                Given::Borrowed(&sub.evidence),
-                None,
-                true,
-                budget,
-                Attribution::of(sub),
-            );
-            BY_TRIAL.with(|b| b.set(false));
+            let (report, steps, _) = report_by(&spec, sub, budget, by_trial);
             (report, steps)
         };
         SOLVED.with(|n| n.set(0));
@@ -2672,21 +2687,7 @@ area quality {
             Err(e) => panic!("{e:?}"),
         };
         let run = |sub: &crate::submission::Submission, budget: u64, by_trial: bool| {
-            BY_TRIAL.with(|b| b.set(by_trial));
-            SOLVED.with(|n| n.set(0));
-            let (report, steps) = assess_given(
-                spec.checked(),
-                spec.fast_form(),
-                spec.source_map(),
-                sub,
-                Given::Borrowed(&sub.evidence),
-                None,
-                true,
-                budget,
-                Attribution::of(sub),
-            );
-            BY_TRIAL.with(|b| b.set(false));
-            (report, steps, SOLVED.with(std::cell::Cell::get))
+            report_by(&spec, sub, budget, by_trial)
         };
         let text = r#"{"floor": 4, "surge": {"shifts": 9, "kept": 3}, "units": [{"x": 1, "y": 7}, {"x": 5, "y": 2}], "net": {"host": {"beds": 2}}}"#;
         let Ok(sub) = spec.ingest_str(text) else {
@@ -2754,19 +2755,7 @@ inputs "Provider" {
             for (fast, by_trial) in [(true, true), (true, false), (false, true), (false, false)] {
                 let general = spec.without_fast_path();
                 let spec = if fast { &spec } else { &general };
-                BY_TRIAL.with(|b| b.set(by_trial));
-                let (report, _) = assess_given(
-                    spec.checked(),
-                    spec.fast_form(),
-                    spec.source_map(),
-                    &sub,
-                    Given::Borrowed(&sub.evidence),
-                    None,
-                    true,
-                    u64::MAX,
-                    Attribution::of(&sub),
-                );
-                BY_TRIAL.with(|b| b.set(false));
+                let (report, _, _) = report_by(spec, &sub, u64::MAX, by_trial);
                 let entries: Vec<(&str, String)> = report
                     .requirements
                     .iter()

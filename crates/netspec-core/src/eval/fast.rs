@@ -2921,29 +2921,34 @@ area quality {
         let percents = ["0", "50", "80", "100", "12.5", "99.99", "null"];
         let (mut compared, mut ints_seen, mut rationals_seen, mut decided) =
             (0, 0, 0, vec![0; spec.checked().requirements.len()]);
+        // a submission of `units` units, its answers drawn from the lists by `k`
+        let submission =
+            |k: usize, ints: &[&str], numbers: &[&str], percents: &[&str], units: usize| {
+                let int = |j: usize| ints[(k / j + j) % ints.len()];
+                let num = |j: usize| numbers[(k / j + 2 * j) % numbers.len()];
+                let pct = |j: usize| percents[(k / j + j) % percents.len()];
+                let units: Vec<String> = (0..units)
+                    .map(|j| {
+                        format!(
+                            r#"{{"i": {}, "n": {}, "p": {}}}"#,
+                            int(5 + j),
+                            num(6 + j),
+                            pct(7 + j)
+                        )
+                    })
+                    .collect();
+                format!(
+                    r#"{{"i": {}, "n": {}, "p": {}, "g": {{"n": {}, "i": {}}}, "units": [{}]}}"#,
+                    int(1),
+                    num(2),
+                    pct(3),
+                    num(4),
+                    int(3),
+                    units.join(", ")
+                )
+            };
         for k in 0..700usize {
-            let int = |j: usize| ints[(k / j + j) % ints.len()];
-            let num = |j: usize| numbers[(k / j + 2 * j) % numbers.len()];
-            let pct = |j: usize| percents[(k / j + j) % percents.len()];
-            let units: Vec<String> = (0..k % 4)
-                .map(|j| {
-                    format!(
-                        r#"{{"i": {}, "n": {}, "p": {}}}"#,
-                        int(5 + j),
-                        num(6 + j),
-                        pct(7 + j)
-                    )
-                })
-                .collect();
-            let text = format!(
-                r#"{{"i": {}, "n": {}, "p": {}, "g": {{"n": {}, "i": {}}}, "units": [{}]}}"#,
-                int(1),
-                num(2),
-                pct(3),
-                num(4),
-                int(3),
-                units.join(", ")
-            );
+            let text = submission(k, &ints, &numbers, &percents, k % 4);
             let Ok(sub) = spec.ingest_str(&text) else {
                 continue;
             };
@@ -2991,28 +2996,7 @@ area quality {
             ["50", "80", "100", "12.5"],
         );
         for k in 0..300usize {
-            let int = |j: usize| ints[(k / j + j) % ints.len()];
-            let num = |j: usize| numbers[(k / j + 2 * j) % numbers.len()];
-            let pct = |j: usize| percents[(k / j + j) % percents.len()];
-            let units: Vec<String> = (0..1 + k % 3)
-                .map(|j| {
-                    format!(
-                        r#"{{"i": {}, "n": {}, "p": {}}}"#,
-                        int(5 + j),
-                        num(6 + j),
-                        pct(7 + j)
-                    )
-                })
-                .collect();
-            let text = format!(
-                r#"{{"i": {}, "n": {}, "p": {}, "g": {{"n": {}, "i": {}}}, "units": [{}]}}"#,
-                int(1),
-                num(2),
-                pct(3),
-                num(4),
-                int(3),
-                units.join(", ")
-            );
+            let text = submission(k, &ints, &numbers, &percents, 1 + k % 3);
             let Ok(sub) = spec.ingest_str(&text) else {
                 panic!("{text}");
             };
