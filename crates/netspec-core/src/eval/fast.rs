@@ -2453,6 +2453,14 @@ mod tests {
     use super::*;
     use crate::Spec;
 
+    /// `text`, a spec named `name`, compiled; a test fails if it does not.
+    fn compiled(name: &str, text: &str) -> Spec {
+        match Spec::compile(name, &crate::Sources::single(name, text)) {
+            Ok(s) => s,
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
     /// The outcomes of `sub` under `spec` with a work budget of `budget`
     /// steps (the fast evaluator, unless `spec` has it switched off).
     fn outcomes_under(
@@ -2586,13 +2594,7 @@ area quality {
 let weighted = sum(u.x + 2 * u.z - floor for u in units)
 let total_x = sum(u.x for u in units)
 "#;
-        let spec = match Spec::compile(
-            "elems.netspec",
-            &crate::Sources::single("elems.netspec", SPEC),
-        ) {
-            Ok(s) => s,
-            Err(e) => panic!("{e:?}"),
-        };
+        let spec = compiled("elems.netspec", SPEC);
         let elems = spec
             .fast_form()
             .requirements
@@ -2755,13 +2757,7 @@ area quality {
                 _ => false,
             }
         }
-        let spec = match Spec::compile(
-            "leaves.netspec",
-            &crate::Sources::single("leaves.netspec", SPEC),
-        ) {
-            Ok(s) => s,
-            Err(e) => panic!("{e:?}"),
-        };
+        let spec = compiled("leaves.netspec", SPEC);
         let forms: Vec<&FastRequirement> = spec.fast_form().requirements.iter().flatten().collect();
         assert_eq!(forms.len(), 11, "every requirement compiled");
         let leaves = forms.iter().filter(|r| uses_leaves(&r.rule)).count();
@@ -2882,13 +2878,7 @@ area quality {
     fn whole_number_answers_agree_with_the_general_evaluator() {
         // shared with the property test of numbers of any size
         const SPEC: &str = include_str!("wholes.netspec");
-        let spec = match Spec::compile(
-            "wholes.netspec",
-            &crate::Sources::single("wholes.netspec", SPEC),
-        ) {
-            Ok(s) => s,
-            Err(e) => panic!("{e:?}"),
-        };
+        let spec = compiled("wholes.netspec", SPEC);
         let fast = spec.fast_form().requirements.iter().flatten().count();
         assert_eq!(fast, 13, "every requirement has a fast form");
         let general = spec.without_fast_path();
@@ -3022,13 +3012,7 @@ area quality {
     #[test]
     fn every_construct_it_compiles_decides_as_the_general_evaluator_does() {
         const SPEC: &str = include_str!("constructs.netspec");
-        let spec = match Spec::compile(
-            "constructs.netspec",
-            &crate::Sources::single("constructs.netspec", SPEC),
-        ) {
-            Ok(s) => s,
-            Err(e) => panic!("{e:?}"),
-        };
+        let spec = compiled("constructs.netspec", SPEC);
         let checked = spec.checked();
         assert_eq!(checked.requirements.len(), 38);
         for (r, f) in checked
