@@ -1101,14 +1101,6 @@ fn e(n: &Node) -> Option<E> {
 
 // ------------------------------------------------------------------ evaluating
 
-/// A definition's value, as the full evaluator keeps it.
-fn as_int(v: &V<'_>) -> Res<i64> {
-    match v {
-        V::Num(n) => small(*n),
-        _ => Err(Bail::Other),
-    }
-}
-
 /// `a <op> b` from an ordering.
 #[inline]
 fn holds(op: Cmp, ord: std::cmp::Ordering) -> bool {
@@ -1301,38 +1293,22 @@ impl<'a> Ctx<'a> {
             }
             Elem::And(a, b) => {
                 *steps += 1;
-                Ok(self.elem_part(e, a, steps)? && self.elem_part(e, b, steps)?)
+                Ok(self.elem_test(e, a, steps)? && self.elem_test(e, b, steps)?)
             }
             Elem::Or(a, b) => {
                 *steps += 1;
-                Ok(self.elem_part(e, a, steps)? || self.elem_part(e, b, steps)?)
+                Ok(self.elem_test(e, a, steps)? || self.elem_test(e, b, steps)?)
             }
             Elem::Implies(a, b) => {
                 *steps += 1;
-                Ok(!self.elem_part(e, a, steps)? || self.elem_part(e, b, steps)?)
+                Ok(!self.elem_test(e, a, steps)? || self.elem_test(e, b, steps)?)
             }
             _ => self.elem_test(e, t, steps),
         }
     }
 
-    /// A part of an `and`, `or` or `implies` of [`Elem`]s: a test worked
-    /// out in place, without a call; a combination by [`Ctx::elem`].
-    // in place in optimised native builds only (see [`Ctx::fl`])
-    #[cfg_attr(
-        all(not(debug_assertions), not(target_arch = "wasm32")),
-        inline(always)
-    )]
-    #[cfg_attr(any(debug_assertions, target_arch = "wasm32"), inline)]
-    fn elem_part(&self, e: &'a Record, t: &'a Elem, steps: &mut u64) -> Res<bool> {
-        match t {
-            Elem::Not(..) | Elem::And(..) | Elem::Or(..) | Elem::Implies(..) => {
-                self.elem(e, t, steps)
-            }
-            _ => self.elem_test(e, t, steps),
-        }
-    }
-
-    /// An [`Elem`] that is a test, not a combination of tests ([`Ctx::elem`]).
+    /// An [`Elem`] worked out in place, without a call, when it is a test;
+    /// a combination of tests by [`Ctx::elem`].
     #[cfg_attr(
         all(not(debug_assertions), not(target_arch = "wasm32")),
         inline(always)
@@ -1548,10 +1524,15 @@ impl<'a> Ctx<'a> {
 
     /// A whole-number definition not worked out yet ([`Ctx::flet`]): its
     /// body worked out as an `i64`, with no [`V`] made but the one kept.
+    ///
+    /// Every caller first takes a definition already kept as a number
+    /// ([`Ctx::cached_num`]), and a whole-number definition's fast form is
+    /// always an [`I`]: what is left here (a definition kept as unknown, or
+    /// without a fast form) is for the general evaluator.
     fn flet_int(&mut self, k: usize) -> Res<i64> {
         let fast: &'a FastSpec = self.fast;
         let (Some(Some(Any::I(body))), Some(None)) = (fast.lets.get(k), self.lets.get(k)) else {
-            return as_int(&self.flet(k)?);
+            return Err(Bail::Other);
         };
         self.step(1);
         // definitions see no bound elements: hide those bound so far
@@ -1893,7 +1874,7 @@ impl<'a> Ctx<'a> {
                 for e in self.felements(list)? {
                     self.within_budget()?;
                     let mut steps = 0;
-                    let v = self.elem_part(e, test, &mut steps);
+                    let v = self.elem_test(e, test, &mut steps);
                     self.step(steps);
                     if v? == decisive {
                         return Ok(decisive);
@@ -2568,7 +2549,8 @@ mod tests {
         const SPEC: &str = r#"spec elems "Element tests" { version "1" }
 inputs "Units" {
   floor: int min 0 "Floor"
-  surge: group "Surge" { shifts: int min 0 "Shifts" }
+  tier: enum(low, high) "Tier"
+  surge: group "Surge" { shifts: int min 0 "Shifts" level: enum(calm, busy) "Level" }
   units: list min 0 "Units" item "unit" {
     kind: enum(a, b, c) "Kind"
     x: int "X"
@@ -2590,6 +2572,7 @@ area quality {
   requirement Q-10 must "Division of a count" { all u in units: u.ok or floor / 3 <= surge.shifts }
   requirement Q-11 must "Rate of an element's answer and the root's" { all u in units: u.ok or u.x / floor <= 80% }
   requirement Q-12 must "Fractions" { all u in units: u.ok or 1.5 * u.x - u.y / 2 >= -(u.z / 4) + u.x / (0 - 3) }
+  requirement Q-13 must "Enums of the root and its group" { all u in units: tier == high or surge.level not in [calm] or u.kind != b }
 }
 let weighted = sum(u.x + 2 * u.z - floor for u in units)
 let total_x = sum(u.x for u in units)
@@ -2609,10 +2592,10 @@ let total_x = sum(u.x for u in units)
                 )
             })
             .count();
-        assert_eq!(elems, 10, "every quantifier compiled as element tests");
+        assert_eq!(elems, 11, "every quantifier compiled as element tests");
         assert_eq!(
             spec.fast_form().requirements.iter().flatten().count(),
-            12,
+            13,
             "every requirement has a fast form"
         );
         let sums = spec
@@ -2666,9 +2649,11 @@ let total_x = sum(u.x for u in units)
             };
             let units: Vec<String> = (0..i % 3 + 1).map(unit).collect();
             let text = format!(
-                r#"{{"floor": {}, "surge": {{"shifts": {}}}, "units": [{}]}}"#,
+                r#"{{"floor": {}, "tier": "{}", "surge": {{"shifts": {}, "level": "{}"}}, "units": [{}]}}"#,
                 values[i % 5],
+                ["low", "high"][(i / 2) % 2],
                 values[(i / 5) % 5],
+                ["calm", "busy"][(i / 3) % 2],
                 units.join(", ")
             );
             let Ok(sub) = spec.ingest_str(&text) else {
@@ -3000,8 +2985,9 @@ area quality {
     }
 
     /// Every construct the fast evaluator compiles, in one spec
-    /// (`constructs.netspec`: texts, enums and numbers among literals, `if`,
-    /// dates moved, compared and `within` a window, the assessment date,
+    /// (`constructs.netspec`: texts, enums and numbers among literals, `if`
+    /// of each kind, dates moved, compared and `within` windows of two
+    /// lengths, the assessment date,
     /// every call, totals (filtered, over a definition), counts, means, the
     /// difference of two dates, the lowest and highest of numbers and
     /// dates, nested quantifiers, `present` of each kind, groups in groups,
@@ -3014,7 +3000,7 @@ area quality {
         const SPEC: &str = include_str!("constructs.netspec");
         let spec = compiled("constructs.netspec", SPEC);
         let checked = spec.checked();
-        assert_eq!(checked.requirements.len(), 38);
+        assert_eq!(checked.requirements.len(), 40);
         for (r, f) in checked
             .requirements
             .iter()
@@ -3089,7 +3075,11 @@ area quality {
                 pick(&["low", "mid", "high"], i, 8),
                 pick(&["6", "2"], i, 9),
                 pick(&["5", "9"], i, 10),
-                pick(&["2024-01-10", "2024-12-30"], i, 3),
+                pick(
+                    &["2024-01-10", "2024-12-30", "2024-11-15", "2024-06-01"],
+                    i,
+                    3
+                ),
                 pick(&["Bea", "Ann"], i, 4),
                 units.join(", ")
             );
@@ -3206,5 +3196,41 @@ area quality {
             specs += 1;
         }
         assert_eq!(specs, 12);
+    }
+
+    /// The fast evaluator works within budgets up to [`FAST_BUDGET`] and
+    /// declines any larger one, where its plain addition of steps could
+    /// wrap: the general evaluator, which counts saturating, decides there.
+    #[test]
+    fn declines_budgets_above_the_one_it_counts_within() {
+        let spec = compiled(
+            "budget.netspec",
+            r#"spec budget "Budget" { version "1" }
+inputs "Provider" {
+  beds: int min 0 "Beds"
+}
+area quality {
+  requirement B-01 must "Beds" {
+    beds >= 4
+  }
+}
+"#,
+        );
+        let Ok(sub) = spec.ingest_str(r#"{"beds": 5}"#) else {
+            panic!("the submission is refused");
+        };
+        let Some(Some(f)) = spec.fast_form().requirements.first() else {
+            panic!("no fast form");
+        };
+        let decide = |budget: u64| {
+            let mut cx =
+                Ctx::new(spec.checked(), spec.source_map(), &sub, None).with_fast(spec.fast_form());
+            cx.set_budget(budget);
+            cx.fast_requirement(f)
+        };
+        assert_eq!(decide(FAST_BUDGET), Ok(Some(true)));
+        assert_eq!(decide(FAST_BUDGET - 1), Ok(Some(true)));
+        assert_eq!(decide(FAST_BUDGET + 1), Err(Bail::Other));
+        assert_eq!(decide(u64::MAX), Err(Bail::Other));
     }
 }
