@@ -3233,4 +3233,77 @@ area quality {
         assert_eq!(decide(FAST_BUDGET + 1), Err(Bail::Other));
         assert_eq!(decide(u64::MAX), Err(Bail::Other));
     }
+
+    /// A fast attempt that works out definitions and then gives up (an
+    /// answer missing) forgets them, those past the 64th among them: the
+    /// general evaluator, deciding the requirement instead, counts their
+    /// steps again, as it does without the attempt. Whole-number definitions
+    /// ([`Ctx::flet_int`]) and numbers ([`Ctx::flet`]) alike, the 65th of
+    /// each kind in one of the two specs; outcomes compared under every
+    /// budget up to past the whole evaluation's steps.
+    #[test]
+    fn definitions_an_attempt_worked_out_are_counted_again_when_it_gives_up() {
+        use std::fmt::Write as _;
+        for numbers_at in [0, 1] {
+            let mut text = String::from(
+                "spec rollback \"Rollback\" { version \"1\" }\ninputs \"Provider\" {\n  beds: int \"Beds\"\n  extra: int \"Extra\"\n  cover: number \"Cover\"\n}\n",
+            );
+            for k in 0..70 {
+                let read = if k % 2 == numbers_at { "cover" } else { "beds" };
+                let _ = writeln!(text, "let d{k} = {read} + {k}");
+            }
+            text.push_str("area quality {\n");
+            for k in 0..70 {
+                let _ = writeln!(
+                    text,
+                    "  requirement R-{k:02} must \"d{k}\" {{ d{k} > extra or d{k} >= 1 }}"
+                );
+            }
+            text.push_str("}\n");
+            let spec = compiled("rollback.netspec", &text);
+            assert_eq!(spec.fast_form().lets.len(), 70);
+            assert!(spec.fast_form().requirements.iter().all(Option::is_some));
+            let general = spec.without_fast_path();
+            for (answers, gives_up) in [
+                (r#"{"beds": 5, "cover": 2.5}"#, true),
+                (r#"{"beds": 5, "cover": 2.5, "extra": 3}"#, false),
+            ] {
+                let Ok(sub) = spec.ingest_str(answers) else {
+                    panic!("{answers}");
+                };
+                // the premise: each attempt gives up, at the missing answer
+                // and after its definition is worked out, or decides
+                for f in spec.fast_form().requirements.iter().flatten() {
+                    let mut cx = Ctx::new(spec.checked(), spec.source_map(), &sub, None)
+                        .with_fast(spec.fast_form());
+                    let fast = cx.fast_requirement(f);
+                    if gives_up {
+                        assert_eq!(fast, Err(Bail::Missing), "{answers}");
+                        assert!(cx.fast_lets_low != 0 || !cx.fast_lets_set.is_empty());
+                    } else {
+                        assert_eq!(fast, Ok(Some(true)), "{answers}");
+                    }
+                }
+                let (_, steps) = crate::report::assess_given(
+                    general.checked(),
+                    general.fast_form(),
+                    general.source_map(),
+                    &sub,
+                    crate::report::Given::Borrowed(&sub.evidence),
+                    None,
+                    false,
+                    u64::MAX,
+                    crate::report::Attribution::of(&sub),
+                );
+                assert!(steps > 70 * 5, "{steps}");
+                for budget in (0..steps + 2).chain([u64::MAX, FAST_BUDGET]) {
+                    assert_eq!(
+                        outcomes_under(&spec, &sub, budget),
+                        outcomes_under(&general, &sub, budget),
+                        "{answers} (budget {budget}, definitions {numbers_at})"
+                    );
+                }
+            }
+        }
+    }
 }
