@@ -3000,7 +3000,7 @@ area quality {
         const SPEC: &str = include_str!("constructs.netspec");
         let spec = compiled("constructs.netspec", SPEC);
         let checked = spec.checked();
-        assert_eq!(checked.requirements.len(), 40);
+        assert_eq!(checked.requirements.len(), 41);
         for (r, f) in checked
             .requirements
             .iter()
@@ -3047,8 +3047,9 @@ area quality {
         for i in 0..400usize {
             let unit = |j: usize| {
                 format!(
-                    r#"{{"x": {}, "n": {}, "open": {}, "kind": "{}", "seen": "{}", "name": "{}"}}"#,
+                    r#"{{"x": {}, "y": {}, "n": {}, "open": {}, "kind": "{}", "seen": "{}", "name": "{}"}}"#,
                     pick(&["3", "4", "-2"], i, 11 + j),
+                    pick(&["2", "5", "-1"], i, 17 + j),
                     pick(&["1.5", "2", "0.5"], i, 12 + j),
                     // the first unit open: a mean and a highest over the
                     // open units always have one
