@@ -3000,7 +3000,7 @@ area quality {
         const SPEC: &str = include_str!("constructs.netspec");
         let spec = compiled("constructs.netspec", SPEC);
         let checked = spec.checked();
-        assert_eq!(checked.requirements.len(), 41);
+        assert_eq!(checked.requirements.len(), 42);
         for (r, f) in checked
             .requirements
             .iter()
