@@ -589,7 +589,8 @@ fn less(a: Arg, b: Arg) -> Option<bool> {
     }
 }
 
-#[cfg(all(test, feature = "compile"))]
+#[cfg(test)]
+#[cfg(feature = "compile")]
 #[allow(clippy::panic)]
 mod tests {
     use super::*;

@@ -538,7 +538,8 @@ pub fn not_utf8(e: NotUtf8) -> Diagnostic {
     .with_help("save the file as UTF-8")
 }
 
-#[cfg(all(test, feature = "compile"))]
+#[cfg(test)]
+#[cfg(feature = "compile")]
 #[allow(clippy::panic)]
 mod tests {
     use super::Code;

@@ -364,7 +364,8 @@ pub(crate) fn read_with(
 }
 
 /// [`read_with`], the plan made for this call.
-#[cfg(all(test, feature = "compile"))]
+#[cfg(test)]
+#[cfg(feature = "compile")]
 pub(crate) fn read(
     schema: &Schema,
     text: &str,
@@ -1215,7 +1216,8 @@ fn number_value(text: &str) -> Option<Num> {
     Num::parse_decimal(text)
 }
 
-#[cfg(all(test, feature = "compile"))]
+#[cfg(test)]
+#[cfg(feature = "compile")]
 mod tests {
     use super::*;
 

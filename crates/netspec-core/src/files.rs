@@ -168,7 +168,8 @@ fn absolute_lexical(path: &Path) -> Option<String> {
     Some(if n.is_empty() { "/".to_string() } else { n })
 }
 
-#[cfg(all(test, feature = "compile"))]
+#[cfg(test)]
+#[cfg(feature = "compile")]
 mod tests {
     use super::*;
 

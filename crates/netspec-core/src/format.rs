@@ -945,7 +945,8 @@ fn test_clause_span(c: &TestClause) -> Span {
     }
 }
 
-#[cfg(all(test, feature = "compile"))]
+#[cfg(test)]
+#[cfg(feature = "compile")]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

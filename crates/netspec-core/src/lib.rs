@@ -1322,7 +1322,8 @@ fn gather(
     check::gather_reading(root, &mut read, &options.limits, options.tests)
 }
 
-#[cfg(all(test, feature = "compile"))]
+#[cfg(test)]
+#[cfg(feature = "compile")]
 mod tests {
     #![allow(clippy::panic)]
     use super::*;

@@ -320,7 +320,8 @@ pub struct Location {
     pub end_column: usize,
 }
 
-#[cfg(all(test, feature = "compile"))]
+#[cfg(test)]
+#[cfg(feature = "compile")]
 mod tests {
     use super::*;
 

@@ -213,7 +213,8 @@ impl Scan<'_> {
     }
 }
 
-#[cfg(all(test, feature = "compile"))]
+#[cfg(test)]
+#[cfg(feature = "compile")]
 mod tests {
     use super::*;
     use crate::source::FileId;

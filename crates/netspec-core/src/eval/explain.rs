@@ -2428,7 +2428,8 @@ fn total_within_relations<'a>(cx: &mut Ctx<'a>, list: &'a Node, x: &Answer<'a>, 
     true
 }
 
-#[cfg(all(test, feature = "compile"))]
+#[cfg(test)]
+#[cfg(feature = "compile")]
 #[allow(clippy::panic)]
 mod tests {
     use super::*;

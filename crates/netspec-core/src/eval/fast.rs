@@ -2428,7 +2428,8 @@ fn small(n: Num) -> Res<i64> {
         .ok_or(Bail::Other)
 }
 
-#[cfg(all(test, feature = "compile"))]
+#[cfg(test)]
+#[cfg(feature = "compile")]
 #[allow(clippy::panic)]
 mod tests {
     use super::*;

@@ -615,5 +615,6 @@ pub(crate) fn test_requirements(t: &ast::TestBlock) -> impl Iterator<Item = &ast
     })
 }
 
-#[cfg(all(test, feature = "compile"))]
+#[cfg(test)]
+#[cfg(feature = "compile")]
 mod tests;

@@ -422,7 +422,8 @@ fn put_requirement(
     put_str(out, "}}");
 }
 
-#[cfg(all(test, feature = "compile"))]
+#[cfg(test)]
+#[cfg(feature = "compile")]
 mod tests {
     use super::*;
     use serde_json::json;

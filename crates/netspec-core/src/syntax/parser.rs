@@ -1663,7 +1663,8 @@ fn unescape(raw: &str) -> (String, Option<String>) {
     (out, bad)
 }
 
-#[cfg(all(test, feature = "compile"))]
+#[cfg(test)]
+#[cfg(feature = "compile")]
 mod tests {
     use super::*;
 
