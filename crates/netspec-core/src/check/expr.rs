@@ -453,6 +453,12 @@ impl Checker<'_> {
     }
 
     /// The enum whose values include every name in `nodes`, when exactly one does.
+    /// Whether enums `e` and `f` have the same values, in the same order.
+    fn same_values(&self, e: usize, f: usize) -> bool {
+        let values = |k: usize| self.schema.enums.get(k).map(|d| &d.variants);
+        values(e).is_some() && values(e) == values(f)
+    }
+
     fn enum_with_all(&self, nodes: &[Node]) -> Option<usize> {
         let names: Vec<&str> = nodes
             .iter()
@@ -466,8 +472,7 @@ impl Checker<'_> {
             if names.iter().all(|n| e.variants.iter().any(|v| v == n)) {
                 match found {
                     // two enums with the same values are interchangeable for a literal list
-                    Some(j)
-                        if self.schema.enums.get(j).map(|d| &d.variants) == Some(&e.variants) => {}
+                    Some(j) if self.same_values(i, j) => {}
                     Some(_) => return None,
                     None => found = Some(i),
                 }
@@ -810,16 +815,18 @@ impl Checker<'_> {
         };
         let mut out = Vec::new();
         for item in items {
-            let (_, item) = match &a.ty {
-                Ty::Enum(_) => {
-                    let (x, y) = self.resolve_pair(a.clone(), item);
-                    (x, y)
-                }
-                _ => {
-                    let y = self.value(item);
-                    (a.clone(), y)
-                }
+            let mut item = match &a.ty {
+                Ty::Enum(_) => self.resolve_pair(a.clone(), item).1,
+                _ => self.value(item),
             };
+            // a list of bare names was given the first enum that has them
+            // all, and an enum with the same values is interchangeable
+            // with it: the value at the same place in the one compared
+            if let (Ty::Enum(e), Ty::Enum(f)) = (&a.ty, &item.ty) {
+                if e != f && self.same_values(*e, *f) {
+                    item.ty = Ty::Enum(*e);
+                }
+            }
             let ok = match (&a.ty, &item.ty) {
                 (Ty::Error, _) | (_, Ty::Error) => true,
                 (Ty::Int | Ty::Number, Ty::Int | Ty::Number) => true,
