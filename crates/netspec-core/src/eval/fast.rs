@@ -2460,6 +2460,23 @@ mod tests {
         )
     }
 
+    /// The steps of a whole evaluation of `sub` under `spec`, with no
+    /// budget: every budget up to past it is worth comparing.
+    fn steps_of(spec: &Spec, sub: &crate::submission::Submission) -> u64 {
+        let (_, steps) = crate::report::assess_given(
+            spec.checked(),
+            spec.fast_form(),
+            spec.source_map(),
+            sub,
+            crate::report::Given::Borrowed(&sub.evidence),
+            None,
+            false,
+            u64::MAX,
+            crate::report::Attribution::of(sub),
+        );
+        steps
+    }
+
     /// Checks that the fast evaluator decides, by itself, every requirement
     /// with a fast form that the general evaluator decides, when `text`
     /// answers every input (`complete`, as the caller built it) with
@@ -2665,18 +2682,7 @@ let total_x = sum(u.x for u in units)
             // submission in four (a step counted wrong shows as an outcome
             // decided under one evaluator and not under the other)
             let every = if i % 4 == 0 {
-                let (_, steps) = crate::report::assess_given(
-                    general.checked(),
-                    general.fast_form(),
-                    general.source_map(),
-                    &sub,
-                    crate::report::Given::Borrowed(&sub.evidence),
-                    None,
-                    false,
-                    u64::MAX,
-                    crate::report::Attribution::of(&sub),
-                );
-                steps + 2
+                steps_of(&general, &sub) + 2
             } else {
                 0
             };
@@ -3286,17 +3292,7 @@ area quality {
                         assert_eq!(fast, Ok(Some(true)), "{answers}");
                     }
                 }
-                let (_, steps) = crate::report::assess_given(
-                    general.checked(),
-                    general.fast_form(),
-                    general.source_map(),
-                    &sub,
-                    crate::report::Given::Borrowed(&sub.evidence),
-                    None,
-                    false,
-                    u64::MAX,
-                    crate::report::Attribution::of(&sub),
-                );
+                let steps = steps_of(&general, &sub);
                 assert!(steps > 70 * 5, "{steps}");
                 for budget in (0..steps + 2).chain([u64::MAX, FAST_BUDGET]) {
                     assert_eq!(
