@@ -819,12 +819,27 @@ impl Checker<'_> {
                 Ty::Enum(_) => self.resolve_pair(a.clone(), item).1,
                 _ => self.value(item),
             };
-            // a list of bare names was given the first enum that has them
-            // all, and an enum with the same values is interchangeable
-            // with it: the value at the same place in the one compared
-            if let (Ty::Enum(e), Ty::Enum(f)) = (&a.ty, &item.ty) {
-                if e != f && self.same_values(*e, *f) {
-                    item.ty = Ty::Enum(*e);
+            // a list of bare names was given the enum that has them all (the
+            // first, of enums with the same values): each name is read
+            // again as a value of the enum compared, as `==` reads it, and
+            // one that enum does not have is an unknown value (NS0006)
+            let other = match (&a.ty, &item.ty, &item.kind) {
+                (Ty::Enum(e), Ty::Enum(f), NodeKind::Const(Const::Enum(k))) if e != f => {
+                    Some((*e, *f, *k))
+                }
+                _ => None,
+            };
+            if let Some((e, f, k)) = other {
+                let name = self
+                    .schema
+                    .enums
+                    .get(f)
+                    .and_then(|d| d.variants.get(usize::try_from(k).ok()?))
+                    .cloned();
+                if let Some(name) = name {
+                    let span = item.span;
+                    item =
+                        self.enum_value(node(NodeKind::Error, span, Ty::EnumName(name, span)), e);
                 }
             }
             let ok = match (&a.ty, &item.ty) {
