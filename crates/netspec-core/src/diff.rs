@@ -521,15 +521,13 @@ fn walk(spec: &CompiledSpec, map: &SourceMap, n: &Node, out: &mut Shape, depth: 
         }
         K::Const(Const::Enum(i)) => {
             let name = match &n.ty {
-                Ty::Enum(e) => spec
-                    .schema
-                    .enums
-                    .get(*e)
-                    .and_then(|d| d.variants.get(*i as usize))
-                    .cloned(),
+                Ty::Enum(e) => spec.schema.enum_value_name(*e, *i),
                 _ => None,
             };
-            format!("enum {}", name.unwrap_or_else(|| i.to_string()))
+            format!(
+                "enum {}",
+                name.map_or_else(|| i.to_string(), str::to_string)
+            )
         }
         K::Const(c) => format!("{c:?}"),
         K::AssessmentDate => "assessment_date".into(),

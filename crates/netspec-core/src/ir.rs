@@ -260,6 +260,14 @@ pub struct Schema {
     pub enums: Vec<EnumDef>,
 }
 
+impl Schema {
+    /// The name of value `i` of enum `e`, when both exist.
+    pub(crate) fn enum_value_name(&self, e: usize, i: u32) -> Option<&str> {
+        let i = usize::try_from(i).ok()?;
+        Some(self.enums.get(e)?.variants.get(i)?.as_str())
+    }
+}
+
 /// The fields of one record (root, group or list element).
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RecordSchema {

@@ -830,12 +830,7 @@ impl Checker<'_> {
                 _ => None,
             };
             if let Some((e, f, k)) = other {
-                let name = self
-                    .schema
-                    .enums
-                    .get(f)
-                    .and_then(|d| d.variants.get(usize::try_from(k).ok()?))
-                    .cloned();
+                let name = self.schema.enum_value_name(f, k).map(str::to_string);
                 if let Some(name) = name {
                     let span = item.span;
                     item =

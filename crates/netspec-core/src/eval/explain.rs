@@ -1115,11 +1115,8 @@ fn enum_name(ty: &Ty, i: u32, cx: &Ctx<'_>) -> String {
         Ty::Enum(e) => cx
             .spec
             .schema
-            .enums
-            .get(*e)
-            .and_then(|d| d.variants.get(i as usize))
-            .cloned()
-            .unwrap_or_else(|| i.to_string()),
+            .enum_value_name(*e, i)
+            .map_or_else(|| i.to_string(), str::to_string),
         _ => i.to_string(),
     }
 }
