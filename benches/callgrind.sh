@@ -24,7 +24,7 @@ for item in "${default[@]}"; do
   runs=${item#*=}
   [ "$runs" = "$item" ] && runs=200
   valgrind --tool=callgrind --callgrind-out-file="$out/$name" --collect-atstart=no \
-    --toggle-collect='*count::measure*' target/release/count "$name" "$runs" >/dev/null 2>&1
+    --toggle-collect='*count::measure*' "${CARGO_TARGET_DIR:-target}/release/count" "$name" "$runs" >/dev/null 2>&1
   total=$(awk '/^summary:/{print $2}' "$out/$name")
   printf '%-28s %14s\n' "$name" "$(( total / runs ))"
 done

@@ -285,6 +285,37 @@ fn other(scenario: &str, runs: usize) -> Option<usize> {
         }
         "b_compile_datalogic" => measure_op(runs, &mut || ok(b::Datalogic::new()).rules.len()),
         "b_compile_zen" => measure_op(runs, &mut || ok(b::Zen::new()).rules.len()),
+        "keystroke" | "keystroke_sorted" | "keystroke_eval" => {
+            // the browser form's work on a keystroke: the largest bundled
+            // spec (as it is bundled, not the frozen 2025.1 edition), its
+            // compliant example, the report explained and written as JSON
+            // text with its keys sorted (`netspec::ffi`)
+            let root = netspec_bench::repo_root().join("specs");
+            let sources = netspec::gather_sources(
+                "adult_critical_care.netspec",
+                &CompileOptions::default(),
+                |p| std::fs::read_to_string(root.join(p)).ok(),
+            );
+            let spec = ok(Spec::compile("adult_critical_care.netspec", &sources));
+            let text = ok(std::fs::read_to_string(
+                root.join("examples/adult_critical_care/compliant.json"),
+            ));
+            let opts = options(true);
+            measure_op(runs, &mut || {
+                let report = ok(spec.evaluate_str(black_box(&text), &opts));
+                match scenario {
+                    "keystroke_eval" => report.requirements.len(),
+                    "keystroke_sorted" => {
+                        ok(netspec::ffi::to_json(&report, false).map_err(|f| f.message)).len()
+                    }
+                    _ => {
+                        let mut out = Vec::new();
+                        spec.write_report_json(&report, &mut out);
+                        out.len()
+                    }
+                }
+            })
+        }
         "compile_largest" | "compile_largest_eval_only" => {
             let (path, sources) = spec_sources("neurosurgery");
             let opts = if scenario == "compile_largest" {

@@ -34,6 +34,7 @@ use crate::CompileOptions;
 use crate::{Code, CompileError, Date, Diagnostic, EvalError, EvalOptions};
 use crate::{Respondent, Sources, Spec};
 
+mod sorted_json;
 #[cfg(feature = "ts")]
 mod typescript;
 #[cfg(feature = "ts")]
@@ -208,16 +209,11 @@ impl Failure {
 }
 
 /// `value` as JSON text, the way the CLI prints it: keys sorted, compact or
-/// indented.
+/// indented (byte for byte `serde_json::to_value` then `to_string` or
+/// `to_string_pretty`, written without the `Value`).
 pub fn to_json<T: Serialize>(value: &T, pretty: bool) -> Result<String, Failure> {
-    let v = serde_json::to_value(value)
-        .map_err(|e| Failure::usage(format!("cannot serialise the result: {e}")))?;
-    let text = if pretty {
-        serde_json::to_string_pretty(&v)
-    } else {
-        serde_json::to_string(&v)
-    };
-    text.map_err(|e| Failure::usage(format!("cannot serialise the result: {e}")))
+    sorted_json::to_string(value, pretty)
+        .map_err(|e| Failure::usage(format!("cannot serialise the result: {e}")))
 }
 
 /// A compiled spec, and what it was compiled from.
