@@ -289,7 +289,10 @@ fn other(scenario: &str, runs: usize) -> Option<usize> {
             // the browser form's work on a keystroke: the largest bundled
             // spec (as it is bundled, not the frozen 2025.1 edition), its
             // compliant example, the report explained and written as JSON
-            // text with its keys sorted (`netspec::ffi`)
+            // text with its keys sorted: by the spec's writer
+            // (`keystroke`, what `ffi::Compiled::evaluate` does), by the
+            // general sorted writer (`keystroke_sorted`, `ffi::to_json`), or
+            // not written (`keystroke_eval`)
             let root = netspec_bench::repo_root().join("specs");
             let sources = netspec::gather_sources(
                 "adult_critical_care.netspec",

@@ -447,19 +447,12 @@ impl RawReport {
     fn to_json(&self, py: Python<'_>, pretty: bool) -> PyResult<String> {
         let report = &self.report;
         py.detach(|| {
-            if pretty {
-                ffi::to_json(report.borrow_dependent(), true).map(|mut text| {
+            ffi::report_json(report.borrow_owner(), report.borrow_dependent(), pretty).map(
+                |mut text| {
                     text.push('\n');
                     text
-                })
-            } else {
-                let mut out = Vec::with_capacity(4096);
-                report
-                    .borrow_owner()
-                    .write_report_json(report.borrow_dependent(), &mut out);
-                out.push(b'\n');
-                String::from_utf8(out).map_err(|e| ffi::Failure::usage(e.to_string()))
-            }
+                },
+            )
         })
         .map_err(|f| Problem::from_ffi(f).raise())
     }

@@ -22,6 +22,7 @@ const LAYERS: &[&[&str]] = &[
         "vocab",
         "limits",
         "files",
+        "sorted_json",
     ],
     // 2. the language's text
     &["syntax", "format"],

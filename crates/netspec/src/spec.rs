@@ -197,10 +197,11 @@ impl Spec {
         self.inner.outcomes(&submission.inner, opts)
     }
 
-    /// The report as compact JSON, appended to `out`: byte for byte what
-    /// `serde_json::to_writer` writes, faster (the spec's own texts are
-    /// escaped once, not for every report). `report` must come from this
-    /// spec.
+    /// The report as compact JSON, every object's keys sorted, appended to
+    /// `out`: byte for byte what `netspec eval --format json` prints,
+    /// compact (`serde_json::to_value` then `to_writer`), faster (the
+    /// spec's own texts are escaped once, not for every report). `report`
+    /// must come from this spec.
     pub fn write_report_json(&self, report: &Report<'_>, out: &mut Vec<u8>) {
         self.inner.write_report_json(report, out)
     }

@@ -18,26 +18,38 @@ type Result<T> = std::result::Result<T, Error>;
 
 /// `value` as JSON text with sorted keys: compact, or indented as
 /// `serde_json::to_string_pretty` indents.
-pub(crate) fn to_string<T: Serialize + ?Sized>(value: &T, pretty: bool) -> Result<String> {
+pub fn to_string<T: Serialize + ?Sized>(value: &T, pretty: bool) -> Result<String> {
+    let mut out = Vec::with_capacity(1024);
+    write(&mut out, value)?;
+    finish(out, pretty)
+}
+
+/// Appends `value` to `out` as compact JSON text with sorted keys; on an
+/// error, what was appended may be cut short.
+pub fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<()> {
     let mut w = Writer {
-        out: Vec::with_capacity(1024),
+        out: std::mem::take(out),
         fields: Vec::new(),
         keys: String::new(),
         scratch: Vec::new(),
     };
-    value.serialize(&mut w)?;
-    finish(w.out, pretty)
+    let written = value.serialize(&mut w);
+    *out = w.out;
+    written
 }
 
-fn finish(compact: Vec<u8>, pretty: bool) -> Result<String> {
+/// Compact JSON text (`compact`, as [`write`] writes it) as text, indented
+/// when `pretty`.
+pub fn finish(compact: Vec<u8>, pretty: bool) -> Result<String> {
     let bytes = if pretty { indent(&compact) } else { compact };
-    String::from_utf8(bytes).map_err(ser::Error::custom)
+    // only text is written, so never an error
+    String::from_utf8(bytes).map_err(|_| ser::Error::custom("the JSON text is not UTF-8"))
 }
 
 /// Compact JSON text, as serde_json's `PrettyFormatter` writes it: two
 /// spaces a level, `": "` after a key, empty objects and arrays as `{}` and
 /// `[]`.
-fn indent(compact: &[u8]) -> Vec<u8> {
+pub fn indent(compact: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(compact.len() * 2);
     let mut level = 0usize;
     let (mut in_string, mut escaped) = (false, false);
