@@ -38,6 +38,25 @@ pub fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<()> 
     written
 }
 
+/// Appends `s` as a JSON string, as serde_json writes it: copied whole when
+/// it needs no escape (no `"`, `\\` or control character below U+0020:
+/// what serde_json escapes), which one pass over its bytes without an early
+/// exit (so many bytes at a time) tells; any other is written by serde_json.
+pub(crate) fn write_str(out: &mut Vec<u8>, s: &str) {
+    let plain = !s
+        .bytes()
+        .fold(false, |e, c| e | (c < 0x20) | (c == b'"') | (c == b'\\'));
+    if plain {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        // writing to a Vec cannot fail
+        let _ = serde_json::to_writer(out, s);
+    }
+}
+
 /// Compact JSON text (`compact`, as [`write`] writes it) as text, indented
 /// when `pretty`.
 pub fn finish(compact: Vec<u8>, pretty: bool) -> Result<String> {
@@ -135,22 +154,9 @@ impl Writer {
         }
     }
 
-    /// `s` as a JSON string, as serde_json writes it: copied whole when it
-    /// needs no escape (no `"`, `\\` or control character: what serde_json
-    /// escapes), which one pass over its bytes without an early exit tells.
     fn string(&mut self, s: &str) -> Result<()> {
-        let plain = !s
-            .bytes()
-            .fold(false, |e, c| e | (c < 0x20) | (c == b'"') | (c == b'\\'));
-        if plain {
-            self.out.reserve(s.len() + 2);
-            self.out.push(b'"');
-            self.out.extend_from_slice(s.as_bytes());
-            self.out.push(b'"');
-            Ok(())
-        } else {
-            serde_json::to_writer(&mut self.out, s)
-        }
+        write_str(&mut self.out, s);
+        Ok(())
     }
 
     fn begin_object(&mut self) -> Object<'_> {
@@ -430,11 +436,12 @@ impl ser::SerializeTupleVariant for Array<'_> {
     }
 }
 
-/// Numbers and strings are written as serde_json writes them.
-macro_rules! plain {
-    ($($method:ident($ty:ty)),* $(,)?) => {
+/// Whole numbers of every width as the widest one of their sign (the same
+/// digits).
+macro_rules! widened {
+    ($($method:ident($ty:ty) as $to:ident($wide:ty)),* $(,)?) => {
         $(fn $method(self, v: $ty) -> Result<()> {
-            serde_json::to_writer(&mut self.out, &v)
+            self.$to(<$wide>::from(v))
         })*
     };
 }
@@ -450,19 +457,36 @@ impl<'a> ser::Serializer for &'a mut Writer {
     type SerializeStruct = Object<'a>;
     type SerializeStructVariant = Object<'a>;
 
-    plain!(
-        serialize_bool(bool),
-        serialize_i8(i8),
-        serialize_i16(i16),
-        serialize_i32(i32),
-        serialize_i64(i64),
-        serialize_u8(u8),
-        serialize_u16(u16),
-        serialize_u32(u32),
-        serialize_u64(u64),
-        serialize_f64(f64),
-        serialize_char(char),
+    widened!(
+        serialize_i8(i8) as serialize_i64(i64),
+        serialize_i16(i16) as serialize_i64(i64),
+        serialize_i32(i32) as serialize_i64(i64),
+        serialize_u8(u8) as serialize_u64(u64),
+        serialize_u16(u16) as serialize_u64(u64),
+        serialize_u32(u32) as serialize_u64(u64),
     );
+
+    fn serialize_bool(self, v: bool) -> Result<()> {
+        self.out
+            .extend_from_slice(if v { b"true" as &[u8] } else { b"false" });
+        Ok(())
+    }
+
+    fn serialize_i64(self, v: i64) -> Result<()> {
+        serde_json::to_writer(&mut self.out, &v)
+    }
+
+    fn serialize_u64(self, v: u64) -> Result<()> {
+        serde_json::to_writer(&mut self.out, &v)
+    }
+
+    fn serialize_f64(self, v: f64) -> Result<()> {
+        serde_json::to_writer(&mut self.out, &v)
+    }
+
+    fn serialize_char(self, v: char) -> Result<()> {
+        self.string(v.encode_utf8(&mut [0; 4]))
+    }
 
     fn serialize_i128(self, v: i128) -> Result<()> {
         // a `Value` holds a whole number of 64 bits
@@ -622,19 +646,29 @@ impl ser::Serializer for KeyText<'_> {
 
     key_number!(
         serialize_bool(bool),
-        serialize_i8(i8),
-        serialize_i16(i16),
-        serialize_i32(i32),
-        serialize_i64(i64),
         serialize_i128(i128),
-        serialize_u8(u8),
-        serialize_u16(u16),
-        serialize_u32(u32),
-        serialize_u64(u64),
-        serialize_u128(u128),
-        serialize_char(char),
-        serialize_str(&str),
+        serialize_u128(u128)
     );
+    widened!(
+        serialize_i8(i8) as serialize_i128(i128),
+        serialize_i16(i16) as serialize_i128(i128),
+        serialize_i32(i32) as serialize_i128(i128),
+        serialize_i64(i64) as serialize_i128(i128),
+        serialize_u8(u8) as serialize_u128(u128),
+        serialize_u16(u16) as serialize_u128(u128),
+        serialize_u32(u32) as serialize_u128(u128),
+        serialize_u64(u64) as serialize_u128(u128),
+    );
+
+    fn serialize_char(self, v: char) -> Result<()> {
+        self.0.push(v);
+        Ok(())
+    }
+
+    fn serialize_str(self, v: &str) -> Result<()> {
+        self.0.push_str(v);
+        Ok(())
+    }
 
     fn serialize_f32(self, v: f32) -> Result<()> {
         // as serde_json writes an f32 (not widened, unlike a value)

@@ -711,9 +711,9 @@ mod tests {
                 how.explanations = explanations;
                 how.pretty = pretty;
                 let opts = EvalOptions::default().with_explanations(explanations);
-                let Ok(report) = spec.spec().evaluate_str(&text, &opts) else {
-                    panic!("{example} is not evaluated")
-                };
+                let report = spec.spec().evaluate_str(&text, &opts);
+                assert!(report.is_ok(), "{example} is not evaluated");
+                let Ok(report) = report else { return };
                 let value = serde_json::to_value(&report).unwrap_or_default();
                 let want = if pretty {
                     serde_json::to_string_pretty(&value)

@@ -93,25 +93,33 @@ struct Texts<'a> {
 
 impl RequirementPieces {
     fn of(t: &Texts<'_>, all_missing: String) -> RequirementPieces {
+        let mut head = Vec::new();
+        put_str(&mut head, "{\"area\":");
+        put_json_str(&mut head, t.area);
+        put_str(&mut head, ",\"basis\":");
+        put(&mut head, t.basis);
+        put_str(&mut head, ",\"evidence\":{\"declared\":");
+        put(&mut head, t.declared);
+        let mut middle = Vec::new();
+        put_str(&mut middle, ",\"help\":");
+        put_opt_str(&mut middle, t.help);
+        put_str(&mut middle, ",\"id\":");
+        put_json_str(&mut middle, t.id);
+        put_str(&mut middle, ",\"level\":");
+        put(&mut middle, t.level);
+        let mut tail = Vec::new();
+        put_str(&mut tail, ",\"ref\":");
+        put_opt_str(&mut tail, t.reference);
+        put_str(&mut tail, ",\"respondent\":");
+        put(&mut tail, t.respondent);
+        put_str(&mut tail, ",\"title\":");
+        put_json_str(&mut tail, t.title);
+        tail.push(b'}');
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap_or_default();
         RequirementPieces {
-            head: format!(
-                "{{\"area\":{},\"basis\":{},\"evidence\":{{\"declared\":{}",
-                json(t.area),
-                json(t.basis),
-                json(t.declared),
-            ),
-            middle: format!(
-                ",\"help\":{},\"id\":{},\"level\":{}",
-                json(&t.help),
-                json(t.id),
-                json(t.level),
-            ),
-            tail: format!(
-                ",\"ref\":{},\"respondent\":{},\"title\":{}}}",
-                json(&t.reference),
-                json(t.respondent),
-                json(t.title),
-            ),
+            head: text(head),
+            middle: text(middle),
+            tail: text(tail),
             all_missing,
         }
     }
@@ -217,24 +225,9 @@ fn put_list<T: Serialize>(out: &mut Vec<u8>, list: &[T]) {
     }
 }
 
-/// Appends a text as a JSON string, as `serde_json` writes it: one that
-/// needs no escape (no `"`, `\\` or control character below U+0020, the
-/// only bytes serde_json escapes) is copied whole after one pass over its
-/// bytes; any other is written by serde_json.
+/// Appends a text as a JSON string, as `serde_json` writes it.
 fn put_json_str(out: &mut Vec<u8>, s: &str) {
-    let b = s.as_bytes();
-    // no early exit, so that the pass is done many bytes at a time
-    let escape = b
-        .iter()
-        .fold(false, |e, &c| e | (c < 0x20) | (c == b'"') | (c == b'\\'));
-    if escape {
-        put(out, s);
-    } else {
-        out.reserve(b.len() + 2);
-        out.push(b'"');
-        out.extend_from_slice(b);
-        out.push(b'"');
-    }
+    crate::sorted_json::write_str(out, s);
 }
 
 /// Appends an optional text as serde writes it: the string, or `null`.
