@@ -501,7 +501,7 @@ impl<'t, 's> Reader<'t, 's> {
     #[inline]
     fn run_end(&self) -> usize {
         let rest = self.b.get(self.i..).unwrap_or_default();
-        self.i + plain_run(rest)
+        self.i + crate::sorted_json::plain_run(rest)
     }
 
     fn string(&mut self) -> Option<Str<'t>> {
@@ -1084,35 +1084,6 @@ impl<'t, 's> Reader<'t, 's> {
     }
 }
 
-/// How many bytes at the start of `b` are plain string characters: up to the
-/// first closing quote, escape or control character (which JSON forbids in
-/// a string). Eight bytes at a time: in a word, the lowest byte flagged by
-/// the zero-byte test of `x ^ q` (or of `x - 0x20…`) is always a true match,
-/// so the lowest flag of all three tests is the first stop.
-#[inline]
-fn plain_run(b: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    let mut at = 0;
-    let mut words = b.chunks_exact(8);
-    for w in &mut words {
-        let x = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or([0; 8]));
-        let stops = zero(x ^ (ONES * u64::from(b'"')))
-            | zero(x ^ (ONES * u64::from(b'\\')))
-            | (x.wrapping_sub(ONES * 0x20) & !x & HIGHS);
-        if stops != 0 {
-            return at + (stops.trailing_zeros() / 8) as usize;
-        }
-        at += 8;
-    }
-    at + words
-        .remainder()
-        .iter()
-        .position(|&c| STOPS_STRING.get(usize::from(c)).copied().unwrap_or(true))
-        .unwrap_or(words.remainder().len())
-}
-
 /// How many bytes at the start of `b` are spaces, eight at a time while
 /// whole words are (any other white space is left to the caller's loop).
 #[inline]
@@ -1139,21 +1110,6 @@ fn space_run(b: &[u8]) -> usize {
         .position(|&c| c != b' ')
         .unwrap_or(words.remainder().len())
 }
-
-/// The bytes that end a run of plain characters in a JSON string: the
-/// closing quote, an escape, and the control characters JSON forbids there.
-#[allow(clippy::indexing_slicing)] // every index is below 256
-const STOPS_STRING: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0;
-    while c < 0x20 {
-        t[c] = true;
-        c += 1;
-    }
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
-    t
-};
 
 /// A whole number against a bound, as [`Num::compare`] orders them.
 #[inline]
@@ -1329,30 +1285,6 @@ mod tests {
             ),
             format!(r#","header": {good}, "header": {good}"#),
         ]
-    }
-
-    #[test]
-    fn plain_runs_end_at_the_first_quote_escape_or_control_character() {
-        let naive = |b: &[u8]| {
-            b.iter()
-                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
-                .unwrap_or(b.len())
-        };
-        let mut cases: Vec<Vec<u8>> = vec![Vec::new(), b"abc".to_vec(), "é€😀 x".into()];
-        for len in 0..20 {
-            for stop in [b'"', b'\\', 0u8, 0x1f, b'\n', 0x20, 0x7f, 0xff, 0x80, b'!'] {
-                for at in 0..=len {
-                    let mut v = vec![b'a'; len];
-                    v.insert(at, stop);
-                    cases.push(v);
-                }
-            }
-        }
-        // a stop after bytes that look like stops to a careless test
-        cases.push(vec![0x21, 0x01, 0x22, 0x5d, 0x5b, 0x1f, 0x23, 0x00, 0x61]);
-        for c in &cases {
-            assert_eq!(plain_run(c), naive(c), "{c:?}");
-        }
     }
 
     /// Dates read in place are the dates [`Date::parse`] reads.
