@@ -98,7 +98,7 @@ const STOPS_STRING: [bool; 256] = {
     t
 };
 
-/// Compact JSON text (`compact`, as [`write`] writes it) as text, indented
+/// Compact JSON text (`compact`, as [`write()`] writes it) as text, indented
 /// when `pretty`.
 pub fn finish(compact: Vec<u8>, pretty: bool) -> Result<String> {
     let bytes = if pretty { indent(&compact) } else { compact };
