@@ -285,14 +285,21 @@ fn other(scenario: &str, runs: usize) -> Option<usize> {
         }
         "b_compile_datalogic" => measure_op(runs, &mut || ok(b::Datalogic::new()).rules.len()),
         "b_compile_zen" => measure_op(runs, &mut || ok(b::Zen::new()).rules.len()),
-        "keystroke" | "keystroke_sorted" | "keystroke_eval" => {
+        "keystroke"
+        | "keystroke_sorted"
+        | "keystroke_eval"
+        | "keystroke_pretty"
+        | "keystroke_value_pretty" => {
             // the browser form's work on a keystroke: the largest bundled
             // spec (as it is bundled, not the frozen 2025.1 edition), its
             // compliant example, the report explained and written as JSON
             // text with its keys sorted: by the spec's writer
             // (`keystroke`, what `ffi::Compiled::evaluate` does), by the
             // general sorted writer (`keystroke_sorted`, `ffi::to_json`), or
-            // not written (`keystroke_eval`)
+            // not written (`keystroke_eval`); indented, as `netspec eval
+            // --format json` prints it: by the spec's writer
+            // (`keystroke_pretty`) or through a `serde_json::Value`
+            // (`keystroke_value_pretty`)
             let root = netspec_bench::repo_root().join("specs");
             let sources = netspec::gather_sources(
                 "adult_critical_care.netspec",
@@ -308,6 +315,13 @@ fn other(scenario: &str, runs: usize) -> Option<usize> {
                 let report = ok(spec.evaluate_str(black_box(&text), &opts));
                 match scenario {
                     "keystroke_eval" => report.requirements.len(),
+                    "keystroke_pretty" => {
+                        ok(netspec::ffi::report_json(&spec, &report, true).map_err(|f| f.message))
+                            .len()
+                    }
+                    "keystroke_value_pretty" => ok(serde_json::to_value(&report)
+                        .and_then(|v| serde_json::to_string_pretty(&v)))
+                    .len(),
                     "keystroke_sorted" => {
                         ok(netspec::ffi::to_json(&report, false).map_err(|f| f.message)).len()
                     }

@@ -112,7 +112,6 @@ pub fn finish(compact: Vec<u8>, pretty: bool) -> Result<String> {
 pub fn indent(compact: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(compact.len() * 2);
     let mut level = 0usize;
-    let (mut in_string, mut escaped) = (false, false);
     let newline = |out: &mut Vec<u8>, level: usize| {
         out.push(b'\n');
         out.resize(out.len() + 2 * level, b' ');
@@ -120,21 +119,31 @@ pub fn indent(compact: &[u8]) -> Vec<u8> {
     let mut i = 0;
     while let Some(&c) = compact.get(i) {
         i += 1;
-        if in_string {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == b'\\' {
-                escaped = true;
-            } else if c == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
         match c {
             b'"' => {
-                in_string = true;
+                // a string, copied a run of plain text at a time up to its
+                // closing quote (an escape's next byte copied with it)
                 out.push(c);
+                loop {
+                    let rest = compact.get(i..).unwrap_or_default();
+                    let run = plain_run(rest);
+                    out.extend_from_slice(rest.get(..run).unwrap_or_default());
+                    i += run;
+                    match compact.get(i) {
+                        Some(b'\\') => {
+                            out.extend_from_slice(compact.get(i..i + 2).unwrap_or_default());
+                            i += 2;
+                        }
+                        Some(&stop) => {
+                            out.push(stop);
+                            i += 1;
+                            if stop == b'"' {
+                                break;
+                            }
+                        }
+                        None => break,
+                    }
+                }
             }
             b'{' | b'[' => {
                 out.push(c);

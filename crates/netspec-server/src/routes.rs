@@ -535,8 +535,9 @@ async fn evaluate(
                     spec.write_report_json(&report, &mut out);
                 } else {
                     // what `netspec eval --format json` prints
-                    let value = serde_json::to_value(&report).map_err(|e| e.to_string())?;
-                    serde_json::to_writer_pretty(&mut out, &value).map_err(|e| e.to_string())?;
+                    let text =
+                        netspec::ffi::report_json(spec, &report, true).map_err(|f| f.message)?;
+                    out.extend_from_slice(text.as_bytes());
                 }
                 out.push(b'\n');
                 state.metrics.evaluation(
