@@ -270,13 +270,11 @@ impl Object<'_> {
             self.w.out.push(b',');
         }
         let start = self.w.out.len();
-        match key {
-            Key::Static(s) => self.w.string(s)?,
-            Key::Held(from, to) => {
-                let text = self.w.keys.get(from..to).unwrap_or_default();
-                serde_json::to_writer(&mut self.w.out, text)?;
-            }
-        }
+        let text = match key {
+            Key::Static(s) => s,
+            Key::Held(from, to) => self.w.keys.get(from..to).unwrap_or_default(),
+        };
+        write_str(&mut self.w.out, text);
         self.w.out.push(b':');
         Ok(start)
     }
