@@ -1,4 +1,6 @@
 //! The parser on arbitrary text: never panics, never overflows the stack;
+//! gives what the pest grammar alone gives (the hand-written reader it
+//! tries first builds the same tree, or leaves the text to the grammar);
 //! and reading a file without its tests gives what reading it whole gives,
 //! less the tests (and succeeds whenever reading it whole does).
 #![no_main]
@@ -11,9 +13,13 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    let limits = netspec_core::Limits::default();
     let whole = netspec_core::syntax::parse_file(text, FileId(0));
-    let skipped =
-        netspec_core::syntax::parse_file_without_tests(text, FileId(0), &netspec_core::Limits::default());
+    let skipped = netspec_core::syntax::parse_file_without_tests(text, FileId(0), &limits);
+    for (read, with_tests) in [(&whole, true), (&skipped, false)] {
+        let grammar = netspec_core::syntax::parse_with_pest(text, FileId(0), &limits, with_tests);
+        assert_eq!(read, &grammar, "the reader and the grammar differ (tests: {with_tests})");
+    }
     if let Ok(whole) = &whole {
         let Ok(skipped) = &skipped else {
             panic!("parses whole but not without its tests: {skipped:?}");

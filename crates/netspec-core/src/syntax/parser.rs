@@ -65,18 +65,63 @@ pub fn parse_file_without_tests(
     parse_file_as(Rule::file_without_tests, text, file, limits)
 }
 
+/// The hand-written reader ([`super::fast`]) first; the pest grammar when
+/// it gives up, for the diagnostics and for whatever it leaves to pest.
 fn parse_file_as(
     entry: Rule,
     text: &str,
     file: FileId,
     limits: &Limits,
 ) -> Result<File, Vec<Diagnostic>> {
+    within_limits(text, file, limits)?;
+    let with_tests = entry == Rule::file;
+    if let Some(f) = super::fast::parse_checked(text, file, limits.max_depth, with_tests) {
+        return Ok(f);
+    }
+    parse_with_grammar(entry, text, file, limits)
+}
+
+/// The source size and nesting limits, checked before either reader runs.
+pub(super) fn within_limits(
+    text: &str,
+    file: FileId,
+    limits: &Limits,
+) -> Result<(), Vec<Diagnostic>> {
     if text.len() > limits.max_source_bytes {
         return Err(vec![source_too_large(text.len(), limits, file)]);
     }
     if let Some(d) = check_nesting(text, file, limits) {
         return Err(vec![d]);
     }
+    Ok(())
+}
+
+/// The pest route alone, the reference the hand-written reader is checked
+/// against (by the tests and the fuzz target `parse`): `file`
+/// (`with_tests`) or `file_without_tests`.
+#[doc(hidden)]
+pub fn parse_with_pest(
+    text: &str,
+    file: FileId,
+    limits: &Limits,
+    with_tests: bool,
+) -> Result<File, Vec<Diagnostic>> {
+    within_limits(text, file, limits)?;
+    let entry = if with_tests {
+        Rule::file
+    } else {
+        Rule::file_without_tests
+    };
+    parse_with_grammar(entry, text, file, limits)
+}
+
+/// Text within the limits → syntax tree, through the pest grammar.
+fn parse_with_grammar(
+    entry: Rule,
+    text: &str,
+    file: FileId,
+    limits: &Limits,
+) -> Result<File, Vec<Diagnostic>> {
     let pairs = Grammar::parse(entry, text)
         .map_err(|e| recover(entry, text, file, syntax_error(e, file, text)))?;
     let comments = scan_comments(text, file);
@@ -652,7 +697,7 @@ pub(crate) fn comment_around(comments: &[(Span, String)], pos: usize) -> Option<
 }
 
 /// Finds `//` comments outside strings.
-fn scan_comments(text: &str, file: FileId) -> Vec<(Span, String)> {
+pub(super) fn scan_comments(text: &str, file: FileId) -> Vec<(Span, String)> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -1632,7 +1677,7 @@ pub fn outcome_name(s: &str) -> Outcome {
 
 /// The text of a string literal, and the first `\u{…}` escape that names
 /// no character (a surrogate, or past U+10FFFF), if any.
-fn unescape(raw: &str) -> (String, Option<String>) {
+pub(super) fn unescape(raw: &str) -> (String, Option<String>) {
     let mut bad = None;
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
