@@ -571,6 +571,17 @@ fn check_nesting(text: &str, file: FileId, limits: &Limits) -> Option<Diagnostic
     let bytes = text.as_bytes();
     let mut i = 0;
     while let Some(&c) = bytes.get(i) {
+        // layout changes nothing: step over a run of it
+        if matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
+            i += 1;
+            while bytes
+                .get(i)
+                .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            {
+                i += 1;
+            }
+            continue;
+        }
         let term = match c {
             b',' | b'+' | b'*' | b'<' | b'>' => true,
             b'-' => true,
@@ -622,14 +633,22 @@ fn check_nesting(text: &str, file: FileId, limits: &Limits) -> Option<Diagnostic
             }
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 let start = i;
-                while bytes
-                    .get(i)
-                    .is_some_and(|d| d.is_ascii_alphanumeric() || *d == b'_')
+                i += bytes
+                    .get(i..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|d| d.is_ascii_alphanumeric() || **d == b'_')
+                    .count();
+                // only words of these first letters and lengths matter
+                let word: &[u8] = if i - start <= 11
+                    && matches!(c, b'n' | b'i' | b'a' | b'o' | b'r' | b'l' | b't')
                 {
-                    i += 1;
-                }
-                match text.get(start..i).unwrap_or("") {
-                    "not" => {
+                    bytes.get(start..i).unwrap_or_default()
+                } else {
+                    b""
+                };
+                match word {
+                    b"not" => {
                         prefix_run += 1;
                         if prefix_run > max_prefix_run {
                             return too_deep(
@@ -639,7 +658,7 @@ fn check_nesting(text: &str, file: FileId, limits: &Limits) -> Option<Diagnostic
                             );
                         }
                     }
-                    "implies" => {
+                    b"implies" => {
                         // `implies` groups to the right, so a run of them nests
                         prefix_run = 0;
                         implies += 1;
@@ -651,7 +670,7 @@ fn check_nesting(text: &str, file: FileId, limits: &Limits) -> Option<Diagnostic
                             );
                         }
                     }
-                    w @ ("if" | "all" | "any") => {
+                    w @ (b"if" | b"all" | b"any") => {
                         prefix_run = 0;
                         keywords += 1;
                         if keywords > max_keywords {
@@ -664,14 +683,14 @@ fn check_nesting(text: &str, file: FileId, limits: &Limits) -> Option<Diagnostic
                             );
                         }
                     }
-                    "and" | "or" => {
+                    b"and" | b"or" => {
                         prefix_run = 0;
                         terms += 1;
                         if terms > max_terms {
                             return too_many_terms(start);
                         }
                     }
-                    "requirement" | "let" | "applies" | "test" => {
+                    b"requirement" | b"let" | b"applies" | b"test" => {
                         prefix_run = 0;
                         keywords = 0;
                         implies = 0;
