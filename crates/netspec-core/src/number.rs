@@ -287,17 +287,20 @@ impl Num {
         {
             return None;
         }
-        let all_digits = format!("{int_part}{frac_part}");
-        // trailing zeros only scale the value: `3.000…0` is 3 and
-        // `1000…0e-50` is 1 whatever their number, so they are dropped first
-        let significant = all_digits.trim_end_matches('0');
-        let dropped = i64::try_from(all_digits.len() - significant.len()).ok()?;
-        let trimmed = significant.trim_start_matches('0');
-        let mut n: i128 = if trimmed.is_empty() {
-            0
-        } else {
-            trimmed.parse().ok()?
-        };
+        // the digits of both parts, as one run: trailing zeros only scale
+        // the value (`3.000…0` is 3 and `1000…0e-50` is 1 whatever their
+        // number), so they are dropped first, then leading zeros
+        let zeros = |part: &str| part.bytes().rev().take_while(|&b| b == b'0').count();
+        let mut dropped = zeros(frac_part);
+        if dropped == frac_part.len() {
+            dropped += zeros(int_part);
+        }
+        let significant = int_part.len() + frac_part.len() - dropped;
+        let mut n: i128 = 0;
+        for b in int_part.bytes().chain(frac_part.bytes()).take(significant) {
+            n = n.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
+        }
+        let dropped = i64::try_from(dropped).ok()?;
         let scale = i64::try_from(frac_part.len()).ok()? - i64::from(exp) - dropped;
         let scale = i32::try_from(scale).ok()?;
         let mut d: i128 = 1;
@@ -541,6 +544,23 @@ mod tests {
         assert_eq!(Num::parse_decimal("1e-39"), None);
         assert_eq!(Num::parse_decimal("abc"), None);
         assert_eq!(Num::parse_decimal("."), None);
+        // leading zeros, zeros on both sides of the point
+        assert_eq!(n("000123.4500"), Num::ratio(2469, 20).unwrap_or(Num::ZERO));
+        assert_eq!(n("1000.000"), Num::int(1000));
+        assert_eq!(n("0.0"), Num::ZERO);
+        // the significant digits must fit in an i128
+        assert_eq!(
+            Num::parse_decimal("170141183460469231731687303715884105727"),
+            Some(Num::int(i128::MAX))
+        );
+        assert_eq!(
+            Num::parse_decimal("170141183460469231731687303715884105728"),
+            None
+        );
+        assert_eq!(
+            Num::parse_decimal("1701411834604692317316873037158841057270e-1"),
+            Some(Num::int(i128::MAX))
+        );
     }
 
     #[test]

@@ -201,7 +201,7 @@ impl SourceFile {
     /// Indexes a file.
     pub fn new(name: String, text: Arc<str>) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         SourceFile {
             name,
             text,
