@@ -739,8 +739,9 @@ pub enum Expectation {
 pub struct TestCase {
     /// Name.
     pub name: String,
-    /// The submission.
-    pub given: serde_json::Value,
+    /// The submission, as the JSON text `serde_json::to_string` writes for
+    /// it (keys sorted): the text of its `given`, read and written back.
+    pub given: String,
     /// Assessment date override.
     pub assessed_on: Option<Date>,
     /// Who the test's submission is from (used when its `given` has no header).

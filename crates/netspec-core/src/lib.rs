@@ -798,15 +798,31 @@ impl Spec {
     ) -> Result<submission::Submission, EvalError> {
         // a clean submission is read by the fast path from the value's text,
         // as one given as text is; anything else by the reader
-        #[cfg(feature = "fast-read")]
-        if let Ok(text) = serde_json::to_string(value) {
-            if let Some(sub) = self.read_fast(&text, need_header) {
-                return Ok(sub);
-            }
+        match serde_json::to_string(value) {
+            Ok(text) => self.read_written(&text, need_header),
+            Err(_) => self.checked_read(submission::read_value(
+                &self.checked.schema,
+                value,
+                &self.limits,
+                need_header,
+            )),
         }
-        self.checked_read(submission::read_value(
+    }
+
+    /// [`Spec::read`] of the value whose text, as `serde_json::to_string`
+    /// writes it, is `text`.
+    fn read_written(
+        &self,
+        text: &str,
+        need_header: bool,
+    ) -> Result<submission::Submission, EvalError> {
+        #[cfg(feature = "fast-read")]
+        if let Some(sub) = self.read_fast(text, need_header) {
+            return Ok(sub);
+        }
+        self.checked_read(submission::read_written(
             &self.checked.schema,
-            value,
+            text,
             &self.limits,
             need_header,
         ))
@@ -965,11 +981,11 @@ impl Spec {
     #[cfg(feature = "compile")]
     fn evaluate_within(
         &self,
-        value: &serde_json::Value,
+        written: &str,
         opts: &EvalOptions,
         budget: u64,
     ) -> (Result<Report<'_>, EvalError>, u64) {
-        match self.read(value, opts.unattributed.is_none()) {
+        match self.read_written(written, opts.unattributed.is_none()) {
             Ok(sub) => self.evaluate_owned(sub, opts, budget),
             Err(e) => (Err(e), 0),
         }

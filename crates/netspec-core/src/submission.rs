@@ -447,6 +447,24 @@ pub fn read_json(text: &str, limits: &Limits) -> Result<Json, JsonError> {
         .map_err(|what| JsonError::Syntax(<serde_json::Error as serde::de::Error>::custom(what)))
 }
 
+/// Reads JSON text as [`read_json`] does, and gives the text
+/// `serde_json::to_string` writes for the value it reads (keys sorted,
+/// numbers as serde_json writes them), without making the value: what a
+/// test's `given` submission is kept as, and read from.
+pub(crate) fn read_json_written(text: &str, limits: &Limits) -> Result<String, JsonError> {
+    if text.len() > limits.max_submission_bytes {
+        return Err(JsonError::Rejected(Box::new(too_large(text.len(), limits))));
+    }
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let custom =
+        |what: String| JsonError::Syntax(<serde_json::Error as serde::de::Error>::custom(what));
+    let mut out = Vec::with_capacity(text.len());
+    read::tree(text, limits)?
+        .write_json(&mut out)
+        .map_err(custom)?;
+    String::from_utf8(out).map_err(|e| custom(e.to_string()))
+}
+
 /// Reads submission text against the inputs, in one pass, within `limits`:
 /// `Err` when it is not JSON or is refused outright (too large, too deep,
 /// too many entries, a duplicate key), `Ok(Err(_))` when it is JSON but not
@@ -502,6 +520,16 @@ pub fn ingest_with(schema: &Schema, value: &Json, limits: &Limits) -> Result<Sub
     read_value(schema, value, limits, false).and_then(conclude)
 }
 
+/// [`ingest_with`] of the value whose text, as `serde_json::to_string`
+/// writes it, is `written` ([`read_json_written`]).
+pub(crate) fn ingest_written(
+    schema: &Schema,
+    written: &str,
+    limits: &Limits,
+) -> Result<Submission, Rejected> {
+    read_written(schema, written, limits, false).and_then(conclude)
+}
+
 /// A submission read with every problem found so far, not yet capped.
 pub(crate) struct Read {
     /// What could be read (answers with errors left out).
@@ -533,9 +561,23 @@ pub(crate) fn read_value(
     let text = serde_json::to_string(value).map_err(|e| {
         refused(Diagnostic::error(Code::SubmissionJson, format!("not valid JSON: {e}")).at_path(""))
     })?;
-    match read::read(schema, &text, limits, need_header, read::Mode::Value) {
+    read_written(schema, &text, limits, need_header)
+}
+
+/// [`read_value`] of the value whose text, as `serde_json::to_string`
+/// writes it, is `text`.
+pub(crate) fn read_written(
+    schema: &Schema,
+    text: &str,
+    limits: &Limits,
+    need_header: bool,
+) -> Result<Read, Rejected> {
+    match read::read(schema, text, limits, need_header, read::Mode::Value) {
         Ok(read) => read,
-        Err(e) => Err(refused(*json_error(&text, e))),
+        Err(e) => Err(Rejected {
+            errors: vec![*json_error(text, e)],
+            warnings: Vec::new(),
+        }),
     }
 }
 
@@ -666,5 +708,90 @@ pub(crate) fn bounded(text: &str) -> std::borrow::Cow<'_, str> {
             text.chars().count()
         )),
         None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// JSON text of any shape a submission can take: numbers of every form
+    /// serde_json reads differently (whole, negative, past `u64`, decimals,
+    /// exponents, out of range), strings with escapes and non-ASCII text,
+    /// keys out of order, nesting; sometimes a repeated key.
+    fn json_text() -> impl Strategy<Value = String> {
+        let number = prop_oneof![
+            any::<i64>().prop_map(|n| n.to_string()),
+            any::<u64>().prop_map(|n| n.to_string()),
+            Just("18446744073709551616".to_string()),
+            Just("-9223372036854775809".to_string()),
+            Just("-0".to_string()),
+            Just("0.0".to_string()),
+            Just("1e400".to_string()),
+            Just("-1e400".to_string()),
+            Just("1e-400".to_string()),
+            Just("0.10000000000000000001".to_string()),
+            (any::<i32>(), 0u32..1000).prop_map(|(a, b)| format!("{a}.{b:03}")),
+            (any::<i16>(), -30i32..30).prop_map(|(a, e)| format!("{a}e{e}")),
+            (any::<u16>(), 0u32..99, -5i32..5).prop_map(|(a, b, e)| format!("{a}.{b}E{e}")),
+        ];
+        let string = prop_oneof![
+            "[a-z_]{0,8}",
+            Just("caf\u{e9} \u{1F600}".to_string()),
+            Just(r#"q\"uo\\te\n\t\u0041\u00e9\ud83d\ude00"#.to_string()),
+            Just("\u{7f}\u{2028}".to_string()),
+        ]
+        .prop_map(|s| format!("\"{s}\""));
+        let leaf = prop_oneof![
+            Just("null".to_string()),
+            Just("true".to_string()),
+            Just("false".to_string()),
+            number,
+            string.clone(),
+        ];
+        leaf.prop_recursive(4, 40, 6, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5)
+                    .prop_map(|items| format!("[{}]", items.join(", "))),
+                proptest::collection::vec(
+                    (
+                        prop_oneof![
+                            "[a-e]{1,2}",
+                            string.clone().prop_map(|s| s.trim_matches('"').to_string())
+                        ],
+                        inner
+                    ),
+                    0..6
+                )
+                .prop_map(|fields| {
+                    let body: Vec<String> = fields
+                        .iter()
+                        .map(|(k, v)| format!("\"{k}\": {v}"))
+                        .collect();
+                    format!("{{ {} }}", body.join(",\n "))
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// A test's `given` is kept as the text serde_json writes for the
+        /// value the reader makes: written straight from the reader's tree,
+        /// it is that text byte for byte, and fails where making the value
+        /// fails, with the same message.
+        #[test]
+        fn given_text_is_what_serde_json_writes_for_the_value(text in json_text()) {
+            let limits = Limits::default();
+            let written = read_json_written(&text, &limits);
+            let valued = read_json(&text, &limits).map(|v| serde_json::to_string(&v));
+            match (written, valued) {
+                (Ok(w), Ok(Ok(v))) => prop_assert_eq!(w, v),
+                (Err(a), Err(b)) => prop_assert_eq!(format!("{a:?}"), format!("{b:?}")),
+                (a, b) => prop_assert!(false, "{text}: {a:?} against {b:?}"),
+            }
+        }
     }
 }

@@ -1045,7 +1045,7 @@ impl<'a> Checker<'a> {
         for c in &t.clauses {
             match c {
                 TestClause::GivenJson(text, span) => {
-                    match crate::submission::read_json(text, self.limits) {
+                    match crate::submission::read_json_written(text, self.limits) {
                         Ok(v) => given = Some((v, *span, Some(text.as_str()))),
                         Err(e) => {
                             // at the character the reader stopped at, or the key it refused
@@ -1086,7 +1086,8 @@ impl<'a> Checker<'a> {
                     let from = self.map.file(fid).map_or(String::new(), |f| f.name.clone());
                     let name = resolve_relative(&from, &path.value);
                     match self.sources.get(&name) {
-                        Some(text) => match crate::submission::read_json(text, self.limits) {
+                        Some(text) => match crate::submission::read_json_written(text, self.limits)
+                        {
                             Ok(v) => given = Some((v, path.span, None)),
                             Err(e) => self.error(test_json_error(
                                 e,
@@ -1197,7 +1198,7 @@ impl<'a> Checker<'a> {
             );
             return None;
         };
-        match crate::submission::ingest_with(&self.schema, &given, self.limits) {
+        match crate::submission::ingest_written(&self.schema, &given, self.limits) {
             Ok(ing) => {
                 if self.uses_assessment_date && assessed_on.is_none() && ing.header.is_none() {
                     // `netspec test` could not run it: say so now, and how to fix it

@@ -153,6 +153,46 @@ pub(crate) enum Tree {
 }
 
 impl Tree {
+    /// Writes the JSON text `serde_json::to_string(&self.into_json()?)`
+    /// writes, without making the value: keys in order, numbers and strings
+    /// written by serde_json itself; the same error for the same number.
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>) -> Result<(), String> {
+        match self {
+            Tree::Null => out.extend_from_slice(b"null"),
+            Tree::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+            Tree::Num(n) => {
+                let number = n
+                    .parse::<serde_json::Number>()
+                    .map_err(|_| format!("the number {} is out of range", bounded(n)))?;
+                serde_json::to_writer(&mut *out, &number).map_err(|e| e.to_string())?;
+            }
+            Tree::Str(s) => serde_json::to_writer(&mut *out, s).map_err(|e| e.to_string())?,
+            Tree::Array(items) => {
+                out.push(b'[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    item.write_json(out)?;
+                }
+                out.push(b']');
+            }
+            Tree::Object(m) => {
+                out.push(b'{');
+                for (i, (k, v)) in m.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    serde_json::to_writer(&mut *out, k).map_err(|e| e.to_string())?;
+                    out.push(b':');
+                    v.write_json(out)?;
+                }
+                out.push(b'}');
+            }
+        }
+        Ok(())
+    }
+
     fn found(&self) -> Found<'_> {
         match self {
             Tree::Null => Found::Null,
