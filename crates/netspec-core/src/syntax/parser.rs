@@ -633,12 +633,11 @@ fn check_nesting(text: &str, file: FileId, limits: &Limits) -> Option<Diagnostic
             }
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 let start = i;
-                i += bytes
-                    .get(i..)
-                    .unwrap_or_default()
+                let rest = bytes.get(i..).unwrap_or_default();
+                i += rest
                     .iter()
-                    .take_while(|d| d.is_ascii_alphanumeric() || **d == b'_')
-                    .count();
+                    .position(|&d| !IDENT_BYTE[usize::from(d)])
+                    .unwrap_or(rest.len());
                 // only words of these first letters and lengths matter
                 let word: &[u8] = if i - start <= 11
                     && matches!(c, b'n' | b'i' | b'a' | b'o' | b'r' | b'l' | b't')
@@ -705,6 +704,18 @@ fn check_nesting(text: &str, file: FileId, limits: &Limits) -> Option<Diagnostic
     }
     None
 }
+
+/// Whether a byte may be in a word (`[A-Za-z0-9_]`), by table.
+const IDENT_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    table
+};
 
 /// The comment (of `comments`, in source order) that starts before `pos`
 /// and reaches at least to it: a binary search, so that spans in a file
