@@ -200,7 +200,10 @@ pub struct SourceFile {
 impl SourceFile {
     /// Indexes a file.
     pub fn new(name: String, text: Arc<str>) -> Self {
-        let mut line_starts = vec![0];
+        // counted first, so that the vector is made once at its size
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        let mut line_starts = Vec::with_capacity(lines + 1);
+        line_starts.push(0);
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         SourceFile {
             name,
