@@ -451,6 +451,7 @@ pub fn read_json(text: &str, limits: &Limits) -> Result<Json, JsonError> {
 /// `serde_json::to_string` writes for the value it reads (keys sorted,
 /// numbers as serde_json writes them), without making the value: what a
 /// test's `given` submission is kept as, and read from.
+#[cfg(feature = "compile")]
 pub(crate) fn read_json_written(text: &str, limits: &Limits) -> Result<String, JsonError> {
     if text.len() > limits.max_submission_bytes {
         return Err(JsonError::Rejected(Box::new(too_large(text.len(), limits))));
@@ -522,6 +523,7 @@ pub fn ingest_with(schema: &Schema, value: &Json, limits: &Limits) -> Result<Sub
 
 /// [`ingest_with`] of the value whose text, as `serde_json::to_string`
 /// writes it, is `written` ([`read_json_written`]).
+#[cfg(feature = "compile")]
 pub(crate) fn ingest_written(
     schema: &Schema,
     written: &str,

@@ -409,6 +409,9 @@ pub(crate) struct Checker<'a> {
     pub(crate) checklist_enum: Option<ir::EnumId>,
     /// `evidence "required"` in the spec header.
     evidence_required: bool,
+    /// How the one-pass reader reads the schema's submissions, made when a
+    /// test's submission is first read.
+    reading_plan: Option<crate::fastread::Plan>,
 }
 
 /// A `min`/`max` naming another answer, waiting to be resolved.
@@ -447,6 +450,7 @@ impl<'a> Checker<'a> {
             pending_relations: Vec::new(),
             checklist_enum: None,
             evidence_required: false,
+            reading_plan: None,
         }
     }
 
@@ -1198,7 +1202,31 @@ impl<'a> Checker<'a> {
             );
             return None;
         };
-        match crate::submission::ingest_written(&self.schema, &given, self.limits) {
+        // a clean submission by the one-pass reader (the one the general
+        // reader would make, without warnings), anything else by that reader
+        let plan = self
+            .reading_plan
+            .get_or_insert_with(|| crate::fastread::Plan::of(&self.schema));
+        let ingested =
+            match crate::fastread::read_with(&self.schema, plan, &given, self.limits, false) {
+                Some(sub) => {
+                    // builds with debug assertions (every test) hold it to
+                    // the general reader
+                    #[cfg(debug_assertions)]
+                    {
+                        let general =
+                            crate::submission::ingest_written(&self.schema, &given, self.limits);
+                        debug_assert_eq!(
+                        general.map(|g| format!("{g:?}")).ok(),
+                        Some(format!("{sub:?}")),
+                        "the one-pass reader and the general reader differ on a test's submission"
+                    );
+                    }
+                    Ok(sub)
+                }
+                None => crate::submission::ingest_written(&self.schema, &given, self.limits),
+            };
+        match ingested {
             Ok(ing) => {
                 if self.uses_assessment_date && assessed_on.is_none() && ing.header.is_none() {
                     // `netspec test` could not run it: say so now, and how to fix it

@@ -156,6 +156,7 @@ impl Tree {
     /// Writes the JSON text `serde_json::to_string(&self.into_json()?)`
     /// writes, without making the value: keys in order, numbers and strings
     /// written by serde_json itself; the same error for the same number.
+    #[cfg(feature = "compile")]
     pub(crate) fn write_json(&self, out: &mut Vec<u8>) -> Result<(), String> {
         match self {
             Tree::Null => out.extend_from_slice(b"null"),

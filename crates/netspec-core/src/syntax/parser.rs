@@ -636,7 +636,7 @@ fn check_nesting(text: &str, file: FileId, limits: &Limits) -> Option<Diagnostic
                 let rest = bytes.get(i..).unwrap_or_default();
                 i += rest
                     .iter()
-                    .position(|&d| !IDENT_BYTE[usize::from(d)])
+                    .position(|&d| !IDENT_BYTE.get(usize::from(d)).is_some_and(|w| *w))
                     .unwrap_or(rest.len());
                 // only words of these first letters and lengths matter
                 let word: &[u8] = if i - start <= 11
@@ -706,6 +706,7 @@ fn check_nesting(text: &str, file: FileId, limits: &Limits) -> Option<Diagnostic
 }
 
 /// Whether a byte may be in a word (`[A-Za-z0-9_]`), by table.
+#[allow(clippy::indexing_slicing)] // `b` runs over the table's indices
 const IDENT_BYTE: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
