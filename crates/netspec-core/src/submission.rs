@@ -714,6 +714,7 @@ pub(crate) fn bounded(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 #[cfg(test)]
+#[cfg(feature = "compile")]
 mod tests {
     use super::*;
     use proptest::prelude::*;
