@@ -166,7 +166,7 @@ impl<'a> Printer<'a> {
     fn file(mut self, f: &File) -> String {
         let mut prev: Option<(u32, bool)> = None;
         for item in &f.items {
-            let span = item_span(item);
+            let span = item.span();
             let block = !matches!(item, Item::Use(_) | Item::Let(_));
             if let Some((end, was_block)) = prev {
                 self.separate(Some(end), span.start, block || was_block);
@@ -911,18 +911,6 @@ pub fn quote(s: &str) -> String {
     }
     out.push('"');
     out
-}
-
-fn item_span(i: &Item) -> Span {
-    match i {
-        Item::Spec(h) => h.span,
-        Item::Use(s) => s.span,
-        Item::Inputs(b) => b.span,
-        Item::Let(l) => l.span,
-        Item::Area(a) => a.span,
-        Item::Rating(r) => r.span,
-        Item::Test(t) => t.span,
-    }
 }
 
 fn clause_span(c: &Clause) -> Span {

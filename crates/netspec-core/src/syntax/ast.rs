@@ -53,6 +53,21 @@ pub enum Item {
     Test(TestBlock),
 }
 
+impl Item {
+    /// Where the item is, from its keyword to its end.
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Spec(h) => h.span,
+            Item::Use(s) => s.span,
+            Item::Inputs(b) => b.span,
+            Item::Let(l) => l.span,
+            Item::Area(a) => a.span,
+            Item::Rating(r) => r.span,
+            Item::Test(t) => t.span,
+        }
+    }
+}
+
 /// The spec header.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpecHeader {

@@ -23,7 +23,7 @@ use proptest::test_runner::TestCaseError;
 use super::parse;
 use crate::diagnostic::Diagnostic;
 use crate::limits::Limits;
-use crate::source::{FileId, Span};
+use crate::source::FileId;
 use crate::syntax::ast::{File, Item};
 use crate::syntax::parser::parse_with_pest;
 
@@ -114,18 +114,6 @@ fn line_col(text: &str, offset: u32) -> String {
     format!("line {line}, column {col}")
 }
 
-fn item_span(item: &Item) -> Span {
-    match item {
-        Item::Spec(h) => h.span,
-        Item::Use(s) => s.span,
-        Item::Inputs(b) => b.span,
-        Item::Let(l) => l.span,
-        Item::Area(a) => a.span,
-        Item::Rating(r) => r.span,
-        Item::Test(t) => t.span,
-    }
-}
-
 /// The first of two sequences' elements that differ, or the first one
 /// only one of them has.
 fn first_unequal<T: PartialEq + Debug>(what: &str, expected: &[T], got: &[T]) -> Option<String> {
@@ -149,7 +137,7 @@ fn first_difference(text: &str, expected: &File, got: &File) -> String {
         }
         let at = a
             .or(b)
-            .map(|x| line_col(text, item_span(x).start))
+            .map(|x| line_col(text, x.span().start))
             .unwrap_or_default();
         let inner = match (a, b) {
             (Some(Item::Area(x)), Some(Item::Area(y))) if x.name == y.name && x.span == y.span => x
