@@ -19,6 +19,8 @@ use std::collections::BTreeMap;
 use serde_json::Value as Json;
 
 mod read;
+#[cfg(feature = "compile")]
+mod written;
 
 #[cfg(feature = "fast-read")]
 pub(crate) use read::Seen;
@@ -457,6 +459,17 @@ pub(crate) fn read_json_written(text: &str, limits: &Limits) -> Result<String, J
         return Err(JsonError::Rejected(Box::new(too_large(text.len(), limits))));
     }
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    // the usual text in one pass; anything else through the tree
+    if let Some(written) = written::written(text, limits) {
+        return Ok(written);
+    }
+    written_by_tree(text, limits)
+}
+
+/// [`read_json_written`] through the reader's tree alone: the reference
+/// for the one pass.
+#[cfg(feature = "compile")]
+fn written_by_tree(text: &str, limits: &Limits) -> Result<String, JsonError> {
     let custom =
         |what: String| JsonError::Syntax(<serde_json::Error as serde::de::Error>::custom(what));
     let mut out = Vec::with_capacity(text.len());
@@ -735,6 +748,15 @@ mod tests {
             Just("-1e400".to_string()),
             Just("1e-400".to_string()),
             Just("0.10000000000000000001".to_string()),
+            // not JSON, or read by serde_json only
+            Just("01".to_string()),
+            Just("-01.5".to_string()),
+            Just("00".to_string()),
+            Just("1.".to_string()),
+            Just("-".to_string()),
+            Just("1e5".to_string()),
+            Just("2E+3".to_string()),
+            Just("-0.0".to_string()),
             (any::<i32>(), 0u32..1000).prop_map(|(a, b)| format!("{a}.{b:03}")),
             (any::<i16>(), -30i32..30).prop_map(|(a, e)| format!("{a}e{e}")),
             (any::<u16>(), 0u32..99, -5i32..5).prop_map(|(a, b, e)| format!("{a}.{b}E{e}")),
@@ -778,8 +800,47 @@ mod tests {
         })
     }
 
+    /// Every bundled example submission is written in one pass, as the
+    /// tree writes it.
+    #[test]
+    fn example_submissions_are_written_in_one_pass() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs/examples");
+        let limits = Limits::default();
+        let mut n = 0;
+        for dir in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+            for file in std::fs::read_dir(dir.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let Ok(text) = std::fs::read_to_string(file.path()) else {
+                    continue;
+                };
+                let fast = written::written(&text, &limits);
+                assert!(fast.is_some(), "{}", file.path().display());
+                assert_eq!(
+                    fast,
+                    written_by_tree(&text, &limits).ok(),
+                    "{}",
+                    file.path().display()
+                );
+                n += 1;
+            }
+        }
+        assert!(n >= 40, "{n} examples");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Whenever the one pass writes a text, the tree writes the same.
+        #[test]
+        fn the_one_pass_writes_what_the_tree_writes(text in json_text()) {
+            let limits = Limits::default();
+            if let Some(fast) = written::written(&text, &limits) {
+                prop_assert_eq!(Some(fast), written_by_tree(&text, &limits).ok(), "{}", text);
+            }
+        }
 
         /// A test's `given` is kept as the text serde_json writes for the
         /// value the reader makes: written straight from the reader's tree,
