@@ -19,6 +19,8 @@ pub(crate) fn written(text: &str, limits: &Limits) -> Option<String> {
         // below the reader's own limits, and below serde_json's 128 levels
         max_depth: limits.max_json_depth.min(100),
         max_entries: limits.max_list_len,
+        members: Vec::new(),
+        scratch: Vec::new(),
     };
     w.ws();
     w.value(0)?;
@@ -36,6 +38,10 @@ struct Writer<'t> {
     out: Vec<u8>,
     max_depth: usize,
     max_entries: usize,
+    /// The members of the objects being written, innermost last.
+    members: Vec<Member<'t>>,
+    /// An object's members, copied out while they are put in order.
+    scratch: Vec<u8>,
 }
 
 /// One member of an object: its key and where its `"key":value` text is
@@ -87,9 +93,7 @@ impl<'t> Writer<'t> {
     fn string(&mut self) -> Option<&'t str> {
         let start = self.i + 1;
         let rest = self.b.get(start..)?;
-        let len = rest
-            .iter()
-            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+        let len = crate::sorted_json::plain_run(rest);
         if rest.get(len) != Some(&b'"') {
             return None;
         }
@@ -125,8 +129,15 @@ impl<'t> Writer<'t> {
         ) {
             return None;
         }
-        let number: serde_json::Number = self.text.get(start..k)?.parse().ok()?;
-        serde_json::to_writer(&mut self.out, &number).ok()?;
+        let raw = self.text.get(start..k)?;
+        // a whole number of up to 18 digits is written as it is read (not
+        // `-0`, which serde_json reads as a float)
+        if k - start <= 18 && !raw.contains('.') && raw != "-0" {
+            self.out.extend_from_slice(raw.as_bytes());
+        } else {
+            let number: serde_json::Number = raw.parse().ok()?;
+            serde_json::to_writer(&mut self.out, &number).ok()?;
+        }
         self.i = k;
         Some(())
     }
@@ -173,11 +184,11 @@ impl<'t> Writer<'t> {
         }
         self.i += 1;
         let begin = self.out.len();
-        let mut members: Vec<Member<'t>> = Vec::new();
+        let base = self.members.len();
         self.ws();
         if self.at()? != b'}' {
             loop {
-                if members.len() + 1 >= self.max_entries || self.at()? != b'"' {
+                if self.members.len() - base + 1 >= self.max_entries || self.at()? != b'"' {
                     return None;
                 }
                 let key = self.string()?;
@@ -192,7 +203,7 @@ impl<'t> Writer<'t> {
                 self.out.extend_from_slice(key.as_bytes());
                 self.out.extend_from_slice(b"\":");
                 self.value(depth)?;
-                members.push(Member {
+                self.members.push(Member {
                     key,
                     start,
                     end: self.out.len(),
@@ -210,22 +221,26 @@ impl<'t> Writer<'t> {
         }
         self.i += 1;
         // the members in key order (a repeated key: the tree route says so)
-        members.sort_by(|a, b| a.key.cmp(b.key));
+        let members = self.members.get_mut(base..)?;
+        members.sort_unstable_by(|a, b| a.key.cmp(b.key));
         if members
             .windows(2)
             .any(|p| p.first().map(|m| m.key) == p.get(1).map(|m| m.key))
         {
             return None;
         }
-        let written = self.out.split_off(begin);
+        self.scratch.clear();
+        self.scratch.extend_from_slice(self.out.get(begin..)?);
+        self.out.truncate(begin);
         self.out.push(b'{');
         for (n, m) in members.iter().enumerate() {
             if n > 0 {
                 self.out.push(b',');
             }
             self.out
-                .extend_from_slice(written.get(m.start - begin..m.end - begin)?);
+                .extend_from_slice(self.scratch.get(m.start - begin..m.end - begin)?);
         }
+        self.members.truncate(base);
         self.out.push(b'}');
         Some(())
     }

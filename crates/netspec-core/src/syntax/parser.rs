@@ -571,67 +571,19 @@ fn check_nesting(text: &str, file: FileId, limits: &Limits) -> Option<Diagnostic
     let bytes = text.as_bytes();
     let mut i = 0;
     while let Some(&c) = bytes.get(i) {
-        // layout changes nothing: step over a run of it
-        if matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
-            i += 1;
-            while bytes
-                .get(i)
-                .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-            {
+        match BYTE_CLASS.get(usize::from(c)).copied().unwrap_or(OTHER) {
+            // layout changes nothing: step over a run of it
+            SPACE => {
                 i += 1;
-            }
-            continue;
-        }
-        let term = match c {
-            b',' | b'+' | b'*' | b'<' | b'>' => true,
-            b'-' => true,
-            b'/' => bytes.get(i + 1) != Some(&b'/'),
-            b'=' | b'!' => bytes.get(i + 1) == Some(&b'='),
-            _ => false,
-        };
-        if term {
-            terms += 1;
-            if terms > max_terms {
-                return too_many_terms(i);
-            }
-        }
-        match c {
-            b'"' => {
-                i = skip_string(bytes, i + 1);
-                prefix_run = 0;
+                while bytes
+                    .get(i)
+                    .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                {
+                    i += 1;
+                }
                 continue;
             }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = line_end(bytes, i);
-                continue;
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => {}
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                prefix_run = 0;
-                if depth > max_depth {
-                    return too_deep(i, 1, format!("brackets nested more than {max_depth} deep"));
-                }
-            }
-            b')' | b']' | b'}' => {
-                depth = depth.saturating_sub(1);
-                prefix_run = 0;
-                if c == b'}' {
-                    keywords = 0;
-                    implies = 0;
-                }
-            }
-            b'-' => {
-                prefix_run += 1;
-                if prefix_run > max_prefix_run {
-                    return too_deep(
-                        i,
-                        1,
-                        format!("more than {max_prefix_run} prefix operators in a row"),
-                    );
-                }
-            }
-            c if c.is_ascii_alphabetic() || c == b'_' => {
+            WORD => {
                 let start = i;
                 let rest = bytes.get(i..).unwrap_or_default();
                 i += rest
@@ -698,12 +650,92 @@ fn check_nesting(text: &str, file: FileId, limits: &Limits) -> Option<Diagnostic
                 }
                 continue;
             }
+            QUOTE => {
+                i = skip_string(bytes, i + 1);
+                prefix_run = 0;
+                continue;
+            }
+            SLASH if bytes.get(i + 1) == Some(&b'/') => {
+                i = line_end(bytes, i);
+                continue;
+            }
+            OPEN => {
+                depth += 1;
+                prefix_run = 0;
+                if depth > max_depth {
+                    return too_deep(i, 1, format!("brackets nested more than {max_depth} deep"));
+                }
+            }
+            CLOSE => {
+                depth = depth.saturating_sub(1);
+                prefix_run = 0;
+                if c == b'}' {
+                    keywords = 0;
+                    implies = 0;
+                }
+            }
+            // an operator or `,`: a term (`=` and `!` only before `=`)
+            MINUS | TERM | SLASH | EQUALS => {
+                if (c != b'=' && c != b'!') || bytes.get(i + 1) == Some(&b'=') {
+                    terms += 1;
+                    if terms > max_terms {
+                        return too_many_terms(i);
+                    }
+                }
+                if c == b'-' {
+                    prefix_run += 1;
+                    if prefix_run > max_prefix_run {
+                        return too_deep(
+                            i,
+                            1,
+                            format!("more than {max_prefix_run} prefix operators in a row"),
+                        );
+                    }
+                } else {
+                    prefix_run = 0;
+                }
+            }
             _ => prefix_run = 0,
         }
         i += 1;
     }
     None
 }
+
+/// What [`check_nesting`] does with a byte, by table ([`BYTE_CLASS`]).
+const OTHER: u8 = 0;
+const SPACE: u8 = 1;
+const WORD: u8 = 2;
+const QUOTE: u8 = 3;
+const SLASH: u8 = 4;
+const OPEN: u8 = 5;
+const CLOSE: u8 = 6;
+const MINUS: u8 = 7;
+const TERM: u8 = 8;
+const EQUALS: u8 = 9;
+
+#[allow(clippy::indexing_slicing)] // `b` runs over the table's indices
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = match c {
+            b' ' | b'\t' | b'\r' | b'\n' => SPACE,
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => WORD,
+            b'"' => QUOTE,
+            b'/' => SLASH,
+            b'(' | b'[' | b'{' => OPEN,
+            b')' | b']' | b'}' => CLOSE,
+            b'-' => MINUS,
+            b',' | b'+' | b'*' | b'<' | b'>' => TERM,
+            b'=' | b'!' => EQUALS,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Whether a byte may be in a word (`[A-Za-z0-9_]`), by table.
 #[allow(clippy::indexing_slicing)] // `b` runs over the table's indices
