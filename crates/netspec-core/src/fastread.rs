@@ -151,8 +151,18 @@ impl Plan {
                     .iter()
                     .map(|f| Slot {
                         name: f.name.as_str().into(),
-                        segment: crate::submission::escape(&f.name).into(),
-                        quoted: format!("\"{}\":", f.name).into_bytes().into(),
+                        segment: if f.name.contains(['~', '/']) {
+                            crate::submission::escape(&f.name).into()
+                        } else {
+                            f.name.as_str().into()
+                        },
+                        quoted: {
+                            let mut q = Vec::with_capacity(f.name.len() + 3);
+                            q.push(b'"');
+                            q.extend_from_slice(f.name.as_bytes());
+                            q.extend_from_slice(b"\":");
+                            q.into_boxed_slice()
+                        },
                         plain: plain(&f.name)
                             && !(rec == 0
                                 && matches!(
