@@ -26,7 +26,6 @@ use crate::ir::{self, CompiledSpec, Expectation, RatingExpr, RatingRule, Schema,
 use crate::limits::{Limits, MAX_DIAGNOSTICS};
 use crate::source::{resolve_relative, FileId, SourceMap, Sources, Span};
 use crate::syntax::ast::{self, Clause, Item, TestClause};
-use crate::syntax::parse_file_with;
 use crate::vocab::{Basis, Level, Rating, Respondent};
 
 /// Result of a compilation: the compiled spec if there were no errors, the
@@ -301,11 +300,7 @@ impl Loader<'_, '_, '_> {
             return None;
         }
         let id = self.map.add(name.to_string(), text.clone());
-        let parsed = if self.tests {
-            parse_file_with(&text, id, &self.limits)
-        } else {
-            crate::syntax::parse_file_without_tests(&text, id, &self.limits)
-        };
+        let parsed = crate::syntax::parse_for_check(&text, id, &self.limits, self.tests);
         match parsed {
             Ok(file) => {
                 self.stack.push(name.to_string());

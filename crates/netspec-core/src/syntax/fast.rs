@@ -22,12 +22,15 @@ mod tests;
 
 /// The syntax tree of `text`, read without pest, or `None` when the pest
 /// route has to decide. The caller has already checked the source size and
-/// nesting limits; `max_depth` is the expression depth limit.
+/// nesting limits; `max_depth` is the expression depth limit. Without
+/// `comments`, the tree's `comments` are left empty (the checker has no use
+/// for them).
 pub(super) fn parse_checked(
     text: &str,
     file: FileId,
     max_depth: usize,
     with_tests: bool,
+    comments: bool,
 ) -> Option<File> {
     // a byte order mark is layout to the grammar, and would stay inside a
     // span where the pest route trims only whitespace: leave those to it
@@ -76,7 +79,11 @@ pub(super) fn parse_checked(
     }
     Some(File {
         items,
-        comments: scan_comments(text, file),
+        comments: if comments {
+            scan_comments(text, file)
+        } else {
+            Vec::new()
+        },
     })
 }
 
@@ -89,7 +96,7 @@ pub(super) fn parse(
     with_tests: bool,
 ) -> Option<File> {
     super::parser::within_limits(text, file, limits).ok()?;
-    parse_checked(text, file, limits.max_depth, with_tests)
+    parse_checked(text, file, limits.max_depth, with_tests, true)
 }
 
 /// Words that can never be an identifier (the grammar's `reserved`).

@@ -9,9 +9,9 @@ pub mod ast;
 mod fast;
 mod parser;
 
-pub(crate) use parser::comment_around;
 #[doc(hidden)]
 pub use parser::parse_with_pest;
+pub(crate) use parser::{comment_around, parse_for_check};
 pub use parser::{
     outcome_name, parse_expr, parse_file, parse_file_partial, parse_file_with,
     parse_file_without_tests,

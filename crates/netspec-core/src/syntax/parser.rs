@@ -75,10 +75,34 @@ fn parse_file_as(
 ) -> Result<File, Vec<Diagnostic>> {
     within_limits(text, file, limits)?;
     let with_tests = entry == Rule::file;
-    if let Some(f) = super::fast::parse_checked(text, file, limits.max_depth, with_tests) {
+    if let Some(f) = super::fast::parse_checked(text, file, limits.max_depth, with_tests, true) {
         return Ok(f);
     }
     parse_with_grammar(entry, text, file, limits)
+}
+
+/// Parses one file for the checker, which has no use for its comments: the
+/// tree [`parse_file_with`] (`with_tests`) or [`parse_file_without_tests`]
+/// gives, with `comments` left empty.
+pub(crate) fn parse_for_check(
+    text: &str,
+    file: FileId,
+    limits: &Limits,
+    with_tests: bool,
+) -> Result<File, Vec<Diagnostic>> {
+    within_limits(text, file, limits)?;
+    if let Some(f) = super::fast::parse_checked(text, file, limits.max_depth, with_tests, false) {
+        return Ok(f);
+    }
+    let entry = if with_tests {
+        Rule::file
+    } else {
+        Rule::file_without_tests
+    };
+    parse_with_grammar(entry, text, file, limits).map(|mut f| {
+        f.comments = Vec::new();
+        f
+    })
 }
 
 /// The source size and nesting limits, checked before either reader runs.
