@@ -94,12 +94,7 @@ pub(crate) fn parse_for_check(
     if let Some(f) = super::fast::parse_checked(text, file, limits.max_depth, with_tests, false) {
         return Ok(f);
     }
-    let entry = if with_tests {
-        Rule::file
-    } else {
-        Rule::file_without_tests
-    };
-    parse_with_grammar(entry, text, file, limits).map(|mut f| {
+    parse_with_grammar(entry(with_tests), text, file, limits).map(|mut f| {
         f.comments = Vec::new();
         f
     })
@@ -131,12 +126,16 @@ pub fn parse_with_pest(
     with_tests: bool,
 ) -> Result<File, Vec<Diagnostic>> {
     within_limits(text, file, limits)?;
-    let entry = if with_tests {
+    parse_with_grammar(entry(with_tests), text, file, limits)
+}
+
+/// The grammar's entry rule: `file`, or `file_without_tests`.
+fn entry(with_tests: bool) -> Rule {
+    if with_tests {
         Rule::file
     } else {
         Rule::file_without_tests
-    };
-    parse_with_grammar(entry, text, file, limits)
+    }
 }
 
 /// Text within the limits → syntax tree, through the pest grammar.
