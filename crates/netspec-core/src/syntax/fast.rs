@@ -52,6 +52,8 @@ pub(super) fn parse_checked(
         file,
         max_depth,
         toks: Vec::new(),
+        nested: 0,
+        too_deep: false,
     };
     if text.as_bytes().starts_with(bom) {
         p.pos = bom.len();
@@ -76,6 +78,9 @@ pub(super) fn parse_checked(
             "test" => p.skipped_test()?,
             _ => return None,
         }
+    }
+    if p.too_deep {
+        return None;
     }
     Some(File {
         items,
@@ -176,7 +181,18 @@ struct Reader<'t> {
     max_depth: usize,
     /// The tokens of the expressions being read, innermost last.
     toks: Vec<Tok>,
+    /// How many expressions are being read, one inside the other, and
+    /// whether that went past [`MOST_NESTED`] (then the pest route reads
+    /// the text, whatever alternative might have been tried after).
+    nested: usize,
+    too_deep: bool,
 }
+
+/// The most expressions read one inside another (in brackets, the parts of
+/// an `if`, a call's arguments); more are left to the pest route. Each
+/// takes a few of this reader's stack frames: far deeper than any spec
+/// written by hand, far below what overflows a 2 MiB stack in any build.
+const MOST_NESTED: usize = 48;
 
 impl<'t> Reader<'t> {
     /// Reads by `f`, or, when it fails, leaves the reading where it was:
@@ -1079,6 +1095,19 @@ impl<'t> Reader<'t> {
     /// An expression: its tokens read as the grammar's `expr` rule reads
     /// them, then put together by precedence as the pest Pratt parser does.
     fn expr(&mut self) -> Option<Expr> {
+        if self.nested >= MOST_NESTED {
+            self.too_deep = true;
+            return None;
+        }
+        self.nested += 1;
+        let e = self.operations();
+        self.nested -= 1;
+        e
+    }
+
+    /// [`Reader::expr`]: operands with their prefixes and fields, and the
+    /// operators between them, put in a tree by [`climb`].
+    fn operations(&mut self) -> Option<Expr> {
         let base = self.toks.len();
         loop {
             // prefix operators
@@ -1278,6 +1307,7 @@ impl<'t> Reader<'t> {
 
     /// `f(…)`: a call, an aggregate `sum(e for x in xs where p)` or a count
     /// `count(x in xs where p)`, decided by what follows the first argument.
+    #[inline(never)]
     fn call(&mut self, func: Ident, start: usize) -> Option<Expr> {
         self.token(1);
         if self.next_is(b')') {

@@ -51,7 +51,7 @@ pub fn parse_file(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
 
 /// Parses one file within `limits` (source size and nesting).
 pub fn parse_file_with(text: &str, file: FileId, limits: &Limits) -> Result<File, Vec<Diagnostic>> {
-    parse_file_as(Rule::file, text, file, limits)
+    read(text, file, limits, true, true)
 }
 
 /// Parses one file for evaluation only: `test` blocks are stepped over
@@ -62,23 +62,29 @@ pub fn parse_file_without_tests(
     file: FileId,
     limits: &Limits,
 ) -> Result<File, Vec<Diagnostic>> {
-    parse_file_as(Rule::file_without_tests, text, file, limits)
+    read(text, file, limits, false, true)
 }
 
 /// The hand-written reader ([`super::fast`]) first; the pest grammar when
 /// it gives up, for the diagnostics and for whatever it leaves to pest.
-fn parse_file_as(
-    entry: Rule,
+/// Without `comments`, the tree's `comments` are left empty.
+fn read(
     text: &str,
     file: FileId,
     limits: &Limits,
+    with_tests: bool,
+    comments: bool,
 ) -> Result<File, Vec<Diagnostic>> {
     within_limits(text, file, limits)?;
-    let with_tests = entry == Rule::file;
-    if let Some(f) = super::fast::parse_checked(text, file, limits.max_depth, with_tests, true) {
+    if let Some(f) = super::fast::parse_checked(text, file, limits.max_depth, with_tests, comments)
+    {
         return Ok(f);
     }
-    parse_with_grammar(entry, text, file, limits)
+    let mut f = parse_with_grammar(entry(with_tests), text, file, limits)?;
+    if !comments {
+        f.comments = Vec::new();
+    }
+    Ok(f)
 }
 
 /// Parses one file for the checker, which has no use for its comments: the
@@ -90,14 +96,7 @@ pub(crate) fn parse_for_check(
     limits: &Limits,
     with_tests: bool,
 ) -> Result<File, Vec<Diagnostic>> {
-    within_limits(text, file, limits)?;
-    if let Some(f) = super::fast::parse_checked(text, file, limits.max_depth, with_tests, false) {
-        return Ok(f);
-    }
-    parse_with_grammar(entry(with_tests), text, file, limits).map(|mut f| {
-        f.comments = Vec::new();
-        f
-    })
+    read(text, file, limits, with_tests, false)
 }
 
 /// The source size and nesting limits, checked before either reader runs.

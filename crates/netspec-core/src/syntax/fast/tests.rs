@@ -20,7 +20,7 @@ use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use proptest::test_runner::TestCaseError;
 
-use super::parse;
+use super::{parse, MOST_NESTED};
 use crate::diagnostic::Diagnostic;
 use crate::limits::Limits;
 use crate::source::FileId;
@@ -62,6 +62,27 @@ fn shown(text: &str) -> String {
 /// Soundness: when the fast parser gives a tree, pest gives `Ok` with the
 /// same tree.
 fn check_sound(text: &str, file: FileId, limits: &Limits, with_tests: bool) -> Result<(), String> {
+    on_a_large_stack(|| sound(text, file, limits, with_tests))
+}
+
+/// Runs `f` on a thread with a 64 MiB stack. Generated and mutated texts
+/// reach the nesting limits (256 `if`s one inside another), where the pest
+/// route of a debug build (these tests) needs more than a test thread's
+/// 2 MiB; a release build does not. What stack the parsers need is
+/// `tests/tests/nesting.rs`'s to check, not these tests'.
+fn on_a_large_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn_scoped(s, f)
+            .expect("a thread")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// [`check_sound`] on the caller's stack.
+fn sound(text: &str, file: FileId, limits: &Limits, with_tests: bool) -> Result<(), String> {
     let Some(got) = parse(text, file, limits, with_tests) else {
         return Ok(());
     };
@@ -2024,6 +2045,24 @@ proptest! {
                 check_sound(&spec.text, FileId(file), &limits, with_tests)
             };
             outcome.map_err(|m| failure(m, &spec.text, &limits))?;
+        }
+    }
+}
+
+/// An `if` chain at the nesting limits: the fast parser leaves it to the
+/// pest route, and gives the same tree below its own bound.
+#[test]
+fn deep_if_chains_are_read_as_pest_reads_them() {
+    let limits = Limits::default();
+    for n in [1, 47, 48, 49, 120, 256] {
+        let chain = "if a then b else ".repeat(n);
+        let text = format!(
+            "area quality {{\n  requirement Q-01 must \"t\" {{ {chain}c\n basis standard }}\n}}\n"
+        );
+        for with_tests in [true, false] {
+            let fast = on_a_large_stack(|| parse(&text, FileId(1), &limits, with_tests));
+            assert_eq!(fast.is_some(), n < MOST_NESTED, "{n} `if`s");
+            check_sound(&text, FileId(1), &limits, with_tests).unwrap();
         }
     }
 }
