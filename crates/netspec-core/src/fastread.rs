@@ -344,6 +344,42 @@ pub(crate) fn read_with(
     limits: &Limits,
     need_header: bool,
 ) -> Option<Submission> {
+    read_noting_numbers(schema, plan, text, limits, need_header).map(|(sub, _)| sub)
+}
+
+/// [`read_with`] of a test's `given` text, whose submission is the one read
+/// from the text serde_json writes for its value
+/// ([`crate::submission::read_json_written`]): also `None` when a number
+/// might not come back from that text as written (an exponent, a decimal
+/// of more than 15 digits, a whole number of more than 18 characters, `-0`).
+/// Otherwise the two texts are read into the same submission: they differ
+/// only in white space, the order of keys and the form of numbers, and
+/// serde_json reads a decimal of at most 15 digits into the double nearest
+/// it (its digits, below 2^53, times an exact power of ten) and writes that
+/// double as the shortest text read back into it, which is the same number.
+#[cfg(feature = "compile")]
+pub(crate) fn read_as_written(
+    schema: &Schema,
+    plan: &Plan,
+    text: &str,
+    limits: &Limits,
+) -> Option<Submission> {
+    match read_noting_numbers(schema, plan, text, limits, false)? {
+        (sub, true) => Some(sub),
+        (_, false) => None,
+    }
+}
+
+/// [`read_with`], and whether every number read keeps its value through
+/// serde_json's value ([`read_as_written`]; always `true` without the
+/// compiler).
+fn read_noting_numbers(
+    schema: &Schema,
+    plan: &Plan,
+    text: &str,
+    limits: &Limits,
+    need_header: bool,
+) -> Option<(Submission, bool)> {
     if text.len() > limits.max_submission_bytes || plan.records.len() != schema.records.len() {
         return None;
     }
@@ -360,6 +396,8 @@ pub(crate) fn read_with(
         header: None,
         evidence: BTreeMap::new(),
         store: Store::with_capacity_for(text.len()),
+        #[cfg(feature = "compile")]
+        numbers_kept: true,
     };
     r.ws();
     let root = r.record(0, (0, 0), true)?;
@@ -370,7 +408,11 @@ pub(crate) fn read_with(
     if need_header && r.header.is_none() {
         return None;
     }
-    Some(r.store.finish(root, r.header, r.evidence, Vec::new()))
+    #[cfg(feature = "compile")]
+    let kept = r.numbers_kept;
+    #[cfg(not(feature = "compile"))]
+    let kept = true;
+    Some((r.store.finish(root, r.header, r.evidence, Vec::new()), kept))
 }
 
 /// [`read_with`], the plan made for this call.
@@ -399,6 +441,10 @@ struct Reader<'t, 's> {
     evidence: BTreeMap<String, BTreeMap<String, String>>,
     /// Where the records go.
     store: Store,
+    /// Whether every number read so far keeps its value through
+    /// serde_json's value ([`read_as_written`]).
+    #[cfg(feature = "compile")]
+    numbers_kept: bool,
 }
 
 /// A string as read: borrowed from the text when it has no escapes.
@@ -592,7 +638,12 @@ impl<'t, 's> Reader<'t, 's> {
             }
             self.digits();
         }
-        self.s.get(start..self.i)
+        let text = self.s.get(start..self.i)?;
+        #[cfg(feature = "compile")]
+        {
+            self.numbers_kept &= kept_through_value(text);
+        }
+        Some(text)
     }
 
     fn digits(&mut self) {
@@ -1094,6 +1145,22 @@ impl<'t, 's> Reader<'t, 's> {
     }
 }
 
+/// Whether serde_json's value of the JSON number `text` is written back as
+/// the same number ([`read_as_written`]): a whole number of at most 18
+/// characters but `-0` (kept whole, as written), or a decimal of at most 15
+/// digits without an exponent.
+#[cfg(feature = "compile")]
+fn kept_through_value(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.iter().any(|c| matches!(c, b'e' | b'E')) {
+        false
+    } else if b.contains(&b'.') {
+        b.iter().filter(|c| c.is_ascii_digit()).count() <= 15
+    } else {
+        b.len() <= 18 && text != "-0"
+    }
+}
+
 /// How many bytes at the start of `b` are spaces, eight at a time while
 /// whole words are (any other white space is left to the caller's loop).
 #[inline]
@@ -1206,6 +1273,7 @@ mod tests {
             header: None,
             evidence: BTreeMap::new(),
             store: Store::default(),
+            numbers_kept: true,
         }
     }
     use crate::submission::{conclude, read_text};
@@ -1473,6 +1541,140 @@ mod tests {
             Ok(())
         });
         assert!(result.is_ok(), "{result:?}");
+    }
+
+    /// A test's `given` read as written ([`read_as_written`]): whenever it
+    /// is, the submission is the one read from the text serde_json writes
+    /// for its value, with numbers of every form, keys in any order and any
+    /// layout; and it is read so for plain texts.
+    #[test]
+    fn reads_a_given_as_written_only_into_its_values_submission() {
+        use proptest::prelude::*;
+        let spec_text = r#"spec t "Numbers" { version "1" }
+inputs "Site" {
+  count: int min -5 "How many?"
+  ratio: number "What ratio?"
+  share: percent "What share?"
+  units: list "Units" {
+    beds: int "How many beds?"
+    rate: number min 0 max 1000 "What rate?"
+  }
+  site: group "Site" {
+    area: number "What area?"
+  }
+}
+area resources {
+  requirement T-01 must "Anything" {
+    count >= 0
+    basis standard
+  }
+}
+"#;
+        let spec = match Spec::compile("t.netspec", &crate::Sources::single("t.netspec", spec_text))
+        {
+            Ok(spec) => spec,
+            Err(e) => unreachable!("the spec compiles: {e:?}"),
+        };
+        let schema = &spec.checked().schema;
+        let plan = Plan::of(schema);
+        let limits = Limits::default();
+        let digits = |n: usize| "1234567890123456789012".get(..n).unwrap_or("1").to_string();
+        let number = prop_oneof![
+            6 => (-5i64..50).prop_map(|n| n.to_string()),
+            1 => (1usize..22).prop_map(digits),
+            3 => (1usize..20, 0usize..4).prop_map(move |(n, at)| {
+                let d = digits(n);
+                let at = at.min(d.len().saturating_sub(1)).max(1).min(d.len());
+                format!("{}.{}", d.get(..at).unwrap_or("1"), d.get(at..).unwrap_or("0"))
+            }),
+            2 => (1usize..18).prop_map(move |n| format!("0.{}", digits(n))),
+            1 => (1usize..18).prop_map(move |n| format!("-0.000{}", digits(n))),
+            2 => prop::sample::select(vec![
+                "-0", "0", "-0.0", "0.0", "1.0", "2.50", "0.1", "0.3", "0.30000000000000004",
+                "1e2", "1E+0", "1.5e-3", "9.999999999999999", "99999999999999.99",
+                "999999999999999999", "-999999999999999999", "9223372036854775807",
+                "12345678901234567890123", "100", "1e400", "null",
+            ])
+            .prop_map(str::to_string),
+        ];
+        let ws = prop::sample::select(vec!["", " ", "\n  ", "\t"]);
+        let unit = (number.clone(), number.clone(), any::<bool>(), ws.clone()).prop_map(
+            |(beds, rate, swap, w)| {
+                let (a, b) = (format!("\"beds\":{w}{beds}"), format!("\"rate\":{rate}{w}"));
+                if swap {
+                    format!("{{{w}{b},{a}}}")
+                } else {
+                    format!("{{{a},{w}{b}}}")
+                }
+            },
+        );
+        let strategy = (
+            (number.clone(), number.clone(), number.clone(), number),
+            prop::collection::vec(unit, 0..4),
+            any::<bool>(),
+            ws,
+        )
+            .prop_map(|((count, ratio, share, area), units, swap, w)| {
+                let mut members = [
+                    format!("\"count\":{w}{count}"),
+                    format!("\"ratio\": {ratio}"),
+                    format!("{w}\"share\":{share}"),
+                    format!("\"units\":[{}]", units.join(",")),
+                    format!("\"site\":{{\"area\":{area}}}"),
+                ];
+                if swap {
+                    members.reverse();
+                }
+                format!("{{{w}{}{w}}}", members.join(","))
+            });
+        let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+            cases: 3000,
+            ..Default::default()
+        });
+        let (as_written, decimals) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
+        let result = runner.run(&strategy, |text| {
+            let value = crate::submission::read_json_written(&text, &limits)
+                .ok()
+                .and_then(|w| crate::submission::ingest_written(schema, &w, &limits).ok());
+            match read_as_written(schema, &plan, &text, &limits) {
+                Some(sub) => {
+                    as_written.set(as_written.get() + 1);
+                    decimals.set(decimals.get() + usize::from(text.contains('.')));
+                    // the same answers at the same pointers (laid out as read)
+                    prop_assert!(value.as_ref() == Some(&sub), "{}", text);
+                }
+                None => {
+                    // a clean text of whole numbers of at most 18 digits is
+                    // read as written
+                    let plain = !text.contains(['e', 'E', '.'])
+                        && !text.contains("-0")
+                        && !text.contains("1234567890123456789");
+                    prop_assert!(value.is_none() || !plain, "{}", text);
+                }
+            }
+            Ok(())
+        });
+        assert!(result.is_ok(), "{result:?}");
+        // enough of them, with decimals, for the property to have bite
+        assert!(
+            as_written.get() > 200 && decimals.get() > 100,
+            "{} of 3000 read as written, {} with decimals",
+            as_written.get(),
+            decimals.get()
+        );
+        // and never one a double would change
+        for n in ["0.1234567890123456", "1e2", "-0", "1234567890123456789"] {
+            let text = format!("{{\"ratio\": {n}}}");
+            assert!(
+                read_as_written(schema, &plan, &text, &limits).is_none(),
+                "{text}"
+            );
+        }
+        let text = r#"{"ratio": 1.5, "count": 1}"#;
+        assert!(
+            read_as_written(schema, &plan, text, &limits).is_some(),
+            "{text}"
+        );
     }
 
     /// Headers under tight limits (entries of one object, nesting): the

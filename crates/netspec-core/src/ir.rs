@@ -739,8 +739,11 @@ pub enum Expectation {
 pub struct TestCase {
     /// Name.
     pub name: String,
-    /// The submission, as the JSON text `serde_json::to_string` writes for
-    /// it (keys sorted): the text of its `given`, read and written back.
+    /// The submission as JSON text: the text of its `given` (without a
+    /// byte order mark) when that is a clean submission read into the same
+    /// answers as the text `serde_json::to_string` writes for its value (no
+    /// number that a double would change); otherwise that written text
+    /// (keys sorted).
     pub given: String,
     /// Assessment date override.
     pub assessed_on: Option<Date>,

@@ -809,8 +809,9 @@ impl Spec {
         }
     }
 
-    /// [`Spec::read`] of the value whose text, as `serde_json::to_string`
-    /// writes it, is `text`.
+    /// [`Spec::read`] of a test's submission ([`ir::TestCase::given`]):
+    /// the text `serde_json::to_string` writes for a value, or a text read
+    /// into the same answers.
     fn read_written(
         &self,
         text: &str,

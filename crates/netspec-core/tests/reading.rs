@@ -215,3 +215,45 @@ fn a_refused_test_file_is_said_to_be_refused() {
         err.diagnostics[0].message
     );
 }
+
+/// A test's submission file with a byte order mark runs as the same file
+/// without one, also when its answers break a relation between them (the
+/// test then stops at the same problem).
+#[test]
+fn a_test_file_with_a_byte_order_mark_runs_as_one_without() {
+    let spec = r#"spec demo "Demo" { version "1" }
+inputs "Unit" {
+  beds: int min 0 "Funded beds"
+  open_beds: int min 0 max beds "Open beds"
+}
+area resources { requirement RE-01 must "Two beds" { beds >= 2 } }
+test "the example" { given file "examples/full.json" expect RE-01 met }
+"#;
+    let json = r#"{"header": {"respondent": "provider", "organisation": {"ods_code": "RXX", "name": "A Trust"}, "period": {"start": "2024-07-01", "end": "2025-06-30"}, "completed_by": "A. Lead"}, "beds": 4, "open_beds": OPEN}"#;
+    let run = |open: u32, bom: bool| {
+        let text = format!(
+            "{}{}",
+            if bom { "\u{FEFF}" } else { "" },
+            json.replace("OPEN", &open.to_string())
+        );
+        let sources = Sources::single("root.netspec", spec).with("examples/full.json", text);
+        let compiled = Spec::compile("root.netspec", &sources).expect("compiles");
+        compiled
+            .run_tests()
+            .into_iter()
+            .map(|t| (t.passed, t.error, t.mismatches.len()))
+            .collect::<Vec<_>>()
+    };
+    // within the relation: passes; past it (5 open of 4): stopped by it
+    assert_eq!(run(3, true), run(3, false));
+    assert_eq!(run(3, false), vec![(true, None, 0)]);
+    let broken = run(5, false);
+    assert!(
+        broken.first().is_some_and(|t| !t.0
+            && t.1
+                .as_deref()
+                .is_some_and(|e| e.contains("open_beds") || e.contains("beds"))),
+        "{broken:?}"
+    );
+    assert_eq!(run(5, true), broken);
+}

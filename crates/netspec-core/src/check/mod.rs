@@ -1044,8 +1044,8 @@ impl<'a> Checker<'a> {
         for c in &t.clauses {
             match c {
                 TestClause::GivenJson(text, span) => {
-                    match crate::submission::read_json_written(text, self.limits) {
-                        Ok(v) => given = Some((v, *span, Some(text.as_str()))),
+                    match read_given(&self.schema, &mut self.reading_plan, text, self.limits) {
+                        Ok((v, read)) => given = Some((v, *span, Some(text.as_str()), read)),
                         Err(e) => {
                             // at the character the reader stopped at, or the key it refused
                             let d = match e {
@@ -1085,15 +1085,21 @@ impl<'a> Checker<'a> {
                     let from = self.map.file(fid).map_or(String::new(), |f| f.name.clone());
                     let name = resolve_relative(&from, &path.value);
                     match self.sources.get(&name) {
-                        Some(text) => match crate::submission::read_json_written(text, self.limits)
-                        {
-                            Ok(v) => given = Some((v, path.span, None)),
-                            Err(e) => self.error(test_json_error(
-                                e,
-                                &format!("`{name}` is not valid JSON"),
-                                path.span,
-                            )),
-                        },
+                        Some(text) => {
+                            match read_given(
+                                &self.schema,
+                                &mut self.reading_plan,
+                                text,
+                                self.limits,
+                            ) {
+                                Ok((v, read)) => given = Some((v, path.span, None, read)),
+                                Err(e) => self.error(test_json_error(
+                                    e,
+                                    &format!("`{name}` is not valid JSON"),
+                                    path.span,
+                                )),
+                            }
+                        }
                         None if self.sources.problem(&name).is_some() => {
                             if let Some(p) = self.sources.problem(&name) {
                                 let d = file_problem(&name, p, self.limits).at(path.span);
@@ -1183,7 +1189,7 @@ impl<'a> Checker<'a> {
             .clauses
             .iter()
             .any(|c| matches!(c, TestClause::GivenFile(_) | TestClause::GivenJson(..)));
-        let Some((given, gspan, inline)) = given else {
+        let Some((given, gspan, inline, read)) = given else {
             if has_given {
                 // the unreadable file or JSON has been reported
                 return None;
@@ -1197,30 +1203,57 @@ impl<'a> Checker<'a> {
             );
             return None;
         };
-        // a clean submission by the one-pass reader (the one the general
-        // reader would make, without warnings), anything else by that reader
-        let plan = self
-            .reading_plan
-            .get_or_insert_with(|| crate::fastread::Plan::of(&self.schema));
-        let ingested =
-            match crate::fastread::read_with(&self.schema, plan, &given, self.limits, false) {
-                Some(sub) => {
-                    // builds with debug assertions (every test) hold it to
-                    // the general reader
-                    #[cfg(debug_assertions)]
-                    {
-                        let general =
-                            crate::submission::ingest_written(&self.schema, &given, self.limits);
-                        debug_assert_eq!(
-                        general.map(|g| format!("{g:?}")).ok(),
-                        Some(format!("{sub:?}")),
-                        "the one-pass reader and the general reader differ on a test's submission"
+        let ingested = match read {
+            // read as written (a clean submission)
+            Some(sub) => {
+                // builds with debug assertions (every test) hold it to the
+                // submission of the text serde_json writes for its value
+                #[cfg(debug_assertions)]
+                {
+                    let written = crate::submission::read_json_written(&given, self.limits)
+                        .ok()
+                        .and_then(|w| {
+                            crate::submission::ingest_written(&self.schema, &w, self.limits).ok()
+                        });
+                    // the same answers at the same pointers, laid out in the
+                    // order they were read
+                    debug_assert!(
+                        written.as_ref() == Some(&sub),
+                        "a test's submission read as written differs from its value's: {sub:?}"
                     );
-                    }
-                    Ok(sub)
                 }
-                None => crate::submission::ingest_written(&self.schema, &given, self.limits),
-            };
+                Ok(sub)
+            }
+            // the written text: a clean submission by the one-pass reader
+            // (the one the general reader would make, without warnings),
+            // anything else by that reader
+            None => {
+                let plan = self
+                    .reading_plan
+                    .get_or_insert_with(|| crate::fastread::Plan::of(&self.schema));
+                match crate::fastread::read_with(&self.schema, plan, &given, self.limits, false) {
+                    Some(sub) => {
+                        // builds with debug assertions (every test) hold it
+                        // to the general reader
+                        #[cfg(debug_assertions)]
+                        {
+                            let general = crate::submission::ingest_written(
+                                &self.schema,
+                                &given,
+                                self.limits,
+                            );
+                            debug_assert_eq!(
+                                general.map(|g| format!("{g:?}")).ok(),
+                                Some(format!("{sub:?}")),
+                                "the one-pass reader and the general reader differ on a test's submission"
+                            );
+                        }
+                        Ok(sub)
+                    }
+                    None => crate::submission::ingest_written(&self.schema, &given, self.limits),
+                }
+            }
+        };
         match ingested {
             Ok(ing) => {
                 if self.uses_assessment_date && assessed_on.is_none() && ing.header.is_none() {
@@ -1268,6 +1301,28 @@ impl<'a> Checker<'a> {
             expect,
             span: t.span,
         })
+    }
+}
+
+/// A test's `given` JSON text: the text itself and its submission, read
+/// as written, when that is the submission of the text serde_json writes
+/// for its value and it is clean (no error or warning:
+/// [`crate::fastread::read_as_written`]); otherwise the text serde_json
+/// writes, to be read by the caller, or why the text is not JSON.
+fn read_given(
+    schema: &crate::ir::Schema,
+    plan: &mut Option<crate::fastread::Plan>,
+    text: &str,
+    limits: &Limits,
+) -> Result<(String, Option<crate::submission::Submission>), crate::submission::JsonError> {
+    let plan = plan.get_or_insert_with(|| crate::fastread::Plan::of(schema));
+    match crate::fastread::read_as_written(schema, plan, text, limits) {
+        // without a byte order mark, which only the reader of text skips
+        Some(sub) => Ok((
+            text.strip_prefix('\u{FEFF}').unwrap_or(text).to_string(),
+            Some(sub),
+        )),
+        None => crate::submission::read_json_written(text, limits).map(|w| (w, None)),
     }
 }
 
