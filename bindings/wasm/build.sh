@@ -28,7 +28,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 TOOLS=${NETSPEC_TOOLS:-$HOME/.cache/netspec-tools}
 WASM_ROUTE=${WASM_ROUTE:-auto}
-BUDGET=${WASM_BUDGET_GZ:-396000}
+BUDGET=${WASM_BUDGET_GZ:-397000}
 # the form's module: 200,000 is the target; measured 194,886 (README.md,
 # "The form's module"), so the budget is that and about 1 % more (never over
 # the target)

@@ -26,14 +26,13 @@
 //! relations to the general check (`eval::check_relations`), which also
 //! holds the plan's answer in builds with debug assertions.
 
-use std::collections::BTreeMap;
-
 use crate::calendar::Date;
 use crate::ir::{Bound, FieldKind, Node, NodeKind, RecordId, RelationOp, ScalarTy, Schema, Ty};
 use crate::limits::Limits;
 use crate::number::Num;
 use crate::submission::{
-    is_ods_code, Header, Organisation, Period, Record, Seen, SignOff, Store, Stored, Submission,
+    is_ods_code, Evidence, EvidenceBuilder, Header, Organisation, Period, Record, Seen, SignOff,
+    Store, Stored, Submission,
 };
 use crate::vocab::Respondent;
 
@@ -394,7 +393,7 @@ fn read_noting_numbers(
         max_depth: limits.max_json_depth,
         depth: 0,
         header: None,
-        evidence: BTreeMap::new(),
+        evidence: None,
         store: Store::with_capacity_for(text.len()),
         #[cfg(feature = "compile")]
         numbers_kept: true,
@@ -412,7 +411,11 @@ fn read_noting_numbers(
     let kept = r.numbers_kept;
     #[cfg(not(feature = "compile"))]
     let kept = true;
-    Some((r.store.finish(root, r.header, r.evidence, Vec::new()), kept))
+    let evidence = match r.evidence {
+        Some(b) => b.finish()?,
+        None => Evidence::default(),
+    };
+    Some((r.store.finish(root, r.header, evidence, Vec::new()), kept))
 }
 
 /// [`read_with`], the plan made for this call.
@@ -438,7 +441,8 @@ struct Reader<'t, 's> {
     max_depth: usize,
     depth: usize,
     header: Option<Header>,
-    evidence: BTreeMap<String, BTreeMap<String, String>>,
+    /// The evidence, once its section is read.
+    evidence: Option<EvidenceBuilder>,
     /// Where the records go.
     store: Store,
     /// Whether every number read so far keeps its value through
@@ -1097,7 +1101,8 @@ impl<'t, 's> Reader<'t, 's> {
         })
     }
 
-    /// `{ "REQ-ID": { "key": "reference" | null, … }, … }`
+    /// `{ "REQ-ID": { "key": "reference" | null, … }, … }`: an id or a key
+    /// given twice is left to the full path ([`EvidenceBuilder::finish`]).
     fn evidence(&mut self) -> Option<()> {
         // `evidence` and its objects nest two levels below the root
         if self.depth + 2 > self.max_depth {
@@ -1105,43 +1110,47 @@ impl<'t, 's> Reader<'t, 's> {
         }
         self.eat(b'{')?;
         self.ws();
-        if self.eat(b'}').is_some() {
-            return Some(());
-        }
-        loop {
-            let id = self.string()?.as_str().to_string();
-            self.ws();
-            self.eat(b':')?;
-            self.ws();
-            self.eat(b'{')?;
-            self.ws();
-            let mut m = BTreeMap::new();
-            if self.eat(b'}').is_none() {
-                loop {
-                    let k = self.string()?.as_str().to_string();
-                    self.ws();
-                    self.eat(b':')?;
-                    self.ws();
-                    // a null reference (not given) is left to the full path
-                    let r = self.string()?.as_str().to_string();
-                    if m.insert(k, r).is_some() {
-                        return None;
-                    }
-                    if !self.next(b'}')? {
-                        break;
+        // room for every text of the section when it is the last, as it
+        // usually is, and of a few references (its texts are no longer
+        // than they are written)
+        let rest = self.b.len().saturating_sub(self.i);
+        let mut out = EvidenceBuilder::with_capacity(rest.min(1024), 8);
+        let mut ids = 0usize;
+        if self.eat(b'}').is_none() {
+            loop {
+                out.id(self.string()?.as_str());
+                ids += 1;
+                self.ws();
+                self.eat(b':')?;
+                self.ws();
+                self.eat(b'{')?;
+                self.ws();
+                let mut keys = 0usize;
+                if self.eat(b'}').is_none() {
+                    loop {
+                        let k = self.string()?;
+                        self.ws();
+                        self.eat(b':')?;
+                        self.ws();
+                        // a null reference (not given) is left to the full path
+                        let r = self.string()?;
+                        out.reference(k.as_str(), r.as_str());
+                        keys += 1;
+                        if !self.next(b'}')? {
+                            break;
+                        }
                     }
                 }
-            }
-            if m.len() > self.max_list_len || self.evidence.insert(id, m).is_some() {
-                return None;
-            }
-            if self.evidence.len() > self.max_list_len {
-                return None;
-            }
-            if !self.next(b'}')? {
-                return Some(());
+                if keys > self.max_list_len || ids > self.max_list_len {
+                    return None;
+                }
+                if !self.next(b'}')? {
+                    break;
+                }
             }
         }
+        self.evidence = Some(out);
+        Some(())
     }
 }
 
@@ -1271,12 +1280,12 @@ mod tests {
             max_depth: 10,
             depth: 0,
             header: None,
-            evidence: BTreeMap::new(),
+            evidence: None,
             store: Store::default(),
             numbers_kept: true,
         }
     }
-    use crate::submission::{conclude, read_text};
+    use crate::submission::{conclude, read_text, FEW_EVIDENCE_IN_ANY_ORDER};
     use crate::{Sources, Spec};
 
     fn root() -> std::path::PathBuf {
@@ -1538,6 +1547,83 @@ mod tests {
         });
         let result = runner.run(&strategy, |text| {
             prop_assert!(same(&spec, &text), "{text}");
+            Ok(())
+        });
+        assert!(result.is_ok(), "{result:?}");
+    }
+
+    /// Evidence sections of every shape: ids and keys in any order, spelt
+    /// with escapes, given twice, references of every JSON type. The fast
+    /// path reads each as the full path does, or leaves it to it; and it
+    /// reads every section of unique ids and keys and string references.
+    #[test]
+    fn reads_evidence_as_the_full_path_does() {
+        use proptest::prelude::*;
+        let Some(spec) = compile("adult_critical_care") else {
+            unreachable!("the spec compiles")
+        };
+        // (as written, as read)
+        let name = prop::sample::select(vec![
+            ("\"A\"", "A"),
+            ("\"B\"", "B"),
+            ("\"AB\"", "AB"),
+            ("\"A\\u0042\"", "AB"),
+            ("\"ACC-WF-01\"", "ACC-WF-01"),
+            ("\"\"", ""),
+            ("\"é\\n\"", "é\n"),
+        ]);
+        // (as written, a string)
+        let reference = prop::sample::select(vec![
+            ("\"r\"", true),
+            ("\"\"", true),
+            ("\"St Anne\\u0027s\"", true),
+            ("null", false),
+            ("1", false),
+            ("{}", false),
+        ]);
+        let ws = prop::sample::select(vec!["", " ", "\n    "]);
+        let id = (
+            name.clone(),
+            prop::collection::vec((name, reference, ws.clone()), 0..6),
+        );
+        let strategy = (prop::collection::vec(id, 0..8), ws).prop_map(|(ids, w)| {
+            let mut clean = true;
+            let mut seen = std::collections::BTreeSet::new();
+            // (id, key) of each item, as the reader keeps them
+            let mut items = Vec::new();
+            let body: Vec<String> = ids
+                .iter()
+                .map(|((id, id_read), refs)| {
+                    clean &= seen.insert(*id_read);
+                    if refs.is_empty() {
+                        items.push((*id_read, None));
+                    }
+                    let mut keys = std::collections::BTreeSet::new();
+                    let refs: Vec<String> = refs
+                        .iter()
+                        .map(|((k, k_read), (r, string), w)| {
+                            clean &= keys.insert(*k_read) && *string;
+                            items.push((*id_read, Some(*k_read)));
+                            format!("{w}{k}:{w}{r}")
+                        })
+                        .collect();
+                    format!("{w}{id}: {{{}}}", refs.join(","))
+                })
+                .collect();
+            let text = format!("{{\"evidence\":{w}{{{}{w}}}{w}}}", body.join(","));
+            // many items are read only in order
+            clean &= items.len() <= FEW_EVIDENCE_IN_ANY_ORDER || items.is_sorted();
+            (text, clean)
+        });
+        let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+            cases: 2000,
+            ..Default::default()
+        });
+        let result = runner.run(&strategy, |(text, clean)| {
+            prop_assert!(same(&spec, &text), "{text}");
+            let schema = &spec.checked().schema;
+            let fast = read(schema, &text, &Limits::default(), false);
+            prop_assert_eq!(fast.is_some(), clean, "{}", text);
             Ok(())
         });
         assert!(result.is_ok(), "{result:?}");

@@ -611,7 +611,7 @@ impl Spec {
     /// Evaluates a submission given as JSON text.
     pub fn evaluate_str(&self, json: &str, opts: &EvalOptions) -> Result<Report<'_>, EvalError> {
         let sub = self.read_str(json, opts.unattributed.is_none())?;
-        self.evaluate_owned(sub, opts, self.limits.max_eval_steps).0
+        self.evaluate_read(&sub, opts, self.limits.max_eval_steps).0
     }
 
     /// Evaluates a submission given as bytes: text that is not UTF-8 is an
@@ -641,7 +641,7 @@ impl Spec {
         opts: &EvalOptions,
     ) -> Result<Report<'_>, EvalError> {
         let sub = self.read(value, opts.unattributed.is_none())?;
-        self.evaluate_owned(sub, opts, self.limits.max_eval_steps).0
+        self.evaluate_read(&sub, opts, self.limits.max_eval_steps).0
     }
 
     /// [`Spec::evaluate_str`], also giving the steps of work the evaluation
@@ -655,31 +655,28 @@ impl Spec {
         opts: &EvalOptions,
     ) -> (Result<Report<'_>, EvalError>, u64) {
         match self.read_str(json, opts.unattributed.is_none()) {
-            Ok(sub) => self.evaluate_owned(sub, opts, self.limits.max_eval_steps),
+            Ok(sub) => self.evaluate_read(&sub, opts, self.limits.max_eval_steps),
             Err(e) => (Err(e), 0),
         }
     }
 
-    /// [`Spec::evaluate_submission`] of a submission not needed afterwards,
-    /// within `budget` steps, also giving the steps done: the evidence it
-    /// gives moves into the report instead of being copied.
-    fn evaluate_owned(
+    /// [`Spec::evaluate_submission`] within `budget` steps, also giving the
+    /// steps done.
+    fn evaluate_read(
         &self,
-        mut sub: submission::Submission,
+        sub: &submission::Submission,
         opts: &EvalOptions,
         budget: u64,
     ) -> (Result<Report<'_>, EvalError>, u64) {
-        let (date, whom) = match self.attribution(&sub, opts) {
+        let (date, whom) = match self.attribution(sub, opts) {
             Ok(d) => d,
             Err(e) => return (Err(e), 0),
         };
-        let evidence = std::mem::take(&mut sub.evidence);
         let (report, steps) = report::assess_given(
             &self.checked,
             &self.fast,
             &self.map,
-            &sub,
-            report::Given::Owned(evidence),
+            sub,
             date,
             opts.explanations,
             budget,
@@ -910,19 +907,7 @@ impl Spec {
         sub: &submission::Submission,
         opts: &EvalOptions,
     ) -> Result<Report<'_>, EvalError> {
-        let (date, whom) = self.attribution(sub, opts)?;
-        Ok(report::assess_given(
-            &self.checked,
-            &self.fast,
-            &self.map,
-            sub,
-            report::Given::Borrowed(&sub.evidence),
-            date,
-            opts.explanations,
-            self.limits.max_eval_steps,
-            whom,
-        )
-        .0)
+        self.evaluate_read(sub, opts, self.limits.max_eval_steps).0
     }
 
     /// Appends `report` (made by this spec) to `out` as compact JSON, every
@@ -987,7 +972,7 @@ impl Spec {
         budget: u64,
     ) -> (Result<Report<'_>, EvalError>, u64) {
         match self.read_written(written, opts.unattributed.is_none()) {
-            Ok(sub) => self.evaluate_owned(sub, opts, budget),
+            Ok(sub) => self.evaluate_read(&sub, opts, budget),
             Err(e) => (Err(e), 0),
         }
     }

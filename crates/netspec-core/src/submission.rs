@@ -14,14 +14,17 @@
 //! submissions as it goes (size NS0305, nesting NS0306, entries NS0307) and
 //! refuses an object with the same key twice (NS0210).
 
-use std::collections::BTreeMap;
-
 use serde_json::Value as Json;
 
+mod evidence;
 mod read;
 #[cfg(feature = "compile")]
 mod written;
 
+pub(crate) use evidence::EvidenceBuilder;
+#[cfg(all(test, feature = "fast-read"))]
+pub(crate) use evidence::FEW as FEW_EVIDENCE_IN_ANY_ORDER;
+pub use evidence::{Evidence, References};
 #[cfg(feature = "fast-read")]
 pub(crate) use read::Seen;
 
@@ -156,7 +159,7 @@ pub struct Submission {
     /// The answers at the top level.
     pub root: Record,
     /// Evidence given, per requirement id: key → reference.
-    pub evidence: BTreeMap<String, BTreeMap<String, String>>,
+    pub evidence: Evidence,
     /// Warnings (unknown fields).
     pub warnings: Vec<Diagnostic>,
     /// Every record's slots, one run per record.
@@ -330,7 +333,7 @@ impl Store {
         self,
         root: Record,
         header: Option<Header>,
-        evidence: BTreeMap<String, BTreeMap<String, String>>,
+        evidence: Evidence,
         warnings: Vec<Diagnostic>,
     ) -> Submission {
         Submission {

@@ -2430,7 +2430,7 @@ fn total_within_relations<'a>(cx: &mut Ctx<'a>, list: &'a Node, x: &Answer<'a>, 
 #[allow(clippy::panic)]
 mod tests {
     use super::*;
-    use crate::report::{assess_given, Attribution, Given};
+    use crate::report::{assess_given, Attribution};
     use crate::Spec;
 
     /// The report of `sub` under `spec`, with explanations, within
@@ -2450,7 +2450,6 @@ mod tests {
             spec.fast_form(),
             spec.source_map(),
             sub,
-            Given::Borrowed(&sub.evidence),
             None,
             true,
             budget,

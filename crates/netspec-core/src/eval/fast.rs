@@ -2468,7 +2468,6 @@ mod tests {
             spec.fast_form(),
             spec.source_map(),
             sub,
-            crate::report::Given::Borrowed(&sub.evidence),
             None,
             false,
             u64::MAX,

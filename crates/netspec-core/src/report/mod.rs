@@ -16,7 +16,6 @@
 pub(crate) mod json;
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -27,7 +26,7 @@ use crate::eval::{explain, explain_applicability, Check, Ctx, Missing, Unknown, 
 use crate::ir::CompiledSpec;
 use crate::ir::{Node, RatingExpr, RatingRule, AREAS};
 use crate::source::SourceMap;
-use crate::submission::{Header, Submission};
+use crate::submission::{Evidence, Header, Submission};
 use crate::vocab::{Basis, Level, LevelSet, Outcome, Rating, RatingQuant, Respondent};
 
 /// How many requirements had each outcome.
@@ -269,7 +268,7 @@ impl Attribution {
 
 /// Whether requirement evidence `key` of `id` is given in `evidence`.
 fn evidence_given(evidence: &Evidence, id: &str, key: &str) -> bool {
-    evidence.get(id).is_some_and(|m| m.contains_key(key))
+    evidence.reference(id, key).is_some()
 }
 
 /// Escapes a JSON pointer segment.
@@ -466,52 +465,17 @@ pub fn assess_with<'s>(
     explanations: bool,
     budget: u64,
 ) -> Report<'s> {
-    let given = Given::Borrowed(&sub.evidence);
     let whom = Attribution::of(sub);
-    assess_given(
-        spec,
-        fast,
-        map,
-        sub,
-        given,
-        date,
-        explanations,
-        budget,
-        whom,
-    )
-    .0
+    assess_given(spec, fast, map, sub, date, explanations, budget, whom).0
 }
 
-/// The evidence a submission gave: borrowed, or taken from a submission
-/// that is not needed afterwards (its texts then move into the report).
-pub(crate) enum Given<'e> {
-    /// Copied from the submission.
-    Borrowed(&'e Evidence),
-    /// Moved out of the submission.
-    Owned(Evidence),
-}
-
-impl Given<'_> {
-    fn evidence(&self) -> &Evidence {
-        match self {
-            Given::Borrowed(e) => e,
-            Given::Owned(e) => e,
-        }
-    }
-}
-
-/// Evidence given, per requirement id: key → reference.
-type Evidence = BTreeMap<String, BTreeMap<String, String>>;
-
-/// [`assess_with`] with the submission's evidence given apart, also giving
-/// the steps of work done.
+/// [`assess_with`], also giving the steps of work done.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn assess_given<'s>(
     spec: &'s CompiledSpec,
     fast: &FastSpec,
     map: &SourceMap,
     sub: &Submission,
-    given: Given<'_>,
     date: Option<Date>,
     explanations: bool,
     budget: u64,
@@ -520,8 +484,8 @@ pub(crate) fn assess_given<'s>(
     let mut cx = Ctx::new(spec, map, sub, date).with_fast(fast);
     cx.set_budget(budget);
     let mut results: Vec<RequirementResult> = Vec::with_capacity(spec.requirements.len());
-    let evidence_warnings = evidence_warnings(spec, given.evidence());
-    let mut given_by_requirement = given_by_requirement(spec, given);
+    let evidence_warnings = evidence_warnings(spec, &sub.evidence);
+    let mut given_by_requirement = given_by_requirement(spec, &sub.evidence);
     let mut stopped = 0usize;
     // lists of missing inputs or problems cut short
     let mut cut = 0usize;
@@ -879,10 +843,10 @@ fn evidence_warnings(spec: &CompiledSpec, evidence: &Evidence) -> Vec<Diagnostic
             more += 1;
         }
     };
-    for (id, given) in evidence {
+    for (id, given) in evidence.ids() {
         match spec
             .requirement_index
-            .get(id.as_str())
+            .get(id)
             .and_then(|&k| spec.requirements.get(k))
         {
             None => push(&mut warnings, &|| {
@@ -897,7 +861,7 @@ fn evidence_warnings(spec: &CompiledSpec, evidence: &Evidence) -> Vec<Diagnostic
                 ))
             }),
             Some(r) => {
-                for k in given.keys() {
+                for (k, _) in given {
                     if !r.evidence.iter().any(|e| e.key == *k) {
                         push(&mut warnings, &|| {
                             Diagnostic::warning(
@@ -943,41 +907,21 @@ fn quote(s: &str) -> Cow<'_, str> {
 }
 
 /// The evidence given for each requirement, in report order.
-fn given_by_requirement(spec: &CompiledSpec, given: Given<'_>) -> Vec<Vec<GivenEvidence>> {
+fn given_by_requirement(spec: &CompiledSpec, evidence: &Evidence) -> Vec<Vec<GivenEvidence>> {
     let mut out: Vec<Vec<GivenEvidence>> = Vec::new();
-    if given.evidence().is_empty() {
+    if evidence.is_empty() {
         return out;
     }
     out.resize_with(spec.requirements.len(), Vec::new);
-    let slot = |out: &mut Vec<Vec<GivenEvidence>>, id: &str| -> Option<usize> {
-        spec.requirement_index
-            .get(id)
-            .copied()
-            .filter(|&k| k < out.len())
-    };
-    match given {
-        Given::Borrowed(e) => {
-            for (id, m) in e {
-                if let Some(list) = slot(&mut out, id).and_then(|k| out.get_mut(k)) {
-                    *list = m
-                        .iter()
-                        .map(|(key, reference)| GivenEvidence {
-                            key: key.clone(),
-                            reference: reference.clone(),
-                        })
-                        .collect();
-                }
-            }
-        }
-        Given::Owned(e) => {
-            for (id, m) in e {
-                if let Some(list) = slot(&mut out, &id).and_then(|k| out.get_mut(k)) {
-                    *list = m
-                        .into_iter()
-                        .map(|(key, reference)| GivenEvidence { key, reference })
-                        .collect();
-                }
-            }
+    for (id, references) in evidence.ids() {
+        let slot = spec.requirement_index.get(id).copied();
+        if let Some(list) = slot.and_then(|k| out.get_mut(k)) {
+            *list = references
+                .map(|(key, reference)| GivenEvidence {
+                    key: key.to_string(),
+                    reference: reference.to_string(),
+                })
+                .collect();
         }
     }
     out

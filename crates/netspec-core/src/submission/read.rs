@@ -32,8 +32,8 @@ use serde::de::{self, Deserialize as _, DeserializeSeed, Deserializer, MapAccess
 
 use super::{
     assessed_on_moved, bounded, date_help, entries, escape, is_ods_code, missing_header, too_deep,
-    truncate, Header, JsonError, Organisation, Period, Read, Record, Rejected, SignOff, Store,
-    Stored,
+    truncate, Evidence, EvidenceBuilder, Header, JsonError, Organisation, Period, Read, Record,
+    Rejected, SignOff, Store, Stored,
 };
 use crate::calendar::Date;
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
@@ -1027,7 +1027,7 @@ impl<'t> St<'t, '_> {
         if self.assessed_on {
             first.errors.push(assessed_on_moved());
         }
-        let mut evidence = BTreeMap::new();
+        let mut evidence = Evidence::default();
         if let Some(v) = self.evidence.take() {
             evidence = first.evidence(v);
         }
@@ -1638,8 +1638,8 @@ impl Diags {
     }
 
     /// `{ "REQ-ID": { "evidence_key": "reference", … }, … }`
-    fn evidence(&mut self, v: Tree) -> BTreeMap<String, BTreeMap<String, String>> {
-        let mut out = BTreeMap::new();
+    fn evidence(&mut self, v: Tree) -> Evidence {
+        let mut out = EvidenceBuilder::default();
         let Tree::Object(reqs) = v else {
             self.errors.push(
                 Diagnostic::error(
@@ -1652,7 +1652,7 @@ impl Diags {
                 .at_path("/evidence")
                 .with_help("write \"evidence\": {\"REQ-ID\": {\"key\": \"reference\"}}"),
             );
-            return out;
+            return Evidence::default();
         };
         for (id, given) in reqs {
             let path = format!("/evidence/{}", escape(&id));
@@ -1669,12 +1669,10 @@ impl Diags {
                 );
                 continue;
             };
-            let mut m = BTreeMap::new();
+            out.id(&id);
             for (k, r) in items {
                 match r {
-                    Tree::Str(s) => {
-                        m.insert(k, s);
-                    }
+                    Tree::Str(s) => out.reference(&k, &s),
                     Tree::Null => {}
                     other => {
                         self.errors.push(
@@ -1690,8 +1688,8 @@ impl Diags {
                     }
                 }
             }
-            out.insert(id, m);
         }
-        out
+        // a JSON object's keys are unique and in order (`Tree::Object`)
+        out.finish().unwrap_or_default()
     }
 }
