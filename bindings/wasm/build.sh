@@ -15,7 +15,7 @@
 #   NETSPEC_TOOLS      install root for wasm-bindgen-cli (default ~/.cache/netspec-tools)
 #   WASM_ROUTE         auto | rustup | debian (default auto)
 #   WASM_TARGET_DIR    cargo target dir for the wasm build (default <repo>/target-wasm/<route>)
-#   WASM_BUDGET_GZ     fail when the gzipped .wasm is larger (default 396000 bytes)
+#   WASM_BUDGET_GZ     fail when the gzipped .wasm is larger (default 397000 bytes)
 #   FORM_BUDGET_GZ     the same for the form module (default FORM_BUDGET below)
 #
 # It also builds the browser form's module (bindings/wasm/form, the crate
