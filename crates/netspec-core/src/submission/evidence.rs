@@ -1,6 +1,6 @@
 //! The evidence a submission gives ([`Evidence`]): per requirement id,
-//! evidence key → reference text, kept flat so that reading it allocates a
-//! fixed number of times however many references there are.
+//! evidence key → reference text, kept flat: one string and one list, which
+//! grow as they are read, rather than allocations for every reference.
 
 use std::cmp::Ordering;
 
