@@ -496,7 +496,7 @@ impl<'a> Checker<'a> {
         self.resolve_relations();
 
         let mut requirements = Vec::new();
-        let mut seen_ids: BTreeMap<String, Span> = BTreeMap::new();
+        let mut seen_ids: BTreeMap<&'a str, Span> = BTreeMap::new();
         for (_, f) in files {
             for item in &f.items {
                 if let Item::Area(a) = item {
@@ -504,22 +504,22 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        // stable sort: canonical area order, then declaration order
-        requirements.sort_by_key(|r: &ir::Requirement| r.area);
+        // stable sort: canonical area order, then declaration order (areas
+        // are most often written in that order already)
+        if !requirements.is_sorted_by_key(|r| r.area) {
+            requirements.sort_by_key(|r: &ir::Requirement| r.area);
+        }
 
         for i in 0..self.lets.len() {
             // at the top, never too deep: where it is used does not matter
             self.check_let(i, Span::default());
         }
         self.check_respondents(&requirements);
-        let lets = self
-            .lets
-            .iter()
+        // every definition is checked: the slots are not looked at again
+        let lets = std::mem::take(&mut self.lets)
+            .into_iter()
             .map(|l| match l {
-                LetSlot::Done(n, name) => ir::LetDef {
-                    name: name.clone(),
-                    value: n.clone(),
-                },
+                LetSlot::Done(value, name) => ir::LetDef { name, value },
                 LetSlot::Pending(d) | LetSlot::InProgress(d) => ir::LetDef {
                     name: d.name.name.clone(),
                     value: ir::Node {
@@ -548,7 +548,7 @@ impl<'a> Checker<'a> {
             }
         }
         let (rating, custom_rating) = self.rating(files);
-        let ids: Vec<String> = requirements.iter().map(|r| r.id.clone()).collect();
+        let ids: Vec<&str> = requirements.iter().map(|r| r.id.as_str()).collect();
         let mut tests = Vec::new();
         for (fid, f) in files {
             for item in &f.items {
@@ -774,7 +774,7 @@ impl<'a> Checker<'a> {
         &mut self,
         a: &'a ast::AreaBlock,
         out: &mut Vec<ir::Requirement>,
-        seen: &mut BTreeMap<String, Span>,
+        seen: &mut BTreeMap<&'a str, Span>,
     ) {
         let Some(area) = AREAS.iter().position(|(k, _)| *k == a.name.name) else {
             self.error(
@@ -802,11 +802,11 @@ impl<'a> Checker<'a> {
                         ),
                     );
                     // counts past the limit, so this is said once
-                    seen.insert(String::new(), r.id.span);
+                    seen.insert("", r.id.span);
                 }
                 return;
             }
-            if let Some(prev) = seen.get(&r.id.name) {
+            if let Some(prev) = seen.get(r.id.name.as_str()) {
                 let prev_loc = self
                     .map
                     .locate(*prev)
@@ -821,7 +821,7 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
-            seen.insert(r.id.name.clone(), r.id.span);
+            seen.insert(&r.id.name, r.id.span);
             if let Some(req) = self.requirement(r, area) {
                 out.push(req);
             }
@@ -1034,8 +1034,8 @@ impl<'a> Checker<'a> {
         &mut self,
         fid: FileId,
         t: &ast::TestBlock,
-        ids: &[String],
-        declared: &BTreeMap<String, Span>,
+        ids: &[&str],
+        declared: &BTreeMap<&str, Span>,
     ) -> Option<ir::TestCase> {
         let mut given = None;
         let mut assessed_on = None;
@@ -1168,9 +1168,9 @@ impl<'a> Checker<'a> {
                     }
                 }
                 TestClause::ExpectRequirement(id, outcome, _) => {
-                    if ids.contains(&id.name) {
+                    if ids.contains(&id.name.as_str()) {
                         expect.push(Expectation::Requirement(id.name.clone(), *outcome));
-                    } else if declared.contains_key(&id.name) {
+                    } else if declared.contains_key(id.name.as_str()) {
                         // declared, but its own errors kept it out: they are reported
                     } else {
                         self.error(
@@ -1179,7 +1179,7 @@ impl<'a> Checker<'a> {
                                 format!("no requirement `{}`", id.name),
                             )
                             .at(id.span)
-                            .with_help_opt(did_you_mean(&id.name, ids.iter().map(String::as_str))),
+                            .with_help_opt(did_you_mean(&id.name, ids.iter().copied())),
                         );
                     }
                 }
