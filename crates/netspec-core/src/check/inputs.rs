@@ -36,7 +36,11 @@ pub const RESERVED_KEYS: [&str; 2] = ["assessed_on", "evidence"];
 
 impl Checker<'_> {
     pub(super) fn build_schema(&mut self, blocks: &[&ast::InputsBlock]) {
-        self.schema.records.push(RecordSchema::default());
+        let top = blocks.iter().map(|b| b.decls.len()).sum();
+        self.schema.records.push(RecordSchema {
+            fields: Vec::with_capacity(top),
+            ..RecordSchema::default()
+        });
         for b in blocks {
             let section = b.title.as_ref().map(|t| t.value.clone());
             let block = Block {
@@ -112,7 +116,7 @@ impl Checker<'_> {
                     }
                 },
                 None => {
-                    let new = self.new_record();
+                    let new = self.new_record(0);
                     self.push_field(
                         rec,
                         plain_field(
@@ -236,7 +240,7 @@ impl Checker<'_> {
             }
             TypeKind::List(fields) => {
                 let (min_len, max_len) = self.length_bounds(&ty.constraints);
-                let new = self.new_record();
+                let new = self.new_record(fields.len());
                 let elem_ptr = format!("{field_ptr}/*");
                 for fd in fields {
                     self.declare(new, &elem_ptr, fd, block);
@@ -263,7 +267,7 @@ impl Checker<'_> {
                             .at(c.span),
                     );
                 }
-                let new = self.new_record();
+                let new = self.new_record(fields.len());
                 for fd in fields {
                     self.declare(new, &field_ptr, fd, block);
                 }
@@ -293,7 +297,7 @@ impl Checker<'_> {
                     return;
                 }
                 let e = self.checklist_enum();
-                let new = self.new_record();
+                let new = self.new_record(items.len());
                 if let Some(r) = self.schema.records.get_mut(new) {
                     r.checklist = true;
                 }
@@ -458,8 +462,12 @@ impl Checker<'_> {
         false
     }
 
-    fn new_record(&mut self) -> RecordId {
-        self.schema.records.push(RecordSchema::default());
+    /// A new record, with room for `fields` fields (the number declared).
+    fn new_record(&mut self, fields: usize) -> RecordId {
+        self.schema.records.push(RecordSchema {
+            fields: Vec::with_capacity(fields),
+            ..RecordSchema::default()
+        });
         self.schema.records.len() - 1
     }
 

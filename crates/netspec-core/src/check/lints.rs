@@ -16,9 +16,8 @@ use crate::number::Num;
 use crate::source::Span;
 use crate::vocab::Quant;
 
-/// Every warning for a compiled spec.
-pub fn lint(spec: &CompiledSpec) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+/// Adds every warning for a compiled spec to `out`.
+pub fn lint(spec: &CompiledSpec, out: &mut Vec<Diagnostic>) {
     let read = spec.read_anywhere();
     for (rid, rec) in spec.schema.records.iter().enumerate() {
         for (slot, f) in rec.fields.iter().enumerate() {
@@ -71,7 +70,7 @@ pub fn lint(spec: &CompiledSpec) -> Vec<Diagnostic> {
                 .with_help("no answers make this rule false; check the logic"),
             );
         }
-        empty_lists(spec, r, &mut warned, &mut out);
+        empty_lists(spec, r, &mut warned, out);
         if r.reference.is_none() {
             out.push(
                 Diagnostic::warning(
@@ -95,7 +94,6 @@ pub fn lint(spec: &CompiledSpec) -> Vec<Diagnostic> {
             );
         }
     }
-    out
 }
 
 /// Whether a rule reads an answer or the date. Definitions are looked at once

@@ -150,7 +150,11 @@ fn check_loaded(loaded: Loaded<'_>, limits: &Limits, tests: bool) -> (Sources, C
         let mut cx = Checker::new(&map, &sources, limits);
         cx.tests_read = tests;
         let checked = cx.run(&files);
-        diags.extend(cx.diags);
+        if diags.is_empty() {
+            diags = cx.diags;
+        } else {
+            diags.append(&mut cx.diags);
+        }
         if diags.iter().any(Diagnostic::is_error) {
             None
         } else {
@@ -495,7 +499,15 @@ impl<'a> Checker<'a> {
         }
         self.resolve_relations();
 
-        let mut requirements = Vec::new();
+        let declared = files
+            .iter()
+            .flat_map(|(_, f)| f.items.iter())
+            .map(|i| match i {
+                Item::Area(a) => a.requirements.len(),
+                _ => 0,
+            })
+            .sum();
+        let mut requirements = Vec::with_capacity(declared);
         let mut seen_ids: BTreeMap<&'a str, Span> = BTreeMap::new();
         for (_, f) in files {
             for item in &f.items {
@@ -582,7 +594,7 @@ impl<'a> Checker<'a> {
             self.check_depth(&checked);
         }
         if !self.diags.iter().any(Diagnostic::is_error) {
-            self.diags.extend(lints::lint(&checked));
+            lints::lint(&checked, &mut self.diags);
         }
         checked.schema.records.shrink_to_fit();
         checked

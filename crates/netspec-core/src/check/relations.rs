@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 
 use super::{Checker, PendingRelation};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
-use crate::ir::{FieldKind, Node, NodeKind, RecordId, Relation, RelationOp, ScalarTy, Ty};
+use crate::ir::{
+    FieldDef, FieldKind, Node, NodeKind, RecordId, Relation, RelationOp, ScalarTy, Ty,
+};
 use crate::source::Span;
 use crate::vocab::Respondent;
 
@@ -55,6 +57,11 @@ impl Checker<'_> {
         self.relation_cycles(&edges);
     }
 
+    /// The input in slot `slot` of record `rec`.
+    fn field_at(&self, rec: RecordId, slot: usize) -> Option<&FieldDef> {
+        self.schema.records.get(rec)?.fields.get(slot)
+    }
+
     fn field_name(&self, rec: RecordId, slot: usize) -> String {
         self.schema
             .records
@@ -71,24 +78,22 @@ impl Checker<'_> {
     fn relation(&mut self, p: &PendingRelation) -> Option<(Relation, Option<(RecordId, usize)>)> {
         let c = &p.constraint;
         let path = c.reference.as_ref()?;
-        let field = self
-            .schema
-            .records
-            .get(p.record)
-            .and_then(|r| r.fields.get(p.slot))?
-            .clone();
+        // what the checks need of the bounded input, read in place: its
+        // name and unit are copied only into a message
+        let field = self.field_at(p.record, p.slot)?;
+        let respondent = field.respondent;
         let own_ty = match field.kind {
             FieldKind::Scalar {
                 ty: ty @ (ScalarTy::Int | ScalarTy::Number | ScalarTy::Percent),
                 ..
             } => ty,
             _ => {
+                let name = field.name.clone();
                 self.error(
                     Diagnostic::error(
                         Code::InvalidConstraint,
                         format!(
-                            "`{}` cannot be bounded by another answer: only int, number and percent inputs can",
-                            field.name
+                            "`{name}` cannot be bounded by another answer: only int, number and percent inputs can"
                         ),
                     )
                     .at(c.span),
@@ -107,6 +112,10 @@ impl Checker<'_> {
             ScalarTy::Number => "a number",
             _ => "a percent",
         };
+        let name = |cx: &Self| {
+            cx.field_at(p.record, p.slot)
+                .map_or_else(String::new, |f| f.name.clone())
+        };
         if !same_family {
             let d = bound_ty.describe(&self.schema);
             let article = if d.starts_with(['a', 'e', 'i', 'o', 'u']) {
@@ -119,7 +128,7 @@ impl Checker<'_> {
                     Code::InvalidConstraint,
                     format!(
                         "`{}` is {own_desc} but its bound `{}` is {article} {d}: an answer can only be bounded by an answer of the same kind",
-                        field.name, c.value
+                        name(self), c.value
                     ),
                 )
                 .at(c.span)
@@ -130,19 +139,18 @@ impl Checker<'_> {
         if resolved.input.is_none() {
             // a definition: it must not read the other respondent's answers
             let mut memo = vec![[None, None]; self.lets.len()];
-            if let Some((r, s, _, _)) =
-                self.foreign_read(&resolved.node, field.respondent, &mut memo, 0)
+            if let Some((r, s, _, _)) = self.foreign_read(&resolved.node, respondent, &mut memo, 0)
             {
                 self.error(
                     Diagnostic::error(
                         Code::InvalidConstraint,
                         format!(
                             "`{}` is answered by the {} but its bound `{}` reads `{}`, which the {} answers: the answers are never in one submission",
-                            field.name,
-                            field.respondent.as_str(),
+                            name(self),
+                            respondent.as_str(),
                             c.value,
                             self.field_name(r, s),
-                            match field.respondent {
+                            match respondent {
                                 Respondent::Provider => "network",
                                 Respondent::Network => "provider",
                             }
@@ -155,54 +163,57 @@ impl Checker<'_> {
         }
         let mut bound_pointer = None;
         if let Some((r, s)) = resolved.input {
-            let other = self
-                .schema
-                .records
-                .get(r)
-                .and_then(|x| x.fields.get(s))
-                .cloned()?;
+            let other = self.field_at(r, s)?;
+            let other_respondent = other.respondent;
+            let units = match (
+                self.field_at(p.record, p.slot)
+                    .and_then(|f| f.unit.as_deref()),
+                other.unit.as_deref(),
+            ) {
+                (Some(a), Some(b)) if a != b => Some((a.to_string(), b.to_string())),
+                _ => None,
+            };
+            let other_pointer = other.pointer.clone();
             if (r, s) == (p.record, p.slot) {
                 self.error(
                     Diagnostic::error(
                         Code::InvalidConstraint,
-                        format!("`{}` is bounded by itself", field.name),
+                        format!("`{}` is bounded by itself", name(self)),
                     )
                     .at(c.span),
                 );
                 return None;
             }
-            if let (Some(a), Some(b)) = (&field.unit, &other.unit) {
-                if a != b {
-                    self.error(
-                        Diagnostic::error(
-                            Code::InvalidConstraint,
-                            format!(
-                                "`{}` is in \"{a}\" but its bound `{}` is in \"{b}\": an answer can only be bounded by an answer of the same unit",
-                                field.name, c.value
-                            ),
-                        )
-                        .at(c.span),
-                    );
-                    return None;
-                }
-            }
-            if field.respondent != other.respondent {
+            if let Some((a, b)) = units {
                 self.error(
                     Diagnostic::error(
                         Code::InvalidConstraint,
                         format!(
-                            "`{}` is answered by the {} but its bound `{}` by the {}: the two answers are never in one submission",
-                            field.name,
-                            field.respondent.as_str(),
-                            c.value,
-                            other.respondent.as_str()
+                            "`{}` is in \"{a}\" but its bound `{}` is in \"{b}\": an answer can only be bounded by an answer of the same unit",
+                            name(self), c.value
                         ),
                     )
                     .at(c.span),
                 );
                 return None;
             }
-            bound_pointer = Some(other.pointer.clone());
+            if respondent != other_respondent {
+                self.error(
+                    Diagnostic::error(
+                        Code::InvalidConstraint,
+                        format!(
+                            "`{}` is answered by the {} but its bound `{}` by the {}: the two answers are never in one submission",
+                            name(self),
+                            respondent.as_str(),
+                            c.value,
+                            other_respondent.as_str()
+                        ),
+                    )
+                    .at(c.span),
+                );
+                return None;
+            }
+            bound_pointer = Some(other_pointer);
         }
         let op = if c.is_max {
             RelationOp::AtMost
