@@ -1304,7 +1304,7 @@ fn field(v: &Value) -> Read<crate::ir::FieldDef> {
         respondent: respondent(member(m, "respondent")?)?,
         period,
         relations: each(member(m, "relations")?, "relations", relation)?,
-        section: t("section")?,
+        section: t("section")?.map(Arc::from),
         kind: field_kind(member(m, "kind")?)?,
         pointer: text(member(m, "pointer")?, "an input's pointer")?,
         span: span(member(m, "span")?)?,

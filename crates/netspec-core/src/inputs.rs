@@ -148,10 +148,13 @@ pub fn form_for(spec: &CompiledSpec, respondent: Option<Respondent>) -> Vec<Sect
         if let Some(r) = respondent {
             drop_other_respondent(&mut q, r.as_str());
         }
-        match sections.iter_mut().find(|s| s.title == f.section) {
+        match sections
+            .iter_mut()
+            .find(|s| s.title.as_deref() == f.section.as_deref())
+        {
             Some(s) => s.questions.push(q),
             None => sections.push(Section {
-                title: f.section.clone(),
+                title: f.section.as_deref().map(str::to_string),
                 questions: vec![q],
             }),
         }

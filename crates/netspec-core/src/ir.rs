@@ -405,8 +405,9 @@ pub struct FieldDef {
     pub period: Option<CountPeriod>,
     /// Answers this one is bounded by (checked when a submission is read).
     pub relations: Vec<Relation>,
-    /// The `inputs` block title it was declared in.
-    pub section: Option<String>,
+    /// The `inputs` block title it was declared in (one text shared by the
+    /// block's inputs).
+    pub section: Option<Arc<str>>,
     /// Type and constraints.
     pub kind: FieldKind,
     /// JSON pointer with `*` for list indices, e.g. `/units/*/l3_beds`.

@@ -47,10 +47,10 @@ fn error_node(span: Span) -> Node {
     node(NodeKind::Error, span, Ty::Error)
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     /// Binds a quantifier's or aggregate's variable, refusing nesting deeper
     /// than [`crate::limits::MAX_BINDERS`] (each level multiplies the work by a list's length).
-    fn bind(&mut self, var: &ast::Ident, ty: Ty) -> bool {
+    fn bind(&mut self, var: &'a ast::Ident, ty: Ty) -> bool {
         let max_binders = self.limits.max_binders;
         if self.scope.len() >= max_binders {
             self.error(
@@ -60,7 +60,7 @@ impl Checker<'_> {
             );
             return false;
         }
-        self.scope.push((var.name.clone(), ty));
+        self.scope.push((&var.name, ty));
         true
     }
 
@@ -112,7 +112,7 @@ impl Checker<'_> {
             self.error(Diagnostic::error(Code::UnknownName, "unknown name").at(span));
             return;
         }
-        let mut candidates: Vec<String> = self.scope.iter().map(|(n, _)| n.clone()).collect();
+        let mut candidates: Vec<String> = self.scope.iter().map(|(n, _)| n.to_string()).collect();
         candidates.extend(self.let_index.keys().cloned());
         if let Some(root) = self.schema.records.first() {
             candidates.extend(root.fields.iter().map(|f| f.name.clone()));
@@ -128,7 +128,7 @@ impl Checker<'_> {
     }
 
     /// Checks and compiles an expression.
-    pub(super) fn expr(&mut self, e: &ast::Expr) -> Node {
+    pub(super) fn expr(&mut self, e: &'a ast::Expr) -> Node {
         self.nesting += 1;
         let n = self.expr_at(e);
         self.nesting -= 1;
@@ -136,7 +136,7 @@ impl Checker<'_> {
     }
 
     /// [`Checker::expr`] one level in.
-    fn expr_at(&mut self, e: &ast::Expr) -> Node {
+    fn expr_at(&mut self, e: &'a ast::Expr) -> Node {
         let span = e.span;
         match &e.kind {
             ExprKind::Error => error_node(span),
@@ -321,7 +321,7 @@ impl Checker<'_> {
         error_node(span)
     }
 
-    fn name(&mut self, id: &ast::Ident) -> Node {
+    fn name(&mut self, id: &'a ast::Ident) -> Node {
         let span = id.span;
         if let Some(pos) = self.scope.iter().rposition(|(n, _)| *n == id.name) {
             let depth = self.scope.len() - 1 - pos;
@@ -363,7 +363,7 @@ impl Checker<'_> {
         }
     }
 
-    fn field(&mut self, base: &ast::Expr, field: &ast::Ident, span: Span) -> Node {
+    fn field(&mut self, base: &'a ast::Expr, field: &'a ast::Ident, span: Span) -> Node {
         let b = self.expr(base);
         let b = self.value(b);
         match b.ty {
@@ -645,7 +645,7 @@ impl Checker<'_> {
         }
     }
 
-    fn binary(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr, span: Span) -> Node {
+    fn binary(&mut self, op: BinOp, a: &'a ast::Expr, b: &'a ast::Expr, span: Span) -> Node {
         let a = self.expr(a);
         let b = self.expr(b);
         match op {
@@ -861,10 +861,10 @@ impl Checker<'_> {
     fn aggregate(
         &mut self,
         func: &ast::Ident,
-        body: &ast::Expr,
-        var: &ast::Ident,
-        list: &ast::Expr,
-        filter: Option<&ast::Expr>,
+        body: &'a ast::Expr,
+        var: &'a ast::Ident,
+        list: &'a ast::Expr,
+        filter: Option<&'a ast::Expr>,
         span: Span,
     ) -> Node {
         let form = builtins::find(&func.name).and_then(|d| d.aggregate);
@@ -925,7 +925,7 @@ impl Checker<'_> {
         )
     }
 
-    fn call(&mut self, func: &ast::Ident, args: &[ast::Expr], span: Span) -> Node {
+    fn call(&mut self, func: &'a ast::Ident, args: &'a [ast::Expr], span: Span) -> Node {
         let name = func.name.as_str();
         let def = builtins::find(name);
         let arity_ok = def

@@ -4,6 +4,8 @@
 //! (`provider.role: …`) declare a field inside a group, creating the group
 //! when needed.
 
+use std::sync::Arc;
+
 use super::{Checker, PendingRelation};
 use crate::calendar::{Date, Duration, DurationUnit};
 use crate::diagnostic::{Code, Diagnostic};
@@ -18,7 +20,7 @@ use crate::vocab::Respondent;
 /// What every declaration in one `inputs` block shares.
 #[derive(Clone, Copy)]
 struct Block<'s> {
-    section: Option<&'s str>,
+    section: Option<&'s Arc<str>>,
     respondent: Respondent,
 }
 
@@ -34,17 +36,17 @@ pub(crate) fn respondent_of(word: &str) -> Respondent {
 /// Names a submission uses for itself.
 pub const RESERVED_KEYS: [&str; 2] = ["assessed_on", "evidence"];
 
-impl Checker<'_> {
-    pub(super) fn build_schema(&mut self, blocks: &[&ast::InputsBlock]) {
+impl<'a> Checker<'a> {
+    pub(super) fn build_schema(&mut self, blocks: &[&'a ast::InputsBlock]) {
         let top = blocks.iter().map(|b| b.decls.len()).sum();
         self.schema.records.push(RecordSchema {
             fields: Vec::with_capacity(top),
             ..RecordSchema::default()
         });
         for b in blocks {
-            let section = b.title.as_ref().map(|t| t.value.clone());
+            let section: Option<Arc<str>> = b.title.as_ref().map(|t| t.value.as_str().into());
             let block = Block {
-                section: section.as_deref(),
+                section: section.as_ref(),
                 respondent: b
                     .respondent
                     .as_ref()
@@ -77,7 +79,13 @@ impl Checker<'_> {
             .position(|f| f.name == name)
     }
 
-    fn declare(&mut self, record: RecordId, pointer: &str, d: &ast::InputDecl, block: Block<'_>) {
+    fn declare(
+        &mut self,
+        record: RecordId,
+        pointer: &str,
+        d: &'a ast::InputDecl,
+        block: Block<'_>,
+    ) {
         let section = block.section;
         if !self.count_inputs(1, d.span) {
             return;
@@ -232,7 +240,7 @@ impl Checker<'_> {
                         self.pending_relations.push(PendingRelation {
                             record: rec,
                             slot,
-                            constraint: c.clone(),
+                            constraint: c,
                         });
                     }
                 }
@@ -360,7 +368,7 @@ impl Checker<'_> {
                 respondent: block.respondent,
                 period,
                 relations: Vec::new(),
-                section: section.map(str::to_string),
+                section: section.cloned(),
                 kind,
                 pointer: field_ptr,
                 span: last.span,
@@ -648,7 +656,7 @@ fn plain_field(
     pointer: String,
     span: crate::source::Span,
     respondent: Respondent,
-    section: Option<&str>,
+    section: Option<&Arc<str>>,
 ) -> FieldDef {
     FieldDef {
         name,
@@ -660,7 +668,7 @@ fn plain_field(
         respondent,
         period: None,
         relations: Vec::new(),
-        section: section.map(str::to_string),
+        section: section.cloned(),
         kind,
         pointer,
         span,

@@ -387,7 +387,7 @@ pub(crate) struct Checker<'a> {
     pub(crate) lets: Vec<LetSlot<'a>>,
     pub(crate) let_index: HashMap<String, usize>,
     /// Bound variables, innermost last: (name, type).
-    pub(crate) scope: Vec<(String, ir::Ty)>,
+    pub(crate) scope: Vec<(&'a str, ir::Ty)>,
     pub(crate) uses_assessment_date: bool,
     /// How many definitions are being checked inside one another.
     let_depth: usize,
@@ -403,7 +403,7 @@ pub(crate) struct Checker<'a> {
     tests_read: bool,
     /// `min`/`max` bounds by other answers, resolved once every input and
     /// definition is known.
-    pub(crate) pending_relations: Vec<PendingRelation>,
+    pub(crate) pending_relations: Vec<PendingRelation<'a>>,
     /// The enum of checklist answers, once a checklist is declared.
     pub(crate) checklist_enum: Option<ir::EnumId>,
     /// `evidence "required"` in the spec header.
@@ -414,13 +414,13 @@ pub(crate) struct Checker<'a> {
 }
 
 /// A `min`/`max` naming another answer, waiting to be resolved.
-pub(crate) struct PendingRelation {
+pub(crate) struct PendingRelation<'a> {
     /// Record of the bounded field.
     pub(crate) record: ir::RecordId,
     /// Its slot.
     pub(crate) slot: usize,
     /// The constraint as written.
-    pub(crate) constraint: ast::Constraint,
+    pub(crate) constraint: &'a ast::Constraint,
 }
 
 pub(crate) enum LetSlot<'a> {

@@ -20,7 +20,7 @@ use crate::source::Span;
 use crate::vocab::Respondent;
 
 /// Bounds between inputs: bounded input -> (bounding input, where, as written).
-type Edges = BTreeMap<(RecordId, usize), Vec<((RecordId, usize), Span, String)>>;
+type Edges<'a> = BTreeMap<(RecordId, usize), Vec<((RecordId, usize), Span, &'a str)>>;
 
 /// What a bound's name resolved to.
 struct Resolved {
@@ -29,19 +29,19 @@ struct Resolved {
     input: Option<(RecordId, usize)>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     /// Resolves every pending bound and checks that they form no cycle.
     pub(super) fn resolve_relations(&mut self) {
         let pending = std::mem::take(&mut self.pending_relations);
         // (record, slot) -> (bound input, constraint span), for the cycle check
-        let mut edges: Edges = BTreeMap::new();
+        let mut edges: Edges<'a> = BTreeMap::new();
         for p in &pending {
             if let Some((relation, input)) = self.relation(p) {
                 if let Some(to) = input {
                     edges.entry((p.record, p.slot)).or_default().push((
                         to,
                         p.constraint.span,
-                        p.constraint.value.clone(),
+                        p.constraint.value.as_str(),
                     ));
                 }
                 if let Some(f) = self
@@ -340,7 +340,7 @@ impl Checker<'_> {
     }
 
     /// Bounds between inputs that lead back to where they started.
-    fn relation_cycles(&mut self, edges: &Edges) {
+    fn relation_cycles(&mut self, edges: &Edges<'_>) {
         // colour: 0 unvisited, 1 on the path, 2 done
         let mut colour: BTreeMap<(RecordId, usize), u8> = BTreeMap::new();
         for &start in edges.keys() {
