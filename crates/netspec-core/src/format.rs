@@ -473,7 +473,7 @@ fn layout(e: &Expr, indent: usize, used: usize) -> String {
     }
     let cont = |extra: usize| format!("\n{}", INDENT.repeat(indent + extra));
     match &e.kind {
-        ExprKind::Binary(op, _, _) => {
+        ExprKind::Binary(op, _) => {
             // one line per operand, each after the first led by its operator
             let links = chain(e, *op);
             let prec = binop_prec(*op);
@@ -568,30 +568,30 @@ fn chain(e: &Expr, op: BinOp) -> Vec<(Option<BinOp>, &Expr)> {
     let level = binop_prec(op);
     let mut out = Vec::new();
     match &e.kind {
-        ExprKind::Binary(BinOp::Implies, _, _) => {
+        ExprKind::Binary(BinOp::Implies, _) => {
             let mut cur = e;
             let mut lead = None;
-            while let ExprKind::Binary(BinOp::Implies, a, b) = &cur.kind {
-                out.push((lead, a.as_ref()));
+            while let ExprKind::Binary(BinOp::Implies, ab) = &cur.kind {
+                out.push((lead, &ab.0));
                 lead = Some(BinOp::Implies);
-                cur = b;
+                cur = &ab.1;
             }
             out.push((lead, cur));
         }
-        ExprKind::Binary(o, a, b) if level == 6 => {
-            out.push((None, a.as_ref()));
-            out.push((Some(*o), b.as_ref()));
+        ExprKind::Binary(o, ab) if level == 6 => {
+            out.push((None, &ab.0));
+            out.push((Some(*o), &ab.1));
         }
         _ => {
             // left-associative: walk down the left spine
             let mut rights = Vec::new();
             let mut cur = e;
-            while let ExprKind::Binary(o, a, b) = &cur.kind {
+            while let ExprKind::Binary(o, ab) = &cur.kind {
                 if binop_prec(*o) != level {
                     break;
                 }
-                rights.push((Some(*o), b.as_ref()));
-                cur = a;
+                rights.push((Some(*o), &ab.1));
+                cur = &ab.0;
             }
             out.push((None, cur));
             out.extend(rights.into_iter().rev());
@@ -605,7 +605,7 @@ fn chain(e: &Expr, op: BinOp) -> Vec<(Option<BinOp>, &Expr)> {
 fn ends_open(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::If(..) | ExprKind::Quantifier { .. } => true,
-        ExprKind::Binary(_, _, b) => ends_open(b),
+        ExprKind::Binary(_, ab) => ends_open(&ab.1),
         ExprKind::Unary(_, x) => ends_open(x),
         _ => false,
     }
@@ -615,7 +615,7 @@ fn ends_open(e: &Expr) -> bool {
 fn prec(e: &Expr) -> u8 {
     match &e.kind {
         ExprKind::If(..) | ExprKind::Quantifier { .. } => 1,
-        ExprKind::Binary(op, _, _) => binop_prec(*op),
+        ExprKind::Binary(op, _) => binop_prec(*op),
         ExprKind::Unary(UnaryOp::Not, _) => 5,
         ExprKind::Unary(UnaryOp::Neg, _) => 9,
         ExprKind::Field(..) => 10,
@@ -704,7 +704,8 @@ pub fn expr_text(e: &Expr) -> String {
                 format!("{kw}{inner}")
             }
         }
-        ExprKind::Binary(op, a, b) => {
+        ExprKind::Binary(op, ab) => {
+            let (a, b) = &**ab;
             let p = binop_prec(*op);
             let left = expr_text(a);
             let right = expr_text(b);
@@ -1116,11 +1117,8 @@ mod tests {
         leaf().prop_recursive(5, 48, 4, |inner| {
             let name = proptest::sample::select(&NAMES[..]);
             prop_oneof![
-                (binop(), inner.clone(), inner.clone()).prop_map(|(op, a, b)| e(ExprKind::Binary(
-                    op,
-                    Box::new(a),
-                    Box::new(b)
-                ))),
+                (binop(), inner.clone(), inner.clone())
+                    .prop_map(|(op, a, b)| e(ExprKind::Binary(op, Box::new((a, b))))),
                 (
                     prop_oneof![Just(UnaryOp::Not), Just(UnaryOp::Neg)],
                     inner.clone()

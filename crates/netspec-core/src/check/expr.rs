@@ -233,7 +233,7 @@ impl<'a> Checker<'a> {
                 let ty = x.ty.clone();
                 node(NodeKind::Neg(Box::new(x)), span, ty)
             }
-            ExprKind::Binary(op, a, b) => self.binary(*op, a, b, span),
+            ExprKind::Binary(op, ab) => self.binary(*op, &ab.0, &ab.1, span),
             ExprKind::If(c, a, b) => {
                 let c = self.expr(c);
                 let c = self.condition(c, "the condition of `if`");

@@ -408,9 +408,9 @@ impl Walker<'_> {
                 }
             }
             ExprKind::Unary(_, x) => self.expr(x),
-            ExprKind::Binary(_, a, b) => {
-                self.expr(a);
-                self.expr(b);
+            ExprKind::Binary(_, ab) => {
+                self.expr(&ab.0);
+                self.expr(&ab.1);
             }
             ExprKind::If(c, a, b) => {
                 self.expr(c);

@@ -363,8 +363,8 @@ pub enum ExprKind {
     List(Vec<Expr>),
     /// `-e`, `not e`
     Unary(UnaryOp, Box<Expr>),
-    /// `a op b`
-    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `a op b`: both operands in one box
+    Binary(BinOp, Box<(Expr, Expr)>),
     /// `if c then a else b`
     If(Box<Expr>, Box<Expr>, Box<Expr>),
     /// `all x in xs: p`
@@ -649,7 +649,10 @@ pub fn expr_without_spans(e: &Expr) -> Expr {
         ExprKind::Field(x, f) => ExprKind::Field(b(x), id(f)),
         ExprKind::List(xs) => ExprKind::List(xs.iter().map(expr_without_spans).collect()),
         ExprKind::Unary(op, x) => ExprKind::Unary(*op, b(x)),
-        ExprKind::Binary(op, x, y) => ExprKind::Binary(*op, b(x), b(y)),
+        ExprKind::Binary(op, xy) => ExprKind::Binary(
+            *op,
+            Box::new((expr_without_spans(&xy.0), expr_without_spans(&xy.1))),
+        ),
         ExprKind::If(c, x, y) => ExprKind::If(b(c), b(x), b(y)),
         ExprKind::Quantifier {
             quant,

@@ -1385,16 +1385,19 @@ impl<'t> Reader<'t> {
 
 /// Whether `e` is `x in xs`, the argument `count` counts over.
 fn in_shape(e: &Expr) -> bool {
-    matches!(&e.kind, ExprKind::Binary(BinOp::In, lhs, _) if matches!(lhs.kind, ExprKind::Name(_)))
+    matches!(&e.kind, ExprKind::Binary(BinOp::In, ab) if matches!(ab.0.kind, ExprKind::Name(_)))
 }
 
 /// The variable and the list of `x in xs`.
 fn split_in(e: Expr) -> Option<(Ident, Box<Expr>)> {
     match e.kind {
-        ExprKind::Binary(BinOp::In, lhs, rhs) => match lhs.kind {
-            ExprKind::Name(var) => Some((var, rhs)),
-            _ => None,
-        },
+        ExprKind::Binary(BinOp::In, ab) => {
+            let (lhs, rhs) = *ab;
+            match lhs.kind {
+                ExprKind::Name(var) => Some((var, Box::new(rhs))),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
@@ -1450,7 +1453,7 @@ fn climb(toks: &mut [Tok], at: &mut usize, rbp: u32, max_depth: usize) -> Option
                 }
                 let span = lhs.span.to(rhs.span);
                 lhs = Expr {
-                    kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+                    kind: ExprKind::Binary(op, Box::new((lhs, rhs))),
                     span,
                 };
             }

@@ -495,9 +495,9 @@ fn shift_expr(mut e: Expr, by: u32) -> Expr {
             }
             ExprKind::List(xs) | ExprKind::Call(_, xs) => xs.iter_mut().for_each(|x| walk(x, by)),
             ExprKind::Unary(_, x) => walk(x, by),
-            ExprKind::Binary(_, a, b) => {
-                walk(a, by);
-                walk(b, by);
+            ExprKind::Binary(_, ab) => {
+                walk(&mut ab.0, by);
+                walk(&mut ab.1, by);
             }
             ExprKind::If(a, b, c) => {
                 walk(a, by);
@@ -1486,7 +1486,7 @@ impl Builder<'_> {
                         }
                         Ok((
                             Expr {
-                                kind: ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs)),
+                                kind: ExprKind::Binary(bop, Box::new((lhs, rhs))),
                                 span,
                             },
                             depth,
@@ -1698,16 +1698,18 @@ fn self_primary(b: &mut Builder, p: Pair<'_, Rule>) -> Expr {
 /// `x in xs` as the argument of `count`.
 fn count_shape(e: Expr) -> Result<(Ident, Expr), Expr> {
     match e.kind {
-        ExprKind::Binary(BinOp::In, lhs, rhs) => match lhs.kind {
-            ExprKind::Name(var) => Ok((var, *rhs)),
+        ExprKind::Binary(BinOp::In, ab) => match ab.0.kind {
+            ExprKind::Name(var) => Ok((var, ab.1)),
             k => Err(Expr {
                 kind: ExprKind::Binary(
                     BinOp::In,
-                    Box::new(Expr {
-                        kind: k,
-                        span: lhs.span,
-                    }),
-                    rhs,
+                    Box::new((
+                        Expr {
+                            kind: k,
+                            span: ab.0.span,
+                        },
+                        ab.1,
+                    )),
                 ),
                 span: e.span,
             }),
