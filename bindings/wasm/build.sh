@@ -15,7 +15,7 @@
 #   NETSPEC_TOOLS      install root for wasm-bindgen-cli (default ~/.cache/netspec-tools)
 #   WASM_ROUTE         auto | rustup | debian (default auto)
 #   WASM_TARGET_DIR    cargo target dir for the wasm build (default <repo>/target-wasm/<route>)
-#   WASM_BUDGET_GZ     fail when the gzipped .wasm is larger (default 397000 bytes)
+#   WASM_BUDGET_GZ     fail when the gzipped .wasm is larger (default 401000 bytes)
 #   FORM_BUDGET_GZ     the same for the form module (default FORM_BUDGET below)
 #
 # It also builds the browser form's module (bindings/wasm/form, the crate
@@ -28,7 +28,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 TOOLS=${NETSPEC_TOOLS:-$HOME/.cache/netspec-tools}
 WASM_ROUTE=${WASM_ROUTE:-auto}
-BUDGET=${WASM_BUDGET_GZ:-397000}
+BUDGET=${WASM_BUDGET_GZ:-401000}
 # the form's module: 200,000 is the target; measured 194,886 (README.md,
 # "The form's module"), so the budget is that and about 1 % more (never over
 # the target)

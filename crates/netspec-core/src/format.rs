@@ -676,7 +676,7 @@ pub fn expr_text(e: &Expr) -> String {
         ExprKind::Duration(n, u) => format!("{n} {u}"),
         ExprKind::Str(s) => quote(s),
         ExprKind::AssessmentDate => "assessment_date".into(),
-        ExprKind::Name(i) => i.name.clone(),
+        ExprKind::Name(i) => i.name.to_string(),
         ExprKind::Field(base, f) => {
             let b = if prec(base) < 10 {
                 format!("({})", expr_text(base))
@@ -824,7 +824,7 @@ fn scalar_text(k: &ScalarKind) -> String {
                 .enumerate()
                 .map(|(i, v)| match ls.get(i) {
                     Some(Some(l)) => format!("{} {}", v.name, quote(&l.value)),
-                    _ => v.name.clone(),
+                    _ => v.name.to_string(),
                 })
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -1061,7 +1061,7 @@ mod tests {
 
     fn ident(name: &str) -> Ident {
         Ident {
-            name: name.to_string(),
+            name: name.into(),
             span: Span::default(),
         }
     }

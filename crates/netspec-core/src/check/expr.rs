@@ -328,7 +328,7 @@ impl<'a> Checker<'a> {
             let ty = self.scope.get(pos).map_or(Ty::Error, |(_, t)| t.clone());
             return node(NodeKind::Var(depth), span, ty);
         }
-        if let Some(&i) = self.let_index.get(&id.name) {
+        if let Some(&i) = self.let_index.get(id.name.as_str()) {
             let ty = self.check_let(i, span);
             return node(NodeKind::Let(i), span, ty);
         }
@@ -336,7 +336,11 @@ impl<'a> Checker<'a> {
             let ty = self.field_ty(0, slot);
             return node(NodeKind::Input(slot), span, ty);
         }
-        node(NodeKind::Error, span, Ty::EnumName(id.name.clone(), span))
+        node(
+            NodeKind::Error,
+            span,
+            Ty::EnumName(id.name.to_string(), span),
+        )
     }
 
     pub(super) fn field_ty(&self, rec: usize, slot: usize) -> Ty {

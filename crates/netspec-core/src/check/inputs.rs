@@ -128,7 +128,7 @@ impl<'a> Checker<'a> {
                     self.push_field(
                         rec,
                         plain_field(
-                            g.name.clone(),
+                            g.name.to_string(),
                             humanize(&g.name),
                             FieldKind::Group { record: new },
                             ptr.clone(),
@@ -217,7 +217,7 @@ impl<'a> Checker<'a> {
                                     .at(v.span),
                                 );
                             } else {
-                                variants.push(v.name.clone());
+                                variants.push(v.name.to_string());
                                 labels.push(
                                     value_labels
                                         .get(i)
@@ -323,7 +323,7 @@ impl<'a> Checker<'a> {
                     self.push_field(
                         new,
                         plain_field(
-                            item.name.name.clone(),
+                            item.name.name.to_string(),
                             item.text.value.clone(),
                             FieldKind::Scalar {
                                 ty: ScalarTy::Enum(e),
@@ -359,7 +359,7 @@ impl<'a> Checker<'a> {
         self.push_field(
             rec,
             FieldDef {
-                name: last.name.clone(),
+                name: last.name.to_string(),
                 question: ty.question.value.clone(),
                 help: ty.help.as_ref().map(|h| h.value.clone()),
                 unit: ty.unit.as_ref().map(|u| u.value.clone()),

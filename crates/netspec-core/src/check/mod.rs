@@ -533,7 +533,7 @@ impl<'a> Checker<'a> {
             .map(|l| match l {
                 LetSlot::Done(value, name) => ir::LetDef { name, value },
                 LetSlot::Pending(d) | LetSlot::InProgress(d) => ir::LetDef {
-                    name: d.name.name.clone(),
+                    name: d.name.name.to_string(),
                     value: ir::Node {
                         kind: ir::NodeKind::Error,
                         span: d.span,
@@ -624,7 +624,7 @@ impl<'a> Checker<'a> {
                     continue;
                 }
                 found = true;
-                info.id = h.id.name.clone();
+                info.id = h.id.name.to_string();
                 info.title = h.title.value.clone();
                 for (k, v) in &h.attrs {
                     match k.name.as_str() {
@@ -690,7 +690,7 @@ impl<'a> Checker<'a> {
             }
             return;
         }
-        if self.let_index.contains_key(name) {
+        if self.let_index.contains_key(name.as_str()) {
             self.error(
                 Diagnostic::error(
                     Code::DuplicateDefinition,
@@ -711,7 +711,7 @@ impl<'a> Checker<'a> {
             );
             return;
         }
-        self.let_index.insert(name.clone(), self.lets.len());
+        self.let_index.insert(name.to_string(), self.lets.len());
         self.lets.push(LetSlot::Pending(l));
     }
 
@@ -777,7 +777,7 @@ impl<'a> Checker<'a> {
         self.scope = saved;
         let ty = node.ty.clone();
         if let Some(slot) = self.lets.get_mut(i) {
-            *slot = LetSlot::Done(node, decl.name.name.clone());
+            *slot = LetSlot::Done(node, decl.name.name.to_string());
         }
         ty
     }
@@ -904,7 +904,7 @@ impl<'a> Checker<'a> {
                         );
                     }
                     evidence.push(ir::EvidenceDecl {
-                        key: k.name.clone(),
+                        key: k.name.to_string(),
                         description: d.value.clone(),
                         required: self.evidence_required || required.is_some(),
                     });
@@ -939,7 +939,7 @@ impl<'a> Checker<'a> {
             );
         }
         Some(ir::Requirement {
-            id: r.id.name.clone(),
+            id: r.id.name.to_string(),
             area,
             level: r.level,
             title: r.title.value.clone(),
@@ -1181,7 +1181,7 @@ impl<'a> Checker<'a> {
                 }
                 TestClause::ExpectRequirement(id, outcome, _) => {
                     if ids.contains(&id.name.as_str()) {
-                        expect.push(Expectation::Requirement(id.name.clone(), *outcome));
+                        expect.push(Expectation::Requirement(id.name.to_string(), *outcome));
                     } else if declared.contains_key(id.name.as_str()) {
                         // declared, but its own errors kept it out: they are reported
                     } else {

@@ -257,7 +257,7 @@ impl<'a> Checker<'a> {
         };
         let Some((mut r, mut s, mut n)) = start else {
             if rest.is_empty() {
-                if let Some(&i) = self.let_index.get(&first.name) {
+                if let Some(&i) = self.let_index.get(first.name.as_str()) {
                     let ty = self.check_let(i, first.span);
                     return Some(Resolved {
                         node: node(NodeKind::Let(i), ty),

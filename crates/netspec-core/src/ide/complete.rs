@@ -379,7 +379,7 @@ fn enum_context(
         node.enum_values
             .iter()
             .map(|v| Completion {
-                label: v.name.clone(),
+                label: v.name.to_string(),
                 kind: CompletionKind::Enum,
                 detail: Some(format!("{} value", path.join("."))),
                 info: node.question.clone(),
@@ -487,7 +487,7 @@ fn enum_values(node: &FieldNode, path: &mut Vec<String>, out: &mut Vec<Completio
         path.push(c.name.clone());
         for v in &c.enum_values {
             out.push(Completion {
-                label: v.name.clone(),
+                label: v.name.to_string(),
                 kind: CompletionKind::Enum,
                 detail: Some(format!("{} value", path.join("."))),
                 info: c.question.clone(),

@@ -418,7 +418,7 @@ impl Index {
                 .and_then(|o| self.target(o.span)),
             Key::Enum(path, value) => {
                 let node = self.node(path)?;
-                let v = node.enum_values.iter().find(|v| &v.name == value)?;
+                let v = node.enum_values.iter().find(|v| v.name == value)?;
                 self.target(v.span)
             }
         }

@@ -25,12 +25,13 @@ pub(super) fn build(files: Vec<IdeFile>) -> Index {
                     }
                 }
                 Item::Let(l) => {
-                    lets.entry(l.name.name.clone()).or_insert_with(|| l.clone());
+                    lets.entry(l.name.name.to_string())
+                        .or_insert_with(|| l.clone());
                 }
                 Item::Area(a) => {
                     for r in &a.requirements {
                         requirements
-                            .entry(r.id.name.clone())
+                            .entry(r.id.name.to_string())
                             .or_insert_with(|| req_info(&a.name.name, r));
                     }
                 }
@@ -79,9 +80,9 @@ fn req_info(area: &str, r: &ast::Requirement) -> ReqInfo {
     };
     for c in &r.clauses {
         match c {
-            Clause::Basis(b) => info.basis = Some(b.name.clone()),
+            Clause::Basis(b) => info.basis = Some(b.name.to_string()),
             Clause::Ref(s) => info.reference = Some(s.value.clone()),
-            Clause::Respondent(w) => info.respondent = Some(w.name.clone()),
+            Clause::Respondent(w) => info.respondent = Some(w.name.to_string()),
             _ => {}
         }
     }
@@ -121,7 +122,7 @@ fn type_text(kind: &TypeKind) -> (String, NodeKind) {
                         .enumerate()
                         .map(|(i, v)| match labels.get(i).and_then(Option::as_ref) {
                             Some(label) => format!("{} {:?}", v.name, label.value),
-                            None => v.name.clone(),
+                            None => v.name.to_string(),
                         })
                         .collect();
                     format!("enum({})", names.join(", "))
@@ -143,7 +144,7 @@ fn declare(record: &mut FieldNode, prefix: &[String], d: &InputDecl, occs: &mut 
     let mut node = record;
     let last = d.path.len().saturating_sub(1);
     for (i, id) in d.path.iter().enumerate() {
-        path.push(id.name.clone());
+        path.push(id.name.to_string());
         let k = if i == last { kind } else { NodeKind::Group };
         let Some(next) = entry(node, &id.name, id.span, k) else {
             return;
@@ -175,7 +176,7 @@ fn declare(record: &mut FieldNode, prefix: &[String], d: &InputDecl, occs: &mut 
             for v in vs {
                 occs.push(Occurrence {
                     span: v.span,
-                    key: Key::Enum(path.clone(), v.name.clone()),
+                    key: Key::Enum(path.clone(), v.name.to_string()),
                     decl: true,
                 });
             }
@@ -188,7 +189,7 @@ fn declare(record: &mut FieldNode, prefix: &[String], d: &InputDecl, occs: &mut 
         TypeKind::Checklist(items) => {
             for item in items {
                 let mut p = path.clone();
-                p.push(item.name.name.clone());
+                p.push(item.name.name.to_string());
                 if let Some(c) = entry(
                     node,
                     &item.name.name,
@@ -217,7 +218,8 @@ fn collect_enums(
     for c in &node.children {
         path.push(c.name.clone());
         for v in &c.enum_values {
-            out.entry(v.name.clone()).or_insert_with(|| path.clone());
+            out.entry(v.name.to_string())
+                .or_insert_with(|| path.clone());
         }
         collect_enums(c, path, out);
         path.pop();
@@ -256,12 +258,12 @@ impl Walker<'_> {
                 }
             }
             Item::Let(l) => {
-                self.push(l.name.span, Key::Let(l.name.name.clone()), true);
+                self.push(l.name.span, Key::Let(l.name.name.to_string()), true);
                 self.expr(&l.value);
             }
             Item::Area(a) => {
                 for r in &a.requirements {
-                    self.push(r.id.span, Key::Requirement(r.id.name.clone()), true);
+                    self.push(r.id.span, Key::Requirement(r.id.name.to_string()), true);
                     for c in &r.clauses {
                         if let Clause::Applies(e) | Clause::Rule(e) = c {
                             self.expr(e);
@@ -273,7 +275,7 @@ impl Walker<'_> {
                 for c in &t.clauses {
                     match c {
                         TestClause::ExpectRequirement(id, _, _) => {
-                            self.push(id.span, Key::Requirement(id.name.clone()), false);
+                            self.push(id.span, Key::Requirement(id.name.to_string()), false);
                         }
                         TestClause::GivenFile(s) => {
                             self.push(s.span, Key::File(resolve_relative(file, &s.value)), false);
@@ -290,18 +292,18 @@ impl Walker<'_> {
     /// the record at `prefix`: a field of that record, else an input.
     fn bounds(&mut self, prefix: &[String], d: &InputDecl) {
         let mut path = prefix.to_vec();
-        path.extend(d.path.iter().map(|i| i.name.clone()));
+        path.extend(d.path.iter().map(|i| i.name.to_string()));
         for c in &d.ty.constraints {
             let Some(reference) = &c.reference else {
                 continue;
             };
-            let names: Vec<String> = reference.iter().map(|i| i.name.clone()).collect();
+            let names: Vec<String> = reference.iter().map(|i| i.name.to_string()).collect();
             let mut base = prefix.to_vec();
             base.extend(
                 d.path
                     .iter()
                     .take(d.path.len().saturating_sub(1))
-                    .map(|i| i.name.clone()),
+                    .map(|i| i.name.to_string()),
             );
             let within: Vec<String> = base.iter().chain(names.iter()).cloned().collect();
             let start: Vec<String> = if self.node(&within).is_some() {
@@ -311,7 +313,7 @@ impl Walker<'_> {
             };
             let mut p = start;
             for id in reference {
-                p.push(id.name.clone());
+                p.push(id.name.to_string());
                 if self.node(&p).is_none() {
                     break;
                 }
@@ -330,15 +332,15 @@ impl Walker<'_> {
         match &e.kind {
             ExprKind::Name(id) => {
                 if self.scope.iter().any(|(n, _, _)| *n == id.name)
-                    || self.lets.contains_key(&id.name)
+                    || self.lets.contains_key(id.name.as_str())
                 {
                     return None;
                 }
-                self.root.child(&id.name).map(|_| vec![id.name.clone()])
+                self.root.child(&id.name).map(|_| vec![id.name.to_string()])
             }
             ExprKind::Field(base, f) => {
                 let mut p = self.record_of(base)?;
-                p.push(f.name.clone());
+                p.push(f.name.to_string());
                 self.node(&p).map(|_| p)
             }
             _ => None,
@@ -370,7 +372,7 @@ impl Walker<'_> {
         self.binders
             .insert((var.span.file.0, var.span.start), (expr_text(list), item));
         self.push(var.span, Key::Var(var.span.file.0, var.span.start), true);
-        self.scope.push((var.name.clone(), var.span, elem));
+        self.scope.push((var.name.to_string(), var.span, elem));
     }
 
     fn expr(&mut self, e: &Expr) {
@@ -380,14 +382,14 @@ impl Walker<'_> {
                     self.scope.iter().rev().find(|(n, _, _)| *n == id.name)
                 {
                     Some(Key::Var(span.file.0, span.start))
-                } else if self.lets.contains_key(&id.name) {
-                    Some(Key::Let(id.name.clone()))
+                } else if self.lets.contains_key(id.name.as_str()) {
+                    Some(Key::Let(id.name.to_string()))
                 } else if self.root.child(&id.name).is_some() {
-                    Some(Key::Field(vec![id.name.clone()]))
+                    Some(Key::Field(vec![id.name.to_string()]))
                 } else {
                     self.enums
-                        .get(&id.name)
-                        .map(|p| Key::Enum(p.clone(), id.name.clone()))
+                        .get(id.name.as_str())
+                        .map(|p| Key::Enum(p.clone(), id.name.to_string()))
                 };
                 if let Some(key) = key {
                     self.push(id.span, key, false);
@@ -396,7 +398,7 @@ impl Walker<'_> {
             ExprKind::Field(base, f) => {
                 self.expr(base);
                 if let Some(mut p) = self.record_of(base) {
-                    p.push(f.name.clone());
+                    p.push(f.name.to_string());
                     if self.node(&p).is_some() {
                         self.push(f.span, Key::Field(p), false);
                     }
@@ -518,7 +520,7 @@ pub(super) fn symbols(file: &ast::File) -> Vec<Symbol> {
     for item in &file.items {
         let s = match item {
             Item::Spec(h) => Symbol {
-                name: h.id.name.clone(),
+                name: h.id.name.to_string(),
                 detail: h.title.value.clone(),
                 kind: SymbolKind::Spec,
                 span: span_pair(h.span),
@@ -541,7 +543,7 @@ pub(super) fn symbols(file: &ast::File) -> Vec<Symbol> {
                 children: input_symbols(&b.decls),
             },
             Item::Let(l) => Symbol {
-                name: l.name.name.clone(),
+                name: l.name.name.to_string(),
                 detail: "let".into(),
                 kind: SymbolKind::Definition,
                 span: span_pair(l.span),
@@ -549,7 +551,7 @@ pub(super) fn symbols(file: &ast::File) -> Vec<Symbol> {
                 children: Vec::new(),
             },
             Item::Area(a) => Symbol {
-                name: a.name.name.clone(),
+                name: a.name.name.to_string(),
                 detail: "area".into(),
                 kind: SymbolKind::Area,
                 span: span_pair(a.span),
@@ -558,7 +560,7 @@ pub(super) fn symbols(file: &ast::File) -> Vec<Symbol> {
                     .requirements
                     .iter()
                     .map(|r| Symbol {
-                        name: r.id.name.clone(),
+                        name: r.id.name.to_string(),
                         detail: format!("{} · {}", r.level.as_str(), r.title.value),
                         kind: SymbolKind::Requirement,
                         span: span_pair(r.span),

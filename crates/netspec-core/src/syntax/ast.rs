@@ -10,8 +10,8 @@ use crate::vocab::{Level, LevelSet, Outcome, Quant, RatingQuant};
 /// A name with its span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ident {
-    /// The text.
-    pub name: String,
+    /// The text (held inline up to 23 bytes, as almost every name is).
+    pub name: smol_str::SmolStr,
     /// Where it was written.
     pub span: Span,
 }

@@ -291,7 +291,7 @@ impl<'t> Reader<'t> {
         }
         self.token(w.len());
         Some(Ident {
-            name: w.to_string(),
+            name: w.into(),
             span: self.span(start),
         })
     }
@@ -307,7 +307,7 @@ impl<'t> Reader<'t> {
         }
         self.token(w.len());
         Some(Ident {
-            name: w.to_string(),
+            name: w.into(),
             span: self.span(start),
         })
     }
@@ -333,7 +333,7 @@ impl<'t> Reader<'t> {
         }
         self.token(i - start);
         Some(Ident {
-            name: self.slice(start, i).to_string(),
+            name: self.slice(start, i).into(),
             span: self.span(start),
         })
     }
@@ -1140,7 +1140,7 @@ impl<'t> Reader<'t> {
                 }
                 self.token(1 + w.len());
                 self.toks.push(Tok::Field(Ident {
-                    name: w.to_string(),
+                    name: w.into(),
                     span: self.span(s + 1),
                 }));
             }

@@ -1051,7 +1051,7 @@ impl Builder<'_> {
 
     fn ident(&self, p: Pair<'_, Rule>) -> Ident {
         Ident {
-            name: p.as_str().to_string(),
+            name: p.as_str().into(),
             span: self.span(&p),
         }
     }
@@ -1461,7 +1461,7 @@ impl Builder<'_> {
                     .map_postfix(|lhs, op| {
                         let (lhs, d) = lhs?;
                         let name = op.into_inner().next().map(|i| Ident {
-                            name: i.as_str().to_string(),
+                            name: i.as_str().into(),
                             span: Span::new(file, i.as_span().start(), i.as_span().end()),
                         });
                         let Some(name) = name else {
