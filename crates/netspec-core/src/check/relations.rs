@@ -76,10 +76,14 @@ impl<'a> Checker<'a> {
     }
 
     fn relation(&mut self, p: &PendingRelation) -> Option<(Relation, Option<(RecordId, usize)>)> {
-        let c = &p.constraint;
+        let c = p.constraint;
         let path = c.reference.as_ref()?;
         // what the checks need of the bounded input, read in place: its
         // name and unit are copied only into a message
+        let name = |cx: &Self| {
+            cx.field_at(p.record, p.slot)
+                .map_or_else(String::new, |f| f.name.clone())
+        };
         let field = self.field_at(p.record, p.slot)?;
         let respondent = field.respondent;
         let own_ty = match field.kind {
@@ -88,12 +92,12 @@ impl<'a> Checker<'a> {
                 ..
             } => ty,
             _ => {
-                let name = field.name.clone();
                 self.error(
                     Diagnostic::error(
                         Code::InvalidConstraint,
                         format!(
-                            "`{name}` cannot be bounded by another answer: only int, number and percent inputs can"
+                            "`{}` cannot be bounded by another answer: only int, number and percent inputs can",
+                            name(self)
                         ),
                     )
                     .at(c.span),
@@ -111,10 +115,6 @@ impl<'a> Checker<'a> {
             ScalarTy::Int => "an int",
             ScalarTy::Number => "a number",
             _ => "a percent",
-        };
-        let name = |cx: &Self| {
-            cx.field_at(p.record, p.slot)
-                .map_or_else(String::new, |f| f.name.clone())
         };
         if !same_family {
             let d = bound_ty.describe(&self.schema);
